@@ -1,0 +1,180 @@
+/**
+ * Random durations: the named laws a scenario can use for link delay, send jitter
+ * and (later) pause lengths. A law is a discriminated union with named fields; a
+ * `DurationSampler` is its compiled, allocation-free form for the event loop.
+ * Rounding to whole microseconds happens here and nowhere else.
+ */
+import type { RandomStream } from './random.js';
+import { standardExponential } from './ziggurat.js';
+
+export type DelayDistribution =
+  | { readonly kind: 'constant'; readonly valueUs: number }
+  | { readonly kind: 'uniform'; readonly minUs: number; readonly maxUs: number }
+  | { readonly kind: 'exponential'; readonly meanUs: number }
+  /** Normal with these parameters, conditioned on being ≥ 0 (resampled, not clamped). */
+  | { readonly kind: 'normal'; readonly meanUs: number; readonly sdUs: number }
+  /** ln X ~ N(ln medianUs, sigma²). */
+  | { readonly kind: 'lognormal'; readonly medianUs: number; readonly sigma: number }
+  /** Support [scaleUs, ∞), Pr(X > x) = (scaleUs / x)^shape. */
+  | { readonly kind: 'pareto'; readonly scaleUs: number; readonly shape: number };
+
+export type DelayKind = DelayDistribution['kind'];
+
+/** A fixed part plus a random part: one message's one-way delay. */
+export interface LinkDelay {
+  readonly baseUs: number;
+  readonly random: DelayDistribution;
+}
+
+export const ZERO_DELAY: DelayDistribution = { kind: 'constant', valueUs: 0 };
+
+const KIND_CONSTANT = 0;
+const KIND_UNIFORM = 1;
+const KIND_EXPONENTIAL = 2;
+const KIND_NORMAL = 3;
+const KIND_LOGNORMAL = 4;
+const KIND_PARETO = 5;
+
+export function validateDistribution(law: DelayDistribution, what: string): void {
+  const bad = (msg: string): never => {
+    throw new RangeError(`${what}: ${msg}`);
+  };
+  const nonNegative = (v: number, name: string) => {
+    if (!(Number.isFinite(v) && v >= 0)) bad(`${name} must be a finite number ≥ 0, got ${v}`);
+  };
+  switch (law.kind) {
+    case 'constant':
+      nonNegative(law.valueUs, 'value');
+      return;
+    case 'uniform':
+      nonNegative(law.minUs, 'min');
+      nonNegative(law.maxUs, 'max');
+      if (law.maxUs < law.minUs) bad(`max (${law.maxUs} µs) is below min (${law.minUs} µs)`);
+      return;
+    case 'exponential':
+      nonNegative(law.meanUs, 'mean');
+      return;
+    case 'normal':
+      if (!Number.isFinite(law.meanUs)) bad(`mean must be finite, got ${law.meanUs}`);
+      nonNegative(law.sdUs, 'sd');
+      // Resampling below zero must terminate quickly: keep Pr(X ≥ 0) reasonable.
+      if (law.sdUs > 0 && law.meanUs < -3 * law.sdUs) bad('mean is more than 3 sd below zero; the truncated law is degenerate');
+      if (law.sdUs === 0 && law.meanUs < 0) bad('mean must be ≥ 0 when sd is 0');
+      return;
+    case 'lognormal':
+      if (!(Number.isFinite(law.medianUs) && law.medianUs > 0)) bad(`median must be > 0, got ${law.medianUs}`);
+      nonNegative(law.sigma, 'sigma');
+      return;
+    case 'pareto':
+      if (!(Number.isFinite(law.scaleUs) && law.scaleUs > 0)) bad(`scale must be > 0, got ${law.scaleUs}`);
+      if (!(Number.isFinite(law.shape) && law.shape > 0)) bad(`shape must be > 0, got ${law.shape}`);
+      return;
+  }
+}
+
+/**
+ * A compiled law bound to one stream. `sampleUs()` allocates nothing: the law's
+ * parameters live in plain fields and the switch is on a small integer.
+ */
+export class DurationSampler {
+  private readonly kind: number;
+  private readonly a: number;
+  private readonly b: number;
+  private readonly stream: RandomStream;
+
+  constructor(law: DelayDistribution, stream: RandomStream) {
+    validateDistribution(law, stream.key);
+    this.stream = stream;
+    switch (law.kind) {
+      case 'constant':
+        this.kind = KIND_CONSTANT;
+        this.a = law.valueUs;
+        this.b = 0;
+        break;
+      case 'uniform':
+        this.kind = KIND_UNIFORM;
+        this.a = law.minUs;
+        this.b = law.maxUs - law.minUs;
+        break;
+      case 'exponential':
+        this.kind = KIND_EXPONENTIAL;
+        this.a = law.meanUs;
+        this.b = 0;
+        break;
+      case 'normal':
+        this.kind = KIND_NORMAL;
+        this.a = law.meanUs;
+        this.b = law.sdUs;
+        break;
+      case 'lognormal':
+        this.kind = KIND_LOGNORMAL;
+        this.a = Math.log(law.medianUs);
+        this.b = law.sigma;
+        break;
+      case 'pareto':
+        this.kind = KIND_PARETO;
+        this.a = law.scaleUs;
+        this.b = 1 / law.shape;
+        break;
+    }
+  }
+
+  /** True when every draw is the same value (the stream is then never consumed). */
+  get isConstant(): boolean {
+    return this.kind === KIND_CONSTANT;
+  }
+
+  /** One draw, rounded to whole microseconds, never negative. */
+  sampleUs(): number {
+    return Math.round(this.sampleRawUs());
+  }
+
+  private sampleRawUs(): number {
+    const stream = this.stream;
+    switch (this.kind) {
+      case KIND_CONSTANT:
+        return this.a;
+      case KIND_UNIFORM:
+        return this.a + this.b * stream.next();
+      case KIND_EXPONENTIAL:
+        return this.a * standardExponential(stream);
+      case KIND_NORMAL: {
+        // Truncation at 0 by rejection keeps the shape of the normal above 0.
+        for (;;) {
+          const x = this.a + this.b * standardNormal(stream);
+          if (x >= 0) return x;
+        }
+      }
+      case KIND_LOGNORMAL:
+        return Math.exp(this.a + this.b * standardNormal(stream));
+      case KIND_PARETO:
+        return this.a * Math.pow(stream.nextOpenZero(), -this.b);
+      default:
+        return 0;
+    }
+  }
+}
+
+/** Marsaglia's polar method; the second normal of each pair is kept on the stream. */
+export function standardNormal(stream: RandomStream): number {
+  if (stream.hasSpareNormal) {
+    stream.hasSpareNormal = false;
+    return stream.spareNormal;
+  }
+  let u = 0;
+  let v = 0;
+  let q = 0;
+  do {
+    u = 2 * stream.next() - 1;
+    v = 2 * stream.next() - 1;
+    q = u * u + v * v;
+  } while (q >= 1 || q === 0);
+  const f = Math.sqrt((-2 * Math.log(q)) / q);
+  stream.spareNormal = v * f;
+  stream.hasSpareNormal = true;
+  return u * f;
+}
+
+export function exponentialUs(stream: RandomStream, meanUs: number): number {
+  return Math.round(meanUs * standardExponential(stream));
+}

@@ -1,0 +1,327 @@
+/**
+ * QoS bookkeeping after Chen, Toueg & Aguilera (reference §1.1), driven by the
+ * engine's two kinds of news: the truth about a node (crash, recovery) and an
+ * observer's verdict about it (status transitions). Everything is accounted in true
+ * simulated time, from the warm-up instant on.
+ *
+ * - A false suspicion (mistake) is an ALIVE → SUSPECTED/DEAD transition while the
+ *   target is up; it lasts until the next ALIVE (T_M). If the node crashes during a
+ *   mistake, the mistake ends at the crash and the crash counts as detected at once.
+ * - A false death is any transition into DEAD while the target is up.
+ * - Detection latency of a crash is measured to the start of the suspicion that lasts
+ *   until the node recovers (Chen's "permanent" suspicion: a late heartbeat can make
+ *   the observer trust a crashed node again), and likewise to DEAD. A crash still
+ *   unsuspected when the node recovers is "undetected"; one still unsuspected when the
+ *   run ends is "censored" (the run was too short to say).
+ * - Query accuracy P_A is the fraction of the target's up-time during which the
+ *   observer trusts it. A restarted node is distrusted until its first heartbeat
+ *   lands; that short lag is counted in 1 − P_A, not as a mistake.
+ *
+ * Hot file: plain typed arrays indexed by pair, no allocation per call.
+ */
+import { SampleBuffer } from './sample-buffer.js';
+import { Status, type StatusCode } from './status.js';
+
+/** Why a status changed. */
+export const Cause = { heartbeat: 0, timer: 1, check: 2 } as const;
+export type CauseCode = (typeof Cause)[keyof typeof Cause];
+export const CAUSE_NAMES = ['heartbeat', 'timer', 'check'] as const;
+
+/** Kinds of entries in the transition log. */
+export const LogKind = { verdict: 0, crash: 1, recover: 2 } as const;
+
+/** Raw, mergeable counts and samples of one run (or of several, after `merge`). */
+export interface RunTallies {
+  /** Target up-time observed after warm-up, summed over pairs (µs). */
+  upUs: number;
+  /** Part of upUs during which the observer did not trust the target (µs). */
+  upSuspectedUs: number;
+  falseSuspicions: number;
+  falseDeaths: number;
+  /** Durations of the counted mistakes that ended (µs). */
+  mistakeDurationsUs: Float64Array;
+  /** Crash → permanent suspicion, one per detected crash (µs). */
+  detectionLatenciesUs: Float64Array;
+  /** Crash → permanent DEAD, one per crash that reached DEAD (µs). */
+  deadLatenciesUs: Float64Array;
+  crashes: number;
+  crashesUndetected: number;
+  crashesCensored: number;
+  heartbeatsSent: number;
+  heartbeatsDelivered: number;
+  heartbeatsLost: number;
+  /** Per-pair mistake counts and up-times, for batch-means error estimates. */
+  perPairFalseSuspicions: Float64Array;
+  perPairUpUs: Float64Array;
+  perPairUpSuspectedUs: Float64Array;
+}
+
+export interface TransitionLog {
+  timeUs: Float64Array;
+  kind: Uint8Array;
+  pair: Int32Array;
+  from: Uint8Array;
+  to: Uint8Array;
+  cause: Uint8Array;
+  length: number;
+  /** Entries that did not fit under the limit. */
+  dropped: number;
+}
+
+export class MetricsRecorder {
+  private readonly warmupUs: number;
+  private readonly targetUp: Uint8Array;
+  private readonly status: Uint8Array;
+  private readonly accruedToUs: Float64Array;
+  private readonly mistakeStartUs: Float64Array;
+  private readonly crashUs: Float64Array;
+  private readonly suspectSinceUs: Float64Array;
+  private readonly deadSinceUs: Float64Array;
+  private readonly perPairFalseSuspicions: Float64Array;
+  private readonly perPairUpUs: Float64Array;
+  private readonly perPairUpSuspectedUs: Float64Array;
+  private readonly mistakeDurations: SampleBuffer;
+  private readonly detectionLatencies: SampleBuffer;
+  private readonly deadLatencies: SampleBuffer;
+  private upUs: number;
+  private upSuspectedUs: number;
+  private falseSuspicions: number;
+  private falseDeaths: number;
+  private crashes: number;
+  private crashesUndetected: number;
+  private crashesCensored: number;
+  heartbeatsSent: number;
+  heartbeatsDelivered: number;
+  heartbeatsLost: number;
+  private readonly log: TransitionLog;
+  private readonly logLimit: number;
+
+  constructor(pairCount: number, warmupUs: number, transitionLogLimit: number) {
+    this.warmupUs = warmupUs;
+    this.targetUp = new Uint8Array(pairCount).fill(1);
+    this.status = new Uint8Array(pairCount);
+    this.accruedToUs = new Float64Array(pairCount).fill(warmupUs);
+    this.mistakeStartUs = new Float64Array(pairCount).fill(NaN);
+    this.crashUs = new Float64Array(pairCount).fill(NaN);
+    this.suspectSinceUs = new Float64Array(pairCount).fill(NaN);
+    this.deadSinceUs = new Float64Array(pairCount).fill(NaN);
+    this.perPairFalseSuspicions = new Float64Array(pairCount);
+    this.perPairUpUs = new Float64Array(pairCount);
+    this.perPairUpSuspectedUs = new Float64Array(pairCount);
+    this.mistakeDurations = new SampleBuffer(1024);
+    this.detectionLatencies = new SampleBuffer(64);
+    this.deadLatencies = new SampleBuffer(64);
+    this.upUs = 0;
+    this.upSuspectedUs = 0;
+    this.falseSuspicions = 0;
+    this.falseDeaths = 0;
+    this.crashes = 0;
+    this.crashesUndetected = 0;
+    this.crashesCensored = 0;
+    this.heartbeatsSent = 0;
+    this.heartbeatsDelivered = 0;
+    this.heartbeatsLost = 0;
+    this.logLimit = transitionLogLimit;
+    const cap = Math.min(transitionLogLimit, 4096);
+    this.log = {
+      timeUs: new Float64Array(cap),
+      kind: new Uint8Array(cap),
+      pair: new Int32Array(cap),
+      from: new Uint8Array(cap),
+      to: new Uint8Array(cap),
+      cause: new Uint8Array(cap),
+      length: 0,
+      dropped: 0,
+    };
+  }
+
+  /** Adds the time since the pair's last accounting instant to the right bucket. */
+  private accrue(pair: number, nowUs: number): void {
+    const fromUs = this.accruedToUs[pair]!;
+    if (nowUs <= fromUs) return;
+    this.accruedToUs[pair] = nowUs;
+    if (this.targetUp[pair] === 0) return;
+    const spanUs = nowUs - fromUs;
+    this.upUs += spanUs;
+    this.perPairUpUs[pair]! += spanUs;
+    if (this.status[pair] !== Status.alive) {
+      this.upSuspectedUs += spanUs;
+      this.perPairUpSuspectedUs[pair]! += spanUs;
+    }
+  }
+
+  onVerdict(pair: number, nowUs: number, to: StatusCode, cause: CauseCode): void {
+    const from = this.status[pair]!;
+    if (from === to) return;
+    this.accrue(pair, nowUs);
+    this.status[pair] = to;
+    this.record(nowUs, LogKind.verdict, pair, from, to, cause);
+    const counted = nowUs >= this.warmupUs;
+    if (this.targetUp[pair] === 1) {
+      if (from === Status.alive) {
+        // S-transition of a live node: a mistake starts.
+        if (counted) {
+          this.falseSuspicions++;
+          this.perPairFalseSuspicions[pair]!++;
+          this.mistakeStartUs[pair] = nowUs;
+        }
+      } else if (to === Status.alive) {
+        this.endMistake(pair, nowUs);
+      }
+      if (to === Status.dead && counted) this.falseDeaths++;
+      return;
+    }
+    // The target is down: follow the suspicion that will (or will not) last.
+    if (to === Status.alive) {
+      this.suspectSinceUs[pair] = NaN;
+      this.deadSinceUs[pair] = NaN;
+      return;
+    }
+    if (from === Status.alive) this.suspectSinceUs[pair] = nowUs;
+    if (to === Status.dead) this.deadSinceUs[pair] = nowUs;
+  }
+
+  private endMistake(pair: number, nowUs: number): void {
+    const startUs = this.mistakeStartUs[pair]!;
+    if (startUs === startUs) {
+      this.mistakeDurations.push(nowUs - startUs);
+      this.mistakeStartUs[pair] = NaN;
+    }
+  }
+
+  onCrash(pair: number, nowUs: number): void {
+    this.accrue(pair, nowUs);
+    this.targetUp[pair] = 0;
+    this.record(nowUs, LogKind.crash, pair, 0, 0, 0);
+    this.endMistake(pair, nowUs);
+    const st = this.status[pair]!;
+    this.crashUs[pair] = nowUs >= this.warmupUs ? nowUs : NaN;
+    this.suspectSinceUs[pair] = st === Status.alive ? NaN : nowUs;
+    this.deadSinceUs[pair] = st === Status.dead ? nowUs : NaN;
+  }
+
+  onRecover(pair: number, nowUs: number): void {
+    this.accrue(pair, nowUs);
+    this.finishCrash(pair, false);
+    this.targetUp[pair] = 1;
+    this.record(nowUs, LogKind.recover, pair, 0, 0, 0);
+  }
+
+  private finishCrash(pair: number, runEnded: boolean): void {
+    const crashUs = this.crashUs[pair]!;
+    this.crashUs[pair] = NaN;
+    if (crashUs !== crashUs) return;
+    this.crashes++;
+    const suspectUs = this.suspectSinceUs[pair]!;
+    if (suspectUs === suspectUs) {
+      this.detectionLatencies.push(suspectUs - crashUs);
+    } else if (runEnded) {
+      this.crashesCensored++;
+    } else {
+      this.crashesUndetected++;
+    }
+    const deadUs = this.deadSinceUs[pair]!;
+    if (deadUs === deadUs) this.deadLatencies.push(deadUs - crashUs);
+  }
+
+  private record(nowUs: number, kind: number, pair: number, from: number, to: number, cause: number): void {
+    if (this.logLimit === 0) return;
+    const log = this.log;
+    if (log.length >= this.logLimit) {
+      log.dropped++;
+      return;
+    }
+    if (log.length === log.timeUs.length) growLog(log, Math.min(this.logLimit, log.length * 2));
+    const i = log.length++;
+    log.timeUs[i] = nowUs;
+    log.kind[i] = kind;
+    log.pair[i] = pair;
+    log.from[i] = from;
+    log.to[i] = to;
+    log.cause[i] = cause;
+  }
+
+  /** Closes the books at the end of the run and hands over the tallies. */
+  finish(endUs: number): { tallies: RunTallies; log: TransitionLog } {
+    const pairs = this.status.length;
+    for (let pair = 0; pair < pairs; pair++) {
+      this.accrue(pair, endUs);
+      if (this.targetUp[pair] === 0) this.finishCrash(pair, true);
+    }
+    return {
+      tallies: {
+        upUs: this.upUs,
+        upSuspectedUs: this.upSuspectedUs,
+        falseSuspicions: this.falseSuspicions,
+        falseDeaths: this.falseDeaths,
+        mistakeDurationsUs: this.mistakeDurations.toArray(),
+        detectionLatenciesUs: this.detectionLatencies.toArray(),
+        deadLatenciesUs: this.deadLatencies.toArray(),
+        crashes: this.crashes,
+        crashesUndetected: this.crashesUndetected,
+        crashesCensored: this.crashesCensored,
+        heartbeatsSent: this.heartbeatsSent,
+        heartbeatsDelivered: this.heartbeatsDelivered,
+        heartbeatsLost: this.heartbeatsLost,
+        perPairFalseSuspicions: this.perPairFalseSuspicions,
+        perPairUpUs: this.perPairUpUs,
+        perPairUpSuspectedUs: this.perPairUpSuspectedUs,
+      },
+      log: this.log,
+    };
+  }
+}
+
+function growLog(log: TransitionLog, capacity: number): void {
+  const g64 = (a: Float64Array) => {
+    const b = new Float64Array(capacity);
+    b.set(a);
+    return b;
+  };
+  const g8 = (a: Uint8Array) => {
+    const b = new Uint8Array(capacity);
+    b.set(a);
+    return b;
+  };
+  log.timeUs = g64(log.timeUs);
+  log.kind = g8(log.kind);
+  const p = new Int32Array(capacity);
+  p.set(log.pair);
+  log.pair = p;
+  log.from = g8(log.from);
+  log.to = g8(log.to);
+  log.cause = g8(log.cause);
+}
+
+/** Pools the tallies of several runs (replications of one configuration). */
+export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
+  const concat = (pick: (t: RunTallies) => Float64Array) => {
+    const total = parts.reduce((n, t) => n + pick(t).length, 0);
+    const out = new Float64Array(total);
+    let offset = 0;
+    for (const t of parts) {
+      out.set(pick(t), offset);
+      offset += pick(t).length;
+    }
+    return out;
+  };
+  const sum = (pick: (t: RunTallies) => number) => parts.reduce((n, t) => n + pick(t), 0);
+  return {
+    upUs: sum((t) => t.upUs),
+    upSuspectedUs: sum((t) => t.upSuspectedUs),
+    falseSuspicions: sum((t) => t.falseSuspicions),
+    falseDeaths: sum((t) => t.falseDeaths),
+    mistakeDurationsUs: concat((t) => t.mistakeDurationsUs),
+    detectionLatenciesUs: concat((t) => t.detectionLatenciesUs),
+    deadLatenciesUs: concat((t) => t.deadLatenciesUs),
+    crashes: sum((t) => t.crashes),
+    crashesUndetected: sum((t) => t.crashesUndetected),
+    crashesCensored: sum((t) => t.crashesCensored),
+    heartbeatsSent: sum((t) => t.heartbeatsSent),
+    heartbeatsDelivered: sum((t) => t.heartbeatsDelivered),
+    heartbeatsLost: sum((t) => t.heartbeatsLost),
+    perPairFalseSuspicions: concat((t) => t.perPairFalseSuspicions),
+    perPairUpUs: concat((t) => t.perPairUpUs),
+    perPairUpSuspectedUs: concat((t) => t.perPairUpSuspectedUs),
+  };
+}
