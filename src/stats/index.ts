@@ -22,3 +22,4 @@ export {
 } from './quantiles.js';
 export { batchMeans, meanInterval, type BatchMeansResult, type MeanInterval } from './mean-interval.js';
 export { normalCritical, studentTCritical } from './student-t.js';
+export { ratioInterval, type RatioInterval } from './ratio-interval.js';

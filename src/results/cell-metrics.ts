@@ -1,0 +1,135 @@
+/**
+ * Turns a configuration's pooled tallies into the metrics of the results contract
+ * (docs/results.md): names, units and intervals as other tools and the CI gate read
+ * them. Every rate carries an interval; a count of zero still yields an upper bound.
+ * Values are rounded (µs resolution for times, 6 significant digits for rates) so
+ * that results files diff cleanly.
+ */
+import type { RunTallies } from '../sim/metrics.js';
+import { US_PER_HOUR, US_PER_S } from '../sim/time.js';
+import { poissonRateInterval, quantileInterval, ratioInterval, sortSamples, summarize } from '../stats/index.js';
+
+export interface LatencyMetrics {
+  readonly count: number;
+  readonly mean: number | null;
+  readonly p50: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+  /** Distribution-free 95 % interval of p99 (order statistics); null when too few samples. */
+  readonly p99_ci95: readonly [number, number] | null;
+}
+
+export interface DurationMetrics {
+  readonly count: number;
+  readonly mean: number | null;
+  readonly p50: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+}
+
+export interface EventRateMetrics {
+  readonly count: number;
+  readonly per_node_hour: number;
+  readonly per_node_day: number;
+  /** Exact (Garwood) 95 % Poisson interval of the per-node-day rate. */
+  readonly ci95_low: number;
+  readonly ci95_high: number;
+}
+
+export interface CellMetrics {
+  readonly detection_latency_ms: LatencyMetrics;
+  readonly detection_to_dead_ms: LatencyMetrics;
+  readonly false_suspicions: EventRateMetrics;
+  readonly false_deaths: EventRateMetrics;
+  readonly mistake_duration_ms: DurationMetrics;
+  /** Mean time between false suspicions of one node: node-time / count, with the Poisson interval inverted. */
+  readonly mistake_recurrence_s: { readonly mean: number | null; readonly ci95_low: number | null; readonly ci95_high: number | null };
+  /** Fraction of live-node time during which the observer trusted the node (P_A). */
+  readonly query_accuracy: number | null;
+  readonly query_accuracy_ci95: readonly [number, number] | null;
+  readonly messages_per_node_s: number | null;
+  readonly node_hours: number;
+  readonly crashes: { readonly count: number; readonly detected: number; readonly undetected: number; readonly censored: number };
+  readonly heartbeats: { readonly sent: number; readonly delivered: number; readonly lost: number };
+}
+
+const US_PER_DAY = 24 * US_PER_HOUR;
+
+export function roundSignificant(value: number, digits = 6): number {
+  if (value === 0 || !Number.isFinite(value)) return value;
+  return Number(value.toPrecision(digits));
+}
+
+/** µs → ms, keeping µs resolution. */
+function toMs(valueUs: number | null): number | null {
+  return valueUs === null ? null : Math.round(valueUs) / 1000;
+}
+
+function latencyMetrics(samplesUs: Float64Array): LatencyMetrics {
+  const sorted = sortSamples(samplesUs);
+  const s = summarize(sorted);
+  const p99 = quantileInterval(sorted, 0.99);
+  return {
+    count: s.count,
+    mean: toMs(s.mean),
+    p50: toMs(s.p50),
+    p90: toMs(s.p90),
+    p99: toMs(s.p99),
+    max: toMs(s.max),
+    p99_ci95: p99 ? [toMs(p99.low)!, toMs(p99.high)!] : null,
+  };
+}
+
+function durationMetrics(samplesUs: Float64Array): DurationMetrics {
+  const s = summarize(sortSamples(samplesUs));
+  return { count: s.count, mean: toMs(s.mean), p50: toMs(s.p50), p99: toMs(s.p99), max: toMs(s.max) };
+}
+
+function eventRate(count: number, upUs: number): EventRateMetrics {
+  const nodeDays = upUs / US_PER_DAY;
+  if (!(nodeDays > 0)) return { count, per_node_hour: 0, per_node_day: 0, ci95_low: 0, ci95_high: 0 };
+  const interval = poissonRateInterval(count, nodeDays);
+  return {
+    count,
+    per_node_hour: roundSignificant(count / (upUs / US_PER_HOUR)),
+    per_node_day: roundSignificant(count / nodeDays),
+    ci95_low: roundSignificant(interval.low),
+    ci95_high: roundSignificant(interval.high),
+  };
+}
+
+export function cellMetrics(t: RunTallies): CellMetrics {
+  const upS = t.upUs / US_PER_S;
+  const falseSuspicions = eventRate(t.falseSuspicions, t.upUs);
+  const perNodeS = (rate: number) => (rate > 0 ? roundSignificant(86_400 / rate) : null);
+  const suspectedFraction = ratioInterval(t.perPairUpSuspectedUs, t.perPairUpUs);
+  return {
+    detection_latency_ms: latencyMetrics(t.detectionLatenciesUs),
+    detection_to_dead_ms: latencyMetrics(t.deadLatenciesUs),
+    false_suspicions: falseSuspicions,
+    false_deaths: eventRate(t.falseDeaths, t.upUs),
+    mistake_duration_ms: durationMetrics(t.mistakeDurationsUs),
+    mistake_recurrence_s: {
+      mean: t.falseSuspicions > 0 ? roundSignificant(upS / t.falseSuspicions) : null,
+      ci95_low: perNodeS(falseSuspicions.ci95_high),
+      ci95_high: perNodeS(falseSuspicions.ci95_low),
+    },
+    query_accuracy: t.upUs > 0 ? roundSignificant(1 - t.upSuspectedUs / t.upUs, 9) : null,
+    query_accuracy_ci95: suspectedFraction
+      ? [
+          roundSignificant(Math.max(0, 1 - suspectedFraction.high), 9),
+          roundSignificant(Math.min(1, 1 - suspectedFraction.low), 9),
+        ]
+      : null,
+    messages_per_node_s: upS > 0 ? roundSignificant(t.heartbeatsSent / upS) : null,
+    node_hours: roundSignificant(t.upUs / US_PER_HOUR),
+    crashes: {
+      count: t.crashes,
+      detected: t.detectionLatenciesUs.length,
+      undetected: t.crashesUndetected,
+      censored: t.crashesCensored,
+    },
+    heartbeats: { sent: t.heartbeatsSent, delivered: t.heartbeatsDelivered, lost: t.heartbeatsLost },
+  };
+}
