@@ -4,7 +4,7 @@
  * `DurationSampler` is its compiled, allocation-free form for the event loop.
  * Rounding to whole microseconds happens here and nowhere else.
  */
-import type { RandomStream } from './random.js';
+import type { RandomStream, StreamBank } from './random.js';
 import { standardExponential } from './ziggurat.js';
 
 export type DelayDistribution =
@@ -73,18 +73,20 @@ export function validateDistribution(law: DelayDistribution, what: string): void
 }
 
 /**
- * A compiled law bound to one stream. `sampleUs()` allocates nothing: the law's
- * parameters live in plain fields and the switch is on a small integer.
+ * A compiled law drawing from streams of one bank. `sampleUs(stream)` allocates
+ * nothing: the law's parameters live in plain fields and the switch is on a small
+ * integer. One sampler serves every link that shares the law; each link passes its
+ * own stream index.
  */
 export class DurationSampler {
   private readonly kind: number;
   private readonly a: number;
   private readonly b: number;
-  private readonly stream: RandomStream;
+  private readonly bank: StreamBank;
 
-  constructor(law: DelayDistribution, stream: RandomStream) {
-    validateDistribution(law, stream.key);
-    this.stream = stream;
+  constructor(law: DelayDistribution, bank: StreamBank, what = 'duration') {
+    validateDistribution(law, what);
+    this.bank = bank;
     switch (law.kind) {
       case 'constant':
         this.kind = KIND_CONSTANT;
@@ -119,62 +121,43 @@ export class DurationSampler {
     }
   }
 
-  /** True when every draw is the same value (the stream is then never consumed). */
+  /** True when every draw is the same value (no stream is then consumed). */
   get isConstant(): boolean {
     return this.kind === KIND_CONSTANT;
   }
 
-  /** One draw, rounded to whole microseconds, never negative. */
-  sampleUs(): number {
-    return Math.round(this.sampleRawUs());
+  /** One draw from `stream`, rounded to whole microseconds, never negative. */
+  sampleUs(stream: number): number {
+    return Math.round(this.sampleRawUs(stream));
   }
 
-  private sampleRawUs(): number {
-    const stream = this.stream;
+  private sampleRawUs(stream: number): number {
+    const bank = this.bank;
     switch (this.kind) {
       case KIND_CONSTANT:
         return this.a;
       case KIND_UNIFORM:
-        return this.a + this.b * stream.next();
+        return this.a + this.b * bank.next(stream);
       case KIND_EXPONENTIAL:
-        return this.a * standardExponential(stream);
+        return this.a * standardExponential(bank, stream);
       case KIND_NORMAL: {
         // Truncation at 0 by rejection keeps the shape of the normal above 0.
         for (;;) {
-          const x = this.a + this.b * standardNormal(stream);
+          const x = this.a + this.b * bank.normal(stream);
           if (x >= 0) return x;
         }
       }
       case KIND_LOGNORMAL:
-        return Math.exp(this.a + this.b * standardNormal(stream));
+        return Math.exp(this.a + this.b * bank.normal(stream));
       case KIND_PARETO:
-        return this.a * Math.pow(stream.nextOpenZero(), -this.b);
+        return this.a * Math.pow(bank.nextOpenZero(stream), -this.b);
       default:
         return 0;
     }
   }
 }
 
-/** Marsaglia's polar method; the second normal of each pair is kept on the stream. */
-export function standardNormal(stream: RandomStream): number {
-  if (stream.hasSpareNormal) {
-    stream.hasSpareNormal = false;
-    return stream.spareNormal;
-  }
-  let u = 0;
-  let v = 0;
-  let q = 0;
-  do {
-    u = 2 * stream.next() - 1;
-    v = 2 * stream.next() - 1;
-    q = u * u + v * v;
-  } while (q >= 1 || q === 0);
-  const f = Math.sqrt((-2 * Math.log(q)) / q);
-  stream.spareNormal = v * f;
-  stream.hasSpareNormal = true;
-  return u * f;
-}
-
+/** One exponential draw (µs) from a stream object, for cold paths (fault schedules). */
 export function exponentialUs(stream: RandomStream, meanUs: number): number {
-  return Math.round(meanUs * standardExponential(stream));
+  return Math.round(meanUs * standardExponential(stream.bank, stream.index));
 }

@@ -149,8 +149,15 @@ export class Scheduler {
 
   /** Removes the earliest event into the `current…` fields. Returns false when empty. */
   pop(): boolean {
+    return this.popUntil(Number.POSITIVE_INFINITY);
+  }
+
+  /** Like `pop`, but only if the earliest event is at or before `endUs`. */
+  popUntil(endUs: number): boolean {
     if (this.runPos === this.runLen && !this.advance()) return false;
-    const slot = this.run[this.runPos++]!;
+    const slot = this.run[this.runPos]!;
+    if (this.slotTimeUs[slot]! > endUs) return false;
+    this.runPos++;
     this.currentTimeUs = this.slotTimeUs[slot]!;
     this.currentKind = this.slotKind[slot]!;
     this.currentTarget = this.slotTarget[slot]!;

@@ -17,7 +17,7 @@ import type { Detector } from './detectors/detector.js';
 import { DurationSampler, exponentialUs, validateDistribution } from './distributions.js';
 import { Cause, MetricsRecorder, type RunTallies, type TransitionLog } from './metrics.js';
 import { BernoulliLoss } from './loss.js';
-import { streamFor, type RandomStream, type SeedRoot } from './random.js';
+import { RandomStream, StreamBank, streamFor, type SeedRoot } from './random.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { Status, type StatusCode } from './status.js';
 import { NEVER } from './time.js';
@@ -37,15 +37,6 @@ export interface RunResult {
   readonly endUs: number;
 }
 
-/** Per-link random state: one stream per purpose. */
-class LinkState {
-  constructor(
-    readonly delay: DurationSampler,
-    readonly duplicate: RandomStream,
-    readonly duplicateDelay: DurationSampler,
-  ) {}
-}
-
 export class Simulation {
   readonly config: SimConfig;
   private readonly scheduler: Scheduler;
@@ -58,7 +49,7 @@ export class Simulation {
   private readonly nodeEpoch: Float64Array;
   private readonly nodeSeq: Float64Array;
   private readonly nodeNextNominalUs: Float64Array;
-  private readonly nodeJitter: DurationSampler[];
+  private readonly nodeJitterStream: Int32Array;
   private readonly nodeCrashStream: RandomStream[];
   private readonly nodeFirstPair: Int32Array;
   private readonly nodePairCount: Int32Array;
@@ -67,7 +58,15 @@ export class Simulation {
   private readonly pairTarget: Int32Array;
   private readonly pairStatus: Uint8Array;
   private readonly pairWakeUs: Float64Array;
-  private readonly links: LinkState[];
+  private readonly linkDelayStream: Int32Array;
+  private readonly linkDuplicateStream: Int32Array;
+  private readonly linkDuplicateDelayStream: Int32Array;
+
+  // Randomness: every stream's state lives in one bank; laws are shared samplers.
+  private readonly bank: StreamBank;
+  private readonly jitter: DurationSampler;
+  private readonly jitterIsConstant: boolean;
+  private readonly delay: DurationSampler;
 
   private readonly intervalUs: number;
   private readonly baseDelayUs: number;
@@ -100,43 +99,58 @@ export class Simulation {
     this.nodeEpoch = new Float64Array(n);
     this.nodeSeq = new Float64Array(n);
     this.nodeNextNominalUs = new Float64Array(n);
-    this.nodeJitter = [];
+    this.nodeJitterStream = new Int32Array(n);
     this.nodeCrashStream = [];
     this.nodeFirstPair = new Int32Array(n);
     this.nodePairCount = new Int32Array(n);
     this.pairTarget = new Int32Array(pairCount);
     this.pairStatus = new Uint8Array(pairCount);
     this.pairWakeUs = new Float64Array(pairCount).fill(NEVER);
-    this.links = [];
+    this.linkDelayStream = new Int32Array(pairCount);
+    this.linkDuplicateStream = new Int32Array(pairCount);
+    this.linkDuplicateDelayStream = new Int32Array(pairCount);
+    const lossStreams = new Int32Array(pairCount);
+    const bank = new StreamBank(8 * n + 8);
+    this.bank = bank;
+    this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
+    this.jitterIsConstant = this.jitter.isConstant;
+    this.delay = new DurationSampler(config.link.delay.random, bank, 'link delay');
 
+    // Streams are created only for the draws this configuration makes (seeding costs
+    // ~7 µs each), and the hottest ones first, so that the delay streams of all links
+    // are packed together in the bank: with 10 000 nodes that keeps them in cache.
+    // Keys are names, so creation order never changes what a stream draws.
     const monitor = config.monitorName;
-    const lossStreams: RandomStream[] = [];
+    const linkKey = (i: number) => `link/${names[i]!}>${monitor}`;
+    const usesDelay = !this.delay.isConstant;
+    const usesLoss = config.link.lossProbability > 0;
+    const usesDuplicates = this.duplicateProbability > 0;
+    const usesCrashStreams = config.crashes.some((f) => f.kind === 'crashRecover');
     for (let i = 0; i < n; i++) {
-      const name = names[i]!;
-      this.nodeJitter.push(new DurationSampler(config.heartbeat.jitter, streamFor(root, `node/${name}/jitter`)));
-      this.nodeCrashStream.push(streamFor(root, `node/${name}/crash`));
       this.nodeFirstPair[i] = i;
       this.nodePairCount[i] = 1;
       this.pairTarget[i] = i;
-      const link = `link/${name}>${monitor}`;
-      lossStreams.push(streamFor(root, `${link}/loss`));
-      this.links.push(
-        new LinkState(
-          new DurationSampler(config.link.delay.random, streamFor(root, `${link}/delay`)),
-          streamFor(root, `${link}/duplicate`),
-          new DurationSampler(config.link.delay.random, streamFor(root, `${link}/duplicate-delay`)),
-        ),
-      );
     }
-
-    this.loss = new BernoulliLoss(config.link.lossProbability, lossStreams);
+    if (usesDelay) for (let i = 0; i < n; i++) this.linkDelayStream[i] = bank.add(root, `${linkKey(i)}/delay`);
+    if (usesLoss) for (let i = 0; i < n; i++) lossStreams[i] = bank.add(root, `${linkKey(i)}/loss`);
+    if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeJitterStream[i] = bank.add(root, `node/${names[i]!}/jitter`);
+    if (usesDuplicates) {
+      for (let i = 0; i < n; i++) {
+        this.linkDuplicateStream[i] = bank.add(root, `${linkKey(i)}/duplicate`);
+        this.linkDuplicateDelayStream[i] = bank.add(root, `${linkKey(i)}/duplicate-delay`);
+      }
+    }
+    if (usesCrashStreams) {
+      for (let i = 0; i < n; i++) this.nodeCrashStream.push(new RandomStream(bank, bank.add(root, `node/${names[i]!}/crash`)));
+    }
+    this.loss = new BernoulliLoss(config.link.lossProbability, bank, lossStreams);
 
     // Each node starts its schedule at a uniformly random phase, so a crash at a
     // fixed instant falls at a uniformly random point of each node's cycle.
     for (let i = 0; i < n; i++) {
       const phaseUs = Math.floor(streamFor(root, `node/${names[i]!}/phase`).next() * this.intervalUs);
       this.nodeNextNominalUs[i] = phaseUs;
-      this.scheduler.schedule(phaseUs + this.nodeJitter[i]!.sampleUs(), EV_SEND, i, 0, 0);
+      this.scheduler.schedule(phaseUs + this.jitter.sampleUs(this.nodeJitterStream[i]!), EV_SEND, i, 0, 0);
     }
     this.scheduleCrashes(config.crashes);
     if (this.exactTimers) {
@@ -157,8 +171,18 @@ export class Simulation {
 
   /** Processes one event. Returns false when the queue is empty. */
   step(): boolean {
+    return this.stepUntil(Number.POSITIVE_INFINITY);
+  }
+
+  /** Processes every event at or before `endUs`. */
+  runUntil(endUs: number): void {
+    while (this.stepUntil(endUs));
+  }
+
+  /** Processes the next event if it is at or before `endUs`. The hot dispatch. */
+  private stepUntil(endUs: number): boolean {
     const q = this.scheduler;
-    if (!q.pop()) return false;
+    if (!q.popUntil(endUs)) return false;
     this.eventCount++;
     const nowUs = q.currentTimeUs;
     const target = q.currentTarget;
@@ -185,13 +209,6 @@ export class Simulation {
     return true;
   }
 
-  /** Processes every event at or before `endUs`. */
-  runUntil(endUs: number): void {
-    const q = this.scheduler;
-    while (q.peekTimeUs() <= endUs) this.step();
-  }
-
-
   /** Runs to the configured duration and closes the books. */
   run(): RunResult {
     const endUs = this.config.durationUs;
@@ -214,15 +231,16 @@ export class Simulation {
         if (counted) metrics.heartbeatsLost++;
         continue;
       }
-      const link = this.links[pair]!;
-      this.scheduler.schedule(nowUs + this.baseDelayUs + link.delay.sampleUs(), EV_DELIVER, pair, seq, nowUs);
-      if (this.duplicateProbability > 0 && link.duplicate.next() < this.duplicateProbability) {
-        this.scheduler.schedule(nowUs + this.baseDelayUs + link.duplicateDelay.sampleUs(), EV_DELIVER, pair, seq, nowUs);
+      this.scheduler.schedule(nowUs + this.baseDelayUs + this.delay.sampleUs(this.linkDelayStream[pair]!), EV_DELIVER, pair, seq, nowUs);
+      if (this.duplicateProbability > 0 && this.bank.next(this.linkDuplicateStream[pair]!) < this.duplicateProbability) {
+        const again = nowUs + this.baseDelayUs + this.delay.sampleUs(this.linkDuplicateDelayStream[pair]!);
+        this.scheduler.schedule(again, EV_DELIVER, pair, seq, nowUs);
       }
     }
     const nextNominalUs = this.nodeNextNominalUs[node]! + this.intervalUs;
     this.nodeNextNominalUs[node] = nextNominalUs;
-    const sendUs = nextNominalUs + this.nodeJitter[node]!.sampleUs();
+    // A constant jitter draws nothing: skip the sampler (and its cache line) entirely.
+    const sendUs = this.jitterIsConstant ? nextNominalUs + this.jitter.sampleUs(0) : nextNominalUs + this.jitter.sampleUs(this.nodeJitterStream[node]!);
     this.scheduler.schedule(sendUs < nowUs ? nowUs : sendUs, EV_SEND, node, epoch, 0);
   }
 

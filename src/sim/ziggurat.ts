@@ -10,7 +10,7 @@
  * bits) come from disjoint bits of one 32-bit draw, so they are independent. A
  * Kolmogorov–Smirnov test against 1 − e^−x checks the output.
  */
-import type { RandomStream } from './random.js';
+import type { StreamBank } from './random.js';
 
 const LAYERS = 256;
 const MAGNITUDE_SCALE = 16_777_216; // 2^24
@@ -41,20 +41,20 @@ const fe = new Float64Array(LAYERS);
 })();
 
 /** One draw from Exp(1). */
-export function standardExponential(stream: RandomStream): number {
-  const u32 = stream.next() * 4_294_967_296; // exact: alea yields multiples of 2^-32
+export function standardExponential(bank: StreamBank, stream: number): number {
+  const u32 = bank.next(stream) * 4_294_967_296; // exact: alea yields multiples of 2^-32
   const iz = u32 & 255;
   const jz = Math.floor(u32 / 256);
   if (jz < ke[iz]!) return jz * we[iz]!;
-  return exponentialFallback(stream, iz, jz);
+  return exponentialFallback(bank, stream, iz, jz);
 }
 
-function exponentialFallback(stream: RandomStream, iz: number, jz: number): number {
+function exponentialFallback(bank: StreamBank, stream: number, iz: number, jz: number): number {
   for (;;) {
-    if (iz === 0) return R - Math.log(stream.nextOpenZero()); // the tail beyond R is R + Exp(1)
+    if (iz === 0) return R - Math.log(bank.nextOpenZero(stream)); // the tail beyond R is R + Exp(1)
     const x = jz * we[iz]!;
-    if (fe[iz]! + stream.next() * (fe[iz - 1]! - fe[iz]!) < Math.exp(-x)) return x;
-    const u32 = stream.next() * 4_294_967_296;
+    if (fe[iz]! + bank.next(stream) * (fe[iz - 1]! - fe[iz]!) < Math.exp(-x)) return x;
+    const u32 = bank.next(stream) * 4_294_967_296;
     iz = u32 & 255;
     jz = Math.floor(u32 / 256);
     if (jz < ke[iz]!) return jz * we[iz]!;
