@@ -1,0 +1,80 @@
+/**
+ * Runs sweep tasks, inline or on a pool of worker threads, and returns the results in
+ * task order whatever order they finished in. One worker means inline (no thread).
+ * Stopping (the signal) terminates the workers and rejects, so callers write nothing.
+ */
+import { Worker } from 'node:worker_threads';
+import { runTask, type SweepTask, type TaskResult } from './tasks.js';
+
+export interface RunTasksOptions {
+  readonly workers: number;
+  readonly timelineLimit: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export class SweepAborted extends Error {
+  constructor() {
+    super('sweep stopped before it finished');
+  }
+}
+
+export async function runTasks(tasks: readonly SweepTask[], options: RunTasksOptions): Promise<TaskResult[]> {
+  const workers = Math.max(1, Math.min(options.workers, tasks.length));
+  return workers === 1 ? runInline(tasks, options) : runPooled(tasks, workers, options);
+}
+
+async function runInline(tasks: readonly SweepTask[], options: RunTasksOptions): Promise<TaskResult[]> {
+  const results: TaskResult[] = [];
+  for (const task of tasks) {
+    if (options.signal?.aborted) throw new SweepAborted();
+    results.push(runTask(task, options.timelineLimit));
+    options.onProgress?.(results.length, tasks.length);
+    // Let signal handlers and progress redraws run between tasks.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return results;
+}
+
+function runPooled(tasks: readonly SweepTask[], workerCount: number, options: RunTasksOptions): Promise<TaskResult[]> {
+  return new Promise((resolve, reject) => {
+    const results: (TaskResult | undefined)[] = new Array(tasks.length);
+    const pool: Worker[] = [];
+    let next = 0;
+    let done = 0;
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      for (const w of pool) void w.terminate();
+      if (error) reject(error);
+      else resolve(results as TaskResult[]);
+    };
+    const onAbort = () => finish(new SweepAborted());
+    options.signal?.addEventListener('abort', onAbort);
+    if (options.signal?.aborted) return onAbort();
+
+    const feed = (worker: Worker, index: number) => {
+      (worker as Worker & { taskIndex?: number }).taskIndex = index;
+      worker.postMessage(tasks[index]);
+    };
+    for (let w = 0; w < workerCount; w++) {
+      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+        workerData: { timelineLimit: options.timelineLimit },
+      });
+      pool.push(worker);
+      worker.on('message', (message: { ok: true; result: TaskResult } | { ok: false; message: string }) => {
+        if (!message.ok) return finish(new Error(message.message));
+        const index = (worker as Worker & { taskIndex?: number }).taskIndex!;
+        results[index] = message.result;
+        done++;
+        options.onProgress?.(done, tasks.length);
+        if (done === tasks.length) return finish();
+        if (next < tasks.length) feed(worker, next++);
+      });
+      worker.on('error', (error) => finish(error));
+      if (next < tasks.length) feed(worker, next++);
+    }
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * The unit of sweep work: one replication of one cell. A task is a pure function of
+ * its configuration (every stream is keyed by seed, replication and entity), so any
+ * worker can run any task and the pooled results do not depend on who ran what.
+ */
+import type { SimConfig } from '../sim/config.js';
+import type { RunTallies, TransitionLog } from '../sim/metrics.js';
+import { runOnce } from '../sim/simulation.js';
+
+export interface SweepTask {
+  readonly cell: number;
+  readonly replication: number;
+  readonly config: SimConfig;
+}
+
+export interface TaskResult {
+  readonly cell: number;
+  readonly replication: number;
+  readonly tallies: RunTallies;
+  /** The transition log, kept for replication 0 only. */
+  readonly log: TransitionLog | null;
+  readonly events: number;
+}
+
+export function runTask(task: SweepTask, timelineLimit: number): TaskResult {
+  const keepLog = task.replication === 0;
+  const run = runOnce({ ...task.config, replication: task.replication, transitionLogLimit: keepLog ? timelineLimit : 0 });
+  return { cell: task.cell, replication: task.replication, tallies: run.tallies, log: keepLog ? run.log : null, events: run.events };
+}
+
+/** The typed arrays a result owns, to transfer (not copy) across threads. */
+export function transferablesOf(result: TaskResult): ArrayBuffer[] {
+  const t = result.tallies;
+  const arrays: ArrayBufferView[] = [
+    t.mistakeDurationsUs,
+    t.detectionLatenciesUs,
+    t.deadLatenciesUs,
+    t.perPairFalseSuspicions,
+    t.perPairUpUs,
+    t.perPairUpSuspectedUs,
+  ];
+  if (result.log) {
+    const l = result.log;
+    arrays.push(l.timeUs, l.kind, l.pair, l.from, l.to, l.cause);
+  }
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) buffers.add(a.buffer as ArrayBuffer);
+  return [...buffers];
+}
