@@ -4,6 +4,7 @@
  * src/scenarios, which builds one of these; the engine never parses anything.
  */
 import type { DelayDistribution, LinkDelay } from './distributions.js';
+import type { LossModel } from './loss.js';
 
 export interface HeartbeatConfig {
   /** Nominal time between two heartbeats of one node. */
@@ -16,21 +17,107 @@ export interface HeartbeatConfig {
 }
 
 export interface LinkConfig {
-  /** Each message is lost independently with this probability (Bernoulli). */
+  /** Each message is lost independently with this probability (Bernoulli). Ignored when `loss` is given. */
   readonly lossProbability: number;
+  /** The loss model; overrides `lossProbability` (e.g. Gilbert–Elliott bursts). */
+  readonly loss?: LossModel;
   /** Each delivered message is delivered a second time, with its own delay, with this probability. */
   readonly duplicateProbability: number;
   readonly delay: LinkDelay;
 }
 
-/** Which nodes a fault applies to: every monitored node, or the named ones. */
+/** Which nodes a rule applies to: every monitored node, or the named ones. */
 export type NodeSelector = { readonly kind: 'all' } | { readonly kind: 'named'; readonly names: readonly string[] };
+
+/** Links of the selected nodes that differ from the default (a rack, a zone, a region). */
+export interface LinkOverride {
+  readonly nodes: NodeSelector;
+  /** node → observer. */
+  readonly toObserver?: LinkConfig;
+  /** observer → node (probes, acks, lease grants). */
+  readonly fromObserver?: LinkConfig;
+}
 
 export type CrashFault =
   /** The selected nodes crash at one instant and stay down (or come back after `downUs`). */
   | { readonly kind: 'crashAt'; readonly nodes: NodeSelector; readonly atUs: number; readonly downUs: number | null }
-  /** Each selected node alternates up (exponential, mean mttf) and down (exponential, mean mttr). */
-  | { readonly kind: 'crashRecover'; readonly nodes: NodeSelector; readonly mttfUs: number; readonly mttrUs: number };
+  /**
+   * Each selected node (or each rack of `rackSize` consecutive nodes, which then crash
+   * and recover together) alternates up (exponential, mean mttf) and down (a fixed
+   * restart delay plus an exponential repair time, mean mttr).
+   */
+  | {
+      readonly kind: 'crashRecover';
+      readonly nodes: NodeSelector;
+      readonly mttfUs: number;
+      readonly mttrUs: number;
+      readonly restartDelayUs?: number;
+      readonly rackSize?: number;
+    };
+
+/** When a fault strikes. */
+export type Onset =
+  /** Once, at this instant. */
+  | { readonly kind: 'at'; readonly atUs: number }
+  /** Poisson arrivals: exponential gaps with this mean (the onset rate is its inverse). */
+  | { readonly kind: 'poisson'; readonly meanGapUs: number }
+  /** Every `periodUs`, starting at a uniformly random phase. */
+  | { readonly kind: 'periodic'; readonly periodUs: number }
+  /** Once per entity, at a uniformly random instant in [fromUs, toUs) (injected pauses). */
+  | { readonly kind: 'uniformOnce'; readonly fromUs: number; readonly toUs: number };
+
+export type LinkDirection = 'both' | 'toObserver' | 'fromObserver';
+
+export type Fault =
+  /** Stop-the-world pauses of senders: nothing is sent while paused. */
+  | {
+      readonly kind: 'senderPause';
+      readonly nodes: NodeSelector;
+      readonly onset: Onset;
+      readonly duration: DelayDistribution;
+      /** After the pause: 'skip' the missed beats, or send them all at once ('burst', fixed-rate timers). */
+      readonly afterPause: 'skip' | 'burst';
+    }
+  /** Pauses of the observer: it neither receives nor checks, then works off its backlog. */
+  | {
+      readonly kind: 'observerPause';
+      readonly onset: Onset;
+      readonly duration: DelayDistribution;
+      /** On resume, overdue checks run before queued heartbeats are read ('checksFirst'), or after. */
+      readonly backlog: 'checksFirst' | 'messagesFirst';
+    }
+  /**
+   * Links go down. scope 'each': every selected node has its own outages; 'group': the
+   * selected nodes are cut off together. Messages already in flight still arrive.
+   */
+  | {
+      readonly kind: 'partition';
+      readonly nodes: NodeSelector;
+      readonly scope: 'each' | 'group';
+      readonly direction: LinkDirection;
+      readonly onset: Onset;
+      readonly duration: DelayDistribution;
+    }
+  /** CPU starvation windows: while one lasts, each send waits an extra scheduling delay. */
+  | {
+      readonly kind: 'cpuStarvation';
+      readonly nodes: NodeSelector;
+      readonly onset: Onset;
+      readonly duration: DelayDistribution;
+      readonly extraDelay: DelayDistribution;
+    }
+  /** Slow I/O on the heartbeat path (fsync before send): every send waits this extra delay. */
+  | { readonly kind: 'slowIo'; readonly nodes: NodeSelector; readonly extraDelay: DelayDistribution }
+  /** Clock rate error of the selected nodes, or of the observer (`observer: true`). */
+  | { readonly kind: 'clockDrift'; readonly nodes: NodeSelector | null; readonly observer: boolean; readonly ppm: number }
+  /** Wall-clock steps (NTP step, VM resume): monotonic clocks do not see them. */
+  | {
+      readonly kind: 'clockStep';
+      readonly nodes: NodeSelector | null;
+      readonly observer: boolean;
+      readonly onset: Onset;
+      readonly stepUs: number;
+    };
 
 export type DetectorConfig = {
   /**
@@ -43,6 +130,8 @@ export type DetectorConfig = {
   readonly deadAfterUs: number;
   /** 0 = exact per-node timers; otherwise the monitor polls all nodes this often. */
   readonly checkIntervalUs: number;
+  /** Which observer clock measures the silence: monotonic (immune to steps) or wall. */
+  readonly clock?: 'monotonic' | 'wall';
 };
 
 export interface SimConfig {
@@ -57,9 +146,15 @@ export interface SimConfig {
   readonly nodeNames: readonly string[];
   readonly monitorName: string;
   readonly heartbeat: HeartbeatConfig;
+  /** node → observer links (and observer → node unless `reverseLink` says otherwise). */
   readonly link: LinkConfig;
+  readonly reverseLink?: LinkConfig;
+  readonly linkOverrides?: readonly LinkOverride[];
   readonly crashes: readonly CrashFault[];
+  readonly faults?: readonly Fault[];
   readonly detector: DetectorConfig;
+  /** A false suspicion starting within this long after the previous one of the same node ended is a flap. */
+  readonly flapWindowUs?: number;
   /** Keep at most this many state transitions for the timeline (0 = keep none). */
   readonly transitionLogLimit: number;
 }

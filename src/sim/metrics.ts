@@ -16,6 +16,14 @@
  * - Query accuracy P_A is the fraction of the target's up-time during which the
  *   observer trusts it. A restarted node is distrusted until its first heartbeat
  *   lands; that short lag is counted in 1 − P_A, not as a mistake.
+ * - A flap is a false suspicion that starts within `flapWindowUs` of the end of the
+ *   previous one of the same node: suspicion → trust → suspicion, each edge firing a
+ *   failover or failback downstream.
+ * - Mass suspicion: the largest number of live nodes suspected at once, and how often
+ *   that number rose to `massThreshold` (an observer pause or a partition accusing
+ *   many nodes together).
+ * - Pause attribution: a sender pause "caused" a suspicion when a false suspicion of
+ *   that node starts between the pause's start and `graceUs` after its end.
  *
  * Hot file: plain typed arrays indexed by pair, no allocation per call.
  */
@@ -54,6 +62,18 @@ export interface RunTallies {
   perPairFalseSuspicions: Float64Array;
   perPairUpUs: Float64Array;
   perPairUpSuspectedUs: Float64Array;
+  flaps: number;
+  maxSimultaneousFalseSuspicions: number;
+  massSuspicionEvents: number;
+  /** Sender pauses that started after warm-up, and those that caused a false suspicion. */
+  pauses: number;
+  pausesWithSuspicion: number;
+  /** Total time senders spent paused, for pauses that started after warm-up (µs). */
+  pausedUs: number;
+  /** Heartbeats dropped because their link was partitioned (not counted in heartbeatsLost). */
+  heartbeatsPartitioned: number;
+  /** Sends that did not happen because the sender was paused. */
+  heartbeatsMissedWhilePaused: number;
 }
 
 export interface TransitionLog {
@@ -93,11 +113,41 @@ export class MetricsRecorder {
   heartbeatsSent: number;
   heartbeatsDelivered: number;
   heartbeatsLost: number;
+  heartbeatsPartitioned: number;
+  heartbeatsMissedWhilePaused: number;
+  private readonly flapWindowUs: number;
+  private readonly lastMistakeEndUs: Float64Array;
+  private flaps: number;
+  private readonly massThreshold: number;
+  private liveSuspectedNow: number;
+  private maxSimultaneous: number;
+  private massEvents: number;
+  private readonly pauseWindowUntilUs: Float64Array;
+  private readonly pausePending: Uint8Array;
+  private pauses: number;
+  private pausesWithSuspicion: number;
+  private pausedUs: number;
+  private readonly pauseStartUs: Float64Array;
   private readonly log: TransitionLog;
   private readonly logLimit: number;
 
-  constructor(pairCount: number, warmupUs: number, transitionLogLimit: number) {
+  constructor(pairCount: number, warmupUs: number, transitionLogLimit: number, flapWindowUs: number) {
     this.warmupUs = warmupUs;
+    this.flapWindowUs = flapWindowUs;
+    this.lastMistakeEndUs = new Float64Array(pairCount).fill(Number.NEGATIVE_INFINITY);
+    this.flaps = 0;
+    this.massThreshold = Math.max(2, Math.ceil(0.1 * pairCount));
+    this.liveSuspectedNow = 0;
+    this.maxSimultaneous = 0;
+    this.massEvents = 0;
+    this.pauseWindowUntilUs = new Float64Array(pairCount).fill(Number.NEGATIVE_INFINITY);
+    this.pausePending = new Uint8Array(pairCount);
+    this.pauses = 0;
+    this.pausesWithSuspicion = 0;
+    this.pausedUs = 0;
+    this.pauseStartUs = new Float64Array(pairCount).fill(NaN);
+    this.heartbeatsPartitioned = 0;
+    this.heartbeatsMissedWhilePaused = 0;
     this.targetUp = new Uint8Array(pairCount).fill(1);
     this.status = new Uint8Array(pairCount);
     this.accruedToUs = new Float64Array(pairCount).fill(warmupUs);
@@ -160,12 +210,19 @@ export class MetricsRecorder {
     if (this.targetUp[pair] === 1) {
       if (from === Status.alive) {
         // S-transition of a live node: a mistake starts.
+        this.liveSuspicionStarted(counted);
         if (counted) {
           this.falseSuspicions++;
           this.perPairFalseSuspicions[pair]!++;
           this.mistakeStartUs[pair] = nowUs;
+          if (nowUs - this.lastMistakeEndUs[pair]! <= this.flapWindowUs) this.flaps++;
+          if (this.pausePending[pair] === 1 && nowUs <= this.pauseWindowUntilUs[pair]!) {
+            this.pausesWithSuspicion++;
+            this.pausePending[pair] = 0;
+          }
         }
       } else if (to === Status.alive) {
+        this.liveSuspectedNow--;
         this.endMistake(pair, nowUs);
       }
       if (to === Status.dead && counted) this.falseDeaths++;
@@ -182,6 +239,7 @@ export class MetricsRecorder {
   }
 
   private endMistake(pair: number, nowUs: number): void {
+    this.lastMistakeEndUs[pair] = nowUs;
     const startUs = this.mistakeStartUs[pair]!;
     if (startUs === startUs) {
       this.mistakeDurations.push(nowUs - startUs);
@@ -189,8 +247,35 @@ export class MetricsRecorder {
     }
   }
 
+  private liveSuspicionStarted(counted: boolean): void {
+    const now = ++this.liveSuspectedNow;
+    if (!counted) return;
+    if (now > this.maxSimultaneous) this.maxSimultaneous = now;
+    if (now === this.massThreshold) this.massEvents++;
+  }
+
+  /** A sender pause begins (its window stays open until `onPauseEnd`). */
+  onPauseStart(pair: number, nowUs: number): void {
+    if (nowUs < this.warmupUs) return;
+    this.pauses++;
+    this.pauseStartUs[pair] = nowUs;
+    this.pausePending[pair] = 1;
+    this.pauseWindowUntilUs[pair] = Number.POSITIVE_INFINITY;
+  }
+
+  /** The pause ended; suspicions up to `graceUs` later are still blamed on it. */
+  onPauseEnd(pair: number, nowUs: number, graceUs: number): void {
+    const startUs = this.pauseStartUs[pair]!;
+    if (startUs === startUs) {
+      this.pausedUs += nowUs - startUs;
+      this.pauseStartUs[pair] = NaN;
+    }
+    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs + graceUs;
+  }
+
   onCrash(pair: number, nowUs: number): void {
     this.accrue(pair, nowUs);
+    if (this.status[pair] !== Status.alive) this.liveSuspectedNow--;
     this.targetUp[pair] = 0;
     this.record(nowUs, LogKind.crash, pair, 0, 0, 0);
     this.endMistake(pair, nowUs);
@@ -204,6 +289,9 @@ export class MetricsRecorder {
     this.accrue(pair, nowUs);
     this.finishCrash(pair, false);
     this.targetUp[pair] = 1;
+    // Still distrusted from before the crash: that is not a new mistake, but it counts
+    // as a live node under suspicion until trust returns.
+    if (this.status[pair] !== Status.alive) this.liveSuspectedNow++;
     this.record(nowUs, LogKind.recover, pair, 0, 0, 0);
   }
 
@@ -266,6 +354,14 @@ export class MetricsRecorder {
         perPairFalseSuspicions: this.perPairFalseSuspicions,
         perPairUpUs: this.perPairUpUs,
         perPairUpSuspectedUs: this.perPairUpSuspectedUs,
+        flaps: this.flaps,
+        maxSimultaneousFalseSuspicions: this.maxSimultaneous,
+        massSuspicionEvents: this.massEvents,
+        pauses: this.pauses,
+        pausesWithSuspicion: this.pausesWithSuspicion,
+        pausedUs: this.pausedUs,
+        heartbeatsPartitioned: this.heartbeatsPartitioned,
+        heartbeatsMissedWhilePaused: this.heartbeatsMissedWhilePaused,
       },
       log: this.log,
     };
@@ -323,5 +419,13 @@ export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
     perPairFalseSuspicions: concat((t) => t.perPairFalseSuspicions),
     perPairUpUs: concat((t) => t.perPairUpUs),
     perPairUpSuspectedUs: concat((t) => t.perPairUpSuspectedUs),
+    flaps: sum((t) => t.flaps),
+    maxSimultaneousFalseSuspicions: parts.reduce((m, t) => Math.max(m, t.maxSimultaneousFalseSuspicions), 0),
+    massSuspicionEvents: sum((t) => t.massSuspicionEvents),
+    pauses: sum((t) => t.pauses),
+    pausesWithSuspicion: sum((t) => t.pausesWithSuspicion),
+    pausedUs: sum((t) => t.pausedUs),
+    heartbeatsPartitioned: sum((t) => t.heartbeatsPartitioned),
+    heartbeatsMissedWhilePaused: sum((t) => t.heartbeatsMissedWhilePaused),
   };
 }

@@ -1,34 +1,44 @@
 /**
  * One run of the centralized heartbeat protocol (the seed's architecture): every
  * monitored node pushes a heartbeat every interval over its own link to an observer
- * (the monitor), whose detector turns arrivals into ALIVE / SUSPECTED / DEAD.
+ * (the monitor), whose detector turns arrivals into ALIVE / SUSPECTED / DEAD. Faults
+ * act on nodes (crashes, pauses, CPU starvation, slow I/O, clocks), on links
+ * (partitions) and on the observer (pauses, clocks).
  *
- * The observer is an entity like any node, and heartbeats travel along (observer,
- * target) pairs, so ring, all-to-all and gossip topologies are more pairs, not a
- * different engine.
+ * The observer is an entity like any node (entity index = node count), and
+ * heartbeats travel along (observer, target) pairs over directed links, so ring,
+ * all-to-all and gossip topologies are more pairs, not a different engine.
  *
- * The dispatch `switch` in `step()` is hot: handlers touch typed arrays and
- * preallocated objects only. Timers are never cancelled; each scheduled wake-up
- * carries its deadline and is ignored if the pair's deadline has moved.
+ * The dispatch in `stepUntil()` is hot: handlers touch typed arrays and preallocated
+ * objects only. Timers are never cancelled; a scheduled wake-up carries its deadline
+ * and is ignored if the pair's deadline has moved; fault episodes carry their end.
  */
-import type { CrashFault, NodeSelector, SimConfig } from './config.js';
+import { Clocks } from './clock.js';
+import type { CrashFault, Fault, LinkConfig, SimConfig } from './config.js';
 import { createDetector } from './detectors/create.js';
 import type { Detector } from './detectors/detector.js';
 import { DurationSampler, exponentialUs, validateDistribution } from './distributions.js';
-import { Cause, MetricsRecorder, type RunTallies, type TransitionLog } from './metrics.js';
-import { BernoulliLoss } from './loss.js';
-import { RandomStream, StreamBank, streamFor, type SeedRoot } from './random.js';
+import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes, type FaultProcess } from './faults.js';
+import { DROPPED, DropReason, LinkTable, lossModelOf } from './links.js';
+import { validateLossModel } from './loss.js';
+import { Cause, MetricsRecorder, type CauseCode, type RunTallies, type TransitionLog } from './metrics.js';
+import { StreamBank, streamFor, type SeedRoot } from './random.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { Status, type StatusCode } from './status.js';
 import { NEVER } from './time.js';
 
 /** Event kinds. At equal instants, events fire in scheduling order. */
 const EV_SEND = 1; // target = node, arg = node epoch
-const EV_DELIVER = 2; // target = pair, arg = heartbeat seq, arg2 = send instant
+const EV_DELIVER = 2; // target = pair, arg = heartbeat seq, arg2 = sender's wall-clock send time
 const EV_CHECK = 3; // target = observer
-const EV_WAKE = 4; // target = pair, arg = the deadline this wake-up was set for
-const EV_CRASH = 5; // target = node, arg = crash rule index
-const EV_RECOVER = 6; // target = node, arg = crash rule index
+const EV_WAKE = 4; // target = pair, arg = the deadline (true µs) this wake-up was set for
+const EV_CRASH = 5; // target = crash process
+const EV_RECOVER = 6; // target = crash process
+const EV_FAULT_START = 7; // target = fault process
+const EV_FAULT_END = 8; // target = fault process, arg = the episode end this event was set for
+
+/** How many messages an observer pause may queue before the backlog grows (it grows as needed). */
+const INITIAL_BACKLOG = 256;
 
 export interface RunResult {
   readonly tallies: RunTallies;
@@ -43,6 +53,7 @@ export class Simulation {
   private readonly detector: Detector;
   private readonly metrics: MetricsRecorder;
   private readonly nodeCount: number;
+  private readonly observerEntity: number;
 
   // Nodes (monitored senders), by dense index.
   private readonly nodeUp: Uint8Array;
@@ -50,30 +61,49 @@ export class Simulation {
   private readonly nodeSeq: Float64Array;
   private readonly nodeNextNominalUs: Float64Array;
   private readonly nodeJitterStream: Int32Array;
-  private readonly nodeCrashStream: RandomStream[];
+  private readonly nodePausedDepth: Int32Array;
+  private readonly nodeMissedWhilePaused: Float64Array;
+  private readonly nodeStarvingDepth: Int32Array;
+  private readonly nodeStarvingRule: Int32Array;
+  private readonly nodeSlowIoRule: Int32Array;
+  /** Stream of node i for the extra send delays of rule r: `extraDelayStream[i * faultCount + r]`. */
+  private readonly extraDelayStream: Int32Array;
+  private readonly extraDelaySamplers: (DurationSampler | null)[];
+  private readonly hasExtraSendDelays: boolean;
   private readonly nodeFirstPair: Int32Array;
   private readonly nodePairCount: Int32Array;
 
-  // (observer, target) pairs.
-  private readonly pairTarget: Int32Array;
+  // (observer, target) pairs; link p carries target → observer, link P + p the reverse.
+  private readonly pairCount: number;
   private readonly pairStatus: Uint8Array;
   private readonly pairWakeUs: Float64Array;
-  private readonly linkDelayStream: Int32Array;
-  private readonly linkDuplicateStream: Int32Array;
-  private readonly linkDuplicateDelayStream: Int32Array;
+  private readonly links: LinkTable;
+
+  // The observer.
+  private observerPausedDepth: number;
+  private backlogPair: Int32Array;
+  private backlogSeq: Float64Array;
+  private backlogSentUs: Float64Array;
+  private backlogLength: number;
+
+  // Faults and clocks.
+  private readonly faults: readonly Fault[];
+  private readonly faultProcesses: FaultProcess[];
+  private readonly crashProcesses: FaultProcess[];
+  private readonly clocks: Clocks;
+  private readonly clocksAreIdentity: boolean;
+  private readonly detectorUsesWall: boolean;
 
   // Randomness: every stream's state lives in one bank; laws are shared samplers.
   private readonly bank: StreamBank;
   private readonly jitter: DurationSampler;
   private readonly jitterIsConstant: boolean;
-  private readonly delay: DurationSampler;
 
   private readonly intervalUs: number;
-  private readonly baseDelayUs: number;
-  private readonly loss: BernoulliLoss;
-  private readonly duplicateProbability: number;
+  private readonly pauseGraceUs: number;
   private readonly checkIntervalUs: number;
   private readonly exactTimers: boolean;
+  private readonly warmupUs: number;
   private eventCount: number;
 
   constructor(config: SimConfig) {
@@ -83,67 +113,79 @@ export class Simulation {
     const names = config.nodeNames;
     const n = names.length;
     this.nodeCount = n;
+    this.observerEntity = n;
     this.intervalUs = config.heartbeat.intervalUs;
-    this.baseDelayUs = config.link.delay.baseUs;
-    this.duplicateProbability = config.link.duplicateProbability;
     this.checkIntervalUs = config.detector.checkIntervalUs;
     this.exactTimers = this.checkIntervalUs === 0;
+    this.warmupUs = config.warmupUs;
     this.eventCount = 0;
+    this.faults = config.faults ?? [];
     // Centralized topology: one pair per node, observed by the monitor.
     const pairCount = n;
+    this.pairCount = pairCount;
     this.scheduler = new Scheduler(schedulerSizing(config, pairCount));
     this.detector = createDetector(config.detector, pairCount, 0);
-    this.metrics = new MetricsRecorder(pairCount, config.warmupUs, config.transitionLogLimit);
+    this.detectorUsesWall = config.detector.clock === 'wall';
+    this.metrics = new MetricsRecorder(pairCount, config.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
+    this.pauseGraceUs = this.intervalUs + config.link.delay.baseUs;
 
     this.nodeUp = new Uint8Array(n).fill(1);
     this.nodeEpoch = new Float64Array(n);
     this.nodeSeq = new Float64Array(n);
     this.nodeNextNominalUs = new Float64Array(n);
     this.nodeJitterStream = new Int32Array(n);
-    this.nodeCrashStream = [];
+    this.nodePausedDepth = new Int32Array(n);
+    this.nodeMissedWhilePaused = new Float64Array(n);
+    this.nodeStarvingDepth = new Int32Array(n);
+    this.nodeStarvingRule = new Int32Array(n).fill(-1);
+    this.nodeSlowIoRule = new Int32Array(n).fill(-1);
     this.nodeFirstPair = new Int32Array(n);
     this.nodePairCount = new Int32Array(n);
-    this.pairTarget = new Int32Array(pairCount);
     this.pairStatus = new Uint8Array(pairCount);
     this.pairWakeUs = new Float64Array(pairCount).fill(NEVER);
-    this.linkDelayStream = new Int32Array(pairCount);
-    this.linkDuplicateStream = new Int32Array(pairCount);
-    this.linkDuplicateDelayStream = new Int32Array(pairCount);
-    const lossStreams = new Int32Array(pairCount);
-    const bank = new StreamBank(8 * n + 8);
-    this.bank = bank;
-    this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
-    this.jitterIsConstant = this.jitter.isConstant;
-    this.delay = new DurationSampler(config.link.delay.random, bank, 'link delay');
-
-    // Streams are created only for the draws this configuration makes (seeding costs
-    // ~7 µs each), and the hottest ones first, so that the delay streams of all links
-    // are packed together in the bank: with 10 000 nodes that keeps them in cache.
-    // Keys are names, so creation order never changes what a stream draws.
-    const monitor = config.monitorName;
-    const linkKey = (i: number) => `link/${names[i]!}>${monitor}`;
-    const usesDelay = !this.delay.isConstant;
-    const usesLoss = config.link.lossProbability > 0;
-    const usesDuplicates = this.duplicateProbability > 0;
-    const usesCrashStreams = config.crashes.some((f) => f.kind === 'crashRecover');
     for (let i = 0; i < n; i++) {
       this.nodeFirstPair[i] = i;
       this.nodePairCount[i] = 1;
-      this.pairTarget[i] = i;
     }
-    if (usesDelay) for (let i = 0; i < n; i++) this.linkDelayStream[i] = bank.add(root, `${linkKey(i)}/delay`);
-    if (usesLoss) for (let i = 0; i < n; i++) lossStreams[i] = bank.add(root, `${linkKey(i)}/loss`);
+    this.observerPausedDepth = 0;
+    this.backlogPair = new Int32Array(INITIAL_BACKLOG);
+    this.backlogSeq = new Float64Array(INITIAL_BACKLOG);
+    this.backlogSentUs = new Float64Array(INITIAL_BACKLOG);
+    this.backlogLength = 0;
+
+    const bank = new StreamBank(4 * n + 16);
+    this.bank = bank;
+    this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
+    this.jitterIsConstant = this.jitter.isConstant;
+
+    // Links: profile 0 is the default node → observer link, 1 the default reverse; overrides add classes.
+    this.links = buildLinks(config, bank, root);
     if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeJitterStream[i] = bank.add(root, `node/${names[i]!}/jitter`);
-    if (usesDuplicates) {
-      for (let i = 0; i < n; i++) {
-        this.linkDuplicateStream[i] = bank.add(root, `${linkKey(i)}/duplicate`);
-        this.linkDuplicateDelayStream[i] = bank.add(root, `${linkKey(i)}/duplicate-delay`);
+
+    // Faults: static per-node send delays, clocks, and episodic processes.
+    const faultCount = this.faults.length;
+    this.extraDelaySamplers = this.faults.map((f, rule) =>
+      f.kind === 'slowIo' || f.kind === 'cpuStarvation' ? new DurationSampler(f.extraDelay, bank, `fault ${rule} extra delay`) : null,
+    );
+    this.hasExtraSendDelays = this.extraDelaySamplers.some((s) => s !== null);
+    this.extraDelayStream = new Int32Array(this.hasExtraSendDelays ? n * faultCount : 0);
+    this.clocks = new Clocks(n + 1);
+    this.faults.forEach((fault, rule) => {
+      if (fault.kind === 'slowIo' || fault.kind === 'cpuStarvation') {
+        for (const node of selectNodes(fault.nodes, names)) {
+          if (fault.kind === 'slowIo') this.nodeSlowIoRule[node] = rule;
+          this.extraDelayStream[node * faultCount + rule] = bank.add(root, `fault/${rule}-${fault.kind}/node/${names[node]!}/delay`);
+        }
+      } else if (fault.kind === 'clockDrift') {
+        for (const node of selectNodes(fault.nodes, names)) this.clocks.setDrift(node, fault.ppm);
+        if (fault.observer) this.clocks.setDrift(this.observerEntity, fault.ppm);
+      } else if (fault.kind === 'clockStep') {
+        this.clocks.expectSteps();
       }
-    }
-    if (usesCrashStreams) {
-      for (let i = 0; i < n; i++) this.nodeCrashStream.push(new RandomStream(bank, bank.add(root, `node/${names[i]!}/crash`)));
-    }
-    this.loss = new BernoulliLoss(config.link.lossProbability, bank, lossStreams);
+    });
+    this.clocksAreIdentity = this.clocks.isIdentity;
+    this.faultProcesses = compileFaults(this.faults, names, root, bank);
+    this.crashProcesses = compileCrashes(config.crashes, names, root, bank);
 
     // Each node starts its schedule at a uniformly random phase, so a crash at a
     // fixed instant falls at a uniformly random point of each node's cycle.
@@ -152,7 +194,11 @@ export class Simulation {
       this.nodeNextNominalUs[i] = phaseUs;
       this.scheduler.schedule(phaseUs + this.jitter.sampleUs(this.nodeJitterStream[i]!), EV_SEND, i, 0, 0);
     }
-    this.scheduleCrashes(config.crashes);
+    this.scheduleFirstCrashes();
+    this.faultProcesses.forEach((process, index) => {
+      const atUs = firstOnsetUs(process.onset!, process.stream);
+      if (atUs !== null && atUs <= config.durationUs) this.scheduler.schedule(atUs, EV_FAULT_START, index, 0, 0);
+    });
     if (this.exactTimers) {
       for (let pair = 0; pair < pairCount; pair++) this.armWake(pair, 0);
     } else {
@@ -179,6 +225,14 @@ export class Simulation {
     while (this.stepUntil(endUs));
   }
 
+  /** Runs to the configured duration and closes the books. */
+  run(): RunResult {
+    const endUs = this.config.durationUs;
+    this.runUntil(endUs);
+    const { tallies, log } = this.metrics.finish(endUs);
+    return { tallies, log, events: this.eventCount, endUs };
+  }
+
   /** Processes the next event if it is at or before `endUs`. The hot dispatch. */
   private stepUntil(endUs: number): boolean {
     const q = this.scheduler;
@@ -200,154 +254,344 @@ export class Simulation {
         this.onWake(target, q.currentArg, nowUs);
         break;
       case EV_CRASH:
-        this.onCrash(target, q.currentArg, nowUs);
+        this.onCrash(target, nowUs);
         break;
       case EV_RECOVER:
-        this.onRecover(target, q.currentArg, nowUs);
+        this.onRecover(target, nowUs);
+        break;
+      case EV_FAULT_START:
+        this.onFaultStart(target, nowUs);
+        break;
+      case EV_FAULT_END:
+        this.onFaultEnd(target, q.currentArg, nowUs);
         break;
     }
     return true;
   }
 
-  /** Runs to the configured duration and closes the books. */
-  run(): RunResult {
-    const endUs = this.config.durationUs;
-    this.runUntil(endUs);
-    const { tallies, log } = this.metrics.finish(endUs);
-    return { tallies, log, events: this.eventCount, endUs };
-  }
+  // ---- heartbeats ---------------------------------------------------------------
 
   private onSend(node: number, epoch: number, nowUs: number): void {
     if (epoch !== this.nodeEpoch[node] || this.nodeUp[node] === 0) return;
-    const seq = this.nodeSeq[node]!;
-    this.nodeSeq[node] = seq + 1;
-    const metrics = this.metrics;
-    const counted = nowUs >= this.config.warmupUs;
-    const first = this.nodeFirstPair[node]!;
-    const last = first + this.nodePairCount[node]!;
-    for (let pair = first; pair < last; pair++) {
-      if (counted) metrics.heartbeatsSent++;
-      if (this.loss.shouldDrop(pair)) {
-        if (counted) metrics.heartbeatsLost++;
-        continue;
-      }
-      this.scheduler.schedule(nowUs + this.baseDelayUs + this.delay.sampleUs(this.linkDelayStream[pair]!), EV_DELIVER, pair, seq, nowUs);
-      if (this.duplicateProbability > 0 && this.bank.next(this.linkDuplicateStream[pair]!) < this.duplicateProbability) {
-        const again = nowUs + this.baseDelayUs + this.delay.sampleUs(this.linkDuplicateDelayStream[pair]!);
-        this.scheduler.schedule(again, EV_DELIVER, pair, seq, nowUs);
-      }
+    if (this.nodePausedDepth[node]! > 0) {
+      this.nodeMissedWhilePaused[node]!++;
+      if (nowUs >= this.warmupUs) this.metrics.heartbeatsMissedWhilePaused++;
+    } else {
+      this.transmitHeartbeat(node, nowUs);
     }
     const nextNominalUs = this.nodeNextNominalUs[node]! + this.intervalUs;
     this.nodeNextNominalUs[node] = nextNominalUs;
-    // A constant jitter draws nothing: skip the sampler (and its cache line) entirely.
+    // A constant jitter draws nothing: skip the sampler's stream entirely.
     const sendUs = this.jitterIsConstant ? nextNominalUs + this.jitter.sampleUs(0) : nextNominalUs + this.jitter.sampleUs(this.nodeJitterStream[node]!);
     this.scheduler.schedule(sendUs < nowUs ? nowUs : sendUs, EV_SEND, node, epoch, 0);
   }
 
-  private onDeliver(pair: number, seq: number, sentUs: number, nowUs: number): void {
+  private transmitHeartbeat(node: number, nowUs: number): void {
+    const seq = this.nodeSeq[node]!;
+    this.nodeSeq[node] = seq + 1;
+    const departUs = this.hasExtraSendDelays ? nowUs + this.extraSendDelayUs(node) : nowUs;
+    const sentLocalUs = this.clocksAreIdentity ? departUs : this.clocks.wallUs(node, departUs);
     const metrics = this.metrics;
-    if (nowUs >= this.config.warmupUs) metrics.heartbeatsDelivered++;
-    const detector = this.detector;
-    detector.onHeartbeat(pair, nowUs, sentUs, seq);
-    const verdict = detector.statusAt(pair, nowUs);
-    // News can only restore trust at once; new suspicions wait for a timer or check.
-    if (verdict < this.pairStatus[pair]!) this.setStatus(pair, verdict, nowUs, Cause.heartbeat);
-    if (this.exactTimers) {
-      const nextUs = detector.nextChangeUs(pair, nowUs);
-      if (nextUs < this.pairWakeUs[pair]!) {
-        this.pairWakeUs[pair] = nextUs;
-        this.scheduler.schedule(nextUs, EV_WAKE, pair, nextUs, 0);
+    const counted = nowUs >= this.warmupUs;
+    const links = this.links;
+    const first = this.nodeFirstPair[node]!;
+    const last = first + this.nodePairCount[node]!;
+    for (let pair = first; pair < last; pair++) {
+      if (counted) metrics.heartbeatsSent++;
+      const arrivalUs = links.transmit(pair, departUs);
+      if (arrivalUs === DROPPED) {
+        if (counted) {
+          if (links.lastDropReason === DropReason.partition) metrics.heartbeatsPartitioned++;
+          else metrics.heartbeatsLost++;
+        }
+        continue;
       }
+      this.scheduler.schedule(arrivalUs, EV_DELIVER, pair, seq, sentLocalUs);
+      if (links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(links.duplicateArrivalUs, EV_DELIVER, pair, seq, sentLocalUs);
     }
   }
+
+  /** Slow I/O always, CPU starvation while a window lasts: how long this send waits. */
+  private extraSendDelayUs(node: number): number {
+    const faultCount = this.faults.length;
+    let delayUs = 0;
+    const slowIo = this.nodeSlowIoRule[node]!;
+    if (slowIo >= 0) delayUs += this.extraDelaySamplers[slowIo]!.sampleUs(this.extraDelayStream[node * faultCount + slowIo]!);
+    if (this.nodeStarvingDepth[node]! > 0) {
+      const rule = this.nodeStarvingRule[node]!;
+      delayUs += this.extraDelaySamplers[rule]!.sampleUs(this.extraDelayStream[node * faultCount + rule]!);
+    }
+    return delayUs;
+  }
+
+  private onDeliver(pair: number, seq: number, sentLocalUs: number, nowUs: number): void {
+    if (nowUs >= this.warmupUs) this.metrics.heartbeatsDelivered++;
+    if (this.observerPausedDepth > 0) {
+      this.queueBacklog(pair, seq, sentLocalUs);
+      return;
+    }
+    this.receive(pair, seq, sentLocalUs, nowUs);
+  }
+
+  /** The observer reads a heartbeat at `nowUs` (true time). */
+  private receive(pair: number, seq: number, sentLocalUs: number, nowUs: number): void {
+    const detector = this.detector;
+    const localUs = this.observerLocalUs(nowUs);
+    detector.onHeartbeat(pair, localUs, sentLocalUs, seq);
+    const verdict = detector.statusAt(pair, localUs);
+    // News can only restore trust at once; new suspicions wait for a timer or check.
+    if (verdict < this.pairStatus[pair]!) this.setStatus(pair, verdict, nowUs, Cause.heartbeat);
+    if (this.exactTimers) this.armWake(pair, nowUs);
+  }
+
+  private observerLocalUs(trueUs: number): number {
+    return this.clocksAreIdentity ? trueUs : this.clocks.reading(this.observerEntity, trueUs, this.detectorUsesWall);
+  }
+
+  // ---- detector timers and checks -------------------------------------------------
 
   private onWake(pair: number, deadlineUs: number, nowUs: number): void {
     if (deadlineUs !== this.pairWakeUs[pair]) return; // superseded
     this.pairWakeUs[pair] = NEVER;
-    const verdict = this.detector.statusAt(pair, nowUs);
-    if (verdict !== this.pairStatus[pair]) this.setStatus(pair, verdict, nowUs, Cause.timer);
+    if (this.observerPausedDepth > 0) return; // the resume re-checks every pair
+    this.evaluate(pair, nowUs, Cause.timer);
     this.armWake(pair, nowUs);
   }
 
+  /** Keeps one wake-up per pair, at the earliest instant its verdict may change. */
   private armWake(pair: number, nowUs: number): void {
-    const nextUs = this.detector.nextChangeUs(pair, nowUs);
-    if (nextUs === NEVER || nextUs >= this.pairWakeUs[pair]!) return;
+    const localUs = this.observerLocalUs(nowUs);
+    const nextLocalUs = this.detector.nextChangeUs(pair, localUs);
+    if (nextLocalUs === NEVER) return;
+    const nextUs = this.clocksAreIdentity ? nextLocalUs : this.clocks.trueInstantOf(this.observerEntity, nextLocalUs, this.detectorUsesWall, nowUs);
+    if (nextUs >= this.pairWakeUs[pair]!) return;
     this.pairWakeUs[pair] = nextUs;
     this.scheduler.schedule(nextUs, EV_WAKE, pair, nextUs, 0);
   }
 
   private onCheck(nowUs: number): void {
-    const detector = this.detector;
-    const pairs = this.pairStatus.length;
-    for (let pair = 0; pair < pairs; pair++) {
-      const verdict = detector.statusAt(pair, nowUs);
-      if (verdict !== this.pairStatus[pair]) this.setStatus(pair, verdict, nowUs, Cause.check);
-    }
+    // A paused observer misses its check; the overdue one runs when it resumes.
+    if (this.observerPausedDepth === 0) this.evaluateAll(nowUs, Cause.check);
     this.scheduler.schedule(nowUs + this.checkIntervalUs, EV_CHECK, 0, 0, 0);
   }
 
-  private setStatus(pair: number, verdict: StatusCode, nowUs: number, cause: 0 | 1 | 2): void {
+  private evaluate(pair: number, nowUs: number, cause: CauseCode): void {
+    const verdict = this.detector.statusAt(pair, this.observerLocalUs(nowUs));
+    if (verdict !== this.pairStatus[pair]) this.setStatus(pair, verdict, nowUs, cause);
+  }
+
+  private evaluateAll(nowUs: number, cause: CauseCode): void {
+    for (let pair = 0; pair < this.pairCount; pair++) {
+      this.evaluate(pair, nowUs, cause);
+      if (this.exactTimers) this.armWake(pair, nowUs);
+    }
+  }
+
+  private setStatus(pair: number, verdict: StatusCode, nowUs: number, cause: CauseCode): void {
     this.pairStatus[pair] = verdict;
     this.metrics.onVerdict(pair, nowUs, verdict, cause);
   }
 
-  // ---- crash faults -------------------------------------------------------------
-
-  private scheduleCrashes(crashes: readonly CrashFault[]): void {
-    crashes.forEach((fault, rule) => {
-      for (const node of this.selectNodes(fault.nodes)) {
-        if (fault.kind === 'crashAt') {
-          this.scheduler.schedule(fault.atUs, EV_CRASH, node, rule, 0);
-        } else {
-          this.scheduler.schedule(exponentialUs(this.nodeCrashStream[node]!, fault.mttfUs), EV_CRASH, node, rule, 0);
-        }
-      }
-    });
-  }
-
-  private selectNodes(selector: NodeSelector): number[] {
-    if (selector.kind === 'all') return Array.from({ length: this.nodeCount }, (_, i) => i);
-    return selector.names.map((name) => {
-      const index = this.config.nodeNames.indexOf(name);
-      if (index < 0) throw new RangeError(`fault names unknown node "${name}"`);
-      return index;
-    });
-  }
-
-  private onCrash(node: number, rule: number, nowUs: number): void {
-    const fault = this.config.crashes[rule]!;
-    if (this.nodeUp[node] === 0) {
-      // Already down by another rule: a crash/recover cycle just carries on.
-      if (fault.kind === 'crashRecover') {
-        this.scheduler.schedule(nowUs + exponentialUs(this.nodeCrashStream[node]!, fault.mttfUs), EV_CRASH, node, rule, 0);
-      }
-      return;
+  private queueBacklog(pair: number, seq: number, sentLocalUs: number): void {
+    if (this.backlogLength === this.backlogPair.length) {
+      const capacity = this.backlogLength * 2;
+      const pairs = new Int32Array(capacity);
+      pairs.set(this.backlogPair);
+      this.backlogPair = pairs;
+      const seqs = new Float64Array(capacity);
+      seqs.set(this.backlogSeq);
+      this.backlogSeq = seqs;
+      const sent = new Float64Array(capacity);
+      sent.set(this.backlogSentUs);
+      this.backlogSentUs = sent;
     }
+    const i = this.backlogLength++;
+    this.backlogPair[i] = pair;
+    this.backlogSeq[i] = seq;
+    this.backlogSentUs[i] = sentLocalUs;
+  }
+
+  private drainBacklog(nowUs: number): void {
+    for (let i = 0; i < this.backlogLength; i++) this.receive(this.backlogPair[i]!, this.backlogSeq[i]!, this.backlogSentUs[i]!, nowUs);
+    this.backlogLength = 0;
+  }
+
+  // ---- crashes ----------------------------------------------------------------------
+
+  private scheduleFirstCrashes(): void {
+    this.crashProcesses.forEach((process, index) => {
+      const fault = this.config.crashes[process.rule]!;
+      const atUs = fault.kind === 'crashAt' ? fault.atUs : exponentialUs(process.stream, fault.mttfUs);
+      this.scheduler.schedule(atUs, EV_CRASH, index, 0, 0);
+    });
+  }
+
+  private onCrash(index: number, nowUs: number): void {
+    const process = this.crashProcesses[index]!;
+    const fault: CrashFault = this.config.crashes[process.rule]!;
+    for (const node of process.nodes) this.crashNode(node, nowUs);
+    const downUs =
+      fault.kind === 'crashRecover'
+        ? (fault.restartDelayUs ?? 0) + exponentialUs(process.stream, fault.mttrUs)
+        : fault.downUs;
+    if (downUs !== null) this.scheduler.schedule(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
+  }
+
+  private crashNode(node: number, nowUs: number): void {
+    if (this.nodeUp[node] === 0) return; // already down by another rule
     this.nodeUp[node] = 0;
     this.nodeEpoch[node]!++;
     const first = this.nodeFirstPair[node]!;
     const last = first + this.nodePairCount[node]!;
     for (let pair = first; pair < last; pair++) this.metrics.onCrash(pair, nowUs);
-    const downUs =
-      fault.kind === 'crashRecover' ? exponentialUs(this.nodeCrashStream[node]!, fault.mttrUs) : fault.downUs;
-    if (downUs !== null) this.scheduler.schedule(nowUs + downUs, EV_RECOVER, node, rule, 0);
   }
 
-  private onRecover(node: number, rule: number, nowUs: number): void {
+  private onRecover(index: number, nowUs: number): void {
+    const process = this.crashProcesses[index]!;
+    for (const node of process.nodes) this.recoverNode(node, nowUs);
+    const fault = this.config.crashes[process.rule]!;
+    if (fault.kind === 'crashRecover') {
+      this.scheduler.schedule(nowUs + Math.max(1, exponentialUs(process.stream, fault.mttfUs)), EV_CRASH, index, 0, 0);
+    }
+  }
+
+  private recoverNode(node: number, nowUs: number): void {
     if (this.nodeUp[node] === 1) return;
     this.nodeUp[node] = 1;
     const epoch = ++this.nodeEpoch[node]!;
+    this.nodeMissedWhilePaused[node] = 0;
     const first = this.nodeFirstPair[node]!;
     const last = first + this.nodePairCount[node]!;
     for (let pair = first; pair < last; pair++) this.metrics.onRecover(pair, nowUs);
     // A restarted process sends at once and keeps its new phase.
     this.nodeNextNominalUs[node] = nowUs;
     this.scheduler.schedule(nowUs, EV_SEND, node, epoch, 0);
-    const fault = this.config.crashes[rule]!;
-    if (fault.kind === 'crashRecover') {
-      this.scheduler.schedule(nowUs + exponentialUs(this.nodeCrashStream[node]!, fault.mttfUs), EV_CRASH, node, rule, 0);
+  }
+
+  // ---- episodic faults ----------------------------------------------------------------
+
+  private onFaultStart(index: number, nowUs: number): void {
+    const process = this.faultProcesses[index]!;
+    const next = nextOnsetUs(process.onset!, process.stream, nowUs);
+    if (next !== null && next <= this.config.durationUs) this.scheduler.schedule(next, EV_FAULT_START, index, 0, 0);
+    if (process.kind === ProcessKind.clockStep) {
+      this.applyClockStep(process, nowUs);
+      return;
+    }
+    const endUs = nowUs + Math.max(1, process.duration!.sampleUs(process.stream.index));
+    if (process.active) {
+      // A new episode while one lasts extends it.
+      if (endUs > process.activeUntilUs) {
+        process.activeUntilUs = endUs;
+        this.scheduler.schedule(endUs, EV_FAULT_END, index, endUs, 0);
+      }
+      return;
+    }
+    process.active = true;
+    process.activeUntilUs = endUs;
+    this.scheduler.schedule(endUs, EV_FAULT_END, index, endUs, 0);
+    this.applyFault(process, true, nowUs);
+  }
+
+  private onFaultEnd(index: number, endUs: number, nowUs: number): void {
+    const process = this.faultProcesses[index]!;
+    if (!process.active || endUs !== process.activeUntilUs) return; // superseded by an extension
+    process.active = false;
+    this.applyFault(process, false, nowUs);
+  }
+
+  private applyFault(process: FaultProcess, starting: boolean, nowUs: number): void {
+    const fault = this.faults[process.rule]!;
+    const delta = starting ? 1 : -1;
+    switch (fault.kind) {
+      case 'senderPause':
+        for (const node of process.nodes) {
+          this.nodePausedDepth[node]! += delta;
+          const depth = this.nodePausedDepth[node]!;
+          if (starting && depth === 1) this.forEachPair(node, (pair) => this.metrics.onPauseStart(pair, nowUs));
+          if (!starting && depth === 0) this.resumeSender(node, fault.afterPause === 'burst', nowUs);
+        }
+        return;
+      case 'observerPause':
+        this.observerPausedDepth += delta;
+        if (!starting && this.observerPausedDepth === 0) this.resumeObserver(fault.backlog, nowUs);
+        return;
+      case 'partition':
+        for (const node of process.nodes) {
+          this.forEachPair(node, (pair) => {
+            if (fault.direction !== 'fromObserver') starting ? this.links.cut(pair) : this.links.repair(pair);
+            if (fault.direction !== 'toObserver') starting ? this.links.cut(this.pairCount + pair) : this.links.repair(this.pairCount + pair);
+          });
+        }
+        return;
+      case 'cpuStarvation':
+        for (const node of process.nodes) {
+          this.nodeStarvingDepth[node]! += delta;
+          if (starting) this.nodeStarvingRule[node] = process.rule;
+        }
+        return;
+      default:
+        return;
     }
   }
+
+  private resumeSender(node: number, burst: boolean, nowUs: number): void {
+    this.forEachPair(node, (pair) => this.metrics.onPauseEnd(pair, nowUs, this.pauseGraceUs));
+    const missed = this.nodeMissedWhilePaused[node]!;
+    this.nodeMissedWhilePaused[node] = 0;
+    // A fixed-rate timer fires every missed beat at once; a fixed-delay one skips them.
+    if (burst && this.nodeUp[node] === 1) for (let k = 0; k < missed; k++) this.transmitHeartbeat(node, nowUs);
+  }
+
+  private resumeObserver(backlog: 'checksFirst' | 'messagesFirst', nowUs: number): void {
+    if (backlog === 'checksFirst') {
+      this.evaluateAll(nowUs, Cause.check);
+      this.drainBacklog(nowUs);
+    } else {
+      this.drainBacklog(nowUs);
+      this.evaluateAll(nowUs, Cause.check);
+    }
+  }
+
+  private applyClockStep(process: FaultProcess, nowUs: number): void {
+    const fault = this.faults[process.rule]!;
+    if (fault.kind !== 'clockStep') return;
+    if (process.observer) {
+      this.clocks.step(this.observerEntity, fault.stepUs);
+      // Deadlines on the observer's wall clock moved: re-check every pair now.
+      if (this.observerPausedDepth === 0) this.evaluateAll(nowUs, Cause.timer);
+    }
+    for (const node of process.nodes) this.clocks.step(node, fault.stepUs);
+  }
+
+  private forEachPair(node: number, visit: (pair: number) => void): void {
+    const first = this.nodeFirstPair[node]!;
+    const last = first + this.nodePairCount[node]!;
+    for (let pair = first; pair < last; pair++) visit(pair);
+  }
+}
+
+/** Link classes and the directed link table of the centralized topology. */
+function buildLinks(config: SimConfig, bank: StreamBank, root: SeedRoot): LinkTable {
+  const names = config.nodeNames;
+  const n = names.length;
+  const profiles: LinkConfig[] = [config.link, config.reverseLink ?? config.link];
+  const profileOfLink = new Uint16Array(2 * n);
+  profileOfLink.fill(1, n);
+  for (const override of config.linkOverrides ?? []) {
+    const nodes = selectNodes(override.nodes, names);
+    if (override.toObserver) {
+      profiles.push(override.toObserver);
+      for (const node of nodes) profileOfLink[node] = profiles.length - 1;
+    }
+    if (override.fromObserver) {
+      profiles.push(override.fromObserver);
+      for (const node of nodes) profileOfLink[n + node] = profiles.length - 1;
+    }
+  }
+  const monitor = config.monitorName;
+  const keyOf = (link: number) => (link < n ? `link/${names[link]!}>${monitor}` : `link/${monitor}>${names[link - n]!}`);
+  return new LinkTable(bank, profiles, profileOfLink, (link, purpose) => bank.add(root, `${keyOf(link)}/${purpose}`));
 }
 
 function validateConfig(config: SimConfig): void {
@@ -361,14 +605,22 @@ function validateConfig(config: SimConfig): void {
   wholeUs(config.warmupUs, 'warm-up', 0);
   if (config.warmupUs >= config.durationUs) fail('warm-up must be shorter than the duration');
   wholeUs(config.heartbeat.intervalUs, 'heartbeat interval', 1);
-  wholeUs(config.link.delay.baseUs, 'link base delay', 0);
   wholeUs(config.detector.checkIntervalUs, 'check interval', 0);
-  const probability = (p: number, what: string) => {
-    if (!(p >= 0 && p <= 1)) fail(`${what} must be a probability in [0, 1], got ${p}`);
+  const checkLink = (link: LinkConfig, what: string) => {
+    wholeUs(link.delay.baseUs, `${what} base delay`, 0);
+    if (!(link.lossProbability >= 0 && link.lossProbability <= 1)) fail(`${what} loss must be a probability in [0, 1], got ${link.lossProbability}`);
+    if (!(link.duplicateProbability >= 0 && link.duplicateProbability <= 1)) {
+      fail(`${what} duplication must be a probability in [0, 1], got ${link.duplicateProbability}`);
+    }
+    validateLossModel(lossModelOf(link), what);
+    validateDistribution(link.delay.random, `${what} delay`);
   };
-  probability(config.link.lossProbability, 'link loss');
-  probability(config.link.duplicateProbability, 'link duplication');
-  validateDistribution(config.link.delay.random, 'link delay');
+  checkLink(config.link, 'link');
+  if (config.reverseLink) checkLink(config.reverseLink, 'reverse link');
+  for (const o of config.linkOverrides ?? []) {
+    if (o.toObserver) checkLink(o.toObserver, 'link override');
+    if (o.fromObserver) checkLink(o.fromObserver, 'link override');
+  }
   validateDistribution(config.heartbeat.jitter, 'heartbeat jitter');
   if (config.nodeNames.length === 0) fail('at least one node is needed');
   if (new Set(config.nodeNames).size !== config.nodeNames.length) fail('node names must be unique');
@@ -378,8 +630,22 @@ function validateConfig(config: SimConfig): void {
       if (fault.downUs !== null) wholeUs(fault.downUs, 'crash down-time', 1);
     } else {
       wholeUs(fault.mttfUs, 'MTTF', 1);
-      wholeUs(fault.mttrUs, 'MTTR', 1);
+      wholeUs(fault.mttrUs, 'MTTR', 0);
+      if (fault.restartDelayUs !== undefined) wholeUs(fault.restartDelayUs, 'restart delay', 0);
+      if (fault.rackSize !== undefined && !(Number.isInteger(fault.rackSize) && fault.rackSize >= 1)) fail('rack size must be a whole number ≥ 1');
     }
+  }
+  for (const fault of config.faults ?? []) {
+    if ('onset' in fault) {
+      const onset = fault.onset;
+      if (onset.kind === 'poisson') wholeUs(onset.meanGapUs, `${fault.kind} mean time between onsets`, 1);
+      if (onset.kind === 'periodic') wholeUs(onset.periodUs, `${fault.kind} period`, 1);
+      if (onset.kind === 'at') wholeUs(onset.atUs, `${fault.kind} instant`, 0);
+      if (onset.kind === 'uniformOnce' && !(onset.toUs > onset.fromUs)) fail(`${fault.kind} window is empty`);
+    }
+    if ('duration' in fault) validateDistribution(fault.duration, `${fault.kind} duration`);
+    if ('extraDelay' in fault) validateDistribution(fault.extraDelay, `${fault.kind} extra delay`);
+    if (fault.kind === 'clockStep') wholeUs(Math.abs(fault.stepUs), 'clock step', 0);
   }
 }
 
@@ -389,7 +655,7 @@ function validateConfig(config: SimConfig): void {
  */
 function schedulerSizing(config: SimConfig, pairCount: number): SchedulerOptions {
   const intervalUs = config.heartbeat.intervalUs;
-  const widthUs = Math.max(1, Math.floor((1 * intervalUs) / (2 * pairCount)));
+  const widthUs = Math.max(1, Math.floor(intervalUs / (2 * pairCount)));
   const horizonUs = 3 * intervalUs + config.detector.timeoutUs + config.detector.checkIntervalUs;
   return { bucketWidthUs: widthUs, bucketCount: Math.ceil(horizonUs / widthUs), initialCapacity: 4 * pairCount + 64 };
 }
