@@ -7,7 +7,7 @@
  */
 import type { RunTallies } from '../sim/metrics.js';
 import { US_PER_HOUR, US_PER_S } from '../sim/time.js';
-import { poissonRateInterval, quantileInterval, ratioInterval, sortSamples, summarize } from '../stats/index.js';
+import { poissonRateInterval, proportionInterval, quantileInterval, ratioInterval, sortSamples, summarize } from '../stats/index.js';
 
 export interface LatencyMetrics {
   readonly count: number;
@@ -51,7 +51,26 @@ export interface CellMetrics {
   readonly messages_per_node_s: number | null;
   readonly node_hours: number;
   readonly crashes: { readonly count: number; readonly detected: number; readonly undetected: number; readonly censored: number };
-  readonly heartbeats: { readonly sent: number; readonly delivered: number; readonly lost: number };
+  readonly heartbeats: {
+    readonly sent: number;
+    readonly delivered: number;
+    readonly lost: number;
+    readonly partitioned: number;
+    readonly missed_while_paused: number;
+  };
+  /** False suspicions that began within the flap window after the node's previous one ended. */
+  readonly flaps: EventRateMetrics;
+  /** The largest number of live nodes suspected at the same time, and how often that reached 10 % of nodes (≥ 2). */
+  readonly max_simultaneous_false_suspicions: number;
+  readonly mass_suspicion_events: number;
+  /** Sender pauses and the fraction that caused a false suspicion (exact 95 % interval). */
+  readonly pauses: {
+    readonly count: number;
+    readonly mean_ms: number | null;
+    readonly caused_false_suspicion: number;
+    readonly fraction: number | null;
+    readonly ci95: readonly [number, number] | null;
+  };
 }
 
 const US_PER_DAY = 24 * US_PER_HOUR;
@@ -99,6 +118,18 @@ function eventRate(count: number, upUs: number): EventRateMetrics {
   };
 }
 
+function pauseMetrics(t: RunTallies): CellMetrics['pauses'] {
+  if (t.pauses === 0) return { count: 0, mean_ms: null, caused_false_suspicion: 0, fraction: null, ci95: null };
+  const ci = proportionInterval(t.pausesWithSuspicion, t.pauses);
+  return {
+    count: t.pauses,
+    mean_ms: toMs(t.pausedUs / t.pauses),
+    caused_false_suspicion: t.pausesWithSuspicion,
+    fraction: roundSignificant(t.pausesWithSuspicion / t.pauses),
+    ci95: [roundSignificant(ci.low), roundSignificant(ci.high)],
+  };
+}
+
 export function cellMetrics(t: RunTallies): CellMetrics {
   const upS = t.upUs / US_PER_S;
   const falseSuspicions = eventRate(t.falseSuspicions, t.upUs);
@@ -130,6 +161,16 @@ export function cellMetrics(t: RunTallies): CellMetrics {
       undetected: t.crashesUndetected,
       censored: t.crashesCensored,
     },
-    heartbeats: { sent: t.heartbeatsSent, delivered: t.heartbeatsDelivered, lost: t.heartbeatsLost },
+    heartbeats: {
+      sent: t.heartbeatsSent,
+      delivered: t.heartbeatsDelivered,
+      lost: t.heartbeatsLost,
+      partitioned: t.heartbeatsPartitioned,
+      missed_while_paused: t.heartbeatsMissedWhilePaused,
+    },
+    flaps: eventRate(t.flaps, t.upUs),
+    max_simultaneous_false_suspicions: t.maxSimultaneousFalseSuspicions,
+    mass_suspicion_events: t.massSuspicionEvents,
+    pauses: pauseMetrics(t),
   };
 }

@@ -23,3 +23,4 @@ export {
 export { batchMeans, meanInterval, type BatchMeansResult, type MeanInterval } from './mean-interval.js';
 export { normalCritical, studentTCritical } from './student-t.js';
 export { ratioInterval, type RatioInterval } from './ratio-interval.js';
+export { proportionInterval } from './proportion-interval.js';
