@@ -111,6 +111,8 @@ export type Fault =
   /** Clock rate error of the selected nodes, or of the observer (`observer: true`). */
   | { readonly kind: 'clockDrift'; readonly nodes: NodeSelector | null; readonly observer: boolean; readonly ppm: number }
   /** Wall-clock steps (NTP step, VM resume): monotonic clocks do not see them. */
+  /** Windows during which a node is alive but unhealthy (fails readiness: its DB connection is down). */
+  | { readonly kind: 'unhealthy'; readonly nodes: NodeSelector; readonly onset: Onset; readonly duration: DelayDistribution }
   | {
       readonly kind: 'clockStep';
       readonly nodes: NodeSelector | null;
@@ -119,20 +121,94 @@ export type Fault =
       readonly stepUs: number;
     };
 
-export type DetectorConfig = {
+/** Settings every detector family shares. */
+interface DetectorCommon {
+  /** 0 = exact per-pair timers; otherwise the observer evaluates all pairs this often (a polling round). */
+  readonly checkIntervalUs: number;
+}
+
+export type DetectorConfig =
   /**
    * The seed's monitor: SUSPECTED when local now − last arrival > timeoutUs, DEAD when
    * it exceeds deadAfterUs, ALIVE again on the next arrival.
    */
-  readonly kind: 'timeout';
-  readonly timeoutUs: number;
-  /** Silence after which a node is declared DEAD; +Infinity for no DEAD state. */
-  readonly deadAfterUs: number;
-  /** 0 = exact per-node timers; otherwise the monitor polls all nodes this often. */
-  readonly checkIntervalUs: number;
-  /** Which observer clock measures the silence: monotonic (immune to steps) or wall. */
-  readonly clock?: 'monotonic' | 'wall';
-};
+  | (DetectorCommon & {
+      readonly kind: 'timeout';
+      readonly timeoutUs: number;
+      /** Silence after which a node is declared DEAD; +Infinity for no DEAD state. */
+      readonly deadAfterUs: number;
+      /** Which observer clock measures the silence: monotonic (immune to steps) or wall. */
+      readonly clock?: 'monotonic' | 'wall';
+    })
+  /** Akka's phi accrual detector (akka-remote PhiAccrualFailureDetector.scala), reference §2.2. */
+  | (DetectorCommon & {
+      readonly kind: 'phiAkka';
+      readonly threshold: number;
+      readonly acceptablePauseUs: number;
+      readonly minStdDeviationUs: number;
+      readonly maxSampleSize: number;
+      /** The expected interval used to seed the history (Akka's heartbeat-interval). */
+      readonly firstHeartbeatEstimateUs: number;
+      /** Time suspected before DEAD (+Infinity: never). */
+      readonly confirmAfterUs: number;
+    })
+  /** Cassandra's phi detector (gms/FailureDetector.java), reference §2.3. */
+  | (DetectorCommon & {
+      readonly kind: 'phiCassandra';
+      /** phi_convict_threshold, valid 5–16. */
+      readonly convictThreshold: number;
+      readonly initialIntervalUs: number;
+      /** Longer inter-arrival times are not recorded. */
+      readonly maxIntervalUs: number;
+      readonly sampleSize: number;
+      /** More than this between two evaluation rounds means the observer itself paused. */
+      readonly maxLocalPauseUs: number;
+      readonly confirmAfterUs: number;
+    })
+  /** Chen, Toueg & Aguilera's NFD-S (synchronized clocks), reference §1.2. */
+  | (DetectorCommon & {
+      readonly kind: 'nfdS';
+      /** δ: freshness point τ_i = σ_i + δ. */
+      readonly shiftUs: number;
+      readonly confirmAfterUs: number;
+    })
+  /** NFD-E: expected arrivals estimated from the last n arrivals, plus a safety margin α (§1.6). */
+  | (DetectorCommon & {
+      readonly kind: 'nfdE';
+      readonly marginUs: number;
+      readonly windowSize: number;
+      /** Bertier's adaptive margin instead of the fixed α (β·delay + φ·var, gain γ). */
+      readonly bertier: { readonly beta: number; readonly phi: number; readonly gamma: number } | null;
+      readonly confirmAfterUs: number;
+    })
+  /**
+   * Pull health checks (AWS ALB, Kubernetes probes, Elasticsearch follower checks): the
+   * observer probes every heartbeat interval; a probe fails without a healthy reply
+   * within probeTimeoutUs; SUSPECTED after `unhealthyThreshold` consecutive failures,
+   * DEAD after `deadThreshold`, ALIVE again after `healthyThreshold` consecutive successes.
+   */
+  | (DetectorCommon & {
+      readonly kind: 'pullCheck';
+      readonly probeTimeoutUs: number;
+      readonly unhealthyThreshold: number;
+      readonly healthyThreshold: number;
+      readonly deadThreshold: number;
+      /** 'fixedRate': a probe every interval (ALB, Kubernetes); 'afterCompletion': interval after the previous probe completed (Elasticsearch). */
+      readonly schedule: 'fixedRate' | 'afterCompletion';
+    })
+  /**
+   * Leases: each heartbeat renews a lease the observer grants (reply over the reverse
+   * link). The observer expires the node leaseUs after the last renewal it received;
+   * the node stops acting leaseUs after it sent the renewal that was granted, on its own
+   * monotonic clock. Split-brain: the observer has expired a node that still believes.
+   */
+  | (DetectorCommon & {
+      readonly kind: 'lease';
+      readonly leaseUs: number;
+      readonly deadAfterUs: number;
+    });
+
+export type DetectorKind = DetectorConfig['kind'];
 
 export interface SimConfig {
   /** Root of every random stream. */

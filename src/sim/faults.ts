@@ -19,6 +19,7 @@ export const ProcessKind = {
   cpuStarvation: 4,
   clockStep: 5,
   crash: 6,
+  unhealthy: 7,
 } as const;
 
 export interface FaultProcess {
@@ -59,6 +60,8 @@ function kindOf(fault: Fault): number {
       return ProcessKind.cpuStarvation;
     case 'clockStep':
       return ProcessKind.clockStep;
+    case 'unhealthy':
+      return ProcessKind.unhealthy;
     default:
       return 0;
   }

@@ -74,6 +74,15 @@ export interface RunTallies {
   heartbeatsPartitioned: number;
   /** Sends that did not happen because the sender was paused. */
   heartbeatsMissedWhilePaused: number;
+  /** Observer → node messages: probes of pull checks, lease grants. */
+  probesSent: number;
+  /**
+   * Leases: time during which the observer had expired a live node that still believed
+   * it held its lease (µs), the number of such episodes, and the longest one (µs).
+   */
+  splitBrainUs: number;
+  splitBrainEpisodes: number;
+  maxSplitBrainUs: number;
 }
 
 export interface TransitionLog {
@@ -115,6 +124,12 @@ export class MetricsRecorder {
   heartbeatsLost: number;
   heartbeatsPartitioned: number;
   heartbeatsMissedWhilePaused: number;
+  probesSent: number;
+  private readonly leaseHeld: Uint8Array;
+  private readonly splitSinceUs: Float64Array;
+  private splitBrainUs: number;
+  private splitBrainEpisodes: number;
+  private maxSplitBrainUs: number;
   private readonly flapWindowUs: number;
   private readonly lastMistakeEndUs: Float64Array;
   private flaps: number;
@@ -148,6 +163,12 @@ export class MetricsRecorder {
     this.pauseStartUs = new Float64Array(pairCount).fill(NaN);
     this.heartbeatsPartitioned = 0;
     this.heartbeatsMissedWhilePaused = 0;
+    this.probesSent = 0;
+    this.leaseHeld = new Uint8Array(pairCount);
+    this.splitSinceUs = new Float64Array(pairCount).fill(NaN);
+    this.splitBrainUs = 0;
+    this.splitBrainEpisodes = 0;
+    this.maxSplitBrainUs = 0;
     this.targetUp = new Uint8Array(pairCount).fill(1);
     this.status = new Uint8Array(pairCount);
     this.accruedToUs = new Float64Array(pairCount).fill(warmupUs);
@@ -201,6 +222,11 @@ export class MetricsRecorder {
   }
 
   onVerdict(pair: number, nowUs: number, to: StatusCode, cause: CauseCode): void {
+    this.applyVerdict(pair, nowUs, to, cause);
+    if (this.leaseHeld[pair] === 1 || this.splitSinceUs[pair] === this.splitSinceUs[pair]) this.updateSplit(pair, nowUs);
+  }
+
+  private applyVerdict(pair: number, nowUs: number, to: StatusCode, cause: CauseCode): void {
     const from = this.status[pair]!;
     if (from === to) return;
     this.accrue(pair, nowUs);
@@ -254,6 +280,30 @@ export class MetricsRecorder {
     if (now === this.massThreshold) this.massEvents++;
   }
 
+  /** The node started or stopped believing it holds its lease. */
+  onLeaseHeld(pair: number, held: boolean, nowUs: number): void {
+    this.leaseHeld[pair] = held ? 1 : 0;
+    this.updateSplit(pair, nowUs);
+  }
+
+  /** Split brain: the observer has given up on a live node that still acts on its lease. */
+  private updateSplit(pair: number, nowUs: number): void {
+    const split = this.leaseHeld[pair] === 1 && this.targetUp[pair] === 1 && this.status[pair] !== Status.alive;
+    const since = this.splitSinceUs[pair]!;
+    const open = since === since;
+    if (split && !open) {
+      this.splitSinceUs[pair] = nowUs;
+    } else if (!split && open) {
+      this.splitSinceUs[pair] = NaN;
+      const from = Math.max(since, this.warmupUs);
+      if (nowUs > from) {
+        this.splitBrainEpisodes++;
+        this.splitBrainUs += nowUs - from;
+        if (nowUs - from > this.maxSplitBrainUs) this.maxSplitBrainUs = nowUs - from;
+      }
+    }
+  }
+
   /** A sender pause begins (its window stays open until `onPauseEnd`). */
   onPauseStart(pair: number, nowUs: number): void {
     if (nowUs < this.warmupUs) return;
@@ -277,6 +327,8 @@ export class MetricsRecorder {
     this.accrue(pair, nowUs);
     if (this.status[pair] !== Status.alive) this.liveSuspectedNow--;
     this.targetUp[pair] = 0;
+    this.leaseHeld[pair] = 0; // a crashed process holds nothing
+    this.updateSplit(pair, nowUs);
     this.record(nowUs, LogKind.crash, pair, 0, 0, 0);
     this.endMistake(pair, nowUs);
     const st = this.status[pair]!;
@@ -334,6 +386,10 @@ export class MetricsRecorder {
     const pairs = this.status.length;
     for (let pair = 0; pair < pairs; pair++) {
       this.accrue(pair, endUs);
+      if (this.splitSinceUs[pair] === this.splitSinceUs[pair]) {
+        this.leaseHeld[pair] = 0;
+        this.updateSplit(pair, endUs);
+      }
       if (this.targetUp[pair] === 0) this.finishCrash(pair, true);
     }
     return {
@@ -362,6 +418,10 @@ export class MetricsRecorder {
         pausedUs: this.pausedUs,
         heartbeatsPartitioned: this.heartbeatsPartitioned,
         heartbeatsMissedWhilePaused: this.heartbeatsMissedWhilePaused,
+        probesSent: this.probesSent,
+        splitBrainUs: this.splitBrainUs,
+        splitBrainEpisodes: this.splitBrainEpisodes,
+        maxSplitBrainUs: this.maxSplitBrainUs,
       },
       log: this.log,
     };
@@ -427,5 +487,9 @@ export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
     pausedUs: sum((t) => t.pausedUs),
     heartbeatsPartitioned: sum((t) => t.heartbeatsPartitioned),
     heartbeatsMissedWhilePaused: sum((t) => t.heartbeatsMissedWhilePaused),
+    probesSent: sum((t) => t.probesSent),
+    splitBrainUs: sum((t) => t.splitBrainUs),
+    splitBrainEpisodes: sum((t) => t.splitBrainEpisodes),
+    maxSplitBrainUs: parts.reduce((m, t) => Math.max(m, t.maxSplitBrainUs), 0),
   };
 }

@@ -15,8 +15,8 @@
  */
 import { Clocks } from './clock.js';
 import type { CrashFault, Fault, LinkConfig, SimConfig } from './config.js';
-import { createDetector } from './detectors/create.js';
-import type { Detector } from './detectors/detector.js';
+import { createDetector, detectorHorizonUs, detectorUsesWallClock } from './detectors/create.js';
+import { isPullDetector, type Detector, type PullDetector } from './detectors/detector.js';
 import { DurationSampler, exponentialUs, validateDistribution } from './distributions.js';
 import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes, type FaultProcess } from './faults.js';
 import { DROPPED, DropReason, LinkTable, lossModelOf } from './links.js';
@@ -36,6 +36,11 @@ const EV_CRASH = 5; // target = crash process
 const EV_RECOVER = 6; // target = crash process
 const EV_FAULT_START = 7; // target = fault process
 const EV_FAULT_END = 8; // target = fault process, arg = the episode end this event was set for
+const EV_DELIVER_UNHEALTHY = 9; // as EV_DELIVER, from a node that reports itself unhealthy
+const EV_PROBE = 10; // target = pair, arg = the instant (true µs) this probe was set for
+const EV_PROBE_ARRIVE = 11; // target = pair, arg = probe seq, arg2 = observer's send time
+const EV_GRANT = 12; // target = pair, arg = renewal seq, arg2 = the node's monotonic send time of the renewal
+const EV_LEASE_CHECK = 13; // target = node, arg = the lease expiry (node monotonic µs) this check was set for
 
 /** How many messages an observer pause may queue before the backlog grows (it grows as needed). */
 const INITIAL_BACKLOG = 256;
@@ -72,12 +77,23 @@ export class Simulation {
   private readonly hasExtraSendDelays: boolean;
   private readonly nodeFirstPair: Int32Array;
   private readonly nodePairCount: Int32Array;
+  private readonly nodeUnhealthyDepth: Int32Array;
+  // Leases, on the node's side: expiry on its monotonic clock, and a fence owed after a pause.
+  private readonly nodeLeaseExpiryUs: Float64Array;
+  private readonly nodeFencePending: Uint8Array;
 
   // (observer, target) pairs; link p carries target → observer, link P + p the reverse.
   private readonly pairCount: number;
   private readonly pairStatus: Uint8Array;
   private readonly pairWakeUs: Float64Array;
+  private readonly pairTarget: Int32Array;
   private readonly links: LinkTable;
+  // Pull detectors: the pending probe of each pair and the next probe number.
+  private readonly pull: PullDetector | null;
+  private readonly pairProbeUs: Float64Array;
+  private readonly pairProbeSeq: Float64Array;
+  private readonly leases: boolean;
+  private readonly leaseUs: number;
 
   // The observer.
   private observerPausedDepth: number;
@@ -124,8 +140,17 @@ export class Simulation {
     const pairCount = n;
     this.pairCount = pairCount;
     this.scheduler = new Scheduler(schedulerSizing(config, pairCount));
-    this.detector = createDetector(config.detector, pairCount, 0);
-    this.detectorUsesWall = config.detector.clock === 'wall';
+    this.detector = createDetector(config.detector, {
+      pairCount,
+      startLocalUs: 0,
+      intervalUs: this.intervalUs,
+      // Probes start at a uniformly random phase per pair, like heartbeats.
+      firstProbeUs: (pair) => Math.floor(streamFor(root, `pair/${names[pair]!}/probe-phase`).next() * this.intervalUs),
+    });
+    this.detectorUsesWall = detectorUsesWallClock(config.detector);
+    this.pull = isPullDetector(this.detector) ? this.detector : null;
+    this.leases = config.detector.kind === 'lease';
+    this.leaseUs = config.detector.kind === 'lease' ? config.detector.leaseUs : 0;
     this.metrics = new MetricsRecorder(pairCount, config.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
     this.pauseGraceUs = this.intervalUs + config.link.delay.baseUs;
 
@@ -141,11 +166,18 @@ export class Simulation {
     this.nodeSlowIoRule = new Int32Array(n).fill(-1);
     this.nodeFirstPair = new Int32Array(n);
     this.nodePairCount = new Int32Array(n);
+    this.nodeUnhealthyDepth = new Int32Array(n);
+    this.nodeLeaseExpiryUs = new Float64Array(n);
+    this.nodeFencePending = new Uint8Array(n);
     this.pairStatus = new Uint8Array(pairCount);
     this.pairWakeUs = new Float64Array(pairCount).fill(NEVER);
+    this.pairTarget = new Int32Array(pairCount);
+    this.pairProbeUs = new Float64Array(pairCount).fill(NEVER);
+    this.pairProbeSeq = new Float64Array(pairCount);
     for (let i = 0; i < n; i++) {
       this.nodeFirstPair[i] = i;
       this.nodePairCount[i] = 1;
+      this.pairTarget[i] = i;
     }
     this.observerPausedDepth = 0;
     this.backlogPair = new Int32Array(INITIAL_BACKLOG);
@@ -189,11 +221,13 @@ export class Simulation {
 
     // Each node starts its schedule at a uniformly random phase, so a crash at a
     // fixed instant falls at a uniformly random point of each node's cycle.
-    for (let i = 0; i < n; i++) {
+    // Pull detectors probe instead: nodes only answer.
+    for (let i = 0; i < n && this.pull === null; i++) {
       const phaseUs = Math.floor(streamFor(root, `node/${names[i]!}/phase`).next() * this.intervalUs);
       this.nodeNextNominalUs[i] = phaseUs;
       this.scheduler.schedule(phaseUs + this.jitter.sampleUs(this.nodeJitterStream[i]!), EV_SEND, i, 0, 0);
     }
+    if (this.pull) for (let pair = 0; pair < pairCount; pair++) this.armProbe(pair, 0);
     this.scheduleFirstCrashes();
     this.faultProcesses.forEach((process, index) => {
       const atUs = firstOnsetUs(process.onset!, process.stream);
@@ -245,7 +279,10 @@ export class Simulation {
         this.onSend(target, q.currentArg, nowUs);
         break;
       case EV_DELIVER:
-        this.onDeliver(target, q.currentArg, q.currentArg2, nowUs);
+        this.onDeliver(target, q.currentArg, q.currentArg2, nowUs, true);
+        break;
+      case EV_DELIVER_UNHEALTHY:
+        this.onDeliver(target, q.currentArg, q.currentArg2, nowUs, false);
         break;
       case EV_CHECK:
         this.onCheck(nowUs);
@@ -264,6 +301,18 @@ export class Simulation {
         break;
       case EV_FAULT_END:
         this.onFaultEnd(target, q.currentArg, nowUs);
+        break;
+      case EV_PROBE:
+        this.onProbe(target, q.currentArg, nowUs);
+        break;
+      case EV_PROBE_ARRIVE:
+        this.onProbeArrive(target, q.currentArg, q.currentArg2, nowUs);
+        break;
+      case EV_GRANT:
+        this.onGrant(target, q.currentArg2, nowUs);
+        break;
+      case EV_LEASE_CHECK:
+        this.onLeaseCheck(target, q.currentArg, nowUs);
         break;
     }
     return true;
@@ -290,7 +339,9 @@ export class Simulation {
     const seq = this.nodeSeq[node]!;
     this.nodeSeq[node] = seq + 1;
     const departUs = this.hasExtraSendDelays ? nowUs + this.extraSendDelayUs(node) : nowUs;
-    const sentLocalUs = this.clocksAreIdentity ? departUs : this.clocks.wallUs(node, departUs);
+    // A heartbeat carries its wall-clock send time; a lease renewal, the node's monotonic one.
+    const sentLocalUs = this.clocksAreIdentity ? departUs : this.leases ? this.clocks.monotonicUs(node, departUs) : this.clocks.wallUs(node, departUs);
+    const kind = this.nodeUnhealthyDepth[node]! > 0 ? EV_DELIVER_UNHEALTHY : EV_DELIVER;
     const metrics = this.metrics;
     const counted = nowUs >= this.warmupUs;
     const links = this.links;
@@ -306,8 +357,8 @@ export class Simulation {
         }
         continue;
       }
-      this.scheduler.schedule(arrivalUs, EV_DELIVER, pair, seq, sentLocalUs);
-      if (links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(links.duplicateArrivalUs, EV_DELIVER, pair, seq, sentLocalUs);
+      this.scheduler.schedule(arrivalUs, kind, pair, seq, sentLocalUs);
+      if (links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(links.duplicateArrivalUs, kind, pair, seq, sentLocalUs);
     }
   }
 
@@ -324,24 +375,27 @@ export class Simulation {
     return delayUs;
   }
 
-  private onDeliver(pair: number, seq: number, sentLocalUs: number, nowUs: number): void {
+  private onDeliver(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
     if (nowUs >= this.warmupUs) this.metrics.heartbeatsDelivered++;
     if (this.observerPausedDepth > 0) {
-      this.queueBacklog(pair, seq, sentLocalUs);
+      this.queueBacklog(pair, healthy ? seq : -1 - seq, sentLocalUs);
       return;
     }
-    this.receive(pair, seq, sentLocalUs, nowUs);
+    this.receive(pair, seq, sentLocalUs, nowUs, healthy);
   }
 
-  /** The observer reads a heartbeat at `nowUs` (true time). */
-  private receive(pair: number, seq: number, sentLocalUs: number, nowUs: number): void {
+  /** The observer reads a heartbeat (or a probe reply) at `nowUs` (true time). */
+  private receive(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
     const detector = this.detector;
     const localUs = this.observerLocalUs(nowUs);
-    detector.onHeartbeat(pair, localUs, sentLocalUs, seq);
+    detector.onHeartbeat(pair, localUs, sentLocalUs, seq, healthy);
     const verdict = detector.statusAt(pair, localUs);
     // News can only restore trust at once; new suspicions wait for a timer or check.
+    // (A pull check's failures come with timeouts, i.e. timers, too.)
     if (verdict < this.pairStatus[pair]!) this.setStatus(pair, verdict, nowUs, Cause.heartbeat);
     if (this.exactTimers) this.armWake(pair, nowUs);
+    if (this.pull) this.armProbe(pair, nowUs);
+    if (this.leases) this.sendGrant(pair, seq, sentLocalUs, nowUs);
   }
 
   private observerLocalUs(trueUs: number): number {
@@ -356,6 +410,7 @@ export class Simulation {
     if (this.observerPausedDepth > 0) return; // the resume re-checks every pair
     this.evaluate(pair, nowUs, Cause.timer);
     this.armWake(pair, nowUs);
+    if (this.pull) this.armProbe(pair, nowUs);
   }
 
   /** Keeps one wake-up per pair, at the earliest instant its verdict may change. */
@@ -371,7 +426,10 @@ export class Simulation {
 
   private onCheck(nowUs: number): void {
     // A paused observer misses its check; the overdue one runs when it resumes.
-    if (this.observerPausedDepth === 0) this.evaluateAll(nowUs, Cause.check);
+    if (this.observerPausedDepth === 0) {
+      this.detector.beginRound?.(this.observerLocalUs(nowUs));
+      this.evaluateAll(nowUs, Cause.check);
+    }
     this.scheduler.schedule(nowUs + this.checkIntervalUs, EV_CHECK, 0, 0, 0);
   }
 
@@ -384,7 +442,104 @@ export class Simulation {
     for (let pair = 0; pair < this.pairCount; pair++) {
       this.evaluate(pair, nowUs, cause);
       if (this.exactTimers) this.armWake(pair, nowUs);
+      if (this.pull) this.armProbe(pair, nowUs);
     }
+  }
+
+  // ---- pull checks ------------------------------------------------------------------
+
+  /** Keeps one pending probe per pair, at the instant the detector wants it. */
+  private armProbe(pair: number, nowUs: number): void {
+    const localUs = this.pull!.nextProbeUs(pair, this.observerLocalUs(nowUs));
+    if (localUs === NEVER) return;
+    let atUs = this.clocksAreIdentity ? localUs : this.clocks.trueInstantOf(this.observerEntity, localUs, false, nowUs);
+    if (atUs < nowUs) atUs = nowUs; // overdue (after an observer pause): send now
+    if (atUs >= this.pairProbeUs[pair]!) return;
+    this.pairProbeUs[pair] = atUs;
+    this.scheduler.schedule(atUs, EV_PROBE, pair, atUs, 0);
+  }
+
+  private onProbe(pair: number, forUs: number, nowUs: number): void {
+    if (forUs !== this.pairProbeUs[pair]) return; // superseded
+    this.pairProbeUs[pair] = NEVER;
+    if (this.observerPausedDepth > 0) return; // sent when the observer resumes
+    const seq = this.pairProbeSeq[pair]!;
+    this.pairProbeSeq[pair] = seq + 1;
+    const localUs = this.observerLocalUs(nowUs);
+    this.pull!.onProbeSent(pair, seq, localUs);
+    if (nowUs >= this.warmupUs) this.metrics.probesSent++;
+    const link = this.pairCount + pair;
+    const arrivalUs = this.links.transmit(link, nowUs);
+    if (arrivalUs !== DROPPED) {
+      this.scheduler.schedule(arrivalUs, EV_PROBE_ARRIVE, pair, seq, localUs);
+      if (this.links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(this.links.duplicateArrivalUs, EV_PROBE_ARRIVE, pair, seq, localUs);
+    }
+    this.armProbe(pair, nowUs);
+    if (this.exactTimers) this.armWake(pair, nowUs);
+  }
+
+  /**
+   * A probe reaches its target, which answers with its health. A crashed node cannot;
+   * a paused one answers nothing either (its late answer would come after the probe
+   * timed out, which counts as a failure all the same).
+   */
+  private onProbeArrive(pair: number, seq: number, observerSentUs: number, nowUs: number): void {
+    const node = this.pairTarget[pair]!;
+    if (this.nodeUp[node] === 0 || this.nodePausedDepth[node]! > 0) return;
+    const departUs = this.hasExtraSendDelays ? nowUs + this.extraSendDelayUs(node) : nowUs;
+    const counted = nowUs >= this.warmupUs;
+    if (counted) this.metrics.heartbeatsSent++;
+    const arrivalUs = this.links.transmit(pair, departUs);
+    if (arrivalUs === DROPPED) {
+      if (counted) {
+        if (this.links.lastDropReason === DropReason.partition) this.metrics.heartbeatsPartitioned++;
+        else this.metrics.heartbeatsLost++;
+      }
+      return;
+    }
+    const kind = this.nodeUnhealthyDepth[node]! > 0 ? EV_DELIVER_UNHEALTHY : EV_DELIVER;
+    this.scheduler.schedule(arrivalUs, kind, pair, seq, observerSentUs);
+    if (this.links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(this.links.duplicateArrivalUs, kind, pair, seq, observerSentUs);
+  }
+
+  // ---- leases -------------------------------------------------------------------------
+
+  /** The observer renews the lease: the grant travels back to the node. */
+  private sendGrant(pair: number, seq: number, nodeSentUs: number, nowUs: number): void {
+    if (nowUs >= this.warmupUs) this.metrics.probesSent++;
+    const arrivalUs = this.links.transmit(this.pairCount + pair, nowUs);
+    if (arrivalUs !== DROPPED) this.scheduler.schedule(arrivalUs, EV_GRANT, pair, seq, nodeSentUs);
+  }
+
+  /** The node learns its lease runs until (its send time of the renewal) + lease, on its monotonic clock. */
+  private onGrant(pair: number, nodeSentUs: number, nowUs: number): void {
+    const node = this.pairTarget[pair]!;
+    if (this.nodeUp[node] === 0) return;
+    const expiryUs = nodeSentUs + this.leaseUs;
+    if (expiryUs <= this.nodeLeaseExpiryUs[node]!) return;
+    const nodeNowUs = this.clocksAreIdentity ? nowUs : this.clocks.monotonicUs(node, nowUs);
+    if (expiryUs <= nodeNowUs) return; // granted too late to matter
+    this.nodeLeaseExpiryUs[node] = expiryUs;
+    this.nodeFencePending[node] = 0;
+    this.metrics.onLeaseHeld(pair, true, nowUs);
+    const checkUs = this.clocksAreIdentity ? expiryUs : this.clocks.trueInstantOf(node, expiryUs, false, nowUs);
+    this.scheduler.schedule(checkUs, EV_LEASE_CHECK, node, expiryUs, 0);
+  }
+
+  /** The node's own timer: its lease has run out, so it stops acting (fences itself). */
+  private onLeaseCheck(node: number, expiryUs: number, nowUs: number): void {
+    if (expiryUs !== this.nodeLeaseExpiryUs[node] || this.nodeUp[node] === 0) return;
+    // A paused process cannot look at its timer: it fences only when it resumes.
+    if (this.nodePausedDepth[node]! > 0) {
+      this.nodeFencePending[node] = 1;
+      return;
+    }
+    this.fence(node, nowUs);
+  }
+
+  private fence(node: number, nowUs: number): void {
+    this.nodeFencePending[node] = 0;
+    this.forEachPair(node, (pair) => this.metrics.onLeaseHeld(pair, false, nowUs));
   }
 
   private setStatus(pair: number, verdict: StatusCode, nowUs: number, cause: CauseCode): void {
@@ -412,7 +567,11 @@ export class Simulation {
   }
 
   private drainBacklog(nowUs: number): void {
-    for (let i = 0; i < this.backlogLength; i++) this.receive(this.backlogPair[i]!, this.backlogSeq[i]!, this.backlogSentUs[i]!, nowUs);
+    for (let i = 0; i < this.backlogLength; i++) {
+      // Unhealthy messages were queued with their sequence number encoded as −1 − seq.
+      const seq = this.backlogSeq[i]!;
+      this.receive(this.backlogPair[i]!, seq >= 0 ? seq : -1 - seq, this.backlogSentUs[i]!, nowUs, seq >= 0);
+    }
     this.backlogLength = 0;
   }
 
@@ -441,6 +600,8 @@ export class Simulation {
     if (this.nodeUp[node] === 0) return; // already down by another rule
     this.nodeUp[node] = 0;
     this.nodeEpoch[node]!++;
+    this.nodeLeaseExpiryUs[node] = 0;
+    this.nodeFencePending[node] = 0;
     const first = this.nodeFirstPair[node]!;
     const last = first + this.nodePairCount[node]!;
     for (let pair = first; pair < last; pair++) this.metrics.onCrash(pair, nowUs);
@@ -463,9 +624,9 @@ export class Simulation {
     const first = this.nodeFirstPair[node]!;
     const last = first + this.nodePairCount[node]!;
     for (let pair = first; pair < last; pair++) this.metrics.onRecover(pair, nowUs);
-    // A restarted process sends at once and keeps its new phase.
+    // A restarted process sends at once and keeps its new phase (pull: it just answers).
     this.nodeNextNominalUs[node] = nowUs;
-    this.scheduler.schedule(nowUs, EV_SEND, node, epoch, 0);
+    if (this.pull === null) this.scheduler.schedule(nowUs, EV_SEND, node, epoch, 0);
   }
 
   // ---- episodic faults ----------------------------------------------------------------
@@ -530,6 +691,9 @@ export class Simulation {
           if (starting) this.nodeStarvingRule[node] = process.rule;
         }
         return;
+      case 'unhealthy':
+        for (const node of process.nodes) this.nodeUnhealthyDepth[node]! += delta;
+        return;
       default:
         return;
     }
@@ -537,6 +701,7 @@ export class Simulation {
 
   private resumeSender(node: number, burst: boolean, nowUs: number): void {
     this.forEachPair(node, (pair) => this.metrics.onPauseEnd(pair, nowUs, this.pauseGraceUs));
+    if (this.nodeFencePending[node] === 1) this.fence(node, nowUs);
     const missed = this.nodeMissedWhilePaused[node]!;
     this.nodeMissedWhilePaused[node] = 0;
     // A fixed-rate timer fires every missed beat at once; a fixed-delay one skips them.
@@ -656,7 +821,7 @@ function validateConfig(config: SimConfig): void {
 function schedulerSizing(config: SimConfig, pairCount: number): SchedulerOptions {
   const intervalUs = config.heartbeat.intervalUs;
   const widthUs = Math.max(1, Math.floor(intervalUs / (2 * pairCount)));
-  const horizonUs = 3 * intervalUs + config.detector.timeoutUs + config.detector.checkIntervalUs;
+  const horizonUs = 3 * intervalUs + detectorHorizonUs(config.detector, intervalUs) + config.detector.checkIntervalUs;
   return { bucketWidthUs: widthUs, bucketCount: Math.ceil(horizonUs / widthUs), initialCapacity: 4 * pairCount + 64 };
 }
 

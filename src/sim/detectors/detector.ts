@@ -4,14 +4,26 @@
  * schedules anything: the engine asks when the answer could next change without news
  * (`nextChangeUs`) and keeps one wake-up per pair there, re-checking when it fires.
  * Families that solve for their crossing time (phi accrual) fit the same shape.
+ *
+ * `statusAt` is called with non-decreasing local times per pair and may update the
+ * detector's own bookkeeping (a probe that timed out, a conviction); it is the only
+ * place where time passing changes a verdict.
+ *
+ * Pull detectors (health checks, follower checks) also say when the observer sends
+ * its next probe (`nextProbeUs`); the engine carries the probe to the target and the
+ * reply back, and reports both ends here.
  */
 import type { StatusCode } from '../status.js';
 
 export interface Detector {
   /** Short family name used in results ("timeout", "phi-akka", ...). */
   readonly family: string;
-  /** A heartbeat from the pair's target reached the observer. */
-  onHeartbeat(pair: number, arrivalLocalUs: number, sentLocalUs: number, seq: number): void;
+  /**
+   * A heartbeat (push) or a probe reply (pull) from the pair's target reached the
+   * observer. `sentLocalUs` is the sender's wall-clock send time for a heartbeat, or
+   * the observer's own send time of the probe for a reply; `seq` numbers them.
+   */
+  onHeartbeat(pair: number, arrivalLocalUs: number, sentLocalUs: number, seq: number, healthy: boolean): void;
   /** The detector's verdict on the pair at local time `localUs` (≥ the last call's). */
   statusAt(pair: number, localUs: number): StatusCode;
   /**
@@ -19,4 +31,19 @@ export interface Detector {
    * heartbeat arrives; +Infinity (NEVER) when it cannot.
    */
   nextChangeUs(pair: number, localUs: number): number;
+  /** Called at the start of every polling round (check_interval > 0), before the pairs are evaluated. */
+  beginRound?(localUs: number): void;
+}
+
+/** A detector that probes its targets (pull) instead of waiting for pushed heartbeats. */
+export interface PullDetector extends Detector {
+  readonly pull: true;
+  /** Local instant of the pair's next probe (after `localUs`), or NEVER while one must complete first. */
+  nextProbeUs(pair: number, localUs: number): number;
+  /** The observer sent probe `seq` to the pair's target at `localUs`. */
+  onProbeSent(pair: number, seq: number, localUs: number): void;
+}
+
+export function isPullDetector(detector: Detector): detector is PullDetector {
+  return (detector as Partial<PullDetector>).pull === true;
 }

@@ -1,0 +1,445 @@
+/**
+ * The one-way link delay law of the analytic oracle: D = baseUs + X, with X drawn from one of
+ * the shapes the simulator's link model supports. Owns the distribution maths (CDF, survival,
+ * density, atoms, moments, tail quantiles, excess means) and input validation for delay laws.
+ * Knows nothing about heartbeats or detectors, and never draws random numbers.
+ *
+ * Reference: /work/shared/reference/failure-detectors.md §1.1 ("delays are i.i.d. with CDF
+ * Pr(D ≤ x)"); the oracles in arrival-timeout.ts and nfd-s.ts only ever see a law through
+ * the `DelayLaw` interface below.
+ *
+ * Everything here is textbook probability (no result is from the paper). Derived here and
+ * checked in test/sim/analytic/delay-law.test.ts against numerical integration:
+ *  - truncated-normal moments and E[(X−x)⁺] written through Laplace's continued fraction for
+ *    the Mills ratio, which removes the catastrophic cancellation of the usual
+ *    1 + z₀λ − λ² once the truncation point is far in the upper tail (z₀ ≥ 5);
+ *  - E[(X−x)⁺] ("expected excess", the integral of the survival above x) for every shape.
+ *
+ * Units: every …Us argument and result is in microseconds (a variance is in µs²). baseUs is
+ * whole microseconds like every duration in the simulator (src/sim/time.ts); the shape
+ * parameters are real numbers because they describe a law, not an instant.
+ *
+ * Modelling gap, on purpose: the simulator rounds each delay draw to whole µs
+ * (src/sim/distributions.ts); the oracle uses the continuous law. The shift is ≤ 0.5 µs per
+ * message, far below what the statistical comparisons of §1.8 can see unless delays are a
+ * few µs.
+ */
+
+import {
+  inverseNormalSurvivalLog,
+  logNormalSurvival,
+  normalCdf,
+  normalIntervalProbability,
+  normalPdf,
+  normalSurvival,
+  erfcx,
+} from './normal.js';
+
+/** The random part X ≥ 0 of a link delay. */
+export type DelayDistribution =
+  | { kind: 'constant'; valueUs: number }
+  | { kind: 'uniform'; minUs: number; maxUs: number }
+  | { kind: 'exponential'; meanUs: number }
+  /** N(meanUs, sdUs²) conditioned on X ≥ 0; the parameters are those of the untruncated normal. */
+  | { kind: 'normal'; meanUs: number; sdUs: number }
+  /** ln X ~ N(ln medianUs, sigma²). */
+  | { kind: 'lognormal'; medianUs: number; sigma: number }
+  /** Support [scaleUs, ∞), Pr(X > x) = (scaleUs/x)^shape. */
+  | { kind: 'pareto'; scaleUs: number; shape: number };
+
+/** The delay of one message: baseUs + X. */
+export interface LinkDelay {
+  baseUs: number;
+  random: DelayDistribution;
+}
+
+/** A point mass of the delay law (only a constant delay has one). */
+export interface DelayAtom {
+  readonly atUs: number;
+  readonly probability: number;
+}
+
+/**
+ * A validated delay law with every quantity the oracles need. Build it once with `delayLaw`
+ * and reuse it: the oracles call these methods millions of times.
+ */
+export interface DelayLaw {
+  readonly linkDelay: LinkDelay;
+  /** Infimum and supremum of the support of D (upperUs is +∞ for unbounded laws). */
+  readonly lowerUs: number;
+  readonly upperUs: number;
+  /** Points where the CDF is not infinitely differentiable: support edges and atoms. */
+  readonly breakpointsUs: readonly number[];
+  readonly atoms: readonly DelayAtom[];
+  readonly meanUs: number;
+  readonly varianceUs2: number;
+  /** Pr(D ≤ x), right-continuous. */
+  cdf(xUs: number): number;
+  /** Pr(D < x), the left limit; differs from cdf only at an atom. */
+  cdfBefore(xUs: number): number;
+  /** Pr(D > x), accurate in relative terms in the upper tail. */
+  survival(xUs: number): number;
+  /** Density of the absolutely continuous part, per µs (0 everywhere for a constant delay). */
+  pdf(xUs: number): number;
+  /** Pr(a < D ≤ b), taken on whichever side does not cancel. */
+  intervalProbability(aUs: number, bUs: number): number;
+  /** E[(D − x)⁺] = ∫ₓ^∞ Pr(D > y) dy, in µs; +∞ when the mean is infinite. */
+  expectedExcess(xUs: number): number;
+  /** The smallest x with Pr(D > x) ≤ p, for 0 < p < 1. */
+  survivalQuantile(p: number): number;
+}
+
+const LOG_SQRT_2PI = 0.91893853320467274178;
+
+function requireWholeUs(value: number, what: string, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${what} must be a whole number of microseconds ≥ ${min}, got ${String(value)}`);
+  }
+}
+
+function requireAtLeast(value: number, what: string, min: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new RangeError(`${what} must be a finite number ≥ ${min}, got ${String(value)}`);
+  }
+}
+
+function requirePositive(value: number, what: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${what} must be a finite number > 0, got ${String(value)}`);
+  }
+}
+
+/**
+ * Throws RangeError unless `linkDelay` is a well-formed delay law. Accepts what the
+ * simulator's own validation (src/sim/distributions.ts) accepts, so any scenario that runs
+ * has an oracle: baseUs in whole µs, shape parameters finite reals. Degenerate shapes
+ * (uniform with min = max, exponential with mean 0, normal with sd 0, lognormal with
+ * sigma 0) are point masses and are treated as constant delays.
+ */
+export function validateLinkDelay(linkDelay: LinkDelay): void {
+  if (typeof linkDelay !== 'object' || linkDelay === null) {
+    throw new RangeError('delay must be an object { baseUs, random }');
+  }
+  requireWholeUs(linkDelay.baseUs, 'delay.baseUs', 0);
+  const r = linkDelay.random as DelayDistribution | undefined;
+  if (typeof r !== 'object' || r === null) throw new RangeError('delay.random must be a delay distribution');
+  switch (r.kind) {
+    case 'constant':
+      requireAtLeast(r.valueUs, 'constant delay valueUs', 0);
+      return;
+    case 'uniform':
+      requireAtLeast(r.minUs, 'uniform delay minUs', 0);
+      requireAtLeast(r.maxUs, 'uniform delay maxUs', 0);
+      if (r.maxUs < r.minUs) {
+        throw new RangeError(`uniform delay maxUs (${r.maxUs}) is below minUs (${r.minUs})`);
+      }
+      return;
+    case 'exponential':
+      requireAtLeast(r.meanUs, 'exponential delay meanUs', 0);
+      return;
+    case 'normal':
+      requireAtLeast(r.meanUs, 'normal delay meanUs', Number.NEGATIVE_INFINITY);
+      requireAtLeast(r.sdUs, 'normal delay sdUs', 0);
+      if (r.sdUs === 0 && r.meanUs < 0) {
+        throw new RangeError(`normal delay with sdUs 0 needs meanUs ≥ 0, got ${r.meanUs}`);
+      }
+      return;
+    case 'lognormal':
+      requirePositive(r.medianUs, 'lognormal delay medianUs');
+      requireAtLeast(r.sigma, 'lognormal delay sigma', 0);
+      return;
+    case 'pareto':
+      requirePositive(r.scaleUs, 'pareto delay scaleUs');
+      requirePositive(r.shape, 'pareto delay shape');
+      return;
+    default:
+      throw new RangeError(`unknown delay distribution kind ${JSON.stringify((r as { kind?: unknown }).kind)}`);
+  }
+}
+
+/** The law of X alone (before adding baseUs). */
+interface RandomPart {
+  lower: number;
+  upper: number;
+  breakpoints: number[];
+  atoms: DelayAtom[];
+  mean: number;
+  variance: number;
+  cdf(x: number): number;
+  cdfBefore(x: number): number;
+  survival(x: number): number;
+  pdf(x: number): number;
+  expectedExcess(x: number): number;
+  survivalQuantile(p: number): number;
+}
+
+/**
+ * Tails of Laplace's continued fraction for the Mills ratio, R(z) = Q(z)/φ(z) =
+ * 1/(z + c₁), c_n = n/(z + c_{n+1}). Returns [c₁, c₂, c₃]. Used only for z ≥ 5, where 400
+ * backward steps are far more than double precision needs.
+ */
+function millsTails(z: number): [number, number, number] {
+  let c = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  for (let n = 400; n >= 1; n--) {
+    c = n / (z + c);
+    if (n === 3) c3 = c;
+    if (n === 2) c2 = c;
+    if (n === 1) c1 = c;
+  }
+  return [c1, c2, c3];
+}
+
+function constantPart(v: number): RandomPart {
+  return {
+    lower: v,
+    upper: v,
+    breakpoints: [v],
+    atoms: [{ atUs: v, probability: 1 }],
+    mean: v,
+    variance: 0,
+    cdf: (x) => (x >= v ? 1 : 0),
+    cdfBefore: (x) => (x > v ? 1 : 0),
+    survival: (x) => (x >= v ? 0 : 1),
+    pdf: () => 0,
+    expectedExcess: (x) => Math.max(0, v - x),
+    survivalQuantile: () => v,
+  };
+}
+
+function uniformPart(a: number, b: number): RandomPart {
+  const w = b - a;
+  const cdf = (x: number): number => (x <= a ? 0 : x >= b ? 1 : (x - a) / w);
+  return {
+    lower: a,
+    upper: b,
+    breakpoints: [a, b],
+    atoms: [],
+    mean: 0.5 * (a + b),
+    variance: (w * w) / 12,
+    cdf,
+    cdfBefore: cdf,
+    survival: (x) => (x <= a ? 1 : x >= b ? 0 : (b - x) / w),
+    pdf: (x) => (x >= a && x < b ? 1 / w : 0),
+    expectedExcess: (x) => (x <= a ? 0.5 * (a + b) - x : x >= b ? 0 : ((b - x) * (b - x)) / (2 * w)),
+    survivalQuantile: (p) => b - p * w,
+  };
+}
+
+function exponentialPart(mu: number): RandomPart {
+  const cdf = (x: number): number => (x <= 0 ? 0 : -Math.expm1(-x / mu));
+  return {
+    lower: 0,
+    upper: Number.POSITIVE_INFINITY,
+    breakpoints: [0],
+    atoms: [],
+    mean: mu,
+    variance: mu * mu,
+    cdf,
+    cdfBefore: cdf,
+    survival: (x) => (x <= 0 ? 1 : Math.exp(-x / mu)),
+    pdf: (x) => (x < 0 ? 0 : Math.exp(-x / mu) / mu),
+    expectedExcess: (x) => (x <= 0 ? mu - x : mu * Math.exp(-x / mu)),
+    survivalQuantile: (p) => -mu * Math.log(p),
+  };
+}
+
+/**
+ * N(mu, sd²) conditioned on X ≥ 0. With z₀ = −mu/sd, Pr(N ≥ 0) = Q(z₀) can underflow when
+ * mu ≪ 0, so ratios of normal tails are taken in log space whenever z₀ > 0.
+ */
+function truncatedNormalPart(mu: number, sd: number): RandomPart {
+  const z0 = -mu / sd;
+  const logQ0 = logNormalSurvival(z0);
+  const q0 = Math.exp(logQ0);
+  const zOf = (x: number): number => (x - mu) / sd;
+  const survival = (x: number): number => {
+    if (x <= 0) return 1;
+    const z = zOf(x);
+    return z0 <= 0 ? normalSurvival(z) / q0 : Math.exp(logNormalSurvival(z) - logQ0);
+  };
+  const cdf = (x: number): number => {
+    if (x <= 0) return 0;
+    const z = zOf(x);
+    return z0 <= 0 ? normalIntervalProbability(z0, z) / q0 : -Math.expm1(logNormalSurvival(z) - logQ0);
+  };
+  // Moments: with λ = φ(z₀)/Q(z₀), E X = mu + sd·λ and Var X = sd²·(1 + z₀λ − λ²).
+  // For z₀ ≥ 5 write λ = z₀ + c₁ (Mills continued fraction): then E X = sd·c₁ exactly, and
+  // 1 + z₀λ − λ² = c₁(c₂ − c₁) = c₁²·c₂·(z₀ + 2c₂ − c₃)/2, all terms positive.
+  let mean: number;
+  let variance: number;
+  if (z0 >= 5) {
+    const [c1, c2, c3] = millsTails(z0);
+    mean = sd * c1;
+    variance = sd * sd * ((c1 * c1 * c2 * (z0 + 2 * c2 - c3)) / 2);
+  } else {
+    const lambda = Math.sqrt(2 / Math.PI) / erfcx(z0 * Math.SQRT1_2);
+    mean = mu + sd * lambda;
+    variance = sd * sd * (1 + z0 * lambda - lambda * lambda);
+  }
+  return {
+    lower: 0,
+    upper: Number.POSITIVE_INFINITY,
+    breakpoints: [0],
+    atoms: [],
+    mean,
+    variance,
+    cdf,
+    cdfBefore: cdf,
+    survival,
+    pdf: (x) => {
+      if (x < 0) return 0;
+      const z = zOf(x);
+      return Math.exp(-0.5 * z * z - LOG_SQRT_2PI - logQ0) / sd;
+    },
+    // E[(X − x)⁺] = sd·(φ(z) − z·Q(z))/Q(z₀) for x ≥ 0. For z ≥ 5, φ(z) − zQ(z) =
+    // φ(z)·c₁/(z + c₁) from the continued fraction, again without cancellation.
+    expectedExcess: (x) => {
+      if (x <= 0) return mean - x;
+      const z = zOf(x);
+      const phiOverQ0 = Math.exp(-0.5 * z * z - LOG_SQRT_2PI - logQ0);
+      if (z >= 5) {
+        const [c1] = millsTails(z);
+        return sd * phiOverQ0 * (c1 / (z + c1));
+      }
+      return sd * (phiOverQ0 - z * Math.exp(logNormalSurvival(z) - logQ0));
+    },
+    survivalQuantile: (p) => Math.max(0, mu + sd * inverseNormalSurvivalLog(Math.log(p) + logQ0)),
+  };
+}
+
+function lognormalPart(median: number, sigma: number): RandomPart {
+  const lnMedian = Math.log(median);
+  const zOf = (x: number): number => (Math.log(x) - lnMedian) / sigma;
+  const mean = median * Math.exp(0.5 * sigma * sigma);
+  return {
+    lower: 0,
+    upper: Number.POSITIVE_INFINITY,
+    // No breakpoint at 0: every derivative of the lognormal CDF vanishes there, so the
+    // integrands stay smooth and extra split points would only cost evaluations.
+    breakpoints: [],
+    atoms: [],
+    mean,
+    variance: median * median * Math.exp(sigma * sigma) * Math.expm1(sigma * sigma),
+    cdf: (x) => (x <= 0 ? 0 : normalCdf(zOf(x))),
+    cdfBefore: (x) => (x <= 0 ? 0 : normalCdf(zOf(x))),
+    survival: (x) => (x <= 0 ? 1 : normalSurvival(zOf(x))),
+    pdf: (x) => (x <= 0 ? 0 : normalPdf(zOf(x)) / (x * sigma)),
+    // E[X; X > x] = mean·Q(z − sigma), hence E[(X − x)⁺] = mean·Q(z − sigma) − x·Q(z).
+    expectedExcess: (x) => {
+      if (x <= 0) return mean - x;
+      const z = zOf(x);
+      return Math.max(0, mean * normalSurvival(z - sigma) - x * normalSurvival(z));
+    },
+    survivalQuantile: (p) => median * Math.exp(sigma * inverseNormalSurvivalLog(Math.log(p))),
+  };
+}
+
+function paretoPart(k: number, alpha: number): RandomPart {
+  const survival = (x: number): number => (x <= k ? 1 : Math.exp(alpha * Math.log(k / x)));
+  const cdf = (x: number): number => (x <= k ? 0 : -Math.expm1(alpha * Math.log(k / x)));
+  const inf = Number.POSITIVE_INFINITY;
+  return {
+    lower: k,
+    upper: inf,
+    breakpoints: [k],
+    atoms: [],
+    mean: alpha > 1 ? (alpha * k) / (alpha - 1) : inf,
+    variance: alpha > 2 ? (k * k * alpha) / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : inf,
+    cdf,
+    cdfBefore: cdf,
+    survival,
+    pdf: (x) => (x < k ? 0 : (alpha / x) * survival(x)),
+    // ∫ₓ^∞ (k/y)^α dy = x·S(x)/(α − 1) for x ≥ k.
+    expectedExcess: (x) => {
+      if (alpha <= 1) return inf;
+      return x >= k ? (x * survival(x)) / (alpha - 1) : k - x + k / (alpha - 1);
+    },
+    survivalQuantile: (p) => k * Math.exp(-Math.log(p) / alpha),
+  };
+}
+
+function randomPart(r: DelayDistribution): RandomPart {
+  switch (r.kind) {
+    case 'constant':
+      return constantPart(r.valueUs);
+    case 'uniform':
+      return r.maxUs === r.minUs ? constantPart(r.minUs) : uniformPart(r.minUs, r.maxUs);
+    case 'exponential':
+      return r.meanUs === 0 ? constantPart(0) : exponentialPart(r.meanUs);
+    case 'normal':
+      return r.sdUs === 0 ? constantPart(r.meanUs) : truncatedNormalPart(r.meanUs, r.sdUs);
+    case 'lognormal':
+      return r.sigma === 0 ? constantPart(r.medianUs) : lognormalPart(r.medianUs, r.sigma);
+    case 'pareto':
+      return paretoPart(r.scaleUs, r.shape);
+  }
+}
+
+/** Validates `linkDelay` and returns its law D = baseUs + X. */
+export function delayLaw(linkDelay: LinkDelay): DelayLaw {
+  validateLinkDelay(linkDelay);
+  const base = linkDelay.baseUs;
+  const x = randomPart(linkDelay.random);
+  const law: DelayLaw = {
+    linkDelay,
+    lowerUs: base + x.lower,
+    upperUs: base + x.upper,
+    breakpointsUs: x.breakpoints.map((b) => base + b),
+    atoms: x.atoms.map((a) => ({ atUs: base + a.atUs, probability: a.probability })),
+    meanUs: base + x.mean,
+    varianceUs2: x.variance,
+    cdf: (t) => x.cdf(t - base),
+    cdfBefore: (t) => x.cdfBefore(t - base),
+    survival: (t) => x.survival(t - base),
+    pdf: (t) => x.pdf(t - base),
+    intervalProbability: (a, b) => {
+      if (!(b > a)) return 0;
+      const sa = x.survival(a - base);
+      if (sa < 0.5) return sa - x.survival(b - base);
+      return x.cdf(b - base) - x.cdf(a - base);
+    },
+    expectedExcess: (t) => x.expectedExcess(t - base),
+    survivalQuantile: (p) => {
+      if (!(p > 0 && p < 1)) throw new RangeError(`survival quantile needs 0 < p < 1, got ${p}`);
+      return base + x.survivalQuantile(p);
+    },
+  };
+  return law;
+}
+
+/** Pr(D ≤ x). */
+export function delayCdf(linkDelay: LinkDelay, xUs: number): number {
+  return delayLaw(linkDelay).cdf(xUs);
+}
+
+/** Pr(D > x). */
+export function delaySurvival(linkDelay: LinkDelay, xUs: number): number {
+  return delayLaw(linkDelay).survival(xUs);
+}
+
+/**
+ * Density of the absolutely continuous part of D, per µs. A constant delay has none (0
+ * everywhere); its point mass is reported by `delayAtoms`, and every integral in this module
+ * adds the atoms explicitly rather than pretending a Dirac density can be sampled.
+ */
+export function delayPdf(linkDelay: LinkDelay, xUs: number): number {
+  return delayLaw(linkDelay).pdf(xUs);
+}
+
+/** Point masses of D (one atom of probability 1 for a constant delay, none otherwise). */
+export function delayAtoms(linkDelay: LinkDelay): readonly DelayAtom[] {
+  return delayLaw(linkDelay).atoms;
+}
+
+/** E(D) in µs; +∞ for a Pareto law with shape ≤ 1. */
+export function delayMean(linkDelay: LinkDelay): number {
+  return delayLaw(linkDelay).meanUs;
+}
+
+/** V(D) in µs²; +∞ for a Pareto law with shape ≤ 2. */
+export function delayVariance(linkDelay: LinkDelay): number {
+  return delayLaw(linkDelay).varianceUs2;
+}
