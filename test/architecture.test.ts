@@ -53,7 +53,8 @@ const allowed: Record<string, readonly string[]> = {
   sweep: ['sim', 'results', 'stats', 'scenarios', 'analysis'],
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
-  cli: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io'],
+  replay: ['sim', 'results', 'stats', 'io'],
+  cli: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay'],
   index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis'],
 };
 

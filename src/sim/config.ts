@@ -210,6 +210,20 @@ export type DetectorConfig =
 
 export type DetectorKind = DetectorConfig['kind'];
 
+/**
+ * Recorded arrivals to replay instead of simulating senders and links (`hbsim replay`):
+ * the detector, faults on the observer, crashes marked by the user and all metrics work
+ * as in a simulation. Nodes send nothing; the observer receives exactly these.
+ */
+export interface ArrivalTrace {
+  /** Per node (in nodeNames order): arrival instants at the observer, true µs, ascending. */
+  readonly arrivalsUs: readonly Float64Array[];
+  /** Per node: the heartbeats' sequence numbers, or null to number them 0, 1, 2, … */
+  readonly seqs: readonly (Float64Array | null)[];
+  /** Per node: the senders' send times (µs), or null to take the arrival instant. */
+  readonly sentUs: readonly (Float64Array | null)[];
+}
+
 export interface SimConfig {
   /** Root of every random stream. */
   readonly seed: string;
@@ -233,4 +247,6 @@ export interface SimConfig {
   readonly flapWindowUs?: number;
   /** Keep at most this many state transitions for the timeline (0 = keep none). */
   readonly transitionLogLimit: number;
+  /** Replay these arrivals instead of simulating heartbeats. */
+  readonly trace?: ArrivalTrace;
 }

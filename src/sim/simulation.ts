@@ -32,15 +32,16 @@ const EV_SEND = 1; // target = node, arg = node epoch
 const EV_DELIVER = 2; // target = pair, arg = heartbeat seq, arg2 = sender's wall-clock send time
 const EV_CHECK = 3; // target = observer
 const EV_WAKE = 4; // target = pair, arg = the deadline (true µs) this wake-up was set for
-const EV_CRASH = 5; // target = crash process
-const EV_RECOVER = 6; // target = crash process
-const EV_FAULT_START = 7; // target = fault process
-const EV_FAULT_END = 8; // target = fault process, arg = the episode end this event was set for
+const EV_CRASH = 5; // target = crash episode
+const EV_RECOVER = 6; // target = crash episode
+const EV_FAULT_START = 7; // target = fault episode
+const EV_FAULT_END = 8; // target = fault episode, arg = the episode end this event was set for
 const EV_DELIVER_UNHEALTHY = 9; // as EV_DELIVER, from a node that reports itself unhealthy
 const EV_PROBE = 10; // target = pair, arg = the instant (true µs) this probe was set for
 const EV_PROBE_ARRIVE = 11; // target = pair, arg = probe seq, arg2 = observer's send time
 const EV_GRANT = 12; // target = pair, arg = renewal seq, arg2 = the node's monotonic send time of the renewal
 const EV_LEASE_CHECK = 13; // target = node, arg = the lease expiry (node monotonic µs) this check was set for
+const EV_TRACE = 14; // target = node, arg = index of the recorded arrival
 
 /** How many messages an observer pause may queue before the backlog grows (it grows as needed). */
 const INITIAL_BACKLOG = 256;
@@ -221,16 +222,20 @@ export class Simulation {
 
     // Each node starts its schedule at a uniformly random phase, so a crash at a
     // fixed instant falls at a uniformly random point of each node's cycle.
-    // Pull detectors probe instead: nodes only answer.
-    for (let i = 0; i < n && this.pull === null; i++) {
+    // Pull detectors probe instead: nodes only answer. A trace replaces senders altogether.
+    const trace = config.trace;
+    if (trace) {
+      for (let i = 0; i < n; i++) if (trace.arrivalsUs[i]!.length > 0) this.scheduler.schedule(trace.arrivalsUs[i]![0]!, EV_TRACE, i, 0, 0);
+    }
+    for (let i = 0; i < n && this.pull === null && !trace; i++) {
       const phaseUs = Math.floor(streamFor(root, `node/${names[i]!}/phase`).next() * this.intervalUs);
       this.nodeNextNominalUs[i] = phaseUs;
       this.scheduler.schedule(phaseUs + this.jitter.sampleUs(this.nodeJitterStream[i]!), EV_SEND, i, 0, 0);
     }
     if (this.pull) for (let pair = 0; pair < pairCount; pair++) this.armProbe(pair, 0);
     this.scheduleFirstCrashes();
-    this.faultProcesses.forEach((process, index) => {
-      const atUs = firstOnsetUs(process.onset!, process.stream);
+    this.faultProcesses.forEach((episode, index) => {
+      const atUs = firstOnsetUs(episode.onset!, episode.stream);
       if (atUs !== null && atUs <= config.durationUs) this.scheduler.schedule(atUs, EV_FAULT_START, index, 0, 0);
     });
     if (this.exactTimers) {
@@ -313,6 +318,9 @@ export class Simulation {
         break;
       case EV_LEASE_CHECK:
         this.onLeaseCheck(target, q.currentArg, nowUs);
+        break;
+      case EV_TRACE:
+        this.onTrace(target, q.currentArg, nowUs);
         break;
     }
     return true;
@@ -400,6 +408,17 @@ export class Simulation {
 
   private observerLocalUs(trueUs: number): number {
     return this.clocksAreIdentity ? trueUs : this.clocks.reading(this.observerEntity, trueUs, this.detectorUsesWall);
+  }
+
+  /** A recorded arrival: delivered as is, then the node's next one is scheduled. */
+  private onTrace(node: number, index: number, nowUs: number): void {
+    const trace = this.config.trace!;
+    const seqs = trace.seqs[node];
+    const sent = trace.sentUs[node];
+    const arrivals = trace.arrivalsUs[node]!;
+    if (index + 1 < arrivals.length) this.scheduler.schedule(arrivals[index + 1]!, EV_TRACE, node, index + 1, 0);
+    if (nowUs >= this.warmupUs) this.metrics.heartbeatsSent++;
+    this.onDeliver(node, seqs ? seqs[index]! : index, sent ? sent[index]! : nowUs, nowUs, true);
   }
 
   // ---- detector timers and checks -------------------------------------------------
@@ -529,7 +548,7 @@ export class Simulation {
   /** The node's own timer: its lease has run out, so it stops acting (fences itself). */
   private onLeaseCheck(node: number, expiryUs: number, nowUs: number): void {
     if (expiryUs !== this.nodeLeaseExpiryUs[node] || this.nodeUp[node] === 0) return;
-    // A paused process cannot look at its timer: it fences only when it resumes.
+    // A paused episode cannot look at its timer: it fences only when it resumes.
     if (this.nodePausedDepth[node]! > 0) {
       this.nodeFencePending[node] = 1;
       return;
@@ -578,20 +597,20 @@ export class Simulation {
   // ---- crashes ----------------------------------------------------------------------
 
   private scheduleFirstCrashes(): void {
-    this.crashProcesses.forEach((process, index) => {
-      const fault = this.config.crashes[process.rule]!;
-      const atUs = fault.kind === 'crashAt' ? fault.atUs : exponentialUs(process.stream, fault.mttfUs);
+    this.crashProcesses.forEach((episode, index) => {
+      const fault = this.config.crashes[episode.rule]!;
+      const atUs = fault.kind === 'crashAt' ? fault.atUs : exponentialUs(episode.stream, fault.mttfUs);
       this.scheduler.schedule(atUs, EV_CRASH, index, 0, 0);
     });
   }
 
   private onCrash(index: number, nowUs: number): void {
-    const process = this.crashProcesses[index]!;
-    const fault: CrashFault = this.config.crashes[process.rule]!;
-    for (const node of process.nodes) this.crashNode(node, nowUs);
+    const episode = this.crashProcesses[index]!;
+    const fault: CrashFault = this.config.crashes[episode.rule]!;
+    for (const node of episode.nodes) this.crashNode(node, nowUs);
     const downUs =
       fault.kind === 'crashRecover'
-        ? (fault.restartDelayUs ?? 0) + exponentialUs(process.stream, fault.mttrUs)
+        ? (fault.restartDelayUs ?? 0) + exponentialUs(episode.stream, fault.mttrUs)
         : fault.downUs;
     if (downUs !== null) this.scheduler.schedule(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
   }
@@ -608,11 +627,11 @@ export class Simulation {
   }
 
   private onRecover(index: number, nowUs: number): void {
-    const process = this.crashProcesses[index]!;
-    for (const node of process.nodes) this.recoverNode(node, nowUs);
-    const fault = this.config.crashes[process.rule]!;
+    const episode = this.crashProcesses[index]!;
+    for (const node of episode.nodes) this.recoverNode(node, nowUs);
+    const fault = this.config.crashes[episode.rule]!;
     if (fault.kind === 'crashRecover') {
-      this.scheduler.schedule(nowUs + Math.max(1, exponentialUs(process.stream, fault.mttfUs)), EV_CRASH, index, 0, 0);
+      this.scheduler.schedule(nowUs + Math.max(1, exponentialUs(episode.stream, fault.mttfUs)), EV_CRASH, index, 0, 0);
     }
   }
 
@@ -624,49 +643,49 @@ export class Simulation {
     const first = this.nodeFirstPair[node]!;
     const last = first + this.nodePairCount[node]!;
     for (let pair = first; pair < last; pair++) this.metrics.onRecover(pair, nowUs);
-    // A restarted process sends at once and keeps its new phase (pull: it just answers).
+    // A restarted episode sends at once and keeps its new phase (pull: it just answers).
     this.nodeNextNominalUs[node] = nowUs;
-    if (this.pull === null) this.scheduler.schedule(nowUs, EV_SEND, node, epoch, 0);
+    if (this.pull === null && !this.config.trace) this.scheduler.schedule(nowUs, EV_SEND, node, epoch, 0);
   }
 
   // ---- episodic faults ----------------------------------------------------------------
 
   private onFaultStart(index: number, nowUs: number): void {
-    const process = this.faultProcesses[index]!;
-    const next = nextOnsetUs(process.onset!, process.stream, nowUs);
+    const episode = this.faultProcesses[index]!;
+    const next = nextOnsetUs(episode.onset!, episode.stream, nowUs);
     if (next !== null && next <= this.config.durationUs) this.scheduler.schedule(next, EV_FAULT_START, index, 0, 0);
-    if (process.kind === ProcessKind.clockStep) {
-      this.applyClockStep(process, nowUs);
+    if (episode.kind === ProcessKind.clockStep) {
+      this.applyClockStep(episode, nowUs);
       return;
     }
-    const endUs = nowUs + Math.max(1, process.duration!.sampleUs(process.stream.index));
-    if (process.active) {
+    const endUs = nowUs + Math.max(1, episode.duration!.sampleUs(episode.stream.index));
+    if (episode.active) {
       // A new episode while one lasts extends it.
-      if (endUs > process.activeUntilUs) {
-        process.activeUntilUs = endUs;
+      if (endUs > episode.activeUntilUs) {
+        episode.activeUntilUs = endUs;
         this.scheduler.schedule(endUs, EV_FAULT_END, index, endUs, 0);
       }
       return;
     }
-    process.active = true;
-    process.activeUntilUs = endUs;
+    episode.active = true;
+    episode.activeUntilUs = endUs;
     this.scheduler.schedule(endUs, EV_FAULT_END, index, endUs, 0);
-    this.applyFault(process, true, nowUs);
+    this.applyFault(episode, true, nowUs);
   }
 
   private onFaultEnd(index: number, endUs: number, nowUs: number): void {
-    const process = this.faultProcesses[index]!;
-    if (!process.active || endUs !== process.activeUntilUs) return; // superseded by an extension
-    process.active = false;
-    this.applyFault(process, false, nowUs);
+    const episode = this.faultProcesses[index]!;
+    if (!episode.active || endUs !== episode.activeUntilUs) return; // superseded by an extension
+    episode.active = false;
+    this.applyFault(episode, false, nowUs);
   }
 
-  private applyFault(process: FaultProcess, starting: boolean, nowUs: number): void {
-    const fault = this.faults[process.rule]!;
+  private applyFault(episode: FaultProcess, starting: boolean, nowUs: number): void {
+    const fault = this.faults[episode.rule]!;
     const delta = starting ? 1 : -1;
     switch (fault.kind) {
       case 'senderPause':
-        for (const node of process.nodes) {
+        for (const node of episode.nodes) {
           this.nodePausedDepth[node]! += delta;
           const depth = this.nodePausedDepth[node]!;
           if (starting && depth === 1) this.forEachPair(node, (pair) => this.metrics.onPauseStart(pair, nowUs));
@@ -678,7 +697,7 @@ export class Simulation {
         if (!starting && this.observerPausedDepth === 0) this.resumeObserver(fault.backlog, nowUs);
         return;
       case 'partition':
-        for (const node of process.nodes) {
+        for (const node of episode.nodes) {
           this.forEachPair(node, (pair) => {
             if (fault.direction !== 'fromObserver') starting ? this.links.cut(pair) : this.links.repair(pair);
             if (fault.direction !== 'toObserver') starting ? this.links.cut(this.pairCount + pair) : this.links.repair(this.pairCount + pair);
@@ -686,13 +705,13 @@ export class Simulation {
         }
         return;
       case 'cpuStarvation':
-        for (const node of process.nodes) {
+        for (const node of episode.nodes) {
           this.nodeStarvingDepth[node]! += delta;
-          if (starting) this.nodeStarvingRule[node] = process.rule;
+          if (starting) this.nodeStarvingRule[node] = episode.rule;
         }
         return;
       case 'unhealthy':
-        for (const node of process.nodes) this.nodeUnhealthyDepth[node]! += delta;
+        for (const node of episode.nodes) this.nodeUnhealthyDepth[node]! += delta;
         return;
       default:
         return;
@@ -718,15 +737,15 @@ export class Simulation {
     }
   }
 
-  private applyClockStep(process: FaultProcess, nowUs: number): void {
-    const fault = this.faults[process.rule]!;
+  private applyClockStep(episode: FaultProcess, nowUs: number): void {
+    const fault = this.faults[episode.rule]!;
     if (fault.kind !== 'clockStep') return;
-    if (process.observer) {
+    if (episode.observer) {
       this.clocks.step(this.observerEntity, fault.stepUs);
       // Deadlines on the observer's wall clock moved: re-check every pair now.
       if (this.observerPausedDepth === 0) this.evaluateAll(nowUs, Cause.timer);
     }
-    for (const node of process.nodes) this.clocks.step(node, fault.stepUs);
+    for (const node of episode.nodes) this.clocks.step(node, fault.stepUs);
   }
 
   private forEachPair(node: number, visit: (pair: number) => void): void {
@@ -788,6 +807,13 @@ function validateConfig(config: SimConfig): void {
   }
   validateDistribution(config.heartbeat.jitter, 'heartbeat jitter');
   if (config.nodeNames.length === 0) fail('at least one node is needed');
+  if (config.trace) {
+    if (config.detector.kind === 'pullCheck' || config.detector.kind === 'lease') fail(`a recorded trace cannot drive the ${config.detector.kind} detector (it needs replies)`);
+    if (config.trace.arrivalsUs.length !== config.nodeNames.length) fail('the trace must have one arrival list per node');
+    for (const arrivals of config.trace.arrivalsUs) {
+      for (let i = 1; i < arrivals.length; i++) if (!(arrivals[i]! >= arrivals[i - 1]!)) fail('trace arrivals must be in ascending order');
+    }
+  }
   if (new Set(config.nodeNames).size !== config.nodeNames.length) fail('node names must be unique');
   for (const fault of config.crashes) {
     if (fault.kind === 'crashAt') {

@@ -16,7 +16,8 @@
  * formulas hold, atoms included.
  *
  * From §1.7 (re-derived here; the numeric tables of §1.7 are reproduced in the tests):
- *   1 − P_A = (1/η) ∫₀^η G(t − TO, t) dt,   G(s, e) = Π_j [1 − (1−p_L)·Pr(s − jη < D ≤ e − jη)].
+ *   1 − P_A = (1/η) ∫₀^η G(t − TO, t) dt,
+ *   G(s, e) = Π_j [1 − (1−p_L)·Pr(s − jη < D ≤ e − jη)].
  *
  * Derived here (rewriting of §1.7's λ_M that handles atoms):
  *   A mistake starts at a + TO iff some heartbeat arrives at a and no other one arrives in
@@ -77,7 +78,12 @@ function check(params: ArrivalTimeoutParams): Checked {
   requireWholePositiveUs(params.intervalUs, 'intervalUs');
   requireWholePositiveUs(params.timeoutUs, 'timeoutUs');
   requireProbability(params.lossProbability, 'lossProbability');
-  return { law: delayLaw(params.delay), eta: params.intervalUs, timeout: params.timeoutUs, loss: params.lossProbability };
+  return {
+    law: delayLaw(params.delay),
+    eta: params.intervalUs,
+    timeout: params.timeoutUs,
+    loss: params.lossProbability,
+  };
 }
 
 /** Stationary QoS of the arrival-timeout detector (§1.7). */
@@ -91,7 +97,12 @@ export function arrivalTimeoutQos(params: ArrivalTimeoutParams): ArrivalTimeoutQ
   const grid = new WindowGrid(law, loss, eta, timeout);
 
   // 1 − P_A: average over one period of Pr(no arrival in (t − TO, t]).
-  const suspectPoints = [0, eta, ...phasesWithin(law.breakpointsUs, 0, eta), ...phasesWithin(law.breakpointsUs, timeout, eta)];
+  const suspectPoints = [
+    0,
+    eta,
+    ...phasesWithin(law.breakpointsUs, 0, eta),
+    ...phasesWithin(law.breakpointsUs, timeout, eta),
+  ];
   const suspectIntegral = integrateOrThrow(
     (t) => Math.exp(grid.logNoArrival(t - timeout, false)),
     suspectPoints,
@@ -105,8 +116,17 @@ export function arrivalTimeoutQos(params: ArrivalTimeoutParams): ArrivalTimeoutQ
   let expectedH = 0;
   for (const atom of law.atoms) expectedH += atom.probability * Math.exp(grid.logNoArrival(atom.atUs, true));
   if (law.atoms.length === 0) {
-    const rateKinks = [0, eta, ...phasesWithin(law.breakpointsUs, 0, eta), ...phasesWithin(law.breakpointsUs, -timeout, eta)];
-    expectedH = integrateOrThrow((s) => grid.arrivalThenSilenceDensity(s), rateKinks, 'the mistake-start density over one period');
+    const rateKinks = [
+      0,
+      eta,
+      ...phasesWithin(law.breakpointsUs, 0, eta),
+      ...phasesWithin(law.breakpointsUs, -timeout, eta),
+    ];
+    expectedH = integrateOrThrow(
+      (s) => grid.arrivalThenSilenceDensity(s),
+      rateKinks,
+      'the mistake-start density over one period',
+    );
   }
   const ratePerUs = (deliver / eta) * expectedH;
   return qosFromRates(ratePerUs, suspectFraction);
@@ -250,5 +270,7 @@ function detectionMean(law: DelayLaw, loss: number, eta: number, timeout: number
     from += width;
     width *= 2;
   }
-  throw new RangeError('arrival-timeout detection latency: the mean converges too slowly (delay variance barely finite)');
+  throw new RangeError(
+    'arrival-timeout detection latency: the mean converges too slowly (delay variance barely finite)',
+  );
 }

@@ -30,7 +30,6 @@ import {
   logNormalSurvival,
   normalCdf,
   normalIntervalProbability,
-  normalPdf,
   normalSurvival,
   erfcx,
 } from './normal.js';
@@ -255,15 +254,21 @@ function truncatedNormalPart(mu: number, sd: number): RandomPart {
   const logQ0 = logNormalSurvival(z0);
   const q0 = Math.exp(logQ0);
   const zOf = (x: number): number => (x - mu) / sd;
+  // Each of F and S is computed directly where it is the smaller one and as the complement
+  // of the other elsewhere, so both keep relative accuracy and F + S = 1 exactly.
   const survival = (x: number): number => {
     if (x <= 0) return 1;
     const z = zOf(x);
-    return z0 <= 0 ? normalSurvival(z) / q0 : Math.exp(logNormalSurvival(z) - logQ0);
+    if (z0 > 0) return Math.min(1, Math.exp(logNormalSurvival(z) - logQ0));
+    const s = normalSurvival(z) / q0;
+    return s < 0.5 ? s : Math.max(0, 1 - normalIntervalProbability(z0, z) / q0);
   };
   const cdf = (x: number): number => {
     if (x <= 0) return 0;
     const z = zOf(x);
-    return z0 <= 0 ? normalIntervalProbability(z0, z) / q0 : -Math.expm1(logNormalSurvival(z) - logQ0);
+    if (z0 > 0) return Math.max(0, -Math.expm1(logNormalSurvival(z) - logQ0));
+    const s = normalSurvival(z) / q0;
+    return s < 0.5 ? 1 - s : Math.min(1, normalIntervalProbability(z0, z) / q0);
   };
   // Moments: with λ = φ(z₀)/Q(z₀), E X = mu + sd·λ and Var X = sd²·(1 + z₀λ − λ²).
   // For z₀ ≥ 5 write λ = z₀ + c₁ (Mills continued fraction): then E X = sd·c₁ exactly, and
@@ -326,7 +331,12 @@ function lognormalPart(median: number, sigma: number): RandomPart {
     cdf: (x) => (x <= 0 ? 0 : normalCdf(zOf(x))),
     cdfBefore: (x) => (x <= 0 ? 0 : normalCdf(zOf(x))),
     survival: (x) => (x <= 0 ? 1 : normalSurvival(zOf(x))),
-    pdf: (x) => (x <= 0 ? 0 : normalPdf(zOf(x)) / (x * sigma)),
+    // In log space: near x = 0 both φ(z) and x·σ underflow.
+    pdf: (x) => {
+      if (x <= 0) return 0;
+      const z = zOf(x);
+      return Math.exp(-0.5 * z * z - LOG_SQRT_2PI - Math.log(x) - Math.log(sigma));
+    },
     // E[X; X > x] = mean·Q(z − sigma), hence E[(X − x)⁺] = mean·Q(z − sigma) − x·Q(z).
     expectedExcess: (x) => {
       if (x <= 0) return mean - x;

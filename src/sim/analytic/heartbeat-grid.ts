@@ -23,7 +23,8 @@
  *    kinks past it), where Pr(D > Y₀) ≤ 0.1 (so ln(1 − c·g) is as smooth as g) and where the
  *    survival's local scale S/f is ≥ 16η; the neglected η³φ‴/720 term is then about
  *    (η/scale)⁴/720 ≤ 2e-8 of the tail sum. The integral is done numerically up to
- *    Y₁ = the 1e-5 survival quantile and, beyond, as −c·∫g (= −c·∫_{Y₁}^{Y₁+w} S, or −c·E[(D−Y₁)⁺]),
+ *    Y₁ = the 1e-5 survival quantile and, beyond, as −c·∫g (that is −c·∫_{Y₁}^{Y₁+w} S, or
+ *    −c·E[(D − Y₁)⁺] for half-line windows),
  *    which drops (c·g)²/2 ≤ 5e-6·c·g per term. The mistake-start density needs Σ f/(1 − c·g)
  *    over the same positions and gets the same treatment (its far part is Pr(D > Y₁)/η).
  */
@@ -165,7 +166,9 @@ class SmoothTailSum {
 
   sum(p0: number): number {
     const integral =
-      p0 < this.anchor ? integrate(this.h, [p0, this.anchor], PANEL).value + this.beyondAnchor : this.integralToInfinity(p0);
+      p0 < this.anchor
+        ? integrate(this.h, [p0, this.anchor], PANEL).value + this.beyondAnchor
+        : this.integralToInfinity(p0);
     return integral / this.intervalUs + 0.5 * this.h(p0) - (this.intervalUs / 12) * this.dh(p0);
   }
 }

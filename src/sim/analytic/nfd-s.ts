@@ -75,7 +75,9 @@ function makeSuspicion(law: DelayLaw, loss: number, eta: number, delta: number):
     let product = sure > 0 ? loss ** sure : 1;
     const last = Math.min(k, Math.floor((top - lower) / eta));
     if (last - sure + 1 > FACTOR_CAP) {
-      throw new RangeError(`NFD-S oracle: δ/η needs more than ${FACTOR_CAP} factors per point; use a longer interval`);
+      throw new RangeError(
+        `NFD-S oracle: δ/η needs more than ${FACTOR_CAP} factors per point; use a longer interval`,
+      );
     }
     for (let j = sure; j <= last && product > 0; j++) {
       product *= loss + deliver * law.survival(top - j * eta);
@@ -219,7 +221,8 @@ export function configureNfds(requirements: NfdsRequirements): NfdsConfiguration
       unreachable:
         detectionBoundUs < 2
           ? 'the detection bound leaves no room for a positive interval and shift'
-          : `η_max = min(q'₀·T_M^U, T_D^U − 1 µs) < 1 µs (q'₀ = ${q0}): the mistake-duration bound is too tight`,
+          : `η_max = min(q'₀·T_M^U, T_D^U − 1 µs) < 1 µs (q'₀ = ${q0}): ` +
+            'the mistake-duration bound is too tight',
     };
   }
   const targetUs = mistakeRecurrenceLowerS * US_PER_S;
@@ -231,6 +234,8 @@ export function configureNfds(requirements: NfdsRequirements): NfdsConfiguration
     }
   }
   return {
-    unreachable: `no interval η ≤ ${etaMax} µs gives a mean mistake recurrence ≥ ${mistakeRecurrenceLowerS} s within the detection bound`,
+    unreachable:
+      `no interval η ≤ ${etaMax} µs gives a mean mistake recurrence ≥ ${mistakeRecurrenceLowerS} s ` +
+      'within the detection bound',
   };
 }
