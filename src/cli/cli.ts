@@ -1,0 +1,148 @@
+/**
+ * The `hbsim` command line: yargs declares the commands and options; each command
+ * is a function of its options and a `CliIo`, loaded only when used (so `--help`
+ * does not pay for the simulator). `runCli` never throws and never
+ * exits: it returns the exit code (docs/cli.md), so main.ts sets it and tests can
+ * run the CLI in-process. Scenario problems and usage errors print one line each
+ * and give 2; anything unexpected is a bug and gives 3, with the stack trace only
+ * under HBSIM_DEBUG=1.
+ */
+import yargs from 'yargs';
+import { ScenarioError } from '../scenarios/errors.js';
+import { DEFAULT_PRESET } from '../scenarios/presets/index.js';
+import { printIssues } from './commands/common.js';
+import { ExitCode } from './exit-codes.js';
+import { UsageError, type CliIo } from './io.js';
+import { toolVersion } from './version.js';
+
+const COMMANDS = ['run', 'validate', 'presets'] as const;
+
+const EPILOGUE = [
+  'Exit codes: 0 success; 1 a check failed; 2 bad input or usage; 3 internal error.',
+  'Scenario format: docs/scenarios.md. Results JSON: docs/results.md. Set NO_COLOR=1 for plain output.',
+].join('\n');
+
+/** Repeated options arrive as an array, a single one as a string. */
+const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
+const optional = (value: unknown): string | undefined => (value === undefined ? undefined : String(Array.isArray(value) ? value[value.length - 1] : value));
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number | undefined;
+  const handle = async (command: () => number | Promise<number>) => {
+    code = await guarded(command, io);
+  };
+  const overrideOptions = {
+    set: { type: 'string', description: 'Override a field: path=value, e.g. link.loss=2% (repeatable)', requiresArg: true },
+    seed: { type: 'string', description: 'Root seed (same as --set seed=N)', requiresArg: true },
+    replications: { type: 'string', description: 'Replications per scenario (same as --set replications=N)', requiresArg: true },
+  } as const;
+
+  const cli = yargs([...argv])
+    .scriptName('hbsim')
+    .usage('$0 <command> [options]\n\nSimulate heartbeat failure detectors and measure detection time against false suspicions.')
+    .command(
+      'run [scenario..]',
+      `Simulate scenarios (files or preset names; default: ${DEFAULT_PRESET}) and write <out>/<name>.json`,
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', array: true, description: 'Scenario files (.yaml, .yml, .json) or preset names' })
+          .options(overrideOptions)
+          .option('out', { type: 'string', default: 'reports/', description: 'Directory for the results files', requiresArg: true })
+          .option('json', { type: 'boolean', default: false, description: 'Print the results JSON on stdout instead of the table' })
+          .example('$0 run', `Run the default scenario (${DEFAULT_PRESET})`)
+          .example('$0 run k8s etcd --out results/', 'Run two presets')
+          .example('$0 run my.yaml --set link.loss=2% --set heartbeat.interval=500ms', 'Run a file with two fields overridden')
+          .example('$0 run db-ha --seed 7 --replications 10 --json > out.json', 'Another seed, more replications, JSON on stdout')
+          .epilogue(EPILOGUE),
+      (args) =>
+        handle(async () =>
+          (await import('./commands/run.js')).runCommand(
+            {
+              scenarios: list(args.scenario),
+              out: optional(args.out) ?? 'reports/',
+              json: args.json === true,
+              set: list(args.set),
+              seed: optional(args.seed),
+              replications: optional(args.replications),
+            },
+            io,
+          ),
+        ),
+    )
+    .command(
+      'validate <scenario..>',
+      'Check scenario files (and presets) without running them',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', array: true, description: 'Scenario files or preset names' })
+          .options(overrideOptions)
+          .example('$0 validate my.yaml', 'Report every problem with file:line:column')
+          .example('$0 validate my.yaml --set detector.timeout=2x', 'Check an override too')
+          .epilogue(EPILOGUE),
+      (args) => handle(async () => (await import('./commands/validate.js')).validateCommand({ scenarios: list(args.scenario), set: list(args.set), seed: optional(args.seed), replications: optional(args.replications) }, io)),
+    )
+    .command(
+      'presets [name]',
+      'List the built-in scenarios, or print one',
+      (y) =>
+        y
+          .positional('name', { type: 'string', description: 'A preset to print as YAML' })
+          .example('$0 presets', 'List presets with a one-line description')
+          .example('$0 presets k8s > my-cluster.yaml', 'Start your own scenario from a preset')
+          .epilogue(EPILOGUE),
+      (args) => handle(async () => (await import('./commands/presets.js')).presetsCommand({ name: optional(args.name) }, io)),
+    )
+    .example('$0 run', `Run the default scenario (${DEFAULT_PRESET}) and write reports/${DEFAULT_PRESET}.json`)
+    .example('$0 run k8s --set link.loss=1%', 'Run a preset with more loss')
+    .example('$0 validate my.yaml', 'Check a scenario file')
+    .example('$0 presets', 'List the presets')
+    .epilogue(EPILOGUE)
+    .demandCommand(1, 'no command given')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(toolVersion())
+    .exitProcess(false)
+    .fail(false)
+    .wrap(Math.min(100, io.stdout.columns ?? 100));
+
+  let output = '';
+  try {
+    await cli.parseAsync([...argv], {}, (_error, _args, text) => {
+      output = text;
+    });
+  } catch (e) {
+    if (code !== undefined) return code;
+    return usageError(e instanceof Error ? e.message : String(e), argv, io);
+  }
+  if (output !== '') io.stdout.write(`${output}\n`);
+  return code ?? ExitCode.ok;
+}
+
+function usageError(message: string, argv: readonly string[], io: CliIo): number {
+  const command = COMMANDS.find((c) => c === argv[0]);
+  io.stderr.write(`hbsim: ${message}\nRun "hbsim ${command === undefined ? '' : `${command} `}--help" for usage.\n`);
+  return ExitCode.badInput;
+}
+
+/** Runs a command and turns whatever it throws into an exit code and a message. */
+async function guarded(command: () => number | Promise<number>, io: CliIo): Promise<number> {
+  try {
+    return await command();
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      printIssues(io, e.issues, 'error');
+      return ExitCode.badInput;
+    }
+    if (e instanceof UsageError) {
+      io.stderr.write(`hbsim: ${e.message}\n`);
+      return ExitCode.badInput;
+    }
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const debug = io.env.HBSIM_DEBUG !== undefined && io.env.HBSIM_DEBUG !== '' && io.env.HBSIM_DEBUG !== '0';
+    io.stderr.write(`hbsim: internal error: ${message}\n`);
+    io.stderr.write(debug && e instanceof Error && e.stack ? `${e.stack}\n` : 'This is a bug in hbsim. Run again with HBSIM_DEBUG=1 to see the stack trace, and please report it.\n');
+    return ExitCode.internalError;
+  }
+}
