@@ -16,7 +16,12 @@ export type DelayDistribution =
   /** ln X ~ N(ln medianUs, sigma²). */
   | { readonly kind: 'lognormal'; readonly medianUs: number; readonly sigma: number }
   /** Support [scaleUs, ∞), Pr(X > x) = (scaleUs / x)^shape. */
-  | { readonly kind: 'pareto'; readonly scaleUs: number; readonly shape: number };
+  | { readonly kind: 'pareto'; readonly scaleUs: number; readonly shape: number }
+  /**
+   * An empirical law: quantiles at equally spaced probabilities 0, 1/(n−1), …, 1 (sorted
+   * samples are exactly that), linearly interpolated — a user's own ping statistics.
+   */
+  | { readonly kind: 'empirical'; readonly quantilesUs: readonly number[] };
 
 export type DelayKind = DelayDistribution['kind'];
 
@@ -34,6 +39,7 @@ const KIND_EXPONENTIAL = 2;
 const KIND_NORMAL = 3;
 const KIND_LOGNORMAL = 4;
 const KIND_PARETO = 5;
+const KIND_EMPIRICAL = 6;
 
 export function validateDistribution(law: DelayDistribution, what: string): void {
   const bad = (msg: string): never => {
@@ -69,6 +75,15 @@ export function validateDistribution(law: DelayDistribution, what: string): void
       if (!(Number.isFinite(law.scaleUs) && law.scaleUs > 0)) bad(`scale must be > 0, got ${law.scaleUs}`);
       if (!(Number.isFinite(law.shape) && law.shape > 0)) bad(`shape must be > 0, got ${law.shape}`);
       return;
+    case 'empirical': {
+      const q = law.quantilesUs;
+      if (q.length < 2) bad('an empirical law needs at least 2 values');
+      for (let i = 0; i < q.length; i++) {
+        nonNegative(q[i]!, `value ${i + 1}`);
+        if (i > 0 && q[i]! < q[i - 1]!) bad(`values must be in ascending order (value ${i + 1} is below value ${i})`);
+      }
+      return;
+    }
   }
 }
 
@@ -82,11 +97,13 @@ export class DurationSampler {
   private readonly kind: number;
   private readonly a: number;
   private readonly b: number;
+  private readonly table: Float64Array;
   private readonly bank: StreamBank;
 
   constructor(law: DelayDistribution, bank: StreamBank, what = 'duration') {
     validateDistribution(law, what);
     this.bank = bank;
+    this.table = law.kind === 'empirical' ? Float64Array.from(law.quantilesUs) : new Float64Array(0);
     switch (law.kind) {
       case 'constant':
         this.kind = KIND_CONSTANT;
@@ -117,6 +134,11 @@ export class DurationSampler {
         this.kind = KIND_PARETO;
         this.a = law.scaleUs;
         this.b = 1 / law.shape;
+        break;
+      case 'empirical':
+        this.kind = KIND_EMPIRICAL;
+        this.a = law.quantilesUs.length - 1;
+        this.b = 0;
         break;
     }
   }
@@ -151,6 +173,13 @@ export class DurationSampler {
         return Math.exp(this.a + this.b * bank.normal(stream));
       case KIND_PARETO:
         return this.a * Math.pow(bank.nextOpenZero(stream), -this.b);
+      case KIND_EMPIRICAL: {
+        // Inverse of the piecewise-linear CDF through the quantiles.
+        const x = bank.next(stream) * this.a;
+        const i = Math.floor(x);
+        const lo = this.table[i]!;
+        return lo + (x - i) * (this.table[i + 1]! - lo);
+      }
       default:
         return 0;
     }

@@ -10,6 +10,7 @@
  * with L, not with noise.
  */
 import type { Fault, SimConfig } from '../sim/config.js';
+import { detectorHorizonUs } from '../sim/detectors/create.js';
 import { runOnce } from '../sim/simulation.js';
 import { proportionInterval } from '../stats/index.js';
 
@@ -54,7 +55,7 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
       nodeNames: names,
       warmupUs,
       // Room after the pause for the detector to react: the pause, a window, and a margin.
-      durationUs: warmupUs + windowUs + pauseUs + 4 * intervalUs + 30_000_000 + 2 * (cell.detector.timeoutUs ?? 0),
+      durationUs: warmupUs + windowUs + pauseUs + 4 * intervalUs + 30_000_000 + 2 * detectorHorizonUs(cell.detector, intervalUs),
       crashes: [],
       faults: [
         ...staticFaults,

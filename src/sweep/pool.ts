@@ -6,7 +6,7 @@
 import { mergeTallies, type RunTallies } from '../sim/metrics.js';
 import { cellMetrics, type CellMetrics } from '../results/cell-metrics.js';
 import { timelineOf, type Timeline } from '../results/timeline.js';
-import type { TaskResult } from './tasks.js';
+import type { ReplicationResult } from './tasks.js';
 
 export interface PooledCell {
   readonly metrics: CellMetrics;
@@ -16,7 +16,7 @@ export interface PooledCell {
   readonly events: number;
 }
 
-export function poolCell(results: readonly TaskResult[], nodeNames: readonly string[]): PooledCell {
+export function poolCell(results: readonly ReplicationResult[], nodeNames: readonly string[]): PooledCell {
   const ordered = [...results].sort((a, b) => a.replication - b.replication);
   const tallies = mergeTallies(ordered.map((r) => r.tallies));
   const first = ordered.find((r) => r.log !== null);

@@ -6,7 +6,7 @@
  */
 import type { SimConfig } from '../sim/config.js';
 import { poolCell, type PooledCell } from './pool.js';
-import { runTask } from './tasks.js';
+import { runTask, type ReplicationResult } from './tasks.js';
 
 export type ConfigResult = PooledCell;
 
@@ -22,9 +22,9 @@ export function runReplications(config: SimConfig, options: ReplicateOptions): C
   if (!(Number.isInteger(replications) && replications >= 1)) {
     throw new RangeError(`replications must be a whole number ≥ 1, got ${replications}`);
   }
-  const results = [];
+  const results: ReplicationResult[] = [];
   for (let r = 0; r < replications; r++) {
-    results.push(runTask({ cell: 0, replication: r, config }, options.timelineLimit ?? 2000));
+    results.push(runTask({ kind: 'replication', cell: 0, replication: r, config }, options.timelineLimit ?? 2000) as ReplicationResult);
     options.onProgress?.(r + 1, replications);
   }
   return poolCell(results, config.nodeNames);

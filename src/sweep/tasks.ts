@@ -1,35 +1,42 @@
 /**
- * The unit of sweep work: one replication of one cell. A task is a pure function of
- * its configuration (every stream is keyed by seed, replication and entity), so any
- * worker can run any task and the pooled results do not depend on who ran what.
+ * The units of sweep work: one replication of one cell, or the pause-survival search
+ * of one cell. A task is a pure function of its configuration (every stream is keyed
+ * by seed, replication and entity), so any worker can run any task and the pooled
+ * results do not depend on who ran what.
  */
 import type { SimConfig } from '../sim/config.js';
 import type { RunTallies, TransitionLog } from '../sim/metrics.js';
 import { runOnce } from '../sim/simulation.js';
+import { longestPauseSurvived, type PauseSurvival } from './pause-survival.js';
 
-export interface SweepTask {
-  readonly cell: number;
-  readonly replication: number;
-  readonly config: SimConfig;
-}
+export type SweepTask =
+  | { readonly kind: 'replication'; readonly cell: number; readonly replication: number; readonly config: SimConfig }
+  | { readonly kind: 'pauseSurvival'; readonly cell: number; readonly config: SimConfig };
 
-export interface TaskResult {
-  readonly cell: number;
-  readonly replication: number;
-  readonly tallies: RunTallies;
-  /** The transition log, kept for replication 0 only. */
-  readonly log: TransitionLog | null;
-  readonly events: number;
-}
+export type TaskResult =
+  | {
+      readonly kind: 'replication';
+      readonly cell: number;
+      readonly replication: number;
+      readonly tallies: RunTallies;
+      /** The transition log, kept for replication 0 only. */
+      readonly log: TransitionLog | null;
+      readonly events: number;
+    }
+  | { readonly kind: 'pauseSurvival'; readonly cell: number; readonly survival: PauseSurvival };
+
+export type ReplicationResult = Extract<TaskResult, { kind: 'replication' }>;
 
 export function runTask(task: SweepTask, timelineLimit: number): TaskResult {
+  if (task.kind === 'pauseSurvival') return { kind: 'pauseSurvival', cell: task.cell, survival: longestPauseSurvived(task.config) };
   const keepLog = task.replication === 0;
   const run = runOnce({ ...task.config, replication: task.replication, transitionLogLimit: keepLog ? timelineLimit : 0 });
-  return { cell: task.cell, replication: task.replication, tallies: run.tallies, log: keepLog ? run.log : null, events: run.events };
+  return { kind: 'replication', cell: task.cell, replication: task.replication, tallies: run.tallies, log: keepLog ? run.log : null, events: run.events };
 }
 
 /** The typed arrays a result owns, to transfer (not copy) across threads. */
 export function transferablesOf(result: TaskResult): ArrayBuffer[] {
+  if (result.kind !== 'replication') return [];
   const t = result.tallies;
   const arrays: ArrayBufferView[] = [
     t.mistakeDurationsUs,

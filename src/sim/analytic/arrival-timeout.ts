@@ -100,8 +100,8 @@ export function arrivalTimeoutQos(params: ArrivalTimeoutParams): ArrivalTimeoutQ
   const suspectPoints = [
     0,
     eta,
-    ...phasesWithin(law.breakpointsUs, 0, eta),
-    ...phasesWithin(law.breakpointsUs, timeout, eta),
+    ...phasesWithin(law.featurePointsUs, 0, eta),
+    ...phasesWithin(law.featurePointsUs, timeout, eta),
   ];
   const suspectIntegral = integrateOrThrow(
     (t) => Math.exp(grid.logNoArrival(t - timeout, false)),
@@ -115,14 +115,14 @@ export function arrivalTimeoutQos(params: ArrivalTimeoutParams): ArrivalTimeoutQ
   // one-period form and keeps the integration range to η however heavy the tail.
   let expectedH = 0;
   for (const atom of law.atoms) expectedH += atom.probability * Math.exp(grid.logNoArrival(atom.atUs, true));
-  if (law.atoms.length === 0) {
+  if (law.hasDensity) {
     const rateKinks = [
       0,
       eta,
-      ...phasesWithin(law.breakpointsUs, 0, eta),
-      ...phasesWithin(law.breakpointsUs, -timeout, eta),
+      ...phasesWithin(law.featurePointsUs, 0, eta),
+      ...phasesWithin(law.featurePointsUs, -timeout, eta),
     ];
-    expectedH = integrateOrThrow(
+    expectedH += integrateOrThrow(
       (s) => grid.arrivalThenSilenceDensity(s),
       rateKinks,
       'the mistake-start density over one period',
@@ -196,7 +196,7 @@ export function arrivalTimeoutDetectionLatency(params: ArrivalTimeoutParams): De
     if (xUs < 0) return 0;
     if (xUs >= maximumUs) return 1;
     const shift = timeout - xUs; // u ≡ breakpoint − x + TO makes x + u − TO hit a breakpoint
-    const pts = [0, eta, ...phasesWithin(law.breakpointsUs, shift, eta)];
+    const pts = [0, eta, ...phasesWithin(law.featurePointsUs, shift, eta)];
     const v = integrateOrThrow((u) => k(xUs + u - timeout), pts, 'the detection-time CDF') / eta;
     return Math.min(1, Math.max(0, v));
   };
@@ -236,12 +236,19 @@ function detectionMean(law: DelayLaw, loss: number, eta: number, timeout: number
   const weight = (a: number): number => Math.min(1, (a + timeout) / eta);
   // 1 − K via expm1 keeps its relative accuracy in the tail, where K → 1.
   const integrand = (a: number): number => -Math.expm1(logK(a)) * weight(a);
-  // K has kinks where some a + kη (k ≥ 0) meets a breakpoint, i.e. at a = b − kη ≤ b.
+  // K has kinks (or steep steps, for a narrow delay) where some a + kη, k ≥ 0, meets a
+  // feature point b, i.e. at a = b − kη. Below the support each further period multiplies K
+  // by p_L, so once p_L^m < 1e-17 the integrand is flat (1 − K = 1) and needs no more splits.
+  const flatBelow =
+    loss === 0
+      ? law.lowerUs - eta
+      : law.lowerUs - (Math.ceil(Math.log(1e-17) / Math.log(loss)) + 1) * eta;
   const kinks = (from: number, to: number): number[] => {
     const pts = [from, to, eta - timeout];
-    for (const b of law.breakpointsUs) {
+    const bottom = Math.max(from, flatBelow);
+    for (const b of law.featurePointsUs) {
       let v = b - Math.max(0, Math.ceil((b - to) / eta)) * eta;
-      for (let n = 0; v >= from && n < BREAKPOINT_CAP; n++, v -= eta) if (v <= to) pts.push(v);
+      for (let n = 0; v >= bottom && n < BREAKPOINT_CAP; n++, v -= eta) if (v <= to) pts.push(v);
     }
     return pts.filter((p) => p >= from && p <= to);
   };

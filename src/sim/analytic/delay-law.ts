@@ -44,7 +44,13 @@ export type DelayDistribution =
   /** ln X ~ N(ln medianUs, sigma²). */
   | { kind: 'lognormal'; medianUs: number; sigma: number }
   /** Support [scaleUs, ∞), Pr(X > x) = (scaleUs/x)^shape. */
-  | { kind: 'pareto'; scaleUs: number; shape: number };
+  | { kind: 'pareto'; scaleUs: number; shape: number }
+  /**
+   * The simulator's empirical law (src/sim/distributions.ts): quantiles at probabilities
+   * 0, 1/(n−1), …, 1, linearly interpolated, i.e. an equal-weight mixture of uniforms on
+   * consecutive quantiles; a repeated value is a point mass.
+   */
+  | { kind: 'empirical'; quantilesUs: readonly number[] };
 
 /** The delay of one message: baseUs + X. */
 export interface LinkDelay {
@@ -69,7 +75,15 @@ export interface DelayLaw {
   readonly upperUs: number;
   /** Points where the CDF is not infinitely differentiable: support edges and atoms. */
   readonly breakpointsUs: readonly number[];
+  /**
+   * The breakpoints plus a ladder of quantiles (1e-6 … 1 − 1e-6). Integrals over a heartbeat
+   * period split at these (reduced modulo the period) so that a delay law much narrower
+   * than the period cannot fall between quadrature nodes unseen.
+   */
+  readonly featurePointsUs: readonly number[];
   readonly atoms: readonly DelayAtom[];
+  /** Whether part of the law has a density (false only for a pure point mass). */
+  readonly hasDensity: boolean;
   readonly meanUs: number;
   readonly varianceUs2: number;
   /** Pr(D ≤ x), right-continuous. */
@@ -89,6 +103,7 @@ export interface DelayLaw {
 }
 
 const LOG_SQRT_2PI = 0.91893853320467274178;
+const FEATURE_SURVIVALS = [1 - 1e-6, 0.99, 0.9, 0.7, 0.5, 0.3, 0.1, 0.01, 1e-6];
 
 function requireWholeUs(value: number, what: string, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
@@ -151,6 +166,19 @@ export function validateLinkDelay(linkDelay: LinkDelay): void {
       requirePositive(r.scaleUs, 'pareto delay scaleUs');
       requirePositive(r.shape, 'pareto delay shape');
       return;
+    case 'empirical': {
+      const q = r.quantilesUs as readonly number[] | undefined;
+      if (!Array.isArray(q) || q.length < 2) {
+        throw new RangeError('empirical delay quantilesUs must be an array of at least 2 values');
+      }
+      for (let i = 0; i < q.length; i++) {
+        requireAtLeast(q[i]!, `empirical delay quantilesUs[${i}]`, 0);
+        if (i > 0 && q[i]! < q[i - 1]!) {
+          throw new RangeError(`empirical delay quantilesUs must ascend (index ${i} is below index ${i - 1})`);
+        }
+      }
+      return;
+    }
     default:
       throw new RangeError(`unknown delay distribution kind ${JSON.stringify((r as { kind?: unknown }).kind)}`);
   }
@@ -371,6 +399,77 @@ function paretoPart(k: number, alpha: number): RandomPart {
   };
 }
 
+/**
+ * Piecewise-linear CDF through (q_i, i/m), m = n − 1: segment i is uniform on [q_i, q_{i+1}]
+ * with weight 1/m, and a run of equal values is a point mass.
+ */
+function empiricalPart(q: readonly number[]): RandomPart {
+  const n = q.length;
+  const m = n - 1;
+  /** Largest i with q_i ≤ x (strict: q_i < x), or −1. */
+  const lastAtOrBelow = (x: number, strict: boolean): number => {
+    let lo = -1;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (strict ? q[mid]! < x : q[mid]! <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const interpolate = (i: number, x: number): number => {
+    if (i < 0) return 0;
+    if (i >= m) return 1;
+    return (i + (x - q[i]!) / (q[i + 1]! - q[i]!)) / m;
+  };
+  const cdf = (x: number): number => interpolate(lastAtOrBelow(x, false), x);
+  const atoms: DelayAtom[] = [];
+  for (let i = 0; i < m; ) {
+    let j = i;
+    while (j < m && q[j + 1] === q[i]) j++;
+    if (j > i) atoms.push({ atUs: q[i]!, probability: (j - i) / m });
+    i = j + 1;
+  }
+  let mean = 0;
+  for (let i = 0; i < m; i++) mean += (q[i]! + q[i + 1]!) / 2 / m;
+  let variance = 0;
+  for (let i = 0; i < m; i++) {
+    const width = q[i + 1]! - q[i]!;
+    const mid = (q[i]! + q[i + 1]!) / 2 - mean;
+    variance += (width * width) / 12 / m + (mid * mid) / m;
+  }
+  return {
+    lower: q[0]!,
+    upper: q[m]!,
+    breakpoints: q.filter((v, i) => i === 0 || v !== q[i - 1]),
+    atoms,
+    mean,
+    variance,
+    cdf,
+    cdfBefore: (x) => interpolate(lastAtOrBelow(x, true), x),
+    survival: (x) => 1 - cdf(x),
+    pdf: (x) => {
+      const i = lastAtOrBelow(x, false);
+      return i < 0 || i >= m ? 0 : 1 / (m * (q[i + 1]! - q[i]!));
+    },
+    expectedExcess: (x) => {
+      let sum = 0;
+      for (let i = 0; i < m; i++) {
+        const a = q[i]!;
+        const b = q[i + 1]!;
+        if (x <= a) sum += (a + b) / 2 - x;
+        else if (x < b) sum += ((b - x) * (b - x)) / (2 * (b - a));
+      }
+      return sum / m;
+    },
+    survivalQuantile: (p) => {
+      const t = (1 - p) * m;
+      const i = Math.floor(t);
+      return i >= m ? q[m]! : q[i]! + (t - i) * (q[i + 1]! - q[i]!);
+    },
+  };
+}
+
 function randomPart(r: DelayDistribution): RandomPart {
   switch (r.kind) {
     case 'constant':
@@ -385,6 +484,10 @@ function randomPart(r: DelayDistribution): RandomPart {
       return r.sigma === 0 ? constantPart(r.medianUs) : lognormalPart(r.medianUs, r.sigma);
     case 'pareto':
       return paretoPart(r.scaleUs, r.shape);
+    case 'empirical': {
+      const q = r.quantilesUs;
+      return q[0] === q[q.length - 1] ? constantPart(q[0]!) : empiricalPart(q);
+    }
   }
 }
 
@@ -393,12 +496,27 @@ export function delayLaw(linkDelay: LinkDelay): DelayLaw {
   validateLinkDelay(linkDelay);
   const base = linkDelay.baseUs;
   const x = randomPart(linkDelay.random);
+  let features: number[] | null = null;
   const law: DelayLaw = {
     linkDelay,
     lowerUs: base + x.lower,
     upperUs: base + x.upper,
     breakpointsUs: x.breakpoints.map((b) => base + b),
+    // Lazy: the quantiles cost a few root-findings, and most callers never need them.
+    get featurePointsUs(): readonly number[] {
+      if (features === null) {
+        features = x.breakpoints.map((b) => base + b);
+        if (x.upper > x.lower) {
+          for (const p of FEATURE_SURVIVALS) {
+            const q = base + x.survivalQuantile(p);
+            if (Number.isFinite(q)) features.push(q);
+          }
+        }
+      }
+      return features;
+    },
     atoms: x.atoms.map((a) => ({ atUs: base + a.atUs, probability: a.probability })),
+    hasDensity: x.atoms.reduce((sum, a) => sum + a.probability, 0) < 1 - 1e-12,
     meanUs: base + x.mean,
     varianceUs2: x.variance,
     cdf: (t) => x.cdf(t - base),
@@ -432,14 +550,14 @@ export function delaySurvival(linkDelay: LinkDelay, xUs: number): number {
 
 /**
  * Density of the absolutely continuous part of D, per µs. A constant delay has none (0
- * everywhere); its point mass is reported by `delayAtoms`, and every integral in this module
+ * everywhere); point masses are reported by `delayAtoms`, and every integral in the oracle
  * adds the atoms explicitly rather than pretending a Dirac density can be sampled.
  */
 export function delayPdf(linkDelay: LinkDelay, xUs: number): number {
   return delayLaw(linkDelay).pdf(xUs);
 }
 
-/** Point masses of D (one atom of probability 1 for a constant delay, none otherwise). */
+/** Point masses of D (a constant delay is one atom; an empirical law has one per repeated value). */
 export function delayAtoms(linkDelay: LinkDelay): readonly DelayAtom[] {
   return delayLaw(linkDelay).atoms;
 }

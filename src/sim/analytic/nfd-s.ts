@@ -103,7 +103,7 @@ export function nfdsQos(params: NfdsParams): NfdsQos {
   const uAt0 = u(0);
   const pS = q0 * uAt0;
   // u only has kinks/jumps where some δ + x − jη meets a breakpoint of the delay law.
-  const points = [0, eta, ...phasesWithin(law.breakpointsUs, -delta, eta)];
+  const points = [0, eta, ...phasesWithin(law.featurePointsUs, -delta, eta)];
   const suspectIntegral = integrateOrThrow(u, points, 'u(x) over one period');
   const suspectFraction = Math.min(1, Math.max(0, suspectIntegral / eta));
 
