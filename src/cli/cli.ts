@@ -15,7 +15,7 @@ import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
 import { toolVersion } from './version.js';
 
-const COMMANDS = ['run', 'validate', 'presets'] as const;
+const COMMANDS = ['run', 'validate', 'presets', 'configure'] as const;
 
 const EPILOGUE = [
   'Exit codes: 0 success; 1 a check failed; 2 bad input or usage; 3 internal error.',
@@ -49,7 +49,35 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .options(overrideOptions)
           .option('out', { type: 'string', default: 'reports/', description: 'Directory for the results files', requiresArg: true })
           .option('json', { type: 'boolean', default: false, description: 'Print the results JSON on stdout instead of the table' })
-          .example('$0 run', `Run the default scenario (${DEFAULT_PRESET})`)
+          .command(
+      'configure [scenario]',
+      "Chen's procedure: the largest heartbeat interval and NFD-S shift meeting detection and accuracy targets on a scenario's link",
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', description: 'Scenario file or preset whose link (loss, delay) to use' })
+          .options(overrideOptions)
+          .option('detection-bound', { type: 'string', description: 'Crashes detected within this (T_D^U)', requiresArg: true })
+          .option('mistake-recurrence', { type: 'string', description: 'At most one false suspicion per this, on average (T_MR^L)', requiresArg: true })
+          .option('mistake-duration', { type: 'string', description: 'False suspicions last at most this, on average (T_M^U)', requiresArg: true })
+          .example('$0 configure db-ha --detection-bound 2s --mistake-recurrence 1d --mistake-duration 1s', 'Interval and shift for the db-ha link')
+          .epilogue(EPILOGUE),
+      (args) =>
+        handle(async () =>
+          (await import('./commands/configure.js')).configureCommand(
+            {
+              scenario: optional(args.scenario),
+              set: list(args.set),
+              seed: optional(args.seed),
+              replications: optional(args.replications),
+              detectionBound: optional(args['detection-bound']),
+              mistakeRecurrence: optional(args['mistake-recurrence']),
+              mistakeDuration: optional(args['mistake-duration']),
+            },
+            io,
+          ),
+        ),
+    )
+    .example('$0 run', `Run the default scenario (${DEFAULT_PRESET})`)
           .example('$0 run k8s etcd --out results/', 'Run two presets')
           .example('$0 run my.yaml --set link.loss=2% --set heartbeat.interval=500ms', 'Run a file with two fields overridden')
           .example('$0 run db-ha --seed 7 --replications 10 --json > out.json', 'Another seed, more replications, JSON on stdout')
@@ -91,6 +119,34 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .example('$0 presets k8s > my-cluster.yaml', 'Start your own scenario from a preset')
           .epilogue(EPILOGUE),
       (args) => handle(async () => (await import('./commands/presets.js')).presetsCommand({ name: optional(args.name) }, io)),
+    )
+    .command(
+      'configure [scenario]',
+      "Chen's procedure: the largest heartbeat interval and NFD-S shift meeting detection and accuracy targets on a scenario's link",
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', description: 'Scenario file or preset whose link (loss, delay) to use' })
+          .options(overrideOptions)
+          .option('detection-bound', { type: 'string', description: 'Crashes detected within this (T_D^U)', requiresArg: true })
+          .option('mistake-recurrence', { type: 'string', description: 'At most one false suspicion per this, on average (T_MR^L)', requiresArg: true })
+          .option('mistake-duration', { type: 'string', description: 'False suspicions last at most this, on average (T_M^U)', requiresArg: true })
+          .example('$0 configure db-ha --detection-bound 2s --mistake-recurrence 1d --mistake-duration 1s', 'Interval and shift for the db-ha link')
+          .epilogue(EPILOGUE),
+      (args) =>
+        handle(async () =>
+          (await import('./commands/configure.js')).configureCommand(
+            {
+              scenario: optional(args.scenario),
+              set: list(args.set),
+              seed: optional(args.seed),
+              replications: optional(args.replications),
+              detectionBound: optional(args['detection-bound']),
+              mistakeRecurrence: optional(args['mistake-recurrence']),
+              mistakeDuration: optional(args['mistake-duration']),
+            },
+            io,
+          ),
+        ),
     )
     .example('$0 run', `Run the default scenario (${DEFAULT_PRESET}) and write reports/${DEFAULT_PRESET}.json`)
     .example('$0 run k8s --set link.loss=1%', 'Run a preset with more loss')
