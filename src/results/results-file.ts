@@ -6,6 +6,7 @@
  */
 import type { CellMetrics } from './cell-metrics.js';
 import type { Timeline } from './timeline.js';
+import { quantile, sortSamples } from '../stats/index.js';
 
 export const RESULTS_SCHEMA = 'hbsim.results/1';
 
@@ -18,6 +19,65 @@ export interface CellResult {
   /** Swept parameter path → value as written. Empty when nothing is swept. */
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly metrics: CellMetrics;
+  /**
+   * Optional: detection latency (ms) at each probability of `LATENCY_QUANTILE_PROBABILITIES`,
+   * for the report's distribution chart (`latencyQuantilesMs` computes it from the pooled
+   * samples). Absent when no crash was detected or the writer predates it; the report then
+   * draws the p50/p90/p99/max of `metrics` instead.
+   */
+  readonly detection_latency_quantiles_ms?: readonly number[];
+}
+
+/** Probabilities of `CellResult.detection_latency_quantiles_ms`: every 5 %, plus the tail. */
+export const LATENCY_QUANTILE_PROBABILITIES: readonly number[] = [
+  0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99,
+  0.999, 1,
+];
+
+/** The quantiles of `LATENCY_QUANTILE_PROBABILITIES` (Hyndman–Fan 7) in ms at µs resolution; undefined for no samples. */
+export function latencyQuantilesMs(samplesUs: ArrayLike<number>): number[] | undefined {
+  if (samplesUs.length === 0) return undefined;
+  const sorted = sortSamples(samplesUs);
+  return LATENCY_QUANTILE_PROBABILITIES.map((p) => Math.round(quantile(sorted, p)!) / 1000);
+}
+
+/**
+ * What a user may ask of the recommended cell. A false-suspicion target always
+ * applies (default `DEFAULT_MAX_FALSE_SUSPICIONS_PER_NODE_DAY`), so "lowest detection
+ * latency" never picks a detector that cries wolf; the others apply when given.
+ */
+export interface RecommendationTargets {
+  /** Upper bound on the false-suspicion rate, checked against the upper end of its 95 % interval. */
+  readonly maxFalseSuspicionsPerNodeDay?: number;
+  /** Upper bound on the detection-latency p99 (ms), checked against the point estimate. */
+  readonly maxDetectionP99Ms?: number;
+  /** Lower bound on P_A, checked against the lower end of its 95 % interval. */
+  readonly minQueryAccuracy?: number;
+}
+
+export type TargetName = keyof RecommendationTargets;
+
+export interface Recommendation {
+  /** The recommended cell; when no cell meets every target, the closest one; null only without cells. */
+  readonly cell: string | null;
+  /** True when `cell` meets every target. */
+  readonly met: boolean;
+  /** Targets that no cell meets even on its own (empty when met, or when only their combination fails). */
+  readonly unreachable: readonly TargetName[];
+  /** The recommendation in words, with its numbers. */
+  readonly sentence: string;
+}
+
+/** The analysis of a sweep (src/analysis), stored so that reports and tools need not recompute it. */
+export interface ResultsAnalysis {
+  /** The targets applied, defaults filled in. */
+  readonly targets: RecommendationTargets;
+  /**
+   * Ids of the Pareto-optimal cells by (detection-latency p99, false suspicions per
+   * node-day), point estimates, in increasing false-suspicion order.
+   */
+  readonly frontier: readonly string[];
+  readonly recommendation: Recommendation;
 }
 
 export interface ResultsFile {
@@ -34,7 +94,17 @@ export interface ResultsFile {
   readonly swept: readonly string[];
   readonly cells: readonly CellResult[];
   /** The timeline of replication 0 of one cell, for the report. */
-  readonly sample: { readonly cell: string; readonly timeline: Timeline };
+  readonly sample: {
+    readonly cell: string;
+    /** Simulated length of the sampled run (ms), so a timeline can span it. */
+    readonly duration_ms: number;
+    readonly timeline: Timeline;
+  };
+  /**
+   * Optional: frontier and recommendation (src/analysis `analyze`). The report recomputes
+   * it from the cells, with these targets unless given others, and embeds the outcome.
+   */
+  readonly analysis?: ResultsAnalysis;
 }
 
 /** Serialises with two-space indentation and a final newline. */

@@ -7,7 +7,10 @@
  * - A false suspicion (mistake) is an ALIVE → SUSPECTED/DEAD transition while the
  *   target is up; it lasts until the next ALIVE (T_M). If the node crashes during a
  *   mistake, the mistake ends at the crash and the crash counts as detected at once.
- * - A false death is any transition into DEAD while the target is up.
+ * - A false death is a transition into DEAD during a mistake (a suspicion that began
+ *   while the target was up). A node that restarts while still suspected from its
+ *   crash and reaches DEAD before its first heartbeat lands is not a false death: the
+ *   observer is late to notice the recovery, not wrong about a live node.
  * - Detection latency of a crash is measured to the start of the suspicion that lasts
  *   until the node recovers (Chen's "permanent" suspicion: a late heartbeat can make
  *   the observer trust a crashed node again), and likewise to DEAD. A crash still
@@ -103,6 +106,8 @@ export class MetricsRecorder {
   private readonly status: Uint8Array;
   private readonly accruedToUs: Float64Array;
   private readonly mistakeStartUs: Float64Array;
+  /** 1 while the pair's current suspicion began with the target up (a mistake, counted or not). */
+  private readonly inMistake: Uint8Array;
   private readonly crashUs: Float64Array;
   private readonly suspectSinceUs: Float64Array;
   private readonly deadSinceUs: Float64Array;
@@ -173,6 +178,7 @@ export class MetricsRecorder {
     this.status = new Uint8Array(pairCount);
     this.accruedToUs = new Float64Array(pairCount).fill(warmupUs);
     this.mistakeStartUs = new Float64Array(pairCount).fill(NaN);
+    this.inMistake = new Uint8Array(pairCount);
     this.crashUs = new Float64Array(pairCount).fill(NaN);
     this.suspectSinceUs = new Float64Array(pairCount).fill(NaN);
     this.deadSinceUs = new Float64Array(pairCount).fill(NaN);
@@ -236,6 +242,7 @@ export class MetricsRecorder {
     if (this.targetUp[pair] === 1) {
       if (from === Status.alive) {
         // S-transition of a live node: a mistake starts.
+        this.inMistake[pair] = 1;
         this.liveSuspicionStarted(counted);
         if (counted) {
           this.falseSuspicions++;
@@ -251,7 +258,8 @@ export class MetricsRecorder {
         this.liveSuspectedNow--;
         this.endMistake(pair, nowUs);
       }
-      if (to === Status.dead && counted) this.falseDeaths++;
+      if (to === Status.dead && counted && this.inMistake[pair] === 1) this.falseDeaths++;
+      if (to === Status.alive) this.inMistake[pair] = 0;
       return;
     }
     // The target is down: follow the suspicion that will (or will not) last.
@@ -331,6 +339,7 @@ export class MetricsRecorder {
     this.updateSplit(pair, nowUs);
     this.record(nowUs, LogKind.crash, pair, 0, 0, 0);
     this.endMistake(pair, nowUs);
+    this.inMistake[pair] = 0;
     const st = this.status[pair]!;
     this.crashUs[pair] = nowUs >= this.warmupUs ? nowUs : NaN;
     this.suspectSinceUs[pair] = st === Status.alive ? NaN : nowUs;

@@ -139,3 +139,23 @@ describe('crash detection', () => {
     expect(result.tallies.detectionLatenciesUs).toHaveLength(0);
   });
 });
+
+describe('false deaths', () => {
+  it('are not counted when a restarted node is still suspected from its crash', () => {
+    // Last arrival t ∈ (19.2 s, 20.2 s]; crash at 20 s, suspected at t + 3 s ≤ 23.2 s,
+    // restart at 23.5 s, whose first heartbeat lands at 23.7 s. DEAD comes at t + 3.4 s,
+    // after the restart for t > 20.1 s: the observer is late to see the recovery, not
+    // wrong about a live node, so no false death (and no false suspicion either).
+    const t = runOnce(
+      simConfig({
+        nodes: 50,
+        durationUs: 60_000_000,
+        link: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 200_000, random: { kind: 'constant', valueUs: 0 } } },
+        detector: { kind: 'timeout', timeoutUs: 3_000_000, deadAfterUs: 3_400_000, checkIntervalUs: 0 },
+        crashes: [{ kind: 'crashAt', nodes: { kind: 'all' }, atUs: 20_000_000, downUs: 3_500_000 }],
+      }),
+    ).tallies;
+    expect(t.falseSuspicions).toBe(0);
+    expect(t.falseDeaths).toBe(0);
+  });
+});

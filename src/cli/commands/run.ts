@@ -90,6 +90,6 @@ async function simulate(loaded: LoadedScenario, io: CliIo): Promise<ResultsFile>
     scenario: normalizeScenario(scenario),
     swept: [],
     cells: [{ id: DEFAULT_CELL, params: {}, metrics: cell!.metrics }],
-    sample: { cell: DEFAULT_CELL, timeline: cell!.timeline },
+    sample: { cell: DEFAULT_CELL, duration_ms: plan.config.durationUs / 1000, timeline: cell!.timeline },
   };
 }
