@@ -49,35 +49,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .options(overrideOptions)
           .option('out', { type: 'string', default: 'reports/', description: 'Directory for the results files', requiresArg: true })
           .option('json', { type: 'boolean', default: false, description: 'Print the results JSON on stdout instead of the table' })
-          .command(
-      'configure [scenario]',
-      "Chen's procedure: the largest heartbeat interval and NFD-S shift meeting detection and accuracy targets on a scenario's link",
-      (y) =>
-        y
-          .positional('scenario', { type: 'string', description: 'Scenario file or preset whose link (loss, delay) to use' })
-          .options(overrideOptions)
-          .option('detection-bound', { type: 'string', description: 'Crashes detected within this (T_D^U)', requiresArg: true })
-          .option('mistake-recurrence', { type: 'string', description: 'At most one false suspicion per this, on average (T_MR^L)', requiresArg: true })
-          .option('mistake-duration', { type: 'string', description: 'False suspicions last at most this, on average (T_M^U)', requiresArg: true })
-          .example('$0 configure db-ha --detection-bound 2s --mistake-recurrence 1d --mistake-duration 1s', 'Interval and shift for the db-ha link')
-          .epilogue(EPILOGUE),
-      (args) =>
-        handle(async () =>
-          (await import('./commands/configure.js')).configureCommand(
-            {
-              scenario: optional(args.scenario),
-              set: list(args.set),
-              seed: optional(args.seed),
-              replications: optional(args.replications),
-              detectionBound: optional(args['detection-bound']),
-              mistakeRecurrence: optional(args['mistake-recurrence']),
-              mistakeDuration: optional(args['mistake-duration']),
-            },
-            io,
-          ),
-        ),
-    )
-    .example('$0 run', `Run the default scenario (${DEFAULT_PRESET})`)
+          .option('workers', { type: 'string', description: 'Worker threads for sweep cells and replications (default: one per core); results do not depend on it', requiresArg: true })
+          .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.html (--no-report to skip)' })
+          .option('pause-survival', { type: 'boolean', default: true, description: "Search each cell's longest survivable sender pause (--no-pause-survival to skip)" })
+          .example('$0 run', `Run the default scenario (${DEFAULT_PRESET})`)
           .example('$0 run k8s etcd --out results/', 'Run two presets')
           .example('$0 run my.yaml --set link.loss=2% --set heartbeat.interval=500ms', 'Run a file with two fields overridden')
           .example('$0 run db-ha --seed 7 --replications 10 --json > out.json', 'Another seed, more replications, JSON on stdout')
@@ -89,11 +64,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               scenarios: list(args.scenario),
               out: optional(args.out) ?? 'reports/',
               json: args.json === true,
+              workers: optional(args.workers),
+              report: args.report !== false,
+              pauseSurvival: args['pause-survival'] !== false,
               set: list(args.set),
               seed: optional(args.seed),
               replications: optional(args.replications),
             },
             io,
+            io.signal,
           ),
         ),
     )

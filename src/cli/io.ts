@@ -13,6 +13,8 @@ export interface CliIo {
   readonly stdout: OutStream;
   readonly stderr: OutStream;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted when the user asks the run to stop (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 /** Wrong use of the command line (a missing argument, conflicting options): exit code 2. */
@@ -20,6 +22,16 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * The real process. The first Ctrl-C asks the running command to stop cleanly (it
+ * ends its workers and writes nothing partial); a second one kills the process as usual.
+ */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    process.off('SIGINT', onInterrupt);
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal };
 }

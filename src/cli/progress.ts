@@ -23,7 +23,7 @@ export function startProgress(io: CliIo, label: string, expectedMs: number): Pro
       if (bar === undefined) {
         if (done >= total || (expectedMs < SHOW_AFTER_MS && performance.now() - startedMs < SHOW_AFTER_MS)) return;
         bar = new cliProgress.SingleBar(
-          { stream, format: `${label} [{bar}] {value}/{total} replications · {duration_formatted}`, hideCursor: false, clearOnComplete: true },
+          { stream, format: `${label} [{bar}] {value}/{total} tasks · {duration_formatted} elapsed · ETA {eta_formatted}`, hideCursor: false, clearOnComplete: true },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, done);

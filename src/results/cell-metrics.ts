@@ -63,6 +63,11 @@ export interface CellMetrics {
   /** The largest number of live nodes suspected at the same time, and how often that reached 10 % of nodes (≥ 2). */
   readonly max_simultaneous_false_suspicions: number;
   readonly mass_suspicion_events: number;
+  /**
+   * The longest single sender pause that causes no false suspicion with probability
+   * ≥ 99 % (ms), found by bisection over injected pauses; absent when not computed.
+   */
+  readonly longest_pause_survived_ms?: number;
   /** Sender pauses and the fraction that caused a false suspicion (exact 95 % interval). */
   readonly pauses: {
     readonly count: number;

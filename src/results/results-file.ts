@@ -4,6 +4,7 @@
  * wall-clock value, and its bytes depend only on the inputs and the seed: keys are
  * written in the order built here, and numbers are already rounded by cell-metrics.
  */
+import type { AnalyticComparison } from './analytic-comparison.js';
 import type { CellMetrics } from './cell-metrics.js';
 import type { Timeline } from './timeline.js';
 import { quantile, sortSamples } from '../stats/index.js';
@@ -26,6 +27,16 @@ export interface CellResult {
    * draws the p50/p90/p99/max of `metrics` instead.
    */
   readonly detection_latency_quantiles_ms?: readonly number[];
+  /** How the longest survivable pause (metrics.longest_pause_survived_ms) was found. */
+  readonly pause_survival?: {
+    readonly longest_ms: number;
+    readonly pauses_per_probe: number;
+    readonly failures_at_longest: number;
+    readonly failure_ci95: readonly [number, number];
+    readonly capped: boolean;
+  };
+  /** The closed-form prediction beside the simulation, where one exists (fixed timeout, NFD-S). */
+  readonly analytic?: AnalyticComparison;
 }
 
 /** Probabilities of `CellResult.detection_latency_quantiles_ms`: every 5 %, plus the tail. */

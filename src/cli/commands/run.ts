@@ -1,15 +1,19 @@
 /**
- * `hbsim run [SCENARIO...]`: validates every scenario first (so a typo in the
- * third file costs nothing), then simulates each, writes `<out>/<name>.json`
- * atomically and prints a summary table (or the results JSON with --json).
+ * `hbsim run [SCENARIO...]`: validates every scenario first (so a typo in the third
+ * file costs nothing), then runs each one — every cell of its sweep, on the worker
+ * pool — writes `<out>/<name>.json` and `<out>/<name>.html` atomically and prints a
+ * summary table (or the results JSON with --json). Ctrl-C stops the run cleanly:
+ * workers end, nothing is written for the interrupted scenario, exit code 130.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { RESULTS_SCHEMA, serializeResults, type ResultsFile } from '../../results/results-file.js';
-import { build } from '../../scenarios/build.js';
+import { writeReport } from '../../report/index.js';
+import { serializeResults, type ResultsFile } from '../../results/results-file.js';
+import { recommendationTargetsOf } from '../../scenarios/build.js';
 import type { LoadedScenario } from '../../scenarios/load.js';
-import { nodeNamesOf, normalizeScenario } from '../../scenarios/schema.js';
-import { runSweep } from '../../sweep/run-sweep.js';
+import { SweepAborted } from '../../sweep/run-tasks.js';
+import { planOf, runScenario } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
@@ -22,15 +26,26 @@ export interface RunOptions extends OverrideOptions {
   readonly scenarios: readonly string[];
   readonly out: string;
   readonly json: boolean;
+  /** Worker threads; undefined = one per available core. */
+  readonly workers?: string;
+  readonly report: boolean;
+  readonly pauseSurvival: boolean;
 }
 
-/** The id of the only cell while nothing is swept. */
-const DEFAULT_CELL = 'default';
+/** Rough engine speed on one core, for deciding whether a progress bar is worth showing. */
+const HEARTBEATS_PER_SECOND = 4_000_000;
+/** Conventional exit code of a process stopped by SIGINT (128 + 2). */
+export const INTERRUPTED = 130;
 
-/** Rough engine speed, for deciding whether a progress bar is worth showing. */
-const HEARTBEATS_PER_SECOND = 1_000_000;
+export function workerCount(text: string | undefined): number {
+  if (text === undefined) return Math.max(1, availableParallelism());
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--workers ${text}: expected a whole number from 1 to 256`);
+  return n;
+}
 
-export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
+export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
+  const workers = workerCount(options.workers);
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -45,15 +60,30 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   const all: ResultsFile[] = [];
   for (const l of loaded) {
     const startedMs = performance.now();
-    const results = await simulate(l, io);
-    const path = join(options.out, `${results.name}.json`);
+    let results: ResultsFile;
     try {
-      writeFileAtomic(path, serializeResults(results));
+      results = await simulate(l, io, workers, options.pauseSurvival, signal);
     } catch (e) {
-      throw new UsageError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
+      if (e instanceof SweepAborted) {
+        io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
+        return INTERRUPTED;
+      }
+      throw e;
+    }
+    const jsonPath = join(options.out, `${results.name}.json`);
+    try {
+      writeFileAtomic(jsonPath, serializeResults(results));
+    } catch (e) {
+      throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
+    }
+    let written = jsonPath;
+    if (options.report) {
+      const htmlPath = join(options.out, `${results.name}.html`);
+      await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
+      written += ` and ${htmlPath}`;
     }
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
-    io.stderr.write(`${palette.green('wrote')} ${path} ${palette.dim(`(${seconds} s)`)}\n`);
+    io.stderr.write(`${palette.green('wrote')} ${written} ${palette.dim(`(${seconds} s)`)}\n`);
     all.push(results);
     if (!options.json) {
       const out = paletteFor(io.stdout, io.env);
@@ -64,32 +94,21 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   return ExitCode.ok;
 }
 
-async function simulate(loaded: LoadedScenario, io: CliIo): Promise<ResultsFile> {
-  const { scenario } = loaded;
-  const plan = build(scenario);
-  const heartbeats = nodeNamesOf(scenario.cluster.nodes).length * (scenario.duration / scenario.heartbeat.interval) * plan.replications;
-  const progress = startProgress(io, scenario.name, (heartbeats / HEARTBEATS_PER_SECOND) * 1000);
-  progress.update(0, plan.replications);
-  let cell;
+/** Runs one scenario with a progress bar (cells × replications done, ETA). */
+export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal?: AbortSignal): Promise<ResultsFile> {
+  const plan = planOf(loaded, pauseSurvival);
+  const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / Math.min(workers, plan.tasks)) * 1000;
+  const progress = startProgress(io, loaded.scenario.name, expectedMs);
+  progress.update(0, plan.tasks);
   try {
-    [cell] = await runSweep([{ config: plan.config }], plan.replications, {
-      workers: 1,
-      timelineLimit: plan.timelineLimit,
+    return await runScenario(loaded, {
+      toolVersion: toolVersion(),
+      workers,
+      pauseSurvival,
       onProgress: (done, total) => progress.update(done, total),
+      ...(signal ? { signal } : {}),
     });
   } finally {
     progress.stop();
   }
-  return {
-    schema: RESULTS_SCHEMA,
-    tool: { name: 'hbsim', version: toolVersion() },
-    name: scenario.name,
-    source: loaded.source,
-    seed: String(scenario.seed),
-    replications: plan.replications,
-    scenario: normalizeScenario(scenario),
-    swept: [],
-    cells: [{ id: DEFAULT_CELL, params: {}, metrics: cell!.metrics }],
-    sample: { cell: DEFAULT_CELL, duration_ms: plan.config.durationUs / 1000, timeline: cell!.timeline },
-  };
 }

@@ -1,0 +1,95 @@
+/**
+ * Runs a loaded scenario end to end: expands its sweep into cells, builds each cell's
+ * engine configuration, runs every cell's replications (and pause searches) on the
+ * worker pool, pools them, adds the closed-form comparison and the latency quantiles,
+ * analyses the cells (frontier, recommendation against the scenario's targets) and
+ * assembles the results file, whose sample timeline is the recommended cell's.
+ *
+ * Deterministic: the results depend on the scenario and seed only, never on the
+ * worker count, timing or the machine. The tool version is passed in (only the CLI
+ * knows it).
+ */
+import { analyze } from '../analysis/index.js';
+import type { CellMetrics } from '../results/cell-metrics.js';
+import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile } from '../results/results-file.js';
+import { build, recommendationTargetsOf } from '../scenarios/build.js';
+import { expandSweep, type LoadedScenario } from '../scenarios/load.js';
+import { normalizeScenario } from '../scenarios/schema.js';
+import { analyticComparison } from './analytic-check.js';
+import { runSweep } from './run-sweep.js';
+
+export interface ScenarioRunOptions {
+  readonly toolVersion: string;
+  readonly workers: number;
+  /** Search each cell's longest survivable pause (costs about 0.2–0.5 s of CPU per cell). */
+  readonly pauseSurvival: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface ScenarioPlan {
+  readonly cells: number;
+  readonly tasks: number;
+  /** Heartbeats the run will simulate (for a time estimate). */
+  readonly heartbeats: number;
+}
+
+/** How big a run is, before running it. */
+export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): ScenarioPlan {
+  const cells = expandSweep(loaded);
+  let heartbeats = 0;
+  for (const cell of cells) {
+    const { config, replications } = build(cell.scenario);
+    heartbeats += (config.nodeNames.length * config.durationUs * replications) / config.heartbeat.intervalUs;
+  }
+  const replications = loaded.scenario.replications;
+  return { cells: cells.length, tasks: cells.length * (replications + (pauseSurvival ? 1 : 0)), heartbeats };
+}
+
+export async function runScenario(loaded: LoadedScenario, options: ScenarioRunOptions): Promise<ResultsFile> {
+  const { scenario } = loaded;
+  const cells = expandSweep(loaded);
+  const plans = cells.map((cell) => build(cell.scenario));
+  const replications = scenario.replications;
+  const swept = Object.keys(cells[0]!.params);
+  const pooled = await runSweep(
+    plans.map((p) => ({ config: p.config })),
+    replications,
+    {
+      workers: options.workers,
+      timelineLimit: plans[0]!.timelineLimit,
+      pauseSurvival: options.pauseSurvival,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+  const results: CellResult[] = cells.map((cell, i) => {
+    const p = pooled[i]!;
+    const metrics: CellMetrics = p.pauseSurvival ? { ...p.metrics, longest_pause_survived_ms: p.pauseSurvival.longest_ms } : p.metrics;
+    const quantiles = latencyQuantilesMs(p.tallies.detectionLatenciesUs);
+    const analytic = analyticComparison(plans[i]!.config, p.tallies);
+    return {
+      id: cell.id,
+      params: cell.params,
+      metrics,
+      ...(quantiles ? { detection_latency_quantiles_ms: quantiles } : {}),
+      ...(p.pauseSurvival ? { pause_survival: p.pauseSurvival } : {}),
+      ...(analytic ? { analytic } : {}),
+    };
+  });
+  const analysis = analyze(results, recommendationTargetsOf(scenario));
+  const sampleIndex = Math.max(0, cells.findIndex((c) => c.id === analysis.recommendation.cell));
+  return {
+    schema: RESULTS_SCHEMA,
+    tool: { name: 'hbsim', version: options.toolVersion },
+    name: scenario.name,
+    source: loaded.source,
+    seed: String(scenario.seed),
+    replications,
+    scenario: normalizeScenario(scenario),
+    swept,
+    cells: results,
+    sample: { cell: cells[sampleIndex]!.id, duration_ms: plans[sampleIndex]!.config.durationUs / 1000, timeline: pooled[sampleIndex]!.timeline },
+    analysis,
+  };
+}
