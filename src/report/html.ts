@@ -177,8 +177,49 @@ function metricsTable(cell: CellResult): string {
     ['Heartbeats', `${formatCount(m.heartbeats.sent)} sent, ${formatCount(m.heartbeats.delivered)} delivered, ${formatCount(m.heartbeats.lost)} lost`],
   ];
   const pause = metricOf(cell, PAUSE_METRIC);
-  if (typeof pause === 'number') rows.push(['Longest pause survived', formatDurationMs(pause)]);
-  return `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${prose(v)}</td></tr>`).join('')}</table>`;
+  if (typeof pause === 'number') {
+    const ps = cell.pause_survival;
+    const how = ps ? ` (${ps.failures_at_longest} of ${ps.pauses_per_probe} injected pauses caused a suspicion there${ps.capped ? '; the search stopped at its cap' : ''})` : '';
+    rows.push(['Longest pause survived', `${formatDurationMs(pause)}${how}`]);
+  }
+  // Issue-6 metrics, shown when something happened.
+  if (m.flaps && m.flaps.count > 0) rows.push(['Flaps per node-day', formatRate(m.flaps)]);
+  if (m.max_simultaneous_false_suspicions > 1) {
+    rows.push(['Most live nodes suspected at once', `${m.max_simultaneous_false_suspicions} (${m.mass_suspicion_events} mass-suspicion event${m.mass_suspicion_events === 1 ? '' : 's'})`]);
+  }
+  if (m.pauses && m.pauses.count > 0) {
+    const ci = m.pauses.ci95 ? ` (95 %: ${formatSignificant(m.pauses.ci95[0] * 100)} – ${formatSignificant(m.pauses.ci95[1] * 100)} %)` : '';
+    rows.push(['Sender pauses', `${formatCount(m.pauses.count)}, mean ${formatOptionalDurationMs(m.pauses.mean_ms)}; ${m.pauses.caused_false_suspicion} caused a false suspicion${ci}`]);
+  }
+  if (m.split_brain && m.split_brain.episodes > 0) {
+    rows.push(['Lease split-brain windows', `${m.split_brain.episodes}, ${formatDurationMs(m.split_brain.total_ms)} in all, longest ${formatDurationMs(m.split_brain.max_ms)}`]);
+  }
+  if (m.heartbeats.partitioned > 0 || m.heartbeats.missed_while_paused > 0) {
+    rows.push(['Heartbeats not sent or cut', `${formatCount(m.heartbeats.missed_while_paused)} skipped while paused, ${formatCount(m.heartbeats.partitioned)} cut by partitions`]);
+  }
+  return `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${prose(v)}</td></tr>`).join('')}</table>` + analyticBlock(cell);
+}
+
+/** The closed-form prediction beside the simulated values, with the verdict said loudly. */
+function analyticBlock(cell: CellResult): string {
+  const a = cell.analytic;
+  if (!a) return '';
+  const num = (x: number | null, f: (v: number) => string) => (x === null ? '–' : f(x));
+  const row = (label: string, v: { predicted: number | null; simulated: number | null; z: number | null }, f: (v: number) => string) =>
+    `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(num(v.predicted, f))}</td><td>${escapeHtml(num(v.simulated, f))}</td><td>${escapeHtml(v.z === null ? '–' : String(v.z))}</td></tr>`;
+  const rate = (x: number) => formatSignificant(x);
+  const ms = (x: number) => formatDurationMs(x);
+  const acc = (x: number) => formatAccuracy(x);
+  const cls = a.agrees ? 'analytic agrees' : 'analytic disagrees';
+  return (
+    `<div class="${cls}"><h4>Closed form beside the simulation</h4><p class="muted">${escapeHtml(a.model)}</p>` +
+    `<table class="kv"><tr><th></th><th>predicted</th><th>simulated</th><th>z</th></tr>` +
+    row('False suspicions per node-day', a.false_suspicions_per_node_day, rate) +
+    row('Mean mistake duration', a.mistake_duration_ms, ms) +
+    row('Query accuracy P_A', a.query_accuracy, acc) +
+    row('Mean detection latency', a.detection_latency_mean_ms, ms) +
+    `</table><p class="verdict"><strong>${escapeHtml(a.verdict)}</strong></p></div>`
+  );
 }
 
 function targetsText(targets: RecommendationTargets): string {
@@ -211,6 +252,7 @@ font-family:var(--font);color:var(--ink);background:var(--bg)}
 .brand{font-weight:700;letter-spacing:.02em}.topbar .muted{color:#bdc1c6;font-size:13px}
 .wrap{max-width:1180px;margin:0 auto;padding:0 24px}
 main.wrap{padding-top:24px;padding-bottom:48px}
+.analytic{margin-top:12px;padding:8px 12px;border-radius:6px;background:#f8f9fa}.analytic h4{margin:0}.analytic.disagrees{background:#fef7e0;border-left:4px solid var(--warn)}.analytic .verdict{margin:6px 0 0}
 .card{background:var(--card);border-radius:8px;box-shadow:0 1px 2px rgba(60,64,67,.3),0 1px 3px 1px rgba(60,64,67,.15);padding:20px 24px;margin-bottom:20px}
 h1{font-size:26px;margin:0 0 4px;word-break:break-word}h2{font-size:18px;margin:0 0 12px}h3{font-size:15px;margin:0}
 .desc{color:var(--muted);margin:0 0 16px;white-space:pre-wrap;word-break:break-word}

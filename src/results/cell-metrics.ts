@@ -51,12 +51,19 @@ export interface CellMetrics {
   readonly messages_per_node_s: number | null;
   readonly node_hours: number;
   readonly crashes: { readonly count: number; readonly detected: number; readonly undetected: number; readonly censored: number };
+  /**
+   * Leases: windows in which the observer had expired a live node that still acted on
+   * its lease (a second holder could be granted meanwhile). Zero for other detectors.
+   */
+  readonly split_brain: { readonly episodes: number; readonly total_ms: number; readonly max_ms: number; readonly per_node_day: EventRateMetrics };
   readonly heartbeats: {
     readonly sent: number;
     readonly delivered: number;
     readonly lost: number;
     readonly partitioned: number;
     readonly missed_while_paused: number;
+    /** Observer → node messages: pull-check probes and lease grants. */
+    readonly probes: number;
   };
   /** False suspicions that began within the flap window after the node's previous one ended. */
   readonly flaps: EventRateMetrics;
@@ -158,7 +165,8 @@ export function cellMetrics(t: RunTallies): CellMetrics {
           roundSignificant(Math.min(1, 1 - suspectedFraction.low), 9),
         ]
       : null,
-    messages_per_node_s: upS > 0 ? roundSignificant(t.heartbeatsSent / upS) : null,
+    // Both directions: heartbeats or probe replies, plus probes or lease grants.
+    messages_per_node_s: upS > 0 ? roundSignificant((t.heartbeatsSent + t.probesSent) / upS) : null,
     node_hours: roundSignificant(t.upUs / US_PER_HOUR),
     crashes: {
       count: t.crashes,
@@ -172,6 +180,13 @@ export function cellMetrics(t: RunTallies): CellMetrics {
       lost: t.heartbeatsLost,
       partitioned: t.heartbeatsPartitioned,
       missed_while_paused: t.heartbeatsMissedWhilePaused,
+      probes: t.probesSent,
+    },
+    split_brain: {
+      episodes: t.splitBrainEpisodes,
+      total_ms: Math.round(t.splitBrainUs) / 1000,
+      max_ms: Math.round(t.maxSplitBrainUs) / 1000,
+      per_node_day: eventRate(t.splitBrainEpisodes, t.upUs),
     },
     flaps: eventRate(t.flaps, t.upUs),
     max_simultaneous_false_suspicions: t.maxSimultaneousFalseSuspicions,
