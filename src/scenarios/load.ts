@@ -9,22 +9,58 @@
  * Line numbers come from the YAML document's node ranges (yaml's LineCounter);
  * zod knows only paths. An override's value has no line, so problems inside it
  * point at the `--set` instead.
+ *
+ * It also reads the CSV files of empirical delay laws (relative to the scenario
+ * file), checks a `sweep:` value by value and cell by cell (`expandSweep` gives the
+ * cells), and locates each `expect:` threshold for the CI gate's annotations.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, extname, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { describeValue, ScenarioError, type ScenarioIssue } from './errors.js';
 import { DEFAULT_PRESET, isPresetName, PRESET_NAMES } from './presets/index.js';
-import { allFieldPaths, keysAt, variantsWith } from './reference.js';
-import { NAME_PATTERN, scenarioSchema, scenarioWarnings, type Scenario } from './schema.js';
-import { applySets, formatPath, type PathSegment, type SetOverride } from './sets.js';
+import type { Comparison, Threshold } from './expect.js';
+import { defaultAt, keysAt, primaryFieldPaths, variantsWith } from './reference.js';
+import { parseSampleCsv } from './samples-csv.js';
+import { NAME_PATTERN, scenarioSchema, scenarioWarnings, withSampleFileReader, type SampleFileResult, type SampleFileSpec, type Scenario } from './schema.js';
+import { applyOverrides, formatPath, parsePath, type PathSegment, type SetOverride } from './sets.js';
 import { closest } from './suggest.js';
+import { cellId, DEFAULT_CELL_ID, productIndices, sweepValues, type ParamValue, type SweepEntry } from './sweep.js';
 
 export interface LoadOptions {
   /** Overrides applied, in order, on top of the file before validation. */
   readonly sets?: readonly SetOverride[];
+}
+
+/** A threshold of `expect:`, with where it was written (for `::error file=…,line=…`). */
+export interface Expectation extends Threshold {
+  readonly file: string;
+  /** Absent when the threshold came from a `--set` (then `set` names it). */
+  readonly line?: number;
+  readonly column?: number;
+  readonly set?: string;
+}
+
+/** One cell of a sweep: the values substituted, and the scenario they give. */
+export interface SweepCell {
+  /** The values as written, joined by "/" in sweep order ("500ms/3x"); "default" when nothing is swept. */
+  readonly id: string;
+  /** Swept path → value as written. */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** The validated scenario of this cell (its `sweep` empty). */
+  readonly scenario: Scenario;
+}
+
+/** Which cells the CI gate checks (`expect_options.cell`), resolved against the sweep. */
+export type GateCells = { readonly kind: 'all' } | { readonly kind: 'recommended' } | { readonly kind: 'cell'; readonly id: string };
+
+/** What the CI gate needs from a scenario. */
+export interface GateSpec {
+  readonly expectations: readonly Expectation[];
+  readonly inconclusive: 'fail' | 'warn';
+  readonly cells: GateCells;
 }
 
 export interface LoadedScenario {
@@ -37,6 +73,8 @@ export interface LoadedScenario {
   readonly warnings: readonly ScenarioIssue[];
   /** The parsed file, kept so that further overrides (`withSets`) still report lines. */
   readonly origin: ScenarioOrigin;
+  /** The `expect:` thresholds with their place in the file. */
+  readonly expectations: readonly Expectation[];
 }
 
 /** A parsed but not yet validated scenario file. */
@@ -48,6 +86,10 @@ export interface ScenarioOrigin {
   /** The file's document with the default name filled in, before any override. */
   readonly base: unknown;
   readonly sets: readonly SetOverride[];
+  /** The folder that relative sample-file paths start from. */
+  readonly dir: string;
+  /** Sample files read so far, by resolved path: read once per load, then shared by every cell. */
+  readonly sampleFiles: Map<string, SampleFileResult>;
 }
 
 const MAX_FILE_BYTES = 1_000_000;
@@ -55,10 +97,13 @@ const MAX_ISSUES = 50;
 
 // ------------------------------------------------------------------ entry points
 
-/** Parses and validates scenario text; `file` is only used in messages and for the default name. */
-export function loadScenarioText(text: string, file: string, options: LoadOptions & { readonly source?: string } = {}): LoadedScenario {
+/**
+ * Parses and validates scenario text; `file` is used in messages, for the default
+ * name and, unless `dir` says otherwise, as the place sample files are relative to.
+ */
+export function loadScenarioText(text: string, file: string, options: LoadOptions & { readonly source?: string; readonly dir?: string } = {}): LoadedScenario {
   const origin = parseOrigin(text, file, options.source ?? file);
-  return validate({ ...origin, sets: options.sets ?? [] });
+  return validate({ ...origin, sets: options.sets ?? [], dir: options.dir ?? dirname(file), sampleFiles: new Map() });
 }
 
 /** Reads and validates a scenario file. */
@@ -68,7 +113,7 @@ export function loadScenarioFile(path: string, options: LoadOptions = {}): Loade
 
 /** Validates a built-in preset. */
 export function loadPreset(name: string, options: LoadOptions = {}): LoadedScenario {
-  return loadScenarioText(presetText(name), presetLabel(name), { ...options, source: `preset:${name}` });
+  return loadScenarioText(presetText(name), presetLabel(name), { ...options, source: `preset:${name}`, dir: dirname(presetPath(name)) });
 }
 
 /**
@@ -168,7 +213,7 @@ export function defaultNameFor(file: string): string {
 
 // ---------------------------------------------------------------------- parsing
 
-function parseOrigin(text: string, file: string, source: string): Omit<ScenarioOrigin, 'sets'> {
+function parseOrigin(text: string, file: string, source: string): Omit<ScenarioOrigin, 'sets' | 'dir' | 'sampleFiles'> {
   const lines = new LineCounter();
   if (text.length > MAX_FILE_BYTES) throw new ScenarioError([{ file, path: '', message: `is too long; a scenario file is at most ${MAX_FILE_BYTES} bytes` }]);
   let yaml: Document;
@@ -242,10 +287,53 @@ function findNonScalarKey(node: unknown, depth = 0): number | undefined {
 
 // ------------------------------------------------------------------- validation
 
-function validate(origin: ScenarioOrigin): LoadedScenario {
-  const document = applySets(origin.base, origin.sets);
+/** At most this many cells in a sweep: each is a full simulation. */
+export const MAX_SWEEP_CELLS = 10_000;
+
+/** Paths a sweep cannot vary: they name the run, or configure the sweep and the gate. */
+const UNSWEPT = new Set(['name', 'replications', 'sweep', 'targets', 'expect', 'expect_options']);
+
+/** Cells of each validated scenario, found while checking its sweep. */
+const cellsOf = new WeakMap<LoadedScenario, readonly SweepCell[]>();
+
+/** `cell`: one cell of a sweep being checked, whose gate settings refer to the whole sweep. */
+function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'): LoadedScenario {
+  const document = applyOverrides(origin.base, origin.sets, defaultAt);
   const where = new Locator(origin);
-  const result = scenarioSchema.safeParse(document, { error: builtInMessage });
+  const entries = sweepEntriesOf(document, where);
+  // A field that only the sweep mentions takes its first value in the scenario as loaded.
+  const fill = entries.flatMap((e) => (e.values !== null && e.values.length > 0 && valueAt(document, e.path) === undefined ? [e.setFor(0)] : []));
+  const base = fill.length === 0 ? origin : { ...origin, sets: [...origin.sets, ...fill] };
+  const baseDocument = fill.length === 0 ? document : applyOverrides(origin.base, base.sets, defaultAt);
+  let scenario: Scenario;
+  try {
+    scenario = parseScenario(base, baseDocument, new Locator(base));
+  } catch (err) {
+    if (!(err instanceof ScenarioError) || fill.length === 0) throw err;
+    // Problems at a value only the sweep gives are that value's problems.
+    throw new ScenarioError(
+      err.issues.map((issue) => {
+        const set = fill.find((f) => f.at !== undefined && f.at.line === issue.line && f.at.column === issue.column);
+        return set === undefined ? issue : blame(issue, set, `sweep.${formatPath(set.path)}[0]`, formatPath(set.path), origin.file);
+      }),
+    );
+  }
+  const cells = entries.length === 0 ? [{ id: DEFAULT_CELL_ID, params: {}, scenario }] : checkSweep(origin, entries, where);
+  const gateCell: GateCells = role === 'cell' ? { kind: 'all' } : checkGateCell(scenario, cells, where);
+  const warnings = [
+    ...(origin.yaml?.warnings ?? []).map((w) => ({ file: origin.file, ...where.atOffset(w.pos[0]), path: '', message: `YAML: ${firstLine(w.message)}` })),
+    ...scenarioWarnings(scenario).map((w) => ({ file: origin.file, ...where.locate(w.path), path: formatPath(w.path), message: w.message })),
+  ];
+  const expectations = scenario.expect.map((t): Expectation => ({ ...t, op: t.op as Comparison, file: origin.file, ...where.locate(['expect', t.metric]) }));
+  const loaded: LoadedScenario = { scenario, document, source: origin.source, warnings, origin, expectations };
+  cellsOf.set(loaded, cells);
+  gateCellOf.set(loaded, gateCell);
+  return loaded;
+}
+
+/** Validates a document against the schema, with sample files read through the origin. */
+function parseScenario(origin: ScenarioOrigin, document: unknown, where: Locator): Scenario {
+  const result = withSampleFileReader(sampleFileReader(origin), () => scenarioSchema.safeParse(document, { error: builtInMessage }));
   if (!result.success) {
     // A map with an unknown key also fails its own cross-field rule (e.g. "no fault kind"): say only the first.
     const unknownAt = new Set(result.error.issues.filter((i) => i.code === 'unrecognized_keys').map((i) => i.path.map(String).join('.')));
@@ -253,12 +341,187 @@ function validate(origin: ScenarioOrigin): LoadedScenario {
     const issues = dedupe(primary.flatMap((issue) => toIssues(issue, document, where)));
     throw new ScenarioError(sortIssues(issues, origin.sets).slice(0, MAX_ISSUES));
   }
-  const scenario = result.data;
-  const warnings = [
-    ...(origin.yaml?.warnings ?? []).map((w) => ({ file: origin.file, ...where.atOffset(w.pos[0]), path: '', message: `YAML: ${firstLine(w.message)}` })),
-    ...scenarioWarnings(scenario).map((w) => ({ file: origin.file, ...where.locate(w.path), path: formatPath(w.path), message: w.message })),
-  ];
-  return { scenario, document, source: origin.source, warnings, origin };
+  return result.data;
+}
+
+// ------------------------------------------------------------------------ sweeps
+
+interface SweepEntryInfo {
+  readonly key: string;
+  readonly path: PathSegment[];
+  /** The values as written (a range expanded), or null when the entry itself is malformed (the schema says why). */
+  readonly values: readonly ParamValue[] | null;
+  /** The override that puts value i at the path, located at the value in the file. */
+  setFor(i: number): SetOverride;
+}
+
+const isPlainMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The entries of the document's `sweep:` as far as they can be read before validation. */
+function sweepEntriesOf(document: unknown, where: Locator): SweepEntryInfo[] {
+  const sweep = isPlainMap(document) ? document['sweep'] : undefined;
+  if (!isPlainMap(sweep)) return [];
+  return Object.entries(sweep).map(([key, entry]) => {
+    const path = parsePath(key);
+    const readable = Array.isArray(entry) ? entry.every((v) => ['string', 'number', 'boolean'].includes(typeof v)) : isPlainMap(entry);
+    const expanded = readable ? sweepValues(entry as SweepEntry) : undefined;
+    const values = expanded?.ok ? expanded.value : null;
+    return {
+      key,
+      path,
+      values,
+      setFor(i: number): SetOverride {
+        const value = values![i]!;
+        // At the value in the file, or at the --set that wrote the sweep.
+        const loc = where.locate(Array.isArray(entry) ? ['sweep', key, i] : ['sweep', key]);
+        const label = loc.set ?? `sweep ${key}=${String(value)}`;
+        return { label, path, value, ...(loc.line === undefined ? {} : { at: { line: loc.line, column: loc.column ?? 1 } }) };
+      },
+    };
+  });
+}
+
+const SWEEP_OFF: SetOverride = { label: 'sweep cell', path: ['sweep'], value: {} };
+
+/**
+ * Checks a sweep value by value (each substituted alone into the document, so a
+ * problem points at the value's own line), then every combination, and returns the
+ * cells in order: the cartesian product, the first path outermost.
+ */
+function checkSweep(origin: ScenarioOrigin, entries: readonly SweepEntryInfo[], where: Locator): SweepCell[] {
+  const issues: ScenarioIssue[] = [];
+  for (const e of entries) {
+    const head = e.path[0];
+    const bad = e.key.trim() === '' || e.path.some((s) => s === '') ? 'is not a field path; write the fields separated by dots, e.g. heartbeat.interval' : typeof head === 'string' && UNSWEPT.has(head) ? `${head} cannot be swept` : undefined;
+    if (bad !== undefined) issues.push({ file: origin.file, ...where.locate(['sweep', e.key], true), path: `sweep.${e.key}`, message: bad });
+  }
+  if (issues.length > 0) throw new ScenarioError(issues);
+  for (const e of entries) {
+    e.values!.forEach((_, i) => {
+      const set = e.setFor(i);
+      try {
+        validate({ ...origin, sets: [...origin.sets, SWEEP_OFF, set] }, 'cell');
+      } catch (err) {
+        if (!(err instanceof ScenarioError)) throw err;
+        issues.push(...err.issues.map((issue) => blame(issue, set, `sweep.${e.key}[${i}]`, e.key, origin.file)));
+      }
+    });
+  }
+  if (issues.length > 0) throw new ScenarioError(dedupe(issues).slice(0, MAX_ISSUES));
+  const sizes = entries.map((e) => e.values!.length);
+  const count = sizes.reduce((a, b) => a * b, 1);
+  if (count > MAX_SWEEP_CELLS) {
+    throw new ScenarioError([{ file: origin.file, ...where.locate(['sweep'], true), path: 'sweep', message: `the sweep has ${count} cells (${sizes.join(' × ')}); at most ${MAX_SWEEP_CELLS}` }]);
+  }
+  const cells: SweepCell[] = [];
+  const ids = new Set<string>();
+  for (const tuple of productIndices(sizes)) {
+    const sets = tuple.map((i, k) => entries[k]!.setFor(i));
+    const values = tuple.map((i, k) => entries[k]!.values![i]!);
+    const id = cellId(values);
+    const params = Object.fromEntries(entries.map((e, k) => [e.key, values[k]!]));
+    try {
+      const cell = validate({ ...origin, sets: [...origin.sets, SWEEP_OFF, ...sets] }, 'cell');
+      if (ids.has(id)) throw new ScenarioError([{ file: origin.file, ...where.locate(['sweep'], true), path: 'sweep', message: `two cells would both be named "${id}"; write the values differently` }]);
+      ids.add(id);
+      cells.push({ id, params, scenario: cell.scenario });
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err;
+      const combination = entries.map((e, k) => `${e.key}=${String(values[k])}`).join(', ');
+      issues.push(...err.issues.map((issue) => ({ ...issue, file: origin.file, ...where.locate(['sweep'], true), set: undefined, path: 'sweep', message: `the cell ${combination} is invalid: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}` })));
+      if (issues.length >= MAX_ISSUES) break;
+    }
+  }
+  if (issues.length > 0) throw new ScenarioError(dedupe(issues.map(withoutUndefined)).slice(0, MAX_ISSUES));
+  return cells;
+}
+
+function withoutUndefined(issue: ScenarioIssue): ScenarioIssue {
+  return Object.fromEntries(Object.entries(issue).filter(([, v]) => v !== undefined)) as unknown as ScenarioIssue;
+}
+
+/** A problem a swept value caused, pointed at the value: `file:line:col sweep.detector.timeout[2]: …`. */
+function blame(issue: ScenarioIssue, set: SetOverride, path: string, key: string, file: string): ScenarioIssue {
+  // A problem inside a sample file the value names stays in that file.
+  if (issue.file !== file) return issue;
+  const where = set.at === undefined ? { set: set.label } : { line: set.at.line, column: set.at.column };
+  const inner = issue.path === key || issue.path === '' ? '' : `${issue.path}: `;
+  return withoutUndefined({ ...issue, line: undefined, column: undefined, set: undefined, ...where, path, message: `${inner}${issue.message}` });
+}
+
+/**
+ * The cells of a loaded scenario's sweep, in a fixed order: the cartesian product
+ * of the swept values, the first path outermost (it changes slowest). Each cell has
+ * its id (the values as written, joined by "/"), its params (path → value as
+ * written) and its validated scenario. One cell, "default", when nothing is swept.
+ * Pure: the loader has already checked every cell (and read every sample file).
+ */
+export function expandSweep(loaded: LoadedScenario): SweepCell[] {
+  const cached = cellsOf.get(loaded);
+  if (cached !== undefined) return [...cached];
+  const entries = sweepEntriesOf(loaded.document, new Locator(loaded.origin));
+  return entries.length === 0 ? [{ id: DEFAULT_CELL_ID, params: {}, scenario: loaded.scenario }] : checkSweep(loaded.origin, entries, new Locator(loaded.origin));
+}
+
+// -------------------------------------------------------------------- CI gate
+
+const gateCellOf = new WeakMap<LoadedScenario, GateCells>();
+
+/** Resolves `expect_options.cell` against the cells: an id or the params must name one. */
+function checkGateCell(scenario: Scenario, cells: readonly SweepCell[], where: Locator): GateCells {
+  const cell = scenario.expect_options.cell;
+  if (cell === 'all' || cell === 'recommended') return { kind: cell };
+  const path = ['expect_options', 'cell'];
+  const refuse = (message: string, suggestion?: string): never => {
+    throw new ScenarioError([{ file: where.file, ...where.locate(path), path: formatPath(path), message, ...(suggestion === undefined ? {} : { suggestion }) }]);
+  };
+  const ids = cells.map((c) => c.id);
+  if (typeof cell === 'string') {
+    if (!ids.includes(cell)) refuse(`no cell "${cell}"; expected all, recommended, or one of ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`, closest(cell, ids));
+    return { kind: 'cell', id: cell };
+  }
+  const swept = Object.keys(cells[0]!.params);
+  for (const key of Object.keys(cell)) if (!swept.includes(key)) refuse(`"${key}" is not swept; the swept paths are ${swept.length === 0 ? 'none' : swept.join(', ')}`, closest(key, swept));
+  const matching = cells.filter((c) => Object.entries(cell).every(([k, v]) => String(c.params[k]) === String(v)));
+  if (matching.length !== 1) refuse(matching.length === 0 ? 'no cell has these values' : `${matching.length} cells have these values; give every swept path to pick one`);
+  return { kind: 'cell', id: matching[0]!.id };
+}
+
+/** The expectations, the policy for inconclusive ones and the cells to check. */
+export function gateSpecOf(loaded: LoadedScenario): GateSpec {
+  const cells = gateCellOf.get(loaded) ?? checkGateCell(loaded.scenario, expandSweep(loaded), new Locator(loaded.origin));
+  return { expectations: loaded.expectations, inconclusive: loaded.scenario.expect_options.inconclusive, cells };
+}
+
+// ---------------------------------------------------------------- sample files
+
+/** Reads sample files relative to the scenario's folder, each once per load. */
+function sampleFileReader(origin: ScenarioOrigin): (spec: SampleFileSpec) => SampleFileResult {
+  return (spec) => {
+    const path = isAbsolute(spec.file) ? spec.file : join(origin.dir, spec.file);
+    const key = `${path}\u0000${spec.column ?? ''}\u0000${spec.unit ?? ''}`;
+    const cached = origin.sampleFiles.get(key);
+    if (cached !== undefined) return cached;
+    const result = readSampleFile(path, spec);
+    origin.sampleFiles.set(key, result);
+    return result;
+  };
+}
+
+const MAX_SAMPLE_FILE_BYTES = 50_000_000;
+
+function readSampleFile(path: string, spec: SampleFileSpec): SampleFileResult {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? String(e)})`;
+    return { ok: false, message: `cannot read the sample file ${path}: ${why}` };
+  }
+  if (bytes.length > MAX_SAMPLE_FILE_BYTES) return { ok: false, message: `the sample file ${path} is ${bytes.length} bytes; at most ${MAX_SAMPLE_FILE_BYTES}` };
+  const text = bytes.toString('utf8');
+  return parseSampleCsv(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, spec, path);
 }
 
 type ZodIssue = z.core.$ZodIssue;
@@ -294,9 +557,34 @@ const TYPE_PHRASES: Readonly<Record<string, string>> = {
   array: 'a list',
 };
 
+/**
+ * For a union without a discriminator (a probability or a map, say), the issues of
+ * the form the value was meant to have: the forms whose problems are not at the
+ * value itself (a map where a number was expected), then the one that knew most of
+ * the value's keys. Undefined when no form fits, so the union's own message stands.
+ */
+function closestForm(issue: ZodIssue, value: unknown): readonly ZodIssue[] | undefined {
+  const errors = (issue as { errors?: readonly (readonly ZodIssue[])[] }).errors ?? [];
+  const fits = (issues: readonly ZodIssue[]) =>
+    !issues.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || (i.code === 'invalid_union' && !('discriminator' in i && typeof i.discriminator === 'string' && isPlainMap(value)))));
+  const unknownKeys = (issues: readonly ZodIssue[]) => issues.reduce((n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 0), 0);
+  const candidates = errors.filter(fits);
+  if (candidates.length === 0) return undefined;
+  return [...candidates].sort((a, b) => unknownKeys(a) - unknownKeys(b) || a.length - b.length)[0];
+}
+
 function toIssues(issue: ZodIssue, document: unknown, where: Locator): ScenarioIssue[] {
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   const file = where.file;
+  if (issue.code === 'invalid_union' && !('discriminator' in issue && typeof issue.discriminator === 'string')) {
+    const form = closestForm(issue, valueAt(document, path));
+    if (form !== undefined) return form.flatMap((inner) => toIssues({ ...inner, path: [...issue.path, ...inner.path] } as ZodIssue, document, where));
+  }
+  if (issue.code === 'invalid_key') {
+    const inner = (issue as { issues?: readonly ZodIssue[] }).issues?.[0];
+    const key = String(path.at(-1));
+    return [{ file, ...where.locate(path, true), path: formatPath(path), message: `${inner?.message ?? 'expected a valid name'}, got ${JSON.stringify(key)}` }];
+  }
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const keyPath = [...path, key];
@@ -317,14 +605,19 @@ function toIssues(issue: ZodIssue, document: unknown, where: Locator): ScenarioI
     const suggestion = typeof value === 'string' ? closest(value, options) : undefined;
     return [valueIssue(file, where, path, `one of ${options.join(', ')}`, value, '', suggestion)];
   }
-  const params = (issue as { params?: { note?: unknown; candidates?: unknown } }).params;
+  const params = (issue as { params?: { note?: unknown; candidates?: unknown; suggestion?: unknown; at?: { file: string; line: number; column: number } } }).params;
   const note = typeof params?.note === 'string' ? params.note : '';
-  const candidates = Array.isArray(params?.candidates) ? params.candidates.map(String) : [];
-  const suggestion = typeof value === 'string' && candidates.length > 0 ? closest(value, candidates) : undefined;
-  if (issue.message.startsWith('expected ')) {
+  const values = issue.code === 'invalid_value' ? issue.values.map(String) : [];
+  const candidates = Array.isArray(params?.candidates) ? params.candidates.map(String) : values;
+  const suggestion = typeof params?.suggestion === 'string' ? params.suggestion : typeof value === 'string' && candidates.length > 0 ? closest(value, candidates) : undefined;
+  // A problem inside a sample file points into that file.
+  const at = params?.at;
+  const place = (p: PathSegment[]) => (at === undefined ? where.locate(p) : { line: at.line, column: at.column });
+  const inFile = at === undefined ? file : at.file;
+  if (issue.message.startsWith('expected ') && at === undefined) {
     return [valueIssue(file, where, path, issue.message.slice('expected '.length), value, note, suggestion)];
   }
-  return [{ file, ...where.locate(path), path: formatPath(path), message: issue.message, ...(suggestion === undefined ? {} : { suggestion }) }];
+  return [{ file: inFile, ...place(path), path: formatPath(path), message: note === '' ? issue.message : `${issue.message} (${note})`, ...(suggestion === undefined ? {} : { suggestion }) }];
 }
 
 function valueIssue(file: string, where: Locator, path: PathSegment[], expected: string, value: unknown, note: string, suggestion: string | undefined): ScenarioIssue {
@@ -345,7 +638,7 @@ function valueIssue(file: string, where: Locator, path: PathSegment[], expected:
 function suggestKey(key: string, parent: readonly PathSegment[], document: unknown): string | undefined {
   const sibling = closest(key, keysAt(parent, document));
   if (sibling !== undefined) return sibling;
-  const elsewhere = allFieldPaths();
+  const elsewhere = primaryFieldPaths();
   const exact = [...new Set(elsewhere.filter((p) => p.split('.').pop() === key))];
   if (exact.length === 1) return exact[0];
   const lastNames = [...new Set(elsewhere.map((p) => p.split('.').pop()!))];
@@ -403,14 +696,15 @@ class Locator {
   /** `key`: point at the field's name rather than its value (for unknown fields). */
   locate(path: readonly PathSegment[], key = false): Location {
     const sets = this.origin.sets;
+    const blame = (set: SetOverride): Location => (set.at === undefined ? { set: set.label } : { line: set.at.line, column: set.at.column });
     for (let i = sets.length - 1; i >= 0; i--) {
-      if (startsWith(path, sets[i]!.path)) return { set: sets[i]!.label };
+      if (startsWith(path, sets[i]!.path)) return blame(sets[i]!);
     }
     const found = this.find(path);
     if (!found.complete) {
       // The field is not in the file: an override that created it is the better culprit.
       for (let i = sets.length - 1; i >= 0; i--) {
-        if (startsWith(sets[i]!.path, path)) return { set: sets[i]!.label };
+        if (startsWith(sets[i]!.path, path) && sets[i]!.path.length > 0) return blame(sets[i]!);
       }
     }
     const offset = key || !found.complete ? (found.keyOffset ?? found.valueOffset) : (found.valueOffset ?? found.keyOffset);

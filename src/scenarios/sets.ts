@@ -1,6 +1,6 @@
 /**
  * Overrides of single fields of a scenario document: `--set path=value` on the
- * command line, and (later) the values of a sweep cell. A path addresses a field
+ * command line, and the values of a sweep cell. A path addresses a field
  * of the document as written (`heartbeat.interval`, `faults.0.crash.mttf`), and the
  * value is read as YAML, so `2%`, `500ms`, `3x`, `[a, b]` and `{dist: uniform,
  * max: 5ms}` mean what they would in a file. Overrides are applied before
@@ -19,13 +19,24 @@ export interface SetOverride {
   readonly label: string;
   readonly path: readonly PathSegment[];
   readonly value: unknown;
+  /** Where in the file the value was written, when it was (a sweep's value): problems point there instead of at `label`. */
+  readonly at?: { readonly line: number; readonly column: number };
 }
+
+/** Maps whose keys are themselves dotted paths: `sweep.detector.timeout` is the key "detector.timeout" of `sweep`. */
+const PATH_KEYED = new Set(['sweep', 'expect']);
 
 const setError = (label: string, message: string) => new ScenarioError([{ file: '', set: label, path: '', message }]);
 
-/** Splits `a.b.0.c` into segments; all-digit segments index lists. */
+/**
+ * Splits `a.b.0.c` into segments; all-digit segments index lists. Under `sweep` and
+ * `expect`, whose keys are paths, the rest is one key: `sweep.detector.timeout` is
+ * ["sweep", "detector.timeout"].
+ */
 export function parsePath(text: string): PathSegment[] {
-  return text.split('.').map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  const parts = text.split('.');
+  if (parts.length > 2 && PATH_KEYED.has(parts[0]!)) return [parts[0]!, parts.slice(1).join('.')];
+  return parts.map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }
 
 export function formatPath(path: readonly PathSegment[]): string {
@@ -63,12 +74,16 @@ function own(container: object, key: PathSegment): unknown {
   return Object.hasOwn(container, key) ? (container as Record<PathSegment, unknown>)[key] : undefined;
 }
 
+/** The value a missing section takes by default (`detector` → `{ kind: timeout }`), if it has one. */
+export type DefaultsAt = (path: readonly PathSegment[]) => unknown;
+
 /**
  * The document with each override applied in order (later ones win). The input
- * is not modified. Missing maps along a path are created, and a list index may
- * be at most the list's length (which appends).
+ * is not modified. Missing maps along a path are created (from `defaults` when the
+ * section has a default, so `--set detector.timeout=5s` keeps the default kind),
+ * and a list index may be at most the list's length (which appends).
  */
-export function applySets(document: unknown, sets: readonly SetOverride[]): unknown {
+export function applySets(document: unknown, sets: readonly SetOverride[], defaults: DefaultsAt = () => undefined): unknown {
   if (sets.length === 0) return document;
   const root: unknown = document === null || document === undefined ? {} : structuredClone(document);
   for (const set of sets) {
@@ -91,7 +106,8 @@ export function applySets(document: unknown, sets: readonly SetOverride[]): unkn
       }
       let next = own(container, key);
       if (next === undefined || next === null) {
-        next = typeof set.path[i + 1] === 'number' ? [] : {};
+        const fallback = defaults(set.path.slice(0, i + 1));
+        next = fallback !== undefined && typeof fallback === 'object' ? structuredClone(fallback) : typeof set.path[i + 1] === 'number' ? [] : {};
         put(container, key, next);
       }
       if (!isMap(next) && !Array.isArray(next)) {
@@ -101,4 +117,25 @@ export function applySets(document: unknown, sets: readonly SetOverride[]): unkn
     }
   }
   return root;
+}
+
+/**
+ * `applySets`, where an override of a swept field replaces its sweep: `--set
+ * detector.timeout=5s` on a scenario that sweeps `detector.timeout` runs 5s alone,
+ * and `--set detector={kind: lease}` drops every sweep under `detector`. Overrides of
+ * `sweep` itself (`--set sweep.detector.timeout=[1s, 2s]`) apply as written.
+ */
+export function applyOverrides(document: unknown, sets: readonly SetOverride[], defaults?: DefaultsAt): unknown {
+  let doc = document;
+  for (const set of sets) {
+    doc = applySets(doc, [set], defaults);
+    if (set.path[0] === 'sweep' || !isMap(doc)) continue;
+    const sweep = own(doc, 'sweep');
+    if (!isMap(sweep)) continue;
+    for (const key of Object.keys(sweep)) {
+      const swept = parsePath(key);
+      if (set.path.length <= swept.length && set.path.every((s, i) => String(s) === String(swept[i]))) delete sweep[key];
+    }
+  }
+  return doc;
 }

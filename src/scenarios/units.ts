@@ -119,7 +119,8 @@ export function parseProbability(input: unknown): Parsed<number> {
   if (!m) return fail('');
   const percent = Number(m[1]);
   if (percent > 100) return fail('above 100%');
-  return ok(percent / 100);
+  // "99.99e-2" is read as the double nearest 0.9999; 99.99 / 100 would not be.
+  return ok(Number(`${m[1]}e-2`));
 }
 
 /** A length given either outright or as a multiple of a reference length. */
@@ -147,4 +148,60 @@ export function formatRelative(value: Relative): string {
 /** Resolves a relative length against its reference, to whole microseconds. */
 export function resolveRelativeUs(value: Relative, referenceUs: number): number {
   return value.kind === 'absolute' ? value.us : Math.round(value.factor * referenceUs);
+}
+
+/** A duration that may be negative ("-500ms", "+2s", "0"): a clock step. */
+export function parseSignedDurationUs(input: unknown): Parsed<number> {
+  if (typeof input === 'string') {
+    const m = /^\s*([+-])\s*(.*)$/s.exec(input);
+    if (m) {
+      const magnitude = parseDurationUs(m[2]!);
+      if (!magnitude.ok) return magnitude;
+      return ok(m[1] === '-' ? -magnitude.value : magnitude.value);
+    }
+  }
+  return parseDurationUs(input);
+}
+
+/** The canonical spelling of a signed duration: "-500ms", "2s". */
+export function formatSignedDuration(valueUs: number): string {
+  return valueUs < 0 ? `-${formatDuration(-valueUs)}` : formatDuration(valueUs);
+}
+
+/** A rate of events: `count` per `unit` ("6/h" is 6 per hour). */
+export interface Rate {
+  readonly count: number;
+  readonly unit: string;
+}
+
+export const RATE_EXAMPLES = '6/h, 0.5/min or 2/d';
+
+/**
+ * A rate written "<number>/<unit>" with a time unit of `parseDurationUs` ("6/h",
+ * "0.5/min", "1/s", "2/d"). The count must be > 0: a rate of 0 is no fault at all.
+ */
+export function parseRate(input: unknown): Parsed<Rate> {
+  if (typeof input !== 'string') return fail(typeof input === 'number' ? `a bare number has no unit; write e.g. "${input}/h"` : '');
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*\/\s*([A-Za-zµμ]+)\s*$/.exec(input);
+  if (!m) return fail('');
+  const unit = m[2]!;
+  if (!Object.hasOwn(UNIT_US, unit)) return fail(`unknown unit "${unit}"; use s, m, h or d`);
+  const count = Number(m[1]);
+  if (!(count > 0)) return fail('the rate must be > 0');
+  if (Math.round(UNIT_US[unit]! / count) < 1) return fail('more than one event per microsecond');
+  return ok({ count, unit });
+}
+
+export function formatRate(rate: Rate): string {
+  return `${rate.count}/${rate.unit}`;
+}
+
+/** The mean time between events of a rate, in whole microseconds. */
+export function rateMeanGapUs(rate: Rate): number {
+  return Math.round(UNIT_US[rate.unit]! / rate.count);
+}
+
+/** Microseconds in a unit name accepted by `parseDurationUs`, or undefined. */
+export function unitUs(unit: string): number | undefined {
+  return Object.hasOwn(UNIT_US, unit) ? UNIT_US[unit] : undefined;
 }

@@ -35,7 +35,9 @@ detector: { kind: timeout, timeout: 3x, check_interval: 500ms, dead_after: 6s }
         { kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 7_200_000_000, mttrUs: 600_000_000 },
         { kind: 'crashAt', nodes: { kind: 'named', names: ['node-02'] }, atUs: 30_000_000, downUs: 60_000_000 },
       ],
+      faults: [],
       detector: { kind: 'timeout', timeoutUs: 3_000_000, deadAfterUs: 6_000_000, checkIntervalUs: 500_000 },
+      flapWindowUs: 60_000_000,
       transitionLogLimit: 10,
     });
   });

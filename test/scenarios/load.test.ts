@@ -45,7 +45,7 @@ describe('loading the example scenario', () => {
     expect(s.heartbeat.jitter).toEqual({ dist: 'uniform', min: 0, max: 20_000 });
     expect(s.link).toEqual({ loss: 0.01, duplicate: 0, delay: { base: 1000, dist: 'exponential', mean: 2000 } });
     expect(s.faults).toEqual([{ crash: { nodes: 'all', mttf: 7_200_000_000, mttr: 600_000_000 } }]);
-    expect(s.detector.timeout).toEqual({ kind: 'multiple', factor: 3 });
+    expect(s.detector).toMatchObject({ kind: 'timeout', timeout: { kind: 'multiple', factor: 3 } });
     expect(timeoutUsOf(s)).toBe(3_000_000);
   });
 
@@ -67,11 +67,17 @@ describe('loading the example scenario', () => {
       warmup: '0s',
       replications: 1,
       timeline_limit: 2000,
+      flap_window: '1m',
       cluster: { nodes: 10, monitor: 'monitor' },
       heartbeat: { interval: '1s', jitter: { dist: 'constant', value: '0s' } },
       link: { loss: 0, duplicate: 0, delay: { base: '0s', dist: 'constant', value: '0s' } },
+      link_classes: {},
       faults: [],
-      detector: { kind: 'timeout', timeout: '3x', dead_after: '2x', check_interval: '0s', allow_short_timeout: false },
+      detector: { kind: 'timeout', timeout: '3x', dead_after: '2x', check_interval: '0s', clock: 'monotonic', allow_short_timeout: false },
+      sweep: {},
+      targets: {},
+      expect: {},
+      expect_options: { inconclusive: 'warn', cell: 'all' },
     });
   });
 
@@ -87,7 +93,7 @@ describe('error messages', () => {
     expect(lines(text)).toEqual([
       'typo.yaml:8:14 heartbeat.intervl: unknown field "intervl" (did you mean "interval"?)',
       'typo.yaml:10:9 link.loss: expected a probability in [0, 1], such as 0.01 or 1%, got "150%" (above 100%)',
-      'typo.yaml:11:29 link.delay.dist: expected one of constant, uniform, exponential, normal, lognormal, pareto, got "expo" (did you mean "exponential"?)',
+      'typo.yaml:11:29 link.delay.dist: expected one of constant, uniform, exponential, normal, lognormal, pareto, empirical, got "expo" (did you mean "exponential"?)',
     ]);
   });
 
@@ -192,7 +198,7 @@ describe('--set overrides', () => {
     expect(lines(EXAMPLE, ['link.loss=200%'])).toEqual(['--set link.loss=200%: expected a probability in [0, 1], such as 0.01 or 1%, got "200%" (above 100%)']);
     expect(lines(EXAMPLE, ['link.los=2%'])).toEqual(['--set link.los=2%: unknown field "los" (did you mean "loss"?)']);
     expect(lines(EXAMPLE, ['link.delay={dist: expo}'])).toEqual([
-      '--set link.delay={dist: expo} link.delay.dist: expected one of constant, uniform, exponential, normal, lognormal, pareto, got "expo" (did you mean "exponential"?)',
+      '--set link.delay={dist: expo} link.delay.dist: expected one of constant, uniform, exponential, normal, lognormal, pareto, empirical, got "expo" (did you mean "exponential"?)',
     ]);
   });
 

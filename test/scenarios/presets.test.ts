@@ -55,6 +55,34 @@ describe('presets', () => {
     expect(list.filter((p) => p.isDefault).map((p) => p.name)).toEqual([DEFAULT_PRESET]);
   });
 
+  it('model each system with the detector family it uses', () => {
+    const kinds = Object.fromEntries(PRESET_NAMES.map((name) => [name, loadPreset(name).scenario.detector.kind]));
+    expect(kinds).toMatchObject({
+      'db-ha': 'timeout',
+      'akka-cluster': 'phi_akka',
+      'akka-remote-watch': 'phi_akka',
+      cassandra: 'phi_cassandra',
+      'aws-alb': 'pull_check',
+      'k8s-liveness': 'pull_check',
+      elasticsearch: 'pull_check',
+      'redis-sentinel': 'pull_check',
+      'k8s-leader-election': 'lease',
+    });
+  });
+
+  it('detect a silent node after the times the reference gives', () => {
+    const nominalS = (name: string) => timeoutUsOf(loadPreset(name).scenario) / 1e6;
+    // Elasticsearch: 2 × (10 s + 1 s) + 10 s; Redis Sentinel: 30 PINGs; ALB: 30 s + 5 s; liveness: 2 × 10 s + 1 s.
+    expect(nominalS('elasticsearch')).toBe(32);
+    expect(nominalS('redis-sentinel')).toBe(30);
+    expect(nominalS('aws-alb')).toBe(35);
+    expect(nominalS('k8s-liveness')).toBe(21);
+    expect(nominalS('k8s-leader-election')).toBe(15);
+    // Cassandra: 8 × ln 10 × 1 s; Akka: 5.31 s with the starting σ of 250 ms (reference §2.2).
+    expect(nominalS('cassandra')).toBeCloseTo(18.42, 2);
+    expect(nominalS('akka-cluster')).toBeCloseTo(5.31, 2);
+  });
+
   it('keep the Kubernetes grace period at 50 s from v1.32 and 40 s before', () => {
     expect(timeoutUsOf(loadPreset('k8s').scenario)).toBe(50_000_000);
     expect(timeoutUsOf(loadPreset('k8s-pre-1.32').scenario)).toBe(40_000_000);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDurationUs, parseProbability, parseRelative, resolveRelativeUs } from '../../src/scenarios/units.js';
+import { formatDuration, formatRate, formatSignedDuration, parseDurationUs, parseProbability, parseRate, parseRelative, parseSignedDurationUs, rateMeanGapUs, resolveRelativeUs } from '../../src/scenarios/units.js';
 
 const us = (input: unknown) => {
   const r = parseDurationUs(input);
@@ -82,6 +82,7 @@ describe('probabilities', () => {
     ['1%', 0.01],
     ['0.5 %', 0.005],
     ['100%', 1],
+    ['99.99%', 0.9999],
     [0, 0],
     [1, 1],
   ])('reads %j as %d', (input, expected) => {
@@ -107,5 +108,56 @@ describe('relative lengths', () => {
     expect(resolveRelativeUs({ kind: 'multiple', factor: 3 }, 1_000_000)).toBe(3_000_000);
     expect(resolveRelativeUs({ kind: 'multiple', factor: 1.5 }, 333)).toBe(500);
     expect(resolveRelativeUs({ kind: 'absolute', us: 7 }, 1_000_000)).toBe(7);
+  });
+});
+
+describe('signed durations (clock steps)', () => {
+  it.each([
+    ['-500ms', -500_000],
+    ['+2s', 2_000_000],
+    ['- 1m', -60_000_000],
+    ['250ms', 250_000],
+    ['0', 0],
+  ])('reads %j as %d µs', (text, expected) => {
+    expect(parseSignedDurationUs(text)).toEqual({ ok: true, value: expected });
+  });
+
+  it('refuses a sign without a duration, and survives a round trip', () => {
+    expect(parseSignedDurationUs('-').ok).toBe(false);
+    expect(parseSignedDurationUs('--1s').ok).toBe(false);
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (v) => {
+        expect(parseSignedDurationUs(formatSignedDuration(v))).toEqual({ ok: true, value: v === 0 ? 0 : v });
+      }),
+    );
+  });
+});
+
+describe('rates', () => {
+  it.each([
+    ['6/h', 600_000_000],
+    ['0.5/min', 120_000_000],
+    ['2/d', 43_200_000_000],
+    ['1 / s', 1_000_000],
+  ])('reads %j as a mean gap of %d µs', (text, gapUs) => {
+    const r = parseRate(text);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(rateMeanGapUs(r.value)).toBe(gapUs);
+  });
+
+  it.each([
+    ['6', /bare number/],
+    ['0/h', /must be > 0/],
+    ['6/fortnight', /unknown unit "fortnight"/],
+    ['3000000/s', /more than one event per microsecond/],
+    ['often', /^$/],
+  ])('refuses %j', (text, reason) => {
+    const r = parseRate(text === '6' ? 6 : text);
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it('spells a rate as it was read', () => {
+    const r = parseRate('6/h');
+    expect(r.ok && formatRate(r.value)).toBe('6/h');
   });
 });

@@ -16,6 +16,12 @@ export const PRESET_NAMES = [
   'hdfs',
   'elasticsearch',
   'redis-sentinel',
+  'akka-cluster',
+  'akka-remote-watch',
+  'cassandra',
+  'aws-alb',
+  'k8s-liveness',
+  'k8s-leader-election',
 ] as const;
 
 export type PresetName = (typeof PRESET_NAMES)[number];

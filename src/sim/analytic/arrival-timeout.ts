@@ -25,20 +25,25 @@
  *   at mη and lands in (y, y + TO] iff D_m ∈ (y − mη, y − mη + TO]. Averaging over the
  *   period (send times are η-periodic) turns §1.7's ∫₀^η Σ_j f(s − jη)(…) ds into an
  *   expectation over the arriving heartbeat's own delay:
- *     λ_M = ((1 − p_L)/η) · E[ H(D) ],   H(y) = Π_{m≠0} [1 − (1−p_L)·Pr(D ∈ (y + mη, y + mη + TO])]
- *   (sign of m flipped, it runs over all non-zero integers). For a law with a density this is
- *   §1.7's formula; for an atom (constant delay) the expectation simply puts weight on the
- *   atom — no Dirac density is ever sampled. Check: constant delay d gives
- *   λ_M = (1−p_L)·p_L^⌊TO/η⌋/η (tested).
+ *     λ_M = ((1 − p_L)/η) · E[ H(D) ],
+ *     H(y) = Π_{m≠0} [1 − (1−p_L)·Pr(D ∈ (y + mη, y + mη + TO])]
+ *   (sign of m flipped; it runs over all non-zero integers). An atom of the delay law
+ *   (constant delay, repeated empirical quantile) simply puts weight on H at the atom — no
+ *   Dirac density is ever sampled. The density part is folded back onto one period for
+ *   computation, ∫ f(y)H(y) dy = ∫₀^η Σ_k f(s + kη)·H(s + kη) ds, which is §1.7's own form and
+ *   keeps the integration range to one period however heavy the tail. Check: constant delay
+ *   d gives λ_M = (1−p_L)·p_L^⌊TO/η⌋/η (tested), and the y-integral form is evaluated by
+ *   brute force in the tests for five laws.
  *
- * Numerics: the integrals are adaptive Gauss–Kronrod with breakpoints at every phase where a
- * factor has a kink or jump, to 1e-10 relative (the promise to callers is 1e-6). The infinite
- * products are truncated or tail-approximated in heartbeat-grid.ts.
+ * Numerics: the integrals are adaptive Gauss–Kronrod to 1e-10 relative (the promise to
+ * callers is 1e-6), split at every phase where a factor has a kink or jump and at a ladder of
+ * delay quantiles, so a delay law much narrower than η cannot slip between the nodes. The
+ * infinite products are truncated or tail-approximated in heartbeat-grid.ts.
  */
 
 import { delayLaw, type DelayLaw, type LinkDelay } from './delay-law.js';
 import { LastArrivalGrid, WindowGrid } from './heartbeat-grid.js';
-import { DEFAULT_QUADRATURE, integrateOrThrow } from './quadrature.js';
+import { DEFAULT_QUADRATURE, integrateOrThrow, type QuadratureOptions } from './quadrature.js';
 import { phasesWithin, requireProbability, requireWholePositiveUs } from './validate.js';
 
 const US_PER_S = 1_000_000;
@@ -243,22 +248,33 @@ function detectionMean(law: DelayLaw, loss: number, eta: number, timeout: number
     loss === 0
       ? law.lowerUs - eta
       : law.lowerUs - (Math.ceil(Math.log(1e-17) / Math.log(loss)) + 1) * eta;
+  // The quantile ladder only matters for a law narrow against η (steep steps); a wide law's
+  // K is smooth between its true breakpoints, and splitting at every period of every
+  // quantile would only multiply the work.
+  const narrow = law.survivalQuantile(1e-12) - law.survivalQuantile(1 - 1e-12) <= 8 * eta;
+  const features = narrow ? law.featurePointsUs : law.breakpointsUs;
   const kinks = (from: number, to: number): number[] => {
     const pts = [from, to, eta - timeout];
     const bottom = Math.max(from, flatBelow);
-    for (const b of law.featurePointsUs) {
+    for (const b of features) {
       let v = b - Math.max(0, Math.ceil((b - to) / eta)) * eta;
       for (let n = 0; v >= bottom && n < BREAKPOINT_CAP; n++, v -= eta) if (v <= to) pts.push(v);
     }
     return pts.filter((p) => p >= from && p <= to);
   };
+  const options = (points: number): QuadratureOptions => ({
+    ...DEFAULT_QUADRATURE,
+    maxIntervals: Math.max(DEFAULT_QUADRATURE.maxIntervals, 4 * points),
+  });
   const start = -timeout;
   if (Number.isFinite(law.upperUs)) {
     // K(a) = 1 once a ≥ sup D: every heartbeat has arrived or been lost.
-    return integrateOrThrow(integrand, kinks(start, law.upperUs), 'the mean detection time');
+    const pts = kinks(start, law.upperUs);
+    return integrateOrThrow(integrand, pts, 'the mean detection time', options(pts.length));
   }
   const firstEnd = Math.max(law.survivalQuantile(1e-12), law.lowerUs + eta);
-  let total = integrateOrThrow(integrand, kinks(start, firstEnd), 'the mean detection time');
+  const pts = kinks(start, firstEnd);
+  let total = integrateOrThrow(integrand, pts, 'the mean detection time', options(pts.length));
   // Beyond, 1 − K decays like E[(D − a)⁺]/η: add doubling chunks until the geometric
   // extrapolation of what is left is below 1e-10 of the total.
   let from = firstEnd;

@@ -76,7 +76,7 @@ export interface DelayLaw {
   /** Points where the CDF is not infinitely differentiable: support edges and atoms. */
   readonly breakpointsUs: readonly number[];
   /**
-   * The breakpoints plus a ladder of quantiles (1e-6 … 1 − 1e-6). Integrals over a heartbeat
+   * The breakpoints plus a ladder of quantiles (1e-12 … 1 − 1e-12). Integrals over a heartbeat
    * period split at these (reduced modulo the period) so that a delay law much narrower
    * than the period cannot fall between quadrature nodes unseen.
    */
@@ -103,7 +103,9 @@ export interface DelayLaw {
 }
 
 const LOG_SQRT_2PI = 0.91893853320467274178;
-const FEATURE_SURVIVALS = [1 - 1e-6, 0.99, 0.9, 0.7, 0.5, 0.3, 0.1, 0.01, 1e-6];
+// Down to 1e-12 on both sides: mass outside the outermost feature could hide inside one wide
+// panel, so it must be negligible (1e-12 ≪ the 1e-10 quadrature target).
+const FEATURE_SURVIVALS = [1 - 1e-12, 1 - 1e-6, 0.99, 0.9, 0.7, 0.5, 0.3, 0.1, 0.01, 1e-6, 1e-9, 1e-12];
 
 function requireWholeUs(value: number, what: string, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
