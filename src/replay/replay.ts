@@ -12,6 +12,7 @@
 import type { CrashFault, DetectorConfig, SimConfig } from '../sim/config.js';
 import { runOnce } from '../sim/simulation.js';
 import { cellMetrics, type CellMetrics } from '../results/cell-metrics.js';
+import { latencyQuantilesMs } from '../results/results-file.js';
 import { timelineOf, type Timeline } from '../results/timeline.js';
 import type { RecordedLog } from './records.js';
 
@@ -31,6 +32,8 @@ export interface ReplayCell {
   readonly id: string;
   readonly params: Readonly<Record<string, string | number>>;
   readonly metrics: CellMetrics;
+  /** Detection-latency quantiles of the marked crashes (results contract), when any was detected. */
+  readonly detectionQuantilesMs: readonly number[] | undefined;
   /** Every state change (and marked crash), in time order, up to `transitionLimit`. */
   readonly timeline: Timeline;
 }
@@ -64,6 +67,7 @@ export function replayLog(log: RecordedLog, settings: readonly ReplaySetting[], 
       id: setting.id,
       params: setting.params,
       metrics: cellMetrics(run.tallies),
+      detectionQuantilesMs: latencyQuantilesMs(run.tallies.detectionLatenciesUs),
       timeline: timelineOf(run.log, (pair) => log.nodes[pair]!),
     };
   });

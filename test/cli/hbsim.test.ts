@@ -57,10 +57,10 @@ describe('hbsim (the binary)', () => {
     expect(r.stdout).toMatch(/^seed-demo — /);
     expect(r.stdout).toMatch(/cell +detect p50 +detect p99 +false susp\.\/node-day +95 % CI +mistake p50 +P_A +msgs\/node·s/);
     expect(r.stdout).toMatch(/\ndefault +2(\.\d+)? s /);
-    expect(r.stderr).toMatch(/^wrote results\/seed-demo\.json \(\d+\.\d s\)\n$/);
+    expect(r.stderr).toMatch(/^wrote results\/seed-demo\.json and results\/seed-demo\.html \(\d+\.\d s\)\n$/);
     // No progress bar or colour when stderr is not a terminal, and no temporary file left behind.
     expect(r.stderr + r.stdout).not.toMatch(/\u001b|\r/);
-    expect(readdirSync(join(cwd, 'results'))).toEqual(['seed-demo.json']);
+    expect(readdirSync(join(cwd, 'results')).sort()).toEqual(['seed-demo.html', 'seed-demo.json']);
   });
 
   it('prints the results JSON with --json: the contract, byte-identical to the file and across runs', async () => {
@@ -104,7 +104,7 @@ describe('hbsim (the binary)', () => {
     expect(r.stderr).toBe(
       [
         'typo.yaml:3:3 heartbeat.intervl: unknown field "intervl" (did you mean "interval"?)',
-        'typo.yaml:5:18 link.delay.dist: expected one of constant, uniform, exponential, normal, lognormal, pareto, got "expo" (did you mean "exponential"?)',
+        'typo.yaml:5:18 link.delay.dist: expected one of constant, uniform, exponential, normal, lognormal, pareto, empirical, got "expo" (did you mean "exponential"?)',
         '',
       ].join('\n'),
     );

@@ -1,0 +1,151 @@
+/**
+ * `hbsim replay LOG`: feeds a recorded heartbeat log (CSV of node, arrival[, seq, sent],
+ * or Cassandra's dumpInterArrivalTimes file) through detector settings taken from a
+ * scenario — its `detector` block and any sweep over it — and reports each setting's
+ * metrics and exact state changes. Relative settings ("timeout: 3x") are relative to
+ * the interval the log shows (its median inter-arrival time). Writes
+ * `<out>/<log>.replay.json` (the results contract) and the HTML report.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { TraceInputError } from '../../replay/errors.js';
+import { parseCassandraDump } from '../../replay/parse-cassandra.js';
+import { parseHeartbeatCsv, type TimeUnit } from '../../replay/parse-csv.js';
+import { toTrace } from '../../replay/records.js';
+import { estimatedIntervalUs, replayLog, type CrashMark, type ReplaySetting } from '../../replay/replay.js';
+import { analyze } from '../../analysis/index.js';
+import { writeReport } from '../../report/index.js';
+import { RESULTS_SCHEMA, serializeResults, type ResultsFile } from '../../results/results-file.js';
+import { build, recommendationTargetsOf } from '../../scenarios/build.js';
+import { expandSweep, withSets } from '../../scenarios/load.js';
+import { normalizeScenario } from '../../scenarios/schema.js';
+import { parseSet } from '../../scenarios/sets.js';
+import { paletteFor } from '../colour.js';
+import { ExitCode } from '../exit-codes.js';
+import { UsageError, type CliIo } from '../io.js';
+import { formatMs, renderTable, sig } from '../table.js';
+import { toolVersion } from '../version.js';
+import { loadScenarios, overridesFrom, type OverrideOptions } from './common.js';
+
+export interface ReplayOptions extends OverrideOptions {
+  readonly log: string;
+  readonly scenario: string | undefined;
+  readonly format: string | undefined;
+  readonly unit: string | undefined;
+  readonly crash: readonly string[];
+  readonly out: string;
+  readonly json: boolean;
+  readonly report: boolean;
+  /** State changes listed per setting on the terminal. */
+  readonly changes: number;
+}
+
+const UNITS = ['s', 'ms', 'us', 'ns'] as const;
+const US_PER: Record<TimeUnit, number> = { s: 1e6, ms: 1e3, us: 1, ns: 1e-3 };
+
+export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<number> {
+  const format = options.format ?? (/\.(dat|txt)$/i.test(options.log) ? 'cassandra' : 'csv');
+  if (format !== 'csv' && format !== 'cassandra') throw new UsageError(`--format ${format}: expected csv or cassandra`);
+  const unit = (options.unit ?? (format === 'cassandra' ? 'ns' : 's')) as TimeUnit;
+  if (!(UNITS as readonly string[]).includes(unit)) throw new UsageError(`--unit ${options.unit}: expected one of ${UNITS.join(', ')}`);
+  let text: string;
+  try {
+    text = readFileSync(options.log, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${options.log}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let log;
+  try {
+    log = toTrace(format === 'csv' ? parseHeartbeatCsv(text, options.log, unit) : parseCassandraDump(text, options.log, unit));
+  } catch (e) {
+    if (e instanceof TraceInputError) {
+      io.stderr.write(`${e.message}\n`);
+      return ExitCode.badInput;
+    }
+    throw e;
+  }
+  const crashes = options.crash.map((c) => crashMark(c, unit));
+  const intervalUs = estimatedIntervalUs(log);
+
+  // The detector settings: the scenario's detector (and sweep), relative to the log's interval.
+  const [base] = loadScenarios(options.scenario === undefined ? [] : [options.scenario], overridesFrom(options));
+  const scenario = withSets(base!, [parseSet(`heartbeat.interval=${intervalUs}us`, `the log's median interval (${formatMs(intervalUs / 1000)})`)]);
+  const cells = expandSweep(scenario);
+  const swept = Object.keys(cells[0]!.params);
+  const foreign = swept.filter((path) => !path.startsWith('detector'));
+  if (foreign.length > 0) throw new UsageError(`a replay can only sweep detector settings; ${foreign.join(', ')} describe the network, which the log already recorded`);
+  const settings: ReplaySetting[] = cells.map((cell) => ({ id: cell.id, params: cell.params as Record<string, string | number>, detector: build(cell.scenario).config.detector }));
+  let replayed;
+  try {
+    replayed = replayLog(log, settings, { crashes, transitionLimit: scenario.scenario.timeline_limit });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+
+  const name = `${basename(options.log, extname(options.log))}.replay`;
+  const cellResults = replayed.map((c) => ({ id: c.id, params: c.params, metrics: c.metrics }));
+  const analysis = analyze(cellResults, recommendationTargetsOf(scenario.scenario));
+  const sampleIndex = Math.max(0, replayed.findIndex((c) => c.id === analysis.recommendation.cell));
+  const results: ResultsFile = {
+    schema: RESULTS_SCHEMA,
+    tool: { name: 'hbsim', version: toolVersion() },
+    name,
+    source: options.log,
+    seed: 'replay',
+    replications: 1,
+    scenario: { replay: { log: options.log, format, unit, nodes: log.nodes.length, interval_us: intervalUs, crash_marks: options.crash }, ...(normalizeScenario(scenario.scenario) as object) },
+    swept,
+    cells: cellResults.map((c, i) => {
+      const q = replayed[i]!.detectionQuantilesMs;
+      return q ? { ...c, detection_latency_quantiles_ms: q } : c;
+    }),
+    sample: { cell: replayed[sampleIndex]!.id, duration_ms: (log.lastArrivalUs + 1) / 1000, timeline: replayed[sampleIndex]!.timeline },
+    analysis,
+  };
+  const jsonPath = join(options.out, `${name}.json`);
+  writeFileAtomic(jsonPath, serializeResults(results));
+  let written = jsonPath;
+  if (options.report) {
+    const htmlPath = join(options.out, `${name}.html`);
+    await writeReport(results, htmlPath, { targets: recommendationTargetsOf(scenario.scenario) });
+    written += ` and ${htmlPath}`;
+  }
+  const palette = paletteFor(io.stderr, io.env);
+  io.stderr.write(`${palette.green('wrote')} ${written}\n`);
+  if (options.json) {
+    io.stdout.write(serializeResults(results));
+    return ExitCode.ok;
+  }
+  const out = io.stdout;
+  out.write(`${options.log}: ${log.nodes.length} nodes, ${sig(log.lastArrivalUs / 3.6e9)} h recorded, median interval ${formatMs(intervalUs / 1000)}${crashes.length > 0 ? `, ${crashes.length} crash marks` : ' (no crash marks: every suspicion counts as false)'}\n\n`);
+  const rows = replayed.map((c) => [
+    c.id,
+    String(c.metrics.false_suspicions.count),
+    sig(c.metrics.false_suspicions.per_node_day),
+    `${sig(c.metrics.false_suspicions.ci95_low)}–${sig(c.metrics.false_suspicions.ci95_high)}`,
+    formatMs(c.metrics.mistake_duration_ms.p50),
+    c.metrics.detection_latency_ms.count === 0 ? '–' : formatMs(c.metrics.detection_latency_ms.p50),
+  ]);
+  out.write(`${renderTable(['setting', 'false susp.', '/node-day', '95 % CI', 'mistake p50', 'detect p50'], rows, ['left', 'right', 'right', 'right', 'right', 'right']).join('\n')}\n`);
+  for (const c of replayed) {
+    const verdicts = c.timeline.entries.filter((e) => e.event === 'verdict');
+    if (verdicts.length === 0) continue;
+    out.write(`\n${c.id}: ${verdicts.length} state change${verdicts.length === 1 ? '' : 's'}${verdicts.length > options.changes ? ` (first ${options.changes})` : ''}\n`);
+    for (const e of verdicts.slice(0, options.changes)) {
+      if (e.event !== 'verdict') continue;
+      const logTime = (log.originUs + e.t_ms * 1000) / US_PER[unit];
+      out.write(`  +${(e.t_ms / 1000).toFixed(3)} s (log time ${logTime.toFixed(unit === 's' ? 3 : 0)} ${unit})  ${e.node}  ${e.from} → ${e.to}\n`);
+    }
+  }
+  return ExitCode.ok;
+}
+
+/** `node@time`, the time in the log's own unit. */
+function crashMark(text: string, unit: TimeUnit): CrashMark {
+  const at = text.lastIndexOf('@');
+  const time = Number(text.slice(at + 1));
+  if (at <= 0 || !Number.isFinite(time)) throw new UsageError(`--crash ${text}: expected node@time, the time in the log's unit (${unit}), e.g. node-3@1732000123.5`);
+  return { node: text.slice(0, at), atUs: time * US_PER[unit] };
+}
