@@ -246,8 +246,8 @@ function detectionMean(law: DelayLaw, loss: number, eta: number, timeout: number
   // by p_L, so once p_L^m < 1e-17 the integrand is flat (1 − K = 1) and needs no more splits.
   const flatBelow =
     loss === 0
-      ? law.lowerUs - eta
-      : law.lowerUs - (Math.ceil(Math.log(1e-17) / Math.log(loss)) + 1) * eta;
+      ? law.effectiveLowerUs - eta
+      : law.effectiveLowerUs - (Math.ceil(Math.log(1e-17) / Math.log(loss)) + 1) * eta;
   // The quantile ladder only matters for a law narrow against η (steep steps); a wide law's
   // K is smooth between its true breakpoints, and splitting at every period of every
   // quantile would only multiply the work.

@@ -1,8 +1,10 @@
 /**
  * The one-way link delay law of the analytic oracle: D = baseUs + X, with X drawn from one of
- * the shapes the simulator's link model supports. Owns the distribution maths (CDF, survival,
- * density, atoms, moments, tail quantiles, excess means) and input validation for delay laws.
- * Knows nothing about heartbeats or detectors, and never draws random numbers.
+ * the shapes the simulator's link model supports (constant, uniform, exponential, normal
+ * truncated at 0, lognormal, Pareto, and the simulator's interpolated 'empirical' law). Owns
+ * the distribution maths (CDF, survival, density, atoms, moments, quantiles, excess means)
+ * and input validation for delay laws. Knows nothing about heartbeats or detectors, and never
+ * draws random numbers.
  *
  * Reference: /work/shared/reference/failure-detectors.md §1.1 ("delays are i.i.d. with CDF
  * Pr(D ≤ x)"); the oracles in arrival-timeout.ts and nfd-s.ts only ever see a law through
@@ -73,6 +75,13 @@ export interface DelayLaw {
   /** Infimum and supremum of the support of D (upperUs is +∞ for unbounded laws). */
   readonly lowerUs: number;
   readonly upperUs: number;
+  /**
+   * Where the mass effectively starts: the largest x with Pr(D ≤ x) ≤ 1e-18 (= lowerUs for
+   * laws with an atom or a density jump at the bottom). A truncated normal far above 0, say,
+   * has lowerUs = baseUs but no mass worth counting for seconds above it; heartbeat products
+   * skip those positions instead of multiplying thousands of factors equal to 1 − 1e-18.
+   */
+  readonly effectiveLowerUs: number;
   /** Points where the CDF is not infinitely differentiable: support edges and atoms. */
   readonly breakpointsUs: readonly number[];
   /**
@@ -103,6 +112,7 @@ export interface DelayLaw {
 }
 
 const LOG_SQRT_2PI = 0.91893853320467274178;
+const MIN_VARIANCE_US2 = 1e-6;
 // Down to 1e-12 on both sides: mass outside the outermost feature could hide inside one wide
 // panel, so it must be negligible (1e-12 ≪ the 1e-10 quadrature target).
 const FEATURE_SURVIVALS = [1 - 1e-12, 1 - 1e-6, 0.99, 0.9, 0.7, 0.5, 0.3, 0.1, 0.01, 1e-6, 1e-9, 1e-12];
@@ -493,17 +503,40 @@ function randomPart(r: DelayDistribution): RandomPart {
   }
 }
 
+/** The largest x with Pr(X ≤ x) ≤ p (bisection; a handful of calls per oracle evaluation). */
+function lowerQuantile(x: RandomPart, p: number): number {
+  let lo = x.lower;
+  if (x.cdf(lo) > p) return lo;
+  let hi = x.survivalQuantile(0.5);
+  if (!(x.cdf(hi) > p)) return hi;
+  for (let i = 0; i < 200 && hi - lo > 1e-9 * Math.max(1, Math.abs(hi)); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (x.cdf(mid) <= p) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Validates `linkDelay` and returns its law D = baseUs + X. */
 export function delayLaw(linkDelay: LinkDelay): DelayLaw {
   validateLinkDelay(linkDelay);
   const base = linkDelay.baseUs;
-  const x = randomPart(linkDelay.random);
+  let x = randomPart(linkDelay.random);
+  // A law with a standard deviation below 1e-3 µs (a normal truncated hundreds of sd above
+  // its mean, say) is a point mass for every purpose here: the simulator rounds each draw to
+  // whole µs, and no quadrature resolves a spike narrower than the rounding of its position.
+  if (x.upper > x.lower && x.variance < MIN_VARIANCE_US2) x = constantPart(x.mean);
   let features: number[] | null = null;
+  let effectiveLower: number | null = null;
   const law: DelayLaw = {
     linkDelay,
     lowerUs: base + x.lower,
     upperUs: base + x.upper,
     breakpointsUs: x.breakpoints.map((b) => base + b),
+    get effectiveLowerUs(): number {
+      if (effectiveLower === null) effectiveLower = base + lowerQuantile(x, 1e-18);
+      return effectiveLower;
+    },
     // Lazy: the quantiles cost a few root-findings, and most callers never need them.
     get featurePointsUs(): readonly number[] {
       if (features === null) {

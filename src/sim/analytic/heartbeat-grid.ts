@@ -15,7 +15,10 @@
  *    windows beyond Y hold at most (⌈w/η⌉+1)·Pr(D > Y) of probability and the log-product
  *    loses at most about c times that. For half-line windows the bound is
  *    Pr(D > Y) + E[(D − Y)⁺]/η (a sum of a decreasing function ≤ first term + integral).
- *    Y is chosen so the loss is ≤ 1e-15: a relative 1e-15 on the probability.
+ *    Y is chosen so the loss is ≤ 1e-15: a relative 1e-15 on the probability. At the
+ *    other end, windows that end below the law's effective lower end (Pr(D ≤ x) ≤ 1e-18)
+ *    are skipped the same way, which matters for laws whose formal support starts far below
+ *    their mass (a normal truncated at 0 with its mean seconds above it).
  *  - Long tails. When Y is hundreds of periods away, the terms φ(x) = ln(1 − c·g(x)) past a
  *    point Y₀ are summed by Euler–Maclaurin instead of one by one:
  *      Σ_{k≥0} φ(p₀ + kη) ≈ (1/η)∫_{p₀}^∞ φ + φ(p₀)/2 − (η/12)·φ′(p₀),
@@ -198,8 +201,9 @@ export class WindowGrid {
     this.deliver = 1 - lossProbability;
     this.intervalUs = intervalUs;
     this.windowUs = windowUs;
-    // A window (x, x + w] can only catch D if x + w ≥ lower end of the support.
-    this.firstPosition = law.lowerUs - windowUs;
+    // A window (x, x + w] can only catch D if x + w reaches the mass; the windows skipped
+    // below hold at most (⌈w/η⌉+1)·1e-18 of probability.
+    this.firstPosition = law.effectiveLowerUs - windowUs;
     const overlap = Math.ceil(windowUs / intervalUs) + 1;
     const c = this.deliver;
     this.plan =
@@ -361,7 +365,7 @@ export class LastArrivalGrid {
         : planTail(
             law,
             intervalUs,
-            law.lowerUs,
+            law.effectiveLowerUs,
             (y) => c * (law.survival(y) + law.expectedExcess(y) / intervalUs),
             'arrival-timeout detection latency',
           );
@@ -401,8 +405,8 @@ export class LastArrivalGrid {
     const law = this.law;
     const eta = this.intervalUs;
     // Heartbeats whose deadline is below the least possible delay surely arrive later
-    // unless lost: a factor p_L each.
-    const below = Math.max(0, Math.ceil((law.lowerUs - x0) / eta));
+    // unless lost: a factor p_L each (p_L + c·F with F ≤ 1e-18 below effectiveLowerUs).
+    const below = Math.max(0, Math.ceil((law.effectiveLowerUs - x0) / eta));
     let sum = below > 0 ? below * this.logLoss : 0;
     if (sum === Number.NEGATIVE_INFINITY) return sum;
     let k = below;

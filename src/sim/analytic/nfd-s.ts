@@ -67,7 +67,8 @@ function makeSuspicion(law: DelayLaw, loss: number, eta: number, delta: number):
   const deliver = 1 - loss;
   const k = Math.ceil(delta / eta);
   const upper = law.upperUs;
-  const lower = law.lowerUs;
+  // Below effectiveLowerUs a factor is 1 − c·F with F ≤ 1e-18: treated as 1.
+  const lower = law.effectiveLowerUs;
   return (x: number): number => {
     const top = delta + x; // argument of the j = 0 factor
     // Factors j with top − jη ≥ sup D have Pr(D > ·) = 0.
@@ -172,7 +173,7 @@ function boundedProduct(law: DelayLaw, loss: number, bound: number, eta: number,
   let product = 1;
   for (let j = 1; j <= last; j++) {
     const y = bound - j * eta;
-    if (y < law.lowerUs) break; // this and all later factors are 1
+    if (y < law.effectiveLowerUs) break; // this and all later factors are 1 (to 1e-18)
     product *= loss + deliver * law.survival(y);
     if (product <= stopAt) break;
   }

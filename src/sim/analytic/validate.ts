@@ -1,6 +1,7 @@
 /**
- * Input checks shared by the analytic oracles. Every check throws RangeError with the name of
- * the offending field, so a bad scenario fails at the boundary instead of as a NaN later.
+ * Input checks shared by the analytic oracles (arrival-timeout.ts, nfd-s.ts), plus the one
+ * geometric helper both need. Every check throws RangeError with the name of the offending
+ * field, so a bad scenario fails at the boundary instead of as a NaN later. No results here.
  */
 
 export function requireWholePositiveUs(value: number, what: string): void {

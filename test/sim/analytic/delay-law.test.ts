@@ -160,6 +160,10 @@ describe('delay law CDF, survival and density', () => {
     expect(delayAtoms(ld({ kind: 'normal', meanUs: 30, sdUs: 0 }))).toEqual([{ atUs: 30, probability: 1 }]);
     expect(delayAtoms(ld({ kind: 'lognormal', medianUs: 9, sigma: 0 }))).toEqual([{ atUs: 9, probability: 1 }]);
     expect(delayAtoms(ld({ kind: 'empirical', quantilesUs: [4, 4, 4] }))).toEqual([{ atUs: 4, probability: 1 }]);
+    // A spread below 1e-3 µs is a point mass too (the simulator rounds draws to whole µs).
+    const spike = ld({ kind: 'normal', meanUs: -397_041, sdUs: 1 }, 28_276);
+    expect(delayAtoms(spike)).toHaveLength(1);
+    expect(delayAtoms(spike)[0]!.atUs).toBeCloseTo(28_276, 5);
   });
 
   it('are monotone and bounded for every law and argument', () => {
