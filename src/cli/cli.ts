@@ -15,7 +15,7 @@ import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
 import { toolVersion } from './version.js';
 
-const COMMANDS = ['run', 'validate', 'presets', 'configure'] as const;
+const COMMANDS = ['run', 'check', 'validate', 'presets', 'configure'] as const;
 
 const EPILOGUE = [
   'Exit codes: 0 success; 1 a check failed; 2 bad input or usage; 3 internal error.',
@@ -67,6 +67,47 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               workers: optional(args.workers),
               report: args.report !== false,
               pauseSurvival: args['pause-survival'] !== false,
+              set: list(args.set),
+              seed: optional(args.seed),
+              replications: optional(args.replications),
+            },
+            io,
+            io.signal,
+          ),
+        ),
+    )
+    .command(
+      'check <scenario..>',
+      "Run scenarios and judge their expect: thresholds (the CI gate): exit 1 when one is breached",
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', array: true, description: 'Scenario files (.yaml, .yml, .json) or preset names' })
+          .options(overrideOptions)
+          .option('cell', { type: 'string', description: 'Cells to check: all, recommended or a cell id such as 500ms/3x (default: expect_options.cell)', requiresArg: true })
+          .option('junit', { type: 'string', description: 'Also write the verdicts as JUnit XML to this file', requiresArg: true })
+          .option('baseline', { type: 'string', description: 'Compare with the baseline saved in this directory and flag metrics that got worse beyond their intervals', requiresArg: true })
+          .option('save-baseline', { type: 'string', description: "Save this run's metrics as the baseline in this directory", requiresArg: true })
+          .option('fail-on-regression', { type: 'boolean', default: false, description: 'Exit 1 when a metric got worse than the baseline (default: a warning)' })
+          .option('out', { type: 'string', default: 'reports/', description: 'Directory for the results files and reports', requiresArg: true })
+          .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.html (--no-report to skip)' })
+          .option('workers', { type: 'string', description: 'Worker threads (default: one per core); results do not depend on it', requiresArg: true })
+          .example('$0 check scenarios/*.yaml --junit reports/hbsim.xml', 'Gate every scenario of a repository and write JUnit for the CI')
+          .example('$0 check my.yaml --baseline baselines/ --fail-on-regression', 'Also fail when a metric got worse than the saved baseline')
+          .example('$0 check my.yaml --save-baseline baselines/', 'Accept this run as the baseline')
+          .epilogue(`${EPILOGUE}\nThresholds, GitHub Actions and GitLab CI: docs/ci.md.`),
+      (args) =>
+        handle(async () =>
+          (await import('./commands/check.js')).checkCommand(
+            {
+              scenarios: list(args.scenario),
+              cell: optional(args.cell),
+              junit: optional(args.junit),
+              baseline: optional(args.baseline),
+              saveBaseline: optional(args['save-baseline']),
+              failOnRegression: args['fail-on-regression'] === true,
+              out: optional(args.out) ?? 'reports/',
+              report: args.report !== false,
+              workers: optional(args.workers),
               set: list(args.set),
               seed: optional(args.seed),
               replications: optional(args.replications),
@@ -129,6 +170,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .example('$0 run', `Run the default scenario (${DEFAULT_PRESET}) and write reports/${DEFAULT_PRESET}.json`)
     .example('$0 run k8s --set link.loss=1%', 'Run a preset with more loss')
+    .example('$0 check my.yaml --junit reports/hbsim.xml', "Fail (exit 1) when a scenario's expect: thresholds are breached")
     .example('$0 validate my.yaml', 'Check a scenario file')
     .example('$0 presets', 'List the presets')
     .epilogue(EPILOGUE)

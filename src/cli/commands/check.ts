@@ -1,0 +1,319 @@
+/**
+ * `hbsim check SCENARIO...`: the CI gate (docs/ci.md). Validates every scenario (and
+ * reads every baseline) first, then runs each one — every cell of its sweep, or only
+ * the cell `--cell` / `expect_options.cell` names — writes `<out>/<name>.json` and `.html`
+ * like `hbsim run`, judges each `expect:` threshold (src/check), compares with a
+ * baseline when asked, and reports: the terminal table always; `--junit FILE`; on
+ * GitHub Actions, `::error`/`::warning` annotations at the thresholds' lines and a
+ * Markdown step summary.
+ *
+ * Exit codes: 0 every threshold held (undecided ones only warned); 1 a threshold was
+ * breached, an undecided one under `inconclusive: fail`, or a regression under
+ * --fail-on-regression; 2 bad input (a scenario, a threshold, a baseline, an option,
+ * an unwritable output); 130 interrupted. A scenario without `expect:` is a warning,
+ * not an error: there is nothing to check, so it is not run (unless a baseline is
+ * being saved or compared).
+ */
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import {
+  annotationsFor,
+  BaselineError,
+  baselineOf,
+  checkLines,
+  checkResults,
+  closingLine,
+  compareWithBaseline,
+  directionOf,
+  formatAnnotation,
+  gateFails,
+  junitXml,
+  MAX_SUMMARY_BYTES,
+  parseBaseline,
+  serializeBaseline,
+  stepSummary,
+  type BaselineFile,
+  type Direction,
+  type ScenarioCheck,
+} from '../../check/index.js';
+import { analyze } from '../../analysis/index.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { writeReport } from '../../report/index.js';
+import { serializeResults, type ResultsFile } from '../../results/results-file.js';
+import { recommendationTargetsOf } from '../../scenarios/build.js';
+import { expandSweep, gateSpecOf, presetPath, withSets, type GateCells, type GateSpec, type LoadedScenario, type SweepCell } from '../../scenarios/load.js';
+import { parsePath, type SetOverride } from '../../scenarios/sets.js';
+import { closest } from '../../scenarios/suggest.js';
+import { formatDuration } from '../../scenarios/units.js';
+import { planOf } from '../../sweep/run-scenario.js';
+import { SweepAborted } from '../../sweep/run-tasks.js';
+import { paletteFor } from '../colour.js';
+import { ExitCode } from '../exit-codes.js';
+import { UsageError, type CliIo } from '../io.js';
+import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
+import { INTERRUPTED, simulate, workerCount } from './run.js';
+
+export interface CheckOptions extends OverrideOptions {
+  readonly scenarios: readonly string[];
+  /** all, recommended or a cell id; overrides each scenario's `expect_options.cell`. */
+  readonly cell?: string;
+  readonly junit?: string;
+  readonly baseline?: string;
+  readonly saveBaseline?: string;
+  readonly failOnRegression: boolean;
+  readonly out: string;
+  readonly report: boolean;
+  readonly workers?: string;
+}
+
+/** GitHub refuses a step summary file over 1 MiB. */
+const GITHUB_SUMMARY_LIMIT = 1024 * 1024;
+
+interface Planned {
+  readonly loaded: LoadedScenario;
+  readonly spec: GateSpec;
+  /** The baseline to compare with: undefined when none was asked for, null when none exists for this scenario. */
+  readonly baseline: BaselineFile | null | undefined;
+  readonly run: boolean;
+}
+
+export async function checkCommand(options: CheckOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
+  const workers = workerCount(options.workers);
+  if (options.failOnRegression && options.baseline === undefined) throw new UsageError('--fail-on-regression needs --baseline DIR to compare with');
+  const cellOverride = options.cell === undefined ? undefined : parseCellOption(options.cell);
+  const loaded = loadScenarios(options.scenarios, overridesFrom(options));
+  refuseDuplicateNames(loaded, options);
+  if (options.baseline !== undefined) requireDirectory(options.baseline, '--baseline');
+  printWarnings(io, loaded);
+
+  // Everything that can be refused is refused before the first simulation.
+  const planned: Planned[] = loaded.map((l) => {
+    const spec = gateSpecOf(l);
+    const cells = cellOverride ?? spec.cells;
+    if (cells.kind === 'cell') requireCell(l, cells.id);
+    const baseline = options.baseline === undefined ? undefined : readBaseline(options.baseline, l.scenario.name);
+    const run = spec.expectations.length > 0 || options.baseline !== undefined || options.saveBaseline !== undefined;
+    return { loaded: l, spec: { ...spec, cells }, baseline, run };
+  });
+
+  const err = paletteFor(io.stderr, io.env);
+  const out = paletteFor(io.stdout, io.env);
+  const checks: ScenarioCheck[] = [];
+  const seconds = new Map<string, number>();
+  for (const p of planned) {
+    const l = p.loaded;
+    if (!p.run) {
+      io.stderr.write(`${err.yellow('warning:')} ${l.origin.file}: no expect: block, so nothing to check; not run\n`);
+      checks.push(emptyCheck(l, p.spec, 'no expect: block, so nothing to check; not run'));
+      continue;
+    }
+    const startedMs = performance.now();
+    let results: ResultsFile;
+    try {
+      const pauseSurvival = p.spec.expectations.some((e) => e.metric === 'longest_pause_survived_ms');
+      const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
+      const run = target?.loaded ?? l;
+      results = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, workers) : workers, pauseSurvival, signal);
+      if (target !== undefined) results = asCell(results, target.cell, l);
+    } catch (e) {
+      if (e instanceof SweepAborted) {
+        io.stderr.write(`${err.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
+        return INTERRUPTED;
+      }
+      throw e;
+    }
+    const written = await writeResults(results, l, options);
+    let check = checkResults(results, p.spec, l.origin.file);
+    if (p.baseline === null) check = { ...check, notes: [...check.notes, `no baseline ${join(options.baseline!, `${results.name}.json`)} to compare with`] };
+    else if (p.baseline !== undefined) {
+      const extra = new Map<string, Direction>(p.spec.expectations.map((e) => [e.metric, directionOf(e.op)]));
+      check = { ...check, baseline: compareWithBaseline(results, check.cells, p.baseline, extra) };
+    }
+    if (options.saveBaseline !== undefined) {
+      const path = join(options.saveBaseline, `${results.name}.json`);
+      writeOrRefuse(path, serializeBaseline(baselineOf(results)), '--save-baseline');
+      written.push(path);
+    }
+    const elapsedS = (performance.now() - startedMs) / 1000;
+    seconds.set(results.name, elapsedS);
+    io.stderr.write(`${err.green('wrote')} ${written.join(', ')} ${err.dim(`(${elapsedS.toFixed(1)} s)`)}\n`);
+    checks.push(check);
+    io.stdout.write(`${checks.length > 1 ? '\n' : ''}${checkLines(check, out, { heading: heading(results, check), failOnRegression: options.failOnRegression }).join('\n')}\n`);
+  }
+  io.stdout.write(`\n${closingLine(checks, options.failOnRegression, out)}\n`);
+
+  if (io.env.GITHUB_ACTIONS === 'true') reportToGitHub(checks, options, io);
+  if (options.junit !== undefined) {
+    writeOrRefuse(options.junit, junitXml(checks, { secondsByScenario: seconds, failOnRegression: options.failOnRegression }), '--junit');
+    io.stderr.write(`${err.green('wrote')} ${options.junit}\n`);
+  }
+  return gateFails(checks, options.failOnRegression) ? ExitCode.checkFailed : ExitCode.ok;
+}
+
+/**
+ * The scenario of one cell of a sweep, sweep removed and the cell's values set: when
+ * the gate names one cell, only that cell is simulated (the others cannot change its
+ * verdicts). Undefined when nothing is swept.
+ */
+function onlyCell(l: LoadedScenario, id: string): { loaded: LoadedScenario; cell: SweepCell } | undefined {
+  const cells = expandSweep(l);
+  const cell = cells.find((c) => c.id === id);
+  if (cell === undefined || cells.length === 1) return undefined;
+  const label = `cell ${id}`;
+  const sets: SetOverride[] = [{ label, path: ['sweep'], value: {} }, { label, path: ['expect_options', 'cell'], value: 'all' }, ...Object.entries(cell.params).map(([key, value]): SetOverride => ({ label, path: parsePath(key), value }))];
+  return { loaded: withSets(l, sets), cell };
+}
+
+/** The results of a one-cell run, labelled as that cell of the sweep (id, params, swept paths) and analysed as such. */
+function asCell(results: ResultsFile, cell: SweepCell, l: LoadedScenario): ResultsFile {
+  const cells = results.cells.map((c) => ({ ...c, id: cell.id, params: cell.params }));
+  return { ...results, swept: Object.keys(cell.params), cells, sample: { ...results.sample, cell: cell.id }, analysis: analyze(cells, recommendationTargetsOf(l.scenario)) };
+}
+
+/** Rough engine speed on one core (as run.ts estimates it for its progress bar). */
+const HEARTBEATS_PER_SECOND = 4_000_000;
+/** Starting the worker threads costs about 2–3 s (each loads the TypeScript sources); a run expected to take less goes inline. */
+const INLINE_BELOW_MS = 3000;
+/** Rough cost of one cell's pause-survival search on one core. */
+const PAUSE_SEARCH_MS = 500;
+
+/**
+ * Without --workers, a scenario expected to simulate in less time than the worker
+ * threads take to start runs inline: a CI gate over a dozen small scenarios would
+ * otherwise spend most of its time starting threads. Results do not depend on it.
+ */
+function workersFor(l: LoadedScenario, pauseSurvival: boolean, workers: number): number {
+  const plan = planOf(l, pauseSurvival);
+  const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND) * 1000 + (pauseSurvival ? plan.cells * PAUSE_SEARCH_MS : 0);
+  return expectedMs < INLINE_BELOW_MS ? 1 : workers;
+}
+
+function parseCellOption(text: string): GateCells {
+  const cell = text.trim();
+  if (cell === '') throw new UsageError('--cell needs a value: all, recommended or a cell id such as 500ms/3x');
+  return cell === 'all' || cell === 'recommended' ? { kind: cell } : { kind: 'cell', id: cell };
+}
+
+function requireCell(l: LoadedScenario, id: string): void {
+  const ids = expandSweep(l).map((c) => c.id);
+  if (ids.includes(id)) return;
+  const guess = closest(id, ids);
+  throw new UsageError(
+    `--cell ${id}: ${l.scenario.name} has no such cell; its cells are ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''} (or all, recommended)${guess === undefined ? '' : `; did you mean "${guess}"?`}`,
+  );
+}
+
+function refuseDuplicateNames(loaded: readonly LoadedScenario[], options: CheckOptions): void {
+  const names = new Map<string, string>();
+  for (const l of loaded) {
+    const other = names.get(l.scenario.name);
+    if (other !== undefined) {
+      throw new UsageError(`${other} and ${l.source} are both named "${l.scenario.name}", so both would write ${join(options.out, `${l.scenario.name}.json`)}; give one another name`);
+    }
+    names.set(l.scenario.name, l.source);
+  }
+}
+
+function requireDirectory(dir: string, option: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`${option} ${dir}: no such directory (save one first with hbsim check --save-baseline ${dir})`);
+  }
+  if (!isDir) throw new UsageError(`${option} ${dir}: not a directory`);
+}
+
+/** The baseline of a scenario, null when the directory has none for it; a file that cannot be used is bad input. */
+function readBaseline(dir: string, name: string): BaselineFile | null {
+  const path = join(dir, `${name}.json`);
+  if (!existsSync(path)) return null;
+  try {
+    return parseBaseline(readFileSync(path, 'utf8'));
+  } catch (e) {
+    if (e instanceof BaselineError) throw new UsageError(`baseline ${path} ${e.message}`);
+    throw new UsageError(`baseline ${path} cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function writeOrRefuse(path: string, text: string, option: string): void {
+  try {
+    writeFileAtomic(path, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)} (check ${option})`);
+  }
+}
+
+/** The results file and, unless --no-report, the HTML report, as `hbsim run` writes them. */
+async function writeResults(results: ResultsFile, l: LoadedScenario, options: CheckOptions): Promise<string[]> {
+  const jsonPath = join(options.out, `${results.name}.json`);
+  writeOrRefuse(jsonPath, serializeResults(results), '--out');
+  if (!options.report) return [jsonPath];
+  const htmlPath = join(options.out, `${results.name}.html`);
+  await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
+  return [jsonPath, htmlPath];
+}
+
+function emptyCheck(l: LoadedScenario, spec: GateSpec, note: string): ScenarioCheck {
+  return {
+    name: l.scenario.name,
+    source: l.source,
+    file: l.origin.file,
+    seed: String(l.scenario.seed),
+    replications: l.scenario.replications,
+    inconclusive: spec.inconclusive,
+    cells: [],
+    swept: false,
+    items: [],
+    notes: [note],
+  };
+}
+
+/** "db-ha — presets/db-ha.yaml · seed 42 · 2 × 12h · 219 node-hours per cell" */
+function heading(results: ResultsFile, check: ScenarioCheck): string {
+  const scenario = results.scenario as { duration?: string };
+  const first = results.cells.find((c) => c.id === check.cells[0]) ?? results.cells[0];
+  const nodeHours = first?.metrics.node_hours;
+  const cells = results.cells.length > 1 ? ` · ${check.cells.length} of ${results.cells.length} cells checked` : results.swept.length > 0 ? ` · cell ${results.cells[0]!.id} only` : '';
+  const hours = nodeHours === undefined ? '' : ` · ${Number(nodeHours.toPrecision(3))} node-hours${results.cells.length > 1 ? ' per cell' : ''}`;
+  return `${results.name} — ${check.file} · seed ${results.seed} · ${results.replications} × ${scenario.duration ?? formatDuration(0)}${hours}${cells}`;
+}
+
+/**
+ * Where a scenario file is in the repository, for annotations: relative to
+ * GITHUB_WORKSPACE (else the working directory), with "/" separators; a preset is
+ * its file in this package; undefined when outside the repository.
+ */
+export function repositoryPath(file: string, source: string, env: CliIo['env'], cwd = process.cwd()): string | undefined {
+  const root = env.GITHUB_WORKSPACE !== undefined && env.GITHUB_WORKSPACE !== '' ? env.GITHUB_WORKSPACE : cwd;
+  const absolute = source.startsWith('preset:') ? presetPath(source.slice('preset:'.length)) : resolve(cwd, file);
+  const rel = relative(resolve(root), absolute);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+function reportToGitHub(checks: readonly ScenarioCheck[], options: CheckOptions, io: CliIo): void {
+  const annotations = annotationsFor(checks, { locate: (file, source) => repositoryPath(file, source, io.env), failOnRegression: options.failOnRegression });
+  for (const a of annotations) io.stdout.write(`${formatAnnotation(a)}\n`);
+  const path = io.env.GITHUB_STEP_SUMMARY;
+  if (path === undefined || path === '') return;
+  let existing = 0;
+  try {
+    existing = statSync(path).size;
+  } catch {
+    // Not there yet: appending creates it.
+  }
+  const room = Math.min(MAX_SUMMARY_BYTES, GITHUB_SUMMARY_LIMIT - existing - 1024);
+  const warn = (why: string) => {
+    io.stderr.write(`${paletteFor(io.stderr, io.env).yellow('warning:')} no step summary written: ${why}\n`);
+  };
+  if (room < 2048) {
+    warn(`${path} already holds ${existing} bytes, close to GitHub's 1 MiB limit`);
+    return;
+  }
+  try {
+    appendFileSync(path, stepSummary(checks, { failOnRegression: options.failOnRegression, maxBytes: room }));
+  } catch (e) {
+    warn(`cannot append to ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
