@@ -15,7 +15,7 @@ import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
 import { toolVersion } from './version.js';
 
-const COMMANDS = ['run', 'check', 'validate', 'presets', 'configure'] as const;
+const COMMANDS = ['run', 'check', 'validate', 'presets', 'configure', 'replay'] as const;
 
 const EPILOGUE = [
   'Exit codes: 0 success; 1 a check failed; 2 bad input or usage; 3 internal error.',
@@ -163,6 +163,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               detectionBound: optional(args['detection-bound']),
               mistakeRecurrence: optional(args['mistake-recurrence']),
               mistakeDuration: optional(args['mistake-duration']),
+            },
+            io,
+          ),
+        ),
+    )
+    .command(
+      'replay <log>',
+      'Feed a recorded heartbeat log through detector settings and list when each would have suspected which node',
+      (y) =>
+        y
+          .positional('log', { type: 'string', description: 'CSV of node,arrival[,seq,sent] or a Cassandra dumpInterArrivalTimes file' })
+          .options(overrideOptions)
+          .option('scenario', { type: 'string', description: 'Scenario or preset whose detector (and detector sweep) to replay with; default: a 3x timeout', requiresArg: true })
+          .option('format', { type: 'string', description: 'csv or cassandra (default: cassandra for .dat/.txt, csv otherwise)', requiresArg: true })
+          .option('unit', { type: 'string', description: 'Time unit of the log: s, ms, us or ns (default: s for CSV, ns for Cassandra)', requiresArg: true })
+          .option('crash', { type: 'string', description: 'Mark a real crash: node@time, in the log\'s unit (repeatable); otherwise every suspicion counts as false', requiresArg: true })
+          .option('out', { type: 'string', default: 'reports/', description: 'Directory for <log>.replay.json and .html', requiresArg: true })
+          .option('json', { type: 'boolean', default: false, description: 'Print the results JSON on stdout' })
+          .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report (--no-report to skip)' })
+          .option('changes', { type: 'number', default: 20, description: 'State changes listed per setting' })
+          .example('$0 replay heartbeats.csv --set detector.timeout=5s', 'When would a 5 s timeout have suspected each node?')
+          .example("$0 replay heartbeats.csv --set 'sweep.detector.timeout=[2s, 5s, 10s]'", 'Three settings side by side')
+          .example('$0 replay failuredetector-123.dat --scenario cassandra', "Cassandra's own inter-arrival dump through Cassandra's detector")
+          .epilogue(EPILOGUE),
+      (args) =>
+        handle(async () =>
+          (await import('./commands/replay.js')).replayCommand(
+            {
+              log: String(args.log),
+              scenario: optional(args.scenario),
+              format: optional(args.format),
+              unit: optional(args.unit),
+              crash: list(args.crash),
+              out: optional(args.out) ?? 'reports/',
+              json: args.json === true,
+              report: args.report !== false,
+              changes: typeof args.changes === 'number' && Number.isFinite(args.changes) ? Math.max(0, Math.floor(args.changes)) : 20,
+              set: list(args.set),
+              seed: optional(args.seed),
+              replications: optional(args.replications),
             },
             io,
           ),

@@ -1064,7 +1064,7 @@ const expectOptionsSchema = z
       .meta(
         meta({
           description:
-            'What the gate does with a threshold it cannot decide: the metric has no value (no crash detected, say) or its 95 % interval straddles the bound. `warn` reports it and passes; `fail` fails the gate (strict release gates). A point estimate on the wrong side always fails.',
+            'What the gate does with a threshold it cannot decide: the metric has no value (no crash detected, say) or its 95 % interval straddles the bound. `warn` reports it and passes; `fail` fails the gate (strict release gates). A threshold fails only when the whole interval is on the wrong side.',
           type: 'fail or warn',
         }),
       )

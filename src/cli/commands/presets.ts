@@ -17,6 +17,7 @@ export function presetsCommand(options: { readonly name?: string | undefined }, 
   const rows = listPresets().map((preset) => [preset.name, `${preset.description}${preset.isDefault ? ' (default)' : ''}`]);
   const lines = renderTable(['preset', 'description'], rows, ['left', 'left']);
   io.stdout.write(`${p.bold(lines[0]!)}\n${lines.slice(1).join('\n')}\n`);
-  io.stdout.write(p.dim('\nhbsim run NAME runs one; hbsim presets NAME > my.yaml gives a file to start from.\n'));
+  // Advice goes to stderr, so `hbsim presets | awk 'NR>1{print $1}'` lists just the names.
+  io.stderr.write(paletteFor(io.stderr, io.env).dim('\nhbsim run NAME runs one; hbsim presets NAME > my.yaml gives a file to start from.\n'));
   return ExitCode.ok;
 }

@@ -18,7 +18,7 @@ import { analyze } from '../../analysis/index.js';
 import { writeReport } from '../../report/index.js';
 import { RESULTS_SCHEMA, serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
-import { expandSweep, withSets } from '../../scenarios/load.js';
+import { expandSweep, loadScenarioText, withSets } from '../../scenarios/load.js';
 import { normalizeScenario } from '../../scenarios/schema.js';
 import { parseSet } from '../../scenarios/sets.js';
 import { paletteFor } from '../colour.js';
@@ -42,6 +42,7 @@ export interface ReplayOptions extends OverrideOptions {
 }
 
 const UNITS = ['s', 'ms', 'us', 'ns'] as const;
+const REPLAY_DEFAULT = 'name: replay\ndetector: { kind: timeout, timeout: 3x, dead_after: never, check_interval: 0s }\n';
 const US_PER: Record<TimeUnit, number> = { s: 1e6, ms: 1e3, us: 1, ns: 1e-3 };
 
 export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<number> {
@@ -69,7 +70,12 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
   const intervalUs = estimatedIntervalUs(log);
 
   // The detector settings: the scenario's detector (and sweep), relative to the log's interval.
-  const [base] = loadScenarios(options.scenario === undefined ? [] : [options.scenario], overridesFrom(options));
+  // Without --scenario: a fixed timeout of 3 intervals, the rule of thumb, and no sweep
+  // (the default preset's network sweep would make no sense for a recorded log).
+  const base =
+    options.scenario === undefined
+      ? loadScenarioText(REPLAY_DEFAULT, '(replay default)', { sets: overridesFrom(options) })
+      : loadScenarios([options.scenario], overridesFrom(options))[0];
   const scenario = withSets(base!, [parseSet(`heartbeat.interval=${intervalUs}us`, `the log's median interval (${formatMs(intervalUs / 1000)})`)]);
   const cells = expandSweep(scenario);
   const swept = Object.keys(cells[0]!.params);
