@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/setup.ts'],
     testTimeout: 60_000,
     // The JSON report is what .ci/run turns into the plain "N passed, N failed" line.
     reporters: ['default', 'json'],

@@ -314,7 +314,11 @@ function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'
     throw new ScenarioError(
       err.issues.map((issue) => {
         const set = fill.find((f) => f.at !== undefined && f.at.line === issue.line && f.at.column === issue.column);
-        return set === undefined ? issue : blame(issue, set, `sweep.${formatPath(set.path)}[0]`, formatPath(set.path), origin.file);
+        if (set === undefined) return issue;
+        const key = formatPath(set.path);
+        // A swept path that names no field is the key's fault, not its first value's.
+        if (isUnknownSweptPath(issue, key)) return withoutUndefined({ ...issue, set: undefined, ...where.locate(['sweep', key], true), path: `sweep.${key}` });
+        return blame(issue, set, `sweep.${key}[0]`, key, origin.file);
       }),
     );
   }
@@ -381,6 +385,11 @@ function sweepEntriesOf(document: unknown, where: Locator): SweepEntryInfo[] {
   });
 }
 
+/** An "unknown field" problem about the swept path itself. */
+function isUnknownSweptPath(issue: ScenarioIssue, key: string): boolean {
+  return issue.path === key && issue.message.startsWith('unknown field');
+}
+
 const SWEEP_OFF: SetOverride = { label: 'sweep cell', path: ['sweep'], value: {} };
 
 /**
@@ -403,7 +412,14 @@ function checkSweep(origin: ScenarioOrigin, entries: readonly SweepEntryInfo[], 
         validate({ ...origin, sets: [...origin.sets, SWEEP_OFF, set] }, 'cell');
       } catch (err) {
         if (!(err instanceof ScenarioError)) throw err;
-        issues.push(...err.issues.map((issue) => blame(issue, set, `sweep.${e.key}[${i}]`, e.key, origin.file)));
+        issues.push(
+          ...err.issues.map((issue) =>
+            // A swept path that names no field is the key's fault, not any one value's.
+            isUnknownSweptPath(issue, e.key)
+              ? withoutUndefined({ ...issue, file: origin.file, set: undefined, ...where.locate(['sweep', e.key], true), path: `sweep.${e.key}` })
+              : blame(issue, set, `sweep.${e.key}[${i}]`, e.key, origin.file),
+          ),
+        );
       }
     });
   }
@@ -605,14 +621,15 @@ function toIssues(issue: ZodIssue, document: unknown, where: Locator): ScenarioI
     const suggestion = typeof value === 'string' ? closest(value, options) : undefined;
     return [valueIssue(file, where, path, `one of ${options.join(', ')}`, value, '', suggestion)];
   }
-  const params = (issue as { params?: { note?: unknown; candidates?: unknown; suggestion?: unknown; at?: { file: string; line: number; column: number } } }).params;
+  const params = (issue as { params?: { note?: unknown; candidates?: unknown; suggestion?: unknown; atKey?: unknown; at?: { file: string; line: number; column: number } } }).params;
   const note = typeof params?.note === 'string' ? params.note : '';
   const values = issue.code === 'invalid_value' ? issue.values.map(String) : [];
   const candidates = Array.isArray(params?.candidates) ? params.candidates.map(String) : values;
   const suggestion = typeof params?.suggestion === 'string' ? params.suggestion : typeof value === 'string' && candidates.length > 0 ? closest(value, candidates) : undefined;
   // A problem inside a sample file points into that file.
   const at = params?.at;
-  const place = (p: PathSegment[]) => (at === undefined ? where.locate(p) : { line: at.line, column: at.column });
+  // `atKey`: the problem is the key itself (an unknown metric name), so point at it.
+  const place = (p: PathSegment[]) => (at === undefined ? where.locate(p, params?.atKey === true) : { line: at.line, column: at.column });
   const inFile = at === undefined ? file : at.file;
   if (issue.message.startsWith('expected ') && at === undefined) {
     return [valueIssue(file, where, path, issue.message.slice('expected '.length), value, note, suggestion)];

@@ -1035,7 +1035,7 @@ const expectSchema = z
         const unit = METRIC_UNITS.get(metric);
         if (unit === undefined) {
           const suggestion = closest(metric, METRIC_PATHS);
-          ctx.issues.push({ code: 'custom', path: [metric], message: `unknown metric "${metric}"; metrics are named as in docs/results.md (e.g. false_suspicions.per_node_day)`, input: condition, params: suggestion === undefined ? {} : { suggestion } });
+          ctx.issues.push({ code: 'custom', path: [metric], message: `unknown metric "${metric}"; metrics are named as in docs/results.md (e.g. false_suspicions.per_node_day)`, input: condition, params: suggestion === undefined ? { atKey: true } : { suggestion, atKey: true } });
           continue;
         }
         const parsed = parseThreshold(metric, unit, condition);

@@ -56,7 +56,7 @@ describe('thresholds (expect)', () => {
 
   it('refuse an unknown metric with a suggestion, and a malformed condition, each at its line', () => {
     expect(lines('expect:\n  detection_latency.p99: "<= 5s"\n  query_accuracy: "<= fast"\n')).toEqual([
-      'e.yaml:2:26 expect.detection_latency.p99: unknown metric "detection_latency.p99"; metrics are named as in docs/results.md (e.g. false_suspicions.per_node_day) (did you mean "detection_latency_ms.p99"?)',
+      'e.yaml:2:3 expect.detection_latency.p99: unknown metric "detection_latency.p99"; metrics are named as in docs/results.md (e.g. false_suspicions.per_node_day) (did you mean "detection_latency_ms.p99"?)',
       'e.yaml:3:19 expect.query_accuracy: expected a condition such as "<= 5s", "< 0.1" or ">= 99.99%", with a fraction such as 0.9999, or a percentage such as 99.99%, got "<= fast" ("fast" is not a number or a percentage)',
     ]);
   });

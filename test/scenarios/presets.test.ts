@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { listPresets, loadPreset, presetPath, presetText, withSets } from '../../src/scenarios/load.js';
+import { listPresets, loadPreset, loadScenarioText, presetPath, presetText, withSets } from '../../src/scenarios/load.js';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../../src/scenarios/presets/index.js';
 import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema.js';
 import { parseSet } from '../../src/scenarios/sets.js';
@@ -32,8 +32,9 @@ describe('presets', () => {
       });
 
       it('normalises to a document that loads back to the same scenario', () => {
+        // The whole document, sweep and thresholds included, not just one section.
         const loaded = loadPreset(name);
-        const again = withSets(loaded, [parseSet(`detector=${JSON.stringify(normalizeScenario(loaded.scenario).detector)}`)]);
+        const again = loadScenarioText(JSON.stringify(normalizeScenario(loaded.scenario)), `${name}.json`);
         expect(again.scenario).toEqual(loaded.scenario);
       });
 
