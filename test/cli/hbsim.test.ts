@@ -63,10 +63,11 @@ describe('hbsim (the binary)', () => {
     expect(readdirSync(join(cwd, 'results')).sort()).toEqual(['seed-demo.html', 'seed-demo.json']);
   });
 
-  it('prints the results JSON with --json: the contract, byte-identical to the file and across runs', async () => {
+  it('prints the results JSON with --json: the contract, byte-identical to the file, across runs and worker counts', async () => {
     const cwd = tmp();
-    const args = ['run', 'db-ha', ...['--set', 'duration=20m', '--set', 'warmup=0', '--replications', '2', '--seed', '7'], '--json'];
-    const [a, b] = await Promise.all([hbsim([...args, '--out', 'a'], { cwd }), hbsim([...args, '--out', 'b'], { cwd })]);
+    const grid = ['--set', 'sweep.heartbeat.interval=[1s]', '--set', 'sweep.detector.timeout=[3x, 6x]'];
+    const args = ['run', 'db-ha', ...grid, ...['--set', 'duration=20m', '--set', 'warmup=0', '--replications', '2', '--seed', '7'], '--no-pause-survival', '--json'];
+    const [a, b] = await Promise.all([hbsim([...args, '--workers', '1', '--out', 'a'], { cwd }), hbsim([...args, '--workers', '2', '--out', 'b'], { cwd })]);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toBe(readFileSync(join(cwd, 'a', 'db-ha.json'), 'utf8'));
     expect(b.stdout).toBe(a.stdout);
@@ -79,12 +80,11 @@ describe('hbsim (the binary)', () => {
       seed: '7',
       replications: 2,
       scenario: { duration: '20m', warmup: '0s', seed: 7, replications: 2, heartbeat: { interval: '1s' }, detector: { timeout: '3x' } },
-      swept: [],
-      sample: { cell: 'default' },
+      swept: ['heartbeat.interval', 'detector.timeout'],
     });
-    expect(results.cells).toHaveLength(1);
-    expect(results.cells[0].id).toBe('default');
-    expect(results.cells[0].params).toEqual({});
+    expect(results.cells.map((c: { id: string }) => c.id)).toEqual(['1s/3x', '1s/6x']);
+    expect(results.cells[0].params).toEqual({ 'heartbeat.interval': '1s', 'detector.timeout': '3x' });
+    expect(results.cells.map((c: { id: string }) => c.id)).toContain(results.sample.cell);
     const m = results.cells[0].metrics;
     for (const name of ['detection_latency_ms', 'detection_to_dead_ms']) expect(Object.keys(m[name])).toEqual(expect.arrayContaining(['count', 'mean', 'p50', 'p90', 'p99', 'max']));
     for (const name of ['false_suspicions', 'false_deaths']) expect(Object.keys(m[name])).toEqual(expect.arrayContaining(['count', 'per_node_hour', 'per_node_day', 'ci95_low', 'ci95_high']));
