@@ -106,7 +106,7 @@ describe.concurrent('hbsim check (the binary)', () => {
     expect(r.stderr).toBe(
       [
         `small.yaml:${SMALL_EXPECT_LINE(0)}:29 expect.detection_latency_ms.p99: expected a condition such as "<= 5s", "< 0.1" or ">= 99.99%", with a duration such as 5s, or a number of milliseconds, got "<= fast" ("fast" is not a number or a duration)`,
-        `small.yaml:${SMALL_EXPECT_LINE(1)}:33 expect.false_suspicion.per_node_day: unknown metric "false_suspicion.per_node_day"; metrics are named as in docs/results.md (e.g. false_suspicions.per_node_day) (did you mean "false_suspicions.per_node_day"?)`,
+        `small.yaml:${SMALL_EXPECT_LINE(1)}:3 expect.false_suspicion.per_node_day: unknown metric "false_suspicion.per_node_day"; metrics are named as in docs/results.md (e.g. false_suspicions.per_node_day) (did you mean "false_suspicions.per_node_day"?)`,
         '',
       ].join('\n'),
     );

@@ -179,7 +179,7 @@ describe('sweep errors', () => {
   });
 
   it('refuse unknown paths, paths that cannot be swept, malformed ranges and duplicate-free lists', () => {
-    expect(lines('sweep:\n  heartbeat.intervl: [1s]\n')).toEqual(['s.yaml:2:23 sweep.heartbeat.intervl[0]: unknown field "intervl" (did you mean "interval"?)']);
+    expect(lines('sweep:\n  heartbeat.intervl: [1s]\n')).toEqual(['s.yaml:2:3 sweep.heartbeat.intervl: unknown field "intervl" (did you mean "interval"?)']);
     expect(lines('sweep:\n  replications: [1, 2]\n')).toEqual(['s.yaml:2:3 sweep.replications: replications cannot be swept']);
     expect(lines('sweep:\n  detector.timeout: { from: 1s, to: 3x, steps: 3 }\n')).toEqual(['s.yaml:2:21 sweep.detector.timeout: from is a duration and to is a multiple; both ends must be the same kind of value']);
     expect(lines('sweep:\n  detector.timeout: { from: 2x, to: 3x }\n')[0]).toMatch(/^s\.yaml:2:3 sweep\.detector\.timeout\.steps: missing; expected a whole number from 2 to 1000/);
