@@ -20,6 +20,7 @@ import { isPullDetector, type Detector, type PullDetector } from './detectors/de
 import { DurationSampler, exponentialUs, validateDistribution } from './distributions.js';
 import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes, type FaultProcess } from './faults.js';
 import { DROPPED, DropReason, LinkTable, lossModelOf } from './links.js';
+import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
 import { validateLossModel } from './loss.js';
 import { Cause, MetricsRecorder, type CauseCode, type RunTallies, type TransitionLog } from './metrics.js';
 import { StreamBank, streamFor, type SeedRoot } from './random.js';
@@ -851,7 +852,10 @@ function schedulerSizing(config: SimConfig, pairCount: number): SchedulerOptions
   return { bucketWidthUs: widthUs, bucketCount: Math.ceil(horizonUs / widthUs), initialCapacity: 4 * pairCount + 64 };
 }
 
-/** Runs one replication of a configuration. */
+/**
+ * Runs one replication of a configuration: with the per-node timeout kernel when it
+ * applies (identical tallies, no transition log; see src/sim/fast), else the engine.
+ */
 export function runOnce(config: SimConfig): RunResult {
-  return new Simulation(config).run();
+  return (fastPathApplies(config) && runTimeoutKernel(config)) || new Simulation(config).run();
 }

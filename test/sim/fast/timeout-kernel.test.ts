@@ -1,0 +1,166 @@
+/**
+ * The per-node timeout kernel against the general engine: every field of RunTallies,
+ * every array element in the same order, and the engine's event count, for random
+ * qualifying configurations and for hand-made ones aimed at the hard ties.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { SimConfig } from '../../../src/sim/config.js';
+import { fastPathApplies } from '../../../src/sim/fast/qualify.js';
+import { runTimeoutKernel } from '../../../src/sim/fast/timeout-kernel.js';
+import { runOnce, Simulation } from '../../../src/sim/simulation.js';
+import { simConfig } from '../../support/sim-config.js';
+import { longConfig, qualifyingConfig } from './configs.js';
+
+/** Kernel and engine on one configuration; returns whether the kernel declined. */
+function compare(config: SimConfig): boolean {
+  expect(fastPathApplies(config)).toBe(true);
+  const engine = new Simulation(config).run();
+  const fast = runTimeoutKernel(config);
+  if (fast === null) return true;
+  expect(fast.tallies).toStrictEqual(engine.tallies);
+  expect(fast.events).toBe(engine.events);
+  expect(fast.endUs).toBe(engine.endUs);
+  expect(fast.log.length).toBe(0);
+  return false;
+}
+
+describe('the timeout kernel gives the engine’s tallies', () => {
+  it('for random qualifying configurations (ties, reordering, bursts, crashes, warm-up)', () => {
+    let runs = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(qualifyingConfig, (config) => {
+        runs++;
+        if (compare(config)) declined++;
+      }),
+      { numRuns: 400 },
+    );
+    // Declining (an undecidable tie between nodes that would change a result) must stay rare.
+    expect(declined).toBeLessThanOrEqual(runs * 0.02);
+  });
+
+  it('for long runs whose ties reach further back than the kernel’s ring of recent events', () => {
+    let runs = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(longConfig, (config) => {
+        runs++;
+        if (compare(config)) declined++;
+      }),
+      { numRuns: 25 },
+    );
+    expect(declined).toBeLessThanOrEqual(runs * 0.2);
+  });
+
+  it('when heartbeats land exactly on wake-ups, polling rounds and crashes', () => {
+    const cases: SimConfig[] = [];
+    for (const checkIntervalUs of [0, 50, 100, 30, 7]) {
+      for (const timeoutUs of [199, 200, 201, 300]) {
+        for (const delay of [0, 1, 100, 199, 201]) {
+          cases.push(
+            simConfig({
+              seed: `tie-${checkIntervalUs}-${timeoutUs}-${delay}`,
+              nodes: 6,
+              durationUs: 20_000,
+              warmupUs: 1_000,
+              heartbeat: { intervalUs: 100, jitter: { kind: 'constant', valueUs: 0 } },
+              link: { lossProbability: 0.3, duplicateProbability: 0, delay: { baseUs: delay, random: { kind: 'constant', valueUs: 0 } } },
+              detector: { kind: 'timeout', timeoutUs, deadAfterUs: timeoutUs + 100, checkIntervalUs },
+              crashes: [
+                { kind: 'crashAt', nodes: { kind: 'all' }, atUs: 5_000, downUs: 1_000 },
+                { kind: 'crashAt', nodes: { kind: 'named', names: ['n1', 'n2'] }, atUs: 5_500, downUs: 300 },
+                { kind: 'crashRecover', nodes: { kind: 'named', names: ['n3'] }, mttfUs: 3_000, mttrUs: 200 },
+              ],
+            }),
+          );
+        }
+      }
+    }
+    let declined = 0;
+    for (const config of cases) if (compare(config)) declined++;
+    expect(declined).toBeLessThanOrEqual(cases.length * 0.05);
+  });
+
+  it('when a mass restart lines nodes up on a fixed schedule (ties between nodes at every heartbeat)', () => {
+    for (const checkIntervalUs of [0, 250_000, 333_333]) {
+      const config = simConfig({
+        seed: `aligned-${checkIntervalUs}`,
+        nodes: 12,
+        durationUs: 600_000_000,
+        link: { lossProbability: 0.3, duplicateProbability: 0, delay: { baseUs: 200_000, random: { kind: 'constant', valueUs: 0 } } },
+        detector: { kind: 'timeout', timeoutUs: 1_500_000, deadAfterUs: 3_000_000, checkIntervalUs },
+        crashes: [{ kind: 'crashAt', nodes: { kind: 'all' }, atUs: 20_000_000, downUs: 3_500_000 }],
+      });
+      expect(compare(config)).toBe(false);
+    }
+  });
+
+  it('on the benchmark’s workload, scaled down', () => {
+    const config = simConfig({
+      seed: 'bench-like',
+      nodes: 50,
+      durationUs: 600_000_000,
+      link: { lossProbability: 0.01, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 2_000 } } },
+      detector: { kind: 'timeout', timeoutUs: 3_000_000, deadAfterUs: 6_000_000, checkIntervalUs: 500_000 },
+      crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 120_000_000, mttrUs: 20_000_000 }],
+    });
+    expect(compare(config)).toBe(false);
+  });
+});
+
+describe('runOnce', () => {
+  it('uses the kernel when it applies, with the engine’s results', () => {
+    const config = simConfig({
+      nodes: 5,
+      link: { lossProbability: 0.2, duplicateProbability: 0.1, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 400_000 } } },
+      detector: { kind: 'timeout', timeoutUs: 1_500_000, deadAfterUs: 3_000_000, checkIntervalUs: 0 },
+    });
+    expect(fastPathApplies(config)).toBe(true);
+    const viaRunOnce = runOnce(config);
+    expect(viaRunOnce.tallies).toStrictEqual(new Simulation(config).run().tallies);
+    expect(viaRunOnce.log.length).toBe(0);
+  });
+
+  it('runs the engine when the kernel declines an undecidable tie', () => {
+    // Jitter of 0–2 µs on a 3 µs interval: different nodes' send chains coincide for
+    // longer than the ancestry the kernel keeps, at instants where the order matters.
+    const config = simConfig({
+      seed: 'G',
+      nodeNames: ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'],
+      durationUs: 36_000,
+      heartbeat: { intervalUs: 3, jitter: { kind: 'uniform', minUs: 0, maxUs: 2 } },
+      link: { lossProbability: 0.31818473808477193, duplicateProbability: 0, delay: { baseUs: 1, random: { kind: 'constant', valueUs: 0 } } },
+      crashes: [
+        { kind: 'crashAt', nodes: { kind: 'all' }, atUs: 3_600, downUs: 27 },
+        { kind: 'crashRecover', nodes: { kind: 'named', names: ['m0', 'm1'] }, mttfUs: 12_000, mttrUs: 15 },
+      ],
+      detector: { kind: 'timeout', timeoutUs: 5, deadAfterUs: 8, checkIntervalUs: 0 },
+    });
+    expect(fastPathApplies(config)).toBe(true);
+    expect(runTimeoutKernel(config)).toBeNull();
+    expect(runOnce(config).tallies).toStrictEqual(new Simulation(config).run().tallies);
+  });
+
+  it('keeps the engine for what the kernel does not do', () => {
+    const base = simConfig({ nodes: 3, crashes: [{ kind: 'crashAt', nodes: { kind: 'all' }, atUs: 10_000_000, downUs: null }] });
+    const others: SimConfig[] = [
+      { ...base, transitionLogLimit: 100 },
+      { ...base, detector: { kind: 'nfdS', shiftUs: 1_500_000, confirmAfterUs: 1_000_000, checkIntervalUs: 0 } },
+      { ...base, faults: [{ kind: 'slowIo', nodes: { kind: 'all' }, extraDelay: { kind: 'constant', valueUs: 10 } }] },
+      { ...base, linkOverrides: [{ nodes: { kind: 'all' }, toObserver: base.link }] },
+      { ...base, crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 10_000_000, mttrUs: 1_000_000, rackSize: 2 }] },
+      { ...base, trace: { arrivalsUs: [new Float64Array([1]), new Float64Array([1]), new Float64Array([1])], seqs: [null, null, null], sentUs: [null, null, null] } },
+    ];
+    for (const config of others) expect(fastPathApplies(config)).toBe(false);
+    // A timeline is still there when asked for.
+    expect(runOnce(others[0]!).log.length).toBeGreaterThan(0);
+  });
+
+  it('leaves invalid configurations to the engine and its messages', () => {
+    expect(fastPathApplies(simConfig({ warmupUs: 60_000_000 }))).toBe(false);
+    expect(() => runOnce(simConfig({ warmupUs: 60_000_000 }))).toThrow(/warm-up must be shorter/);
+    expect(() => runOnce(simConfig({ detector: { kind: 'timeout', timeoutUs: 3_000_000, deadAfterUs: 1_000_000, checkIntervalUs: 0 } }))).toThrow(/dead-after/);
+    expect(() => runOnce(simConfig({ crashes: [{ kind: 'crashAt', nodes: { kind: 'named', names: ['nobody'] }, atUs: 1, downUs: null }] }))).toThrow(/unknown node/);
+  });
+});
