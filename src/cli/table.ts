@@ -50,8 +50,8 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), ...rows.map(line)];
 }
 
-const HEADER = ['cell', 'detect p50', 'detect p99', 'false susp./node-day', '95 % CI', 'mistake p50', 'P_A', 'msgs/node·s'];
-const ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+const HEADER = ['cell', 'detect p50', 'detect p99', 'false susp./node-day', '95 % CI', 'mistake p50', 'P_A', 'msgs/node·s', 'pause survived'];
+const ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
 
 function cellRow(cell: CellResult): string[] {
   const m = cell.metrics;
@@ -65,6 +65,7 @@ function cellRow(cell: CellResult): string[] {
     formatMs(m.mistake_duration_ms.p50),
     formatAccuracy(m.query_accuracy),
     m.messages_per_node_s === null ? '–' : sig(m.messages_per_node_s),
+    m.longest_pause_survived_ms === undefined ? '–' : formatMs(m.longest_pause_survived_ms),
   ];
 }
 
@@ -82,5 +83,14 @@ export function summaryLines(results: ResultsFile, palette: Palette): string[] {
     ...(first ? [count(first.false_suspicions.count, 'false suspicion')] : []),
   ];
   const title = scenario.description ? `${palette.bold(results.name)} — ${scenario.description}` : palette.bold(results.name);
-  return [title, palette.dim(facts.join(' · ')), '', ...renderTable(HEADER, results.cells.map(cellRow), ALIGN)];
+  const lines = [title, palette.dim(facts.join(' · ')), '', ...renderTable(HEADER, results.cells.map(cellRow), ALIGN)];
+  // The answer, in words, after the evidence (and the cells that disagree with the i.i.d. formula).
+  const rec = results.analysis?.recommendation;
+  if (rec && results.cells.length > 1) lines.push('', `${rec.met ? palette.green('Recommended:') : palette.yellow('No cell meets the targets:')} ${rec.sentence}`);
+  const disagree = results.cells.filter((c) => c.analytic && !c.analytic.agrees && c.analytic.violations.length > 0);
+  if (disagree.length > 0) {
+    const causes = [...new Set(disagree.flatMap((c) => c.analytic!.violations))].join(', ');
+    lines.push(palette.dim(`${disagree.length} of ${results.cells.length} cells differ from the i.i.d. closed form beyond sampling error (${causes}): see the report.`));
+  }
+  return lines;
 }

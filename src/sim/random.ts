@@ -36,6 +36,27 @@ export function streamKey(root: SeedRoot, key: string): string {
 
 const STRIDE = 4; // c, s0, s1, s2
 
+/**
+ * Seeding costs ~7 µs per stream (seedrandom's Mash over the key), and sweeps seed
+ * the same keys again and again: every cell of a sweep and every probe of a
+ * pause-survival search uses the same stream names (that is what common random
+ * numbers means). So initial states are memoised by key. The cache changes nothing
+ * but speed; it is bounded, and simply dropped when full.
+ */
+const SEEDED = new Map<string, AleaState>();
+const SEEDED_LIMIT = 500_000;
+
+function seededState(fullKey: string): AleaState {
+  let state = SEEDED.get(fullKey);
+  if (state === undefined) {
+    const seeded = seedrandom.alea(fullKey, { state: true }) as seedrandom.PRNG & { state(): AleaState };
+    state = seeded.state();
+    if (SEEDED.size >= SEEDED_LIMIT) SEEDED.clear();
+    SEEDED.set(fullKey, state);
+  }
+  return state;
+}
+
 /** The state of many streams, addressed by index. */
 export class StreamBank {
   private state: Float64Array;
@@ -63,8 +84,7 @@ export class StreamBank {
   /** Adds the stream named `key` under `root` and returns its index. */
   add(root: SeedRoot, key: string): number {
     const fullKey = streamKey(root, key);
-    const seeded = seedrandom.alea(fullKey, { state: true }) as seedrandom.PRNG & { state(): AleaState };
-    const s = seeded.state();
+    const s = seededState(fullKey);
     const index = this.keys.length;
     if (index * STRIDE === this.state.length) this.grow();
     this.keys.push(fullKey);

@@ -37,9 +37,9 @@ export interface PauseSurvivalOptions {
 const MAX_FAILURE_FRACTION = 0.01;
 
 export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOptions = {}): PauseSurvival {
-  const nodes = options.nodes ?? 400;
+  const nodes = options.nodes ?? 300;
   const maxPauseUs = options.maxPauseUs ?? 3_600_000_000;
-  const resolution = options.relativeResolution ?? 0.01;
+  const resolution = options.relativeResolution ?? 0.02;
   const intervalUs = cell.heartbeat.intervalUs;
   const warmupUs = 10 * intervalUs + 5_000_000;
   const afterPause = cell.faults?.find((f) => f.kind === 'senderPause')?.afterPause ?? 'skip';
