@@ -21,18 +21,13 @@
  * Times are integer µs (Akka uses ms; φ is scale-free, and the thresholds in µs are
  * the same instants).
  */
+import type { DetectorConfig } from '../config.js';
 import type { StatusCode } from '../status.js';
 import { confirmedNextChange, confirmedStatus } from './confirm.js';
 import type { Detector } from './detector.js';
 
-export interface PhiAkkaSettings {
-  readonly threshold: number;
-  readonly acceptablePauseUs: number;
-  readonly minStdDeviationUs: number;
-  readonly maxSampleSize: number;
-  readonly firstHeartbeatEstimateUs: number;
-  readonly confirmAfterUs: number;
-}
+/** The `phiAkka` detector configuration (declared once, in config.ts), less what the engine handles. */
+export type PhiAkkaSettings = Omit<Extract<DetectorConfig, { kind: 'phiAkka' }>, 'kind' | 'checkIntervalUs'>;
 
 /** φ for a silence Δ, with the history's mean and standard deviation (Akka's `phi`). */
 export function akkaPhi(silenceUs: number, meanUs: number, stdDeviationUs: number, s: PhiAkkaSettings): number {

@@ -17,18 +17,13 @@
  * same thing. With exact timers (no rounds) the guard never fires.
  */
 import { Status, type StatusCode } from '../status.js';
+import type { DetectorConfig } from '../config.js';
 import { NEVER } from '../time.js';
 import { confirmedNextChange, confirmedStatus } from './confirm.js';
 import type { Detector } from './detector.js';
 
-export interface PhiCassandraSettings {
-  readonly convictThreshold: number;
-  readonly initialIntervalUs: number;
-  readonly maxIntervalUs: number;
-  readonly sampleSize: number;
-  readonly maxLocalPauseUs: number;
-  readonly confirmAfterUs: number;
-}
+/** The `phiCassandra` detector configuration (declared once, in config.ts), less what the engine handles. */
+export type PhiCassandraSettings = Omit<Extract<DetectorConfig, { kind: 'phiCassandra' }>, 'kind' | 'checkIntervalUs'>;
 
 export const PHI_FACTOR = 1 / Math.log(10);
 
