@@ -107,3 +107,25 @@ for (const w of WORKLOADS) {
 const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
 for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
 console.log('\nns/node-s = wall time per simulated node-second: flat across rows means cost is linear in nodes × duration.');
+
+// The default sweep (what `npm start` runs): cells per second, on the worker pool,
+// without the report. The sweep is timed in this process, so the first run includes
+// the worker threads' start-up; that is what a user waits for.
+if (!args.includes('--no-sweep')) {
+  const { loadDefaultScenario } = await import('../src/scenarios/load.js');
+  const { runScenario, planOf } = await import('../src/sweep/run-scenario.js');
+  const { availableParallelism } = await import('node:os');
+  const loaded = loadDefaultScenario();
+  const workers = availableParallelism();
+  for (const pauseSurvival of [false, true]) {
+    const plan = planOf(loaded, pauseSurvival);
+    const started = performance.now();
+    const results = await runScenario(loaded, { toolVersion: 'bench', workers, pauseSurvival });
+    const wallS = (performance.now() - started) / 1000;
+    console.log(
+      `\ndefault sweep (${loaded.scenario.name}): ${results.cells.length} cells × ${results.replications} replications, ` +
+        `${fmt(plan.heartbeats / 1e6, 1)} M heartbeats${pauseSurvival ? ', with the pause-survival search' : ''}, ${workers} workers: ` +
+        `${fmt(wallS, 2)} s, ${fmt(results.cells.length / wallS, 1)} cells/s, ${fmt(plan.heartbeats / wallS / 1e6, 1)} M heartbeats/s`,
+    );
+  }
+}
