@@ -191,8 +191,8 @@ function metricsTable(cell: CellResult): string {
     const ci = m.pauses.ci95 ? ` (95 %: ${formatSignificant(m.pauses.ci95[0] * 100)} – ${formatSignificant(m.pauses.ci95[1] * 100)} %)` : '';
     rows.push(['Sender pauses', `${formatCount(m.pauses.count)}, mean ${formatOptionalDurationMs(m.pauses.mean_ms)}; ${m.pauses.caused_false_suspicion} caused a false suspicion${ci}`]);
   }
-  if (m.split_brain && m.split_brain.episodes > 0) {
-    rows.push(['Lease split-brain windows', `${m.split_brain.episodes}, ${formatDurationMs(m.split_brain.total_ms)} in all, longest ${formatDurationMs(m.split_brain.max_ms)}`]);
+  if (m.split_brain && m.split_brain.count > 0) {
+    rows.push(['Lease split-brain windows', `${m.split_brain.count} (${formatRate(m.split_brain)}), ${formatDurationMs(m.split_brain.total_ms)} in all, longest ${formatDurationMs(m.split_brain.max_ms)}`]);
   }
   if (m.heartbeats.partitioned > 0 || m.heartbeats.missed_while_paused > 0) {
     rows.push(['Heartbeats not sent or cut', `${formatCount(m.heartbeats.missed_while_paused)} skipped while paused, ${formatCount(m.heartbeats.partitioned)} cut by partitions`]);

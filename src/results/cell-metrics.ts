@@ -55,7 +55,7 @@ export interface CellMetrics {
    * Leases: windows in which the observer had expired a live node that still acted on
    * its lease (a second holder could be granted meanwhile). Zero for other detectors.
    */
-  readonly split_brain: { readonly episodes: number; readonly total_ms: number; readonly max_ms: number; readonly per_node_day: EventRateMetrics };
+  readonly split_brain: EventRateMetrics & { readonly total_ms: number; readonly max_ms: number };
   readonly heartbeats: {
     readonly sent: number;
     readonly delivered: number;
@@ -182,12 +182,8 @@ export function cellMetrics(t: RunTallies): CellMetrics {
       missed_while_paused: t.heartbeatsMissedWhilePaused,
       probes: t.probesSent,
     },
-    split_brain: {
-      episodes: t.splitBrainEpisodes,
-      total_ms: Math.round(t.splitBrainUs) / 1000,
-      max_ms: Math.round(t.maxSplitBrainUs) / 1000,
-      per_node_day: eventRate(t.splitBrainEpisodes, t.upUs),
-    },
+    // Episodes as an event rate (count, per node-hour and node-day, exact interval), plus their length.
+    split_brain: { ...eventRate(t.splitBrainEpisodes, t.upUs), total_ms: Math.round(t.splitBrainUs) / 1000, max_ms: Math.round(t.maxSplitBrainUs) / 1000 },
     flaps: eventRate(t.flaps, t.upUs),
     max_simultaneous_false_suspicions: t.maxSimultaneousFalseSuspicions,
     mass_suspicion_events: t.massSuspicionEvents,

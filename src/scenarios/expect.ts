@@ -32,8 +32,7 @@ const GROUPS: Readonly<Record<string, Readonly<Record<string, MetricUnit>>>> = {
   mistake_recurrence_s: { mean: 's', ci95_low: 's', ci95_high: 's' },
   crashes: { count: 'count', detected: 'count', undetected: 'count', censored: 'count' },
   heartbeats: { sent: 'count', delivered: 'count', lost: 'count', partitioned: 'count', missed_while_paused: 'count', probes: 'count' },
-  split_brain: { episodes: 'count', total_ms: 'ms', max_ms: 'ms' },
-  'split_brain.per_node_day': EVENT_RATE,
+  split_brain: { ...EVENT_RATE, total_ms: 'ms', max_ms: 'ms' },
   pauses: { count: 'count', mean_ms: 'ms', caused_false_suspicion: 'count', fraction: 'fraction' },
 };
 
