@@ -66,6 +66,9 @@ export class Simulation {
   private readonly nodeUp: Uint8Array;
   private readonly nodeEpoch: Float64Array;
   private readonly nodeSeq: Float64Array;
+  /** First heartbeat number of each node's current process, and of the process each pair's detector knows. */
+  private readonly nodeIncarnationFirstSeq: Float64Array;
+  private readonly pairIncarnationFirstSeq: Float64Array;
   private readonly nodeNextNominalUs: Float64Array;
   private readonly nodeJitterStream: Int32Array;
   private readonly nodePausedDepth: Int32Array;
@@ -159,6 +162,8 @@ export class Simulation {
     this.nodeUp = new Uint8Array(n).fill(1);
     this.nodeEpoch = new Float64Array(n);
     this.nodeSeq = new Float64Array(n);
+    this.nodeIncarnationFirstSeq = new Float64Array(n);
+    this.pairIncarnationFirstSeq = new Float64Array(n);
     this.nodeNextNominalUs = new Float64Array(n);
     this.nodeJitterStream = new Int32Array(n);
     this.nodePausedDepth = new Int32Array(n);
@@ -397,6 +402,14 @@ export class Simulation {
   private receive(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
     const detector = this.detector;
     const localUs = this.observerLocalUs(nowUs);
+    if (this.pull === null) {
+      // The first heartbeat of a restarted process (sequence numbers run on across restarts).
+      const first = this.nodeIncarnationFirstSeq[this.pairTarget[pair]!]!;
+      if (seq >= first && first > this.pairIncarnationFirstSeq[pair]!) {
+        this.pairIncarnationFirstSeq[pair] = first;
+        detector.onNewIncarnation?.(pair, localUs);
+      }
+    }
     detector.onHeartbeat(pair, localUs, sentLocalUs, seq, healthy);
     const verdict = detector.statusAt(pair, localUs);
     // News can only restore trust at once; new suspicions wait for a timer or check.
@@ -641,6 +654,7 @@ export class Simulation {
     this.nodeUp[node] = 1;
     const epoch = ++this.nodeEpoch[node]!;
     this.nodeMissedWhilePaused[node] = 0;
+    this.nodeIncarnationFirstSeq[node] = this.nodeSeq[node]!;
     const first = this.nodeFirstPair[node]!;
     const last = first + this.nodePairCount[node]!;
     for (let pair = first; pair < last; pair++) this.metrics.onRecover(pair, nowUs);

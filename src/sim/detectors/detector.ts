@@ -33,6 +33,12 @@ export interface Detector {
   nextChangeUs(pair: number, localUs: number): number;
   /** Called at the start of every polling round (check_interval > 0), before the pairs are evaluated. */
   beginRound?(localUs: number): void;
+  /**
+   * The target restarted: the heartbeat about to be reported is the first the observer
+   * sees from its new process (a new Akka UID, a new incarnation). Families that learn
+   * from the old process's timing forget it here.
+   */
+  onNewIncarnation?(pair: number, localUs: number): void;
 }
 
 /** A detector that probes its targets (pull) instead of waiting for pushed heartbeats. */

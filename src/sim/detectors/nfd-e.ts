@@ -55,6 +55,16 @@ export class NfdEDetector implements Detector {
     return this.sum[pair]! / this.count[pair]! + (this.highestSeq[pair]! + 1) * this.s.intervalUs;
   }
 
+  /** A restarted sender has a new phase: the old arrivals say nothing about the new ones. */
+  onNewIncarnation(pair: number): void {
+    this.count[pair] = 0;
+    this.head[pair] = 0;
+    this.sum[pair] = 0;
+    this.delay[pair] = 0;
+    this.variance[pair] = 0;
+    this.marginUs[pair] = this.s.marginUs;
+  }
+
   onHeartbeat(pair: number, arrivalLocalUs: number, _sentLocalUs: number, seq: number): void {
     if (seq <= this.highestSeq[pair]!) return;
     const b = this.s.bertier;

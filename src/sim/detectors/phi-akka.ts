@@ -134,6 +134,20 @@ export class PhiAkkaDetector implements Detector {
     this.crossUs[pair] = t;
   }
 
+  /** A restarted node is a new resource to Akka (new UID): its history starts again from the estimate. */
+  onNewIncarnation(pair: number, localUs: number): void {
+    this.count[pair] = 0;
+    this.head[pair] = 0;
+    this.sum[pair] = 0;
+    this.sumSq[pair] = 0;
+    const estimate = this.s.firstHeartbeatEstimateUs;
+    this.record(pair, estimate - estimate / 4);
+    this.record(pair, estimate + estimate / 4);
+    // This heartbeat is the resource's first: it sets the timestamp, records no interval.
+    this.lastUs[pair] = localUs;
+    this.updateCrossing(pair);
+  }
+
   onHeartbeat(pair: number, arrivalLocalUs: number): void {
     const last = this.lastUs[pair]!;
     if (arrivalLocalUs <= last) return; // a duplicate or reordered copy: no new interval

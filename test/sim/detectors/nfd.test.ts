@@ -109,3 +109,21 @@ describe('NFD-E', () => {
     expect(fixedSmall.falseSuspicions).toBeGreaterThan(10 * Math.max(1, adaptive.falseSuspicions));
   });
 });
+
+describe('detectors and restarts', () => {
+  it('NFD-E forgets the old process after a restart, so a new phase is not a long false suspicion', () => {
+    const common = {
+      nodes: 20,
+      durationUs: 6 * 3600 * S,
+      link: { lossProbability: 0.01, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 20_000 } } as LinkDelay },
+      detector: { kind: 'nfdE' as const, marginUs: 500_000, windowSize: 1000, bertier: null, confirmAfterUs: Number.POSITIVE_INFINITY, checkIntervalUs: 0 },
+    };
+    const steady = runOnce(simConfig(common)).tallies;
+    const restarting = runOnce(simConfig({ ...common, crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 1800 * S, mttrUs: 60 * S }] })).tallies;
+    expect(restarting.crashes).toBeGreaterThan(100);
+    // Without forgetting, each restart (a new phase) leaves the node suspected for most of a
+    // window of 1000 heartbeats: 1 − P_A would be around 10 %. With it, restarts add little.
+    const suspectedFraction = (t: typeof steady) => t.upSuspectedUs / t.upUs;
+    expect(suspectedFraction(restarting)).toBeLessThan(5 * suspectedFraction(steady) + 0.002);
+  });
+});
