@@ -65,6 +65,17 @@ export interface CellMetrics {
     /** Observer → node messages: pull-check probes and lease grants. */
     readonly probes: number;
   };
+  /**
+   * Readiness (the `liveness_readiness` detector's second verdict): latency from the start
+   * of an unhealthy window to NOT_READY, NOT_READY verdicts on healthy live nodes (per
+   * node-time healthy and up), and the fraction of that time observed READY. Zero / null
+   * for other detectors.
+   */
+  readonly readiness: {
+    readonly not_ready_detection_ms: DurationMetrics;
+    readonly false_not_ready: EventRateMetrics;
+    readonly ready_accuracy: number | null;
+  };
   /** False suspicions that began within the flap window after the node's previous one ended. */
   readonly flaps: EventRateMetrics;
   /** The largest number of live nodes suspected at the same time, and how often that reached 10 % of nodes (≥ 2). */
@@ -142,6 +153,16 @@ function pauseMetrics(t: RunTallies): CellMetrics['pauses'] {
   };
 }
 
+function readinessMetrics(t: RunTallies): CellMetrics['readiness'] {
+  const r = t.readiness;
+  if (!r) return { not_ready_detection_ms: durationMetrics(new Float64Array(0)), false_not_ready: eventRate(0, 0), ready_accuracy: null };
+  return {
+    not_ready_detection_ms: durationMetrics(r.notReadyLatenciesUs),
+    false_not_ready: eventRate(r.falseNotReady, r.healthyUpUs),
+    ready_accuracy: r.healthyUpUs > 0 ? roundSignificant(r.healthyUpReadyUs / r.healthyUpUs, 9) : null,
+  };
+}
+
 export function cellMetrics(t: RunTallies): CellMetrics {
   const upS = t.upUs / US_PER_S;
   const falseSuspicions = eventRate(t.falseSuspicions, t.upUs);
@@ -188,5 +209,6 @@ export function cellMetrics(t: RunTallies): CellMetrics {
     max_simultaneous_false_suspicions: t.maxSimultaneousFalseSuspicions,
     mass_suspicion_events: t.massSuspicionEvents,
     pauses: pauseMetrics(t),
+    readiness: readinessMetrics(t),
   };
 }

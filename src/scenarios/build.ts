@@ -313,5 +313,17 @@ function detectorOf(scenario: Scenario): DetectorConfig {
     }
     case 'lease':
       return { kind: 'lease', leaseUs: timeoutUsOf(scenario), deadAfterUs: deadAfterUsOf(scenario), checkIntervalUs: d.check_interval };
+    case 'liveness_readiness':
+      return {
+        kind: 'livenessReadiness',
+        timeoutUs: timeoutUsOf(scenario),
+        deadAfterUs: deadAfterUsOf(scenario),
+        checkIntervalUs: d.check_interval,
+        readinessIntervalUs: d.readiness_interval,
+        probeTimeoutUs: d.probe_timeout,
+        failureThreshold: d.failure_threshold,
+        successThreshold: d.success_threshold,
+        readinessFromHeartbeats: d.heartbeat_status,
+      };
   }
 }

@@ -34,6 +34,11 @@ const GROUPS: Readonly<Record<string, Readonly<Record<string, MetricUnit>>>> = {
   heartbeats: { sent: 'count', delivered: 'count', lost: 'count', partitioned: 'count', missed_while_paused: 'count', probes: 'count' },
   split_brain: { ...EVENT_RATE, total_ms: 'ms', max_ms: 'ms' },
   pauses: { count: 'count', mean_ms: 'ms', caused_false_suspicion: 'count', fraction: 'fraction' },
+  readiness: {
+    ...Object.fromEntries(Object.entries(DURATIONS).map(([k, unit]) => [`not_ready_detection_ms.${k}`, unit])),
+    ...Object.fromEntries(Object.entries(EVENT_RATE).map(([k, unit]) => [`false_not_ready.${k}`, unit])),
+    ready_accuracy: 'fraction',
+  },
 };
 
 const SINGLE: Readonly<Record<string, MetricUnit>> = {

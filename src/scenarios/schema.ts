@@ -962,11 +962,32 @@ const leaseDetectorSchema = z.strictObject({
   check_interval: checkInterval('', 0),
 });
 
-export const DETECTOR_KINDS = ['timeout', 'phi_akka', 'phi_cassandra', 'nfd_s', 'nfd_e', 'pull_check', 'lease'] as const;
+/** Kubernetes readinessProbe defaults (periodSeconds 10, timeoutSeconds 1, failureThreshold 3, successThreshold 1). */
+const livenessReadinessDetectorSchema = z.strictObject({
+  kind: z.literal('liveness_readiness').meta(
+    meta({
+      description:
+        'The seed\'s recommended combination: push heartbeats for liveness (exactly the fixed `timeout` detector: ALIVE / SUSPECTED / DEAD) plus a second verdict, readiness (READY / NOT_READY): a heartbeat whose status says unhealthy makes the node NOT_READY at once, a healthy one READY, and a slower pull readiness probe over the reverse link (Kubernetes readinessProbe semantics) catches what heartbeats do not say. Readiness defaults are Kubernetes\' readiness probe\'s.',
+    }),
+  ),
+  timeout: relative('Liveness: silence (on the monitor\'s clock) after which a node is SUSPECTED, as for `timeout`.', 'heartbeat.interval').prefault('3x'),
+  dead_after: deadAfterCodec('Liveness: silence after which a node is DEAD: a duration, a multiple of `timeout`, or `never`.').prefault('2x'),
+  check_interval: checkInterval('', 0),
+  readiness_interval: positiveDuration('Readiness: time between two readiness probes of one node (Kubernetes periodSeconds 10).').prefault('10s'),
+  probe_timeout: positiveDuration('Readiness: a probe fails unless a healthy reply arrives within this long (Kubernetes timeoutSeconds 1).').prefault('1s'),
+  failure_threshold: wholeNumber(1, 10_000, 'Readiness: consecutive failed probes before the node is NOT_READY (Kubernetes failureThreshold 3).').prefault(3),
+  success_threshold: wholeNumber(1, 10_000, 'Readiness: consecutive healthy probe replies before the node is READY again (Kubernetes successThreshold 1).').prefault(1),
+  heartbeat_status: z
+    .boolean(expects('true or false'))
+    .meta(meta({ description: 'Readiness follows the health status carried by each heartbeat (NOT_READY at once on an unhealthy one, READY on a healthy one). `false`: the status is ignored and readiness comes from the probes alone.', type: 'boolean' }))
+    .prefault(true),
+});
+
+export const DETECTOR_KINDS = ['timeout', 'phi_akka', 'phi_cassandra', 'nfd_s', 'nfd_e', 'pull_check', 'lease', 'liveness_readiness'] as const;
 
 /** Detector families, a union on `kind`. */
 const detectorSchema = z
-  .discriminatedUnion('kind', [timeoutDetectorSchema, phiAkkaDetectorSchema, phiCassandraDetectorSchema, nfdSDetectorSchema, nfdEDetectorSchema, pullCheckDetectorSchema, leaseDetectorSchema])
+  .discriminatedUnion('kind', [timeoutDetectorSchema, phiAkkaDetectorSchema, phiCassandraDetectorSchema, nfdSDetectorSchema, nfdEDetectorSchema, pullCheckDetectorSchema, leaseDetectorSchema, livenessReadinessDetectorSchema])
   .meta(meta({ description: 'The failure detector run by the monitor; `kind` selects the family.', type: 'map' }));
 
 // ------------------------------------------------------------ sweep, targets, expect
@@ -1162,6 +1183,7 @@ export function timeoutUsOf(scenario: Pick<Scenario, 'heartbeat' | 'detector'>):
   const intervalUs = scenario.heartbeat.interval;
   switch (d.kind) {
     case 'timeout':
+    case 'liveness_readiness':
       return resolveRelativeUs(d.timeout, intervalUs);
     case 'lease':
       return resolveRelativeUs(d.lease, intervalUs);
@@ -1190,6 +1212,7 @@ export function deadAfterUsOf(scenario: Pick<Scenario, 'heartbeat' | 'detector'>
   const intervalUs = scenario.heartbeat.interval;
   switch (d.kind) {
     case 'timeout':
+    case 'liveness_readiness':
     case 'lease': {
       const deadAfter = d.dead_after;
       if (deadAfter.kind === 'never') return Number.POSITIVE_INFINITY;
@@ -1254,11 +1277,11 @@ function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
 function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
   const d = s.detector;
   const intervalUs = s.heartbeat.interval;
-  if (d.kind === 'timeout') {
+  if (d.kind === 'timeout' || d.kind === 'liveness_readiness') {
     const timeoutUs = timeoutUsOf(s);
     if (timeoutUs === 0) {
       ctx.addIssue({ code: 'custom', path: ['detector', 'timeout'], message: 'the timeout resolves to 0; it must be at least 1us' });
-    } else if (timeoutUs <= intervalUs && !d.allow_short_timeout) {
+    } else if (timeoutUs <= intervalUs && !(d.kind === 'timeout' && d.allow_short_timeout)) {
       ctx.addIssue({
         code: 'custom',
         path: ['detector', 'timeout'],
@@ -1270,6 +1293,13 @@ function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
     const deadUs = deadAfterUsOf(s);
     if (deadUs < timeoutUs) {
       ctx.addIssue({ code: 'custom', path: ['detector', 'dead_after'], message: `dead_after (${formatDuration(deadUs)}) must not be shorter than the timeout (${formatDuration(timeoutUs)})` });
+    }
+    if (d.kind === 'liveness_readiness' && d.probe_timeout > PULL_WINDOW_INTERVALS * d.readiness_interval) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['detector', 'probe_timeout'],
+        message: `probe_timeout (${formatDuration(d.probe_timeout)}) is more than ${PULL_WINDOW_INTERVALS} readiness intervals (${formatDuration(d.readiness_interval)}); the simulator keeps at most that many probes in flight`,
+      });
     }
   } else if (d.kind === 'lease') {
     const leaseUs = timeoutUsOf(s);

@@ -202,6 +202,25 @@ export type DetectorConfig =
    * the node stops acting leaseUs after it sent the renewal that was granted, on its own
    * monotonic clock. Split-brain: the observer has expired a node that still believes.
    */
+  /**
+   * The seed's recommended combination: liveness from pushed heartbeats (exactly the
+   * fixed timeout: `timeoutUs`, `deadAfterUs`), and a second verdict, readiness
+   * (READY / NOT_READY), from the heartbeats' health status plus a slower pull probe
+   * every `readinessIntervalUs` (Kubernetes readiness-probe semantics: NOT_READY after
+   * `failureThreshold` consecutive failed probes, READY after `successThreshold`
+   * healthy replies). The latest news wins.
+   */
+  | (DetectorCommon & {
+      readonly kind: 'livenessReadiness';
+      readonly timeoutUs: number;
+      readonly deadAfterUs: number;
+      readonly readinessIntervalUs: number;
+      readonly probeTimeoutUs: number;
+      readonly failureThreshold: number;
+      readonly successThreshold: number;
+      /** false: the heartbeats' health status is ignored; readiness comes from the probes alone. */
+      readonly readinessFromHeartbeats: boolean;
+    })
   | (DetectorCommon & {
       readonly kind: 'lease';
       readonly leaseUs: number;

@@ -86,6 +86,23 @@ export interface RunTallies {
   splitBrainUs: number;
   splitBrainEpisodes: number;
   maxSplitBrainUs: number;
+  /** Present only for detectors with a readiness verdict. */
+  readiness?: ReadinessTallies;
+}
+
+/**
+ * Readiness (detectors with a second, READY / NOT_READY verdict): truth is the node's
+ * `unhealthy` fault windows; a crashed node is neither healthy nor unhealthy.
+ */
+export interface ReadinessTallies {
+  /** Up-time while healthy, after warm-up, summed over pairs (µs). */
+  healthyUpUs: number;
+  /** Part of healthyUpUs during which the observer said READY (µs). */
+  healthyUpReadyUs: number;
+  /** READY → NOT_READY while the node was up and healthy. */
+  falseNotReady: number;
+  /** Start of an unhealthy window → NOT_READY, one per detected window (µs). */
+  notReadyLatenciesUs: Float64Array;
 }
 
 export interface TransitionLog {
@@ -150,6 +167,16 @@ export class MetricsRecorder {
   private readonly pauseStartUs: Float64Array;
   private readonly log: TransitionLog;
   private readonly logLimit: number;
+  // Readiness, when tracked: the observer's verdict, the truth, and the pending window start.
+  private readinessTracked: boolean;
+  private readonly rReady: Uint8Array;
+  private readonly rHealthy: Uint8Array;
+  private readonly rAccruedToUs: Float64Array;
+  private readonly rUnhealthySinceUs: Float64Array;
+  private rHealthyUpUs: number;
+  private rHealthyUpReadyUs: number;
+  private rFalseNotReady: number;
+  private readonly rLatencies: SampleBuffer;
 
   constructor(pairCount: number, warmupUs: number, transitionLogLimit: number, flapWindowUs: number) {
     this.warmupUs = warmupUs;
@@ -199,6 +226,15 @@ export class MetricsRecorder {
     this.heartbeatsDelivered = 0;
     this.heartbeatsLost = 0;
     this.logLimit = transitionLogLimit;
+    this.readinessTracked = false;
+    this.rReady = new Uint8Array(pairCount).fill(1);
+    this.rHealthy = new Uint8Array(pairCount).fill(1);
+    this.rAccruedToUs = new Float64Array(pairCount).fill(warmupUs);
+    this.rUnhealthySinceUs = new Float64Array(pairCount).fill(NaN);
+    this.rHealthyUpUs = 0;
+    this.rHealthyUpReadyUs = 0;
+    this.rFalseNotReady = 0;
+    this.rLatencies = new SampleBuffer(64);
     const cap = Math.min(transitionLogLimit, 4096);
     this.log = {
       timeUs: new Float64Array(cap),
@@ -288,6 +324,54 @@ export class MetricsRecorder {
     if (now === this.massThreshold) this.massEvents++;
   }
 
+  // ---- readiness -----------------------------------------------------------------
+
+  /** Turns readiness accounting on (detectors with a readiness verdict). */
+  trackReadiness(): void {
+    this.readinessTracked = true;
+  }
+
+  private accrueReadiness(pair: number, nowUs: number): void {
+    const fromUs = this.rAccruedToUs[pair]!;
+    if (nowUs <= fromUs) return;
+    this.rAccruedToUs[pair] = nowUs;
+    if (this.targetUp[pair] === 0 || this.rHealthy[pair] === 0) return;
+    this.rHealthyUpUs += nowUs - fromUs;
+    if (this.rReady[pair] === 1) this.rHealthyUpReadyUs += nowUs - fromUs;
+  }
+
+  /** The observer's readiness verdict on the pair changed. */
+  onReadiness(pair: number, nowUs: number, ready: boolean): void {
+    const to = ready ? 1 : 0;
+    if (this.rReady[pair] === to) return;
+    this.accrueReadiness(pair, nowUs);
+    this.rReady[pair] = to;
+    if (ready || this.targetUp[pair] === 0) return;
+    if (this.rHealthy[pair] === 1) {
+      if (nowUs >= this.warmupUs) this.rFalseNotReady++;
+      return;
+    }
+    const sinceUs = this.rUnhealthySinceUs[pair]!;
+    if (sinceUs === sinceUs) {
+      this.rLatencies.push(nowUs - sinceUs);
+      this.rUnhealthySinceUs[pair] = NaN;
+    }
+  }
+
+  /** The node's health (its `unhealthy` fault windows) changed. */
+  onHealth(pair: number, nowUs: number, healthy: boolean): void {
+    this.accrueReadiness(pair, nowUs);
+    this.rHealthy[pair] = healthy ? 1 : 0;
+    if (healthy) {
+      this.rUnhealthySinceUs[pair] = NaN; // undetected window
+      return;
+    }
+    if (this.targetUp[pair] === 0 || nowUs < this.warmupUs) return;
+    // Already NOT_READY when the window starts: detected at once.
+    if (this.rReady[pair] === 0) this.rLatencies.push(0);
+    else this.rUnhealthySinceUs[pair] = nowUs;
+  }
+
   /** The node started or stopped believing it holds its lease. */
   onLeaseHeld(pair: number, held: boolean, nowUs: number): void {
     this.leaseHeld[pair] = held ? 1 : 0;
@@ -333,6 +417,10 @@ export class MetricsRecorder {
 
   onCrash(pair: number, nowUs: number): void {
     this.accrue(pair, nowUs);
+    if (this.readinessTracked) {
+      this.accrueReadiness(pair, nowUs);
+      this.rUnhealthySinceUs[pair] = NaN;
+    }
     if (this.status[pair] !== Status.alive) this.liveSuspectedNow--;
     this.targetUp[pair] = 0;
     this.leaseHeld[pair] = 0; // a crashed process holds nothing
@@ -348,6 +436,7 @@ export class MetricsRecorder {
 
   onRecover(pair: number, nowUs: number): void {
     this.accrue(pair, nowUs);
+    if (this.readinessTracked) this.accrueReadiness(pair, nowUs);
     this.finishCrash(pair, false);
     this.targetUp[pair] = 1;
     // Still distrusted from before the crash: that is not a new mistake, but it counts
@@ -395,6 +484,7 @@ export class MetricsRecorder {
     const pairs = this.status.length;
     for (let pair = 0; pair < pairs; pair++) {
       this.accrue(pair, endUs);
+      if (this.readinessTracked) this.accrueReadiness(pair, endUs);
       if (this.splitSinceUs[pair] === this.splitSinceUs[pair]) {
         this.leaseHeld[pair] = 0;
         this.updateSplit(pair, endUs);
@@ -431,6 +521,16 @@ export class MetricsRecorder {
         splitBrainUs: this.splitBrainUs,
         splitBrainEpisodes: this.splitBrainEpisodes,
         maxSplitBrainUs: this.maxSplitBrainUs,
+        ...(this.readinessTracked
+          ? {
+              readiness: {
+                healthyUpUs: this.rHealthyUpUs,
+                healthyUpReadyUs: this.rHealthyUpReadyUs,
+                falseNotReady: this.rFalseNotReady,
+                notReadyLatenciesUs: this.rLatencies.toArray(),
+              },
+            }
+          : {}),
       },
       log: this.log,
     };
@@ -500,5 +600,28 @@ export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
     splitBrainUs: sum((t) => t.splitBrainUs),
     splitBrainEpisodes: sum((t) => t.splitBrainEpisodes),
     maxSplitBrainUs: parts.reduce((m, t) => Math.max(m, t.maxSplitBrainUs), 0),
+    ...mergeReadiness(parts),
+  };
+}
+
+/** Pools the readiness tallies of the parts that have them (none: no field). */
+function mergeReadiness(parts: readonly RunTallies[]): { readiness?: ReadinessTallies } {
+  const present = parts.flatMap((t) => (t.readiness ? [t.readiness] : []));
+  if (present.length === 0) return {};
+  const total = present.reduce((n, r) => n + r.notReadyLatenciesUs.length, 0);
+  const latencies = new Float64Array(total);
+  let offset = 0;
+  for (const r of present) {
+    latencies.set(r.notReadyLatenciesUs, offset);
+    offset += r.notReadyLatenciesUs.length;
+  }
+  const sum = (pick: (r: ReadinessTallies) => number) => present.reduce((n, r) => n + pick(r), 0);
+  return {
+    readiness: {
+      healthyUpUs: sum((r) => r.healthyUpUs),
+      healthyUpReadyUs: sum((r) => r.healthyUpReadyUs),
+      falseNotReady: sum((r) => r.falseNotReady),
+      notReadyLatenciesUs: latencies,
+    },
   };
 }

@@ -16,7 +16,7 @@
 import { Clocks } from './clock.js';
 import type { CrashFault, Fault, LinkConfig, SimConfig } from './config.js';
 import { createDetector, detectorHorizonUs, detectorUsesWallClock } from './detectors/create.js';
-import { isPullDetector, type Detector, type PullDetector } from './detectors/detector.js';
+import { isPullDetector, isReadinessDetector, type Detector, type PullDetector, type ReadinessDetector } from './detectors/detector.js';
 import { DurationSampler, exponentialUs, validateDistribution } from './distributions.js';
 import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes, type FaultProcess } from './faults.js';
 import { DROPPED, DropReason, LinkTable, lossModelOf } from './links.js';
@@ -43,6 +43,8 @@ const EV_PROBE_ARRIVE = 11; // target = pair, arg = probe seq, arg2 = observer's
 const EV_GRANT = 12; // target = pair, arg = renewal seq, arg2 = the node's monotonic send time of the renewal
 const EV_LEASE_CHECK = 13; // target = node, arg = the lease expiry (node monotonic µs) this check was set for
 const EV_TRACE = 14; // target = node, arg = index of the recorded arrival
+const EV_REPLY = 15; // a probe reply, when the nodes also push heartbeats: target = pair, arg = probe seq, arg2 = observer's send time
+const EV_REPLY_UNHEALTHY = 16; // as EV_REPLY, from a node that reports itself unhealthy
 
 /** How many messages an observer pause may queue before the backlog grows (it grows as needed). */
 const INITIAL_BACKLOG = 256;
@@ -97,6 +99,11 @@ export class Simulation {
   private readonly pull: PullDetector | null;
   private readonly pairProbeUs: Float64Array;
   private readonly pairProbeSeq: Float64Array;
+  /** Nodes push heartbeats: every non-pull detector, and pull detectors that say `push`. */
+  private readonly push: boolean;
+  /** Detectors with a second, readiness verdict; and that verdict per pair (1 = READY). */
+  private readonly readiness: ReadinessDetector | null;
+  private readonly pairReady: Uint8Array;
   private readonly leases: boolean;
   private readonly leaseUs: number;
 
@@ -105,6 +112,8 @@ export class Simulation {
   private backlogPair: Int32Array;
   private backlogSeq: Float64Array;
   private backlogSentUs: Float64Array;
+  /** 1 where the queued message is a probe reply that travels apart from heartbeats (EV_REPLY). */
+  private backlogReply: Uint8Array;
   private backlogLength: number;
 
   // Faults and clocks.
@@ -150,13 +159,16 @@ export class Simulation {
       startLocalUs: 0,
       intervalUs: this.intervalUs,
       // Probes start at a uniformly random phase per pair, like heartbeats.
-      firstProbeUs: (pair) => Math.floor(streamFor(root, `pair/${names[pair]!}/probe-phase`).next() * this.intervalUs),
+      firstProbeUs: (pair, periodUs = this.intervalUs) => Math.floor(streamFor(root, `pair/${names[pair]!}/probe-phase`).next() * periodUs),
     });
     this.detectorUsesWall = detectorUsesWallClock(config.detector);
     this.pull = isPullDetector(this.detector) ? this.detector : null;
+    this.push = this.pull === null || this.pull.push === true;
+    this.readiness = isReadinessDetector(this.detector) ? this.detector : null;
     this.leases = config.detector.kind === 'lease';
     this.leaseUs = config.detector.kind === 'lease' ? config.detector.leaseUs : 0;
     this.metrics = new MetricsRecorder(pairCount, config.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
+    if (this.readiness) this.metrics.trackReadiness();
     this.pauseGraceUs = this.intervalUs + config.link.delay.baseUs;
 
     this.nodeUp = new Uint8Array(n).fill(1);
@@ -181,6 +193,7 @@ export class Simulation {
     this.pairTarget = new Int32Array(pairCount);
     this.pairProbeUs = new Float64Array(pairCount).fill(NEVER);
     this.pairProbeSeq = new Float64Array(pairCount);
+    this.pairReady = new Uint8Array(pairCount).fill(1);
     for (let i = 0; i < n; i++) {
       this.nodeFirstPair[i] = i;
       this.nodePairCount[i] = 1;
@@ -190,6 +203,7 @@ export class Simulation {
     this.backlogPair = new Int32Array(INITIAL_BACKLOG);
     this.backlogSeq = new Float64Array(INITIAL_BACKLOG);
     this.backlogSentUs = new Float64Array(INITIAL_BACKLOG);
+    this.backlogReply = new Uint8Array(INITIAL_BACKLOG);
     this.backlogLength = 0;
 
     const bank = new StreamBank(4 * n + 16);
@@ -228,12 +242,13 @@ export class Simulation {
 
     // Each node starts its schedule at a uniformly random phase, so a crash at a
     // fixed instant falls at a uniformly random point of each node's cycle.
-    // Pull detectors probe instead: nodes only answer. A trace replaces senders altogether.
+    // Pull detectors probe instead (nodes only answer), unless they say they use pushes too.
+    // A trace replaces senders altogether.
     const trace = config.trace;
     if (trace) {
       for (let i = 0; i < n; i++) if (trace.arrivalsUs[i]!.length > 0) this.scheduler.schedule(trace.arrivalsUs[i]![0]!, EV_TRACE, i, 0, 0);
     }
-    for (let i = 0; i < n && this.pull === null && !trace; i++) {
+    for (let i = 0; i < n && this.push && !trace; i++) {
       const phaseUs = Math.floor(streamFor(root, `node/${names[i]!}/phase`).next() * this.intervalUs);
       this.nodeNextNominalUs[i] = phaseUs;
       this.scheduler.schedule(phaseUs + this.jitter.sampleUs(this.nodeJitterStream[i]!), EV_SEND, i, 0, 0);
@@ -294,6 +309,12 @@ export class Simulation {
         break;
       case EV_DELIVER_UNHEALTHY:
         this.onDeliver(target, q.currentArg, q.currentArg2, nowUs, false);
+        break;
+      case EV_REPLY:
+        this.onReply(target, q.currentArg, q.currentArg2, nowUs, true);
+        break;
+      case EV_REPLY_UNHEALTHY:
+        this.onReply(target, q.currentArg, q.currentArg2, nowUs, false);
         break;
       case EV_CHECK:
         this.onCheck(nowUs);
@@ -392,17 +413,41 @@ export class Simulation {
   private onDeliver(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
     if (nowUs >= this.warmupUs) this.metrics.heartbeatsDelivered++;
     if (this.observerPausedDepth > 0) {
-      this.queueBacklog(pair, healthy ? seq : -1 - seq, sentLocalUs);
+      this.queueBacklog(pair, healthy ? seq : -1 - seq, sentLocalUs, 0);
       return;
     }
     this.receive(pair, seq, sentLocalUs, nowUs, healthy);
+  }
+
+  /** A probe reply of a detector that also takes pushed heartbeats. */
+  private onReply(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
+    if (nowUs >= this.warmupUs) this.metrics.heartbeatsDelivered++;
+    if (this.observerPausedDepth > 0) {
+      this.queueBacklog(pair, healthy ? seq : -1 - seq, sentLocalUs, 1);
+      return;
+    }
+    this.receiveReply(pair, seq, sentLocalUs, nowUs, healthy);
+  }
+
+  private receiveReply(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
+    this.pull!.onProbeReply!(pair, this.observerLocalUs(nowUs), sentLocalUs, seq, healthy);
+    this.evaluateReadiness(pair, nowUs);
+    if (this.exactTimers) this.armWake(pair, nowUs);
+    this.armProbe(pair, nowUs);
+  }
+
+  private evaluateReadiness(pair: number, nowUs: number): void {
+    const ready = this.readiness!.readyAt(pair, this.observerLocalUs(nowUs)) ? 1 : 0;
+    if (ready === this.pairReady[pair]) return;
+    this.pairReady[pair] = ready;
+    this.metrics.onReadiness(pair, nowUs, ready === 1);
   }
 
   /** The observer reads a heartbeat (or a probe reply) at `nowUs` (true time). */
   private receive(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
     const detector = this.detector;
     const localUs = this.observerLocalUs(nowUs);
-    if (this.pull === null) {
+    if (this.push) {
       // The first heartbeat of a restarted process (sequence numbers run on across restarts).
       const first = this.nodeIncarnationFirstSeq[this.pairTarget[pair]!]!;
       if (seq >= first && first > this.pairIncarnationFirstSeq[pair]!) {
@@ -415,6 +460,7 @@ export class Simulation {
     // News can only restore trust at once; new suspicions wait for a timer or check.
     // (A pull check's failures come with timeouts, i.e. timers, too.)
     if (verdict < this.pairStatus[pair]!) this.setStatus(pair, verdict, nowUs, Cause.heartbeat);
+    if (this.readiness) this.evaluateReadiness(pair, nowUs);
     if (this.exactTimers) this.armWake(pair, nowUs);
     if (this.pull) this.armProbe(pair, nowUs);
     if (this.leases) this.sendGrant(pair, seq, sentLocalUs, nowUs);
@@ -469,6 +515,7 @@ export class Simulation {
   private evaluate(pair: number, nowUs: number, cause: CauseCode): void {
     const verdict = this.detector.statusAt(pair, this.observerLocalUs(nowUs));
     if (verdict !== this.pairStatus[pair]) this.setStatus(pair, verdict, nowUs, cause);
+    if (this.readiness) this.evaluateReadiness(pair, nowUs);
   }
 
   private evaluateAll(nowUs: number, cause: CauseCode): void {
@@ -530,7 +577,8 @@ export class Simulation {
       }
       return;
     }
-    const kind = this.nodeUnhealthyDepth[node]! > 0 ? EV_DELIVER_UNHEALTHY : EV_DELIVER;
+    const unhealthy = this.nodeUnhealthyDepth[node]! > 0;
+    const kind = this.push ? (unhealthy ? EV_REPLY_UNHEALTHY : EV_REPLY) : unhealthy ? EV_DELIVER_UNHEALTHY : EV_DELIVER;
     this.scheduler.schedule(arrivalUs, kind, pair, seq, observerSentUs);
     if (this.links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(this.links.duplicateArrivalUs, kind, pair, seq, observerSentUs);
   }
@@ -580,7 +628,7 @@ export class Simulation {
     this.metrics.onVerdict(pair, nowUs, verdict, cause);
   }
 
-  private queueBacklog(pair: number, seq: number, sentLocalUs: number): void {
+  private queueBacklog(pair: number, seq: number, sentLocalUs: number, reply: number): void {
     if (this.backlogLength === this.backlogPair.length) {
       const capacity = this.backlogLength * 2;
       const pairs = new Int32Array(capacity);
@@ -592,18 +640,23 @@ export class Simulation {
       const sent = new Float64Array(capacity);
       sent.set(this.backlogSentUs);
       this.backlogSentUs = sent;
+      const replies = new Uint8Array(capacity);
+      replies.set(this.backlogReply);
+      this.backlogReply = replies;
     }
     const i = this.backlogLength++;
     this.backlogPair[i] = pair;
     this.backlogSeq[i] = seq;
     this.backlogSentUs[i] = sentLocalUs;
+    this.backlogReply[i] = reply;
   }
 
   private drainBacklog(nowUs: number): void {
     for (let i = 0; i < this.backlogLength; i++) {
       // Unhealthy messages were queued with their sequence number encoded as −1 − seq.
       const seq = this.backlogSeq[i]!;
-      this.receive(this.backlogPair[i]!, seq >= 0 ? seq : -1 - seq, this.backlogSentUs[i]!, nowUs, seq >= 0);
+      if (this.backlogReply[i] === 1) this.receiveReply(this.backlogPair[i]!, seq >= 0 ? seq : -1 - seq, this.backlogSentUs[i]!, nowUs, seq >= 0);
+      else this.receive(this.backlogPair[i]!, seq >= 0 ? seq : -1 - seq, this.backlogSentUs[i]!, nowUs, seq >= 0);
     }
     this.backlogLength = 0;
   }
@@ -660,7 +713,7 @@ export class Simulation {
     for (let pair = first; pair < last; pair++) this.metrics.onRecover(pair, nowUs);
     // A restarted episode sends at once and keeps its new phase (pull: it just answers).
     this.nodeNextNominalUs[node] = nowUs;
-    if (this.pull === null && !this.config.trace) this.scheduler.schedule(nowUs, EV_SEND, node, epoch, 0);
+    if (this.push && !this.config.trace) this.scheduler.schedule(nowUs, EV_SEND, node, epoch, 0);
   }
 
   // ---- episodic faults ----------------------------------------------------------------
@@ -726,7 +779,14 @@ export class Simulation {
         }
         return;
       case 'unhealthy':
-        for (const node of episode.nodes) this.nodeUnhealthyDepth[node]! += delta;
+        for (const node of episode.nodes) {
+          this.nodeUnhealthyDepth[node]! += delta;
+          const depth = this.nodeUnhealthyDepth[node]!;
+          // Readiness truth: the node turned unhealthy, or healthy again.
+          if (this.readiness && ((starting && depth === 1) || (!starting && depth === 0))) {
+            this.forEachPair(node, (pair) => this.metrics.onHealth(pair, nowUs, !starting));
+          }
+        }
         return;
       default:
         return;
@@ -823,7 +883,7 @@ function validateConfig(config: SimConfig): void {
   validateDistribution(config.heartbeat.jitter, 'heartbeat jitter');
   if (config.nodeNames.length === 0) fail('at least one node is needed');
   if (config.trace) {
-    if (config.detector.kind === 'pullCheck' || config.detector.kind === 'lease') fail(`a recorded trace cannot drive the ${config.detector.kind} detector (it needs replies)`);
+    if (config.detector.kind === 'pullCheck' || config.detector.kind === 'lease' || config.detector.kind === 'livenessReadiness') fail(`a recorded trace cannot drive the ${config.detector.kind} detector (it needs replies)`);
     if (config.trace.arrivalsUs.length !== config.nodeNames.length) fail('the trace must have one arrival list per node');
     for (const arrivals of config.trace.arrivalsUs) {
       for (let i = 1; i < arrivals.length; i++) if (!(arrivals[i]! >= arrivals[i - 1]!)) fail('trace arrivals must be in ascending order');

@@ -113,8 +113,8 @@ describe('detector families', () => {
   });
 
   it('say which family a field belongs to', () => {
-    expect(lines('detector: { kind: phi_akka, timeout: 3s }\n')).toEqual(['d.yaml:1:29 detector.timeout: field "timeout" does not apply here; it goes with kind: timeout']);
-    expect(lines('detector: { kind: phi, threshold: 8 }\n')[0]).toMatch(/detector\.kind: expected one of timeout, phi_akka, phi_cassandra, nfd_s, nfd_e, pull_check, lease, got "phi"/);
+    expect(lines('detector: { kind: phi_akka, timeout: 3s }\n')).toEqual(['d.yaml:1:29 detector.timeout: field "timeout" does not apply here; it goes with kind: timeout or kind: liveness_readiness']);
+    expect(lines('detector: { kind: phi, threshold: 8 }\n')[0]).toMatch(/detector\.kind: expected one of timeout, phi_akka, phi_cassandra, nfd_s, nfd_e, pull_check, lease, liveness_readiness, got "phi"/);
   });
 
   it('keep the default kind when an override creates the detector section', () => {
@@ -130,6 +130,7 @@ describe('detector families', () => {
     '{ kind: nfd_e, bertier: {} }',
     '{ kind: pull_check, dead_threshold: never, schedule: after_completion }',
     '{ kind: lease, lease: 3x }',
+    '{ kind: liveness_readiness, timeout: 3x, dead_after: 2x, check_interval: 0s, readiness_interval: 10s, probe_timeout: 1s, failure_threshold: 3, success_threshold: 1 }',
   ]) {
     it(`normalises and runs ${yaml}`, () => {
       const s = load(`duration: 20m\ncluster: { nodes: 3 }\nfaults:\n  - crash: { mttf: 5m, mttr: 1m }\ndetector: ${yaml}\n`).scenario;

@@ -2,6 +2,7 @@
 import type { DetectorConfig } from '../config.js';
 import type { Detector } from './detector.js';
 import { FixedTimeoutDetector } from './fixed-timeout.js';
+import { LivenessReadinessDetector } from './liveness-readiness.js';
 import { NfdEDetector } from './nfd-e.js';
 import { NfdSDetector } from './nfd-s.js';
 import { PhiAkkaDetector } from './phi-akka.js';
@@ -13,8 +14,8 @@ export interface DetectorContext {
   readonly startLocalUs: number;
   /** The heartbeat (or probe) period. */
   readonly intervalUs: number;
-  /** First probe instant of a pair (pull detectors). */
-  readonly firstProbeUs: (pair: number) => number;
+  /** First probe instant of a pair (pull detectors): a uniformly random phase within `periodUs` (default: the interval). */
+  readonly firstProbeUs: (pair: number, periodUs?: number) => number;
 }
 
 export function createDetector(config: DetectorConfig, ctx: DetectorContext): Detector {
@@ -34,7 +35,9 @@ export function createDetector(config: DetectorConfig, ctx: DetectorContext): De
     case 'nfdE':
       return new NfdEDetector(pairCount, { ...config, intervalUs }, startLocalUs);
     case 'pullCheck':
-      return new PullCheckDetector(pairCount, { ...config, intervalUs }, ctx.firstProbeUs);
+      return new PullCheckDetector(pairCount, { ...config, intervalUs }, (pair) => ctx.firstProbeUs(pair));
+    case 'livenessReadiness':
+      return new LivenessReadinessDetector(pairCount, config, startLocalUs, (pair) => ctx.firstProbeUs(pair, config.readinessIntervalUs));
   }
 }
 
@@ -55,6 +58,8 @@ export function detectorHorizonUs(config: DetectorConfig, intervalUs: number): n
       return intervalUs + config.marginUs;
     case 'pullCheck':
       return config.probeTimeoutUs + intervalUs;
+    case 'livenessReadiness':
+      return Math.max(config.timeoutUs, config.probeTimeoutUs);
   }
 }
 

@@ -41,9 +41,18 @@ export interface Detector {
   onNewIncarnation?(pair: number, localUs: number): void;
 }
 
-/** A detector that probes its targets (pull) instead of waiting for pushed heartbeats. */
+/**
+ * A detector that probes its targets (pull). Without `push`, probes replace pushed
+ * heartbeats and their replies arrive through `onHeartbeat`; with `push: true` the
+ * nodes push heartbeats as well (reported through `onHeartbeat`) and probe replies are
+ * reported apart, through `onProbeReply`.
+ */
 export interface PullDetector extends Detector {
   readonly pull: true;
+  /** The nodes push heartbeats too (the engine then runs both paths). */
+  readonly push?: true;
+  /** A reply to probe `seq` (sent at the observer's `sentLocalUs`) arrived; required with `push`. */
+  onProbeReply?(pair: number, arrivalLocalUs: number, sentLocalUs: number, seq: number, healthy: boolean): void;
   /** Local instant of the pair's next probe (after `localUs`), or NEVER while one must complete first. */
   nextProbeUs(pair: number, localUs: number): number;
   /** The observer sent probe `seq` to the pair's target at `localUs`. */
@@ -52,4 +61,17 @@ export interface PullDetector extends Detector {
 
 export function isPullDetector(detector: Detector): detector is PullDetector {
   return (detector as Partial<PullDetector>).pull === true;
+}
+
+/**
+ * A detector with a second verdict per pair, readiness (READY / NOT_READY), beside
+ * liveness. Like `statusAt`, `readyAt` is called with non-decreasing local times and
+ * may resolve timed-out probes; its changes without news are covered by `nextChangeUs`.
+ */
+export interface ReadinessDetector extends Detector {
+  readyAt(pair: number, localUs: number): boolean;
+}
+
+export function isReadinessDetector(detector: Detector): detector is ReadinessDetector {
+  return typeof (detector as Partial<ReadinessDetector>).readyAt === 'function';
 }
