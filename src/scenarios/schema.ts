@@ -736,7 +736,7 @@ const slowIoSchema = z
     nodes: nodeSelectorSchema().prefault('all'),
     extra_delay: durationLaw('Extra delay of every send (an fsync on the heartbeat path): a duration or a distribution.'),
   })
-  .meta(meta({ description: 'Slow I/O on the heartbeat path, all the time: every heartbeat waits an extra delay before it is sent.', type: 'map' }));
+  .meta(meta({ description: 'Slow I/O on the heartbeat path, all the time: every heartbeat waits an extra delay before it is sent (a send whose I/O has begun still goes out if the node crashes meanwhile: a simplification).', type: 'map' }));
 
 const clockSelector = {
   nodes: nodeSelectorSchema('Nodes whose clock is affected: `all`, one name, or a list.').optional(),

@@ -31,8 +31,6 @@ export interface LinkDelay {
   readonly random: DelayDistribution;
 }
 
-export const ZERO_DELAY: DelayDistribution = { kind: 'constant', valueUs: 0 };
-
 const KIND_CONSTANT = 0;
 const KIND_UNIFORM = 1;
 const KIND_EXPONENTIAL = 2;

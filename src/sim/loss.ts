@@ -28,8 +28,6 @@ export type LossModel =
       readonly lossInBadProbability: number;
     };
 
-export const NO_LOSS: LossModel = { kind: 'bernoulli', probability: 0 };
-
 const KIND_NONE = 0;
 const KIND_BERNOULLI = 1;
 const KIND_GILBERT_ELLIOTT = 2;

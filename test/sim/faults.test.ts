@@ -174,11 +174,12 @@ describe('CPU starvation and slow I/O', () => {
     const crash = [{ kind: 'crashAt' as const, nodes: { kind: 'all' as const }, atUs: 60 * S, downUs: null }];
     const plain = withFaults([], { nodes: 400, crashes: crash }).tallies;
     const slow = withFaults([{ kind: 'slowIo', nodes: { kind: 'all' }, extraDelay: { kind: 'constant', valueUs: 500_000 } }], { nodes: 400, crashes: crash }).tallies;
-    const mean = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    // Same phases (common random numbers): the last heartbeat of each node lands 0.5 s later.
+    // Same phases (common random numbers): every node's last heartbeat lands exactly 0.5 s
+    // later. (The engine commits a send when its I/O starts, so a crash during the I/O
+    // does not stop that heartbeat: a documented simplification.)
     const shifts = Array.from(slow.detectionLatenciesUs, (l, i) => l - plain.detectionLatenciesUs[i]!);
-    expect(mean(slow.detectionLatenciesUs) - mean(plain.detectionLatenciesUs)).toBeCloseTo(500_000, -4);
-    expect(shifts.filter((d) => d !== 500_000).length).toBeLessThan(400 * 0.55); // crashes during the 0.5 s in flight shift less
+    expect(shifts).toHaveLength(400);
+    expect(shifts.every((d) => d === 500_000)).toBe(true);
   });
 });
 
