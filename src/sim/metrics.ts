@@ -26,7 +26,9 @@
  *   that number rose to `massThreshold` (an observer pause or a partition accusing
  *   many nodes together).
  * - Pause attribution: a sender pause "caused" a suspicion when a false suspicion of
- *   that node starts between the pause's start and `graceUs` after its end.
+ *   that node starts between the pause's start and the arrival, after the pause ended,
+ *   of the first news from the node (a heartbeat, renewal or probe reply): until then
+ *   the observer was waiting on messages the pause held back, whatever the detector.
  *
  * Hot file: plain typed arrays indexed by pair, no allocation per call.
  */
@@ -405,14 +407,18 @@ export class MetricsRecorder {
     this.pauseWindowUntilUs[pair] = Number.POSITIVE_INFINITY;
   }
 
-  /** The pause ended; suspicions up to `graceUs` later are still blamed on it. */
-  onPauseEnd(pair: number, nowUs: number, graceUs: number): void {
+  /** The pause ended; its window stays open until news from the node arrives (`onNewsAfterPause`). */
+  onPauseEnd(pair: number, nowUs: number): void {
     const startUs = this.pauseStartUs[pair]!;
     if (startUs === startUs) {
       this.pausedUs += nowUs - startUs;
       this.pauseStartUs[pair] = NaN;
     }
-    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs + graceUs;
+  }
+
+  /** The first news from the node since its pause ended reached the observer: later suspicions have other causes. */
+  onNewsAfterPause(pair: number, nowUs: number): void {
+    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs;
   }
 
   onCrash(pair: number, nowUs: number): void {

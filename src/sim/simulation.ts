@@ -26,6 +26,7 @@ import { Cause, MetricsRecorder, type CauseCode, type RunTallies, type Transitio
 import { StreamBank, streamFor, type SeedRoot } from './random.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { Status, type StatusCode } from './status.js';
+import { InboxKind, PausedInbox } from './paused-inbox.js';
 import { NEVER } from './time.js';
 
 /** Event kinds. At equal instants, events fire in scheduling order. */
@@ -88,6 +89,10 @@ export class Simulation {
   // Leases, on the node's side: expiry on its monotonic clock, and a fence owed after a pause.
   private readonly nodeLeaseExpiryUs: Float64Array;
   private readonly nodeFencePending: Uint8Array;
+  /** Requests (probes, grants) that reached a paused node, read when it resumes (see PausedInbox). */
+  private readonly pausedInbox: PausedInbox;
+  /** 1 while a pair's pause has ended but no news sent after it has reached the observer. */
+  private readonly pairAwaitingNews: Uint8Array;
 
   // (observer, target) pairs; link p carries target → observer, link P + p the reverse.
   private readonly pairCount: number;
@@ -130,7 +135,6 @@ export class Simulation {
   private readonly jitterIsConstant: boolean;
 
   private readonly intervalUs: number;
-  private readonly pauseGraceUs: number;
   private readonly checkIntervalUs: number;
   private readonly exactTimers: boolean;
   private readonly warmupUs: number;
@@ -169,7 +173,6 @@ export class Simulation {
     this.leaseUs = config.detector.kind === 'lease' ? config.detector.leaseUs : 0;
     this.metrics = new MetricsRecorder(pairCount, config.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
     if (this.readiness) this.metrics.trackReadiness();
-    this.pauseGraceUs = this.intervalUs + config.link.delay.baseUs;
 
     this.nodeUp = new Uint8Array(n).fill(1);
     this.nodeEpoch = new Float64Array(n);
@@ -188,6 +191,8 @@ export class Simulation {
     this.nodeUnhealthyDepth = new Int32Array(n);
     this.nodeLeaseExpiryUs = new Float64Array(n);
     this.nodeFencePending = new Uint8Array(n);
+    this.pausedInbox = new PausedInbox();
+    this.pairAwaitingNews = new Uint8Array(pairCount);
     this.pairStatus = new Uint8Array(pairCount);
     this.pairWakeUs = new Float64Array(pairCount).fill(NEVER);
     this.pairTarget = new Int32Array(pairCount);
@@ -430,6 +435,7 @@ export class Simulation {
   }
 
   private receiveReply(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
+    if (this.pairAwaitingNews[pair] === 1) this.newsAfterPause(pair, nowUs);
     this.pull!.onProbeReply!(pair, this.observerLocalUs(nowUs), sentLocalUs, seq, healthy);
     this.evaluateReadiness(pair, nowUs);
     if (this.exactTimers) this.armWake(pair, nowUs);
@@ -445,6 +451,7 @@ export class Simulation {
 
   /** The observer reads a heartbeat (or a probe reply) at `nowUs` (true time). */
   private receive(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
+    if (this.pairAwaitingNews[pair] === 1) this.newsAfterPause(pair, nowUs);
     const detector = this.detector;
     const localUs = this.observerLocalUs(nowUs);
     if (this.push) {
@@ -464,6 +471,16 @@ export class Simulation {
     if (this.exactTimers) this.armWake(pair, nowUs);
     if (this.pull) this.armProbe(pair, nowUs);
     if (this.leases) this.sendGrant(pair, seq, sentLocalUs, nowUs);
+  }
+
+  /**
+   * The first news from a node after its pause ended closes the pause's attribution
+   * window: until then the observer was waiting on messages the pause held back.
+   */
+  private newsAfterPause(pair: number, nowUs: number): void {
+    if (this.nodePausedDepth[this.pairTarget[pair]!]! > 0) return; // paused again
+    this.pairAwaitingNews[pair] = 0;
+    this.metrics.onNewsAfterPause(pair, nowUs);
   }
 
   private observerLocalUs(trueUs: number): number {
@@ -559,13 +576,21 @@ export class Simulation {
   }
 
   /**
-   * A probe reaches its target, which answers with its health. A crashed node cannot;
-   * a paused one answers nothing either (its late answer would come after the probe
-   * timed out, which counts as a failure all the same).
+   * A probe reaches its target, which answers with its health. A crashed node cannot.
+   * A paused one reads it when it resumes (it waits in the socket) and answers then:
+   * the reply is late, and fails the probe only if it lands after the probe's timeout.
    */
   private onProbeArrive(pair: number, seq: number, observerSentUs: number, nowUs: number): void {
     const node = this.pairTarget[pair]!;
-    if (this.nodeUp[node] === 0 || this.nodePausedDepth[node]! > 0) return;
+    if (this.nodeUp[node] === 0) return;
+    if (this.nodePausedDepth[node]! > 0) {
+      this.pausedInbox.push(node, this.nodeEpoch[node]!, InboxKind.probe, pair, seq, observerSentUs);
+      return;
+    }
+    this.answerProbe(node, pair, seq, observerSentUs, nowUs);
+  }
+
+  private answerProbe(node: number, pair: number, seq: number, observerSentUs: number, nowUs: number): void {
     const departUs = this.hasExtraSendDelays ? nowUs + this.extraSendDelayUs(node) : nowUs;
     const counted = nowUs >= this.warmupUs;
     if (counted) this.metrics.heartbeatsSent++;
@@ -596,6 +621,11 @@ export class Simulation {
   private onGrant(pair: number, nodeSentUs: number, nowUs: number): void {
     const node = this.pairTarget[pair]!;
     if (this.nodeUp[node] === 0) return;
+    // A paused node reads the grant when it resumes.
+    if (this.nodePausedDepth[node]! > 0) {
+      this.pausedInbox.push(node, this.nodeEpoch[node]!, InboxKind.grant, pair, 0, nodeSentUs);
+      return;
+    }
     const expiryUs = nodeSentUs + this.leaseUs;
     if (expiryUs <= this.nodeLeaseExpiryUs[node]!) return;
     const nodeNowUs = this.clocksAreIdentity ? nowUs : this.clocks.monotonicUs(node, nowUs);
@@ -794,12 +824,35 @@ export class Simulation {
   }
 
   private resumeSender(node: number, burst: boolean, nowUs: number): void {
-    this.forEachPair(node, (pair) => this.metrics.onPauseEnd(pair, nowUs, this.pauseGraceUs));
-    if (this.nodeFencePending[node] === 1) this.fence(node, nowUs);
+    this.forEachPair(node, (pair) => {
+      this.metrics.onPauseEnd(pair, nowUs);
+      this.pairAwaitingNews[pair] = 1;
+    });
+    // The resumed process first reads what waited in its socket (probes, grants), in
+    // arrival order, then looks at its timers: a grant read now may still extend its lease.
+    this.readPausedInbox(node, nowUs);
+    if (this.nodeFencePending[node] === 1) {
+      const nodeNowUs = this.clocksAreIdentity ? nowUs : this.clocks.monotonicUs(node, nowUs);
+      if (this.nodeLeaseExpiryUs[node]! <= nodeNowUs) this.fence(node, nowUs);
+      else this.nodeFencePending[node] = 0;
+    }
     const missed = this.nodeMissedWhilePaused[node]!;
     this.nodeMissedWhilePaused[node] = 0;
     // A fixed-rate timer fires every missed beat at once; a fixed-delay one skips them.
     if (burst && this.nodeUp[node] === 1) for (let k = 0; k < missed; k++) this.transmitHeartbeat(node, nowUs);
+  }
+
+  private readPausedInbox(node: number, nowUs: number): void {
+    const inbox = this.pausedInbox;
+    const epoch = this.nodeEpoch[node]!;
+    for (let i = 0; i < inbox.length; i++) {
+      if (inbox.node[i] !== node) continue;
+      if (inbox.epoch[i] === epoch && this.nodeUp[node] === 1) {
+        if (inbox.kind[i] === InboxKind.probe) this.answerProbe(node, inbox.pair[i]!, inbox.seq[i]!, inbox.sentUs[i]!, nowUs);
+        else this.onGrant(inbox.pair[i]!, inbox.sentUs[i]!, nowUs);
+      }
+    }
+    inbox.removeNode(node);
   }
 
   private resumeObserver(backlog: 'checksFirst' | 'messagesFirst', nowUs: number): void {
