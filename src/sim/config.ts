@@ -5,6 +5,7 @@
  */
 import type { DelayDistribution, LinkDelay } from './distributions.js';
 import type { LossModel } from './loss.js';
+import type { TcpSettings } from './network/tcp.js';
 
 export interface HeartbeatConfig {
   /** Nominal time between two heartbeats of one node. */
@@ -24,6 +25,15 @@ export interface LinkConfig {
   /** Each delivered message is delivered a second time, with its own delay, with this probability. */
   readonly duplicateProbability: number;
   readonly delay: LinkDelay;
+  /**
+   * 'udp' (default): a lost message is gone. 'tcp': messages ride one connection per
+   * direction; a lost segment is retransmitted (RTO, backoff), later ones wait behind
+   * it, the connection breaks after `tcp.retries2` retries (src/sim/network/tcp.ts).
+   * Duplication does not apply to TCP.
+   */
+  readonly transport?: 'udp' | 'tcp';
+  /** TCP parameters (TCP_DEFAULTS when absent). */
+  readonly tcp?: TcpSettings;
 }
 
 /** Which nodes a rule applies to: every monitored node, or the named ones. */

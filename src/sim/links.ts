@@ -94,6 +94,26 @@ export class LinkTable {
     this.downCount[link]!--;
   }
 
+  /** One transmission without duplication (a TCP segment): its arrival, or DROPPED. */
+  attempt(link: number, departUs: number): number {
+    if (this.downCount[link]! > 0) {
+      this.lastDropReason = DropReason.partition;
+      return DROPPED;
+    }
+    if (this.loss.shouldDrop(link)) {
+      this.lastDropReason = DropReason.loss;
+      return DROPPED;
+    }
+    const profile = this.profileOf[link]!;
+    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(this.delayStream[link]!);
+  }
+
+  /** A one-way delay of the link's law, drawn from the given stream (TCP acks on the reverse path). */
+  delayUs(link: number, stream: number): number {
+    const profile = this.profileOf[link]!;
+    return this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(stream);
+  }
+
   /** One message leaves at `departUs`: its arrival instant, or DROPPED. */
   transmit(link: number, departUs: number): number {
     this.duplicateArrivalUs = DROPPED;

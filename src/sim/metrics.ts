@@ -90,6 +90,18 @@ export interface RunTallies {
   maxSplitBrainUs: number;
   /** Present only for detectors with a readiness verdict. */
   readiness?: ReadinessTallies;
+  /** Present only when some link uses TCP. */
+  transport?: TransportTallies;
+}
+
+/** TCP links (issue #13): what the connections did, and the false suspicions they caused. */
+export interface TransportTallies {
+  retransmissions: number;
+  headOfLineStalls: number;
+  connectionBreaks: number;
+  droppedByBreaks: number;
+  /** Counted false suspicions that began while TCP held back a message of the pair (a lost segment awaiting retransmission, or one queued behind it). */
+  falseSuspicionsDuringStall: number;
 }
 
 /**
@@ -120,6 +132,10 @@ export interface TransitionLog {
 }
 
 export class MetricsRecorder {
+  /** Set by the engine before a verdict: whether TCP holds back a message of that pair now. */
+  suspicionDuringTransportStall = false;
+  private transportCounters: { retransmissions: number; headOfLineStalls: number; breaks: number; droppedByBreaks: number } | null = null;
+  private falseSuspicionsDuringStall = 0;
   private readonly warmupUs: number;
   private readonly targetUp: Uint8Array;
   private readonly status: Uint8Array;
@@ -284,6 +300,7 @@ export class MetricsRecorder {
         this.liveSuspicionStarted(counted);
         if (counted) {
           this.falseSuspicions++;
+          if (this.suspicionDuringTransportStall) this.falseSuspicionsDuringStall++;
           this.perPairFalseSuspicions[pair]!++;
           this.mistakeStartUs[pair] = nowUs;
           if (nowUs - this.lastMistakeEndUs[pair]! <= this.flapWindowUs) this.flaps++;
@@ -396,6 +413,11 @@ export class MetricsRecorder {
         if (nowUs - from > this.maxSplitBrainUs) this.maxSplitBrainUs = nowUs - from;
       }
     }
+  }
+
+  /** The run's TCP counters, read when the books close. */
+  trackTransport(counters: { retransmissions: number; headOfLineStalls: number; breaks: number; droppedByBreaks: number }): void {
+    this.transportCounters = counters;
   }
 
   /** A sender pause begins (its window stays open until `onPauseEnd`). */
@@ -537,6 +559,17 @@ export class MetricsRecorder {
               },
             }
           : {}),
+        ...(this.transportCounters
+          ? {
+              transport: {
+                retransmissions: this.transportCounters.retransmissions,
+                headOfLineStalls: this.transportCounters.headOfLineStalls,
+                connectionBreaks: this.transportCounters.breaks,
+                droppedByBreaks: this.transportCounters.droppedByBreaks,
+                falseSuspicionsDuringStall: this.falseSuspicionsDuringStall,
+              },
+            }
+          : {}),
       },
       log: this.log,
     };
@@ -607,6 +640,23 @@ export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
     splitBrainEpisodes: sum((t) => t.splitBrainEpisodes),
     maxSplitBrainUs: parts.reduce((m, t) => Math.max(m, t.maxSplitBrainUs), 0),
     ...mergeReadiness(parts),
+    ...mergeTransport(parts),
+  };
+}
+
+/** Pools the TCP tallies of the parts that have them (none: no field). */
+function mergeTransport(parts: readonly RunTallies[]): { transport?: TransportTallies } {
+  const present = parts.flatMap((t) => (t.transport ? [t.transport] : []));
+  if (present.length === 0) return {};
+  const sum = (pick: (r: TransportTallies) => number) => present.reduce((n, r) => n + pick(r), 0);
+  return {
+    transport: {
+      retransmissions: sum((r) => r.retransmissions),
+      headOfLineStalls: sum((r) => r.headOfLineStalls),
+      connectionBreaks: sum((r) => r.connectionBreaks),
+      droppedByBreaks: sum((r) => r.droppedByBreaks),
+      falseSuspicionsDuringStall: sum((r) => r.falseSuspicionsDuringStall),
+    },
   };
 }
 

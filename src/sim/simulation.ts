@@ -27,6 +27,7 @@ import { StreamBank, streamFor, type SeedRoot } from './random.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { Status, type StatusCode } from './status.js';
 import { InboxKind, PausedInbox } from './paused-inbox.js';
+import { TCP_DEFAULTS, TcpConnections, validateTcpSettings, type TcpHost, type TcpSettings } from './network/tcp.js';
 import { NEVER } from './time.js';
 
 /** Event kinds. At equal instants, events fire in scheduling order. */
@@ -46,6 +47,7 @@ const EV_LEASE_CHECK = 13; // target = node, arg = the lease expiry (node monoto
 const EV_TRACE = 14; // target = node, arg = index of the recorded arrival
 const EV_REPLY = 15; // a probe reply, when the nodes also push heartbeats: target = pair, arg = probe seq, arg2 = observer's send time
 const EV_REPLY_UNHEALTHY = 16; // as EV_REPLY, from a node that reports itself unhealthy
+const EV_TCP_TIMER = 17; // target = link, arg = the instant the TCP model asked for
 
 /** How many messages an observer pause may queue before the backlog grows (it grows as needed). */
 const INITIAL_BACKLOG = 256;
@@ -100,6 +102,8 @@ export class Simulation {
   private readonly pairWakeUs: Float64Array;
   private readonly pairTarget: Int32Array;
   private readonly links: LinkTable;
+  /** TCP connections of the links that use TCP (null when every link is UDP). */
+  private readonly tcp: TcpConnections | null;
   // Pull detectors: the pending probe of each pair and the next probe number.
   private readonly pull: PullDetector | null;
   private readonly pairProbeUs: Float64Array;
@@ -217,7 +221,9 @@ export class Simulation {
     this.jitterIsConstant = this.jitter.isConstant;
 
     // Links: profile 0 is the default node → observer link, 1 the default reverse; overrides add classes.
-    this.links = buildLinks(config, bank, root);
+    const layout = linkLayout(config);
+    this.links = new LinkTable(bank, layout.profiles, layout.profileOfLink, (link, purpose) => bank.add(root, `${layout.keyOf(link)}/${purpose}`));
+    this.tcp = buildTcp(layout, this.links, this.scheduler, bank, root, config.warmupUs);
     if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeJitterStream[i] = bank.add(root, `node/${names[i]!}/jitter`);
 
     // Faults: static per-node send delays, clocks, and episodic processes.
@@ -294,6 +300,7 @@ export class Simulation {
   run(): RunResult {
     const endUs = this.config.durationUs;
     this.runUntil(endUs);
+    if (this.tcp !== null) this.metrics.trackTransport(this.tcp.counters);
     const { tallies, log } = this.metrics.finish(endUs);
     return { tallies, log, events: this.eventCount, endUs };
   }
@@ -354,6 +361,9 @@ export class Simulation {
       case EV_TRACE:
         this.onTrace(target, q.currentArg, nowUs);
         break;
+      case EV_TCP_TIMER:
+        this.tcp!.onTimer(target, q.currentArg);
+        break;
     }
     return true;
   }
@@ -389,6 +399,10 @@ export class Simulation {
     const last = first + this.nodePairCount[node]!;
     for (let pair = first; pair < last; pair++) {
       if (counted) metrics.heartbeatsSent++;
+      if (this.tcp !== null && this.tcp.isTcp(pair)) {
+        if (!this.tcp.send(pair, departUs, kind, pair, seq, sentLocalUs) && counted) metrics.heartbeatsLost++;
+        continue;
+      }
       const arrivalUs = links.transmit(pair, departUs);
       if (arrivalUs === DROPPED) {
         if (counted) {
@@ -566,10 +580,14 @@ export class Simulation {
     this.pull!.onProbeSent(pair, seq, localUs);
     if (nowUs >= this.warmupUs) this.metrics.probesSent++;
     const link = this.pairCount + pair;
-    const arrivalUs = this.links.transmit(link, nowUs);
-    if (arrivalUs !== DROPPED) {
-      this.scheduler.schedule(arrivalUs, EV_PROBE_ARRIVE, pair, seq, localUs);
-      if (this.links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(this.links.duplicateArrivalUs, EV_PROBE_ARRIVE, pair, seq, localUs);
+    if (this.tcp !== null && this.tcp.isTcp(link)) {
+      this.tcp.send(link, nowUs, EV_PROBE_ARRIVE, pair, seq, localUs);
+    } else {
+      const arrivalUs = this.links.transmit(link, nowUs);
+      if (arrivalUs !== DROPPED) {
+        this.scheduler.schedule(arrivalUs, EV_PROBE_ARRIVE, pair, seq, localUs);
+        if (this.links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(this.links.duplicateArrivalUs, EV_PROBE_ARRIVE, pair, seq, localUs);
+      }
     }
     this.armProbe(pair, nowUs);
     if (this.exactTimers) this.armWake(pair, nowUs);
@@ -594,6 +612,12 @@ export class Simulation {
     const departUs = this.hasExtraSendDelays ? nowUs + this.extraSendDelayUs(node) : nowUs;
     const counted = nowUs >= this.warmupUs;
     if (counted) this.metrics.heartbeatsSent++;
+    const unhealthy = this.nodeUnhealthyDepth[node]! > 0;
+    const kind = this.push ? (unhealthy ? EV_REPLY_UNHEALTHY : EV_REPLY) : unhealthy ? EV_DELIVER_UNHEALTHY : EV_DELIVER;
+    if (this.tcp !== null && this.tcp.isTcp(pair)) {
+      if (!this.tcp.send(pair, departUs, kind, pair, seq, observerSentUs) && counted) this.metrics.heartbeatsLost++;
+      return;
+    }
     const arrivalUs = this.links.transmit(pair, departUs);
     if (arrivalUs === DROPPED) {
       if (counted) {
@@ -602,8 +626,6 @@ export class Simulation {
       }
       return;
     }
-    const unhealthy = this.nodeUnhealthyDepth[node]! > 0;
-    const kind = this.push ? (unhealthy ? EV_REPLY_UNHEALTHY : EV_REPLY) : unhealthy ? EV_DELIVER_UNHEALTHY : EV_DELIVER;
     this.scheduler.schedule(arrivalUs, kind, pair, seq, observerSentUs);
     if (this.links.duplicateArrivalUs !== DROPPED) this.scheduler.schedule(this.links.duplicateArrivalUs, kind, pair, seq, observerSentUs);
   }
@@ -613,7 +635,12 @@ export class Simulation {
   /** The observer renews the lease: the grant travels back to the node. */
   private sendGrant(pair: number, seq: number, nodeSentUs: number, nowUs: number): void {
     if (nowUs >= this.warmupUs) this.metrics.probesSent++;
-    const arrivalUs = this.links.transmit(this.pairCount + pair, nowUs);
+    const link = this.pairCount + pair;
+    if (this.tcp !== null && this.tcp.isTcp(link)) {
+      this.tcp.send(link, nowUs, EV_GRANT, pair, seq, nodeSentUs);
+      return;
+    }
+    const arrivalUs = this.links.transmit(link, nowUs);
     if (arrivalUs !== DROPPED) this.scheduler.schedule(arrivalUs, EV_GRANT, pair, seq, nodeSentUs);
   }
 
@@ -654,6 +681,10 @@ export class Simulation {
   }
 
   private setStatus(pair: number, verdict: StatusCode, nowUs: number, cause: CauseCode): void {
+    // A suspicion while TCP holds back a message of this pair (either direction) is blamed on TCP.
+    if (this.tcp !== null && this.pairStatus[pair] === Status.alive) {
+      this.metrics.suspicionDuringTransportStall = this.tcp.isStalled(pair, nowUs) || this.tcp.isStalled(this.pairCount + pair, nowUs);
+    }
     this.pairStatus[pair] = verdict;
     this.metrics.onVerdict(pair, nowUs, verdict, cause);
   }
@@ -718,6 +749,11 @@ export class Simulation {
     this.nodeEpoch[node]!++;
     this.nodeLeaseExpiryUs[node] = 0;
     this.nodeFencePending[node] = 0;
+    // The process's connections die with it; its restart opens new ones.
+    if (this.tcp !== null) this.forEachPair(node, (pair) => {
+      this.tcp!.reset(pair);
+      this.tcp!.reset(this.pairCount + pair);
+    });
     const first = this.nodeFirstPair[node]!;
     const last = first + this.nodePairCount[node]!;
     for (let pair = first; pair < last; pair++) this.metrics.onCrash(pair, nowUs);
@@ -883,8 +919,14 @@ export class Simulation {
   }
 }
 
-/** Link classes and the directed link table of the centralized topology. */
-function buildLinks(config: SimConfig, bank: StreamBank, root: SeedRoot): LinkTable {
+interface LinkLayout {
+  readonly profiles: LinkConfig[];
+  readonly profileOfLink: Uint16Array;
+  readonly keyOf: (link: number) => string;
+}
+
+/** Link classes of the centralized topology: link p carries node p → monitor, link n + p the reverse. */
+function linkLayout(config: SimConfig): LinkLayout {
   const names = config.nodeNames;
   const n = names.length;
   const profiles: LinkConfig[] = [config.link, config.reverseLink ?? config.link];
@@ -903,7 +945,34 @@ function buildLinks(config: SimConfig, bank: StreamBank, root: SeedRoot): LinkTa
   }
   const monitor = config.monitorName;
   const keyOf = (link: number) => (link < n ? `link/${names[link]!}>${monitor}` : `link/${monitor}>${names[link - n]!}`);
-  return new LinkTable(bank, profiles, profileOfLink, (link, purpose) => bank.add(root, `${keyOf(link)}/${purpose}`));
+  return { profiles, profileOfLink, keyOf };
+}
+
+/**
+ * The TCP connections of the links whose class says `transport: tcp`, or null. Acks
+ * travel the reverse link's delay law, from a stream of their own (`…/ack-delay`).
+ */
+function buildTcp(layout: LinkLayout, links: LinkTable, scheduler: Scheduler, bank: StreamBank, root: SeedRoot, warmupUs: number): TcpConnections | null {
+  const { profiles, profileOfLink, keyOf } = layout;
+  if (!profiles.some((p) => p.transport === 'tcp')) return null;
+  const settings: TcpSettings[] = profiles.map((p) => p.tcp ?? TCP_DEFAULTS);
+  const linkCount = profileOfLink.length;
+  const half = linkCount / 2;
+  const tcpProfileOf = new Uint16Array(linkCount);
+  const ackStream = new Int32Array(linkCount);
+  for (let link = 0; link < linkCount; link++) {
+    const tcp = profiles[profileOfLink[link]!]!.transport === 'tcp';
+    tcpProfileOf[link] = tcp ? profileOfLink[link]! : 0xffff;
+    if (tcp) ackStream[link] = bank.add(root, `${keyOf(link)}/ack-delay`);
+  }
+  const reverseOf = (link: number) => (link < half ? link + half : link - half);
+  const host: TcpHost = {
+    attempt: (link, departUs) => links.attempt(link, departUs),
+    ackDelayUs: (link) => links.delayUs(reverseOf(link), ackStream[link]!),
+    setTimer: (link, atUs) => scheduler.schedule(atUs, EV_TCP_TIMER, link, atUs, 0),
+    deliver: (_link, kind, target, arg, arg2, atUs) => scheduler.schedule(atUs, kind, target, arg, arg2),
+  };
+  return new TcpConnections(host, settings, tcpProfileOf, warmupUs);
 }
 
 function validateConfig(config: SimConfig): void {
@@ -926,6 +995,7 @@ function validateConfig(config: SimConfig): void {
     }
     validateLossModel(lossModelOf(link), what);
     validateDistribution(link.delay.random, `${what} delay`);
+    if (link.transport === 'tcp') validateTcpSettings(link.tcp ?? TCP_DEFAULTS, `${what} tcp`);
   };
   checkLink(config.link, 'link');
   if (config.reverseLink) checkLink(config.reverseLink, 'reverse link');

@@ -146,9 +146,13 @@ export class TcpConnections {
   private mNext: Int32Array;
   private free: number;
 
+  /** Counters count events from this instant on (the warm-up). */
+  private readonly countFromUs: number;
+
   /** `profileOfLink[link]` picks `settings[k]` for TCP links; 0xffff marks a link that is not TCP. */
-  constructor(host: TcpHost, settings: readonly TcpSettings[], profileOfLink: ArrayLike<number>) {
+  constructor(host: TcpHost, settings: readonly TcpSettings[], profileOfLink: ArrayLike<number>, countFromUs = 0) {
     this.host = host;
+    this.countFromUs = countFromUs;
     this.settingsOf = settings;
     this.profileOf = Uint16Array.from(profileOfLink);
     const n = this.profileOf.length;
@@ -207,7 +211,7 @@ export class TcpConnections {
   /** The application writes a message at `nowUs`. Returns false when it is lost with a broken connection. */
   send(link: number, nowUs: number, kind: number, target: number, arg: number, arg2: number): boolean {
     if (this.broken[link] === 1) {
-      this.counters.droppedByBreaks++;
+      if (nowUs >= this.countFromUs) this.counters.droppedByBreaks++;
       return false;
     }
     if (this.head[link] === NIL) {
@@ -252,7 +256,7 @@ export class TcpConnections {
     this.backoff[link]!++;
     this.recovering[link] = 1;
     this.mRetransmitted[m] = 1;
-    this.counters.retransmissions++;
+    if (nowUs >= this.countFromUs) this.counters.retransmissions++;
     const arrivalUs = this.host.attempt(link, nowUs);
     if (arrivalUs === LOST) {
       this.armTimer(link, TIMER_RTO, nowUs + this.backedOffRtoUs(link));
@@ -301,7 +305,9 @@ export class TcpConnections {
       // Every queued message was held back: by its own loss or by one ahead of it.
       if (atUs > this.heldUntilUs[link]!) this.heldUntilUs[link] = atUs;
       // Head-of-line stall: not lost itself, but read late behind a hole or sent late behind a timeout.
-      if (this.mRetransmitted[m] === 0 && (atUs > arrivalUs || this.mSentUs[m]! > this.mWrittenUs[m]!)) this.counters.headOfLineStalls++;
+      if (this.mRetransmitted[m] === 0 && (atUs > arrivalUs || this.mSentUs[m]! > this.mWrittenUs[m]!) && atUs >= this.countFromUs) {
+        this.counters.headOfLineStalls++;
+      }
       const next = this.mNext[m]!;
       this.release(m);
       m = next;
@@ -318,12 +324,34 @@ export class TcpConnections {
     return atUs;
   }
 
-  private breakConnection(link: number, nowUs: number): void {
-    const s = this.settingsOf[this.profileOf[link]!]!;
-    this.counters.breaks++;
+  /**
+   * The process at one end died: its connection goes with it (what was queued is lost,
+   * what was already scheduled for delivery arrives), and a restart opens a fresh one.
+   */
+  reset(link: number): void {
     for (let m = this.head[link]!; m !== NIL; ) {
       const next = this.mNext[m]!;
-      this.counters.droppedByBreaks++;
+      this.release(m);
+      m = next;
+    }
+    this.head[link] = NIL;
+    this.tail[link] = NIL;
+    this.srttUs[link] = UNKNOWN;
+    this.rttvarUs[link] = 0;
+    this.backoff[link] = 0;
+    this.retries[link] = 0;
+    this.recovering[link] = 0;
+    this.broken[link] = 0;
+    this.timerKind[link] = TIMER_NONE;
+  }
+
+  private breakConnection(link: number, nowUs: number): void {
+    const s = this.settingsOf[this.profileOf[link]!]!;
+    const counted = nowUs >= this.countFromUs;
+    if (counted) this.counters.breaks++;
+    for (let m = this.head[link]!; m !== NIL; ) {
+      const next = this.mNext[m]!;
+      if (counted) this.counters.droppedByBreaks++;
       this.release(m);
       m = next;
     }
