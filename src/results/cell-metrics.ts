@@ -86,6 +86,21 @@ export interface CellMetrics {
    * ≥ 99 % (ms), found by bisection over injected pauses; absent when not computed.
    */
   readonly longest_pause_survived_ms?: number;
+  /**
+   * TCP links only (absent when every link is UDP): retransmissions, messages read late
+   * behind a lost one (head-of-line stalls), connection breaks and the messages they
+   * lost, and the share of false suspicions that began while TCP held back a message
+   * of that node (exact 95 % interval).
+   */
+  readonly transport?: {
+    readonly retransmissions: number;
+    readonly head_of_line_stalls: number;
+    readonly connection_breaks: number;
+    readonly dropped_by_breaks: number;
+    readonly false_suspicions_during_stall: number;
+    readonly stall_share: number | null;
+    readonly stall_share_ci95: readonly [number, number] | null;
+  };
   /** Sender pauses and the fraction that caused a false suspicion (exact 95 % interval). */
   readonly pauses: {
     readonly count: number;
@@ -138,6 +153,23 @@ function eventRate(count: number, upUs: number): EventRateMetrics {
     per_node_day: roundSignificant(count / nodeDays),
     ci95_low: roundSignificant(interval.low),
     ci95_high: roundSignificant(interval.high),
+  };
+}
+
+function transportMetrics(t: RunTallies): Pick<CellMetrics, 'transport'> {
+  const r = t.transport;
+  if (!r) return {};
+  const ci = t.falseSuspicions > 0 ? proportionInterval(r.falseSuspicionsDuringStall, t.falseSuspicions) : null;
+  return {
+    transport: {
+      retransmissions: r.retransmissions,
+      head_of_line_stalls: r.headOfLineStalls,
+      connection_breaks: r.connectionBreaks,
+      dropped_by_breaks: r.droppedByBreaks,
+      false_suspicions_during_stall: r.falseSuspicionsDuringStall,
+      stall_share: t.falseSuspicions > 0 ? roundSignificant(r.falseSuspicionsDuringStall / t.falseSuspicions) : null,
+      stall_share_ci95: ci ? [roundSignificant(ci.low), roundSignificant(ci.high)] : null,
+    },
   };
 }
 
@@ -210,5 +242,6 @@ export function cellMetrics(t: RunTallies): CellMetrics {
     mass_suspicion_events: t.massSuspicionEvents,
     pauses: pauseMetrics(t),
     readiness: readinessMetrics(t),
+    ...transportMetrics(t),
   };
 }

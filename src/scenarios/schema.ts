@@ -493,10 +493,37 @@ export type LossSpec = z.output<ReturnType<typeof lossSchema>>;
 
 const DUPLICATE_DESCRIPTION = 'Each delivered message is delivered a second time, with its own delay, with this probability.';
 
+const TRANSPORT_DESCRIPTION =
+  '`udp`: a lost message is gone (one missing heartbeat). `tcp`: messages ride one connection per direction, so a lost segment is retransmitted after the retransmission timeout (Linux: SRTT + max(4·RTTVAR, 200 ms), 1 s before the first sample, doubling per retry up to 120 s), every later message waits behind it (head-of-line blocking), and the connection breaks only after `tcp.retries2` retries or `tcp.user_timeout`; then messages are lost until it reconnects. Most production heartbeats ride TCP (Elasticsearch, ZooKeeper, Kafka, etcd/gRPC, Kubernetes, Akka Artery TCP, Cassandra). `duplicate` does not apply to TCP.';
+
+/** TCP parameters: Linux defaults (include/net/tcp.h, net.ipv4.tcp_retries2). */
+const tcpSchema = z
+  .strictObject({
+    rto_min: positiveDuration('Floor of the RTO\'s variance term (Linux TCP_RTO_MIN; per route with `ip route … rto_min`).').prefault('200ms'),
+    rto_initial: positiveDuration('RTO before the first round-trip sample (RFC 6298 §2.1, Linux TCP_TIMEOUT_INIT).').prefault('1s'),
+    rto_max: positiveDuration('Ceiling of the backed-off RTO (Linux TCP_RTO_MAX).').prefault('120s'),
+    retries2: wholeNumber(0, 100, 'Retransmissions of one segment before the connection breaks (net.ipv4.tcp_retries2; 15 ≈ 924.6 s from a 200 ms RTO). Elasticsearch recommends 5 (≈ 12.6 s).').prefault(15),
+    reconnect_delay: duration('From a break until a new connection carries messages (the client\'s reconnect backoff plus the handshake).').prefault('1s'),
+    user_timeout: duration('Break the connection once a segment has gone unacknowledged this long (TCP_USER_TIMEOUT, or an application timeout that closes the socket); 0 for none.').prefault(0),
+  })
+  .superRefine((t, ctx) => {
+    if (t.rto_max < t.rto_min) ctx.addIssue({ code: 'custom', path: ['rto_max'], message: `rto_max must be at least rto_min (${formatDuration(t.rto_min)})` });
+    if (t.rto_max < t.rto_initial) ctx.addIssue({ code: 'custom', path: ['rto_max'], message: `rto_max must be at least rto_initial (${formatDuration(t.rto_initial)})` });
+  }, onlyIfValid)
+  .meta(meta({ description: 'TCP parameters, for `transport: tcp` (Linux defaults).', type: 'map' }));
+
+export type TcpSpec = z.output<typeof tcpSchema>;
+
+const transportSchema = (extra: Partial<FieldMeta> = {}) =>
+  z.enum(['udp', 'tcp'], expects('udp or tcp')).meta(meta({ description: TRANSPORT_DESCRIPTION, type: 'udp or tcp', ...extra }));
+
 const linkSchema = z.strictObject({
   loss: lossSchema().prefault(0),
   duplicate: probability(DUPLICATE_DESCRIPTION).prefault(0),
   delay: linkDelayUnion(LINK_DELAY_DESCRIPTION).prefault({ dist: 'constant', value: 0 }),
+  // Optional rather than defaulted, so scenarios that do not mention TCP normalise as before.
+  transport: transportSchema({ defaultText: '`udp`' }).optional(),
+  tcp: tcpSchema.meta(meta({ description: 'TCP parameters, for `transport: tcp` (Linux defaults).', type: 'map', defaultText: 'Linux defaults' })).optional(),
 });
 
 /** Link fields that default to another link's (`reverse_link`, link classes, directions). */
@@ -505,6 +532,8 @@ const partialLink = (fallback: string) =>
     loss: lossSchema({ sameAs: 'link.loss', defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
     duplicate: probability(DUPLICATE_DESCRIPTION, { defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
     delay: linkDelayUnion(LINK_DELAY_DESCRIPTION, { sameAs: 'link.delay', defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
+    transport: transportSchema({ defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
+    tcp: tcpSchema.meta(meta({ description: 'TCP parameters, for `transport: tcp`.', type: 'map', sameAs: 'link.tcp', defaultText: fallback === '' ? 'optional' : `${fallback}'s` })).optional(),
   });
 
 export type LinkSpec = z.output<typeof linkSchema>;
