@@ -45,16 +45,17 @@ function targetLayer(imp: Import): string | null {
 /** Which layers each layer may import (besides itself). Type-only imports of results types are allowed upward. */
 const allowed: Record<string, readonly string[]> = {
   sim: [],
+  analytic: [],
   stats: [],
   io: [],
   results: ['sim', 'stats'],
   analysis: ['results', 'stats'],
   scenarios: ['sim', 'results', 'io'],
-  sweep: ['sim', 'results', 'stats', 'scenarios', 'analysis'],
+  sweep: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'analysis'],
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
   replay: ['sim', 'results', 'stats', 'io'],
-  cli: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay'],
+  cli: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay'],
   index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis'],
 };
 

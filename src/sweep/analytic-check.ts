@@ -4,11 +4,11 @@
  * nodes for rates and fractions, the sample deviation for means). See
  * src/results/analytic-comparison.ts for what the fields mean.
  */
-import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos, nfdsQos } from '../sim/analytic/index.js';
+import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos, nfdsQos } from '../analytic/index.js';
 import type { SimConfig } from '../sim/config.js';
-import { averageLoss } from '../sim/loss.js';
-import { lossModelOf } from '../sim/links.js';
-import type { RunTallies } from '../sim/metrics.js';
+import { averageLoss } from '../sim/network/loss.js';
+import { lossModelOf } from '../sim/network/links.js';
+import type { RunTallies } from '../sim/metrics/recorder.js';
 import type { AnalyticComparison, AnalyticValue } from '../results/analytic-comparison.js';
 import { meanInterval, ratioInterval } from '../stats/index.js';
 

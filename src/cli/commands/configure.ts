@@ -7,9 +7,9 @@
  * meet them (scanning η, since the bound is not monotone in η), and checks the result
  * forward with the closed form.
  */
-import { configureNfds, nfdsQos } from '../../sim/analytic/index.js';
-import { lossModelOf } from '../../sim/links.js';
-import { averageLoss } from '../../sim/loss.js';
+import { configureNfds, nfdsQos } from '../../analytic/index.js';
+import { lossModelOf } from '../../sim/network/links.js';
+import { averageLoss } from '../../sim/network/loss.js';
 import { build } from '../../scenarios/build.js';
 import { formatDuration, parseDurationUs } from '../../scenarios/units.js';
 import { ExitCode } from '../exit-codes.js';

@@ -17,9 +17,9 @@
  *   to the engine, so errors and their messages stay the engine's own.
  */
 import type { LinkConfig, SimConfig } from '../config.js';
-import { validateDistribution } from '../distributions.js';
-import { lossModelOf } from '../links.js';
-import { validateLossModel } from '../loss.js';
+import { validateDistribution } from '../random/distributions.js';
+import { lossModelOf } from '../network/links.js';
+import { validateLossModel } from '../network/loss.js';
 
 /** Most crash processes one node may be subject to (far more than any scenario needs; a sanity bound). */
 export const MAX_CRASH_PROCESSES_PER_NODE = 1000;

@@ -46,13 +46,13 @@
  * numbers from it rather than as (boxed) arguments.
  */
 import type { CrashFault, SimConfig } from '../config.js';
-import { DurationSampler, type DelayDistribution } from '../distributions.js';
-import { compileCrashes, type FaultProcess } from '../faults.js';
-import { lossModelOf } from '../links.js';
-import type { RunTallies, TransitionLog } from '../metrics.js';
-import { StreamBank, type SeedRoot } from '../random.js';
-import type { RunResult } from '../simulation.js';
-import { standardExponential } from '../ziggurat.js';
+import { DurationSampler, type DelayDistribution } from '../random/distributions.js';
+import { compileCrashes, type FaultProcess } from '../faults/faults.js';
+import { lossModelOf } from '../network/links.js';
+import type { RunTallies, TransitionLog } from '../metrics/recorder.js';
+import { StreamBank, type SeedRoot } from '../random/streams.js';
+import type { RunResult } from '../engine/simulation.js';
+import { standardExponential } from '../random/ziggurat.js';
 import { ItemKind, ItemStore, MAX_RUNS, mergeItems, Phase } from './merge.js';
 
 /**

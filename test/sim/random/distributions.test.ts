@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DurationSampler, type DelayDistribution } from '../../src/sim/distributions.js';
-import { StreamBank } from '../../src/sim/random.js';
-import { normalCdf, normalPdf } from '../../src/sim/analytic/normal.js';
+import { DurationSampler, type DelayDistribution } from '../../../src/sim/random/distributions.js';
+import { StreamBank } from '../../../src/sim/random/streams.js';
+import { normalCdf, normalPdf } from '../../../src/analytic/normal.js';
 
 /** Exact mean and variance of each law (µs, µs²), independent of the sampler's code. */
 function moments(law: DelayDistribution): { mean: number; variance: number } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LinkLoss, type LossModel } from '../../src/sim/loss.js';
-import { StreamBank } from '../../src/sim/random.js';
+import { LinkLoss, type LossModel } from '../../../src/sim/network/loss.js';
+import { StreamBank } from '../../../src/sim/random/streams.js';
 
 const Z = 4;
 

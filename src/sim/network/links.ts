@@ -10,10 +10,10 @@
  * instant, with an optional duplicate in `duplicateArrivalUs`. Hot path: typed arrays
  * and one sampler per profile, nothing allocated.
  */
-import type { LinkConfig } from './config.js';
-import { DurationSampler } from './distributions.js';
+import type { LinkConfig } from '../config.js';
+import { DurationSampler } from '../random/distributions.js';
 import { LinkLoss, type LossModel } from './loss.js';
-import type { StreamBank } from './random.js';
+import type { StreamBank } from '../random/streams.js';
 
 export const DROPPED = -1;
 

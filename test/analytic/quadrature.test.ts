@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integrate, integrateOrThrow } from '../../../src/sim/analytic/quadrature.js';
+import { integrate, integrateOrThrow } from '../../src/analytic/quadrature.js';
 
 describe('adaptive Gauss–Kronrod quadrature', () => {
   it('integrates x^k exactly on one panel for every k ≤ 22 (so the K15 nodes and weights are right)', () => {

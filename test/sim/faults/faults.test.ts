@@ -3,11 +3,11 @@
  * sampling error, and worked cases whose answers are known exactly.
  */
 import { describe, expect, it } from 'vitest';
-import { Clocks } from '../../src/sim/clock.js';
-import type { Fault, SimConfig } from '../../src/sim/config.js';
-import { runOnce } from '../../src/sim/simulation.js';
-import { meanInterval, poissonCountInterval } from '../../src/stats/index.js';
-import { simConfig } from '../support/sim-config.js';
+import { Clocks } from '../../../src/sim/faults/clock.js';
+import type { Fault, SimConfig } from '../../../src/sim/config.js';
+import { runOnce } from '../../../src/sim/engine/simulation.js';
+import { meanInterval, poissonCountInterval } from '../../../src/stats/index.js';
+import { simConfig } from '../../support/sim-config.js';
 
 const Z = 4;
 const S = 1_000_000;

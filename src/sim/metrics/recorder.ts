@@ -30,8 +30,8 @@
  *
  * Hot file: plain typed arrays indexed by pair, no allocation per call.
  */
-import { SampleBuffer } from './sample-buffer.js';
-import { Status, type StatusCode } from './status.js';
+import { SampleBuffer } from '../detectors/sample-buffer.js';
+import { Status, type StatusCode } from '../status.js';
 
 /** Why a status changed. */
 export const Cause = { heartbeat: 0, timer: 1, check: 2 } as const;

@@ -8,7 +8,7 @@ import {
   logNormalSurvival,
   normalCdf,
   normalSurvival,
-} from '../../../src/sim/analytic/normal.js';
+} from '../../src/analytic/normal.js';
 
 // Reference values computed with mpmath at 40 significant digits.
 const ERF: [number, number][] = [

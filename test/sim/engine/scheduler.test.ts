@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Scheduler } from '../../src/sim/scheduler.js';
-import { NaiveQueue } from '../support/naive-queue.js';
+import { Scheduler } from '../../../src/sim/engine/scheduler.js';
+import { NaiveQueue } from '../../support/naive-queue.js';
 
 /** A script of operations: schedule at now + delta, or pop. */
 const operations = fc.array(

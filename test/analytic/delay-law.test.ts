@@ -11,8 +11,8 @@ import {
   validateLinkDelay,
   type DelayDistribution,
   type LinkDelay,
-} from '../../../src/sim/analytic/delay-law.js';
-import { integrateOrThrow } from '../../../src/sim/analytic/quadrature.js';
+} from '../../src/analytic/delay-law.js';
+import { integrateOrThrow } from '../../src/analytic/quadrature.js';
 
 const ld = (random: DelayDistribution, baseUs = 0): LinkDelay => ({ baseUs, random });
 

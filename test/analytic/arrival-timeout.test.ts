@@ -5,10 +5,10 @@ import {
   arrivalTimeoutQos,
   type ArrivalTimeoutParams,
   type ArrivalTimeoutQos,
-} from '../../../src/sim/analytic/arrival-timeout.js';
-import { delayLaw, type LinkDelay } from '../../../src/sim/analytic/delay-law.js';
-import { LastArrivalGrid, WindowGrid } from '../../../src/sim/analytic/heartbeat-grid.js';
-import { integrateOrThrow } from '../../../src/sim/analytic/quadrature.js';
+} from '../../src/analytic/arrival-timeout.js';
+import { delayLaw, type LinkDelay } from '../../src/analytic/delay-law.js';
+import { LastArrivalGrid, WindowGrid } from '../../src/analytic/heartbeat-grid.js';
+import { integrateOrThrow } from '../../src/analytic/quadrature.js';
 import {
   constant,
   exponentialS as exponential,

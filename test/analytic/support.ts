@@ -5,7 +5,7 @@
  * which is being written concurrently).
  */
 import { expect } from 'vitest';
-import type { LinkDelay } from '../../../src/sim/analytic/delay-law.js';
+import type { LinkDelay } from '../../src/analytic/delay-law.js';
 
 /**
  * Asserts that `actual` rounds to the number as printed in the reference, i.e. lies within

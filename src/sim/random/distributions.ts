@@ -4,7 +4,7 @@
  * `DurationSampler` is its compiled, allocation-free form for the event loop.
  * Rounding to whole microseconds happens here and nowhere else.
  */
-import type { RandomStream, StreamBank } from './random.js';
+import type { RandomStream, StreamBank } from './streams.js';
 import { standardExponential } from './ziggurat.js';
 
 export type DelayDistribution =

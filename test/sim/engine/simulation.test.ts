@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runOnce, Simulation } from '../../src/sim/simulation.js';
-import { LogKind } from '../../src/sim/metrics.js';
-import { simConfig } from '../support/sim-config.js';
+import { runOnce, Simulation } from '../../../src/sim/engine/simulation.js';
+import { LogKind } from '../../../src/sim/metrics/recorder.js';
+import { simConfig } from '../../support/sim-config.js';
 
 /** The seed document's demo: 0.5 s heartbeats, 2 s timeout, checks every 0.5 s, DEAD at 2 × timeout. */
 function seedDemo(seed: string) {

@@ -13,20 +13,20 @@
  * objects only. Timers are never cancelled; a scheduled wake-up carries its deadline
  * and is ignored if the pair's deadline has moved; fault episodes carry their end.
  */
-import { Clocks } from './clock.js';
-import type { CrashFault, Fault, LinkConfig, SimConfig } from './config.js';
-import { createDetector, detectorHorizonUs, detectorUsesWallClock } from './detectors/create.js';
-import { isPullDetector, isReadinessDetector, type Detector, type PullDetector, type ReadinessDetector } from './detectors/detector.js';
-import { DurationSampler, exponentialUs, validateDistribution } from './distributions.js';
-import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes, type FaultProcess } from './faults.js';
-import { DROPPED, DropReason, LinkTable, lossModelOf } from './links.js';
-import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
-import { validateLossModel } from './loss.js';
-import { Cause, MetricsRecorder, type CauseCode, type RunTallies, type TransitionLog } from './metrics.js';
-import { StreamBank, streamFor, type SeedRoot } from './random.js';
+import { Clocks } from '../faults/clock.js';
+import type { CrashFault, Fault, LinkConfig, SimConfig } from '../config.js';
+import { createDetector, detectorHorizonUs, detectorUsesWallClock } from '../detectors/create.js';
+import { isPullDetector, isReadinessDetector, type Detector, type PullDetector, type ReadinessDetector } from '../detectors/detector.js';
+import { DurationSampler, exponentialUs, validateDistribution } from '../random/distributions.js';
+import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes, type FaultProcess } from '../faults/faults.js';
+import { DROPPED, DropReason, LinkTable, lossModelOf } from '../network/links.js';
+import { fastPathApplies, runTimeoutKernel } from '../fast/index.js';
+import { validateLossModel } from '../network/loss.js';
+import { Cause, MetricsRecorder, type CauseCode, type RunTallies, type TransitionLog } from '../metrics/recorder.js';
+import { StreamBank, streamFor, type SeedRoot } from '../random/streams.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
-import { Status, type StatusCode } from './status.js';
-import { NEVER } from './time.js';
+import { Status, type StatusCode } from '../status.js';
+import { NEVER } from '../time.js';
 
 /** Event kinds. At equal instants, events fire in scheduling order. */
 const EV_SEND = 1; // target = node, arg = node epoch

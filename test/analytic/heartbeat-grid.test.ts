@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { delayLaw, type LinkDelay } from '../../../src/sim/analytic/delay-law.js';
-import { LastArrivalGrid, WindowGrid } from '../../../src/sim/analytic/heartbeat-grid.js';
+import { delayLaw, type LinkDelay } from '../../src/analytic/delay-law.js';
+import { LastArrivalGrid, WindowGrid } from '../../src/analytic/heartbeat-grid.js';
 import { lognormal, pareto, uniform } from './support.js';
 
 /** Σ_m ln(1 − c·Pr(x₀ + mη < D ≤ x₀ + mη + w)) over an explicit range of m. */

@@ -12,7 +12,7 @@
  *   Stationary Pr(bad) = p/(p+r); mean bad sojourn 1/r messages; average loss
  *   (lossGood·r + lossBad·p)/(p+r) (reference §5.3).
  */
-import type { StreamBank } from './random.js';
+import type { StreamBank } from '../random/streams.js';
 
 export type LossModel =
   | { readonly kind: 'bernoulli'; readonly probability: number }

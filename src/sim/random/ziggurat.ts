@@ -10,7 +10,7 @@
  * bits) come from disjoint bits of one 32-bit draw, so they are independent. A
  * Kolmogorov–Smirnov test against 1 − e^−x checks the output.
  */
-import type { StreamBank } from './random.js';
+import type { StreamBank } from './streams.js';
 
 const LAYERS = 256;
 const MAGNITUDE_SCALE = 16_777_216; // 2^24

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { streamFor, streamKey } from '../../src/sim/random.js';
+import { streamFor, streamKey } from '../../../src/sim/random/streams.js';
 
 describe('random streams', () => {
   it('reproduce seedrandom alea bit for bit (the inlined step is seedrandom\'s own)', () => {

@@ -8,9 +8,9 @@
  * The engine turns processes into START/END events; here are only the compilation and
  * the onset arithmetic.
  */
-import type { CrashFault, Fault, NodeSelector, Onset } from './config.js';
-import { DurationSampler, exponentialUs } from './distributions.js';
-import { RandomStream, type SeedRoot, type StreamBank } from './random.js';
+import type { CrashFault, Fault, NodeSelector, Onset } from '../config.js';
+import { DurationSampler, exponentialUs } from '../random/distributions.js';
+import { RandomStream, type SeedRoot, type StreamBank } from '../random/streams.js';
 
 export const ProcessKind = {
   senderPause: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { configureNfds, nfdsBoundedRecurrenceS, nfdsQos, type NfdsQos } from '../../../src/sim/analytic/nfd-s.js';
-import type { LinkDelay } from '../../../src/sim/analytic/delay-law.js';
+import { configureNfds, nfdsBoundedRecurrenceS, nfdsQos, type NfdsQos } from '../../src/analytic/nfd-s.js';
+import type { LinkDelay } from '../../src/analytic/delay-law.js';
 import {
   constant,
   exponentialS as exponential,
