@@ -1,7 +1,9 @@
 /**
- * The event queue. Events pop in (timeUs, seq) order, where seq is the insertion
- * counter, so events at the same instant fire in the order they were scheduled
- * (SimPy's eid). Nothing is ever scheduled in the past. Timers are never cancelled:
+ * The event queue. Events pop in (timeUs, rank, seq) order, where rank is chosen by
+ * whoever schedules (the kernel passes class × 2³² + entity: see kernel.ts) and seq is
+ * the insertion counter, so events of equal time and rank fire in the order they were
+ * scheduled (SimPy's eid). With rank 0 throughout, that is plain insertion order.
+ * Nothing is ever scheduled in the past. Timers are never cancelled:
  * whoever schedules one keeps a deadline and re-checks it when the event fires.
  *
  * Why it looks like this: this is one of the three hot files (with the dispatch in
@@ -53,6 +55,7 @@ export class Scheduler {
 
   // Slots.
   private slotTimeUs: Float64Array;
+  private slotRank: Float64Array;
   private slotSeq: Float64Array;
   private slotKind: Uint8Array;
   private slotTarget: Int32Array;
@@ -88,6 +91,7 @@ export class Scheduler {
     this.overflow = new Int32Array(64);
     this.overflowLen = 0;
     this.slotTimeUs = new Float64Array(capacity);
+    this.slotRank = new Float64Array(capacity);
     this.slotSeq = new Float64Array(capacity);
     this.slotKind = new Uint8Array(capacity);
     this.slotTarget = new Int32Array(capacity);
@@ -115,13 +119,15 @@ export class Scheduler {
     return this.nextSeq;
   }
 
-  schedule(timeUs: number, kind: number, target: number, arg: number, arg2: number): void {
+  /** `rank` orders events of one instant before the insertion counter does (lower first). */
+  schedule(timeUs: number, kind: number, target: number, arg: number, arg2: number, rank = 0): void {
     if (!(timeUs >= this.currentTimeUs) || timeUs === Number.POSITIVE_INFINITY) {
       throw new RangeError(`cannot schedule at ${timeUs} µs (now ${this.currentTimeUs} µs)`);
     }
     if (this.freeCount === 0) this.growSlots();
     const slot = this.freeSlots[--this.freeCount]!;
     this.slotTimeUs[slot] = timeUs;
+    this.slotRank[slot] = rank;
     this.slotSeq[slot] = this.nextSeq++;
     this.slotKind[slot] = kind;
     this.slotTarget[slot] = target;
@@ -194,19 +200,25 @@ export class Scheduler {
     }
   }
 
-  /** Inserts into the pending part of `run`, keeping (time, seq) order. */
+  /** Inserts into the pending part of `run`, keeping (time, rank, seq) order. */
   private insertIntoRun(slot: number, timeUs: number): void {
     if (this.runLen === this.run.length) this.growRun();
     const run = this.run;
     const times = this.slotTimeUs;
     const seqs = this.slotSeq;
+    const ranks = this.slotRank;
     const seq = seqs[slot]!;
+    const rank = ranks[slot]!;
     let i = this.runLen++;
     // Shift later events right; usually the new event belongs at the end.
     while (i > this.runPos) {
       const prev = run[i - 1]!;
       const pt = times[prev]!;
-      if (pt < timeUs || (pt === timeUs && seqs[prev]! < seq)) break;
+      if (pt < timeUs) break;
+      if (pt === timeUs) {
+        const pr = ranks[prev]!;
+        if (pr < rank || (pr === rank && seqs[prev]! < seq)) break;
+      }
       run[i] = prev;
       i--;
     }
@@ -236,7 +248,10 @@ export class Scheduler {
   private before(a: number, b: number): boolean {
     const ta = this.slotTimeUs[a]!;
     const tb = this.slotTimeUs[b]!;
-    return ta < tb || (ta === tb && this.slotSeq[a]! < this.slotSeq[b]!);
+    if (ta !== tb) return ta < tb;
+    const ra = this.slotRank[a]!;
+    const rb = this.slotRank[b]!;
+    return ra < rb || (ra === rb && this.slotSeq[a]! < this.slotSeq[b]!);
   }
 
   private overflowPush(slot: number): void {
@@ -293,6 +308,7 @@ export class Scheduler {
       return b;
     };
     this.slotTimeUs = g64(this.slotTimeUs);
+    this.slotRank = g64(this.slotRank);
     this.slotSeq = g64(this.slotSeq);
     this.slotArg = g64(this.slotArg);
     this.slotArg2 = g64(this.slotArg2);

@@ -23,7 +23,9 @@ import { DROPPED, DropReason, LinkTable, lossModelOf } from '../network/links.js
 import { fastPathApplies, runTimeoutKernel } from '../fast/index.js';
 import { validateLossModel } from '../network/loss.js';
 import { Cause, MetricsRecorder, type CauseCode, type RunTallies, type TransitionLog } from '../metrics/recorder.js';
+import { faultDelayStreamKey, linkStreamKey, nodeStreamKey, pairStreamKey } from '../random/stream-keys.js';
 import { StreamBank, streamFor, type SeedRoot } from '../random/streams.js';
+import type { RunResult } from './run-result.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { Status, type StatusCode } from '../status.js';
 import { NEVER } from '../time.js';
@@ -49,12 +51,7 @@ const EV_REPLY_UNHEALTHY = 16; // as EV_REPLY, from a node that reports itself u
 /** How many messages an observer pause may queue before the backlog grows (it grows as needed). */
 const INITIAL_BACKLOG = 256;
 
-export interface RunResult {
-  readonly tallies: RunTallies;
-  readonly log: TransitionLog;
-  readonly events: number;
-  readonly endUs: number;
-}
+export type { RunResult } from './run-result.js';
 
 export class Simulation {
   readonly config: SimConfig;
@@ -159,7 +156,7 @@ export class Simulation {
       startLocalUs: 0,
       intervalUs: this.intervalUs,
       // Probes start at a uniformly random phase per pair, like heartbeats.
-      firstProbeUs: (pair, periodUs = this.intervalUs) => Math.floor(streamFor(root, `pair/${names[pair]!}/probe-phase`).next() * periodUs),
+      firstProbeUs: (pair, periodUs = this.intervalUs) => Math.floor(streamFor(root, pairStreamKey(names[pair]!, 'probe-phase')).next() * periodUs),
     });
     this.detectorUsesWall = detectorUsesWallClock(config.detector);
     this.pull = isPullDetector(this.detector) ? this.detector : null;
@@ -213,7 +210,7 @@ export class Simulation {
 
     // Links: profile 0 is the default node → observer link, 1 the default reverse; overrides add classes.
     this.links = buildLinks(config, bank, root);
-    if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeJitterStream[i] = bank.add(root, `node/${names[i]!}/jitter`);
+    if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeJitterStream[i] = bank.add(root, nodeStreamKey(names[i]!, 'jitter'));
 
     // Faults: static per-node send delays, clocks, and episodic processes.
     const faultCount = this.faults.length;
@@ -227,7 +224,7 @@ export class Simulation {
       if (fault.kind === 'slowIo' || fault.kind === 'cpuStarvation') {
         for (const node of selectNodes(fault.nodes, names)) {
           if (fault.kind === 'slowIo') this.nodeSlowIoRule[node] = rule;
-          this.extraDelayStream[node * faultCount + rule] = bank.add(root, `fault/${rule}-${fault.kind}/node/${names[node]!}/delay`);
+          this.extraDelayStream[node * faultCount + rule] = bank.add(root, faultDelayStreamKey(rule, fault.kind, names[node]!));
         }
       } else if (fault.kind === 'clockDrift') {
         for (const node of selectNodes(fault.nodes, names)) this.clocks.setDrift(node, fault.ppm);
@@ -249,7 +246,7 @@ export class Simulation {
       for (let i = 0; i < n; i++) if (trace.arrivalsUs[i]!.length > 0) this.scheduler.schedule(trace.arrivalsUs[i]![0]!, EV_TRACE, i, 0, 0);
     }
     for (let i = 0; i < n && this.push && !trace; i++) {
-      const phaseUs = Math.floor(streamFor(root, `node/${names[i]!}/phase`).next() * this.intervalUs);
+      const phaseUs = Math.floor(streamFor(root, nodeStreamKey(names[i]!, 'phase')).next() * this.intervalUs);
       this.nodeNextNominalUs[i] = phaseUs;
       this.scheduler.schedule(phaseUs + this.jitter.sampleUs(this.nodeJitterStream[i]!), EV_SEND, i, 0, 0);
     }
@@ -849,8 +846,9 @@ function buildLinks(config: SimConfig, bank: StreamBank, root: SeedRoot): LinkTa
     }
   }
   const monitor = config.monitorName;
-  const keyOf = (link: number) => (link < n ? `link/${names[link]!}>${monitor}` : `link/${monitor}>${names[link - n]!}`);
-  return new LinkTable(bank, profiles, profileOfLink, (link, purpose) => bank.add(root, `${keyOf(link)}/${purpose}`));
+  const keyOf = (link: number, purpose: string) =>
+    link < n ? linkStreamKey(names[link]!, monitor, purpose) : linkStreamKey(monitor, names[link - n]!, purpose);
+  return new LinkTable(bank, profiles, profileOfLink, (link, purpose) => bank.add(root, keyOf(link, purpose)));
 }
 
 function validateConfig(config: SimConfig): void {

@@ -11,6 +11,7 @@
 import type { CrashFault, Fault, NodeSelector, Onset } from '../config.js';
 import { DurationSampler, exponentialUs } from '../random/distributions.js';
 import { RandomStream, type SeedRoot, type StreamBank } from '../random/streams.js';
+import { crashStreamKey, faultStreamKey, memberOfNode, memberOfRack } from '../random/stream-keys.js';
 
 export const ProcessKind = {
   senderPause: 1,
@@ -79,7 +80,7 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
       kind,
       nodes,
       observer,
-      stream: new RandomStream(bank, bank.add(root, `${prefix}/${key}`)),
+      stream: new RandomStream(bank, bank.add(root, faultStreamKey(rule, fault.kind, key))),
       onset: 'onset' in fault ? fault.onset : null,
       duration: 'duration' in fault ? new DurationSampler(fault.duration, bank, `${prefix} duration`) : null,
       active: false,
@@ -90,7 +91,7 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
         processes.push(make([], true, 'observer'));
         return;
       case 'clockStep': {
-        for (const node of selectNodes(fault.nodes, names)) processes.push(make([node], false, `node/${names[node]!}`));
+        for (const node of selectNodes(fault.nodes, names)) processes.push(make([node], false, memberOfNode(names[node]!)));
         if (fault.observer) processes.push(make([], true, 'observer'));
         return;
       }
@@ -99,10 +100,10 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
           processes.push(make(selectNodes(fault.nodes, names), false, 'group'));
           return;
         }
-        for (const node of selectNodes(fault.nodes, names)) processes.push(make([node], false, `node/${names[node]!}`));
+        for (const node of selectNodes(fault.nodes, names)) processes.push(make([node], false, memberOfNode(names[node]!)));
         return;
       default:
-        for (const node of selectNodes(fault.nodes, names)) processes.push(make([node], false, `node/${names[node]!}`));
+        for (const node of selectNodes(fault.nodes, names)) processes.push(make([node], false, memberOfNode(names[node]!)));
     }
   });
   return processes;
@@ -117,7 +118,7 @@ export function compileCrashes(crashes: readonly CrashFault[], names: readonly s
       kind: ProcessKind.crash,
       nodes: members,
       observer: false,
-      stream: new RandomStream(bank, bank.add(root, `crash/${rule}/${key}`)),
+      stream: new RandomStream(bank, bank.add(root, crashStreamKey(rule, key))),
       onset: null,
       duration: null,
       active: false,
@@ -126,11 +127,11 @@ export function compileCrashes(crashes: readonly CrashFault[], names: readonly s
     const rackSize = crash.kind === 'crashRecover' ? (crash.rackSize ?? 1) : 1;
     if (rackSize > 1) {
       for (let start = 0, rack = 0; start < nodes.length; start += rackSize, rack++) {
-        processes.push(make(nodes.slice(start, start + rackSize), `rack/${rack}`));
+        processes.push(make(nodes.slice(start, start + rackSize), memberOfRack(rack)));
       }
       return;
     }
-    for (const node of nodes) processes.push(make([node], `node/${names[node]!}`));
+    for (const node of nodes) processes.push(make([node], memberOfNode(names[node]!)));
   });
   return processes;
 }

@@ -6,14 +6,21 @@ import { NaiveQueue } from '../../support/naive-queue.js';
 /** A script of operations: schedule at now + delta, or pop. */
 const operations = fc.array(
   fc.oneof(
-    { weight: 3, arbitrary: fc.record({ op: fc.constant('push' as const), deltaUs: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 100_000 }), fc.constant(0)) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant('push' as const),
+        deltaUs: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 100_000 }), fc.constant(0)),
+        rank: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 ** 34 })),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('pop' as const) }) },
   ),
   { maxLength: 400 },
 );
 
 describe('Scheduler', () => {
-  it('pops events in (time, insertion) order, whatever the bucket sizing, like a naive sorted list', () => {
+  it('pops events in (time, rank, insertion) order, whatever the bucket sizing, like a naive sorted list', () => {
     fc.assert(
       fc.property(operations, fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 300 }), (ops, widthUs, buckets) => {
         const real = new Scheduler({ bucketWidthUs: widthUs, bucketCount: buckets, initialCapacity: 4 });
@@ -32,8 +39,8 @@ describe('Scheduler', () => {
         };
         for (const step of ops) {
           if (step.op === 'push') {
-            real.schedule(nowUs + step.deltaUs, 1, id, 0, 0);
-            naive.schedule(nowUs + step.deltaUs, 1, id);
+            real.schedule(nowUs + step.deltaUs, 1, id, 0, 0, step.rank);
+            naive.schedule(nowUs + step.deltaUs, 1, id, step.rank);
             id++;
           } else {
             drainOne();
