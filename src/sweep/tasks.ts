@@ -6,7 +6,7 @@
  */
 import type { SimConfig } from '../sim/config.js';
 import type { RunTallies, TransitionLog } from '../sim/metrics/recorder.js';
-import { runOnce } from '../sim/engine/simulation.js';
+import { runOnce } from '../sim/run-once.js';
 import { longestPauseSurvived, type PauseSurvival } from './pause-survival.js';
 
 export type SweepTask =

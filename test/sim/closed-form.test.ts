@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos } from '../../src/analytic/index.js';
 import type { LinkDelay } from '../../src/sim/random/distributions.js';
-import { runOnce } from '../../src/sim/engine/simulation.js';
+import { runOnce } from '../../src/sim/run-once.js';
 import { meanInterval, ratioInterval } from '../../src/stats/index.js';
 import { simConfig } from '../support/sim-config.js';
 

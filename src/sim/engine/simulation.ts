@@ -20,7 +20,6 @@ import { isPullDetector, isReadinessDetector, type Detector, type PullDetector, 
 import { DurationSampler, exponentialUs, validateDistribution } from '../random/distributions.js';
 import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes, type FaultProcess } from '../faults/faults.js';
 import { DROPPED, DropReason, LinkTable, lossModelOf } from '../network/links.js';
-import { fastPathApplies, runTimeoutKernel } from '../fast/index.js';
 import { validateLossModel } from '../network/loss.js';
 import { Cause, MetricsRecorder, type CauseCode, type RunTallies, type TransitionLog } from '../metrics/recorder.js';
 import { faultDelayStreamKey, linkStreamKey, nodeStreamKey, pairStreamKey } from '../random/stream-keys.js';
@@ -922,12 +921,4 @@ function schedulerSizing(config: SimConfig, pairCount: number): SchedulerOptions
   const widthUs = Math.max(1, Math.floor(intervalUs / (2 * pairCount)));
   const horizonUs = 3 * intervalUs + detectorHorizonUs(config.detector, intervalUs) + config.detector.checkIntervalUs;
   return { bucketWidthUs: widthUs, bucketCount: Math.ceil(horizonUs / widthUs), initialCapacity: 4 * pairCount + 64 };
-}
-
-/**
- * Runs one replication of a configuration: with the per-node timeout kernel when it
- * applies (identical tallies, no transition log; see src/sim/fast), else the engine.
- */
-export function runOnce(config: SimConfig): RunResult {
-  return (fastPathApplies(config) && runTimeoutKernel(config)) || new Simulation(config).run();
 }

@@ -52,7 +52,7 @@ import { lossModelOf } from '../network/links.js';
 import type { RunTallies, TransitionLog } from '../metrics/recorder.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
-import type { RunResult } from '../engine/simulation.js';
+import type { RunResult } from '../engine/run-result.js';
 import { standardExponential } from '../random/ziggurat.js';
 import { ItemKind, ItemStore, MAX_RUNS, mergeItems, Phase } from './merge.js';
 

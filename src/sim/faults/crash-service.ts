@@ -66,37 +66,37 @@ export class CrashService implements NodeLife {
 
   /** Schedules every process's first crash (draws its first up time). */
   start(): void {
-    this.processes.forEach((process, index) => {
-      const fault = this.crashes[process.rule]!;
-      const atUs = fault.kind === 'crashAt' ? fault.atUs : exponentialUs(process.stream, fault.mttfUs);
+    this.processes.forEach((episode, index) => {
+      const fault = this.crashes[episode.rule]!;
+      const atUs = fault.kind === 'crashAt' ? fault.atUs : exponentialUs(episode.stream, fault.mttfUs);
       this.kernel.schedule(atUs, this.crashKind, index);
     });
   }
 
   private onCrash(index: number, nowUs: number): void {
-    const process = this.processes[index]!;
-    const fault = this.crashes[process.rule]!;
-    for (const node of process.nodes) {
+    const episode = this.processes[index]!;
+    const fault = this.crashes[episode.rule]!;
+    for (const node of episode.nodes) {
       if (this.up[node] === 0) continue; // already down by another rule
       this.up[node] = 0;
       this.epochs[node]!++;
       this.books.targetDown(node, nowUs);
       for (const l of this.listeners) l.onNodeDown?.(node, nowUs);
     }
-    const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + exponentialUs(process.stream, fault.mttrUs) : fault.downUs;
+    const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + exponentialUs(episode.stream, fault.mttrUs) : fault.downUs;
     if (downUs !== null) this.kernel.schedule(nowUs + Math.max(1, downUs), this.recoverKind, index);
   }
 
   private onRecover(index: number, nowUs: number): void {
-    const process = this.processes[index]!;
-    for (const node of process.nodes) {
+    const episode = this.processes[index]!;
+    for (const node of episode.nodes) {
       if (this.up[node] === 1) continue;
       this.up[node] = 1;
       this.epochs[node]!++;
       this.books.targetUp(node, nowUs);
       for (const l of this.listeners) l.onNodeUp?.(node, nowUs);
     }
-    const fault = this.crashes[process.rule]!;
-    if (fault.kind === 'crashRecover') this.kernel.schedule(nowUs + Math.max(1, exponentialUs(process.stream, fault.mttfUs)), this.crashKind, index);
+    const fault = this.crashes[episode.rule]!;
+    if (fault.kind === 'crashRecover') this.kernel.schedule(nowUs + Math.max(1, exponentialUs(episode.stream, fault.mttfUs)), this.crashKind, index);
   }
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { nfdsQos } from '../../../src/analytic/index.js';
 import { NfdSDetector } from '../../../src/sim/detectors/nfd-s.js';
 import type { LinkDelay } from '../../../src/sim/random/distributions.js';
-import { runOnce } from '../../../src/sim/engine/simulation.js';
+import { runOnce } from '../../../src/sim/run-once.js';
 import { Status } from '../../../src/sim/status.js';
 import { meanInterval, ratioInterval } from '../../../src/stats/index.js';
 import { simConfig } from '../../support/sim-config.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runOnce, Simulation } from '../../../src/sim/engine/simulation.js';
+import { runOnce } from '../../../src/sim/run-once.js';
+import { Simulation } from '../../../src/sim/engine/simulation.js';
 import { LogKind } from '../../../src/sim/metrics/recorder.js';
 import { simConfig } from '../../support/sim-config.js';
 

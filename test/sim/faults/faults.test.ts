@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Clocks } from '../../../src/sim/faults/clock.js';
 import type { Fault, SimConfig } from '../../../src/sim/config.js';
-import { runOnce } from '../../../src/sim/engine/simulation.js';
+import { runOnce } from '../../../src/sim/run-once.js';
 import { meanInterval, poissonCountInterval } from '../../../src/stats/index.js';
 import { simConfig } from '../../support/sim-config.js';
 
