@@ -1,19 +1,12 @@
 /**
- * Runs protocol modules on the kernel with the shared services: node-to-node
- * network, crash service, clocks, streams, books. This is the composition root of a
- * module run; the kernel itself knows none of these.
+ * Runs protocol modules on the kernel with the shared services (run-services.ts):
+ * node-to-node network, crash service, clocks, streams, books.
  */
 import type { CrashFault } from '../config.js';
-import { Clocks } from '../faults/clock.js';
-import { CrashService } from '../faults/crash-service.js';
-import { PairBooks } from '../metrics/books.js';
-import { DropReason } from '../network/links.js';
-import { DROPPED, Network, type LinkRules, type NodePlacement } from '../network/network.js';
-import type { ProtocolContext, ProtocolModule } from '../protocols/protocol.js';
-import { nodeStreamKey, observedPairStreamKey } from '../random/stream-keys.js';
-import { StreamBank, type SeedRoot } from '../random/streams.js';
-import { Kernel } from './kernel.js';
+import type { LinkRules, NodePlacement } from '../network/network.js';
+import type { ProtocolModule } from '../protocols/protocol.js';
 import type { RunResult } from './run-result.js';
+import { RunServices } from './run-services.js';
 
 export interface ProtocolRunSpec {
   readonly seed: string;
@@ -41,60 +34,24 @@ export function runProtocols(spec: ProtocolRunSpec, modules: readonly ProtocolMo
   if (!(Number.isSafeInteger(spec.warmupUs) && spec.warmupUs >= 0 && spec.warmupUs < spec.durationUs)) {
     throw new RangeError('warm-up must be a whole number of µs shorter than the duration');
   }
-  const root: SeedRoot = { seed: spec.seed, replication: spec.replication };
   const intervalUs = spec.typicalIntervalUs ?? 1_000_000;
   const widthUs = Math.max(1, Math.floor(intervalUs / (2 * n)));
-  const kernel = new Kernel({ bucketWidthUs: widthUs, bucketCount: Math.ceil((8 * intervalUs) / widthUs), initialCapacity: 8 * n + 64 });
-  const bank = new StreamBank(4 * n + 16);
-  const network = new Network(names, spec.links, spec.placement ?? null);
-  const books = new PairBooks(n);
-  const clocks = new Clocks(n);
-  spec.driftPpm?.forEach((ppm, node) => clocks.setDrift(node, ppm));
-  const crashes = new CrashService(kernel, books, spec.crashes ?? [], names, root, bank);
-  const warmupUs = spec.warmupUs;
-
-  const ctx: ProtocolContext = {
-    nodeNames: names,
-    nodeCount: n,
-    warmupUs,
+  const run = new RunServices({
+    root: { seed: spec.seed, replication: spec.replication },
+    entityNames: names,
     durationUs: spec.durationUs,
-    events: kernel,
-    network,
-    books,
-    nodes: crashes,
-    clocks,
-    bank,
-    nodeStream: (node, purpose) => bank.add(root, nodeStreamKey(names[node]!, purpose)),
-    pairStream: (observer, target, purpose) => bank.add(root, observedPairStreamKey(names[observer]!, names[target]!, purpose)),
-    send(link, departUs, kind, entity, arg, arg2) {
-      const counted = kernel.nowUs >= warmupUs;
-      const r = books.recorder;
-      if (counted) r.heartbeatsSent++;
-      const arrivalUs = network.transmit(link, departUs);
-      if (arrivalUs === DROPPED) {
-        if (counted) {
-          if (network.lastDropReason === DropReason.partition) r.heartbeatsPartitioned++;
-          else r.heartbeatsLost++;
-        }
-        return DROPPED;
-      }
-      kernel.schedule(arrivalUs, kind, entity, arg, arg2);
-      const dup = network.duplicateArrivalUs;
-      if (dup !== DROPPED) kernel.schedule(dup, kind, entity, arg, arg2);
-      return arrivalUs;
-    },
-    delivered(nowUs) {
-      if (nowUs >= warmupUs) books.recorder.heartbeatsDelivered++;
-    },
-  };
-
-  for (const m of modules) {
-    m.install(ctx);
-    if (m.onNodeDown || m.onNodeUp) crashes.listen(m);
-  }
-  network.open(bank, root);
-  books.open({ warmupUs, transitionLogLimit: spec.transitionLogLimit ?? 0, flapWindowUs: spec.flapWindowUs ?? 60_000_000 });
-  crashes.start();
+    warmupUs: spec.warmupUs,
+    links: spec.links,
+    placement: spec.placement ?? null,
+    crashes: spec.crashes ?? [],
+    queue: { bucketWidthUs: widthUs, bucketCount: Math.ceil((8 * intervalUs) / widthUs), initialCapacity: 8 * n + 64 },
+    bankCapacity: 4 * n + 16,
+  });
+  spec.driftPpm?.forEach((ppm, node) => run.clocks.setDrift(node, ppm));
+  for (const m of modules) run.install(m);
+  run.open({ warmupUs: spec.warmupUs, transitionLogLimit: spec.transitionLogLimit ?? 0, flapWindowUs: spec.flapWindowUs ?? 60_000_000 });
+  run.crashes.start();
+  const { kernel, books } = run;
   kernel.runUntil(spec.durationUs);
   const { tallies, log } = books.recorder.finish(spec.durationUs);
   return { tallies, log, events: kernel.eventCount, endUs: spec.durationUs };

@@ -18,7 +18,7 @@
  */
 import type { LinkConfig, SimConfig } from '../config.js';
 import { validateDistribution } from '../random/distributions.js';
-import { lossModelOf } from '../network/links.js';
+import { linkLossModel } from '../network/links.js';
 import { validateLossModel } from '../network/loss.js';
 
 /** Most crash processes one node may be subject to (far more than any scenario needs; a sanity bound). */
@@ -31,7 +31,7 @@ function linkIsValid(link: LinkConfig): boolean {
   if (!(link.lossProbability >= 0 && link.lossProbability <= 1)) return false;
   if (!(link.duplicateProbability >= 0 && link.duplicateProbability <= 1)) return false;
   try {
-    validateLossModel(lossModelOf(link), 'link');
+    validateLossModel(linkLossModel(link), 'link');
     validateDistribution(link.delay.random, 'link delay');
   } catch {
     return false;

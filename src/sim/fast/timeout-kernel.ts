@@ -48,7 +48,7 @@
 import type { CrashFault, SimConfig } from '../config.js';
 import { DurationSampler, type DelayDistribution } from '../random/distributions.js';
 import { compileCrashes, type FaultProcess } from '../faults/faults.js';
-import { lossModelOf } from '../network/links.js';
+import { linkLossModel } from '../network/links.js';
 import type { RunTallies, TransitionLog } from '../metrics/recorder.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
@@ -368,7 +368,7 @@ export class TimeoutKernel {
         this.duplicateDelayStreams[i] = linkKey(i, 'duplicate-delay');
       }
     }
-    const model = lossModelOf(link);
+    const model = linkLossModel(link);
     this.lossStreams = new Int32Array(n);
     this.stateStreams = new Int32Array(n);
     this.initialLossState = new Float64Array(n);

@@ -20,7 +20,7 @@ export const DROPPED = -1;
 /** Why a message did not arrive. */
 export const DropReason = { none: 0, loss: 1, partition: 2 } as const;
 
-export function lossModelOf(link: LinkConfig): LossModel {
+export function linkLossModel(link: LinkConfig): LossModel {
   return link.loss ?? { kind: 'bernoulli', probability: link.lossProbability };
 }
 
@@ -72,7 +72,7 @@ export class LinkTable {
       if (!this.samplers[this.profileOf[link]!]!.isConstant) this.delayStream[link] = streamKey(link, 'delay');
     }
     for (let link = 0; link < n; link++) {
-      this.loss.configure(link, lossModelOf(profiles[this.profileOf[link]!]!), (purpose) => streamKey(link, purpose));
+      this.loss.configure(link, linkLossModel(profiles[this.profileOf[link]!]!), (purpose) => streamKey(link, purpose));
     }
     for (let link = 0; link < n; link++) {
       if (this.duplicateProbability[this.profileOf[link]!]! > 0) {

@@ -55,6 +55,10 @@ export interface ProtocolContext {
   readonly clocks: LocalClocks;
   /** Draw with `bank.next(stream)` (uniform [0, 1)) or a DurationSampler. */
   readonly bank: StreamBank;
+  /** The stream of a key spelled by random/stream-keys.ts (created on first use). */
+  stream(key: string): number;
+  /** The first uniform [0, 1) draw of the stream of `key`, for one-off draws (phases) that need no stream kept. */
+  firstDraw(key: string): number;
   /** A stream owned by `node` for `purpose` (`node/<name>/<purpose>`). */
   nodeStream(node: number, purpose: string): number;
   /** A stream owned by the pair `observer` watches `target` in (`pair/<obs>><target>/<purpose>`). */
