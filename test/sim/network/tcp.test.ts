@@ -2,11 +2,13 @@
  * The TCP connection model on scripted links: worked cases whose delivery instants are
  * known exactly (issue #13 part 2).
  */
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { LOST, TCP_DEFAULTS, TcpConnections, validateTcpSettings, type TcpSettings } from '../../../src/sim/network/tcp.js';
 
 const MS = 1_000;
 const S = 1_000_000;
+const Z = 4;
 
 interface Delivery {
   readonly seq: number;
@@ -198,5 +200,33 @@ describe('TCP settings validation', () => {
     expect(() => validateTcpSettings({ ...TCP_DEFAULTS, retries2: -1 }, 'link')).toThrow(/retries2/);
     expect(() => validateTcpSettings({ ...TCP_DEFAULTS, rtoMaxUs: 100 }, 'link')).toThrow(/rto_max/);
     expect(() => validateTcpSettings(TCP_DEFAULTS, 'link')).not.toThrow();
+  });
+});
+
+describe('TCP delay distribution under random loss', () => {
+  it('at 1 % Bernoulli loss the delays gain a mode at RTO + d (share p(1 − p)) and one at 3·RTO + d (share p²)', () => {
+    // 1 s heartbeats on a 1 ms link, so no segment waits behind another: the delay is
+    // d + RTO·(2^k − 1) after k consecutive losses, k ~ Geometric(p).
+    const random = seedrandom('tcp-rto-mode');
+    const p = 0.01;
+    const link = new ScriptedLink(1 * MS, () => random() < p);
+    const n = 100_000;
+    for (let i = 0; i < n; i++) link.write(i, i * S);
+    link.runUntil(n * S + 10 * S);
+    expect(link.deliveries).toHaveLength(n);
+    const rto = link.tcp.rtoUs(0);
+    expect(rto).toBe(202 * MS);
+    const delays = link.deliveries.map((d) => d.atUs - d.seq * S);
+    const at = (delayUs: number) => delays.filter((x) => x === delayUs).length;
+    const within = (count: number, q: number) => expect(Math.abs(count - n * q)).toBeLessThan(Z * Math.sqrt(n * q * (1 - q)));
+    within(at(1 * MS), 1 - p);
+    within(at(rto + 1 * MS), p * (1 - p));
+    within(at(3 * rto + 1 * MS), p * p * (1 - p));
+    // Nothing lost: every delay is d plus backed-off RTOs, except for a heartbeat written
+    // while the one before it was still being recovered (3 losses: 1.415 s), which waits
+    // in the send queue — a head-of-line stall, counted as one.
+    const others = delays.filter((x) => ![0, 1, 3, 7].some((k) => x === k * rto + 1 * MS));
+    expect(others.length).toBe(link.tcp.counters.headOfLineStalls);
+    expect(others.length).toBeLessThan(5);
   });
 });
