@@ -71,6 +71,8 @@ describe('TCP links in the engine', () => {
     // +25.4 s land in [125.4, 126.4) s, so suspicions last from 101.5 + … to ≤ 126.4 s.
     expect(tcp.falseSuspicions).toBe(20);
     expect(tcp.transport!.headOfLineStalls).toBeGreaterThan(0);
+    // The partition, not TCP, caused these suspicions.
+    expect(tcp.transport!.falseSuspicionsDuringStall).toBe(0);
     for (const d of tcp.mistakeDurationsUs) {
       expect(d).toBeGreaterThan(20 * S);
       expect(d).toBeLessThan(25.4 * S);

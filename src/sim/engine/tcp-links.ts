@@ -10,6 +10,7 @@ import { EventClass, type Kernel } from './kernel.js';
 import { DurationSampler } from '../random/distributions.js';
 import { linkStreamKey } from '../random/stream-keys.js';
 import type { SeedRoot, StreamBank } from '../random/streams.js';
+import { DropReason } from '../network/links.js';
 import type { Network } from '../network/network.js';
 import { TCP_DEFAULTS, TcpConnections, type TcpHost, type TcpSettings } from '../network/tcp.js';
 
@@ -45,6 +46,7 @@ export function openTcp(network: Network, kernel: Kernel, bank: StreamBank, root
   let timerKind = 0;
   const host: TcpHost = {
     attempt: (link, departUs) => network.attempt(link, departUs),
+    lastLossWasCut: () => network.lastDropReason === DropReason.partition,
     ackDelayUs: (link) => ackBaseUs[link]! + ackSampler[link]!.sampleUs(ackStream[link]!),
     setTimer: (link, atUs) => kernel.schedule(atUs, timerKind, link, atUs),
     deliver: (_link, kind, entity, arg, arg2, atUs) => kernel.schedule(atUs, kind, entity, arg, arg2),

@@ -71,6 +71,8 @@ export interface TcpHost {
   ackDelayUs(link: number): number;
   /** Call `onTimer(link, atUs)` at `atUs` (a later call for the same link supersedes it). */
   setTimer(link: number, atUs: number): void;
+  /** After `attempt` returned LOST: true when a partition (not random loss) dropped it. */
+  lastLossWasCut?(): boolean;
   /** The receiving application reads this message at `atUs` (≥ now). */
   deliver(link: number, kind: number, target: number, arg: number, arg2: number, atUs: number): void;
 }
@@ -124,8 +126,10 @@ export class TcpConnections {
   private readonly timerKind: Uint8Array;
   private readonly timerAtUs: Float64Array;
   private readonly lastDeliveryUs: Float64Array;
-  /** Latest delivery instant of a message held back by a retransmission or a hole. */
+  /** Latest delivery instant of a message held back by a retransmission or a hole (random loss only). */
   private readonly heldUntilUs: Float64Array;
+  /** 1 while the current stall began with a segment a partition dropped: the cut's doing, not TCP's. */
+  private readonly cutStall: Uint8Array;
   private readonly head: Int32Array;
   private readonly tail: Int32Array;
   /** Instant the pending ack of the retransmitted head reaches the sender (TIMER_ACK). */
@@ -166,6 +170,7 @@ export class TcpConnections {
     this.timerAtUs = new Float64Array(n);
     this.lastDeliveryUs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     this.heldUntilUs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.cutStall = new Uint8Array(n);
     this.head = new Int32Array(n).fill(NIL);
     this.tail = new Int32Array(n).fill(NIL);
     this.ackAtUs = new Float64Array(n);
@@ -203,9 +208,18 @@ export class TcpConnections {
     return this.broken[link] === 1;
   }
 
-  /** True while a message written to the link is held back by a loss (lost, queued or behind a hole), until its delivery. */
+  /**
+   * True while a message written to the link is held back by a random loss (lost,
+   * queued or behind a hole), until its delivery. Stalls that began with a partition
+   * dropping a segment do not count: the cut, not TCP, delayed those messages.
+   */
   isStalled(link: number, nowUs: number): boolean {
-    return this.head[link] !== NIL || nowUs < this.heldUntilUs[link]!;
+    return (this.head[link] !== NIL && this.cutStall[link] === 0) || nowUs < this.heldUntilUs[link]!;
+  }
+
+  private noteLoss(link: number): void {
+    // The first loss of a stall decides what started it.
+    if (this.head[link] === NIL && this.host.lastLossWasCut?.() === true) this.cutStall[link] = 1;
   }
 
   /** The application writes a message at `nowUs`. Returns false when it is lost with a broken connection. */
@@ -222,6 +236,7 @@ export class TcpConnections {
         this.deliverAt(link, kind, target, arg, arg2, arrivalUs);
         return true;
       }
+      this.noteLoss(link);
       const m = this.enqueue(link, nowUs, kind, target, arg, arg2);
       this.mSentUs[m] = nowUs;
       this.armTimer(link, TIMER_RTO, nowUs + this.rtoUs(link));
@@ -303,7 +318,7 @@ export class TcpConnections {
       if (arrivalUs !== arrivalUs) break;
       const atUs = this.deliverAt(link, this.mKind[m]!, this.mTarget[m]!, this.mArg[m]!, this.mArg2[m]!, arrivalUs);
       // Every queued message was held back: by its own loss or by one ahead of it.
-      if (atUs > this.heldUntilUs[link]!) this.heldUntilUs[link] = atUs;
+      if (this.cutStall[link] === 0 && atUs > this.heldUntilUs[link]!) this.heldUntilUs[link] = atUs;
       // Head-of-line stall: not lost itself, but read late behind a hole or sent late behind a timeout.
       if (this.mRetransmitted[m] === 0 && (atUs > arrivalUs || this.mSentUs[m]! > this.mWrittenUs[m]!) && atUs >= this.countFromUs) {
         this.counters.headOfLineStalls++;
@@ -313,7 +328,10 @@ export class TcpConnections {
       m = next;
     }
     this.head[link] = m;
-    if (m === NIL) this.tail[link] = NIL;
+    if (m === NIL) {
+      this.tail[link] = NIL;
+      this.cutStall[link] = 0;
+    }
     if (m === NIL && this.timerKind[link] === TIMER_RTO) this.timerKind[link] = TIMER_NONE;
   }
 
@@ -342,6 +360,7 @@ export class TcpConnections {
     this.retries[link] = 0;
     this.recovering[link] = 0;
     this.broken[link] = 0;
+    this.cutStall[link] = 0;
     this.timerKind[link] = TIMER_NONE;
   }
 
@@ -362,6 +381,7 @@ export class TcpConnections {
     this.backoff[link] = 0;
     this.retries[link] = 0;
     this.recovering[link] = 0;
+    this.cutStall[link] = 0;
     if (s.reconnectDelayUs === 0) {
       this.timerKind[link] = TIMER_NONE;
       return;
