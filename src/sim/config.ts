@@ -278,4 +278,22 @@ export interface SimConfig {
   readonly transitionLogLimit: number;
   /** Replay these arrivals instead of simulating heartbeats. */
   readonly trace?: ArrivalTrace;
+  /** The monitor crashes and a standby takes over (issue #13); absent: the monitor never fails. */
+  readonly monitorFailover?: MonitorFailover;
+}
+
+/**
+ * The monitor is a single point of failure: it crashes at `onset`, and a standby takes
+ * over `takeoverUs` later. Meanwhile nothing is judged (verdicts stay as they were:
+ * stale) and messages to the monitor are lost. The standby starts with a fresh
+ * detector: `empty` — it has seen no node, so every node is suspect until its first
+ * message arrives (a burst of suspicions); `grace` — every node counts as heard at the
+ * takeover, so it has a full timeout to report (the Kubernetes node lifecycle
+ * controller gives each node a fresh probe timestamp, i.e. a full
+ * node-monitor-grace-period, when it starts).
+ */
+export interface MonitorFailover {
+  readonly onset: Onset;
+  readonly takeoverUs: number;
+  readonly startup: 'empty' | 'grace';
 }

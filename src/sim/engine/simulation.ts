@@ -59,6 +59,7 @@ export class Simulation {
     run.open({ warmupUs: config.warmupUs, transitionLogLimit: config.transitionLogLimit, flapWindowUs: config.flapWindowUs ?? 60_000_000 });
     const recorder = run.books.recorder;
     if (monitor.readiness) recorder.trackReadiness();
+    if (config.monitorFailover) recorder.trackFailover();
     faults.tell({
       senderPaused: (node, nowUs) => recorder.onPauseStart(node, nowUs),
       senderResumed: (node, burst, nowUs) => {

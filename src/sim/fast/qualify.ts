@@ -9,7 +9,8 @@
  * - pushed heartbeats from the simulator (no recorded trace);
  * - no `faults` at all (pauses, partitions, starvation, slow I/O, clocks and
  *   unhealthy windows couple a node to the observer or change its sends);
- * - UDP links only (TCP's retransmissions couple a node's messages in time);
+ * - UDP links only (TCP's retransmissions couple a node's messages in time), and a
+ *   monitor that never fails over;
  * - no link overrides: every node uses the default link (any loss model, delay law,
  *   duplication); the reverse link carries nothing for this detector;
  * - crashes: `crashAt`, and `crashRecover` without racks (rackSize ≤ 1);
@@ -48,6 +49,8 @@ export function fastPathApplies(config: SimConfig): boolean {
   if (config.faults && config.faults.length > 0) return false;
   if (config.linkOverrides && config.linkOverrides.length > 0) return false;
   if (config.transitionLogLimit !== 0) return false;
+  // A monitor that fails over judges every node at once: the engine only.
+  if (config.monitorFailover) return false;
   // TCP turns loss into delay and couples messages: the engine's connection model only.
   if (config.link.transport === 'tcp' || config.reverseLink?.transport === 'tcp') return false;
 

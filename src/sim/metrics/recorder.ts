@@ -92,6 +92,17 @@ export interface RunTallies {
   readiness?: ReadinessTallies;
   /** Present only when some link uses TCP. */
   transport?: TransportTallies;
+  /** Present only when the monitor can fail over. */
+  failover?: FailoverTallies;
+}
+
+/** Monitor failover (issue #13): the monitor's crashes, the time without a working monitor, and the false suspicions the takeovers caused. */
+export interface FailoverTallies {
+  monitorCrashes: number;
+  /** Time between crashes and takeovers, after warm-up (µs). */
+  monitorDownUs: number;
+  /** Counted false suspicions that began after a takeover and before the node's first message reached the standby. */
+  takeoverFalseSuspicions: number;
 }
 
 /** TCP links (issue #13): what the connections did, and the false suspicions they caused. */
@@ -132,6 +143,13 @@ export interface TransitionLog {
 }
 
 export class MetricsRecorder {
+  /** Set by the monitor before a verdict: whether the pair is still in a standby's start-up (first news not yet heard). */
+  suspicionFromTakeover = false;
+  private takeoverFalseSuspicions = 0;
+  private monitorDownSinceUs = Number.NaN;
+  private monitorDownUs = 0;
+  private monitorCrashes = 0;
+  private failoverTracked = false;
   /** Set by the engine before a verdict: whether TCP holds back a message of that pair now. */
   suspicionDuringTransportStall = false;
   private transportCounters: { retransmissions: number; headOfLineStalls: number; breaks: number; droppedByBreaks: number } | null = null;
@@ -301,6 +319,7 @@ export class MetricsRecorder {
         if (counted) {
           this.falseSuspicions++;
           if (this.suspicionDuringTransportStall) this.falseSuspicionsDuringStall++;
+          if (this.suspicionFromTakeover) this.takeoverFalseSuspicions++;
           this.perPairFalseSuspicions[pair]!++;
           this.mistakeStartUs[pair] = nowUs;
           if (nowUs - this.lastMistakeEndUs[pair]! <= this.flapWindowUs) this.flaps++;
@@ -413,6 +432,25 @@ export class MetricsRecorder {
         if (nowUs - from > this.maxSplitBrainUs) this.maxSplitBrainUs = nowUs - from;
       }
     }
+  }
+
+  /** The monitor crashed: no working monitor from now until `onMonitorUp`. */
+  onMonitorDown(nowUs: number): void {
+    this.failoverTracked = true;
+    this.monitorDownSinceUs = nowUs;
+    if (nowUs >= this.warmupUs) this.monitorCrashes++;
+  }
+
+  /** A standby took over. */
+  onMonitorUp(nowUs: number): void {
+    const since = this.monitorDownSinceUs;
+    if (since === since) this.monitorDownUs += Math.max(0, nowUs - Math.max(since, this.warmupUs));
+    this.monitorDownSinceUs = Number.NaN;
+  }
+
+  /** The monitor can fail: report its outages even when none happened. */
+  trackFailover(): void {
+    this.failoverTracked = true;
   }
 
   /** The run's TCP counters, read when the books close. */
@@ -559,6 +597,16 @@ export class MetricsRecorder {
               },
             }
           : {}),
+        ...(this.failoverTracked
+          ? {
+              failover: {
+                monitorCrashes: this.monitorCrashes,
+                monitorDownUs:
+                  this.monitorDownUs + (this.monitorDownSinceUs === this.monitorDownSinceUs ? Math.max(0, endUs - Math.max(this.monitorDownSinceUs, this.warmupUs)) : 0),
+                takeoverFalseSuspicions: this.takeoverFalseSuspicions,
+              },
+            }
+          : {}),
         ...(this.transportCounters
           ? {
               transport: {
@@ -641,6 +689,20 @@ export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
     maxSplitBrainUs: parts.reduce((m, t) => Math.max(m, t.maxSplitBrainUs), 0),
     ...mergeReadiness(parts),
     ...mergeTransport(parts),
+    ...mergeFailover(parts),
+  };
+}
+
+function mergeFailover(parts: readonly RunTallies[]): { failover?: FailoverTallies } {
+  const present = parts.flatMap((t) => (t.failover ? [t.failover] : []));
+  if (present.length === 0) return {};
+  const sum = (pick: (r: FailoverTallies) => number) => present.reduce((n, r) => n + pick(r), 0);
+  return {
+    failover: {
+      monitorCrashes: sum((r) => r.monitorCrashes),
+      monitorDownUs: sum((r) => r.monitorDownUs),
+      takeoverFalseSuspicions: sum((r) => r.takeoverFalseSuspicions),
+    },
   };
 }
 
