@@ -101,6 +101,17 @@ export interface CellMetrics {
     readonly stall_share: number | null;
     readonly stall_share_ci95: readonly [number, number] | null;
   };
+  /**
+   * Monitor failover only (absent without a `monitor_crash` fault): the monitor's
+   * crashes, the time without a working monitor, and the false suspicions that began
+   * after a takeover before the node's first message reached the standby.
+   */
+  readonly failover?: {
+    readonly monitor_crashes: number;
+    readonly monitor_down_ms: number;
+    readonly monitor_down_fraction: number | null;
+    readonly takeover_false_suspicions: number;
+  };
   /** Sender pauses and the fraction that caused a false suspicion (exact 95 % interval). */
   readonly pauses: {
     readonly count: number;
@@ -153,6 +164,19 @@ function eventRate(count: number, upUs: number): EventRateMetrics {
     per_node_day: roundSignificant(count / nodeDays),
     ci95_low: roundSignificant(interval.low),
     ci95_high: roundSignificant(interval.high),
+  };
+}
+
+function failoverMetrics(t: RunTallies, measuredUs: number): Pick<CellMetrics, 'failover'> {
+  const f = t.failover;
+  if (!f) return {};
+  return {
+    failover: {
+      monitor_crashes: f.monitorCrashes,
+      monitor_down_ms: Math.round(f.monitorDownUs) / 1000,
+      monitor_down_fraction: measuredUs > 0 ? roundSignificant(f.monitorDownUs / measuredUs) : null,
+      takeover_false_suspicions: f.takeoverFalseSuspicions,
+    },
   };
 }
 
@@ -243,5 +267,7 @@ export function cellMetrics(t: RunTallies): CellMetrics {
     pauses: pauseMetrics(t),
     readiness: readinessMetrics(t),
     ...transportMetrics(t),
+    // The monitor's time is the run's measured time: node up-time over the nodes.
+    ...failoverMetrics(t, t.perPairUpUs.length > 0 ? t.upUs / t.perPairUpUs.length : 0),
   };
 }

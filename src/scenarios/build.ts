@@ -66,8 +66,16 @@ export function build(scenario: Scenario): RunPlan {
     detector: detectorOf(scenario),
     flapWindowUs: scenario.flap_window,
     transitionLogLimit: scenario.timeline_limit,
+    ...monitorFailoverOf(scenario),
   };
   return { config, replications: scenario.replications, timelineLimit: scenario.timeline_limit };
+}
+
+/** The `monitor_crash` fault (the schema allows at most one) as the engine's failover. */
+function monitorFailoverOf(scenario: Scenario): Pick<SimConfig, 'monitorFailover'> {
+  const entry = scenario.faults.find((f) => f.monitor_crash !== undefined)?.monitor_crash;
+  if (entry === undefined) return {};
+  return { monitorFailover: { onset: onsetOf(entry), takeoverUs: entry.takeover, startup: entry.startup } };
 }
 
 /** The `targets:` block as the analysis reads it (durations in ms). */
@@ -232,6 +240,7 @@ function faultOf(fault: FaultSpec): Fault[] {
   const { kind } = faultEntry(fault);
   switch (kind) {
     case 'crash':
+    case 'monitor_crash':
       return [];
     case 'pause': {
       const p = fault.pause!;

@@ -696,6 +696,30 @@ const pauseSchema = z
   .superRefine((f, ctx) => checkOnset('pause', f, ctx), onlyIfValid)
   .meta(meta({ description: 'Stop-the-world pauses of senders (GC, VM steal): a paused node sends nothing but is alive, so a suspicion during a pause is a false one.', type: 'map' }));
 
+const monitorCrashSchema = z
+  .strictObject({
+    ...onsetShape('for the monitor'),
+    takeover: duration('From the monitor\'s crash until a standby takes over. Meanwhile nothing is judged (verdicts stay as they were: stale) and messages sent to the monitor are lost.').prefault('10s'),
+    startup: z
+      .enum(['empty', 'grace'], expects('empty or grace'))
+      .meta(
+        meta({
+          description:
+            'How the standby starts. `empty`: it has no last-seen times, so every node is suspect until its first message arrives (a burst of suspicions). `grace`: every node counts as heard at the takeover and gets a full timeout to report, as the Kubernetes node lifecycle controller gives each node a fresh probe timestamp (a full node-monitor-grace-period) when it starts.',
+          type: 'empty or grace',
+        }),
+      )
+      .prefault('grace'),
+  })
+  .superRefine((f, ctx) => checkOnset('monitor crash', f, ctx), onlyIfValid)
+  .meta(
+    meta({
+      description:
+        'The monitor is a single point of failure: it crashes and a standby takes over after `takeover`. Measured: time without a working monitor and the false suspicions the takeovers caused (`failover` in the results). For pushed heartbeats and leases (not pull checks). At most one entry.',
+      type: 'map',
+    }),
+  );
+
 const monitorPauseSchema = z
   .strictObject({
     ...onsetShape('for the monitor'),
@@ -810,7 +834,7 @@ const unhealthySchema = z
   .meta(meta({ description: 'Windows during which a node is up but unhealthy (fails its health check: its database connection is down). Pull checks see them; heartbeats do not. The metrics count a suspicion during such a window as a false one, since the node is up.', type: 'map' }));
 
 /** One entry of `faults`: a map with exactly one key naming the fault kind. */
-export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
+export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'monitor_crash', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const faultSchema = z
@@ -818,6 +842,7 @@ const faultSchema = z
     crash: crashSchema.optional(),
     pause: pauseSchema.optional(),
     monitor_pause: monitorPauseSchema.optional(),
+    monitor_crash: monitorCrashSchema.optional(),
     partition: partitionSchema.optional(),
     isolate: isolateSchema.optional(),
     cpu_starvation: cpuStarvationSchema.optional(),
@@ -1300,7 +1325,19 @@ function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
     checkNodes(spec.nodes as NodeSelectorSpec | undefined, ['faults', i, kind, 'nodes']);
   });
   for (const [className, linkClass] of Object.entries(s.link_classes)) checkNodes(linkClass.nodes, ['link_classes', className, 'nodes']);
+  monitorCrashRules(s, ctx);
   detectorRules(s, ctx);
+}
+
+/** One monitor, so one `monitor_crash` entry; and a standby that probes is not modelled. */
+function monitorCrashRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
+  const entries = s.faults.flatMap((f, i) => (f.monitor_crash === undefined ? [] : [i]));
+  if (entries.length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['faults', entries[1]!, 'monitor_crash'], message: 'there is one monitor: give at most one monitor_crash (its onsets may repeat: `every`, `rate`, `period`)' });
+  }
+  if (entries.length > 0 && (s.detector.kind === 'pull_check' || s.detector.kind === 'liveness_readiness')) {
+    ctx.addIssue({ code: 'custom', path: ['faults', entries[0]!, 'monitor_crash'], message: `monitor failover is modelled for pushed heartbeats and leases, not for the ${s.detector.kind} detector (a standby that probes would rebuild its probe schedule)` });
+  }
 }
 
 function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {

@@ -51,6 +51,18 @@ describe('docs/results.md', () => {
     expect(html).toMatch(/% of the false suspicions began during a TCP stall/);
   });
 
+  it('names the fields a monitor failover adds (`failover`)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hbsim-contract-failover-'));
+    const file = join(dir, 'failover.yaml');
+    writeFileSync(file, 'duration: 10m\ncluster: { nodes: 5 }\nfaults:\n  - monitor_crash: { at: 5m, takeover: 20s, startup: empty }\n');
+    const results = await resultsOf([file]);
+    const metrics = (results.cells as { metrics: Record<string, unknown> }[])[0]!.metrics;
+    const failover = metrics.failover as Record<string, unknown>;
+    expect(failover).toMatchObject({ monitor_crashes: 1, monitor_down_ms: 20_000, takeover_false_suspicions: 5 });
+    const undocumented = ['failover', ...Object.keys(failover)].filter((n) => !docs.includes(`\`${n}\``));
+    expect(undocumented).toEqual([]);
+  });
+
   it('describes a timeline entry as the run writes it', async () => {
     const results = await resultsOf(['seed-demo']);
     const entries = (results.sample as { timeline: { entries: Record<string, unknown>[] } }).timeline.entries;

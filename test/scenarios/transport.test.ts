@@ -47,3 +47,19 @@ describe('link transport', () => {
     expect(lines('link:\n  tcp: { rto_mn: 2s }\n')[0]).toMatch(/unknown field "rto_mn" \(did you mean "rto_min"\?\)/);
   });
 });
+
+describe('monitor_crash', () => {
+  it('builds the engine failover: onset, takeover, start-up', () => {
+    const c = config('faults:\n  - monitor_crash: { every: 7d, takeover: 15s, startup: empty }\n');
+    expect(c.monitorFailover).toEqual({ onset: { kind: 'poisson', meanGapUs: 7 * 86_400_000_000 }, takeoverUs: 15_000_000, startup: 'empty' });
+    expect(config('faults:\n  - monitor_crash: { at: 1m }\n').monitorFailover).toMatchObject({ takeoverUs: 10_000_000, startup: 'grace' });
+    expect(config('{}').monitorFailover).toBeUndefined();
+  });
+
+  it('refuses a negative takeover, a second monitor_crash, a pull detector and a missing onset, with file:line', () => {
+    expect(lines('faults:\n  - monitor_crash: { at: 1m, takeover: -1s }\n')[0]).toMatch(/^t\.yaml:2:\d+ faults\.0\.monitor_crash\.takeover: expected a duration/);
+    expect(lines('faults:\n  - monitor_crash: { at: 1m }\n  - monitor_crash: { at: 2m }\n')[0]).toMatch(/^t\.yaml:3:\d+ faults\.1\.monitor_crash: there is one monitor/);
+    expect(lines('detector: { kind: pull_check }\nfaults:\n  - monitor_crash: { at: 1m }\n')[0]).toMatch(/^t\.yaml:3:\d+ faults\.0\.monitor_crash: monitor failover is modelled for pushed heartbeats and leases/);
+    expect(lines('faults:\n  - monitor_crash: { takeover: 5s }\n')[0]).toMatch(/^t\.yaml:2:\d+ faults\.0\.monitor_crash: a monitor crash needs an onset/);
+  });
+});
