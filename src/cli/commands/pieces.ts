@@ -11,7 +11,7 @@ import type { ResultsFile } from '../../results/results-file.js';
 import { loadScenarioText, presetText, type LoadedScenario, type SweepCell } from '../../scenarios/load.js';
 import { allOutputs, openCheckpoint, runResumable } from '../../sweep/run-resumable.js';
 import { assembleResults, prepareScenario, type PreparedScenario } from '../../sweep/run-scenario.js';
-import { identityOf, partialFileOf, runDigest, serializePartial, type RunIdentity, type ScenarioRecipe, type ShardSpec } from '../../sweep/shard.js';
+import { identityOf, partialFileOf, runDigest, serializePartial, shardTasks, type RunIdentity, type ScenarioRecipe, type ShardSpec } from '../../sweep/shard.js';
 import { paletteFor } from '../colour.js';
 import { UsageError, type CliIo } from '../io.js';
 import { toolVersion } from '../version.js';
@@ -87,8 +87,11 @@ export async function runInPieces(
   }
   const p = paletteFor(io.stderr, io.env);
   if (options.resume) {
-    const damaged = checkpoint.discarded > 0 ? `; ${checkpoint.discarded} damaged checkpoint line${checkpoint.discarded === 1 ? '' : 's'} recomputed` : '';
-    io.stderr.write(`${p.dim('resume')}: ${loaded.scenario.name}: ${checkpoint.restored.size === 0 ? 'no finished tasks to resume from' : `${checkpoint.restored.size} finished task${checkpoint.restored.size === 1 ? '' : 's'} read back from ${checkpoint.path}`}${damaged}\n`);
+    const wanted = options.shard ? shardTasks(prepared.tasks.length, options.shard).length : prepared.tasks.length;
+    const restored = checkpoint.restored.size;
+    const damaged = checkpoint.discarded > 0 ? `; ${checkpoint.discarded} damaged checkpoint line${checkpoint.discarded === 1 ? '' : 's'} ignored` : '';
+    const from = restored === 0 ? 'no finished tasks to resume from' : `${restored} of ${wanted} tasks read back from ${checkpoint.path}`;
+    io.stderr.write(`${p.dim('resume')}: ${loaded.scenario.name}: ${from}${damaged}; computing ${wanted - restored}\n`);
   }
   const done = await runResumable(prepared, checkpoint, resumable);
   if (options.shard && recipe) {
