@@ -83,7 +83,9 @@ export async function runInPieces(
   try {
     checkpoint = openCheckpoint(prepared, resumable);
   } catch (e) {
-    throw new UsageError(`cannot write checkpoints under ${options.outDir}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
+    // Refused before any simulation: the results could not be written there either.
+    const target = options.shard ? partialPath(options.outDir, loaded.scenario.name, options.shard) : join(options.outDir, `${loaded.scenario.name}.json`);
+    throw new UsageError(`cannot write ${target}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
   }
   const p = paletteFor(io.stderr, io.env);
   if (options.resume) {
