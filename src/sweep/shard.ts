@@ -217,7 +217,8 @@ export function mergeParts(parts: readonly LabelledPartial[]): { first: PartialF
     const p = part.partial;
     if (p.digest !== first.partial.digest) {
       const why = identityDifference(first.partial.identity, p.identity) ?? 'the scenario or an option differs (same name, seed and version, different digest)';
-      throw new ShardError(`${part.label} is from another run than ${first.label}: ${why}; merge the shards of one run (same scenario, seed, options and hbsim version)`);
+      const hint = p.identity.name !== first.partial.identity.name ? `merge each scenario's shards on their own (e.g. hbsim merge parts/${first.partial.identity.name}.shard-*.json)` : 'merge the shards of one run (same scenario, seed, options and hbsim version)';
+      throw new ShardError(`${part.label} is from another run than ${first.label}: ${why}; ${hint}`);
     }
     if (p.shard.count !== first.partial.shard.count) {
       throw new ShardError(`${part.label} is shard ${p.shard.index}/${p.shard.count} but ${first.label} is shard ${first.partial.shard.index}/${first.partial.shard.count}; every shard of a run must use the same count`);

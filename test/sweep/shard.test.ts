@@ -114,6 +114,9 @@ describe('merging shards', () => {
     const three = partsOf(prepared, outputs, 3);
     expect(refusal([...parts.slice(0, 3), three[2]!])).toMatch(/shard 3\/3 but part1\.json is shard 1\/4; every shard of a run must use the same count/);
 
+    const demo = prepareScenario(loadPreset('seed-demo'), false);
+    const demoParts = partsOf(demo, await runTasks(demo.tasks, { workers: 1, timelineLimit: demo.timelineLimit }), 4);
+    expect(refusal([parts[0]!, ...demoParts.slice(1)])).toMatch(/part2\.json is from another run than part1\.json: scenario "db-ha" vs "seed-demo"; merge each scenario's shards on their own \(e\.g\. hbsim merge parts\/db-ha\.shard-\*\.json\)/);
     const seed = await outputsOf(['seed=7']);
     expect(refusal([parts[0]!, ...partsOf(seed.prepared, seed.outputs, 4).slice(1)])).toMatch(/part2\.json is from another run than part1\.json: seed "42" vs "7"/);
     const other = partsOf(prepared, outputs, 4, '9.9.9');
