@@ -1,21 +1,25 @@
 /**
  * Runs some or all tasks of a prepared scenario (a shard's, or every one), with a
- * checkpoint: outputs an earlier attempt finished are read back instead of
- * recomputed (when resuming), and each new output is recorded as it arrives. The
- * caller writes the results (or the partial file) and then removes the checkpoint.
+ * store of outputs (the CLI's is a checkpoint file: src/cli/checkpoint.ts): outputs an
+ * earlier attempt finished are read back instead of recomputed, and each new output
+ * is recorded as it arrives. The caller writes the results (or the partial file) and
+ * then discards the store.
  */
-import { Checkpoint } from './checkpoint.js';
 import type { PreparedScenario } from './run-scenario.js';
 import { runTasks } from './run-tasks.js';
 import { shardTasks, type ShardSpec } from './shard.js';
 import type { TaskResult } from './tasks.js';
 
+/** Where task outputs are kept as they finish, and what an earlier attempt left. */
+export interface OutputStore {
+  /** Outputs an earlier attempt finished, by task index. */
+  readonly restored: ReadonlyMap<number, TaskResult>;
+  record(task: number, output: TaskResult): void;
+  close(): void;
+}
+
 export interface ResumableOptions {
   readonly workers: number;
-  /** Folder of the results: checkpoints go to <outDir>/.hbsim-checkpoints/. */
-  readonly outDir: string;
-  readonly digest: string;
-  readonly resume: boolean;
   readonly shard?: ShardSpec;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
@@ -24,20 +28,12 @@ export interface ResumableOptions {
 export interface ResumableRun {
   /** Outputs of the tasks asked for (the shard's, or all), by task index. */
   readonly outputs: ReadonlyMap<number, TaskResult>;
-  readonly checkpoint: Checkpoint;
-  /** Tasks read back from the checkpoint, and tasks computed now. */
+  /** Tasks read back from the store, and tasks computed now. */
   readonly restored: number;
   readonly computed: number;
-  /** Checkpoint lines that were unreadable (cut short by the crash) and so recomputed. */
-  readonly discarded: number;
 }
 
-/** Opens the checkpoint before anything runs, so that a caller can say what will be resumed. */
-export function openCheckpoint(prepared: PreparedScenario, options: ResumableOptions): Checkpoint {
-  return Checkpoint.open(options.outDir, { name: prepared.loaded.scenario.name, digest: options.digest, tasks: prepared.tasks.length, ...(options.shard ? { shard: options.shard } : {}) }, options.resume);
-}
-
-export async function runResumable(prepared: PreparedScenario, checkpoint: Checkpoint, options: ResumableOptions): Promise<ResumableRun> {
+export async function runResumable(prepared: PreparedScenario, checkpoint: OutputStore, options: ResumableOptions): Promise<ResumableRun> {
   const wanted = options.shard ? shardTasks(prepared.tasks.length, options.shard) : prepared.tasks.map((_, k) => k);
   const outputs = new Map<number, TaskResult>();
   for (const k of wanted) {
@@ -63,7 +59,7 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Check
   } finally {
     checkpoint.close();
   }
-  return { outputs, checkpoint, restored: wanted.length - missing.length, computed: missing.length, discarded: checkpoint.discarded };
+  return { outputs, restored: wanted.length - missing.length, computed: missing.length };
 }
 
 /** Every task's output in task order, for `assembleResults`. */

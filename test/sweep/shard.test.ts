@@ -14,8 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { serializeResults } from '../../src/results/results-file.js';
 import { loadPreset } from '../../src/scenarios/load.js';
 import { parseSet } from '../../src/scenarios/sets.js';
-import { Checkpoint } from '../../src/sweep/checkpoint.js';
-import { allOutputs, openCheckpoint, runResumable } from '../../src/sweep/run-resumable.js';
+import { Checkpoint } from '../../src/cli/checkpoint.js';
+import { allOutputs, runResumable } from '../../src/sweep/run-resumable.js';
 import { assembleResults, prepareScenario, runScenario } from '../../src/sweep/run-scenario.js';
 import { runTasks } from '../../src/sweep/run-tasks.js';
 import { identityOf, mergeParts, parsePartial, partialFileOf, runDigest, serializePartial, shardTasks, ShardError, type ScenarioRecipe } from '../../src/sweep/shard.js';
@@ -140,43 +140,55 @@ describe('merging shards', () => {
 });
 
 describe('checkpoints and --resume', () => {
+  const keyOf = (prepared: ReturnType<typeof prepareScenario>) => ({ name: 'db-ha', digest: runDigest(prepared, identityOf(prepared, 'test', 'run')), tasks: prepared.tasks.length });
+
   it('recompute only the tasks the checkpoint lacks, and give the same bytes', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hbsim-resume-'));
     const prepared = prepareScenario(small(), true);
-    const identity = identityOf(prepared, 'test', 'run');
-    const options = { workers: 1, outDir: out, digest: runDigest(prepared, identity), resume: false };
-    const first = await runResumable(prepared, openCheckpoint(prepared, options), options);
+    const key = keyOf(prepared);
+    const first = await runResumable(prepared, Checkpoint.open(out, key, false), { workers: 1 });
     expect(first.computed).toBe(12);
     const single = serializeResults(assembleResults(prepared, allOutputs(prepared, first.outputs), 'test'));
-    const path = first.checkpoint.path;
+    const path = Checkpoint.open(out, key, true).path;
     const lines = readFileSync(path, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(12);
 
     // A crash after 7 tasks, the 8th cut short mid-line.
     writeFileSync(path, `${lines.slice(0, 7).join('\n')}\n${lines[7]!.slice(0, 200)}`);
-    const resumed = await runResumable(prepared, openCheckpoint(prepared, { ...options, resume: true }), { ...options, resume: true });
-    expect([resumed.restored, resumed.computed, resumed.discarded]).toEqual([7, 5, 1]);
+    const store = Checkpoint.open(out, key, true);
+    expect([store.restored.size, store.discarded]).toEqual([7, 1]);
+    const resumed = await runResumable(prepared, store, { workers: 1 });
+    expect([resumed.restored, resumed.computed]).toEqual([7, 5]);
     expect(serializeResults(assembleResults(prepared, allOutputs(prepared, resumed.outputs), 'test'))).toBe(single);
     // The torn line was dropped and the recomputed tasks appended: a complete checkpoint again.
-    const again = Checkpoint.open(out, { name: 'db-ha', digest: options.digest, tasks: 12 }, true);
+    const again = Checkpoint.open(out, key, true);
     expect([again.restored.size, again.discarded]).toEqual([12, 0]);
-    again.close();
+    again.remove();
   });
 
   it('read restored outputs back instead of recomputing them', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hbsim-resume-'));
     const prepared = prepareScenario(small(), false);
-    const options = { workers: 1, outDir: out, digest: runDigest(prepared, identityOf(prepared, 'test', 'run')), resume: true };
-    const checkpoint = openCheckpoint(prepared, options);
+    const checkpoint = Checkpoint.open(out, keyOf(prepared), false);
     // Plant an output for task 0 that no simulation gives: if the resumed run used it, the results show it.
     const real = (await runTasks([prepared.tasks[0]!], { workers: 1, timelineLimit: prepared.timelineLimit }))[0]!;
     if (real.kind !== 'replication') throw new Error('task 0 is a replication');
     checkpoint.record(0, { ...real, tallies: { ...real.tallies, heartbeatsSent: real.tallies.heartbeatsSent + 1_000_000 } });
     checkpoint.close();
-    const resumed = await runResumable(prepared, openCheckpoint(prepared, options), options);
+    const resumed = await runResumable(prepared, Checkpoint.open(out, keyOf(prepared), true), { workers: 1 });
     expect([resumed.restored, resumed.computed]).toEqual([1, 7]);
     const planted = resumed.outputs.get(0)!;
     expect(planted.kind === 'replication' && planted.tallies.heartbeatsSent).toBe(real.tallies.heartbeatsSent + 1_000_000);
+  });
+
+  it('a shard resumes only its own tasks', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hbsim-resume-'));
+    const prepared = prepareScenario(small(), false);
+    const shard = { index: 2, count: 3 };
+    const run = await runResumable(prepared, Checkpoint.open(out, { ...keyOf(prepared), shard }, false), { workers: 1, shard });
+    expect([...run.outputs.keys()]).toEqual(shardTasks(8, shard));
+    expect(Checkpoint.open(out, keyOf(prepared), true).restored.size).toBe(0);
+    expect(Checkpoint.open(out, { ...keyOf(prepared), shard }, true).restored.size).toBe(3);
   });
 
   it('ignore lines of another run or with a bad checksum', () => {

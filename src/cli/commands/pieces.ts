@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import type { ResultsFile } from '../../results/results-file.js';
 import { loadScenarioText, presetText, type LoadedScenario, type SweepCell } from '../../scenarios/load.js';
-import { allOutputs, openCheckpoint, runResumable } from '../../sweep/run-resumable.js';
+import { allOutputs, runResumable } from '../../sweep/run-resumable.js';
+import { Checkpoint } from '../checkpoint.js';
 import { assembleResults, prepareScenario, type PreparedScenario } from '../../sweep/run-scenario.js';
 import { identityOf, partialFileOf, runDigest, serializePartial, shardTasks, type RunIdentity, type ScenarioRecipe, type ShardSpec } from '../../sweep/shard.js';
 import { paletteFor } from '../colour.js';
@@ -78,10 +79,11 @@ export async function runInPieces(
   const identity = identityOf(prepared, version, options.command, options.asCell, options.checkCells);
   const digest = runDigest(prepared, identity);
   const recipe = options.shard ? checkedRecipe(options.recordFrom ?? loaded, prepared, identity, digest) : undefined;
-  const resumable = { workers: run.workers, outDir: options.outDir, digest, resume: options.resume, ...(options.shard ? { shard: options.shard } : {}), ...(run.onProgress ? { onProgress: run.onProgress } : {}), ...(run.signal ? { signal: run.signal } : {}) };
-  let checkpoint;
+  const resumable = { workers: run.workers, ...(options.shard ? { shard: options.shard } : {}), ...(run.onProgress ? { onProgress: run.onProgress } : {}), ...(run.signal ? { signal: run.signal } : {}) };
+  let checkpoint: Checkpoint;
   try {
-    checkpoint = openCheckpoint(prepared, resumable);
+    const key = { name: loaded.scenario.name, digest, tasks: prepared.tasks.length, ...(options.shard ? { shard: options.shard } : {}) };
+    checkpoint = Checkpoint.open(options.outDir, key, options.resume);
   } catch (e) {
     // Refused before any simulation: the results could not be written there either.
     const target = options.shard ? partialPath(options.outDir, loaded.scenario.name, options.shard) : join(options.outDir, `${loaded.scenario.name}.json`);

@@ -1,6 +1,7 @@
 /**
  * Checkpoints: each task's output appended, as soon as the task finishes, to a file
- * keyed by the run's digest (src/sweep/shard.ts), so that `--resume` after a crash
+ * keyed by the run's digest (src/sweep/shard.ts): the file-backed `OutputStore` of
+ * src/sweep/run-resumable.ts, so that `--resume` after a crash
  * (a killed process, an evicted pod, Ctrl-C) recomputes only the tasks that did not
  * finish. One JSON line per task, `{"task":k,"sha256":…,"output":…}`: a line cut short
  * by the crash, or damaged since, fails its checksum and is simply recomputed. The
@@ -14,8 +15,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { decodeOutput, encodeOutput } from './task-codec.js';
-import type { TaskResult } from './tasks.js';
+import type { OutputStore } from '../sweep/run-resumable.js';
+import { decodeOutput, encodeOutput } from '../sweep/task-codec.js';
+import type { TaskResult } from '../sweep/tasks.js';
 
 export const CHECKPOINT_DIR = '.hbsim-checkpoints';
 
@@ -35,7 +37,7 @@ export function checkpointPath(outDir: string, key: CheckpointKey): string {
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export class Checkpoint {
+export class Checkpoint implements OutputStore {
   private fd: number | undefined;
 
   private constructor(
