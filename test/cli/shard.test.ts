@@ -103,6 +103,37 @@ describe('hbsim run --shard i/n and hbsim merge (processes)', () => {
   }, SLOW);
 });
 
+describe('Ctrl-C then --resume (in-process)', () => {
+  it('stops with 130, keeps the finished tasks, and the resumed run computes only the rest', async () => {
+    const args = ['run', ...SCENARIO, '--no-pause-survival'];
+    const one = tmp();
+    expect((await inProcess([...args, '--out', one])).code).toBe(0);
+    const out = tmp();
+    const dir = join(out, '.hbsim-checkpoints');
+    const lines = () => (existsSync(dir) ? readdirSync(dir).reduce((n, f) => n + readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).length, 0) : 0);
+    const controller = new AbortController();
+    // The inline runner yields between tasks, so this timer sees each task land.
+    const timer = setInterval(() => {
+      if (lines() >= 3) controller.abort();
+    }, 1);
+    const err: string[] = [];
+    const code = await runCli([...args, '--out', out], { stdout: { write: () => {} }, stderr: { write: (s: string) => err.push(s) }, env: {}, signal: controller.signal });
+    clearInterval(timer);
+    expect(code).toBe(130);
+    expect(err.join('')).toMatch(/interrupted; nothing written for it \(finished tasks are checkpointed: run again with --resume to continue\)/);
+    expect(existsSync(join(out, 'db-ha.json'))).toBe(false);
+    const done = lines();
+    expect(done).toBeGreaterThanOrEqual(3);
+    expect(done).toBeLessThan(8);
+    const resumed = await inProcess([...args, '--out', out, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`resume: db-ha: ${done} of 8 tasks read back`);
+    expect(resumed.stderr).toContain(`computing ${8 - done}`);
+    expect(bytes(out, 'db-ha.json').equals(bytes(one, 'db-ha.json'))).toBe(true);
+    expect(bytes(out, 'db-ha.html').equals(bytes(one, 'db-ha.html'))).toBe(true);
+  }, SLOW);
+});
+
 describe('hbsim merge refuses parts that are not every shard of one run (exit 2)', () => {
   const SMALL = ['db-ha', '--set', 'duration=5m', '--set', 'sweep.heartbeat.interval=[1s, 2s]', '--set', 'sweep.detector.timeout=[3x]', '--replications', '2', '--workers', '1', '--no-pause-survival'];
   const shardsOf = async (extra: string[], count: number) => {

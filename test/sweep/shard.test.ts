@@ -181,6 +181,20 @@ describe('checkpoints and --resume', () => {
     expect(planted.kind === 'replication' && planted.tallies.heartbeatsSent).toBe(real.tallies.heartbeatsSent + 1_000_000);
   });
 
+  it('records the outputs of worker threads as they arrive, with the same bytes as inline', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'hbsim-resume-'));
+    const prepared = prepareScenario(small(), false);
+    const inline = await runResumable(prepared, Checkpoint.open(out, { ...keyOf(prepared), name: 'inline' }, false), { workers: 1 });
+    const pooled = await runResumable(prepared, Checkpoint.open(out, { ...keyOf(prepared), name: 'pooled' }, false), { workers: 2 });
+    const bytesOf = (r: typeof inline) => serializeResults(assembleResults(prepared, allOutputs(prepared, r.outputs), 'test'));
+    expect(bytesOf(pooled)).toBe(bytesOf(inline));
+    const back = Checkpoint.open(out, { ...keyOf(prepared), name: 'pooled' }, true);
+    expect([back.restored.size, back.discarded]).toEqual([8, 0]);
+    const resumed = await runResumable(prepared, back, { workers: 2 });
+    expect([resumed.restored, resumed.computed]).toEqual([8, 0]);
+    expect(bytesOf(resumed)).toBe(bytesOf(inline));
+  });
+
   it('a shard resumes only its own tasks', async () => {
     const out = mkdtempSync(join(tmpdir(), 'hbsim-resume-'));
     const prepared = prepareScenario(small(), false);
