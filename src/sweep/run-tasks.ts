@@ -10,7 +10,7 @@ export interface RunTasksOptions {
   readonly workers: number;
   readonly timelineLimit: number;
   readonly onProgress?: (done: number, total: number) => void;
-  /** Called with each task's output as soon as it is known (checkpoints: src/sweep/checkpoint.ts). */
+  /** Called with each task's output as soon as it is known (checkpoints: src/cli/checkpoint.ts). */
   readonly onResult?: (index: number, result: TaskResult) => void;
   readonly signal?: AbortSignal;
 }

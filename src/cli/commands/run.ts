@@ -3,7 +3,9 @@
  * file costs nothing), then runs each one — every cell of its sweep, on the worker
  * pool — writes `<out>/<name>.json` and `<out>/<name>.html` atomically and prints a
  * summary table (or the results JSON with --json). Ctrl-C stops the run cleanly:
- * workers end, nothing is written for the interrupted scenario, exit code 130.
+ * workers end, nothing is written for the interrupted scenario, exit code 130; its
+ * finished tasks stay checkpointed for --resume. With --shard i/n it computes one
+ * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
