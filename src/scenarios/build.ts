@@ -337,7 +337,13 @@ function detectorOf(scenario: Scenario): DetectorConfig {
       };
     }
     case 'lease':
-      return { kind: 'lease', leaseUs: timeoutUsOf(scenario), deadAfterUs: deadAfterUsOf(scenario), checkIntervalUs: d.check_interval };
+      return {
+        kind: 'lease',
+        leaseUs: timeoutUsOf(scenario),
+        deadAfterUs: deadAfterUsOf(scenario),
+        checkIntervalUs: d.check_interval,
+        ...(d.request_timeout ? { requestTimeoutUs: d.request_timeout, retryUs: d.retry_period ?? d.request_timeout } : {}),
+      };
     case 'liveness_readiness':
       return {
         kind: 'livenessReadiness',

@@ -1014,6 +1014,8 @@ const leaseDetectorSchema = z.strictObject({
   lease: relative('Length of a lease. Must exceed the renewal interval (heartbeat.interval); a longer lease means fewer false expiries, slower failover. The default is Kubernetes\' node lease: 40s renewed every 10s (kubelet nodeLeaseDurationSeconds and nodeLeaseRenewIntervalFraction 0.25).', 'heartbeat.interval').prefault('4x'),
   dead_after: deadAfterCodec('Silence after which the node is DEAD: a duration, a multiple of `lease`, or `never`.', 'lease').prefault('1x'),
   check_interval: checkInterval('', 0),
+  request_timeout: duration('The renewing client\'s request timeout (0: none, renewals are fire-and-forget): a renewal whose grant has not come back within it failed, and is retried `retry_period` later, until a grant arrives. Over TCP a retry waits behind the stalled renewal it retries.').optional(),
+  retry_period: duration('With `request_timeout`: the wait between a failed renewal and its retry (client-go leader election retries every `--leader-elect-retry-period`).').optional(),
 });
 
 /** Kubernetes readinessProbe defaults (periodSeconds 10, timeoutSeconds 1, failureThreshold 3, successThreshold 1). */

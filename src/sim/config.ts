@@ -235,6 +235,13 @@ export type DetectorConfig =
       readonly kind: 'lease';
       readonly leaseUs: number;
       readonly deadAfterUs: number;
+      /**
+       * The renewing client's request timeout (0: none): a renewal whose grant has not
+       * come back within it failed, and is retried `retryUs` later, again and again until
+       * a grant arrives (Kubernetes lease clients; issue #13). The regular renewals go on.
+       */
+      readonly requestTimeoutUs?: number;
+      readonly retryUs?: number;
     });
 
 export type DetectorKind = DetectorConfig['kind'];

@@ -63,3 +63,13 @@ describe('monitor_crash', () => {
     expect(lines('faults:\n  - monitor_crash: { takeover: 5s }\n')[0]).toMatch(/^t\.yaml:2:\d+ faults\.0\.monitor_crash: a monitor crash needs an onset/);
   });
 });
+
+describe('lease request timeouts', () => {
+  it('pass the client timeout and retry period to the engine (retry defaults to the timeout)', () => {
+    const c = config('detector: { kind: lease, request_timeout: 2s, retry_period: 500ms }\n');
+    expect(c.detector).toMatchObject({ kind: 'lease', requestTimeoutUs: 2_000_000, retryUs: 500_000 });
+    expect(config('detector: { kind: lease, request_timeout: 2s }\n').detector).toMatchObject({ requestTimeoutUs: 2_000_000, retryUs: 2_000_000 });
+    expect(config('detector: { kind: lease }\n').detector).not.toHaveProperty('requestTimeoutUs');
+    expect(lines('detector: { kind: lease, request_timeout: -1s }\n')[0]).toMatch(/^t\.yaml:1:\d+ detector\.request_timeout: expected a duration/);
+  });
+});

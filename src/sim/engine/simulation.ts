@@ -53,6 +53,7 @@ export class Simulation {
     const leases = config.detector.kind === 'lease' ? new Leases(run.ctx, faults, monitor, config) : null;
     const push = monitor.push ? new PushHeartbeats(run.ctx, faults, monitor, config) : null;
     const pull = monitor.pull ? new PullProbes(run.ctx, faults, monitor) : null;
+    if (leases && push) push.grantedSeq = leases.grantedSeq;
     if (leases) run.install(leases);
     if (push) run.install(push);
     if (pull) run.install(pull);

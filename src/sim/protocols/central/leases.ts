@@ -18,6 +18,8 @@ export class Leases implements ProtocolModule, GrantSender {
   /** Each node's lease expiry on its monotonic clock, and a fence owed after a pause. */
   private readonly nodeLeaseExpiryUs: Float64Array;
   private readonly nodeFencePending: Uint8Array;
+  /** Per node: the highest renewal seen granted (the client's request timeouts read it). */
+  readonly grantedSeq: Float64Array;
   /** Grants that reached paused nodes, read when they resume. */
   private readonly inbox = new PausedInbox();
   private grantKind = 0;
@@ -32,11 +34,12 @@ export class Leases implements ProtocolModule, GrantSender {
     this.leaseUs = config.detector.kind === 'lease' ? config.detector.leaseUs : 0;
     this.nodeLeaseExpiryUs = new Float64Array(config.nodeNames.length);
     this.nodeFencePending = new Uint8Array(config.nodeNames.length);
+    this.grantedSeq = new Float64Array(config.nodeNames.length).fill(-1);
     monitor.grants = this;
   }
 
   install(ctx: ProtocolContext): void {
-    this.grantKind = ctx.events.defineEvent('lease-grant', EventClass.deliver, (pair, _seq, nodeSentUs, nowUs) => this.onGrant(pair, nodeSentUs, nowUs));
+    this.grantKind = ctx.events.defineEvent('lease-grant', EventClass.deliver, (pair, seq, nodeSentUs, nowUs) => this.onGrant(pair, nodeSentUs, nowUs, seq));
     this.checkKind = ctx.events.defineEvent('lease-check', EventClass.timer, (node, expiryUs, _b, nowUs) => this.onLeaseCheck(node, expiryUs, nowUs));
   }
 
@@ -47,14 +50,16 @@ export class Leases implements ProtocolModule, GrantSender {
   }
 
   /** The node learns its lease runs until (its send time of the renewal) + lease, on its monotonic clock. */
-  private onGrant(pair: number, nodeSentUs: number, nowUs: number): void {
+  private onGrant(pair: number, nodeSentUs: number, nowUs: number, seq: number): void {
     const node = pair;
     if (!this.ctx.nodes.isUp(node)) return;
     // A paused node reads the grant when it resumes (issue #13).
     if (this.faults.isPaused(node)) {
-      this.inbox.push(node, this.ctx.nodes.epoch(node), InboxKind.grant, pair, 0, nodeSentUs);
+      this.inbox.push(node, this.ctx.nodes.epoch(node), InboxKind.grant, pair, seq, nodeSentUs);
       return;
     }
+    // The renewing client sees its request answered.
+    if (seq > this.grantedSeq[node]!) this.grantedSeq[node] = seq;
     const expiryUs = nodeSentUs + this.leaseUs;
     if (expiryUs <= this.nodeLeaseExpiryUs[node]!) return;
     const clocks = this.ctx.clocks;
@@ -98,7 +103,7 @@ export class Leases implements ProtocolModule, GrantSender {
     if (inbox.length > 0) {
       const epoch = this.ctx.nodes.epoch(node);
       for (let i = 0; i < inbox.length; i++) {
-        if (inbox.node[i] === node && inbox.epoch[i] === epoch) this.onGrant(inbox.pair[i]!, inbox.sentUs[i]!, nowUs);
+        if (inbox.node[i] === node && inbox.epoch[i] === epoch) this.onGrant(inbox.pair[i]!, inbox.sentUs[i]!, nowUs, inbox.seq[i]!);
       }
       inbox.removeNode(node);
     }
