@@ -7,6 +7,7 @@
 import type { AnalyticComparison } from './analytic-comparison.js';
 import type { CellMetrics } from './cell-metrics.js';
 import type { Timeline } from './timeline.js';
+import type { TuneSummary } from './tune-summary.js';
 import { quantile, sortSamples } from '../stats/index.js';
 
 export const RESULTS_SCHEMA = 'hbsim.results/1';
@@ -116,6 +117,8 @@ export interface ResultsFile {
    * it from the cells, with these targets unless given others, and embeds the outcome.
    */
   readonly analysis?: ResultsAnalysis;
+  /** Written by `hbsim tune` only: the question, the answer and the search path (src/results/tune-summary.ts). */
+  readonly tune?: TuneSummary;
 }
 
 /** Serialises with two-space indentation and a final newline. */

@@ -1,0 +1,118 @@
+/**
+ * Sequential testing of tuning candidates: a candidate gets replications only until
+ * its intervals settle every target. Looks are taken after 1, 2, 4, 8, … replications
+ * (and at the cap): doubling keeps the number of looks — and so the inflation of the
+ * error rate that repeated looks cause — to log₂ of the cap, while costing at most
+ * twice the replications a one-at-a-time schedule would stop at. At each look every
+ * target is judged exactly as the CI gate judges it (src/check `judge`): met when the
+ * whole 95 % interval is on the right side, breached when it is on the wrong side.
+ *
+ *   - any target breached                  → `breaches` (stop)
+ *   - every target met                     → `meets` (stop)
+ *   - the objective already worse than the best candidate meeting every target
+ *     (its whole interval, or its point value when it has none) → `dominated` (stop:
+ *     it could not be chosen whatever the verdicts)
+ *   - otherwise another look, until the cap → `undecided`
+ *
+ * All candidates of a batch advance together, one look at a time, so their
+ * replications spread over the worker pool; a replication is the same pure task as
+ * in a sweep (stream keys carry seed and replication), so results do not depend on
+ * the worker count.
+ */
+import { judge, type Verdict } from '../check/judge.js';
+import { measure } from '../check/measure.js';
+import type { CellMetrics } from '../results/cell-metrics.js';
+import type { TuneOutcome } from '../results/tune-summary.js';
+import type { Threshold } from '../scenarios/expect.js';
+import type { SimConfig } from '../sim/config.js';
+import { poolCell, type PooledCell } from '../sweep/pool.js';
+import { runTasks } from '../sweep/run-tasks.js';
+import type { ReplicationResult, SweepTask } from '../sweep/tasks.js';
+import type { Direction, Evaluated, Proposal } from './search.js';
+
+export interface CandidateCell {
+  readonly config: SimConfig;
+}
+
+export interface CandidateRecord extends Evaluated {
+  readonly proposal: Proposal;
+  readonly batch: number;
+  readonly replications: number;
+  readonly verdicts: readonly Verdict[];
+  readonly pooled: PooledCell;
+}
+
+export interface EvaluatorOptions {
+  readonly targets: readonly Threshold[];
+  readonly objective: { readonly metric: string; readonly direction: Direction };
+  readonly maxReplications: number;
+  readonly workers: number;
+  readonly timelineLimit: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (evaluated: number) => void;
+}
+
+/** The looks: 1, 2, 4, … below the cap, then the cap. */
+export function lookSchedule(maxReplications: number): number[] {
+  const looks: number[] = [];
+  for (let r = 1; r < maxReplications; r *= 2) looks.push(r);
+  looks.push(maxReplications);
+  return looks;
+}
+
+/** The objective's interval when the results carry one, else its point value as a degenerate interval. */
+function objectiveRange(metric: string, metrics: CellMetrics): readonly [number, number] | null {
+  const m = measure(metric, metrics);
+  if (m.interval !== null) return m.interval;
+  return m.value === null ? null : [m.value, m.value];
+}
+
+function worseThan(range: readonly [number, number] | null, incumbent: number | null, direction: Direction): boolean {
+  if (range === null || incumbent === null) return false;
+  return direction === 'minimise' ? range[0] > incumbent : range[1] < incumbent;
+}
+
+/** Creates the evaluator the search calls, keeping every candidate's record. */
+export function createEvaluator(cellAt: (index: readonly number[]) => CandidateCell, options: EvaluatorOptions) {
+  const records: CandidateRecord[] = [];
+  let batches = 0;
+  const looks = lookSchedule(options.maxReplications);
+
+  async function evaluate(batch: readonly Proposal[], incumbent: Evaluated | null): Promise<CandidateRecord[]> {
+    const batchNo = batches++;
+    const cells = batch.map((p) => cellAt(p.index));
+    const results: ReplicationResult[][] = batch.map(() => []);
+    const done: (CandidateRecord | null)[] = batch.map(() => null);
+    let have = 0;
+    for (const look of looks) {
+      const active = batch.map((_, i) => i).filter((i) => done[i] === null);
+      if (active.length === 0) break;
+      const tasks: SweepTask[] = [];
+      for (let r = have; r < look; r++) for (const i of active) tasks.push({ kind: 'replication', cell: i, replication: r, config: cells[i]!.config });
+      const out = await runTasks(tasks, { workers: options.workers, timelineLimit: options.timelineLimit, ...(options.signal ? { signal: options.signal } : {}) });
+      for (const r of out) if (r.kind === 'replication') results[r.cell]!.push(r);
+      have = look;
+      for (const i of active) {
+        const pooled = poolCell(results[i]!, cells[i]!.config.nodeNames);
+        const verdicts = options.targets.map((t) => judge(t, pooled.metrics));
+        const breached = verdicts.filter((v) => v.outcome === 'fail').length;
+        const undecided = verdicts.filter((v) => v.outcome === 'inconclusive').length;
+        const objective = measure(options.objective.metric, pooled.metrics).value;
+        let outcome: TuneOutcome | null = null;
+        if (breached > 0) outcome = 'breaches';
+        else if (undecided === 0) outcome = 'meets';
+        else if (worseThan(objectiveRange(options.objective.metric, pooled.metrics), incumbent?.objective ?? null, options.objective.direction)) outcome = 'dominated';
+        else if (look === options.maxReplications) outcome = 'undecided';
+        if (outcome !== null) {
+          done[i] = { index: batch[i]!.index, proposal: batch[i]!, batch: batchNo, outcome, objective, breached, undecided, replications: look, verdicts, pooled };
+        }
+      }
+    }
+    const finished = done as CandidateRecord[];
+    records.push(...finished);
+    options.onProgress?.(records.length);
+    return finished;
+  }
+
+  return { evaluate, records };
+}

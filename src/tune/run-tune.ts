@@ -1,0 +1,225 @@
+/**
+ * `hbsim tune` end to end: turns the tuned parameters into a lattice (the loader
+ * checks every value and combination exactly as it checks a sweep), finds where the
+ * closed forms point, runs the search with sequential testing, and assembles a
+ * results file whose cells are the candidates simulated (so the report's trade-off
+ * chart shows them) and whose `tune` block holds the answer and the search path.
+ *
+ * Deterministic: the path depends only on the scenario, the spec and the seed (the
+ * search order is a pure function of the outcomes; replications are pure tasks).
+ */
+import { analyze } from '../analysis/index.js';
+import { formatValue } from '../check/format.js';
+import { measure } from '../check/measure.js';
+import type { CellMetrics } from '../results/cell-metrics.js';
+import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile } from '../results/results-file.js';
+import type { TuneStep, TuneSummary, TuneVerdict } from '../results/tune-summary.js';
+import { build, recommendationTargetsOf } from '../scenarios/build.js';
+import { expandSweep, withSets, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
+import { normalizeScenario } from '../scenarios/schema.js';
+import { formatDuration } from '../scenarios/units.js';
+import type { SimConfig } from '../sim/config.js';
+import { analyticComparison } from '../sweep/analytic-check.js';
+import { analyticStart } from './analytic-start.js';
+import { createEvaluator, type CandidateRecord } from './evaluate.js';
+import { flatIndex, ranked, searchLattice } from './search.js';
+import type { TuneSpec } from './spec.js';
+
+export interface TuneRunOptions {
+  readonly toolVersion: string;
+  readonly workers: number;
+  readonly signal?: AbortSignal;
+  /** Candidates settled so far (the total is not known in advance). */
+  readonly onProgress?: (evaluated: number) => void;
+}
+
+const US_PER_DAY = 86_400e6;
+const round = (x: number) => Number(x.toPrecision(6));
+
+interface Lattice {
+  readonly cells: readonly SweepCell[];
+  readonly sizes: readonly number[];
+  readonly values: Readonly<Record<string, readonly (string | number | boolean)[]>>;
+}
+
+/** The lattice: the tuned paths as a sweep (replacing the scenario's own), validated by the loader. */
+export function latticeOf(loaded: LoadedScenario, spec: TuneSpec): Lattice {
+  const sweep = Object.fromEntries(spec.params.map((p) => [p.path, p.entry]));
+  // The gate's `expect_options.cell` names a cell of the scenario's own sweep, which tune replaces.
+  const tuned = withSets(loaded, [
+    { label: 'tune.params', path: ['sweep'], value: sweep },
+    { label: 'tune.params', path: ['expect_options', 'cell'], value: 'all' },
+  ]);
+  const cells = expandSweep(tuned);
+  const paths = spec.params.map((p) => p.path);
+  const values = Object.fromEntries(paths.map((path) => [path, [...new Map(cells.map((c) => [String(c.params[path]), c.params[path]!])).values()]]));
+  const sizes = paths.map((path) => values[path]!.length);
+  if (sizes.reduce((a, b) => a * b, 1) !== cells.length) throw new Error('tune: the lattice is not a product of its values');
+  return { cells, sizes, values };
+}
+
+function nodeDaysOf(config: SimConfig): number {
+  return (config.nodeNames.length * config.durationUs) / US_PER_DAY;
+}
+
+function verdictsOf(record: CandidateRecord): TuneVerdict[] {
+  return record.verdicts.map((v) => ({
+    metric: v.metric,
+    condition: v.written,
+    outcome: v.outcome,
+    value: v.value,
+    ci95: v.interval === null ? null : [v.interval[0], v.interval[1]],
+  }));
+}
+
+/** The chosen setting as scenario fields, with the detector's effective timing. */
+function settingsOf(cell: SweepCell, config: SimConfig): string[] {
+  const lines = Object.entries(cell.params).map(([path, value]) => `${path}: ${String(value)}`);
+  const d = config.detector;
+  if ('timeoutUs' in d && typeof d.timeoutUs === 'number') {
+    lines.push(`effective: a heartbeat every ${formatDuration(config.heartbeat.intervalUs)}, suspected after ${formatDuration(d.timeoutUs)} of silence`);
+  } else {
+    lines.push(`effective: a heartbeat every ${formatDuration(config.heartbeat.intervalUs)}`);
+  }
+  return lines;
+}
+
+/** The target that stops the objective improving: the one the better-objective candidates breach most. */
+function bindingOf(chosen: CandidateRecord, records: readonly CandidateRecord[], spec: TuneSpec): TuneSummary['binding'] {
+  const better = records.filter(
+    (r) => r !== chosen && r.outcome !== 'meets' && r.objective !== null && chosen.objective !== null && (spec.objective.direction === 'minimise' ? r.objective < chosen.objective : r.objective > chosen.objective),
+  );
+  if (better.length === 0) return null;
+  let best: { metric: string; condition: string; fails: number; open: number } | null = null;
+  for (const t of spec.targets) {
+    const fails = better.filter((r) => r.verdicts.some((v) => v.metric === t.metric && v.outcome === 'fail')).length;
+    const open = better.filter((r) => r.verdicts.some((v) => v.metric === t.metric && v.outcome === 'inconclusive')).length;
+    if (fails + open === 0) continue;
+    if (best === null || fails > best.fails || (fails === best.fails && open > best.open)) best = { metric: t.metric, condition: t.written, fails, open };
+  }
+  if (best === null) return null;
+  return {
+    metric: best.metric,
+    condition: best.condition,
+    reason: `of the ${better.length} simulated candidates with a better ${spec.objective.metric}, ${best.fails} breach ${best.metric} ${best.condition}${best.open > 0 ? ` and ${best.open} could not show it within ${spec.maxReplications} replications` : ''}`,
+  };
+}
+
+function describeVerdicts(record: CandidateRecord): string {
+  return record.verdicts
+    .map((v) => {
+      const unit = measure(v.metric, record.pooled.metrics).unit;
+      const ci = v.interval === null ? '' : ` (95 % ${formatValue(v.interval[0], unit)}–${formatValue(v.interval[1], unit)})`;
+      return `${v.metric} ${formatValue(v.value, unit)}${ci}`;
+    })
+    .join(', ');
+}
+
+export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: TuneRunOptions): Promise<ResultsFile> {
+  const { scenario } = loaded;
+  const lattice = latticeOf(loaded, spec);
+  const plans = new Map<number, ReturnType<typeof build>>();
+  const planAt = (flat: number) => {
+    let plan = plans.get(flat);
+    if (plan === undefined) plans.set(flat, (plan = build(lattice.cells[flat]!.scenario)));
+    return plan;
+  };
+  const unflatten = (flat: number) => {
+    const index: number[] = [];
+    for (let d = lattice.sizes.length - 1; d >= 0; d--) {
+      index.unshift(flat % lattice.sizes[d]!);
+      flat = Math.floor(flat / lattice.sizes[d]!);
+    }
+    return index;
+  };
+  const start = analyticStart(
+    lattice.cells.map((_, flat) => ({ index: unflatten(flat), config: planAt(flat).config })),
+    spec.targets,
+    spec.objective,
+  );
+  const timelineLimit = planAt(0).timelineLimit;
+  const { evaluate, records } = createEvaluator((index) => planAt(flatIndex(index, lattice.sizes)), {
+    targets: spec.targets,
+    objective: spec.objective,
+    maxReplications: spec.maxReplications,
+    workers: options.workers,
+    timelineLimit,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  await searchLattice(lattice.sizes, spec.objective.direction, evaluate, start);
+
+  const cellOf = (r: CandidateRecord) => lattice.cells[flatIndex(r.index, lattice.sizes)]!;
+  const configOf = (r: CandidateRecord) => planAt(flatIndex(r.index, lattice.sizes)).config;
+  const best = ranked(records, lattice.sizes, spec.objective.direction) as CandidateRecord[];
+  const chosen = best[0] ?? null;
+  const runnerUp = best[1] ?? null;
+
+  const path: TuneStep[] = records.map((r, step) => ({
+    step,
+    batch: r.batch,
+    phase: r.proposal.phase,
+    stride: r.proposal.stride,
+    cell: cellOf(r).id,
+    params: cellOf(r).params,
+    replications: r.replications,
+    node_days: round(r.replications * nodeDaysOf(configOf(r))),
+    outcome: r.outcome,
+    objective: r.objective,
+    verdicts: verdictsOf(r),
+  }));
+  const spent = records.reduce((n, r) => n + r.replications * nodeDaysOf(configOf(r)), 0);
+  const gridReplications = Math.max(1, ...records.filter((r) => r.outcome === 'meets' || r.outcome === 'breaches').map((r) => r.replications));
+  const gridNodeDays = lattice.cells.reduce((n, _, flat) => n + gridReplications * nodeDaysOf(planAt(flat).config), 0);
+  const binding = chosen === null ? null : bindingOf(chosen, records, spec);
+  const objectiveUnit = measure(spec.objective.metric, records[0]!.pooled.metrics).unit;
+  const cost = `The search simulated ${records.length} of ${lattice.cells.length} lattice cells, ${round(spent)} node-days; the full grid at ${gridReplications} replication${gridReplications === 1 ? '' : 's'} per cell (what the hardest candidate needed) would take ${round(gridNodeDays)} node-days.`;
+  const sentence =
+    chosen === null
+      ? `No candidate meets every target (${spec.targets.map((t) => `${t.metric} ${t.written}`).join(', ')}) with ${spec.maxReplications} replications at most. ${cost}`
+      : `Chosen ${cellOf(chosen).id}: ${spec.objective.metric} ${formatValue(chosen.objective, objectiveUnit)}, meeting every target after ${chosen.replications} replication${chosen.replications === 1 ? '' : 's'}: ${describeVerdicts(chosen)}. ` +
+        (runnerUp === null ? 'No runner-up meets every target. ' : `Runner-up ${cellOf(runnerUp).id} (${spec.objective.metric} ${formatValue(runnerUp.objective, objectiveUnit)}). `) +
+        (binding === null ? 'No target binds within the lattice: the best value of the objective it offers meets them all (widen the ranges). ' : `Binding target: ${binding.metric} ${binding.condition} (${binding.reason}). `) +
+        cost;
+
+  const tune: TuneSummary = {
+    targets: Object.fromEntries(spec.targets.map((t) => [t.metric, t.written])),
+    objective: spec.objective,
+    lattice: lattice.values,
+    lattice_cells: lattice.cells.length,
+    max_replications: spec.maxReplications,
+    chosen: chosen === null ? null : cellOf(chosen).id,
+    runner_up: runnerUp === null ? null : cellOf(runnerUp).id,
+    binding,
+    settings: chosen === null ? [] : settingsOf(cellOf(chosen), configOf(chosen)),
+    analytic_start: start === null ? null : lattice.cells[flatIndex(start, lattice.sizes)]!.id,
+    node_days: round(spent),
+    full_grid_node_days: round(gridNodeDays),
+    full_grid_replications: gridReplications,
+    sentence,
+    path,
+  };
+
+  const cells: CellResult[] = records.map((r) => {
+    const metrics: CellMetrics = r.pooled.metrics;
+    const quantiles = latencyQuantilesMs(r.pooled.tallies.detectionLatenciesUs);
+    const analytic = analyticComparison(configOf(r), r.pooled.tallies);
+    return { id: cellOf(r).id, params: cellOf(r).params, metrics, ...(quantiles ? { detection_latency_quantiles_ms: quantiles } : {}), ...(analytic ? { analytic } : {}) };
+  });
+  const analysis = analyze(cells, recommendationTargetsOf(scenario));
+  const sample = chosen ?? records[0]!;
+  return {
+    schema: RESULTS_SCHEMA,
+    tool: { name: 'hbsim', version: options.toolVersion },
+    name: scenario.name,
+    source: loaded.source,
+    seed: String(scenario.seed),
+    replications: spec.maxReplications,
+    scenario: normalizeScenario(scenario),
+    swept: spec.params.map((p) => p.path),
+    cells,
+    sample: { cell: cellOf(sample).id, duration_ms: configOf(sample).durationUs / 1000, timeline: sample.pooled.timeline },
+    analysis,
+    tune,
+  };
+}
