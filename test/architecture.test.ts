@@ -53,8 +53,10 @@ const allowed: Record<string, readonly string[]> = {
   sweep: ['sim', 'results', 'stats', 'scenarios', 'analysis'],
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
+  tune: ['sim', 'results', 'stats', 'scenarios', 'analysis', 'sweep', 'check'],
+  rare: ['sim', 'stats'],
   replay: ['sim', 'results', 'stats', 'io'],
-  cli: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay'],
+  cli: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay', 'tune', 'rare'],
   index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis'],
 };
 

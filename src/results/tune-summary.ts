@@ -26,15 +26,16 @@ export interface TuneStep {
   /** Order of evaluation (0-based); candidates evaluated in the same batch share `batch`. */
   readonly step: number;
   readonly batch: number;
-  /** `analytic`: where the closed form points; `coarse`: the coarse lattice; `refine`: neighbours of the best so far. */
-  readonly phase: 'analytic' | 'coarse' | 'refine';
+  /** `analytic`: where the closed form points; `coarse`: the coarse lattice; `refine`: neighbours of the best so far; `runner-up`: a dropped candidate taken up again. */
+  readonly phase: 'analytic' | 'coarse' | 'refine' | 'runner-up';
   /** Lattice spacing (in lattice steps) of the refinement that proposed it; 0 for analytic and coarse. */
   readonly stride: number;
   /** The cell id (values joined by "/", as in `cells`). */
   readonly cell: string;
   readonly params: Readonly<Record<string, ParamValue>>;
-  /** Replications run before the verdicts settled (or the cap was reached). */
+  /** Replications pooled in the verdicts (a candidate taken up again continues its earlier ones). */
   readonly replications: number;
+  /** Node-days simulated at this step (its new replications only). */
   readonly node_days: number;
   readonly outcome: TuneOutcome;
   /** The objective's point estimate after the last replication; null when the results have none. */

@@ -37,7 +37,9 @@ export interface CandidateCell {
 export interface CandidateRecord extends Evaluated {
   readonly proposal: Proposal;
   readonly batch: number;
+  /** Replications pooled in this verdict, and how many of them this evaluation ran (a second look continues the first). */
   readonly replications: number;
+  readonly newReplications: number;
   readonly verdicts: readonly Verdict[];
   readonly pooled: PooledCell;
 }
@@ -51,6 +53,9 @@ export interface EvaluatorOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (evaluated: number) => void;
 }
+
+/** A look with fewer tasks than this per worker runs inline. */
+const MIN_TASKS_PER_WORKER = 4;
 
 /** The looks: 1, 2, 4, … below the cap, then the cap. */
 export function lookSchedule(maxReplications: number): number[] {
@@ -73,38 +78,46 @@ function worseThan(range: readonly [number, number] | null, incumbent: number | 
 }
 
 /** Creates the evaluator the search calls, keeping every candidate's record. */
-export function createEvaluator(cellAt: (index: readonly number[]) => CandidateCell, options: EvaluatorOptions) {
+export function createEvaluator(cellAt: (index: readonly number[]) => CandidateCell & { readonly key: number }, options: EvaluatorOptions) {
   const records: CandidateRecord[] = [];
+  /** Replications already run, per lattice cell: a candidate looked at again continues where it stopped. */
+  const ran = new Map<number, ReplicationResult[]>();
   let batches = 0;
   const looks = lookSchedule(options.maxReplications);
 
   async function evaluate(batch: readonly Proposal[], incumbent: Evaluated | null): Promise<CandidateRecord[]> {
     const batchNo = batches++;
     const cells = batch.map((p) => cellAt(p.index));
-    const results: ReplicationResult[][] = batch.map(() => []);
+    const results: ReplicationResult[][] = cells.map((c) => {
+      if (!ran.has(c.key)) ran.set(c.key, []);
+      return ran.get(c.key)!;
+    });
+    const before = results.map((r) => r.length);
     const done: (CandidateRecord | null)[] = batch.map(() => null);
-    let have = 0;
     for (const look of looks) {
       const active = batch.map((_, i) => i).filter((i) => done[i] === null);
       if (active.length === 0) break;
       const tasks: SweepTask[] = [];
-      for (let r = have; r < look; r++) for (const i of active) tasks.push({ kind: 'replication', cell: i, replication: r, config: cells[i]!.config });
-      const out = await runTasks(tasks, { workers: options.workers, timelineLimit: options.timelineLimit, ...(options.signal ? { signal: options.signal } : {}) });
+      for (const i of active) for (let r = results[i]!.length; r < look; r++) tasks.push({ kind: 'replication', cell: i, replication: r, config: cells[i]!.config });
+      // Starting worker threads costs more than a few replications: small looks run inline
+      // (the results are the same either way; tasks are pure).
+      const workers = tasks.length >= MIN_TASKS_PER_WORKER * options.workers ? options.workers : 1;
+      const out = await runTasks(tasks, { workers, timelineLimit: options.timelineLimit, ...(options.signal ? { signal: options.signal } : {}) });
       for (const r of out) if (r.kind === 'replication') results[r.cell]!.push(r);
-      have = look;
       for (const i of active) {
         const pooled = poolCell(results[i]!, cells[i]!.config.nodeNames);
         const verdicts = options.targets.map((t) => judge(t, pooled.metrics));
         const breached = verdicts.filter((v) => v.outcome === 'fail').length;
         const undecided = verdicts.filter((v) => v.outcome === 'inconclusive').length;
         const objective = measure(options.objective.metric, pooled.metrics).value;
+        const have = results[i]!.length;
         let outcome: TuneOutcome | null = null;
         if (breached > 0) outcome = 'breaches';
         else if (undecided === 0) outcome = 'meets';
         else if (worseThan(objectiveRange(options.objective.metric, pooled.metrics), incumbent?.objective ?? null, options.objective.direction)) outcome = 'dominated';
-        else if (look === options.maxReplications) outcome = 'undecided';
+        else if (have >= options.maxReplications) outcome = 'undecided';
         if (outcome !== null) {
-          done[i] = { index: batch[i]!.index, proposal: batch[i]!, batch: batchNo, outcome, objective, breached, undecided, replications: look, verdicts, pooled };
+          done[i] = { index: batch[i]!.index, proposal: batch[i]!, batch: batchNo, outcome, objective, breached, undecided, replications: have, newReplications: have - before[i]!, verdicts, pooled };
         }
       }
     }

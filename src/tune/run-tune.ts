@@ -15,6 +15,7 @@ import type { CellMetrics } from '../results/cell-metrics.js';
 import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile } from '../results/results-file.js';
 import type { TuneStep, TuneSummary, TuneVerdict } from '../results/tune-summary.js';
 import { build, recommendationTargetsOf } from '../scenarios/build.js';
+import { ScenarioError } from '../scenarios/errors.js';
 import { expandSweep, withSets, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
 import { normalizeScenario } from '../scenarios/schema.js';
 import { formatDuration } from '../scenarios/units.js';
@@ -29,6 +30,8 @@ export interface TuneRunOptions {
   readonly toolVersion: string;
   readonly workers: number;
   readonly signal?: AbortSignal;
+  /** Start where the closed forms point (default true); false searches from the coarse lattice alone. */
+  readonly closedFormStart?: boolean;
   /** Candidates settled so far (the total is not known in advance). */
   readonly onProgress?: (evaluated: number) => void;
 }
@@ -46,10 +49,17 @@ interface Lattice {
 export function latticeOf(loaded: LoadedScenario, spec: TuneSpec): Lattice {
   const sweep = Object.fromEntries(spec.params.map((p) => [p.path, p.entry]));
   // The gate's `expect_options.cell` names a cell of the scenario's own sweep, which tune replaces.
-  const tuned = withSets(loaded, [
-    { label: 'tune.params', path: ['sweep'], value: sweep },
-    { label: 'tune.params', path: ['expect_options', 'cell'], value: 'all' },
-  ]);
+  let tuned: LoadedScenario;
+  try {
+    tuned = withSets(loaded, [
+      { label: 'tune.params', path: ['sweep'], value: sweep },
+      { label: 'tune.params', path: ['expect_options', 'cell'], value: 'all' },
+    ]);
+  } catch (e) {
+    // The lattice is checked as a sweep: name the problems as the user wrote them.
+    if (!(e instanceof ScenarioError)) throw e;
+    throw new ScenarioError(e.issues.map((i) => ({ ...i, path: i.path.replace(/^sweep\./, 'tune.params.'), message: i.message.replace(/\bsweep\b/g, 'tune.params') })));
+  }
   const cells = expandSweep(tuned);
   const paths = spec.params.map((p) => p.path);
   const values = Object.fromEntries(paths.map((path) => [path, [...new Map(cells.map((c) => [String(c.params[path]), c.params[path]!])).values()]]));
@@ -132,13 +142,13 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
     }
     return index;
   };
-  const start = analyticStart(
+  const start = options.closedFormStart === false ? null : analyticStart(
     lattice.cells.map((_, flat) => ({ index: unflatten(flat), config: planAt(flat).config })),
     spec.targets,
     spec.objective,
   );
   const timelineLimit = planAt(0).timelineLimit;
-  const { evaluate, records } = createEvaluator((index) => planAt(flatIndex(index, lattice.sizes)), {
+  const { evaluate, records } = createEvaluator((index) => ({ key: flatIndex(index, lattice.sizes), config: planAt(flatIndex(index, lattice.sizes)).config }), {
     targets: spec.targets,
     objective: spec.objective,
     maxReplications: spec.maxReplications,
@@ -151,7 +161,10 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
 
   const cellOf = (r: CandidateRecord) => lattice.cells[flatIndex(r.index, lattice.sizes)]!;
   const configOf = (r: CandidateRecord) => planAt(flatIndex(r.index, lattice.sizes)).config;
-  const best = ranked(records, lattice.sizes, spec.objective.direction) as CandidateRecord[];
+  // A cell looked at twice (runner-up) counts by its last verdict.
+  const latest = new Map<number, CandidateRecord>();
+  for (const r of records) latest.set(flatIndex(r.index, lattice.sizes), r);
+  const best = ranked(latest.values(), lattice.sizes, spec.objective.direction) as CandidateRecord[];
   const chosen = best[0] ?? null;
   const runnerUp = best[1] ?? null;
 
@@ -163,15 +176,15 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
     cell: cellOf(r).id,
     params: cellOf(r).params,
     replications: r.replications,
-    node_days: round(r.replications * nodeDaysOf(configOf(r))),
+    node_days: round(r.newReplications * nodeDaysOf(configOf(r))),
     outcome: r.outcome,
     objective: r.objective,
     verdicts: verdictsOf(r),
   }));
-  const spent = records.reduce((n, r) => n + r.replications * nodeDaysOf(configOf(r)), 0);
+  const spent = records.reduce((n, r) => n + r.newReplications * nodeDaysOf(configOf(r)), 0);
   const gridReplications = Math.max(1, ...records.filter((r) => r.outcome === 'meets' || r.outcome === 'breaches').map((r) => r.replications));
   const gridNodeDays = lattice.cells.reduce((n, _, flat) => n + gridReplications * nodeDaysOf(planAt(flat).config), 0);
-  const binding = chosen === null ? null : bindingOf(chosen, records, spec);
+  const binding = chosen === null ? null : bindingOf(chosen, [...latest.values()], spec);
   const objectiveUnit = measure(spec.objective.metric, records[0]!.pooled.metrics).unit;
   const cost = `The search simulated ${records.length} of ${lattice.cells.length} lattice cells, ${round(spent)} node-days; the full grid at ${gridReplications} replication${gridReplications === 1 ? '' : 's'} per cell (what the hardest candidate needed) would take ${round(gridNodeDays)} node-days.`;
   const sentence =
@@ -200,7 +213,7 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
     path,
   };
 
-  const cells: CellResult[] = records.map((r) => {
+  const cells: CellResult[] = [...latest.values()].map((r) => {
     const metrics: CellMetrics = r.pooled.metrics;
     const quantiles = latencyQuantilesMs(r.pooled.tallies.detectionLatenciesUs);
     const analytic = analyticComparison(configOf(r), r.pooled.tallies);

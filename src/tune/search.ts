@@ -6,21 +6,26 @@
  *
  * 1. Where the closed forms point (when they apply): the cheapest setting they predict
  *    meets the targets.
- * 2. A coarse lattice: each path's ends and every `stride`-th value between, `stride`
- *    the largest power of two at most half the path's span.
+ * 2. A coarse lattice: each path's ends and its middle (every `stride`-th value,
+ *    `stride` half the path's span rounded up), 3^D candidates for D paths.
  * 3. Refinement along the feasible frontier: the lattice neighbours, at the current
  *    stride, of the best two candidates meeting every target (or, while none does, of
- *    the two closest to doing so); when every such neighbour has been simulated the
+ *    every candidate simulated: without a feasible point nothing says where to look, so
+ *    the lattice is densified evenly); when every such neighbour has been simulated the
  *    stride halves, down to 1. A neighbour on the far side of the frontier breaches a
  *    target; one on the near side is feasible but costlier and is dropped after one
  *    look (`dominated`) — so the search walks the frontier and stops where it cannot
  *    improve at the finest spacing.
  *
+ * 4. A runner-up with its own evidence: when only one candidate meets every target,
+ *    the best ones dropped as costlier are taken up again (their replications continue)
+ *    until one meets them all.
+ *
  * Terminates: every round simulates at least one new lattice cell or shrinks the stride.
  */
 import type { TuneOutcome } from '../results/tune-summary.js';
 
-export type Phase = 'analytic' | 'coarse' | 'refine';
+export type Phase = 'analytic' | 'coarse' | 'refine' | 'runner-up';
 
 export interface Proposal {
   readonly index: readonly number[];
@@ -51,9 +56,7 @@ export function flatIndex(index: readonly number[], sizes: readonly number[]): n
 }
 
 export function coarseStride(size: number): number {
-  let stride = 1;
-  while (stride * 2 <= (size - 1) / 2) stride *= 2;
-  return stride;
+  return Math.max(1, Math.ceil((size - 1) / 2));
 }
 
 function coarseValues(size: number): number[] {
@@ -91,6 +94,8 @@ function closestToFeasible(evaluated: Iterable<Evaluated>, sizes: readonly numbe
 }
 
 const ANCHORS = 2;
+/** Candidates tried for a runner-up before giving up. */
+const RUNNER_UP_TRIES = 3;
 
 /** Runs the search; returns every candidate evaluated, in evaluation order. */
 export async function searchLattice(sizes: readonly number[], direction: Direction, evaluate: Evaluate, start: readonly number[] | null): Promise<Evaluated[]> {
@@ -119,7 +124,8 @@ export async function searchLattice(sizes: readonly number[], direction: Directi
   let strides = sizes.map(coarseStride);
   for (;;) {
     const feasible = ranked(seen.values(), sizes, direction);
-    const anchors = (feasible.length > 0 ? feasible : closestToFeasible(seen.values(), sizes, direction)).slice(0, ANCHORS);
+    // Until something meets every target, nothing says where to look: densify around every candidate.
+    const anchors = feasible.length > 0 ? feasible.slice(0, ANCHORS) : closestToFeasible(seen.values(), sizes, direction);
     const offsets = product(sizes.map(() => [-1, 0, 1])).filter((o) => o.some((x) => x !== 0));
     const proposals: Proposal[] = [];
     for (const anchor of anchors) {
@@ -131,6 +137,18 @@ export async function searchLattice(sizes: readonly number[], direction: Directi
     if (await run(proposals)) continue;
     if (strides.every((s) => s === 1)) break;
     strides = strides.map((s) => Math.max(1, Math.floor(s / 2)));
+  }
+  // A runner-up with evidence: candidates dropped as costlier (no target breached) are
+  // taken up again, best objective first, until one meets every target.
+  const chosen = ranked(seen.values(), sizes, direction)[0];
+  if (chosen !== undefined && ranked(seen.values(), sizes, direction).length < 2) {
+    const dropped = [...seen.values()].filter((e) => e.outcome === 'dominated' && e.breached === 0).sort((a, b) => compareCandidates(a, b, sizes, direction));
+    for (const candidate of dropped.slice(0, RUNNER_UP_TRIES)) {
+      const [result] = await evaluate([{ index: candidate.index, phase: 'runner-up', stride: 0 }], null);
+      seen.set(flatIndex(result!.index, sizes), result!);
+      order.push(result!);
+      if (result!.outcome === 'meets') break;
+    }
   }
   return order;
 }
