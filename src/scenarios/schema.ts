@@ -1127,7 +1127,7 @@ const tuneSchema = z
       .optional(),
     maximise: z
       .string(expects('a metric path such as query_accuracy'))
-      .meta(meta({ description: 'The metric to make as large as possible instead (e.g. `longest_pause_survived_ms` is not available; `query_accuracy` is).', type: 'metric path' }))
+      .meta(meta({ description: 'The metric to make as large as possible instead (e.g. `query_accuracy`; `longest_pause_survived_ms` is not computed while tuning).', type: 'metric path' }))
       .optional(),
     params: tuneParamsSchema,
     max_replications: z
