@@ -54,7 +54,7 @@ const allowed: Record<string, readonly string[]> = {
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
   tune: ['sim', 'results', 'stats', 'scenarios', 'analysis', 'sweep', 'check'],
-  rare: ['sim', 'stats'],
+  rare: ['sim', 'stats', 'results'],
   replay: ['sim', 'results', 'stats', 'io'],
   cli: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay', 'tune', 'rare'],
   index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis'],

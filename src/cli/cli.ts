@@ -52,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('workers', { type: 'string', description: 'Worker threads for sweep cells and replications (default: one per core); results do not depend on it', requiresArg: true })
           .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.html (--no-report to skip)' })
           .option('pause-survival', { type: 'boolean', default: true, description: "Search each cell's longest survivable sender pause (--no-pause-survival to skip)" })
+          .option('rare', { type: 'boolean', default: false, description: 'Also estimate each cell\'s false-suspicion rate by importance sampling, for rates too rare to observe (fixed timeout under loss and pauses; docs/tune.md)' })
           .example('$0 run', `Run the default scenario (${DEFAULT_PRESET})`)
           .example('$0 run k8s etcd --out results/', 'Run two presets')
           .example('$0 run my.yaml --set link.loss=2% --set heartbeat.interval=500ms', 'Run a file with two fields overridden')
@@ -67,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               workers: optional(args.workers),
               report: args.report !== false,
               pauseSurvival: args['pause-survival'] !== false,
+              rare: args.rare === true,
               set: list(args.set),
               seed: optional(args.seed),
               replications: optional(args.replications),
