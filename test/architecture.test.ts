@@ -53,7 +53,7 @@ const allowed: Record<string, readonly string[]> = {
   sweep: ['sim', 'results', 'stats', 'scenarios', 'analysis'],
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
-  tune: ['sim', 'results', 'stats', 'scenarios', 'analysis', 'sweep', 'check'],
+  tune: ['sim', 'results', 'stats', 'scenarios', 'analysis', 'sweep', 'check', 'rare'],
   rare: ['sim', 'stats', 'results'],
   replay: ['sim', 'results', 'stats', 'io'],
   cli: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay', 'tune', 'rare'],

@@ -154,6 +154,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('maximise', { type: 'string', description: 'The metric to maximise instead', requiresArg: true })
           .option('param', { type: 'string', description: "A parameter and its values as a sweep writes them: path=[a, b] or path={from, to, steps, scale} (repeatable; replaces tune.params)", requiresArg: true })
           .option('max-replications', { type: 'string', description: 'Most replications one candidate may get (default: tune.max_replications, else 16)', requiresArg: true })
+          .option('rare', { type: 'boolean', default: false, description: 'Judge false-suspicion targets by importance sampling where it applies (rates too rare to observe; docs/tune.md)' })
           .option('out', { type: 'string', default: 'reports/', description: 'Directory for the results file and report', requiresArg: true })
           .option('json', { type: 'boolean', default: false, description: 'Print the results JSON on stdout instead of the answer' })
           .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.tune.html (--no-report to skip)' })
@@ -173,6 +174,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               maximise: optional(args.maximise),
               params: list(args.param),
               maxReplications: optional(args['max-replications']),
+              rare: args.rare === true,
               out: optional(args.out) ?? 'reports/',
               json: args.json === true,
               report: args.report !== false,

@@ -16,6 +16,8 @@ export interface TuneVerdict {
   /** The condition as written ("<= 5s"). */
   readonly condition: string;
   readonly outcome: 'pass' | 'fail' | 'inconclusive';
+  /** `simulation`: the pooled replications; `importance sampling`: the rare-event estimate (`--rare`). */
+  readonly estimator: 'simulation' | 'importance sampling';
   readonly value: number | null;
   /** The 95 % interval judged; null when the point value was judged. */
   readonly ci95: readonly [number, number] | null;

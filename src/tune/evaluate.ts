@@ -42,9 +42,23 @@ export interface CandidateRecord extends Evaluated {
   readonly newReplications: number;
   readonly verdicts: readonly Verdict[];
   readonly pooled: PooledCell;
+  /** The importance-sampling estimate the false-suspicion target was judged by, if any. */
+  readonly rare: RateEstimate | null;
+}
+
+/** A false-suspicion rate estimated without simulation (src/rare), to judge that metric by. */
+export interface RateEstimate {
+  readonly perNodeDay: number;
+  readonly ci95: readonly [number, number];
 }
 
 export interface EvaluatorOptions {
+  /**
+   * `--rare`: a cell's false-suspicion rate by importance sampling, or null where the
+   * method does not apply; targets on `false_suspicions.per_node_day` are then judged on
+   * its interval instead of the simulated count's.
+   */
+  readonly rareFor?: (config: SimConfig) => RateEstimate | null;
   readonly targets: readonly Threshold[];
   readonly objective: { readonly metric: string; readonly direction: Direction };
   readonly maxReplications: number;
@@ -77,6 +91,12 @@ function worseThan(range: readonly [number, number] | null, incumbent: number | 
   return direction === 'minimise' ? range[0] > incumbent : range[1] < incumbent;
 }
 
+/** The metrics with the false-suspicion rate and its interval replaced by an estimate (the count stays the simulated one). */
+function withRareRate(metrics: CellMetrics, rare: RateEstimate): CellMetrics {
+  const fs = metrics.false_suspicions;
+  return { ...metrics, false_suspicions: { ...fs, per_node_day: rare.perNodeDay, per_node_hour: rare.perNodeDay / 24, ci95_low: rare.ci95[0], ci95_high: rare.ci95[1] } };
+}
+
 /** Creates the evaluator the search calls, keeping every candidate's record. */
 export function createEvaluator(cellAt: (index: readonly number[]) => CandidateCell & { readonly key: number }, options: EvaluatorOptions) {
   const records: CandidateRecord[] = [];
@@ -84,6 +104,13 @@ export function createEvaluator(cellAt: (index: readonly number[]) => CandidateC
   const ran = new Map<number, ReplicationResult[]>();
   let batches = 0;
   const looks = lookSchedule(options.maxReplications);
+
+  const rareCache = new Map<number, RateEstimate | null>();
+  const rareOf = (cell: CandidateCell & { readonly key: number }): RateEstimate | null => {
+    if (options.rareFor === undefined) return null;
+    if (!rareCache.has(cell.key)) rareCache.set(cell.key, options.rareFor(cell.config));
+    return rareCache.get(cell.key)!;
+  };
 
   async function evaluate(batch: readonly Proposal[], incumbent: Evaluated | null): Promise<CandidateRecord[]> {
     const batchNo = batches++;
@@ -106,7 +133,9 @@ export function createEvaluator(cellAt: (index: readonly number[]) => CandidateC
       for (const r of out) if (r.kind === 'replication') results[r.cell]!.push(r);
       for (const i of active) {
         const pooled = poolCell(results[i]!, cells[i]!.config.nodeNames);
-        const verdicts = options.targets.map((t) => judge(t, pooled.metrics));
+        const rare = rareOf(cells[i]!);
+        const judged = rare === null ? pooled.metrics : withRareRate(pooled.metrics, rare);
+        const verdicts = options.targets.map((t) => judge(t, judged));
         const breached = verdicts.filter((v) => v.outcome === 'fail').length;
         const undecided = verdicts.filter((v) => v.outcome === 'inconclusive').length;
         const objective = measure(options.objective.metric, pooled.metrics).value;
@@ -117,7 +146,7 @@ export function createEvaluator(cellAt: (index: readonly number[]) => CandidateC
         else if (worseThan(objectiveRange(options.objective.metric, pooled.metrics), incumbent?.objective ?? null, options.objective.direction)) outcome = 'dominated';
         else if (have >= options.maxReplications) outcome = 'undecided';
         if (outcome !== null) {
-          done[i] = { index: batch[i]!.index, proposal: batch[i]!, batch: batchNo, outcome, objective, breached, undecided, replications: have, newReplications: have - before[i]!, verdicts, pooled };
+          done[i] = { index: batch[i]!.index, proposal: batch[i]!, batch: batchNo, outcome, objective, breached, undecided, replications: have, newReplications: have - before[i]!, verdicts, pooled, rare };
         }
       }
     }

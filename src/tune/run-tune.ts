@@ -21,6 +21,7 @@ import { normalizeScenario } from '../scenarios/schema.js';
 import { formatDuration } from '../scenarios/units.js';
 import type { SimConfig } from '../sim/config.js';
 import { analyticComparison } from '../sweep/analytic-check.js';
+import { DEFAULT_RARE_SAMPLES, estimateRareFalseSuspicions, rareModelOf } from '../rare/index.js';
 import { analyticStart } from './analytic-start.js';
 import { createEvaluator, type CandidateRecord } from './evaluate.js';
 import { flatIndex, ranked, searchLattice } from './search.js';
@@ -30,6 +31,8 @@ export interface TuneRunOptions {
   readonly toolVersion: string;
   readonly workers: number;
   readonly signal?: AbortSignal;
+  /** Judge false-suspicion targets by importance sampling where it applies (`--rare`). */
+  readonly rare?: boolean;
   /** Start where the closed forms point (default true); false searches from the coarse lattice alone. */
   readonly closedFormStart?: boolean;
   /** Candidates settled so far (the total is not known in advance). */
@@ -72,9 +75,18 @@ function nodeDaysOf(config: SimConfig): number {
   return (config.nodeNames.length * config.durationUs) / US_PER_DAY;
 }
 
+/** The importance-sampling estimate of a candidate (src/rare), or null where it does not apply. */
+function rareRateOf(config: SimConfig, seed: string): { perNodeDay: number; ci95: readonly [number, number] } | null {
+  const model = rareModelOf(config);
+  if (!model.ok) return null;
+  const e = estimateRareFalseSuspicions(model.model, { seed, samples: DEFAULT_RARE_SAMPLES });
+  return { perNodeDay: Number(e.perNodeDay.toPrecision(6)), ci95: [Number(e.ci95[0].toPrecision(6)), Number(e.ci95[1].toPrecision(6))] };
+}
+
 function verdictsOf(record: CandidateRecord): TuneVerdict[] {
   return record.verdicts.map((v) => ({
     metric: v.metric,
+    estimator: v.metric === 'false_suspicions.per_node_day' && record.rare !== null ? ('importance sampling' as const) : ('simulation' as const),
     condition: v.written,
     outcome: v.outcome,
     value: v.value,
@@ -154,6 +166,7 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
     maxReplications: spec.maxReplications,
     workers: options.workers,
     timelineLimit,
+    ...(options.rare === true ? { rareFor: (config: SimConfig) => rareRateOf(config, `${scenario.seed}/tune`) } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });

@@ -28,6 +28,8 @@ export interface TuneOptions extends OverrideOptions {
   readonly maximise: string | undefined;
   readonly params: readonly string[];
   readonly maxReplications: string | undefined;
+  /** Judge false-suspicion targets by importance sampling where it applies. */
+  readonly rare?: boolean;
   readonly out: string;
   readonly json: boolean;
   readonly report: boolean;
@@ -60,6 +62,7 @@ export async function tuneCommand(options: TuneOptions, io: CliIo, signal?: Abor
     results = await runTune(loaded!, spec, {
       toolVersion: toolVersion(),
       workers,
+      rare: options.rare === true,
       ...(signal ? { signal } : {}),
       onProgress: (n) => {
         if (io.stderr.isTTY === true) io.stderr.write(`\r${palette.dim(`tune ${loaded!.scenario.name}: ${n} candidates settled`)}`);
