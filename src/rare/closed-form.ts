@@ -14,9 +14,9 @@
  *   silences the link for η·⌈(u + L)/η⌉, an onset iff u + L > mη, so
  *     rate = r · (1/η) ∫₀^η Pr(L > mη − u) du.
  */
-import { normalSurvival } from '../sim/analytic/index.js';
-import type { DelayDistribution } from '../sim/distributions.js';
-import type { LossModel } from '../sim/loss.js';
+import { normalSurvival } from '../analytic/index.js';
+import type { DelayDistribution } from '../sim/random/distributions.js';
+import type { LossModel } from '../sim/network/loss.js';
 
 const US_PER_DAY = 86_400e6;
 

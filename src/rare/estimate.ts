@@ -36,10 +36,10 @@
  *
  * Pure and deterministic: draws come from seeded streams (`rare/...`).
  */
-import type { DelayDistribution } from '../sim/distributions.js';
-import { DurationSampler } from '../sim/distributions.js';
-import { delayLaw } from '../sim/analytic/index.js';
-import { StreamBank } from '../sim/random.js';
+import type { DelayDistribution } from '../sim/random/distributions.js';
+import { DurationSampler } from '../sim/random/distributions.js';
+import { delayLaw } from '../analytic/index.js';
+import { StreamBank } from '../sim/random/streams.js';
 import type { RareModel } from './model.js';
 
 const US_PER_DAY = 86_400e6;

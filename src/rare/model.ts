@@ -9,9 +9,9 @@
  * the node-days a plain-simulation claim would need instead.
  */
 import type { SimConfig } from '../sim/config.js';
-import type { DelayDistribution, LinkDelay } from '../sim/distributions.js';
-import { lossModelOf } from '../sim/links.js';
-import type { LossModel } from '../sim/loss.js';
+import type { DelayDistribution, LinkDelay } from '../sim/random/distributions.js';
+import { linkLossModel } from '../sim/network/links.js';
+import type { LossModel } from '../sim/network/loss.js';
 
 export interface RarePause {
   /** Mean gap between pause onsets of one node (Poisson onsets). */
@@ -56,7 +56,7 @@ export function rareModelOf(config: SimConfig): RareApplicability {
       checkIntervalUs: d.checkIntervalUs,
       jitter: config.heartbeat.jitter,
       delay: config.link.delay,
-      loss: lossModelOf(config.link),
+      loss: linkLossModel(config.link),
       pauses,
     },
   };

@@ -8,8 +8,15 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsFile } from '../results/results-file.js';
-import type { Chart } from './charts.js';
 import type { CellRow } from './data.js';
+
+/** A chart as charts.ts's `Chart` (structurally the same; charts.ts imports this file). */
+export interface TuneChart {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  readonly spec: TopLevelSpec;
+}
 
 export interface TunePathRow {
   readonly step: number;
@@ -35,7 +42,7 @@ export function tunePathRows(results: ResultsFile, rows: readonly CellRow[]): Tu
 
 const OUTCOME_COLORS = { meets: '#188038', breaches: '#d93025', undecided: '#e37400', dominated: '#9aa0a6' } as const;
 
-export function tuneChart(fsDomain: readonly [number, number], latencyUnit: string, latencyLog: boolean, config: object): Chart {
+export function tuneChart(fsDomain: readonly [number, number], latencyUnit: string, latencyLog: boolean, config: object): TuneChart {
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config,

@@ -6,7 +6,8 @@
  * every candidate simulated, in order, with the verdict on each target and the
  * intervals behind it. Types only: src/tune builds it, src/report draws it.
  */
-import type { ParamValue } from './results-file.js';
+/** A value as written (results-file.ts's ParamValue; repeated to keep the two files free of a cycle). */
+type ParamValue = string | number | boolean;
 
 export type TuneOutcome = 'meets' | 'breaches' | 'undecided' | 'dominated';
 

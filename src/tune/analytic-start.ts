@@ -11,10 +11,10 @@
  * when no cell is predicted to meet the targets, or when the lattice is too large to
  * predict cell by cell.
  */
-import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos } from '../sim/analytic/index.js';
+import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos } from '../analytic/index.js';
 import type { SimConfig } from '../sim/config.js';
-import { lossModelOf } from '../sim/links.js';
-import { averageLoss } from '../sim/loss.js';
+import { linkLossModel } from '../sim/network/links.js';
+import { averageLoss } from '../sim/network/loss.js';
 import type { Threshold } from '../scenarios/expect.js';
 import type { Direction } from './search.js';
 
@@ -24,7 +24,7 @@ const MAX_PREDICTED_CELLS = 400;
 export function predictedMetrics(config: SimConfig): Map<string, number> | null {
   const d = config.detector;
   if (d.kind !== 'timeout') return null;
-  const params = { intervalUs: config.heartbeat.intervalUs, timeoutUs: d.timeoutUs, lossProbability: averageLoss(lossModelOf(config.link)), delay: config.link.delay };
+  const params = { intervalUs: config.heartbeat.intervalUs, timeoutUs: d.timeoutUs, lossProbability: averageLoss(linkLossModel(config.link)), delay: config.link.delay };
   try {
     const qos = arrivalTimeoutQos(params);
     const latency = arrivalTimeoutDetectionLatency(params);
