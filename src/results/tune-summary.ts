@@ -52,7 +52,10 @@ export interface TuneSummary {
   readonly objective: { readonly metric: string; readonly direction: 'minimise' | 'maximise' };
   /** The lattice searched: each tuned path → its candidate values as written. */
   readonly lattice: Readonly<Record<string, readonly ParamValue[]>>;
+  /** Valid cells in the lattice (combinations that are not valid scenarios are excluded). */
   readonly lattice_cells: number;
+  /** Combinations left out because they are not valid scenarios together, with the loader's reason. */
+  readonly excluded: readonly { readonly cell: string; readonly reason: string }[];
   readonly max_replications: number;
   /** The cell id of the chosen setting: the best objective among candidates meeting every target; null when none does. */
   readonly chosen: string | null;

@@ -17,6 +17,8 @@ import type { TuneStep, TuneSummary, TuneVerdict } from '../results/tune-summary
 import { build, recommendationTargetsOf } from '../scenarios/build.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import { expandSweep, withSets, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
+import { parsePath, type SetOverride } from '../scenarios/sets.js';
+import { cellId, productIndices, sweepValues, type ParamValue } from '../scenarios/sweep.js';
 import { normalizeScenario } from '../scenarios/schema.js';
 import { formatDuration } from '../scenarios/units.js';
 import type { SimConfig } from '../sim/config.js';
@@ -43,32 +45,67 @@ const US_PER_DAY = 86_400e6;
 const round = (x: number) => Number(x.toPrecision(6));
 
 interface Lattice {
-  readonly cells: readonly SweepCell[];
+  /** In flat order; null where the combination is not a valid scenario (see `excluded`). */
+  readonly cells: readonly (SweepCell | null)[];
   readonly sizes: readonly number[];
   readonly values: Readonly<Record<string, readonly (string | number | boolean)[]>>;
+  readonly excluded: readonly { readonly cell: string; readonly reason: string }[];
 }
 
-/** The lattice: the tuned paths as a sweep (replacing the scenario's own), validated by the loader. */
+const renamed = (e: ScenarioError) =>
+  new ScenarioError(e.issues.map((i) => ({ ...i, path: i.path.replace(/^sweep\./, 'tune.params.'), message: i.message.replace(/\bsweep\b/g, 'tune.params') })));
+
+/**
+ * The lattice: the tuned paths as a sweep (replacing the scenario's own), validated by
+ * the loader. When some combinations are invalid together (an absolute timeout below
+ * some interval, say) but every value is valid in at least one, those combinations are
+ * excluded from the search (and listed) instead of refusing the whole lattice; a value
+ * valid nowhere is refused, with the loader's message.
+ */
 export function latticeOf(loaded: LoadedScenario, spec: TuneSpec): Lattice {
   const sweep = Object.fromEntries(spec.params.map((p) => [p.path, p.entry]));
   // The gate's `expect_options.cell` names a cell of the scenario's own sweep, which tune replaces.
-  let tuned: LoadedScenario;
-  try {
-    tuned = withSets(loaded, [
-      { label: 'tune.params', path: ['sweep'], value: sweep },
-      { label: 'tune.params', path: ['expect_options', 'cell'], value: 'all' },
-    ]);
-  } catch (e) {
-    // The lattice is checked as a sweep: name the problems as the user wrote them.
-    if (!(e instanceof ScenarioError)) throw e;
-    throw new ScenarioError(e.issues.map((i) => ({ ...i, path: i.path.replace(/^sweep\./, 'tune.params.'), message: i.message.replace(/\bsweep\b/g, 'tune.params') })));
-  }
-  const cells = expandSweep(tuned);
+  const gateOff = { label: 'tune.params', path: ['expect_options', 'cell'], value: 'all' };
   const paths = spec.params.map((p) => p.path);
-  const values = Object.fromEntries(paths.map((path) => [path, [...new Map(cells.map((c) => [String(c.params[path]), c.params[path]!])).values()]]));
-  const sizes = paths.map((path) => values[path]!.length);
-  if (sizes.reduce((a, b) => a * b, 1) !== cells.length) throw new Error('tune: the lattice is not a product of its values');
-  return { cells, sizes, values };
+  try {
+    const cells = expandSweep(withSets(loaded, [{ label: 'tune.params', path: ['sweep'], value: sweep }, gateOff]));
+    const values = Object.fromEntries(paths.map((path) => [path, [...new Map(cells.map((c) => [String(c.params[path]), c.params[path]!])).values()]]));
+    const sizes = paths.map((path) => values[path]!.length);
+    if (sizes.reduce((a, b) => a * b, 1) !== cells.length) throw new Error('tune: the lattice is not a product of its values');
+    return { cells, sizes, values, excluded: [] };
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    const partial = partialLattice(loaded, spec, gateOff);
+    if (partial === null) throw renamed(e);
+    return partial;
+  }
+}
+
+/** Every combination validated on its own; null when some value is valid in no combination (or a list is unreadable). */
+function partialLattice(loaded: LoadedScenario, spec: TuneSpec, gateOff: SetOverride): Lattice | null {
+  const lists = spec.params.map((p) => sweepValues(p.entry));
+  if (lists.some((l) => !l.ok)) return null;
+  const values = spec.params.map((_, k) => (lists[k] as { ok: true; value: ParamValue[] }).value);
+  const sizes = values.map((v) => v.length);
+  const cells: (SweepCell | null)[] = [];
+  const excluded: { cell: string; reason: string }[] = [];
+  const used = values.map((v) => new Array<boolean>(v.length).fill(false));
+  for (const tuple of productIndices(sizes)) {
+    const picked = tuple.map((i, k) => values[k]![i]!);
+    const id = cellId(picked);
+    const sets: SetOverride[] = [{ label: 'tune.params', path: ['sweep'], value: {} }, gateOff, ...spec.params.map((p, k) => ({ label: `tune.params ${p.path}=${String(picked[k])}`, path: parsePath(p.path), value: picked[k] }))];
+    try {
+      const scenario = withSets(loaded, sets).scenario;
+      cells.push({ id, params: Object.fromEntries(spec.params.map((p, k) => [p.path, picked[k]!])), scenario });
+      tuple.forEach((i, k) => (used[k]![i] = true));
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      cells.push(null);
+      excluded.push({ cell: id, reason: e.issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; ') });
+    }
+  }
+  if (used.some((u) => u.some((x) => !x))) return null;
+  return { cells, sizes, values: Object.fromEntries(spec.params.map((p, k) => [p.path, values[k]!])), excluded };
 }
 
 function nodeDaysOf(config: SimConfig): number {
@@ -155,7 +192,7 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
     return index;
   };
   const start = options.closedFormStart === false ? null : analyticStart(
-    lattice.cells.map((_, flat) => ({ index: unflatten(flat), config: planAt(flat).config })),
+    lattice.cells.flatMap((cell, flat) => (cell === null ? [] : [{ index: unflatten(flat), config: planAt(flat).config }])),
     spec.targets,
     spec.objective,
   );
@@ -170,7 +207,7 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  await searchLattice(lattice.sizes, spec.objective.direction, evaluate, start);
+  await searchLattice(lattice.sizes, spec.objective.direction, evaluate, start, (index) => lattice.cells[flatIndex(index, lattice.sizes)] !== null);
 
   const cellOf = (r: CandidateRecord) => lattice.cells[flatIndex(r.index, lattice.sizes)]!;
   const configOf = (r: CandidateRecord) => planAt(flatIndex(r.index, lattice.sizes)).config;
@@ -196,10 +233,11 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
   }));
   const spent = records.reduce((n, r) => n + r.newReplications * nodeDaysOf(configOf(r)), 0);
   const gridReplications = Math.max(1, ...records.filter((r) => r.outcome === 'meets' || r.outcome === 'breaches').map((r) => r.replications));
-  const gridNodeDays = lattice.cells.reduce((n, _, flat) => n + gridReplications * nodeDaysOf(planAt(flat).config), 0);
+  const gridNodeDays = lattice.cells.reduce((n, cell, flat) => n + (cell === null ? 0 : gridReplications * nodeDaysOf(planAt(flat).config)), 0);
+  const validCells = lattice.cells.filter((c) => c !== null).length;
   const binding = chosen === null ? null : bindingOf(chosen, [...latest.values()], spec);
   const objectiveUnit = measure(spec.objective.metric, records[0]!.pooled.metrics).unit;
-  const cost = `The search simulated ${records.length} of ${lattice.cells.length} lattice cells, ${round(spent)} node-days; the full grid at ${gridReplications} replication${gridReplications === 1 ? '' : 's'} per cell (what the hardest candidate needed) would take ${round(gridNodeDays)} node-days.`;
+  const cost = `The search simulated ${latest.size} of ${validCells} lattice cells${lattice.excluded.length > 0 ? ` (${lattice.excluded.length} more are invalid combinations)` : ''}, ${round(spent)} node-days; the full grid at ${gridReplications} replication${gridReplications === 1 ? '' : 's'} per cell (what the hardest candidate needed) would take ${round(gridNodeDays)} node-days.`;
   const sentence =
     chosen === null
       ? `No candidate meets every target (${spec.targets.map((t) => `${t.metric} ${t.written}`).join(', ')}) with ${spec.maxReplications} replications at most. ${cost}`
@@ -212,7 +250,8 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
     targets: Object.fromEntries(spec.targets.map((t) => [t.metric, t.written])),
     objective: spec.objective,
     lattice: lattice.values,
-    lattice_cells: lattice.cells.length,
+    lattice_cells: validCells,
+    excluded: lattice.excluded,
     max_replications: spec.maxReplications,
     chosen: chosen === null ? null : cellOf(chosen).id,
     runner_up: runnerUp === null ? null : cellOf(runnerUp).id,

@@ -98,7 +98,14 @@ const ANCHORS = 2;
 const RUNNER_UP_TRIES = 3;
 
 /** Runs the search; returns every candidate evaluated, in evaluation order. */
-export async function searchLattice(sizes: readonly number[], direction: Direction, evaluate: Evaluate, start: readonly number[] | null): Promise<Evaluated[]> {
+export async function searchLattice(
+  sizes: readonly number[],
+  direction: Direction,
+  evaluate: Evaluate,
+  start: readonly number[] | null,
+  /** False for lattice cells that cannot be simulated (invalid combinations): never proposed. */
+  valid: (index: readonly number[]) => boolean = () => true,
+): Promise<Evaluated[]> {
   const seen = new Map<number, Evaluated>();
   const order: Evaluated[] = [];
   const run = async (proposals: readonly Proposal[]): Promise<boolean> => {
@@ -106,7 +113,7 @@ export async function searchLattice(sizes: readonly number[], direction: Directi
     const keys = new Set<number>();
     for (const p of proposals) {
       const key = flatIndex(p.index, sizes);
-      if (seen.has(key) || keys.has(key)) continue;
+      if (seen.has(key) || keys.has(key) || !valid(p.index)) continue;
       keys.add(key);
       fresh.push(p);
     }

@@ -88,6 +88,18 @@ describe('hbsim tune', () => {
     }
   });
 
+  it('leaves out combinations that are invalid together (absolute timeout below the interval), and says so', async () => {
+    const { dir, file } = scenarioFile();
+    const c = capture();
+    const code = await runCli(['tune', file, '--out', dir, '--no-report', '--json', '--max-replications', '2', '--param', 'heartbeat.interval=[500ms, 1s, 2s]', '--param', 'detector.timeout=[800ms, 1.5s, 3s]'], c.io);
+    expect(code).toBeLessThan(2);
+    const t = JSON.parse(c.stdout()).tune;
+    expect(t.excluded.map((e: { cell: string }) => e.cell)).toEqual(['1s/800ms', '2s/800ms', '2s/1.5s']);
+    expect(t.excluded[0].reason).toMatch(/not longer than heartbeat\.interval/);
+    expect(t.lattice_cells).toBe(6);
+    for (const step of t.path) expect(t.excluded.map((e: { cell: string }) => e.cell)).not.toContain(step.cell);
+  });
+
   it('refuses a tune: block with an unknown objective metric at its line', async () => {
     const { dir, file } = scenarioFile(SCENARIO.replace('  max_replications: 4', '  minimise: latency\n  max_replications: 4'));
     const c = capture();
