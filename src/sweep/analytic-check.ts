@@ -6,7 +6,7 @@
  */
 import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos, nfdsQos } from '../analytic/index.js';
 import type { SimConfig } from '../sim/config.js';
-import { averageLoss } from '../sim/network/loss.js';
+import { averageLinkLoss } from '../analytic/loss.js';
 import { linkLossModel } from '../sim/network/links.js';
 import type { RunTallies } from '../sim/metrics/recorder.js';
 import type { AnalyticComparison, AnalyticValue } from '../results/analytic-comparison.js';
@@ -48,7 +48,7 @@ export function analyticComparison(config: SimConfig, tallies: RunTallies): Anal
   const d = config.detector;
   if (d.kind !== 'timeout' && d.kind !== 'nfdS') return null;
   const intervalUs = config.heartbeat.intervalUs;
-  const lossProbability = averageLoss(linkLossModel(config.link));
+  const lossProbability = averageLinkLoss(config.link);
   const delay = config.link.delay;
   let qos;
   let model: string;

@@ -49,14 +49,7 @@ export function validateLossModel(model: LossModel, what: string): void {
   }
 }
 
-/** Long-run fraction of messages lost under a model. */
-export function averageLoss(model: LossModel): number {
-  if (model.kind === 'bernoulli') return model.probability;
-  const p = model.enterBadProbability;
-  const r = model.leaveBadProbability;
-  if (p + r === 0) return model.lossInGoodProbability;
-  return (model.lossInGoodProbability * r + model.lossInBadProbability * p) / (p + r);
-}
+export { averageLoss } from '../../analytic/loss.js';
 
 /**
  * The loss state of every link. Links are dense indices; `configure` gives a link its

@@ -1,0 +1,30 @@
+/**
+ * Long-run loss of a link's loss model: the Bernoulli probability, or the stationary
+ * average of a Gilbert–Elliott chain. One formula for the engine (src/sim/network),
+ * the closed-form checks (src/sweep) and `hbsim configure`.
+ */
+
+/** The loss models of src/sim/network/loss.ts, by shape (analytic imports nothing from sim). */
+export type LossModelShape =
+  | { readonly kind: 'bernoulli'; readonly probability: number }
+  | {
+      readonly kind: 'gilbertElliott';
+      readonly enterBadProbability: number;
+      readonly leaveBadProbability: number;
+      readonly lossInGoodProbability: number;
+      readonly lossInBadProbability: number;
+    };
+
+/** Long-run fraction of messages lost under a model. */
+export function averageLoss(model: LossModelShape): number {
+  if (model.kind === 'bernoulli') return model.probability;
+  const p = model.enterBadProbability;
+  const r = model.leaveBadProbability;
+  if (p + r === 0) return model.lossInGoodProbability;
+  return (model.lossInGoodProbability * r + model.lossInBadProbability * p) / (p + r);
+}
+
+/** A link's long-run loss: its `loss` model when it has one, else its Bernoulli `lossProbability`. */
+export function averageLinkLoss(link: { readonly lossProbability: number; readonly loss?: LossModelShape }): number {
+  return averageLoss(link.loss ?? { kind: 'bernoulli', probability: link.lossProbability });
+}
