@@ -4,14 +4,18 @@
  * the closed-form checks (src/sweep) and `hbsim configure`.
  */
 
-/** The loss models of src/sim/network/loss.ts, by shape (analytic imports nothing from sim). */
+/** A link's loss model: Bernoulli, or a Gilbert–Elliott chain (the engine's LossModel is this type). */
 export type LossModelShape =
   | { readonly kind: 'bernoulli'; readonly probability: number }
   | {
       readonly kind: 'gilbertElliott';
+      /** p: Pr(good → bad) per message. */
       readonly enterBadProbability: number;
+      /** r: Pr(bad → good) per message; the mean burst lasts 1/r messages. */
       readonly leaveBadProbability: number;
+      /** 1 − k: loss probability in the good state (0 for the simple Gilbert model). */
       readonly lossInGoodProbability: number;
+      /** 1 − h: loss probability in the bad state (1 for the simple Gilbert model). */
       readonly lossInBadProbability: number;
     };
 
