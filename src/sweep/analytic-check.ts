@@ -1,5 +1,5 @@
 /**
- * Computes each cell's closed-form prediction (src/sim/analytic) and compares it with
+ * Computes each cell's closed-form prediction (src/analytic) and compares it with
  * the pooled simulation, with standard errors from the run itself (batch means over
  * nodes for rates and fractions, the sample deviation for means). See
  * src/results/analytic-comparison.ts for what the fields mean.
