@@ -3,24 +3,28 @@
  * file costs nothing), then runs each one — every cell of its sweep, on the worker
  * pool — writes `<out>/<name>.json` and `<out>/<name>.html` atomically and prints a
  * summary table (or the results JSON with --json). Ctrl-C stops the run cleanly:
- * workers end, nothing is written for the interrupted scenario, exit code 130.
+ * workers end, nothing is written for the interrupted scenario, exit code 130; its
+ * finished tasks stay checkpointed for --resume. With --shard i/n it computes one
+ * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { writeReport } from '../../report/index.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
-import { recommendationTargetsOf } from '../../scenarios/build.js';
-import type { LoadedScenario } from '../../scenarios/load.js';
+import { rareFalseSuspicions } from '../../rare/index.js';
+import { build, recommendationTargetsOf } from '../../scenarios/build.js';
+import { expandSweep, type LoadedScenario } from '../../scenarios/load.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
-import { planOf, runScenario } from '../../sweep/run-scenario.js';
+import { planOf } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 import { summaryLines } from '../table.js';
-import { toolVersion } from '../version.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
+import { runInPieces, type PieceOptions, type PieceOutcome } from './pieces.js';
+import { shardOf } from './shard-options.js';
 
 export interface RunOptions extends OverrideOptions {
   readonly scenarios: readonly string[];
@@ -30,6 +34,13 @@ export interface RunOptions extends OverrideOptions {
   readonly workers?: string;
   readonly report: boolean;
   readonly pauseSurvival: boolean;
+  /** Add each cell's false-suspicion rate by importance sampling (`rare_false_suspicions`). */
+  readonly rare?: boolean;
+  /** Compute one shard and write partial results (docs/scale-out.md). */
+  readonly shard?: string;
+  readonly shardCount?: string;
+  /** Read back the tasks an interrupted run finished instead of recomputing them. */
+  readonly resume?: boolean;
 }
 
 /** Rough engine speed on one core, for deciding whether a progress bar is worth showing. */
@@ -46,6 +57,10 @@ export function workerCount(text: string | undefined): number {
 
 export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
   const workers = workerCount(options.workers);
+  const shard = shardOf(options, io.env);
+  // The estimate is added to whole results; a shard's partial file has no cells to add it to.
+  if (shard && options.rare === true) throw new UsageError('--rare applies to a whole run, not a shard: run it without --shard (the estimate costs seconds, not node-days)');
+  if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -60,16 +75,22 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   const all: ResultsFile[] = [];
   for (const l of loaded) {
     const startedMs = performance.now();
-    let results: ResultsFile;
+    let outcome: PieceOutcome;
     try {
-      results = await simulate(l, io, workers, options.pauseSurvival, signal);
+      outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) });
     } catch (e) {
       if (e instanceof SweepAborted) {
-        io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
+        io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
         return INTERRUPTED;
       }
       throw e;
     }
+    if (outcome.kind === 'partial') {
+      const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
+      io.stderr.write(`${palette.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; merge every shard with hbsim merge) ${palette.dim(`(${seconds} s)`)}\n`);
+      continue;
+    }
+    const results = options.rare === true ? withRareEstimates(l, outcome.results) : outcome.results;
     const jsonPath = join(options.out, `${results.name}.json`);
     try {
       writeFileAtomic(jsonPath, serializeResults(results));
@@ -82,32 +103,68 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
       await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
       written += ` and ${htmlPath}`;
     }
+    outcome.done();
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
     io.stderr.write(`${palette.green('wrote')} ${written} ${palette.dim(`(${seconds} s)`)}\n`);
     all.push(results);
     if (!options.json) {
       const out = paletteFor(io.stdout, io.env);
       io.stdout.write(`${all.length > 1 ? '\n' : ''}${summaryLines(results, out).join('\n')}\n`);
+      if (options.rare === true) io.stdout.write(`${rareLines(results).join('\n')}\n`);
     }
   }
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
   return ExitCode.ok;
 }
 
-/** Runs one scenario with a progress bar (cells × replications done, ETA). */
-export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal?: AbortSignal): Promise<ResultsFile> {
+/**
+ * Each cell's false-suspicion rate by importance sampling (src/rare), seeded by the
+ * scenario's seed and the cell id, so the bytes stay a function of the inputs.
+ */
+export function withRareEstimates(loaded: LoadedScenario, results: ResultsFile): ResultsFile {
+  const cells = expandSweep(loaded);
+  return {
+    ...results,
+    cells: results.cells.map((cell, i) => ({
+      ...cell,
+      rare_false_suspicions: rareFalseSuspicions(build(cells[i]!.scenario).config, cell.metrics.false_suspicions, cell.metrics.node_hours, `${results.seed}/${cell.id}`),
+    })),
+  };
+}
+
+function rareLines(results: ResultsFile): string[] {
+  const lines = ['', 'False suspicions per node-day by importance sampling (--rare):'];
+  for (const cell of results.cells) {
+    const r = cell.rare_false_suspicions;
+    if (r === undefined) continue;
+    const simulated = `simulated ${cell.metrics.false_suspicions.count} in ${(cell.metrics.node_hours / 24).toPrecision(3)} node-days`;
+    lines.push(
+      r.applies
+        ? `  ${cell.id}: ${r.per_node_day.toPrecision(3)} (95 % ${r.ci95[0].toPrecision(3)}–${r.ci95[1].toPrecision(3)}), ${simulated}${r.agrees_with_simulation === false ? ' — DISAGREES beyond 4 standard errors' : ''}`
+        : `  ${cell.id}: no estimate (${r.reason}); with nothing observed, plain simulation needs ${Object.entries(r.node_days_to_show_below).map(([b, d]) => `${Math.round(d)} node-days to show < ${b}`).join(', ')}`,
+    );
+  }
+  return lines;
+}
+
+/** Runs one scenario (or one shard of it, checkpointed: pieces.ts) with a progress bar (cells × replications done, ETA). */
+export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal: AbortSignal | undefined, pieces: PieceOptions): Promise<PieceOutcome> {
   const plan = planOf(loaded, pauseSurvival);
   const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / Math.min(workers, plan.tasks)) * 1000;
   const progress = startProgress(io, loaded.scenario.name, expectedMs);
   progress.update(0, plan.tasks);
   try {
-    return await runScenario(loaded, {
-      toolVersion: toolVersion(),
-      workers,
-      pauseSurvival,
-      onProgress: (done, total) => progress.update(done, total),
-      ...(signal ? { signal } : {}),
-    });
+    return await runInPieces(
+      loaded,
+      io,
+      {
+        workers,
+        pauseSurvival,
+        onProgress: (done, total) => progress.update(done, total),
+        ...(signal ? { signal } : {}),
+      },
+      pieces,
+    );
   } finally {
     progress.stop();
   }
