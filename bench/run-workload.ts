@@ -5,6 +5,7 @@
  *
  *   run-workload.ts B                runOnce's choice: the per-node fast path when it applies
  *   run-workload.ts B --engine       the general event-driven engine, forced
+ *   run-workload.ts B --walk         the skipping walk (src/sim/skip/timeout-walk.ts): same law, fewer draws
  *   run-workload.ts B --repeat 3     3 runs in this process, the fastest reported (warm JIT)
  */
 import { resolve } from 'node:path';
@@ -14,10 +15,12 @@ import type { SimConfig } from '../src/sim/config.js';
 import { fastPathApplies } from '../src/sim/fast/index.js';
 import { TimeoutKernel } from '../src/sim/fast/timeout-kernel.js';
 import { Simulation, type RunResult } from '../src/sim/simulation.js';
+import { runTimeoutWalk, timeoutWalkRefusal } from '../src/sim/skip/timeout-walk.js';
 import { WORKLOADS, workloadById, workloadConfig } from './workloads.js';
 
 const id = process.argv[2] ?? '';
 const forceEngine = process.argv.includes('--engine');
+const walk = process.argv.includes('--walk');
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Math.max(1, Number(process.argv[repeatAt + 1])) : 1;
 const workload = workloadById(id);
@@ -35,7 +38,12 @@ function configOf(): SimConfig {
 
 const config = configOf();
 const fastApplies = !forceEngine && fastPathApplies(config);
-let path = forceEngine ? 'engine' : fastApplies ? 'fast' : 'engine (fast path n/a)';
+const walkRefusal = walk ? timeoutWalkRefusal(config) : null;
+if (walkRefusal !== null) {
+  console.error(`the skipping walk does not apply to ${id}: ${walkRefusal}`);
+  process.exit(2);
+}
+let path = walk ? 'skip walk' : forceEngine ? 'engine' : fastApplies ? 'fast' : 'engine (fast path n/a)';
 let wallS = Number.POSITIVE_INFINITY;
 let cpuS = Number.POSITIVE_INFINITY;
 let setupS = Number.POSITIVE_INFINITY;
@@ -45,7 +53,10 @@ for (let r = 0; r < repeat; r++) {
   const started = performance.now();
   let run: RunResult | null = null;
   let setupEnd: number;
-  if (fastApplies) {
+  if (walk) {
+    setupEnd = started; // set-up is not separable: streams are seeded node by node as the walk goes
+    run = runTimeoutWalk(config);
+  } else if (fastApplies) {
     const kernel = new TimeoutKernel(config);
     setupEnd = performance.now();
     run = kernel.run();

@@ -24,7 +24,7 @@ export function runHbsimProcess(repo: string, scenario: string, extraArgs: reado
 
 export interface InProcessRun {
   readonly id: string;
-  /** 'engine' or 'fast' (the per-node kernel ran) or 'engine (fallback)' (runOnce declined the fast path). */
+  /** 'engine', 'fast' (the per-node kernel ran), 'skip walk', or 'engine (…)' when runOnce could not take the fast path. */
   readonly path: string;
   readonly nodes: number;
   readonly durationS: number;
@@ -38,10 +38,12 @@ export interface InProcessRun {
   readonly peakRssMb: number;
 }
 
-export function runInProcess(repo: string, workload: string, path: 'engine' | 'fast', extraArgs: readonly string[] = []): InProcessRun {
+export type InProcessPath = 'engine' | 'fast' | 'walk';
+
+export function runInProcess(repo: string, workload: string, path: InProcessPath, extraArgs: readonly string[] = []): InProcessRun {
   const m = measureProcess(
     process.execPath,
-    ['--max-old-space-size=8192', '--import', 'tsx', resolve(repo, 'bench/run-workload.ts'), workload, ...(path === 'engine' ? ['--engine'] : []), ...extraArgs],
+    ['--max-old-space-size=8192', '--import', 'tsx', resolve(repo, 'bench/run-workload.ts'), workload, ...(path === 'engine' ? ['--engine'] : path === 'walk' ? ['--walk'] : []), ...extraArgs],
     { cwd: repo },
   );
   const run = lastJsonLine<InProcessRun>(m.stdout);

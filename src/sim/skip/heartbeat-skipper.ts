@@ -118,12 +118,18 @@ const GOOD = 0;
 const BAD = 1;
 
 export class HeartbeatSkipper {
-  /** Outputs of the last `nextInteresting` / `drawOrdinary`. */
+  /** The last interesting heartbeat (`nextInteresting`): its message number, fate and parts. */
   index = -1;
   lost = false;
   jitterUs = 0;
   /** Random part of the delay; NaN when lost. */
   delayUs = Number.NaN;
+  /**
+   * The last ordinary heartbeat drawn (`drawOrdinary`). Kept apart so that drawing the
+   * ordinary heartbeats before the next interesting one does not overwrite it.
+   */
+  ordinaryJitterUs = 0;
+  ordinaryDelayUs = 0;
 
   readonly split: ThresholdSplit;
   private readonly bank: StreamBank;
@@ -270,13 +276,12 @@ export class HeartbeatSkipper {
 
   /**
    * Draws an ordinary heartbeat (delivered, jitter and delay each within their share
-   * of θ) into `jitterUs` and `delayUs`. Which message it is, is the consumer's
-   * business: any message between interesting ones.
+   * of θ) into `ordinaryJitterUs` and `ordinaryDelayUs`. Which message it is, is the
+   * consumer's business: any message between interesting ones.
    */
   drawOrdinary(): void {
-    this.lost = false;
-    this.jitterUs = this.jitterLaw.sampleAtMostUs(this.partStream);
-    this.delayUs = this.delayLaw.sampleAtMostUs(this.partStream);
+    this.ordinaryJitterUs = this.jitterLaw.sampleAtMostUs(this.partStream);
+    this.ordinaryDelayUs = this.delayLaw.sampleAtMostUs(this.partStream);
   }
 }
 

@@ -126,8 +126,8 @@ function runSkipper(laws: SkipLaws, streams: number, messages: number, tag: stri
     rec.endStream();
     for (let i = 0; i < 200; i++) {
       skipper.drawOrdinary();
-      push(rec.s.ordinaryJitter, skipper.jitterUs);
-      push(rec.s.ordinaryDelay, skipper.delayUs);
+      push(rec.s.ordinaryJitter, skipper.ordinaryJitterUs);
+      push(rec.s.ordinaryDelay, skipper.ordinaryDelayUs);
     }
   }
   return { sample: rec!.s, skipper: skipper! };
@@ -268,7 +268,7 @@ describe('HeartbeatSkipper: worked cases, exactly', () => {
     expect(s.split).toEqual({ jitterThresholdUs: 300, delayThresholdUs: 1_000, pJitterLate: 0, pDelayLate: 0 });
     expect(s.nextInteresting()).toBe(NONE);
     s.drawOrdinary();
-    expect([s.jitterUs, s.delayUs]).toEqual([300, 1_000]);
+    expect([s.ordinaryJitterUs, s.ordinaryDelayUs]).toEqual([300, 1_000]);
   });
 
   it('a constant delay beyond θ: every heartbeat is interesting, late by exactly the constant', () => {
