@@ -17,8 +17,11 @@ export interface PeerRun extends Measurement {
 
 const PYTHON = '/usr/bin/python3';
 
+/** ../shared/peers beside the checkout (the main checkout), or two levels up (a worktree under wt/); HBSIM_PEERS overrides. */
 export function peerDir(repo: string): string {
-  return process.env.HBSIM_PEERS ?? resolve(repo, '../shared/peers');
+  if (process.env.HBSIM_PEERS) return process.env.HBSIM_PEERS;
+  const candidates = [resolve(repo, '../shared/peers'), resolve(repo, '../../shared/peers')];
+  return candidates.find((dir) => existsSync(dir)) ?? candidates[0]!;
 }
 
 export function simpyAvailable(repo: string): boolean {

@@ -63,11 +63,13 @@ const suite: BenchSuite = {
       ...bestOf(context.repeat, () => runHbsimProcess(repo, SCENARIO_B, ['--no-pause-survival', '--set', 'timeline_limit=0'])),
     });
 
-    context.progress('hbsim in-process, engine and fast path');
+    context.progress('hbsim in-process, engine, fast path and skipping walk');
     const engine = cached(context, 'in-process:B:engine', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'engine')));
     const fast = cached(context, 'in-process:B:fast', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'fast')));
+    const walk = cached(context, 'in-process:B:walk', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'walk')));
     rows.push({ name: 'hbsim engine', scope: 'in-process', ...engine });
     rows.push({ name: `hbsim runOnce (${fast.path})`, scope: 'in-process', ...fast });
+    rows.push({ name: 'hbsim skipping walk (prototype)', scope: 'in-process', ...walk, note: 'same law, other draws' });
 
     notes.push(
       'whole process: the command as a user runs it, timed by GNU time (TypeScript loading, worker threads and all defaults included).',

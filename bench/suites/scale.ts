@@ -6,7 +6,7 @@
  */
 import { cached } from '../lib/cache.js';
 import { fixed } from '../lib/format.js';
-import { runInProcess, type InProcessRun } from '../lib/hbsim.js';
+import { runInProcess, type InProcessPath, type InProcessRun } from '../lib/hbsim.js';
 import { bestOf } from '../lib/measure.js';
 import type { BenchSuite } from '../lib/suite.js';
 
@@ -16,17 +16,19 @@ const suite: BenchSuite = {
   order: 30,
   async run(context) {
     const repo = context.repo;
-    const plan: [string, 'engine' | 'fast', number][] = [
+    const plan: [string, InProcessPath, number][] = [
       ['A', 'engine', context.repeat],
       ['A', 'fast', context.repeat],
       ['B', 'engine', context.repeat],
       ['B', 'fast', context.repeat],
+      ['B', 'walk', context.repeat],
       ['C', 'engine', context.repeat],
       ['C', 'fast', context.repeat],
       ['engine-100k', 'engine', 1],
       ['scale-100k', 'fast', 1],
+      ['scale-100k', 'walk', 1],
     ];
-    if (!context.quick) plan.push(['scale-1M', 'fast', 1]);
+    if (!context.quick) plan.push(['scale-1M', 'fast', 1], ['scale-1M', 'walk', 1]);
     const runs: InProcessRun[] = [];
     for (const [id, path, repeat] of plan) {
       context.progress(`in-process ${id} (${path})`);
