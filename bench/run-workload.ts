@@ -14,7 +14,7 @@ import { loadScenarioFile } from '../src/scenarios/load.js';
 import type { SimConfig } from '../src/sim/config.js';
 import { fastPathApplies } from '../src/sim/fast/index.js';
 import { TimeoutKernel } from '../src/sim/fast/timeout-kernel.js';
-import { Simulation, type RunResult } from '../src/sim/simulation.js';
+import { Simulation, type RunResult } from '../src/sim/engine/simulation.js';
 import { runTimeoutWalk, timeoutWalkRefusal } from '../src/sim/skip/timeout-walk.js';
 import { WORKLOADS, workloadById, workloadConfig } from './workloads.js';
 

@@ -21,7 +21,7 @@
  * build.ts to map it onto the engine's configuration.
  */
 import { z } from 'zod';
-import { akkaCrossingSilenceUs } from '../sim/detectors/phi-akka.js';
+import { akkaCrossingSilenceUs } from '../analytic/phi-akka.js';
 import { boundPhrase, METRIC_PATHS, METRIC_UNITS, parseThreshold, THRESHOLD_EXAMPLES, type Threshold } from './expect.js';
 import { gilbertFromAverage, parseQuantileKey } from './laws.js';
 import { closest } from './suggest.js';

@@ -42,9 +42,9 @@
  * One skipper per link, two streams of one bank (positions and categories on one, the
  * heartbeats' parts on the other). Nothing is allocated per heartbeat.
  */
-import type { DelayDistribution } from '../distributions.js';
-import { validateLossModel, type LossModel } from '../loss.js';
-import type { StreamBank } from '../random.js';
+import type { DelayDistribution } from '../random/distributions.js';
+import { validateLossModel, type LossModel } from '../network/loss.js';
+import type { StreamBank } from '../random/streams.js';
 import { SplitLaw } from './split-law.js';
 
 /** No more interesting heartbeat on this link, ever. */

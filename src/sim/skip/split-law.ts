@@ -26,10 +26,10 @@
  * Outputs are whole microseconds like `sampleUs`, clamped to their side of the cut:
  * that only guards against a floating-point rounding at x ≈ c (measure ~1e-16).
  */
-import { normalSurvival } from '../analytic/normal.js';
-import { DurationSampler, validateDistribution, type DelayDistribution } from '../distributions.js';
-import type { StreamBank } from '../random.js';
-import { standardExponential } from '../ziggurat.js';
+import { normalSurvival } from '../../analytic/normal.js';
+import { DurationSampler, validateDistribution, type DelayDistribution } from '../random/distributions.js';
+import type { StreamBank } from '../random/streams.js';
+import { standardExponential } from '../random/ziggurat.js';
 
 const KIND_CONSTANT = 0;
 const KIND_UNIFORM = 1;

@@ -60,7 +60,7 @@
  * the interval (the sender's timer then holds back the next send, coupling
  * heartbeats: `skippable` refuses it).
  */
-import type { DelayDistribution } from '../distributions.js';
+import type { DelayDistribution } from '../random/distributions.js';
 
 /** θ for the fixed-timeout detector: T − I (see the header). */
 export function timeoutThresholdUs(timeoutUs: number, intervalUs: number): number {

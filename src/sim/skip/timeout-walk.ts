@@ -33,10 +33,11 @@
  * instant (issue 10's kernel order: deliver before timer).
  */
 import type { SimConfig } from '../config.js';
-import { lossModelOf } from '../links.js';
-import { Cause, MetricsRecorder } from '../metrics.js';
-import { StreamBank, type SeedRoot } from '../random.js';
-import type { RunResult } from '../simulation.js';
+import { linkLossModel } from '../network/links.js';
+import { Cause, MetricsRecorder } from '../metrics/recorder.js';
+import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
+import { StreamBank, type SeedRoot } from '../random/streams.js';
+import type { RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
 import { HeartbeatSkipper, NONE } from './heartbeat-skipper.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
@@ -136,7 +137,7 @@ export function runTimeoutWalk(config: SimConfig): RunResult {
   const metrics = new MetricsRecorder(n, warmupUs, 0, config.flapWindowUs ?? 60_000_000);
   const verdicts = new VerdictList();
   const seg = new Segment();
-  const laws = { loss: lossModelOf(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: theta };
+  const laws = { loss: linkLossModel(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: theta };
   let sent = 0;
   let delivered = 0;
   let lost = 0;
@@ -148,9 +149,14 @@ export function runTimeoutWalk(config: SimConfig): RunResult {
   let pending: number[] = [];
 
   for (let node = 0; node < n; node++) {
-    const phaseStream = bank.add(root, `node/${names[node]!}/phase`);
+    const phaseStream = bank.add(root, nodeStreamKey(names[node]!, 'phase'));
     const phase = Math.floor(bank.next(phaseStream) * I);
-    const skipper = new HeartbeatSkipper(laws, bank, bank.add(root, `link/${names[node]!}>${config.monitorName}/skip`), bank.add(root, `link/${names[node]!}>${config.monitorName}/skip-parts`));
+    const skipper = new HeartbeatSkipper(
+      laws,
+      bank,
+      bank.add(root, linkStreamKey(names[node]!, config.monitorName, 'skip')),
+      bank.add(root, linkStreamKey(names[node]!, config.monitorName, 'skip-parts')),
+    );
     const nominal = (k: number) => phase + k * I;
     // Heartbeats k = 0 … K − 1 have nominal sends at or before the end.
     const K = phase > endUs ? 0 : Math.floor((endUs - phase) / I) + 1;

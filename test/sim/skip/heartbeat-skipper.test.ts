@@ -8,9 +8,9 @@
  * law of a late heartbeat's parts and the law of an ordinary heartbeat's parts.
  */
 import { describe, expect, it } from 'vitest';
-import { DurationSampler, type DelayDistribution } from '../../../src/sim/distributions.js';
-import { LinkLoss, type LossModel } from '../../../src/sim/loss.js';
-import { StreamBank } from '../../../src/sim/random.js';
+import { DurationSampler, type DelayDistribution } from '../../../src/sim/random/distributions.js';
+import { LinkLoss, type LossModel } from '../../../src/sim/network/loss.js';
+import { StreamBank } from '../../../src/sim/random/streams.js';
 import { HeartbeatSkipper, NONE, stationaryInterestingRate, type SkipLaws } from '../../../src/sim/skip/heartbeat-skipper.js';
 import { chiSquareCritical, chiSquareTwoSample, ksCritical, ksTwoSample, meanAndSe } from './stats.js';
 

@@ -5,9 +5,9 @@
  * (exceedance ≥ ½) and the law-specific tail/inverse path (small exceedance) run.
  */
 import { describe, expect, it } from 'vitest';
-import { normalSurvival } from '../../../src/sim/analytic/normal.js';
-import { DurationSampler, type DelayDistribution } from '../../../src/sim/distributions.js';
-import { StreamBank } from '../../../src/sim/random.js';
+import { normalSurvival } from '../../../src/analytic/normal.js';
+import { DurationSampler, type DelayDistribution } from '../../../src/sim/random/distributions.js';
+import { StreamBank } from '../../../src/sim/random/streams.js';
 import { SplitLaw, normalAtLeast } from '../../../src/sim/skip/split-law.js';
 import { ksCritical, ksTwoSample } from './stats.js';
 

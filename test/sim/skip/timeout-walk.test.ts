@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SimConfig } from '../../../src/sim/config.js';
-import type { RunTallies } from '../../../src/sim/metrics.js';
-import { Simulation } from '../../../src/sim/simulation.js';
+import type { RunTallies } from '../../../src/sim/metrics/recorder.js';
+import { Simulation } from '../../../src/sim/engine/simulation.js';
 import { runTimeoutWalk, timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
 import { meanAndSe } from './stats.js';
 
