@@ -25,7 +25,10 @@
  * delivered after warm-up are exact: outside segments every heartbeat is sent and
  * delivered inside [warm-up, end].
  *
- * Scope (`timeoutWalkApplies`): the fixed-timeout detector, exact timers or polling,
+ * The sample timeline (`transitionLogLimit`) is the walk's own: every verdict change is
+ * known and fed to the metrics in time order, so no engine re-run is needed for it.
+ *
+ * Scope (`timeoutWalkRefusal`): the fixed-timeout detector, exact timers or polling,
  * pushed heartbeats, no faults or crashes, no link overrides, no duplication, a jitter
  * below the interval, θ ≥ 0. Crashes, sender pauses, slow I/O, drift and per-link
  * classes are the integration's next step (they add segments at their edges).
@@ -134,7 +137,8 @@ export function runTimeoutWalk(config: SimConfig): RunResult {
   const n = names.length;
   const root: SeedRoot = { seed: config.seed, replication: config.replication };
   const bank = new StreamBank(3 * n);
-  const metrics = new MetricsRecorder(n, warmupUs, 0, config.flapWindowUs ?? 60_000_000);
+  // The sample timeline comes from the walk too: every verdict change is known, in order.
+  const metrics = new MetricsRecorder(n, warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
   const verdicts = new VerdictList();
   const seg = new Segment();
   const laws = { loss: linkLossModel(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: theta };

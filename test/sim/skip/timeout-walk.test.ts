@@ -71,9 +71,15 @@ describe('timeout walk: worked cases, exactly as the engine', () => {
   ];
   for (const [name, over] of cases) {
     it(name, () => {
-      const c = config({ ...over, durationUs: 600_000_000 });
+      const c = config({ ...over, durationUs: 600_000_000, transitionLogLimit: 100 });
       expect(timeoutWalkRefusal(c)).toBeNull();
-      expect(scalar(runTimeoutWalk(c).tallies)).toEqual(scalar(new Simulation(c).run().tallies));
+      const walk = runTimeoutWalk(c);
+      const engine = new Simulation(c).run();
+      expect(scalar(walk.tallies)).toEqual(scalar(engine.tallies));
+      // The sample timeline too: the same transitions, in the same order.
+      const entries = (log: typeof walk.log) =>
+        Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
+      expect(entries(walk.log)).toEqual(entries(engine.log));
     });
   }
 });
