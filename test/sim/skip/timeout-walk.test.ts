@@ -4,8 +4,10 @@
  * random cases must agree on every tally within 4 standard errors over independent
  * replications (two-sample, per-replication values).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SimConfig } from '../../../src/sim/config.js';
+import type { DelayDistribution } from '../../../src/sim/random/distributions.js';
 import type { RunTallies } from '../../../src/sim/metrics/recorder.js';
 import { Simulation } from '../../../src/sim/engine/simulation.js';
 import { runTimeoutWalk, timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
@@ -139,6 +141,66 @@ describe('timeout walk: the same law as the engine (every tally within 4 SE)', (
       expect(engine.reduce((s, t) => s + t.falseSuspicions, 0)).toBeGreaterThan(30); // the comparison has teeth
     });
   }
+});
+
+/** Walk and engine over R independent replications each: every tally within 4 SE. */
+function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number): void {
+  const walk: RunTallies[] = [];
+  const engine: RunTallies[] = [];
+  for (let r = 0; r < R; r++) {
+    walk.push(runTimeoutWalk(config({ ...over, replication: r })).tallies);
+    engine.push(new Simulation(config({ ...over, replication: R + r })).run().tallies);
+  }
+  const fields: (keyof RunTallies)[] = ['upSuspectedUs', 'falseSuspicions', 'falseDeaths', 'heartbeatsSent', 'heartbeatsDelivered', 'heartbeatsLost', 'flaps'];
+  for (const field of fields) {
+    const a = meanAndSe(walk.map((t) => t[field] as number));
+    const b = meanAndSe(engine.map((t) => t[field] as number));
+    expect(Math.abs(a.mean - b.mean), `${field}: walk ${a.mean} ± ${a.se}, engine ${b.mean} ± ${b.se}`).toBeLessThanOrEqual(Z * Math.hypot(a.se, b.se) + 1e-9 * Math.abs(b.mean));
+  }
+  expect(walk.map((t) => t.upUs)).toEqual(engine.map((t) => t.upUs));
+}
+
+describe('timeout walk: property — the same law as the engine over random configurations', () => {
+  const delay = fc.oneof(
+    fc.record({ kind: fc.constant('exponential' as const), meanUs: fc.integer({ min: 500, max: 50_000 }) }),
+    fc.record({ kind: fc.constant('lognormal' as const), medianUs: fc.integer({ min: 1_000, max: 100_000 }), sigma: fc.double({ min: 0.2, max: 1.5, noNaN: true }) }),
+    fc.record({ kind: fc.constant('pareto' as const), scaleUs: fc.integer({ min: 1_000, max: 30_000 }), shape: fc.double({ min: 1.1, max: 3, noNaN: true }) }),
+    fc.record({ kind: fc.constant('uniform' as const), minUs: fc.constant(0), maxUs: fc.integer({ min: 1_000, max: 900_000 }) }),
+  ) as fc.Arbitrary<DelayDistribution>;
+  it('every tally agrees within 4 SE (fixed fast-check seed)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          loss: fc.double({ min: 0.03, max: 0.2, noNaN: true }),
+          bursty: fc.boolean(),
+          delay,
+          jitterMaxUs: fc.constantFrom(0, 20_000, 300_000),
+          timeoutIntervals: fc.double({ min: 1.2, max: 3.5, noNaN: true }),
+          checkIntervalUs: fc.constantFrom(0, 250_000, 500_000),
+          warmupUs: fc.constantFrom(0, 30_000_000),
+        }),
+        (p) => {
+          const intervalUs = 1_000_000;
+          const timeoutUs = Math.round(p.timeoutIntervals * intervalUs);
+          const loss = p.bursty
+            ? { kind: 'gilbertElliott' as const, enterBadProbability: p.loss / (1 - p.loss) / 2, leaveBadProbability: 0.5, lossInGoodProbability: 0, lossInBadProbability: 1 }
+            : undefined;
+          agreeWithin4Se(
+            {
+              nodes: 10,
+              durationUs: 1_200_000_000,
+              warmupUs: p.warmupUs,
+              heartbeat: { intervalUs, jitter: p.jitterMaxUs === 0 ? { kind: 'constant', valueUs: 0 } : { kind: 'uniform', minUs: 0, maxUs: p.jitterMaxUs } },
+              link: { lossProbability: p.loss, ...(loss ? { loss } : {}), duplicateProbability: 0, delay: { baseUs: 1_000, random: p.delay } },
+              detector: { kind: 'timeout', timeoutUs, deadAfterUs: 2 * timeoutUs, checkIntervalUs: p.checkIntervalUs },
+            },
+            10,
+          );
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
 });
 
 describe('timeout walk: scope', () => {
