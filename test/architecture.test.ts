@@ -57,8 +57,10 @@ const allowed: Record<string, readonly string[]> = {
   sweep: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'analysis'],
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
+  tune: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'analysis', 'sweep', 'check', 'rare'],
+  rare: ['sim', 'analytic', 'stats', 'results'],
   replay: ['sim', 'results', 'stats', 'io'],
-  cli: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay'],
+  cli: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay', 'tune', 'rare'],
   index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis'],
 };
 
