@@ -21,7 +21,7 @@
  * build.ts to map it onto the engine's configuration.
  */
 import { z } from 'zod';
-import { akkaCrossingSilenceUs } from '../sim/detectors/phi-akka.js';
+import { akkaCrossingSilenceUs } from '../analytic/phi-akka.js';
 import { boundPhrase, METRIC_PATHS, METRIC_UNITS, parseThreshold, THRESHOLD_EXAMPLES, type Threshold } from './expect.js';
 import { gilbertFromAverage, parseQuantileKey } from './laws.js';
 import { closest } from './suggest.js';
@@ -299,7 +299,7 @@ const csvSource = z
 const DIST_KINDS = ['constant', 'uniform', 'exponential', 'normal', 'lognormal', 'pareto', 'empirical'] as const;
 export type DistKind = (typeof DIST_KINDS)[number];
 
-/** The named delay laws of src/sim/distributions.ts, with their parameters as written. */
+/** The named delay laws of src/sim/random/distributions.ts, with their parameters as written. */
 const law = <D extends DistKind, S extends z.core.$ZodLooseShape>(dist: D, description: string, shape: S) =>
   z.strictObject({ dist: z.literal(dist).meta(meta({ description })), ...shape });
 
