@@ -14,7 +14,7 @@
 import type { CrashFault, DetectorConfig, Fault, LinkConfig, LinkOverride, NodeSelector, Onset, SimConfig } from '../sim/config.js';
 import type { DelayDistribution } from '../sim/random/distributions.js';
 import type { LossModel } from '../sim/network/loss.js';
-import { TCP_DEFAULTS, type TcpSettings } from '../sim/network/tcp.js';
+import { TCP_DEFAULTS, type TcpSettings } from '../sim/config.js';
 import type { RecommendationTargets } from '../results/results-file.js';
 import { averageLossOf, gilbertFromAverage, parseQuantileKey, quantilesFromPoints, quantilesFromSamples } from './laws.js';
 import {

@@ -5,7 +5,6 @@
  */
 import type { DelayDistribution, LinkDelay } from './random/distributions.js';
 import type { LossModel } from './network/loss.js';
-import type { TcpSettings } from './network/tcp.js';
 
 export interface HeartbeatConfig {
   /** Nominal time between two heartbeats of one node. */
@@ -304,3 +303,28 @@ export interface MonitorFailover {
   readonly takeoverUs: number;
   readonly startup: 'empty' | 'grace';
 }
+
+/** TCP parameters of a link (src/sim/network/tcp.ts), Linux's defaults below. */
+export interface TcpSettings {
+  /** Lower bound of the variance term (Linux TCP_RTO_MIN, 200 ms). */
+  readonly rtoMinUs: number;
+  /** RTO before the first RTT sample (1 s). */
+  readonly rtoInitialUs: number;
+  /** Ceiling of the backed-off RTO (TCP_RTO_MAX, 120 s). */
+  readonly rtoMaxUs: number;
+  /** Retransmissions of one segment before the connection breaks (tcp_retries2, 15). */
+  readonly retries2: number;
+  /** Time from a break until a new connection carries messages. */
+  readonly reconnectDelayUs: number;
+  /** 0 for none; else the connection breaks once a segment is unacknowledged this long. */
+  readonly userTimeoutUs: number;
+}
+
+export const TCP_DEFAULTS: TcpSettings = {
+  rtoMinUs: 200_000,
+  rtoInitialUs: 1_000_000,
+  rtoMaxUs: 120_000_000,
+  retries2: 15,
+  reconnectDelayUs: 1_000_000,
+  userTimeoutUs: 0,
+};

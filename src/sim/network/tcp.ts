@@ -39,29 +39,10 @@
 /** Returned by `TcpHost.attempt` when a segment does not arrive. */
 export const LOST = -1;
 
-export interface TcpSettings {
-  /** Lower bound of the variance term (Linux TCP_RTO_MIN, 200 ms). */
-  readonly rtoMinUs: number;
-  /** RTO before the first RTT sample (1 s). */
-  readonly rtoInitialUs: number;
-  /** Ceiling of the backed-off RTO (TCP_RTO_MAX, 120 s). */
-  readonly rtoMaxUs: number;
-  /** Retransmissions of one segment before the connection breaks (tcp_retries2, 15). */
-  readonly retries2: number;
-  /** Time from a break until a new connection carries messages. */
-  readonly reconnectDelayUs: number;
-  /** 0 for none; else the connection breaks once a segment is unacknowledged this long. */
-  readonly userTimeoutUs: number;
-}
+// The settings and their Linux defaults are part of the engine's configuration surface.
+import { TCP_DEFAULTS, type TcpSettings } from '../config.js';
 
-export const TCP_DEFAULTS: TcpSettings = {
-  rtoMinUs: 200_000,
-  rtoInitialUs: 1_000_000,
-  rtoMaxUs: 120_000_000,
-  retries2: 15,
-  reconnectDelayUs: 1_000_000,
-  userTimeoutUs: 0,
-};
+export { TCP_DEFAULTS, type TcpSettings };
 
 /** What the connection needs from the engine that runs it. */
 export interface TcpHost {
