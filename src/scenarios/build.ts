@@ -35,6 +35,7 @@ import {
   type Scenario,
 } from './schema.js';
 import { rateMeanGapUs, resolveRelativeUs, type Rate } from './units.js';
+import { protocolConfigOf } from './protocol-schema.js';
 
 export interface RunPlan {
   readonly config: SimConfig;
@@ -48,6 +49,7 @@ export function build(scenario: Scenario): RunPlan {
   const reverse: LinkSpec | undefined = scenario.reverse_link === undefined ? undefined : mergeLink(scenario.link, scenario.reverse_link);
   const linkOverrides = linkOverridesOf(scenario, reverse ?? scenario.link);
   const faults = scenario.faults.flatMap((f) => faultOf(f));
+  const protocol = protocolConfigOf(scenario.protocol);
   const config: SimConfig = {
     seed: String(scenario.seed),
     replication: 0,
@@ -64,6 +66,7 @@ export function build(scenario: Scenario): RunPlan {
     detector: detectorOf(scenario),
     flapWindowUs: scenario.flap_window,
     transitionLogLimit: scenario.timeline_limit,
+    ...(protocol === null ? {} : { protocol }),
   };
   return { config, replications: scenario.replications, timelineLimit: scenario.timeline_limit };
 }

@@ -5,6 +5,7 @@
  */
 import type { DelayDistribution, LinkDelay } from './distributions.js';
 import type { LossModel } from './loss.js';
+import type { ProtocolConfig } from './protocols/config.js';
 
 export interface HeartbeatConfig {
   /** Nominal time between two heartbeats of one node. */
@@ -268,4 +269,10 @@ export interface SimConfig {
   readonly transitionLogLimit: number;
   /** Replay these arrivals instead of simulating heartbeats. */
   readonly trace?: ArrivalTrace;
+  /**
+   * A decentralised protocol (src/sim/protocols): every node in `nodeNames` is a member
+   * that runs it and observes every other; the monitor, heartbeat and detector settings
+   * do not apply. Absent: the central monitor.
+   */
+  readonly protocol?: ProtocolConfig;
 }

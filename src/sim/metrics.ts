@@ -30,6 +30,7 @@
  *
  * Hot file: plain typed arrays indexed by pair, no allocation per call.
  */
+import { mergeMembershipTallies, type MembershipTallies } from './protocols/membership-tallies.js';
 import { SampleBuffer } from './sample-buffer.js';
 import { Status, type StatusCode } from './status.js';
 
@@ -88,6 +89,8 @@ export interface RunTallies {
   maxSplitBrainUs: number;
   /** Present only for detectors with a readiness verdict. */
   readiness?: ReadinessTallies;
+  /** Present only for decentralised protocols (src/sim/protocols): every member observes every other. */
+  membership?: MembershipTallies;
 }
 
 /**
@@ -601,7 +604,14 @@ export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
     splitBrainEpisodes: sum((t) => t.splitBrainEpisodes),
     maxSplitBrainUs: parts.reduce((m, t) => Math.max(m, t.maxSplitBrainUs), 0),
     ...mergeReadiness(parts),
+    ...mergeMembership(parts),
   };
+}
+
+/** Pools the membership tallies of decentralised protocol runs (none: no field). */
+function mergeMembership(parts: readonly RunTallies[]): { membership?: MembershipTallies } {
+  const present = parts.flatMap((t) => (t.membership ? [t.membership] : []));
+  return present.length === 0 ? {} : { membership: mergeMembershipTallies(present) };
 }
 
 /** Pools the readiness tallies of the parts that have them (none: no field). */

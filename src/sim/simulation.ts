@@ -27,6 +27,7 @@ import { StreamBank, streamFor, type SeedRoot } from './random.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { Status, type StatusCode } from './status.js';
 import { NEVER } from './time.js';
+import { runProtocol } from './protocols/run.js';
 
 /** Event kinds. At equal instants, events fire in scheduling order. */
 const EV_SEND = 1; // target = node, arg = node epoch
@@ -931,5 +932,6 @@ function schedulerSizing(config: SimConfig, pairCount: number): SchedulerOptions
  * applies (identical tallies, no transition log; see src/sim/fast), else the engine.
  */
 export function runOnce(config: SimConfig): RunResult {
+  if (config.protocol) return runProtocol(config, config.protocol);
   return (fastPathApplies(config) && runTimeoutKernel(config)) || new Simulation(config).run();
 }
