@@ -108,6 +108,23 @@ const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').len
 for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
 console.log('\nns/node-s = wall time per simulated node-second: flat across rows means cost is linear in nodes × duration.');
 
+// Decentralised protocols (issue #11): SWIM + Lifeguard with memberlist's LAN defaults,
+// one fresh process per workload (bench/swim-workload.ts prints one JSON line).
+if (!args.includes('--no-protocols')) {
+  console.log('\nSWIM + Lifeguard (memberlist DefaultLANConfig), 0.1 % loss, 0.2 ms + Exp(0.3 ms), 1 % of members crash per hour');
+  for (const [members, seconds] of [
+    [1_000, 3_600],
+    [10_000, 3_600],
+  ] as const) {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(here, 'swim-workload.ts'), String(members), String(seconds)], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+    console.log(
+      `  ${members} members × ${seconds / 3600} h: ${fmt(r.wall_s!, 1)} s wall (${fmt(r.cpu_s!, 1)} s CPU), ${fmt(r.events! / 1e6, 1)} M events, ${r.ns_per_event} ns/event, ` +
+        `${r.max_rss_mb} MB peak, ${r.heap_bytes_per_member} heap bytes/member, ${r.messages_per_member_s} messages/member-s`,
+    );
+  }
+}
+
 // The default sweep (what `npm start` runs): cells per second, on the worker pool,
 // without the report. The sweep is timed in this process, so the first run includes
 // the worker threads' start-up; that is what a user waits for.

@@ -212,6 +212,11 @@ export class SwimSimulation {
   private readonly falseDeadPeak: Int32Array;
   /** 1 while a subject's non-ALIVE views are left over from before its restart (not a mistake). */
   private readonly staleEpisode: Uint8Array;
+  /**
+   * The incarnation a member announced when it last rejoined: views of an older one are
+   * about the crashed process (late news, not a mistake about the live one).
+   */
+  private readonly rejoinInc: Float64Array;
   private falselySuspected = 0;
   private nonAliveViewsOfUp = 0;
   private lastIntegralUs = 0;
@@ -348,6 +353,7 @@ export class SwimSimulation {
     this.episodeEndUs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     this.falseDeadPeak = new Int32Array(n);
     this.staleEpisode = new Uint8Array(n);
+    this.rejoinInc = new Float64Array(n);
 
     // Timers start at a random stagger (state.go triggerFunc, pushPullTrigger).
     for (let i = 0; i < n; i++) {
@@ -964,7 +970,7 @@ export class SwimSimulation {
     const o = views.observer[r]!;
     const s = views.subject[r]!;
     const fact = this.newFact(s, F_DEAD, views.inc[r]!, o);
-    if (this.up[s] === 1 && nowUs >= this.warmupUs) this.t.deathsOriginated++;
+    if (this.up[s] === 1 && views.inc[r]! >= this.rejoinInc[s]! && nowUs >= this.warmupUs) this.t.deathsOriginated++;
     this.deadNode(o, fact, nowUs);
   }
 
@@ -1058,26 +1064,27 @@ export class SwimSimulation {
     if (prev === next) return;
     views.state[r] = next;
     views.changeUs[r] = nowUs;
-    this.viewChanged(o, s, prev, next, nowUs);
+    this.viewChanged(o, s, prev, next, views.inc[r]!, nowUs);
   }
 
   /** Observer o's view of s went from `prev` to `next` (o is up). */
-  private viewChanged(o: number, s: number, prev: number, next: number, nowUs: number): void {
+  private viewChanged(o: number, s: number, prev: number, next: number, inc: number, nowUs: number): void {
     const subjectUp = this.up[s] === 1;
     const counted = nowUs >= this.warmupUs;
+    const stale = inc < this.rejoinInc[s]!;
     this.integrate(nowUs);
     if (prev === View.alive) {
       if (subjectUp) this.nonAliveViewsOfUp++;
       const before = this.nonAlive[s]!;
       this.nonAlive[s] = before + 1;
-      if (before === 0 && subjectUp) this.falseEpisodeStart(s, nowUs);
+      if (before === 0 && subjectUp) this.falseEpisodeStart(s, stale, nowUs);
     } else if (next === View.alive) {
       if (subjectUp) this.nonAliveViewsOfUp--;
       if (--this.nonAlive[s]! === 0 && subjectUp) this.falseEpisodeEnd(s, nowUs);
     }
     if (next === View.dead) {
       this.deadHeld[s]!++;
-      if (subjectUp) {
+      if (subjectUp && !stale) {
         if (this.deadHeld[s] === 1) this.falseDeadPeak[s] = 0;
         if (this.deadHeld[s]! > this.falseDeadPeak[s]!) this.falseDeadPeak[s] = this.deadHeld[s]!;
       }
@@ -1089,8 +1096,8 @@ export class SwimSimulation {
       }
     }
     if (subjectUp) {
-      if (counted && next === View.suspect && prev === View.alive) this.t.suspectViews++;
-      if (counted && next === View.dead) this.t.deadViews++;
+      if (counted && !stale && next === View.suspect && prev === View.alive) this.t.suspectViews++;
+      if (counted && !stale && next === View.dead) this.t.deadViews++;
       return;
     }
     // A crashed member: first suspicion, first DEAD, everyone knows.
@@ -1116,10 +1123,10 @@ export class SwimSimulation {
     }
   }
 
-  private falseEpisodeStart(s: number, nowUs: number): void {
+  private falseEpisodeStart(s: number, stale: boolean, nowUs: number): void {
     this.suspectedSinceUs[s] = nowUs;
-    this.staleEpisode[s] = 0;
-    if (nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.flaps++;
+    this.staleEpisode[s] = stale ? 1 : 0;
+    if (!stale && nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.flaps++;
     const count = ++this.falselySuspected;
     if (nowUs >= this.warmupUs) {
       if (count > this.maxSimultaneous) this.maxSimultaneous = count;
@@ -1229,6 +1236,7 @@ export class SwimSimulation {
     this.passIndex[m] = this.n;
     // Rejoin: announce a higher incarnation, then a push/pull with a random member.
     this.refute(m, this.selfInc[m]!, nowUs);
+    this.rejoinInc[m] = this.selfInc[m]!;
     this.q.schedule(nowUs, EV_PROBE_TICK, m, epoch, 0);
     this.q.schedule(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, epoch, 0);
     const peers = this.kRandom(m, 1, -1, false, nowUs);
