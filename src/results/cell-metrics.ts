@@ -5,8 +5,8 @@
  * Values are rounded (µs resolution for times, 6 significant digits for rates) so
  * that results files diff cleanly.
  */
-import type { RunTallies } from '../sim/metrics.js';
-import { MESSAGE_KINDS } from '../sim/protocols/membership-tallies.js';
+import type { RunTallies } from '../sim/metrics/recorder.js';
+import { MESSAGE_KINDS } from '../sim/metrics/membership-tallies.js';
 import { US_PER_HOUR, US_PER_S } from '../sim/time.js';
 import { poissonRateInterval, proportionInterval, quantileInterval, ratioInterval, sortSamples, summarize } from '../stats/index.js';
 

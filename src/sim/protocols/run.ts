@@ -5,7 +5,7 @@
  * to the first verdict anywhere) plus their `membership` tallies.
  */
 import type { SimConfig } from '../config.js';
-import type { RunTallies, TransitionLog } from '../metrics.js';
+import type { RunTallies, TransitionLog } from '../metrics/recorder.js';
 import type { ProtocolConfig } from './config.js';
 import { SwimSimulation } from './swim/swim-simulation.js';
 

@@ -14,7 +14,7 @@ import {
   suspicionBounds,
   suspicionTimeoutUs,
 } from '../../../src/sim/protocols/swim/memberlist.js';
-import { expectedTimeToFirstProbe, paperFalsePositiveProbability, probeFailureProbability, probeProbability, expectedPeriodsToFirstProbeLimit } from '../../../src/sim/analytic/swim.js';
+import { expectedTimeToFirstProbe, paperFalsePositiveProbability, probeFailureProbability, probeProbability, expectedPeriodsToFirstProbeLimit } from '../../../src/analytic/swim.js';
 
 const S = 1_000_000;
 const MS = 1_000;

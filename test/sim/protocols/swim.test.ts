@@ -3,7 +3,7 @@
  * simulator against the SWIM paper's §3.1 closed forms (reference §3.1–3.3).
  */
 import { describe, expect, it } from 'vitest';
-import { probeFailureProbability, expectedTimeToFirstProbe } from '../../../src/sim/analytic/swim.js';
+import { probeFailureProbability, expectedTimeToFirstProbe } from '../../../src/analytic/swim.js';
 import { SwimSimulation } from '../../../src/sim/protocols/swim/swim-simulation.js';
 import { View } from '../../../src/sim/protocols/swim/views.js';
 import { KeyedPermutation } from '../../../src/sim/protocols/swim/permutation.js';

@@ -35,17 +35,17 @@
  * retransmitted after 1 s (Linux's initial RTO); clock drift does not apply.
  *
  * This file is long (one protocol, its handlers share the member state) — split by
- * concern: views.ts (who thinks what), permutation.ts, ../membership-tallies.ts.
+ * concern: views.ts (who thinks what), permutation.ts, ../../metrics/membership-tallies.ts.
  */
 import type { LinkConfig, SimConfig } from '../../config.js';
-import { DurationSampler, exponentialUs } from '../../distributions.js';
-import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, selectNodes, type FaultProcess } from '../../faults.js';
-import { DROPPED, LinkTable } from '../../links.js';
-import type { RunTallies, TransitionLog } from '../../metrics.js';
-import { StreamBank, streamFor, type SeedRoot } from '../../random.js';
-import { Scheduler } from '../../scheduler.js';
+import { DurationSampler, exponentialUs } from '../../random/distributions.js';
+import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, selectNodes, type FaultProcess } from '../../faults/faults.js';
+import { DROPPED, LinkTable } from '../../network/links.js';
+import type { RunTallies, TransitionLog } from '../../metrics/recorder.js';
+import { StreamBank, streamFor, type SeedRoot } from '../../random/streams.js';
+import { Scheduler } from '../../engine/scheduler.js';
 import type { SwimProtocolConfig } from '../config.js';
-import { emptyMembershipTallies, Msg, type MembershipTallies } from '../membership-tallies.js';
+import { emptyMembershipTallies, Msg, type MembershipTallies } from '../../metrics/membership-tallies.js';
 import { applyAwarenessDelta, failedProbeAwarenessDelta, pushPullScaleUs, remainingSuspicionTimeUs, retransmitLimit, suspicionBounds, type MemberlistConfig } from './memberlist.js';
 import { KeyedPermutation } from './permutation.js';
 import { NO_RECORD, View, Views } from './views.js';
