@@ -81,11 +81,11 @@ export function protocolSchema(l: ProtocolLeaves) {
         .meta(l.meta({ description: 'Also ping the target over TCP when the UDP ping fails (memberlist: on unless DisableTcpPings). Off for the SWIM paper\'s analysis.', type: 'boolean', defaultText: 'true' }))
         .optional(),
     })
-    .meta(l.meta({ description: 'The failure-detection architecture: the central monitor (default) or a decentralised membership protocol.', type: 'map' }))
-    .prefault({});
+    .meta(l.meta({ description: 'The failure-detection architecture: the central monitor (when absent) or a decentralised membership protocol.', type: 'map', defaultText: 'absent: central' }))
+    .optional();
 }
 
-export type ProtocolSpec = z.output<ReturnType<typeof protocolSchema>>;
+export type ProtocolSpec = NonNullable<z.output<ReturnType<typeof protocolSchema>>>;
 
 /** The memberlist configuration a `swim` section stands for. */
 export function memberlistOf(p: ProtocolSpec): MemberlistConfig {
@@ -108,8 +108,8 @@ export function memberlistOf(p: ProtocolSpec): MemberlistConfig {
 }
 
 /** The engine's protocol configuration, or null for the central monitor. */
-export function protocolConfigOf(p: ProtocolSpec): ProtocolConfig | null {
-  if (p.kind === 'central') return null;
+export function protocolConfigOf(p: ProtocolSpec | undefined): ProtocolConfig | null {
+  if (p === undefined || p.kind === 'central') return null;
   return { kind: 'swim', memberlist: memberlistOf(p), lifeguard: p.lifeguard, targetSelection: p.target_selection === 'random' ? 'random' : 'roundRobin' };
 }
 
@@ -119,8 +119,8 @@ export interface ProtocolIssue {
 }
 
 /** Cross-field rules: a cluster big enough for the protocol, k that fits, min ≤ max. */
-export function protocolRules(p: ProtocolSpec, members: number): ProtocolIssue[] {
-  if (p.kind === 'central') return [];
+export function protocolRules(p: ProtocolSpec | undefined, members: number): ProtocolIssue[] {
+  if (p === undefined || p.kind === 'central') return [];
   const out: ProtocolIssue[] = [];
   if (members < 2) {
     out.push({ path: ['cluster', 'nodes'], message: `a membership protocol needs at least 2 members; cluster.nodes has ${members}` });
