@@ -11,7 +11,7 @@
  * in `protocolRules`, called from schema.ts's cross-field rules with a path per issue.
  */
 import { z } from 'zod';
-import { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from '../sim/protocols/swim/memberlist.js';
+import { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from '../sim/config.js';
 import type { ProtocolConfig } from '../sim/protocols/config.js';
 import { formatDuration } from './units.js';
 

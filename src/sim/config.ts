@@ -7,6 +7,9 @@ import type { DelayDistribution, LinkDelay } from './random/distributions.js';
 import type { LossModel } from './network/loss.js';
 import type { ProtocolConfig } from './protocols/config.js';
 
+/** memberlist's defaults and suspicion bounds, for the scenario layer (part of the engine's surface). */
+export { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from './protocols/swim/memberlist.js';
+
 export interface HeartbeatConfig {
   /** Nominal time between two heartbeats of one node. */
   readonly intervalUs: number;

@@ -43,6 +43,7 @@ import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, selectNodes, 
 import { DROPPED, LinkTable } from '../../network/links.js';
 import type { RunTallies, TransitionLog } from '../../metrics/recorder.js';
 import { StreamBank, streamFor, type SeedRoot } from '../../random/streams.js';
+import { faultDelayStreamKey, linkStreamKey, nodeStreamKey } from '../../random/stream-keys.js';
 import { Scheduler } from '../../engine/scheduler.js';
 import type { SwimProtocolConfig } from '../config.js';
 import { emptyMembershipTallies, Msg, type MembershipTallies } from '../../metrics/membership-tallies.js';
@@ -275,7 +276,8 @@ export class SwimSimulation {
     for (let node = 0; node < n; node++) for (let c = 0; c < this.classCount; c++) profileOfLink[node * this.classCount + c] = c;
     const classKey = (c: number) => (c === 0 ? 'default' : `class-${c}`);
     this.links = new LinkTable(this.bank, profiles, profileOfLink, (link, purpose) =>
-      this.bank.add(root, `link/${names[Math.floor(link / this.classCount)]!}>*/${classKey(link % this.classCount)}/${purpose}`),
+      // Per sender and link class, not per pair: `link/<sender>>*/<class>/<purpose>`.
+      this.bank.add(root, linkStreamKey(names[Math.floor(link / this.classCount)]!, '*', `${classKey(link % this.classCount)}/${purpose}`)),
     );
 
     this.up = new Uint8Array(n).fill(1);
@@ -292,11 +294,11 @@ export class SwimSimulation {
       if (f.kind !== 'slowIo' && f.kind !== 'cpuStarvation') return;
       for (const node of selectNodes(f.nodes, names)) {
         if (f.kind === 'slowIo') this.slowIoRule[node] = rule;
-        this.extraStream[node * faults.length + rule] = this.bank.add(root, `fault/${rule}-${f.kind}/node/${names[node]!}/delay`);
+        this.extraStream[node * faults.length + rule] = this.bank.add(root, faultDelayStreamKey(rule, f.kind, names[node]!));
       }
     });
     this.stream = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.stream[i] = this.bank.add(root, `node/${names[i]!}/swim`);
+    for (let i = 0; i < n; i++) this.stream[i] = this.bank.add(root, nodeStreamKey(names[i]!, 'swim'));
     this.selfInc = new Float64Array(n);
     this.awareness = new Uint8Array(n);
     this.probePhaseUs = new Float64Array(n);
@@ -357,7 +359,7 @@ export class SwimSimulation {
 
     // Timers start at a random stagger (state.go triggerFunc, pushPullTrigger).
     for (let i = 0; i < n; i++) {
-      const phase = streamFor(root, `node/${names[i]!}/swim-phase`);
+      const phase = streamFor(root, nodeStreamKey(names[i]!, 'swim-phase'));
       this.probePhaseUs[i] = Math.floor(phase.next() * probeUs);
       this.gossipPhaseUs[i] = Math.floor(phase.next() * this.ml.gossipIntervalUs);
       this.q.schedule(this.probePhaseUs[i]!, EV_PROBE_TICK, i, 0, 0);
