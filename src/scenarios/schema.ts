@@ -25,6 +25,7 @@ import { akkaCrossingSilenceUs } from '../analytic/phi-akka.js';
 import { boundPhrase, METRIC_PATHS, METRIC_UNITS, parseThreshold, THRESHOLD_EXAMPLES, type Threshold } from './expect.js';
 import { gilbertFromAverage, parseQuantileKey } from './laws.js';
 import { closest } from './suggest.js';
+import { protocolRules, protocolSchema } from './protocol-schema.js';
 import { MAX_SWEEP_VALUES, RANGE_EXAMPLE, rangeValues } from './sweep.js';
 import {
   DURATION_EXAMPLES,
@@ -1254,6 +1255,7 @@ const scenarioObject = z.strictObject({
     .prefault({}),
   faults: z.array(faultSchema, expects('a list of faults')).max(100).meta(meta({ description: 'Faults injected into the run, each a map with one key naming its kind.', type: 'list' })).prefault([]),
   detector: detectorSchema.prefault({ kind: 'timeout' }),
+  protocol: protocolSchema({ positiveDuration, wholeNumber, meta, expects }),
   sweep: sweepSchema,
   targets: targetsSchema,
   expect: expectSchema,
@@ -1388,6 +1390,7 @@ function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
   for (const [className, linkClass] of Object.entries(s.link_classes)) checkNodes(linkClass.nodes, ['link_classes', className, 'nodes']);
   monitorCrashRules(s, ctx);
   detectorRules(s, ctx);
+  for (const issue of protocolRules(s.protocol, names.length)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
 
 /** One monitor, so one `monitor_crash` entry; and a standby that probes is not modelled. */

@@ -7,9 +7,12 @@ import type { SimConfig } from './config.js';
 import { Simulation } from './engine/simulation.js';
 import type { RunResult } from './engine/run-result.js';
 import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
+import { runProtocol } from './protocols/run.js';
 
 export type { RunResult };
 
 export function runOnce(config: SimConfig): RunResult {
+  // A decentralised protocol (src/sim/protocols): every node is a member.
+  if (config.protocol) return runProtocol(config, config.protocol);
   return (fastPathApplies(config) && runTimeoutKernel(config)) || new Simulation(config).run();
 }

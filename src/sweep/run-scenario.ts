@@ -42,7 +42,9 @@ export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): Scenario
   let heartbeats = 0;
   for (const cell of cells) {
     const { config, replications } = build(cell.scenario);
-    heartbeats += (config.nodeNames.length * config.durationUs * replications) / config.heartbeat.intervalUs;
+    // A protocol member sends about as often per probe interval as a central node heartbeats.
+    const periodUs = config.protocol ? config.protocol.memberlist.probeIntervalUs : config.heartbeat.intervalUs;
+    heartbeats += (config.nodeNames.length * config.durationUs * replications) / periodUs;
   }
   const replications = loaded.scenario.replications;
   return { cells: cells.length, tasks: cells.length * (replications + (pauseSurvival ? 1 : 0)), heartbeats };
