@@ -54,8 +54,9 @@ const allowed: Record<string, readonly string[]> = {
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
   replay: ['sim', 'results', 'stats', 'io'],
+  api: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'check', 'analysis'],
   cli: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay'],
-  index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis'],
+  index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis', 'api'],
 };
 
 const files = sourceFiles(root);

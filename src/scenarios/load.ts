@@ -323,7 +323,7 @@ function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'
     );
   }
   const cells = entries.length === 0 ? [{ id: DEFAULT_CELL_ID, params: {}, scenario }] : checkSweep(origin, entries, where);
-  const gateCell: GateCells = role === 'cell' ? { kind: 'all' } : checkGateCell(scenario, cells, where);
+  const gate = role === 'cell' ? { cells: { kind: 'all' } as GateCells } : resolveGateCell(origin, scenario, cells, where);
   const warnings = [
     ...(origin.yaml?.warnings ?? []).map((w) => ({ file: origin.file, ...where.atOffset(w.pos[0]), path: '', message: `YAML: ${firstLine(w.message)}` })),
     ...scenarioWarnings(scenario).map((w) => ({ file: origin.file, ...where.locate(w.path), path: formatPath(w.path), message: w.message })),
@@ -331,7 +331,8 @@ function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'
   const expectations = scenario.expect.map((t): Expectation => ({ ...t, op: t.op as Comparison, file: origin.file, ...where.locate(['expect', t.metric]) }));
   const loaded: LoadedScenario = { scenario, document, source: origin.source, warnings, origin, expectations };
   cellsOf.set(loaded, cells);
-  gateCellOf.set(loaded, gateCell);
+  gateCellOf.set(loaded, gate.cells);
+  if (gate.error !== undefined) gateErrorOf.set(loaded, gate.error);
   return loaded;
 }
 
@@ -482,6 +483,57 @@ export function expandSweep(loaded: LoadedScenario): SweepCell[] {
 // -------------------------------------------------------------------- CI gate
 
 const gateCellOf = new WeakMap<LoadedScenario, GateCells>();
+/** A gate cell that overrides made unresolvable: only `gateSpecOf` (the CI gate) needs it, so only it throws. */
+const gateErrorOf = new WeakMap<LoadedScenario, ScenarioError>();
+
+/**
+ * `expect_options.cell` names a cell of the file's sweep. A `--set` that fixes a swept
+ * path (heartbeat.interval=500ms) or rewrites a sweep changes the cells; the pinned cell
+ * then means the same values on the paths still swept ("1s/3x" becomes "3x" once the
+ * interval is set). When no cell corresponds, `run` and `validate` go on (they never use
+ * the gate) and `check` says which override removed it, not a line of a preset file.
+ */
+function resolveGateCell(origin: ScenarioOrigin, scenario: Scenario, cells: readonly SweepCell[], where: Locator): { cells: GateCells; error?: ScenarioError } {
+  try {
+    return { cells: checkGateCell(scenario, cells, where) };
+  } catch (err) {
+    if (!(err instanceof ScenarioError) || origin.sets.length === 0) throw err;
+    const pinned = pinnedParams(origin, scenario.expect_options.cell, where);
+    const swept = Object.keys(cells[0]!.params);
+    const matching = pinned === undefined ? [] : cells.filter((c) => swept.every((k) => !(k in pinned) || String(c.params[k]) === String(pinned[k])) && swept.some((k) => k in pinned));
+    if (matching.length === 1) return { cells: { kind: 'cell', id: matching[0]!.id } };
+    const written = typeof scenario.expect_options.cell === 'string' ? scenario.expect_options.cell : JSON.stringify(scenario.expect_options.cell);
+    const error = new ScenarioError([
+      {
+        file: origin.file,
+        set: blamedSets(origin, where).join(', '),
+        path: 'expect_options.cell',
+        message: `after these overrides no cell matches the gate's cell "${written}" (expect_options.cell in ${origin.file}); check another with --cell ID, --cell recommended or --set expect_options.cell=all`,
+      },
+    ]);
+    return { cells: { kind: 'all' }, error };
+  }
+}
+
+/** The overrides that touch a sweep: `sweep…` itself, a swept path, or a section above one. */
+function blamedSets(origin: ScenarioOrigin, where: Locator): string[] {
+  const keys = sweepEntriesOf(origin.base, where).map((e) => e.key);
+  const touching = origin.sets.filter((s) => {
+    const path = formatPath(s.path);
+    return s.path[0] === 'sweep' || keys.some((k) => k === path || k.startsWith(`${path}.`));
+  });
+  return (touching.length > 0 ? touching : origin.sets).map((s) => s.label);
+}
+
+/** The pinned gate cell as path → value over the file's own sweep (before overrides); undefined when it cannot be read so. */
+function pinnedParams(origin: ScenarioOrigin, cell: Scenario['expect_options']['cell'], where: Locator): Record<string, string> | undefined {
+  if (cell === 'all' || cell === 'recommended') return undefined;
+  if (typeof cell !== 'string') return Object.fromEntries(Object.entries(cell).map(([k, v]) => [k, String(v)]));
+  const entries = sweepEntriesOf(origin.base, where);
+  const parts = cell.split('/');
+  if (entries.length === 0 || parts.length !== entries.length) return undefined;
+  return Object.fromEntries(entries.map((e, i) => [e.key, parts[i]!]));
+}
 
 /** Resolves `expect_options.cell` against the cells: an id or the params must name one. */
 function checkGateCell(scenario: Scenario, cells: readonly SweepCell[], where: Locator): GateCells {
@@ -505,6 +557,8 @@ function checkGateCell(scenario: Scenario, cells: readonly SweepCell[], where: L
 
 /** The expectations, the policy for inconclusive ones and the cells to check. */
 export function gateSpecOf(loaded: LoadedScenario): GateSpec {
+  const error = gateErrorOf.get(loaded);
+  if (error !== undefined) throw error;
   const cells = gateCellOf.get(loaded) ?? checkGateCell(loaded.scenario, expandSweep(loaded), new Locator(loaded.origin));
   return { expectations: loaded.expectations, inconclusive: loaded.scenario.expect_options.inconclusive, cells };
 }

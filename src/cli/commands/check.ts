@@ -14,6 +14,7 @@
  * not an error: there is nothing to check, so it is not run (unless a baseline is
  * being saved or compared).
  */
+import { loadReportWriter } from '../lazy-report.js';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
@@ -38,7 +39,6 @@ import {
 } from '../../check/index.js';
 import { analyze } from '../../analysis/index.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, gateSpecOf, presetPath, withSets, type GateCells, type GateSpec, type LoadedScenario, type SweepCell } from '../../scenarios/load.js';
@@ -250,7 +250,7 @@ async function writeResults(results: ResultsFile, l: LoadedScenario, options: Ch
   writeOrRefuse(jsonPath, serializeResults(results), '--out');
   if (!options.report) return [jsonPath];
   const htmlPath = join(options.out, `${results.name}.html`);
-  await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
+  await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
   return [jsonPath, htmlPath];
 }
 

@@ -5,10 +5,10 @@
  * summary table (or the results JSON with --json). Ctrl-C stops the run cleanly:
  * workers end, nothing is written for the interrupted scenario, exit code 130.
  */
+import { loadReportWriter } from '../lazy-report.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import type { LoadedScenario } from '../../scenarios/load.js';
@@ -19,7 +19,7 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 import { summaryLines } from '../table.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../results/tool-version.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
 
 export interface RunOptions extends OverrideOptions {
@@ -79,7 +79,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     let written = jsonPath;
     if (options.report) {
       const htmlPath = join(options.out, `${results.name}.html`);
-      await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
+      await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
       written += ` and ${htmlPath}`;
     }
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
