@@ -30,8 +30,8 @@ export type { ScenarioIssue } from '../scenarios/errors.js';
 export type { LoadedScenario } from '../scenarios/load.js';
 export { ScenarioError };
 
-/** A field override: `{ 'link.loss': '2%' }` or `['link.loss=2%']`, as `--set` takes them. */
-export type SetInput = Readonly<Record<string, string | number | boolean | readonly (string | number)[]>> | readonly string[];
+/** Field overrides: `{ 'link.loss': '2%', replications: 10 }` (a string is read as on the command line, anything else as its JSON) or `['link.loss=2%']`, as `--set` takes them. */
+export type SetInput = Readonly<Record<string, unknown>> | readonly string[];
 
 export interface LoadScenarioOptions {
   /** Overrides applied on top of the scenario, in order, before validation (like `--set`). */

@@ -497,7 +497,8 @@ function resolveGateCell(origin: ScenarioOrigin, scenario: Scenario, cells: read
   try {
     return { cells: checkGateCell(scenario, cells, where) };
   } catch (err) {
-    if (!(err instanceof ScenarioError) || origin.sets.length === 0) throw err;
+    const blamed = sweepChangingSets(origin, where);
+    if (!(err instanceof ScenarioError) || blamed.length === 0) throw err;
     const pinned = pinnedParams(origin, scenario.expect_options.cell, where);
     const swept = Object.keys(cells[0]!.params);
     const matching = pinned === undefined ? [] : cells.filter((c) => swept.every((k) => !(k in pinned) || String(c.params[k]) === String(pinned[k])) && swept.some((k) => k in pinned));
@@ -506,7 +507,7 @@ function resolveGateCell(origin: ScenarioOrigin, scenario: Scenario, cells: read
     const error = new ScenarioError([
       {
         file: origin.file,
-        set: blamedSets(origin, where).join(', '),
+        set: blamed.join(', '),
         path: 'expect_options.cell',
         message: `after these overrides no cell matches the gate's cell "${written}" (expect_options.cell in ${origin.file}); check another with --cell ID, --cell recommended or --set expect_options.cell=all`,
       },
@@ -515,14 +516,15 @@ function resolveGateCell(origin: ScenarioOrigin, scenario: Scenario, cells: read
   }
 }
 
-/** The overrides that touch a sweep: `sweep…` itself, a swept path, or a section above one. */
-function blamedSets(origin: ScenarioOrigin, where: Locator): string[] {
+/** The overrides that change the cells: `sweep…` itself, a swept path, or a section above one. */
+function sweepChangingSets(origin: ScenarioOrigin, where: Locator): string[] {
   const keys = sweepEntriesOf(origin.base, where).map((e) => e.key);
-  const touching = origin.sets.filter((s) => {
-    const path = formatPath(s.path);
-    return s.path[0] === 'sweep' || keys.some((k) => k === path || k.startsWith(`${path}.`));
-  });
-  return (touching.length > 0 ? touching : origin.sets).map((s) => s.label);
+  return origin.sets
+    .filter((s) => {
+      const path = formatPath(s.path);
+      return s.path[0] === 'sweep' || keys.some((k) => k === path || k.startsWith(`${path}.`));
+    })
+    .map((s) => s.label);
 }
 
 /** The pinned gate cell as path → value over the file's own sweep (before overrides); undefined when it cannot be read so. */
