@@ -1,14 +1,14 @@
 #!/usr/bin/env node
-// The installed `hbsim` command: runs the compiled CLI (dist/, built by `npm run build`,
-// which `npm ci`/`npm install` run in a clone through the `prepare` script). No
-// TypeScript is compiled at run time.
+// The `hbsim` command: runs the compiled CLI in dist/. No TypeScript is compiled at
+// run time; in a source checkout dist/ is (re)built first when src/ is newer
+// (build-dist.js says why not a `prepare` script).
+import { fileURLToPath } from 'node:url';
+import { buildIfStale } from './build-dist.js';
+
 try {
-  await import('../dist/cli/main.js');
+  buildIfStale(fileURLToPath(new URL('..', import.meta.url)));
 } catch (error) {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/main.js')) {
-    process.stderr.write('hbsim: dist/ is missing; run `npm run build` (or `npm ci`, which builds it) first\n');
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
 }
+await import('../dist/cli/main.js');

@@ -1,28 +1,12 @@
 /**
- * Vitest global setup: tests that spawn bin/hbsim.js run the compiled dist/, so it
- * must match the sources. Rebuild (tsc -p tsconfig.build.json, a few seconds) when any
- * file under src/ is newer than the last build, or dist/ is missing.
+ * Vitest global setup: tests that spawn bin/hbsim.js, and the library example that
+ * imports 'hbsim', run the compiled dist/. Build it now if src/ is newer, once, before
+ * test files run in parallel (bin/build-dist.js would otherwise race to build it).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const STAMP = join(ROOT, 'dist', '.build-stamp');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
+// @ts-expect-error plain JS module without declarations
+import { buildIfStale } from '../../bin/build-dist.js';
 
 export default function setup(): void {
-  const sources = Math.max(newestMtime(join(ROOT, 'src')), statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs);
-  if (existsSync(STAMP) && statSync(STAMP).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-  writeFileSync(STAMP, '');
+  (buildIfStale as (root: string, options?: { log?: (line: string) => void }) => boolean)(fileURLToPath(new URL('../../', import.meta.url)), { log: () => {} });
 }
