@@ -216,6 +216,7 @@ export function defaultNameFor(file: string): string {
 function parseOrigin(text: string, file: string, source: string): Omit<ScenarioOrigin, 'sets' | 'dir' | 'sampleFiles'> {
   const lines = new LineCounter();
   if (text.length > MAX_FILE_BYTES) throw new ScenarioError([{ file, path: '', message: `is too long; a scenario file is at most ${MAX_FILE_BYTES} bytes` }]);
+  if (extname(file).toLowerCase() === '.json') checkStrictJson(text, file);
   let yaml: Document;
   try {
     yaml = parseDocument(text, { lineCounter: lines, prettyErrors: false, strict: true, uniqueKeys: true, version: '1.2', logLevel: 'error' });
@@ -254,6 +255,24 @@ function parseOrigin(text: string, file: string, source: string): Omit<ScenarioO
 }
 
 const firstLine = (message: string) => message.split('\n')[0]!.trim();
+
+/**
+ * A .json scenario is JSON, not YAML that happens to look like it: a trailing comma or
+ * a `# comment` is an error (docs/scenarios.md). YAML then parses the same text, only
+ * to locate later problems by line.
+ */
+function checkStrictJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const position = /at position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : undefined;
+    const before = offset === undefined ? undefined : text.slice(0, offset).split('\n');
+    const where = before === undefined ? {} : { line: before.length, column: before[before.length - 1]!.length + 1 };
+    throw new ScenarioError([{ file, ...where, path: '', message: `not valid JSON: ${message.replace(/\s*in JSON at position \d+.*$/, '')} (a .json scenario is strict JSON: no comments or trailing commas; use .yaml for those)` }]);
+  }
+}
 
 /** Offset of the first alias (`*name`) in the document. */
 function firstAlias(node: unknown, depth = 0): number | undefined {
