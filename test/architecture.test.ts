@@ -50,7 +50,7 @@ const allowed: Record<string, readonly string[]> = {
   results: ['sim', 'stats'],
   analysis: ['results', 'stats'],
   scenarios: ['sim', 'results', 'io'],
-  sweep: ['sim', 'results', 'stats', 'scenarios', 'analysis'],
+  sweep: ['sim', 'results', 'stats', 'scenarios', 'analysis', 'check'],
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
   replay: ['sim', 'results', 'stats', 'io'],

@@ -15,6 +15,7 @@ import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile }
 import { build, recommendationTargetsOf } from '../scenarios/build.js';
 import { expandSweep, type LoadedScenario } from '../scenarios/load.js';
 import { normalizeScenario } from '../scenarios/schema.js';
+import { breachScreen } from '../check/screen.js';
 import { analyticComparison } from './analytic-check.js';
 import { runSweep } from './run-sweep.js';
 
@@ -77,7 +78,7 @@ export async function runScenario(loaded: LoadedScenario, options: ScenarioRunOp
       ...(analytic ? { analytic } : {}),
     };
   });
-  const analysis = analyze(results, recommendationTargetsOf(scenario));
+  const analysis = analyze(results, recommendationTargetsOf(scenario), breachScreen(loaded.expectations));
   const sampleIndex = Math.max(0, cells.findIndex((c) => c.id === analysis.recommendation.cell));
   return {
     schema: RESULTS_SCHEMA,

@@ -15,6 +15,7 @@
  * being saved or compared).
  */
 import { loadReportWriter } from '../lazy-report.js';
+import { breachScreen } from '../../check/screen.js';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
@@ -250,7 +251,7 @@ async function writeResults(results: ResultsFile, l: LoadedScenario, options: Ch
   writeOrRefuse(jsonPath, serializeResults(results), '--out');
   if (!options.report) return [jsonPath];
   const htmlPath = join(options.out, `${results.name}.html`);
-  await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
+  await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(l.scenario), screen: breachScreen(l.expectations) });
   return [jsonPath, htmlPath];
 }
 

@@ -6,6 +6,7 @@
  * workers end, nothing is written for the interrupted scenario, exit code 130.
  */
 import { loadReportWriter } from '../lazy-report.js';
+import { breachScreen } from '../../check/screen.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
@@ -79,7 +80,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     let written = jsonPath;
     if (options.report) {
       const htmlPath = join(options.out, `${results.name}.html`);
-      await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
+      await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(l.scenario), screen: breachScreen(l.expectations) });
       written += ` and ${htmlPath}`;
     }
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
