@@ -20,6 +20,8 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 import { summaryLines } from '../table.js';
+import { knobsText, renderKnobs } from '../../scenarios/knobs.js';
+import { expandSweep } from '../../scenarios/load.js';
 import { toolVersion } from '../../results/tool-version.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
 
@@ -88,7 +90,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     all.push(results);
     if (!options.json) {
       const out = paletteFor(io.stdout, io.env);
-      io.stdout.write(`${all.length > 1 ? '\n' : ''}${summaryLines(results, out).join('\n')}\n`);
+      io.stdout.write(`${all.length > 1 ? '\n' : ''}${summaryLines(results, out, recommendedSettings(l, results)).join('\n')}\n`);
     }
   }
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
@@ -112,4 +114,17 @@ export async function simulate(loaded: LoadedScenario, io: CliIo, workers: numbe
   } finally {
     progress.stop();
   }
+}
+
+/** The recommended cell in the system's own settings (the scenario's `knobs:`), ready to paste. */
+function recommendedSettings(l: LoadedScenario, results: ResultsFile): string | undefined {
+  const knobs = l.scenario.knobs;
+  const id = results.analysis?.recommendation.cell;
+  if (knobs === undefined || id === undefined || id === null) return undefined;
+  const cell = expandSweep(l).find((c) => c.id === id);
+  if (cell === undefined) return undefined;
+  const rendered = renderKnobs(knobs, cell.scenario);
+  if (rendered.settings.length === 0) return undefined;
+  const label = results.analysis!.recommendation.met ? 'As' : 'The closest cell as';
+  return `${label} ${rendered.system} settings:\n${knobsText(rendered, true)}`;
 }
