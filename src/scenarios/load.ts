@@ -267,9 +267,10 @@ function checkStrictJson(text: string, file: string): void {
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const position = /at position (\d+)/.exec(message);
-    const offset = position ? Number(position[1]) : undefined;
-    const before = offset === undefined ? undefined : text.slice(0, offset).split('\n');
-    const where = before === undefined ? {} : { line: before.length, column: before[before.length - 1]!.length + 1 };
+    // Without a position (empty or truncated text) the problem is at the end.
+    const offset = position ? Number(position[1]) : text.length;
+    const before = text.slice(0, offset).split('\n');
+    const where = { line: before.length, column: before[before.length - 1]!.length + 1 };
     throw new ScenarioError([{ file, ...where, path: '', message: `not valid JSON: ${message.replace(/\s*in JSON at position \d+.*$/, '')} (a .json scenario is strict JSON: no comments or trailing commas; use .yaml for those)` }]);
   }
 }
