@@ -30,6 +30,6 @@ export {
   type Verdict,
 } from './api/index.js';
 export type { SimConfig, CrashFault, DetectorConfig, HeartbeatConfig, LinkConfig, NodeSelector } from './sim/config.js';
-export type { DelayDistribution, LinkDelay } from './sim/distributions.js';
+export type { DelayDistribution, LinkDelay } from './sim/random/distributions.js';
 export type { Timeline, TimelineEntry } from './results/timeline.js';
 export { runReplications as simulate, type ConfigResult, type ReplicateOptions } from './sweep/replicate.js';

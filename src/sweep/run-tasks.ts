@@ -10,6 +10,8 @@ export interface RunTasksOptions {
   readonly workers: number;
   readonly timelineLimit: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each task's output as soon as it is known (checkpoints: src/cli/checkpoint.ts). */
+  readonly onResult?: (index: number, result: TaskResult) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -35,7 +37,9 @@ async function runInline(tasks: readonly SweepTask[], options: RunTasksOptions):
   const results: TaskResult[] = [];
   for (const task of tasks) {
     if (options.signal?.aborted) throw new SweepAborted();
-    results.push(runTask(task, options.timelineLimit));
+    const result = runTask(task, options.timelineLimit);
+    results.push(result);
+    options.onResult?.(results.length - 1, result);
     options.onProgress?.(results.length, tasks.length);
     // Let signal handlers and progress redraws run between tasks.
     await new Promise((resolve) => setImmediate(resolve));
@@ -75,6 +79,11 @@ function runPooled(tasks: readonly SweepTask[], workerCount: number, options: Ru
         if (!message.ok) return finish(new Error(message.message));
         const index = (worker as Worker & { taskIndex?: number }).taskIndex!;
         results[index] = message.result;
+        try {
+          options.onResult?.(index, message.result);
+        } catch (error) {
+          return finish(error instanceof Error ? error : new Error(String(error)));
+        }
         done++;
         options.onProgress?.(done, tasks.length);
         if (done === tasks.length) return finish();

@@ -9,9 +9,9 @@
  * down, shift down, so the detection bound still holds) and re-checked, then given as a
  * fixed timeout (what most systems have) and in the scenario's `knobs:` settings.
  */
-import { configureNfds, nfdsQos } from '../../sim/analytic/index.js';
-import { lossModelOf } from '../../sim/links.js';
-import { averageLoss } from '../../sim/loss.js';
+import { configureNfds, nfdsQos } from '../../analytic/index.js';
+import { linkLossModel } from '../../sim/network/links.js';
+import { averageLoss } from '../../sim/network/loss.js';
 import { build } from '../../scenarios/build.js';
 import { knobsText, renderKnobs } from '../../scenarios/knobs.js';
 import { withSets } from '../../scenarios/load.js';
@@ -52,7 +52,7 @@ export function configureCommand(options: ConfigureOptions, io: CliIo): number {
   const durationUs = duration(options.mistakeDuration, '--mistake-duration');
   const [loaded] = loadScenarios(options.scenario === undefined ? [] : [options.scenario], overridesFrom(options));
   const { config } = build(loaded!.scenario);
-  const lossProbability = averageLoss(lossModelOf(config.link));
+  const lossProbability = averageLoss(linkLossModel(config.link));
   const delay = config.link.delay;
   const result = configureNfds({
     detectionBoundUs,

@@ -3,7 +3,9 @@
  * file costs nothing), then runs each one — every cell of its sweep, on the worker
  * pool — writes `<out>/<name>.json` and `<out>/<name>.html` atomically and prints a
  * summary table (or the results JSON with --json). Ctrl-C stops the run cleanly:
- * workers end, nothing is written for the interrupted scenario, exit code 130.
+ * workers end, nothing is written for the interrupted scenario, exit code 130; its
+ * finished tasks stay checkpointed for --resume. With --shard i/n it computes one
+ * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
 import { loadReportWriter } from '../lazy-report.js';
 import { breachScreen } from '../../check/screen.js';
@@ -14,7 +16,7 @@ import { serializeResults, type ResultsFile } from '../../results/results-file.j
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import type { LoadedScenario } from '../../scenarios/load.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
-import { planOf, runScenario } from '../../sweep/run-scenario.js';
+import { planOf } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
@@ -22,8 +24,9 @@ import { startProgress } from '../progress.js';
 import { summaryLines } from '../table.js';
 import { knobsText, renderKnobs } from '../../scenarios/knobs.js';
 import { expandSweep } from '../../scenarios/load.js';
-import { toolVersion } from '../../results/tool-version.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
+import { runInPieces, type PieceOptions, type PieceOutcome } from './pieces.js';
+import { shardOf } from './shard-options.js';
 
 export interface RunOptions extends OverrideOptions {
   readonly scenarios: readonly string[];
@@ -33,6 +36,11 @@ export interface RunOptions extends OverrideOptions {
   readonly workers?: string;
   readonly report: boolean;
   readonly pauseSurvival: boolean;
+  /** Compute one shard and write partial results (docs/scale-out.md). */
+  readonly shard?: string;
+  readonly shardCount?: string;
+  /** Read back the tasks an interrupted run finished instead of recomputing them. */
+  readonly resume?: boolean;
 }
 
 /** Rough engine speed on one core, for deciding whether a progress bar is worth showing. */
@@ -49,6 +57,8 @@ export function workerCount(text: string | undefined): number {
 
 export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
   const workers = workerCount(options.workers);
+  const shard = shardOf(options, io.env);
+  if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -63,16 +73,22 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   const all: ResultsFile[] = [];
   for (const l of loaded) {
     const startedMs = performance.now();
-    let results: ResultsFile;
+    let outcome: PieceOutcome;
     try {
-      results = await simulate(l, io, workers, options.pauseSurvival, signal);
+      outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) });
     } catch (e) {
       if (e instanceof SweepAborted) {
-        io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
+        io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
         return INTERRUPTED;
       }
       throw e;
     }
+    if (outcome.kind === 'partial') {
+      const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
+      io.stderr.write(`${palette.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; merge every shard with hbsim merge) ${palette.dim(`(${seconds} s)`)}\n`);
+      continue;
+    }
+    const results = outcome.results;
     const jsonPath = join(options.out, `${results.name}.json`);
     try {
       writeFileAtomic(jsonPath, serializeResults(results));
@@ -85,6 +101,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
       await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(l.scenario), screen: breachScreen(l.expectations) });
       written += ` and ${htmlPath}`;
     }
+    outcome.done();
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
     io.stderr.write(`${palette.green('wrote')} ${written} ${palette.dim(`(${seconds} s)`)}\n`);
     all.push(results);
@@ -97,20 +114,24 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   return ExitCode.ok;
 }
 
-/** Runs one scenario with a progress bar (cells × replications done, ETA). */
-export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal?: AbortSignal): Promise<ResultsFile> {
+/** Runs one scenario (or one shard of it, checkpointed: pieces.ts) with a progress bar (cells × replications done, ETA). */
+export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal: AbortSignal | undefined, pieces: PieceOptions): Promise<PieceOutcome> {
   const plan = planOf(loaded, pauseSurvival);
   const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / Math.min(workers, plan.tasks)) * 1000;
   const progress = startProgress(io, loaded.scenario.name, expectedMs);
   progress.update(0, plan.tasks);
   try {
-    return await runScenario(loaded, {
-      toolVersion: toolVersion(),
-      workers,
-      pauseSurvival,
-      onProgress: (done, total) => progress.update(done, total),
-      ...(signal ? { signal } : {}),
-    });
+    return await runInPieces(
+      loaded,
+      io,
+      {
+        workers,
+        pauseSurvival,
+        onProgress: (done, total) => progress.update(done, total),
+        ...(signal ? { signal } : {}),
+      },
+      pieces,
+    );
   } finally {
     progress.stop();
   }
