@@ -27,6 +27,7 @@ import { scriptBundles } from './bundles.js';
 import { buildCharts, type Chart } from './charts.js';
 import { reportModel, type ReportModel, type ReportOptions } from './data.js';
 import { renderAllSvg } from './svg.js';
+import { tuneSectionHtml } from './tune.js';
 
 /** The metric a later issue adds for pause models; the table shows its column when any cell has it. */
 export const PAUSE_METRIC = 'longest_pause_survived_ms';
@@ -385,6 +386,7 @@ ${model.description ? `<p class="desc">${escapeHtml(model.description)}</p>` : '
 <p class="targets">Targets: ${prose(targetsText(model.analysis.targets))}.${sweep ? ` Among the cells that meet them, the one with the lowest p99 detection latency is recommended.` : ''}</p>
 ${rec ? `<details${sweep ? '' : ' open'}><summary>${escapeHtml(detailTitle)}</summary>${metricsTable(rec)}</details>` : ''}
 </section>
+${tuneSectionHtml(r, escapeHtml)}
 ${set.charts.length > 1 ? `<nav class="toc">${toc}<a href="#cells">All cells</a><a href="#parameters">Parameters</a></nav>` : ''}
 <section class="charts">
 ${chartHtml}

@@ -10,8 +10,7 @@
  * fixed timeout (what most systems have) and in the scenario's `knobs:` settings.
  */
 import { configureNfds, nfdsQos } from '../../analytic/index.js';
-import { linkLossModel } from '../../sim/network/links.js';
-import { averageLoss } from '../../sim/network/loss.js';
+import { averageLinkLoss } from '../../analytic/loss.js';
 import { build } from '../../scenarios/build.js';
 import { knobsText, renderKnobs } from '../../scenarios/knobs.js';
 import { withSets } from '../../scenarios/load.js';
@@ -52,7 +51,7 @@ export function configureCommand(options: ConfigureOptions, io: CliIo): number {
   const durationUs = duration(options.mistakeDuration, '--mistake-duration');
   const [loaded] = loadScenarios(options.scenario === undefined ? [] : [options.scenario], overridesFrom(options));
   const { config } = build(loaded!.scenario);
-  const lossProbability = averageLoss(linkLossModel(config.link));
+  const lossProbability = averageLinkLoss(config.link);
   const delay = config.link.delay;
   const result = configureNfds({
     detectionBoundUs,

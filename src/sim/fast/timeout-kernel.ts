@@ -49,7 +49,8 @@ import type { CrashFault, SimConfig } from '../config.js';
 import { DurationSampler, type DelayDistribution } from '../random/distributions.js';
 import { compileCrashes, type FaultProcess } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
-import type { RunTallies, TransitionLog } from '../metrics/recorder.js';
+import type { TransitionLog } from '../metrics/recorder.js';
+import { zeroTallies, type RunTallies } from '../metrics/tallies.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunResult } from '../engine/run-result.js';
@@ -530,7 +531,9 @@ export class TimeoutKernel {
     const merged = mergeItems(this.items, this.n);
     if (merged === null) return null;
     if (this.polling) this.events += Math.floor(this.endUs / this.checkUs);
+    // Faults, probes and leases do not occur on this path: their tallies stay zero.
     const tallies: RunTallies = {
+      ...zeroTallies(),
       upUs: this.upUs,
       upSuspectedUs: this.upSuspectedUs,
       falseSuspicions: this.falseSuspicions,
@@ -550,15 +553,6 @@ export class TimeoutKernel {
       flaps: this.flaps,
       maxSimultaneousFalseSuspicions: merged.maxSimultaneous,
       massSuspicionEvents: merged.massEvents,
-      pauses: 0,
-      pausesWithSuspicion: 0,
-      pausedUs: 0,
-      heartbeatsPartitioned: 0,
-      heartbeatsMissedWhilePaused: 0,
-      probesSent: 0,
-      splitBrainUs: 0,
-      splitBrainEpisodes: 0,
-      maxSplitBrainUs: 0,
     };
     return { tallies, log: emptyLog(), events: this.events, endUs: this.endUs };
   }

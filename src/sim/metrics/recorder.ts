@@ -32,6 +32,9 @@
  */
 import { SampleBuffer } from '../detectors/sample-buffer.js';
 import { Status, type StatusCode } from '../status.js';
+import type { RunTallies } from './tallies.js';
+
+export { mergeTallies, type ReadinessTallies, type RunTallies } from './tallies.js';
 
 /** Why a status changed. */
 export const Cause = { heartbeat: 0, timer: 1, check: 2 } as const;
@@ -40,70 +43,6 @@ export const CAUSE_NAMES = ['heartbeat', 'timer', 'check'] as const;
 
 /** Kinds of entries in the transition log. */
 export const LogKind = { verdict: 0, crash: 1, recover: 2 } as const;
-
-/** Raw, mergeable counts and samples of one run (or of several, after `merge`). */
-export interface RunTallies {
-  /** Target up-time observed after warm-up, summed over pairs (µs). */
-  upUs: number;
-  /** Part of upUs during which the observer did not trust the target (µs). */
-  upSuspectedUs: number;
-  falseSuspicions: number;
-  falseDeaths: number;
-  /** Durations of the counted mistakes that ended (µs). */
-  mistakeDurationsUs: Float64Array;
-  /** Crash → permanent suspicion, one per detected crash (µs). */
-  detectionLatenciesUs: Float64Array;
-  /** Crash → permanent DEAD, one per crash that reached DEAD (µs). */
-  deadLatenciesUs: Float64Array;
-  crashes: number;
-  crashesUndetected: number;
-  crashesCensored: number;
-  heartbeatsSent: number;
-  heartbeatsDelivered: number;
-  heartbeatsLost: number;
-  /** Per-pair mistake counts and up-times, for batch-means error estimates. */
-  perPairFalseSuspicions: Float64Array;
-  perPairUpUs: Float64Array;
-  perPairUpSuspectedUs: Float64Array;
-  flaps: number;
-  maxSimultaneousFalseSuspicions: number;
-  massSuspicionEvents: number;
-  /** Sender pauses that started after warm-up, and those that caused a false suspicion. */
-  pauses: number;
-  pausesWithSuspicion: number;
-  /** Total time senders spent paused, for pauses that started after warm-up (µs). */
-  pausedUs: number;
-  /** Heartbeats dropped because their link was partitioned (not counted in heartbeatsLost). */
-  heartbeatsPartitioned: number;
-  /** Sends that did not happen because the sender was paused. */
-  heartbeatsMissedWhilePaused: number;
-  /** Observer → node messages: probes of pull checks, lease grants. */
-  probesSent: number;
-  /**
-   * Leases: time during which the observer had expired a live node that still believed
-   * it held its lease (µs), the number of such episodes, and the longest one (µs).
-   */
-  splitBrainUs: number;
-  splitBrainEpisodes: number;
-  maxSplitBrainUs: number;
-  /** Present only for detectors with a readiness verdict. */
-  readiness?: ReadinessTallies;
-}
-
-/**
- * Readiness (detectors with a second, READY / NOT_READY verdict): truth is the node's
- * `unhealthy` fault windows; a crashed node is neither healthy nor unhealthy.
- */
-export interface ReadinessTallies {
-  /** Up-time while healthy, after warm-up, summed over pairs (µs). */
-  healthyUpUs: number;
-  /** Part of healthyUpUs during which the observer said READY (µs). */
-  healthyUpReadyUs: number;
-  /** READY → NOT_READY while the node was up and healthy. */
-  falseNotReady: number;
-  /** Start of an unhealthy window → NOT_READY, one per detected window (µs). */
-  notReadyLatenciesUs: Float64Array;
-}
 
 export interface TransitionLog {
   timeUs: Float64Array;
@@ -556,72 +495,4 @@ function growLog(log: TransitionLog, capacity: number): void {
   log.from = g8(log.from);
   log.to = g8(log.to);
   log.cause = g8(log.cause);
-}
-
-/** Pools the tallies of several runs (replications of one configuration). */
-export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
-  const concat = (pick: (t: RunTallies) => Float64Array) => {
-    const total = parts.reduce((n, t) => n + pick(t).length, 0);
-    const out = new Float64Array(total);
-    let offset = 0;
-    for (const t of parts) {
-      out.set(pick(t), offset);
-      offset += pick(t).length;
-    }
-    return out;
-  };
-  const sum = (pick: (t: RunTallies) => number) => parts.reduce((n, t) => n + pick(t), 0);
-  return {
-    upUs: sum((t) => t.upUs),
-    upSuspectedUs: sum((t) => t.upSuspectedUs),
-    falseSuspicions: sum((t) => t.falseSuspicions),
-    falseDeaths: sum((t) => t.falseDeaths),
-    mistakeDurationsUs: concat((t) => t.mistakeDurationsUs),
-    detectionLatenciesUs: concat((t) => t.detectionLatenciesUs),
-    deadLatenciesUs: concat((t) => t.deadLatenciesUs),
-    crashes: sum((t) => t.crashes),
-    crashesUndetected: sum((t) => t.crashesUndetected),
-    crashesCensored: sum((t) => t.crashesCensored),
-    heartbeatsSent: sum((t) => t.heartbeatsSent),
-    heartbeatsDelivered: sum((t) => t.heartbeatsDelivered),
-    heartbeatsLost: sum((t) => t.heartbeatsLost),
-    perPairFalseSuspicions: concat((t) => t.perPairFalseSuspicions),
-    perPairUpUs: concat((t) => t.perPairUpUs),
-    perPairUpSuspectedUs: concat((t) => t.perPairUpSuspectedUs),
-    flaps: sum((t) => t.flaps),
-    maxSimultaneousFalseSuspicions: parts.reduce((m, t) => Math.max(m, t.maxSimultaneousFalseSuspicions), 0),
-    massSuspicionEvents: sum((t) => t.massSuspicionEvents),
-    pauses: sum((t) => t.pauses),
-    pausesWithSuspicion: sum((t) => t.pausesWithSuspicion),
-    pausedUs: sum((t) => t.pausedUs),
-    heartbeatsPartitioned: sum((t) => t.heartbeatsPartitioned),
-    heartbeatsMissedWhilePaused: sum((t) => t.heartbeatsMissedWhilePaused),
-    probesSent: sum((t) => t.probesSent),
-    splitBrainUs: sum((t) => t.splitBrainUs),
-    splitBrainEpisodes: sum((t) => t.splitBrainEpisodes),
-    maxSplitBrainUs: parts.reduce((m, t) => Math.max(m, t.maxSplitBrainUs), 0),
-    ...mergeReadiness(parts),
-  };
-}
-
-/** Pools the readiness tallies of the parts that have them (none: no field). */
-function mergeReadiness(parts: readonly RunTallies[]): { readiness?: ReadinessTallies } {
-  const present = parts.flatMap((t) => (t.readiness ? [t.readiness] : []));
-  if (present.length === 0) return {};
-  const total = present.reduce((n, r) => n + r.notReadyLatenciesUs.length, 0);
-  const latencies = new Float64Array(total);
-  let offset = 0;
-  for (const r of present) {
-    latencies.set(r.notReadyLatenciesUs, offset);
-    offset += r.notReadyLatenciesUs.length;
-  }
-  const sum = (pick: (r: ReadinessTallies) => number) => present.reduce((n, r) => n + pick(r), 0);
-  return {
-    readiness: {
-      healthyUpUs: sum((r) => r.healthyUpUs),
-      healthyUpReadyUs: sum((r) => r.healthyUpReadyUs),
-      falseNotReady: sum((r) => r.falseNotReady),
-      notReadyLatenciesUs: latencies,
-    },
-  };
 }
