@@ -41,6 +41,12 @@
  * that would change a result makes the kernel decline (null), and `runOnce` then runs
  * the engine.
  *
+ * Why one file of ~1,700 lines: the hot loops keep their state in fields of one class
+ * so the optimizer sees monomorphic, typed accesses; about a third of it rebuilds the
+ * engine's insertion order at equal instants (ring, segments, ancestry) and goes away
+ * when this kernel adopts the kernel's explicit (time, class, entity, seq) order
+ * (src/sim/engine/kernel.ts; issue #10, not done yet).
+ *
  * The hot loop (`advance`) allocates nothing: typed arrays, numbers, no closures; the
  * scalars it keeps between calls live in a Float64Array, and cold calls take their
  * numbers from it rather than as (boxed) arguments.
