@@ -25,5 +25,6 @@ export { cellsToCheck, checkResults, expectationPlace, gateFails, severityOf, ta
 export { judge, neededToDecide, poissonDaysToDecide, type Needed, type Outcome, type Verdict } from './judge.js';
 export { junitXml, testcaseName, verdictDetails, verdictMessage, xmlAttribute, xmlText } from './junit.js';
 export { measure, type Measurement } from './measure.js';
+export { breachScreen } from './screen.js';
 export { checkLines, closingLine, PLAIN, type Style } from './report.js';
 export { headline, markdownText, MAX_SUMMARY_BYTES, stepSummary } from './summary.js';

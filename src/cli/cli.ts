@@ -10,10 +10,9 @@
 import yargs from 'yargs';
 import { ScenarioError } from '../scenarios/errors.js';
 import { DEFAULT_PRESET } from '../scenarios/presets/index.js';
-import { printIssues } from './commands/common.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../results/tool-version.js';
 
 const COMMANDS = ['run', 'check', 'merge', 'validate', 'presets', 'configure', 'replay', 'tune'] as const;
 
@@ -343,7 +342,8 @@ async function guarded(command: () => number | Promise<number>, io: CliIo): Prom
     return await command();
   } catch (e) {
     if (e instanceof ScenarioError) {
-      printIssues(io, e.issues, 'error');
+      // common.js pulls in the scenario loader (zod, yaml): loaded only to print a scenario error.
+      (await import('./commands/common.js')).printIssues(io, e.issues, 'error');
       return ExitCode.badInput;
     }
     if (e instanceof UsageError) {

@@ -195,6 +195,8 @@ interface HeatmapMetric {
   /** Values above this get white labels (dark cells). */
   readonly darkAbove: number;
   readonly caption: string;
+  /** The caption when the cells are too small (or too many) to print labels in. */
+  readonly captionUnlabelled?: string;
 }
 
 function heatmapChart(model: ReportModel, metric: HeatmapMetric): Chart {
@@ -252,7 +254,7 @@ function heatmapChart(model: ReportModel, metric: HeatmapMetric): Chart {
       { transform: [{ filter: 'datum.recommended' }], mark: { type: 'rect', filled: false, stroke: '#202124', strokeWidth: 2.5 } },
     ],
   } as TopLevelSpec;
-  return { id: metric.id, title: metric.title, caption: metric.caption, spec };
+  return { id: metric.id, title: metric.title, caption: labels ? metric.caption : (metric.captionUnlabelled ?? metric.caption), spec };
 }
 
 function heatmaps(model: ReportModel): Chart[] {
@@ -293,6 +295,7 @@ function heatmaps(model: ReportModel): Chart[] {
       zeroAt: model.qaDomain[0],
       darkAbove: geometricMid(model.qaDomain),
       caption: `Labels give P_A, the fraction of up-time during which the monitor trusted a node; colour gives 1 − P_A on a log scale. ${common}`,
+      captionUnlabelled: `Colour gives 1 − P_A on a log scale, P_A being the fraction of up-time during which the monitor trusted a node; the cells are too small to print P_A in. ${common}`,
     }),
   ];
 }

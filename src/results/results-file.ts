@@ -81,6 +81,12 @@ export interface Recommendation {
   readonly unreachable: readonly TargetName[];
   /** The recommendation in words, with its numbers. */
   readonly sentence: string;
+  /**
+   * The scenario's `expect:` thresholds that ruled cells out (a cell the CI gate would
+   * find breached is never recommended), each with how many cells it ruled out; absent
+   * when none did.
+   */
+  readonly excluded_by?: readonly { readonly threshold: string; readonly cells: number }[];
 }
 
 /** The analysis of a sweep (src/analysis), stored so that reports and tools need not recompute it. */

@@ -579,7 +579,7 @@ const linkClassSchema = z.strictObject({
     .enum(LINK_CLASS_PRESET_NAMES, expects(`one of ${LINK_CLASS_PRESET_NAMES.join(', ')}`))
     .meta(
       meta({
-        description: `Start from a typical link (assumed values, reference §5.8): ${LINK_CLASS_PRESET_NAMES.map((n) => `\`${n}\`: ${describePreset(LINK_CLASS_PRESETS[n])}`).join('; ')}. The class's own fields replace the preset's.`,
+        description: `Start from a typical link (assumed values): ${LINK_CLASS_PRESET_NAMES.map((n) => `\`${n}\`: ${describePreset(LINK_CLASS_PRESETS[n])}`).join('; ')}. The class's own fields replace the preset's.`,
         type: 'preset name',
       }),
     )
@@ -808,7 +808,7 @@ const clockDriftSchema = z
       .number(expects('a number from -100000 to 100000'))
       .min(-100_000, expects('a number from -100000 to 100000'))
       .max(100_000, expects('a number from -100000 to 100000'))
-      .meta(meta({ description: 'Rate error in parts per million: +15 runs 15 µs fast per second (NTP\'s assumed tolerance, reference §5.6). Only timers on the affected clocks drift.', type: 'number (ppm)' })),
+      .meta(meta({ description: 'Rate error in parts per million: +15 runs 15 µs fast per second (NTP\'s assumed tolerance). Only timers on the affected clocks drift.', type: 'number (ppm)' })),
   })
   .superRefine((f, ctx) => checkClockTarget('clock_drift', f, ctx), onlyIfValid)
   .meta(meta({ description: 'Clock rate error of nodes and/or the monitor, for the whole run.', type: 'map' }));
@@ -937,7 +937,7 @@ const nfdSDetectorSchema = z.strictObject({
   kind: z.literal('nfd_s').meta(
     meta({
       description:
-        'Chen, Toueg & Aguilera\'s NFD-S (reference §1.2): heartbeat i is trusted until its send time + interval + `shift`, so detection takes at most interval + shift. Reads the senders\' send times on the monitor\'s wall clock: it assumes synchronized clocks.',
+        'Chen, Toueg & Aguilera\'s NFD-S (IEEE Trans. Computers, 2002): heartbeat i is trusted until its send time + interval + `shift`, so detection takes at most interval + shift. Reads the senders\' send times on the monitor\'s wall clock: it assumes synchronized clocks.',
     }),
   ),
   shift: relative('δ: how long after a heartbeat\'s nominal send time the monitor waits for it. Detection time ≤ interval + shift; a longer shift means fewer false suspicions. The default makes that bound 3 intervals, like the timeout\'s default (a choice, not a source).', 'heartbeat.interval').prefault('2x'),
@@ -949,7 +949,7 @@ const nfdEDetectorSchema = z.strictObject({
   kind: z.literal('nfd_e').meta(
     meta({
       description:
-        'NFD-E (reference §1.6): no synchronized clocks; the expected arrival of the next heartbeat is estimated from the last `window` arrivals, and the node is trusted until that estimate + `margin`. With `bertier`, the margin adapts (Bertier, Marin & Sens, DSN 2002).',
+        'NFD-E (Chen, Toueg & Aguilera 2002): no synchronized clocks; the expected arrival of the next heartbeat is estimated from the last `window` arrivals, and the node is trusted until that estimate + `margin`. With `bertier`, the margin adapts (Bertier, Marin & Sens, DSN 2002).',
     }),
   ),
   margin: relative('α: safety margin after the expected arrival. Detection time ≈ interval + mean delay + margin; a longer margin means fewer false suspicions. With `bertier`, the starting margin. The default makes the bound about 3 intervals (a choice, not a source).', 'heartbeat.interval').prefault('2x'),
@@ -1089,6 +1089,34 @@ const sweepSchema = z
   .prefault({});
 
 export type SweepSpec = z.output<typeof sweepSchema>;
+
+/**
+ * `knobs:` names the modelled system's own settings, so answers come out ready to
+ * paste (docs/scenarios.md "Knobs"). Optional; presets carry one.
+ */
+const knobSettingSchema = z.strictObject({
+  name: z.string(expects('the setting\'s name as the system spells it')).min(1).max(200).meta(meta({ description: 'The setting as the system spells it: `--election-timeout`, `session.timeout.ms`, `acceptable-heartbeat-pause`.', type: 'string' })),
+  from: z
+    .string(expects('a scenario path, or "timeout"'))
+    .regex(/^[A-Za-z_][\w.]*$/, expects('a dotted scenario path such as heartbeat.interval, or "timeout"'))
+    .meta(meta({ description: 'Where its value comes from: a dotted path of this scenario (`heartbeat.interval`, `detector.threshold`; relative values such as 3x are resolved), or `timeout` for the detector\'s nominal timeout (a fixed-timeout equivalent for every family).', type: 'path' })),
+  unit: z.enum(['ms', 's', 'us', 'integer', 'number'], expects('one of ms, s, us, integer, number')).meta(meta({ description: 'How the system reads the value: a whole number of ms, s or µs (durations), a whole number (counts), or a plain number.', type: 'ms | s | us | integer | number' })),
+  round: z.enum(['nearest', 'up', 'down'], expects('one of nearest, up, down')).meta(meta({ description: 'How to round to the whole unit: `up` for a timeout (never shorter than simulated), `down` for an interval.', type: 'nearest | up | down' })).prefault('nearest'),
+  format: z
+    .string(expects('a template with {value}'))
+    .max(200)
+    .refine((t) => t.includes('{value}'), expects('a template containing {value}, e.g. "--election-timeout={value}"'))
+    .meta(meta({ description: 'How to write it, with `{value}` for the number: `--election-timeout={value}`, `session.timeout.ms={value}`, `acceptable-heartbeat-pause = {value}ms`. Default `{name}={value}`.', type: 'string' }))
+    .optional(),
+});
+
+const knobsSchema = z
+  .strictObject({
+    system: z.string(expects('the system\'s name and version')).min(1).max(200).meta(meta({ description: 'The system and version the settings belong to ("etcd 3.5", "Kafka consumer 3.x").', type: 'string' })),
+    settings: z.array(knobSettingSchema, expects('a list of settings')).min(1).max(20).meta(meta({ description: 'Its settings, in the order to print them.', type: 'list' })),
+  })
+  .meta(meta({ description: 'The modelled system\'s own settings: the recommendation and `hbsim configure` print the chosen cell as these, ready to paste.', type: 'map' }))
+  .optional();
 
 const targetsSchema = z
   .strictObject({
@@ -1261,6 +1289,7 @@ const scenarioObject = z.strictObject({
   expect: expectSchema,
   expect_options: expectOptionsSchema,
   tune: tuneSchema,
+  knobs: knobsSchema,
 });
 
 export const scenarioSchema = scenarioObject.superRefine(crossFieldRules, onlyIfValid);
@@ -1274,6 +1303,7 @@ export type DistributionSpec = Scenario['heartbeat']['jitter'];
 export type LinkDelaySpec = Scenario['link']['delay'];
 export type TargetsSpec = Scenario['targets'];
 export type ExpectOptionsSpec = Scenario['expect_options'];
+export type KnobsSpec = NonNullable<Scenario['knobs']>;
 
 /** The node names a `cluster.nodes` value stands for, sorted (their order fixes the engine's indices). */
 export function nodeNamesOf(nodes: number | readonly string[]): string[] {

@@ -15,6 +15,7 @@ import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile }
 import { build, recommendationTargetsOf, type RunPlan } from '../scenarios/build.js';
 import { expandSweep, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
 import { normalizeScenario } from '../scenarios/schema.js';
+import { breachScreen } from '../check/screen.js';
 import { analyticComparison } from './analytic-check.js';
 import { poolSweep, sweepTasks } from './run-sweep.js';
 import { runTasks } from './run-tasks.js';
@@ -114,7 +115,7 @@ export function assembleResults(prepared: PreparedScenario, outputs: readonly Ta
       ...(analytic ? { analytic } : {}),
     };
   });
-  const analysis = analyze(results, recommendationTargetsOf(scenario));
+  const analysis = analyze(results, recommendationTargetsOf(scenario), breachScreen(loaded.expectations));
   const sampleIndex = Math.max(0, cells.findIndex((c) => c.id === analysis.recommendation.cell));
   return {
     schema: RESULTS_SCHEMA,

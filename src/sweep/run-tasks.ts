@@ -15,6 +15,13 @@ export interface RunTasksOptions {
   readonly signal?: AbortSignal;
 }
 
+// Compiled (dist/sweep/run-tasks.js), the worker is plain JS beside this file. Run from
+// the TypeScript sources (vitest, `npm run hbsim:dev`), a worker thread starts without
+// the parent's loader, so worker-entry.mjs loads worker.ts through tsx (a devDependency).
+const WORKER_URL = import.meta.url.endsWith('.ts')
+  ? new URL('./worker-entry.mjs', import.meta.url)
+  : new URL('./worker.js', import.meta.url);
+
 export class SweepAborted extends Error {
   constructor() {
     super('sweep stopped before it finished');
@@ -64,7 +71,7 @@ function runPooled(tasks: readonly SweepTask[], workerCount: number, options: Ru
       worker.postMessage(tasks[index]);
     };
     for (let w = 0; w < workerCount; w++) {
-      const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+      const worker = new Worker(WORKER_URL, {
         workerData: { timelineLimit: options.timelineLimit },
       });
       pool.push(worker);

@@ -11,7 +11,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
+import { loadReportWriter } from '../lazy-report.js';
+import { breachScreen } from '../../check/screen.js';
 import { serializeResults } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import { assembleResults, prepareScenario } from '../../sweep/run-scenario.js';
@@ -20,7 +21,7 @@ import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { summaryLines } from '../table.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../results/tool-version.js';
 import { checkCommand } from './check.js';
 import { asCell } from './one-cell.js';
 import { loadRecipe } from './pieces.js';
@@ -134,7 +135,7 @@ export async function mergeCommand(options: MergeOptions, io: CliIo): Promise<nu
   let written = jsonPath;
   if (options.report) {
     const htmlPath = join(options.out, `${results.name}.html`);
-    await writeReport(results, htmlPath, { targets: recommendationTargetsOf(recorded.scenario) });
+    await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(recorded.scenario), screen: breachScreen(recorded.expectations) });
     written += ` and ${htmlPath}`;
   }
   io.stderr.write(`${err.green('wrote')} ${written}\n`);

@@ -15,7 +15,7 @@ import { assembleResults, prepareScenario, type PreparedScenario } from '../../s
 import { identityOf, partialFileOf, runDigest, serializePartial, shardTasks, type RunIdentity, type ScenarioRecipe, type ShardSpec } from '../../sweep/shard.js';
 import { paletteFor } from '../colour.js';
 import { UsageError, type CliIo } from '../io.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../results/tool-version.js';
 import { onlyCell } from './one-cell.js';
 
 export interface PieceOptions {

@@ -6,6 +6,7 @@
  * the interval the log shows (its median inter-arrival time). Writes
  * `<out>/<log>.replay.json` (the results contract) and the HTML report.
  */
+import { loadReportWriter } from '../lazy-report.js';
 import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
@@ -15,7 +16,6 @@ import { parseHeartbeatCsv, type TimeUnit } from '../../replay/parse-csv.js';
 import { toTrace } from '../../replay/records.js';
 import { estimatedIntervalUs, replayLog, type CrashMark, type ReplaySetting } from '../../replay/replay.js';
 import { analyze } from '../../analysis/index.js';
-import { writeReport } from '../../report/index.js';
 import { RESULTS_SCHEMA, serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, loadScenarioText, withSets } from '../../scenarios/load.js';
@@ -25,7 +25,7 @@ import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { formatMs, renderTable, sig } from '../table.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../results/tool-version.js';
 import { loadScenarios, overridesFrom, type OverrideOptions } from './common.js';
 
 export interface ReplayOptions extends OverrideOptions {
@@ -115,7 +115,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
   let written = jsonPath;
   if (options.report) {
     const htmlPath = join(options.out, `${name}.html`);
-    await writeReport(results, htmlPath, { targets: recommendationTargetsOf(scenario.scenario) });
+    await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(scenario.scenario) });
     written += ` and ${htmlPath}`;
   }
   const palette = paletteFor(io.stderr, io.env);

@@ -7,10 +7,11 @@
  * finished tasks stay checkpointed for --resume. With --shard i/n it computes one
  * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
+import { loadReportWriter } from '../lazy-report.js';
+import { breachScreen } from '../../check/screen.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { rareFalseSuspicions } from '../../rare/index.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
@@ -22,6 +23,7 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { startProgress } from '../progress.js';
 import { summaryLines } from '../table.js';
+import { knobsText, renderKnobs } from '../../scenarios/knobs.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
 import { runInPieces, type PieceOptions, type PieceOutcome } from './pieces.js';
 import { shardOf } from './shard-options.js';
@@ -100,7 +102,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     let written = jsonPath;
     if (options.report) {
       const htmlPath = join(options.out, `${results.name}.html`);
-      await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
+      await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(l.scenario), screen: breachScreen(l.expectations) });
       written += ` and ${htmlPath}`;
     }
     outcome.done();
@@ -109,7 +111,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     all.push(results);
     if (!options.json) {
       const out = paletteFor(io.stdout, io.env);
-      io.stdout.write(`${all.length > 1 ? '\n' : ''}${summaryLines(results, out).join('\n')}\n`);
+      io.stdout.write(`${all.length > 1 ? '\n' : ''}${summaryLines(results, out, recommendedSettings(l, results)).join('\n')}\n`);
       if (options.rare === true) io.stdout.write(`${rareLines(results).join('\n')}\n`);
     }
   }
@@ -168,4 +170,17 @@ export async function simulate(loaded: LoadedScenario, io: CliIo, workers: numbe
   } finally {
     progress.stop();
   }
+}
+
+/** The recommended cell in the system's own settings (the scenario's `knobs:`), ready to paste. */
+function recommendedSettings(l: LoadedScenario, results: ResultsFile): string | undefined {
+  const knobs = l.scenario.knobs;
+  const id = results.analysis?.recommendation.cell;
+  if (knobs === undefined || id === undefined || id === null) return undefined;
+  const cell = expandSweep(l).find((c) => c.id === id);
+  if (cell === undefined) return undefined;
+  const rendered = renderKnobs(knobs, cell.scenario);
+  if (rendered.settings.length === 0) return undefined;
+  const label = results.analysis!.recommendation.met ? 'As' : 'The closest cell as';
+  return `${label} ${rendered.system} settings:\n${knobsText(rendered, true)}`;
 }
