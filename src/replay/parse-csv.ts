@@ -15,6 +15,11 @@ const US_PER: Record<TimeUnit, number> = { s: 1e6, ms: 1e3, us: 1, ns: 1e-3 };
 const COLUMNS = ['node', 'arrival', 'seq', 'sent'] as const;
 
 export function parseHeartbeatCsv(text: string, file: string, unit: TimeUnit = 's'): HeartbeatRecord[] {
+  return parseHeartbeatCsvDetailed(text, file, unit).records;
+}
+
+/** The records, and whether the arrival times were written as ISO-8601 timestamps (then no unit applies). */
+export function parseHeartbeatCsvDetailed(text: string, file: string, unit: TimeUnit = 's'): { readonly records: HeartbeatRecord[]; readonly iso: boolean } {
   let rows: string[][];
   try {
     rows = parse(text, { comment: '#', skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
@@ -35,13 +40,16 @@ export function parseHeartbeatCsv(text: string, file: string, unit: TimeUnit = '
     start = 1;
   }
   const records: HeartbeatRecord[] = [];
+  let isoArrivals = 0;
   for (let i = start; i < rows.length; i++) {
     const row = rows[i]!;
     const line = lineOf[i] ?? i + 1;
     const cell = (c: number) => (c >= 0 && c < row.length ? row[c]! : '');
     const node = cell(columns.node);
     if (node === '') throw new TraceInputError(file, line, 'missing node name in the first column');
-    const arrivalUs = timeUs(cell(columns.arrival), unit, file, line, 'arrival');
+    const arrivalText = cell(columns.arrival);
+    const arrivalUs = timeUs(arrivalText, unit, file, line, 'arrival');
+    if (ISO_START.test(arrivalText)) isoArrivals++;
     const seqText = cell(columns.seq);
     const seq = seqText === '' ? null : Number(seqText);
     if (seq !== null && !Number.isSafeInteger(seq)) throw new TraceInputError(file, line, `seq must be a whole number, got "${seqText}"`);
@@ -49,15 +57,17 @@ export function parseHeartbeatCsv(text: string, file: string, unit: TimeUnit = '
     const sentUs = sentText === '' ? null : timeUs(sentText, unit, file, line, 'sent');
     records.push({ node, arrivalUs, seq, sentUs });
   }
-  return records;
+  return { records, iso: records.length > 0 && isoArrivals === records.length };
 }
+
+const ISO_START = /^\d{4}-\d\d-\d\dT/;
 
 function timeUs(text: string, unit: TimeUnit, file: string, line: number, column: string): number {
   if (text === '') throw new TraceInputError(file, line, `missing ${column} time`);
   const n = Number(text);
   if (Number.isFinite(n)) return Math.round(n * US_PER[unit]);
   // An ISO-8601 timestamp (only differences between records are kept).
-  if (/^\d{4}-\d\d-\d\dT/.test(text)) {
+  if (ISO_START.test(text)) {
     const ms = Date.parse(text);
     if (Number.isFinite(ms)) return Math.round(ms * 1000) + isoFractionBeyondMsUs(text);
   }

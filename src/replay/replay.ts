@@ -6,11 +6,12 @@
  * A log cannot tell a crash from a silence: without crash marks every suspicion is a
  * false one. A mark `node@t` says the node was down from t until its next recorded
  * heartbeat; its detection latency is then measured like a simulated crash's.
- * The run ends at the last recorded arrival, so the end of the log is not mistaken
- * for a silence.
+ * Each node is watched until its own last recorded arrival, so the end of its log is
+ * not mistaken for a silence.
  */
 import type { CrashFault, DetectorConfig, SimConfig } from '../sim/config.js';
 import { runOnce } from '../sim/run-once.js';
+import { mergeTallies } from '../sim/metrics/tallies.js';
 import { cellMetrics, type CellMetrics } from '../results/cell-metrics.js';
 import { latencyQuantilesMs } from '../results/results-file.js';
 import { timelineOf, type Timeline } from '../results/timeline.js';
@@ -46,31 +47,50 @@ export interface ReplayOptions {
 
 export function replayLog(log: RecordedLog, settings: readonly ReplaySetting[], options: ReplayOptions = {}): ReplayCell[] {
   const crashes = crashFaults(log, options.crashes ?? []);
-  const durationUs = log.lastArrivalUs + 1;
+  const intervalUs = estimatedIntervalUs(log);
+  const limit = options.transitionLimit ?? 10_000;
+  // A node is watched until its own last recorded heartbeat, not the log's: a node whose
+  // log simply ends (removed, log rotated, exporter restarted) is censored there, not
+  // suspected for the silence after it. Nodes are independent under a central observer,
+  // so each is replayed alone over its own span and the tallies pooled (its node-hours
+  // are its own span, so the rate's exposure is right too).
   return settings.map((setting) => {
-    const config: SimConfig = {
-      seed: 'replay',
-      replication: 0,
-      durationUs,
-      warmupUs: Math.min(options.warmupUs ?? 0, durationUs - 1),
-      nodeNames: log.nodes,
-      monitorName: 'observer',
-      heartbeat: { intervalUs: estimatedIntervalUs(log), jitter: { kind: 'constant', valueUs: 0 } },
-      link: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } },
-      crashes,
-      detector: setting.detector,
-      transitionLogLimit: options.transitionLimit ?? 10_000,
-      trace: log.trace,
-    };
-    const run = runOnce(config);
+    const runs = log.nodes.map((name, node) => {
+      const arrivals = log.trace.arrivalsUs[node]!;
+      const durationUs = arrivals[arrivals.length - 1]! + 1;
+      const config: SimConfig = {
+        seed: 'replay',
+        replication: 0,
+        durationUs,
+        warmupUs: Math.min(options.warmupUs ?? 0, durationUs - 1),
+        nodeNames: [name],
+        monitorName: 'observer',
+        heartbeat: { intervalUs, jitter: { kind: 'constant', valueUs: 0 } },
+        link: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } },
+        crashes: crashes.filter((c) => c.nodes.kind === 'named' && c.nodes.names[0] === name),
+        detector: setting.detector,
+        transitionLogLimit: limit,
+        trace: { arrivalsUs: [arrivals], seqs: [log.trace.seqs[node]!], sentUs: [log.trace.sentUs[node]!] },
+      };
+      const run = runOnce(config);
+      return { tallies: run.tallies, timeline: timelineOf(run.log, () => name) };
+    });
+    const tallies = mergeTallies(runs.map((r) => r.tallies));
     return {
       id: setting.id,
       params: setting.params,
-      metrics: cellMetrics(run.tallies),
-      detectionQuantilesMs: latencyQuantilesMs(run.tallies.detectionLatenciesUs),
-      timeline: timelineOf(run.log, (pair) => log.nodes[pair]!),
+      metrics: cellMetrics(tallies),
+      detectionQuantilesMs: latencyQuantilesMs(tallies.detectionLatenciesUs),
+      timeline: pooledTimeline(runs.map((r) => r.timeline), limit),
     };
   });
+}
+
+/** The nodes' timelines in time order (stable: by node for equal times), cut at the limit. */
+function pooledTimeline(parts: readonly Timeline[], limit: number): Timeline {
+  const all = parts.flatMap((p) => p.entries).sort((a, b) => a.t_ms - b.t_ms);
+  const dropped = parts.reduce((n, p) => n + p.dropped, 0) + Math.max(0, all.length - limit);
+  return { entries: all.slice(0, limit), dropped };
 }
 
 /** Each mark becomes a crash lasting until the node's next recorded arrival. */

@@ -275,7 +275,9 @@ function heatmaps(model: ReportModel): Chart[] {
       darkAbove: geometricMid(model.fsDomain),
       caption: `Point estimates; 0 means none was seen (the tooltip gives the upper bound). ${common}`,
     }),
-    heatmapChart(model, {
+    // No cell detected a crash (a replayed log without crash marks, a run without
+    // crashes): a map of nothing but grey with an empty "NaN" legend says nothing.
+    ...(p99s.length === 0 ? [] : [heatmapChart(model, {
       id: 'chart-heatmap-p99',
       title: 'Detection latency p99',
       field: 'p99',
@@ -284,7 +286,7 @@ function heatmaps(model: ReportModel): Chart[] {
       scale: { scheme: 'purples', zero: false },
       darkAbove: p99Max * 0.6,
       caption: `Grey: no crash detected in that cell. ${common}`,
-    }),
+    })]),
     heatmapChart(model, {
       id: 'chart-heatmap-qa',
       title: 'Query accuracy P_A (%)',

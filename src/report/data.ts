@@ -410,7 +410,14 @@ function flatten(value: unknown, path: string, out: { path: string; value: strin
 }
 
 export function reportModel(results: ResultsFile, options: ReportOptions = {}): ReportModel {
-  const analysis = analyze(results.cells, options.targets ?? results.analysis?.targets ?? {}, options.screen);
+  const computed = analyze(results.cells, options.targets ?? results.analysis?.targets ?? {}, options.screen);
+  // A replayed log too short to judge its target says so (src/replay/short-log.ts); the
+  // recomputed analysis cannot know the results came from a log, the stored one does.
+  const stored = results.analysis?.recommendation;
+  const analysis: ResultsAnalysis =
+    stored?.too_short && stored.cell === computed.recommendation.cell && !computed.recommendation.met
+      ? { ...computed, recommendation: { ...computed.recommendation, too_short: true, sentence: stored.sentence } }
+      : computed;
   const maxP99Ms = Math.max(0, ...results.cells.map((c) => c.metrics.detection_latency_ms.max ?? c.metrics.detection_latency_ms.p99 ?? 0));
   const unit = maxP99Ms >= 2000 ? ({ unit: 's', divisor: 1000 } as const) : ({ unit: 'ms', divisor: 1 } as const);
   const plotted = results.cells.flatMap((c) => [c.metrics.detection_latency_ms.p50, c.metrics.detection_latency_ms.p99]).filter((v): v is number => v !== null && v > 0);

@@ -365,7 +365,7 @@ export async function renderReportHtml(results: ResultsFile, options: ReportOpti
   const params = model.parameters
     .map((p) => `<tr><td>${escapeHtml(p.path)}</td><td>${escapeHtml(p.value)}</td></tr>`)
     .join('');
-  const recLabel = sweep ? (recommendation.met ? 'Recommendation' : 'No cell meets the targets') : recommendation.met ? 'Meets the targets' : 'Misses the targets';
+  const recLabel = recommendation.too_short ? 'Log too short to judge the target' : sweep ? (recommendation.met ? 'Recommendation' : 'No cell meets the targets') : recommendation.met ? 'Meets the targets' : 'Misses the targets';
   const detailTitle = rec ? (sweep ? `${recommendation.met ? 'Recommended' : 'Closest'} cell in detail: ${cellLabel(rec, r.swept)}` : 'Metrics') : '';
   const chartsJson = { datasets: set.datasets, charts: set.charts.map((c) => ({ id: c.id, spec: c.spec })) };
   const scripts = scriptBundles()

@@ -87,6 +87,12 @@ export interface Recommendation {
    * when none did.
    */
   readonly excluded_by?: readonly { readonly threshold: string; readonly cells: number }[];
+  /**
+   * A replayed log too short to show the false-suspicion target is met even with no false
+   * suspicion (src/replay/short-log.ts): "no cell meets the targets" would blame the
+   * settings for the log's length. Absent otherwise.
+   */
+  readonly too_short?: true;
 }
 
 /** The analysis of a sweep (src/analysis), stored so that reports and tools need not recompute it. */

@@ -12,10 +12,12 @@ import { basename, extname, join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { TraceInputError } from '../../replay/errors.js';
 import { parseCassandraDump } from '../../replay/parse-cassandra.js';
-import { parseHeartbeatCsv, type TimeUnit } from '../../replay/parse-csv.js';
+import { parseHeartbeatCsvDetailed, type TimeUnit } from '../../replay/parse-csv.js';
+import { chooseUnit, medianGap, US_PER } from '../../replay/time-unit.js';
 import { toTrace } from '../../replay/records.js';
 import { estimatedIntervalUs, replayLog, type CrashMark, type ReplaySetting } from '../../replay/replay.js';
 import { analyze } from '../../analysis/index.js';
+import { judgeShortLog } from '../../replay/short-log.js';
 import { RESULTS_SCHEMA, serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, loadScenarioText, withSets } from '../../scenarios/load.js';
@@ -43,22 +45,43 @@ export interface ReplayOptions extends OverrideOptions {
 
 const UNITS = ['s', 'ms', 'us', 'ns'] as const;
 const REPLAY_DEFAULT = 'name: replay\ndetector: { kind: timeout, timeout: 3x, dead_after: never, check_interval: 0s }\n';
-const US_PER: Record<TimeUnit, number> = { s: 1e6, ms: 1e3, us: 1, ns: 1e-3 };
 
 export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<number> {
   const format = options.format ?? (/\.(dat|txt)$/i.test(options.log) ? 'cassandra' : 'csv');
   if (format !== 'csv' && format !== 'cassandra') throw new UsageError(`--format ${format}: expected csv or cassandra`);
-  const unit = (options.unit ?? (format === 'cassandra' ? 'ns' : 's')) as TimeUnit;
-  if (!(UNITS as readonly string[]).includes(unit)) throw new UsageError(`--unit ${options.unit}: expected one of ${UNITS.join(', ')}`);
+  const given = options.unit as TimeUnit | undefined;
+  if (given !== undefined && !(UNITS as readonly string[]).includes(given)) throw new UsageError(`--unit ${options.unit}: expected one of ${UNITS.join(', ')}`);
+  const fallback: TimeUnit = format === 'cassandra' ? 'ns' : 's';
   let text: string;
   try {
     text = readFileSync(options.log, 'utf8');
   } catch (e) {
     throw new UsageError(`cannot read ${options.log}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  let log;
+  // Read once in the default unit to see the times as written, then in the unit they are in.
+  const parse = (unit: TimeUnit) => (format === 'csv' ? parseHeartbeatCsvDetailed(text, options.log, unit) : { records: parseCassandraDump(text, options.log, unit), iso: false });
+  let parsed;
+  let unit: TimeUnit;
+  let unitHow: string;
   try {
-    log = toTrace(format === 'csv' ? parseHeartbeatCsv(text, options.log, unit) : parseCassandraDump(text, options.log, unit));
+    parsed = parse(fallback);
+    if (parsed.iso) {
+      unit = fallback;
+      unitHow = 'Times read as ISO-8601 timestamps.';
+    } else {
+      const asWritten = (us: number) => us / US_PER[fallback];
+      const perNode = new Map<string, number[]>();
+      for (const r of parsed.records) {
+        const list = perNode.get(r.node);
+        if (list === undefined) perNode.set(r.node, [asWritten(r.arrivalUs)]);
+        else list.push(asWritten(r.arrivalUs));
+      }
+      const choice = chooseUnit(asWritten(parsed.records[0]!.arrivalUs), medianGap([...perNode.values()]), given, fallback);
+      if (!choice.ok) throw new TraceInputError(options.log, null, choice.message);
+      unit = choice.unit;
+      unitHow = `Times read as ${choice.how}.`;
+      if (unit !== fallback) parsed = parse(unit);
+    }
   } catch (e) {
     if (e instanceof TraceInputError) {
       io.stderr.write(`${e.message}\n`);
@@ -66,17 +89,20 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     }
     throw e;
   }
-  const crashes = options.crash.map((c) => crashMark(c, unit));
+  const iso = parsed.iso;
+  const log = toTrace(parsed.records);
+  const crashes = options.crash.map((c) => crashMark(c, unit, iso));
   const intervalUs = estimatedIntervalUs(log);
 
   // The detector settings: the scenario's detector (and sweep), relative to the log's interval.
   // Without --scenario: a fixed timeout of 3 intervals, the rule of thumb, and no sweep
   // (the default preset's network sweep would make no sense for a recorded log).
-  const base =
-    options.scenario === undefined
-      ? loadScenarioText(REPLAY_DEFAULT, '(replay default)', { sets: overridesFrom(options) })
-      : loadScenarios([options.scenario], overridesFrom(options))[0];
-  const scenario = withSets(base!, [parseSet(`heartbeat.interval=${intervalUs}us`, `the log's median interval (${formatMs(intervalUs / 1000)})`)]);
+  // The log's interval is set before the user's --set (so "--set detector.timeout=300ms"
+  // is checked against a 100 ms log, not the default 1 s) and again after (it is what the
+  // log shows, whatever a scenario says).
+  const logInterval = parseSet(`heartbeat.interval=${intervalUs}us`, `the log's median interval (${formatMs(intervalUs / 1000)})`);
+  const base = options.scenario === undefined ? loadScenarioText(REPLAY_DEFAULT, '(replay default)') : loadScenarios([options.scenario], [])[0]!;
+  const scenario = withSets(base, [logInterval, ...overridesFrom(options), logInterval]);
   const cells = expandSweep(scenario);
   const swept = Object.keys(cells[0]!.params);
   const foreign = swept.filter((path) => !path.startsWith('detector'));
@@ -92,7 +118,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
 
   const name = `${basename(options.log, extname(options.log))}.replay`;
   const cellResults = replayed.map((c) => ({ id: c.id, params: c.params, metrics: c.metrics }));
-  const analysis = analyze(cellResults, recommendationTargetsOf(scenario.scenario));
+  const analysis = judgeShortLog(analyze(cellResults, recommendationTargetsOf(scenario.scenario)), cellResults);
   const sampleIndex = Math.max(0, replayed.findIndex((c) => c.id === analysis.recommendation.cell));
   const results: ResultsFile = {
     schema: RESULTS_SCHEMA,
@@ -101,7 +127,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     source: options.log,
     seed: 'replay',
     replications: 1,
-    scenario: { replay: { log: options.log, format, unit, nodes: log.nodes.length, interval_us: intervalUs, crash_marks: options.crash }, ...(normalizeScenario(scenario.scenario) as object) },
+    scenario: { replay: { log: options.log, format, unit: iso ? 'iso-8601' : unit, nodes: log.nodes.length, interval_us: intervalUs, crash_marks: options.crash }, ...(normalizeScenario(scenario.scenario) as object) },
     swept,
     cells: cellResults.map((c, i) => {
       const q = replayed[i]!.detectionQuantilesMs;
@@ -125,7 +151,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     return ExitCode.ok;
   }
   const out = io.stdout;
-  out.write(`${options.log}: ${log.nodes.length} nodes, ${sig(log.lastArrivalUs / 3.6e9)} h recorded, median interval ${formatMs(intervalUs / 1000)}${crashes.length > 0 ? `, ${crashes.length} crash marks` : ' (no crash marks: every suspicion counts as false)'}\n\n`);
+  out.write(`${options.log}: ${log.nodes.length} nodes, ${sig(log.lastArrivalUs / 3.6e9)} h recorded, median interval ${formatMs(intervalUs / 1000)} ${crashes.length > 0 ? `, ${crashes.length} crash marks` : ', no crash marks: every suspicion counts as false'}\n${unitHow}\n\n`);
   const rows = replayed.map((c) => [
     c.id,
     String(c.metrics.false_suspicions.count),
@@ -141,17 +167,36 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     out.write(`\n${c.id}: ${verdicts.length} state change${verdicts.length === 1 ? '' : 's'}${verdicts.length > options.changes ? ` (first ${options.changes})` : ''}\n`);
     for (const e of verdicts.slice(0, options.changes)) {
       if (e.event !== 'verdict') continue;
-      const logTime = (log.originUs + e.t_ms * 1000) / US_PER[unit];
-      out.write(`  +${(e.t_ms / 1000).toFixed(3)} s (log time ${logTime.toFixed(unit === 's' ? 3 : 0)} ${unit})  ${e.node}  ${e.from} → ${e.to}\n`);
+      out.write(`  +${(e.t_ms / 1000).toFixed(3)} s (log time ${logTimeText(log.originUs + e.t_ms * 1000, unit, iso)})  ${e.node}  ${e.from} → ${e.to}\n`);
     }
   }
+  if (results.analysis!.recommendation.too_short) out.write(`\n${results.analysis!.recommendation.sentence}\n`);
   return ExitCode.ok;
 }
 
-/** `node@time`, the time in the log's own unit. */
-function crashMark(text: string, unit: TimeUnit): CrashMark {
+/** An instant (µs in the log's time base) as the log writes it: ISO-8601 or a number of its unit. */
+export function logTimeText(us: number, unit: TimeUnit, iso: boolean): string {
+  if (iso) {
+    const wholeMs = Math.floor(us / 1000);
+    const extraUs = Math.round(us - wholeMs * 1000);
+    const text = new Date(wholeMs).toISOString();
+    return extraUs === 0 ? text : text.replace(/Z$/, `${String(extraUs).padStart(3, '0')}Z`);
+  }
+  const value = us / US_PER[unit];
+  return `${value.toFixed(unit === 's' ? 3 : 0)} ${unit}`;
+}
+
+/** `node@time`, the time in the log's own unit, or an ISO-8601 timestamp for an ISO log. */
+function crashMark(text: string, unit: TimeUnit, iso: boolean): CrashMark {
   const at = text.lastIndexOf('@');
-  const time = Number(text.slice(at + 1));
-  if (at <= 0 || !Number.isFinite(time)) throw new UsageError(`--crash ${text}: expected node@time, the time in the log's unit (${unit}), e.g. node-3@1732000123.5`);
+  const timeText = text.slice(at + 1);
+  if (iso && at > 0 && /^\d{4}-\d\d-\d\dT/.test(timeText) && Number.isFinite(Date.parse(timeText))) {
+    return { node: text.slice(0, at), atUs: Date.parse(timeText) * 1000 };
+  }
+  const time = Number(timeText);
+  if (at <= 0 || !Number.isFinite(time)) {
+    const example = iso ? 'node-3@2026-11-01T10:00:05Z' : 'node-3@1732000123.5';
+    throw new UsageError(`--crash ${text}: expected node@time, the time ${iso ? 'as an ISO-8601 timestamp' : `in the log's unit (${unit})`}, e.g. ${example}`);
+  }
   return { node: text.slice(0, at), atUs: time * US_PER[unit] };
 }
