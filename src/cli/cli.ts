@@ -270,7 +270,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .options(overrideOptions)
           .option('scenario', { type: 'string', description: 'Scenario or preset whose detector (and detector sweep) to replay with; default: a 3x timeout', requiresArg: true })
           .option('format', { type: 'string', description: 'csv or cassandra (default: cassandra for .dat/.txt, csv otherwise)', requiresArg: true })
-          .option('unit', { type: 'string', description: 'Time unit of the log: s, ms, us or ns (default: s for CSV, ns for Cassandra)', requiresArg: true })
+          .option('unit', { type: 'string', description: 'Time unit of numeric log times: s, ms, us or ns (default: inferred from epoch-sized timestamps, else s for CSV and ns for Cassandra; a reading that gives an implausible heartbeat interval is refused)', requiresArg: true })
           .option('crash', { type: 'string', description: 'Mark a real crash: node@time, in the log\'s unit (repeatable); otherwise every suspicion counts as false', requiresArg: true })
           .option('out', { type: 'string', default: 'reports/', description: 'Directory for <log>.replay.json and .html', requiresArg: true })
           .option('json', { type: 'boolean', default: false, description: 'Print the results JSON on stdout' })
