@@ -6,6 +6,35 @@
  */
 import { timeoutUsOf, type KnobsSpec, type Scenario } from './schema.js';
 import { resolveRelativeUs, type Relative } from './units.js';
+import { memberlistOf } from './protocol-schema.js';
+import type { MemberlistConfig } from '../sim/config.js';
+
+/**
+ * A `swim` section's fields and the memberlist setting each stands for: a field left
+ * out takes its base's default (DefaultLANConfig, DefaultWANConfig…), and a knob on it
+ * must print that default, not go missing.
+ */
+const SWIM_FIELDS: Readonly<Record<string, keyof MemberlistConfig>> = {
+  probe_interval: 'probeIntervalUs',
+  probe_timeout: 'probeTimeoutUs',
+  indirect_checks: 'indirectChecks',
+  suspicion_mult: 'suspicionMult',
+  suspicion_max_timeout_mult: 'suspicionMaxTimeoutMult',
+  retransmit_mult: 'retransmitMult',
+  gossip_interval: 'gossipIntervalUs',
+  gossip_nodes: 'gossipNodes',
+  gossip_to_the_dead_time: 'gossipToTheDeadTimeUs',
+  push_pull_interval: 'pushPullIntervalUs',
+  awareness_max_multiplier: 'awarenessMaxMultiplier',
+};
+
+function swimDefault(scenario: Scenario, from: string): number | undefined {
+  const p = scenario.protocol;
+  const field = from.startsWith('protocol.') ? SWIM_FIELDS[from.slice('protocol.'.length)] : undefined;
+  if (p === undefined || p.kind !== 'swim' || field === undefined) return undefined;
+  const value = memberlistOf(p)[field];
+  return typeof value === 'number' ? value : undefined;
+}
 
 export interface RenderedKnob {
   readonly name: string;
@@ -30,12 +59,12 @@ export function knobSource(scenario: Scenario, from: string): number | undefined
   if (from === 'timeout') return timeoutUsOf(scenario);
   let value: unknown = scenario;
   for (const key of from.split('.')) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return swimDefault(scenario, from);
     value = (value as Record<string, unknown>)[key];
   }
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (isRelative(value)) return resolveRelativeUs(value, scenario.heartbeat.interval);
-  return undefined;
+  return swimDefault(scenario, from);
 }
 
 const DIVISOR = { ms: 1000, s: 1_000_000, us: 1, integer: 1, number: 1 } as const;

@@ -49,6 +49,35 @@ describe('knobs', () => {
   });
 });
 
+describe('knobs of the memberlist presets (Consul, Nomad, Serf)', () => {
+  const text = (name: string, sets: string[] = []) => {
+    const l = loadPreset(name, { sets: sets.map((x) => parseSet(x)) });
+    const r = renderKnobs(l.scenario.knobs!, l.scenario);
+    expect(r.missing, name).toEqual([]);
+    return r.settings.map((k) => k.text);
+  };
+
+  it('print Consul gossip_lan / gossip_wan keys, with memberlist\'s base defaults for fields the preset leaves out', () => {
+    expect(text('consul-lan')).toEqual(['probe_interval = "1000ms"', 'probe_timeout = "500ms"', 'suspicion_mult = 4', 'gossip_interval = "200ms"', 'gossip_nodes = 3', 'retransmit_mult = 4']);
+    // WAN: DefaultWANConfig's 5 s / 3 s / 6 / 500 ms, and Consul's effective gossip_nodes 3.
+    expect(text('consul-wan')).toEqual(['probe_interval = "5000ms"', 'probe_timeout = "3000ms"', 'suspicion_mult = 6', 'gossip_interval = "500ms"', 'gossip_nodes = 3', 'retransmit_mult = 4']);
+  });
+
+  it('print memberlist.Config fields for Nomad (WAN base) and Serf (LAN base), following --set', () => {
+    expect(text('nomad')).toContain('conf.SerfConfig.MemberlistConfig.GossipInterval = 500 * time.Millisecond');
+    expect(text('nomad')).toContain('conf.SerfConfig.MemberlistConfig.GossipNodes = 4');
+    expect(text('serf')).toContain('conf.MemberlistConfig.ProbeInterval = 1000 * time.Millisecond');
+    expect(text('serf', ['protocol.probe_interval=2s', 'protocol.suspicion_mult=5'])).toEqual(expect.arrayContaining(['conf.MemberlistConfig.ProbeInterval = 2000 * time.Millisecond', 'conf.MemberlistConfig.SuspicionMult = 5']));
+  });
+
+  it('every SWIM preset has a knobs block', () => {
+    for (const name of PRESET_NAMES) {
+      const p = loadPreset(name).scenario.protocol;
+      if (p?.kind === 'swim') expect(loadPreset(name).scenario.knobs, name).toBeDefined();
+    }
+  });
+});
+
 describe('hbsim configure', () => {
   it('answers in whole milliseconds, with a fixed-timeout equivalent and the preset’s own settings', async () => {
     const out: string[] = [];
