@@ -243,6 +243,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('detection-bound', { type: 'string', description: 'Crashes detected within this (T_D^U)', requiresArg: true })
           .option('mistake-recurrence', { type: 'string', description: 'At most one false suspicion per this, on average (T_MR^L)', requiresArg: true })
           .option('mistake-duration', { type: 'string', description: 'False suspicions last at most this, on average (T_M^U)', requiresArg: true })
+          .option('simulate', { type: 'boolean', default: true, description: "Also simulate the suggestion on the scenario as written, faults included, beside the closed form's i.i.d. prediction (--no-simulate to skip)" })
           .example('$0 configure db-ha --detection-bound 2s --mistake-recurrence 1d --mistake-duration 1s', 'Interval and shift for the db-ha link')
           .epilogue(EPILOGUE),
       (args) =>
@@ -256,6 +257,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               detectionBound: optional(args['detection-bound']),
               mistakeRecurrence: optional(args['mistake-recurrence']),
               mistakeDuration: optional(args['mistake-duration']),
+              simulate: args.simulate !== false,
             },
             io,
           ),

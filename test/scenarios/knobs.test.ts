@@ -82,7 +82,7 @@ describe('hbsim configure', () => {
   it('answers in whole milliseconds, with a fixed-timeout equivalent and the preset’s own settings', async () => {
     const out: string[] = [];
     const io: CliIo = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: () => {} }, env: {} };
-    const code = await runCli(['configure', 'etcd', '--detection-bound', '1s', '--mistake-recurrence', '1d', '--mistake-duration', '1s'], io);
+    const code = await runCli(['configure', 'etcd', '--detection-bound', '1s', '--mistake-recurrence', '1d', '--mistake-duration', '1s', '--no-simulate'], io);
     const text = out.join('');
     expect(code).toBe(0);
     expect(text).toMatch(/heartbeat: \{ interval: \d+ms \}/);
