@@ -14,7 +14,7 @@
  * not an error: there is nothing to check, so it is not run (unless a baseline is
  * being saved or compared).
  */
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   annotationsFor,
@@ -38,6 +38,7 @@ import {
 } from '../../check/index.js';
 import { analyze } from '../../analysis/index.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { FileReadError, readBoundedText } from '../../io/bounded-read.js';
 import { writeReport } from '../../report/index.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
@@ -214,6 +215,9 @@ function refuseDuplicateNames(loaded: readonly LoadedScenario[], options: CheckO
   }
 }
 
+/** A baseline holds a few numbers per cell; 20 MB is far beyond any real one. */
+const MAX_BASELINE_BYTES = 20_000_000;
+
 function requireDirectory(dir: string, option: string): void {
   let isDir = false;
   try {
@@ -229,8 +233,9 @@ function readBaseline(dir: string, name: string): BaselineFile | null {
   const path = join(dir, `${name}.json`);
   if (!existsSync(path)) return null;
   try {
-    return parseBaseline(readFileSync(path, 'utf8'));
+    return parseBaseline(readBoundedText(path, MAX_BASELINE_BYTES, 'a baseline'));
   } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(`baseline ${path} cannot be read: ${e.message}`);
     if (e instanceof BaselineError) throw new UsageError(`baseline ${path} ${e.message}`);
     throw new UsageError(`baseline ${path} cannot be read: ${e instanceof Error ? e.message : String(e)}`);
   }
