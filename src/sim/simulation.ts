@@ -28,6 +28,17 @@ import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { Status, type StatusCode } from './status.js';
 import { NEVER } from './time.js';
 
+/**
+ * What a caller may ask of a run besides its result: to be told, now and then, the
+ * fraction of simulated time done (every PROGRESS_EVERY_EVENTS events or so). The
+ * engine knows nothing of wall clocks or signals; the caller decides what to do.
+ */
+export interface RunHooks {
+  readonly onProgress?: (fraction: number) => void;
+}
+
+const PROGRESS_EVERY_EVENTS = 1 << 20;
+
 /** Event kinds. At equal instants, events fire in scheduling order. */
 const EV_SEND = 1; // target = node, arg = node epoch
 const EV_DELIVER = 2; // target = pair, arg = heartbeat seq, arg2 = sender's wall-clock send time
@@ -286,9 +297,19 @@ export class Simulation {
   }
 
   /** Runs to the configured duration and closes the books. */
-  run(): RunResult {
+  run(hooks?: RunHooks): RunResult {
     const endUs = this.config.durationUs;
-    this.runUntil(endUs);
+    const onProgress = hooks?.onProgress;
+    if (onProgress === undefined) this.runUntil(endUs);
+    else {
+      // In slices of events, so a caller (a worker thread) can report progress from
+      // within a long run; the hot loop itself is untouched.
+      let more = true;
+      while (more) {
+        for (let k = 0; k < PROGRESS_EVERY_EVENTS && (more = this.stepUntil(endUs)); k++);
+        onProgress(Math.min(1, this.scheduler.currentTimeUs / endUs));
+      }
+    }
     const { tallies, log } = this.metrics.finish(endUs);
     return { tallies, log, events: this.eventCount, endUs };
   }
@@ -930,6 +951,6 @@ function schedulerSizing(config: SimConfig, pairCount: number): SchedulerOptions
  * Runs one replication of a configuration: with the per-node timeout kernel when it
  * applies (identical tallies, no transition log; see src/sim/fast), else the engine.
  */
-export function runOnce(config: SimConfig): RunResult {
-  return (fastPathApplies(config) && runTimeoutKernel(config)) || new Simulation(config).run();
+export function runOnce(config: SimConfig, hooks?: RunHooks): RunResult {
+  return (fastPathApplies(config) && runTimeoutKernel(config, hooks)) || new Simulation(config).run(hooks);
 }

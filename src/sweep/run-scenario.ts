@@ -16,6 +16,7 @@ import { build, recommendationTargetsOf } from '../scenarios/build.js';
 import { expandSweep, type LoadedScenario } from '../scenarios/load.js';
 import { normalizeScenario } from '../scenarios/schema.js';
 import { analyticComparison } from './analytic-check.js';
+import { pauseSearchHeartbeats } from './pause-survival.js';
 import { runSweep } from './run-sweep.js';
 
 export interface ScenarioRunOptions {
@@ -23,7 +24,8 @@ export interface ScenarioRunOptions {
   readonly workers: number;
   /** Search each cell's longest survivable pause (costs about 0.2–0.5 s of CPU per cell). */
   readonly pauseSurvival: boolean;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Tasks done of all, and the fraction of the expected work done (see RunTasksOptions). */
+  readonly onProgress?: (done: number, total: number, work: number) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -41,6 +43,7 @@ export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): Scenario
   for (const cell of cells) {
     const { config, replications } = build(cell.scenario);
     heartbeats += (config.nodeNames.length * config.durationUs * replications) / config.heartbeat.intervalUs;
+    if (pauseSurvival) heartbeats += pauseSearchHeartbeats(config);
   }
   const replications = loaded.scenario.replications;
   return { cells: cells.length, tasks: cells.length * (replications + (pauseSurvival ? 1 : 0)), heartbeats };

@@ -13,11 +13,12 @@ import { serializeResults, type ResultsFile } from '../../results/results-file.j
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import type { LoadedScenario } from '../../scenarios/load.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
+import { PAUSE_SEARCH_BUDGET_HEARTBEATS } from '../../sweep/pause-survival.js';
 import { planOf, runScenario } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
-import { startProgress } from '../progress.js';
+import { formatEta, startProgress } from '../progress.js';
 import { summaryLines } from '../table.js';
 import { toolVersion } from '../version.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
@@ -34,6 +35,8 @@ export interface RunOptions extends OverrideOptions {
 
 /** Rough engine speed on one core, for deciding whether a progress bar is worth showing. */
 const HEARTBEATS_PER_SECOND = 4_000_000;
+/** Runs expected to last longer than this get a warning with the order of magnitude. */
+const LONG_RUN_MS = 60_000;
 /** Conventional exit code of a process stopped by SIGINT (128 + 2). */
 export const INTERRUPTED = 130;
 
@@ -98,6 +101,11 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
 export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal?: AbortSignal): Promise<ResultsFile> {
   const plan = planOf(loaded, pauseSurvival);
   const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / Math.min(workers, plan.tasks)) * 1000;
+  if (expectedMs > LONG_RUN_MS) {
+    const p = paletteFor(io.stderr, io.env);
+    const search = pauseSurvival ? ` (with each cell's pause-survival search, at most ${PAUSE_SEARCH_BUDGET_HEARTBEATS.toExponential(0)} heartbeats; --no-pause-survival skips it)` : '';
+    io.stderr.write(`${p.yellow('warning:')} ${loaded.scenario.name} simulates about ${plan.heartbeats.toExponential(1)} heartbeats${search}; expect about ${formatEta(expectedMs / 1000)} on ${Math.min(workers, plan.tasks)} core${Math.min(workers, plan.tasks) === 1 ? '' : 's'} (Ctrl-C stops it)\n`);
+  }
   const progress = startProgress(io, loaded.scenario.name, expectedMs);
   progress.update(0, plan.tasks);
   try {
@@ -105,7 +113,7 @@ export async function simulate(loaded: LoadedScenario, io: CliIo, workers: numbe
       toolVersion: toolVersion(),
       workers,
       pauseSurvival,
-      onProgress: (done, total) => progress.update(done, total),
+      onProgress: (done, total, work) => progress.update(done, total, work),
       ...(signal ? { signal } : {}),
     });
   } finally {
