@@ -1062,7 +1062,10 @@ const targetsSchema = z
 const EXPECT_PHRASE = `a map of metric: condition, such as { detection_latency_ms.p99: "<= 5s" }`;
 
 const expectSchema = z
-  .codec(z.record(z.string(), z.unknown(), expects(EXPECT_PHRASE)), z.array(z.object({ metric: z.string(), op: z.enum(['<=', '<', '>=', '>']), bound: z.number(), written: z.string() })), {
+  // A plain-map check, not z.record: z.record copies entries into a fresh object, where
+  // a "__proto__" key sets the prototype and vanishes; here it stays an own key and is
+  // refused as an unknown metric like any other.
+  .codec(z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v), expects(EXPECT_PHRASE)), z.array(z.object({ metric: z.string(), op: z.enum(['<=', '<', '>=', '>']), bound: z.number(), written: z.string() })), {
     decode: (input, ctx): Threshold[] => {
       const out: Threshold[] = [];
       for (const [metric, condition] of Object.entries(input)) {

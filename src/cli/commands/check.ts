@@ -19,7 +19,9 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   annotationsFor,
   BaselineError,
+  baselineMismatch,
   baselineOf,
+  missingBaselineMetrics,
   checkLines,
   checkResults,
   closingLine,
@@ -93,6 +95,12 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
     const cells = cellOverride ?? spec.cells;
     if (cells.kind === 'cell') requireCell(l, cells.id);
     const baseline = options.baseline === undefined ? undefined : readBaseline(options.baseline, l.scenario.name);
+    // A gate that compares with another scenario's numbers (or none) proves nothing: refuse it.
+    if (options.failOnRegression && baseline !== undefined) {
+      const path = join(options.baseline!, `${l.scenario.name}.json`);
+      if (baseline === null) throw new UsageError(`--fail-on-regression: no baseline ${path} for ${l.scenario.name}; save one with --save-baseline ${options.baseline}`);
+      if (baseline.name !== l.scenario.name) throw new UsageError(`baseline ${path} ${baselineMismatch(baseline, l.scenario.name, null)}`);
+    }
     const run = spec.expectations.length > 0 || options.baseline !== undefined || options.saveBaseline !== undefined;
     return { loaded: l, spec: { ...spec, cells }, baseline, run };
   });
@@ -128,6 +136,15 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
     if (p.baseline === null) check = { ...check, notes: [...check.notes, `no baseline ${join(options.baseline!, `${results.name}.json`)} to compare with`] };
     else if (p.baseline !== undefined) {
       const extra = new Map<string, Direction>(p.spec.expectations.map((e) => [e.metric, directionOf(e.op)]));
+      if (options.failOnRegression) {
+        // The scenario as run (a gate on one cell runs that cell alone), against the baseline's.
+        const mismatch = baselineMismatch(p.baseline, results.name, results.scenario);
+        if (mismatch !== null) throw new UsageError(`baseline ${join(options.baseline!, `${results.name}.json`)} ${mismatch}`);
+        const missing = missingBaselineMetrics(results, check.cells, p.baseline, extra.keys());
+        if (missing.length > 0) {
+          throw new UsageError(`baseline ${join(options.baseline!, `${results.name}.json`)} lacks what the gate compares (${missing.slice(0, 4).join('; ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}); re-save it with --save-baseline`);
+        }
+      }
       check = { ...check, baseline: compareWithBaseline(results, check.cells, p.baseline, extra) };
     }
     if (options.saveBaseline !== undefined) {
