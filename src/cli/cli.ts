@@ -8,6 +8,8 @@
  * under HBSIM_DEBUG=1.
  */
 import yargs from 'yargs';
+import { FileReadError } from '../io/bounded-read.js';
+import { OutputError } from '../io/output-pair.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import { DEFAULT_PRESET } from '../scenarios/presets/index.js';
 import { printIssues } from './commands/common.js';
@@ -252,7 +254,7 @@ async function guarded(command: () => number | Promise<number>, io: CliIo): Prom
       printIssues(io, e.issues, 'error');
       return ExitCode.badInput;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof OutputError || e instanceof FileReadError) {
       io.stderr.write(`hbsim: ${e.message}\n`);
       return ExitCode.badInput;
     }

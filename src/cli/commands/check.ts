@@ -41,7 +41,7 @@ import {
 import { analyze } from '../../analysis/index.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { FileReadError, readBoundedText } from '../../io/bounded-read.js';
-import { writeReport } from '../../report/index.js';
+import { lockOutput, requireWritableDir } from '../../io/output-pair.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, gateSpecOf, presetPath, withSets, type GateCells, type GateSpec, type LoadedScenario, type SweepCell } from '../../scenarios/load.js';
@@ -54,7 +54,7 @@ import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
-import { INTERRUPTED, simulate, workerCount } from './run.js';
+import { INTERRUPTED, simulate, workerCount, writePair } from './run.js';
 
 export interface CheckOptions extends OverrideOptions {
   readonly scenarios: readonly string[];
@@ -87,6 +87,7 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   refuseDuplicateNames(loaded, options);
   if (options.baseline !== undefined) requireDirectory(options.baseline, '--baseline');
+  requireWritableDir(options.out);
   printWarnings(io, loaded);
 
   // Everything that can be refused is refused before the first simulation.
@@ -118,6 +119,7 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
     }
     const startedMs = performance.now();
     let results: ResultsFile;
+    const lock = lockOutput(options.out, l.scenario.name);
     try {
       const pauseSurvival = p.spec.expectations.some((e) => e.metric === 'longest_pause_survived_ms');
       const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
@@ -127,11 +129,18 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
     } catch (e) {
       if (e instanceof SweepAborted) {
         io.stderr.write(`${err.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
+        lock.release();
         return INTERRUPTED;
       }
+      lock.release();
       throw e;
     }
-    const written = await writeResults(results, l, options);
+    let written: string[];
+    try {
+      written = await writeResults(results, l, options);
+    } finally {
+      lock.release();
+    }
     let check = checkResults(results, p.spec, l.origin.file);
     if (p.baseline === null) check = { ...check, notes: [...check.notes, `no baseline ${join(options.baseline!, `${results.name}.json`)} to compare with`] };
     else if (p.baseline !== undefined) {
@@ -268,12 +277,7 @@ function writeOrRefuse(path: string, text: string, option: string): void {
 
 /** The results file and, unless --no-report, the HTML report, as `hbsim run` writes them. */
 async function writeResults(results: ResultsFile, l: LoadedScenario, options: CheckOptions): Promise<string[]> {
-  const jsonPath = join(options.out, `${results.name}.json`);
-  writeOrRefuse(jsonPath, serializeResults(results), '--out');
-  if (!options.report) return [jsonPath];
-  const htmlPath = join(options.out, `${results.name}.html`);
-  await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
-  return [jsonPath, htmlPath];
+  return (await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(l.scenario) } : null)).split(' and ');
 }
 
 function emptyCheck(l: LoadedScenario, spec: GateSpec, note: string): ScenarioCheck {

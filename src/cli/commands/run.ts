@@ -7,8 +7,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
+import { lockOutput, requireWritableDir, writeResultsPair } from '../../io/output-pair.js';
+import type { ReportOptions } from '../../report/data.js';
+import { renderReportHtml } from '../../report/html.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import type { LoadedScenario } from '../../scenarios/load.js';
@@ -58,32 +59,29 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     }
     names.set(l.scenario.name, l.source);
   }
+  // A run that cannot write its results must fail before it simulates, not after.
+  requireWritableDir(options.out);
   printWarnings(io, loaded);
   const palette = paletteFor(io.stderr, io.env);
   const all: ResultsFile[] = [];
   for (const l of loaded) {
     const startedMs = performance.now();
     let results: ResultsFile;
+    const lock = lockOutput(options.out, l.scenario.name);
+    let written: string;
     try {
-      results = await simulate(l, io, workers, options.pauseSurvival, signal);
-    } catch (e) {
-      if (e instanceof SweepAborted) {
-        io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
-        return INTERRUPTED;
+      try {
+        results = await simulate(l, io, workers, options.pauseSurvival, signal);
+      } catch (e) {
+        if (e instanceof SweepAborted) {
+          io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
+          return INTERRUPTED;
+        }
+        throw e;
       }
-      throw e;
-    }
-    const jsonPath = join(options.out, `${results.name}.json`);
-    try {
-      writeFileAtomic(jsonPath, serializeResults(results));
-    } catch (e) {
-      throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
-    }
-    let written = jsonPath;
-    if (options.report) {
-      const htmlPath = join(options.out, `${results.name}.html`);
-      await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
-      written += ` and ${htmlPath}`;
+      written = await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(l.scenario) } : null);
+    } finally {
+      lock.release();
     }
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
     io.stderr.write(`${palette.green('wrote')} ${written} ${palette.dim(`(${seconds} s)`)}\n`);
@@ -95,6 +93,22 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   }
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
   return ExitCode.ok;
+}
+
+/**
+ * Writes `<out>/<name>.json` and (unless `report` is null) its report, as a consistent
+ * pair (src/io/output-pair.ts); returns what was written, for the "wrote" line.
+ */
+export async function writePair(results: ResultsFile, out: string, report: ReportOptions | null): Promise<string> {
+  const jsonPath = join(out, `${results.name}.json`);
+  const htmlPath = join(out, `${results.name}.html`);
+  const html = report === null ? null : await renderReportHtml(results, report);
+  try {
+    writeResultsPair(jsonPath, serializeResults(results), htmlPath, html);
+  } catch (e) {
+    throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
+  }
+  return html === null ? jsonPath : `${jsonPath} and ${htmlPath}`;
 }
 
 /** Runs one scenario with a progress bar (cells × replications done, ETA). */
