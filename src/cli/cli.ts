@@ -15,6 +15,7 @@ import { DEFAULT_PRESET } from '../scenarios/presets/index.js';
 import { printIssues } from './commands/common.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
+import { terminalSafe } from './terminal-text.js';
 import { toolVersion } from './version.js';
 
 const COMMANDS = ['run', 'check', 'validate', 'presets', 'configure', 'replay'] as const;
@@ -241,7 +242,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function usageError(message: string, argv: readonly string[], io: CliIo): number {
   const command = COMMANDS.find((c) => c === argv[0]);
-  io.stderr.write(`hbsim: ${message}\nRun "hbsim ${command === undefined ? '' : `${command} `}--help" for usage.\n`);
+  io.stderr.write(`hbsim: ${terminalSafe(message)}\nRun "hbsim ${command === undefined ? '' : `${command} `}--help" for usage.\n`);
   return ExitCode.badInput;
 }
 
@@ -255,10 +256,10 @@ async function guarded(command: () => number | Promise<number>, io: CliIo): Prom
       return ExitCode.badInput;
     }
     if (e instanceof UsageError || e instanceof OutputError || e instanceof FileReadError) {
-      io.stderr.write(`hbsim: ${e.message}\n`);
+      io.stderr.write(`hbsim: ${terminalSafe(e.message)}\n`);
       return ExitCode.badInput;
     }
-    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const message = terminalSafe(e instanceof Error ? e.message.split('\n')[0]! : String(e));
     const debug = io.env.HBSIM_DEBUG !== undefined && io.env.HBSIM_DEBUG !== '' && io.env.HBSIM_DEBUG !== '0';
     io.stderr.write(`hbsim: internal error: ${message}\n`);
     io.stderr.write(debug && e instanceof Error && e.stack ? `${e.stack}\n` : 'This is a bug in hbsim. Run again with HBSIM_DEBUG=1 to see the stack trace, and please report it.\n');

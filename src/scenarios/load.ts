@@ -299,15 +299,25 @@ const UNSWEPT = new Set(['name', 'replications', 'sweep', 'targets', 'expect', '
 /** Cells of each validated scenario, found while checking its sweep. */
 const cellsOf = new WeakMap<LoadedScenario, readonly SweepCell[]>();
 
+/** Applies overrides; a problem with one written in the file (a sweep's value) names the file. */
+function applyHere(origin: ScenarioOrigin, sets: readonly SetOverride[]): unknown {
+  try {
+    return applyOverrides(origin.base, sets, defaultAt);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    throw new ScenarioError(e.issues.map((i) => (i.file === '' && i.line !== undefined ? { ...i, file: origin.file } : i)));
+  }
+}
+
 /** `cell`: one cell of a sweep being checked, whose gate settings refer to the whole sweep. */
 function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'): LoadedScenario {
-  const document = applyOverrides(origin.base, origin.sets, defaultAt);
+  const document = applyHere(origin, origin.sets);
   const where = new Locator(origin);
   const entries = sweepEntriesOf(document, where);
   // A field that only the sweep mentions takes its first value in the scenario as loaded.
   const fill = entries.flatMap((e) => (e.values !== null && e.values.length > 0 && valueAt(document, e.path) === undefined ? [e.setFor(0)] : []));
   const base = fill.length === 0 ? origin : { ...origin, sets: [...origin.sets, ...fill] };
-  const baseDocument = fill.length === 0 ? document : applyOverrides(origin.base, base.sets, defaultAt);
+  const baseDocument = fill.length === 0 ? document : applyHere(origin, base.sets);
   let scenario: Scenario;
   try {
     scenario = parseScenario(base, baseDocument, new Locator(base));
