@@ -8,7 +8,8 @@
  *                                    (warm: compiled code, as in a sweep's worker)
  */
 import { fastPathApplies } from '../src/sim/fast/index.js';
-import { runOnce, Simulation } from '../src/sim/simulation.js';
+import { runOnce } from '../src/sim/run-once.js';
+import { Simulation } from '../src/sim/engine/simulation.js';
 import { WORKLOADS, workloadConfig } from './workloads.js';
 
 const id = process.argv[2];

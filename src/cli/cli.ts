@@ -18,7 +18,7 @@ import { UsageError, type CliIo } from './io.js';
 import { terminalSafe } from './terminal-text.js';
 import { toolVersion } from './version.js';
 
-const COMMANDS = ['run', 'check', 'validate', 'presets', 'configure', 'replay'] as const;
+const COMMANDS = ['run', 'check', 'merge', 'validate', 'presets', 'configure', 'replay'] as const;
 
 const EPILOGUE = [
   'Exit codes: 0 success; 1 a check failed; 2 bad input or usage; 3 internal error.',
@@ -39,6 +39,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     seed: { type: 'string', description: 'Root seed (same as --set seed=N)', requiresArg: true },
     replications: { type: 'string', description: 'Replications per scenario (same as --set replications=N)', requiresArg: true },
   } as const;
+  const shardOptions = {
+    shard: { type: 'string', description: 'Compute only shard i of n (counted from 1) and write <out>/<name>.shard-i-of-n.json for hbsim merge (docs/scale-out.md)', requiresArg: true },
+    'shard-count': { type: 'string', description: 'Shard count n, the index taken from HBSIM_SHARD_INDEX (1..n) or JOB_COMPLETION_INDEX (0..n-1); or set HBSIM_SHARD_COUNT', requiresArg: true },
+    resume: { type: 'boolean', default: false, description: 'Reuse the tasks an interrupted run finished (checkpointed in <out>/.hbsim-checkpoints/) and compute only the rest' },
+  } as const;
 
   const cli = yargs([...argv])
     .scriptName('hbsim')
@@ -55,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('workers', { type: 'string', description: 'Worker threads for sweep cells and replications (default: one per core); results do not depend on it', requiresArg: true })
           .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.html (--no-report to skip)' })
           .option('pause-survival', { type: 'boolean', default: true, description: "Search each cell's longest survivable sender pause (--no-pause-survival to skip)" })
+          .options(shardOptions)
           .example('$0 run', `Run the default scenario (${DEFAULT_PRESET})`)
           .example('$0 run k8s etcd --out results/', 'Run two presets')
           .example('$0 run my.yaml --set link.loss=2% --set heartbeat.interval=500ms', 'Run a file with two fields overridden')
@@ -70,6 +76,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               workers: optional(args.workers),
               report: args.report !== false,
               pauseSurvival: args['pause-survival'] !== false,
+              shard: optional(args.shard),
+              shardCount: optional(args['shard-count']),
+              resume: args.resume === true,
               set: list(args.set),
               seed: optional(args.seed),
               replications: optional(args.replications),
@@ -94,6 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('out', { type: 'string', default: 'reports/', description: 'Directory for the results files and reports', requiresArg: true })
           .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.html (--no-report to skip)' })
           .option('workers', { type: 'string', description: 'Worker threads (default: one per core); results do not depend on it', requiresArg: true })
+          .options(shardOptions)
           .example('$0 check scenarios/*.yaml --junit reports/hbsim.xml', 'Gate every scenario of a repository and write JUnit for the CI')
           .example('$0 check my.yaml --baseline baselines/ --fail-on-regression', 'Also fail when a metric got worse than the saved baseline')
           .example('$0 check my.yaml --save-baseline baselines/', 'Accept this run as the baseline')
@@ -111,12 +121,48 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               out: optional(args.out) ?? 'reports/',
               report: args.report !== false,
               workers: optional(args.workers),
+              shard: optional(args.shard),
+              shardCount: optional(args['shard-count']),
+              resume: args.resume === true,
               set: list(args.set),
               seed: optional(args.seed),
               replications: optional(args.replications),
             },
             io,
             io.signal,
+          ),
+        ),
+    )
+    .command(
+      'merge <part..>',
+      'Merge the partial results of every shard (hbsim run|check --shard i/n) into the results a single run writes, byte for byte',
+      (y) =>
+        y
+          .positional('part', { type: 'string', array: true, description: 'Partial results files <name>.shard-i-of-n.json, or folders of them' })
+          .option('out', { type: 'string', default: 'reports/', description: 'Directory for the results file and report', requiresArg: true })
+          .option('json', { type: 'boolean', default: false, description: 'Print the results JSON on stdout instead of the table (shards of hbsim run)' })
+          .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.html (--no-report to skip)' })
+          .option('junit', { type: 'string', description: 'Shards of hbsim check: also write the verdicts as JUnit XML to this file', requiresArg: true })
+          .option('baseline', { type: 'string', description: 'Shards of hbsim check: compare with the baseline saved in this directory', requiresArg: true })
+          .option('save-baseline', { type: 'string', description: "Shards of hbsim check: save the merged metrics as the baseline in this directory", requiresArg: true })
+          .option('fail-on-regression', { type: 'boolean', default: false, description: 'Shards of hbsim check: exit 1 when a metric got worse than the baseline' })
+          .example('$0 merge parts/*.shard-*.json --out reports/', 'Write reports/<name>.json and .html from every shard')
+          .example('$0 merge parts/ --junit reports/hbsim.xml', 'Merge shards of hbsim check and judge their thresholds')
+          .epilogue(`${EPILOGUE}\nSharding, resuming, GitHub Actions and Kubernetes: docs/scale-out.md.`),
+      (args) =>
+        handle(async () =>
+          (await import('./commands/merge.js')).mergeCommand(
+            {
+              parts: list(args.part),
+              out: optional(args.out) ?? 'reports/',
+              json: args.json === true,
+              report: args.report !== false,
+              junit: optional(args.junit),
+              baseline: optional(args.baseline),
+              saveBaseline: optional(args['save-baseline']),
+              failOnRegression: args['fail-on-regression'] === true,
+            },
+            io,
           ),
         ),
     )

@@ -10,7 +10,7 @@
  * for a silence.
  */
 import type { CrashFault, DetectorConfig, SimConfig } from '../sim/config.js';
-import { runOnce } from '../sim/simulation.js';
+import { runOnce } from '../sim/run-once.js';
 import { cellMetrics, type CellMetrics } from '../results/cell-metrics.js';
 import { latencyQuantilesMs } from '../results/results-file.js';
 import { timelineOf, type Timeline } from '../results/timeline.js';

@@ -5,7 +5,7 @@
  * Values are rounded (µs resolution for times, 6 significant digits for rates) so
  * that results files diff cleanly.
  */
-import type { RunTallies } from '../sim/metrics.js';
+import type { RunTallies } from '../sim/metrics/recorder.js';
 import { US_PER_HOUR, US_PER_S } from '../sim/time.js';
 import { poissonRateInterval, proportionInterval, quantileInterval, ratioInterval, sortSamples, summarize } from '../stats/index.js';
 

@@ -3,7 +3,7 @@
  * the report's timeline: what the observer believed about each node and when, with
  * the true crashes and recoveries in between.
  */
-import { CAUSE_NAMES, LogKind, type TransitionLog } from '../sim/metrics.js';
+import { CAUSE_NAMES, LogKind, type TransitionLog } from '../sim/metrics/recorder.js';
 import { STATUS_NAMES, type StatusName } from '../sim/status.js';
 
 export type TimelineEntry =

@@ -12,8 +12,8 @@
  * only in the detector see the same network and faults. Knows no files, YAML or zod.
  */
 import type { CrashFault, DetectorConfig, Fault, LinkConfig, LinkOverride, NodeSelector, Onset, SimConfig } from '../sim/config.js';
-import type { DelayDistribution } from '../sim/distributions.js';
-import type { LossModel } from '../sim/loss.js';
+import type { DelayDistribution } from '../sim/random/distributions.js';
+import type { LossModel } from '../sim/network/loss.js';
 import type { RecommendationTargets } from '../results/results-file.js';
 import { averageLossOf, gilbertFromAverage, parseQuantileKey, quantilesFromPoints, quantilesFromSamples } from './laws.js';
 import {

@@ -3,8 +3,8 @@
  * microseconds and plain probabilities. Scenario files, units and defaults live in
  * src/scenarios, which builds one of these; the engine never parses anything.
  */
-import type { DelayDistribution, LinkDelay } from './distributions.js';
-import type { LossModel } from './loss.js';
+import type { DelayDistribution, LinkDelay } from './random/distributions.js';
+import type { LossModel } from './network/loss.js';
 
 export interface HeartbeatConfig {
   /** Nominal time between two heartbeats of one node. */

@@ -4,11 +4,11 @@
  * nodes for rates and fractions, the sample deviation for means). See
  * src/results/analytic-comparison.ts for what the fields mean.
  */
-import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos, nfdsQos } from '../sim/analytic/index.js';
+import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos, nfdsQos } from '../analytic/index.js';
 import type { SimConfig } from '../sim/config.js';
-import { averageLoss } from '../sim/loss.js';
-import { lossModelOf } from '../sim/links.js';
-import type { RunTallies } from '../sim/metrics.js';
+import { averageLoss } from '../sim/network/loss.js';
+import { linkLossModel } from '../sim/network/links.js';
+import type { RunTallies } from '../sim/metrics/recorder.js';
 import type { AnalyticComparison, AnalyticValue } from '../results/analytic-comparison.js';
 import { meanInterval, ratioInterval } from '../stats/index.js';
 
@@ -26,7 +26,7 @@ export function assumptionViolations(config: SimConfig): string[] {
   const v: string[] = [];
   if (config.detector.checkIntervalUs > 0) v.push(`polling check every ${config.detector.checkIntervalUs / 1000} ms`);
   if (config.heartbeat.jitter.kind !== 'constant') v.push('send jitter');
-  if (lossModelOf(config.link).kind === 'gilbertElliott') v.push('bursty (Gilbert–Elliott) loss');
+  if (linkLossModel(config.link).kind === 'gilbertElliott') v.push('bursty (Gilbert–Elliott) loss');
   if (config.link.duplicateProbability > 0) v.push('duplicated messages');
   if ((config.linkOverrides ?? []).length > 0) v.push('heterogeneous link classes');
   const kinds = new Set((config.faults ?? []).map((f) => f.kind));
@@ -48,7 +48,7 @@ export function analyticComparison(config: SimConfig, tallies: RunTallies): Anal
   const d = config.detector;
   if (d.kind !== 'timeout' && d.kind !== 'nfdS') return null;
   const intervalUs = config.heartbeat.intervalUs;
-  const lossProbability = averageLoss(lossModelOf(config.link));
+  const lossProbability = averageLoss(linkLossModel(config.link));
   const delay = config.link.delay;
   let qos;
   let model: string;

@@ -11,7 +11,7 @@
  */
 import type { Fault, SimConfig } from '../sim/config.js';
 import { detectorHorizonUs } from '../sim/detectors/create.js';
-import { runOnce } from '../sim/simulation.js';
+import { runOnce } from '../sim/run-once.js';
 import { proportionInterval } from '../stats/index.js';
 
 export interface PauseSurvival {

@@ -3,7 +3,7 @@
  * metrics are the same whichever worker ran which replication), metrics computed
  * once, and the timeline of replication 0 kept as the cell's sample.
  */
-import { mergeTallies, type RunTallies } from '../sim/metrics.js';
+import { mergeTallies, type RunTallies } from '../sim/metrics/recorder.js';
 import { cellMetrics, type CellMetrics } from '../results/cell-metrics.js';
 import { timelineOf, type Timeline } from '../results/timeline.js';
 import type { ReplicationResult } from './tasks.js';

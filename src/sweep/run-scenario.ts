@@ -12,12 +12,14 @@
 import { analyze } from '../analysis/index.js';
 import type { CellMetrics } from '../results/cell-metrics.js';
 import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile } from '../results/results-file.js';
-import { build, recommendationTargetsOf } from '../scenarios/build.js';
-import { expandSweep, type LoadedScenario } from '../scenarios/load.js';
+import { build, recommendationTargetsOf, type RunPlan } from '../scenarios/build.js';
+import { expandSweep, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
 import { normalizeScenario } from '../scenarios/schema.js';
 import { analyticComparison } from './analytic-check.js';
 import { pauseSearchHeartbeats } from './pause-survival.js';
-import { runSweep } from './run-sweep.js';
+import { poolSweep, sweepTasks } from './run-sweep.js';
+import { runTasks } from './run-tasks.js';
+import type { SweepTask, TaskResult } from './tasks.js';
 
 export interface ScenarioRunOptions {
   readonly toolVersion: string;
@@ -49,22 +51,55 @@ export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): Scenario
   return { cells: cells.length, tasks: cells.length * (replications + (pauseSurvival ? 1 : 0)), heartbeats };
 }
 
-export async function runScenario(loaded: LoadedScenario, options: ScenarioRunOptions): Promise<ResultsFile> {
-  const { scenario } = loaded;
+/**
+ * A scenario ready to run: its cells, each cell's engine configuration, and every
+ * task in the fixed order that task indices, shards and checkpoints refer to.
+ */
+export interface PreparedScenario {
+  readonly loaded: LoadedScenario;
+  readonly cells: readonly SweepCell[];
+  readonly plans: readonly RunPlan[];
+  readonly tasks: readonly SweepTask[];
+  readonly pauseSurvival: boolean;
+  readonly timelineLimit: number;
+}
+
+export function prepareScenario(loaded: LoadedScenario, pauseSurvival: boolean): PreparedScenario {
   const cells = expandSweep(loaded);
   const plans = cells.map((cell) => build(cell.scenario));
+  const tasks = sweepTasks(
+    plans.map((p) => ({ config: p.config })),
+    loaded.scenario.replications,
+    pauseSurvival,
+  );
+  return { loaded, cells, plans, tasks, pauseSurvival, timelineLimit: plans[0]!.timelineLimit };
+}
+
+export async function runScenario(loaded: LoadedScenario, options: ScenarioRunOptions): Promise<ResultsFile> {
+  const prepared = prepareScenario(loaded, options.pauseSurvival);
+  const outputs = await runTasks(prepared.tasks, {
+    workers: options.workers,
+    timelineLimit: prepared.timelineLimit,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return assembleResults(prepared, outputs, options.toolVersion);
+}
+
+/**
+ * The results file from the outputs of every task (indexed like `prepared.tasks`),
+ * however they were computed: in one run, on workers, or in shards merged later. The
+ * only path to a results file, so a merge is byte-identical to a single run.
+ */
+export function assembleResults(prepared: PreparedScenario, outputs: readonly TaskResult[], toolVersion: string): ResultsFile {
+  const { loaded, cells, plans } = prepared;
+  const { scenario } = loaded;
+  if (outputs.length !== prepared.tasks.length) throw new RangeError(`${outputs.length} task outputs for ${prepared.tasks.length} tasks`);
   const replications = scenario.replications;
   const swept = Object.keys(cells[0]!.params);
-  const pooled = await runSweep(
+  const pooled = poolSweep(
     plans.map((p) => ({ config: p.config })),
-    replications,
-    {
-      workers: options.workers,
-      timelineLimit: plans[0]!.timelineLimit,
-      pauseSurvival: options.pauseSurvival,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
+    outputs,
   );
   const results: CellResult[] = cells.map((cell, i) => {
     const p = pooled[i]!;
@@ -84,7 +119,7 @@ export async function runScenario(loaded: LoadedScenario, options: ScenarioRunOp
   const sampleIndex = Math.max(0, cells.findIndex((c) => c.id === analysis.recommendation.cell));
   return {
     schema: RESULTS_SCHEMA,
-    tool: { name: 'hbsim', version: options.toolVersion },
+    tool: { name: 'hbsim', version: toolVersion },
     name: scenario.name,
     source: loaded.source,
     seed: String(scenario.seed),

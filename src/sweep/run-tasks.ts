@@ -21,6 +21,8 @@ export interface RunTasksOptions {
    * counting tasks still running (tasks are weighted by their size; see taskHeartbeats).
    */
   readonly onProgress?: (done: number, total: number, work: number) => void;
+  /** Called with each task's output as soon as it is known (checkpoints: src/cli/checkpoint.ts). */
+  readonly onResult?: (index: number, result: TaskResult) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -65,7 +67,9 @@ async function runInline(tasks: readonly SweepTask[], options: RunTasksOptions):
   const meter = progressMeter(tasks);
   for (const task of tasks) {
     if (options.signal?.aborted) throw new SweepAborted();
-    results.push(runTask(task, options.timelineLimit));
+    const result = runTask(task, options.timelineLimit);
+    results.push(result);
+    options.onResult?.(results.length - 1, result);
     meter.finished(results.length - 1);
     options.onProgress?.(results.length, tasks.length, meter.work);
     // Let signal handlers and progress redraws run between tasks.
@@ -113,6 +117,11 @@ function runPooled(tasks: readonly SweepTask[], workerCount: number, options: Ru
           return;
         }
         results[index] = message.result;
+        try {
+          options.onResult?.(index, message.result);
+        } catch (error) {
+          return finish(error instanceof Error ? error : new Error(String(error)));
+        }
         meter.finished(index);
         done++;
         options.onProgress?.(done, tasks.length, meter.work);

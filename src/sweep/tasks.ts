@@ -5,8 +5,8 @@
  * results do not depend on who ran what.
  */
 import type { SimConfig } from '../sim/config.js';
-import type { RunTallies, TransitionLog } from '../sim/metrics.js';
-import { runOnce } from '../sim/simulation.js';
+import type { RunTallies, TransitionLog } from '../sim/metrics/recorder.js';
+import { runOnce } from '../sim/run-once.js';
 import { longestPauseSurvived, pauseSearchHeartbeats, type PauseSurvival } from './pause-survival.js';
 
 export type SweepTask =

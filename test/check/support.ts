@@ -8,7 +8,7 @@ import { cellMetrics, type CellMetrics } from '../../src/results/cell-metrics.js
 import { RESULTS_SCHEMA, type CellResult, type ResultsFile } from '../../src/results/results-file.js';
 import { METRIC_UNITS, parseThreshold } from '../../src/scenarios/expect.js';
 import type { Expectation } from '../../src/scenarios/load.js';
-import { mergeTallies } from '../../src/sim/metrics.js';
+import { mergeTallies } from '../../src/sim/metrics/recorder.js';
 
 const US_PER_HOUR = 3_600_000_000;
 

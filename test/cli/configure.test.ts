@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { nfdsQos } from '../../src/sim/analytic/index.js';
+import { nfdsQos } from '../../src/analytic/index.js';
 
 function capture() {
   const out: string[] = [];

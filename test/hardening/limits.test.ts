@@ -5,8 +5,8 @@
  * tails are capped beyond every run's end.
  */
 import { describe, expect, it } from 'vitest';
-import { DurationSampler, MAX_DRAW_US } from '../../src/sim/distributions.js';
-import { StreamBank } from '../../src/sim/random.js';
+import { DurationSampler, MAX_DRAW_US } from '../../src/sim/random/distributions.js';
+import { StreamBank } from '../../src/sim/random/streams.js';
 import { cli, tempDir, TINY, writeScenario } from './support.js';
 
 const LIMIT = 'at most 6500d, about 17.8 years: simulated time is whole µs below 2^53, and sums of a few spans must stay exact';

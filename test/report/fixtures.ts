@@ -15,7 +15,7 @@ import { cellMetrics, type CellMetrics } from '../../src/results/cell-metrics.js
 import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile } from '../../src/results/results-file.js';
 import type { Timeline } from '../../src/results/timeline.js';
 import type { SimConfig } from '../../src/sim/config.js';
-import { mergeTallies, type RunTallies } from '../../src/sim/metrics.js';
+import { mergeTallies, type RunTallies } from '../../src/sim/metrics/recorder.js';
 import { runReplications } from '../../src/sweep/replicate.js';
 import { simConfig } from '../support/sim-config.js';
 

@@ -4,7 +4,7 @@ import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText, withSets } from '../../src/scenarios/load.js';
 import { deadAfterUsOf, normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema.js';
 import { parseSet } from '../../src/scenarios/sets.js';
-import { runOnce } from '../../src/sim/simulation.js';
+import { runOnce } from '../../src/sim/run-once.js';
 
 const load = (text: string) => loadScenarioText(text, 'd.yaml');
 const detector = (yaml: string, extra = '') => build(load(`${extra}detector: ${yaml}\n`).scenario).config.detector;

@@ -3,7 +3,7 @@ import { build } from '../../src/scenarios/build.js';
 import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
 import { normalizeScenario } from '../../src/scenarios/schema.js';
-import { runOnce } from '../../src/sim/simulation.js';
+import { runOnce } from '../../src/sim/run-once.js';
 
 const load = (text: string) => loadScenarioText(text, 'f.yaml');
 const faults = (yaml: string) => build(load(`cluster: { nodes: [a, b, c, d] }\nfaults:\n${yaml}`).scenario).config.faults;

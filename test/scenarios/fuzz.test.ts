@@ -12,7 +12,7 @@ import { build } from '../../src/scenarios/build.js';
 import { METRIC_PATHS } from '../../src/scenarios/expect.js';
 import { expandSweep, loadScenarioText, presetText, type LoadedScenario } from '../../src/scenarios/load.js';
 import { DETECTOR_KINDS, FAULT_KINDS, nodeNamesOf } from '../../src/scenarios/schema.js';
-import { Simulation } from '../../src/sim/simulation.js';
+import { Simulation } from '../../src/sim/engine/simulation.js';
 import { PRESET_NAMES } from '../../src/scenarios/presets/index.js';
 import { allFieldPaths } from '../../src/scenarios/reference.js';
 import { parseSet, type PathSegment } from '../../src/scenarios/sets.js';

@@ -7,7 +7,7 @@ import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { averageLossOf, gilbertFromAverage, quantilesFromPoints } from '../../src/scenarios/laws.js';
 import { loadScenarioFile, loadScenarioText } from '../../src/scenarios/load.js';
 import { LINK_CLASS_PRESETS, normalizeScenario } from '../../src/scenarios/schema.js';
-import { runOnce } from '../../src/sim/simulation.js';
+import { runOnce } from '../../src/sim/run-once.js';
 
 const load = (text: string) => loadScenarioText(text, 'l.yaml');
 const config = (text: string) => build(load(text).scenario).config;

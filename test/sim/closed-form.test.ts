@@ -10,9 +10,9 @@
  * run repeatable.
  */
 import { describe, expect, it } from 'vitest';
-import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos } from '../../src/sim/analytic/index.js';
-import type { LinkDelay } from '../../src/sim/distributions.js';
-import { runOnce } from '../../src/sim/simulation.js';
+import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos } from '../../src/analytic/index.js';
+import type { LinkDelay } from '../../src/sim/random/distributions.js';
+import { runOnce } from '../../src/sim/run-once.js';
 import { meanInterval, ratioInterval } from '../../src/stats/index.js';
 import { simConfig } from '../support/sim-config.js';
 

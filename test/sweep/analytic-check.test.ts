@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runOnce } from '../../src/sim/simulation.js';
+import { runOnce } from '../../src/sim/run-once.js';
 import { analyticComparison } from '../../src/sweep/analytic-check.js';
 import { simConfig } from '../support/sim-config.js';
 

@@ -38,14 +38,12 @@ import {
   type Direction,
   type ScenarioCheck,
 } from '../../check/index.js';
-import { analyze } from '../../analysis/index.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { FileReadError, readBoundedText } from '../../io/bounded-read.js';
 import { lockOutput, requireWritableDir } from '../../io/output-pair.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
-import { expandSweep, gateSpecOf, presetPath, withSets, type GateCells, type GateSpec, type LoadedScenario, type SweepCell } from '../../scenarios/load.js';
-import { parsePath, type SetOverride } from '../../scenarios/sets.js';
+import { expandSweep, gateSpecOf, presetPath, type GateCells, type GateSpec, type LoadedScenario } from '../../scenarios/load.js';
 import { closest } from '../../scenarios/suggest.js';
 import { formatDuration } from '../../scenarios/units.js';
 import { planOf } from '../../sweep/run-scenario.js';
@@ -54,7 +52,10 @@ import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
+import { onlyCell, asCell } from './one-cell.js';
+import type { PieceOutcome } from './pieces.js';
 import { INTERRUPTED, simulate, workerCount, writePair } from './run.js';
+import { shardOf } from './shard-options.js';
 
 export interface CheckOptions extends OverrideOptions {
   readonly scenarios: readonly string[];
@@ -67,6 +68,13 @@ export interface CheckOptions extends OverrideOptions {
   readonly out: string;
   readonly report: boolean;
   readonly workers?: string;
+  /** Compute one shard and write partial results; `hbsim merge` then judges (docs/scale-out.md). */
+  readonly shard?: string;
+  readonly shardCount?: string;
+  /** Read back the tasks an interrupted run finished instead of recomputing them. */
+  readonly resume?: boolean;
+  /** Internal (`hbsim merge` of check shards): judge these results instead of simulating. */
+  readonly merged?: { readonly loaded: LoadedScenario; readonly results: ResultsFile };
 }
 
 /** GitHub refuses a step summary file over 1 MiB. */
@@ -84,7 +92,12 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
   const workers = workerCount(options.workers);
   if (options.failOnRegression && options.baseline === undefined) throw new UsageError('--fail-on-regression needs --baseline DIR to compare with');
   const cellOverride = options.cell === undefined ? undefined : parseCellOption(options.cell);
-  const loaded = loadScenarios(options.scenarios, overridesFrom(options));
+  const shard = shardOf(options, io.env);
+  if (shard !== undefined) {
+    const gateOptions = [options.junit === undefined ? [] : ['--junit'], options.baseline === undefined ? [] : ['--baseline'], options.saveBaseline === undefined ? [] : ['--save-baseline'], options.failOnRegression ? ['--fail-on-regression'] : []].flat();
+    if (gateOptions.length > 0) throw new UsageError(`${gateOptions.join(', ')}: a shard only computes; give ${gateOptions.length > 1 ? 'them' : 'it'} to hbsim merge, which judges the merged results`);
+  }
+  const loaded = options.merged ? [options.merged.loaded] : loadScenarios(options.scenarios, overridesFrom(options));
   refuseDuplicateNames(loaded, options);
   if (options.baseline !== undefined) requireDirectory(options.baseline, '--baseline');
   requireWritableDir(options.out);
@@ -119,28 +132,46 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
     }
     const startedMs = performance.now();
     let results: ResultsFile;
-    const lock = lockOutput(options.out, l.scenario.name);
-    try {
-      const pauseSurvival = p.spec.expectations.some((e) => e.metric === 'longest_pause_survived_ms');
-      const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
-      const run = target?.loaded ?? l;
-      results = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, workers) : workers, pauseSurvival, signal);
-      if (target !== undefined) results = asCell(results, target.cell, l);
-    } catch (e) {
-      if (e instanceof SweepAborted) {
-        io.stderr.write(`${err.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
-        lock.release();
-        return INTERRUPTED;
-      }
-      lock.release();
-      throw e;
-    }
+    let done = () => {};
+    // One run at a time per output name (a lock file); shards write partial files side by side.
+    const lock = shard || options.merged ? { release() {} } : lockOutput(options.out, l.scenario.name);
     let written: string[];
     try {
+      if (options.merged) results = options.merged.results;
+      else {
+        let outcome: PieceOutcome;
+        try {
+          const pauseSurvival = checkNeedsPauseSurvival(p.spec);
+          const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
+          const run = target?.loaded ?? l;
+          const checkCells = p.spec.cells.kind === 'cell' ? p.spec.cells.id : p.spec.cells.kind;
+          outcome = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, workers) : workers, pauseSurvival, signal, {
+            outDir: options.out,
+            resume: options.resume === true,
+            command: 'check',
+            checkCells,
+            ...(shard ? { shard } : {}),
+            ...(target ? { asCell: { id: target.cell.id, params: target.cell.params }, recordFrom: l } : {}),
+          });
+          if (outcome.kind === 'partial') {
+            io.stderr.write(`${err.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; hbsim merge judges the merged results)\n`);
+            continue;
+          }
+          results = target !== undefined ? asCell(outcome.results, target.cell, l) : outcome.results;
+          done = outcome.done;
+        } catch (e) {
+          if (e instanceof SweepAborted) {
+            io.stderr.write(`${err.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
+            return INTERRUPTED;
+          }
+          throw e;
+        }
+      }
       written = await writeResults(results, l, options);
     } finally {
       lock.release();
     }
+    done();
     let check = checkResults(results, p.spec, l.origin.file);
     if (p.baseline === null) check = { ...check, notes: [...check.notes, `no baseline ${join(options.baseline!, `${results.name}.json`)} to compare with`] };
     else if (p.baseline !== undefined) {
@@ -167,6 +198,8 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
     checks.push(check);
     io.stdout.write(`${checks.length > 1 ? '\n' : ''}${checkLines(check, out, { heading: heading(results, check), failOnRegression: options.failOnRegression }).join('\n')}\n`);
   }
+  // A shard computes only: the verdict comes from `hbsim merge`.
+  if (shard !== undefined) return ExitCode.ok;
   io.stdout.write(`\n${closingLine(checks, options.failOnRegression, out)}\n`);
 
   if (io.env.GITHUB_ACTIONS === 'true') reportToGitHub(checks, options, io);
@@ -177,24 +210,9 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
   return gateFails(checks, options.failOnRegression) ? ExitCode.checkFailed : ExitCode.ok;
 }
 
-/**
- * The scenario of one cell of a sweep, sweep removed and the cell's values set: when
- * the gate names one cell, only that cell is simulated (the others cannot change its
- * verdicts). Undefined when nothing is swept.
- */
-function onlyCell(l: LoadedScenario, id: string): { loaded: LoadedScenario; cell: SweepCell } | undefined {
-  const cells = expandSweep(l);
-  const cell = cells.find((c) => c.id === id);
-  if (cell === undefined || cells.length === 1) return undefined;
-  const label = `cell ${id}`;
-  const sets: SetOverride[] = [{ label, path: ['sweep'], value: {} }, { label, path: ['expect_options', 'cell'], value: 'all' }, ...Object.entries(cell.params).map(([key, value]): SetOverride => ({ label, path: parsePath(key), value }))];
-  return { loaded: withSets(l, sets), cell };
-}
-
-/** The results of a one-cell run, labelled as that cell of the sweep (id, params, swept paths) and analysed as such. */
-function asCell(results: ResultsFile, cell: SweepCell, l: LoadedScenario): ResultsFile {
-  const cells = results.cells.map((c) => ({ ...c, id: cell.id, params: cell.params }));
-  return { ...results, swept: Object.keys(cell.params), cells, sample: { ...results.sample, cell: cell.id }, analysis: analyze(cells, recommendationTargetsOf(l.scenario)) };
+/** The gate searches pauses only when a threshold needs them. */
+export function checkNeedsPauseSurvival(spec: GateSpec): boolean {
+  return spec.expectations.some((e) => e.metric === 'longest_pause_survived_ms');
 }
 
 /** Rough engine speed on one core (as run.ts estimates it for its progress bar). */

@@ -7,9 +7,9 @@
  * meet them (scanning η, since the bound is not monotone in η), and checks the result
  * forward with the closed form.
  */
-import { configureNfds, nfdsQos } from '../../sim/analytic/index.js';
-import { lossModelOf } from '../../sim/links.js';
-import { averageLoss } from '../../sim/loss.js';
+import { configureNfds, nfdsQos } from '../../analytic/index.js';
+import { linkLossModel } from '../../sim/network/links.js';
+import { averageLoss } from '../../sim/network/loss.js';
 import { build } from '../../scenarios/build.js';
 import { formatDuration, parseDurationUs } from '../../scenarios/units.js';
 import { ExitCode } from '../exit-codes.js';
@@ -37,7 +37,7 @@ export function configureCommand(options: ConfigureOptions, io: CliIo): number {
   const durationUs = duration(options.mistakeDuration, '--mistake-duration');
   const [loaded] = loadScenarios(options.scenario === undefined ? [] : [options.scenario], overridesFrom(options));
   const { config } = build(loaded!.scenario);
-  const lossProbability = averageLoss(lossModelOf(config.link));
+  const lossProbability = averageLoss(linkLossModel(config.link));
   const delay = config.link.delay;
   const result = configureNfds({
     detectionBoundUs,

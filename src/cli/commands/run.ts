@@ -3,7 +3,9 @@
  * file costs nothing), then runs each one — every cell of its sweep, on the worker
  * pool — writes `<out>/<name>.json` and `<out>/<name>.html` atomically and prints a
  * summary table (or the results JSON with --json). Ctrl-C stops the run cleanly:
- * workers end, nothing is written for the interrupted scenario, exit code 130.
+ * workers end, nothing is written for the interrupted scenario, exit code 130; its
+ * finished tasks stay checkpointed for --resume. With --shard i/n it computes one
+ * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +17,15 @@ import { recommendationTargetsOf } from '../../scenarios/build.js';
 import type { LoadedScenario } from '../../scenarios/load.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
 import { PAUSE_SEARCH_BUDGET_HEARTBEATS } from '../../sweep/pause-survival.js';
-import { planOf, runScenario } from '../../sweep/run-scenario.js';
+import { planOf } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { formatEta, startProgress } from '../progress.js';
 import { summaryLines } from '../table.js';
-import { toolVersion } from '../version.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
+import { runInPieces, type PieceOptions, type PieceOutcome } from './pieces.js';
+import { shardOf } from './shard-options.js';
 
 export interface RunOptions extends OverrideOptions {
   readonly scenarios: readonly string[];
@@ -32,6 +35,11 @@ export interface RunOptions extends OverrideOptions {
   readonly workers?: string;
   readonly report: boolean;
   readonly pauseSurvival: boolean;
+  /** Compute one shard and write partial results (docs/scale-out.md). */
+  readonly shard?: string;
+  readonly shardCount?: string;
+  /** Read back the tasks an interrupted run finished instead of recomputing them. */
+  readonly resume?: boolean;
 }
 
 /** Rough engine speed on one core, for deciding whether a progress bar is worth showing. */
@@ -50,6 +58,8 @@ export function workerCount(text: string | undefined): number {
 
 export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
   const workers = workerCount(options.workers);
+  const shard = shardOf(options, io.env);
+  if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -66,23 +76,33 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   const all: ResultsFile[] = [];
   for (const l of loaded) {
     const startedMs = performance.now();
-    let results: ResultsFile;
-    const lock = lockOutput(options.out, l.scenario.name);
+    let outcome: PieceOutcome;
+    // One run at a time per output name (a lock file), taken before simulating. Shards
+    // write their own partial files and may run side by side in one directory.
+    const lock = shard ? { release() {} } : lockOutput(options.out, l.scenario.name);
     let written: string;
+    let results: ResultsFile;
     try {
       try {
-        results = await simulate(l, io, workers, options.pauseSurvival, signal);
+        outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) });
       } catch (e) {
         if (e instanceof SweepAborted) {
-          io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it\n`);
+          io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
           return INTERRUPTED;
         }
         throw e;
       }
+      if (outcome.kind === 'partial') {
+        const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
+        io.stderr.write(`${palette.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; merge every shard with hbsim merge) ${palette.dim(`(${seconds} s)`)}\n`);
+        continue;
+      }
+      results = outcome.results;
       written = await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(l.scenario) } : null);
     } finally {
       lock.release();
     }
+    outcome.done();
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
     io.stderr.write(`${palette.green('wrote')} ${written} ${palette.dim(`(${seconds} s)`)}\n`);
     all.push(results);
@@ -111,8 +131,8 @@ export async function writePair(results: ResultsFile, out: string, report: Repor
   return html === null ? jsonPath : `${jsonPath} and ${htmlPath}`;
 }
 
-/** Runs one scenario with a progress bar (cells × replications done, ETA). */
-export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal?: AbortSignal): Promise<ResultsFile> {
+/** Runs one scenario (or one shard of it, checkpointed: pieces.ts) with a progress bar (cells × replications done, ETA). */
+export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal: AbortSignal | undefined, pieces: PieceOptions): Promise<PieceOutcome> {
   const plan = planOf(loaded, pauseSurvival);
   const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / Math.min(workers, plan.tasks)) * 1000;
   if (expectedMs > LONG_RUN_MS) {
@@ -123,13 +143,17 @@ export async function simulate(loaded: LoadedScenario, io: CliIo, workers: numbe
   const progress = startProgress(io, loaded.scenario.name, expectedMs);
   progress.update(0, plan.tasks);
   try {
-    return await runScenario(loaded, {
-      toolVersion: toolVersion(),
-      workers,
-      pauseSurvival,
-      onProgress: (done, total, work) => progress.update(done, total, work),
-      ...(signal ? { signal } : {}),
-    });
+    return await runInPieces(
+      loaded,
+      io,
+      {
+        workers,
+        pauseSurvival,
+        onProgress: (done, total, work) => progress.update(done, total, work),
+        ...(signal ? { signal } : {}),
+      },
+      pieces,
+    );
   } finally {
     progress.stop();
   }

@@ -17,9 +17,9 @@
  *   to the engine, so errors and their messages stay the engine's own.
  */
 import type { LinkConfig, SimConfig } from '../config.js';
-import { validateDistribution } from '../distributions.js';
-import { lossModelOf } from '../links.js';
-import { validateLossModel } from '../loss.js';
+import { validateDistribution } from '../random/distributions.js';
+import { linkLossModel } from '../network/links.js';
+import { validateLossModel } from '../network/loss.js';
 
 /** Most crash processes one node may be subject to (far more than any scenario needs; a sanity bound). */
 export const MAX_CRASH_PROCESSES_PER_NODE = 1000;
@@ -31,7 +31,7 @@ function linkIsValid(link: LinkConfig): boolean {
   if (!(link.lossProbability >= 0 && link.lossProbability <= 1)) return false;
   if (!(link.duplicateProbability >= 0 && link.duplicateProbability <= 1)) return false;
   try {
-    validateLossModel(lossModelOf(link), 'link');
+    validateLossModel(linkLossModel(link), 'link');
     validateDistribution(link.delay.random, 'link delay');
   } catch {
     return false;

@@ -46,13 +46,14 @@
  * numbers from it rather than as (boxed) arguments.
  */
 import type { CrashFault, SimConfig } from '../config.js';
-import { DurationSampler, type DelayDistribution } from '../distributions.js';
-import { compileCrashes, type FaultProcess } from '../faults.js';
-import { lossModelOf } from '../links.js';
-import type { RunTallies, TransitionLog } from '../metrics.js';
-import { StreamBank, type SeedRoot } from '../random.js';
-import type { RunHooks, RunResult } from '../simulation.js';
-import { standardExponential } from '../ziggurat.js';
+import { DurationSampler, type DelayDistribution } from '../random/distributions.js';
+import { compileCrashes, type FaultProcess } from '../faults/faults.js';
+import { linkLossModel } from '../network/links.js';
+import type { RunTallies, TransitionLog } from '../metrics/recorder.js';
+import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
+import { StreamBank, type SeedRoot } from '../random/streams.js';
+import type { RunHooks, RunResult } from '../engine/run-result.js';
+import { standardExponential } from '../random/ziggurat.js';
 import { ItemKind, ItemStore, MAX_RUNS, mergeItems, Phase } from './merge.js';
 
 /**
@@ -332,12 +333,12 @@ export class TimeoutKernel {
     const bank = new StreamBank(5 * n + 16);
     this.bank = bank;
     const monitor = config.monitorName;
-    const linkKey = (i: number, purpose: string) => bank.add(root, `link/${names[i]!}>${monitor}/${purpose}`);
+    const linkKey = (i: number, purpose: string) => bank.add(root, linkStreamKey(names[i]!, monitor, purpose));
 
     // Send schedule: the phase (its own one-off stream, as in the engine) and the jitter law.
     this.phaseUs = new Float64Array(n);
     // (The engine draws it from a one-off bank: the same key gives the same first draw.)
-    for (let i = 0; i < n; i++) this.phaseUs[i] = Math.floor(bank.next(bank.add(root, `node/${names[i]!}/phase`)) * this.intervalUs);
+    for (let i = 0; i < n; i++) this.phaseUs[i] = Math.floor(bank.next(bank.add(root, nodeStreamKey(names[i]!, 'phase'))) * this.intervalUs);
     this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
     this.jitterConstant = this.jitter.isConstant;
     this.jitterConstantUs = this.jitterConstant ? this.jitter.sampleUs(0) : 0;
@@ -346,7 +347,7 @@ export class TimeoutKernel {
     this.jitterA = jitterLaw.a;
     this.jitterB = jitterLaw.b;
     this.jitterStreams = new Int32Array(n);
-    if (!this.jitterConstant) for (let i = 0; i < n; i++) this.jitterStreams[i] = bank.add(root, `node/${names[i]!}/jitter`);
+    if (!this.jitterConstant) for (let i = 0; i < n; i++) this.jitterStreams[i] = bank.add(root, nodeStreamKey(names[i]!, 'jitter'));
 
     // The node → observer link: delay law, duplication, loss model (streams named as links.ts names them).
     const link = config.link;
@@ -367,7 +368,7 @@ export class TimeoutKernel {
         this.duplicateDelayStreams[i] = linkKey(i, 'duplicate-delay');
       }
     }
-    const model = lossModelOf(link);
+    const model = linkLossModel(link);
     this.lossStreams = new Int32Array(n);
     this.stateStreams = new Int32Array(n);
     this.initialLossState = new Float64Array(n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../../src/sim/config.js';
-import { runOnce } from '../../../src/sim/simulation.js';
+import { runOnce } from '../../../src/sim/run-once.js';
 import { simConfig } from '../../support/sim-config.js';
 
 const S = 1_000_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellMetrics } from '../../../src/results/cell-metrics.js';
 import type { DetectorConfig, SimConfig } from '../../../src/sim/config.js';
-import { runOnce } from '../../../src/sim/simulation.js';
+import { runOnce } from '../../../src/sim/run-once.js';
 import { build } from '../../../src/scenarios/build.js';
 import { loadScenarioText } from '../../../src/scenarios/load.js';
 import { simConfig } from '../../support/sim-config.js';

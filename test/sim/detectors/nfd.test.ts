@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nfdsQos } from '../../../src/sim/analytic/index.js';
+import { nfdsQos } from '../../../src/analytic/index.js';
 import { NfdSDetector } from '../../../src/sim/detectors/nfd-s.js';
-import type { LinkDelay } from '../../../src/sim/distributions.js';
-import { runOnce } from '../../../src/sim/simulation.js';
+import type { LinkDelay } from '../../../src/sim/random/distributions.js';
+import { runOnce } from '../../../src/sim/run-once.js';
 import { Status } from '../../../src/sim/status.js';
 import { meanInterval, ratioInterval } from '../../../src/stats/index.js';
 import { simConfig } from '../../support/sim-config.js';

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import type { CrashFault, LinkConfig, SimConfig } from '../../../src/sim/config.js';
-import type { DelayDistribution } from '../../../src/sim/distributions.js';
-import type { LossModel } from '../../../src/sim/loss.js';
+import type { DelayDistribution } from '../../../src/sim/random/distributions.js';
+import type { LossModel } from '../../../src/sim/network/loss.js';
 
 /** A law scaled to about `scaleUs` (0: constant zero allowed). */
 function law(scaleUs: number): fc.Arbitrary<DelayDistribution> {

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { SimConfig } from '../../../src/sim/config.js';
 import { fastPathApplies } from '../../../src/sim/fast/qualify.js';
 import { runTimeoutKernel } from '../../../src/sim/fast/timeout-kernel.js';
-import { runOnce, Simulation } from '../../../src/sim/simulation.js';
+import { runOnce } from '../../../src/sim/run-once.js';
+import { Simulation } from '../../../src/sim/engine/simulation.js';
 import { simConfig } from '../../support/sim-config.js';
 import { longConfig, qualifyingConfig } from './configs.js';
 

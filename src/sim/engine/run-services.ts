@@ -1,0 +1,108 @@
+/**
+ * The shared services of one run, wired once: kernel, streams, node-to-node network,
+ * book-keeper, clocks, crash service, and the `ProtocolContext` protocol modules get.
+ * Both compositions use it — `runProtocols` (any set of modules) and `Simulation`
+ * (the central monitor's protocols plus the episodic fault service).
+ */
+import type { CrashFault } from '../config.js';
+import { Clocks } from '../faults/clock.js';
+import { CrashService } from '../faults/crash-service.js';
+import { PairBooks, type BooksOptions } from '../metrics/books.js';
+import { DropReason } from '../network/links.js';
+import { DROPPED, Network, type LinkRules, type NodePlacement } from '../network/network.js';
+import type { ProtocolContext, ProtocolModule } from '../protocols/protocol.js';
+import { nodeStreamKey, observedPairStreamKey } from '../random/stream-keys.js';
+import { StreamBank, streamFor, type SeedRoot } from '../random/streams.js';
+import { Kernel } from './kernel.js';
+import type { SchedulerOptions } from './scheduler.js';
+
+export interface RunServicesSpec {
+  readonly root: SeedRoot;
+  /** Every entity that sends or observes, in index order (the central monitor is the last). */
+  readonly entityNames: readonly string[];
+  readonly durationUs: number;
+  readonly warmupUs: number;
+  readonly links: LinkRules;
+  readonly placement?: readonly NodePlacement[] | null;
+  readonly crashes: readonly CrashFault[];
+  /** Names the crash rules select from (the monitored nodes; default: every entity). */
+  readonly crashableNames?: readonly string[];
+  readonly queue: SchedulerOptions;
+  readonly bankCapacity: number;
+  /** The kernel's same-instant order (see kernel.ts); 'physical' unless checking a refactoring. */
+  readonly order?: 'physical' | 'insertion';
+}
+
+export class RunServices {
+  readonly kernel: Kernel;
+  readonly bank: StreamBank;
+  readonly root: SeedRoot;
+  readonly network: Network;
+  readonly books: PairBooks;
+  readonly clocks: Clocks;
+  readonly crashes: CrashService;
+  readonly ctx: ProtocolContext;
+  private readonly modules: ProtocolModule[] = [];
+
+  constructor(spec: RunServicesSpec) {
+    const names = spec.entityNames;
+    this.root = spec.root;
+    this.kernel = new Kernel(spec.queue, spec.order ?? 'physical');
+    this.bank = new StreamBank(spec.bankCapacity);
+    this.network = new Network(names, spec.links, spec.placement ?? null);
+    this.books = new PairBooks(names.length);
+    this.clocks = new Clocks(names.length);
+    this.crashes = new CrashService(this.kernel, this.books, spec.crashes, spec.crashableNames ?? names, spec.root, this.bank);
+    const { kernel, bank, network, books, root } = this;
+    const warmupUs = spec.warmupUs;
+    this.ctx = {
+      nodeNames: names,
+      nodeCount: names.length,
+      warmupUs,
+      durationUs: spec.durationUs,
+      events: kernel,
+      network,
+      books,
+      nodes: this.crashes,
+      clocks: this.clocks,
+      bank,
+      stream: (key) => bank.add(root, key),
+      firstDraw: (key) => streamFor(root, key).next(),
+      nodeStream: (node, purpose) => bank.add(root, nodeStreamKey(names[node]!, purpose)),
+      pairStream: (observer, target, purpose) => bank.add(root, observedPairStreamKey(names[observer]!, names[target]!, purpose)),
+      send(link, departUs, kind, entity, arg, arg2) {
+        const counted = kernel.nowUs >= warmupUs;
+        const r = books.recorder;
+        if (counted) r.heartbeatsSent++;
+        const arrivalUs = network.transmit(link, departUs);
+        if (arrivalUs === DROPPED) {
+          if (counted) {
+            if (network.lastDropReason === DropReason.partition) r.heartbeatsPartitioned++;
+            else r.heartbeatsLost++;
+          }
+          return DROPPED;
+        }
+        kernel.schedule(arrivalUs, kind, entity, arg, arg2);
+        const dup = network.duplicateArrivalUs;
+        if (dup !== DROPPED) kernel.schedule(dup, kind, entity, arg, arg2);
+        return arrivalUs;
+      },
+      delivered(nowUs) {
+        if (nowUs >= warmupUs) books.recorder.heartbeatsDelivered++;
+      },
+    };
+  }
+
+  /** Installs a module: it defines its events, links, pairs and first events now. */
+  install(module: ProtocolModule): void {
+    module.install(this.ctx);
+    this.modules.push(module);
+    if (module.onNodeDown || module.onNodeUp) this.crashes.listen(module);
+  }
+
+  /** Closes registration: links and pairs are final, the books are sized. */
+  open(books: BooksOptions): void {
+    this.network.open(this.bank, this.root);
+    this.books.open(books);
+  }
+}

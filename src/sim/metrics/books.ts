@@ -1,0 +1,115 @@
+/**
+ * The book-keeper of a run: which (observer, target) pairs are watched, and the
+ * Chen–Toueg–Aguilera accounting of each (recorder.ts) fed by two kinds of news —
+ * the truth about a target (down, up: from the crash service) and an observer's
+ * verdict about it (from the protocol that runs the observer's detector).
+ *
+ * Pairs are registered while protocols install (`observe`), then the books open;
+ * from there a pair is a dense index into typed arrays. Memory grows with the pairs
+ * observed, not with nodes².
+ *
+ * Protocols report transitions (`verdict`); the books drop reports that change
+ * nothing, so a module may report its verdict every time it evaluates it.
+ */
+import { Status, type StatusCode } from '../status.js';
+import { MetricsRecorder, type CauseCode } from './recorder.js';
+
+export interface BooksOptions {
+  readonly warmupUs: number;
+  readonly transitionLogLimit: number;
+  readonly flapWindowUs: number;
+}
+
+export class PairBooks {
+  private readonly nodeCount: number;
+  private readonly observerOf: number[] = [];
+  private readonly targetOf: number[] = [];
+  private readonly pairOf = new Map<number, number>();
+  private recorderOrNull: MetricsRecorder | null = null;
+  private status: Uint8Array = new Uint8Array(0);
+  /** Pairs whose target is node i: pairsByTarget[targetStart[i] .. targetStart[i + 1]). */
+  private targetStart: Int32Array = new Int32Array(0);
+  private pairsByTarget: Int32Array = new Int32Array(0);
+
+  constructor(nodeCount: number) {
+    this.nodeCount = nodeCount;
+  }
+
+  /** The pair in which `observer` watches `target`, registered on first use (before `open`). */
+  observe(observer: number, target: number): number {
+    if (observer === target) throw new RangeError(`node ${observer} cannot observe itself`);
+    if (!(target >= 0 && target < this.nodeCount && observer >= 0 && observer < this.nodeCount)) {
+      throw new RangeError(`pair (${observer}, ${target}) names a node outside 0..${this.nodeCount - 1}`);
+    }
+    const key = observer * this.nodeCount + target;
+    const known = this.pairOf.get(key);
+    if (known !== undefined) return known;
+    if (this.recorderOrNull !== null) throw new Error('pairs must be observed before the run starts');
+    const pair = this.observerOf.length;
+    this.pairOf.set(key, pair);
+    this.observerOf.push(observer);
+    this.targetOf.push(target);
+    return pair;
+  }
+
+  get pairCount(): number {
+    return this.observerOf.length;
+  }
+
+  observerOfPair(pair: number): number {
+    return this.observerOf[pair]!;
+  }
+
+  targetOfPair(pair: number): number {
+    return this.targetOf[pair]!;
+  }
+
+  /** Closes registration and sizes the accounting. */
+  open(options: BooksOptions): void {
+    if (this.recorderOrNull !== null) return;
+    const pairCount = this.pairCount;
+    this.recorderOrNull = new MetricsRecorder(pairCount, options.warmupUs, options.transitionLogLimit, options.flapWindowUs);
+    this.status = new Uint8Array(pairCount);
+    const start = new Int32Array(this.nodeCount + 1);
+    for (const t of this.targetOf) start[t + 1]!++;
+    for (let i = 0; i < this.nodeCount; i++) start[i + 1]! += start[i]!;
+    const fill = start.slice(0, this.nodeCount);
+    const byTarget = new Int32Array(pairCount);
+    for (let pair = 0; pair < pairCount; pair++) byTarget[fill[this.targetOf[pair]!]!++] = pair;
+    this.targetStart = start;
+    this.pairsByTarget = byTarget;
+  }
+
+  get recorder(): MetricsRecorder {
+    if (this.recorderOrNull === null) throw new Error('the books are not open yet');
+    return this.recorderOrNull;
+  }
+
+  statusOf(pair: number): StatusCode {
+    return this.status[pair] as StatusCode;
+  }
+
+  /** An observer's verdict about a target at `nowUs`; no-op if it changes nothing. */
+  verdict(pair: number, to: StatusCode, nowUs: number, cause: CauseCode): void {
+    if (this.status[pair] === to) return;
+    this.status[pair] = to;
+    this.recorder.onVerdict(pair, nowUs, to, cause);
+  }
+
+  /** True when the observer currently trusts the target. */
+  trusts(pair: number): boolean {
+    return this.status[pair] === Status.alive;
+  }
+
+  /** The truth: `node` crashed (every pair watching it learns it, in pair order). */
+  targetDown(node: number, nowUs: number): void {
+    const r = this.recorder;
+    for (let k = this.targetStart[node]!; k < this.targetStart[node + 1]!; k++) r.onCrash(this.pairsByTarget[k]!, nowUs);
+  }
+
+  /** The truth: `node` is up again. */
+  targetUp(node: number, nowUs: number): void {
+    const r = this.recorder;
+    for (let k = this.targetStart[node]!; k < this.targetStart[node + 1]!; k++) r.onRecover(this.pairsByTarget[k]!, nowUs);
+  }
+}

@@ -1,0 +1,627 @@
+/**
+ * QoS bookkeeping after Chen, Toueg & Aguilera (reference §1.1), driven by the
+ * engine's two kinds of news: the truth about a node (crash, recovery) and an
+ * observer's verdict about it (status transitions). Everything is accounted in true
+ * simulated time, from the warm-up instant on.
+ *
+ * - A false suspicion (mistake) is an ALIVE → SUSPECTED/DEAD transition while the
+ *   target is up; it lasts until the next ALIVE (T_M). If the node crashes during a
+ *   mistake, the mistake ends at the crash and the crash counts as detected at once.
+ * - A false death is a transition into DEAD during a mistake (a suspicion that began
+ *   while the target was up). A node that restarts while still suspected from its
+ *   crash and reaches DEAD before its first heartbeat lands is not a false death: the
+ *   observer is late to notice the recovery, not wrong about a live node.
+ * - Detection latency of a crash is measured to the start of the suspicion that lasts
+ *   until the node recovers (Chen's "permanent" suspicion: a late heartbeat can make
+ *   the observer trust a crashed node again), and likewise to DEAD. A crash still
+ *   unsuspected when the node recovers is "undetected"; one still unsuspected when the
+ *   run ends is "censored" (the run was too short to say).
+ * - Query accuracy P_A is the fraction of the target's up-time during which the
+ *   observer trusts it. A restarted node is distrusted until its first heartbeat
+ *   lands; that short lag is counted in 1 − P_A, not as a mistake.
+ * - A flap is a false suspicion that starts within `flapWindowUs` of the end of the
+ *   previous one of the same node: suspicion → trust → suspicion, each edge firing a
+ *   failover or failback downstream.
+ * - Mass suspicion: the largest number of live nodes suspected at once, and how often
+ *   that number rose to `massThreshold` (an observer pause or a partition accusing
+ *   many nodes together).
+ * - Pause attribution: a sender pause "caused" a suspicion when a false suspicion of
+ *   that node starts between the pause's start and `graceUs` after its end.
+ *
+ * Hot file: plain typed arrays indexed by pair, no allocation per call.
+ */
+import { SampleBuffer } from '../detectors/sample-buffer.js';
+import { Status, type StatusCode } from '../status.js';
+
+/** Why a status changed. */
+export const Cause = { heartbeat: 0, timer: 1, check: 2 } as const;
+export type CauseCode = (typeof Cause)[keyof typeof Cause];
+export const CAUSE_NAMES = ['heartbeat', 'timer', 'check'] as const;
+
+/** Kinds of entries in the transition log. */
+export const LogKind = { verdict: 0, crash: 1, recover: 2 } as const;
+
+/** Raw, mergeable counts and samples of one run (or of several, after `merge`). */
+export interface RunTallies {
+  /** Target up-time observed after warm-up, summed over pairs (µs). */
+  upUs: number;
+  /** Part of upUs during which the observer did not trust the target (µs). */
+  upSuspectedUs: number;
+  falseSuspicions: number;
+  falseDeaths: number;
+  /** Durations of the counted mistakes that ended (µs). */
+  mistakeDurationsUs: Float64Array;
+  /** Crash → permanent suspicion, one per detected crash (µs). */
+  detectionLatenciesUs: Float64Array;
+  /** Crash → permanent DEAD, one per crash that reached DEAD (µs). */
+  deadLatenciesUs: Float64Array;
+  crashes: number;
+  crashesUndetected: number;
+  crashesCensored: number;
+  heartbeatsSent: number;
+  heartbeatsDelivered: number;
+  heartbeatsLost: number;
+  /** Per-pair mistake counts and up-times, for batch-means error estimates. */
+  perPairFalseSuspicions: Float64Array;
+  perPairUpUs: Float64Array;
+  perPairUpSuspectedUs: Float64Array;
+  flaps: number;
+  maxSimultaneousFalseSuspicions: number;
+  massSuspicionEvents: number;
+  /** Sender pauses that started after warm-up, and those that caused a false suspicion. */
+  pauses: number;
+  pausesWithSuspicion: number;
+  /** Total time senders spent paused, for pauses that started after warm-up (µs). */
+  pausedUs: number;
+  /** Heartbeats dropped because their link was partitioned (not counted in heartbeatsLost). */
+  heartbeatsPartitioned: number;
+  /** Sends that did not happen because the sender was paused. */
+  heartbeatsMissedWhilePaused: number;
+  /** Observer → node messages: probes of pull checks, lease grants. */
+  probesSent: number;
+  /**
+   * Leases: time during which the observer had expired a live node that still believed
+   * it held its lease (µs), the number of such episodes, and the longest one (µs).
+   */
+  splitBrainUs: number;
+  splitBrainEpisodes: number;
+  maxSplitBrainUs: number;
+  /** Present only for detectors with a readiness verdict. */
+  readiness?: ReadinessTallies;
+}
+
+/**
+ * Readiness (detectors with a second, READY / NOT_READY verdict): truth is the node's
+ * `unhealthy` fault windows; a crashed node is neither healthy nor unhealthy.
+ */
+export interface ReadinessTallies {
+  /** Up-time while healthy, after warm-up, summed over pairs (µs). */
+  healthyUpUs: number;
+  /** Part of healthyUpUs during which the observer said READY (µs). */
+  healthyUpReadyUs: number;
+  /** READY → NOT_READY while the node was up and healthy. */
+  falseNotReady: number;
+  /** Start of an unhealthy window → NOT_READY, one per detected window (µs). */
+  notReadyLatenciesUs: Float64Array;
+}
+
+export interface TransitionLog {
+  timeUs: Float64Array;
+  kind: Uint8Array;
+  pair: Int32Array;
+  from: Uint8Array;
+  to: Uint8Array;
+  cause: Uint8Array;
+  length: number;
+  /** Entries that did not fit under the limit. */
+  dropped: number;
+}
+
+export class MetricsRecorder {
+  private readonly warmupUs: number;
+  private readonly targetUp: Uint8Array;
+  private readonly status: Uint8Array;
+  private readonly accruedToUs: Float64Array;
+  private readonly mistakeStartUs: Float64Array;
+  /** 1 while the pair's current suspicion began with the target up (a mistake, counted or not). */
+  private readonly inMistake: Uint8Array;
+  private readonly crashUs: Float64Array;
+  private readonly suspectSinceUs: Float64Array;
+  private readonly deadSinceUs: Float64Array;
+  private readonly perPairFalseSuspicions: Float64Array;
+  private readonly perPairUpUs: Float64Array;
+  private readonly perPairUpSuspectedUs: Float64Array;
+  private readonly mistakeDurations: SampleBuffer;
+  private readonly detectionLatencies: SampleBuffer;
+  private readonly deadLatencies: SampleBuffer;
+  private upUs: number;
+  private upSuspectedUs: number;
+  private falseSuspicions: number;
+  private falseDeaths: number;
+  private crashes: number;
+  private crashesUndetected: number;
+  private crashesCensored: number;
+  heartbeatsSent: number;
+  heartbeatsDelivered: number;
+  heartbeatsLost: number;
+  heartbeatsPartitioned: number;
+  heartbeatsMissedWhilePaused: number;
+  probesSent: number;
+  private readonly leaseHeld: Uint8Array;
+  private readonly splitSinceUs: Float64Array;
+  private splitBrainUs: number;
+  private splitBrainEpisodes: number;
+  private maxSplitBrainUs: number;
+  private readonly flapWindowUs: number;
+  private readonly lastMistakeEndUs: Float64Array;
+  private flaps: number;
+  private readonly massThreshold: number;
+  private liveSuspectedNow: number;
+  private maxSimultaneous: number;
+  private massEvents: number;
+  private readonly pauseWindowUntilUs: Float64Array;
+  private readonly pausePending: Uint8Array;
+  private pauses: number;
+  private pausesWithSuspicion: number;
+  private pausedUs: number;
+  private readonly pauseStartUs: Float64Array;
+  private readonly log: TransitionLog;
+  private readonly logLimit: number;
+  // Readiness, when tracked: the observer's verdict, the truth, and the pending window start.
+  private readinessTracked: boolean;
+  private readonly rReady: Uint8Array;
+  private readonly rHealthy: Uint8Array;
+  private readonly rAccruedToUs: Float64Array;
+  private readonly rUnhealthySinceUs: Float64Array;
+  private rHealthyUpUs: number;
+  private rHealthyUpReadyUs: number;
+  private rFalseNotReady: number;
+  private readonly rLatencies: SampleBuffer;
+
+  constructor(pairCount: number, warmupUs: number, transitionLogLimit: number, flapWindowUs: number) {
+    this.warmupUs = warmupUs;
+    this.flapWindowUs = flapWindowUs;
+    this.lastMistakeEndUs = new Float64Array(pairCount).fill(Number.NEGATIVE_INFINITY);
+    this.flaps = 0;
+    this.massThreshold = Math.max(2, Math.ceil(0.1 * pairCount));
+    this.liveSuspectedNow = 0;
+    this.maxSimultaneous = 0;
+    this.massEvents = 0;
+    this.pauseWindowUntilUs = new Float64Array(pairCount).fill(Number.NEGATIVE_INFINITY);
+    this.pausePending = new Uint8Array(pairCount);
+    this.pauses = 0;
+    this.pausesWithSuspicion = 0;
+    this.pausedUs = 0;
+    this.pauseStartUs = new Float64Array(pairCount).fill(NaN);
+    this.heartbeatsPartitioned = 0;
+    this.heartbeatsMissedWhilePaused = 0;
+    this.probesSent = 0;
+    this.leaseHeld = new Uint8Array(pairCount);
+    this.splitSinceUs = new Float64Array(pairCount).fill(NaN);
+    this.splitBrainUs = 0;
+    this.splitBrainEpisodes = 0;
+    this.maxSplitBrainUs = 0;
+    this.targetUp = new Uint8Array(pairCount).fill(1);
+    this.status = new Uint8Array(pairCount);
+    this.accruedToUs = new Float64Array(pairCount).fill(warmupUs);
+    this.mistakeStartUs = new Float64Array(pairCount).fill(NaN);
+    this.inMistake = new Uint8Array(pairCount);
+    this.crashUs = new Float64Array(pairCount).fill(NaN);
+    this.suspectSinceUs = new Float64Array(pairCount).fill(NaN);
+    this.deadSinceUs = new Float64Array(pairCount).fill(NaN);
+    this.perPairFalseSuspicions = new Float64Array(pairCount);
+    this.perPairUpUs = new Float64Array(pairCount);
+    this.perPairUpSuspectedUs = new Float64Array(pairCount);
+    this.mistakeDurations = new SampleBuffer(1024);
+    this.detectionLatencies = new SampleBuffer(64);
+    this.deadLatencies = new SampleBuffer(64);
+    this.upUs = 0;
+    this.upSuspectedUs = 0;
+    this.falseSuspicions = 0;
+    this.falseDeaths = 0;
+    this.crashes = 0;
+    this.crashesUndetected = 0;
+    this.crashesCensored = 0;
+    this.heartbeatsSent = 0;
+    this.heartbeatsDelivered = 0;
+    this.heartbeatsLost = 0;
+    this.logLimit = transitionLogLimit;
+    this.readinessTracked = false;
+    this.rReady = new Uint8Array(pairCount).fill(1);
+    this.rHealthy = new Uint8Array(pairCount).fill(1);
+    this.rAccruedToUs = new Float64Array(pairCount).fill(warmupUs);
+    this.rUnhealthySinceUs = new Float64Array(pairCount).fill(NaN);
+    this.rHealthyUpUs = 0;
+    this.rHealthyUpReadyUs = 0;
+    this.rFalseNotReady = 0;
+    this.rLatencies = new SampleBuffer(64);
+    const cap = Math.min(transitionLogLimit, 4096);
+    this.log = {
+      timeUs: new Float64Array(cap),
+      kind: new Uint8Array(cap),
+      pair: new Int32Array(cap),
+      from: new Uint8Array(cap),
+      to: new Uint8Array(cap),
+      cause: new Uint8Array(cap),
+      length: 0,
+      dropped: 0,
+    };
+  }
+
+  /** Adds the time since the pair's last accounting instant to the right bucket. */
+  private accrue(pair: number, nowUs: number): void {
+    const fromUs = this.accruedToUs[pair]!;
+    if (nowUs <= fromUs) return;
+    this.accruedToUs[pair] = nowUs;
+    if (this.targetUp[pair] === 0) return;
+    const spanUs = nowUs - fromUs;
+    this.upUs += spanUs;
+    this.perPairUpUs[pair]! += spanUs;
+    if (this.status[pair] !== Status.alive) {
+      this.upSuspectedUs += spanUs;
+      this.perPairUpSuspectedUs[pair]! += spanUs;
+    }
+  }
+
+  onVerdict(pair: number, nowUs: number, to: StatusCode, cause: CauseCode): void {
+    this.applyVerdict(pair, nowUs, to, cause);
+    if (this.leaseHeld[pair] === 1 || this.splitSinceUs[pair] === this.splitSinceUs[pair]) this.updateSplit(pair, nowUs);
+  }
+
+  private applyVerdict(pair: number, nowUs: number, to: StatusCode, cause: CauseCode): void {
+    const from = this.status[pair]!;
+    if (from === to) return;
+    this.accrue(pair, nowUs);
+    this.status[pair] = to;
+    this.record(nowUs, LogKind.verdict, pair, from, to, cause);
+    const counted = nowUs >= this.warmupUs;
+    if (this.targetUp[pair] === 1) {
+      if (from === Status.alive) {
+        // S-transition of a live node: a mistake starts.
+        this.inMistake[pair] = 1;
+        this.liveSuspicionStarted(counted);
+        if (counted) {
+          this.falseSuspicions++;
+          this.perPairFalseSuspicions[pair]!++;
+          this.mistakeStartUs[pair] = nowUs;
+          if (nowUs - this.lastMistakeEndUs[pair]! <= this.flapWindowUs) this.flaps++;
+          if (this.pausePending[pair] === 1 && nowUs <= this.pauseWindowUntilUs[pair]!) {
+            this.pausesWithSuspicion++;
+            this.pausePending[pair] = 0;
+          }
+        }
+      } else if (to === Status.alive) {
+        this.liveSuspectedNow--;
+        this.endMistake(pair, nowUs);
+      }
+      if (to === Status.dead && counted && this.inMistake[pair] === 1) this.falseDeaths++;
+      if (to === Status.alive) this.inMistake[pair] = 0;
+      return;
+    }
+    // The target is down: follow the suspicion that will (or will not) last.
+    if (to === Status.alive) {
+      this.suspectSinceUs[pair] = NaN;
+      this.deadSinceUs[pair] = NaN;
+      return;
+    }
+    if (from === Status.alive) this.suspectSinceUs[pair] = nowUs;
+    if (to === Status.dead) this.deadSinceUs[pair] = nowUs;
+  }
+
+  private endMistake(pair: number, nowUs: number): void {
+    this.lastMistakeEndUs[pair] = nowUs;
+    const startUs = this.mistakeStartUs[pair]!;
+    if (startUs === startUs) {
+      this.mistakeDurations.push(nowUs - startUs);
+      this.mistakeStartUs[pair] = NaN;
+    }
+  }
+
+  private liveSuspicionStarted(counted: boolean): void {
+    const now = ++this.liveSuspectedNow;
+    if (!counted) return;
+    if (now > this.maxSimultaneous) this.maxSimultaneous = now;
+    if (now === this.massThreshold) this.massEvents++;
+  }
+
+  // ---- readiness -----------------------------------------------------------------
+
+  /** Turns readiness accounting on (detectors with a readiness verdict). */
+  trackReadiness(): void {
+    this.readinessTracked = true;
+  }
+
+  private accrueReadiness(pair: number, nowUs: number): void {
+    const fromUs = this.rAccruedToUs[pair]!;
+    if (nowUs <= fromUs) return;
+    this.rAccruedToUs[pair] = nowUs;
+    if (this.targetUp[pair] === 0 || this.rHealthy[pair] === 0) return;
+    this.rHealthyUpUs += nowUs - fromUs;
+    if (this.rReady[pair] === 1) this.rHealthyUpReadyUs += nowUs - fromUs;
+  }
+
+  /** The observer's readiness verdict on the pair changed. */
+  onReadiness(pair: number, nowUs: number, ready: boolean): void {
+    const to = ready ? 1 : 0;
+    if (this.rReady[pair] === to) return;
+    this.accrueReadiness(pair, nowUs);
+    this.rReady[pair] = to;
+    if (ready || this.targetUp[pair] === 0) return;
+    if (this.rHealthy[pair] === 1) {
+      if (nowUs >= this.warmupUs) this.rFalseNotReady++;
+      return;
+    }
+    const sinceUs = this.rUnhealthySinceUs[pair]!;
+    if (sinceUs === sinceUs) {
+      this.rLatencies.push(nowUs - sinceUs);
+      this.rUnhealthySinceUs[pair] = NaN;
+    }
+  }
+
+  /** The node's health (its `unhealthy` fault windows) changed. */
+  onHealth(pair: number, nowUs: number, healthy: boolean): void {
+    this.accrueReadiness(pair, nowUs);
+    this.rHealthy[pair] = healthy ? 1 : 0;
+    if (healthy) {
+      this.rUnhealthySinceUs[pair] = NaN; // undetected window
+      return;
+    }
+    if (this.targetUp[pair] === 0 || nowUs < this.warmupUs) return;
+    // Already NOT_READY when the window starts: detected at once.
+    if (this.rReady[pair] === 0) this.rLatencies.push(0);
+    else this.rUnhealthySinceUs[pair] = nowUs;
+  }
+
+  /** The node started or stopped believing it holds its lease. */
+  onLeaseHeld(pair: number, held: boolean, nowUs: number): void {
+    this.leaseHeld[pair] = held ? 1 : 0;
+    this.updateSplit(pair, nowUs);
+  }
+
+  /** Split brain: the observer has given up on a live node that still acts on its lease. */
+  private updateSplit(pair: number, nowUs: number): void {
+    const split = this.leaseHeld[pair] === 1 && this.targetUp[pair] === 1 && this.status[pair] !== Status.alive;
+    const since = this.splitSinceUs[pair]!;
+    const open = since === since;
+    if (split && !open) {
+      this.splitSinceUs[pair] = nowUs;
+    } else if (!split && open) {
+      this.splitSinceUs[pair] = NaN;
+      const from = Math.max(since, this.warmupUs);
+      if (nowUs > from) {
+        this.splitBrainEpisodes++;
+        this.splitBrainUs += nowUs - from;
+        if (nowUs - from > this.maxSplitBrainUs) this.maxSplitBrainUs = nowUs - from;
+      }
+    }
+  }
+
+  /** A sender pause begins (its window stays open until `onPauseEnd`). */
+  onPauseStart(pair: number, nowUs: number): void {
+    if (nowUs < this.warmupUs) return;
+    this.pauses++;
+    this.pauseStartUs[pair] = nowUs;
+    this.pausePending[pair] = 1;
+    this.pauseWindowUntilUs[pair] = Number.POSITIVE_INFINITY;
+  }
+
+  /** The pause ended; suspicions up to `graceUs` later are still blamed on it. */
+  onPauseEnd(pair: number, nowUs: number, graceUs: number): void {
+    const startUs = this.pauseStartUs[pair]!;
+    if (startUs === startUs) {
+      this.pausedUs += nowUs - startUs;
+      this.pauseStartUs[pair] = NaN;
+    }
+    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs + graceUs;
+  }
+
+  onCrash(pair: number, nowUs: number): void {
+    this.accrue(pair, nowUs);
+    if (this.readinessTracked) {
+      this.accrueReadiness(pair, nowUs);
+      this.rUnhealthySinceUs[pair] = NaN;
+    }
+    if (this.status[pair] !== Status.alive) this.liveSuspectedNow--;
+    this.targetUp[pair] = 0;
+    this.leaseHeld[pair] = 0; // a crashed process holds nothing
+    this.updateSplit(pair, nowUs);
+    this.record(nowUs, LogKind.crash, pair, 0, 0, 0);
+    this.endMistake(pair, nowUs);
+    this.inMistake[pair] = 0;
+    const st = this.status[pair]!;
+    this.crashUs[pair] = nowUs >= this.warmupUs ? nowUs : NaN;
+    this.suspectSinceUs[pair] = st === Status.alive ? NaN : nowUs;
+    this.deadSinceUs[pair] = st === Status.dead ? nowUs : NaN;
+  }
+
+  onRecover(pair: number, nowUs: number): void {
+    this.accrue(pair, nowUs);
+    if (this.readinessTracked) this.accrueReadiness(pair, nowUs);
+    this.finishCrash(pair, false);
+    this.targetUp[pair] = 1;
+    // Still distrusted from before the crash: that is not a new mistake, but it counts
+    // as a live node under suspicion until trust returns.
+    if (this.status[pair] !== Status.alive) this.liveSuspectedNow++;
+    this.record(nowUs, LogKind.recover, pair, 0, 0, 0);
+  }
+
+  private finishCrash(pair: number, runEnded: boolean): void {
+    const crashUs = this.crashUs[pair]!;
+    this.crashUs[pair] = NaN;
+    if (crashUs !== crashUs) return;
+    this.crashes++;
+    const suspectUs = this.suspectSinceUs[pair]!;
+    if (suspectUs === suspectUs) {
+      this.detectionLatencies.push(suspectUs - crashUs);
+    } else if (runEnded) {
+      this.crashesCensored++;
+    } else {
+      this.crashesUndetected++;
+    }
+    const deadUs = this.deadSinceUs[pair]!;
+    if (deadUs === deadUs) this.deadLatencies.push(deadUs - crashUs);
+  }
+
+  private record(nowUs: number, kind: number, pair: number, from: number, to: number, cause: number): void {
+    if (this.logLimit === 0) return;
+    const log = this.log;
+    if (log.length >= this.logLimit) {
+      log.dropped++;
+      return;
+    }
+    if (log.length === log.timeUs.length) growLog(log, Math.min(this.logLimit, log.length * 2));
+    const i = log.length++;
+    log.timeUs[i] = nowUs;
+    log.kind[i] = kind;
+    log.pair[i] = pair;
+    log.from[i] = from;
+    log.to[i] = to;
+    log.cause[i] = cause;
+  }
+
+  /** Closes the books at the end of the run and hands over the tallies. */
+  finish(endUs: number): { tallies: RunTallies; log: TransitionLog } {
+    const pairs = this.status.length;
+    for (let pair = 0; pair < pairs; pair++) {
+      this.accrue(pair, endUs);
+      if (this.readinessTracked) this.accrueReadiness(pair, endUs);
+      if (this.splitSinceUs[pair] === this.splitSinceUs[pair]) {
+        this.leaseHeld[pair] = 0;
+        this.updateSplit(pair, endUs);
+      }
+      if (this.targetUp[pair] === 0) this.finishCrash(pair, true);
+    }
+    return {
+      tallies: {
+        upUs: this.upUs,
+        upSuspectedUs: this.upSuspectedUs,
+        falseSuspicions: this.falseSuspicions,
+        falseDeaths: this.falseDeaths,
+        mistakeDurationsUs: this.mistakeDurations.toArray(),
+        detectionLatenciesUs: this.detectionLatencies.toArray(),
+        deadLatenciesUs: this.deadLatencies.toArray(),
+        crashes: this.crashes,
+        crashesUndetected: this.crashesUndetected,
+        crashesCensored: this.crashesCensored,
+        heartbeatsSent: this.heartbeatsSent,
+        heartbeatsDelivered: this.heartbeatsDelivered,
+        heartbeatsLost: this.heartbeatsLost,
+        perPairFalseSuspicions: this.perPairFalseSuspicions,
+        perPairUpUs: this.perPairUpUs,
+        perPairUpSuspectedUs: this.perPairUpSuspectedUs,
+        flaps: this.flaps,
+        maxSimultaneousFalseSuspicions: this.maxSimultaneous,
+        massSuspicionEvents: this.massEvents,
+        pauses: this.pauses,
+        pausesWithSuspicion: this.pausesWithSuspicion,
+        pausedUs: this.pausedUs,
+        heartbeatsPartitioned: this.heartbeatsPartitioned,
+        heartbeatsMissedWhilePaused: this.heartbeatsMissedWhilePaused,
+        probesSent: this.probesSent,
+        splitBrainUs: this.splitBrainUs,
+        splitBrainEpisodes: this.splitBrainEpisodes,
+        maxSplitBrainUs: this.maxSplitBrainUs,
+        ...(this.readinessTracked
+          ? {
+              readiness: {
+                healthyUpUs: this.rHealthyUpUs,
+                healthyUpReadyUs: this.rHealthyUpReadyUs,
+                falseNotReady: this.rFalseNotReady,
+                notReadyLatenciesUs: this.rLatencies.toArray(),
+              },
+            }
+          : {}),
+      },
+      log: this.log,
+    };
+  }
+}
+
+function growLog(log: TransitionLog, capacity: number): void {
+  const g64 = (a: Float64Array) => {
+    const b = new Float64Array(capacity);
+    b.set(a);
+    return b;
+  };
+  const g8 = (a: Uint8Array) => {
+    const b = new Uint8Array(capacity);
+    b.set(a);
+    return b;
+  };
+  log.timeUs = g64(log.timeUs);
+  log.kind = g8(log.kind);
+  const p = new Int32Array(capacity);
+  p.set(log.pair);
+  log.pair = p;
+  log.from = g8(log.from);
+  log.to = g8(log.to);
+  log.cause = g8(log.cause);
+}
+
+/** Pools the tallies of several runs (replications of one configuration). */
+export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
+  const concat = (pick: (t: RunTallies) => Float64Array) => {
+    const total = parts.reduce((n, t) => n + pick(t).length, 0);
+    const out = new Float64Array(total);
+    let offset = 0;
+    for (const t of parts) {
+      out.set(pick(t), offset);
+      offset += pick(t).length;
+    }
+    return out;
+  };
+  const sum = (pick: (t: RunTallies) => number) => parts.reduce((n, t) => n + pick(t), 0);
+  return {
+    upUs: sum((t) => t.upUs),
+    upSuspectedUs: sum((t) => t.upSuspectedUs),
+    falseSuspicions: sum((t) => t.falseSuspicions),
+    falseDeaths: sum((t) => t.falseDeaths),
+    mistakeDurationsUs: concat((t) => t.mistakeDurationsUs),
+    detectionLatenciesUs: concat((t) => t.detectionLatenciesUs),
+    deadLatenciesUs: concat((t) => t.deadLatenciesUs),
+    crashes: sum((t) => t.crashes),
+    crashesUndetected: sum((t) => t.crashesUndetected),
+    crashesCensored: sum((t) => t.crashesCensored),
+    heartbeatsSent: sum((t) => t.heartbeatsSent),
+    heartbeatsDelivered: sum((t) => t.heartbeatsDelivered),
+    heartbeatsLost: sum((t) => t.heartbeatsLost),
+    perPairFalseSuspicions: concat((t) => t.perPairFalseSuspicions),
+    perPairUpUs: concat((t) => t.perPairUpUs),
+    perPairUpSuspectedUs: concat((t) => t.perPairUpSuspectedUs),
+    flaps: sum((t) => t.flaps),
+    maxSimultaneousFalseSuspicions: parts.reduce((m, t) => Math.max(m, t.maxSimultaneousFalseSuspicions), 0),
+    massSuspicionEvents: sum((t) => t.massSuspicionEvents),
+    pauses: sum((t) => t.pauses),
+    pausesWithSuspicion: sum((t) => t.pausesWithSuspicion),
+    pausedUs: sum((t) => t.pausedUs),
+    heartbeatsPartitioned: sum((t) => t.heartbeatsPartitioned),
+    heartbeatsMissedWhilePaused: sum((t) => t.heartbeatsMissedWhilePaused),
+    probesSent: sum((t) => t.probesSent),
+    splitBrainUs: sum((t) => t.splitBrainUs),
+    splitBrainEpisodes: sum((t) => t.splitBrainEpisodes),
+    maxSplitBrainUs: parts.reduce((m, t) => Math.max(m, t.maxSplitBrainUs), 0),
+    ...mergeReadiness(parts),
+  };
+}
+
+/** Pools the readiness tallies of the parts that have them (none: no field). */
+function mergeReadiness(parts: readonly RunTallies[]): { readiness?: ReadinessTallies } {
+  const present = parts.flatMap((t) => (t.readiness ? [t.readiness] : []));
+  if (present.length === 0) return {};
+  const total = present.reduce((n, r) => n + r.notReadyLatenciesUs.length, 0);
+  const latencies = new Float64Array(total);
+  let offset = 0;
+  for (const r of present) {
+    latencies.set(r.notReadyLatenciesUs, offset);
+    offset += r.notReadyLatenciesUs.length;
+  }
+  const sum = (pick: (r: ReadinessTallies) => number) => present.reduce((n, r) => n + pick(r), 0);
+  return {
+    readiness: {
+      healthyUpUs: sum((r) => r.healthyUpUs),
+      healthyUpReadyUs: sum((r) => r.healthyUpReadyUs),
+      falseNotReady: sum((r) => r.falseNotReady),
+      notReadyLatenciesUs: latencies,
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Push heartbeats to the central monitor: every node sends one every interval (from a
+ * uniformly random phase, plus its jitter; the schedule does not drift) over its link
+ * to the monitor. A paused node misses its beats (and may send them all at once when
+ * it resumes, like a fixed-rate timer); a crashed one stops, and a restarted one sends
+ * at once and keeps its new phase. A recorded trace replaces the senders altogether.
+ *
+ * Draws: each node's phase (`node/<name>/phase`) once, its jitter
+ * (`node/<name>/jitter`) per send, then the link's loss, duplication and delay.
+ */
+import type { SimConfig } from '../../config.js';
+import { EventClass } from '../../engine/kernel.js';
+import type { FaultService } from '../../faults/fault-service.js';
+import { DurationSampler } from '../../random/distributions.js';
+import { nodeStreamKey } from '../../random/stream-keys.js';
+import type { ProtocolContext, ProtocolModule } from '../protocol.js';
+import type { CentralMonitor } from './monitor.js';
+
+export class PushHeartbeats implements ProtocolModule {
+  readonly name = 'push-heartbeats';
+  private readonly config: SimConfig;
+  private readonly intervalUs: number;
+  private readonly jitter: DurationSampler;
+  private readonly jitterIsConstant: boolean;
+  private readonly nodeSeq: Float64Array;
+  private readonly nodeNextNominalUs: Float64Array;
+  private readonly nodeJitterStream: Int32Array;
+  private readonly nodeMissedWhilePaused: Float64Array;
+  /** Heartbeats carry the node's monotonic send time (lease renewals) or its wall-clock time. */
+  private readonly sendsMonotonic: boolean;
+  private sendKind = 0;
+  private deliverKind = 0;
+  private deliverUnhealthyKind = 0;
+  private traceKind = 0;
+
+  constructor(
+    private readonly ctx: ProtocolContext,
+    private readonly faults: FaultService,
+    private readonly monitor: CentralMonitor,
+    config: SimConfig,
+  ) {
+    const n = config.nodeNames.length;
+    this.config = config;
+    this.intervalUs = config.heartbeat.intervalUs;
+    this.jitter = new DurationSampler(config.heartbeat.jitter, ctx.bank, 'heartbeat jitter');
+    this.jitterIsConstant = this.jitter.isConstant;
+    this.nodeSeq = new Float64Array(n);
+    this.nodeNextNominalUs = new Float64Array(n);
+    this.nodeJitterStream = new Int32Array(n);
+    this.nodeMissedWhilePaused = new Float64Array(n);
+    this.sendsMonotonic = config.detector.kind === 'lease';
+    if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeJitterStream[i] = ctx.nodeStream(i, 'jitter');
+  }
+
+  install(ctx: ProtocolContext): void {
+    const m = this.monitor;
+    this.sendKind = ctx.events.defineEvent('heartbeat-send', EventClass.send, (node, epoch, _b, nowUs) => this.onSend(node, epoch, nowUs));
+    this.deliverKind = ctx.events.defineEvent('heartbeat', EventClass.deliver, (pair, seq, sent, nowUs) => m.deliver(pair, seq, sent, nowUs, true));
+    this.deliverUnhealthyKind = ctx.events.defineEvent('heartbeat-unhealthy', EventClass.deliver, (pair, seq, sent, nowUs) => m.deliver(pair, seq, sent, nowUs, false));
+    this.traceKind = ctx.events.defineEvent('trace-arrival', EventClass.deliver, (node, index, _b, nowUs) => this.onTrace(node, index, nowUs));
+  }
+
+  /** The first sends (or the first recorded arrivals). */
+  start(): void {
+    const trace = this.config.trace;
+    const names = this.config.nodeNames;
+    const kernel = this.ctx.events;
+    if (trace) {
+      for (let i = 0; i < names.length; i++) if (trace.arrivalsUs[i]!.length > 0) kernel.schedule(trace.arrivalsUs[i]![0]!, this.traceKind, i);
+      return;
+    }
+    for (let i = 0; i < names.length; i++) {
+      const phaseUs = Math.floor(this.ctx.firstDraw(nodeStreamKey(names[i]!, 'phase')) * this.intervalUs);
+      this.nodeNextNominalUs[i] = phaseUs;
+      kernel.schedule(phaseUs + this.jitter.sampleUs(this.nodeJitterStream[i]!), this.sendKind, i);
+    }
+  }
+
+  private onSend(node: number, epoch: number, nowUs: number): void {
+    const life = this.ctx.nodes;
+    if (epoch !== life.epoch(node) || !life.isUp(node)) return;
+    if (this.faults.isPaused(node)) {
+      this.nodeMissedWhilePaused[node]!++;
+      if (nowUs >= this.ctx.warmupUs) this.ctx.books.recorder.heartbeatsMissedWhilePaused++;
+    } else {
+      this.transmit(node, nowUs);
+    }
+    const nextNominalUs = this.nodeNextNominalUs[node]! + this.intervalUs;
+    this.nodeNextNominalUs[node] = nextNominalUs;
+    // A constant jitter draws nothing: skip the sampler's stream entirely.
+    const sendUs = this.jitterIsConstant ? nextNominalUs + this.jitter.sampleUs(0) : nextNominalUs + this.jitter.sampleUs(this.nodeJitterStream[node]!);
+    this.ctx.events.schedule(sendUs < nowUs ? nowUs : sendUs, this.sendKind, node, epoch);
+  }
+
+  private transmit(node: number, nowUs: number): void {
+    const seq = this.nodeSeq[node]!;
+    this.nodeSeq[node] = seq + 1;
+    const faults = this.faults;
+    const departUs = faults.hasExtraSendDelays ? nowUs + faults.extraSendDelayUs(node) : nowUs;
+    const clocks = this.ctx.clocks;
+    const sentLocalUs = clocks.isIdentity ? departUs : this.sendsMonotonic ? clocks.reading(node, departUs, false) : clocks.reading(node, departUs, true);
+    const kind = faults.isUnhealthy(node) ? this.deliverUnhealthyKind : this.deliverKind;
+    // Central topology: node i's only pair is pair i, over link i.
+    this.ctx.send(node, departUs, kind, node, seq, sentLocalUs);
+  }
+
+  /** A recorded arrival: delivered as is, then the node's next one is scheduled. */
+  private onTrace(node: number, index: number, nowUs: number): void {
+    const trace = this.config.trace!;
+    const seqs = trace.seqs[node];
+    const sent = trace.sentUs[node];
+    const arrivals = trace.arrivalsUs[node]!;
+    if (index + 1 < arrivals.length) this.ctx.events.schedule(arrivals[index + 1]!, this.traceKind, node, index + 1);
+    if (nowUs >= this.ctx.warmupUs) this.ctx.books.recorder.heartbeatsSent++;
+    this.monitor.deliver(node, seqs ? seqs[index]! : index, sent ? sent[index]! : nowUs, nowUs, true);
+  }
+
+  onNodeUp(node: number, nowUs: number): void {
+    this.nodeMissedWhilePaused[node] = 0;
+    this.monitor.targetIncarnationFirstSeq[node] = this.nodeSeq[node]!;
+    // A restarted episode sends at once and keeps its new phase.
+    this.nodeNextNominalUs[node] = nowUs;
+    if (!this.config.trace) this.ctx.events.schedule(nowUs, this.sendKind, node, this.ctx.nodes.epoch(node));
+  }
+
+  /** The node resumes from a pause: a fixed-rate timer fires every missed beat at once; a fixed-delay one skips them. */
+  resumed(node: number, burst: boolean, nowUs: number): void {
+    const missed = this.nodeMissedWhilePaused[node]!;
+    this.nodeMissedWhilePaused[node] = 0;
+    if (burst && this.ctx.nodes.isUp(node)) for (let k = 0; k < missed; k++) this.transmit(node, nowUs);
+  }
+}

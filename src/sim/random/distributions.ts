@@ -1,0 +1,197 @@
+/**
+ * Random durations: the named laws a scenario can use for link delay, send jitter
+ * and (later) pause lengths. A law is a discriminated union with named fields; a
+ * `DurationSampler` is its compiled, allocation-free form for the event loop.
+ * Rounding to whole microseconds happens here and nowhere else.
+ */
+import type { RandomStream, StreamBank } from './streams.js';
+import { standardExponential } from './ziggurat.js';
+
+export type DelayDistribution =
+  | { readonly kind: 'constant'; readonly valueUs: number }
+  | { readonly kind: 'uniform'; readonly minUs: number; readonly maxUs: number }
+  | { readonly kind: 'exponential'; readonly meanUs: number }
+  /** Normal with these parameters, conditioned on being ≥ 0 (resampled, not clamped). */
+  | { readonly kind: 'normal'; readonly meanUs: number; readonly sdUs: number }
+  /** ln X ~ N(ln medianUs, sigma²). */
+  | { readonly kind: 'lognormal'; readonly medianUs: number; readonly sigma: number }
+  /** Support [scaleUs, ∞), Pr(X > x) = (scaleUs / x)^shape. */
+  | { readonly kind: 'pareto'; readonly scaleUs: number; readonly shape: number }
+  /**
+   * An empirical law: quantiles at equally spaced probabilities 0, 1/(n−1), …, 1 (sorted
+   * samples are exactly that), linearly interpolated — a user's own ping statistics.
+   */
+  | { readonly kind: 'empirical'; readonly quantilesUs: readonly number[] };
+
+export type DelayKind = DelayDistribution['kind'];
+
+/** A fixed part plus a random part: one message's one-way delay. */
+export interface LinkDelay {
+  readonly baseUs: number;
+  readonly random: DelayDistribution;
+}
+
+const KIND_CONSTANT = 0;
+const KIND_UNIFORM = 1;
+const KIND_EXPONENTIAL = 2;
+const KIND_NORMAL = 3;
+const KIND_LOGNORMAL = 4;
+const KIND_PARETO = 5;
+const KIND_EMPIRICAL = 6;
+
+export function validateDistribution(law: DelayDistribution, what: string): void {
+  const bad = (msg: string): never => {
+    throw new RangeError(`${what}: ${msg}`);
+  };
+  const nonNegative = (v: number, name: string) => {
+    if (!(Number.isFinite(v) && v >= 0)) bad(`${name} must be a finite number ≥ 0, got ${v}`);
+  };
+  switch (law.kind) {
+    case 'constant':
+      nonNegative(law.valueUs, 'value');
+      return;
+    case 'uniform':
+      nonNegative(law.minUs, 'min');
+      nonNegative(law.maxUs, 'max');
+      if (law.maxUs < law.minUs) bad(`max (${law.maxUs} µs) is below min (${law.minUs} µs)`);
+      return;
+    case 'exponential':
+      nonNegative(law.meanUs, 'mean');
+      return;
+    case 'normal':
+      if (!Number.isFinite(law.meanUs)) bad(`mean must be finite, got ${law.meanUs}`);
+      nonNegative(law.sdUs, 'sd');
+      // Resampling below zero must terminate quickly: keep Pr(X ≥ 0) reasonable.
+      if (law.sdUs > 0 && law.meanUs < -3 * law.sdUs) bad('mean is more than 3 sd below zero; the truncated law is degenerate');
+      if (law.sdUs === 0 && law.meanUs < 0) bad('mean must be ≥ 0 when sd is 0');
+      return;
+    case 'lognormal':
+      if (!(Number.isFinite(law.medianUs) && law.medianUs > 0)) bad(`median must be > 0, got ${law.medianUs}`);
+      nonNegative(law.sigma, 'sigma');
+      return;
+    case 'pareto':
+      if (!(Number.isFinite(law.scaleUs) && law.scaleUs > 0)) bad(`scale must be > 0, got ${law.scaleUs}`);
+      if (!(Number.isFinite(law.shape) && law.shape > 0)) bad(`shape must be > 0, got ${law.shape}`);
+      return;
+    case 'empirical': {
+      const q = law.quantilesUs;
+      if (q.length < 2) bad('an empirical law needs at least 2 values');
+      for (let i = 0; i < q.length; i++) {
+        nonNegative(q[i]!, `value ${i + 1}`);
+        if (i > 0 && q[i]! < q[i - 1]!) bad(`values must be in ascending order (value ${i + 1} is below value ${i})`);
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * A compiled law drawing from streams of one bank. `sampleUs(stream)` allocates
+ * nothing: the law's parameters live in plain fields and the switch is on a small
+ * integer. One sampler serves every link that shares the law; each link passes its
+ * own stream index.
+ */
+/** 2^51 µs (about 71 years): beyond any run's end, and now + MAX_DRAW_US stays below 2^53. */
+export const MAX_DRAW_US = 2 ** 51;
+
+export class DurationSampler {
+  private readonly kind: number;
+  private readonly a: number;
+  private readonly b: number;
+  private readonly table: Float64Array;
+  private readonly bank: StreamBank;
+
+  constructor(law: DelayDistribution, bank: StreamBank, what = 'duration') {
+    validateDistribution(law, what);
+    this.bank = bank;
+    this.table = law.kind === 'empirical' ? Float64Array.from(law.quantilesUs) : new Float64Array(0);
+    switch (law.kind) {
+      case 'constant':
+        this.kind = KIND_CONSTANT;
+        this.a = law.valueUs;
+        this.b = 0;
+        break;
+      case 'uniform':
+        this.kind = KIND_UNIFORM;
+        this.a = law.minUs;
+        this.b = law.maxUs - law.minUs;
+        break;
+      case 'exponential':
+        this.kind = KIND_EXPONENTIAL;
+        this.a = law.meanUs;
+        this.b = 0;
+        break;
+      case 'normal':
+        this.kind = KIND_NORMAL;
+        this.a = law.meanUs;
+        this.b = law.sdUs;
+        break;
+      case 'lognormal':
+        this.kind = KIND_LOGNORMAL;
+        this.a = Math.log(law.medianUs);
+        this.b = law.sigma;
+        break;
+      case 'pareto':
+        this.kind = KIND_PARETO;
+        this.a = law.scaleUs;
+        this.b = 1 / law.shape;
+        break;
+      case 'empirical':
+        this.kind = KIND_EMPIRICAL;
+        this.a = law.quantilesUs.length - 1;
+        this.b = 0;
+        break;
+    }
+  }
+
+  /** True when every draw is the same value (no stream is then consumed). */
+  get isConstant(): boolean {
+    return this.kind === KIND_CONSTANT;
+  }
+
+  /** One draw from `stream`, rounded to whole microseconds, never negative. */
+  sampleUs(stream: number): number {
+    // Heavy tails (lognormal with a large σ, Pareto near shape 1) can draw past any
+    // representable instant. A draw beyond MAX_DRAW_US lands after the end of every
+    // run (durations are far shorter), so capping it changes nothing observable and
+    // keeps every scheduled time an exact integer.
+    return Math.min(Math.round(this.sampleRawUs(stream)), MAX_DRAW_US);
+  }
+
+  private sampleRawUs(stream: number): number {
+    const bank = this.bank;
+    switch (this.kind) {
+      case KIND_CONSTANT:
+        return this.a;
+      case KIND_UNIFORM:
+        return this.a + this.b * bank.next(stream);
+      case KIND_EXPONENTIAL:
+        return this.a * standardExponential(bank, stream);
+      case KIND_NORMAL: {
+        // Truncation at 0 by rejection keeps the shape of the normal above 0.
+        for (;;) {
+          const x = this.a + this.b * bank.normal(stream);
+          if (x >= 0) return x;
+        }
+      }
+      case KIND_LOGNORMAL:
+        return Math.exp(this.a + this.b * bank.normal(stream));
+      case KIND_PARETO:
+        return this.a * Math.pow(bank.nextOpenZero(stream), -this.b);
+      case KIND_EMPIRICAL: {
+        // Inverse of the piecewise-linear CDF through the quantiles.
+        const x = bank.next(stream) * this.a;
+        const i = Math.floor(x);
+        const lo = this.table[i]!;
+        return lo + (x - i) * (this.table[i + 1]! - lo);
+      }
+      default:
+        return 0;
+    }
+  }
+}
+
+/** One exponential draw (µs) from a stream object, for cold paths (fault schedules). */
+export function exponentialUs(stream: RandomStream, meanUs: number): number {
+  return Math.round(meanUs * standardExponential(stream.bank, stream.index));
+}
