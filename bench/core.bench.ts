@@ -1,131 +1,69 @@
 /**
- * `npm run bench`: speed of the simulation core on the issue-2 workloads, side by side
- * with the SimPy peer model when Debian's python3-simpy3 is installed. A benchmark,
- * not a test: it prints figures and asserts nothing.
+ * `npm run bench`: hbsim's speed where users run it, side by side with the SimPy model
+ * and the hand-tuned JavaScript peer of ../shared/peers, in one run. A benchmark, not a
+ * test: it prints tables and asserts nothing. Every figure says whether it is a whole
+ * process (the command as a user types it) or in-process (the simulation call alone).
  *
- *   npm run bench                 all workloads, both paths, with the SimPy peer if available
- *   npm run bench -- --no-peer    hbsim only
- *   npm run bench -- --only B     one workload
- *   npm run bench -- --engine     the general engine only
- *   npm run bench -- --fast       runOnce only (the per-node timeout kernel, src/sim/fast, where it applies)
- *   npm run bench -- --warm       time the fastest of three runs in one process (compiled code, as a
- *                                 sweep's worker sees it) instead of one run per fresh process
+ * Suites are the files in bench/suites/ (each default-exports a BenchSuite, see
+ * bench/lib/suite.ts); adding a file adds a table, no registry to edit.
  *
- * Each workload runs on both paths by default: the general event-driven engine
- * (forced) and runOnce, which takes the per-node timeout kernel for these workloads;
- * the "× engine" column is the kernel's speed-up. Both produce identical tallies; the
- * kernel's event count is the engine's (it processes fewer, "M events/s" is then
- * engine-equivalent). CPU seconds are shown too: on a busy machine they are steadier
- * than wall time.
+ *   npm run bench                          every suite
+ *   npm run bench -- --only heartbeat,scale   some suites (ids: the files' `id`)
+ *   npm run bench -- --repeat 1            runs per measurement (default 3; fastest counts)
+ *   npm run bench -- --quick               skip the slowest runs (1 M nodes)
+ *   npm run bench -- --no-peer             hbsim only (no SimPy, no JS peer)
+ *   npm run bench -- --json out.json       also write every table as JSON
+ *
+ * On a shared machine wall times move with the load; CPU times (user + system) are
+ * steadier, so ratios are shown on both. The machine's load average is printed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { writeFileSync, readdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { WORKLOADS } from './workloads.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { printTable } from './lib/format.js';
+import { gnuTimeAvailable } from './lib/measure.js';
+import type { BenchContext, BenchSuite, BenchTable } from './lib/suite.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
 const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const withPeer = !args.includes('--no-peer');
-const warm = args.includes('--warm');
-const paths: readonly ('engine' | 'kernel')[] = args.includes('--engine') ? ['engine'] : args.includes('--fast') ? ['kernel'] : ['engine', 'kernel'];
-const peerScript = process.env.HBSIM_PEER ?? resolve(repo, '../shared/peers/simpy_heartbeat.py');
-const python = '/usr/bin/python3';
+const valueOf = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const only = valueOf('--only')?.split(',');
+const jsonOut = valueOf('--json');
 
-interface HbsimRun {
-  path: 'engine' | 'kernel';
-  wallS: number;
-  cpuS: number;
-  events: number;
-  heartbeats: number;
-  peakRssMb: number;
+const context: BenchContext = {
+  repo,
+  repeat: Math.max(1, Number(valueOf('--repeat') ?? 3)),
+  quick: args.includes('--quick'),
+  peers: !args.includes('--no-peer'),
+  shared: new Map(),
+  progress: (message) => console.error(`  … ${message}`),
+};
+
+const suiteFiles = readdirSync(resolve(here, 'suites')).filter((f) => f.endsWith('.ts'));
+const suites: BenchSuite[] = [];
+for (const file of suiteFiles) {
+  const mod = (await import(pathToFileURL(resolve(here, 'suites', file)).href)) as { default: BenchSuite };
+  suites.push(mod.default);
+}
+suites.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+const unknown = (only ?? []).filter((id) => !suites.some((s) => s.id === id));
+if (unknown.length > 0) {
+  console.error(`unknown suite ${unknown.join(', ')}; expected one of ${suites.map((s) => s.id).join(', ')}`);
+  process.exit(2);
 }
 
-function runHbsim(id: string, path: 'engine' | 'kernel'): HbsimRun {
-  const flags = [...(path === 'engine' ? ['--engine'] : []), ...(warm ? ['--repeat', '3'] : [])];
-  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(here, 'run-workload.ts'), id, ...flags], {
-    cwd: repo,
-    encoding: 'utf8',
-  });
-  return JSON.parse(out.trim().split('\n').pop()!) as HbsimRun;
+const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`hbsim benchmark — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${load} at start`);
+if (!gnuTimeAvailable) console.log('GNU time (/usr/bin/time) not found: whole-process CPU time and memory are not measured.');
+const tables: BenchTable[] = [];
+for (const suite of suites) {
+  if (only && !only.includes(suite.id)) continue;
+  console.error(`${suite.id}: ${suite.title}`);
+  const table = await suite.run(context);
+  tables.push(table);
+  printTable(table);
 }
-
-function peerAvailable(): boolean {
-  if (!withPeer || !existsSync(peerScript) || !existsSync(python)) return false;
-  return spawnSync(python, ['-c', 'import simpy'], { stdio: 'ignore' }).status === 0;
-}
-
-function runPeer(nodes: number, durationS: number): { wallS: number; events: number } {
-  const out = execFileSync(
-    python,
-    [peerScript, '--nodes', String(nodes), '--duration', String(durationS), '--crash-frac', '0', '--seed', '1'],
-    { encoding: 'utf8' },
-  );
-  const parsed = JSON.parse(out.trim().split('\n').pop()!) as { wall_s: number; events: number };
-  return { wallS: parsed.wall_s, events: parsed.events };
-}
-
-const fmt = (n: number, digits = 2) => n.toFixed(digits);
-const peer = peerAvailable();
-console.log(`hbsim core benchmark — node ${process.version}; SimPy peer: ${peer ? peerScript : 'not run (needs /usr/bin/python3 with python3-simpy3)'}`);
-console.log('1 s heartbeats, 1 % loss, 1 ms + Exp(2 ms) delay, timeout 3 s, checks every 500 ms');
-console.log(warm ? 'warm: fastest of 3 runs in one process, best of 3 processes\n' : 'cold: one run per fresh process (JIT warm-up included), best of 3\n');
-const header = ['workload', 'path', 'nodes', 'sim time', 'events', 'wall s', 'cpu s', 'M heartbeats/s', 'M events/s', 'ns/node-s', 'peak MB', '× engine'];
-if (peer) header.push('SimPy wall s', 'speed-up');
-const rows: string[][] = [header];
-for (const w of WORKLOADS) {
-  if (only && w.id !== only) continue;
-  const peerRun = peer ? runPeer(w.nodes, w.durationS) : null;
-  let engineWallS = Number.NaN;
-  for (const path of paths) {
-    // Best of three: the machine is shared, so the minimum is the least noisy figure.
-    const runs = [runHbsim(w.id, path), runHbsim(w.id, path), runHbsim(w.id, path)];
-    const best = runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
-    if (path === 'engine') engineWallS = best.wallS;
-    const nodeSeconds = w.nodes * w.durationS;
-    const row = [
-      w.id,
-      best.path,
-      String(w.nodes),
-      w.durationS >= 86_400 ? `${w.durationS / 86_400} d` : w.durationS >= 3_600 ? `${w.durationS / 3_600} h` : `${w.durationS / 60} min`,
-      String(best.events),
-      fmt(best.wallS, 3),
-      fmt(Math.min(...runs.map((r) => r.cpuS)), 3),
-      fmt(best.heartbeats / best.wallS / 1e6),
-      fmt(best.events / best.wallS / 1e6),
-      fmt((best.wallS * 1e9) / nodeSeconds, 1),
-      fmt(Math.max(...runs.map((r) => r.peakRssMb)), 0),
-      path === 'engine' || Number.isNaN(engineWallS) ? '' : `${fmt(engineWallS / best.wallS, 1)}×`,
-    ];
-    if (peerRun) row.push(fmt(peerRun.wallS, 2), `${fmt(peerRun.wallS / best.wallS, 1)}×`);
-    rows.push(row);
-  }
-  console.error(`  ${w.id} done`);
-}
-const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
-console.log('\nns/node-s = wall time per simulated node-second: flat across rows means cost is linear in nodes × duration.');
-
-// The default sweep (what `npm start` runs): cells per second, on the worker pool,
-// without the report. The sweep is timed in this process, so the first run includes
-// the worker threads' start-up; that is what a user waits for.
-if (!args.includes('--no-sweep')) {
-  const { loadDefaultScenario } = await import('../src/scenarios/load.js');
-  const { runScenario, planOf } = await import('../src/sweep/run-scenario.js');
-  const { availableParallelism } = await import('node:os');
-  const loaded = loadDefaultScenario();
-  const workers = availableParallelism();
-  for (const pauseSurvival of [false, true]) {
-    const plan = planOf(loaded, pauseSurvival);
-    const started = performance.now();
-    const results = await runScenario(loaded, { toolVersion: 'bench', workers, pauseSurvival });
-    const wallS = (performance.now() - started) / 1000;
-    console.log(
-      `\ndefault sweep (${loaded.scenario.name}): ${results.cells.length} cells × ${results.replications} replications, ` +
-        `${fmt(plan.heartbeats / 1e6, 1)} M heartbeats${pauseSurvival ? ', with the pause-survival search' : ''}, ${workers} workers: ` +
-        `${fmt(wallS, 2)} s, ${fmt(results.cells.length / wallS, 1)} cells/s, ${fmt(plan.heartbeats / wallS / 1e6, 1)} M heartbeats/s`,
-    );
-  }
-}
+console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (more than ${cpus().length} means the figures are from a busy machine)`);
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ node: process.version, loadAverageAtStart: load, tables }, null, 2)}\n`);

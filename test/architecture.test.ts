@@ -6,7 +6,7 @@
  * the fast path never imports the engine, and there is no import cycle anywhere
  * (test/fixtures/architecture shows the cycle check failing on a deliberate cycle).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -47,18 +47,20 @@ function targetLayer(imp: Import): string | null {
 
 /** Which layers each layer may import (besides itself). Type-only imports of results types are allowed upward. */
 const allowed: Record<string, readonly string[]> = {
-  sim: [],
+  sim: ['analytic'],
   analytic: [],
   stats: [],
   io: [],
   results: ['sim', 'stats'],
   analysis: ['results', 'stats'],
-  scenarios: ['sim', 'results', 'io'],
+  scenarios: ['sim', 'analytic', 'results', 'io'],
   sweep: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'analysis'],
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
+  tune: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'analysis', 'sweep', 'check', 'rare'],
+  rare: ['sim', 'analytic', 'stats', 'results'],
   replay: ['sim', 'results', 'stats', 'io'],
-  cli: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay'],
+  cli: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay', 'tune', 'rare'],
   index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis'],
 };
 
@@ -201,6 +203,27 @@ describe('architecture', () => {
 
   it('inside src/sim: the kernel imports no model, protocols and the fast path do not reach into the engine, models sit below', () => {
     expect(simLayerLeaks()).toEqual([]);
+  });
+
+  it('the scenarios and the CLI use the engine through its surface, never its models (no Akka maths from sim/detectors, no sim/network)', () => {
+    const surface = ['config.ts', 'time.ts', 'status.ts', 'run-once.ts'].map((f) => join(root, 'sim', f));
+    const leaks: string[] = [];
+    for (const file of files.filter((f) => ['scenarios', 'cli'].includes(layerOf(f)))) {
+      for (const imp of importsOf(file)) {
+        const target = resolveImport(imp);
+        if (target === null || simFolderOf(target) === null || imp.typeOnly || surface.includes(target)) continue;
+        leaks.push(`${relative(root, file)} imports ${imp.specifier}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('closed forms live in src/analytic, beside src/sim, and stream keys are spelled in one file', () => {
+    expect(existsSync(join(root, 'sim', 'analytic'))).toBe(false);
+    expect(existsSync(join(root, 'analytic', 'index.ts'))).toBe(true);
+    const keyFile = join(root, 'sim', 'random', 'stream-keys.ts');
+    const spelled = files.filter((f) => f !== keyFile && /`(link|node|pair|crash|fault)\/\$\{/.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
+    expect(spelled.map((f) => relative(root, f))).toEqual([]);
   });
 
   it('the architecture check sees the source tree (it would pass vacuously otherwise)', () => {

@@ -11,7 +11,7 @@
  * the `DelayLaw` interface below.
  *
  * Everything here is textbook probability (no result is from the paper). Derived here and
- * checked in test/sim/analytic/delay-law.test.ts against numerical integration:
+ * checked in test/analytic/delay-law.test.ts against numerical integration:
  *  - truncated-normal moments and E[(X−x)⁺] written through Laplace's continued fraction for
  *    the Mills ratio, which removes the catastrophic cancellation of the usual
  *    1 + z₀λ − λ² once the truncation point is far in the upper tail (z₀ ≥ 5);
@@ -22,7 +22,7 @@
  * parameters are real numbers because they describe a law, not an instant.
  *
  * Modelling gap, on purpose: the simulator rounds each delay draw to whole µs
- * (src/sim/distributions.ts); the oracle uses the continuous law. The shift is ≤ 0.5 µs per
+ * (src/sim/random/distributions.ts); the oracle uses the continuous law. The shift is ≤ 0.5 µs per
  * message, far below what the statistical comparisons of §1.8 can see unless delays are a
  * few µs.
  */
@@ -48,7 +48,7 @@ export type DelayDistribution =
   /** Support [scaleUs, ∞), Pr(X > x) = (scaleUs/x)^shape. */
   | { kind: 'pareto'; scaleUs: number; shape: number }
   /**
-   * The simulator's empirical law (src/sim/distributions.ts): quantiles at probabilities
+   * The simulator's empirical law (src/sim/random/distributions.ts): quantiles at probabilities
    * 0, 1/(n−1), …, 1, linearly interpolated, i.e. an equal-weight mixture of uniforms on
    * consecutive quantiles; a repeated value is a point mass.
    */
@@ -137,7 +137,7 @@ function requirePositive(value: number, what: string): void {
 
 /**
  * Throws RangeError unless `linkDelay` is a well-formed delay law. Accepts what the
- * simulator's own validation (src/sim/distributions.ts) accepts, so any scenario that runs
+ * simulator's own validation (src/sim/random/distributions.ts) accepts, so any scenario that runs
  * has an oracle: baseUs in whole µs, shape parameters finite reals. Degenerate shapes
  * (uniform with min = max, exponential with mean 0, normal with sd 0, lognormal with
  * sigma 0) are point masses and are treated as constant delays.

@@ -3,7 +3,7 @@
  * for heartbeat failure detectors under i.i.d. loss and delay (reference
  * /work/shared/reference/failure-detectors.md §1). Pure functions of their inputs; the
  * simulator's statistical tests compare measured λ_M, 1 − P_A, E(T_M) and detection times
- * against these (§1.8). Imports nothing outside src/sim/analytic.
+ * against these (§1.8). Imports nothing outside src/analytic.
  */
 
 export {

@@ -18,7 +18,7 @@ import { UsageError, type CliIo } from './io.js';
 import { terminalSafe } from './terminal-text.js';
 import { toolVersion } from './version.js';
 
-const COMMANDS = ['run', 'check', 'merge', 'validate', 'presets', 'configure', 'replay'] as const;
+const COMMANDS = ['run', 'check', 'merge', 'validate', 'presets', 'configure', 'replay', 'tune'] as const;
 
 const EPILOGUE = [
   'Exit codes: 0 success; 1 a check failed; 2 bad input or usage; 3 internal error.',
@@ -60,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('workers', { type: 'string', description: 'Worker threads for sweep cells and replications (default: one per core); results do not depend on it', requiresArg: true })
           .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.html (--no-report to skip)' })
           .option('pause-survival', { type: 'boolean', default: true, description: "Search each cell's longest survivable sender pause (--no-pause-survival to skip)" })
+          .option('rare', { type: 'boolean', default: false, description: 'Also estimate each cell\'s false-suspicion rate by importance sampling, for rates too rare to observe (fixed timeout under loss and pauses; docs/tune.md)' })
           .options(shardOptions)
           .example('$0 run', `Run the default scenario (${DEFAULT_PRESET})`)
           .example('$0 run k8s etcd --out results/', 'Run two presets')
@@ -76,6 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               workers: optional(args.workers),
               report: args.report !== false,
               pauseSurvival: args['pause-survival'] !== false,
+              rare: args.rare === true,
               shard: optional(args.shard),
               shardCount: optional(args['shard-count']),
               resume: args.resume === true,
@@ -188,6 +190,52 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .example('$0 presets k8s > my-cluster.yaml', 'Start your own scenario from a preset')
           .epilogue(EPILOGUE),
       (args) => handle(async () => (await import('./commands/presets.js')).presetsCommand({ name: optional(args.name) }, io)),
+    )
+    .command(
+      'tune [scenario]',
+      'Search parameters for the cheapest setting meeting targets (sequential testing); write <out>/<name>.tune.json',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', description: `A scenario file or preset name (default: ${DEFAULT_PRESET})` })
+          .options(overrideOptions)
+          .option('target', { type: 'string', description: "A target on a results metric: metric<=bound, e.g. 'detection_latency_ms.p99<=5s' (repeatable; replaces tune.targets)", requiresArg: true })
+          .option('minimise', { type: 'string', description: 'The metric to minimise (default: tune.minimise, else messages_per_node_s)', requiresArg: true })
+          .option('maximise', { type: 'string', description: 'The metric to maximise instead', requiresArg: true })
+          .option('param', { type: 'string', description: "A parameter and its values as a sweep writes them: path=[a, b] or path={from, to, steps, scale} (repeatable; replaces tune.params)", requiresArg: true })
+          .option('max-replications', { type: 'string', description: 'Most replications one candidate may get (default: tune.max_replications, else 16)', requiresArg: true })
+          .option('rare', { type: 'boolean', default: false, description: 'Judge false-suspicion targets by importance sampling where it applies (rates too rare to observe; docs/tune.md)' })
+          .option('out', { type: 'string', default: 'reports/', description: 'Directory for the results file and report', requiresArg: true })
+          .option('json', { type: 'boolean', default: false, description: 'Print the results JSON on stdout instead of the answer' })
+          .option('report', { type: 'boolean', default: true, description: 'Also write the HTML report <out>/<name>.tune.html (--no-report to skip)' })
+          .option('workers', { type: 'string', description: 'Worker threads (default: one per core); results do not depend on it', requiresArg: true })
+          .example(
+            "$0 tune db-ha --target 'detection_latency_ms.p99<=5s' --target 'false_suspicions.per_node_day<=1' --param 'heartbeat.interval={from: 250ms, to: 4s, steps: 9, scale: log}' --param 'detector.timeout={from: 1.5x, to: 12x, steps: 9, scale: log}'",
+            'The fewest messages that detect within 5 s with at most one false suspicion per node-day',
+          )
+          .epilogue(`${EPILOGUE}\nExit 1 when no setting meets every target. Tuning: docs/tune.md.`),
+      (args) =>
+        handle(async () =>
+          (await import('./commands/tune.js')).tuneCommand(
+            {
+              scenario: optional(args.scenario),
+              targets: list(args.target),
+              minimise: optional(args.minimise),
+              maximise: optional(args.maximise),
+              params: list(args.param),
+              maxReplications: optional(args['max-replications']),
+              rare: args.rare === true,
+              out: optional(args.out) ?? 'reports/',
+              json: args.json === true,
+              report: args.report !== false,
+              workers: optional(args.workers),
+              set: list(args.set),
+              seed: optional(args.seed),
+              replications: optional(args.replications),
+            },
+            io,
+            io.signal,
+          ),
+        ),
     )
     .command(
       'configure [scenario]',

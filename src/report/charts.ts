@@ -6,6 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportModel } from './data.js';
+import { tunePathRows, tuneChart } from './tune.js';
 
 export interface Chart {
   /** DOM id of the chart's container; stable, so tests and links can find it. */
@@ -543,12 +544,14 @@ export function buildCharts(model: ReportModel): ChartSet {
   const t = model.timeline;
   const charts = [
     sweep ? tradeOffChart(model) : null,
+    model.results.tune ? tuneChart(model.fsDomain, model.latency.unit, model.latency.log, CONFIG) : null,
     ...(sweep ? heatmaps(model) : []),
     sweep ? costChart(model) : null,
     cdfChart(model),
     timelineChart(model),
   ].filter((c): c is Chart => c !== null);
   const datasets: Record<string, readonly object[]> = { cells: model.rows, cdf: model.cdf };
+  if (model.results.tune) datasets['tunePath'] = tunePathRows(model.results, model.rows);
   if (t) {
     const lane = new Map(t.nodes.map((node, i) => [node, i]));
     const withLane = <T extends { node: string }>(xs: readonly T[]) => xs.map((x) => ({ ...x, lane: lane.get(x.node) ?? t.nodes.length }));

@@ -27,6 +27,7 @@ import { scriptBundles } from './bundles.js';
 import { buildCharts, type Chart } from './charts.js';
 import { reportModel, type ReportModel, type ReportOptions } from './data.js';
 import { renderAllSvg } from './svg.js';
+import { tuneSectionHtml } from './tune.js';
 
 /** The metric a later issue adds for pause models; the table shows its column when any cell has it. */
 export const PAUSE_METRIC = 'longest_pause_survived_ms';
@@ -190,6 +191,15 @@ function metricsTable(cell: CellResult): string {
   if (m.pauses && m.pauses.count > 0) {
     const ci = m.pauses.ci95 ? ` (95 %: ${formatSignificant(m.pauses.ci95[0] * 100)} – ${formatSignificant(m.pauses.ci95[1] * 100)} %)` : '';
     rows.push(['Sender pauses', `${formatCount(m.pauses.count)}, mean ${formatOptionalDurationMs(m.pauses.mean_ms)}; ${m.pauses.caused_false_suspicion} caused a false suspicion${ci}`]);
+  }
+  if (m.transport) {
+    const t = m.transport;
+    const share = t.stall_share === null ? 'no false suspicion' : `${formatSignificant(t.stall_share * 100)} % of the false suspicions began during a TCP stall${t.stall_share_ci95 ? ` (95 %: ${formatSignificant(t.stall_share_ci95[0] * 100)} – ${formatSignificant(t.stall_share_ci95[1] * 100)} %)` : ''}`;
+    rows.push(['TCP', `${formatCount(t.retransmissions)} retransmissions, ${formatCount(t.head_of_line_stalls)} head-of-line stalls, ${formatCount(t.connection_breaks)} connection breaks (${formatCount(t.dropped_by_breaks)} messages lost with them); ${share}`]);
+  }
+  if (m.failover) {
+    const f = m.failover;
+    rows.push(['Monitor failover', `${formatCount(f.monitor_crashes)} monitor crash${f.monitor_crashes === 1 ? '' : 'es'}, ${formatDurationMs(f.monitor_down_ms)} without a working monitor; ${formatCount(f.takeover_false_suspicions)} false suspicions caused by takeovers`]);
   }
   if (m.split_brain && m.split_brain.count > 0) {
     rows.push(['Lease split-brain windows', `${m.split_brain.count} (${formatRate(m.split_brain)}), ${formatDurationMs(m.split_brain.total_ms)} in all, longest ${formatDurationMs(m.split_brain.max_ms)}`]);
@@ -381,6 +391,7 @@ ${model.description ? `<p class="desc">${escapeHtml(model.description)}</p>` : '
 <p class="targets">Targets: ${prose(targetsText(model.analysis.targets))}.${sweep ? ` Among the cells that meet them, the one with the lowest p99 detection latency is recommended.` : ''}</p>
 ${rec ? `<details${sweep ? '' : ' open'}><summary>${escapeHtml(detailTitle)}</summary>${metricsTable(rec)}</details>` : ''}
 </section>
+${tuneSectionHtml(r, escapeHtml)}
 ${set.charts.length > 1 ? `<nav class="toc">${toc}<a href="#cells">All cells</a><a href="#parameters">Parameters</a></nav>` : ''}
 <section class="charts">
 ${chartHtml}

@@ -6,7 +6,9 @@
  */
 import type { AnalyticComparison } from './analytic-comparison.js';
 import type { CellMetrics } from './cell-metrics.js';
+import type { RareFalseSuspicions } from './rare-result.js';
 import type { Timeline } from './timeline.js';
+import type { TuneSummary } from './tune-summary.js';
 import { quantile, sortSamples } from '../stats/index.js';
 
 export const RESULTS_SCHEMA = 'hbsim.results/1';
@@ -40,6 +42,8 @@ export interface CellResult {
   };
   /** The closed-form prediction beside the simulation, where one exists (fixed timeout, NFD-S). */
   readonly analytic?: AnalyticComparison;
+  /** `hbsim run --rare`: the false-suspicion rate by importance sampling, or why it does not apply. */
+  readonly rare_false_suspicions?: RareFalseSuspicions;
 }
 
 /** Probabilities of `CellResult.detection_latency_quantiles_ms`: every 5 %, plus the tail. */
@@ -119,6 +123,8 @@ export interface ResultsFile {
    * it from the cells, with these targets unless given others, and embeds the outcome.
    */
   readonly analysis?: ResultsAnalysis;
+  /** Written by `hbsim tune` only: the question, the answer and the search path (src/results/tune-summary.ts). */
+  readonly tune?: TuneSummary;
 }
 
 /** Serialises with two-space indentation and a final newline. */

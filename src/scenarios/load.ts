@@ -294,7 +294,7 @@ function findNonScalarKey(node: unknown, depth = 0): number | undefined {
 export const MAX_SWEEP_CELLS = 10_000;
 
 /** Paths a sweep cannot vary: they name the run, or configure the sweep and the gate. */
-const UNSWEPT = new Set(['name', 'replications', 'sweep', 'targets', 'expect', 'expect_options']);
+const UNSWEPT = new Set(['name', 'replications', 'sweep', 'targets', 'expect', 'expect_options', 'tune']);
 
 /** Cells of each validated scenario, found while checking its sweep. */
 const cellsOf = new WeakMap<LoadedScenario, readonly SweepCell[]>();

@@ -21,7 +21,7 @@
  * build.ts to map it onto the engine's configuration.
  */
 import { z } from 'zod';
-import { akkaCrossingSilenceUs } from '../sim/detectors/phi-akka.js';
+import { akkaCrossingSilenceUs } from '../analytic/phi-akka.js';
 import { boundPhrase, METRIC_PATHS, METRIC_UNITS, parseThreshold, THRESHOLD_EXAMPLES, type Threshold } from './expect.js';
 import { gilbertFromAverage, parseQuantileKey } from './laws.js';
 import { closest } from './suggest.js';
@@ -303,7 +303,7 @@ const PARETO_SHAPE = 'a number above 1 and at most 100 (for a shape ≤ 1 the me
 const DIST_KINDS = ['constant', 'uniform', 'exponential', 'normal', 'lognormal', 'pareto', 'empirical'] as const;
 export type DistKind = (typeof DIST_KINDS)[number];
 
-/** The named delay laws of src/sim/distributions.ts, with their parameters as written. */
+/** The named delay laws of src/sim/random/distributions.ts, with their parameters as written. */
 const law = <D extends DistKind, S extends z.core.$ZodLooseShape>(dist: D, description: string, shape: S) =>
   z.strictObject({ dist: z.literal(dist).meta(meta({ description })), ...shape });
 
@@ -501,10 +501,37 @@ export type LossSpec = z.output<ReturnType<typeof lossSchema>>;
 
 const DUPLICATE_DESCRIPTION = 'Each delivered message is delivered a second time, with its own delay, with this probability.';
 
+const TRANSPORT_DESCRIPTION =
+  '`udp`: a lost message is gone (one missing heartbeat). `tcp`: messages ride one connection per direction, so a lost segment is retransmitted after the retransmission timeout (Linux: SRTT + max(4·RTTVAR, 200 ms), 1 s before the first sample, doubling per retry up to 120 s), every later message waits behind it (head-of-line blocking), and the connection breaks only after `tcp.retries2` retries or `tcp.user_timeout`; then messages are lost until it reconnects. Most production heartbeats ride TCP (Elasticsearch, ZooKeeper, Kafka, etcd/gRPC, Kubernetes, Akka Artery TCP, Cassandra). `duplicate` does not apply to TCP.';
+
+/** TCP parameters: Linux defaults (include/net/tcp.h, net.ipv4.tcp_retries2). */
+const tcpSchema = z
+  .strictObject({
+    rto_min: positiveDuration('Floor of the RTO\'s variance term (Linux TCP_RTO_MIN; per route with `ip route … rto_min`).').prefault('200ms'),
+    rto_initial: positiveDuration('RTO before the first round-trip sample (RFC 6298 §2.1, Linux TCP_TIMEOUT_INIT).').prefault('1s'),
+    rto_max: positiveDuration('Ceiling of the backed-off RTO (Linux TCP_RTO_MAX).').prefault('120s'),
+    retries2: wholeNumber(0, 100, 'Retransmissions of one segment before the connection breaks (net.ipv4.tcp_retries2; 15 ≈ 924.6 s from a 200 ms RTO). Elasticsearch recommends 5 (≈ 12.6 s).').prefault(15),
+    reconnect_delay: duration('From a break until a new connection carries messages (the client\'s reconnect backoff plus the handshake).').prefault('1s'),
+    user_timeout: duration('Break the connection once a segment has gone unacknowledged this long (TCP_USER_TIMEOUT, or an application timeout that closes the socket); 0 for none.').prefault(0),
+  })
+  .superRefine((t, ctx) => {
+    if (t.rto_max < t.rto_min) ctx.addIssue({ code: 'custom', path: ['rto_max'], message: `rto_max must be at least rto_min (${formatDuration(t.rto_min)})` });
+    if (t.rto_max < t.rto_initial) ctx.addIssue({ code: 'custom', path: ['rto_max'], message: `rto_max must be at least rto_initial (${formatDuration(t.rto_initial)})` });
+  }, onlyIfValid)
+  .meta(meta({ description: 'TCP parameters, for `transport: tcp` (Linux defaults).', type: 'map' }));
+
+export type TcpSpec = z.output<typeof tcpSchema>;
+
+const transportSchema = (extra: Partial<FieldMeta> = {}) =>
+  z.enum(['udp', 'tcp'], expects('udp or tcp')).meta(meta({ description: TRANSPORT_DESCRIPTION, type: 'udp or tcp', ...extra }));
+
 const linkSchema = z.strictObject({
   loss: lossSchema().prefault(0),
   duplicate: probability(DUPLICATE_DESCRIPTION).prefault(0),
   delay: linkDelayUnion(LINK_DELAY_DESCRIPTION).prefault({ dist: 'constant', value: 0 }),
+  // Optional rather than defaulted, so scenarios that do not mention TCP normalise as before.
+  transport: transportSchema({ defaultText: '`udp`' }).optional(),
+  tcp: tcpSchema.meta(meta({ description: 'TCP parameters, for `transport: tcp` (Linux defaults).', type: 'map', defaultText: 'Linux defaults' })).optional(),
 });
 
 /** Link fields that default to another link's (`reverse_link`, link classes, directions). */
@@ -513,6 +540,8 @@ const partialLink = (fallback: string) =>
     loss: lossSchema({ sameAs: 'link.loss', defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
     duplicate: probability(DUPLICATE_DESCRIPTION, { defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
     delay: linkDelayUnion(LINK_DELAY_DESCRIPTION, { sameAs: 'link.delay', defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
+    transport: transportSchema({ defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
+    tcp: tcpSchema.meta(meta({ description: 'TCP parameters, for `transport: tcp`.', type: 'map', sameAs: 'link.tcp', defaultText: fallback === '' ? 'optional' : `${fallback}'s` })).optional(),
   });
 
 export type LinkSpec = z.output<typeof linkSchema>;
@@ -675,6 +704,30 @@ const pauseSchema = z
   .superRefine((f, ctx) => checkOnset('pause', f, ctx), onlyIfValid)
   .meta(meta({ description: 'Stop-the-world pauses of senders (GC, VM steal): a paused node sends nothing but is alive, so a suspicion during a pause is a false one.', type: 'map' }));
 
+const monitorCrashSchema = z
+  .strictObject({
+    ...onsetShape('for the monitor'),
+    takeover: duration('From the monitor\'s crash until a standby takes over. Meanwhile nothing is judged (verdicts stay as they were: stale) and messages sent to the monitor are lost.').prefault('10s'),
+    startup: z
+      .enum(['empty', 'grace'], expects('empty or grace'))
+      .meta(
+        meta({
+          description:
+            'How the standby starts. `empty`: it has no last-seen times, so every node is suspect until its first message arrives (a burst of suspicions). `grace`: every node counts as heard at the takeover and gets a full timeout to report, as the Kubernetes node lifecycle controller gives each node a fresh probe timestamp (a full node-monitor-grace-period) when it starts.',
+          type: 'empty or grace',
+        }),
+      )
+      .prefault('grace'),
+  })
+  .superRefine((f, ctx) => checkOnset('monitor crash', f, ctx), onlyIfValid)
+  .meta(
+    meta({
+      description:
+        'The monitor is a single point of failure: it crashes and a standby takes over after `takeover`. Measured: time without a working monitor and the false suspicions the takeovers caused (`failover` in the results). For pushed heartbeats and leases (not pull checks). At most one entry.',
+      type: 'map',
+    }),
+  );
+
 const monitorPauseSchema = z
   .strictObject({
     ...onsetShape('for the monitor'),
@@ -789,7 +842,7 @@ const unhealthySchema = z
   .meta(meta({ description: 'Windows during which a node is up but unhealthy (fails its health check: its database connection is down). Pull checks see them; heartbeats do not. The metrics count a suspicion during such a window as a false one, since the node is up.', type: 'map' }));
 
 /** One entry of `faults`: a map with exactly one key naming the fault kind. */
-export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
+export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'monitor_crash', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const faultSchema = z
@@ -797,6 +850,7 @@ const faultSchema = z
     crash: crashSchema.optional(),
     pause: pauseSchema.optional(),
     monitor_pause: monitorPauseSchema.optional(),
+    monitor_crash: monitorCrashSchema.optional(),
     partition: partitionSchema.optional(),
     isolate: isolateSchema.optional(),
     cpu_starvation: cpuStarvationSchema.optional(),
@@ -973,6 +1027,8 @@ const leaseDetectorSchema = z.strictObject({
   lease: relative('Length of a lease. Must exceed the renewal interval (heartbeat.interval); a longer lease means fewer false expiries, slower failover. The default is Kubernetes\' node lease: 40s renewed every 10s (kubelet nodeLeaseDurationSeconds and nodeLeaseRenewIntervalFraction 0.25).', 'heartbeat.interval').prefault('4x'),
   dead_after: deadAfterCodec('Silence after which the node is DEAD: a duration, a multiple of `lease`, or `never`.', 'lease').prefault('1x'),
   check_interval: checkInterval('', 0),
+  request_timeout: duration('The renewing client\'s request timeout (0: none, renewals are fire-and-forget): a renewal whose grant has not come back within it failed, and is retried `retry_period` later, until a grant arrives. Over TCP a retry waits behind the stalled renewal it retries.').optional(),
+  retry_period: duration('With `request_timeout`: the wait between a failed renewal and its retry (client-go leader election retries every `--leader-elect-retry-period`).').optional(),
 });
 
 /** Kubernetes readinessProbe defaults (periodSeconds 10, timeoutSeconds 1, failureThreshold 3, successThreshold 1). */
@@ -1114,6 +1170,64 @@ const expectOptionsSchema = z
   .meta(meta({ description: 'How the CI gate applies `expect`.', type: 'map' }))
   .prefault({});
 
+// ---------------------------------------------------------------- tune
+
+export const TUNE_DEFAULT_STEPS = 9;
+export const MAX_TUNE_REPLICATIONS = 1000;
+
+const tuneParamsSchema = z
+  .record(
+    z.string(),
+    z
+      .union([sweepValuesSchema, sweepRangeSchema], expects(`a list of values such as [100ms, 1s], or a range such as ${RANGE_EXAMPLE}`))
+      .meta(meta({ description: 'The values `hbsim tune` may choose for one path (the key, e.g. `detector.timeout`): a list, or a range whose `steps` set how fine the search may go (the lattice it searches, not a grid it runs).', type: 'list or range' })),
+  )
+  .meta(meta({ description: 'Parameters to tune, written like `sweep:` entries: a field path to a list of values or a range. Their cartesian product is the lattice searched; only the candidates the search visits are simulated.', type: 'map path: values' }))
+  .prefault({});
+
+const tuneSchema = z
+  .strictObject({
+    targets: expectSchema.meta(
+      meta({
+        description: `What the chosen setting must achieve, written like \`expect:\` (a results metric to a condition, ${THRESHOLD_EXAMPLES}). A candidate meets a target when the whole 95 % interval of the metric is on the right side (as the CI gate judges), breaches it when the whole interval is on the wrong side; replications are added until every target is decided.`,
+        type: 'map metric: condition',
+      }),
+    ),
+    minimise: z
+      .string(expects('a metric path such as messages_per_node_s'))
+      .meta(meta({ description: 'The metric to make as small as possible among settings meeting every target (a results metric path, e.g. `messages_per_node_s` or `detection_latency_ms.p99`). Give `minimise` or `maximise`, not both.', type: 'metric path', defaultText: '`messages_per_node_s` unless `maximise` is given' }))
+      .optional(),
+    maximise: z
+      .string(expects('a metric path such as query_accuracy'))
+      .meta(meta({ description: 'The metric to make as large as possible instead (e.g. `query_accuracy`; `longest_pause_survived_ms` is not computed while tuning).', type: 'metric path' }))
+      .optional(),
+    params: tuneParamsSchema,
+    max_replications: z
+      .int(expects(`a whole number from 1 to ${MAX_TUNE_REPLICATIONS}`))
+      .min(1, expects(`a whole number from 1 to ${MAX_TUNE_REPLICATIONS}`))
+      .max(MAX_TUNE_REPLICATIONS, expects(`a whole number from 1 to ${MAX_TUNE_REPLICATIONS}`))
+      .meta(meta({ description: 'Most replications spent on one candidate; one whose targets are still undecided then counts as not meeting them.', type: 'integer ≥ 1' }))
+      .prefault(16),
+  })
+  .superRefine((t, ctx) => {
+    if (t.minimise !== undefined && t.maximise !== undefined) ctx.addIssue({ code: 'custom', path: ['maximise'], message: 'give minimise or maximise, not both' });
+    for (const key of ['minimise', 'maximise'] as const) {
+      const metric = t[key];
+      if (metric !== undefined && !METRIC_UNITS.has(metric)) {
+        const suggestion = closest(metric, METRIC_PATHS);
+        ctx.addIssue({ code: 'custom', path: [key], message: `unknown metric "${metric}"; metrics are named as in docs/results.md (e.g. messages_per_node_s)`, ...(suggestion === undefined ? {} : { params: { suggestion } }) });
+      }
+    }
+  }, onlyIfValid)
+  .meta(
+    meta({
+      description:
+        '`hbsim tune`: the targets a setting must meet, the metric to optimise and the parameters (with their ranges) to search. `hbsim run` ignores it; `hbsim tune` ignores `sweep:`. Command-line `--target`, `--minimise`/`--maximise` and `--param` replace the matching parts.',
+      type: 'map',
+    }),
+  )
+  .optional();
+
 // ---------------------------------------------------------------- scenario
 
 const scenarioObject = z.strictObject({
@@ -1160,6 +1274,7 @@ const scenarioObject = z.strictObject({
   targets: targetsSchema,
   expect: expectSchema,
   expect_options: expectOptionsSchema,
+  tune: tuneSchema,
 });
 
 export const scenarioSchema = scenarioObject.superRefine(crossFieldRules, onlyIfValid);
@@ -1287,6 +1402,7 @@ function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
     checkNodes(spec.nodes as NodeSelectorSpec | undefined, ['faults', i, kind, 'nodes']);
   });
   for (const [className, linkClass] of Object.entries(s.link_classes)) checkNodes(linkClass.nodes, ['link_classes', className, 'nodes']);
+  monitorCrashRules(s, ctx);
   detectorRules(s, ctx);
 }
 
@@ -1301,6 +1417,17 @@ const TIMEOUT_FIELD: Readonly<Record<DetectorSpec['kind'], string>> = {
   nfd_e: 'margin',
   pull_check: 'unhealthy_threshold',
 };
+
+/** One monitor, so one `monitor_crash` entry; and a standby that probes is not modelled. */
+function monitorCrashRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
+  const entries = s.faults.flatMap((f, i) => (f.monitor_crash === undefined ? [] : [i]));
+  if (entries.length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['faults', entries[1]!, 'monitor_crash'], message: 'there is one monitor: give at most one monitor_crash (its onsets may repeat: `every`, `rate`, `period`)' });
+  }
+  if (entries.length > 0 && (s.detector.kind === 'pull_check' || s.detector.kind === 'liveness_readiness')) {
+    ctx.addIssue({ code: 'custom', path: ['faults', entries[0]!, 'monitor_crash'], message: `monitor failover is modelled for pushed heartbeats and leases, not for the ${s.detector.kind} detector (a standby that probes would rebuild its probe schedule)` });
+  }
+}
 
 function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
   const d = s.detector;

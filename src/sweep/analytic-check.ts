@@ -1,12 +1,12 @@
 /**
- * Computes each cell's closed-form prediction (src/sim/analytic) and compares it with
+ * Computes each cell's closed-form prediction (src/analytic) and compares it with
  * the pooled simulation, with standard errors from the run itself (batch means over
  * nodes for rates and fractions, the sample deviation for means). See
  * src/results/analytic-comparison.ts for what the fields mean.
  */
 import { arrivalTimeoutDetectionLatency, arrivalTimeoutQos, nfdsQos } from '../analytic/index.js';
 import type { SimConfig } from '../sim/config.js';
-import { averageLoss } from '../sim/network/loss.js';
+import { averageLinkLoss } from '../analytic/loss.js';
 import { linkLossModel } from '../sim/network/links.js';
 import type { RunTallies } from '../sim/metrics/recorder.js';
 import type { AnalyticComparison, AnalyticValue } from '../results/analytic-comparison.js';
@@ -48,7 +48,7 @@ export function analyticComparison(config: SimConfig, tallies: RunTallies): Anal
   const d = config.detector;
   if (d.kind !== 'timeout' && d.kind !== 'nfdS') return null;
   const intervalUs = config.heartbeat.intervalUs;
-  const lossProbability = averageLoss(linkLossModel(config.link));
+  const lossProbability = averageLinkLoss(config.link);
   const delay = config.link.delay;
   let qos;
   let model: string;

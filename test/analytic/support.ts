@@ -1,7 +1,7 @@
 /**
  * Test helpers for the analytic oracle: matching numbers "to the printed digits" of the
  * reference tables, and a tiny seeded PRNG for the Monte Carlo cross-checks (the oracle
- * itself never draws random numbers, and these tests must not depend on src/sim/random.ts,
+ * itself never draws random numbers, and these tests must not depend on src/sim/random/streams.ts,
  * which is being written concurrently).
  */
 import { expect } from 'vitest';

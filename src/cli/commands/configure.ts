@@ -8,8 +8,7 @@
  * forward with the closed form.
  */
 import { configureNfds, nfdsQos } from '../../analytic/index.js';
-import { linkLossModel } from '../../sim/network/links.js';
-import { averageLoss } from '../../sim/network/loss.js';
+import { averageLinkLoss } from '../../analytic/loss.js';
 import { build } from '../../scenarios/build.js';
 import { formatDuration, parseDurationUs } from '../../scenarios/units.js';
 import { ExitCode } from '../exit-codes.js';
@@ -37,7 +36,7 @@ export function configureCommand(options: ConfigureOptions, io: CliIo): number {
   const durationUs = duration(options.mistakeDuration, '--mistake-duration');
   const [loaded] = loadScenarios(options.scenario === undefined ? [] : [options.scenario], overridesFrom(options));
   const { config } = build(loaded!.scenario);
-  const lossProbability = averageLoss(linkLossModel(config.link));
+  const lossProbability = averageLinkLoss(config.link);
   const delay = config.link.delay;
   const result = configureNfds({
     detectionBoundUs,

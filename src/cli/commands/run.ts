@@ -13,8 +13,9 @@ import { lockOutput, requireWritableDir, writeResultsPair } from '../../io/outpu
 import type { ReportOptions } from '../../report/data.js';
 import { renderReportHtml } from '../../report/html.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
-import { recommendationTargetsOf } from '../../scenarios/build.js';
-import type { LoadedScenario } from '../../scenarios/load.js';
+import { rareFalseSuspicions } from '../../rare/index.js';
+import { build, recommendationTargetsOf } from '../../scenarios/build.js';
+import { expandSweep, type LoadedScenario } from '../../scenarios/load.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
 import { PAUSE_SEARCH_BUDGET_HEARTBEATS } from '../../sweep/pause-survival.js';
 import { planOf } from '../../sweep/run-scenario.js';
@@ -35,6 +36,8 @@ export interface RunOptions extends OverrideOptions {
   readonly workers?: string;
   readonly report: boolean;
   readonly pauseSurvival: boolean;
+  /** Add each cell's false-suspicion rate by importance sampling (`rare_false_suspicions`). */
+  readonly rare?: boolean;
   /** Compute one shard and write partial results (docs/scale-out.md). */
   readonly shard?: string;
   readonly shardCount?: string;
@@ -59,6 +62,8 @@ export function workerCount(text: string | undefined): number {
 export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
   const workers = workerCount(options.workers);
   const shard = shardOf(options, io.env);
+  // The estimate is added to whole results; a shard's partial file has no cells to add it to.
+  if (shard && options.rare === true) throw new UsageError('--rare applies to a whole run, not a shard: run it without --shard (the estimate costs seconds, not node-days)');
   if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   const names = new Map<string, string>();
@@ -97,7 +102,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
         io.stderr.write(`${palette.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; merge every shard with hbsim merge) ${palette.dim(`(${seconds} s)`)}\n`);
         continue;
       }
-      results = outcome.results;
+      results = options.rare === true ? withRareEstimates(l, outcome.results) : outcome.results;
       written = await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(l.scenario) } : null);
     } finally {
       lock.release();
@@ -109,6 +114,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     if (!options.json) {
       const out = paletteFor(io.stdout, io.env);
       io.stdout.write(`${all.length > 1 ? '\n' : ''}${summaryLines(results, out).join('\n')}\n`);
+      if (options.rare === true) io.stdout.write(`${rareLines(results).join('\n')}\n`);
     }
   }
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
@@ -129,6 +135,36 @@ export async function writePair(results: ResultsFile, out: string, report: Repor
     throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
   }
   return html === null ? jsonPath : `${jsonPath} and ${htmlPath}`;
+}
+
+/**
+ * Each cell's false-suspicion rate by importance sampling (src/rare), seeded by the
+ * scenario's seed and the cell id, so the bytes stay a function of the inputs.
+ */
+export function withRareEstimates(loaded: LoadedScenario, results: ResultsFile): ResultsFile {
+  const cells = expandSweep(loaded);
+  return {
+    ...results,
+    cells: results.cells.map((cell, i) => ({
+      ...cell,
+      rare_false_suspicions: rareFalseSuspicions(build(cells[i]!.scenario).config, cell.metrics.false_suspicions, cell.metrics.node_hours, `${results.seed}/${cell.id}`),
+    })),
+  };
+}
+
+function rareLines(results: ResultsFile): string[] {
+  const lines = ['', 'False suspicions per node-day by importance sampling (--rare):'];
+  for (const cell of results.cells) {
+    const r = cell.rare_false_suspicions;
+    if (r === undefined) continue;
+    const simulated = `simulated ${cell.metrics.false_suspicions.count} in ${(cell.metrics.node_hours / 24).toPrecision(3)} node-days`;
+    lines.push(
+      r.applies
+        ? `  ${cell.id}: ${r.per_node_day.toPrecision(3)} (95 % ${r.ci95[0].toPrecision(3)}–${r.ci95[1].toPrecision(3)}), ${simulated}${r.agrees_with_simulation === false ? ' — DISAGREES beyond 4 standard errors' : ''}`
+        : `  ${cell.id}: no estimate (${r.reason}); with nothing observed, plain simulation needs ${Object.entries(r.node_days_to_show_below).map(([b, d]) => `${Math.round(d)} node-days to show < ${b}`).join(', ')}`,
+    );
+  }
+  return lines;
 }
 
 /** Runs one scenario (or one shard of it, checkpointed: pieces.ts) with a progress bar (cells × replications done, ETA). */

@@ -21,6 +21,7 @@
  * Times are integer µs (Akka uses ms; φ is scale-free, and the thresholds in µs are
  * the same instants).
  */
+import { akkaCrossingSilenceUs, akkaPhi } from '../../analytic/phi-akka.js';
 import type { DetectorConfig } from '../config.js';
 import type { StatusCode } from '../status.js';
 import { confirmedNextChange, confirmedStatus } from './confirm.js';
@@ -29,34 +30,7 @@ import type { Detector } from './detector.js';
 /** The `phiAkka` detector configuration (declared once, in config.ts), less what the engine handles. */
 export type PhiAkkaSettings = Omit<Extract<DetectorConfig, { kind: 'phiAkka' }>, 'kind' | 'checkIntervalUs'>;
 
-/** φ for a silence Δ, with the history's mean and standard deviation (Akka's `phi`). */
-export function akkaPhi(silenceUs: number, meanUs: number, stdDeviationUs: number, s: PhiAkkaSettings): number {
-  const mu = meanUs + s.acceptablePauseUs;
-  const sigma = Math.max(stdDeviationUs, s.minStdDeviationUs);
-  const y = (silenceUs - mu) / sigma;
-  const e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
-  return silenceUs > mu ? -Math.log10(e / (1 + e)) : -Math.log10(1 - 1 / (1 + e));
-}
-
-/** The silence at which φ reaches `threshold`, as a real number (µs). */
-export function akkaCrossingSilenceUs(meanUs: number, stdDeviationUs: number, s: PhiAkkaSettings): number {
-  const mu = meanUs + s.acceptablePauseUs;
-  const sigma = Math.max(stdDeviationUs, s.minStdDeviationUs);
-  const p = Math.pow(10, -s.threshold);
-  // Both of Akka's branches are φ = −log10(e/(1+e)) (split only for precision), so at
-  // the crossing e/(1+e) = 10^−threshold, i.e. ln e = ln(p/(1−p)).
-  const lnE = Math.log(p / (1 - p));
-  // Solve g(y) = 0.070566 y³ + 1.5976 y + ln e = 0; g is strictly increasing.
-  let y = -lnE / 1.5976;
-  for (let i = 0; i < 60; i++) {
-    const g = 0.070566 * y * y * y + 1.5976 * y + lnE;
-    const dg = 3 * 0.070566 * y * y + 1.5976;
-    const step = g / dg;
-    y -= step;
-    if (Math.abs(step) < 1e-12 * (1 + Math.abs(y))) break;
-  }
-  return mu + sigma * y;
-}
+export { akkaCrossingSilenceUs, akkaPhi };
 
 export class PhiAkkaDetector implements Detector {
   readonly family = 'phi-akka';

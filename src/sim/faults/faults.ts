@@ -74,7 +74,7 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
   faults.forEach((fault, rule) => {
     const kind = kindOf(fault);
     if (kind === 0) return;
-    const prefix = `fault/${rule}-${fault.kind}`;
+    const label = `fault rule ${rule} (${fault.kind})`;
     const make = (nodes: number[], observer: boolean, key: string): FaultProcess => ({
       rule,
       kind,
@@ -82,7 +82,7 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
       observer,
       stream: new RandomStream(bank, bank.add(root, faultStreamKey(rule, fault.kind, key))),
       onset: 'onset' in fault ? fault.onset : null,
-      duration: 'duration' in fault ? new DurationSampler(fault.duration, bank, `${prefix} duration`) : null,
+      duration: 'duration' in fault ? new DurationSampler(fault.duration, bank, `${label} duration`) : null,
       active: false,
       activeUntilUs: 0,
     });

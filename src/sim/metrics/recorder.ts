@@ -26,12 +26,17 @@
  *   that number rose to `massThreshold` (an observer pause or a partition accusing
  *   many nodes together).
  * - Pause attribution: a sender pause "caused" a suspicion when a false suspicion of
- *   that node starts between the pause's start and `graceUs` after its end.
+ *   that node starts between the pause's start and the arrival, after the pause ended,
+ *   of the first news from the node (a heartbeat, renewal or probe reply): until then
+ *   the observer was waiting on messages the pause held back, whatever the detector.
  *
  * Hot file: plain typed arrays indexed by pair, no allocation per call.
  */
 import { SampleBuffer } from '../detectors/sample-buffer.js';
 import { Status, type StatusCode } from '../status.js';
+import type { FailoverTallies, RunTallies, TransportTallies } from './tallies.js';
+
+export { mergeTallies, type FailoverTallies, type ReadinessTallies, type RunTallies, type TransportTallies } from './tallies.js';
 
 /** Why a status changed. */
 export const Cause = { heartbeat: 0, timer: 1, check: 2 } as const;
@@ -40,70 +45,6 @@ export const CAUSE_NAMES = ['heartbeat', 'timer', 'check'] as const;
 
 /** Kinds of entries in the transition log. */
 export const LogKind = { verdict: 0, crash: 1, recover: 2 } as const;
-
-/** Raw, mergeable counts and samples of one run (or of several, after `merge`). */
-export interface RunTallies {
-  /** Target up-time observed after warm-up, summed over pairs (µs). */
-  upUs: number;
-  /** Part of upUs during which the observer did not trust the target (µs). */
-  upSuspectedUs: number;
-  falseSuspicions: number;
-  falseDeaths: number;
-  /** Durations of the counted mistakes that ended (µs). */
-  mistakeDurationsUs: Float64Array;
-  /** Crash → permanent suspicion, one per detected crash (µs). */
-  detectionLatenciesUs: Float64Array;
-  /** Crash → permanent DEAD, one per crash that reached DEAD (µs). */
-  deadLatenciesUs: Float64Array;
-  crashes: number;
-  crashesUndetected: number;
-  crashesCensored: number;
-  heartbeatsSent: number;
-  heartbeatsDelivered: number;
-  heartbeatsLost: number;
-  /** Per-pair mistake counts and up-times, for batch-means error estimates. */
-  perPairFalseSuspicions: Float64Array;
-  perPairUpUs: Float64Array;
-  perPairUpSuspectedUs: Float64Array;
-  flaps: number;
-  maxSimultaneousFalseSuspicions: number;
-  massSuspicionEvents: number;
-  /** Sender pauses that started after warm-up, and those that caused a false suspicion. */
-  pauses: number;
-  pausesWithSuspicion: number;
-  /** Total time senders spent paused, for pauses that started after warm-up (µs). */
-  pausedUs: number;
-  /** Heartbeats dropped because their link was partitioned (not counted in heartbeatsLost). */
-  heartbeatsPartitioned: number;
-  /** Sends that did not happen because the sender was paused. */
-  heartbeatsMissedWhilePaused: number;
-  /** Observer → node messages: probes of pull checks, lease grants. */
-  probesSent: number;
-  /**
-   * Leases: time during which the observer had expired a live node that still believed
-   * it held its lease (µs), the number of such episodes, and the longest one (µs).
-   */
-  splitBrainUs: number;
-  splitBrainEpisodes: number;
-  maxSplitBrainUs: number;
-  /** Present only for detectors with a readiness verdict. */
-  readiness?: ReadinessTallies;
-}
-
-/**
- * Readiness (detectors with a second, READY / NOT_READY verdict): truth is the node's
- * `unhealthy` fault windows; a crashed node is neither healthy nor unhealthy.
- */
-export interface ReadinessTallies {
-  /** Up-time while healthy, after warm-up, summed over pairs (µs). */
-  healthyUpUs: number;
-  /** Part of healthyUpUs during which the observer said READY (µs). */
-  healthyUpReadyUs: number;
-  /** READY → NOT_READY while the node was up and healthy. */
-  falseNotReady: number;
-  /** Start of an unhealthy window → NOT_READY, one per detected window (µs). */
-  notReadyLatenciesUs: Float64Array;
-}
 
 export interface TransitionLog {
   timeUs: Float64Array;
@@ -118,6 +59,17 @@ export interface TransitionLog {
 }
 
 export class MetricsRecorder {
+  /** Set by the monitor before a verdict: whether the pair is still in a standby's start-up (first news not yet heard). */
+  suspicionFromTakeover = false;
+  private takeoverFalseSuspicions = 0;
+  private monitorDownSinceUs = Number.NaN;
+  private monitorDownUs = 0;
+  private monitorCrashes = 0;
+  private failoverTracked = false;
+  /** Set by the engine before a verdict: whether TCP holds back a message of that pair now. */
+  suspicionDuringTransportStall = false;
+  private transportCounters: { retransmissions: number; headOfLineStalls: number; breaks: number; droppedByBreaks: number } | null = null;
+  private falseSuspicionsDuringStall = 0;
   private readonly warmupUs: number;
   private readonly targetUp: Uint8Array;
   private readonly status: Uint8Array;
@@ -282,6 +234,8 @@ export class MetricsRecorder {
         this.liveSuspicionStarted(counted);
         if (counted) {
           this.falseSuspicions++;
+          if (this.suspicionDuringTransportStall) this.falseSuspicionsDuringStall++;
+          if (this.suspicionFromTakeover) this.takeoverFalseSuspicions++;
           this.perPairFalseSuspicions[pair]!++;
           this.mistakeStartUs[pair] = nowUs;
           if (nowUs - this.lastMistakeEndUs[pair]! <= this.flapWindowUs) this.flaps++;
@@ -396,6 +350,30 @@ export class MetricsRecorder {
     }
   }
 
+  /** The monitor crashed: no working monitor from now until `onMonitorUp`. */
+  onMonitorDown(nowUs: number): void {
+    this.failoverTracked = true;
+    this.monitorDownSinceUs = nowUs;
+    if (nowUs >= this.warmupUs) this.monitorCrashes++;
+  }
+
+  /** A standby took over. */
+  onMonitorUp(nowUs: number): void {
+    const since = this.monitorDownSinceUs;
+    if (since === since) this.monitorDownUs += Math.max(0, nowUs - Math.max(since, this.warmupUs));
+    this.monitorDownSinceUs = Number.NaN;
+  }
+
+  /** The monitor can fail: report its outages even when none happened. */
+  trackFailover(): void {
+    this.failoverTracked = true;
+  }
+
+  /** The run's TCP counters, read when the books close. */
+  trackTransport(counters: { retransmissions: number; headOfLineStalls: number; breaks: number; droppedByBreaks: number }): void {
+    this.transportCounters = counters;
+  }
+
   /** A sender pause begins (its window stays open until `onPauseEnd`). */
   onPauseStart(pair: number, nowUs: number): void {
     if (nowUs < this.warmupUs) return;
@@ -405,14 +383,18 @@ export class MetricsRecorder {
     this.pauseWindowUntilUs[pair] = Number.POSITIVE_INFINITY;
   }
 
-  /** The pause ended; suspicions up to `graceUs` later are still blamed on it. */
-  onPauseEnd(pair: number, nowUs: number, graceUs: number): void {
+  /** The pause ended; its window stays open until news from the node arrives (`onNewsAfterPause`). */
+  onPauseEnd(pair: number, nowUs: number): void {
     const startUs = this.pauseStartUs[pair]!;
     if (startUs === startUs) {
       this.pausedUs += nowUs - startUs;
       this.pauseStartUs[pair] = NaN;
     }
-    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs + graceUs;
+  }
+
+  /** The first news from the node since its pause ended reached the observer: later suspicions have other causes. */
+  onNewsAfterPause(pair: number, nowUs: number): void {
+    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs;
   }
 
   onCrash(pair: number, nowUs: number): void {
@@ -531,6 +513,27 @@ export class MetricsRecorder {
               },
             }
           : {}),
+        ...(this.failoverTracked
+          ? {
+              failover: {
+                monitorCrashes: this.monitorCrashes,
+                monitorDownUs:
+                  this.monitorDownUs + (this.monitorDownSinceUs === this.monitorDownSinceUs ? Math.max(0, endUs - Math.max(this.monitorDownSinceUs, this.warmupUs)) : 0),
+                takeoverFalseSuspicions: this.takeoverFalseSuspicions,
+              },
+            }
+          : {}),
+        ...(this.transportCounters
+          ? {
+              transport: {
+                retransmissions: this.transportCounters.retransmissions,
+                headOfLineStalls: this.transportCounters.headOfLineStalls,
+                connectionBreaks: this.transportCounters.breaks,
+                droppedByBreaks: this.transportCounters.droppedByBreaks,
+                falseSuspicionsDuringStall: this.falseSuspicionsDuringStall,
+              },
+            }
+          : {}),
       },
       log: this.log,
     };
@@ -556,72 +559,4 @@ function growLog(log: TransitionLog, capacity: number): void {
   log.from = g8(log.from);
   log.to = g8(log.to);
   log.cause = g8(log.cause);
-}
-
-/** Pools the tallies of several runs (replications of one configuration). */
-export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
-  const concat = (pick: (t: RunTallies) => Float64Array) => {
-    const total = parts.reduce((n, t) => n + pick(t).length, 0);
-    const out = new Float64Array(total);
-    let offset = 0;
-    for (const t of parts) {
-      out.set(pick(t), offset);
-      offset += pick(t).length;
-    }
-    return out;
-  };
-  const sum = (pick: (t: RunTallies) => number) => parts.reduce((n, t) => n + pick(t), 0);
-  return {
-    upUs: sum((t) => t.upUs),
-    upSuspectedUs: sum((t) => t.upSuspectedUs),
-    falseSuspicions: sum((t) => t.falseSuspicions),
-    falseDeaths: sum((t) => t.falseDeaths),
-    mistakeDurationsUs: concat((t) => t.mistakeDurationsUs),
-    detectionLatenciesUs: concat((t) => t.detectionLatenciesUs),
-    deadLatenciesUs: concat((t) => t.deadLatenciesUs),
-    crashes: sum((t) => t.crashes),
-    crashesUndetected: sum((t) => t.crashesUndetected),
-    crashesCensored: sum((t) => t.crashesCensored),
-    heartbeatsSent: sum((t) => t.heartbeatsSent),
-    heartbeatsDelivered: sum((t) => t.heartbeatsDelivered),
-    heartbeatsLost: sum((t) => t.heartbeatsLost),
-    perPairFalseSuspicions: concat((t) => t.perPairFalseSuspicions),
-    perPairUpUs: concat((t) => t.perPairUpUs),
-    perPairUpSuspectedUs: concat((t) => t.perPairUpSuspectedUs),
-    flaps: sum((t) => t.flaps),
-    maxSimultaneousFalseSuspicions: parts.reduce((m, t) => Math.max(m, t.maxSimultaneousFalseSuspicions), 0),
-    massSuspicionEvents: sum((t) => t.massSuspicionEvents),
-    pauses: sum((t) => t.pauses),
-    pausesWithSuspicion: sum((t) => t.pausesWithSuspicion),
-    pausedUs: sum((t) => t.pausedUs),
-    heartbeatsPartitioned: sum((t) => t.heartbeatsPartitioned),
-    heartbeatsMissedWhilePaused: sum((t) => t.heartbeatsMissedWhilePaused),
-    probesSent: sum((t) => t.probesSent),
-    splitBrainUs: sum((t) => t.splitBrainUs),
-    splitBrainEpisodes: sum((t) => t.splitBrainEpisodes),
-    maxSplitBrainUs: parts.reduce((m, t) => Math.max(m, t.maxSplitBrainUs), 0),
-    ...mergeReadiness(parts),
-  };
-}
-
-/** Pools the readiness tallies of the parts that have them (none: no field). */
-function mergeReadiness(parts: readonly RunTallies[]): { readiness?: ReadinessTallies } {
-  const present = parts.flatMap((t) => (t.readiness ? [t.readiness] : []));
-  if (present.length === 0) return {};
-  const total = present.reduce((n, r) => n + r.notReadyLatenciesUs.length, 0);
-  const latencies = new Float64Array(total);
-  let offset = 0;
-  for (const r of present) {
-    latencies.set(r.notReadyLatenciesUs, offset);
-    offset += r.notReadyLatenciesUs.length;
-  }
-  const sum = (pick: (r: ReadinessTallies) => number) => present.reduce((n, r) => n + pick(r), 0);
-  return {
-    readiness: {
-      healthyUpUs: sum((r) => r.healthyUpUs),
-      healthyUpReadyUs: sum((r) => r.healthyUpReadyUs),
-      falseNotReady: sum((r) => r.falseNotReady),
-      notReadyLatenciesUs: latencies,
-    },
-  };
 }

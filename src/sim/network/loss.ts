@@ -12,21 +12,11 @@
  *   Stationary Pr(bad) = p/(p+r); mean bad sojourn 1/r messages; average loss
  *   (lossGood·r + lossBad·p)/(p+r) (reference §5.3).
  */
+import type { LossModelShape } from '../../analytic/loss.js';
 import type { StreamBank } from '../random/streams.js';
 
-export type LossModel =
-  | { readonly kind: 'bernoulli'; readonly probability: number }
-  | {
-      readonly kind: 'gilbertElliott';
-      /** p: Pr(good → bad) per message. */
-      readonly enterBadProbability: number;
-      /** r: Pr(bad → good) per message; the mean burst lasts 1/r messages. */
-      readonly leaveBadProbability: number;
-      /** 1 − k: loss probability in the good state (0 for the simple Gilbert model). */
-      readonly lossInGoodProbability: number;
-      /** 1 − h: loss probability in the bad state (1 for the simple Gilbert model). */
-      readonly lossInBadProbability: number;
-    };
+/** A link's loss model (declared with its closed form in src/analytic/loss.ts). */
+export type LossModel = LossModelShape;
 
 const KIND_NONE = 0;
 const KIND_BERNOULLI = 1;
@@ -49,14 +39,7 @@ export function validateLossModel(model: LossModel, what: string): void {
   }
 }
 
-/** Long-run fraction of messages lost under a model. */
-export function averageLoss(model: LossModel): number {
-  if (model.kind === 'bernoulli') return model.probability;
-  const p = model.enterBadProbability;
-  const r = model.leaveBadProbability;
-  if (p + r === 0) return model.lossInGoodProbability;
-  return (model.lossInGoodProbability * r + model.lossInBadProbability * p) / (p + r);
-}
+export { averageLoss } from '../../analytic/loss.js';
 
 /**
  * The loss state of every link. Links are dense indices; `configure` gives a link its

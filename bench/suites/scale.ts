@@ -1,0 +1,63 @@
+/**
+ * Cost per heartbeat as the cluster grows, in-process: the engine at 1 k (B) and 100 k
+ * nodes, and the fast path (runOnce) from 10 nodes to 1 M, with set-up time (streams
+ * seeded, state laid out) and peak RSS of the process (the TypeScript loader included,
+ * ~60–90 MB). `--quick` skips the 1 M-node run.
+ */
+import { cached } from '../lib/cache.js';
+import { fixed } from '../lib/format.js';
+import { runInProcess, type InProcessPath, type InProcessRun } from '../lib/hbsim.js';
+import { bestOf } from '../lib/measure.js';
+import type { BenchSuite } from '../lib/suite.js';
+
+const suite: BenchSuite = {
+  id: 'scale',
+  title: 'Scale — cost per heartbeat from 10 nodes to 1 M (in-process)',
+  order: 30,
+  async run(context) {
+    const repo = context.repo;
+    const plan: [string, InProcessPath, number][] = [
+      ['A', 'engine', context.repeat],
+      ['A', 'fast', context.repeat],
+      ['B', 'engine', context.repeat],
+      ['B', 'fast', context.repeat],
+      ['B', 'walk', context.repeat],
+      ['C', 'engine', context.repeat],
+      ['C', 'fast', context.repeat],
+      ['engine-100k', 'engine', 1],
+      ['scale-100k', 'fast', 1],
+      ['scale-100k', 'walk', 1],
+    ];
+    if (!context.quick) plan.push(['scale-1M', 'fast', 1], ['scale-1M', 'walk', 1]);
+    const runs: InProcessRun[] = [];
+    for (const [id, path, repeat] of plan) {
+      context.progress(`in-process ${id} (${path})`);
+      runs.push(cached(context, `in-process:${id}:${path}`, () => bestOf(repeat, () => runInProcess(repo, id, path))));
+    }
+    const engineB = runs.find((r) => r.id === 'B' && r.path === 'engine');
+    const perBeatNs = (r: InProcessRun) => (r.cpuS * 1e9) / r.heartbeats;
+    return {
+      title: suite.title,
+      header: ['workload', 'path', 'nodes', 'sim time', 'heartbeats', 'wall s', 'cpu s', 'set-up s', 'ns/heartbeat (cpu)', 'vs engine@1k', 'peak MB'],
+      rows: runs.map((r) => [
+        r.id,
+        r.path,
+        String(r.nodes),
+        r.durationS >= 3_600 ? `${r.durationS / 3_600} h` : `${r.durationS / 60} min`,
+        `${fixed(r.heartbeats / 1e6, 1)} M`,
+        fixed(r.wallS, 3),
+        fixed(r.cpuS, 3),
+        fixed(r.setupS, 3),
+        fixed(perBeatNs(r), 0),
+        r.path.startsWith('engine') && engineB ? `${fixed(perBeatNs(r) / perBeatNs(engineB), 2)}×` : '',
+        fixed(r.peakRssMb, 0),
+      ]),
+      notes: [
+        'targets (issue 12): 1 M nodes × 10 min on the fast path < 400 MB RSS, set-up < 2 s; engine ns/heartbeat at 100 k within 2× of 1 k.',
+        context.quick ? '--quick: the 1 M-node run was skipped.' : '',
+      ].filter((n) => n !== ''),
+    };
+  },
+};
+
+export default suite;

@@ -1,0 +1,298 @@
+/**
+ * Exact skipping over one link's heartbeat stream: instead of drawing every
+ * heartbeat's fate (loss, send jitter, delay), draw only the positions of the
+ * *interesting* ones — lost, or with lateness round(J) + round(D) above a threshold θ
+ * that the detector implies (see ./thresholds.ts) — by geometric skipping, and their
+ * components conditioned on being interesting. Any other heartbeat is *ordinary*
+ * (delivered, lateness ≤ θ); the consumer draws one in full (`drawOrdinary`) only where
+ * a verdict needs it (next to an interesting heartbeat, a crash, a pause, a restart).
+ * Heartbeats are independent given the loss chain, so drawing an ordinary one on
+ * demand, in any order, from its conditional law is exact: the skipping path and the
+ * per-heartbeat path sample the same joint law with different draws.
+ *
+ * Splitting θ. Lateness is a sum, so "late" is decided on a superset that factorises:
+ * a heartbeat is interesting iff it is lost, or round(J) > θ_J, or round(D) > θ_D, with
+ * θ_J + θ_D = θ (an ordinary heartbeat then has lateness ≤ θ, which is all a threshold
+ * lemma needs). θ_J is the jitter's whole range when it is bounded (constant, uniform,
+ * empirical: Pr(J late) = 0), else the split that minimises the interesting rate.
+ * Per message in loss state s, with ℓ_s its loss probability and pJ, pD the two
+ * exceedance probabilities: q_s = ℓ_s + (1 − ℓ_s)·(1 − (1 − pJ)(1 − pD)). For Bernoulli
+ * loss with a constant jitter this is the issue's p_loss + (1 − p_loss)·Pr(D > τ).
+ *
+ * Loss models. Bernoulli: one state, gaps between interesting heartbeats are
+ * Geometric(q). Gilbert–Elliott (netem's gemodel, as ../loss.ts: a message's loss is
+ * decided by the state it finds, then the chain steps): the chain is walked sojourn by
+ * sojourn — a stay in good lasts Geometric(p) ≥ 1 messages, in bad Geometric(r) ≥ 1 —
+ * and within a stay, interesting heartbeats are Geometric(q_s) apart. The first
+ * message's state is drawn from the stationary law, as the engine does. Given
+ * "interesting in state s", the heartbeat is lost with probability ℓ_s / q_s; a lost
+ * heartbeat's jitter is drawn unconditionally (it still delays the sender's timer, and
+ * nothing else is known about it); a delivered one is late on the jitter, the delay or
+ * both with probabilities ∝ pJ(1 − pD), (1 − pJ)pD, pJ·pD, each part drawn from its
+ * conditional law (./split-law.ts).
+ *
+ * Uniforms for the geometric gaps carry 64 bits (two draws), so a gap's tail is not cut
+ * at 2⁻³² (≈ 22/q messages) as a single 32-bit draw would cut it.
+ *
+ * Message numbers count the messages the link carries (0, 1, 2, …), whatever the
+ * consumer's clock: a crashed or paused sender sends nothing and so draws nothing.
+ * Duplication is not modelled here: a duplicate is an extra arrival that may land
+ * anywhere later, so a link with duplication must not be skipped (the consumer checks).
+ *
+ * One skipper per link, two streams of one bank (positions and categories on one, the
+ * heartbeats' parts on the other). Nothing is allocated per heartbeat.
+ */
+import type { DelayDistribution } from '../random/distributions.js';
+import { validateLossModel, type LossModel } from '../network/loss.js';
+import type { StreamBank } from '../random/streams.js';
+import { SplitLaw } from './split-law.js';
+
+/** No more interesting heartbeat on this link, ever. */
+export const NONE = Number.POSITIVE_INFINITY;
+
+export interface SkipLaws {
+  readonly loss: LossModel;
+  /** The sender's send jitter (non-cumulative, added to each nominal instant). */
+  readonly jitter: DelayDistribution;
+  /** The random part of the link delay (the fixed base is not part of lateness). */
+  readonly delay: DelayDistribution;
+  /** θ: a delivered heartbeat with round(J) + round(D) ≤ θ is ordinary. */
+  readonly thresholdUs: number;
+}
+
+/** How θ is shared between the jitter and the delay, and the resulting rates. */
+export interface ThresholdSplit {
+  readonly jitterThresholdUs: number;
+  readonly delayThresholdUs: number;
+  readonly pJitterLate: number;
+  readonly pDelayLate: number;
+}
+
+/** Largest value a law can take (rounded), or +∞ when it is unbounded. */
+function roundedMaximum(law: DelayDistribution): number {
+  switch (law.kind) {
+    case 'constant':
+      return Math.round(law.valueUs);
+    case 'uniform':
+      return Math.round(law.maxUs);
+    case 'empirical':
+      return Math.round(law.quantilesUs[law.quantilesUs.length - 1]!);
+    case 'normal':
+      return law.sdUs === 0 ? Math.round(law.meanUs) : Number.POSITIVE_INFINITY;
+    case 'lognormal':
+      return law.sigma === 0 ? Math.round(law.medianUs) : Number.POSITIVE_INFINITY;
+    case 'exponential':
+      return law.meanUs === 0 ? 0 : Number.POSITIVE_INFINITY;
+    case 'pareto':
+      return Number.POSITIVE_INFINITY;
+  }
+}
+
+/** Candidate jitter thresholds tried for an unbounded jitter law. */
+const SPLIT_CANDIDATES = 64;
+
+/** The split of θ that makes a delivered heartbeat least likely to be interesting. */
+export function splitThreshold(jitter: DelayDistribution, delay: DelayDistribution, thresholdUs: number, bank: StreamBank): ThresholdSplit {
+  const of = (jitterThresholdUs: number): ThresholdSplit => {
+    const delayThresholdUs = thresholdUs - jitterThresholdUs;
+    return {
+      jitterThresholdUs,
+      delayThresholdUs,
+      pJitterLate: new SplitLaw(jitter, jitterThresholdUs, bank, 'heartbeat jitter').pAbove,
+      pDelayLate: new SplitLaw(delay, delayThresholdUs, bank, 'link delay').pAbove,
+    };
+  };
+  if (thresholdUs < 0) return of(0); // every delivered heartbeat is late
+  const jitterMax = roundedMaximum(jitter);
+  if (jitterMax <= thresholdUs) return of(jitterMax); // the jitter alone is never late
+  let best = of(0);
+  const rate = (s: ThresholdSplit) => 1 - (1 - s.pJitterLate) * (1 - s.pDelayLate);
+  for (let i = 1; i <= SPLIT_CANDIDATES; i++) {
+    const candidate = of(Math.round((thresholdUs * i) / SPLIT_CANDIDATES));
+    if (rate(candidate) < rate(best)) best = candidate;
+  }
+  return best;
+}
+
+const GOOD = 0;
+const BAD = 1;
+
+export class HeartbeatSkipper {
+  /** The last interesting heartbeat (`nextInteresting`): its message number, fate and parts. */
+  index = -1;
+  lost = false;
+  jitterUs = 0;
+  /** Random part of the delay; NaN when lost. */
+  delayUs = Number.NaN;
+  /**
+   * The last ordinary heartbeat drawn (`drawOrdinary`). Kept apart so that drawing the
+   * ordinary heartbeats before the next interesting one does not overwrite it.
+   */
+  ordinaryJitterUs = 0;
+  ordinaryDelayUs = 0;
+
+  readonly split: ThresholdSplit;
+  private readonly bank: StreamBank;
+  private readonly fateStream: number;
+  private readonly partStream: number;
+  private readonly jitterLaw: SplitLaw;
+  private readonly delayLaw: SplitLaw;
+  /** Per state: loss probability, interesting probability, ln(1 − q), ln(1 − leave). */
+  private readonly lossIn = new Float64Array(2);
+  private readonly interestingIn = new Float64Array(2);
+  private readonly logKeep = new Float64Array(2);
+  private readonly logStay = new Float64Array(2);
+  private readonly pBoth: number;
+  private readonly pJitterOnly: number;
+  private state = GOOD;
+  /** Messages of the current stay not yet walked past (+∞ for a stay that never ends). */
+  private leftInStay = 0;
+  /** The next message not yet walked past. */
+  private position = 0;
+
+  constructor(laws: SkipLaws, bank: StreamBank, fateStream: number, partStream: number) {
+    validateLossModel(laws.loss, 'skipped link loss');
+    if (!Number.isSafeInteger(laws.thresholdUs)) throw new RangeError(`the lateness threshold must be a whole number of µs, got ${laws.thresholdUs}`);
+    this.bank = bank;
+    this.fateStream = fateStream;
+    this.partStream = partStream;
+    this.split = splitThreshold(laws.jitter, laws.delay, laws.thresholdUs, bank);
+    this.jitterLaw = new SplitLaw(laws.jitter, this.split.jitterThresholdUs, bank, 'heartbeat jitter');
+    this.delayLaw = new SplitLaw(laws.delay, this.split.delayThresholdUs, bank, 'link delay');
+    const pJ = this.split.pJitterLate;
+    const pD = this.split.pDelayLate;
+    const late = 1 - (1 - pJ) * (1 - pD);
+    this.pBoth = late > 0 ? (pJ * pD) / late : 0;
+    this.pJitterOnly = late > 0 ? (pJ * (1 - pD)) / late : 0;
+
+    const loss = laws.loss;
+    if (loss.kind === 'bernoulli') {
+      this.lossIn[GOOD] = loss.probability;
+      this.logStay[GOOD] = 0; // never leaves
+      this.state = GOOD;
+      this.leftInStay = Number.POSITIVE_INFINITY;
+    } else {
+      this.lossIn[GOOD] = loss.lossInGoodProbability;
+      this.lossIn[BAD] = loss.lossInBadProbability;
+      this.logStay[GOOD] = Math.log1p(-loss.enterBadProbability);
+      this.logStay[BAD] = Math.log1p(-loss.leaveBadProbability);
+      const p = loss.enterBadProbability;
+      const r = loss.leaveBadProbability;
+      const stationaryBad = p + r > 0 ? p / (p + r) : 0;
+      this.state = this.bank.next(fateStream) < stationaryBad ? BAD : GOOD;
+      this.leftInStay = this.stayLength(this.state);
+    }
+    for (let s = GOOD; s <= BAD; s++) {
+      const l = this.lossIn[s]!;
+      const q = l + (1 - l) * late;
+      this.interestingIn[s] = q;
+      this.logKeep[s] = Math.log1p(-q);
+    }
+  }
+
+  /** Uniform in (0, 1] with 64 bits: safe for the logarithm of a geometric tail. */
+  private fine(): number {
+    const bank = this.bank;
+    return 1 - (bank.next(this.fateStream) + bank.next(this.fateStream) * 2.3283064365386963e-10);
+  }
+
+  /** Number of messages in a stay that starts in `state`: 1 + Geometric(leave). */
+  private stayLength(state: number): number {
+    const logStay = this.logStay[state]!;
+    if (logStay === 0) return Number.POSITIVE_INFINITY;
+    if (logStay === Number.NEGATIVE_INFINITY) return 1;
+    return 1 + Math.floor(Math.log(this.fine()) / logStay);
+  }
+
+  /** Ordinary messages before the next interesting one in `state` (may be +∞). */
+  private gap(state: number): number {
+    const logKeep = this.logKeep[state]!;
+    if (logKeep === 0) return Number.POSITIVE_INFINITY;
+    if (logKeep === Number.NEGATIVE_INFINITY) return 0;
+    return Math.floor(Math.log(this.fine()) / logKeep);
+  }
+
+  /**
+   * Walks to the next interesting message and draws it: sets `index` (its message
+   * number, or NONE), `lost`, `jitterUs` and `delayUs`. Every message between the
+   * previous call's and this one is ordinary.
+   */
+  nextInteresting(): number {
+    for (;;) {
+      const gap = this.gap(this.state);
+      if (gap < this.leftInStay) {
+        const at = this.position + gap;
+        this.position = at + 1;
+        this.leftInStay -= gap + 1;
+        this.drawInteresting(this.state);
+        if (this.leftInStay === 0) this.enterNextStay();
+        this.index = at;
+        return at;
+      }
+      if (this.leftInStay === Number.POSITIVE_INFINITY) {
+        this.index = NONE;
+        return NONE;
+      }
+      this.position += this.leftInStay;
+      this.enterNextStay();
+    }
+  }
+
+  private enterNextStay(): void {
+    this.state = this.state === GOOD ? BAD : GOOD;
+    this.leftInStay = this.stayLength(this.state);
+  }
+
+  private drawInteresting(state: number): void {
+    const bank = this.bank;
+    const q = this.interestingIn[state]!;
+    const u = bank.next(this.fateStream) * q;
+    if (u < this.lossIn[state]!) {
+      this.lost = true;
+      this.jitterUs = this.drawJitterUnconditional();
+      this.delayUs = Number.NaN;
+      return;
+    }
+    this.lost = false;
+    const v = bank.next(this.fateStream);
+    if (v < this.pBoth) {
+      this.jitterUs = this.jitterLaw.sampleAboveUs(this.partStream);
+      this.delayUs = this.delayLaw.sampleAboveUs(this.partStream);
+    } else if (v < this.pBoth + this.pJitterOnly) {
+      this.jitterUs = this.jitterLaw.sampleAboveUs(this.partStream);
+      this.delayUs = this.delayLaw.sampleAtMostUs(this.partStream);
+    } else {
+      this.jitterUs = this.jitterLaw.sampleAtMostUs(this.partStream);
+      this.delayUs = this.delayLaw.sampleAboveUs(this.partStream);
+    }
+  }
+
+  /** The jitter of a lost heartbeat: late with probability pJ, by composition of the two halves. */
+  private drawJitterUnconditional(): number {
+    const pJ = this.jitterLaw.pAbove;
+    if (pJ > 0 && this.bank.next(this.fateStream) < pJ) return this.jitterLaw.sampleAboveUs(this.partStream);
+    return this.jitterLaw.sampleAtMostUs(this.partStream);
+  }
+
+  /**
+   * Draws an ordinary heartbeat (delivered, jitter and delay each within their share
+   * of θ) into `ordinaryJitterUs` and `ordinaryDelayUs`. Which message it is, is the
+   * consumer's business: any message between interesting ones.
+   */
+  drawOrdinary(): void {
+    this.ordinaryJitterUs = this.jitterLaw.sampleAtMostUs(this.partStream);
+    this.ordinaryDelayUs = this.delayLaw.sampleAtMostUs(this.partStream);
+  }
+}
+
+/** Long-run fraction of interesting messages under `laws` (the stationary mixture for Gilbert–Elliott). */
+export function stationaryInterestingRate(laws: SkipLaws, split: ThresholdSplit): number {
+  const late = 1 - (1 - split.pJitterLate) * (1 - split.pDelayLate);
+  const rate = (l: number) => l + (1 - l) * late;
+  const loss = laws.loss;
+  if (loss.kind === 'bernoulli') return rate(loss.probability);
+  const p = loss.enterBadProbability;
+  const r = loss.leaveBadProbability;
+  const bad = p + r > 0 ? p / (p + r) : 0;
+  return (1 - bad) * rate(loss.lossInGoodProbability) + bad * rate(loss.lossInBadProbability);
+}
