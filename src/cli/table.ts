@@ -80,7 +80,8 @@ export function summaryLines(results: ResultsFile, palette: Palette, settings?: 
     `seed ${results.seed}`,
     `${results.replications} × ${scenario.duration ?? '?'}`,
     ...(nodeCount === undefined ? [] : [count(nodeCount, 'node')]),
-    ...(first ? [`${sig(first.node_hours)} node-hours`, `${count(first.crashes.count, 'crash', 'crashes')} (${first.crashes.detected} detected)`] : []),
+    // These are one cell's (the report's header sums all cells): say which, when there are several.
+    ...(first ? [`${results.cells.length > 1 ? `cell ${results.cells[0]!.id}: ` : ''}${sig(first.node_hours)} node-hours`, `${count(first.crashes.count, 'crash', 'crashes')} (${first.crashes.detected} detected)`] : []),
     ...(first ? [count(first.false_suspicions.count, 'false suspicion')] : []),
   ];
   const title = scenario.description ? `${palette.bold(results.name)} — ${scenario.description}` : palette.bold(results.name);

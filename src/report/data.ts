@@ -7,6 +7,7 @@
  * Everything here is a pure function of the results, so the report is too.
  */
 import { analyze, type BreachScreen, cellLabel, formatAccuracy, formatCount, formatDurationMs, formatOptionalDurationMs, formatParamValue, formatRate, formatSignificant, shortParamNames } from '../analysis/index.js';
+import { monitoredNodesOf } from '../results/node-names.js';
 import { LATENCY_QUANTILE_PROBABILITIES, type CellResult, type RecommendationTargets, type ResultsAnalysis, type ResultsFile } from '../results/results-file.js';
 
 /** One cell as the charts see it. Latencies are in `ReportModel.latency.unit`. */
@@ -357,6 +358,9 @@ function timelineModel(results: ResultsFile, analysis: ResultsAnalysis): Timelin
   const falseSpans = states.filter((s) => s.wrong && s.state === 'SUSPECTED').sort((x, y) => x.s - y.s);
   if (falseSpans.length > 0) firstFalse = [falseSpans[0]!.s, falseSpans[0]!.e];
 
+  // Every monitored node has a lane, the quiet ones too (trusted throughout is a result),
+  // the busiest first when there are more nodes than lanes.
+  for (const node of monitoredNodesOf(results.scenario)) if (!activity.has(node)) activity.set(node, 0);
   const ranked = [...activity.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   const shown = new Set(ranked.slice(0, TIMELINE_MAX_NODES).map(([node]) => node));
   const nodes = [...shown].sort();

@@ -287,9 +287,10 @@ figure.chart.wide{flex-basis:100%}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums}
 th,td{padding:6px 9px;text-align:left;border-bottom:1px solid var(--line);vertical-align:top}
-table.cells{width:100%}table.cells th{position:sticky;top:0;background:#f8f9fa;cursor:pointer;white-space:nowrap;user-select:none}
+table.cells{width:100%}table.cells th{position:sticky;top:0;background:#f8f9fa;cursor:pointer;user-select:none;vertical-align:bottom;min-width:3.5em;hyphens:auto}
+table.cells td:first-child,table.cells th:first-child{position:sticky;left:0;z-index:1;background:var(--card);box-shadow:1px 0 0 var(--line)}table.cells th:first-child{background:#f8f9fa;z-index:2}
 table.cells th[aria-sort=ascending]::after{content:" ▲";font-size:10px}table.cells th[aria-sort=descending]::after{content:" ▼";font-size:10px}
-table.cells td{white-space:nowrap}table.cells tr.rec td{background:#e6f4ea;font-weight:600}table.cells tr.frontier td{background:#f8fbff}
+table.cells td{white-space:nowrap}table.cells td,table.cells th{padding:6px 7px}table.cells tr.rec td{background:#e6f4ea;font-weight:600}table.cells tr.frontier td{background:#f8fbff}
 table.kv th{color:var(--muted);font-weight:500;white-space:nowrap;padding-right:24px}
 table.params td:first-child{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
 table.params td{word-break:break-word}
@@ -352,7 +353,11 @@ export async function renderReportHtml(results: ResultsFile, options: ReportOpti
   const facts = [
     fact('Cells', String(r.cells.length), r.swept.length > 0 ? `swept: ${r.swept.join(', ')}` : 'nothing swept'),
     fact('Replications', String(r.replications)),
-    fact('Simulated node-hours', model.nodeHours >= 1000 ? formatCount(Math.round(model.nodeHours)) : formatSignificant(model.nodeHours), 'summed over all cells and replications'),
+    fact(
+      r.cells.length > 1 ? `Node-hours, all ${r.cells.length} cells` : 'Simulated node-hours',
+      model.nodeHours >= 1000 ? formatCount(Math.round(model.nodeHours)) : formatSignificant(model.nodeHours),
+      r.cells.length > 1 ? "summed over all cells and replications; one cell's own (what the terminal prints) is in its detail" : 'summed over replications',
+    ),
     fact('Seed', r.seed),
     fact('hbsim', r.tool.version),
     fact('Source', r.source, undefined, true),

@@ -20,6 +20,7 @@
  * union on `kind`) or a key to `faultSchema` (one key per entry), then teach
  * build.ts to map it onto the engine's configuration.
  */
+import { nodeNamesOf } from '../results/node-names.js';
 import { z } from 'zod';
 import { akkaCrossingSilenceUs } from '../analytic/phi-akka.js';
 import { boundPhrase, METRIC_PATHS, METRIC_UNITS, parseThreshold, THRESHOLD_EXAMPLES, type Threshold } from './expect.js';
@@ -1322,11 +1323,7 @@ export type ExpectOptionsSpec = Scenario['expect_options'];
 export type KnobsSpec = NonNullable<Scenario['knobs']>;
 
 /** The node names a `cluster.nodes` value stands for, sorted (their order fixes the engine's indices). */
-export function nodeNamesOf(nodes: number | readonly string[]): string[] {
-  if (typeof nodes !== 'number') return [...nodes].sort();
-  const width = Math.max(2, String(nodes).length);
-  return Array.from({ length: nodes }, (_, i) => `node-${String(i + 1).padStart(width, '0')}`);
-}
+export { nodeNamesOf };
 
 /** The names a node selector stands for, or null for `all`. */
 export function selectedNames(selector: NodeSelectorSpec): readonly string[] | null {

@@ -131,7 +131,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     source: options.log,
     seed: 'replay',
     replications: 1,
-    scenario: { replay: { log: options.log, format, unit: iso ? 'iso-8601' : unit, nodes: log.nodes.length, interval_us: intervalUs, crash_marks: options.crash }, ...(normalizeScenario(scenario.scenario) as object) },
+    scenario: { replay: { log: options.log, format, unit: iso ? 'iso-8601' : unit, nodes: log.nodes.length, node_names: log.nodes, interval_us: intervalUs, crash_marks: options.crash }, ...(normalizeScenario(scenario.scenario) as object) },
     swept,
     cells: cellResults.map((c, i) => {
       const q = replayed[i]!.detectionQuantilesMs;
