@@ -26,6 +26,7 @@ export const PRESET_NAMES = [
   'consul-wan',
   'nomad',
   'serf',
+  'ring-example',
 ] as const;
 
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -30,8 +30,8 @@ export function runProtocol(config: SimConfig, protocol: ProtocolConfig): Protoc
 
 /**
  * A watch ring on the protocol kernel: the scenario's `link` for every member-to-member
- * link, its crashes through the crash service. Top-level tallies are the books' Chen
- * accounting per (watcher, watched) pair; the cluster-level view is `membership`.
+ * link, its crashes through the crash service. Top-level tallies are cluster-level (as
+ * SWIM's); message counts come from the books.
  */
 function runWatchRing(config: SimConfig, protocol: WatchRingProtocolConfig): ProtocolRunResult {
   const module = watchRing({
@@ -39,6 +39,7 @@ function runWatchRing(config: SimConfig, protocol: WatchRingProtocolConfig): Pro
     watched: protocol.watched,
     intervalUs: protocol.intervalUs,
     detector: config.detector,
+    ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
   });
   const r = runProtocols(
     {
@@ -55,5 +56,6 @@ function runWatchRing(config: SimConfig, protocol: WatchRingProtocolConfig): Pro
     },
     [module],
   );
-  return { ...r, tallies: { ...r.tallies, membership: module.membership(r.endUs) } };
+  module.membership(r.endUs);
+  return { ...r, tallies: module.clusterTallies(r.tallies) };
 }

@@ -20,12 +20,16 @@
  * newcomer is still detected. How far a watcher can move on is bounded by its
  * window: the next `k + MOVE_ON_WINDOW` ring positions (all of them for `all`).
  *
- * How a verdict reaches the others (decided): the watcher broadcasts it — one
- * announcement to every other member over the links (a DEAD, and later an ALIVE
- * if replies resume). Dissemination latency is then one link delay; its cost is
- * N − 1 messages per verdict; an announcement lost on a lossy link is not resent,
- * so that member never learns (counted in `dissemination_incomplete`). Members
- * apply announcements in arrival order (last writer wins).
+ * How a verdict reaches the others (decided): the watcher broadcasts it reliably —
+ * one announcement to every other member over the links (a DEAD, and later an ALIVE
+ * if replies resume), each acknowledged; an announcement or ack lost is resent one
+ * heartbeat interval later, up to ANNOUNCE_RETRIES times (a recipient down when it
+ * is sent does not ack either). Dissemination latency is one link delay when nothing
+ * is lost; the cost is 2(N − 1) messages per verdict. A verdict carries the instant
+ * it was reached and members keep the newest per subject (last writer wins on
+ * synchronised clocks — a simplification: Akka's reachability records carry the
+ * observer's version). Whether a recipient is up is decided when the announcement
+ * leaves (a crash during its millisecond flight is not modelled).
  *
  * Limits: links are registered per (watcher, watched) pair in the window and per
  * (announcer, member) pair, so memory is O(N²) links: fine to ~1 000 members.
@@ -33,13 +37,16 @@
  * overrides are not yet services of the protocol kernel (the schema rejects them).
  */
 import type { DetectorConfig } from '../config.js';
-import { createDetector } from '../detectors/create.js';
+import { createDetector, detectorHorizonUs } from '../detectors/create.js';
 import type { Detector } from '../detectors/detector.js';
 import { EventClass } from '../engine/kernel.js';
 import { emptyMembershipTallies, Msg, type MembershipTallies } from '../metrics/membership-tallies.js';
-import { Cause } from '../metrics/recorder.js';
+import { Cause, type RunTallies } from '../metrics/recorder.js';
 import { Status } from '../status.js';
 import type { ProtocolContext, ProtocolModule } from './protocol.js';
+
+/** Resends of an unacknowledged announcement, one heartbeat interval apart. */
+export const ANNOUNCE_RETRIES = 5;
 
 /** Ring positions past the first `k` a watcher may move on to. */
 export const MOVE_ON_WINDOW = 8;
@@ -53,6 +60,8 @@ export interface WatchRingConfig {
   readonly watched: number;
   readonly intervalUs: number;
   readonly detector: DetectorConfig;
+  /** A false DEAD starting within this long after the previous one of the same member ended is a flap (default 60 s). */
+  readonly flapWindowUs?: number;
 }
 
 const ALIVE = 0;
@@ -79,8 +88,15 @@ export function ringOrder(names: readonly string[], order: 'index' | 'hashed'): 
 }
 
 export interface WatchRingModule extends ProtocolModule {
-  /** The membership tallies (call after the run). */
+  /** The membership tallies (call once, after the run). */
   membership(endUs: number): MembershipTallies;
+  /**
+   * The run's top-level tallies at cluster level, as SWIM reports them: detection = the
+   * first DEAD anywhere, a mistake counted once where it starts, exposure per member;
+   * message counts from the books (`perPair`: the books' per-(watcher, watched) tallies).
+   * Call after `membership`.
+   */
+  clusterTallies(perPair: RunTallies): RunTallies;
   /** Member `o`'s view of `s` (0 ALIVE, 2 DEAD), for tests. */
   viewOf(o: number, s: number): number;
   /** The members `o` watches now, in ring order (for tests). */
@@ -105,13 +121,32 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
   let reqLink!: Int32Array; // pair → watcher → target
   let repLink!: Int32Array; // pair → target → watcher
   let annLink!: Int32Array; // o·n + x → o → x (−1 on the diagonal)
+  let annStamp!: Float64Array; // o·n + s → instant of o's latest own verdict on s (−1: none)
+  let stampOf!: Float64Array; // x·n + s → instant of the verdict x holds about s (−1: none)
   const t = emptyMembershipTallies(0);
   // Truth-side accounting.
   let deadHolders!: Int32Array; // s → live members holding s DEAD
   let crashAtUs!: Float64Array; // s → crash instant of the current down period (−1 when up)
   let firstDone!: Uint8Array; // s → first DEAD after the current crash recorded
   let dissDone!: Uint8Array;
-  let episodeMax!: Int32Array; // s → most holders during a false-DEAD episode (−1: none)
+  let episodeMax!: Int32Array; // s → most holders during a false-DEAD episode (−1: none or stale)
+  let inEpisode!: Uint8Array; // s → a live s is held DEAD by someone (1 mistake, 2 stale after a restart)
+  let episodeStartUs!: Float64Array;
+  let episodeEndUs!: Float64Array; // s → end of its last mistake (for flaps)
+  let upSinceUs!: Float64Array;
+  let perSubjectUpUs!: Float64Array;
+  let perSubjectSuspectedUs!: Float64Array;
+  let perSubjectOriginated!: Float64Array;
+  const mistakeDurations: number[] = [];
+  let flaps = 0;
+  let falselySuspected = 0;
+  let maxSimultaneous = 0;
+  let massEvents = 0;
+  let massThreshold = 2;
+  let crashes = 0;
+  let crashesUndetected = 0;
+  let crashesCensored = 0;
+  const flapWindowUs = config.flapWindowUs ?? 60_000_000;
   const firstDead: number[] = [];
   const diss: number[] = [];
   const reach: number[] = [];
@@ -124,6 +159,7 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
   let WAKE = 0;
   let GRACE = 0;
   let ANNOUNCE = 0;
+  let RESEND = 0;
 
   const pairOf = (o: number, j: number) => o * W + (j - 1);
   const targetAt = (o: number, j: number) => ring[(pos[o]! + j) % n]!;
@@ -165,8 +201,9 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
             t.suspicionsOriginated += 1;
           }
         }
-        if (episodeMax[s]! < 0) episodeMax[s] = 0;
-        episodeMax[s] = Math.max(episodeMax[s]!, deadHolders[s]!);
+        if (originated && counted(nowUs)) perSubjectOriginated[s]! += 1;
+        if (!inEpisode[s]) episodeStart(s, false, nowUs);
+        if (episodeMax[s]! >= 0) episodeMax[s] = Math.max(episodeMax[s]!, deadHolders[s]!);
       }
       if (!sUp && crashAtUs[s]! >= 0 && crashAtUs[s]! >= ctx.warmupUs && !firstDone[s]) {
         firstDone[s] = 1;
@@ -177,17 +214,38 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
       if (live) deadHolders[s]! -= 1;
       if (live && sUp) {
         falseViews -= 1;
-        endEpisodeIfOver(s);
+        if (deadHolders[s] === 0) episodeEnd(s, nowUs);
       }
     }
     if (o !== s) refreshWatched(o, nowUs);
   }
 
-  function endEpisodeIfOver(s: number): void {
-    if (episodeMax[s]! >= 0 && deadHolders[s] === 0) {
-      reach.push(episodeMax[s]!);
-      episodeMax[s] = -1;
+  /** A live subject is now held DEAD by some live member: a mistake, or a stale view after a restart. */
+  function episodeStart(s: number, stale: boolean, nowUs: number): void {
+    inEpisode[s] = stale ? 2 : 1;
+    episodeStartUs[s] = nowUs;
+    episodeMax[s] = stale ? -1 : 0;
+    if (!stale && nowUs >= ctx.warmupUs && nowUs - episodeEndUs[s]! <= flapWindowUs) flaps += 1;
+    falselySuspected += 1;
+    if (nowUs >= ctx.warmupUs) {
+      maxSimultaneous = Math.max(maxSimultaneous, falselySuspected);
+      if (falselySuspected === massThreshold) massEvents += 1;
     }
+  }
+
+  /** Nobody live holds s DEAD any more, or s crashed (the verdict became true). */
+  function episodeEnd(s: number, nowUs: number): void {
+    if (!inEpisode[s]) return;
+    const from = Math.max(episodeStartUs[s]!, ctx.warmupUs);
+    if (nowUs > from) perSubjectSuspectedUs[s]! += nowUs - from;
+    if (inEpisode[s] === 1) {
+      if (episodeStartUs[s]! >= ctx.warmupUs) mistakeDurations.push(nowUs - episodeStartUs[s]!);
+      episodeEndUs[s] = nowUs;
+      reach.push(episodeMax[s]!);
+    }
+    inEpisode[s] = 0;
+    episodeMax[s] = -1;
+    falselySuspected -= 1;
   }
 
   function checkDissemination(s: number, nowUs: number): void {
@@ -229,15 +287,19 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
     ctx.events.schedule(wakeUs[p]!, WAKE, p, wakeUs[p]!);
   }
 
-  /** The watcher's verdict on pair `p` now; a change is announced. */
-  function judge(p: number, nowUs: number): void {
+  /**
+   * The watcher's verdict on pair `p` now; a change is announced. Only a reply turns a
+   * DEAD view ALIVE again (a grace start or a quiet wake-up does not overturn what
+   * another watcher announced).
+   */
+  function judge(p: number, nowUs: number, fromReply: boolean): void {
     const o = Math.floor(p / W);
     const j = (p % W) + 1;
     const s = targetAt(o, j);
     const status = detector.statusAt(p, local(o, nowUs));
     ctx.books.verdict(p, status, nowUs, status === Status.alive ? Cause.heartbeat : Cause.timer);
     const next = status === Status.alive ? ALIVE : DEAD;
-    if (view[o * n + s] !== next) {
+    if (view[o * n + s] !== next && (next === DEAD || fromReply)) {
       setView(o, s, next, next === DEAD, nowUs);
       announce(o, s, next, nowUs);
     }
@@ -245,11 +307,27 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
   }
 
   function announce(o: number, s: number, state: number, nowUs: number): void {
-    for (let x = 0; x < n; x++) {
-      if (x === o) continue;
-      count(Msg.gossip, WATCH_MESSAGE_BYTES.announce, nowUs);
-      ctx.post(annLink[o * n + x]!, nowUs, ANNOUNCE, x, s, state);
+    annStamp[o * n + s] = nowUs;
+    stampOf[o * n + s] = nowUs;
+    const signed = state === DEAD ? -(nowUs + 1) : nowUs + 1;
+    for (let x = 0; x < n; x++) if (x !== o) transmitAnnouncement(o, x, s, signed, nowUs);
+  }
+
+  /** One announcement o → x about s; if it or its ack is lost (or x is down), a resend is due. */
+  function transmitAnnouncement(o: number, x: number, s: number, signed: number, nowUs: number): void {
+    count(Msg.gossip, WATCH_MESSAGE_BYTES.announce, nowUs);
+    const arrival = ctx.network.transmit(annLink[o * n + x]!, nowUs);
+    let acked = false;
+    if (arrival >= 0) {
+      ctx.events.schedule(arrival, ANNOUNCE, x, o * n + s, signed);
+      if (ctx.nodes.isUp(x)) {
+        count(Msg.ack, WATCH_MESSAGE_BYTES.ack, arrival);
+        acked = ctx.network.transmit(annLink[x * n + o]!, arrival) >= 0;
+      }
     }
+    const stamp = Math.abs(signed) - 1;
+    const attempt = Math.round((nowUs - stamp) / config.intervalUs);
+    if (!acked && attempt < ANNOUNCE_RETRIES) ctx.events.schedule(nowUs + config.intervalUs, RESEND, o, x * n + s, signed);
   }
 
   return {
@@ -273,11 +351,21 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
       reqLink = new Int32Array(pairs);
       repLink = new Int32Array(pairs);
       annLink = new Int32Array(n * n).fill(-1);
+      annStamp = new Float64Array(n * n).fill(-1);
+      stampOf = new Float64Array(n * n).fill(-1);
       deadHolders = new Int32Array(n);
       crashAtUs = new Float64Array(n).fill(-1);
       firstDone = new Uint8Array(n);
       dissDone = new Uint8Array(n);
       episodeMax = new Int32Array(n).fill(-1);
+      inEpisode = new Uint8Array(n);
+      episodeStartUs = new Float64Array(n);
+      episodeEndUs = new Float64Array(n).fill(-Infinity);
+      upSinceUs = new Float64Array(n);
+      perSubjectUpUs = new Float64Array(n);
+      perSubjectSuspectedUs = new Float64Array(n);
+      perSubjectOriginated = new Float64Array(n);
+      massThreshold = Math.max(2, Math.ceil(0.1 * n));
       liveCount = n;
       t.members = n;
       detector = createDetector(config.detector, { pairCount: pairs, startLocalUs: 0, intervalUs: config.intervalUs, firstProbeUs: () => 0 });
@@ -313,12 +401,12 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
         heard[p] = 1;
         seenEpoch[p] = epoch;
         detector.onHeartbeat(p, l, sentLocal, 0, true);
-        judge(p, nowUs);
+        judge(p, nowUs, true);
       });
       WAKE = c.events.defineEvent('watch-wake', EventClass.timer, (p, at, _b, nowUs) => {
         if (at !== wakeUs[p] || !active[p] || !heard[p]) return;
         if (!c.nodes.isUp(Math.floor(p / W))) return;
-        judge(p, nowUs);
+        judge(p, nowUs, false);
       });
       GRACE = c.events.defineEvent('watch-first-heartbeat', EventClass.timer, (p, added, _b, nowUs) => {
         // Akka's ExpectedFirstHeartbeat: start the detector as if a reply had come.
@@ -329,13 +417,23 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
         detector.onNewIncarnation?.(p, l);
         detector.onHeartbeat(p, l, l, 0, true);
         heard[p] = 1;
-        judge(p, nowUs);
+        judge(p, nowUs, false);
       });
-      ANNOUNCE = c.events.defineEvent('watch-announce', EventClass.deliver, (x, s, state, nowUs) => {
+      ANNOUNCE = c.events.defineEvent('watch-announce', EventClass.deliver, (x, os, signed, nowUs) => {
+        const s = os % n;
         if (!c.nodes.isUp(x) || x === s) return;
-        setView(x, s, state, false, nowUs);
+        const stamp = Math.abs(signed) - 1;
+        if (stamp <= stampOf[x * n + s]!) return; // older than what x holds (or a resend)
+        stampOf[x * n + s] = stamp;
+        setView(x, s, signed < 0 ? DEAD : ALIVE, false, nowUs);
       });
-
+      RESEND = c.events.defineEvent('watch-resend', EventClass.send, (o, xs, signed, nowUs) => {
+        const x = Math.floor(xs / n);
+        const s = xs % n;
+        // Stop when the announcer died or reached a newer verdict on s.
+        if (!c.nodes.isUp(o) || annStamp[o * n + s] !== Math.abs(signed) - 1) return;
+        transmitAnnouncement(o, x, s, signed, nowUs);
+      });
       for (let o = 0; o < n; o++) {
         for (let j = 1; j <= W; j++) {
           const s = targetAt(o, j);
@@ -363,14 +461,14 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
         deadHolders[s]! -= 1;
         if (c_isUp(s)) {
           falseViews -= 1;
-          endEpisodeIfOver(s);
+          if (deadHolders[s] === 0) episodeEnd(s, nowUs);
         }
       }
       falseViews -= deadHolders[node]!;
-      if (episodeMax[node]! >= 0) {
-        reach.push(episodeMax[node]!);
-        episodeMax[node] = -1;
-      }
+      episodeEnd(node, nowUs);
+      const from = Math.max(upSinceUs[node]!, ctx.warmupUs);
+      if (nowUs > from) perSubjectUpUs[node]! += nowUs - from;
+      if (nowUs >= ctx.warmupUs) crashes += 1;
       crashAtUs[node] = nowUs;
       firstDone[node] = 0;
       dissDone[node] = 0;
@@ -385,12 +483,19 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
     onNodeUp(node, nowUs) {
       integrate(nowUs);
       if (crashAtUs[node]! >= ctx.warmupUs && !dissDone[node]) t.disseminationIncomplete += 1;
+      if (crashAtUs[node]! >= ctx.warmupUs && !firstDone[node]) crashesUndetected += 1;
       crashAtUs[node] = -1;
       liveCount += 1;
       falseViews += deadHolders[node]!;
-      if (deadHolders[node]! > 0) episodeMax[node] = deadHolders[node]!;
+      upSinceUs[node] = nowUs;
+      if (deadHolders[node]! > 0) episodeStart(node, true, nowUs);
+      // Views still holding the restarted process DEAD are stale, not a new mistake (as in SWIM).
       // A restarted process knows nothing: it trusts everyone and watches its first k.
-      for (let s = 0; s < n; s++) view[node * n + s] = ALIVE;
+      for (let s = 0; s < n; s++) {
+        view[node * n + s] = ALIVE;
+        stampOf[node * n + s] = -1;
+        annStamp[node * n + s] = -1;
+      }
       for (let j = 1; j <= W; j++) active[pairOf(node, j)] = 0;
       refreshWatched(node, nowUs);
       ctx.events.schedule(nowUs, TICK, node, ctx.nodes.epoch(node));
@@ -399,13 +504,50 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
       integrate(endUs);
       for (let s = 0; s < n; s++) {
         if (crashAtUs[s]! >= ctx.warmupUs && !dissDone[s]) t.disseminationIncomplete += 1;
-        if (episodeMax[s]! >= 0) reach.push(episodeMax[s]!);
+        if (crashAtUs[s]! >= ctx.warmupUs && !firstDone[s] && !c_isUp(s)) {
+          // Censored when the run ended before a detection could finish: the timeout after
+          // the last reply, one interval to send, and one moving on (grace + timeout).
+          const boundUs = 2 * (detectorHorizonUs(config.detector, config.intervalUs) + config.intervalUs);
+          if (endUs - crashAtUs[s]! < boundUs) crashesCensored += 1;
+          else crashesUndetected += 1;
+        }
+        if (c_isUp(s)) {
+          const from = Math.max(upSinceUs[s]!, ctx.warmupUs);
+          if (endUs > from) perSubjectUpUs[s]! += endUs - from;
+          if (inEpisode[s]) {
+            const since = Math.max(episodeStartUs[s]!, ctx.warmupUs);
+            if (endUs > since) perSubjectSuspectedUs[s]! += endUs - since;
+            if (inEpisode[s] === 1) reach.push(episodeMax[s]!);
+          }
+        }
       }
       t.firstSuspicionLatenciesUs = Float64Array.from(firstDead);
       t.firstDeadLatenciesUs = Float64Array.from(firstDead);
       t.disseminationLatenciesUs = Float64Array.from(diss);
       t.falseDeadReach = Float64Array.from(reach);
       return t;
+    },
+    clusterTallies(perPair) {
+      return {
+        ...perPair,
+        upUs: perSubjectUpUs.reduce((a, b) => a + b, 0),
+        upSuspectedUs: perSubjectSuspectedUs.reduce((a, b) => a + b, 0),
+        falseSuspicions: t.suspicionsOriginated,
+        falseDeaths: t.deathsOriginated,
+        mistakeDurationsUs: Float64Array.from(mistakeDurations),
+        detectionLatenciesUs: t.firstSuspicionLatenciesUs,
+        deadLatenciesUs: t.firstDeadLatenciesUs,
+        crashes,
+        crashesUndetected,
+        crashesCensored,
+        perPairFalseSuspicions: perSubjectOriginated,
+        perPairUpUs: perSubjectUpUs,
+        perPairUpSuspectedUs: perSubjectSuspectedUs,
+        flaps,
+        maxSimultaneousFalseSuspicions: maxSimultaneous,
+        massSuspicionEvents: massEvents,
+        membership: t,
+      };
     },
     viewOf(o, s) {
       return view[o * n + s]!;
