@@ -78,7 +78,7 @@ export function protocolSchema(l: ProtocolLeaves) {
       awareness_max_multiplier: l.wholeNumber(1, 100, base('awarenessMaxMultiplier', 'Lifeguard\'s health score runs from 0 to this − 1; the probe round lasts ProbeInterval · (score + 1) (AwarenessMaxMultiplier).')).optional(),
       successors: l.wholeNumber(1, 10_000, '`ring`: how many successors each member watches (k). Default 1.').optional(),
       monitored_by: z
-        .union([z.literal('all'), z.int().min(1).max(10_000)], l.expects('a whole number ≥ 1 or "all"'))
+        .union([z.literal('all', l.expects('a whole number ≥ 1 or "all"')), z.int(l.expects('a whole number ≥ 1 or "all"')).min(1).max(10_000)], l.expects('a whole number ≥ 1 or "all"'))
         .meta(l.meta({ description: '`monitors`: how many members monitor each member (Akka akka.cluster.failure-detector.monitored-by-nr-of-members, default 9 since Akka 2.5); `all`: every member monitors every other.', type: 'whole number or all', defaultText: '9' }))
         .optional(),
       tcp_pings: z

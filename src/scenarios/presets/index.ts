@@ -27,6 +27,7 @@ export const PRESET_NAMES = [
   'nomad',
   'serf',
   'ring-example',
+  'akka-cluster-monitors',
 ] as const;
 
 export type PresetName = (typeof PRESET_NAMES)[number];
