@@ -8,7 +8,10 @@ export { annotationsFor, escapeData, escapeProperty, formatAnnotation, MAX_PER_L
 export {
   BASELINE_SCHEMA,
   BaselineError,
+  baselineMismatch,
   baselineOf,
+  missingBaselineMetrics,
+  scenarioDigest,
   changedPaths,
   compareWithBaseline,
   COMPARED_METRICS,

@@ -8,3 +8,8 @@ import type { writeReport } from '../report/index.js';
 export async function loadReportWriter(): Promise<typeof writeReport> {
   return (await import('../report/index.js')).writeReport;
 }
+
+/** The report's HTML renderer, loaded on first use for the same reason. */
+export async function loadReportRenderer(): Promise<typeof import('../report/html.js').renderReportHtml> {
+  return (await import('../report/html.js')).renderReportHtml;
+}

@@ -364,7 +364,10 @@ function timelineChart(model: ReportModel): Chart | null {
     scale: { domain: Object.keys(STATE_COLORS), range: Object.values(STATE_COLORS) },
     legend: { title: 'state', orient: 'top' as const, direction: 'horizontal' as const },
   };
-  const y = { field: 'node', type: 'nominal' as const, sort: nodes, axis: { title: null, labelLimit: 140 } };
+  // Lanes are ordered by a numeric `lane` field, not by a sort list of names: vega-lite
+  // compiles such a list into an expression that vega cannot run for names such as
+  // "toString" or "constructor" ("Operator not defined").
+  const y = { field: 'node', type: 'nominal' as const, sort: { field: 'lane', op: 'min' as const, order: 'ascending' as const }, axis: { title: null, labelLimit: 140 } };
   // The zoomed panel draws only what overlaps the window (the brush signal holds {s: [from, to]}).
   const inWindow = { filter: '!brush.s || (datum.e >= brush.s[0] && datum.s <= brush.s[1])' };
   const inWindowPoint = { filter: '!brush.s || (datum.t >= brush.s[0] && datum.t <= brush.s[1])' };
@@ -553,10 +556,12 @@ export function buildCharts(model: ReportModel): ChartSet {
   const datasets: Record<string, readonly object[]> = { cells: model.rows, cdf: model.cdf };
   if (model.results.tune) datasets['tunePath'] = tunePathRows(model.results, model.rows);
   if (t) {
-    datasets['lanes'] = t.nodes.map((node) => ({ node, s: 0, e: t.endS }));
-    datasets['states'] = t.states;
-    datasets['down'] = t.down;
-    datasets['crashes'] = t.crashes;
+    const lane = new Map(t.nodes.map((node, i) => [node, i]));
+    const withLane = <T extends { node: string }>(xs: readonly T[]) => xs.map((x) => ({ ...x, lane: lane.get(x.node) ?? t.nodes.length }));
+    datasets['lanes'] = t.nodes.map((node, i) => ({ node, lane: i, s: 0, e: t.endS }));
+    datasets['states'] = withLane(t.states);
+    datasets['down'] = withLane(t.down);
+    datasets['crashes'] = withLane(t.crashes);
   }
   return { datasets, charts };
 }

@@ -180,7 +180,7 @@ function metricsTable(cell: CellResult): string {
   const pause = metricOf(cell, PAUSE_METRIC);
   if (typeof pause === 'number') {
     const ps = cell.pause_survival;
-    const how = ps ? ` (${ps.failures_at_longest} of ${ps.pauses_per_probe} injected pauses caused a suspicion there${ps.capped ? '; the search stopped at its cap' : ''})` : '';
+    const how = ps ? ` (${ps.failures_at_longest} of ${ps.pauses_per_probe} injected pauses caused a suspicion there${ps.capped ? '; the search stopped at its cap' : ''}${ps.stopped_by_budget ? `; the search stopped at its budget of ${ps.budget_heartbeats?.toExponential(0)} heartbeats, so this is a lower bound` : ''})` : '';
     rows.push(['Longest pause survived', `${formatDurationMs(pause)}${how}`]);
   }
   // Issue-6 metrics, shown when something happened.

@@ -36,6 +36,9 @@ export interface CellResult {
     readonly failures_at_longest: number;
     readonly failure_ci95: readonly [number, number];
     readonly capped: boolean;
+    /** The search's bound in heartbeats (all probes together), and whether it stopped there (`longest_ms` then a lower bound). */
+    readonly budget_heartbeats?: number;
+    readonly stopped_by_budget?: boolean;
   };
   /** The closed-form prediction beside the simulation, where one exists (fixed timeout, NFD-S). */
   readonly analytic?: AnalyticComparison;

@@ -14,7 +14,8 @@
  * file), checks a `sweep:` value by value and cell by cell (`expandSweep` gives the
  * cells), and locates each `expect:` threshold for the CI gate's annotations.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { FileReadError, readBoundedText } from '../io/bounded-read.js';
 import { basename, dirname, extname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
@@ -189,17 +190,12 @@ function looksLikePath(ref: string): boolean {
 }
 
 function readScenarioFile(path: string, label = path): string {
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    return readBoundedText(path, MAX_FILE_BYTES, 'a scenario file');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? String(e)})`;
-    throw new ScenarioError([{ file: label, path: '', message: why }]);
+    if (e instanceof FileReadError) throw new ScenarioError([{ file: label, path: '', message: e.message }]);
+    throw e;
   }
-  if (bytes.length > MAX_FILE_BYTES) throw new ScenarioError([{ file: label, path: '', message: `is ${bytes.length} bytes; a scenario file is at most ${MAX_FILE_BYTES}` }]);
-  const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** The file name without extension, made into a valid scenario name. */
@@ -215,6 +211,13 @@ export function defaultNameFor(file: string): string {
 
 function parseOrigin(text: string, file: string, source: string): Omit<ScenarioOrigin, 'sets' | 'dir' | 'sampleFiles'> {
   const lines = new LineCounter();
+  // The YAML parser breaks lines at LF only; a file with classic-Mac CR line ends would
+  // read as one long line (all comment, say, and then "is empty").
+  const bareCr = /\r(?!\n)/.exec(text);
+  if (bareCr !== null) {
+    const line = text.slice(0, bareCr.index).split('\n').length;
+    throw new ScenarioError([{ file, line, column: bareCr.index - text.lastIndexOf('\n', bareCr.index - 1), path: '', message: 'has a bare CR line end (classic Mac); save it with LF or CRLF line ends' }]);
+  }
   if (text.length > MAX_FILE_BYTES) throw new ScenarioError([{ file, path: '', message: `is too long; a scenario file is at most ${MAX_FILE_BYTES} bytes` }]);
   if (extname(file).toLowerCase() === '.json') checkStrictJson(text, file);
   let yaml: Document;
@@ -316,15 +319,25 @@ const UNSWEPT = new Set(['name', 'replications', 'sweep', 'targets', 'expect', '
 /** Cells of each validated scenario, found while checking its sweep. */
 const cellsOf = new WeakMap<LoadedScenario, readonly SweepCell[]>();
 
+/** Applies overrides; a problem with one written in the file (a sweep's value) names the file. */
+function applyHere(origin: ScenarioOrigin, sets: readonly SetOverride[]): unknown {
+  try {
+    return applyOverrides(origin.base, sets, defaultAt);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    throw new ScenarioError(e.issues.map((i) => (i.file === '' && i.line !== undefined ? { ...i, file: origin.file } : i)));
+  }
+}
+
 /** `cell`: one cell of a sweep being checked, whose gate settings refer to the whole sweep. */
 function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'): LoadedScenario {
-  const document = applyOverrides(origin.base, origin.sets, defaultAt);
+  const document = applyHere(origin, origin.sets);
   const where = new Locator(origin);
   const entries = sweepEntriesOf(document, where);
   // A field that only the sweep mentions takes its first value in the scenario as loaded.
   const fill = entries.flatMap((e) => (e.values !== null && e.values.length > 0 && valueAt(document, e.path) === undefined ? [e.setFor(0)] : []));
   const base = fill.length === 0 ? origin : { ...origin, sets: [...origin.sets, ...fill] };
-  const baseDocument = fill.length === 0 ? document : applyOverrides(origin.base, base.sets, defaultAt);
+  const baseDocument = fill.length === 0 ? document : applyHere(origin, base.sets);
   let scenario: Scenario;
   try {
     scenario = parseScenario(base, baseDocument, new Locator(base));
@@ -603,17 +616,14 @@ function sampleFileReader(origin: ScenarioOrigin): (spec: SampleFileSpec) => Sam
 const MAX_SAMPLE_FILE_BYTES = 50_000_000;
 
 function readSampleFile(path: string, spec: SampleFileSpec): SampleFileResult {
-  let bytes: Buffer;
+  let text: string;
   try {
-    bytes = readFileSync(path);
+    text = readBoundedText(path, MAX_SAMPLE_FILE_BYTES, 'a sample file');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? String(e)})`;
-    return { ok: false, message: `cannot read the sample file ${path}: ${why}` };
+    if (e instanceof FileReadError) return { ok: false, message: `cannot read the sample file ${path}: ${e.message}` };
+    throw e;
   }
-  if (bytes.length > MAX_SAMPLE_FILE_BYTES) return { ok: false, message: `the sample file ${path} is ${bytes.length} bytes; at most ${MAX_SAMPLE_FILE_BYTES}` };
-  const text = bytes.toString('utf8');
-  return parseSampleCsv(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, spec, path);
+  return parseSampleCsv(text, spec, path);
 }
 
 type ZodIssue = z.core.$ZodIssue;

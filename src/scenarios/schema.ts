@@ -39,6 +39,8 @@ import {
   parseRelative,
   parseSignedDurationUs,
   RATE_EXAMPLES,
+  MAX_DURATION_TEXT,
+  MAX_DURATION_US,
   resolveRelativeUs,
   type Rate,
   type Relative,
@@ -297,6 +299,8 @@ const csvSource = z
 
 // ------------------------------------------------------------ distributions
 
+const PARETO_SHAPE = 'a number above 1 and at most 100 (for a shape ≤ 1 the mean is infinite, and rates and means could never converge)';
+
 const DIST_KINDS = ['constant', 'uniform', 'exponential', 'normal', 'lognormal', 'pareto', 'empirical'] as const;
 export type DistKind = (typeof DIST_KINDS)[number];
 
@@ -321,7 +325,11 @@ const lawShapes = () => ({
   }),
   pareto: law('pareto', 'Pareto: heavy tail, Pr(X > x) = (scale / x)^shape for x ≥ scale.', {
     scale: positiveDuration('Smallest value.'),
-    shape: z.number(expects('a number > 0')).positive().max(100).meta(meta({ description: 'Tail index α (no unit); the mean is infinite for α ≤ 1.', type: 'number > 0' })),
+    shape: z
+      .number(expects(PARETO_SHAPE))
+      .gt(1, expects(PARETO_SHAPE))
+      .max(100, expects(PARETO_SHAPE))
+      .meta(meta({ description: 'Tail index α (no unit), above 1: the mean is infinite for α ≤ 1, and hbsim\'s means, intervals and closed forms need a finite one.', type: 'number in (1, 100]' })),
   }),
   empirical: law('empirical', 'Your own measurements: give exactly one of `samples`, `quantiles` or `csv`; values are drawn by linear interpolation between them.', {
     samples: z
@@ -892,7 +900,12 @@ const timeoutDetectorSchema = z.strictObject({
   allow_short_timeout: z.boolean(expects('true or false')).meta(meta({ description: 'Allow a timeout no longer than the heartbeat interval. Such a detector suspects every node between two heartbeats, so it is refused unless this is true.', type: 'boolean' })).prefault(false),
 });
 
-const positiveNumber = (description: string, type = 'number > 0') => z.number(expects('a number > 0')).positive(expects('a number > 0')).max(1e9).meta(meta({ description, type }));
+/**
+ * φ = −log10 of a probability: above 300 that probability is below what a double holds
+ * (10^−300), and below 1e-9 it rounds to 1; either way φ never reaches the threshold.
+ */
+const PHI_RANGE = 'a number from 1e-9 to 300 (φ is −log10 of a probability, which floating point holds only between 10^-300 and 1 − 10^-9)';
+const phiThreshold = (description: string) => z.number(expects(PHI_RANGE)).min(1e-9, expects(PHI_RANGE)).max(300, expects(PHI_RANGE)).meta(meta({ description, type: 'number, 1e-9 to 300' }));
 
 /** Akka cluster defaults (akka-cluster reference.conf, akka/akka @ 9892c5e, v2.10.x; reference §2.2). */
 const phiAkkaDetectorSchema = z.strictObject({
@@ -902,7 +915,7 @@ const phiAkkaDetectorSchema = z.strictObject({
         'Akka\'s phi accrual detector (akka-remote PhiAccrualFailureDetector): φ grows with the silence, against a normal law fitted to recent inter-arrival times (logistic approximation, as Akka computes it); SUSPECTED (unreachable) once φ ≥ `threshold`. Defaults are Akka cluster\'s.',
     }),
   ),
-  threshold: positiveNumber('φ at which a node is SUSPECTED (akka.cluster.failure-detector.threshold 8; remote watch uses 10). Higher thresholds mean fewer false suspicions and slower detection.').prefault(8),
+  threshold: phiThreshold('φ at which a node is SUSPECTED (akka.cluster.failure-detector.threshold 8; remote watch uses 10). Higher thresholds mean fewer false suspicions and slower detection.').prefault(8),
   acceptable_pause: duration('Added to the mean inter-arrival time: pauses this long are tolerated (acceptable-heartbeat-pause 3s in Akka cluster, 10s for remote watch). Longer means fewer false suspicions, slower detection.').prefault('3s'),
   min_std_deviation: positiveDuration('Floor of the fitted standard deviation (min-std-deviation), so very regular heartbeats do not make φ explode.').prefault('100ms'),
   max_sample_size: wholeNumber(2, 1_000_000, 'Inter-arrival times kept (max-sample-size; 1000 in Akka cluster, 200 for remote watch).').prefault(1000),
@@ -1134,7 +1147,10 @@ const targetsSchema = z
 const EXPECT_PHRASE = `a map of metric: condition, such as { detection_latency_ms.p99: "<= 5s" }`;
 
 const expectSchema = z
-  .codec(z.record(z.string(), z.unknown(), expects(EXPECT_PHRASE)), z.array(z.object({ metric: z.string(), op: z.enum(['<=', '<', '>=', '>']), bound: z.number(), written: z.string() })), {
+  // A plain-map check, not z.record: z.record copies entries into a fresh object, where
+  // a "__proto__" key sets the prototype and vanishes; here it stays an own key and is
+  // refused as an unknown metric like any other.
+  .codec(z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v), expects(EXPECT_PHRASE)), z.array(z.object({ metric: z.string(), op: z.enum(['<=', '<', '>=', '>']), bound: z.number(), written: z.string() })), {
     decode: (input, ctx): Threshold[] => {
       const out: Threshold[] = [];
       for (const [metric, condition] of Object.entries(input)) {
@@ -1429,6 +1445,18 @@ function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
   for (const issue of protocolRules(s.protocol, names.length, around)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
 
+/** The field whose value sets the detector's timeout, for locating a timeout out of range. */
+const TIMEOUT_FIELD: Readonly<Record<DetectorSpec['kind'], string>> = {
+  timeout: 'timeout',
+  liveness_readiness: 'timeout',
+  lease: 'lease',
+  phi_akka: 'threshold',
+  phi_cassandra: 'max_interval',
+  nfd_s: 'shift',
+  nfd_e: 'margin',
+  pull_check: 'unhealthy_threshold',
+};
+
 /** One monitor, so one `monitor_crash` entry; and a standby that probes is not modelled. */
 function monitorCrashRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
   const entries = s.faults.flatMap((f, i) => (f.monitor_crash === undefined ? [] : [i]));
@@ -1443,6 +1471,17 @@ function monitorCrashRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
 function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
   const d = s.detector;
   const intervalUs = s.heartbeat.interval;
+  // Relative values ("1000000x") and thresholds resolve to times the engine must hold exactly.
+  const timeoutUs = timeoutUsOf(s);
+  if (!(timeoutUs <= MAX_DURATION_US)) {
+    ctx.addIssue({ code: 'custom', path: ['detector', TIMEOUT_FIELD[d.kind]], message: `the detector's timeout resolves to ${Number.isFinite(timeoutUs) ? `${timeoutUs.toExponential(2)} µs` : 'no finite time'}; it must be at most ${MAX_DURATION_TEXT}` });
+    return;
+  }
+  const deadUs = deadAfterUsOf(s);
+  if (Number.isFinite(deadUs) && !(deadUs <= MAX_DURATION_US)) {
+    ctx.addIssue({ code: 'custom', path: ['detector', 'dead_after' in d ? 'dead_after' : 'confirm_after'], message: `the silence before DEAD resolves to ${deadUs.toExponential(2)} µs; it must be at most ${MAX_DURATION_TEXT}` });
+    return;
+  }
   if (d.kind === 'timeout' || d.kind === 'liveness_readiness') {
     const timeoutUs = timeoutUsOf(s);
     if (timeoutUs === 0) {
@@ -1507,6 +1546,21 @@ export interface ScenarioWarning {
 
 /** Engine throughput is a few million events per second; about 2.5 events per heartbeat. */
 const HEARTBEATS_WARN = 300_000_000;
+/** The engine's rough speed on one core (npm run bench), for the order of magnitude of a long run. */
+const HEARTBEATS_PER_CORE_SECOND = 4_000_000;
+
+/** A duration in seconds to its order of magnitude in words ("2 minutes", "3 months", "40 years"). */
+export function roughTime(seconds: number): string {
+  const units: [string, number][] = [['year', 365 * 86_400], ['month', 30 * 86_400], ['day', 86_400], ['hour', 3600], ['minute', 60], ['second', 1]];
+  for (const [name, size] of units) {
+    if (seconds >= size) {
+      const n = Math.round(seconds / size);
+      const shown = n >= 1000 ? n.toExponential(1) : String(n);
+      return `${shown} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return 'a second';
+}
 
 export function scenarioWarnings(s: Scenario): ScenarioWarning[] {
   const out: ScenarioWarning[] = [];
@@ -1534,7 +1588,7 @@ export function scenarioWarnings(s: Scenario): ScenarioWarning[] {
   });
   const heartbeats = nodeNamesOf(s.cluster.nodes).length * (s.duration / s.heartbeat.interval) * s.replications;
   if (heartbeats > HEARTBEATS_WARN) {
-    out.push({ path: ['duration'], message: `this scenario simulates about ${heartbeats.toExponential(1)} heartbeats; expect it to take minutes` });
+    out.push({ path: ['duration'], message: `this scenario simulates about ${heartbeats.toExponential(1)} heartbeats; expect about ${roughTime(heartbeats / HEARTBEATS_PER_CORE_SECOND)} on one core` });
   }
   return out;
 }

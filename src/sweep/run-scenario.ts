@@ -17,6 +17,7 @@ import { expandSweep, type LoadedScenario, type SweepCell } from '../scenarios/l
 import { normalizeScenario } from '../scenarios/schema.js';
 import { breachScreen } from '../check/screen.js';
 import { analyticComparison } from './analytic-check.js';
+import { pauseSearchHeartbeats } from './pause-survival.js';
 import { poolSweep, sweepTasks } from './run-sweep.js';
 import { runTasks } from './run-tasks.js';
 import type { SweepTask, TaskResult } from './tasks.js';
@@ -26,7 +27,8 @@ export interface ScenarioRunOptions {
   readonly workers: number;
   /** Search each cell's longest survivable pause (costs about 0.2–0.5 s of CPU per cell). */
   readonly pauseSurvival: boolean;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Tasks done of all, and the fraction of the expected work done (see RunTasksOptions). */
+  readonly onProgress?: (done: number, total: number, work: number) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -49,6 +51,7 @@ export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): Scenario
     const periodUs = p?.kind === 'swim' ? p.memberlist.probeIntervalUs : config.heartbeat.intervalUs;
     const perMember = p && p.kind !== 'swim' ? Math.min(p.watched, config.nodeNames.length - 1) : 1;
     heartbeats += (perMember * config.nodeNames.length * config.durationUs * replications) / periodUs;
+    if (pauseSurvival) heartbeats += pauseSearchHeartbeats(config);
   }
   const replications = loaded.scenario.replications;
   return { cells: cells.length, tasks: cells.length * (replications + (pauseSurvival ? 1 : 0)), heartbeats };

@@ -40,7 +40,7 @@ function longDuration(seconds: number): string {
 function duration(text: string | undefined, option: string): number {
   if (text === undefined) throw new UsageError(`${option} is required (a duration such as 2s, 1d)`);
   const parsed = parseDurationUs(text);
-  if (!parsed.ok) throw new UsageError(`${option} ${text}: ${parsed.reason}`);
+  if (!parsed.ok) throw new UsageError(`${option} ${text}: expected a duration such as 2s, 500ms or 1d${parsed.reason === '' ? '' : ` (${parsed.reason})`}`);
   if (!(parsed.value > 0)) throw new UsageError(`${option} must be greater than 0`);
   return parsed.value;
 }

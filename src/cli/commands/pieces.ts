@@ -71,7 +71,7 @@ export function loadRecipe(recipe: ScenarioRecipe, asCell: RunIdentity['as_cell'
 export async function runInPieces(
   loaded: LoadedScenario,
   io: CliIo,
-  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number) => void; readonly signal?: AbortSignal },
+  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number, work: number) => void; readonly signal?: AbortSignal },
   options: PieceOptions,
 ): Promise<PieceOutcome> {
   const prepared = prepareScenario(loaded, run.pauseSurvival);

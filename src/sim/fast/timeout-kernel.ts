@@ -59,7 +59,7 @@ import type { TransitionLog } from '../metrics/recorder.js';
 import { zeroTallies, type RunTallies } from '../metrics/tallies.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
-import type { RunResult } from '../engine/run-result.js';
+import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { standardExponential } from '../random/ziggurat.js';
 import { ItemKind, ItemStore, MAX_RUNS, mergeItems, Phase } from './merge.js';
 
@@ -532,7 +532,11 @@ export class TimeoutKernel {
   }
 
   /** Runs every node, then merges what crosses nodes. Null when an undecidable tie would change a result. */
-  run(): RunResult | null {
+  /** Told the fraction of the run done, every CHUNK events or so (RunHooks). */
+  private progress: ((fraction: number) => void) | undefined = undefined;
+
+  run(hooks?: RunHooks): RunResult | null {
+    this.progress = hooks?.onProgress;
     for (let i = 0; i < this.n; i++) this.runNode(i);
     const merged = mergeItems(this.items, this.n);
     if (merged === null) return null;
@@ -571,6 +575,7 @@ export class TimeoutKernel {
     for (;;) {
       this.fastLoop(CHUNK);
       if (this.advance(CHUNK)) break;
+      if (this.progress !== undefined) this.progress((node + Math.min(1, this.sendT / this.endUs)) / this.n);
     }
     // Rounds after the node's last event, up to the end.
     if (this.polling) this.catchUpChecks(this.endUs, Number.POSITIVE_INFINITY);
@@ -1681,6 +1686,6 @@ export class TimeoutKernel {
 }
 
 /** Runs a configuration `fastPathApplies` admits; null if the kernel declines (the engine must run it). */
-export function runTimeoutKernel(config: SimConfig): RunResult | null {
-  return new TimeoutKernel(config).run();
+export function runTimeoutKernel(config: SimConfig, hooks?: RunHooks): RunResult | null {
+  return new TimeoutKernel(config).run(hooks);
 }
