@@ -117,6 +117,23 @@ describe('false verdicts under i.i.d. loss (closed form)', () => {
     expect(Math.abs(t.failedProbes - t.probes * q)).toBeLessThan(4 * sd + 12);
   });
 
+  it('ring, timeout = 3 intervals, random delays: a mistake needs 2 lost round trips and the 3rd lost or slower than the last, (1 − q)q²(q + (1 − q)/2)', () => {
+    // Replies land at their request tick + a round trip; the deadline is the last landing
+    // + 3 s, so reply m+3 is late exactly when its round trip is longer than reply m's
+    // (probability 1/2 for i.i.d. continuous delays).
+    const p = 0.05;
+    const q = 1 - (1 - p) ** 2;
+    const m = watchRing({ order: 'index', watched: 1, intervalUs: I, detector: timeout(3 * I) });
+    const expDelay: LinkConfig = { lossProbability: p, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 1_000 } } };
+    const many = Array.from({ length: 20 }, (_, i) => `n${i}`);
+    const r = runProtocols(spec({ nodeNames: many, links: { default: expDelay }, durationUs: 7_200 * I, warmupUs: 10 * I }), [m]);
+    const t = m.membership(r.endUs);
+    const expected = t.probes * (1 - q) * q * q * (q + (1 - q) / 2);
+    expect(Math.abs(r.tallies.falseSuspicions - expected)).toBeLessThan(4 * Math.sqrt(expected));
+    // With one watcher per member, each pair's mistake is one DEAD verdict of a live member where it started.
+    expect(t.deathsOriginated).toBe(r.tallies.falseSuspicions);
+  });
+
   it('is deterministic', () => {
     const run = () => {
       const m = watchRing({ order: 'hashed', watched: 2, intervalUs: I, detector: timeout(T) });
