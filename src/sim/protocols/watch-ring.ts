@@ -17,7 +17,8 @@
  * replies come back). A newly watched member gets a grace period: if no reply has
  * come `expected-response-after` (one heartbeat interval) after it was added, the
  * detector is started as if one had (Akka's `ExpectedFirstHeartbeat`), so a dead
- * newcomer is still detected. How far a watcher can move on is bounded by its
+ * newcomer is still detected. A polling detector (`check_interval` > 0) is judged at
+ * the watcher's rounds (every check_interval from its heartbeat phase), not at once. How far a watcher can move on is bounded by its
  * window: the next `k + MOVE_ON_WINDOW` ring positions (all of them for `all`).
  *
  * How a verdict reaches the others (decided): the watcher broadcasts it reliably —
@@ -121,6 +122,7 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
   let reqLink!: Int32Array; // pair → watcher → target
   let repLink!: Int32Array; // pair → target → watcher
   let annLink!: Int32Array; // o·n + x → o → x (−1 on the diagonal)
+  let phaseUs!: Float64Array; // member → its heartbeat phase (its polling rounds start there)
   let annStamp!: Float64Array; // o·n + s → instant of o's latest own verdict on s (−1: none)
   let stampOf!: Float64Array; // x·n + s → instant of the verdict x holds about s (−1: none)
   const t = emptyMembershipTallies(0);
@@ -282,7 +284,11 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
       wakeUs[p] = -1;
       return;
     }
-    const at = ctx.clocks.isIdentity ? next : ctx.clocks.trueInstantOf(o, next, false, nowUs);
+    let at = ctx.clocks.isIdentity ? next : ctx.clocks.trueInstantOf(o, next, false, nowUs);
+    // A polling detector (check_interval: Akka's reaper, Cassandra's per-gossip-round check)
+    // is judged at the watcher's next round, on the watcher's heartbeat phase.
+    const ci = config.detector.checkIntervalUs;
+    if (ci > 0) at = phaseUs[o]! + Math.ceil((at - phaseUs[o]!) / ci) * ci;
     wakeUs[p] = Math.max(at, nowUs);
     ctx.events.schedule(wakeUs[p]!, WAKE, p, wakeUs[p]!);
   }
@@ -352,6 +358,7 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
       repLink = new Int32Array(pairs);
       annLink = new Int32Array(n * n).fill(-1);
       annStamp = new Float64Array(n * n).fill(-1);
+      phaseUs = new Float64Array(n);
       stampOf = new Float64Array(n * n).fill(-1);
       deadHolders = new Int32Array(n);
       crashAtUs = new Float64Array(n).fill(-1);
@@ -448,6 +455,7 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
         }
         for (let x = 0; x < n; x++) if (x !== o) annLink[o * n + x] = c.network.link(o, x);
         const phase = Math.floor(c.bank.next(c.nodeStream(o, 'watch-phase')) * config.intervalUs);
+        phaseUs[o] = phase;
         c.events.schedule(phase, TICK, o, 0);
       }
       for (let p = 0; p < pairs; p++) if (active[p]) c.events.schedule(0, WAKE, p, (wakeUs[p] = 0));

@@ -52,6 +52,17 @@ describe('ring: each member watches its successor', () => {
     expect(t.messages[5]).toBe(4 + 1 + ANNOUNCE_RETRIES);
   });
 
+  it('a polling detector (check_interval 1 s) judges at the watcher\'s rounds: the DEAD comes at the first round after the deadline', () => {
+    const run = (checkIntervalUs: number) => {
+      const m = watchRing({ order: 'index', watched: 1, intervalUs: I, detector: { ...timeout(T), checkIntervalUs } });
+      const r = runProtocols(spec({ crashes: crash(['c'], 40_000_000) }), [m]);
+      return m.membership(r.endUs).firstDeadLatenciesUs[0]!;
+    };
+    // Same seed, same phases: the deadline is b's last tick + 2 ms + T + 1 µs; b's rounds
+    // fall on its ticks, so the polled verdict waits until the tick 3 s after the last one.
+    expect(run(I) - run(0)).toBe(3 * I - (2_000 + T + 1));
+  });
+
   it('two consecutive crashes: d is found by b after c, one grace interval plus one timeout later', () => {
     const m = watchRing({ order: 'index', watched: 1, intervalUs: I, detector: timeout(T) });
     const r = runProtocols(spec({ crashes: crash(['c', 'd'], 40_000_000) }), [m]);
