@@ -11,5 +11,5 @@ import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
 export type { RunResult };
 
 export function runOnce(config: SimConfig): RunResult {
-  return (fastPathApplies(config) && runTimeoutKernel(config)) || new Simulation(config).run();
+  return fastPathApplies(config) ? runTimeoutKernel(config) : new Simulation(config).run();
 }

@@ -61,16 +61,8 @@ export class Kernel implements EventScheduling {
   private readonly kindNames: string[] = [];
   private processed = 0;
 
-  private readonly physical: boolean;
-
-  /**
-   * `order: 'insertion'` drops the class and entity keys (plain scheduling order); it
-   * exists only so a refactoring can be checked result for result against the old
-   * engine, and nothing in src/ uses it.
-   */
-  constructor(options: SchedulerOptions, order: 'physical' | 'insertion' = 'physical') {
+  constructor(options: SchedulerOptions) {
     this.queue = new Scheduler(options);
-    this.physical = order === 'physical';
   }
 
   defineEvent(name: string, eventClass: EventClassCode, handler: EventHandler): number {
@@ -87,7 +79,7 @@ export class Kernel implements EventScheduling {
   }
 
   schedule(atUs: number, kind: number, entity: number, arg = 0, arg2 = 0): void {
-    this.queue.schedule(atUs, kind, entity, arg, arg2, this.physical ? this.classRank[kind]! + entity : 0);
+    this.queue.schedule(atUs, kind, entity, arg, arg2, this.classRank[kind]! + entity);
   }
 
   get nowUs(): number {

@@ -29,8 +29,6 @@ export interface RunServicesSpec {
   readonly crashableNames?: readonly string[];
   readonly queue: SchedulerOptions;
   readonly bankCapacity: number;
-  /** The kernel's same-instant order (see kernel.ts); 'physical' unless checking a refactoring. */
-  readonly order?: 'physical' | 'insertion';
 }
 
 export class RunServices {
@@ -47,7 +45,7 @@ export class RunServices {
   constructor(spec: RunServicesSpec) {
     const names = spec.entityNames;
     this.root = spec.root;
-    this.kernel = new Kernel(spec.queue, spec.order ?? 'physical');
+    this.kernel = new Kernel(spec.queue);
     this.bank = new StreamBank(spec.bankCapacity);
     this.network = new Network(names, spec.links, spec.placement ?? null);
     this.books = new PairBooks(names.length);
