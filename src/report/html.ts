@@ -192,6 +192,15 @@ function metricsTable(cell: CellResult): string {
     const ci = m.pauses.ci95 ? ` (95 %: ${formatSignificant(m.pauses.ci95[0] * 100)} – ${formatSignificant(m.pauses.ci95[1] * 100)} %)` : '';
     rows.push(['Sender pauses', `${formatCount(m.pauses.count)}, mean ${formatOptionalDurationMs(m.pauses.mean_ms)}; ${m.pauses.caused_false_suspicion} caused a false suspicion${ci}`]);
   }
+  if (m.transport) {
+    const t = m.transport;
+    const share = t.stall_share === null ? 'no false suspicion' : `${formatSignificant(t.stall_share * 100)} % of the false suspicions began during a TCP stall${t.stall_share_ci95 ? ` (95 %: ${formatSignificant(t.stall_share_ci95[0] * 100)} – ${formatSignificant(t.stall_share_ci95[1] * 100)} %)` : ''}`;
+    rows.push(['TCP', `${formatCount(t.retransmissions)} retransmissions, ${formatCount(t.head_of_line_stalls)} head-of-line stalls, ${formatCount(t.connection_breaks)} connection breaks (${formatCount(t.dropped_by_breaks)} messages lost with them); ${share}`]);
+  }
+  if (m.failover) {
+    const f = m.failover;
+    rows.push(['Monitor failover', `${formatCount(f.monitor_crashes)} monitor crash${f.monitor_crashes === 1 ? '' : 'es'}, ${formatDurationMs(f.monitor_down_ms)} without a working monitor; ${formatCount(f.takeover_false_suspicions)} false suspicions caused by takeovers`]);
+  }
   if (m.split_brain && m.split_brain.count > 0) {
     rows.push(['Lease split-brain windows', `${m.split_brain.count} (${formatRate(m.split_brain)}), ${formatDurationMs(m.split_brain.total_ms)} in all, longest ${formatDurationMs(m.split_brain.max_ms)}`]);
   }

@@ -86,6 +86,32 @@ export interface CellMetrics {
    * ≥ 99 % (ms), found by bisection over injected pauses; absent when not computed.
    */
   readonly longest_pause_survived_ms?: number;
+  /**
+   * TCP links only (absent when every link is UDP): retransmissions, messages read late
+   * behind a lost one (head-of-line stalls), connection breaks and the messages they
+   * lost, and the share of false suspicions that began while TCP held back a message
+   * of that node (exact 95 % interval).
+   */
+  readonly transport?: {
+    readonly retransmissions: number;
+    readonly head_of_line_stalls: number;
+    readonly connection_breaks: number;
+    readonly dropped_by_breaks: number;
+    readonly false_suspicions_during_stall: number;
+    readonly stall_share: number | null;
+    readonly stall_share_ci95: readonly [number, number] | null;
+  };
+  /**
+   * Monitor failover only (absent without a `monitor_crash` fault): the monitor's
+   * crashes, the time without a working monitor, and the false suspicions that began
+   * after a takeover before the node's first message reached the standby.
+   */
+  readonly failover?: {
+    readonly monitor_crashes: number;
+    readonly monitor_down_ms: number;
+    readonly monitor_down_fraction: number | null;
+    readonly takeover_false_suspicions: number;
+  };
   /** Sender pauses and the fraction that caused a false suspicion (exact 95 % interval). */
   readonly pauses: {
     readonly count: number;
@@ -138,6 +164,36 @@ function eventRate(count: number, upUs: number): EventRateMetrics {
     per_node_day: roundSignificant(count / nodeDays),
     ci95_low: roundSignificant(interval.low),
     ci95_high: roundSignificant(interval.high),
+  };
+}
+
+function failoverMetrics(t: RunTallies, measuredUs: number): Pick<CellMetrics, 'failover'> {
+  const f = t.failover;
+  if (!f) return {};
+  return {
+    failover: {
+      monitor_crashes: f.monitorCrashes,
+      monitor_down_ms: Math.round(f.monitorDownUs) / 1000,
+      monitor_down_fraction: measuredUs > 0 ? roundSignificant(f.monitorDownUs / measuredUs) : null,
+      takeover_false_suspicions: f.takeoverFalseSuspicions,
+    },
+  };
+}
+
+function transportMetrics(t: RunTallies): Pick<CellMetrics, 'transport'> {
+  const r = t.transport;
+  if (!r) return {};
+  const ci = t.falseSuspicions > 0 ? proportionInterval(r.falseSuspicionsDuringStall, t.falseSuspicions) : null;
+  return {
+    transport: {
+      retransmissions: r.retransmissions,
+      head_of_line_stalls: r.headOfLineStalls,
+      connection_breaks: r.connectionBreaks,
+      dropped_by_breaks: r.droppedByBreaks,
+      false_suspicions_during_stall: r.falseSuspicionsDuringStall,
+      stall_share: t.falseSuspicions > 0 ? roundSignificant(r.falseSuspicionsDuringStall / t.falseSuspicions) : null,
+      stall_share_ci95: ci ? [roundSignificant(ci.low), roundSignificant(ci.high)] : null,
+    },
   };
 }
 
@@ -210,5 +266,8 @@ export function cellMetrics(t: RunTallies): CellMetrics {
     mass_suspicion_events: t.massSuspicionEvents,
     pauses: pauseMetrics(t),
     readiness: readinessMetrics(t),
+    ...transportMetrics(t),
+    // The monitor's time is the run's measured time: node up-time over the nodes.
+    ...failoverMetrics(t, t.perPairUpUs.length > 0 ? t.upUs / t.perPairUpUs.length : 0),
   };
 }

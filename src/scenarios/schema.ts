@@ -493,10 +493,37 @@ export type LossSpec = z.output<ReturnType<typeof lossSchema>>;
 
 const DUPLICATE_DESCRIPTION = 'Each delivered message is delivered a second time, with its own delay, with this probability.';
 
+const TRANSPORT_DESCRIPTION =
+  '`udp`: a lost message is gone (one missing heartbeat). `tcp`: messages ride one connection per direction, so a lost segment is retransmitted after the retransmission timeout (Linux: SRTT + max(4·RTTVAR, 200 ms), 1 s before the first sample, doubling per retry up to 120 s), every later message waits behind it (head-of-line blocking), and the connection breaks only after `tcp.retries2` retries or `tcp.user_timeout`; then messages are lost until it reconnects. Most production heartbeats ride TCP (Elasticsearch, ZooKeeper, Kafka, etcd/gRPC, Kubernetes, Akka Artery TCP, Cassandra). `duplicate` does not apply to TCP.';
+
+/** TCP parameters: Linux defaults (include/net/tcp.h, net.ipv4.tcp_retries2). */
+const tcpSchema = z
+  .strictObject({
+    rto_min: positiveDuration('Floor of the RTO\'s variance term (Linux TCP_RTO_MIN; per route with `ip route … rto_min`).').prefault('200ms'),
+    rto_initial: positiveDuration('RTO before the first round-trip sample (RFC 6298 §2.1, Linux TCP_TIMEOUT_INIT).').prefault('1s'),
+    rto_max: positiveDuration('Ceiling of the backed-off RTO (Linux TCP_RTO_MAX).').prefault('120s'),
+    retries2: wholeNumber(0, 100, 'Retransmissions of one segment before the connection breaks (net.ipv4.tcp_retries2; 15 ≈ 924.6 s from a 200 ms RTO). Elasticsearch recommends 5 (≈ 12.6 s).').prefault(15),
+    reconnect_delay: duration('From a break until a new connection carries messages (the client\'s reconnect backoff plus the handshake).').prefault('1s'),
+    user_timeout: duration('Break the connection once a segment has gone unacknowledged this long (TCP_USER_TIMEOUT, or an application timeout that closes the socket); 0 for none.').prefault(0),
+  })
+  .superRefine((t, ctx) => {
+    if (t.rto_max < t.rto_min) ctx.addIssue({ code: 'custom', path: ['rto_max'], message: `rto_max must be at least rto_min (${formatDuration(t.rto_min)})` });
+    if (t.rto_max < t.rto_initial) ctx.addIssue({ code: 'custom', path: ['rto_max'], message: `rto_max must be at least rto_initial (${formatDuration(t.rto_initial)})` });
+  }, onlyIfValid)
+  .meta(meta({ description: 'TCP parameters, for `transport: tcp` (Linux defaults).', type: 'map' }));
+
+export type TcpSpec = z.output<typeof tcpSchema>;
+
+const transportSchema = (extra: Partial<FieldMeta> = {}) =>
+  z.enum(['udp', 'tcp'], expects('udp or tcp')).meta(meta({ description: TRANSPORT_DESCRIPTION, type: 'udp or tcp', ...extra }));
+
 const linkSchema = z.strictObject({
   loss: lossSchema().prefault(0),
   duplicate: probability(DUPLICATE_DESCRIPTION).prefault(0),
   delay: linkDelayUnion(LINK_DELAY_DESCRIPTION).prefault({ dist: 'constant', value: 0 }),
+  // Optional rather than defaulted, so scenarios that do not mention TCP normalise as before.
+  transport: transportSchema({ defaultText: '`udp`' }).optional(),
+  tcp: tcpSchema.meta(meta({ description: 'TCP parameters, for `transport: tcp` (Linux defaults).', type: 'map', defaultText: 'Linux defaults' })).optional(),
 });
 
 /** Link fields that default to another link's (`reverse_link`, link classes, directions). */
@@ -505,6 +532,8 @@ const partialLink = (fallback: string) =>
     loss: lossSchema({ sameAs: 'link.loss', defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
     duplicate: probability(DUPLICATE_DESCRIPTION, { defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
     delay: linkDelayUnion(LINK_DELAY_DESCRIPTION, { sameAs: 'link.delay', defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
+    transport: transportSchema({ defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
+    tcp: tcpSchema.meta(meta({ description: 'TCP parameters, for `transport: tcp`.', type: 'map', sameAs: 'link.tcp', defaultText: fallback === '' ? 'optional' : `${fallback}'s` })).optional(),
   });
 
 export type LinkSpec = z.output<typeof linkSchema>;
@@ -667,6 +696,30 @@ const pauseSchema = z
   .superRefine((f, ctx) => checkOnset('pause', f, ctx), onlyIfValid)
   .meta(meta({ description: 'Stop-the-world pauses of senders (GC, VM steal): a paused node sends nothing but is alive, so a suspicion during a pause is a false one.', type: 'map' }));
 
+const monitorCrashSchema = z
+  .strictObject({
+    ...onsetShape('for the monitor'),
+    takeover: duration('From the monitor\'s crash until a standby takes over. Meanwhile nothing is judged (verdicts stay as they were: stale) and messages sent to the monitor are lost.').prefault('10s'),
+    startup: z
+      .enum(['empty', 'grace'], expects('empty or grace'))
+      .meta(
+        meta({
+          description:
+            'How the standby starts. `empty`: it has no last-seen times, so every node is suspect until its first message arrives (a burst of suspicions). `grace`: every node counts as heard at the takeover and gets a full timeout to report, as the Kubernetes node lifecycle controller gives each node a fresh probe timestamp (a full node-monitor-grace-period) when it starts.',
+          type: 'empty or grace',
+        }),
+      )
+      .prefault('grace'),
+  })
+  .superRefine((f, ctx) => checkOnset('monitor crash', f, ctx), onlyIfValid)
+  .meta(
+    meta({
+      description:
+        'The monitor is a single point of failure: it crashes and a standby takes over after `takeover`. Measured: time without a working monitor and the false suspicions the takeovers caused (`failover` in the results). For pushed heartbeats and leases (not pull checks). At most one entry.',
+      type: 'map',
+    }),
+  );
+
 const monitorPauseSchema = z
   .strictObject({
     ...onsetShape('for the monitor'),
@@ -781,7 +834,7 @@ const unhealthySchema = z
   .meta(meta({ description: 'Windows during which a node is up but unhealthy (fails its health check: its database connection is down). Pull checks see them; heartbeats do not. The metrics count a suspicion during such a window as a false one, since the node is up.', type: 'map' }));
 
 /** One entry of `faults`: a map with exactly one key naming the fault kind. */
-export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
+export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'monitor_crash', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const faultSchema = z
@@ -789,6 +842,7 @@ const faultSchema = z
     crash: crashSchema.optional(),
     pause: pauseSchema.optional(),
     monitor_pause: monitorPauseSchema.optional(),
+    monitor_crash: monitorCrashSchema.optional(),
     partition: partitionSchema.optional(),
     isolate: isolateSchema.optional(),
     cpu_starvation: cpuStarvationSchema.optional(),
@@ -960,6 +1014,8 @@ const leaseDetectorSchema = z.strictObject({
   lease: relative('Length of a lease. Must exceed the renewal interval (heartbeat.interval); a longer lease means fewer false expiries, slower failover. The default is Kubernetes\' node lease: 40s renewed every 10s (kubelet nodeLeaseDurationSeconds and nodeLeaseRenewIntervalFraction 0.25).', 'heartbeat.interval').prefault('4x'),
   dead_after: deadAfterCodec('Silence after which the node is DEAD: a duration, a multiple of `lease`, or `never`.', 'lease').prefault('1x'),
   check_interval: checkInterval('', 0),
+  request_timeout: duration('The renewing client\'s request timeout (0: none, renewals are fire-and-forget): a renewal whose grant has not come back within it failed, and is retried `retry_period` later, until a grant arrives. Over TCP a retry waits behind the stalled renewal it retries.').optional(),
+  retry_period: duration('With `request_timeout`: the wait between a failed renewal and its retry (client-go leader election retries every `--leader-elect-retry-period`).').optional(),
 });
 
 /** Kubernetes readinessProbe defaults (periodSeconds 10, timeoutSeconds 1, failureThreshold 3, successThreshold 1). */
@@ -1330,7 +1386,19 @@ function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
     checkNodes(spec.nodes as NodeSelectorSpec | undefined, ['faults', i, kind, 'nodes']);
   });
   for (const [className, linkClass] of Object.entries(s.link_classes)) checkNodes(linkClass.nodes, ['link_classes', className, 'nodes']);
+  monitorCrashRules(s, ctx);
   detectorRules(s, ctx);
+}
+
+/** One monitor, so one `monitor_crash` entry; and a standby that probes is not modelled. */
+function monitorCrashRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
+  const entries = s.faults.flatMap((f, i) => (f.monitor_crash === undefined ? [] : [i]));
+  if (entries.length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['faults', entries[1]!, 'monitor_crash'], message: 'there is one monitor: give at most one monitor_crash (its onsets may repeat: `every`, `rate`, `period`)' });
+  }
+  if (entries.length > 0 && (s.detector.kind === 'pull_check' || s.detector.kind === 'liveness_readiness')) {
+    ctx.addIssue({ code: 'custom', path: ['faults', entries[0]!, 'monitor_crash'], message: `monitor failover is modelled for pushed heartbeats and leases, not for the ${s.detector.kind} detector (a standby that probes would rebuild its probe schedule)` });
+  }
 }
 
 function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {

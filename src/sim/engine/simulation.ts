@@ -52,18 +52,23 @@ export class Simulation {
     const leases = config.detector.kind === 'lease' ? new Leases(run.ctx, faults, monitor, config) : null;
     const push = monitor.push ? new PushHeartbeats(run.ctx, faults, monitor, config) : null;
     const pull = monitor.pull ? new PullProbes(run.ctx, faults, monitor) : null;
+    if (leases && push) push.grantedSeq = leases.grantedSeq;
     if (leases) run.install(leases);
     if (push) run.install(push);
     if (pull) run.install(pull);
     run.open({ warmupUs: config.warmupUs, transitionLogLimit: config.transitionLogLimit, flapWindowUs: config.flapWindowUs ?? 60_000_000 });
     const recorder = run.books.recorder;
     if (monitor.readiness) recorder.trackReadiness();
-    const pauseGraceUs = config.heartbeat.intervalUs + config.link.delay.baseUs;
+    if (config.monitorFailover) recorder.trackFailover();
     faults.tell({
       senderPaused: (node, nowUs) => recorder.onPauseStart(node, nowUs),
       senderResumed: (node, burst, nowUs) => {
-        recorder.onPauseEnd(node, nowUs, pauseGraceUs);
+        // The pause is blamed for suspicions until the node's next news arrives (issue #13).
+        recorder.onPauseEnd(node, nowUs);
+        monitor.senderResumed(node);
+        // The resumed process reads what waited in its socket (grants, probes), then its timers.
         leases?.resumed(node, nowUs);
+        pull?.resumed(node, nowUs);
         push?.resumed(node, burst, nowUs);
       },
       observerResumed: (backlog, nowUs) => monitor.resume(backlog, nowUs),

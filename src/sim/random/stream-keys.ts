@@ -44,3 +44,8 @@ export const memberOfRack = (rack: number): string => `rack/${rack}`;
 export function observedPairStreamKey(observerName: string, targetName: string, purpose: string): string {
   return `pair/${observerName}>${targetName}/${purpose}`;
 }
+
+/** The monitor's crash onsets (issue #13, monitor failover). */
+export function monitorFailoverStreamKey(monitorName: string): string {
+  return `monitor/${monitorName}/failover`;
+}
