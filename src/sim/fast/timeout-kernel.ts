@@ -43,14 +43,14 @@ import type { CrashFault, SimConfig } from '../config.js';
 import { DurationSampler, type DelayDistribution } from '../random/distributions.js';
 import { compileCrashes, type FaultProcess } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
-import type { TransitionLog } from '../metrics/recorder.js';
-import { zeroTallies, type RunTallies } from '../metrics/tallies.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunResult } from '../engine/run-result.js';
 import { standardExponential } from '../random/ziggurat.js';
 import { EventClass } from '../engine/kernel.js';
-import { ItemKind, ItemStore, mergeItems } from './merge.js';
+import { Cause, type CauseCode } from '../metrics/recorder.js';
+import { PairBooks } from '../metrics/books.js';
+import { BookEntry, bookInOrder, ItemStore } from './merge.js';
 
 /** Events per call of the hot loop (re-entered, so the optimizer sees it called, not only looping). */
 const CHUNK = 8192;
@@ -86,21 +86,6 @@ const EV_PROCESS = 3;
 const PROC_CRASH = 0;
 const PROC_RECOVER = 1;
 
-/** Where the close of the books sits: after every event of the last instant, pairs in order. */
-const CLASS_CLOSE = EventClass.timer + 1;
-
-function emptyLog(): TransitionLog {
-  return {
-    timeUs: new Float64Array(0),
-    kind: new Uint8Array(0),
-    pair: new Int32Array(0),
-    from: new Uint8Array(0),
-    to: new Uint8Array(0),
-    cause: new Uint8Array(0),
-    length: 0,
-    dropped: 0,
-  };
-}
 
 /** The first polling round at or after `t`, given `fromUs` (a round, before t); rounds are multiples of `stepUs`. */
 function skipRounds(fromUs: number, t: number, stepUs: number): number {
@@ -229,36 +214,16 @@ export class TimeoutKernel {
   /** The detector's verdict (its other state is in `v`). */
   private status: number;
 
-  /** The kernel's (class, entity) of what is being processed: where its records sort among other nodes'. */
+  /** The kernel's (class, entity) of what is being processed (where its records sort among other nodes'), and the cause of a verdict. */
   private curClass: number;
   private curEntity: number;
+  private curCause: CauseCode;
 
-  // Metrics of the node (MetricsRecorder's per-pair state).
-  private targetUp: number;
-  private accruedToUs: number;
-  private mistakeStartUs: number;
-  private inMistake: number;
-  private crashUs: number;
-  private suspectSinceUs: number;
-  private deadSinceUs: number;
-  private lastMistakeEndUs: number;
-
-  // ---- totals ---------------------------------------------------------------------------
-  private upUs: number;
-  private upSuspectedUs: number;
-  private falseSuspicions: number;
-  private falseDeaths: number;
-  private crashCount: number;
-  private crashesUndetected: number;
-  private crashesCensored: number;
+  // ---- totals (the books' counters; everything else is booked through metrics/books.ts) --------
   private heartbeatsSent: number;
   private heartbeatsDelivered: number;
   private heartbeatsLost: number;
-  private flaps: number;
   private events: number;
-  private readonly perPairFalseSuspicions: Float64Array;
-  private readonly perPairUpUs: Float64Array;
-  private readonly perPairUpSuspectedUs: Float64Array;
   private readonly items: ItemStore;
 
   constructor(config: SimConfig) {
@@ -395,30 +360,11 @@ export class TimeoutKernel {
     this.v[V_NEXT_CHECK] = 0;
     this.curClass = EventClass.world;
     this.curEntity = 0;
-    this.targetUp = 1;
-    this.accruedToUs = 0;
-    this.mistakeStartUs = NaN;
-    this.inMistake = 0;
-    this.crashUs = NaN;
-    this.suspectSinceUs = NaN;
-    this.deadSinceUs = NaN;
-    this.lastMistakeEndUs = Number.NEGATIVE_INFINITY;
-
-    this.upUs = 0;
-    this.upSuspectedUs = 0;
-    this.falseSuspicions = 0;
-    this.falseDeaths = 0;
-    this.crashCount = 0;
-    this.crashesUndetected = 0;
-    this.crashesCensored = 0;
+    this.curCause = Cause.timer;
     this.heartbeatsSent = 0;
     this.heartbeatsDelivered = 0;
     this.heartbeatsLost = 0;
-    this.flaps = 0;
     this.events = 0;
-    this.perPairFalseSuspicions = new Float64Array(n);
-    this.perPairUpUs = new Float64Array(n);
-    this.perPairUpSuspectedUs = new Float64Array(n);
     this.items = new ItemStore();
   }
 
@@ -445,32 +391,18 @@ export class TimeoutKernel {
   /** Runs every node, then merges what crosses nodes. */
   run(): RunResult {
     for (let i = 0; i < this.n; i++) this.runNode(i);
-    const merged = mergeItems(this.items, this.n);
     if (this.polling) this.events += Math.floor(this.endUs / this.checkUs);
-    // Faults, probes and leases do not occur on this path: their tallies stay zero.
-    const tallies: RunTallies = {
-      ...zeroTallies(),
-      upUs: this.upUs,
-      upSuspectedUs: this.upSuspectedUs,
-      falseSuspicions: this.falseSuspicions,
-      falseDeaths: this.falseDeaths,
-      mistakeDurationsUs: merged.mistakeDurationsUs,
-      detectionLatenciesUs: merged.detectionLatenciesUs,
-      deadLatenciesUs: merged.deadLatenciesUs,
-      crashes: this.crashCount,
-      crashesUndetected: this.crashesUndetected,
-      crashesCensored: this.crashesCensored,
-      heartbeatsSent: this.heartbeatsSent,
-      heartbeatsDelivered: this.heartbeatsDelivered,
-      heartbeatsLost: this.heartbeatsLost,
-      perPairFalseSuspicions: this.perPairFalseSuspicions,
-      perPairUpUs: this.perPairUpUs,
-      perPairUpSuspectedUs: this.perPairUpSuspectedUs,
-      flaps: this.flaps,
-      maxSimultaneousFalseSuspicions: merged.maxSimultaneous,
-      massSuspicionEvents: merged.massEvents,
-    };
-    return { tallies, log: emptyLog(), events: this.events, endUs: this.endUs };
+    // The books the engine keeps (central topology: the monitor is node n, pair i watches node i).
+    const books = new PairBooks(this.n + 1);
+    for (let i = 0; i < this.n; i++) books.observe(this.n, i);
+    books.open({ warmupUs: this.warmupUs, transitionLogLimit: 0, flapWindowUs: this.flapWindowUs });
+    bookInOrder(this.items, books);
+    const recorder = books.recorder;
+    recorder.heartbeatsSent = this.heartbeatsSent;
+    recorder.heartbeatsDelivered = this.heartbeatsDelivered;
+    recorder.heartbeatsLost = this.heartbeatsLost;
+    const { tallies, log } = recorder.finish(this.endUs);
+    return { tallies, log, events: this.events, endUs: this.endUs };
   }
 
   // ---- one node ----------------------------------------------------------------------------
@@ -484,11 +416,6 @@ export class TimeoutKernel {
     }
     // Rounds after the node's last event, up to the end.
     if (this.polling) this.catchUpChecks(this.endUs + 1);
-    // Close the books (MetricsRecorder.finish, for this pair).
-    this.curClass = CLASS_CLOSE;
-    this.curEntity = node;
-    this.accrue(this.endUs);
-    if (this.targetUp === 0) this.finishCrash(this.endUs, true);
   }
 
   /** The node as the engine's constructor leaves it: first send, crash processes, timer. */
@@ -504,7 +431,6 @@ export class TimeoutKernel {
     this.bad = this.lossKind === LOSS_GILBERT ? this.initialLossState[node]! : 0;
     this.dHead = 0;
     this.dLen = 0;
-    this.resetNodeMetrics();
 
     this.up = true;
     this.nominalUs = this.phaseUs[node]!;
@@ -936,6 +862,7 @@ export class TimeoutKernel {
         if (this.status !== ALIVE) {
           this.curClass = EventClass.deliver;
           this.curEntity = this.node;
+          this.curCause = Cause.heartbeat;
           v[V_ARG] = t;
           this.setVerdictFromArgs(ALIVE);
         }
@@ -955,6 +882,7 @@ export class TimeoutKernel {
         if (verdict !== this.status) {
           this.curClass = EventClass.timer;
           this.curEntity = this.node;
+          this.curCause = Cause.timer;
           v[V_ARG] = t;
           this.setVerdictFromArgs(verdict);
         }
@@ -1145,123 +1073,27 @@ export class TimeoutKernel {
     if (verdict !== this.status) {
       this.curClass = EventClass.timer;
       this.curEntity = 0;
+      this.curCause = Cause.check;
       this.setVerdict(verdict, atUs);
     }
     this.v[V_NEXT_CHANGE]! =
       silenceUs <= this.timeoutUs ? lastUs + this.timeoutUs + 1 : silenceUs <= this.deadAfterUs ? lastUs + this.deadAfterUs + 1 : Number.POSITIVE_INFINITY;
   }
 
-  // ---- metrics of one pair (MetricsRecorder, line for line) ----------------------------------
-
-  private resetNodeMetrics(): void {
-    this.targetUp = 1;
-    this.accruedToUs = this.warmupUs;
-    this.mistakeStartUs = NaN;
-    this.inMistake = 0;
-    this.crashUs = NaN;
-    this.suspectSinceUs = NaN;
-    this.deadSinceUs = NaN;
-    this.lastMistakeEndUs = Number.NEGATIVE_INFINITY;
-  }
-
-  private accrue(nowUs: number): void {
-    const fromUs = this.accruedToUs;
-    if (nowUs <= fromUs) return;
-    this.accruedToUs = nowUs;
-    if (this.targetUp === 0) return;
-    const spanUs = nowUs - fromUs;
-    const pair = this.node;
-    this.upUs += spanUs;
-    this.perPairUpUs[pair]! += spanUs;
-    if (this.status !== ALIVE) {
-      this.upSuspectedUs += spanUs;
-      this.perPairUpSuspectedUs[pair]! += spanUs;
-    }
-  }
+  // ---- what the books hear: verdicts and the truth, with what orders them (merge.ts) ----------------
 
   private setVerdict(to: number, nowUs: number): void {
-    const from = this.status;
-    if (from === to) return;
-    this.accrue(nowUs);
+    if (this.status === to) return;
     this.status = to;
-    const counted = nowUs >= this.warmupUs;
-    if (this.targetUp === 1) {
-      if (from === ALIVE) {
-        this.inMistake = 1;
-        this.record(ItemKind.upMax, counted ? 1 : 0, nowUs);
-        if (counted) {
-          this.falseSuspicions++;
-          this.perPairFalseSuspicions[this.node]!++;
-          this.mistakeStartUs = nowUs;
-          if (nowUs - this.lastMistakeEndUs <= this.flapWindowUs) this.flaps++;
-        }
-      } else if (to === ALIVE) {
-        this.record(ItemKind.down, 0, nowUs);
-        this.endMistake(nowUs);
-      }
-      if (to === DEAD && counted && this.inMistake === 1) this.falseDeaths++;
-      if (to === ALIVE) this.inMistake = 0;
-      return;
-    }
-    if (to === ALIVE) {
-      this.suspectSinceUs = NaN;
-      this.deadSinceUs = NaN;
-      return;
-    }
-    if (from === ALIVE) this.suspectSinceUs = nowUs;
-    if (to === DEAD) this.deadSinceUs = nowUs;
-  }
-
-  private endMistake(nowUs: number): void {
-    this.lastMistakeEndUs = nowUs;
-    const startUs = this.mistakeStartUs;
-    if (startUs === startUs) {
-      this.record(ItemKind.mistake, nowUs - startUs, nowUs);
-      this.mistakeStartUs = NaN;
-    }
+    this.items.add(nowUs, this.curClass, this.curEntity, this.node, BookEntry.verdict, to, this.curCause);
   }
 
   private onCrash(nowUs: number): void {
-    this.accrue(nowUs);
-    if (this.status !== ALIVE) this.record(ItemKind.down, 0, nowUs);
-    this.targetUp = 0;
-    this.endMistake(nowUs);
-    this.inMistake = 0;
-    const st = this.status;
-    this.crashUs = nowUs >= this.warmupUs ? nowUs : NaN;
-    this.suspectSinceUs = st === ALIVE ? NaN : nowUs;
-    this.deadSinceUs = st === DEAD ? nowUs : NaN;
+    this.items.add(nowUs, this.curClass, this.curEntity, this.node, BookEntry.down, 0, 0);
   }
 
   private onRecover(nowUs: number): void {
-    this.accrue(nowUs);
-    this.finishCrash(nowUs, false);
-    this.targetUp = 1;
-    if (this.status !== ALIVE) this.record(ItemKind.up, 0, nowUs);
-  }
-
-  private finishCrash(nowUs: number, runEnded: boolean): void {
-    const crashUs = this.crashUs;
-    this.crashUs = NaN;
-    if (crashUs !== crashUs) return;
-    this.crashCount++;
-    const suspectUs = this.suspectSinceUs;
-    if (suspectUs === suspectUs) {
-      this.record(ItemKind.detection, suspectUs - crashUs, nowUs);
-    } else if (runEnded) {
-      this.crashesCensored++;
-    } else {
-      this.crashesUndetected++;
-    }
-    const deadUs = this.deadSinceUs;
-    if (deadUs === deadUs) this.record(ItemKind.dead, deadUs - crashUs, nowUs);
-  }
-
-  // ---- records for the cross-node merge ---------------------------------------------------------
-
-  /** Keeps a record whose place in the global order matters, with the (class, entity) that orders it. */
-  private record(kind: number, value: number, nowUs: number): void {
-    this.items.add(nowUs, this.curClass, this.curEntity, kind, value);
+    this.items.add(nowUs, this.curClass, this.curEntity, this.node, BookEntry.up, 0, 0);
   }
 }
 
