@@ -30,62 +30,46 @@ export const BookEntry = {
   up: 2,
 } as const;
 
+/** (class, entity) packs into one number as in the kernel's rank: entities are below 2³². */
+const ENTITY_SPAN = 2 ** 32;
+
 /** Entries of one run, appended node by node, each node's in its own processing order. */
 export class ItemStore {
   length = 0;
-  timeUs = new Float64Array(256);
-  eventClass = new Uint8Array(256);
-  entity = new Float64Array(256);
-  pair = new Int32Array(256);
-  kind = new Uint8Array(256);
-  status = new Uint8Array(256);
-  cause = new Uint8Array(256);
+  /** Per entry: its instant; its rank (class · 2³² + entity); what it says (pair · 16 + kind · 4 + status, and cause · 2⁴⁰). */
+  private columns = new Float64Array(3 * 256);
 
   add(timeUs: number, eventClass: number, entity: number, pair: number, kind: number, status: number, cause: number): void {
-    if (this.length === this.timeUs.length) this.grow();
-    const i = this.length++;
-    this.timeUs[i] = timeUs;
-    this.eventClass[i] = eventClass;
-    this.entity[i] = entity;
-    this.pair[i] = pair;
-    this.kind[i] = kind;
-    this.status[i] = status;
-    this.cause[i] = cause;
+    if (3 * this.length === this.columns.length) {
+      const bigger = new Float64Array(2 * this.columns.length);
+      bigger.set(this.columns);
+      this.columns = bigger;
+    }
+    const at = 3 * this.length++;
+    this.columns[at] = timeUs;
+    this.columns[at + 1] = eventClass * ENTITY_SPAN + entity;
+    this.columns[at + 2] = cause * 2 ** 40 + pair * 16 + kind * 4 + status;
   }
 
-  private grow(): void {
-    const grown = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.timeUs = grown(this.timeUs);
-    this.eventClass = grown(this.eventClass);
-    this.entity = grown(this.entity);
-    this.pair = grown(this.pair);
-    this.kind = grown(this.kind);
-    this.status = grown(this.status);
-    this.cause = grown(this.cause);
-  }
-}
-
-/** Books the entries in the engine's order. */
-export function bookInOrder(items: ItemStore, books: PairBooks): void {
-  const count = items.length;
-  const time = items.timeUs;
-  const eventClass = items.eventClass;
-  const entity = items.entity;
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  order.sort((a, b) => time[a]! - time[b]! || eventClass[a]! - eventClass[b]! || entity[a]! - entity[b]! || a - b);
-  for (let k = 0; k < count; k++) {
-    const i = order[k]!;
-    const pair = items.pair[i]!;
-    const atUs = time[i]!;
-    const kind = items.kind[i]!;
-    // Central topology: pair i watches node i.
-    if (kind === BookEntry.verdict) books.verdict(pair, items.status[i] as StatusCode, atUs, items.cause[i] as CauseCode);
-    else if (kind === BookEntry.down) books.targetDown(pair, atUs);
-    else books.targetUp(pair, atUs);
+  /** Books the entries in the engine's order. */
+  bookInOrder(books: PairBooks): void {
+    const c = this.columns;
+    const count = this.length;
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    // Ties keep the append order: one node's own order (entities of one instant and class are one node's, but the polling round's).
+    order.sort((a, b) => c[3 * a]! - c[3 * b]! || c[3 * a + 1]! - c[3 * b + 1]! || a - b);
+    for (let k = 0; k < count; k++) {
+      const i = order[k]!;
+      const atUs = c[3 * i]!;
+      const says = c[3 * i + 2]!;
+      const cause = Math.floor(says / 2 ** 40) as CauseCode;
+      const low = says - cause * 2 ** 40;
+      const pair = Math.floor(low / 16); // central topology: pair i watches node i
+      const kind = (low >> 2) & 3;
+      if (kind === BookEntry.verdict) books.verdict(pair, (low & 3) as StatusCode, atUs, cause);
+      else if (kind === BookEntry.down) books.targetDown(pair, atUs);
+      else books.targetUp(pair, atUs);
+    }
   }
 }

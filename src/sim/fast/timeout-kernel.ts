@@ -50,7 +50,7 @@ import { standardExponential } from '../random/ziggurat.js';
 import { EventClass } from '../engine/kernel.js';
 import { Cause, type CauseCode } from '../metrics/recorder.js';
 import { PairBooks } from '../metrics/books.js';
-import { BookEntry, bookInOrder, ItemStore } from './merge.js';
+import { BookEntry, ItemStore } from './merge.js';
 
 /** Events per call of the hot loop (re-entered, so the optimizer sees it called, not only looping). */
 const CHUNK = 8192;
@@ -181,13 +181,13 @@ export class TimeoutKernel {
    * are heap numbers in an object's fields, so every store there would allocate.
    */
   private readonly v: Float64Array;
-  private node: number;
-  private jitterStream: number;
-  private delayStream: number;
-  private duplicateStream: number;
-  private duplicateDelayStream: number;
-  private lossStream: number;
-  private stateStream: number;
+  private node = 0;
+  private jitterStream = 0;
+  private delayStream = 0;
+  private duplicateStream = 0;
+  private duplicateDelayStream = 0;
+  private lossStream = 0;
+  private stateStream = 0;
   private up: boolean;
   private sendT: number;
   private nominalUs: number;
@@ -220,10 +220,10 @@ export class TimeoutKernel {
   private curCause: CauseCode;
 
   // ---- totals (the books' counters; everything else is booked through metrics/books.ts) --------
-  private heartbeatsSent: number;
-  private heartbeatsDelivered: number;
-  private heartbeatsLost: number;
-  private events: number;
+  private heartbeatsSent = 0;
+  private heartbeatsDelivered = 0;
+  private heartbeatsLost = 0;
+  private events = 0;
   private readonly items: ItemStore;
 
   constructor(config: SimConfig) {
@@ -329,13 +329,6 @@ export class TimeoutKernel {
     });
 
     this.v = new Float64Array(V_COUNT);
-    this.node = 0;
-    this.jitterStream = 0;
-    this.delayStream = 0;
-    this.duplicateStream = 0;
-    this.duplicateDelayStream = 0;
-    this.lossStream = 0;
-    this.stateStream = 0;
     this.up = true;
     this.sendT = 0;
     this.nominalUs = 0;
@@ -361,10 +354,6 @@ export class TimeoutKernel {
     this.curClass = EventClass.world;
     this.curEntity = 0;
     this.curCause = Cause.timer;
-    this.heartbeatsSent = 0;
-    this.heartbeatsDelivered = 0;
-    this.heartbeatsLost = 0;
-    this.events = 0;
     this.items = new ItemStore();
   }
 
@@ -396,7 +385,7 @@ export class TimeoutKernel {
     const books = new PairBooks(this.n + 1);
     for (let i = 0; i < this.n; i++) books.observe(this.n, i);
     books.open({ warmupUs: this.warmupUs, transitionLogLimit: 0, flapWindowUs: this.flapWindowUs });
-    bookInOrder(this.items, books);
+    this.items.bookInOrder(books);
     const recorder = books.recorder;
     recorder.heartbeatsSent = this.heartbeatsSent;
     recorder.heartbeatsDelivered = this.heartbeatsDelivered;
