@@ -180,7 +180,7 @@ function metricsTable(cell: CellResult): string {
   const pause = metricOf(cell, PAUSE_METRIC);
   if (typeof pause === 'number') {
     const ps = cell.pause_survival;
-    const how = ps ? ` (${ps.failures_at_longest} of ${ps.pauses_per_probe} injected pauses caused a suspicion there${ps.capped ? '; the search stopped at its cap' : ''})` : '';
+    const how = ps ? ` (${ps.failures_at_longest} of ${ps.pauses_per_probe} injected pauses caused a suspicion there${ps.capped ? '; the search stopped at its cap' : ''}${ps.stopped_by_budget ? `; the search stopped at its budget of ${ps.budget_heartbeats?.toExponential(0)} heartbeats, so this is a lower bound` : ''})` : '';
     rows.push(['Longest pause survived', `${formatDurationMs(pause)}${how}`]);
   }
   // Issue-6 metrics, shown when something happened.
@@ -220,7 +220,11 @@ function analyticBlock(cell: CellResult): string {
   const rate = (x: number) => formatSignificant(x);
   const ms = (x: number) => formatDurationMs(x);
   const acc = (x: number) => formatAccuracy(x);
-  const cls = a.agrees ? 'analytic agrees' : 'analytic disagrees';
+  // Loud only for a real, unexplained disagreement; a difference the scenario's faults
+  // explain is stated plainly, not as an alarm.
+  const alarm = !a.agrees && a.violations.length === 0;
+  const cls = alarm ? 'analytic disagrees' : 'analytic agrees';
+  const verdict = alarm ? `<strong>${escapeHtml(a.verdict)}</strong>` : escapeHtml(a.verdict);
   return (
     `<div class="${cls}"><h4>Closed form beside the simulation</h4><p class="muted">${escapeHtml(a.model)}</p>` +
     `<table class="kv"><tr><th></th><th>predicted</th><th>simulated</th><th>z</th></tr>` +
@@ -228,7 +232,7 @@ function analyticBlock(cell: CellResult): string {
     row('Mean mistake duration', a.mistake_duration_ms, ms) +
     row('Query accuracy P_A', a.query_accuracy, acc) +
     row('Mean detection latency', a.detection_latency_mean_ms, ms) +
-    `</table><p class="verdict"><strong>${escapeHtml(a.verdict)}</strong></p></div>`
+    `</table><p class="verdict">${verdict}</p></div>`
   );
 }
 

@@ -38,6 +38,7 @@ import {
   type TcpSpec,
 } from './schema.js';
 import { rateMeanGapUs, resolveRelativeUs, type Rate } from './units.js';
+import { protocolConfigOf } from './protocol-schema.js';
 
 export interface RunPlan {
   readonly config: SimConfig;
@@ -51,6 +52,7 @@ export function build(scenario: Scenario): RunPlan {
   const reverse: LinkSpec | undefined = scenario.reverse_link === undefined ? undefined : mergeLink(scenario.link, scenario.reverse_link);
   const linkOverrides = linkOverridesOf(scenario, reverse ?? scenario.link);
   const faults = scenario.faults.flatMap((f) => faultOf(f));
+  const protocol = protocolConfigOf(scenario.protocol);
   const config: SimConfig = {
     seed: String(scenario.seed),
     replication: 0,
@@ -68,6 +70,7 @@ export function build(scenario: Scenario): RunPlan {
     flapWindowUs: scenario.flap_window,
     transitionLogLimit: scenario.timeline_limit,
     ...monitorFailoverOf(scenario),
+    ...(protocol === null ? {} : { protocol }),
   };
   return { config, replications: scenario.replications, timelineLimit: scenario.timeline_limit };
 }

@@ -5,6 +5,10 @@
  */
 import type { DelayDistribution, LinkDelay } from './random/distributions.js';
 import type { LossModel } from './network/loss.js';
+import type { ProtocolConfig } from './protocols/config.js';
+
+/** memberlist's defaults and suspicion bounds, for the scenario layer (part of the engine's surface). */
+export { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from './protocols/swim/memberlist.js';
 
 export interface HeartbeatConfig {
   /** Nominal time between two heartbeats of one node. */
@@ -286,6 +290,12 @@ export interface SimConfig {
   readonly trace?: ArrivalTrace;
   /** The monitor crashes and a standby takes over (issue #13); absent: the monitor never fails. */
   readonly monitorFailover?: MonitorFailover;
+  /**
+   * A decentralised protocol (src/sim/protocols): every node in `nodeNames` is a member
+   * that runs it and observes every other; the monitor, heartbeat and detector settings
+   * do not apply. Absent: the central monitor.
+   */
+  readonly protocol?: ProtocolConfig;
 }
 
 /**

@@ -63,6 +63,17 @@ describe('docs/results.md', () => {
     expect(undocumented).toEqual([]);
   });
 
+  it('names every field of a decentralised protocol run, `membership` and its parts included', async () => {
+    const results = await resultsOf(['serf', '--set', 'duration=2m', '--set', 'warmup=0', '--set', 'cluster.nodes=6']);
+    const metrics = (results.cells as Record<string, unknown>[])[0]!.metrics as Record<string, unknown>;
+    const membership = metrics.membership as Record<string, unknown>;
+    const names = new Set(Object.keys(membership));
+    for (const value of Object.values(membership)) {
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const k of Object.keys(value)) names.add(k);
+    }
+    expect([...names].filter((n) => !docs.includes(`\`${n}\``))).toEqual([]);
+  });
+
   it('describes a timeline entry as the run writes it', async () => {
     const results = await resultsOf(['seed-demo']);
     const entries = (results.sample as { timeline: { entries: Record<string, unknown>[] } }).timeline.entries;

@@ -19,7 +19,7 @@ import { Leases } from '../protocols/central/leases.js';
 import { CentralMonitor } from '../protocols/central/monitor.js';
 import { PullProbes } from '../protocols/central/pull-probes.js';
 import { PushHeartbeats } from '../protocols/central/push-heartbeats.js';
-import type { RunResult } from './run-result.js';
+import { PROGRESS_EVERY_EVENTS, type RunHooks, type RunResult } from './run-result.js';
 import { RunServices } from './run-services.js';
 import { schedulerSizing, validateConfig } from './validate-config.js';
 
@@ -107,9 +107,20 @@ export class Simulation {
   }
 
   /** Runs to the configured duration and closes the books. */
-  run(): RunResult {
+  run(hooks?: RunHooks): RunResult {
     const endUs = this.config.durationUs;
-    this.runUntil(endUs);
+    const onProgress = hooks?.onProgress;
+    if (onProgress === undefined) this.runUntil(endUs);
+    else {
+      // In slices of events, so a caller (a worker thread) can report progress from
+      // within a long run; the hot loop itself is untouched.
+      const kernel = this.run_.kernel;
+      let more = true;
+      while (more) {
+        for (let k = 0; k < PROGRESS_EVERY_EVENTS && (more = kernel.step(endUs)); k++);
+        onProgress(Math.min(1, kernel.nowUs / endUs));
+      }
+    }
     const { tallies, log } = this.run_.books.recorder.finish(endUs);
     return { tallies, log, events: this.run_.kernel.eventCount, endUs };
   }

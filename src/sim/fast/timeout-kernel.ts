@@ -45,7 +45,7 @@ import { compileCrashes, type FaultProcess } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
-import type { RunResult } from '../engine/run-result.js';
+import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { standardExponential } from '../random/ziggurat.js';
 import { EventClass } from '../engine/kernel.js';
 import { Cause, type CauseCode } from '../metrics/recorder.js';
@@ -377,8 +377,12 @@ export class TimeoutKernel {
     return Math.round(meanUs * standardExponential(this.bank, episode.stream.index));
   }
 
-  /** Runs every node, then merges what crosses nodes. */
-  run(): RunResult {
+  /** Told the fraction of the run done, every CHUNK events or so (RunHooks). */
+  private progress: ((fraction: number) => void) | undefined = undefined;
+
+  /** Runs every node, then books what crosses nodes in the engine's order. */
+  run(hooks?: RunHooks): RunResult {
+    this.progress = hooks?.onProgress;
     for (let i = 0; i < this.n; i++) this.runNode(i);
     if (this.polling) this.events += Math.floor(this.endUs / this.checkUs);
     // The books the engine keeps (central topology: the monitor is node n, pair i watches node i).
@@ -402,6 +406,7 @@ export class TimeoutKernel {
     for (;;) {
       this.fastLoop(CHUNK);
       if (this.advance(CHUNK)) break;
+      if (this.progress !== undefined) this.progress((node + Math.min(1, this.sendT / this.endUs)) / this.n);
     }
     // Rounds after the node's last event, up to the end.
     if (this.polling) this.catchUpChecks(this.endUs + 1);
@@ -1087,6 +1092,6 @@ export class TimeoutKernel {
 }
 
 /** Runs a configuration `fastPathApplies` admits. */
-export function runTimeoutKernel(config: SimConfig): RunResult {
-  return new TimeoutKernel(config).run();
+export function runTimeoutKernel(config: SimConfig, hooks?: RunHooks): RunResult {
+  return new TimeoutKernel(config).run(hooks);
 }

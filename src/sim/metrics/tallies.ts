@@ -4,6 +4,7 @@
  * pooling (`mergeTallies`) and the zero tallies a partial book-keeper starts from are
  * all derived from this one table.
  */
+import { mergeMembershipTallies, type MembershipTallies } from './membership-tallies.js';
 
 export const TALLY_FIELDS = {
   /** Target up-time observed after warm-up, summed over pairs (µs). */
@@ -59,6 +60,8 @@ export type RunTallies = { -readonly [K in TallyField]: TallyValue<K> } & {
   transport?: TransportTallies;
   /** Present only when the monitor can fail over (issue #13). */
   failover?: FailoverTallies;
+  /** Present only for decentralised protocols (src/sim/protocols): every member observes every other. */
+  membership?: MembershipTallies;
 };
 
 /** Monitor failover (issue #13): the monitor's crashes, the time without a working monitor, and the false suspicions the takeovers caused. */
@@ -128,7 +131,15 @@ export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
   const readiness = mergeReadiness(parts);
   const transport = mergeOptional(parts, (t) => t.transport);
   const failover = mergeOptional(parts, (t) => t.failover);
-  return { ...merged, ...(readiness ? { readiness } : {}), ...(transport ? { transport } : {}), ...(failover ? { failover } : {}) };
+  const members = parts.flatMap((t) => (t.membership ? [t.membership] : []));
+  const membership = members.length > 0 ? mergeMembershipTallies(members) : undefined;
+  return {
+    ...merged,
+    ...(readiness ? { readiness } : {}),
+    ...(transport ? { transport } : {}),
+    ...(failover ? { failover } : {}),
+    ...(membership ? { membership } : {}),
+  };
 }
 
 /** Sums, field by field, an optional block of counts over the parts that have it (none: undefined). */
