@@ -52,7 +52,7 @@ export function build(scenario: Scenario): RunPlan {
   const reverse: LinkSpec | undefined = scenario.reverse_link === undefined ? undefined : mergeLink(scenario.link, scenario.reverse_link);
   const linkOverrides = linkOverridesOf(scenario, reverse ?? scenario.link);
   const faults = scenario.faults.flatMap((f) => faultOf(f));
-  const protocol = protocolConfigOf(scenario.protocol);
+  const protocol = protocolConfigOf(scenario.protocol, nodeNamesOf(scenario.cluster.nodes).length, scenario.heartbeat.interval);
   const config: SimConfig = {
     seed: String(scenario.seed),
     replication: 0,

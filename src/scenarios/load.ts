@@ -25,6 +25,7 @@ import { DEFAULT_PRESET, isPresetName, PRESET_NAMES } from './presets/index.js';
 import type { Comparison, Threshold } from './expect.js';
 import { defaultAt, keysAt, primaryFieldPaths, variantsWith } from './reference.js';
 import { parseSampleCsv } from './samples-csv.js';
+import { reservedKeys } from './reserved-keys.js';
 import { NAME_PATTERN, scenarioSchema, scenarioWarnings, withSampleFileReader, type SampleFileResult, type SampleFileSpec, type Scenario } from './schema.js';
 import { applyOverrides, formatPath, parsePath, type PathSegment, type SetOverride } from './sets.js';
 import { closest } from './suggest.js';
@@ -372,11 +373,15 @@ function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'
 /** Validates a document against the schema, with sample files read through the origin. */
 function parseScenario(origin: ScenarioOrigin, document: unknown, where: Locator): Scenario {
   const result = withSampleFileReader(sampleFileReader(origin), () => scenarioSchema.safeParse(document, { error: builtInMessage }));
-  if (!result.success) {
+  // z.record drops a "__proto__" key without a word (reserved-keys.ts): refuse it here, in every map alike.
+  const reserved = reservedKeys(document).map(({ path, message }): ScenarioIssue => ({ file: where.file, ...where.locate(path, true), path: formatPath(path), message }));
+  if (!result.success || reserved.length > 0) {
+    const zodIssues = result.success ? [] : result.error.issues;
     // A map with an unknown key also fails its own cross-field rule (e.g. "no fault kind"): say only the first.
-    const unknownAt = new Set(result.error.issues.filter((i) => i.code === 'unrecognized_keys').map((i) => i.path.map(String).join('.')));
-    const primary = result.error.issues.filter((i) => i.code !== 'custom' || !unknownAt.has(i.path.map(String).join('.')));
-    const issues = dedupe(primary.flatMap((issue) => toIssues(issue, document, where)));
+    const unknownAt = new Set(zodIssues.filter((i) => i.code === 'unrecognized_keys').map((i) => i.path.map(String).join('.')));
+    const primary = zodIssues.filter((i) => i.code !== 'custom' || !unknownAt.has(i.path.map(String).join('.')));
+    const refusedAt = new Set(reserved.map((r) => r.path));
+    const issues = dedupe([...reserved, ...primary.flatMap((issue) => toIssues(issue, document, where)).filter((i) => !refusedAt.has(i.path))]);
     throw new ScenarioError(sortIssues(issues, origin.sets).slice(0, MAX_ISSUES));
   }
   return result.data;
@@ -534,7 +539,7 @@ function resolveGateCell(origin: ScenarioOrigin, scenario: Scenario, cells: read
     if (!(err instanceof ScenarioError) || blamed.length === 0) throw err;
     const pinned = pinnedParams(origin, scenario.expect_options.cell, where);
     const swept = Object.keys(cells[0]!.params);
-    const matching = pinned === undefined ? [] : cells.filter((c) => swept.every((k) => !(k in pinned) || String(c.params[k]) === String(pinned[k])) && swept.some((k) => k in pinned));
+    const matching = pinned === undefined ? [] : cells.filter((c) => swept.every((k) => !Object.hasOwn(pinned, k) || String(c.params[k]) === String(pinned[k])) && swept.some((k) => Object.hasOwn(pinned, k)));
     if (matching.length === 1) return { cells: { kind: 'cell', id: matching[0]!.id } };
     const written = typeof scenario.expect_options.cell === 'string' ? scenario.expect_options.cell : JSON.stringify(scenario.expect_options.cell);
     const error = new ScenarioError([

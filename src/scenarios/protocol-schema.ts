@@ -15,7 +15,7 @@ import { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type Memberl
 import type { ProtocolConfig } from '../sim/protocols/config.js';
 import { formatDuration } from './units.js';
 
-export const PROTOCOL_KINDS = ['central', 'swim'] as const;
+export const PROTOCOL_KINDS = ['central', 'swim', 'ring', 'monitors'] as const;
 export type ProtocolKind = (typeof PROTOCOL_KINDS)[number];
 
 /** Leaf builders from schema.ts. */
@@ -42,8 +42,8 @@ export function protocolSchema(l: ProtocolLeaves) {
         .meta(
           l.meta({
             description:
-              '`central`: one monitor (`cluster.monitor`) runs `detector` on every node. `swim`: no monitor; every node is a member that probes others (SWIM, Das et al. 2002, with Lifeguard as hashicorp/memberlist runs it: Consul, Nomad, Serf); `heartbeat` and `detector` do not apply.',
-            type: 'central or swim',
+              '`central`: one monitor (`cluster.monitor`) runs `detector` on every node. `swim`: no monitor; every node is a member that probes others (SWIM, Das et al. 2002, with Lifeguard as hashicorp/memberlist runs it: Consul, Nomad, Serf); `heartbeat` and `detector` do not apply. `ring`: every member watches its next `successors` members in `cluster.nodes` order, sending a heartbeat request every `heartbeat.interval` and running `detector` on the replies; a watched member the detector stops trusting is DEAD (no suspicion stage), the watcher broadcasts the verdict to all members and moves on to the next live one. `monitors`: Akka\'s cluster heartbeat — the same, on a ring ordered by a hash of the member\'s name, each member monitored by `monitored_by` others (monitored-by-nr-of-members), unreachable as soon as one monitor says so. `ring` and `monitors` take crashes only (no pauses, partitions, starvation or link classes yet) and push detectors (timeout, phi_akka, phi_cassandra, nfd_s, nfd_e), judged at each watcher\'s rounds when `detector.check_interval` is set (phi_akka and phi_cassandra default to 1s).',
+            type: 'central, swim, ring or monitors',
           }),
         )
         .prefault('central'),
@@ -76,6 +76,11 @@ export function protocolSchema(l: ProtocolLeaves) {
       gossip_to_the_dead_time: l.positiveDuration(base('gossipToTheDeadTimeUs', 'Dead members still receive gossip this long (GossipToTheDeadTime).')).optional(),
       push_pull_interval: l.positiveDuration(base('pushPullIntervalUs', 'Full state exchange with a random member (PushPullInterval, scaled up above 32 members).')).optional(),
       awareness_max_multiplier: l.wholeNumber(1, 100, base('awarenessMaxMultiplier', 'Lifeguard\'s health score runs from 0 to this − 1; the probe round lasts ProbeInterval · (score + 1) (AwarenessMaxMultiplier).')).optional(),
+      successors: l.wholeNumber(1, 10_000, '`ring`: how many successors each member watches (k). Default 1.').optional(),
+      monitored_by: z
+        .union([z.literal('all', l.expects('a whole number ≥ 1 or "all"')), z.int(l.expects('a whole number ≥ 1 or "all"')).min(1).max(10_000)], l.expects('a whole number ≥ 1 or "all"'))
+        .meta(l.meta({ description: '`monitors`: how many members monitor each member (Akka akka.cluster.failure-detector.monitored-by-nr-of-members, default 9 since Akka 2.5); `all`: every member monitors every other.', type: 'whole number or all', defaultText: '9' }))
+        .optional(),
       tcp_pings: z
         .boolean(l.expects('true or false'))
         .meta(l.meta({ description: 'Also ping the target over TCP when the UDP ping fails (memberlist: on unless DisableTcpPings). Off for the SWIM paper\'s analysis.', type: 'boolean', defaultText: 'true' }))
@@ -107,9 +112,20 @@ export function memberlistOf(p: ProtocolSpec): MemberlistConfig {
   };
 }
 
+/** Akka's akka.cluster.failure-detector.monitored-by-nr-of-members (reference.conf, 2.5+). */
+export const AKKA_MONITORED_BY = 9;
+
+/** How many members each member watches in a `ring` / `monitors` run (capped at n − 1). */
+export function watchedOf(p: ProtocolSpec, members: number): number {
+  if (p.kind === 'ring') return p.successors ?? 1;
+  const m = p.monitored_by ?? AKKA_MONITORED_BY;
+  return m === 'all' ? members - 1 : Math.min(m, members - 1);
+}
+
 /** The engine's protocol configuration, or null for the central monitor. */
-export function protocolConfigOf(p: ProtocolSpec | undefined): ProtocolConfig | null {
+export function protocolConfigOf(p: ProtocolSpec | undefined, members = 0, heartbeatIntervalUs = 1_000_000): ProtocolConfig | null {
   if (p === undefined || p.kind === 'central') return null;
+  if (p.kind === 'ring' || p.kind === 'monitors') return { kind: p.kind, watched: watchedOf(p, members), intervalUs: heartbeatIntervalUs };
   return { kind: 'swim', memberlist: memberlistOf(p), lifeguard: p.lifeguard, targetSelection: p.target_selection === 'random' ? 'random' : 'roundRobin' };
 }
 
@@ -118,14 +134,57 @@ export interface ProtocolIssue {
   readonly message: string;
 }
 
+/** What of the rest of the scenario the protocol rules look at. */
+export interface ProtocolSurroundings {
+  /** Fault kinds by entry index. */
+  readonly faultKinds: readonly string[];
+  readonly detectorKind: string;
+  readonly reverseLink: boolean;
+  readonly linkClasses: boolean;
+}
+
+const WATCH_FIELDS = ['successors', 'monitored_by'] as const;
+/** The swim fields without a default (base, lifeguard and target_selection always have one). */
+const SWIM_FIELDS = ['probe_interval', 'probe_timeout', 'indirect_checks', 'suspicion_mult', 'suspicion_max_timeout_mult', 'retransmit_mult', 'gossip_interval', 'gossip_nodes', 'gossip_to_the_dead_time', 'push_pull_interval', 'awareness_max_multiplier', 'tcp_pings'] as const;
+const PUSH_DETECTORS = ['timeout', 'phi_akka', 'phi_cassandra', 'nfd_s', 'nfd_e'];
+
+/** Rules of `ring` and `monitors`: k that fits, a push detector, the faults the kernel serves. */
+function watchRules(p: ProtocolSpec, members: number, around: ProtocolSurroundings, raw: Record<string, unknown>): ProtocolIssue[] {
+  const out: ProtocolIssue[] = [];
+  for (const f of SWIM_FIELDS) if (raw[f] !== undefined) out.push({ path: ['protocol', f], message: `${f} is a swim setting; protocol.kind ${p.kind} does not use it` });
+  if (p.kind === 'ring' && raw.monitored_by !== undefined) out.push({ path: ['protocol', 'monitored_by'], message: 'monitored_by is for protocol.kind monitors; a ring takes successors' });
+  if (p.kind === 'monitors' && raw.successors !== undefined) out.push({ path: ['protocol', 'successors'], message: 'successors is for protocol.kind ring; monitors take monitored_by' });
+  if (p.kind === 'ring' && p.successors !== undefined && p.successors > members - 1) {
+    out.push({ path: ['protocol', 'successors'], message: `successors (${p.successors}) is larger than the other members (${members - 1})` });
+  }
+  if (p.kind === 'monitors' && typeof p.monitored_by === 'number' && p.monitored_by > members - 1) {
+    out.push({ path: ['protocol', 'monitored_by'], message: `monitored_by (${p.monitored_by}) is larger than the other members (${members - 1}); use "all" for all-to-all` });
+  }
+  if (!PUSH_DETECTORS.includes(around.detectorKind)) {
+    out.push({ path: ['detector', 'kind'], message: `protocol.kind ${p.kind} runs a push detector on heartbeat replies (${PUSH_DETECTORS.join(', ')}); ${around.detectorKind} is not one` });
+  }
+  around.faultKinds.forEach((kind, i) => {
+    if (kind !== 'crash') out.push({ path: ['faults', i, kind], message: `protocol.kind ${p.kind} supports crash faults only for now (the protocol kernel has no ${kind} service yet)` });
+  });
+  if (around.reverseLink) out.push({ path: ['reverse_link'], message: `protocol.kind ${p.kind} uses \`link\` for every member-to-member link; reverse_link does not apply` });
+  if (around.linkClasses) out.push({ path: ['link_classes'], message: `protocol.kind ${p.kind} does not support link classes yet` });
+  return out;
+}
+
 /** Cross-field rules: a cluster big enough for the protocol, k that fits, min ≤ max. */
-export function protocolRules(p: ProtocolSpec | undefined, members: number): ProtocolIssue[] {
+export function protocolRules(p: ProtocolSpec | undefined, members: number, around?: ProtocolSurroundings): ProtocolIssue[] {
   if (p === undefined || p.kind === 'central') return [];
+  const raw = p as Record<string, unknown>;
   const out: ProtocolIssue[] = [];
   if (members < 2) {
-    out.push({ path: ['cluster', 'nodes'], message: `a membership protocol needs at least 2 members; cluster.nodes has ${members}` });
+    const what = p.kind === 'ring' ? 'a ring of one watches nobody: a ring needs' : 'a membership protocol needs';
+    out.push({ path: ['cluster', 'nodes'], message: `${what} at least 2 members; cluster.nodes has ${members}` });
     return out;
   }
+  if (p.kind === 'ring' || p.kind === 'monitors') {
+    return around === undefined ? out : watchRules(p, members, around, raw);
+  }
+  for (const f of WATCH_FIELDS) if (raw[f] !== undefined) out.push({ path: ['protocol', f], message: `${f} is for protocol.kind ${f === 'successors' ? 'ring' : 'monitors'}, not ${p.kind}` });
   const ml = memberlistOf(p);
   if (p.indirect_checks !== undefined && p.indirect_checks > members - 2) {
     out.push({ path: ['protocol', 'indirect_checks'], message: `indirect_checks (${p.indirect_checks}) is larger than the members left to ask (${members} members − the prober − the target = ${members - 2})` });

@@ -13,11 +13,12 @@ const NUMBER = /^[+-]?(\d+(?:\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
  * A field as it may be shown in an error: only what could plausibly be a value or a
- * column name (short, letters, digits, units). The file can be anything the user
- * pointed at (`csv: /etc/passwd`), and an error must not print its content.
+ * column name (short, letters, digits, units, "/" as in n/a). The file can be anything
+ * the user pointed at (`csv: /etc/passwd`), and an error must not print its content:
+ * a line with ":" or "," or over 24 characters is never shown.
  */
 function shown(field: string): string {
-  return /^[\p{L}\p{N} ._%+\-µμ]{1,24}$/u.test(field) ? JSON.stringify(field) : `a field of ${field.length} characters`;
+  return /^[\p{L}\p{N} ._%+\-/µμ]{1,24}$/u.test(field) ? JSON.stringify(field) : `a field of ${field.length} characters`;
 }
 
 /** A field with surrounding blanks and one pair of double quotes removed. */

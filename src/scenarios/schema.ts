@@ -1436,7 +1436,13 @@ function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
   for (const [className, linkClass] of Object.entries(s.link_classes)) checkNodes(linkClass.nodes, ['link_classes', className, 'nodes']);
   monitorCrashRules(s, ctx);
   detectorRules(s, ctx);
-  for (const issue of protocolRules(s.protocol, names.length)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  const around = {
+    faultKinds: s.faults.map((f) => faultEntry(f).kind),
+    detectorKind: s.detector.kind,
+    reverseLink: s.reverse_link !== undefined,
+    linkClasses: Object.keys(s.link_classes).length > 0,
+  };
+  for (const issue of protocolRules(s.protocol, names.length, around)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
 
 /** The field whose value sets the detector's timeout, for locating a timeout out of range. */

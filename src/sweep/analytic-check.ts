@@ -37,6 +37,9 @@ function value(predicted: number | null, simulated: number | null, standardError
 /** What the i.i.d. closed forms leave out of this configuration. */
 export function assumptionViolations(config: SimConfig): string[] {
   const v: string[] = [];
+  // The closed forms are for one-way heartbeats to one monitor; a ring or monitor ring
+  // judges request/reply round trips and counts a mistake once where it starts.
+  if (config.protocol !== undefined) v.push(`protocol ${config.protocol.kind} (round trips, cluster-level counts)`);
   if (config.detector.checkIntervalUs > 0) v.push(`polling check every ${config.detector.checkIntervalUs / 1000} ms`);
   if (config.heartbeat.jitter.kind !== 'constant') v.push('send jitter');
   if (linkLossModel(config.link).kind === 'gilbertElliott') v.push('bursty (Gilbert–Elliott) loss');

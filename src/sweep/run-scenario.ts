@@ -46,8 +46,11 @@ export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): Scenario
   for (const cell of cells) {
     const { config, replications } = build(cell.scenario);
     // A protocol member sends about as often per probe interval as a central node heartbeats.
-    const periodUs = config.protocol ? config.protocol.memberlist.probeIntervalUs : config.heartbeat.intervalUs;
-    heartbeats += (config.nodeNames.length * config.durationUs * replications) / periodUs;
+    // A watch ring sends one request per watched member per interval.
+    const p = config.protocol;
+    const periodUs = p?.kind === 'swim' ? p.memberlist.probeIntervalUs : config.heartbeat.intervalUs;
+    const perMember = p && p.kind !== 'swim' ? Math.min(p.watched, config.nodeNames.length - 1) : 1;
+    heartbeats += (perMember * config.nodeNames.length * config.durationUs * replications) / periodUs;
     if (pauseSurvival) heartbeats += pauseSearchHeartbeats(config);
   }
   const replications = loaded.scenario.replications;

@@ -32,7 +32,7 @@ describe('protocol:', () => {
   });
 
   it('refuses an unknown protocol name at its line', () => {
-    expect(errors('name: s\ncluster: { nodes: 5 }\nprotocol:\n  kind: gosip\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ protocol\.kind: expected central or swim/)]);
+    expect(errors('name: s\ncluster: { nodes: 5 }\nprotocol:\n  kind: gosip\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ protocol\.kind: expected central or swim or ring or monitors/)]);
   });
 
   it('refuses a cluster of one, k larger than the cluster, and a maximum suspicion timeout below the minimum', () => {
@@ -49,5 +49,28 @@ describe('protocol:', () => {
 
   it('refuses unknown fields with a suggestion', () => {
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: swim\n  probe_intervall: 2s\n')[0]).toMatch(/^p\.yaml:5:\d+ protocol\.probe_intervall: unknown field.*probe_interval/);
+  });
+
+  it('ring takes successors (default 1) and the heartbeat interval; monitors default to Akka\'s 9, or all', () => {
+    const ring = build(loadScenarioText('name: r\ncluster: { nodes: 5 }\nheartbeat: { interval: 2s }\nprotocol: { kind: ring }\n', 'r.yaml').scenario).config.protocol!;
+    expect(ring).toEqual({ kind: 'ring', watched: 1, intervalUs: 2_000_000 });
+    const k = build(loadScenarioText('name: r\ncluster: { nodes: 5 }\nprotocol: { kind: ring, successors: 3 }\n', 'r.yaml').scenario).config.protocol!;
+    expect(k).toEqual({ kind: 'ring', watched: 3, intervalUs: 1_000_000 });
+    const akka = build(loadScenarioText('name: m\ncluster: { nodes: 20 }\ndetector: { kind: phi_akka }\nprotocol: { kind: monitors }\n', 'm.yaml').scenario).config.protocol!;
+    expect(akka).toEqual({ kind: 'monitors', watched: 9, intervalUs: 1_000_000 });
+    const all = build(loadScenarioText('name: m\ncluster: { nodes: 6 }\nprotocol: { kind: monitors, monitored_by: all }\n', 'm.yaml').scenario).config.protocol!;
+    expect(all).toEqual({ kind: 'monitors', watched: 5, intervalUs: 1_000_000 });
+  });
+
+  it('refuses a ring of one, k larger than the cluster, a pull detector, faults it cannot serve and the other kind\'s fields, at their lines', () => {
+    expect(errors('name: s\ncluster: { nodes: 1 }\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:2:\d+ cluster\.nodes: a ring of one watches nobody: a ring needs at least 2 members/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: ring\n  successors: 4\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.successors: successors \(4\) is larger than the other members \(3\)/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: monitors\n  monitored_by: 9\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: monitored_by \(9\) is larger than the other members \(3\); use "all"/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: monitors\n  monitored_by: some\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: expected a whole number ≥ 1 or "all"/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\ndetector:\n  kind: pull_check\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ detector\.kind: protocol\.kind ring runs a push detector/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - crash: { mttf: 1h, mttr: 1m }\n  - pause: { every: 1h, duration: 1s }\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.1\.pause: protocol\.kind ring supports crash faults only/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: ring\n  monitored_by: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: monitored_by is for protocol\.kind monitors/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: ring\n  probe_interval: 2s\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.probe_interval: probe_interval is a swim setting/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: swim\n  successors: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.successors: successors is for protocol\.kind ring, not swim/)]);
   });
 });

@@ -8,9 +8,10 @@
  * a breached threshold; --junit, --baseline and friends apply here). A PART may be a
  * folder: every `*.shard-*-of-*.json` in it is taken. Bad parts: exit 2.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { breachScreen } from '../../check/screen.js';
+import { FileReadError, readBoundedText } from '../../io/bounded-read.js';
 import { requireWritableDir } from '../../io/output-pair.js';
 import { writePair } from './run.js';
 import { serializeResults } from '../../results/results-file.js';
@@ -66,12 +67,22 @@ function partFiles(parts: readonly string[]): string[] {
   return files;
 }
 
+/**
+ * Largest partial results file merge reads: 256 MiB. Shard 1 of 4 of db-ha's default
+ * sweep is 0.24 MB (docs/scale-out.md), so this is about a thousand times that; and
+ * it stays below V8's longest string (2^29 - 24 characters), past which the read
+ * would fail inside Node instead of with a message.
+ */
+export const MAX_PART_BYTES = 256 * 1024 * 1024;
+
 function readPart(file: string): LabelledPartial {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Bounded, and only a regular file: a FIFO or /dev/zero named as a part must not hang or fill memory.
+    text = readBoundedText(file, MAX_PART_BYTES, 'a partial results file');
   } catch (e) {
-    throw new UsageError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    if (e instanceof FileReadError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
   }
   return { label: file, partial: parsePartial(text, file) };
 }

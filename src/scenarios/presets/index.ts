@@ -26,6 +26,8 @@ export const PRESET_NAMES = [
   'consul-wan',
   'nomad',
   'serf',
+  'ring-example',
+  'akka-cluster-monitors',
 ] as const;
 
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -18,4 +18,16 @@ export interface SwimProtocolConfig {
   readonly targetSelection: 'roundRobin' | 'random';
 }
 
-export type ProtocolConfig = SwimProtocolConfig;
+export type ProtocolConfig = SwimProtocolConfig | WatchRingProtocolConfig;
+
+/**
+ * Watch rings (protocols/watch-ring.ts): `ring` watches the next `watched` members in
+ * the scenario's order; `monitors` is Akka's cluster heartbeat, each member monitored by
+ * `watched` others on a ring ordered by address hash. Both run `detector` per pair on
+ * heartbeat request/replies every `intervalUs` and broadcast verdicts.
+ */
+export interface WatchRingProtocolConfig {
+  readonly kind: 'ring' | 'monitors';
+  readonly watched: number;
+  readonly intervalUs: number;
+}

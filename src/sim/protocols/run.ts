@@ -5,9 +5,11 @@
  * to the first verdict anywhere) plus their `membership` tallies.
  */
 import type { SimConfig } from '../config.js';
+import { runProtocols } from '../engine/run-protocols.js';
 import type { RunTallies, TransitionLog } from '../metrics/recorder.js';
-import type { ProtocolConfig } from './config.js';
+import type { ProtocolConfig, WatchRingProtocolConfig } from './config.js';
 import { SwimSimulation } from './swim/swim-simulation.js';
+import { watchRing } from './watch-ring.js';
 
 export interface ProtocolRunResult {
   readonly tallies: RunTallies;
@@ -20,5 +22,40 @@ export function runProtocol(config: SimConfig, protocol: ProtocolConfig): Protoc
   switch (protocol.kind) {
     case 'swim':
       return new SwimSimulation(config, protocol).run();
+    case 'ring':
+    case 'monitors':
+      return runWatchRing(config, protocol);
   }
+}
+
+/**
+ * A watch ring on the protocol kernel: the scenario's `link` for every member-to-member
+ * link, its crashes through the crash service. Top-level tallies are cluster-level (as
+ * SWIM's); message counts come from the books.
+ */
+function runWatchRing(config: SimConfig, protocol: WatchRingProtocolConfig): ProtocolRunResult {
+  const module = watchRing({
+    order: protocol.kind === 'monitors' ? 'hashed' : 'index',
+    watched: protocol.watched,
+    intervalUs: protocol.intervalUs,
+    detector: config.detector,
+    ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
+  });
+  const r = runProtocols(
+    {
+      seed: config.seed,
+      replication: config.replication,
+      nodeNames: config.nodeNames,
+      durationUs: config.durationUs,
+      warmupUs: config.warmupUs,
+      links: { default: config.link },
+      crashes: config.crashes,
+      transitionLogLimit: config.transitionLogLimit,
+      ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
+      typicalIntervalUs: protocol.intervalUs,
+    },
+    [module],
+  );
+  module.membership(r.endUs);
+  return { ...r, tallies: module.clusterTallies(r.tallies) };
 }

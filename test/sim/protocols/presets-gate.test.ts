@@ -30,3 +30,16 @@ describe('SWIM presets fail their gate when the suspicion timeout is halved', ()
     }, 60_000);
   }
 });
+
+describe('watch-ring presets fail their gate when the key timeout is halved', () => {
+  for (const [preset, set] of [
+    ['ring-example', 'detector.timeout=2.5s'],
+    ['akka-cluster-monitors', 'detector.acceptable_pause=1.5s'],
+  ] as const) {
+    it(`${preset}: ${set} breaches false_deaths.per_node_day`, async () => {
+      const halved = await check([preset, '--set', set]);
+      expect(halved.code).toBe(1);
+      expect(halved.stdout).toMatch(/BREACHED\s+false_deaths\.per_node_day/);
+    }, 60_000);
+  }
+});
