@@ -16,6 +16,7 @@ import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile }
 import type { TuneStep, TuneSummary, TuneVerdict } from '../results/tune-summary.js';
 import { build, recommendationTargetsOf } from '../scenarios/build.js';
 import { ScenarioError } from '../scenarios/errors.js';
+import { renderKnobs } from '../scenarios/knobs.js';
 import { expandSweep, withSets, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
 import { parsePath, type SetOverride } from '../scenarios/sets.js';
 import { cellId, productIndices, sweepValues, type ParamValue } from '../scenarios/sweep.js';
@@ -139,6 +140,12 @@ function settingsOf(cell: SweepCell, config: SimConfig): string[] {
     lines.push(`effective: a heartbeat every ${formatDuration(config.heartbeat.intervalUs)}, suspected after ${formatDuration(d.timeoutUs)} of silence`);
   } else {
     lines.push(`effective: a heartbeat every ${formatDuration(config.heartbeat.intervalUs)}`);
+  }
+  // In the modelled system's own settings, ready to paste, when the scenario names them.
+  const knobs = cell.scenario.knobs;
+  if (knobs !== undefined) {
+    const rendered = renderKnobs(knobs, cell.scenario);
+    for (const s of rendered.settings) lines.push(`${rendered.system}: ${s.text}`);
   }
   return lines;
 }

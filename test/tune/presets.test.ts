@@ -53,6 +53,12 @@ describe('hbsim tune on presets', () => {
       maxReplications: 8,
     });
     expectMetAndCheaper(results, 'etcd');
+    // The answer is also given in etcd's own flags, matching the chosen cell's values.
+    const t = results.tune!;
+    const [interval, timeout] = t.chosen!.split('/');
+    const ms = (v: string) => (v.endsWith('ms') ? Number(v.slice(0, -2)) : Number(v.slice(0, -1)) * 1000);
+    expect(t.settings).toContain(`etcd 3.5: --heartbeat-interval=${ms(interval!)}`);
+    expect(t.settings).toContain(`etcd 3.5: --election-timeout=${Math.ceil(ms(interval!) * Number(timeout!.slice(0, -1)))}`);
   });
 
   it('akka-cluster (phi accrual, no closed form): lowest mean detection latency with ≤ 5 false suspicions per node-day', async () => {
