@@ -16,7 +16,8 @@ import type { DelayDistribution } from '../sim/random/distributions.js';
 import type { LossModel } from '../sim/network/loss.js';
 import { TCP_DEFAULTS, type TcpSettings } from '../sim/config.js';
 import type { RecommendationTargets } from '../results/results-file.js';
-import { averageLossOf, gilbertFromAverage, parseQuantileKey, quantilesFromPoints, quantilesFromSamples } from './laws.js';
+import { averageLoss } from '../analytic/loss.js';
+import { gilbertFromAverage, parseQuantileKey, quantilesFromPoints, quantilesFromSamples } from './laws.js';
 import {
   deadAfterUsOf,
   faultEntry,
@@ -151,8 +152,7 @@ function linkConfigOf(l: LinkSpec): LinkConfig {
   // TCP links carry their parameters; UDP links stay as they were (no extra fields).
   const transport: Pick<LinkConfig, 'transport' | 'tcp'> = l.transport === 'tcp' ? { transport: 'tcp', tcp: l.tcp ? tcpSettingsOf(l.tcp) : TCP_DEFAULTS } : {};
   if (model.kind === 'bernoulli') return { lossProbability: model.probability, duplicateProbability: l.duplicate, delay, ...transport };
-  const average = averageLossOf({ enterBad: model.enterBadProbability, leaveBad: model.leaveBadProbability, lossInGood: model.lossInGoodProbability, lossInBad: model.lossInBadProbability });
-  return { lossProbability: average, loss: model, duplicateProbability: l.duplicate, delay, ...transport };
+  return { lossProbability: averageLoss(model), loss: model, duplicateProbability: l.duplicate, delay, ...transport };
 }
 
 function tcpSettingsOf(t: TcpSpec): TcpSettings {

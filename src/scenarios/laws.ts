@@ -38,12 +38,6 @@ export function gilbertFromAverage(average: number, burst: number): { readonly o
   return { ok: true, model: { enterBad: Math.min(1, enterBad), leaveBad, lossInGood: 0, lossInBad: 1 } };
 }
 
-/** Long-run fraction of messages a chain loses: (lossInGood·r + lossInBad·p)/(p + r). */
-export function averageLossOf(m: GilbertElliott): number {
-  const total = m.enterBad + m.leaveBad;
-  if (total === 0) return m.lossInGood;
-  return (m.lossInGood * m.leaveBad + m.lossInBad * m.enterBad) / total;
-}
 
 // ------------------------------------------------------------------ empirical laws
 

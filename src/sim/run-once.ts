@@ -15,5 +15,5 @@ export type { RunHooks, RunResult };
 export function runOnce(config: SimConfig, hooks?: RunHooks): RunResult {
   // A decentralised protocol (src/sim/protocols): every node is a member.
   if (config.protocol) return runProtocol(config, config.protocol);
-  return (fastPathApplies(config) && runTimeoutKernel(config, hooks)) || new Simulation(config).run(hooks);
+  return fastPathApplies(config) ? runTimeoutKernel(config, hooks) : new Simulation(config).run(hooks);
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
 import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
-import { averageLossOf, gilbertFromAverage, quantilesFromPoints } from '../../src/scenarios/laws.js';
+import { averageLoss } from '../../src/analytic/loss.js';
+import { gilbertFromAverage, quantilesFromPoints } from '../../src/scenarios/laws.js';
 import { loadScenarioFile, loadScenarioText } from '../../src/scenarios/load.js';
 import { LINK_CLASS_PRESETS, normalizeScenario } from '../../src/scenarios/schema.js';
 import { runOnce } from '../../src/sim/run-once.js';
@@ -32,7 +33,7 @@ describe('bursty loss given as an average and a burst length', () => {
     expect(g.model.lossInGood).toBe(0);
     expect(g.model.lossInBad).toBe(1);
     // The stationary loss is the average asked for.
-    expect(averageLossOf(g.model)).toBeCloseTo(0.01, 15);
+    expect(averageLoss({ kind: 'gilbertElliott', enterBadProbability: g.model.enterBad, leaveBadProbability: g.model.leaveBad, lossInGoodProbability: g.model.lossInGood, lossInBadProbability: g.model.lossInBad })).toBeCloseTo(0.01, 15);
   });
 
   it('reaches at most burst/(burst + 1) of the messages', () => {

@@ -40,8 +40,6 @@ export type EventClassCode = (typeof EventClass)[keyof typeof EventClass];
 /** What an event carries: its entity (target index) and two numeric arguments. */
 export type EventHandler = (entity: number, arg: number, arg2: number, nowUs: number) => void;
 
-/** Entities are indices below 2³², so (class, entity) packs exactly into one double. */
-const ENTITY_SPAN = 2 ** 32;
 const MAX_KINDS = 256;
 
 /** The narrow view of the kernel a protocol module gets. */
@@ -57,27 +55,19 @@ export interface EventScheduling {
 export class Kernel implements EventScheduling {
   private readonly queue: Scheduler;
   private readonly handlers: EventHandler[] = [];
-  private readonly classRank: number[] = [];
+  private readonly classOf: number[] = [];
   private readonly kindNames: string[] = [];
   private processed = 0;
 
-  private readonly physical: boolean;
-
-  /**
-   * `order: 'insertion'` drops the class and entity keys (plain scheduling order); it
-   * exists only so a refactoring can be checked result for result against the old
-   * engine, and nothing in src/ uses it.
-   */
-  constructor(options: SchedulerOptions, order: 'physical' | 'insertion' = 'physical') {
+  constructor(options: SchedulerOptions) {
     this.queue = new Scheduler(options);
-    this.physical = order === 'physical';
   }
 
   defineEvent(name: string, eventClass: EventClassCode, handler: EventHandler): number {
     const kind = this.handlers.length;
     if (kind >= MAX_KINDS) throw new RangeError(`too many event kinds (at most ${MAX_KINDS})`);
     this.handlers.push(handler);
-    this.classRank.push(eventClass * ENTITY_SPAN);
+    this.classOf.push(eventClass);
     this.kindNames.push(name);
     return kind;
   }
@@ -87,7 +77,7 @@ export class Kernel implements EventScheduling {
   }
 
   schedule(atUs: number, kind: number, entity: number, arg = 0, arg2 = 0): void {
-    this.queue.schedule(atUs, kind, entity, arg, arg2, this.physical ? this.classRank[kind]! + entity : 0);
+    this.queue.schedule(atUs, kind, entity, arg, arg2, this.classOf[kind]!, entity);
   }
 
   get nowUs(): number {

@@ -31,8 +31,6 @@ export interface RunServicesSpec {
   readonly crashableNames?: readonly string[];
   readonly queue: SchedulerOptions;
   readonly bankCapacity: number;
-  /** The kernel's same-instant order (see kernel.ts); 'physical' unless checking a refactoring. */
-  readonly order?: 'physical' | 'insertion';
 }
 
 export class RunServices {
@@ -55,7 +53,7 @@ export class RunServices {
     this.names = names;
     this.warmupUs = spec.warmupUs;
     this.root = spec.root;
-    this.kernel = new Kernel(spec.queue, spec.order ?? 'physical');
+    this.kernel = new Kernel(spec.queue);
     this.bank = new StreamBank(spec.bankCapacity);
     this.network = new Network(names, spec.links, spec.placement ?? null);
     this.books = new PairBooks(names.length);

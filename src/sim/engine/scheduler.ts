@@ -34,6 +34,9 @@ export interface SchedulerOptions {
 
 const NONE = -1;
 
+/** Sub-ranks are below 2³², so (rank, subRank) packs exactly into one double. */
+const SUB_RANK_SPAN = 2 ** 32;
+
 export class Scheduler {
   private readonly widthUs: number;
   private readonly mask: number;
@@ -119,15 +122,19 @@ export class Scheduler {
     return this.nextSeq;
   }
 
-  /** `rank` orders events of one instant before the insertion counter does (lower first). */
-  schedule(timeUs: number, kind: number, target: number, arg: number, arg2: number, rank = 0): void {
+  /**
+   * `rank`, then `subRank` (below 2³²), order events of one instant before the insertion
+   * counter does (lower first). Two small integers rather than one packed number: a
+   * packed rank past 2³⁰ would be a heap number at every call.
+   */
+  schedule(timeUs: number, kind: number, target: number, arg: number, arg2: number, rank = 0, subRank = 0): void {
     if (!(timeUs >= this.currentTimeUs) || timeUs === Number.POSITIVE_INFINITY) {
       throw new RangeError(`cannot schedule at ${timeUs} µs (now ${this.currentTimeUs} µs)`);
     }
     if (this.freeCount === 0) this.growSlots();
     const slot = this.freeSlots[--this.freeCount]!;
     this.slotTimeUs[slot] = timeUs;
-    this.slotRank[slot] = rank;
+    this.slotRank[slot] = rank * SUB_RANK_SPAN + subRank;
     this.slotSeq[slot] = this.nextSeq++;
     this.slotKind[slot] = kind;
     this.slotTarget[slot] = target;

@@ -44,7 +44,6 @@ export class Simulation {
       crashes: config.crashes,
       queue: schedulerSizing(config, n),
       bankCapacity: 4 * n + 16,
-      order: 'insertion',
     });
     this.run_ = run;
     const faults = new FaultService(run.kernel, run.network, run.clocks, config, run.root, run.bank);
@@ -80,7 +79,7 @@ export class Simulation {
       // Deadlines on the observer's wall clock moved: re-check every pair now.
       observerClockStepped: (nowUs) => monitor.evaluateAll(nowUs, Cause.timer),
     });
-    // First events, in this order (ties at one instant and entity break by it).
+    // First events (the kernel's same-instant order does not depend on this one).
     push?.start();
     pull?.start();
     run.crashes.start();

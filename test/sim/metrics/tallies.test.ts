@@ -17,7 +17,7 @@ describe('tallies declared once (src/sim/metrics/tallies.ts)', () => {
   it('the engine, the fast path and the zero tallies produce exactly the declared fields', () => {
     const config = simConfig({ nodes: 4, crashes: [{ kind: 'crashAt', nodes: { kind: 'named', names: ['n2'] }, atUs: 20_000_000, downUs: 5_000_000 }] });
     const engine = new Simulation(config).run().tallies;
-    const fast = runTimeoutKernel(config)!.tallies;
+    const fast = runTimeoutKernel(config).tallies;
     expect(Object.keys(engine).sort()).toEqual(declared);
     expect(Object.keys(fast).sort()).toEqual(declared);
     expect(Object.keys(zeroTallies()).sort()).toEqual(declared);
