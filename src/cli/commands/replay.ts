@@ -16,7 +16,7 @@ import { toTrace } from '../../replay/records.js';
 import { estimatedIntervalUs, replayLog, type CrashMark, type ReplaySetting } from '../../replay/replay.js';
 import { analyze } from '../../analysis/index.js';
 import { writeReport } from '../../report/index.js';
-import { RESULTS_SCHEMA, serializeResults, type ResultsFile } from '../../results/results-file.js';
+import { RESULTS_SCHEMA, serializeResults, STREAMS_VERSION, type ResultsFile } from '../../results/results-file.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, loadScenarioText, withSets } from '../../scenarios/load.js';
 import { normalizeScenario } from '../../scenarios/schema.js';
@@ -100,6 +100,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     name,
     source: options.log,
     seed: 'replay',
+    streams: STREAMS_VERSION,
     replications: 1,
     scenario: { replay: { log: options.log, format, unit, nodes: log.nodes.length, interval_us: intervalUs, crash_marks: options.crash }, ...(normalizeScenario(scenario.scenario) as object) },
     swept,
