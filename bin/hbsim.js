@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The installed `hbsim` command. The sources are TypeScript, so register tsx's ESM
-// loader first, then load the CLI entry relative to this file (not the cwd).
-import { register } from 'tsx/esm/api';
+// The `hbsim` command: runs the compiled CLI in dist/. No TypeScript is compiled at
+// run time; in a source checkout dist/ is (re)built first when src/ is newer
+// (build-dist.js says why not a `prepare` script).
+import { fileURLToPath } from 'node:url';
+import { buildIfStale } from './build-dist.js';
 
-register();
-await import(new URL('../src/cli/main.ts', import.meta.url).href);
+try {
+  buildIfStale(fileURLToPath(new URL('..', import.meta.url)));
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+await import('../dist/cli/main.js');

@@ -54,14 +54,15 @@ const allowed: Record<string, readonly string[]> = {
   results: ['sim', 'stats'],
   analysis: ['results', 'stats'],
   scenarios: ['sim', 'analytic', 'results', 'io'],
-  sweep: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'analysis'],
+  sweep: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'analysis', 'check'],
   report: ['results', 'analysis', 'stats', 'io'],
   check: ['results', 'analysis', 'stats', 'io', 'scenarios'],
   tune: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'analysis', 'sweep', 'check', 'rare'],
   rare: ['sim', 'analytic', 'stats', 'results'],
   replay: ['sim', 'results', 'stats', 'io'],
+  api: ['sim', 'results', 'stats', 'scenarios', 'sweep', 'check', 'analysis'],
   cli: ['sim', 'analytic', 'results', 'stats', 'scenarios', 'sweep', 'report', 'check', 'analysis', 'io', 'replay', 'tune', 'rare'],
-  index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis'],
+  index: ['sim', 'results', 'sweep', 'scenarios', 'stats', 'analysis', 'api'],
 };
 
 const files = sourceFiles(root);

@@ -139,7 +139,30 @@ function exposureHint(cells: readonly CellResult[], limit: number): string {
   );
 }
 
-export function recommend(cells: readonly CellResult[], targets: RecommendationTargets = {}): Recommendation {
+/**
+ * The thresholds a cell breaches ("longest_pause_survived_ms >= 1.5s"), as the CI gate
+ * judges them: the caller (who knows the scenario's `expect:`) supplies it, so that the
+ * recommendation never names a cell that `hbsim check --cell recommended` fails.
+ */
+export type BreachScreen = (cell: CellResult) => readonly string[];
+
+export function recommend(cells: readonly CellResult[], targets: RecommendationTargets = {}, screen?: BreachScreen): Recommendation {
+  if (screen !== undefined && cells.length > 1) {
+    const breaches = new Map(cells.map((c) => [c.id, screen(c)]));
+    const allowed = cells.filter((c) => breaches.get(c.id)!.length === 0);
+    const counts = new Map<string, number>();
+    for (const list of breaches.values()) for (const t of new Set(list)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    if (counts.size > 0) {
+      const excluded_by = [...counts].map(([threshold, n]) => ({ threshold, cells: n }));
+      const why = `The scenario's expect: ${joinAnd(excluded_by.map((e) => `${e.threshold} rules out ${e.cells} of ${cells.length} cells`))}`;
+      if (allowed.length === 0) {
+        const inner = recommend(cells, targets);
+        return { ...inner, met: false, excluded_by, sentence: `${why}, so none is left that the CI gate would pass. ${inner.sentence}` };
+      }
+      const inner = recommend(allowed, targets);
+      return { ...inner, excluded_by, sentence: `${inner.sentence} ${why}.` };
+    }
+  }
   const applied = effectiveTargets(targets);
   const active = TARGET_ORDER.filter((t) => applied[t] !== undefined).map((t) => [t, applied[t]!] as const);
   if (cells.length === 0) return { cell: null, met: false, unreachable: [], sentence: 'No cells to recommend from.' };

@@ -21,6 +21,8 @@
  * Pure: parsing and comparing; the CLI reads and writes the files. A results file
  * (`hbsim.results/1`) is accepted as a baseline too: it has the same cells.
  */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { RESULTS_SCHEMA, type ResultsFile } from '../results/results-file.js';
 import { METRIC_UNITS } from '../scenarios/expect.js';
 import { formatInterval, formatValue } from './format.js';
@@ -76,8 +78,45 @@ export class BaselineError extends Error {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Deeper JSON than this is not a baseline (real ones are 5 levels deep); deeper would also risk the stack. */
+export const MAX_BASELINE_DEPTH = 64;
+
+/** The nesting depth of JSON text, counted without parsing (strings skipped). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** The shape a baseline must have to be compared with (zod: one message per problem, with its path). */
+const baselineShape = z.looseObject({
+  schema: z.union([z.literal(BASELINE_SCHEMA), z.literal(RESULTS_SCHEMA)]),
+  name: z.string().min(1).optional(),
+  scenario: z.record(z.string(), z.unknown()).optional(),
+  cells: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        params: z.record(z.string(), z.unknown()).optional(),
+        metrics: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .min(1),
+});
+
 /** Parses a baseline (or results) file's text; throws BaselineError saying what is wrong. */
 export function parseBaseline(text: string): BaselineFile {
+  if (jsonDepth(text) > MAX_BASELINE_DEPTH) throw new BaselineError(`is nested deeper than ${MAX_BASELINE_DEPTH} levels; a baseline is about 5 levels deep`);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -86,12 +125,16 @@ export function parseBaseline(text: string): BaselineFile {
   }
   if (!isRecord(data)) throw new BaselineError('is not a baseline: expected a JSON object');
   if (data['schema'] !== BASELINE_SCHEMA && data['schema'] !== RESULTS_SCHEMA) {
-    throw new BaselineError(`has schema ${JSON.stringify(data['schema'])}; expected "${BASELINE_SCHEMA}" (written by hbsim check --save-baseline) or "${RESULTS_SCHEMA}"`);
+    throw new BaselineError(`has schema ${JSON.stringify(data['schema'])?.slice(0, 40)}; expected "${BASELINE_SCHEMA}" (written by hbsim check --save-baseline) or "${RESULTS_SCHEMA}"`);
   }
-  const cells = data['cells'];
-  if (!Array.isArray(cells) || !cells.every((c) => isRecord(c) && typeof c['id'] === 'string' && isRecord(c['metrics']))) {
-    throw new BaselineError('has no readable cells: expected "cells": [{ "id": …, "metrics": { … } }, …]');
+  const shaped = baselineShape.safeParse(data);
+  if (!shaped.success) {
+    const first = shaped.error.issues[0]!;
+    const where = first.path.length === 0 ? 'the file' : `"${first.path.join('.')}"`;
+    const what = first.path.at(-1) === 'cells' && first.code === 'too_small' ? 'has no cells' : first.path[0] === 'cells' ? `has no readable cells (${where})` : `has an unreadable ${where}`;
+    throw new BaselineError(`${what}: expected { "schema": "${BASELINE_SCHEMA}", "name": …, "scenario": { … }, "cells": [{ "id": …, "metrics": { … } }, …] } as written by hbsim check --save-baseline`);
   }
+  const cells = shaped.data.cells as unknown as Record<string, unknown>[];
   const tool = isRecord(data['tool']) && typeof data['tool']['version'] === 'string' ? data['tool']['version'] : '?';
   return {
     schema: BASELINE_SCHEMA,
@@ -103,6 +146,78 @@ export function parseBaseline(text: string): BaselineFile {
     scenario: data['scenario'],
     cells: cells.map((c: Record<string, unknown>) => ({ id: c['id'] as string, params: isRecord(c['params']) ? c['params'] : {}, metrics: c['metrics'] })),
   };
+}
+
+/**
+ * What makes two runs the same scenario for a comparison: the system simulated — the
+ * cluster (its nodes and monitor) and the detector family. Parameters (intervals,
+ * timeouts, loss, faults) are what a regression check is for: "I halved the timeout,
+ * did anything get worse?" compares across them and lists them as changed fields. A
+ * baseline of another system (db-ha's copied under seed-demo's name) differs here.
+ */
+function identityOf(scenario: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  if (!isRecord(scenario)) return out;
+  out['cluster'] = scenario['cluster'];
+  out['detector.kind'] = isRecord(scenario['detector']) ? scenario['detector']['kind'] : scenario['detector'];
+  return out;
+}
+
+/** A short digest of the scenario's identity (sha-256 of its canonical JSON, 12 hex digits). */
+export function scenarioDigest(scenario: unknown): string {
+  return createHash('sha256').update(canonicalJson(identityOf(scenario))).digest('hex').slice(0, 12);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isRecord(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Why a baseline cannot gate this scenario, or null when it can: another name, or
+ * another scenario under the same name (digest of the simulated model differs).
+ */
+export function baselineMismatch(baseline: BaselineFile, name: string, scenario: unknown): string | null {
+  if (baseline.name !== name) return `was saved for scenario "${baseline.name.slice(0, 64)}", not "${name}"`;
+  const then = scenarioDigest(baseline.scenario);
+  const now = scenarioDigest(scenario);
+  if (then === now) return null;
+  const changed = changedPaths(identityOf(baseline.scenario), identityOf(scenario)).slice(0, 5);
+  return `was saved for another system (cluster and detector digest ${then}, this one is ${now}; changed: ${changed.join(', ')}); re-save it with --save-baseline if the change is intended`;
+}
+
+/**
+ * Gated metrics a baseline cell lacks (absent, or not a number or null) while the new
+ * run has them: a baseline that cannot say whether they got worse.
+ */
+export function missingBaselineMetrics(results: ResultsFile, cellIds: readonly string[], baseline: BaselineFile, extra: Iterable<string> = []): string[] {
+  const metrics = [...new Set([...COMPARED_METRICS.keys(), ...extra])].filter((m) => METRIC_UNITS.has(m));
+  const missing: string[] = [];
+  for (const id of cellIds) {
+    const now = results.cells.find((c) => c.id === id);
+    if (now === undefined) continue;
+    const then = baseline.cells.find((c) => c.id === id);
+    if (then === undefined) {
+      missing.push(`cell ${id}`);
+      continue;
+    }
+    for (const metric of metrics) {
+      if (!holds(now.metrics, metric)) continue;
+      if (!holds(then.metrics, metric)) missing.push(`${id}: ${metric}`);
+    }
+  }
+  return missing;
+}
+
+/** Whether `metrics` has the dotted path as own keys, ending in a number or null. */
+function holds(metrics: unknown, metric: string): boolean {
+  let node: unknown = metrics;
+  for (const key of metric.split('.')) {
+    if (!isRecord(node) || !Object.hasOwn(node, key)) return false;
+    node = node[key];
+  }
+  return node === null || (typeof node === 'number' && Number.isFinite(node));
 }
 
 export type Direction = 'lower' | 'higher';

@@ -8,7 +8,10 @@ export { annotationsFor, escapeData, escapeProperty, formatAnnotation, MAX_PER_L
 export {
   BASELINE_SCHEMA,
   BaselineError,
+  baselineMismatch,
   baselineOf,
+  missingBaselineMetrics,
+  scenarioDigest,
   changedPaths,
   compareWithBaseline,
   COMPARED_METRICS,
@@ -25,5 +28,6 @@ export { cellsToCheck, checkResults, expectationPlace, gateFails, severityOf, ta
 export { judge, neededToDecide, poissonDaysToDecide, type Needed, type Outcome, type Verdict } from './judge.js';
 export { junitXml, testcaseName, verdictDetails, verdictMessage, xmlAttribute, xmlText } from './junit.js';
 export { measure, type Measurement } from './measure.js';
+export { breachScreen } from './screen.js';
 export { checkLines, closingLine, PLAIN, type Style } from './report.js';
 export { headline, markdownText, MAX_SUMMARY_BYTES, stepSummary } from './summary.js';

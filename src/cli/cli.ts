@@ -8,12 +8,14 @@
  * under HBSIM_DEBUG=1.
  */
 import yargs from 'yargs';
+import { FileReadError } from '../io/bounded-read.js';
+import { OutputError } from '../io/output-pair.js';
 import { ScenarioError } from '../scenarios/errors.js';
 import { DEFAULT_PRESET } from '../scenarios/presets/index.js';
-import { printIssues } from './commands/common.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
-import { toolVersion } from './version.js';
+import { terminalSafe } from './terminal-text.js';
+import { toolVersion } from '../results/tool-version.js';
 
 const COMMANDS = ['run', 'check', 'merge', 'validate', 'presets', 'configure', 'replay', 'tune'] as const;
 
@@ -333,7 +335,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 function usageError(message: string, argv: readonly string[], io: CliIo): number {
   const command = COMMANDS.find((c) => c === argv[0]);
-  io.stderr.write(`hbsim: ${message}\nRun "hbsim ${command === undefined ? '' : `${command} `}--help" for usage.\n`);
+  io.stderr.write(`hbsim: ${terminalSafe(message)}\nRun "hbsim ${command === undefined ? '' : `${command} `}--help" for usage.\n`);
   return ExitCode.badInput;
 }
 
@@ -343,14 +345,15 @@ async function guarded(command: () => number | Promise<number>, io: CliIo): Prom
     return await command();
   } catch (e) {
     if (e instanceof ScenarioError) {
-      printIssues(io, e.issues, 'error');
+      // common.js pulls in the scenario loader (zod, yaml): loaded only to print a scenario error.
+      (await import('./commands/common.js')).printIssues(io, e.issues, 'error');
       return ExitCode.badInput;
     }
-    if (e instanceof UsageError) {
-      io.stderr.write(`hbsim: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof OutputError || e instanceof FileReadError) {
+      io.stderr.write(`hbsim: ${terminalSafe(e.message)}\n`);
       return ExitCode.badInput;
     }
-    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const message = terminalSafe(e instanceof Error ? e.message.split('\n')[0]! : String(e));
     const debug = io.env.HBSIM_DEBUG !== undefined && io.env.HBSIM_DEBUG !== '' && io.env.HBSIM_DEBUG !== '0';
     io.stderr.write(`hbsim: internal error: ${message}\n`);
     io.stderr.write(debug && e instanceof Error && e.stack ? `${e.stack}\n` : 'This is a bug in hbsim. Run again with HBSIM_DEBUG=1 to see the stack trace, and please report it.\n');

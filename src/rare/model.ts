@@ -37,6 +37,9 @@ export function rareModelOf(config: SimConfig): RareApplicability {
   if (d.kind !== 'timeout') return { ok: false, reason: `the ${d.kind} detector is not the fixed timeout, the family the estimator models` };
   if ((config.linkOverrides ?? []).length > 0) return { ok: false, reason: 'link classes make links differ between nodes' };
   if (config.link.duplicateProbability > 0) return { ok: false, reason: 'duplicated messages are not modelled' };
+  // Issue #13: TCP makes a loss a retransmission delay that holds back the heartbeats behind it.
+  if (config.link.transport === 'tcp' || config.reverseLink?.transport === 'tcp') return { ok: false, reason: 'TCP links turn losses into retransmission delays that couple heartbeats; the estimator assumes independent losses' };
+  if (config.monitorFailover) return { ok: false, reason: 'a monitor that fails over judges every node at once; the estimator assumes a monitor that never fails' };
   const pauses: RarePause[] = [];
   for (const fault of config.faults ?? []) {
     if (fault.kind === 'senderPause') {

@@ -195,6 +195,8 @@ interface HeatmapMetric {
   /** Values above this get white labels (dark cells). */
   readonly darkAbove: number;
   readonly caption: string;
+  /** The caption when the cells are too small (or too many) to print labels in. */
+  readonly captionUnlabelled?: string;
 }
 
 function heatmapChart(model: ReportModel, metric: HeatmapMetric): Chart {
@@ -252,7 +254,7 @@ function heatmapChart(model: ReportModel, metric: HeatmapMetric): Chart {
       { transform: [{ filter: 'datum.recommended' }], mark: { type: 'rect', filled: false, stroke: '#202124', strokeWidth: 2.5 } },
     ],
   } as TopLevelSpec;
-  return { id: metric.id, title: metric.title, caption: metric.caption, spec };
+  return { id: metric.id, title: metric.title, caption: labels ? metric.caption : (metric.captionUnlabelled ?? metric.caption), spec };
 }
 
 function heatmaps(model: ReportModel): Chart[] {
@@ -293,6 +295,7 @@ function heatmaps(model: ReportModel): Chart[] {
       zeroAt: model.qaDomain[0],
       darkAbove: geometricMid(model.qaDomain),
       caption: `Labels give P_A, the fraction of up-time during which the monitor trusted a node; colour gives 1 − P_A on a log scale. ${common}`,
+      captionUnlabelled: `Colour gives 1 − P_A on a log scale, P_A being the fraction of up-time during which the monitor trusted a node; the cells are too small to print P_A in. ${common}`,
     }),
   ];
 }
@@ -361,7 +364,10 @@ function timelineChart(model: ReportModel): Chart | null {
     scale: { domain: Object.keys(STATE_COLORS), range: Object.values(STATE_COLORS) },
     legend: { title: 'state', orient: 'top' as const, direction: 'horizontal' as const },
   };
-  const y = { field: 'node', type: 'nominal' as const, sort: nodes, axis: { title: null, labelLimit: 140 } };
+  // Lanes are ordered by a numeric `lane` field, not by a sort list of names: vega-lite
+  // compiles such a list into an expression that vega cannot run for names such as
+  // "toString" or "constructor" ("Operator not defined").
+  const y = { field: 'node', type: 'nominal' as const, sort: { field: 'lane', op: 'min' as const, order: 'ascending' as const }, axis: { title: null, labelLimit: 140 } };
   // The zoomed panel draws only what overlaps the window (the brush signal holds {s: [from, to]}).
   const inWindow = { filter: '!brush.s || (datum.e >= brush.s[0] && datum.s <= brush.s[1])' };
   const inWindowPoint = { filter: '!brush.s || (datum.t >= brush.s[0] && datum.t <= brush.s[1])' };
@@ -550,10 +556,12 @@ export function buildCharts(model: ReportModel): ChartSet {
   const datasets: Record<string, readonly object[]> = { cells: model.rows, cdf: model.cdf };
   if (model.results.tune) datasets['tunePath'] = tunePathRows(model.results, model.rows);
   if (t) {
-    datasets['lanes'] = t.nodes.map((node) => ({ node, s: 0, e: t.endS }));
-    datasets['states'] = t.states;
-    datasets['down'] = t.down;
-    datasets['crashes'] = t.crashes;
+    const lane = new Map(t.nodes.map((node, i) => [node, i]));
+    const withLane = <T extends { node: string }>(xs: readonly T[]) => xs.map((x) => ({ ...x, lane: lane.get(x.node) ?? t.nodes.length }));
+    datasets['lanes'] = t.nodes.map((node, i) => ({ node, lane: i, s: 0, e: t.endS }));
+    datasets['states'] = withLane(t.states);
+    datasets['down'] = withLane(t.down);
+    datasets['crashes'] = withLane(t.crashes);
   }
   return { datasets, charts };
 }

@@ -6,7 +6,7 @@
  *
  * Everything here is a pure function of the results, so the report is too.
  */
-import { analyze, cellLabel, formatAccuracy, formatCount, formatDurationMs, formatOptionalDurationMs, formatParamValue, formatRate, formatSignificant, shortParamNames } from '../analysis/index.js';
+import { analyze, type BreachScreen, cellLabel, formatAccuracy, formatCount, formatDurationMs, formatOptionalDurationMs, formatParamValue, formatRate, formatSignificant, shortParamNames } from '../analysis/index.js';
 import { LATENCY_QUANTILE_PROBABILITIES, type CellResult, type RecommendationTargets, type ResultsAnalysis, type ResultsFile } from '../results/results-file.js';
 
 /** One cell as the charts see it. Latencies are in `ReportModel.latency.unit`. */
@@ -136,6 +136,8 @@ export const TIMELINE_MAX_NODES = 16;
 export interface ReportOptions {
   /** Targets for the recommendation; default: those of `results.analysis`, else the analysis default. */
   readonly targets?: RecommendationTargets;
+  /** The scenario's `expect:` as a screen, so the report recommends what the run recommended (src/check `breachScreen`). */
+  readonly screen?: BreachScreen;
 }
 
 /** Values in first-appearance order, so axes follow the sweep as written. */
@@ -408,7 +410,7 @@ function flatten(value: unknown, path: string, out: { path: string; value: strin
 }
 
 export function reportModel(results: ResultsFile, options: ReportOptions = {}): ReportModel {
-  const analysis = analyze(results.cells, options.targets ?? results.analysis?.targets ?? {});
+  const analysis = analyze(results.cells, options.targets ?? results.analysis?.targets ?? {}, options.screen);
   const maxP99Ms = Math.max(0, ...results.cells.map((c) => c.metrics.detection_latency_ms.max ?? c.metrics.detection_latency_ms.p99 ?? 0));
   const unit = maxP99Ms >= 2000 ? ({ unit: 's', divisor: 1000 } as const) : ({ unit: 'ms', divisor: 1 } as const);
   const plotted = results.cells.flatMap((c) => [c.metrics.detection_latency_ms.p50, c.metrics.detection_latency_ms.p99]).filter((v): v is number => v !== null && v > 0);

@@ -6,6 +6,7 @@
  * that results files diff cleanly.
  */
 import type { RunTallies } from '../sim/metrics/recorder.js';
+import { MESSAGE_KINDS } from '../sim/metrics/membership-tallies.js';
 import { US_PER_HOUR, US_PER_S } from '../sim/time.js';
 import { poissonRateInterval, proportionInterval, quantileInterval, ratioInterval, sortSamples, summarize } from '../stats/index.js';
 
@@ -86,6 +87,37 @@ export interface CellMetrics {
    * ≥ 99 % (ms), found by bisection over injected pauses; absent when not computed.
    */
   readonly longest_pause_survived_ms?: number;
+  /**
+   * TCP links only (absent when every link is UDP): retransmissions, messages read late
+   * behind a lost one (head-of-line stalls), connection breaks and the messages they
+   * lost, and the share of false suspicions that began while TCP held back a message
+   * of that node (exact 95 % interval).
+   */
+  readonly transport?: {
+    readonly retransmissions: number;
+    readonly head_of_line_stalls: number;
+    readonly connection_breaks: number;
+    readonly dropped_by_breaks: number;
+    readonly false_suspicions_during_stall: number;
+    readonly stall_share: number | null;
+    readonly stall_share_ci95: readonly [number, number] | null;
+  };
+  /**
+   * Monitor failover only (absent without a `monitor_crash` fault): the monitor's
+   * crashes, the time without a working monitor, and the false suspicions that began
+   * after a takeover before the node's first message reached the standby.
+   */
+  readonly failover?: {
+    readonly monitor_crashes: number;
+    readonly monitor_down_ms: number;
+    readonly monitor_down_fraction: number | null;
+    readonly takeover_false_suspicions: number;
+  };
+  /**
+   * Decentralised protocols only (`protocol.kind` other than central): every member
+   * observes every other. Absent for the central monitor.
+   */
+  readonly membership?: MembershipMetrics;
   /** Sender pauses and the fraction that caused a false suspicion (exact 95 % interval). */
   readonly pauses: {
     readonly count: number;
@@ -94,6 +126,37 @@ export interface CellMetrics {
     readonly fraction: number | null;
     readonly ci95: readonly [number, number] | null;
   };
+}
+
+export interface MembershipMetrics {
+  readonly members: number;
+  /** Crash → the first member that suspects it; → the first DEAD anywhere; → every live member holds it DEAD. */
+  readonly first_suspicion_ms: LatencyMetrics;
+  readonly first_dead_ms: LatencyMetrics;
+  readonly dissemination_ms: LatencyMetrics;
+  /** Crashes whose DEAD had not reached every live member by the end of the run or the member's return. */
+  readonly dissemination_incomplete: number;
+  /** Mistakes where they start: suspicions of live members by a failed probe, DEAD by an expiring timer (per member-day). */
+  readonly false_suspicions: EventRateMetrics;
+  readonly false_deaths: EventRateMetrics;
+  /** Mistakes as observers see them: views of live members turning SUSPECT / DEAD, per observing member-day. */
+  readonly suspect_views: EventRateMetrics;
+  readonly dead_views: EventRateMetrics;
+  /** Fraction of (observer, live member) time the observer held the member ALIVE. */
+  readonly view_accuracy: number | null;
+  /** Per false-DEAD episode: the most members that held the live member DEAD at once, before the refutation won. */
+  readonly false_dead_reach: DurationMetrics;
+  readonly probes: number;
+  readonly failed_probes: number;
+  /** failed_probes / probes with its exact 95 % interval. */
+  readonly probe_failure_fraction: number | null;
+  readonly probe_failure_ci95: readonly [number, number] | null;
+  readonly refutations: number;
+  /** Per member-second of up-time, by kind (ping, ack, ping_req, indirect, nack, gossip, push_pull, tcp_ping) and in total. */
+  readonly messages_per_member_s: Readonly<Record<string, number>>;
+  readonly bytes_per_member_s: Readonly<Record<string, number>>;
+  /** Highest Lifeguard awareness score reached (0 = always healthy). */
+  readonly max_awareness: number;
 }
 
 const US_PER_DAY = 24 * US_PER_HOUR;
@@ -141,6 +204,36 @@ function eventRate(count: number, upUs: number): EventRateMetrics {
   };
 }
 
+function failoverMetrics(t: RunTallies, measuredUs: number): Pick<CellMetrics, 'failover'> {
+  const f = t.failover;
+  if (!f) return {};
+  return {
+    failover: {
+      monitor_crashes: f.monitorCrashes,
+      monitor_down_ms: Math.round(f.monitorDownUs) / 1000,
+      monitor_down_fraction: measuredUs > 0 ? roundSignificant(f.monitorDownUs / measuredUs) : null,
+      takeover_false_suspicions: f.takeoverFalseSuspicions,
+    },
+  };
+}
+
+function transportMetrics(t: RunTallies): Pick<CellMetrics, 'transport'> {
+  const r = t.transport;
+  if (!r) return {};
+  const ci = t.falseSuspicions > 0 ? proportionInterval(r.falseSuspicionsDuringStall, t.falseSuspicions) : null;
+  return {
+    transport: {
+      retransmissions: r.retransmissions,
+      head_of_line_stalls: r.headOfLineStalls,
+      connection_breaks: r.connectionBreaks,
+      dropped_by_breaks: r.droppedByBreaks,
+      false_suspicions_during_stall: r.falseSuspicionsDuringStall,
+      stall_share: t.falseSuspicions > 0 ? roundSignificant(r.falseSuspicionsDuringStall / t.falseSuspicions) : null,
+      stall_share_ci95: ci ? [roundSignificant(ci.low), roundSignificant(ci.high)] : null,
+    },
+  };
+}
+
 function pauseMetrics(t: RunTallies): CellMetrics['pauses'] {
   if (t.pauses === 0) return { count: 0, mean_ms: null, caused_false_suspicion: 0, fraction: null, ci95: null };
   const ci = proportionInterval(t.pausesWithSuspicion, t.pauses);
@@ -163,7 +256,51 @@ function readinessMetrics(t: RunTallies): CellMetrics['readiness'] {
   };
 }
 
+function countMetrics(samples: Float64Array): DurationMetrics {
+  const s = summarize(sortSamples(samples));
+  return { count: s.count, mean: s.mean === null ? null : roundSignificant(s.mean), p50: s.p50, p99: s.p99, max: s.max };
+}
+
+function membershipMetrics(t: RunTallies): MembershipMetrics | undefined {
+  const m = t.membership;
+  if (!m) return undefined;
+  const upS = t.upUs / US_PER_S;
+  const perMemberS = (values: Float64Array) => {
+    const out: Record<string, number> = {};
+    let total = 0;
+    MESSAGE_KINDS.forEach((kind, k) => {
+      out[kind] = upS > 0 ? roundSignificant(values[k]! / upS) : 0;
+      total += values[k]!;
+    });
+    out.total = upS > 0 ? roundSignificant(total / upS) : 0;
+    return out;
+  };
+  const failure = m.probes > 0 ? proportionInterval(m.failedProbes, m.probes) : null;
+  return {
+    members: m.members,
+    first_suspicion_ms: latencyMetrics(m.firstSuspicionLatenciesUs),
+    first_dead_ms: latencyMetrics(m.firstDeadLatenciesUs),
+    dissemination_ms: latencyMetrics(m.disseminationLatenciesUs),
+    dissemination_incomplete: m.disseminationIncomplete,
+    false_suspicions: eventRate(m.suspicionsOriginated, t.upUs),
+    false_deaths: eventRate(m.deathsOriginated, t.upUs),
+    suspect_views: eventRate(m.suspectViews, t.upUs),
+    dead_views: eventRate(m.deadViews, t.upUs),
+    view_accuracy: m.observerSubjectUpUs > 0 ? roundSignificant(1 - m.observerSubjectSuspectedUs / m.observerSubjectUpUs, 9) : null,
+    false_dead_reach: countMetrics(m.falseDeadReach),
+    probes: m.probes,
+    failed_probes: m.failedProbes,
+    probe_failure_fraction: m.probes > 0 ? roundSignificant(m.failedProbes / m.probes) : null,
+    probe_failure_ci95: failure ? [roundSignificant(failure.low), roundSignificant(failure.high)] : null,
+    refutations: m.refutations,
+    messages_per_member_s: perMemberS(m.messages),
+    bytes_per_member_s: perMemberS(m.bytes),
+    max_awareness: m.maxAwareness,
+  };
+}
+
 export function cellMetrics(t: RunTallies): CellMetrics {
+  const membership = membershipMetrics(t);
   const upS = t.upUs / US_PER_S;
   const falseSuspicions = eventRate(t.falseSuspicions, t.upUs);
   const perNodeS = (rate: number) => (rate > 0 ? roundSignificant(86_400 / rate) : null);
@@ -208,7 +345,11 @@ export function cellMetrics(t: RunTallies): CellMetrics {
     flaps: eventRate(t.flaps, t.upUs),
     max_simultaneous_false_suspicions: t.maxSimultaneousFalseSuspicions,
     mass_suspicion_events: t.massSuspicionEvents,
+    ...(membership ? { membership } : {}),
     pauses: pauseMetrics(t),
     readiness: readinessMetrics(t),
+    ...transportMetrics(t),
+    // The monitor's time is the run's measured time: node up-time over the nodes.
+    ...failoverMetrics(t, t.perPairUpUs.length > 0 ? t.upUs / t.perPairUpUs.length : 0),
   };
 }

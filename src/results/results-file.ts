@@ -37,6 +37,9 @@ export interface CellResult {
     readonly failures_at_longest: number;
     readonly failure_ci95: readonly [number, number];
     readonly capped: boolean;
+    /** The search's bound in heartbeats (all probes together), and whether it stopped there (`longest_ms` then a lower bound). */
+    readonly budget_heartbeats?: number;
+    readonly stopped_by_budget?: boolean;
   };
   /** The closed-form prediction beside the simulation, where one exists (fixed timeout, NFD-S). */
   readonly analytic?: AnalyticComparison;
@@ -82,6 +85,12 @@ export interface Recommendation {
   readonly unreachable: readonly TargetName[];
   /** The recommendation in words, with its numbers. */
   readonly sentence: string;
+  /**
+   * The scenario's `expect:` thresholds that ruled cells out (a cell the CI gate would
+   * find breached is never recommended), each with how many cells it ruled out; absent
+   * when none did.
+   */
+  readonly excluded_by?: readonly { readonly threshold: string; readonly cells: number }[];
 }
 
 /** The analysis of a sweep (src/analysis), stored so that reports and tools need not recompute it. */

@@ -14,6 +14,7 @@
 import type { CrashFault, DetectorConfig, Fault, LinkConfig, LinkOverride, NodeSelector, Onset, SimConfig } from '../sim/config.js';
 import type { DelayDistribution } from '../sim/random/distributions.js';
 import type { LossModel } from '../sim/network/loss.js';
+import { TCP_DEFAULTS, type TcpSettings } from '../sim/config.js';
 import type { RecommendationTargets } from '../results/results-file.js';
 import { averageLossOf, gilbertFromAverage, parseQuantileKey, quantilesFromPoints, quantilesFromSamples } from './laws.js';
 import {
@@ -33,8 +34,10 @@ import {
   type NodeSelectorSpec,
   type PartialLinkSpec,
   type Scenario,
+  type TcpSpec,
 } from './schema.js';
 import { rateMeanGapUs, resolveRelativeUs, type Rate } from './units.js';
+import { protocolConfigOf } from './protocol-schema.js';
 
 export interface RunPlan {
   readonly config: SimConfig;
@@ -48,6 +51,7 @@ export function build(scenario: Scenario): RunPlan {
   const reverse: LinkSpec | undefined = scenario.reverse_link === undefined ? undefined : mergeLink(scenario.link, scenario.reverse_link);
   const linkOverrides = linkOverridesOf(scenario, reverse ?? scenario.link);
   const faults = scenario.faults.flatMap((f) => faultOf(f));
+  const protocol = protocolConfigOf(scenario.protocol);
   const config: SimConfig = {
     seed: String(scenario.seed),
     replication: 0,
@@ -64,8 +68,17 @@ export function build(scenario: Scenario): RunPlan {
     detector: detectorOf(scenario),
     flapWindowUs: scenario.flap_window,
     transitionLogLimit: scenario.timeline_limit,
+    ...monitorFailoverOf(scenario),
+    ...(protocol === null ? {} : { protocol }),
   };
   return { config, replications: scenario.replications, timelineLimit: scenario.timeline_limit };
+}
+
+/** The `monitor_crash` fault (the schema allows at most one) as the engine's failover. */
+function monitorFailoverOf(scenario: Scenario): Pick<SimConfig, 'monitorFailover'> {
+  const entry = scenario.faults.find((f) => f.monitor_crash !== undefined)?.monitor_crash;
+  if (entry === undefined) return {};
+  return { monitorFailover: { onset: onsetOf(entry), takeoverUs: entry.takeover, startup: entry.startup } };
 }
 
 /** The `targets:` block as the analysis reads it (durations in ms). */
@@ -135,17 +148,30 @@ export function lossModelOf(loss: LossSpec): LossModel {
 function linkConfigOf(l: LinkSpec): LinkConfig {
   const model = lossModelOf(l.loss);
   const delay = { baseUs: l.delay.base, random: distributionOf(l.delay) };
-  if (model.kind === 'bernoulli') return { lossProbability: model.probability, duplicateProbability: l.duplicate, delay };
+  // TCP links carry their parameters; UDP links stay as they were (no extra fields).
+  const transport: Pick<LinkConfig, 'transport' | 'tcp'> = l.transport === 'tcp' ? { transport: 'tcp', tcp: l.tcp ? tcpSettingsOf(l.tcp) : TCP_DEFAULTS } : {};
+  if (model.kind === 'bernoulli') return { lossProbability: model.probability, duplicateProbability: l.duplicate, delay, ...transport };
   const average = averageLossOf({ enterBad: model.enterBadProbability, leaveBad: model.leaveBadProbability, lossInGood: model.lossInGoodProbability, lossInBad: model.lossInBadProbability });
-  return { lossProbability: average, loss: model, duplicateProbability: l.duplicate, delay };
+  return { lossProbability: average, loss: model, duplicateProbability: l.duplicate, delay, ...transport };
+}
+
+function tcpSettingsOf(t: TcpSpec): TcpSettings {
+  return { rtoMinUs: t.rto_min, rtoInitialUs: t.rto_initial, rtoMaxUs: t.rto_max, retries2: t.retries2, reconnectDelayUs: t.reconnect_delay, userTimeoutUs: t.user_timeout };
 }
 
 /** `over`'s fields where given, else `base`'s. */
 function mergeLink(base: LinkSpec, over: PartialLinkSpec): LinkSpec {
-  return { loss: over.loss ?? base.loss, duplicate: over.duplicate ?? base.duplicate, delay: over.delay ?? base.delay };
+  return {
+    loss: over.loss ?? base.loss,
+    duplicate: over.duplicate ?? base.duplicate,
+    delay: over.delay ?? base.delay,
+    transport: over.transport ?? base.transport,
+    tcp: over.tcp ?? base.tcp,
+  };
 }
 
-const hasFields = (l: PartialLinkSpec | undefined) => l !== undefined && (l.loss !== undefined || l.duplicate !== undefined || l.delay !== undefined);
+const hasFields = (l: PartialLinkSpec | undefined) =>
+  l !== undefined && (l.loss !== undefined || l.duplicate !== undefined || l.delay !== undefined || l.transport !== undefined || l.tcp !== undefined);
 
 function selectorOf(nodes: NodeSelectorSpec): NodeSelector {
   const names = selectedNames(nodes);
@@ -163,7 +189,8 @@ function linkOverridesOf(scenario: Scenario, reverse: LinkSpec): LinkOverride[] 
     const classWide = preset !== undefined || hasFields(c);
     const direction = (fallback: LinkSpec, own: PartialLinkSpec | undefined): LinkConfig | undefined => {
       if (!classWide && !hasFields(own)) return undefined;
-      const base = mergeLink(preset ?? fallback, c);
+      // A preset gives loss and delay; the transport stays the direction's own.
+      const base = mergeLink(preset === undefined ? fallback : { ...fallback, ...preset }, c);
       return linkConfigOf(own === undefined ? base : mergeLink(base, own));
     };
     const toObserver = direction(scenario.link, c.to_monitor);
@@ -216,6 +243,7 @@ function faultOf(fault: FaultSpec): Fault[] {
   const { kind } = faultEntry(fault);
   switch (kind) {
     case 'crash':
+    case 'monitor_crash':
       return [];
     case 'pause': {
       const p = fault.pause!;
@@ -312,7 +340,13 @@ function detectorOf(scenario: Scenario): DetectorConfig {
       };
     }
     case 'lease':
-      return { kind: 'lease', leaseUs: timeoutUsOf(scenario), deadAfterUs: deadAfterUsOf(scenario), checkIntervalUs: d.check_interval };
+      return {
+        kind: 'lease',
+        leaseUs: timeoutUsOf(scenario),
+        deadAfterUs: deadAfterUsOf(scenario),
+        checkIntervalUs: d.check_interval,
+        ...(d.request_timeout ? { requestTimeoutUs: d.request_timeout, retryUs: d.retry_period ?? d.request_timeout } : {}),
+      };
     case 'liveness_readiness':
       return {
         kind: 'livenessReadiness',

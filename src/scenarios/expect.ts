@@ -39,6 +39,20 @@ const GROUPS: Readonly<Record<string, Readonly<Record<string, MetricUnit>>>> = {
     ...Object.fromEntries(Object.entries(EVENT_RATE).map(([k, unit]) => [`false_not_ready.${k}`, unit])),
     ready_accuracy: 'fraction',
   },
+  membership: {
+    members: 'count',
+    ...Object.fromEntries(['first_suspicion_ms', 'first_dead_ms', 'dissemination_ms'].flatMap((g) => Object.entries(LATENCY).map(([k, unit]) => [`${g}.${k}`, unit]))),
+    dissemination_incomplete: 'count',
+    ...Object.fromEntries(['false_suspicions', 'false_deaths', 'suspect_views', 'dead_views'].flatMap((g) => Object.entries(EVENT_RATE).map(([k, unit]) => [`${g}.${k}`, unit]))),
+    view_accuracy: 'fraction',
+    ...Object.fromEntries(Object.keys(DURATIONS).map((k) => [`false_dead_reach.${k}`, k === 'count' ? 'count' : 'number'])),
+    probes: 'count',
+    failed_probes: 'count',
+    probe_failure_fraction: 'fraction',
+    refutations: 'count',
+    ...Object.fromEntries(['ping', 'ack', 'ping_req', 'indirect', 'nack', 'gossip', 'push_pull', 'tcp_ping', 'total'].flatMap((k) => [[`messages_per_member_s.${k}`, 'rate'], [`bytes_per_member_s.${k}`, 'rate']])),
+    max_awareness: 'number',
+  },
 };
 
 const SINGLE: Readonly<Record<string, MetricUnit>> = {

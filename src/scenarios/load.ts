@@ -14,7 +14,8 @@
  * file), checks a `sweep:` value by value and cell by cell (`expandSweep` gives the
  * cells), and locates each `expect:` threshold for the CI gate's annotations.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { FileReadError, readBoundedText } from '../io/bounded-read.js';
 import { basename, dirname, extname, isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
@@ -189,17 +190,12 @@ function looksLikePath(ref: string): boolean {
 }
 
 function readScenarioFile(path: string, label = path): string {
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    return readBoundedText(path, MAX_FILE_BYTES, 'a scenario file');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a scenario file' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? String(e)})`;
-    throw new ScenarioError([{ file: label, path: '', message: why }]);
+    if (e instanceof FileReadError) throw new ScenarioError([{ file: label, path: '', message: e.message }]);
+    throw e;
   }
-  if (bytes.length > MAX_FILE_BYTES) throw new ScenarioError([{ file: label, path: '', message: `is ${bytes.length} bytes; a scenario file is at most ${MAX_FILE_BYTES}` }]);
-  const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** The file name without extension, made into a valid scenario name. */
@@ -215,7 +211,15 @@ export function defaultNameFor(file: string): string {
 
 function parseOrigin(text: string, file: string, source: string): Omit<ScenarioOrigin, 'sets' | 'dir' | 'sampleFiles'> {
   const lines = new LineCounter();
+  // The YAML parser breaks lines at LF only; a file with classic-Mac CR line ends would
+  // read as one long line (all comment, say, and then "is empty").
+  const bareCr = /\r(?!\n)/.exec(text);
+  if (bareCr !== null) {
+    const line = text.slice(0, bareCr.index).split('\n').length;
+    throw new ScenarioError([{ file, line, column: bareCr.index - text.lastIndexOf('\n', bareCr.index - 1), path: '', message: 'has a bare CR line end (classic Mac); save it with LF or CRLF line ends' }]);
+  }
   if (text.length > MAX_FILE_BYTES) throw new ScenarioError([{ file, path: '', message: `is too long; a scenario file is at most ${MAX_FILE_BYTES} bytes` }]);
+  if (extname(file).toLowerCase() === '.json') checkStrictJson(text, file);
   let yaml: Document;
   try {
     yaml = parseDocument(text, { lineCounter: lines, prettyErrors: false, strict: true, uniqueKeys: true, version: '1.2', logLevel: 'error' });
@@ -254,6 +258,25 @@ function parseOrigin(text: string, file: string, source: string): Omit<ScenarioO
 }
 
 const firstLine = (message: string) => message.split('\n')[0]!.trim();
+
+/**
+ * A .json scenario is JSON, not YAML that happens to look like it: a trailing comma or
+ * a `# comment` is an error (docs/scenarios.md). YAML then parses the same text, only
+ * to locate later problems by line.
+ */
+function checkStrictJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const position = /at position (\d+)/.exec(message);
+    // Without a position (empty or truncated text) the problem is at the end.
+    const offset = position ? Number(position[1]) : text.length;
+    const before = text.slice(0, offset).split('\n');
+    const where = { line: before.length, column: before[before.length - 1]!.length + 1 };
+    throw new ScenarioError([{ file, ...where, path: '', message: `not valid JSON: ${message.replace(/\s*in JSON at position \d+.*$/, '')} (a .json scenario is strict JSON: no comments or trailing commas; use .yaml for those)` }]);
+  }
+}
 
 /** Offset of the first alias (`*name`) in the document. */
 function firstAlias(node: unknown, depth = 0): number | undefined {
@@ -296,15 +319,25 @@ const UNSWEPT = new Set(['name', 'replications', 'sweep', 'targets', 'expect', '
 /** Cells of each validated scenario, found while checking its sweep. */
 const cellsOf = new WeakMap<LoadedScenario, readonly SweepCell[]>();
 
+/** Applies overrides; a problem with one written in the file (a sweep's value) names the file. */
+function applyHere(origin: ScenarioOrigin, sets: readonly SetOverride[]): unknown {
+  try {
+    return applyOverrides(origin.base, sets, defaultAt);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    throw new ScenarioError(e.issues.map((i) => (i.file === '' && i.line !== undefined ? { ...i, file: origin.file } : i)));
+  }
+}
+
 /** `cell`: one cell of a sweep being checked, whose gate settings refer to the whole sweep. */
 function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'): LoadedScenario {
-  const document = applyOverrides(origin.base, origin.sets, defaultAt);
+  const document = applyHere(origin, origin.sets);
   const where = new Locator(origin);
   const entries = sweepEntriesOf(document, where);
   // A field that only the sweep mentions takes its first value in the scenario as loaded.
   const fill = entries.flatMap((e) => (e.values !== null && e.values.length > 0 && valueAt(document, e.path) === undefined ? [e.setFor(0)] : []));
   const base = fill.length === 0 ? origin : { ...origin, sets: [...origin.sets, ...fill] };
-  const baseDocument = fill.length === 0 ? document : applyOverrides(origin.base, base.sets, defaultAt);
+  const baseDocument = fill.length === 0 ? document : applyHere(origin, base.sets);
   let scenario: Scenario;
   try {
     scenario = parseScenario(base, baseDocument, new Locator(base));
@@ -323,7 +356,7 @@ function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'
     );
   }
   const cells = entries.length === 0 ? [{ id: DEFAULT_CELL_ID, params: {}, scenario }] : checkSweep(origin, entries, where);
-  const gateCell: GateCells = role === 'cell' ? { kind: 'all' } : checkGateCell(scenario, cells, where);
+  const gate = role === 'cell' ? { cells: { kind: 'all' } as GateCells } : resolveGateCell(origin, scenario, cells, where);
   const warnings = [
     ...(origin.yaml?.warnings ?? []).map((w) => ({ file: origin.file, ...where.atOffset(w.pos[0]), path: '', message: `YAML: ${firstLine(w.message)}` })),
     ...scenarioWarnings(scenario).map((w) => ({ file: origin.file, ...where.locate(w.path), path: formatPath(w.path), message: w.message })),
@@ -331,7 +364,8 @@ function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'
   const expectations = scenario.expect.map((t): Expectation => ({ ...t, op: t.op as Comparison, file: origin.file, ...where.locate(['expect', t.metric]) }));
   const loaded: LoadedScenario = { scenario, document, source: origin.source, warnings, origin, expectations };
   cellsOf.set(loaded, cells);
-  gateCellOf.set(loaded, gateCell);
+  gateCellOf.set(loaded, gate.cells);
+  if (gate.error !== undefined) gateErrorOf.set(loaded, gate.error);
   return loaded;
 }
 
@@ -482,6 +516,59 @@ export function expandSweep(loaded: LoadedScenario): SweepCell[] {
 // -------------------------------------------------------------------- CI gate
 
 const gateCellOf = new WeakMap<LoadedScenario, GateCells>();
+/** A gate cell that overrides made unresolvable: only `gateSpecOf` (the CI gate) needs it, so only it throws. */
+const gateErrorOf = new WeakMap<LoadedScenario, ScenarioError>();
+
+/**
+ * `expect_options.cell` names a cell of the file's sweep. A `--set` that fixes a swept
+ * path (heartbeat.interval=500ms) or rewrites a sweep changes the cells; the pinned cell
+ * then means the same values on the paths still swept ("1s/3x" becomes "3x" once the
+ * interval is set). When no cell corresponds, `run` and `validate` go on (they never use
+ * the gate) and `check` says which override removed it, not a line of a preset file.
+ */
+function resolveGateCell(origin: ScenarioOrigin, scenario: Scenario, cells: readonly SweepCell[], where: Locator): { cells: GateCells; error?: ScenarioError } {
+  try {
+    return { cells: checkGateCell(scenario, cells, where) };
+  } catch (err) {
+    const blamed = sweepChangingSets(origin, where);
+    if (!(err instanceof ScenarioError) || blamed.length === 0) throw err;
+    const pinned = pinnedParams(origin, scenario.expect_options.cell, where);
+    const swept = Object.keys(cells[0]!.params);
+    const matching = pinned === undefined ? [] : cells.filter((c) => swept.every((k) => !(k in pinned) || String(c.params[k]) === String(pinned[k])) && swept.some((k) => k in pinned));
+    if (matching.length === 1) return { cells: { kind: 'cell', id: matching[0]!.id } };
+    const written = typeof scenario.expect_options.cell === 'string' ? scenario.expect_options.cell : JSON.stringify(scenario.expect_options.cell);
+    const error = new ScenarioError([
+      {
+        file: origin.file,
+        set: blamed.join(', '),
+        path: 'expect_options.cell',
+        message: `after these overrides no cell matches the gate's cell "${written}" (expect_options.cell in ${origin.file}); check another with --cell ID, --cell recommended or --set expect_options.cell=all`,
+      },
+    ]);
+    return { cells: { kind: 'all' }, error };
+  }
+}
+
+/** The overrides that change the cells: `sweep…` itself, a swept path, or a section above one. */
+function sweepChangingSets(origin: ScenarioOrigin, where: Locator): string[] {
+  const keys = sweepEntriesOf(origin.base, where).map((e) => e.key);
+  return origin.sets
+    .filter((s) => {
+      const path = formatPath(s.path);
+      return s.path[0] === 'sweep' || keys.some((k) => k === path || k.startsWith(`${path}.`));
+    })
+    .map((s) => s.label);
+}
+
+/** The pinned gate cell as path → value over the file's own sweep (before overrides); undefined when it cannot be read so. */
+function pinnedParams(origin: ScenarioOrigin, cell: Scenario['expect_options']['cell'], where: Locator): Record<string, string> | undefined {
+  if (cell === 'all' || cell === 'recommended') return undefined;
+  if (typeof cell !== 'string') return Object.fromEntries(Object.entries(cell).map(([k, v]) => [k, String(v)]));
+  const entries = sweepEntriesOf(origin.base, where);
+  const parts = cell.split('/');
+  if (entries.length === 0 || parts.length !== entries.length) return undefined;
+  return Object.fromEntries(entries.map((e, i) => [e.key, parts[i]!]));
+}
 
 /** Resolves `expect_options.cell` against the cells: an id or the params must name one. */
 function checkGateCell(scenario: Scenario, cells: readonly SweepCell[], where: Locator): GateCells {
@@ -505,6 +592,8 @@ function checkGateCell(scenario: Scenario, cells: readonly SweepCell[], where: L
 
 /** The expectations, the policy for inconclusive ones and the cells to check. */
 export function gateSpecOf(loaded: LoadedScenario): GateSpec {
+  const error = gateErrorOf.get(loaded);
+  if (error !== undefined) throw error;
   const cells = gateCellOf.get(loaded) ?? checkGateCell(loaded.scenario, expandSweep(loaded), new Locator(loaded.origin));
   return { expectations: loaded.expectations, inconclusive: loaded.scenario.expect_options.inconclusive, cells };
 }
@@ -527,17 +616,14 @@ function sampleFileReader(origin: ScenarioOrigin): (spec: SampleFileSpec) => Sam
 const MAX_SAMPLE_FILE_BYTES = 50_000_000;
 
 function readSampleFile(path: string, spec: SampleFileSpec): SampleFileResult {
-  let bytes: Buffer;
+  let text: string;
   try {
-    bytes = readFileSync(path);
+    text = readBoundedText(path, MAX_SAMPLE_FILE_BYTES, 'a sample file');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? String(e)})`;
-    return { ok: false, message: `cannot read the sample file ${path}: ${why}` };
+    if (e instanceof FileReadError) return { ok: false, message: `cannot read the sample file ${path}: ${e.message}` };
+    throw e;
   }
-  if (bytes.length > MAX_SAMPLE_FILE_BYTES) return { ok: false, message: `the sample file ${path} is ${bytes.length} bytes; at most ${MAX_SAMPLE_FILE_BYTES}` };
-  const text = bytes.toString('utf8');
-  return parseSampleCsv(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, spec, path);
+  return parseSampleCsv(text, spec, path);
 }
 
 type ZodIssue = z.core.$ZodIssue;

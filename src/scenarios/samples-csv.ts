@@ -11,6 +11,15 @@ export const MAX_SAMPLES = 1_000_000;
 
 const NUMBER = /^[+-]?(\d+(?:\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
+/**
+ * A field as it may be shown in an error: only what could plausibly be a value or a
+ * column name (short, letters, digits, units). The file can be anything the user
+ * pointed at (`csv: /etc/passwd`), and an error must not print its content.
+ */
+function shown(field: string): string {
+  return /^[\p{L}\p{N} ._%+\-µμ]{1,24}$/u.test(field) ? JSON.stringify(field) : `a field of ${field.length} characters`;
+}
+
 /** A field with surrounding blanks and one pair of double quotes removed. */
 function unquote(field: string): string {
   const t = field.trim();
@@ -20,14 +29,14 @@ function unquote(field: string): string {
 /** The sample a field holds, in µs, or why it holds none. */
 function sampleOf(text: string, unit: SampleFileSpec['unit']): { ok: true; us: number } | { ok: false; reason: string } {
   if (NUMBER.test(text)) {
-    if (unit === undefined) return { ok: false, reason: `${text} has no unit; write it with one (${text}ms) or say which with unit: us, ms or s` };
+    if (unit === undefined) return { ok: false, reason: `${text.slice(0, 24)} has no unit; write it with one (${text}ms) or say which with unit: us, ms or s` };
     const value = Number(text) * unitUs(unit)!;
-    if (!(Number.isFinite(value) && value >= 0)) return { ok: false, reason: `${text} is not a duration ≥ 0` };
+    if (!(Number.isFinite(value) && value >= 0)) return { ok: false, reason: `${text.slice(0, 24)} is not a duration ≥ 0` };
     return { ok: true, us: value };
   }
   const d = parseDurationUs(text);
   if (d.ok) return { ok: true, us: d.value };
-  return { ok: false, reason: `expected a duration such as 2.5ms${unit === undefined ? '' : ' or a number'}, got ${JSON.stringify(text)}${d.reason === '' ? '' : ` (${d.reason})`}` };
+  return { ok: false, reason: `expected a duration such as 2.5ms${unit === undefined ? '' : ' or a number'}, got ${shown(text)}${d.reason === '' || shown(text) !== JSON.stringify(text) ? '' : ` (${d.reason})`}` };
 }
 
 /**
@@ -38,7 +47,7 @@ function sampleOf(text: string, unit: SampleFileSpec['unit']): { ok: true; us: n
  */
 export function parseSampleCsv(text: string, spec: SampleFileSpec, file: string): SampleFileResult {
   const fail = (message: string, line: number, column = 1): SampleFileResult => ({ ok: false, message, at: { file, line, column } });
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   let index: number | undefined = typeof spec.column === 'number' ? spec.column - 1 : undefined;
   let sawFirst = false;
   const samples: number[] = [];
@@ -52,7 +61,7 @@ export function parseSampleCsv(text: string, spec: SampleFileSpec, file: string)
       if (typeof spec.column === 'string') {
         const names = fields.map(unquote);
         const at = names.indexOf(spec.column);
-        if (at < 0) return fail(`no column named "${spec.column}" in the header (${names.map((n) => JSON.stringify(n)).join(', ')})`, lineNo);
+        if (at < 0) return fail(`no column named "${spec.column}" in the header (${names.length > 20 ? `${names.length} columns` : names.map(shown).join(', ')})`, lineNo);
         index = at;
         continue;
       }

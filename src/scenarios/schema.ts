@@ -25,6 +25,7 @@ import { akkaCrossingSilenceUs } from '../analytic/phi-akka.js';
 import { boundPhrase, METRIC_PATHS, METRIC_UNITS, parseThreshold, THRESHOLD_EXAMPLES, type Threshold } from './expect.js';
 import { gilbertFromAverage, parseQuantileKey } from './laws.js';
 import { closest } from './suggest.js';
+import { protocolRules, protocolSchema } from './protocol-schema.js';
 import { MAX_SWEEP_VALUES, RANGE_EXAMPLE, rangeValues } from './sweep.js';
 import {
   DURATION_EXAMPLES,
@@ -38,6 +39,8 @@ import {
   parseRelative,
   parseSignedDurationUs,
   RATE_EXAMPLES,
+  MAX_DURATION_TEXT,
+  MAX_DURATION_US,
   resolveRelativeUs,
   type Rate,
   type Relative,
@@ -296,6 +299,8 @@ const csvSource = z
 
 // ------------------------------------------------------------ distributions
 
+const PARETO_SHAPE = 'a number above 1 and at most 100 (for a shape ≤ 1 the mean is infinite, and rates and means could never converge)';
+
 const DIST_KINDS = ['constant', 'uniform', 'exponential', 'normal', 'lognormal', 'pareto', 'empirical'] as const;
 export type DistKind = (typeof DIST_KINDS)[number];
 
@@ -320,7 +325,11 @@ const lawShapes = () => ({
   }),
   pareto: law('pareto', 'Pareto: heavy tail, Pr(X > x) = (scale / x)^shape for x ≥ scale.', {
     scale: positiveDuration('Smallest value.'),
-    shape: z.number(expects('a number > 0')).positive().max(100).meta(meta({ description: 'Tail index α (no unit); the mean is infinite for α ≤ 1.', type: 'number > 0' })),
+    shape: z
+      .number(expects(PARETO_SHAPE))
+      .gt(1, expects(PARETO_SHAPE))
+      .max(100, expects(PARETO_SHAPE))
+      .meta(meta({ description: 'Tail index α (no unit), above 1: the mean is infinite for α ≤ 1, and hbsim\'s means, intervals and closed forms need a finite one.', type: 'number in (1, 100]' })),
   }),
   empirical: law('empirical', 'Your own measurements: give exactly one of `samples`, `quantiles` or `csv`; values are drawn by linear interpolation between them.', {
     samples: z
@@ -493,10 +502,37 @@ export type LossSpec = z.output<ReturnType<typeof lossSchema>>;
 
 const DUPLICATE_DESCRIPTION = 'Each delivered message is delivered a second time, with its own delay, with this probability.';
 
+const TRANSPORT_DESCRIPTION =
+  '`udp`: a lost message is gone (one missing heartbeat). `tcp`: messages ride one connection per direction, so a lost segment is retransmitted after the retransmission timeout (Linux: SRTT + max(4·RTTVAR, 200 ms), 1 s before the first sample, doubling per retry up to 120 s), every later message waits behind it (head-of-line blocking), and the connection breaks only after `tcp.retries2` retries or `tcp.user_timeout`; then messages are lost until it reconnects. Most production heartbeats ride TCP (Elasticsearch, ZooKeeper, Kafka, etcd/gRPC, Kubernetes, Akka Artery TCP, Cassandra). `duplicate` does not apply to TCP.';
+
+/** TCP parameters: Linux defaults (include/net/tcp.h, net.ipv4.tcp_retries2). */
+const tcpSchema = z
+  .strictObject({
+    rto_min: positiveDuration('Floor of the RTO\'s variance term (Linux TCP_RTO_MIN; per route with `ip route … rto_min`).').prefault('200ms'),
+    rto_initial: positiveDuration('RTO before the first round-trip sample (RFC 6298 §2.1, Linux TCP_TIMEOUT_INIT).').prefault('1s'),
+    rto_max: positiveDuration('Ceiling of the backed-off RTO (Linux TCP_RTO_MAX).').prefault('120s'),
+    retries2: wholeNumber(0, 100, 'Retransmissions of one segment before the connection breaks (net.ipv4.tcp_retries2; 15 ≈ 924.6 s from a 200 ms RTO). Elasticsearch recommends 5 (≈ 12.6 s).').prefault(15),
+    reconnect_delay: duration('From a break until a new connection carries messages (the client\'s reconnect backoff plus the handshake).').prefault('1s'),
+    user_timeout: duration('Break the connection once a segment has gone unacknowledged this long (TCP_USER_TIMEOUT, or an application timeout that closes the socket); 0 for none.').prefault(0),
+  })
+  .superRefine((t, ctx) => {
+    if (t.rto_max < t.rto_min) ctx.addIssue({ code: 'custom', path: ['rto_max'], message: `rto_max must be at least rto_min (${formatDuration(t.rto_min)})` });
+    if (t.rto_max < t.rto_initial) ctx.addIssue({ code: 'custom', path: ['rto_max'], message: `rto_max must be at least rto_initial (${formatDuration(t.rto_initial)})` });
+  }, onlyIfValid)
+  .meta(meta({ description: 'TCP parameters, for `transport: tcp` (Linux defaults).', type: 'map' }));
+
+export type TcpSpec = z.output<typeof tcpSchema>;
+
+const transportSchema = (extra: Partial<FieldMeta> = {}) =>
+  z.enum(['udp', 'tcp'], expects('udp or tcp')).meta(meta({ description: TRANSPORT_DESCRIPTION, type: 'udp or tcp', ...extra }));
+
 const linkSchema = z.strictObject({
   loss: lossSchema().prefault(0),
   duplicate: probability(DUPLICATE_DESCRIPTION).prefault(0),
   delay: linkDelayUnion(LINK_DELAY_DESCRIPTION).prefault({ dist: 'constant', value: 0 }),
+  // Optional rather than defaulted, so scenarios that do not mention TCP normalise as before.
+  transport: transportSchema({ defaultText: '`udp`' }).optional(),
+  tcp: tcpSchema.meta(meta({ description: 'TCP parameters, for `transport: tcp` (Linux defaults).', type: 'map', defaultText: 'Linux defaults' })).optional(),
 });
 
 /** Link fields that default to another link's (`reverse_link`, link classes, directions). */
@@ -505,6 +541,8 @@ const partialLink = (fallback: string) =>
     loss: lossSchema({ sameAs: 'link.loss', defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
     duplicate: probability(DUPLICATE_DESCRIPTION, { defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
     delay: linkDelayUnion(LINK_DELAY_DESCRIPTION, { sameAs: 'link.delay', defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
+    transport: transportSchema({ defaultText: fallback === '' ? 'optional' : `${fallback}'s` }).optional(),
+    tcp: tcpSchema.meta(meta({ description: 'TCP parameters, for `transport: tcp`.', type: 'map', sameAs: 'link.tcp', defaultText: fallback === '' ? 'optional' : `${fallback}'s` })).optional(),
   });
 
 export type LinkSpec = z.output<typeof linkSchema>;
@@ -549,7 +587,7 @@ const linkClassSchema = z.strictObject({
     .enum(LINK_CLASS_PRESET_NAMES, expects(`one of ${LINK_CLASS_PRESET_NAMES.join(', ')}`))
     .meta(
       meta({
-        description: `Start from a typical link (assumed values, reference §5.8): ${LINK_CLASS_PRESET_NAMES.map((n) => `\`${n}\`: ${describePreset(LINK_CLASS_PRESETS[n])}`).join('; ')}. The class's own fields replace the preset's.`,
+        description: `Start from a typical link (assumed values): ${LINK_CLASS_PRESET_NAMES.map((n) => `\`${n}\`: ${describePreset(LINK_CLASS_PRESETS[n])}`).join('; ')}. The class's own fields replace the preset's.`,
         type: 'preset name',
       }),
     )
@@ -667,6 +705,30 @@ const pauseSchema = z
   .superRefine((f, ctx) => checkOnset('pause', f, ctx), onlyIfValid)
   .meta(meta({ description: 'Stop-the-world pauses of senders (GC, VM steal): a paused node sends nothing but is alive, so a suspicion during a pause is a false one.', type: 'map' }));
 
+const monitorCrashSchema = z
+  .strictObject({
+    ...onsetShape('for the monitor'),
+    takeover: duration('From the monitor\'s crash until a standby takes over. Meanwhile nothing is judged (verdicts stay as they were: stale) and messages sent to the monitor are lost.').prefault('10s'),
+    startup: z
+      .enum(['empty', 'grace'], expects('empty or grace'))
+      .meta(
+        meta({
+          description:
+            'How the standby starts. `empty`: it has no last-seen times, so every node is suspect until its first message arrives (a burst of suspicions). `grace`: every node counts as heard at the takeover and gets a full timeout to report, as the Kubernetes node lifecycle controller gives each node a fresh probe timestamp (a full node-monitor-grace-period) when it starts.',
+          type: 'empty or grace',
+        }),
+      )
+      .prefault('grace'),
+  })
+  .superRefine((f, ctx) => checkOnset('monitor crash', f, ctx), onlyIfValid)
+  .meta(
+    meta({
+      description:
+        'The monitor is a single point of failure: it crashes and a standby takes over after `takeover`. Measured: time without a working monitor and the false suspicions the takeovers caused (`failover` in the results). For pushed heartbeats and leases (not pull checks). At most one entry.',
+      type: 'map',
+    }),
+  );
+
 const monitorPauseSchema = z
   .strictObject({
     ...onsetShape('for the monitor'),
@@ -754,7 +816,7 @@ const clockDriftSchema = z
       .number(expects('a number from -100000 to 100000'))
       .min(-100_000, expects('a number from -100000 to 100000'))
       .max(100_000, expects('a number from -100000 to 100000'))
-      .meta(meta({ description: 'Rate error in parts per million: +15 runs 15 µs fast per second (NTP\'s assumed tolerance, reference §5.6). Only timers on the affected clocks drift.', type: 'number (ppm)' })),
+      .meta(meta({ description: 'Rate error in parts per million: +15 runs 15 µs fast per second (NTP\'s assumed tolerance). Only timers on the affected clocks drift.', type: 'number (ppm)' })),
   })
   .superRefine((f, ctx) => checkClockTarget('clock_drift', f, ctx), onlyIfValid)
   .meta(meta({ description: 'Clock rate error of nodes and/or the monitor, for the whole run.', type: 'map' }));
@@ -781,7 +843,7 @@ const unhealthySchema = z
   .meta(meta({ description: 'Windows during which a node is up but unhealthy (fails its health check: its database connection is down). Pull checks see them; heartbeats do not. The metrics count a suspicion during such a window as a false one, since the node is up.', type: 'map' }));
 
 /** One entry of `faults`: a map with exactly one key naming the fault kind. */
-export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
+export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'monitor_crash', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 const faultSchema = z
@@ -789,6 +851,7 @@ const faultSchema = z
     crash: crashSchema.optional(),
     pause: pauseSchema.optional(),
     monitor_pause: monitorPauseSchema.optional(),
+    monitor_crash: monitorCrashSchema.optional(),
     partition: partitionSchema.optional(),
     isolate: isolateSchema.optional(),
     cpu_starvation: cpuStarvationSchema.optional(),
@@ -837,7 +900,12 @@ const timeoutDetectorSchema = z.strictObject({
   allow_short_timeout: z.boolean(expects('true or false')).meta(meta({ description: 'Allow a timeout no longer than the heartbeat interval. Such a detector suspects every node between two heartbeats, so it is refused unless this is true.', type: 'boolean' })).prefault(false),
 });
 
-const positiveNumber = (description: string, type = 'number > 0') => z.number(expects('a number > 0')).positive(expects('a number > 0')).max(1e9).meta(meta({ description, type }));
+/**
+ * φ = −log10 of a probability: above 300 that probability is below what a double holds
+ * (10^−300), and below 1e-9 it rounds to 1; either way φ never reaches the threshold.
+ */
+const PHI_RANGE = 'a number from 1e-9 to 300 (φ is −log10 of a probability, which floating point holds only between 10^-300 and 1 − 10^-9)';
+const phiThreshold = (description: string) => z.number(expects(PHI_RANGE)).min(1e-9, expects(PHI_RANGE)).max(300, expects(PHI_RANGE)).meta(meta({ description, type: 'number, 1e-9 to 300' }));
 
 /** Akka cluster defaults (akka-cluster reference.conf, akka/akka @ 9892c5e, v2.10.x; reference §2.2). */
 const phiAkkaDetectorSchema = z.strictObject({
@@ -847,7 +915,7 @@ const phiAkkaDetectorSchema = z.strictObject({
         'Akka\'s phi accrual detector (akka-remote PhiAccrualFailureDetector): φ grows with the silence, against a normal law fitted to recent inter-arrival times (logistic approximation, as Akka computes it); SUSPECTED (unreachable) once φ ≥ `threshold`. Defaults are Akka cluster\'s.',
     }),
   ),
-  threshold: positiveNumber('φ at which a node is SUSPECTED (akka.cluster.failure-detector.threshold 8; remote watch uses 10). Higher thresholds mean fewer false suspicions and slower detection.').prefault(8),
+  threshold: phiThreshold('φ at which a node is SUSPECTED (akka.cluster.failure-detector.threshold 8; remote watch uses 10). Higher thresholds mean fewer false suspicions and slower detection.').prefault(8),
   acceptable_pause: duration('Added to the mean inter-arrival time: pauses this long are tolerated (acceptable-heartbeat-pause 3s in Akka cluster, 10s for remote watch). Longer means fewer false suspicions, slower detection.').prefault('3s'),
   min_std_deviation: positiveDuration('Floor of the fitted standard deviation (min-std-deviation), so very regular heartbeats do not make φ explode.').prefault('100ms'),
   max_sample_size: wholeNumber(2, 1_000_000, 'Inter-arrival times kept (max-sample-size; 1000 in Akka cluster, 200 for remote watch).').prefault(1000),
@@ -882,7 +950,7 @@ const nfdSDetectorSchema = z.strictObject({
   kind: z.literal('nfd_s').meta(
     meta({
       description:
-        'Chen, Toueg & Aguilera\'s NFD-S (reference §1.2): heartbeat i is trusted until its send time + interval + `shift`, so detection takes at most interval + shift. Reads the senders\' send times on the monitor\'s wall clock: it assumes synchronized clocks.',
+        'Chen, Toueg & Aguilera\'s NFD-S (IEEE Trans. Computers, 2002): heartbeat i is trusted until its send time + interval + `shift`, so detection takes at most interval + shift. Reads the senders\' send times on the monitor\'s wall clock: it assumes synchronized clocks.',
     }),
   ),
   shift: relative('δ: how long after a heartbeat\'s nominal send time the monitor waits for it. Detection time ≤ interval + shift; a longer shift means fewer false suspicions. The default makes that bound 3 intervals, like the timeout\'s default (a choice, not a source).', 'heartbeat.interval').prefault('2x'),
@@ -894,7 +962,7 @@ const nfdEDetectorSchema = z.strictObject({
   kind: z.literal('nfd_e').meta(
     meta({
       description:
-        'NFD-E (reference §1.6): no synchronized clocks; the expected arrival of the next heartbeat is estimated from the last `window` arrivals, and the node is trusted until that estimate + `margin`. With `bertier`, the margin adapts (Bertier, Marin & Sens, DSN 2002).',
+        'NFD-E (Chen, Toueg & Aguilera 2002): no synchronized clocks; the expected arrival of the next heartbeat is estimated from the last `window` arrivals, and the node is trusted until that estimate + `margin`. With `bertier`, the margin adapts (Bertier, Marin & Sens, DSN 2002).',
     }),
   ),
   margin: relative('α: safety margin after the expected arrival. Detection time ≈ interval + mean delay + margin; a longer margin means fewer false suspicions. With `bertier`, the starting margin. The default makes the bound about 3 intervals (a choice, not a source).', 'heartbeat.interval').prefault('2x'),
@@ -960,6 +1028,8 @@ const leaseDetectorSchema = z.strictObject({
   lease: relative('Length of a lease. Must exceed the renewal interval (heartbeat.interval); a longer lease means fewer false expiries, slower failover. The default is Kubernetes\' node lease: 40s renewed every 10s (kubelet nodeLeaseDurationSeconds and nodeLeaseRenewIntervalFraction 0.25).', 'heartbeat.interval').prefault('4x'),
   dead_after: deadAfterCodec('Silence after which the node is DEAD: a duration, a multiple of `lease`, or `never`.', 'lease').prefault('1x'),
   check_interval: checkInterval('', 0),
+  request_timeout: duration('The renewing client\'s request timeout (0: none, renewals are fire-and-forget): a renewal whose grant has not come back within it failed, and is retried `retry_period` later, until a grant arrives. Over TCP a retry waits behind the stalled renewal it retries.').optional(),
+  retry_period: duration('With `request_timeout`: the wait between a failed renewal and its retry (client-go leader election retries every `--leader-elect-retry-period`).').optional(),
 });
 
 /** Kubernetes readinessProbe defaults (periodSeconds 10, timeoutSeconds 1, failureThreshold 3, successThreshold 1). */
@@ -1033,6 +1103,34 @@ const sweepSchema = z
 
 export type SweepSpec = z.output<typeof sweepSchema>;
 
+/**
+ * `knobs:` names the modelled system's own settings, so answers come out ready to
+ * paste (docs/scenarios.md "Knobs"). Optional; presets carry one.
+ */
+const knobSettingSchema = z.strictObject({
+  name: z.string(expects('the setting\'s name as the system spells it')).min(1).max(200).meta(meta({ description: 'The setting as the system spells it: `--election-timeout`, `session.timeout.ms`, `acceptable-heartbeat-pause`.', type: 'string' })),
+  from: z
+    .string(expects('a scenario path, or "timeout"'))
+    .regex(/^[A-Za-z_][\w.]*$/, expects('a dotted scenario path such as heartbeat.interval, or "timeout"'))
+    .meta(meta({ description: 'Where its value comes from: a dotted path of this scenario (`heartbeat.interval`, `detector.threshold`; relative values such as 3x are resolved), or `timeout` for the detector\'s nominal timeout (a fixed-timeout equivalent for every family).', type: 'path' })),
+  unit: z.enum(['ms', 's', 'us', 'integer', 'number'], expects('one of ms, s, us, integer, number')).meta(meta({ description: 'How the system reads the value: a whole number of ms, s or µs (durations), a whole number (counts), or a plain number.', type: 'ms | s | us | integer | number' })),
+  round: z.enum(['nearest', 'up', 'down'], expects('one of nearest, up, down')).meta(meta({ description: 'How to round to the whole unit: `up` for a timeout (never shorter than simulated), `down` for an interval.', type: 'nearest | up | down' })).prefault('nearest'),
+  format: z
+    .string(expects('a template with {value}'))
+    .max(200)
+    .refine((t) => t.includes('{value}'), expects('a template containing {value}, e.g. "--election-timeout={value}"'))
+    .meta(meta({ description: 'How to write it, with `{value}` for the number: `--election-timeout={value}`, `session.timeout.ms={value}`, `acceptable-heartbeat-pause = {value}ms`. Default `{name}={value}`.', type: 'string' }))
+    .optional(),
+});
+
+const knobsSchema = z
+  .strictObject({
+    system: z.string(expects('the system\'s name and version')).min(1).max(200).meta(meta({ description: 'The system and version the settings belong to ("etcd 3.5", "Kafka consumer 3.x").', type: 'string' })),
+    settings: z.array(knobSettingSchema, expects('a list of settings')).min(1).max(20).meta(meta({ description: 'Its settings, in the order to print them.', type: 'list' })),
+  })
+  .meta(meta({ description: 'The modelled system\'s own settings: the recommendation and `hbsim configure` print the chosen cell as these, ready to paste.', type: 'map' }))
+  .optional();
+
 const targetsSchema = z
   .strictObject({
     max_false_suspicions_per_node_day: z
@@ -1049,7 +1147,10 @@ const targetsSchema = z
 const EXPECT_PHRASE = `a map of metric: condition, such as { detection_latency_ms.p99: "<= 5s" }`;
 
 const expectSchema = z
-  .codec(z.record(z.string(), z.unknown(), expects(EXPECT_PHRASE)), z.array(z.object({ metric: z.string(), op: z.enum(['<=', '<', '>=', '>']), bound: z.number(), written: z.string() })), {
+  // A plain-map check, not z.record: z.record copies entries into a fresh object, where
+  // a "__proto__" key sets the prototype and vanishes; here it stays an own key and is
+  // refused as an unknown metric like any other.
+  .codec(z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v), expects(EXPECT_PHRASE)), z.array(z.object({ metric: z.string(), op: z.enum(['<=', '<', '>=', '>']), bound: z.number(), written: z.string() })), {
     decode: (input, ctx): Threshold[] => {
       const out: Threshold[] = [];
       for (const [metric, condition] of Object.entries(input)) {
@@ -1198,11 +1299,13 @@ const scenarioObject = z.strictObject({
     .prefault({}),
   faults: z.array(faultSchema, expects('a list of faults')).max(100).meta(meta({ description: 'Faults injected into the run, each a map with one key naming its kind.', type: 'list' })).prefault([]),
   detector: detectorSchema.prefault({ kind: 'timeout' }),
+  protocol: protocolSchema({ positiveDuration, wholeNumber, meta, expects }),
   sweep: sweepSchema,
   targets: targetsSchema,
   expect: expectSchema,
   expect_options: expectOptionsSchema,
   tune: tuneSchema,
+  knobs: knobsSchema,
 });
 
 export const scenarioSchema = scenarioObject.superRefine(crossFieldRules, onlyIfValid);
@@ -1216,6 +1319,7 @@ export type DistributionSpec = Scenario['heartbeat']['jitter'];
 export type LinkDelaySpec = Scenario['link']['delay'];
 export type TargetsSpec = Scenario['targets'];
 export type ExpectOptionsSpec = Scenario['expect_options'];
+export type KnobsSpec = NonNullable<Scenario['knobs']>;
 
 /** The node names a `cluster.nodes` value stands for, sorted (their order fixes the engine's indices). */
 export function nodeNamesOf(nodes: number | readonly string[]): string[] {
@@ -1330,12 +1434,48 @@ function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
     checkNodes(spec.nodes as NodeSelectorSpec | undefined, ['faults', i, kind, 'nodes']);
   });
   for (const [className, linkClass] of Object.entries(s.link_classes)) checkNodes(linkClass.nodes, ['link_classes', className, 'nodes']);
+  monitorCrashRules(s, ctx);
   detectorRules(s, ctx);
+  for (const issue of protocolRules(s.protocol, names.length)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+}
+
+/** The field whose value sets the detector's timeout, for locating a timeout out of range. */
+const TIMEOUT_FIELD: Readonly<Record<DetectorSpec['kind'], string>> = {
+  timeout: 'timeout',
+  liveness_readiness: 'timeout',
+  lease: 'lease',
+  phi_akka: 'threshold',
+  phi_cassandra: 'max_interval',
+  nfd_s: 'shift',
+  nfd_e: 'margin',
+  pull_check: 'unhealthy_threshold',
+};
+
+/** One monitor, so one `monitor_crash` entry; and a standby that probes is not modelled. */
+function monitorCrashRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
+  const entries = s.faults.flatMap((f, i) => (f.monitor_crash === undefined ? [] : [i]));
+  if (entries.length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['faults', entries[1]!, 'monitor_crash'], message: 'there is one monitor: give at most one monitor_crash (its onsets may repeat: `every`, `rate`, `period`)' });
+  }
+  if (entries.length > 0 && (s.detector.kind === 'pull_check' || s.detector.kind === 'liveness_readiness')) {
+    ctx.addIssue({ code: 'custom', path: ['faults', entries[0]!, 'monitor_crash'], message: `monitor failover is modelled for pushed heartbeats and leases, not for the ${s.detector.kind} detector (a standby that probes would rebuild its probe schedule)` });
+  }
 }
 
 function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
   const d = s.detector;
   const intervalUs = s.heartbeat.interval;
+  // Relative values ("1000000x") and thresholds resolve to times the engine must hold exactly.
+  const timeoutUs = timeoutUsOf(s);
+  if (!(timeoutUs <= MAX_DURATION_US)) {
+    ctx.addIssue({ code: 'custom', path: ['detector', TIMEOUT_FIELD[d.kind]], message: `the detector's timeout resolves to ${Number.isFinite(timeoutUs) ? `${timeoutUs.toExponential(2)} µs` : 'no finite time'}; it must be at most ${MAX_DURATION_TEXT}` });
+    return;
+  }
+  const deadUs = deadAfterUsOf(s);
+  if (Number.isFinite(deadUs) && !(deadUs <= MAX_DURATION_US)) {
+    ctx.addIssue({ code: 'custom', path: ['detector', 'dead_after' in d ? 'dead_after' : 'confirm_after'], message: `the silence before DEAD resolves to ${deadUs.toExponential(2)} µs; it must be at most ${MAX_DURATION_TEXT}` });
+    return;
+  }
   if (d.kind === 'timeout' || d.kind === 'liveness_readiness') {
     const timeoutUs = timeoutUsOf(s);
     if (timeoutUs === 0) {
@@ -1400,6 +1540,21 @@ export interface ScenarioWarning {
 
 /** Engine throughput is a few million events per second; about 2.5 events per heartbeat. */
 const HEARTBEATS_WARN = 300_000_000;
+/** The engine's rough speed on one core (npm run bench), for the order of magnitude of a long run. */
+const HEARTBEATS_PER_CORE_SECOND = 4_000_000;
+
+/** A duration in seconds to its order of magnitude in words ("2 minutes", "3 months", "40 years"). */
+export function roughTime(seconds: number): string {
+  const units: [string, number][] = [['year', 365 * 86_400], ['month', 30 * 86_400], ['day', 86_400], ['hour', 3600], ['minute', 60], ['second', 1]];
+  for (const [name, size] of units) {
+    if (seconds >= size) {
+      const n = Math.round(seconds / size);
+      const shown = n >= 1000 ? n.toExponential(1) : String(n);
+      return `${shown} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return 'a second';
+}
 
 export function scenarioWarnings(s: Scenario): ScenarioWarning[] {
   const out: ScenarioWarning[] = [];
@@ -1427,7 +1582,7 @@ export function scenarioWarnings(s: Scenario): ScenarioWarning[] {
   });
   const heartbeats = nodeNamesOf(s.cluster.nodes).length * (s.duration / s.heartbeat.interval) * s.replications;
   if (heartbeats > HEARTBEATS_WARN) {
-    out.push({ path: ['duration'], message: `this scenario simulates about ${heartbeats.toExponential(1)} heartbeats; expect it to take minutes` });
+    out.push({ path: ['duration'], message: `this scenario simulates about ${heartbeats.toExponential(1)} heartbeats; expect about ${roughTime(heartbeats / HEARTBEATS_PER_CORE_SECOND)} on one core` });
   }
   return out;
 }

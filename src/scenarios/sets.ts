@@ -27,6 +27,9 @@ export interface SetOverride {
 const PATH_KEYED = new Set(['sweep', 'expect']);
 
 const setError = (label: string, message: string) => new ScenarioError([{ file: '', set: label, path: '', message }]);
+/** An override written in the file (a sweep's value) fails at its place there; the loader fills in the file. */
+const overrideError = (set: SetOverride, message: string) =>
+  set.at === undefined ? setError(set.label, message) : new ScenarioError([{ file: '', line: set.at.line, column: set.at.column, path: '', message: `${set.label}: ${message}` }]);
 
 /**
  * Splits `a.b.0.c` into segments; all-digit segments index lists. Under `sweep` and
@@ -87,7 +90,7 @@ export function applySets(document: unknown, sets: readonly SetOverride[], defau
   if (sets.length === 0) return document;
   const root: unknown = document === null || document === undefined ? {} : structuredClone(document);
   for (const set of sets) {
-    if (!isMap(root)) throw setError(set.label, 'the scenario is not a map of fields, so no field can be set');
+    if (!isMap(root)) throw overrideError(set, 'the scenario is not a map of fields, so no field can be set');
     let container: Record<string, unknown> | unknown[] = root;
     for (let i = 0; i < set.path.length; i++) {
       const segment = set.path[i]!;
@@ -95,8 +98,8 @@ export function applySets(document: unknown, sets: readonly SetOverride[], defau
       const where = formatPath(set.path.slice(0, i));
       let key: PathSegment = segment;
       if (Array.isArray(container)) {
-        if (typeof segment !== 'number') throw setError(set.label, `${where} is a list; address its entries by number (${where}.0)`);
-        if (segment > container.length) throw setError(set.label, `${where} has ${container.length} entries; the index must be at most ${container.length}`);
+        if (typeof segment !== 'number') throw overrideError(set, `${where} is a list; address its entries by number (${where}.0)`);
+        if (segment > container.length) throw overrideError(set, `${where} has ${container.length} entries; the index must be at most ${container.length}`);
       } else {
         key = String(segment);
       }
@@ -111,7 +114,7 @@ export function applySets(document: unknown, sets: readonly SetOverride[], defau
         put(container, key, next);
       }
       if (!isMap(next) && !Array.isArray(next)) {
-        throw setError(set.label, `${formatPath(set.path.slice(0, i + 1))} is a single value, not a section with fields`);
+        throw overrideError(set, `${formatPath(set.path.slice(0, i + 1))} is a single value, not a section with fields`);
       }
       container = next;
     }

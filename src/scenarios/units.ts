@@ -38,6 +38,15 @@ const UNIT_US: Readonly<Record<string, number>> = {
 
 export const DURATION_EXAMPLES = '250ms, 1.5s, 5m, 1h or 1d';
 
+/**
+ * The longest duration a scenario may state: 6500 days (about 17.8 years, just under
+ * 2^49 µs). Simulated time is whole microseconds in a double, exact below 2^53; the
+ * engine adds a few such spans (warm-up + duration + pause + timeout, a relative value
+ * times the interval), and every sum must stay exact.
+ */
+export const MAX_DURATION_US = 6500 * 86_400_000_000;
+export const MAX_DURATION_TEXT = '6500d, about 17.8 years: simulated time is whole µs below 2^53, and sums of a few spans must stay exact';
+
 /** One "<number><unit>" part; parts may follow each other ("1h30m"). */
 const PART = /^(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-zµμ]*)/;
 /** More fraction digits than this cannot change a whole-µs result and only invite float surprises. */
@@ -79,7 +88,7 @@ export function parseDurationUs(input: unknown): Parsed<number> {
     if (!Number.isSafeInteger(wholeUs) || !Number.isSafeInteger(scaledFraction)) return fail('too large');
     if (scaledFraction % divisor !== 0) return fail('finer than one microsecond');
     totalUs += wholeUs + scaledFraction / divisor;
-    if (!Number.isSafeInteger(totalUs)) return fail('too large');
+    if (!(totalUs <= MAX_DURATION_US)) return fail(`too large; at most ${MAX_DURATION_TEXT}`);
     parts++;
     rest = rest.slice(m[0].length).trimStart();
   }

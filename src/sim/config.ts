@@ -5,6 +5,10 @@
  */
 import type { DelayDistribution, LinkDelay } from './random/distributions.js';
 import type { LossModel } from './network/loss.js';
+import type { ProtocolConfig } from './protocols/config.js';
+
+/** memberlist's defaults and suspicion bounds, for the scenario layer (part of the engine's surface). */
+export { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from './protocols/swim/memberlist.js';
 
 export interface HeartbeatConfig {
   /** Nominal time between two heartbeats of one node. */
@@ -24,6 +28,15 @@ export interface LinkConfig {
   /** Each delivered message is delivered a second time, with its own delay, with this probability. */
   readonly duplicateProbability: number;
   readonly delay: LinkDelay;
+  /**
+   * 'udp' (default): a lost message is gone. 'tcp': messages ride one connection per
+   * direction; a lost segment is retransmitted (RTO, backoff), later ones wait behind
+   * it, the connection breaks after `tcp.retries2` retries (src/sim/network/tcp.ts).
+   * Duplication does not apply to TCP.
+   */
+  readonly transport?: 'udp' | 'tcp';
+  /** TCP parameters (TCP_DEFAULTS when absent). */
+  readonly tcp?: TcpSettings;
 }
 
 /** Which nodes a rule applies to: every monitored node, or the named ones. */
@@ -225,6 +238,13 @@ export type DetectorConfig =
       readonly kind: 'lease';
       readonly leaseUs: number;
       readonly deadAfterUs: number;
+      /**
+       * The renewing client's request timeout (0: none): a renewal whose grant has not
+       * come back within it failed, and is retried `retryUs` later, again and again until
+       * a grant arrives (Kubernetes lease clients; issue #13). The regular renewals go on.
+       */
+      readonly requestTimeoutUs?: number;
+      readonly retryUs?: number;
     });
 
 export type DetectorKind = DetectorConfig['kind'];
@@ -268,4 +288,53 @@ export interface SimConfig {
   readonly transitionLogLimit: number;
   /** Replay these arrivals instead of simulating heartbeats. */
   readonly trace?: ArrivalTrace;
+  /** The monitor crashes and a standby takes over (issue #13); absent: the monitor never fails. */
+  readonly monitorFailover?: MonitorFailover;
+  /**
+   * A decentralised protocol (src/sim/protocols): every node in `nodeNames` is a member
+   * that runs it and observes every other; the monitor, heartbeat and detector settings
+   * do not apply. Absent: the central monitor.
+   */
+  readonly protocol?: ProtocolConfig;
 }
+
+/**
+ * The monitor is a single point of failure: it crashes at `onset`, and a standby takes
+ * over `takeoverUs` later. Meanwhile nothing is judged (verdicts stay as they were:
+ * stale) and messages to the monitor are lost. The standby starts with a fresh
+ * detector: `empty` — it has seen no node, so every node is suspect until its first
+ * message arrives (a burst of suspicions); `grace` — every node counts as heard at the
+ * takeover, so it has a full timeout to report (the Kubernetes node lifecycle
+ * controller gives each node a fresh probe timestamp, i.e. a full
+ * node-monitor-grace-period, when it starts).
+ */
+export interface MonitorFailover {
+  readonly onset: Onset;
+  readonly takeoverUs: number;
+  readonly startup: 'empty' | 'grace';
+}
+
+/** TCP parameters of a link (src/sim/network/tcp.ts), Linux's defaults below. */
+export interface TcpSettings {
+  /** Lower bound of the variance term (Linux TCP_RTO_MIN, 200 ms). */
+  readonly rtoMinUs: number;
+  /** RTO before the first RTT sample (1 s). */
+  readonly rtoInitialUs: number;
+  /** Ceiling of the backed-off RTO (TCP_RTO_MAX, 120 s). */
+  readonly rtoMaxUs: number;
+  /** Retransmissions of one segment before the connection breaks (tcp_retries2, 15). */
+  readonly retries2: number;
+  /** Time from a break until a new connection carries messages. */
+  readonly reconnectDelayUs: number;
+  /** 0 for none; else the connection breaks once a segment is unacknowledged this long. */
+  readonly userTimeoutUs: number;
+}
+
+export const TCP_DEFAULTS: TcpSettings = {
+  rtoMinUs: 200_000,
+  rtoInitialUs: 1_000_000,
+  rtoMaxUs: 120_000_000,
+  retries2: 15,
+  reconnectDelayUs: 1_000_000,
+  userTimeoutUs: 0,
+};

@@ -5,11 +5,15 @@
  */
 import type { SimConfig } from './config.js';
 import { Simulation } from './engine/simulation.js';
-import type { RunResult } from './engine/run-result.js';
+import type { RunHooks, RunResult } from './engine/run-result.js';
 import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
+import { runProtocol } from './protocols/run.js';
 
-export type { RunResult };
+export type { RunHooks, RunResult };
 
-export function runOnce(config: SimConfig): RunResult {
-  return (fastPathApplies(config) && runTimeoutKernel(config)) || new Simulation(config).run();
+/** `hooks.onProgress` hears the fraction of simulated time done, from within the run. */
+export function runOnce(config: SimConfig, hooks?: RunHooks): RunResult {
+  // A decentralised protocol (src/sim/protocols): every node is a member.
+  if (config.protocol) return runProtocol(config, config.protocol);
+  return (fastPathApplies(config) && runTimeoutKernel(config, hooks)) || new Simulation(config).run(hooks);
 }

@@ -23,6 +23,10 @@ export interface PauseSurvival {
   readonly failure_ci95: readonly [number, number];
   /** True when the search hit its upper limit (the detector survived every pause tried). */
   readonly capped: boolean;
+  /** Heartbeats the search may simulate, all probes together: it stops before a probe would exceed them. */
+  readonly budget_heartbeats: number;
+  /** True when the budget stopped the search: `longest_ms` is then only a lower bound (0 when no probe fitted). */
+  readonly stopped_by_budget: boolean;
 }
 
 export interface PauseSurvivalOptions {
@@ -32,13 +36,55 @@ export interface PauseSurvivalOptions {
   readonly maxPauseUs?: number;
   /** Stop bisecting when the bracket is narrower than this fraction of its upper end. */
   readonly relativeResolution?: number;
+  /** Heartbeats all probes together may simulate (default PAUSE_SEARCH_BUDGET_HEARTBEATS). */
+  readonly budgetHeartbeats?: number;
+  /** Called with the fraction of the budget (or of the expected work) done, between and within probes. */
+  readonly onProgress?: (fraction: number) => void;
 }
 
 const MAX_FAILURE_FRACTION = 0.01;
+const DEFAULT_NODES = 300;
+const DEFAULT_MAX_PAUSE_US = 3_600_000_000;
+
+/**
+ * The search's bound: 10^8 heartbeats, about 20–30 s of one core. A cell whose probes
+ * are longer (tiny intervals against long timeouts, say) gets a lower bound instead of
+ * an unbounded wait; the results say so (`stopped_by_budget`).
+ */
+export const PAUSE_SEARCH_BUDGET_HEARTBEATS = 100_000_000;
+
+/** Probe length beyond which simulated instants would no longer be exact integers (2^52 µs, with room to add). */
+const MAX_PROBE_US = 2 ** 52;
+
+/** The simulated length of one probe with a pause of `pauseUs`. */
+function probeDurationUs(cell: SimConfig, pauseUs: number): number {
+  const intervalUs = cell.heartbeat.intervalUs;
+  const warmupUs = 10 * intervalUs + 5_000_000;
+  // Room after the pause for the detector to react: the pause, a window, and a margin.
+  return warmupUs + 10 * intervalUs + pauseUs + 4 * intervalUs + 30_000_000 + 2 * detectorHorizonUs(cell.detector, intervalUs);
+}
+
+/** Heartbeats one probe simulates. */
+function probeHeartbeats(cell: SimConfig, nodes: number, pauseUs: number): number {
+  return (nodes * probeDurationUs(cell, pauseUs)) / cell.heartbeat.intervalUs;
+}
+
+/**
+ * Heartbeats the search is expected to simulate, for progress and time estimates:
+ * about 16 probes at pauses near the timeout, never more than the budget.
+ */
+export function pauseSearchHeartbeats(cell: SimConfig, budget = PAUSE_SEARCH_BUDGET_HEARTBEATS): number {
+  const typicalPauseUs = Math.min(DEFAULT_MAX_PAUSE_US, detectorHorizonUs(cell.detector, cell.heartbeat.intervalUs));
+  const expected = 16 * probeHeartbeats(cell, DEFAULT_NODES, typicalPauseUs);
+  return Number.isFinite(expected) ? Math.min(budget, expected) : budget;
+}
 
 export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOptions = {}): PauseSurvival {
-  const nodes = options.nodes ?? 300;
-  const maxPauseUs = options.maxPauseUs ?? 3_600_000_000;
+  const nodes = options.nodes ?? DEFAULT_NODES;
+  const maxPauseUs = options.maxPauseUs ?? DEFAULT_MAX_PAUSE_US;
+  const budget = options.budgetHeartbeats ?? PAUSE_SEARCH_BUDGET_HEARTBEATS;
+  const expected = pauseSearchHeartbeats(cell, budget);
+  let spent = 0;
   const resolution = options.relativeResolution ?? 0.02;
   const intervalUs = cell.heartbeat.intervalUs;
   const warmupUs = 10 * intervalUs + 5_000_000;
@@ -46,8 +92,17 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
   const staticFaults: Fault[] = (cell.faults ?? []).filter((f) => f.kind === 'slowIo' || f.kind === 'clockDrift');
   const names = Array.from({ length: nodes }, (_, i) => `probe-${String(i).padStart(4, '0')}`);
 
+  /** Whether the probe fits the budget and the engine's exact range; counts it when it does. */
+  const affordable = (pauseUs: number): boolean => {
+    const cost = probeHeartbeats(cell, nodes, pauseUs);
+    if (!(probeDurationUs(cell, pauseUs) <= MAX_PROBE_US) || !(spent + cost <= budget)) return false;
+    return true;
+  };
   const probe = (pauseUs: number) => {
     const windowUs = 10 * intervalUs;
+    const cost = probeHeartbeats(cell, nodes, pauseUs);
+    const before = spent;
+    const hooks = options.onProgress ? { onProgress: (f: number) => options.onProgress!(Math.min(1, (before + f * cost) / expected)) } : undefined;
     const tallies = runOnce({
       ...cell,
       replication: 0,
@@ -55,7 +110,7 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
       nodeNames: names,
       warmupUs,
       // Room after the pause for the detector to react: the pause, a window, and a margin.
-      durationUs: warmupUs + windowUs + pauseUs + 4 * intervalUs + 30_000_000 + 2 * detectorHorizonUs(cell.detector, intervalUs),
+      durationUs: probeDurationUs(cell, pauseUs),
       crashes: [],
       faults: [
         ...staticFaults,
@@ -63,25 +118,31 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
       ],
       linkOverrides: cell.linkOverrides?.filter((o) => o.nodes.kind === 'all'),
       transitionLogLimit: 0,
-    }).tallies;
+    }, hooks).tallies;
+    spent += cost;
+    options.onProgress?.(Math.min(1, spent / expected));
     return { failures: tallies.pausesWithSuspicion, pauses: tallies.pauses };
   };
+  const done = (pauseUs: number, r: { failures: number; pauses: number }, capped: boolean, stopped: boolean) => summary(pauseUs, r, nodes, capped, budget, stopped);
   const survives = (r: { failures: number; pauses: number }) => r.failures <= MAX_FAILURE_FRACTION * r.pauses;
 
   // Bracket: grow the pause until it fails (or the cap), then bisect.
   let good = 0;
   let goodResult = { failures: 0, pauses: nodes };
   let bad = Math.max(1_000, Math.floor(intervalUs / 2));
+  if (!affordable(bad)) return done(0, { failures: 0, pauses: 0 }, false, true);
   let badResult = probe(bad);
   while (survives(badResult)) {
     good = bad;
     goodResult = badResult;
-    if (bad >= maxPauseUs) return summary(good, goodResult, nodes, true);
+    if (bad >= maxPauseUs) return done(good, goodResult, true, false);
     bad = Math.min(maxPauseUs, bad * 2);
+    if (!affordable(bad)) return done(good, goodResult, false, true);
     badResult = probe(bad);
   }
   while (bad - good > Math.max(1_000, resolution * bad)) {
     const mid = Math.floor((good + bad) / 2);
+    if (!affordable(mid)) return done(good, goodResult, false, true);
     const r = probe(mid);
     if (survives(r)) {
       good = mid;
@@ -91,10 +152,10 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
       badResult = r;
     }
   }
-  return summary(good, goodResult, nodes, false);
+  return done(good, goodResult, false, false);
 }
 
-function summary(pauseUs: number, r: { failures: number; pauses: number }, nodes: number, capped: boolean): PauseSurvival {
+function summary(pauseUs: number, r: { failures: number; pauses: number }, nodes: number, capped: boolean, budget: number, stopped: boolean): PauseSurvival {
   const ci = proportionInterval(r.failures, Math.max(1, r.pauses));
   const round = (x: number) => Number(x.toPrecision(6));
   return {
@@ -103,5 +164,7 @@ function summary(pauseUs: number, r: { failures: number; pauses: number }, nodes
     failures_at_longest: r.failures,
     failure_ci95: [round(ci.low), round(ci.high)],
     capped,
+    budget_heartbeats: budget,
+    stopped_by_budget: stopped,
   };
 }

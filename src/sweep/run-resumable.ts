@@ -21,7 +21,7 @@ export interface OutputStore {
 export interface ResumableOptions {
   readonly workers: number;
   readonly shard?: ShardSpec;
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly onProgress?: (done: number, total: number, work: number) => void;
   readonly signal?: AbortSignal;
 }
 

@@ -15,7 +15,9 @@ import { latencyQuantilesMs, RESULTS_SCHEMA, STREAMS_VERSION, type CellResult, t
 import { build, recommendationTargetsOf, type RunPlan } from '../scenarios/build.js';
 import { expandSweep, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
 import { normalizeScenario } from '../scenarios/schema.js';
+import { breachScreen } from '../check/screen.js';
 import { analyticComparison } from './analytic-check.js';
+import { pauseSearchHeartbeats } from './pause-survival.js';
 import { poolSweep, sweepTasks } from './run-sweep.js';
 import { runTasks } from './run-tasks.js';
 import type { SweepTask, TaskResult } from './tasks.js';
@@ -25,7 +27,8 @@ export interface ScenarioRunOptions {
   readonly workers: number;
   /** Search each cell's longest survivable pause (costs about 0.2–0.5 s of CPU per cell). */
   readonly pauseSurvival: boolean;
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Tasks done of all, and the fraction of the expected work done (see RunTasksOptions). */
+  readonly onProgress?: (done: number, total: number, work: number) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -42,7 +45,10 @@ export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): Scenario
   let heartbeats = 0;
   for (const cell of cells) {
     const { config, replications } = build(cell.scenario);
-    heartbeats += (config.nodeNames.length * config.durationUs * replications) / config.heartbeat.intervalUs;
+    // A protocol member sends about as often per probe interval as a central node heartbeats.
+    const periodUs = config.protocol ? config.protocol.memberlist.probeIntervalUs : config.heartbeat.intervalUs;
+    heartbeats += (config.nodeNames.length * config.durationUs * replications) / periodUs;
+    if (pauseSurvival) heartbeats += pauseSearchHeartbeats(config);
   }
   const replications = loaded.scenario.replications;
   return { cells: cells.length, tasks: cells.length * (replications + (pauseSurvival ? 1 : 0)), heartbeats };
@@ -112,7 +118,7 @@ export function assembleResults(prepared: PreparedScenario, outputs: readonly Ta
       ...(analytic ? { analytic } : {}),
     };
   });
-  const analysis = analyze(results, recommendationTargetsOf(scenario));
+  const analysis = analyze(results, recommendationTargetsOf(scenario), breachScreen(loaded.expectations));
   const sampleIndex = Math.max(0, cells.findIndex((c) => c.id === analysis.recommendation.cell));
   return {
     schema: RESULTS_SCHEMA,

@@ -35,7 +35,8 @@ export function sweepTasks(cells: readonly SweepCellInput[], replications: numbe
   }
   const tasks: SweepTask[] = [];
   // The pause searches are the longest tasks: start them first so workers stay busy.
-  if (pauseSurvival) cells.forEach((cell, index) => tasks.push({ kind: 'pauseSurvival', cell: index, config: cell.config }));
+  // The pause search injects pauses into the central monitor's senders; decentralised protocols have none.
+  if (pauseSurvival) cells.forEach((cell, index) => cell.config.protocol === undefined && tasks.push({ kind: 'pauseSurvival', cell: index, config: cell.config }));
   // Replication-major order: early progress covers every cell a little.
   for (let r = 0; r < replications; r++) {
     cells.forEach((cell, index) => tasks.push({ kind: 'replication', cell: index, replication: r, config: cell.config }));

@@ -7,7 +7,7 @@
 import type { SimConfig } from '../sim/config.js';
 import type { RunTallies, TransitionLog } from '../sim/metrics/recorder.js';
 import { runOnce } from '../sim/run-once.js';
-import { longestPauseSurvived, type PauseSurvival } from './pause-survival.js';
+import { longestPauseSurvived, pauseSearchHeartbeats, type PauseSurvival } from './pause-survival.js';
 
 export type SweepTask =
   | { readonly kind: 'replication'; readonly cell: number; readonly replication: number; readonly config: SimConfig }
@@ -27,10 +27,17 @@ export type TaskResult =
 
 export type ReplicationResult = Extract<TaskResult, { kind: 'replication' }>;
 
-export function runTask(task: SweepTask, timelineLimit: number): TaskResult {
-  if (task.kind === 'pauseSurvival') return { kind: 'pauseSurvival', cell: task.cell, survival: longestPauseSurvived(task.config) };
+/** Heartbeats a task is expected to simulate: its weight in progress and time estimates. */
+export function taskHeartbeats(task: SweepTask): number {
+  const c = task.config;
+  return task.kind === 'pauseSurvival' ? pauseSearchHeartbeats(c) : (c.nodeNames.length * c.durationUs) / c.heartbeat.intervalUs;
+}
+
+/** Runs a task; `onProgress` hears the fraction of it done, from within long tasks too. */
+export function runTask(task: SweepTask, timelineLimit: number, onProgress?: (fraction: number) => void): TaskResult {
+  if (task.kind === 'pauseSurvival') return { kind: 'pauseSurvival', cell: task.cell, survival: longestPauseSurvived(task.config, onProgress ? { onProgress } : {}) };
   const keepLog = task.replication === 0;
-  const run = runOnce({ ...task.config, replication: task.replication, transitionLogLimit: keepLog ? timelineLimit : 0 });
+  const run = runOnce({ ...task.config, replication: task.replication, transitionLogLimit: keepLog ? timelineLimit : 0 }, onProgress ? { onProgress } : undefined);
   return { kind: 'replication', cell: task.cell, replication: task.replication, tallies: run.tallies, log: keepLog ? run.log : null, events: run.events };
 }
 

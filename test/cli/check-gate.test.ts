@@ -37,6 +37,16 @@ async function check(args: readonly string[], env: Record<string, string> = {}) 
 const SWEEP = smallScenario(['false_suspicions.per_node_day: "<= 100"'], 'sweep:\n  detector.timeout: [1.5x, 3x]\nexpect_options: { cell: 3x }\n');
 
 describe('hbsim check (in-process)', () => {
+  it('writes the same JUnit bytes for the same verdicts: no wall-clock time in it', async () => {
+    const { dir, file } = scenarioFile(SWEEP);
+    const a = await check([file, '--out', dir, '--junit', join(dir, 'a.xml')]);
+    const b = await check([file, '--out', dir, '--junit', join(dir, 'b.xml')]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const xml = readFileSync(join(dir, 'a.xml'), 'utf8');
+    expect(readFileSync(join(dir, 'b.xml'), 'utf8')).toBe(xml);
+    expect([...xml.matchAll(/ time="([^"]*)"/g)].map((m) => m[1])).toSatisfy((times: string[]) => times.length > 0 && times.every((t) => t === '0.000'));
+  });
+
   it('checks the cell expect_options names, or the one --cell names, and names cells in JUnit', async () => {
     const { dir, file } = scenarioFile(SWEEP);
     const named = await check([file, '--out', dir, '--junit', join(dir, 'a.xml')]);

@@ -15,10 +15,14 @@ describe('hbsim configure', () => {
     const c = capture();
     const code = await runCli(['configure', 'db-ha', '--detection-bound', '2s', '--mistake-recurrence', '1d', '--mistake-duration', '1s'], c.io);
     expect(code).toBe(0);
-    const m = /heartbeat interval (\S+)ms, shift δ (\S+)ms/.exec(c.stdout());
+    // Whole milliseconds (#14: "interval: 664.544ms" is a setting no system takes).
+    const m = /heartbeat interval (\d+ms|[\d.]+s), shift δ (\d+ms|[\d.]+s) \(whole milliseconds/.exec(c.stdout());
     expect(m).not.toBeNull();
-    const intervalUs = Math.round(Number(m![1]) * 1000);
-    const shiftUs = Math.round(Number(m![2]) * 1000);
+    const us = (text: string) => Math.round(Number(text.replace(/m?s$/, '')) * (text.endsWith('ms') ? 1000 : 1_000_000));
+    const intervalUs = us(m![1]!);
+    const shiftUs = us(m![2]!);
+    expect(intervalUs % 1000).toBe(0);
+    expect(shiftUs % 1000).toBe(0);
     expect(intervalUs + shiftUs).toBe(2_000_000);
     // db-ha's link: 1 % loss, 1 ms + Exp(2 ms).
     const qos = nfdsQos({ intervalUs, shiftUs, lossProbability: 0.01, delay: { baseUs: 1000, random: { kind: 'exponential', meanUs: 2000 } } });

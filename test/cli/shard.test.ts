@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
-import { toolVersion } from '../../src/cli/version.js';
+import { toolVersion } from '../../src/results/tool-version.js';
 
 const BIN = fileURLToPath(new URL('../../bin/hbsim.js', import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), 'hbsim-shard-'));

@@ -114,6 +114,14 @@ describe('report charts', () => {
     expect((points['encoding'] as Json)['shape']).toMatchObject({ field: 'b' });
   });
 
+  it('the P_A heatmap promises labels only when it prints them (#14)', () => {
+    for (const model of [reportModel(syntheticSweep()), { ...reportModel(syntheticSweep()), heatmapLabels: false }]) {
+      const qa = chart(buildCharts(model), 'chart-heatmap-qa');
+      const printsLabels = (qa.spec as unknown as { layer: Json[] }).layer.some((l) => (l['mark'] as Json | undefined)?.['type'] === 'text');
+      expect(qa.caption.startsWith('Labels give P_A'), qa.caption).toBe(printsLabels);
+    }
+  });
+
   it('keep to the distribution and the timeline when nothing is swept', () => {
     const single = syntheticSweep({ intervalsMs: [500], timeoutFactors: [4] });
     const set = buildCharts(reportModel({ ...single, swept: [], cells: single.cells.map((c) => ({ ...c, params: {} })) }));

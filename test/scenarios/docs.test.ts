@@ -26,7 +26,7 @@ describe('docs/scenarios.md', () => {
   });
 
   it('shows YAML examples that load (each line on its own where a block lists alternatives)', () => {
-    const blocks = [...committed.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const blocks = [...committed.matchAll(/```yaml[^\n]*\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThan(8);
     let loaded = 0;
     for (const block of blocks) {

@@ -97,6 +97,14 @@ describe('thresholds (expect)', () => {
     const s = load('duration: 1h\ncluster: { nodes: 3 }\nfaults:\n  - crash: { mttf: 10m, mttr: 1m }\n').scenario;
     const { metrics } = runReplications(build(s).config, { replications: 1, timelineLimit: 0 });
     const written = numericPaths(metrics).sort();
+    const known = [...METRIC_UNITS.keys()].filter((m) => m !== 'longest_pause_survived_ms' && !m.startsWith('membership.')).sort();
+    expect(known).toEqual(written);
+  });
+
+  it('know every metric a decentralised protocol run writes: the same, plus `membership`', () => {
+    const s = load('duration: 2m\ncluster: { nodes: 4 }\nprotocol: { kind: swim }\nfaults:\n  - crash: { mttf: 1m, mttr: 20s }\n').scenario;
+    const { metrics } = runReplications(build(s).config, { replications: 1, timelineLimit: 0 });
+    const written = numericPaths(metrics).sort();
     const known = [...METRIC_UNITS.keys()].filter((m) => m !== 'longest_pause_survived_ms').sort();
     expect(known).toEqual(written);
   });

@@ -100,7 +100,8 @@ describe('the loader under fuzzing', () => {
       fc.property(preset, fc.nat(), newKey, ({ doc }, pick, renamed) => {
         const mutated = structuredClone(doc);
         // Discriminators pick the variant, so renaming one reports the missing discriminator instead.
-        const paths = pathsOf(mutated).filter((p) => typeof p.at(-1) === 'string' && !['dist', 'kind'].includes(String(p.at(-1))));
+        // Link class names are the user's own (any name is valid), so renaming one is no error.
+        const paths = pathsOf(mutated).filter((p) => typeof p.at(-1) === 'string' && !['dist', 'kind'].includes(String(p.at(-1))) && !(p.length === 2 && p[0] === 'link_classes'));
         const path = paths[pick % paths.length]!;
         const parent = parentOf(mutated, path);
         const entries = Object.entries(parent).map(([k, v]) => [k === path.at(-1) ? renamed : k, v] as const);

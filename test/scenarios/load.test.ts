@@ -217,7 +217,7 @@ describe('--set overrides', () => {
     const doc = applySets({}, [parseSet('__proto__.polluted=1'), parseSet('constructor.prototype.polluted=1')]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.keys(doc as object)).toEqual(['__proto__', 'constructor']);
-    expect(lines('{}', ['__proto__.polluted=1'])).toEqual(['--set __proto__.polluted=1 __proto__: unknown field "__proto__"']);
+    expect(lines('{}', ['__proto__.polluted=1'])).toEqual(['--set __proto__.polluted=1 __proto__: unknown field "__proto__" (did you mean "protocol"?)']);
   });
 
   it('can be added to an already loaded scenario, as a sweep cell does', () => {

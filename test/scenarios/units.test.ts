@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatRate, formatSignedDuration, parseDurationUs, parseProbability, parseRate, parseRelative, parseSignedDurationUs, rateMeanGapUs, resolveRelativeUs } from '../../src/scenarios/units.js';
+import { formatDuration, MAX_DURATION_US, formatRate, formatSignedDuration, parseDurationUs, parseProbability, parseRate, parseRelative, parseSignedDurationUs, rateMeanGapUs, resolveRelativeUs } from '../../src/scenarios/units.js';
 
 const us = (input: unknown) => {
   const r = parseDurationUs(input);
@@ -68,11 +68,21 @@ describe('durations', () => {
 
   it('survives a round trip through format and parse', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })), (value) => {
+      fc.property(fc.oneof(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: MAX_DURATION_US })), (value) => {
         expect(us(formatDuration(value))).toBe(value);
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the longest duration', () => {
+  it('is 6500d, and one microsecond more is refused with the limit stated (issue 16)', () => {
+    expect(formatDuration(MAX_DURATION_US)).toBe('6500d');
+    expect(us('6500d')).toBe(MAX_DURATION_US);
+    const over = parseDurationUs('6500d1us');
+    expect(over.ok).toBe(false);
+    expect(over.ok ? '' : over.reason).toBe('too large; at most 6500d, about 17.8 years: simulated time is whole µs below 2^53, and sums of a few spans must stay exact');
   });
 });
 

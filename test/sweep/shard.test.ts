@@ -209,7 +209,7 @@ describe('checkpoints and --resume', () => {
     const out = mkdtempSync(join(tmpdir(), 'hbsim-resume-'));
     const key = { name: 'x', digest: 'a'.repeat(64), tasks: 3 };
     const c = Checkpoint.open(out, key, false);
-    c.record(1, { kind: 'pauseSurvival', cell: 0, survival: { longest_ms: 1, pauses_per_probe: 3, failures_at_longest: 0, failure_ci95: [0, 0.5], capped: false } });
+    c.record(1, { kind: 'pauseSurvival', cell: 0, survival: { longest_ms: 1, pauses_per_probe: 3, failures_at_longest: 0, failure_ci95: [0, 0.5], capped: false, budget_heartbeats: 1e8, stopped_by_budget: false } });
     c.close();
     appendFileSync(c.path, `{"task":7,"sha256":"00","output":{}}\n{"task":2,"sha256":"00","output":{}}\nnot json\n`);
     const back = Checkpoint.open(out, key, true);

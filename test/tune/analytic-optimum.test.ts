@@ -7,7 +7,7 @@
  *   - false suspicions happen iff T < η (every gap is η); with T > η there are none,
  *     and a zero count over ≥ 1.85 node-days shows "≤ 2 per node-day" (Garwood);
  *   - the detection latency of a crash at a uniform phase is uniform on
- *     (T + d − η, T + d] (src/sim/analytic/arrival-timeout.ts), so its p99 is
+ *     (T + d − η, T + d] (src/analytic/arrival-timeout.ts), so its p99 is
  *     T + d − 0.01 η.
  * Minimising messages (1/η per node-second) subject to "no false suspicion" (T > η)
  * and "p99 ≤ 3 s" (T + 10 ms − 0.01 η ≤ 3 s) over η ∈ {500 ms … 4 s} (doubling),

@@ -14,12 +14,15 @@
  * not an error: there is nothing to check, so it is not run (unless a baseline is
  * being saved or compared).
  */
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { breachScreen } from '../../check/screen.js';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   annotationsFor,
   BaselineError,
+  baselineMismatch,
   baselineOf,
+  missingBaselineMetrics,
   checkLines,
   checkResults,
   closingLine,
@@ -37,7 +40,8 @@ import {
   type ScenarioCheck,
 } from '../../check/index.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
+import { FileReadError, readBoundedText } from '../../io/bounded-read.js';
+import { lockOutput, requireWritableDir } from '../../io/output-pair.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, gateSpecOf, presetPath, type GateCells, type GateSpec, type LoadedScenario } from '../../scenarios/load.js';
@@ -51,7 +55,7 @@ import { UsageError, type CliIo } from '../io.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
 import { onlyCell, asCell } from './one-cell.js';
 import type { PieceOutcome } from './pieces.js';
-import { INTERRUPTED, simulate, workerCount } from './run.js';
+import { INTERRUPTED, simulate, workerCount, writePair } from './run.js';
 import { shardOf } from './shard-options.js';
 
 export interface CheckOptions extends OverrideOptions {
@@ -97,6 +101,7 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
   const loaded = options.merged ? [options.merged.loaded] : loadScenarios(options.scenarios, overridesFrom(options));
   refuseDuplicateNames(loaded, options);
   if (options.baseline !== undefined) requireDirectory(options.baseline, '--baseline');
+  requireWritableDir(options.out);
   printWarnings(io, loaded);
 
   // Everything that can be refused is refused before the first simulation.
@@ -105,6 +110,12 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
     const cells = cellOverride ?? spec.cells;
     if (cells.kind === 'cell') requireCell(l, cells.id);
     const baseline = options.baseline === undefined ? undefined : readBaseline(options.baseline, l.scenario.name);
+    // A gate that compares with another scenario's numbers (or none) proves nothing: refuse it.
+    if (options.failOnRegression && baseline !== undefined) {
+      const path = join(options.baseline!, `${l.scenario.name}.json`);
+      if (baseline === null) throw new UsageError(`--fail-on-regression: no baseline ${path} for ${l.scenario.name}; save one with --save-baseline ${options.baseline}`);
+      if (baseline.name !== l.scenario.name) throw new UsageError(`baseline ${path} ${baselineMismatch(baseline, l.scenario.name, null)}`);
+    }
     const run = spec.expectations.length > 0 || options.baseline !== undefined || options.saveBaseline !== undefined;
     return { loaded: l, spec: { ...spec, cells }, baseline, run };
   });
@@ -112,7 +123,6 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
   const err = paletteFor(io.stderr, io.env);
   const out = paletteFor(io.stdout, io.env);
   const checks: ScenarioCheck[] = [];
-  const seconds = new Map<string, number>();
   for (const p of planned) {
     const l = p.loaded;
     if (!p.run) {
@@ -123,42 +133,58 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
     const startedMs = performance.now();
     let results: ResultsFile;
     let done = () => {};
-    if (options.merged) results = options.merged.results;
-    else {
-      let outcome: PieceOutcome;
-      try {
-        const pauseSurvival = checkNeedsPauseSurvival(p.spec);
-        const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
-        const run = target?.loaded ?? l;
-        const checkCells = p.spec.cells.kind === 'cell' ? p.spec.cells.id : p.spec.cells.kind;
-        outcome = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, workers) : workers, pauseSurvival, signal, {
-          outDir: options.out,
-          resume: options.resume === true,
-          command: 'check',
-          checkCells,
-          ...(shard ? { shard } : {}),
-          ...(target ? { asCell: { id: target.cell.id, params: target.cell.params }, recordFrom: l } : {}),
-        });
-        if (outcome.kind === 'partial') {
-          io.stderr.write(`${err.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; hbsim merge judges the merged results)\n`);
-          continue;
+    // One run at a time per output name (a lock file); shards write partial files side by side.
+    const lock = shard || options.merged ? { release() {} } : lockOutput(options.out, l.scenario.name);
+    let written: string[];
+    try {
+      if (options.merged) results = options.merged.results;
+      else {
+        let outcome: PieceOutcome;
+        try {
+          const pauseSurvival = checkNeedsPauseSurvival(p.spec);
+          const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
+          const run = target?.loaded ?? l;
+          const checkCells = p.spec.cells.kind === 'cell' ? p.spec.cells.id : p.spec.cells.kind;
+          outcome = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, workers) : workers, pauseSurvival, signal, {
+            outDir: options.out,
+            resume: options.resume === true,
+            command: 'check',
+            checkCells,
+            ...(shard ? { shard } : {}),
+            ...(target ? { asCell: { id: target.cell.id, params: target.cell.params }, recordFrom: l } : {}),
+          });
+          if (outcome.kind === 'partial') {
+            io.stderr.write(`${err.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; hbsim merge judges the merged results)\n`);
+            continue;
+          }
+          results = target !== undefined ? asCell(outcome.results, target.cell, l) : outcome.results;
+          done = outcome.done;
+        } catch (e) {
+          if (e instanceof SweepAborted) {
+            io.stderr.write(`${err.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
+            return INTERRUPTED;
+          }
+          throw e;
         }
-        results = target !== undefined ? asCell(outcome.results, target.cell, l) : outcome.results;
-        done = outcome.done;
-      } catch (e) {
-        if (e instanceof SweepAborted) {
-          io.stderr.write(`${err.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
-          return INTERRUPTED;
-        }
-        throw e;
       }
+      written = await writeResults(results, l, options);
+    } finally {
+      lock.release();
     }
-    const written = await writeResults(results, l, options);
     done();
     let check = checkResults(results, p.spec, l.origin.file);
     if (p.baseline === null) check = { ...check, notes: [...check.notes, `no baseline ${join(options.baseline!, `${results.name}.json`)} to compare with`] };
     else if (p.baseline !== undefined) {
       const extra = new Map<string, Direction>(p.spec.expectations.map((e) => [e.metric, directionOf(e.op)]));
+      if (options.failOnRegression) {
+        // The scenario as run (a gate on one cell runs that cell alone), against the baseline's.
+        const mismatch = baselineMismatch(p.baseline, results.name, results.scenario);
+        if (mismatch !== null) throw new UsageError(`baseline ${join(options.baseline!, `${results.name}.json`)} ${mismatch}`);
+        const missing = missingBaselineMetrics(results, check.cells, p.baseline, extra.keys());
+        if (missing.length > 0) {
+          throw new UsageError(`baseline ${join(options.baseline!, `${results.name}.json`)} lacks what the gate compares (${missing.slice(0, 4).join('; ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}); re-save it with --save-baseline`);
+        }
+      }
       check = { ...check, baseline: compareWithBaseline(results, check.cells, p.baseline, extra) };
     }
     if (options.saveBaseline !== undefined) {
@@ -167,7 +193,6 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
       written.push(path);
     }
     const elapsedS = (performance.now() - startedMs) / 1000;
-    seconds.set(results.name, elapsedS);
     io.stderr.write(`${err.green('wrote')} ${written.join(', ')} ${err.dim(`(${elapsedS.toFixed(1)} s)`)}\n`);
     checks.push(check);
     io.stdout.write(`${checks.length > 1 ? '\n' : ''}${checkLines(check, out, { heading: heading(results, check), failOnRegression: options.failOnRegression }).join('\n')}\n`);
@@ -178,7 +203,9 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
 
   if (io.env.GITHUB_ACTIONS === 'true') reportToGitHub(checks, options, io);
   if (options.junit !== undefined) {
-    writeOrRefuse(options.junit, junitXml(checks, { secondsByScenario: seconds, failOnRegression: options.failOnRegression }), '--junit');
+    // No wall-clock times: the same verdicts give the same bytes (docs/ci.md), so a JUnit
+    // file can be committed or compared; the run time is on stderr above.
+    writeOrRefuse(options.junit, junitXml(checks, { failOnRegression: options.failOnRegression }), '--junit');
     io.stderr.write(`${err.green('wrote')} ${options.junit}\n`);
   }
   return gateFails(checks, options.failOnRegression) ? ExitCode.checkFailed : ExitCode.ok;
@@ -233,6 +260,9 @@ function refuseDuplicateNames(loaded: readonly LoadedScenario[], options: CheckO
   }
 }
 
+/** A baseline holds a few numbers per cell; 20 MB is far beyond any real one. */
+const MAX_BASELINE_BYTES = 20_000_000;
+
 function requireDirectory(dir: string, option: string): void {
   let isDir = false;
   try {
@@ -248,8 +278,9 @@ function readBaseline(dir: string, name: string): BaselineFile | null {
   const path = join(dir, `${name}.json`);
   if (!existsSync(path)) return null;
   try {
-    return parseBaseline(readFileSync(path, 'utf8'));
+    return parseBaseline(readBoundedText(path, MAX_BASELINE_BYTES, 'a baseline'));
   } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(`baseline ${path} cannot be read: ${e.message}`);
     if (e instanceof BaselineError) throw new UsageError(`baseline ${path} ${e.message}`);
     throw new UsageError(`baseline ${path} cannot be read: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -265,12 +296,7 @@ function writeOrRefuse(path: string, text: string, option: string): void {
 
 /** The results file and, unless --no-report, the HTML report, as `hbsim run` writes them. */
 async function writeResults(results: ResultsFile, l: LoadedScenario, options: CheckOptions): Promise<string[]> {
-  const jsonPath = join(options.out, `${results.name}.json`);
-  writeOrRefuse(jsonPath, serializeResults(results), '--out');
-  if (!options.report) return [jsonPath];
-  const htmlPath = join(options.out, `${results.name}.html`);
-  await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
-  return [jsonPath, htmlPath];
+  return (await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(l.scenario), screen: breachScreen(l.expectations) } : null)).split(' and ');
 }
 
 function emptyCheck(l: LoadedScenario, spec: GateSpec, note: string): ScenarioCheck {

@@ -8,6 +8,7 @@ import { loadDefaultScenario, resolveScenario, type LoadedScenario } from '../..
 import { parseSet, type SetOverride } from '../../scenarios/sets.js';
 import { paletteFor } from '../colour.js';
 import type { CliIo } from '../io.js';
+import { terminalSafe } from '../terminal-text.js';
 
 export interface OverrideOptions {
   readonly set?: readonly string[];
@@ -67,8 +68,8 @@ function dedupeSetIssues(issues: readonly ScenarioIssue[]): ScenarioIssue[] {
 export function printIssues(io: CliIo, issues: readonly ScenarioIssue[], kind: 'error' | 'warning'): void {
   const p = paletteFor(io.stderr, io.env);
   for (const issue of issues) {
-    const line = formatIssue(issue);
-    const where = issueLocation(issue);
+    const line = terminalSafe(formatIssue(issue));
+    const where = terminalSafe(issueLocation(issue));
     const shown = where !== '' && line.startsWith(where) ? p.bold(where) + line.slice(where.length) : line;
     io.stderr.write(kind === 'warning' ? `${p.yellow('warning:')} ${shown}\n` : `${shown}\n`);
   }

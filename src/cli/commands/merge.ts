@@ -10,8 +10,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
+import { breachScreen } from '../../check/screen.js';
+import { requireWritableDir } from '../../io/output-pair.js';
+import { writePair } from './run.js';
 import { serializeResults } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import { assembleResults, prepareScenario } from '../../sweep/run-scenario.js';
@@ -20,7 +21,7 @@ import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { summaryLines } from '../table.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../results/tool-version.js';
 import { checkCommand } from './check.js';
 import { asCell } from './one-cell.js';
 import { loadRecipe } from './pieces.js';
@@ -125,18 +126,9 @@ export async function mergeCommand(options: MergeOptions, io: CliIo): Promise<nu
       io,
     );
   }
-  const jsonPath = join(options.out, `${results.name}.json`);
-  try {
-    writeFileAtomic(jsonPath, serializeResults(results));
-  } catch (e) {
-    throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
-  }
-  let written = jsonPath;
-  if (options.report) {
-    const htmlPath = join(options.out, `${results.name}.html`);
-    await writeReport(results, htmlPath, { targets: recommendationTargetsOf(recorded.scenario) });
-    written += ` and ${htmlPath}`;
-  }
+  // The same consistent pair (digest embedded) as hbsim run writes, so the bytes match.
+  requireWritableDir(options.out);
+  const written = await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(recorded.scenario), screen: breachScreen(recorded.expectations) } : null);
   io.stderr.write(`${err.green('wrote')} ${written}\n`);
   if (options.json) io.stdout.write(serializeResults(results));
   else io.stdout.write(`${summaryLines(results, paletteFor(io.stdout, io.env)).join('\n')}\n`);

@@ -15,7 +15,7 @@ import { assembleResults, prepareScenario, type PreparedScenario } from '../../s
 import { identityOf, partialFileOf, runDigest, serializePartial, shardTasks, type RunIdentity, type ScenarioRecipe, type ShardSpec } from '../../sweep/shard.js';
 import { paletteFor } from '../colour.js';
 import { UsageError, type CliIo } from '../io.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../results/tool-version.js';
 import { onlyCell } from './one-cell.js';
 
 export interface PieceOptions {
@@ -71,7 +71,7 @@ export function loadRecipe(recipe: ScenarioRecipe, asCell: RunIdentity['as_cell'
 export async function runInPieces(
   loaded: LoadedScenario,
   io: CliIo,
-  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number) => void; readonly signal?: AbortSignal },
+  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number, work: number) => void; readonly signal?: AbortSignal },
   options: PieceOptions,
 ): Promise<PieceOutcome> {
   const prepared = prepareScenario(loaded, run.pauseSurvival);

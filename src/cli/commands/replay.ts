@@ -6,7 +6,9 @@
  * the interval the log shows (its median inter-arrival time). Writes
  * `<out>/<log>.replay.json` (the results contract) and the HTML report.
  */
+import { loadReportWriter } from '../lazy-report.js';
 import { readFileSync } from 'node:fs';
+import { FileReadError, readBoundedText } from '../../io/bounded-read.js';
 import { basename, extname, join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { TraceInputError } from '../../replay/errors.js';
@@ -15,7 +17,6 @@ import { parseHeartbeatCsv, type TimeUnit } from '../../replay/parse-csv.js';
 import { toTrace } from '../../replay/records.js';
 import { estimatedIntervalUs, replayLog, type CrashMark, type ReplaySetting } from '../../replay/replay.js';
 import { analyze } from '../../analysis/index.js';
-import { writeReport } from '../../report/index.js';
 import { RESULTS_SCHEMA, serializeResults, STREAMS_VERSION, type ResultsFile } from '../../results/results-file.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, loadScenarioText, withSets } from '../../scenarios/load.js';
@@ -25,7 +26,7 @@ import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
 import { formatMs, renderTable, sig } from '../table.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../results/tool-version.js';
 import { loadScenarios, overridesFrom, type OverrideOptions } from './common.js';
 
 export interface ReplayOptions extends OverrideOptions {
@@ -42,6 +43,8 @@ export interface ReplayOptions extends OverrideOptions {
 }
 
 const UNITS = ['s', 'ms', 'us', 'ns'] as const;
+/** A replay log is read whole into memory: 200 MB is about 5 million heartbeats of CSV. */
+export const MAX_LOG_BYTES = 200_000_000;
 const REPLAY_DEFAULT = 'name: replay\ndetector: { kind: timeout, timeout: 3x, dead_after: never, check_interval: 0s }\n';
 const US_PER: Record<TimeUnit, number> = { s: 1e6, ms: 1e3, us: 1, ns: 1e-3 };
 
@@ -52,9 +55,10 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
   if (!(UNITS as readonly string[]).includes(unit)) throw new UsageError(`--unit ${options.unit}: expected one of ${UNITS.join(', ')}`);
   let text: string;
   try {
-    text = readFileSync(options.log, 'utf8');
+    text = readBoundedText(options.log, MAX_LOG_BYTES, 'a replay log');
   } catch (e) {
-    throw new UsageError(`cannot read ${options.log}: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof FileReadError) throw new UsageError(`cannot read ${options.log}: ${e.message}`);
+    throw e;
   }
   let log;
   try {
@@ -116,7 +120,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
   let written = jsonPath;
   if (options.report) {
     const htmlPath = join(options.out, `${name}.html`);
-    await writeReport(results, htmlPath, { targets: recommendationTargetsOf(scenario.scenario) });
+    await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(scenario.scenario) });
     written += ` and ${htmlPath}`;
   }
   const palette = paletteFor(io.stderr, io.env);

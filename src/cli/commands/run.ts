@@ -7,21 +7,25 @@
  * finished tasks stay checkpointed for --resume. With --shard i/n it computes one
  * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
+import { loadReportRenderer } from '../lazy-report.js';
+import { breachScreen } from '../../check/screen.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
+import { lockOutput, requireWritableDir, writeResultsPair } from '../../io/output-pair.js';
+import type { ReportOptions } from '../../report/data.js';
 import { serializeResults, type ResultsFile } from '../../results/results-file.js';
 import { rareFalseSuspicions } from '../../rare/index.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, type LoadedScenario } from '../../scenarios/load.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
+import { PAUSE_SEARCH_BUDGET_HEARTBEATS } from '../../sweep/pause-survival.js';
 import { planOf } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
-import { startProgress } from '../progress.js';
+import { formatEta, startProgress } from '../progress.js';
 import { summaryLines } from '../table.js';
+import { knobsText, renderKnobs } from '../../scenarios/knobs.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
 import { runInPieces, type PieceOptions, type PieceOutcome } from './pieces.js';
 import { shardOf } from './shard-options.js';
@@ -45,6 +49,8 @@ export interface RunOptions extends OverrideOptions {
 
 /** Rough engine speed on one core, for deciding whether a progress bar is worth showing. */
 const HEARTBEATS_PER_SECOND = 4_000_000;
+/** Runs expected to last longer than this get a warning with the order of magnitude. */
+const LONG_RUN_MS = 60_000;
 /** Conventional exit code of a process stopped by SIGINT (128 + 2). */
 export const INTERRUPTED = 130;
 
@@ -70,38 +76,38 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     }
     names.set(l.scenario.name, l.source);
   }
+  // A run that cannot write its results must fail before it simulates, not after.
+  requireWritableDir(options.out);
   printWarnings(io, loaded);
   const palette = paletteFor(io.stderr, io.env);
   const all: ResultsFile[] = [];
   for (const l of loaded) {
     const startedMs = performance.now();
     let outcome: PieceOutcome;
+    // One run at a time per output name (a lock file), taken before simulating. Shards
+    // write their own partial files and may run side by side in one directory.
+    const lock = shard ? { release() {} } : lockOutput(options.out, l.scenario.name);
+    let written: string;
+    let results: ResultsFile;
     try {
-      outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) });
-    } catch (e) {
-      if (e instanceof SweepAborted) {
-        io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
-        return INTERRUPTED;
+      try {
+        outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) });
+      } catch (e) {
+        if (e instanceof SweepAborted) {
+          io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
+          return INTERRUPTED;
+        }
+        throw e;
       }
-      throw e;
-    }
-    if (outcome.kind === 'partial') {
-      const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
-      io.stderr.write(`${palette.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; merge every shard with hbsim merge) ${palette.dim(`(${seconds} s)`)}\n`);
-      continue;
-    }
-    const results = options.rare === true ? withRareEstimates(l, outcome.results) : outcome.results;
-    const jsonPath = join(options.out, `${results.name}.json`);
-    try {
-      writeFileAtomic(jsonPath, serializeResults(results));
-    } catch (e) {
-      throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
-    }
-    let written = jsonPath;
-    if (options.report) {
-      const htmlPath = join(options.out, `${results.name}.html`);
-      await writeReport(results, htmlPath, { targets: recommendationTargetsOf(l.scenario) });
-      written += ` and ${htmlPath}`;
+      if (outcome.kind === 'partial') {
+        const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
+        io.stderr.write(`${palette.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; merge every shard with hbsim merge) ${palette.dim(`(${seconds} s)`)}\n`);
+        continue;
+      }
+      results = options.rare === true ? withRareEstimates(l, outcome.results) : outcome.results;
+      written = await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(l.scenario), screen: breachScreen(l.expectations) } : null);
+    } finally {
+      lock.release();
     }
     outcome.done();
     const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
@@ -109,12 +115,28 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     all.push(results);
     if (!options.json) {
       const out = paletteFor(io.stdout, io.env);
-      io.stdout.write(`${all.length > 1 ? '\n' : ''}${summaryLines(results, out).join('\n')}\n`);
+      io.stdout.write(`${all.length > 1 ? '\n' : ''}${summaryLines(results, out, recommendedSettings(l, results)).join('\n')}\n`);
       if (options.rare === true) io.stdout.write(`${rareLines(results).join('\n')}\n`);
     }
   }
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
   return ExitCode.ok;
+}
+
+/**
+ * Writes `<out>/<name>.json` and (unless `report` is null) its report, as a consistent
+ * pair (src/io/output-pair.ts); returns what was written, for the "wrote" line.
+ */
+export async function writePair(results: ResultsFile, out: string, report: ReportOptions | null): Promise<string> {
+  const jsonPath = join(out, `${results.name}.json`);
+  const htmlPath = join(out, `${results.name}.html`);
+  const html = report === null ? null : await (await loadReportRenderer())(results, report);
+  try {
+    writeResultsPair(jsonPath, serializeResults(results), htmlPath, html);
+  } catch (e) {
+    throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
+  }
+  return html === null ? jsonPath : `${jsonPath} and ${htmlPath}`;
 }
 
 /**
@@ -151,6 +173,11 @@ function rareLines(results: ResultsFile): string[] {
 export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal: AbortSignal | undefined, pieces: PieceOptions): Promise<PieceOutcome> {
   const plan = planOf(loaded, pauseSurvival);
   const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / Math.min(workers, plan.tasks)) * 1000;
+  if (expectedMs > LONG_RUN_MS) {
+    const p = paletteFor(io.stderr, io.env);
+    const search = pauseSurvival ? ` (with each cell's pause-survival search, at most ${PAUSE_SEARCH_BUDGET_HEARTBEATS.toExponential(0)} heartbeats; --no-pause-survival skips it)` : '';
+    io.stderr.write(`${p.yellow('warning:')} ${loaded.scenario.name} simulates about ${plan.heartbeats.toExponential(1)} heartbeats${search}; expect about ${formatEta(expectedMs / 1000)} on ${Math.min(workers, plan.tasks)} core${Math.min(workers, plan.tasks) === 1 ? '' : 's'} (Ctrl-C stops it)\n`);
+  }
   const progress = startProgress(io, loaded.scenario.name, expectedMs);
   progress.update(0, plan.tasks);
   try {
@@ -160,7 +187,7 @@ export async function simulate(loaded: LoadedScenario, io: CliIo, workers: numbe
       {
         workers,
         pauseSurvival,
-        onProgress: (done, total) => progress.update(done, total),
+        onProgress: (done, total, work) => progress.update(done, total, work),
         ...(signal ? { signal } : {}),
       },
       pieces,
@@ -168,4 +195,17 @@ export async function simulate(loaded: LoadedScenario, io: CliIo, workers: numbe
   } finally {
     progress.stop();
   }
+}
+
+/** The recommended cell in the system's own settings (the scenario's `knobs:`), ready to paste. */
+function recommendedSettings(l: LoadedScenario, results: ResultsFile): string | undefined {
+  const knobs = l.scenario.knobs;
+  const id = results.analysis?.recommendation.cell;
+  if (knobs === undefined || id === undefined || id === null) return undefined;
+  const cell = expandSweep(l).find((c) => c.id === id);
+  if (cell === undefined) return undefined;
+  const rendered = renderKnobs(knobs, cell.scenario);
+  if (rendered.settings.length === 0) return undefined;
+  const label = results.analysis!.recommendation.met ? 'As' : 'The closest cell as';
+  return `${label} ${rendered.system} settings:\n${knobsText(rendered, true)}`;
 }

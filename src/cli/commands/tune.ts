@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeReport } from '../../report/index.js';
+import { loadReportWriter } from '../lazy-report.js';
 import { serializeResults } from '../../results/results-file.js';
 import { recommendationTargetsOf } from '../../scenarios/build.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
@@ -17,7 +17,7 @@ import { runTune, tuneSpecOf } from '../../tune/index.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
-import { toolVersion } from '../version.js';
+import { toolVersion } from '../../results/tool-version.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
 import { INTERRUPTED, workerCount } from './run.js';
 
@@ -84,7 +84,7 @@ export async function tuneCommand(options: TuneOptions, io: CliIo, signal?: Abor
   }
   let written = `${base}.json`;
   if (options.report) {
-    await writeReport(results, `${base}.html`, { targets: recommendationTargetsOf(loaded!.scenario) });
+    await (await loadReportWriter())(results, `${base}.html`, { targets: recommendationTargetsOf(loaded!.scenario) });
     written += ` and ${base}.html`;
   }
   io.stderr.write(`${palette.green('wrote')} ${written} ${palette.dim(`(${((performance.now() - startedMs) / 1000).toFixed(1)} s)`)}\n`);

@@ -22,6 +22,10 @@ export const PRESET_NAMES = [
   'aws-alb',
   'k8s-liveness',
   'k8s-leader-election',
+  'consul-lan',
+  'consul-wan',
+  'nomad',
+  'serf',
 ] as const;
 
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -10,6 +10,8 @@ import { CrashService } from '../faults/crash-service.js';
 import { PairBooks, type BooksOptions } from '../metrics/books.js';
 import { DropReason } from '../network/links.js';
 import { DROPPED, Network, type LinkRules, type NodePlacement } from '../network/network.js';
+import type { TcpConnections } from '../network/tcp.js';
+import { openTcp, resetTcpOf } from './tcp-links.js';
 import type { ProtocolContext, ProtocolModule } from '../protocols/protocol.js';
 import { nodeStreamKey, observedPairStreamKey } from '../random/stream-keys.js';
 import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
@@ -42,10 +44,16 @@ export class RunServices {
   readonly clocks: Clocks;
   readonly crashes: CrashService;
   readonly ctx: ProtocolContext;
+  /** TCP connections of the links whose class says `transport: tcp` (null: all UDP); set by `open`. */
+  tcp: TcpConnections | null = null;
   private readonly modules: ProtocolModule[] = [];
+  private readonly names: readonly string[];
+  private readonly warmupUs: number;
 
   constructor(spec: RunServicesSpec) {
     const names = spec.entityNames;
+    this.names = names;
+    this.warmupUs = spec.warmupUs;
     this.root = spec.root;
     this.kernel = new Kernel(spec.queue, spec.order ?? 'physical');
     this.bank = new StreamBank(spec.bankCapacity);
@@ -54,6 +62,8 @@ export class RunServices {
     this.clocks = new Clocks(names.length);
     this.crashes = new CrashService(this.kernel, this.books, spec.crashes, spec.crashableNames ?? names, spec.root, this.bank);
     const { kernel, bank, network, books, root } = this;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's closures read `tcp` once it is opened
+    const services = this;
     const warmupUs = spec.warmupUs;
     this.ctx = {
       nodeNames: names,
@@ -74,6 +84,12 @@ export class RunServices {
         const counted = kernel.nowUs >= warmupUs;
         const r = books.recorder;
         if (counted) r.heartbeatsSent++;
+        const tcp = services.tcp;
+        if (tcp !== null && tcp.isTcp(link)) {
+          // Over TCP a message is late, not lost, unless the connection is down.
+          if (!tcp.send(link, departUs, kind, entity, arg, arg2) && counted) r.heartbeatsLost++;
+          return departUs;
+        }
         const arrivalUs = network.transmit(link, departUs);
         if (arrivalUs === DROPPED) {
           if (counted) {
@@ -90,6 +106,18 @@ export class RunServices {
       delivered(nowUs) {
         if (nowUs >= warmupUs) books.recorder.heartbeatsDelivered++;
       },
+      post(link, departUs, kind, entity, arg, arg2) {
+        const tcp = services.tcp;
+        if (tcp !== null && tcp.isTcp(link)) {
+          tcp.send(link, departUs, kind, entity, arg, arg2);
+          return;
+        }
+        const arrivalUs = network.transmit(link, departUs);
+        if (arrivalUs === DROPPED) return;
+        kernel.schedule(arrivalUs, kind, entity, arg, arg2);
+        const dup = network.duplicateArrivalUs;
+        if (dup !== DROPPED) kernel.schedule(dup, kind, entity, arg, arg2);
+      },
     };
   }
 
@@ -104,5 +132,20 @@ export class RunServices {
   open(books: BooksOptions): void {
     this.network.open(this.bank, this.root);
     this.books.open(books);
+    const tcp = openTcp(this.network, this.kernel, this.bank, this.root, this.names, this.warmupUs);
+    this.tcp = tcp;
+    if (tcp !== null) {
+      const network = this.network;
+      const recorder = this.books.recorder;
+      recorder.trackTransport(tcp.counters);
+      // A process's connections die with it; its restart opens new ones.
+      this.crashes.listen({ onNodeDown: (node) => resetTcpOf(tcp, network, node) });
+      // A suspicion while TCP holds back a message between the pair's ends is blamed on TCP.
+      this.books.stallProbe = (observer, target, nowUs) => {
+        const forward = network.find(target, observer);
+        const backward = network.find(observer, target);
+        return (forward >= 0 && tcp.isTcp(forward) && tcp.isStalled(forward, nowUs)) || (backward >= 0 && tcp.isTcp(backward) && tcp.isStalled(backward, nowUs));
+      };
+    }
   }
 }

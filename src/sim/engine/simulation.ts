@@ -19,7 +19,7 @@ import { Leases } from '../protocols/central/leases.js';
 import { CentralMonitor } from '../protocols/central/monitor.js';
 import { PullProbes } from '../protocols/central/pull-probes.js';
 import { PushHeartbeats } from '../protocols/central/push-heartbeats.js';
-import type { RunResult } from './run-result.js';
+import { PROGRESS_EVERY_EVENTS, type RunHooks, type RunResult } from './run-result.js';
 import { RunServices } from './run-services.js';
 import { schedulerSizing, validateConfig } from './validate-config.js';
 
@@ -53,18 +53,23 @@ export class Simulation {
     const leases = config.detector.kind === 'lease' ? new Leases(run.ctx, faults, monitor, config) : null;
     const push = monitor.push ? new PushHeartbeats(run.ctx, faults, monitor, config) : null;
     const pull = monitor.pull ? new PullProbes(run.ctx, faults, monitor) : null;
+    if (leases && push) push.grantedSeq = leases.grantedSeq;
     if (leases) run.install(leases);
     if (push) run.install(push);
     if (pull) run.install(pull);
     run.open({ warmupUs: config.warmupUs, transitionLogLimit: config.transitionLogLimit, flapWindowUs: config.flapWindowUs ?? 60_000_000 });
     const recorder = run.books.recorder;
     if (monitor.readiness) recorder.trackReadiness();
-    const pauseGraceUs = config.heartbeat.intervalUs + config.link.delay.baseUs;
+    if (config.monitorFailover) recorder.trackFailover();
     faults.tell({
       senderPaused: (node, nowUs) => recorder.onPauseStart(node, nowUs),
       senderResumed: (node, burst, nowUs) => {
-        recorder.onPauseEnd(node, nowUs, pauseGraceUs);
+        // The pause is blamed for suspicions until the node's next news arrives (issue #13).
+        recorder.onPauseEnd(node, nowUs);
+        monitor.senderResumed(node);
+        // The resumed process reads what waited in its socket (grants, probes), then its timers.
         leases?.resumed(node, nowUs);
+        pull?.resumed(node, nowUs);
         push?.resumed(node, burst, nowUs);
       },
       observerResumed: (backlog, nowUs) => monitor.resume(backlog, nowUs),
@@ -103,9 +108,20 @@ export class Simulation {
   }
 
   /** Runs to the configured duration and closes the books. */
-  run(): RunResult {
+  run(hooks?: RunHooks): RunResult {
     const endUs = this.config.durationUs;
-    this.runUntil(endUs);
+    const onProgress = hooks?.onProgress;
+    if (onProgress === undefined) this.runUntil(endUs);
+    else {
+      // In slices of events, so a caller (a worker thread) can report progress from
+      // within a long run; the hot loop itself is untouched.
+      const kernel = this.run_.kernel;
+      let more = true;
+      while (more) {
+        for (let k = 0; k < PROGRESS_EVERY_EVENTS && (more = kernel.step(endUs)); k++);
+        onProgress(Math.min(1, kernel.nowUs / endUs));
+      }
+    }
     const { tallies, log } = this.run_.books.recorder.finish(endUs);
     return { tallies, log, events: this.run_.kernel.eventCount, endUs };
   }

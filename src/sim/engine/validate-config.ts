@@ -70,6 +70,17 @@ export function validateConfig(config: SimConfig): void {
     if ('extraDelay' in fault) validateDistribution(fault.extraDelay, `${fault.kind} extra delay`);
     if (fault.kind === 'clockStep') wholeUs(Math.abs(fault.stepUs), 'clock step', 0);
   }
+  const failover = config.monitorFailover;
+  if (failover) {
+    wholeUs(failover.takeoverUs, 'monitor takeover delay', 0);
+    const onset = failover.onset;
+    if (onset.kind === 'poisson') wholeUs(onset.meanGapUs, 'monitor crash mean time between onsets', 1);
+    if (onset.kind === 'periodic') wholeUs(onset.periodUs, 'monitor crash period', 1);
+    if (onset.kind === 'at') wholeUs(onset.atUs, 'monitor crash instant', 0);
+    // A standby that probes would also have to rebuild its probe schedule: not modelled.
+    if (config.detector.kind === 'pullCheck' || config.detector.kind === 'livenessReadiness') fail(`monitor failover is modelled for pushed heartbeats and leases, not for the ${config.detector.kind} detector`);
+    if (config.trace) fail('monitor failover needs simulated senders, not a recorded trace');
+  }
 }
 
 /**

@@ -41,6 +41,12 @@
  * that would change a result makes the kernel decline (null), and `runOnce` then runs
  * the engine.
  *
+ * Why one file of ~1,700 lines: the hot loops keep their state in fields of one class
+ * so the optimizer sees monomorphic, typed accesses; about a third of it rebuilds the
+ * engine's insertion order at equal instants (ring, segments, ancestry) and goes away
+ * when this kernel adopts the kernel's explicit (time, class, entity, seq) order
+ * (src/sim/engine/kernel.ts; issue #10, not done yet).
+ *
  * The hot loop (`advance`) allocates nothing: typed arrays, numbers, no closures; the
  * scalars it keeps between calls live in a Float64Array, and cold calls take their
  * numbers from it rather than as (boxed) arguments.
@@ -52,8 +58,8 @@ import { linkLossModel } from '../network/links.js';
 import type { TransitionLog } from '../metrics/recorder.js';
 import { zeroTallies, type RunTallies } from '../metrics/tallies.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
-import { StreamBank, type SeedRoot } from '../random/streams.js';
-import type { RunResult } from '../engine/run-result.js';
+import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
+import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { standardExponential } from '../random/ziggurat.js';
 import { ItemKind, ItemStore, MAX_RUNS, mergeItems, Phase } from './merge.js';
 
@@ -331,58 +337,31 @@ export class TimeoutKernel {
     this.crashes = config.crashes;
 
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
-    const bank = new StreamBank(5 * n + 16);
-    this.bank = bank;
     const monitor = config.monitorName;
-    const linkKey = (i: number, purpose: string) => bank.add(root, linkStreamKey(names[i]!, monitor, purpose));
 
-    // Send schedule: the phase (its own one-off stream, as in the engine) and the jitter law.
-    this.phaseUs = new Float64Array(n);
-    // (The engine draws it from a one-off bank: the same key gives the same first draw.)
-    for (let i = 0; i < n; i++) this.phaseUs[i] = Math.floor(bank.next(bank.add(root, nodeStreamKey(names[i]!, 'phase'))) * this.intervalUs);
-    this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
-    this.jitterConstant = this.jitter.isConstant;
-    this.jitterConstantUs = this.jitterConstant ? this.jitter.sampleUs(0) : 0;
+    // Send schedule: the phase and the jitter law.
+    const jitterSpec = config.heartbeat.jitter;
+    this.jitterConstant = jitterSpec.kind === 'constant'; // DurationSampler.isConstant
+    this.jitterConstantUs = this.jitterConstant ? new DurationSampler(jitterSpec, new StreamBank(1)).sampleUs(0) : 0;
     const jitterLaw = lawOf(config.heartbeat.jitter);
     this.jitterKind = jitterLaw.kind;
     this.jitterA = jitterLaw.a;
     this.jitterB = jitterLaw.b;
-    this.jitterStreams = new Int32Array(n);
-    if (!this.jitterConstant) for (let i = 0; i < n; i++) this.jitterStreams[i] = bank.add(root, nodeStreamKey(names[i]!, 'jitter'));
 
     // The node → observer link: delay law, duplication, loss model (streams named as links.ts names them).
     const link = config.link;
     this.baseDelayUs = link.delay.baseUs;
-    this.delay = new DurationSampler(link.delay.random, bank, 'link class 0 delay');
     const delayLaw = lawOf(link.delay.random);
     this.delayKind = delayLaw.kind;
     this.delayA = delayLaw.a;
     this.delayB = delayLaw.b;
-    this.delayStreams = new Int32Array(n);
-    if (!this.delay.isConstant) for (let i = 0; i < n; i++) this.delayStreams[i] = linkKey(i, 'delay');
     this.duplicateProbability = link.duplicateProbability;
-    this.duplicateStreams = new Int32Array(n);
-    this.duplicateDelayStreams = new Int32Array(n);
-    if (this.duplicateProbability > 0) {
-      for (let i = 0; i < n; i++) {
-        this.duplicateStreams[i] = linkKey(i, 'duplicate');
-        this.duplicateDelayStreams[i] = linkKey(i, 'duplicate-delay');
-      }
-    }
     const model = linkLossModel(link);
-    this.lossStreams = new Int32Array(n);
-    this.stateStreams = new Int32Array(n);
-    this.initialLossState = new Float64Array(n);
+    let stationaryBad = 0;
     if (model.kind === 'bernoulli') {
       this.lossKind = model.probability === 0 ? LOSS_NONE : LOSS_BERNOULLI;
       this.logKeep = Math.log1p(-model.probability);
       this.enterBad = this.leaveBad = this.lossGood = this.lossBad = 0;
-      if (this.lossKind === LOSS_BERNOULLI) {
-        for (let i = 0; i < n; i++) {
-          this.lossStreams[i] = linkKey(i, 'loss');
-          this.initialLossState[i] = this.drawGap(this.lossStreams[i]!);
-        }
-      }
     } else {
       this.lossKind = LOSS_GILBERT;
       this.logKeep = 0;
@@ -392,11 +371,46 @@ export class TimeoutKernel {
       this.lossBad = model.lossInBadProbability;
       const p = model.enterBadProbability;
       const r = model.leaveBadProbability;
-      const stationaryBad = p + r > 0 ? p / (p + r) : 0;
-      for (let i = 0; i < n; i++) {
-        this.lossStreams[i] = linkKey(i, 'loss');
-        this.stateStreams[i] = linkKey(i, 'loss-state');
+      stationaryBad = p + r > 0 ? p / (p + r) : 0;
+    }
+    const drawsJitter = !this.jitterConstant;
+    const drawsDelay = link.delay.random.kind !== 'constant'; // !DurationSampler.isConstant
+    const duplicates = this.duplicateProbability > 0;
+
+    // Streams, node by node: a node's jitter, delay, loss (and duplication) streams sit
+    // side by side in the bank (16 bytes each), so a send touches one or two cache lines
+    // of stream state rather than one per purpose. A stream's draws depend only on its
+    // key (random/streams.ts), so this order changes no draw. The phase is a one-off
+    // first draw and keeps no stream, as in the engine.
+    const perNode = (drawsJitter ? 1 : 0) + (drawsDelay ? 1 : 0) + (duplicates ? 2 : 0) + (this.lossKind === LOSS_NONE ? 0 : this.lossKind === LOSS_GILBERT ? 2 : 1);
+    const bank = new StreamBank(perNode * n + 16);
+    this.bank = bank;
+    this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
+    this.delay = new DurationSampler(link.delay.random, bank, 'link class 0 delay');
+    this.phaseUs = new Float64Array(n);
+    this.jitterStreams = new Int32Array(n);
+    this.delayStreams = new Int32Array(n);
+    this.duplicateStreams = new Int32Array(n);
+    this.duplicateDelayStreams = new Int32Array(n);
+    this.lossStreams = new Int32Array(n);
+    this.stateStreams = new Int32Array(n);
+    this.initialLossState = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      this.phaseUs[i] = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.intervalUs);
+      if (drawsJitter) this.jitterStreams[i] = bank.add(root, nodeStreamKey(name, 'jitter'));
+      if (drawsDelay) this.delayStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'delay'));
+      if (this.lossKind === LOSS_BERNOULLI) {
+        this.lossStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss'));
+        this.initialLossState[i] = this.drawGap(this.lossStreams[i]!);
+      } else if (this.lossKind === LOSS_GILBERT) {
+        this.lossStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss'));
+        this.stateStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss-state'));
         this.initialLossState[i] = bank.next(this.stateStreams[i]!) < stationaryBad ? 1 : 0;
+      }
+      if (duplicates) {
+        this.duplicateStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate'));
+        this.duplicateDelayStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate-delay'));
       }
     }
 
@@ -526,7 +540,11 @@ export class TimeoutKernel {
   }
 
   /** Runs every node, then merges what crosses nodes. Null when an undecidable tie would change a result. */
-  run(): RunResult | null {
+  /** Told the fraction of the run done, every CHUNK events or so (RunHooks). */
+  private progress: ((fraction: number) => void) | undefined = undefined;
+
+  run(hooks?: RunHooks): RunResult | null {
+    this.progress = hooks?.onProgress;
     for (let i = 0; i < this.n; i++) this.runNode(i);
     const merged = mergeItems(this.items, this.n);
     if (merged === null) return null;
@@ -565,6 +583,7 @@ export class TimeoutKernel {
     for (;;) {
       this.fastLoop(CHUNK);
       if (this.advance(CHUNK)) break;
+      if (this.progress !== undefined) this.progress((node + Math.min(1, this.sendT / this.endUs)) / this.n);
     }
     // Rounds after the node's last event, up to the end.
     if (this.polling) this.catchUpChecks(this.endUs, Number.POSITIVE_INFINITY);
@@ -1675,6 +1694,6 @@ export class TimeoutKernel {
 }
 
 /** Runs a configuration `fastPathApplies` admits; null if the kernel declines (the engine must run it). */
-export function runTimeoutKernel(config: SimConfig): RunResult | null {
-  return new TimeoutKernel(config).run();
+export function runTimeoutKernel(config: SimConfig, hooks?: RunHooks): RunResult | null {
+  return new TimeoutKernel(config).run(hooks);
 }

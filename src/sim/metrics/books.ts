@@ -64,6 +64,9 @@ export class PairBooks {
     return this.targetOf[pair]!;
   }
 
+  /** Set when some link uses TCP: whether a message between observer and target is held back now. */
+  stallProbe: ((observer: number, target: number, nowUs: number) => boolean) | null = null;
+
   /** Closes registration and sizes the accounting. */
   open(options: BooksOptions): void {
     if (this.recorderOrNull !== null) return;
@@ -92,6 +95,10 @@ export class PairBooks {
   /** An observer's verdict about a target at `nowUs`; no-op if it changes nothing. */
   verdict(pair: number, to: StatusCode, nowUs: number, cause: CauseCode): void {
     if (this.status[pair] === to) return;
+    // TCP links (issue #13): does the transport hold back a message of this pair as trust is lost?
+    if (this.stallProbe !== null && this.status[pair] === Status.alive) {
+      this.recorder.suspicionDuringTransportStall = this.stallProbe(this.observerOf[pair]!, this.targetOf[pair]!, nowUs);
+    }
     this.status[pair] = to;
     this.recorder.onVerdict(pair, nowUs, to, cause);
   }

@@ -26,15 +26,17 @@
  *   that number rose to `massThreshold` (an observer pause or a partition accusing
  *   many nodes together).
  * - Pause attribution: a sender pause "caused" a suspicion when a false suspicion of
- *   that node starts between the pause's start and `graceUs` after its end.
+ *   that node starts between the pause's start and the arrival, after the pause ended,
+ *   of the first news from the node (a heartbeat, renewal or probe reply): until then
+ *   the observer was waiting on messages the pause held back, whatever the detector.
  *
  * Hot file: plain typed arrays indexed by pair, no allocation per call.
  */
 import { SampleBuffer } from '../detectors/sample-buffer.js';
 import { Status, type StatusCode } from '../status.js';
-import type { RunTallies } from './tallies.js';
+import type { FailoverTallies, RunTallies, TransportTallies } from './tallies.js';
 
-export { mergeTallies, type ReadinessTallies, type RunTallies } from './tallies.js';
+export { mergeTallies, type FailoverTallies, type ReadinessTallies, type RunTallies, type TransportTallies } from './tallies.js';
 
 /** Why a status changed. */
 export const Cause = { heartbeat: 0, timer: 1, check: 2 } as const;
@@ -57,6 +59,17 @@ export interface TransitionLog {
 }
 
 export class MetricsRecorder {
+  /** Set by the monitor before a verdict: whether the pair is still in a standby's start-up (first news not yet heard). */
+  suspicionFromTakeover = false;
+  private takeoverFalseSuspicions = 0;
+  private monitorDownSinceUs = Number.NaN;
+  private monitorDownUs = 0;
+  private monitorCrashes = 0;
+  private failoverTracked = false;
+  /** Set by the engine before a verdict: whether TCP holds back a message of that pair now. */
+  suspicionDuringTransportStall = false;
+  private transportCounters: { retransmissions: number; headOfLineStalls: number; breaks: number; droppedByBreaks: number } | null = null;
+  private falseSuspicionsDuringStall = 0;
   private readonly warmupUs: number;
   private readonly targetUp: Uint8Array;
   private readonly status: Uint8Array;
@@ -221,6 +234,8 @@ export class MetricsRecorder {
         this.liveSuspicionStarted(counted);
         if (counted) {
           this.falseSuspicions++;
+          if (this.suspicionDuringTransportStall) this.falseSuspicionsDuringStall++;
+          if (this.suspicionFromTakeover) this.takeoverFalseSuspicions++;
           this.perPairFalseSuspicions[pair]!++;
           this.mistakeStartUs[pair] = nowUs;
           if (nowUs - this.lastMistakeEndUs[pair]! <= this.flapWindowUs) this.flaps++;
@@ -335,6 +350,30 @@ export class MetricsRecorder {
     }
   }
 
+  /** The monitor crashed: no working monitor from now until `onMonitorUp`. */
+  onMonitorDown(nowUs: number): void {
+    this.failoverTracked = true;
+    this.monitorDownSinceUs = nowUs;
+    if (nowUs >= this.warmupUs) this.monitorCrashes++;
+  }
+
+  /** A standby took over. */
+  onMonitorUp(nowUs: number): void {
+    const since = this.monitorDownSinceUs;
+    if (since === since) this.monitorDownUs += Math.max(0, nowUs - Math.max(since, this.warmupUs));
+    this.monitorDownSinceUs = Number.NaN;
+  }
+
+  /** The monitor can fail: report its outages even when none happened. */
+  trackFailover(): void {
+    this.failoverTracked = true;
+  }
+
+  /** The run's TCP counters, read when the books close. */
+  trackTransport(counters: { retransmissions: number; headOfLineStalls: number; breaks: number; droppedByBreaks: number }): void {
+    this.transportCounters = counters;
+  }
+
   /** A sender pause begins (its window stays open until `onPauseEnd`). */
   onPauseStart(pair: number, nowUs: number): void {
     if (nowUs < this.warmupUs) return;
@@ -344,14 +383,18 @@ export class MetricsRecorder {
     this.pauseWindowUntilUs[pair] = Number.POSITIVE_INFINITY;
   }
 
-  /** The pause ended; suspicions up to `graceUs` later are still blamed on it. */
-  onPauseEnd(pair: number, nowUs: number, graceUs: number): void {
+  /** The pause ended; its window stays open until news from the node arrives (`onNewsAfterPause`). */
+  onPauseEnd(pair: number, nowUs: number): void {
     const startUs = this.pauseStartUs[pair]!;
     if (startUs === startUs) {
       this.pausedUs += nowUs - startUs;
       this.pauseStartUs[pair] = NaN;
     }
-    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs + graceUs;
+  }
+
+  /** The first news from the node since its pause ended reached the observer: later suspicions have other causes. */
+  onNewsAfterPause(pair: number, nowUs: number): void {
+    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs;
   }
 
   onCrash(pair: number, nowUs: number): void {
@@ -467,6 +510,27 @@ export class MetricsRecorder {
                 healthyUpReadyUs: this.rHealthyUpReadyUs,
                 falseNotReady: this.rFalseNotReady,
                 notReadyLatenciesUs: this.rLatencies.toArray(),
+              },
+            }
+          : {}),
+        ...(this.failoverTracked
+          ? {
+              failover: {
+                monitorCrashes: this.monitorCrashes,
+                monitorDownUs:
+                  this.monitorDownUs + (this.monitorDownSinceUs === this.monitorDownSinceUs ? Math.max(0, endUs - Math.max(this.monitorDownSinceUs, this.warmupUs)) : 0),
+                takeoverFalseSuspicions: this.takeoverFalseSuspicions,
+              },
+            }
+          : {}),
+        ...(this.transportCounters
+          ? {
+              transport: {
+                retransmissions: this.transportCounters.retransmissions,
+                headOfLineStalls: this.transportCounters.headOfLineStalls,
+                connectionBreaks: this.transportCounters.breaks,
+                droppedByBreaks: this.transportCounters.droppedByBreaks,
+                falseSuspicionsDuringStall: this.falseSuspicionsDuringStall,
               },
             }
           : {}),

@@ -4,6 +4,7 @@
  * pooling (`mergeTallies`) and the zero tallies a partial book-keeper starts from are
  * all derived from this one table.
  */
+import { mergeMembershipTallies, type MembershipTallies } from './membership-tallies.js';
 
 export const TALLY_FIELDS = {
   /** Target up-time observed after warm-up, summed over pairs (µs). */
@@ -55,7 +56,32 @@ type TallyValue<K extends TallyField> = (typeof TALLY_FIELDS)[K] extends 'sample
 export type RunTallies = { -readonly [K in TallyField]: TallyValue<K> } & {
   /** Present only for detectors with a readiness verdict. */
   readiness?: ReadinessTallies;
+  /** Present only when some link uses TCP (issue #13). */
+  transport?: TransportTallies;
+  /** Present only when the monitor can fail over (issue #13). */
+  failover?: FailoverTallies;
+  /** Present only for decentralised protocols (src/sim/protocols): every member observes every other. */
+  membership?: MembershipTallies;
 };
+
+/** Monitor failover (issue #13): the monitor's crashes, the time without a working monitor, and the false suspicions the takeovers caused. */
+export interface FailoverTallies {
+  monitorCrashes: number;
+  /** Time between crashes and takeovers, after warm-up (µs). */
+  monitorDownUs: number;
+  /** Counted false suspicions that began after a takeover and before the node's first message reached the standby. */
+  takeoverFalseSuspicions: number;
+}
+
+/** TCP links (issue #13): what the connections did, and the false suspicions they caused. */
+export interface TransportTallies {
+  retransmissions: number;
+  headOfLineStalls: number;
+  connectionBreaks: number;
+  droppedByBreaks: number;
+  /** Counted false suspicions that began while TCP held back a message of the pair (random loss, not a partition). */
+  falseSuspicionsDuringStall: number;
+}
 
 /**
  * Readiness (detectors with a second, READY / NOT_READY verdict): truth is the node's
@@ -103,7 +129,29 @@ export function mergeTallies(parts: readonly RunTallies[]): RunTallies {
   }
   const merged = out as unknown as RunTallies;
   const readiness = mergeReadiness(parts);
-  return readiness ? { ...merged, readiness } : merged;
+  const transport = mergeOptional(parts, (t) => t.transport);
+  const failover = mergeOptional(parts, (t) => t.failover);
+  const members = parts.flatMap((t) => (t.membership ? [t.membership] : []));
+  const membership = members.length > 0 ? mergeMembershipTallies(members) : undefined;
+  return {
+    ...merged,
+    ...(readiness ? { readiness } : {}),
+    ...(transport ? { transport } : {}),
+    ...(failover ? { failover } : {}),
+    ...(membership ? { membership } : {}),
+  };
+}
+
+/** Sums, field by field, an optional block of counts over the parts that have it (none: undefined). */
+function mergeOptional<T extends object>(parts: readonly RunTallies[], pick: (t: RunTallies) => T | undefined): T | undefined {
+  const present = parts.flatMap((t) => {
+    const v = pick(t);
+    return v ? [v] : [];
+  });
+  if (present.length === 0) return undefined;
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(present[0]!)) out[key] = present.reduce((n, r) => n + (r as Record<string, number>)[key]!, 0);
+  return out as T;
 }
 
 /** Pools the readiness tallies of the parts that have them (none: undefined). */

@@ -107,6 +107,21 @@ export class LinkTable {
     this.downCount[link]!--;
   }
 
+  /** One transmission without duplication (a TCP segment): its arrival, or DROPPED. */
+  attempt(link: number, departUs: number): number {
+    if (this.downCount[link]! > 0) {
+      this.lastDropReason = DropReason.partition;
+      return DROPPED;
+    }
+    if (this.seeded[link] === 0) this.seed(link);
+    if (this.loss.shouldDrop(link)) {
+      this.lastDropReason = DropReason.loss;
+      return DROPPED;
+    }
+    const profile = this.profileOf[link]!;
+    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(this.delayStream[link]!);
+  }
+
   /** One message leaves at `departUs`: its arrival instant, or DROPPED. */
   transmit(link: number, departUs: number): number {
     this.duplicateArrivalUs = DROPPED;

@@ -141,6 +141,16 @@ export class Network {
     return this.opened.transmit(link, departUs);
   }
 
+  /** One transmission without duplication (a TCP segment): its arrival, or DROPPED. */
+  attempt(link: number, departUs: number): number {
+    return this.opened.attempt(link, departUs);
+  }
+
+  /** The directed link from → to if registered, else -1. */
+  find(from: number, to: number): number {
+    return this.linkOf.get(from * this.names.length + to) ?? -1;
+  }
+
   /** The duplicate's arrival of the last transmitted message, or DROPPED. */
   get duplicateArrivalUs(): number {
     return this.opened.duplicateArrivalUs;

@@ -72,6 +72,11 @@ export interface ProtocolContext {
   send(link: number, departUs: number, kind: number, entity: number, arg: number, arg2: number): number;
   /** Counts a message delivered (call from the arrival handler). */
   delivered(nowUs: number): void;
+  /**
+   * As `send`, for the observer's own messages that are not heartbeats (probes, lease
+   * grants): not counted, and over TCP when the link's class says so.
+   */
+  post(link: number, departUs: number, kind: number, entity: number, arg: number, arg2: number): void;
 }
 
 export interface ProtocolModule {

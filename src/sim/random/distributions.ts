@@ -91,6 +91,9 @@ export function validateDistribution(law: DelayDistribution, what: string): void
  * integer. One sampler serves every link that shares the law; each link passes its
  * own stream index.
  */
+/** 2^51 µs (about 71 years): beyond any run's end, and now + MAX_DRAW_US stays below 2^53. */
+export const MAX_DRAW_US = 2 ** 51;
+
 export class DurationSampler {
   private readonly kind: number;
   private readonly a: number;
@@ -148,7 +151,11 @@ export class DurationSampler {
 
   /** One draw from `stream`, rounded to whole microseconds, never negative. */
   sampleUs(stream: number): number {
-    return Math.round(this.sampleRawUs(stream));
+    // Heavy tails (lognormal with a large σ, Pareto near shape 1) can draw past any
+    // representable instant. A draw beyond MAX_DRAW_US lands after the end of every
+    // run (durations are far shorter), so capping it changes nothing observable and
+    // keeps every scheduled time an exact integer.
+    return Math.min(Math.round(this.sampleRawUs(stream)), MAX_DRAW_US);
   }
 
   private sampleRawUs(stream: number): number {

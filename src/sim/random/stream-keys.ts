@@ -31,6 +31,7 @@ const Kind = {
   faultDelay: 6,
   crash: 7,
   named: 8,
+  monitor: 9,
 } as const;
 
 /** Member kinds of fault and crash keys. */
@@ -156,4 +157,9 @@ export function crashStreamKey(rule: number, member: StreamMember): StreamKey {
  */
 export function namedStreamKey(path: string): StreamKey {
   return tuple(6, Kind.named, a(path), b(path), 0, 0, 0);
+}
+
+/** The monitor's crash onsets (issue #13, monitor failover): `monitor/<name>/failover`. */
+export function monitorFailoverStreamKey(monitorName: string): StreamKey {
+  return tuple(6, Kind.monitor, a(monitorName), b(monitorName), 0, 0, 0);
 }

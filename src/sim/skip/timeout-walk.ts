@@ -53,6 +53,8 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
   if (config.trace) return 'a recorded trace';
   if ((config.faults?.length ?? 0) > 0 || config.crashes.length > 0) return 'faults and crashes are not walked yet';
   if ((config.linkOverrides?.length ?? 0) > 0) return 'link overrides are not walked yet';
+  if (config.link.transport === 'tcp' || config.reverseLink?.transport === 'tcp') return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
+  if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
   return skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, config.link.duplicateProbability, timeoutThresholdUs(d.timeoutUs, config.heartbeat.intervalUs));
 }
 

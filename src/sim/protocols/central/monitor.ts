@@ -9,13 +9,16 @@
  * The sending side is another module (push-heartbeats.ts, pull-probes.ts, leases.ts);
  * their messages reach the detector through `receive` / `receiveReply`.
  */
-import type { SimConfig } from '../../config.js';
+import type { MonitorFailover, SimConfig } from '../../config.js';
 import { createDetector, detectorUsesWallClock } from '../../detectors/create.js';
 import { isPullDetector, isReadinessDetector, type Detector, type PullDetector, type ReadinessDetector } from '../../detectors/detector.js';
 import { EventClass } from '../../engine/kernel.js';
 import type { FaultService } from '../../faults/fault-service.js';
 import { Cause, type CauseCode } from '../../metrics/recorder.js';
-import { pairStreamKey } from '../../random/stream-keys.js';
+import { firstOnsetUs, nextOnsetUs } from '../../faults/faults.js';
+import { monitorFailoverStreamKey, pairStreamKey } from '../../random/stream-keys.js';
+import { RandomStream } from '../../random/streams.js';
+import { Status } from '../../status.js';
 import { NEVER } from '../../time.js';
 import type { ProtocolContext, ProtocolModule } from '../protocol.js';
 
@@ -32,7 +35,8 @@ export interface GrantSender {
 
 export class CentralMonitor implements ProtocolModule {
   readonly name = 'central-monitor';
-  readonly detector: Detector;
+  /** Replaced by a fresh one when a standby takes over (monitor failover). */
+  detector: Detector;
   readonly pull: PullDetector | null;
   readonly readiness: ReadinessDetector | null;
   /** Nodes push heartbeats: every non-pull detector, and pull detectors that say `push`. */
@@ -45,6 +49,8 @@ export class CentralMonitor implements ProtocolModule {
   private readonly pairIncarnationFirstSeq: Float64Array;
   private readonly pairWakeUs: Float64Array;
   private readonly pairReady: Uint8Array;
+  /** 1 while a pair's pause has ended but no news sent after it has reached the monitor. */
+  private readonly pairAwaitingNews: Uint8Array;
   private readonly checkIntervalUs: number;
   private readonly detectorUsesWall: boolean;
   probes: AfterReceive | null = null;
@@ -57,6 +63,17 @@ export class CentralMonitor implements ProtocolModule {
   private backlogLength = 0;
   private wakeKind = 0;
   private checkKind = 0;
+  // Monitor failover (issue #13): down between a crash and the standby's takeover.
+  private readonly failover: MonitorFailover | null;
+  private readonly config: SimConfig;
+  private failoverStream: RandomStream | null = null;
+  private down = false;
+  private crashKind = 0;
+  private takeoverKind = 0;
+  /** 1 until a node's first message reaches a standby that started with no last-seen times. */
+  private readonly pairUnseen: Uint8Array;
+  /** 1 from a takeover until the node's first message reaches the standby: suspicions then are the takeover's. */
+  private readonly pairTakeoverWindow: Uint8Array;
 
   constructor(
     private readonly ctx: ProtocolContext,
@@ -85,6 +102,11 @@ export class CentralMonitor implements ProtocolModule {
     this.pairIncarnationFirstSeq = new Float64Array(n);
     this.pairWakeUs = new Float64Array(n).fill(NEVER);
     this.pairReady = new Uint8Array(n).fill(1);
+    this.pairAwaitingNews = new Uint8Array(n);
+    this.config = config;
+    this.failover = config.monitorFailover ?? null;
+    this.pairUnseen = new Uint8Array(n);
+    this.pairTakeoverWindow = new Uint8Array(n);
     this.backlogPair = new Int32Array(INITIAL_BACKLOG);
     this.backlogSeq = new Float64Array(INITIAL_BACKLOG);
     this.backlogSentUs = new Float64Array(INITIAL_BACKLOG);
@@ -99,10 +121,19 @@ export class CentralMonitor implements ProtocolModule {
     for (let i = 0; i < n; i++) ctx.books.observe(this.observer, i);
     this.wakeKind = ctx.events.defineEvent('wake', EventClass.timer, (pair, deadlineUs, _b, nowUs) => this.onWake(pair, deadlineUs, nowUs));
     this.checkKind = ctx.events.defineEvent('check', EventClass.timer, (_e, _a, _b, nowUs) => this.onCheck(nowUs));
+    if (this.failover) {
+      this.crashKind = ctx.events.defineEvent('monitor-crash', EventClass.world, (_e, _a, _b, nowUs) => this.onMonitorCrash(nowUs));
+      this.takeoverKind = ctx.events.defineEvent('monitor-takeover', EventClass.world, (_e, _a, _b, nowUs) => this.onTakeover(nowUs));
+      this.failoverStream = new RandomStream(ctx.bank, ctx.stream(monitorFailoverStreamKey(ctx.nodeNames[this.observer]!)));
+    }
   }
 
-  /** The detector's first timers: a wake-up per pair, or the first polling round. */
+  /** The detector's first timers: a wake-up per pair, or the first polling round; the monitor's first crash. */
   start(): void {
+    if (this.failover) {
+      const atUs = firstOnsetUs(this.failover.onset, this.failoverStream!);
+      if (atUs !== null && atUs <= this.ctx.durationUs) this.ctx.events.schedule(atUs, this.crashKind, this.observer);
+    }
     if (this.exactTimers) {
       for (let pair = 0; pair < this.pairCount; pair++) this.armWake(pair, 0);
     } else {
@@ -110,8 +141,43 @@ export class CentralMonitor implements ProtocolModule {
     }
   }
 
+  /** Paused, or crashed and not yet replaced: no checks, no timers, no probes. */
   get paused(): boolean {
-    return this.faults.observerPausedDepth > 0;
+    return this.faults.observerPausedDepth > 0 || this.down;
+  }
+
+  /**
+   * The monitor crashes: nothing is judged until the standby takes over (the verdicts
+   * stay as they were, stale), and what is sent to the monitor meanwhile is lost.
+   */
+  private onMonitorCrash(nowUs: number): void {
+    const f = this.failover!;
+    const next = nextOnsetUs(f.onset, this.failoverStream!, nowUs);
+    if (next !== null && next <= this.ctx.durationUs) this.ctx.events.schedule(next, this.crashKind, this.observer);
+    if (this.down) return; // already down: the standby is on its way
+    this.down = true;
+    this.backlogLength = 0; // a crashed process loses what it had queued
+    this.ctx.books.recorder.onMonitorDown(nowUs);
+    this.ctx.events.schedule(nowUs + f.takeoverUs, this.takeoverKind, this.observer);
+  }
+
+  /** The standby takes over with a fresh detector: every node heard now (grace) or never (empty). */
+  private onTakeover(nowUs: number): void {
+    this.down = false;
+    this.ctx.books.recorder.onMonitorUp(nowUs);
+    const names = this.ctx.nodeNames;
+    const intervalUs = this.config.heartbeat.intervalUs;
+    this.detector = createDetector(this.config.detector, {
+      pairCount: this.pairCount,
+      startLocalUs: this.observerLocalUs(nowUs),
+      intervalUs,
+      firstProbeUs: (pair, periodUs = intervalUs) => Math.floor(this.ctx.firstDraw(pairStreamKey(names[pair]!, 'probe-phase')) * periodUs),
+    });
+    this.pairWakeUs.fill(NEVER);
+    this.pairTakeoverWindow.fill(1);
+    if (this.failover!.startup === 'empty') this.pairUnseen.fill(1);
+    // The polling round (if any) never stopped; it judges again from its next tick.
+    this.evaluateAll(nowUs, Cause.check);
   }
 
   observerLocalUs(trueUs: number): number {
@@ -122,6 +188,7 @@ export class CentralMonitor implements ProtocolModule {
   /** A heartbeat (or a probe reply, for pull-only detectors) reaches the monitor. */
   deliver(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
     this.ctx.delivered(nowUs);
+    if (this.down) return; // sent to a crashed monitor
     if (this.paused) {
       this.queueBacklog(pair, healthy ? seq : -1 - seq, sentLocalUs, 0);
       return;
@@ -132,6 +199,7 @@ export class CentralMonitor implements ProtocolModule {
   /** A probe reply of a detector that also takes pushed heartbeats. */
   deliverReply(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
     this.ctx.delivered(nowUs);
+    if (this.down) return; // sent to a crashed monitor
     if (this.paused) {
       this.queueBacklog(pair, healthy ? seq : -1 - seq, sentLocalUs, 1);
       return;
@@ -140,14 +208,34 @@ export class CentralMonitor implements ProtocolModule {
   }
 
   private receiveReply(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
+    if (this.pairAwaitingNews[pair] === 1) this.newsAfterPause(pair, nowUs);
     this.pull!.onProbeReply!(pair, this.observerLocalUs(nowUs), sentLocalUs, seq, healthy);
     this.evaluateReadiness(pair, nowUs);
     if (this.exactTimers) this.armWake(pair, nowUs);
     this.probes!.armProbe(pair, nowUs);
   }
 
+  /** A node's pause ended: its attribution window stays open until news from it arrives. */
+  senderResumed(node: number): void {
+    this.pairAwaitingNews[node] = 1;
+  }
+
+  /**
+   * The first news from a node after its pause ended closes the pause's attribution
+   * window (issue #13): until then the monitor was waiting on messages the pause held back.
+   */
+  private newsAfterPause(pair: number, nowUs: number): void {
+    if (this.faults.isPaused(pair)) return; // paused again
+    this.pairAwaitingNews[pair] = 0;
+    this.ctx.books.recorder.onNewsAfterPause(pair, nowUs);
+  }
+
   /** The observer reads a heartbeat (or a probe reply) at `nowUs` (true time). */
   private receive(pair: number, seq: number, sentLocalUs: number, nowUs: number, healthy: boolean): void {
+    if (this.pairAwaitingNews[pair] === 1) this.newsAfterPause(pair, nowUs);
+    // The standby hears from this node: its start-up is over for it.
+    this.pairUnseen[pair] = 0;
+    this.pairTakeoverWindow[pair] = 0;
     const detector = this.detector;
     const localUs = this.observerLocalUs(nowUs);
     if (this.push) {
@@ -208,8 +296,12 @@ export class CentralMonitor implements ProtocolModule {
   }
 
   private evaluate(pair: number, nowUs: number, cause: CauseCode): void {
-    const verdict = this.detector.statusAt(pair, this.observerLocalUs(nowUs));
-    this.ctx.books.verdict(pair, verdict, nowUs, cause);
+    let verdict = this.detector.statusAt(pair, this.observerLocalUs(nowUs));
+    // A standby with no last-seen time suspects a node it has not heard from yet.
+    if (this.pairUnseen[pair] === 1 && verdict === Status.alive) verdict = Status.suspected;
+    const books = this.ctx.books;
+    if (this.failover) books.recorder.suspicionFromTakeover = this.pairTakeoverWindow[pair] === 1;
+    books.verdict(pair, verdict, nowUs, cause);
     if (this.readiness) this.evaluateReadiness(pair, nowUs);
   }
 

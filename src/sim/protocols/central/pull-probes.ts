@@ -7,15 +7,17 @@
  */
 import { EventClass } from '../../engine/kernel.js';
 import type { FaultService } from '../../faults/fault-service.js';
-import { DROPPED } from '../../network/network.js';
 import { NEVER } from '../../time.js';
 import type { ProtocolContext, ProtocolModule } from '../protocol.js';
 import type { AfterReceive, CentralMonitor } from './monitor.js';
+import { InboxKind, PausedInbox } from './paused-inbox.js';
 
 export class PullProbes implements ProtocolModule, AfterReceive {
   readonly name = 'pull-probes';
   private readonly pairProbeUs: Float64Array;
   private readonly pairProbeSeq: Float64Array;
+  /** Probes that reached paused nodes, answered when they resume. */
+  private readonly inbox = new PausedInbox();
   private probeKind = 0;
   private arriveKind = 0;
   private answerKind = 0;
@@ -71,25 +73,40 @@ export class PullProbes implements ProtocolModule, AfterReceive {
     const localUs = m.observerLocalUs(nowUs);
     m.pull!.onProbeSent(pair, seq, localUs);
     if (nowUs >= this.ctx.warmupUs) this.ctx.books.recorder.probesSent++;
-    const network = this.ctx.network;
-    const arrivalUs = network.transmit(m.pairCount + pair, nowUs);
-    if (arrivalUs !== DROPPED) {
-      this.ctx.events.schedule(arrivalUs, this.arriveKind, pair, seq, localUs);
-      if (network.duplicateArrivalUs !== DROPPED) this.ctx.events.schedule(network.duplicateArrivalUs, this.arriveKind, pair, seq, localUs);
-    }
+    this.ctx.post(m.pairCount + pair, nowUs, this.arriveKind, pair, seq, localUs);
     this.armProbe(pair, nowUs);
     if (m.exactTimers) m.armWake(pair, nowUs);
   }
 
   /**
-   * A probe reaches its target, which answers with its health. A crashed node cannot;
-   * a paused one answers nothing either (its late answer would come after the probe
-   * timed out, which counts as a failure all the same).
+   * A probe reaches its target, which answers with its health. A crashed node cannot.
+   * A paused one reads it when it resumes (it waits in the socket, issue #13) and
+   * answers then: the reply is late, and fails the probe only if it lands after the
+   * probe's timeout.
    */
   private onProbeArrive(pair: number, seq: number, observerSentUs: number, nowUs: number): void {
     const node = pair;
+    if (!this.ctx.nodes.isUp(node)) return;
+    if (this.faults.isPaused(node)) {
+      this.inbox.push(node, this.ctx.nodes.epoch(node), InboxKind.probe, pair, seq, observerSentUs);
+      return;
+    }
+    this.answer(node, pair, seq, observerSentUs, nowUs);
+  }
+
+  /** The node resumes from a pause: it answers, in arrival order, the probes that waited. */
+  resumed(node: number, nowUs: number): void {
+    const inbox = this.inbox;
+    if (inbox.length === 0) return;
+    const epoch = this.ctx.nodes.epoch(node);
+    for (let i = 0; i < inbox.length; i++) {
+      if (inbox.node[i] === node && inbox.epoch[i] === epoch && this.ctx.nodes.isUp(node)) this.answer(node, inbox.pair[i]!, inbox.seq[i]!, inbox.sentUs[i]!, nowUs);
+    }
+    inbox.removeNode(node);
+  }
+
+  private answer(node: number, pair: number, seq: number, observerSentUs: number, nowUs: number): void {
     const faults = this.faults;
-    if (!this.ctx.nodes.isUp(node) || faults.isPaused(node)) return;
     const departUs = faults.hasExtraSendDelays ? nowUs + faults.extraSendDelayUs(node) : nowUs;
     const kind = faults.isUnhealthy(node) ? this.answerUnhealthyKind : this.answerKind;
     this.ctx.send(pair, departUs, kind, pair, seq, observerSentUs);

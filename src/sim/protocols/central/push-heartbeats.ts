@@ -32,6 +32,13 @@ export class PushHeartbeats implements ProtocolModule {
   private deliverKind = 0;
   private deliverUnhealthyKind = 0;
   private traceKind = 0;
+  // Lease renewals as requests (issue #13): the client's timeout and retry.
+  private readonly requestTimeoutUs: number;
+  private readonly retryUs: number;
+  private renewTimeoutKind = 0;
+  private retryKind = 0;
+  /** Set by the lease module: the highest renewal a node has seen granted. */
+  grantedSeq: Float64Array | null = null;
 
   constructor(
     private readonly ctx: ProtocolContext,
@@ -49,6 +56,8 @@ export class PushHeartbeats implements ProtocolModule {
     this.nodeJitterStream = new Int32Array(n);
     this.nodeMissedWhilePaused = new Float64Array(n);
     this.sendsMonotonic = config.detector.kind === 'lease';
+    this.requestTimeoutUs = config.detector.kind === 'lease' ? (config.detector.requestTimeoutUs ?? 0) : 0;
+    this.retryUs = config.detector.kind === 'lease' ? (config.detector.retryUs ?? 0) : 0;
     if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeJitterStream[i] = ctx.nodeStream(i, 'jitter');
   }
 
@@ -58,6 +67,24 @@ export class PushHeartbeats implements ProtocolModule {
     this.deliverKind = ctx.events.defineEvent('heartbeat', EventClass.deliver, (pair, seq, sent, nowUs) => m.deliver(pair, seq, sent, nowUs, true));
     this.deliverUnhealthyKind = ctx.events.defineEvent('heartbeat-unhealthy', EventClass.deliver, (pair, seq, sent, nowUs) => m.deliver(pair, seq, sent, nowUs, false));
     this.traceKind = ctx.events.defineEvent('trace-arrival', EventClass.deliver, (node, index, _b, nowUs) => this.onTrace(node, index, nowUs));
+    if (this.requestTimeoutUs > 0) {
+      this.renewTimeoutKind = ctx.events.defineEvent('renew-timeout', EventClass.timer, (node, seq, epoch, nowUs) => this.onRenewTimeout(node, seq, epoch, nowUs));
+      this.retryKind = ctx.events.defineEvent('renew-retry', EventClass.send, (node, epoch, _b, nowUs) => this.onRetry(node, epoch, nowUs));
+    }
+  }
+
+  /** A renewal's grant did not come back within the client's timeout: it failed; retry later. */
+  private onRenewTimeout(node: number, seq: number, epoch: number, nowUs: number): void {
+    const life = this.ctx.nodes;
+    if (epoch !== life.epoch(node) || !life.isUp(node)) return;
+    if (this.grantedSeq![node]! >= seq) return; // granted in time (or a later renewal was)
+    this.ctx.events.schedule(nowUs + this.retryUs, this.retryKind, node, epoch);
+  }
+
+  private onRetry(node: number, epoch: number, nowUs: number): void {
+    const life = this.ctx.nodes;
+    if (epoch !== life.epoch(node) || !life.isUp(node) || this.faults.isPaused(node)) return;
+    this.transmit(node, nowUs);
   }
 
   /** The first sends (or the first recorded arrivals). */
@@ -102,6 +129,7 @@ export class PushHeartbeats implements ProtocolModule {
     const kind = faults.isUnhealthy(node) ? this.deliverUnhealthyKind : this.deliverKind;
     // Central topology: node i's only pair is pair i, over link i.
     this.ctx.send(node, departUs, kind, node, seq, sentLocalUs);
+    if (this.requestTimeoutUs > 0) this.ctx.events.schedule(departUs + this.requestTimeoutUs, this.renewTimeoutKind, node, seq, this.ctx.nodes.epoch(node));
   }
 
   /** A recorded arrival: delivered as is, then the node's next one is scheduled. */

@@ -1,4 +1,4 @@
-/** hbsim's version, from package.json (resolved from the package root, as from src/ or dist/). */
+/** hbsim's version, from package.json (resolved from the package root, as from src/ or dist/), for the results file's `tool.version`. */
 import { readFileSync } from 'node:fs';
 
 let cached: string | undefined;

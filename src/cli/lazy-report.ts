@@ -1,0 +1,15 @@
+/**
+ * The report writer, loaded on first use: vega, vega-lite and vega-embed cost ~160 ms
+ * to load, so `hbsim --version`, `validate`, `--no-report` and `--json` runs never
+ * pay for them (test/cli/lazy-report.test.ts checks that they stay unloaded).
+ */
+import type { writeReport } from '../report/index.js';
+
+export async function loadReportWriter(): Promise<typeof writeReport> {
+  return (await import('../report/index.js')).writeReport;
+}
+
+/** The report's HTML renderer, loaded on first use for the same reason. */
+export async function loadReportRenderer(): Promise<typeof import('../report/html.js').renderReportHtml> {
+  return (await import('../report/html.js')).renderReportHtml;
+}

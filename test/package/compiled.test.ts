@@ -1,0 +1,70 @@
+/**
+ * The compiled package (#12 item 3): bin/hbsim.js and its worker threads run dist/
+ * with no TypeScript compiled at run time, and the heavy report modules (vega,
+ * vega-lite, vega-embed, ~160 ms) load only when a report is written. A module hook
+ * (loader-spy.mjs) records every package the process imports.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'hbsim.js');
+const SPY = fileURLToPath(new URL('./loader-spy.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'hbsim-compiled-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** Runs hbsim in `dir`; returns the exit code and the packages it imported. */
+function spawnSpied(args: readonly string[]): Promise<{ code: number; stderr: string; packages: Set<string> }> {
+  const file = join(dir, `spy-${n++}.txt`);
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', SPY, BIN, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', HBSIM_SPY_FILE: file, NO_COLOR: '1' }, timeout: 60_000 }, (error, _stdout, stderr) => {
+      const packages = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr, packages });
+    });
+  });
+}
+
+const SMALL = ['--set', 'duration=10m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.detector.timeout=[3x]', '--set', 'sweep.heartbeat.interval=[1s]', '--no-pause-survival'];
+const vega = (p: Set<string>) => [...p].filter((name) => name.startsWith('vega'));
+
+describe('the compiled package', () => {
+  it('dist/ is plain JavaScript importing .js files only, with declarations beside it', () => {
+    const files = readdirSync(join(ROOT, 'dist'), { recursive: true, encoding: 'utf8' });
+    expect(files).toContain(join('cli', 'main.js'));
+    expect(files).toContain(join('sweep', 'worker.js'));
+    expect(files).toContain('index.d.ts');
+    const offenders = files.filter((f) => f.endsWith('.js') && /(from\s+|import\()['"](\.[^'"]*\.ts|tsx[^'"]*)['"]/.test(readFileSync(join(ROOT, 'dist', f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('bin/hbsim.js loads no TypeScript loader, and --version needs neither yargs nor the simulator', async () => {
+    const r = await spawnSpied(['--version']);
+    expect(r.code).toBe(0);
+    expect([...r.packages].filter((p) => /^(tsx|typescript|esbuild|yargs|zod|yaml|vega)/.test(p))).toEqual([]);
+  });
+
+  it('a run without a report, on 2 worker threads, never loads vega; with the report it does', async () => {
+    const plain = await spawnSpied(['run', 'db-ha', '--no-report', '--workers', '2', '--out', 'a', ...SMALL]);
+    expect(plain.stderr).not.toMatch(/error/i);
+    expect(plain.code).toBe(0);
+    expect(plain.packages.has('yargs')).toBe(true); // the spy sees the CLI's own imports
+    expect(vega(plain.packages)).toEqual([]);
+    expect([...plain.packages].filter((p) => p.startsWith('tsx'))).toEqual([]);
+
+    const withReport = await spawnSpied(['run', 'db-ha', '--out', 'b', ...SMALL]);
+    expect(withReport.code).toBe(0);
+    expect(vega(withReport.packages)).toEqual(expect.arrayContaining(['vega', 'vega-lite']));
+    expect(existsSync(join(dir, 'b', 'db-ha.html'))).toBe(true);
+  });
+
+  it('validate and presets never load vega', async () => {
+    const r = await spawnSpied(['validate', 'k8s']);
+    expect(r.code).toBe(0);
+    expect(vega(r.packages)).toEqual([]);
+  });
+});

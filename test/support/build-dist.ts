@@ -1,0 +1,12 @@
+/**
+ * Vitest global setup: tests that spawn bin/hbsim.js, and the library example that
+ * imports 'hbsim', run the compiled dist/. Build it now if src/ is newer, once, before
+ * test files run in parallel (bin/build-dist.js would otherwise race to build it).
+ */
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain JS module without declarations
+import { buildIfStale } from '../../bin/build-dist.js';
+
+export default function setup(): void {
+  (buildIfStale as (root: string, options?: { log?: (line: string) => void }) => boolean)(fileURLToPath(new URL('../../', import.meta.url)), { log: () => {} });
+}
