@@ -12,7 +12,7 @@ import { runCli } from '../../src/cli/cli.js';
 import { gateSpecOf, loadScenarioText } from '../../src/scenarios/load.js';
 
 const page = readFileSync(new URL('../../docs/ci.md', import.meta.url), 'utf8');
-const yamlBlocks = [...page.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const yamlBlocks = [...page.matchAll(/```yaml[^\n]*\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 describe('docs/ci.md', () => {
   it('shows an example scenario whose thresholds load with their lines, and that passes the gate', async () => {

@@ -88,6 +88,13 @@ describe('hbsim run --shard i/n and hbsim merge (processes)', () => {
     await exited;
     expect(existsSync(join(out, 'db-ha.json'))).toBe(false);
     const [file] = readdirSync(dir);
+    // On a loaded machine the run may checkpoint every task before the kill lands: keep
+    // the first half then, as if it had been killed there (what is under test is that a
+    // resume reads back exactly what was checkpointed and computes only the rest).
+    if (checkpointed() > TASKS - 2) {
+      const lines = readFileSync(join(dir, file!), 'utf8').split('\n').filter((l) => l.endsWith('}'));
+      writeFileSync(join(dir, file!), `${lines.slice(0, TASKS / 2).join('\n')}\n`);
+    }
     // And a torn line at the end, as a crash mid-write leaves.
     appendFileSync(join(dir, file!), '{"task":11,"sha256":"');
     const done = checkpointed();
