@@ -40,6 +40,7 @@ import type { DelayDistribution } from '../sim/random/distributions.js';
 import { DurationSampler } from '../sim/random/distributions.js';
 import { delayLaw } from '../analytic/index.js';
 import { StreamBank } from '../sim/random/streams.js';
+import { namedStreamKey } from '../sim/random/stream-keys.js';
 import type { RareModel } from './model.js';
 
 const US_PER_DAY = 86_400e6;
@@ -85,9 +86,9 @@ class Draws {
 
   constructor(seed: string, key: string, model: RareModel) {
     const root = { seed, replication: 0 };
-    this.uniformStream = this.bank.add(root, `rare/${key}/uniform`);
-    this.delayStream = this.bank.add(root, `rare/${key}/delay`);
-    this.jitterStream = this.bank.add(root, `rare/${key}/jitter`);
+    this.uniformStream = this.bank.add(root, namedStreamKey(`rare/${key}/uniform`));
+    this.delayStream = this.bank.add(root, namedStreamKey(`rare/${key}/delay`));
+    this.jitterStream = this.bank.add(root, namedStreamKey(`rare/${key}/jitter`));
     this.delay = new DurationSampler(model.delay.random, this.bank, 'link delay');
     this.jitter = new DurationSampler(model.jitter, this.bank, 'jitter');
     this.baseUs = model.delay.baseUs;
@@ -259,7 +260,7 @@ export function estimatePauseOnsets(model: RareModel, index: number, options: Ra
   const K = lookBack(model);
   const tilt = tiltedPause(pause.duration, model.timeoutUs);
   const plainBank = new StreamBank(1);
-  const plainStream = plainBank.add({ seed: options.seed, replication: 0 }, `rare/pauses/${index}/duration`);
+  const plainStream = plainBank.add({ seed: options.seed, replication: 0 }, namedStreamKey(`rare/pauses/${index}/duration`));
   const plain = new DurationSampler(pause.duration, plainBank, 'pause');
   const stationaryBad = chain.enterBad + chain.leaveBad === 0 ? 0 : chain.enterBad / (chain.enterBad + chain.leaveBad);
   const values = new Float64Array(n);

@@ -10,6 +10,7 @@ import type { RareFalseSuspicions } from './rare-result.js';
 import type { Timeline } from './timeline.js';
 import type { TuneSummary } from './tune-summary.js';
 import { quantile, sortSamples } from '../stats/index.js';
+export { STREAMS_VERSION } from '../sim/random/streams.js';
 
 export const RESULTS_SCHEMA = 'hbsim.results/1';
 
@@ -117,6 +118,12 @@ export interface ResultsFile {
   readonly name: string;
   readonly source: string;
   readonly seed: string;
+  /**
+   * How every random stream is derived from (seed, replication, key): the same seed and
+   * the same `streams` give the same draws. Always written; absent in files written
+   * before it existed (which used hbsim.streams/1).
+   */
+  readonly streams?: string;
   readonly replications: number;
   /** The normalised scenario: every field with its effective value, units resolved as written. */
   readonly scenario: unknown;

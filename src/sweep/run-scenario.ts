@@ -11,7 +11,7 @@
  */
 import { analyze } from '../analysis/index.js';
 import type { CellMetrics } from '../results/cell-metrics.js';
-import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile } from '../results/results-file.js';
+import { latencyQuantilesMs, RESULTS_SCHEMA, STREAMS_VERSION, type CellResult, type ResultsFile } from '../results/results-file.js';
 import { build, recommendationTargetsOf, type RunPlan } from '../scenarios/build.js';
 import { expandSweep, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
 import { normalizeScenario } from '../scenarios/schema.js';
@@ -129,6 +129,7 @@ export function assembleResults(prepared: PreparedScenario, outputs: readonly Ta
     name: scenario.name,
     source: loaded.source,
     seed: String(scenario.seed),
+    streams: STREAMS_VERSION,
     replications,
     scenario: normalizeScenario(scenario),
     swept,

@@ -13,6 +13,7 @@
  * `hbsim merge` needs nothing but the partial files.
  */
 import { createHash } from 'node:crypto';
+import { STREAMS_VERSION } from '../results/results-file.js';
 import { normalizeScenario } from '../scenarios/schema.js';
 import type { SetOverride } from '../scenarios/sets.js';
 import type { PreparedScenario } from './run-scenario.js';
@@ -44,6 +45,8 @@ export function shardTasks(taskCount: number, shard: ShardSpec): number[] {
 /** What a run is, in words a refusal can quote; part of the digest. */
 export interface RunIdentity {
   readonly version: string;
+  /** The random-stream derivation (results-file `streams`): partial results of another one never merge. */
+  readonly streams: string;
   readonly command: 'run' | 'check';
   readonly name: string;
   readonly source: string;
@@ -87,6 +90,7 @@ export function identityOf(prepared: PreparedScenario, version: string, command:
   const s = prepared.loaded.scenario;
   return {
     version,
+    streams: STREAMS_VERSION,
     command,
     name: s.name,
     source: prepared.loaded.source,
@@ -186,6 +190,7 @@ export function identityDifference(a: RunIdentity, b: RunIdentity): string | und
     ['name', 'scenario'],
     ['source', 'source'],
     ['version', 'hbsim version'],
+    ['streams', 'random streams'],
     ['command', 'command'],
     ['seed', 'seed'],
     ['replications', 'replications'],

@@ -12,7 +12,7 @@ import { analyze } from '../analysis/index.js';
 import { formatValue } from '../check/format.js';
 import { measure } from '../check/measure.js';
 import type { CellMetrics } from '../results/cell-metrics.js';
-import { latencyQuantilesMs, RESULTS_SCHEMA, type CellResult, type ResultsFile } from '../results/results-file.js';
+import { latencyQuantilesMs, RESULTS_SCHEMA, STREAMS_VERSION, type CellResult, type ResultsFile } from '../results/results-file.js';
 import type { TuneStep, TuneSummary, TuneVerdict } from '../results/tune-summary.js';
 import { build, recommendationTargetsOf } from '../scenarios/build.js';
 import { ScenarioError } from '../scenarios/errors.js';
@@ -286,6 +286,7 @@ export async function runTune(loaded: LoadedScenario, spec: TuneSpec, options: T
     name: scenario.name,
     source: loaded.source,
     seed: String(scenario.seed),
+    streams: STREAMS_VERSION,
     replications: spec.maxReplications,
     scenario: normalizeScenario(scenario),
     swept: spec.params.map((p) => p.path),

@@ -43,11 +43,11 @@ describe.concurrent('hbsim check (the binary)', () => {
     const r = await hbsim(['check', 'small.yaml', '--workers', '1'], cwd);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
-      'small — small.yaml · seed 3 · 1 × 1h · 4.72 node-hours',
-      'verdict  threshold                               measured           95 % interval  judged on',
-      'held     detection_latency_ms.p99 <= 5s            2.99 s                       –  point value',
-      'held     false_suspicions.per_node_day <= 100        5.08              0.129–28.3  interval (exact Poisson)',
-      'held     query_accuracy >= 99%                 99.99982 %  99.99967 %–99.999959 %  interval (per-node ratio)',
+      'small — small.yaml · seed 3 · 1 × 1h · 4.84 node-hours',
+      'verdict  threshold                              measured   95 % interval  judged on',
+      'held     detection_latency_ms.p99 <= 5s           2.96 s               –  point value',
+      'held     false_suspicions.per_node_day <= 100       4.96      0.126–27.6  interval (exact Poisson)',
+      'held     query_accuracy >= 99%                 99.9941 %  99.978 %–100 %  interval (per-node ratio)',
       '',
       'hbsim check passed: all 3 thresholds in 1 scenario held',
       '',
@@ -63,10 +63,10 @@ describe.concurrent('hbsim check (the binary)', () => {
     const r = await hbsim(['check', 'small.yaml', '--workers', '1', '--no-report', '--junit', 'out/junit.xml'], cwd, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_WORKSPACE: cwd });
     expect(r.code, r.stderr).toBe(1);
     const line = SMALL_EXPECT_LINE(3);
-    expect(r.stdout).toContain(`  small.yaml:${line}:29 detection_latency_ms.p50 <= 1s: breached: 2.54 s is above 1 s (judged on the point value: the results carry no interval for it)\n`);
+    expect(r.stdout).toContain(`  small.yaml:${line}:29 detection_latency_ms.p50 <= 1s: breached: 2.51 s is above 1 s (judged on the point value: the results carry no interval for it)\n`);
     expect(r.stdout).toContain('\nhbsim check failed: 1 threshold breached (4 thresholds in 1 scenario)\n');
     expect(r.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([
-      `::error file=small.yaml,line=${line},col=29,title=hbsim check small%3A threshold breached%3A detection_latency_ms.p50 <= 1s::detection_latency_ms.p50 <= 1s breached: measured 2.54 s, no interval (point value judged), bound <= 1 s. 2.54 s is above 1 s (judged on the point value: the results carry no interval for it).`,
+      `::error file=small.yaml,line=${line},col=29,title=hbsim check small%3A threshold breached%3A detection_latency_ms.p50 <= 1s::detection_latency_ms.p50 <= 1s breached: measured 2.51 s, no interval (point value judged), bound <= 1 s. 2.51 s is above 1 s (judged on the point value: the results carry no interval for it).`,
     ]);
 
     const xml = readFileSync(join(cwd, 'out', 'junit.xml'), 'utf8');
@@ -78,7 +78,7 @@ describe.concurrent('hbsim check (the binary)', () => {
     const cases = root.children[0]!.children.filter((c) => c.tag === 'testcase');
     const failed = cases.filter((c) => c.children.some((k) => k.tag === 'failure'));
     expect(failed.map((c) => [c.attributes['name'], c.attributes['file'], c.attributes['line']])).toEqual([['detection_latency_ms.p50 <= 1s', 'small.yaml', String(line)]]);
-    expect(failed[0]!.children.find((k) => k.tag === 'failure')!.attributes['message']).toBe('detection_latency_ms.p50 <= 1s breached: measured 2.54 s, no interval (point value judged), bound <= 1 s');
+    expect(failed[0]!.children.find((k) => k.tag === 'failure')!.attributes['message']).toBe('detection_latency_ms.p50 <= 1s breached: measured 2.51 s, no interval (point value judged), bound <= 1 s');
 
     const md = readFileSync(summary, 'utf8');
     expect(md.startsWith('# earlier step\n## ❌ hbsim check failed: 1 threshold breached (4 thresholds in 1 scenario)\n')).toBe(true);
@@ -90,7 +90,7 @@ describe.concurrent('hbsim check (the binary)', () => {
     const warn = await hbsim(['check', 'small.yaml', '--workers', '1', '--no-report'], inDir(smallScenario(straddle)));
     expect(warn.code, warn.stderr).toBe(0);
     expect(warn.stdout).toContain(
-      `  small.yaml:${SMALL_EXPECT_LINE(0)}:34 false_suspicions.per_node_day <= 1: cannot tell (warning): not enough simulated time to tell: the exact Poisson 95 % interval (0.129–28.3) straddles 1; the estimate 5.08 does not meet it; about 12 node-hours (×2.5 this run) would tell if the estimate held\n`,
+      `  small.yaml:${SMALL_EXPECT_LINE(0)}:34 false_suspicions.per_node_day <= 1: cannot tell (warning): not enough simulated time to tell: the exact Poisson 95 % interval (0.126–27.6) straddles 1; the estimate 4.96 does not meet it; about 12 node-hours (×2.5 this run) would tell if the estimate held\n`,
     );
     expect(warn.stdout).toContain('hbsim check passed with warnings: 1 cannot tell (1 threshold in 1 scenario)\n');
     const fail = await hbsim(['check', 'small.yaml', '--workers', '1', '--no-report'], inDir(smallScenario(straddle, 'expect_options: { inconclusive: fail }')));

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DurationSampler, MAX_DRAW_US } from '../../src/sim/random/distributions.js';
 import { StreamBank } from '../../src/sim/random/streams.js';
 import { cli, tempDir, TINY, writeScenario } from './support.js';
+import { namedStreamKey } from '../../src/sim/random/stream-keys.js';
 
 const LIMIT = 'at most 6500d, about 17.8 years: simulated time is whole µs below 2^53, and sums of a few spans must stay exact';
 
@@ -47,7 +48,7 @@ describe('limits derived from the engine', () => {
 
   it('DurationSampler never draws beyond MAX_DRAW_US, and a draw that large is past any run (2^51 µs > 6500d)', () => {
     const bank = new StreamBank();
-    const stream = bank.add({ seed: 'cap', replication: 0 }, 'draws');
+    const stream = bank.add({ seed: 'cap', replication: 0 }, namedStreamKey('draws'));
     const sampler = new DurationSampler({ kind: 'lognormal', medianUs: 1000, sigma: 20 }, bank);
     let max = 0;
     for (let i = 0; i < 20_000; i++) max = Math.max(max, sampler.sampleUs(stream));

@@ -15,14 +15,17 @@ import { runOnce } from '../../src/sim/run-once.js';
 import { simConfig } from '../support/sim-config.js';
 
 const S = 1_000_000;
-const R = 30;
+// 60 replications of 1 h rather than 30 of 2 h (same cost): with 29 degrees of freedom
+// the F test failed for ~1 seed family in 4 although the variance ratio is ~5 under
+// either stream derivation (hbsim.streams/1 seed "crn-b": 1.5; /2 seed "crn": 2.4).
+const R = 60;
 
 function cell(timeoutUs: number, seed: string, replication: number): SimConfig {
   return simConfig({
     seed,
     replication,
     nodes: 10,
-    durationUs: 2 * 3600 * S,
+    durationUs: 3600 * S,
     link: { lossProbability: 0.05, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 100_000 } } },
     heartbeat: { intervalUs: S, jitter: { kind: 'uniform', minUs: 0, maxUs: 50_000 } },
     faults: [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 600 * S }, duration: { kind: 'lognormal', medianUs: 1_000_000, sigma: 1 }, afterPause: 'skip' }],
@@ -48,10 +51,10 @@ describe('common random numbers', () => {
     // Both estimate the same mean difference (the timeout's effect)...
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(mean(paired)).toBeGreaterThan(0);
-    // ...but an F test on the variances, F(29, 29) at α = 0.001 (critical value 3.29), must
+    // ...but an F test on the variances, F(59, 59) at α = 0.001 (critical value 2.27), must
     // reject "no reduction" for common random numbers to be doing their job.
     const ratio = variance(independent) / variance(paired);
-    expect(ratio).toBeGreaterThan(3.29);
+    expect(ratio).toBeGreaterThan(2.27);
     if (process.env.HBSIM_VERBOSE) console.log(`variance independent/paired = ${ratio.toFixed(1)}`);
   });
 });

@@ -19,7 +19,7 @@ import { toTrace } from '../../replay/records.js';
 import { estimatedIntervalUs, replayLog, type CrashMark, type ReplaySetting } from '../../replay/replay.js';
 import { analyze } from '../../analysis/index.js';
 import { judgeShortLog } from '../../replay/short-log.js';
-import { RESULTS_SCHEMA, serializeResults, type ResultsFile } from '../../results/results-file.js';
+import { RESULTS_SCHEMA, serializeResults, STREAMS_VERSION, type ResultsFile } from '../../results/results-file.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, loadScenarioText, withSets } from '../../scenarios/load.js';
 import { normalizeScenario } from '../../scenarios/schema.js';
@@ -130,6 +130,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     name,
     source: options.log,
     seed: 'replay',
+    streams: STREAMS_VERSION,
     replications: 1,
     scenario: { replay: { log: options.log, format, unit: iso ? 'iso-8601' : unit, nodes: log.nodes.length, node_names: log.nodes, interval_us: intervalUs, crash_marks: options.crash }, ...(normalizeScenario(scenario.scenario) as object) },
     swept,

@@ -14,7 +14,7 @@ import type { TcpConnections } from '../network/tcp.js';
 import { openTcp, resetTcpOf } from './tcp-links.js';
 import type { ProtocolContext, ProtocolModule } from '../protocols/protocol.js';
 import { nodeStreamKey, observedPairStreamKey } from '../random/stream-keys.js';
-import { StreamBank, streamFor, type SeedRoot } from '../random/streams.js';
+import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
 import { Kernel } from './kernel.js';
 import type { SchedulerOptions } from './scheduler.js';
 
@@ -75,7 +75,7 @@ export class RunServices {
       clocks: this.clocks,
       bank,
       stream: (key) => bank.add(root, key),
-      firstDraw: (key) => streamFor(root, key).next(),
+      firstDraw: (key) => firstUniform(root, key),
       nodeStream: (node, purpose) => bank.add(root, nodeStreamKey(names[node]!, purpose)),
       pairStream: (observer, target, purpose) => bank.add(root, observedPairStreamKey(names[observer]!, names[target]!, purpose)),
       send(link, departUs, kind, entity, arg, arg2) {

@@ -44,7 +44,7 @@ import { DurationSampler, type DelayDistribution } from '../random/distributions
 import { compileCrashes, type FaultProcess } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
-import { StreamBank, type SeedRoot } from '../random/streams.js';
+import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { standardExponential } from '../random/ziggurat.js';
 import { EventClass } from '../engine/kernel.js';
@@ -243,58 +243,31 @@ export class TimeoutKernel {
     this.crashes = config.crashes;
 
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
-    const bank = new StreamBank(5 * n + 16);
-    this.bank = bank;
     const monitor = config.monitorName;
-    const linkKey = (i: number, purpose: string) => bank.add(root, linkStreamKey(names[i]!, monitor, purpose));
 
-    // Send schedule: the phase (its own one-off stream, as in the engine) and the jitter law.
-    this.phaseUs = new Float64Array(n);
-    // (The engine draws it from a one-off bank: the same key gives the same first draw.)
-    for (let i = 0; i < n; i++) this.phaseUs[i] = Math.floor(bank.next(bank.add(root, nodeStreamKey(names[i]!, 'phase'))) * this.intervalUs);
-    this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
-    this.jitterConstant = this.jitter.isConstant;
-    this.jitterConstantUs = this.jitterConstant ? this.jitter.sampleUs(0) : 0;
+    // Send schedule: the phase and the jitter law.
+    const jitterSpec = config.heartbeat.jitter;
+    this.jitterConstant = jitterSpec.kind === 'constant'; // DurationSampler.isConstant
+    this.jitterConstantUs = this.jitterConstant ? new DurationSampler(jitterSpec, new StreamBank(1)).sampleUs(0) : 0;
     const jitterLaw = lawOf(config.heartbeat.jitter);
     this.jitterKind = jitterLaw.kind;
     this.jitterA = jitterLaw.a;
     this.jitterB = jitterLaw.b;
-    this.jitterStreams = new Int32Array(n);
-    if (!this.jitterConstant) for (let i = 0; i < n; i++) this.jitterStreams[i] = bank.add(root, nodeStreamKey(names[i]!, 'jitter'));
 
     // The node → observer link: delay law, duplication, loss model (streams named as links.ts names them).
     const link = config.link;
     this.baseDelayUs = link.delay.baseUs;
-    this.delay = new DurationSampler(link.delay.random, bank, 'link class 0 delay');
     const delayLaw = lawOf(link.delay.random);
     this.delayKind = delayLaw.kind;
     this.delayA = delayLaw.a;
     this.delayB = delayLaw.b;
-    this.delayStreams = new Int32Array(n);
-    if (!this.delay.isConstant) for (let i = 0; i < n; i++) this.delayStreams[i] = linkKey(i, 'delay');
     this.duplicateProbability = link.duplicateProbability;
-    this.duplicateStreams = new Int32Array(n);
-    this.duplicateDelayStreams = new Int32Array(n);
-    if (this.duplicateProbability > 0) {
-      for (let i = 0; i < n; i++) {
-        this.duplicateStreams[i] = linkKey(i, 'duplicate');
-        this.duplicateDelayStreams[i] = linkKey(i, 'duplicate-delay');
-      }
-    }
     const model = linkLossModel(link);
-    this.lossStreams = new Int32Array(n);
-    this.stateStreams = new Int32Array(n);
-    this.initialLossState = new Float64Array(n);
+    let stationaryBad = 0;
     if (model.kind === 'bernoulli') {
       this.lossKind = model.probability === 0 ? LOSS_NONE : LOSS_BERNOULLI;
       this.logKeep = Math.log1p(-model.probability);
       this.enterBad = this.leaveBad = this.lossGood = this.lossBad = 0;
-      if (this.lossKind === LOSS_BERNOULLI) {
-        for (let i = 0; i < n; i++) {
-          this.lossStreams[i] = linkKey(i, 'loss');
-          this.initialLossState[i] = this.drawGap(this.lossStreams[i]!);
-        }
-      }
     } else {
       this.lossKind = LOSS_GILBERT;
       this.logKeep = 0;
@@ -304,11 +277,46 @@ export class TimeoutKernel {
       this.lossBad = model.lossInBadProbability;
       const p = model.enterBadProbability;
       const r = model.leaveBadProbability;
-      const stationaryBad = p + r > 0 ? p / (p + r) : 0;
-      for (let i = 0; i < n; i++) {
-        this.lossStreams[i] = linkKey(i, 'loss');
-        this.stateStreams[i] = linkKey(i, 'loss-state');
+      stationaryBad = p + r > 0 ? p / (p + r) : 0;
+    }
+    const drawsJitter = !this.jitterConstant;
+    const drawsDelay = link.delay.random.kind !== 'constant'; // !DurationSampler.isConstant
+    const duplicates = this.duplicateProbability > 0;
+
+    // Streams, node by node: a node's jitter, delay, loss (and duplication) streams sit
+    // side by side in the bank (16 bytes each), so a send touches one or two cache lines
+    // of stream state rather than one per purpose. A stream's draws depend only on its
+    // key (random/streams.ts), so this order changes no draw. The phase is a one-off
+    // first draw and keeps no stream, as in the engine.
+    const perNode = (drawsJitter ? 1 : 0) + (drawsDelay ? 1 : 0) + (duplicates ? 2 : 0) + (this.lossKind === LOSS_NONE ? 0 : this.lossKind === LOSS_GILBERT ? 2 : 1);
+    const bank = new StreamBank(perNode * n + 16);
+    this.bank = bank;
+    this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
+    this.delay = new DurationSampler(link.delay.random, bank, 'link class 0 delay');
+    this.phaseUs = new Float64Array(n);
+    this.jitterStreams = new Int32Array(n);
+    this.delayStreams = new Int32Array(n);
+    this.duplicateStreams = new Int32Array(n);
+    this.duplicateDelayStreams = new Int32Array(n);
+    this.lossStreams = new Int32Array(n);
+    this.stateStreams = new Int32Array(n);
+    this.initialLossState = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
+      this.phaseUs[i] = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.intervalUs);
+      if (drawsJitter) this.jitterStreams[i] = bank.add(root, nodeStreamKey(name, 'jitter'));
+      if (drawsDelay) this.delayStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'delay'));
+      if (this.lossKind === LOSS_BERNOULLI) {
+        this.lossStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss'));
+        this.initialLossState[i] = this.drawGap(this.lossStreams[i]!);
+      } else if (this.lossKind === LOSS_GILBERT) {
+        this.lossStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss'));
+        this.stateStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss-state'));
         this.initialLossState[i] = bank.next(this.stateStreams[i]!) < stationaryBad ? 1 : 0;
+      }
+      if (duplicates) {
+        this.duplicateStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate'));
+        this.duplicateDelayStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate-delay'));
       }
     }
 

@@ -11,7 +11,7 @@
 import type { CrashFault, Fault, NodeSelector, Onset } from '../config.js';
 import { DurationSampler, exponentialUs } from '../random/distributions.js';
 import { RandomStream, type SeedRoot, type StreamBank } from '../random/streams.js';
-import { crashStreamKey, faultStreamKey, memberOfNode, memberOfRack } from '../random/stream-keys.js';
+import { crashStreamKey, faultStreamKey, memberGroup, memberObserver, memberOfNode, memberOfRack, type StreamMember } from '../random/stream-keys.js';
 
 export const ProcessKind = {
   senderPause: 1,
@@ -75,7 +75,7 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
     const kind = kindOf(fault);
     if (kind === 0) return;
     const label = `fault rule ${rule} (${fault.kind})`;
-    const make = (nodes: number[], observer: boolean, key: string): FaultProcess => ({
+    const make = (nodes: number[], observer: boolean, key: StreamMember): FaultProcess => ({
       rule,
       kind,
       nodes,
@@ -88,16 +88,16 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
     });
     switch (fault.kind) {
       case 'observerPause':
-        processes.push(make([], true, 'observer'));
+        processes.push(make([], true, memberObserver));
         return;
       case 'clockStep': {
         for (const node of selectNodes(fault.nodes, names)) processes.push(make([node], false, memberOfNode(names[node]!)));
-        if (fault.observer) processes.push(make([], true, 'observer'));
+        if (fault.observer) processes.push(make([], true, memberObserver));
         return;
       }
       case 'partition':
         if (fault.scope === 'group') {
-          processes.push(make(selectNodes(fault.nodes, names), false, 'group'));
+          processes.push(make(selectNodes(fault.nodes, names), false, memberGroup));
           return;
         }
         for (const node of selectNodes(fault.nodes, names)) processes.push(make([node], false, memberOfNode(names[node]!)));
@@ -113,7 +113,7 @@ export function compileCrashes(crashes: readonly CrashFault[], names: readonly s
   const processes: FaultProcess[] = [];
   crashes.forEach((crash, rule) => {
     const nodes = selectNodes(crash.nodes, names);
-    const make = (members: number[], key: string): FaultProcess => ({
+    const make = (members: number[], key: StreamMember): FaultProcess => ({
       rule,
       kind: ProcessKind.crash,
       nodes: members,

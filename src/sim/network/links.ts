@@ -12,7 +12,7 @@
  */
 import type { LinkConfig } from '../config.js';
 import { DurationSampler } from '../random/distributions.js';
-import { LinkLoss, type LossModel } from './loss.js';
+import { LinkLoss, validateLossModel, type LossModel } from './loss.js';
 import type { StreamBank } from '../random/streams.js';
 
 export const DROPPED = -1;
@@ -35,6 +35,10 @@ export class LinkTable {
   private readonly duplicateStream: Int32Array;
   private readonly duplicateDelayStream: Int32Array;
   private readonly downCount: Int32Array;
+  private readonly profiles: readonly LinkConfig[];
+  private readonly streamKey: (link: number, purpose: string) => number;
+  /** 1 once the link's streams exist (see `seed`). */
+  private readonly seeded: Uint8Array;
   readonly loss: LinkLoss;
   /** Arrival of the duplicate of the last transmitted message, or DROPPED. */
   duplicateArrivalUs: number;
@@ -43,7 +47,8 @@ export class LinkTable {
 
   /**
    * `profiles[k]` is a link class; `profileOfLink[link]` picks one per link;
-   * `streamKeyOfLink(link)` names a link for its streams (e.g. `link/n1>monitor`).
+   * `streamKey(link, purpose)` creates the link's stream for a purpose (called on the
+   * link's first message).
    */
   constructor(
     bank: StreamBank,
@@ -65,20 +70,28 @@ export class LinkTable {
     this.loss = new LinkLoss(n, bank);
     this.duplicateArrivalUs = DROPPED;
     this.lastDropReason = DropReason.none;
-    // Streams are created only for the draws a link makes (seeding costs ~7 µs each),
-    // and purpose by purpose, so that the hot delay streams of all links sit together
-    // in the bank. Keys are names, so creation order never changes a draw.
-    for (let link = 0; link < n; link++) {
-      if (!this.samplers[this.profileOf[link]!]!.isConstant) this.delayStream[link] = streamKey(link, 'delay');
-    }
-    for (let link = 0; link < n; link++) {
-      this.loss.configure(link, linkLossModel(profiles[this.profileOf[link]!]!), (purpose) => streamKey(link, purpose));
-    }
-    for (let link = 0; link < n; link++) {
-      if (this.duplicateProbability[this.profileOf[link]!]! > 0) {
-        this.duplicateStream[link] = streamKey(link, 'duplicate');
-        this.duplicateDelayStream[link] = streamKey(link, 'duplicate-delay');
-      }
+    this.profiles = profiles;
+    this.streamKey = streamKey;
+    this.seeded = new Uint8Array(n);
+    // Bad settings are refused now, not at a link's first message.
+    profiles.forEach((p, k) => validateLossModel(linkLossModel(p), `link class ${k} loss`));
+  }
+
+  /**
+   * Creates a link's streams on its first message, and only those its class draws
+   * from: a link that carries nothing (the observer → node direction of pushed
+   * heartbeats) costs no stream. A stream's draws depend on its key alone
+   * (streams.ts), so when a stream is created changes nothing.
+   */
+  private seed(link: number): void {
+    this.seeded[link] = 1;
+    const profile = this.profileOf[link]!;
+    const key = this.streamKey;
+    if (!this.samplers[profile]!.isConstant) this.delayStream[link] = key(link, 'delay');
+    this.loss.configure(link, linkLossModel(this.profiles[profile]!), (purpose) => key(link, purpose));
+    if (this.duplicateProbability[profile]! > 0) {
+      this.duplicateStream[link] = key(link, 'duplicate');
+      this.duplicateDelayStream[link] = key(link, 'duplicate-delay');
     }
   }
 
@@ -100,6 +113,7 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
+    if (this.seeded[link] === 0) this.seed(link);
     if (this.loss.shouldDrop(link)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
@@ -115,6 +129,7 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
+    if (this.seeded[link] === 0) this.seed(link);
     if (this.loss.shouldDrop(link)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;

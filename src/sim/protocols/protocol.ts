@@ -27,6 +27,7 @@ import type { EventScheduling } from '../engine/kernel.js';
 import type { NodeLife } from '../faults/crash-service.js';
 import type { PairBooks } from '../metrics/books.js';
 import type { Network } from '../network/network.js';
+import type { StreamKey } from '../random/stream-keys.js';
 import type { StreamBank } from '../random/streams.js';
 
 /** Local clocks: what a node's timers and detectors read (true time in, local out, and back). */
@@ -56,9 +57,9 @@ export interface ProtocolContext {
   /** Draw with `bank.next(stream)` (uniform [0, 1)) or a DurationSampler. */
   readonly bank: StreamBank;
   /** The stream of a key spelled by random/stream-keys.ts (created on first use). */
-  stream(key: string): number;
+  stream(key: StreamKey): number;
   /** The first uniform [0, 1) draw of the stream of `key`, for one-off draws (phases) that need no stream kept. */
-  firstDraw(key: string): number;
+  firstDraw(key: StreamKey): number;
   /** A stream owned by `node` for `purpose` (`node/<name>/<purpose>`). */
   nodeStream(node: number, purpose: string): number;
   /** A stream owned by the pair `observer` watches `target` in (`pair/<obs>><target>/<purpose>`). */

@@ -3,49 +3,163 @@
  * a stream and the purpose it draws for; keys are names, never creation order, so
  * adding a node, a link or a fault rule leaves every other stream untouched (see
  * streams.ts). Changing a spelling here changes every result: the golden files and
- * CI baselines pin them.
+ * CI baselines pin them, and `STREAMS_VERSION` (streams.ts) names the derivation.
+ *
+ * A key is not kept as a string. It is the 64-bit digest of a tuple — an entity kind,
+ * the owners' names, rule numbers, the purpose — hashed word by word (hash.ts), so
+ * a million nodes cost no key strings on the heap and no hashing of long strings.
+ * The kinds below are the tuple's first word: two keys of different kinds never share
+ * a tuple, whatever their names. `describeStreamKey`-style labels are not stored; the
+ * comments give each key's reading (`link/<from>><to>/<purpose>`), which is how the
+ * tuples are documented in docs/results.md.
  */
+import { absorb, finish, hashString, LANE_A, LANE_B, LANE_C, LANE_D, stringLane, type Digest } from './hash.js';
+
+/** A stream's identity: the 64-bit digest of its (kind, owners, purpose) tuple. */
+export interface StreamKey {
+  readonly hi: number;
+  readonly lo: number;
+}
+
+/** The first word of every key tuple: which kind of entity owns the stream. Never renumber. */
+const Kind = {
+  link: 1,
+  node: 2,
+  pair: 3,
+  observedPair: 4,
+  fault: 5,
+  faultDelay: 6,
+  crash: 7,
+  named: 8,
+  monitor: 9,
+} as const;
+
+/** Member kinds of fault and crash keys. */
+const MemberKind = { node: 1, rack: 2, observer: 3, group: 4 } as const;
+
+/**
+ * Purposes are few ("delay", "loss", "jitter", a protocol's own), so their digests are
+ * memoised; names are hashed afresh each time (short, and there may be millions).
+ */
+const PURPOSES = new Map<string, Digest>();
+function purposeDigest(purpose: string): Digest {
+  let d = PURPOSES.get(purpose);
+  if (d === undefined) {
+    d = hashString(purpose);
+    if (PURPOSES.size < 4096) PURPOSES.set(purpose, d);
+  }
+  return d;
+}
+
+/**
+ * The digest of a tuple of up to nine words (`length` of them; the rest are 0): two
+ * lanes, locals only, nothing allocated but the key (seeding a million-node run hashes
+ * millions of keys).
+ */
+function tuple(length: number, w0: number, w1: number, w2: number, w3: number, w4: number, w5: number, w6 = 0, w7 = 0, w8 = 0): StreamKey {
+  let c = absorb(absorb(absorb(absorb(absorb(absorb(LANE_C, w0), w1), w2), w3), w4), w5);
+  let d = absorb(absorb(absorb(absorb(absorb(absorb(LANE_D, w0), w1), w2), w3), w4), w5);
+  if (length > 6) {
+    c = absorb(absorb(absorb(c, w6), w7), w8);
+    d = absorb(absorb(absorb(d, w6), w7), w8);
+  }
+  return { hi: finish(c, length), lo: finish(d, length) };
+}
+
+/**
+ * A name's two lanes, hashed once and remembered for the next call or two: callers
+ * key one entity for several purposes, or many nodes against one monitor.
+ */
+let cachedName0 = '';
+let cachedA0 = stringLane('', LANE_A);
+let cachedB0 = stringLane('', LANE_B);
+let cachedName1 = '';
+let cachedA1 = cachedA0;
+let cachedB1 = cachedB0;
+let flip = false;
+
+function remember(s: string): boolean {
+  if (s === cachedName0) return false;
+  if (s === cachedName1) return true;
+  const ha = stringLane(s, LANE_A);
+  const hb = stringLane(s, LANE_B);
+  flip = !flip;
+  if (flip) {
+    cachedName1 = s;
+    cachedA1 = ha;
+    cachedB1 = hb;
+    return true;
+  }
+  cachedName0 = s;
+  cachedA0 = ha;
+  cachedB0 = hb;
+  return false;
+}
+const a = (s: string): number => (remember(s) ? cachedA1 : cachedA0);
+const b = (s: string): number => (remember(s) ? cachedB1 : cachedB0);
 
 /** A directed link's stream: `link/<from>><to>/<purpose>` (delay, loss, duplicate, …). */
-export function linkStreamKey(fromName: string, toName: string, purpose: string): string {
-  return `link/${fromName}>${toName}/${purpose}`;
+export function linkStreamKey(fromName: string, toName: string, purpose: string): StreamKey {
+  const p = purposeDigest(purpose);
+  return tuple(7, Kind.link, a(fromName), b(fromName), a(toName), b(toName), p.hi, p.lo);
 }
 
 /** A node's own stream: `node/<name>/<purpose>` (phase, jitter, or a protocol's own purpose). */
-export function nodeStreamKey(name: string, purpose: string): string {
-  return `node/${name}/${purpose}`;
+export function nodeStreamKey(name: string, purpose: string): StreamKey {
+  const p = purposeDigest(purpose);
+  return tuple(6, Kind.node, a(name), b(name), p.hi, p.lo, 0);
 }
 
 /** An (observer, target) pair's stream, named by its target: `pair/<target>/<purpose>`. */
-export function pairStreamKey(targetName: string, purpose: string): string {
-  return `pair/${targetName}/${purpose}`;
+export function pairStreamKey(targetName: string, purpose: string): StreamKey {
+  const p = purposeDigest(purpose);
+  return tuple(6, Kind.pair, a(targetName), b(targetName), p.hi, p.lo, 0);
 }
+
+/** A stream of the pair in which `observer` watches `target`: `pair/<observer>><target>/<purpose>`. */
+export function observedPairStreamKey(observerName: string, targetName: string, purpose: string): StreamKey {
+  const p = purposeDigest(purpose);
+  return tuple(7, Kind.observedPair, a(observerName), b(observerName), a(targetName), b(targetName), p.hi, p.lo);
+}
+
+/** The member part of fault and crash keys: a node (by name), a rack (by number), the observer, a group. */
+export interface StreamMember {
+  readonly kind: number;
+  readonly name: string;
+  readonly index: number;
+}
+export const memberOfNode = (name: string): StreamMember => ({ kind: MemberKind.node, name, index: 0 });
+export const memberOfRack = (rack: number): StreamMember => ({ kind: MemberKind.rack, name: '', index: rack });
+export const memberObserver: StreamMember = { kind: MemberKind.observer, name: '', index: 0 };
+/** A group partition's one process (the whole selection). */
+export const memberGroup: StreamMember = { kind: MemberKind.group, name: '', index: 0 };
 
 /** A fault rule's stream: `fault/<rule>-<kind>/<member>` (member: node/<name>, observer, group). */
-export function faultStreamKey(rule: number, kind: string, member: string): string {
-  return `fault/${rule}-${kind}/${member}`;
+export function faultStreamKey(rule: number, kind: string, member: StreamMember): StreamKey {
+  const p = purposeDigest(kind);
+  return tuple(9, Kind.fault, rule, p.hi, p.lo, member.kind, member.index, a(member.name), b(member.name));
 }
 
-/** A fault rule's per-node extra-delay stream (slow I/O, CPU starvation). */
-export function faultDelayStreamKey(rule: number, kind: string, nodeName: string): string {
-  return `fault/${rule}-${kind}/node/${nodeName}/delay`;
+/** A fault rule's per-node extra-delay stream (slow I/O, CPU starvation): `fault/<rule>-<kind>/node/<name>/delay`. */
+export function faultDelayStreamKey(rule: number, kind: string, nodeName: string): StreamKey {
+  const p = purposeDigest(kind);
+  return tuple(7, Kind.faultDelay, rule, p.hi, p.lo, a(nodeName), b(nodeName));
 }
 
 /** A crash rule's stream: `crash/<rule>/<member>` (member: node/<name> or rack/<k>). */
-export function crashStreamKey(rule: number, member: string): string {
-  return `crash/${rule}/${member}`;
+export function crashStreamKey(rule: number, member: StreamMember): StreamKey {
+  return tuple(6, Kind.crash, rule, member.kind, member.index, a(member.name), b(member.name));
 }
 
-/** The member part of fault and crash keys. */
-export const memberOfNode = (name: string): string => `node/${name}`;
-export const memberOfRack = (rack: number): string => `rack/${rack}`;
-
-/** A stream of the pair in which `observer` watches `target`: `pair/<observer>><target>/<purpose>`. */
-export function observedPairStreamKey(observerName: string, targetName: string, purpose: string): string {
-  return `pair/${observerName}>${targetName}/${purpose}`;
+/**
+ * A stream named by a free path, for draws owned by no simulated entity (the rare-
+ * event estimator's own streams, tests): `named/<path>`.
+ */
+export function namedStreamKey(path: string): StreamKey {
+  return tuple(6, Kind.named, a(path), b(path), 0, 0, 0);
 }
 
-/** The monitor's crash onsets (issue #13, monitor failover). */
-export function monitorFailoverStreamKey(monitorName: string): string {
-  return `monitor/${monitorName}/failover`;
+/** The monitor's crash onsets (issue #13, monitor failover): `monitor/<name>/failover`. */
+export function monitorFailoverStreamKey(monitorName: string): StreamKey {
+  return tuple(6, Kind.monitor, a(monitorName), b(monitorName), 0, 0, 0);
 }

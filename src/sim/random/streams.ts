@@ -1,28 +1,32 @@
 /**
  * Seeded random streams. Every random decision in a simulation draws from a stream
- * owned by one entity and one purpose (`link/n3>monitor/loss`, `node/n3/jitter`),
- * seeded from (scenario seed, replication, key) by seedrandom's string hashing. Keys
- * are stable names, never creation order, so adding a node, a link or a sweep cell
- * leaves every other stream's draws untouched, and cells that differ only in their
- * detector see the same network and faults (common random numbers).
+ * owned by one entity and one purpose (`link/n3>monitor/loss`, `node/n3/jitter`, keys
+ * spelled in stream-keys.ts), seeded from (scenario seed, replication, key). Keys are
+ * stable names, never creation order, so adding a node, a link or a sweep cell leaves
+ * every other stream's draws untouched, and cells that differ only in their detector
+ * see the same network and faults (common random numbers). Since a stream's state
+ * depends on nothing but its key, streams may be created lazily (a link's on its first
+ * message) without changing a draw.
  *
- * Speed trick (this file is on the hot path): seedrandom seeds each stream (its Mash
- * hash of the key, Alea algorithm — seedrandom's default ARC4 is 5–8× slower,
- * ../shared/reference/stack.md §2), and the Alea step is then run here on a shared
- * Float64Array holding every stream's state side by side. With 10 000 nodes, state
- * scattered over per-stream objects cost a cache miss per draw; packed, two streams
- * share a cache line. The step is seedrandom's own (lib/alea.js, `me.next`), and a
- * test checks both produce the same sequence bit for bit. Only this file knows
- * seedrandom.
+ * Seeding (`STREAMS_VERSION` hbsim.streams/2): the seed string is hashed once to 64
+ * bits, the replication folded in, and the key's 64-bit digest (stream-keys.ts) mixed
+ * with that root by three MurmurHash3 lanes (hash.ts) into the generator's three
+ * 32-bit state words; the carry starts at 1, as seedrandom's Mash seeding leaves it.
+ * No string is built or kept per stream. (Version 1 ran seedrandom's Mash over
+ * `<seed>/rep/<r>/<key>`: ~7 µs and a long string per stream.)
+ *
+ * Generator: Alea (Johannes Baagøe), the step seedrandom's lib/alea.js runs (`me.next`),
+ * on a shared Uint32Array holding every stream's state side by side — 16 bytes a
+ * stream, packed, so four streams share a cache line. The state is kept as integers
+ * (s·2³²), which makes the step exact integer arithmetic below 2⁵³ and every output
+ * bit-identical to seedrandom's: a test restores seedrandom's Alea to the same state
+ * and compares. Only this file and its test know the algorithm.
  */
-import seedrandom from 'seedrandom';
+import { absorb, finish, hash4, hashString, LANE_A, LANE_C } from './hash.js';
+import type { StreamKey } from './stream-keys.js';
 
-interface AleaState {
-  c: number;
-  s0: number;
-  s1: number;
-  s2: number;
-}
+/** Names the derivation of every stream from (seed, replication, key); recorded in results files. */
+export const STREAMS_VERSION = 'hbsim.streams/2';
 
 /** Seed material for one replication of one scenario. */
 export interface SeedRoot {
@@ -30,69 +34,94 @@ export interface SeedRoot {
   readonly replication: number;
 }
 
-export function streamKey(root: SeedRoot, key: string): string {
-  return `${root.seed}/rep/${root.replication}/${key}`;
+const STRIDE = 4; // c, s0, s1, s2 (s as integers: s·2^32)
+const TWO_32 = 4_294_967_296;
+const INV_TWO_32 = 2.3283064365386963e-10; // 2^-32
+const MULTIPLIER = 2_091_639;
+
+/** Lane seeds of the three state words (distinct from the key lanes of hash.ts). */
+const STATE_LANES = [0x3707344a, 0xa4093822, 0x299f31d0] as const;
+
+/** The 64-bit digest of (seed, replication). */
+function rootDigest(root: SeedRoot): { hi: number; lo: number } {
+  const seed = hashString(root.seed);
+  const replication = root.replication;
+  if (!Number.isInteger(replication) || replication < 0 || replication > 0x7fffffff) {
+    throw new RangeError(`a replication index is a non-negative 31-bit integer, got ${replication}`);
+  }
+  const hi = finish(absorb(absorb(absorb(LANE_A, seed.hi), seed.lo), replication), 3);
+  const lo = finish(absorb(absorb(absorb(LANE_C, seed.hi), seed.lo), replication), 3);
+  return { hi, lo };
 }
 
-const STRIDE = 4; // c, s0, s1, s2
-
 /**
- * Seeding costs ~7 µs per stream (seedrandom's Mash over the key), and sweeps seed
- * the same keys again and again: every cell of a sweep and every probe of a
- * pause-survival search uses the same stream names (that is what common random
- * numbers means). So initial states are memoised by key. The cache changes nothing
- * but speed; it is bounded, and simply dropped when full.
+ * The initial state of the stream `key` under `root`: [c, s0, s1, s2]. Pure: the same
+ * inputs give the same state in any process, in any order.
  */
-const SEEDED = new Map<string, AleaState>();
-const SEEDED_LIMIT = 500_000;
+export function initialState(root: SeedRoot, key: StreamKey): [number, number, number, number] {
+  const r = rootDigest(root);
+  return initialStateOf(r.hi, r.lo, key);
+}
 
-function seededState(fullKey: string): AleaState {
-  let state = SEEDED.get(fullKey);
-  if (state === undefined) {
-    const seeded = seedrandom.alea(fullKey, { state: true }) as seedrandom.PRNG & { state(): AleaState };
-    state = seeded.state();
-    if (SEEDED.size >= SEEDED_LIMIT) SEEDED.clear();
-    SEEDED.set(fullKey, state);
-  }
-  return state;
+function initialStateOf(rootHi: number, rootLo: number, key: StreamKey): [number, number, number, number] {
+  return [
+    1,
+    hash4(rootHi, rootLo, key.hi, key.lo, STATE_LANES[0]),
+    hash4(rootHi, rootLo, key.hi, key.lo, STATE_LANES[1]),
+    hash4(rootHi, rootLo, key.hi, key.lo, STATE_LANES[2]),
+  ];
+}
+
+/** The first uniform of the stream `key`, without keeping the stream (one-off draws: phases). */
+export function firstUniform(root: SeedRoot, key: StreamKey): number {
+  const [c, s0] = initialState(root, key);
+  const t = MULTIPLIER * s0 + c;
+  return (t - Math.floor(t * INV_TWO_32) * TWO_32) * INV_TWO_32;
 }
 
 /** The state of many streams, addressed by index. */
 export class StreamBank {
-  private state: Float64Array;
-  /** The polar method yields two normals per pair of uniforms; the spare is kept here. */
-  private spareNormal: Float64Array;
-  private hasSpareNormal: Uint8Array;
-  private readonly keys: string[];
+  private state: Uint32Array;
+  private count = 0;
+  /** The polar method yields two normals per pair of uniforms; the spare is kept here (made on first use). */
+  private spareNormal: Float64Array | null = null;
+  private hasSpareNormal: Uint8Array | null = null;
+  /** The last root seen and its digest: a bank's streams nearly always share one root. */
+  private lastRoot: SeedRoot | null = null;
+  private lastSeed = '';
+  private lastReplication = -1;
+  private rootHi = 0;
+  private rootLo = 0;
 
   constructor(initialCapacity = 64) {
-    const capacity = Math.max(4, initialCapacity);
-    this.state = new Float64Array(capacity * STRIDE);
-    this.spareNormal = new Float64Array(capacity);
-    this.hasSpareNormal = new Uint8Array(capacity);
-    this.keys = [];
+    this.state = new Uint32Array(Math.max(4, initialCapacity) * STRIDE);
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.count;
   }
 
-  keyOf(index: number): string {
-    return this.keys[index]!;
-  }
-
-  /** Adds the stream named `key` under `root` and returns its index. */
-  add(root: SeedRoot, key: string): number {
-    const fullKey = streamKey(root, key);
-    const s = seededState(fullKey);
-    const index = this.keys.length;
-    if (index * STRIDE === this.state.length) this.grow();
-    this.keys.push(fullKey);
+  /** Adds the stream `key` under `root` and returns its index. */
+  add(root: SeedRoot, key: StreamKey): number {
+    if (root !== this.lastRoot || root.seed !== this.lastSeed || root.replication !== this.lastReplication) {
+      const r = rootDigest(root);
+      this.rootHi = r.hi;
+      this.rootLo = r.lo;
+      this.lastRoot = root;
+      this.lastSeed = root.seed;
+      this.lastReplication = root.replication;
+    }
+    const index = this.count;
+    if ((index + 1) * STRIDE > this.state.length) this.grow();
+    this.count = index + 1;
     const at = index * STRIDE;
-    this.state[at] = s.c;
-    this.state[at + 1] = s.s0;
-    this.state[at + 2] = s.s1;
-    this.state[at + 3] = s.s2;
+    const st = this.state;
+    const rh = this.rootHi;
+    const rl = this.rootLo;
+    st[at] = 1;
+    st[at + 1] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[0]);
+    st[at + 2] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[1]);
+    st[at + 3] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[2]);
     return index;
   }
 
@@ -100,14 +129,15 @@ export class StreamBank {
   next(index: number): number {
     const st = this.state;
     const at = index * STRIDE;
-    const t = 2091639 * st[at + 1]! + st[at]! * 2.3283064365386963e-10; // 2^-32
+    // Alea: t = 2091639·s0 + c·2^-32, scaled by 2^32 (exact: below 2^53).
+    const t = MULTIPLIER * st[at + 1]! + st[at]!;
+    const c = Math.floor(t * INV_TWO_32);
+    const s = t - c * TWO_32;
+    st[at] = c;
     st[at + 1] = st[at + 2]!;
     st[at + 2] = st[at + 3]!;
-    const c = t | 0;
-    st[at] = c;
-    const u = t - c;
-    st[at + 3] = u;
-    return u;
+    st[at + 3] = s;
+    return s * INV_TWO_32;
   }
 
   /** Uniform in (0, 1]: safe to take the logarithm of. */
@@ -117,9 +147,11 @@ export class StreamBank {
 
   /** Standard normal by Marsaglia's polar method; the pair's second value is kept. */
   normal(index: number): number {
-    if (this.hasSpareNormal[index] === 1) {
-      this.hasSpareNormal[index] = 0;
-      return this.spareNormal[index]!;
+    let has = this.hasSpareNormal;
+    if (has === null || has.length * STRIDE < this.state.length) has = this.makeSpares();
+    if (has[index] === 1) {
+      has[index] = 0;
+      return this.spareNormal![index]!;
     }
     let u = 0;
     let v = 0;
@@ -130,22 +162,26 @@ export class StreamBank {
       q = u * u + v * v;
     } while (q >= 1 || q === 0);
     const f = Math.sqrt((-2 * Math.log(q)) / q);
-    this.spareNormal[index] = v * f;
-    this.hasSpareNormal[index] = 1;
+    this.spareNormal![index] = v * f;
+    has[index] = 1;
     return u * f;
   }
 
+  private makeSpares(): Uint8Array {
+    const capacity = this.state.length / STRIDE;
+    const spare = new Float64Array(capacity);
+    const has = new Uint8Array(capacity);
+    if (this.spareNormal !== null) spare.set(this.spareNormal);
+    if (this.hasSpareNormal !== null) has.set(this.hasSpareNormal);
+    this.spareNormal = spare;
+    this.hasSpareNormal = has;
+    return has;
+  }
+
   private grow(): void {
-    const capacity = (this.state.length / STRIDE) * 2;
-    const state = new Float64Array(capacity * STRIDE);
+    const state = new Uint32Array(this.state.length * 2);
     state.set(this.state);
     this.state = state;
-    const spare = new Float64Array(capacity);
-    spare.set(this.spareNormal);
-    this.spareNormal = spare;
-    const has = new Uint8Array(capacity);
-    has.set(this.hasSpareNormal);
-    this.hasSpareNormal = has;
   }
 }
 
@@ -155,10 +191,6 @@ export class RandomStream {
     readonly bank: StreamBank,
     readonly index: number,
   ) {}
-
-  get key(): string {
-    return this.bank.keyOf(this.index);
-  }
 
   next(): number {
     return this.bank.next(this.index);
@@ -170,7 +202,7 @@ export class RandomStream {
 }
 
 /** A stream with a bank of its own (tests, one-off draws). */
-export function streamFor(root: SeedRoot, key: string): RandomStream {
+export function streamFor(root: SeedRoot, key: StreamKey): RandomStream {
   const bank = new StreamBank(1);
   return new RandomStream(bank, bank.add(root, key));
 }

@@ -79,6 +79,33 @@ describe('determinism', () => {
       expect(six.tallies.perPairFalseSuspicions[pair]).toBe(five.tallies.perPairFalseSuspicions[pair]);
     }
   });
+
+  it('leaves the other nodes\' draws unchanged when a node sorted first shifts every index (fault rules, bursty loss: the engine)', () => {
+    // Streams are keyed by names, not indices: node n0 takes index 0 and moves every
+    // other node up by one, yet each keeps its phase, jitter, link, pause and slow-I/O draws.
+    const faulty = (names: string[]) =>
+      lossy({
+        nodeNames: names,
+        link: {
+          lossProbability: 0,
+          loss: { kind: 'gilbertElliott', enterBadProbability: 0.02, leaveBadProbability: 0.3, lossInGoodProbability: 0.01, lossInBadProbability: 0.6 },
+          duplicateProbability: 0.05,
+          delay: { baseUs: 1_000, random: { kind: 'lognormal', medianUs: 20_000, sigma: 1 } },
+        },
+        faults: [
+          { kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 60_000_000 }, duration: { kind: 'lognormal', medianUs: 1_000_000, sigma: 1 }, afterPause: 'skip' },
+          { kind: 'slowIo', nodes: { kind: 'all' }, extraDelay: { kind: 'exponential', meanUs: 300_000 } },
+        ],
+      });
+    const five = runOnce(faulty(['n1', 'n2', 'n3', 'n4', 'n5']));
+    const six = runOnce(faulty(['n0', 'n1', 'n2', 'n3', 'n4', 'n5']));
+    for (let pair = 0; pair < 5; pair++) {
+      const before = transitionsOf(five, pair);
+      expect(before.length).toBeGreaterThan(10);
+      expect(transitionsOf(six, pair + 1)).toEqual(before);
+      expect(six.tallies.perPairFalseSuspicions[pair + 1]).toBe(five.tallies.perPairFalseSuspicions[pair]);
+    }
+  });
 });
 
 describe('the engine surface', () => {

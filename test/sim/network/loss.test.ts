@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { namedStreamKey } from '../../../src/sim/random/stream-keys.js';
 import { LinkLoss, type LossModel } from '../../../src/sim/network/loss.js';
 import { StreamBank } from '../../../src/sim/random/streams.js';
 
@@ -7,7 +8,7 @@ const Z = 4;
 function drops(model: LossModel, n: number, links = 1): Uint8Array[] {
   const bank = new StreamBank();
   const loss = new LinkLoss(links, bank);
-  for (let link = 0; link < links; link++) loss.configure(link, model, (purpose) => bank.add({ seed: 'loss', replication: 0 }, `link/${link}/${purpose}`));
+  for (let link = 0; link < links; link++) loss.configure(link, model, (purpose) => bank.add({ seed: 'loss', replication: 0 }, namedStreamKey(`link/${link}/${purpose}`)));
   return Array.from({ length: links }, (_, link) => Uint8Array.from({ length: n }, () => (loss.shouldDrop(link) ? 1 : 0)));
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { namedStreamKey } from '../../../src/sim/random/stream-keys.js';
 import { DurationSampler, type DelayDistribution } from '../../../src/sim/random/distributions.js';
 import { StreamBank } from '../../../src/sim/random/streams.js';
 import { normalCdf, normalPdf } from '../../../src/analytic/normal.js';
@@ -60,7 +61,7 @@ describe('delay laws', () => {
   for (const law of laws) {
     it(`${JSON.stringify(law)}: sample mean and variance match the law within ${Z} standard errors`, () => {
       const bank = new StreamBank();
-      const stream = bank.add({ seed: 'moments', replication: 0 }, law.kind);
+      const stream = bank.add({ seed: 'moments', replication: 0 }, namedStreamKey(law.kind));
       const sampler = new DurationSampler(law, bank);
       const n = 200_000;
       const xs = new Float64Array(n);
@@ -87,7 +88,7 @@ describe('delay laws', () => {
 
   it('a constant law always returns its value and draws nothing', () => {
     const bank = new StreamBank();
-    const stream = bank.add({ seed: 'c', replication: 0 }, 'x');
+    const stream = bank.add({ seed: 'c', replication: 0 }, namedStreamKey('x'));
     const sampler = new DurationSampler({ kind: 'constant', valueUs: 1234 }, bank);
     expect(sampler.isConstant).toBe(true);
     for (let i = 0; i < 10; i++) expect(sampler.sampleUs(stream)).toBe(1234);
@@ -95,7 +96,7 @@ describe('delay laws', () => {
 
   it('the ziggurat exponential passes a Kolmogorov–Smirnov test against 1 − e^−x', () => {
     const bank = new StreamBank();
-    const stream = bank.add({ seed: 'ks', replication: 0 }, 'exp');
+    const stream = bank.add({ seed: 'ks', replication: 0 }, namedStreamKey('exp'));
     // A large mean so that rounding to µs does not show in the CDF.
     const meanUs = 1e9;
     const sampler = new DurationSampler({ kind: 'exponential', meanUs }, bank);

@@ -8,6 +8,7 @@
  * law of a late heartbeat's parts and the law of an ordinary heartbeat's parts.
  */
 import { describe, expect, it } from 'vitest';
+import { namedStreamKey } from '../../../src/sim/random/stream-keys.js';
 import { DurationSampler, type DelayDistribution } from '../../../src/sim/random/distributions.js';
 import { LinkLoss, type LossModel } from '../../../src/sim/network/loss.js';
 import { StreamBank } from '../../../src/sim/random/streams.js';
@@ -116,7 +117,7 @@ function runSkipper(laws: SkipLaws, streams: number, messages: number, tag: stri
   let skipper: HeartbeatSkipper | null = null;
   let rec: Recorder | null = null;
   for (let k = 0; k < streams; k++) {
-    skipper = new HeartbeatSkipper(laws, bank, bank.add(root, `${tag}/skip/${k}/fate`), bank.add(root, `${tag}/skip/${k}/parts`));
+    skipper = new HeartbeatSkipper(laws, bank, bank.add(root, namedStreamKey(`${tag}/skip/${k}/fate`)), bank.add(root, namedStreamKey(`${tag}/skip/${k}/parts`)));
     if (rec === null) rec = new Recorder(1 / Math.max(1e-9, stationaryInterestingRate(laws, skipper.split)), skipper.split.jitterThresholdUs, skipper.split.delayThresholdUs);
     for (;;) {
       const at = skipper.nextInteresting();
@@ -140,9 +141,9 @@ function runReference(laws: SkipLaws, jitterThresholdUs: number, delayThresholdU
   const rec = new Recorder(meanGap, jitterThresholdUs, delayThresholdUs);
   for (let k = 0; k < streams; k++) {
     const loss = new LinkLoss(1, bank);
-    loss.configure(0, laws.loss, (purpose) => bank.add(root, `${tag}/ref/${k}/${purpose}`));
-    const js = bank.add(root, `${tag}/ref/${k}/jitter`);
-    const ds = bank.add(root, `${tag}/ref/${k}/delay`);
+    loss.configure(0, laws.loss, (purpose) => bank.add(root, namedStreamKey(`${tag}/ref/${k}/${purpose}`)));
+    const js = bank.add(root, namedStreamKey(`${tag}/ref/${k}/jitter`));
+    const ds = bank.add(root, namedStreamKey(`${tag}/ref/${k}/delay`));
     for (let i = 0; i < messages; i++) {
       const j = jitter.sampleUs(js);
       if (loss.shouldDrop(0)) {
@@ -260,7 +261,7 @@ describe('HeartbeatSkipper agrees with per-heartbeat sampling', () => {
 describe('HeartbeatSkipper: worked cases, exactly', () => {
   const make = (laws: SkipLaws, key: string) => {
     const bank = new StreamBank();
-    return new HeartbeatSkipper(laws, bank, bank.add(root, `${key}/fate`), bank.add(root, `${key}/parts`));
+    return new HeartbeatSkipper(laws, bank, bank.add(root, namedStreamKey(`${key}/fate`)), bank.add(root, namedStreamKey(`${key}/parts`)));
   };
 
   it('no loss and a constant delay within θ: nothing is ever interesting; ordinary heartbeats carry the constant', () => {

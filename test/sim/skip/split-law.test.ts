@@ -5,6 +5,7 @@
  * (exceedance ≥ ½) and the law-specific tail/inverse path (small exceedance) run.
  */
 import { describe, expect, it } from 'vitest';
+import { namedStreamKey } from '../../../src/sim/random/stream-keys.js';
 import { normalSurvival } from '../../../src/analytic/normal.js';
 import { DurationSampler, type DelayDistribution } from '../../../src/sim/random/distributions.js';
 import { StreamBank } from '../../../src/sim/random/streams.js';
@@ -15,7 +16,7 @@ const Z = 4;
 
 function bankWith(key: string): { bank: StreamBank; stream: number } {
   const bank = new StreamBank();
-  return { bank, stream: bank.add({ seed: 'split-law', replication: 0 }, key) };
+  return { bank, stream: bank.add({ seed: 'split-law', replication: 0 }, namedStreamKey(key)) };
 }
 
 /** Pr(round(X) > m) from each law's formula, written independently of SplitLaw. */
