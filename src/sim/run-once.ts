@@ -7,7 +7,7 @@ import type { SimConfig } from './config.js';
 import { Simulation } from './engine/simulation.js';
 import type { RunHooks, RunResult } from './engine/run-result.js';
 import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
-import { runProtocol } from './protocols/run.js';
+import { runProtocol } from './run-protocol.js';
 
 export type { RunHooks, RunResult };
 

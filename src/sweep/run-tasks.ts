@@ -40,6 +40,9 @@ export class SweepAborted extends Error {
 }
 
 export async function runTasks(tasks: readonly SweepTask[], options: RunTasksOptions): Promise<TaskResult[]> {
+  // Nothing to do (a tuning look whose candidates are all settled): the pool below
+  // would wait for a result that never comes.
+  if (tasks.length === 0) return [];
   const workers = Math.max(1, Math.min(options.workers, tasks.length));
   return workers === 1 && options.signal === undefined ? runInline(tasks, options) : runPooled(tasks, workers, options);
 }

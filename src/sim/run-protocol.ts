@@ -1,15 +1,16 @@
 /**
- * Runs one replication of a decentralised protocol. The protocol modules share the
- * engine's scheduler, random streams, link laws and fault processes, and hand back the
+ * Runs one replication of a decentralised protocol: the composition root beside
+ * run-once.ts, wiring protocol modules to the engine (protocols never import it).
+ * The protocol modules share the engine's scheduler, random streams, link laws and fault processes, and hand back the
  * central monitor's tallies (cluster-level: a mistake counted where it starts, latencies
  * to the first verdict anywhere) plus their `membership` tallies.
  */
-import type { SimConfig } from '../config.js';
-import { runProtocols } from '../engine/run-protocols.js';
-import type { RunTallies, TransitionLog } from '../metrics/recorder.js';
-import type { ProtocolConfig, WatchRingProtocolConfig } from './config.js';
-import { SwimSimulation } from './swim/swim-simulation.js';
-import { watchRing } from './watch-ring.js';
+import type { SimConfig } from './config.js';
+import { runProtocols } from './engine/run-protocols.js';
+import type { RunTallies, TransitionLog } from './metrics/recorder.js';
+import type { ProtocolConfig, WatchRingProtocolConfig } from './protocols/config.js';
+import { SwimSimulation } from './protocols/swim/swim-simulation.js';
+import { watchRing } from './protocols/watch-ring.js';
 
 export interface ProtocolRunResult {
   readonly tallies: RunTallies;
