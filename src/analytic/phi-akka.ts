@@ -38,5 +38,7 @@ export function akkaCrossingSilenceUs(meanUs: number, stdDeviationUs: number, s:
     y -= step;
     if (Math.abs(step) < 1e-12 * (1 + Math.abs(y))) break;
   }
-  return mu + sigma * y;
+  // A threshold below φ at zero silence (e.g. 1e-9, which the schema allows) is crossed
+  // at once: φ already exceeds it when a heartbeat arrives, so the silence is 0, never negative.
+  return Math.max(0, mu + sigma * y);
 }
