@@ -13,7 +13,7 @@ import { basename, extname, join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { TraceInputError } from '../../replay/errors.js';
 import { parseCassandraDump } from '../../replay/parse-cassandra.js';
-import { parseHeartbeatCsvDetailed, type TimeUnit } from '../../replay/parse-csv.js';
+import { outOfRange, parseHeartbeatCsvDetailed, type TimeUnit } from '../../replay/parse-csv.js';
 import { chooseUnit, medianGap, US_PER } from '../../replay/time-unit.js';
 import { toTrace } from '../../replay/records.js';
 import { estimatedIntervalUs, replayLog, type CrashMark, type ReplaySetting } from '../../replay/replay.js';
@@ -63,12 +63,14 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     throw e;
   }
   // Read once in the default unit to see the times as written, then in the unit they are in.
-  const parse = (unit: TimeUnit) => (format === 'csv' ? parseHeartbeatCsvDetailed(text, options.log, unit) : { records: parseCassandraDump(text, options.log, unit), iso: false });
+  // The first reading is lenient about range (a time too large in seconds may be fine in
+  // nanoseconds); the range is checked in the unit chosen, with the offending line.
+  const parse = (unit: TimeUnit, lenient = false) => (format === 'csv' ? parseHeartbeatCsvDetailed(text, options.log, unit, lenient) : { records: parseCassandraDump(text, options.log, unit), iso: false });
   let parsed;
   let unit: TimeUnit;
   let unitHow: string;
   try {
-    parsed = parse(fallback);
+    parsed = parse(fallback, true);
     if (parsed.iso) {
       unit = fallback;
       unitHow = 'Times read as ISO-8601 timestamps.';
@@ -84,7 +86,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
       if (!choice.ok) throw new TraceInputError(options.log, null, choice.message);
       unit = choice.unit;
       unitHow = `Times read as ${choice.how}.`;
-      if (unit !== fallback) parsed = parse(unit);
+      if (unit !== fallback || parsed.records.some(outOfRange)) parsed = parse(unit);
     }
   } catch (e) {
     if (e instanceof TraceInputError) {
