@@ -22,7 +22,8 @@ const CONSUMER = `import { check, loadScenario, run, type CheckResult, type Resu
 
 const scenario = loadScenario('k8s', { set: { duration: '20m', replications: 1 } });
 const results: ResultsFile = await run(scenario, { workers: 2, pauseSurvival: false });
-const verdict: CheckResult = check(results, { 'detection_latency_ms.p99': '<= 1h' });
+// A threshold a 20-minute run can always decide (a crash may or may not happen in it).
+const verdict: CheckResult = check(results, { 'false_suspicions.per_node_day': '<= 100' });
 console.log(JSON.stringify({ schema: results.schema, cells: results.cells.length, passed: verdict.passed }));
 `;
 
