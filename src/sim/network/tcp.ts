@@ -328,8 +328,19 @@ export class TcpConnections {
    * what was already scheduled for delivery arrives), and a restart opens a fresh one.
    */
   reset(link: number): void {
+    this.closeConnection(link, false);
+    this.broken[link] = 0;
+    this.timerKind[link] = TIMER_NONE;
+  }
+
+  /**
+   * Loses every queued message (counted as dropped by a break when `countDrops`) and
+   * forgets the connection's RTT estimate and retry state: what a reset and a break share.
+   */
+  private closeConnection(link: number, countDrops: boolean): void {
     for (let m = this.head[link]!; m !== NIL; ) {
       const next = this.mNext[m]!;
+      if (countDrops) this.counters.droppedByBreaks++;
       this.release(m);
       m = next;
     }
@@ -340,29 +351,14 @@ export class TcpConnections {
     this.backoff[link] = 0;
     this.retries[link] = 0;
     this.recovering[link] = 0;
-    this.broken[link] = 0;
     this.cutStall[link] = 0;
-    this.timerKind[link] = TIMER_NONE;
   }
 
   private breakConnection(link: number, nowUs: number): void {
     const s = this.settingsOf[this.profileOf[link]!]!;
     const counted = nowUs >= this.countFromUs;
     if (counted) this.counters.breaks++;
-    for (let m = this.head[link]!; m !== NIL; ) {
-      const next = this.mNext[m]!;
-      if (counted) this.counters.droppedByBreaks++;
-      this.release(m);
-      m = next;
-    }
-    this.head[link] = NIL;
-    this.tail[link] = NIL;
-    this.srttUs[link] = UNKNOWN;
-    this.rttvarUs[link] = 0;
-    this.backoff[link] = 0;
-    this.retries[link] = 0;
-    this.recovering[link] = 0;
-    this.cutStall[link] = 0;
+    this.closeConnection(link, counted);
     if (s.reconnectDelayUs === 0) {
       this.timerKind[link] = TIMER_NONE;
       return;
