@@ -51,6 +51,13 @@ import { applyAwarenessDelta, failedProbeAwarenessDelta, pushPullScaleUs, remain
 import { KeyedPermutation } from './permutation.js';
 import { NO_RECORD, View, Views } from './views.js';
 
+/** A copy of `a` with room for `capacity` elements: per-member tables double when full. */
+function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, capacity: number): T {
+  const b = new (a.constructor as new (length: number) => T)(capacity);
+  b.set(a);
+  return b;
+}
+
 // Event kinds.
 const EV_PROBE_TICK = 1; // target = member, arg = epoch
 const EV_DIRECT_TIMEOUT = 2; // target = member, arg = probe seq
@@ -784,15 +791,10 @@ export class SwimSimulation {
   private newFact(subject: number, kind: number, inc: number, from: number): number {
     if (this.factCount === this.factSubject.length) {
       const cap = this.factCount * 2;
-      const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (c: number) => T): T => {
-        const b = make(cap);
-        b.set(a);
-        return b;
-      };
-      this.factSubject = g(this.factSubject, (c) => new Int32Array(c));
-      this.factKind = g(this.factKind, (c) => new Uint8Array(c));
-      this.factInc = g(this.factInc, (c) => new Float64Array(c));
-      this.factFrom = g(this.factFrom, (c) => new Int32Array(c));
+      this.factSubject = grown(this.factSubject, cap);
+      this.factKind = grown(this.factKind, cap);
+      this.factInc = grown(this.factInc, cap);
+      this.factFrom = grown(this.factFrom, cap);
     }
     const f = this.factCount++;
     this.factSubject[f] = subject;
@@ -1353,17 +1355,12 @@ export class SwimSimulation {
     if (reused !== undefined) return reused;
     if (this.relaySize === this.relayNode.length) {
       const cap = this.relaySize * 2;
-      const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (c: number) => T): T => {
-        const b = make(cap);
-        b.set(a);
-        return b;
-      };
-      this.relayRequester = g(this.relayRequester, (c) => new Int32Array(c));
-      this.relaySeq = g(this.relaySeq, (c) => new Float64Array(c));
-      this.relayNode = g(this.relayNode, (c) => new Int32Array(c));
-      this.relayAcked = g(this.relayAcked, (c) => new Uint8Array(c));
-      this.relayWantsNack = g(this.relayWantsNack, (c) => new Uint8Array(c));
-      this.relayGen = g(this.relayGen, (c) => new Float64Array(c));
+      this.relayRequester = grown(this.relayRequester, cap);
+      this.relaySeq = grown(this.relaySeq, cap);
+      this.relayNode = grown(this.relayNode, cap);
+      this.relayAcked = grown(this.relayAcked, cap);
+      this.relayWantsNack = grown(this.relayWantsNack, cap);
+      this.relayGen = grown(this.relayGen, cap);
     }
     return this.relaySize++;
   }
