@@ -6,21 +6,31 @@
  *
  * Which class (loss model, delay law, duplication) a link gets:
  *   1. a per-pair override (`pairs`, by node name, directed), else
- *   2. the placement rule: `sameRack`, `sameZone` (different rack) or `crossZone`,
- *      when both ends have a placement and the rule is given, else
+ *   2. the placement rule: `withinZone[zone]` when both ends are in that zone (the
+ *      scenario's link classes for members: a class is a zone), `sameRack`, `sameZone`
+ *      (different rack) or `crossZone`, when both ends have a placement and the rule
+ *      is given, else
  *   3. `default`.
  * Classes are shared objects: links of one class share one delay sampler.
  *
  * Streams are the link's own, keyed `link/<from>><to>/<purpose>` (stream-keys.ts), so
  * the central monitor's links keep the keys they always had.
  *
+ * Sender links (`senderLink(from, to)`): for messages a node sends to many others (a
+ * broadcast), one link per (sender, class) instead of one per pair, with streams owned
+ * by the sender (`link/<from>>*<class>/<purpose>`): memory O(nodes × classes), not N².
+ * They carry datagrams (never TCP) and their destination is given at each transmit.
+ *
+ * Member faults (`guard`): in a run of decentralised protocols, partitions between
+ * members and slow I/O are applied here, so every message a module sends sees them.
+ *
  * Two phases: while protocols install, `link()` registers links; `open()` then builds
  * the link table, and from there `transmit` decides messages (hot: no allocation).
  */
 import type { LinkConfig } from '../config.js';
-import { linkStreamKey } from '../random/stream-keys.js';
+import { linkStreamKey, senderLinkStreamKey } from '../random/stream-keys.js';
 import type { SeedRoot, StreamBank } from '../random/streams.js';
-import { DROPPED, LinkTable } from './links.js';
+import { DropReason, DROPPED, LinkTable } from './links.js';
 
 export interface NodePlacement {
   readonly zone?: string;
@@ -38,7 +48,15 @@ export interface LinkRules {
   readonly sameRack?: LinkConfig;
   readonly sameZone?: LinkConfig;
   readonly crossZone?: LinkConfig;
+  /** Links between two nodes of one zone, by zone name (before sameRack/sameZone). */
+  readonly withinZone?: ReadonlyMap<string, LinkConfig>;
   readonly pairs?: readonly PairLinkOverride[];
+}
+
+/** What the network asks of the member faults on each message (faults/member-faults.ts). */
+export interface LinkGuard {
+  blocked(from: number, to: number): boolean;
+  sendDelayUs(from: number): number;
 }
 
 export class Network {
@@ -49,6 +67,13 @@ export class Network {
   private readonly linkOf = new LinkIndex();
   private readonly fromOf: number[] = [];
   private readonly toOf: number[] = [];
+  /** Sender links: id −2 − i is the i-th; its sender, class and its row in the table (pair links + i). */
+  private readonly senderKey = new Map<number, number>();
+  private readonly senderFrom: number[] = [];
+  private readonly senderClass: LinkConfig[] = [];
+  private pairLinks = 0;
+  private guardOf: LinkGuard | null = null;
+  private blockedLast = false;
   private table: LinkTable | null = null;
 
   constructor(names: readonly string[], rules: LinkRules, placement: readonly NodePlacement[] | null = null) {
@@ -77,18 +102,29 @@ export class Network {
 
   /** The class a link from `from` to `to` gets (see the header). */
   classOf(from: number, to: number): LinkConfig {
+    return this.resolve(from, to, false) as LinkConfig;
+  }
+
+  /** The class's stable label (for sender links' stream keys): default, same-rack, same-zone, cross-zone, zone/<name>. */
+  classLabelOf(from: number, to: number): string {
+    return this.resolve(from, to, true) as string;
+  }
+
+  private resolve(from: number, to: number, label: boolean): LinkConfig | string {
     const override = this.overrides.get(from * this.names.length + to);
-    if (override) return override;
+    if (override) return label ? `pair/${this.names[to]}` : override;
     const p = this.placement;
     if (p !== null) {
       const a = p[from]!;
       const b = p[to]!;
       const sameZone = a.zone !== undefined && a.zone === b.zone;
-      if (sameZone && a.rack !== undefined && a.rack === b.rack && this.rules.sameRack) return this.rules.sameRack;
-      if (sameZone && this.rules.sameZone) return this.rules.sameZone;
-      if (!sameZone && a.zone !== undefined && b.zone !== undefined && this.rules.crossZone) return this.rules.crossZone;
+      const within = sameZone ? this.rules.withinZone?.get(a.zone!) : undefined;
+      if (within) return label ? `zone/${a.zone}` : within;
+      if (sameZone && a.rack !== undefined && a.rack === b.rack && this.rules.sameRack) return label ? 'same-rack' : this.rules.sameRack;
+      if (sameZone && this.rules.sameZone) return label ? 'same-zone' : this.rules.sameZone;
+      if (!sameZone && a.zone !== undefined && b.zone !== undefined && this.rules.crossZone) return label ? 'cross-zone' : this.rules.crossZone;
     }
-    return this.rules.default;
+    return label ? 'default' : this.rules.default;
   }
 
   /** The directed link from → to, registered on first use (only before `open`). */
@@ -105,6 +141,45 @@ export class Network {
     return id;
   }
 
+  /**
+   * The sender link `from` uses to reach `to`: one per (sender, class), so a broadcast
+   * costs O(nodes) links. A per-pair override gets the pair's own link. Register before
+   * `open`; transmit with `transmitTo`.
+   */
+  senderLink(from: number, to: number): number {
+    if (from === to) throw new RangeError(`a node does not send to itself (${this.names[from]})`);
+    if (this.overrides.size > 0 && this.overrides.has(from * this.names.length + to)) return this.link(from, to);
+    const cls = this.classOf(from, to);
+    let k = this.classSlot.get(cls);
+    if (k === undefined) {
+      k = this.classSlot.size;
+      this.classSlot.set(cls, k);
+    }
+    const key = from * 1024 + k;
+    const known = this.senderKey.get(key);
+    if (known !== undefined) return known;
+    if (this.table !== null) throw new Error(`a sender link of ${this.names[from]} asked for after the network opened`);
+    const id = -2 - this.senderFrom.length;
+    this.senderKey.set(key, id);
+    this.senderFrom.push(from);
+    this.senderClass.push(cls);
+    this.senderLabel.push(this.classLabelOf(from, to));
+    return id;
+  }
+
+  private readonly classSlot = new Map<LinkConfig, number>();
+  private readonly senderLabel: string[] = [];
+
+  /** The node that sends over `link` (pair or sender link). */
+  senderOf(link: number): number {
+    return link >= 0 ? this.fromOf[link]! : this.senderFrom[-2 - link]!;
+  }
+
+  /** Member faults to apply to every message (partitions between members, slow I/O); set before the run. */
+  guard(g: LinkGuard | null): void {
+    this.guardOf = g;
+  }
+
   endsOf(link: number): { from: number; to: number } {
     return { from: this.fromOf[link]!, to: this.toOf[link]! };
   }
@@ -114,21 +189,26 @@ export class Network {
     if (this.table !== null) return;
     const profiles: LinkConfig[] = [];
     const profileIndex = new Map<LinkConfig, number>();
-    const profileOfLink = new Uint16Array(this.fromOf.length);
-    for (let link = 0; link < this.fromOf.length; link++) {
-      const cls = this.classOf(this.fromOf[link]!, this.toOf[link]!);
+    const pairLinks = this.fromOf.length;
+    this.pairLinks = pairLinks;
+    const profileOfLink = new Uint16Array(pairLinks + this.senderFrom.length);
+    const profileOf = (cls: LinkConfig): number => {
       let k = profileIndex.get(cls);
       if (k === undefined) {
         k = profiles.length;
         profiles.push(cls);
         profileIndex.set(cls, k);
       }
-      profileOfLink[link] = k;
-    }
+      return k;
+    };
+    for (let link = 0; link < pairLinks; link++) profileOfLink[link] = profileOf(this.classOf(this.fromOf[link]!, this.toOf[link]!));
+    for (let i = 0; i < this.senderFrom.length; i++) profileOfLink[pairLinks + i] = profileOf(this.senderClass[i]!);
     const names = this.names;
-    this.table = new LinkTable(bank, profiles, profileOfLink, (link, purpose) =>
-      bank.add(root, linkStreamKey(names[this.fromOf[link]!]!, names[this.toOf[link]!]!, purpose)),
-    );
+    this.table = new LinkTable(bank, profiles, profileOfLink, (link, purpose) => {
+      if (link < pairLinks) return bank.add(root, linkStreamKey(names[this.fromOf[link]!]!, names[this.toOf[link]!]!, purpose));
+      const i = link - pairLinks;
+      return bank.add(root, senderLinkStreamKey(names[this.senderFrom[i]!]!, this.senderLabel[i]!, purpose));
+    });
   }
 
   private get opened(): LinkTable {
@@ -136,13 +216,42 @@ export class Network {
     return this.table;
   }
 
-  /** One message leaves at `departUs`: its arrival instant, or DROPPED (see `lastDropReason`). */
+  /** One message leaves at `departUs` over a pair link: its arrival instant, or DROPPED (see `lastDropReason`). */
   transmit(link: number, departUs: number): number {
-    return this.opened.transmit(link, departUs);
+    const g = this.guardOf;
+    if (g === null) return this.opened.transmit(link, departUs);
+    return this.guarded(g, link, this.fromOf[link]!, this.toOf[link]!, departUs);
+  }
+
+  /** One message from a sender link (or a pair link) to `to`: its arrival, or DROPPED. */
+  transmitTo(link: number, to: number, departUs: number): number {
+    const row = link >= 0 ? link : this.pairLinks - 2 - link;
+    const g = this.guardOf;
+    if (g === null) return this.opened.transmit(row, departUs);
+    return this.guarded(g, row, link >= 0 ? this.fromOf[link]! : this.senderFrom[-2 - link]!, to, departUs);
+  }
+
+  /** Slow I/O delays the departure (drawn first: the write happens either way); a partition drops. */
+  private guarded(g: LinkGuard, row: number, from: number, to: number, departUs: number): number {
+    const leaveUs = departUs + g.sendDelayUs(from);
+    const table = this.opened;
+    if (g.blocked(from, to)) {
+      table.duplicateArrivalUs = DROPPED;
+      this.blockedLast = true;
+      return DROPPED;
+    }
+    this.blockedLast = false;
+    return table.transmit(row, leaveUs);
   }
 
   /** One transmission without duplication (a TCP segment): its arrival, or DROPPED. */
   attempt(link: number, departUs: number): number {
+    const g = this.guardOf;
+    if (g !== null && g.blocked(this.fromOf[link]!, this.toOf[link]!)) {
+      this.blockedLast = true;
+      return DROPPED;
+    }
+    this.blockedLast = false;
     return this.opened.attempt(link, departUs);
   }
 
@@ -158,7 +267,7 @@ export class Network {
 
   /** Why the last transmitted message was dropped (DropReason). */
   get lastDropReason(): number {
-    return this.opened.lastDropReason;
+    return this.blockedLast ? DropReason.partition : this.opened.lastDropReason;
   }
 
   cut(link: number): void {
