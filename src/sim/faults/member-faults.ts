@@ -54,6 +54,8 @@ export type EventOwner = (entity: number, arg: number, arg2: number) => number;
 export interface MemberFaultListener {
   onPause?(node: number, nowUs: number): void;
   onResume?(node: number, nowUs: number): void;
+  /** `node`'s wall clock stepped: deadlines computed on it may have moved. */
+  onClockStep?(node: number, nowUs: number): void;
 }
 
 /** What a protocol module sees of the member faults (`ctx.faults`). */
@@ -236,7 +238,10 @@ export class MemberFaultService implements MemberFaults {
     if (next !== null && next <= this.durationUs) this.kernel.schedule(next, this.startKind, index);
     const fault = this.faults[episode.rule]!;
     if (fault.kind === 'clockStep') {
-      for (const node of episode.nodes) this.clocks.step(node, fault.stepUs);
+      for (const node of episode.nodes) {
+        this.clocks.step(node, fault.stepUs);
+        for (const l of this.listeners) l.onClockStep?.(node, nowUs);
+      }
       return;
     }
     const endUs = nowUs + Math.max(1, episode.duration!.sampleUs(episode.stream.index));

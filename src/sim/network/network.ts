@@ -16,10 +16,11 @@
  * Streams are the link's own, keyed `link/<from>><to>/<purpose>` (stream-keys.ts), so
  * the central monitor's links keep the keys they always had.
  *
- * Sender links (`senderLink(from, to)`): for messages a node sends to many others (a
- * broadcast), one link per (sender, class) instead of one per pair, with streams owned
- * by the sender (`link/<from>>*<class>/<purpose>`): memory O(nodes × classes), not N².
- * They carry datagrams (never TCP) and their destination is given at each transmit.
+ * Sender links (`senderLinks(from)`, then `transmitFrom(from, to, t)`): for messages a
+ * node sends to many others (a broadcast), one link per (sender, class) instead of one
+ * per pair, with streams owned by the sender (`link/<from>>*<class>/<purpose>`): memory
+ * O(nodes × classes), not N². They carry datagrams (never TCP); a pair with a per-pair
+ * override uses its own pair link.
  *
  * Member faults (`guard`): in a run of decentralised protocols, partitions between
  * members and slow I/O are applied here, so every message a module sends sees them.
@@ -67,10 +68,10 @@ export class Network {
   private readonly linkOf = new LinkIndex();
   private readonly fromOf: number[] = [];
   private readonly toOf: number[] = [];
-  /** Sender links: id −2 − i is the i-th; its sender, class and its row in the table (pair links + i). */
-  private readonly senderKey = new Map<number, number>();
+  /** Sender links: the i-th is row pairLinks + i of the table; `senderFirst[node]` is its first (−1: none). */
   private readonly senderFrom: number[] = [];
-  private readonly senderClass: LinkConfig[] = [];
+  private readonly senderFirst: Int32Array;
+  private readonly slotsPerSender: number;
   private pairLinks = 0;
   private guardOf: LinkGuard | null = null;
   private blockedLast = false;
@@ -81,6 +82,8 @@ export class Network {
     this.names = names;
     this.placement = placement;
     this.rules = rules;
+    this.senderFirst = new Int32Array(names.length).fill(-1);
+    this.slotsPerSender = placement === null ? 1 : SLOT_LABELS.length;
     const pairs = rules.pairs ?? [];
     const index = pairs.length === 0 ? new Map<string, number>() : new Map(names.map((name, i) => [name, i]));
     for (const o of pairs) {
@@ -102,29 +105,81 @@ export class Network {
 
   /** The class a link from `from` to `to` gets (see the header). */
   classOf(from: number, to: number): LinkConfig {
-    return this.resolve(from, to, false) as LinkConfig;
-  }
-
-  /** The class's stable label (for sender links' stream keys): default, same-rack, same-zone, cross-zone, zone/<name>. */
-  classLabelOf(from: number, to: number): string {
-    return this.resolve(from, to, true) as string;
-  }
-
-  private resolve(from: number, to: number, label: boolean): LinkConfig | string {
     const override = this.overrides.get(from * this.names.length + to);
-    if (override) return label ? `pair/${this.names[to]}` : override;
+    if (override) return override;
+    return this.ruleOf(this.slotOf(from, to), from);
+  }
+
+  /**
+   * Which placement rule applies between two nodes (no per-pair override): the order of
+   * the header. Slots: 0 default, 1 withinZone, 2 sameRack, 3 sameZone, 4 crossZone.
+   */
+  private slotOf(from: number, to: number): number {
     const p = this.placement;
-    if (p !== null) {
-      const a = p[from]!;
-      const b = p[to]!;
-      const sameZone = a.zone !== undefined && a.zone === b.zone;
-      const within = sameZone ? this.rules.withinZone?.get(a.zone!) : undefined;
-      if (within) return label ? `zone/${a.zone}` : within;
-      if (sameZone && a.rack !== undefined && a.rack === b.rack && this.rules.sameRack) return label ? 'same-rack' : this.rules.sameRack;
-      if (sameZone && this.rules.sameZone) return label ? 'same-zone' : this.rules.sameZone;
-      if (!sameZone && a.zone !== undefined && b.zone !== undefined && this.rules.crossZone) return label ? 'cross-zone' : this.rules.crossZone;
+    if (p === null) return SLOT_DEFAULT;
+    const a = p[from]!;
+    const b = p[to]!;
+    const sameZone = a.zone !== undefined && a.zone === b.zone;
+    if (sameZone && this.rules.withinZone?.has(a.zone!)) return SLOT_WITHIN;
+    if (sameZone && a.rack !== undefined && a.rack === b.rack && this.rules.sameRack) return SLOT_RACK;
+    if (sameZone && this.rules.sameZone) return SLOT_ZONE;
+    if (!sameZone && a.zone !== undefined && b.zone !== undefined && this.rules.crossZone) return SLOT_CROSS;
+    return SLOT_DEFAULT;
+  }
+
+  private ruleOf(slot: number, from: number): LinkConfig {
+    switch (slot) {
+      // A sender link of a rule its sender can never use (no zone, no such rule) carries nothing: default.
+      case SLOT_WITHIN: {
+        const zone = this.placement?.[from]?.zone;
+        return (zone === undefined ? undefined : this.rules.withinZone?.get(zone)) ?? this.rules.default;
+      }
+      case SLOT_RACK:
+        return this.rules.sameRack ?? this.rules.default;
+      case SLOT_ZONE:
+        return this.rules.sameZone ?? this.rules.default;
+      case SLOT_CROSS:
+        return this.rules.crossZone ?? this.rules.default;
+      default:
+        return this.rules.default;
     }
-    return label ? 'default' : this.rules.default;
+  }
+
+  private labelOf(slot: number, from: number): string {
+    return slot === SLOT_WITHIN ? `zone/${this.placement![from]!.zone}` : SLOT_LABELS[slot]!;
+  }
+
+  /**
+   * Registers `from`'s sender links — one per placement rule it could use (one when no
+   * placement is given) — and the pair links of its per-pair overrides. Install phase;
+   * a sender link that carries nothing costs no stream.
+   */
+  senderLinks(from: number): void {
+    if (this.senderFirst[from]! >= 0) return;
+    if (this.table !== null) throw new Error(`sender links of ${this.names[from]} asked for after the network opened`);
+    this.senderFirst[from] = this.senderFrom.length;
+    for (let slot = 0; slot < this.slotsPerSender; slot++) this.senderFrom.push(from);
+    for (const key of this.overrides.keys()) if (Math.floor(key / this.names.length) === from) this.link(from, key % this.names.length);
+  }
+
+  /** One datagram from `from` to `to` over `from`'s sender link of their class: its arrival, or DROPPED. */
+  transmitFrom(from: number, to: number, departUs: number): number {
+    const first = this.senderFirst[from]!;
+    if (first < 0) throw new Error(`${this.names[from]} has no sender links (register them with senderLinks at install)`);
+    const row = this.overrides.size > 0 && this.overrides.has(from * this.names.length + to) ? this.find(from, to) : this.pairLinks + first + (this.slotsPerSender === 1 ? 0 : this.slotOf(from, to));
+    const g = this.guardOf;
+    if (g === null) return this.opened.transmit(row, departUs);
+    return this.guarded(g, row, from, to, departUs);
+  }
+
+  /** The node that sends over pair link `link`. */
+  senderOf(link: number): number {
+    return this.fromOf[link]!;
+  }
+
+  /** Member faults to apply to every message (partitions between members, slow I/O); set before the run. */
+  guard(g: LinkGuard | null): void {
+    this.guardOf = g;
   }
 
   /** The directed link from → to, registered on first use (only before `open`). */
@@ -139,45 +194,6 @@ export class Network {
     this.fromOf.push(from);
     this.toOf.push(to);
     return id;
-  }
-
-  /**
-   * The sender link `from` uses to reach `to`: one per (sender, class), so a broadcast
-   * costs O(nodes) links. A per-pair override gets the pair's own link. Register before
-   * `open`; transmit with `transmitTo`.
-   */
-  senderLink(from: number, to: number): number {
-    if (from === to) throw new RangeError(`a node does not send to itself (${this.names[from]})`);
-    if (this.overrides.size > 0 && this.overrides.has(from * this.names.length + to)) return this.link(from, to);
-    const cls = this.classOf(from, to);
-    let k = this.classSlot.get(cls);
-    if (k === undefined) {
-      k = this.classSlot.size;
-      this.classSlot.set(cls, k);
-    }
-    const key = from * 1024 + k;
-    const known = this.senderKey.get(key);
-    if (known !== undefined) return known;
-    if (this.table !== null) throw new Error(`a sender link of ${this.names[from]} asked for after the network opened`);
-    const id = -2 - this.senderFrom.length;
-    this.senderKey.set(key, id);
-    this.senderFrom.push(from);
-    this.senderClass.push(cls);
-    this.senderLabel.push(this.classLabelOf(from, to));
-    return id;
-  }
-
-  private readonly classSlot = new Map<LinkConfig, number>();
-  private readonly senderLabel: string[] = [];
-
-  /** The node that sends over `link` (pair or sender link). */
-  senderOf(link: number): number {
-    return link >= 0 ? this.fromOf[link]! : this.senderFrom[-2 - link]!;
-  }
-
-  /** Member faults to apply to every message (partitions between members, slow I/O); set before the run. */
-  guard(g: LinkGuard | null): void {
-    this.guardOf = g;
   }
 
   endsOf(link: number): { from: number; to: number } {
@@ -202,12 +218,17 @@ export class Network {
       return k;
     };
     for (let link = 0; link < pairLinks; link++) profileOfLink[link] = profileOf(this.classOf(this.fromOf[link]!, this.toOf[link]!));
-    for (let i = 0; i < this.senderFrom.length; i++) profileOfLink[pairLinks + i] = profileOf(this.senderClass[i]!);
+    const slots = this.slotsPerSender;
+    for (let i = 0; i < this.senderFrom.length; i++) {
+      const from = this.senderFrom[i]!;
+      profileOfLink[pairLinks + i] = profileOf(this.ruleOf(i - this.senderFirst[from]!, from));
+    }
     const names = this.names;
     this.table = new LinkTable(bank, profiles, profileOfLink, (link, purpose) => {
       if (link < pairLinks) return bank.add(root, linkStreamKey(names[this.fromOf[link]!]!, names[this.toOf[link]!]!, purpose));
       const i = link - pairLinks;
-      return bank.add(root, senderLinkStreamKey(names[this.senderFrom[i]!]!, this.senderLabel[i]!, purpose));
+      const from = this.senderFrom[i]!;
+      return bank.add(root, senderLinkStreamKey(names[from]!, this.labelOf(slots === 1 ? SLOT_DEFAULT : i - this.senderFirst[from]!, from), purpose));
     });
   }
 
@@ -221,14 +242,6 @@ export class Network {
     const g = this.guardOf;
     if (g === null) return this.opened.transmit(link, departUs);
     return this.guarded(g, link, this.fromOf[link]!, this.toOf[link]!, departUs);
-  }
-
-  /** One message from a sender link (or a pair link) to `to`: its arrival, or DROPPED. */
-  transmitTo(link: number, to: number, departUs: number): number {
-    const row = link >= 0 ? link : this.pairLinks - 2 - link;
-    const g = this.guardOf;
-    if (g === null) return this.opened.transmit(row, departUs);
-    return this.guarded(g, row, link >= 0 ? this.fromOf[link]! : this.senderFrom[-2 - link]!, to, departUs);
   }
 
   /** Slow I/O delays the departure (drawn first: the write happens either way); a partition drops. */
@@ -284,6 +297,13 @@ export class Network {
 }
 
 export { DROPPED };
+
+const SLOT_DEFAULT = 0;
+const SLOT_WITHIN = 1;
+const SLOT_RACK = 2;
+const SLOT_ZONE = 3;
+const SLOT_CROSS = 4;
+const SLOT_LABELS = ['default', 'zone', 'same-rack', 'same-zone', 'cross-zone'];
 
 const NOT_FOUND = -1;
 
