@@ -11,12 +11,13 @@
  * resume is: its tick, then the messages that reached it, then its deadlines.
  */
 import { describe, expect, it } from 'vitest';
-import type { DetectorConfig, Fault, LinkConfig } from '../../../src/sim/config.js';
+import type { DetectorConfig, Fault, LinkConfig, SimConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
 import type { ProtocolModule } from '../../../src/sim/protocols/protocol.js';
 import { watchRing } from '../../../src/sim/protocols/watch-ring.js';
 import { nodeStreamKey } from '../../../src/sim/random/stream-keys.js';
 import { firstUniform } from '../../../src/sim/random/streams.js';
+import { memberLinkRules, runProtocol } from '../../../src/sim/run-protocol.js';
 
 const I = 1_000_000;
 const T = 2_500_000;
@@ -246,5 +247,43 @@ describe('pauses against their closed form', () => {
     const pp = (I + D - T - 2_000) / I;
     expect(Math.abs(watcherAccuses - n * pw)).toBeLessThan(4 * Math.sqrt(n * pw * (1 - pw)));
     expect(Math.abs(pausedAccuses - n * pp)).toBeLessThan(4 * Math.sqrt(n * pp * (1 - pp)));
+  });
+});
+
+describe('the scenario path (runProtocol): faults and link classes reach the ring', () => {
+  const config = (over: Partial<SimConfig>): SimConfig => ({
+    seed: SEED,
+    replication: 0,
+    durationUs: 60_000_000,
+    warmupUs: 0,
+    nodeNames: names,
+    monitorName: 'monitor',
+    heartbeat: { intervalUs: I, jitter: { kind: 'constant', valueUs: 0 } },
+    link: link(1_000),
+    crashes: [],
+    detector: timeout(T),
+    transitionLogLimit: 0,
+    protocol: { kind: 'ring', watched: 1, intervalUs: I },
+    ...over,
+  });
+
+  it('a pause in the scenario gives the same run as the same fault given to the kernel', () => {
+    const pause: Fault = { kind: 'senderPause', nodes: named('c'), onset: { kind: 'at', atUs: S }, duration: constant(10_000_000), afterPause: 'skip' };
+    const viaScenario = runProtocol(config({ faults: [pause] }), { kind: 'ring', watched: 1, intervalUs: I });
+    const direct = ring(1, [pause]);
+    expect(viaScenario.tallies.falseDeaths).toBe(direct.t.deathsOriginated);
+    expect(viaScenario.tallies.membership!.falseDeadReach).toEqual(direct.t.falseDeadReach);
+    expect(viaScenario.events).toBe(direct.r.events);
+  });
+
+  it('a link class is a zone: its members talk over its link, everyone else over `link`', () => {
+    const slow = link(3_000_000);
+    const fast = link(1_000);
+    const classes = [{ nodes: named('a', 'b', 'c'), toObserver: fast }, { nodes: named('d', 'e', 'f'), toObserver: fast }];
+    const rules = memberLinkRules(config({ link: slow, linkOverrides: classes }));
+    expect(rules.placement!.map((p) => p.zone)).toEqual(['class-0', 'class-0', 'class-0', 'class-1', 'class-1', 'class-1']);
+    const r = runProtocol(config({ link: slow, linkOverrides: classes, durationUs: 30_000_000 }), { kind: 'ring', watched: 1, intervalUs: I });
+    // As with zones given directly: only c → d, f → a (and the members they move on to, e, b) accuse.
+    expect(r.tallies.falseDeaths).toBe(4);
   });
 });
