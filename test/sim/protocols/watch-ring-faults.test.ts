@@ -197,6 +197,24 @@ describe('partitions between groups of members', () => {
   });
 });
 
+describe('clocks: drift and steps of members go to ctx.clocks', () => {
+  const step: Fault = { kind: 'clockStep', nodes: named('b'), observer: false, onset: { kind: 'at', atUs: S }, stepUs: 3_000_000 };
+  const run = (clock: 'wall' | 'monotonic') => {
+    const m = watchRing({ order: 'index', watched: 1, intervalUs: I, detector: { kind: 'timeout', timeoutUs: T, deadAfterUs: Infinity, checkIntervalUs: 0, clock } });
+    const r = runProtocols(spec({ faults: [step] }), [m]);
+    return r.tallies;
+  };
+
+  it("a 3 s step of b's wall clock: a wall-clock timeout accuses c at the step, until c's next reply; a monotonic one sees nothing", () => {
+    const wall = run('wall');
+    expect(wall.falseSuspicions).toBe(1);
+    // c's next reply to b lands 2 ms after b's first tick past S − 2 ms.
+    const nextReply = lastTickBefore('b', S - 2_000 + 1) + I + 2_000;
+    expect([...wall.mistakeDurationsUs]).toEqual([nextReply - S]);
+    expect(run('monotonic').falseSuspicions).toBe(0);
+  });
+});
+
 describe('link classes by zone', () => {
   it('members of one zone talk over the zone\'s link, across zones over the default: only watch pairs that cross a slow link accuse', () => {
     const slow: LinkConfig = link(3_000_000);

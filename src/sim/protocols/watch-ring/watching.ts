@@ -201,12 +201,14 @@ export class Watching {
     this.ctx.events.schedule(this.wakeUs[p]!, this.WAKE, p, this.wakeUs[p]!);
   }
 
-  /** `o`'s clock stepped: its wake-ups, computed on the old reading, are computed again. */
+  /** `o`'s clock stepped: its pairs are judged again now (a deadline on the old reading may have passed or moved). */
   private rearm(o: number, nowUs: number): void {
     if (!this.ctx.nodes.isUp(o)) return;
     for (let j = 1; j <= this.geo.W; j++) {
       const p = this.geo.pairOf(o, j);
-      if (this.active[p] && this.heard[p] && this.wakeUs[p]! >= 0) this.arm(p, o, nowUs);
+      if (!this.active[p] || !this.heard[p]) continue;
+      this.wakeUs[p] = nowUs;
+      this.ctx.events.schedule(nowUs, this.WAKE, p, nowUs);
     }
   }
 
