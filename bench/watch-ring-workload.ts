@@ -21,7 +21,8 @@ const width = Math.max(2, String(members).length);
 const nodeNames = Array.from({ length: members }, (_, i) => `node-${String(i + 1).padStart(width, '0')}`);
 // A LAN: 0.1 % loss, 0.2 ms + exponential 0.3 ms one way; 1 % of members crash per hour and come back after ~2 min.
 const link: SimConfig['link'] = { lossProbability: 0.001, duplicateProbability: 0, delay: { baseUs: 200, random: { kind: 'exponential', meanUs: 300 } } };
-const heapBefore = process.memoryUsage().heapUsed;
+const memBefore = process.memoryUsage();
+const heapBefore = memBefore.heapUsed;
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const module = watchRing({
@@ -46,7 +47,8 @@ const r = runProtocols(
 );
 const wallS = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
-const heapAfter = process.memoryUsage().heapUsed;
+const memAfter = process.memoryUsage();
+const heapAfter = memAfter.heapUsed;
 const t = module.membership(r.endUs);
 const f = module.footprint();
 console.log(
@@ -60,6 +62,8 @@ console.log(
     ns_per_event: Math.round(((cpu.user + cpu.system) * 1e3) / r.events),
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     heap_bytes_per_member: Math.round((heapAfter - heapBefore) / members),
+    // Typed arrays live outside the JS heap: their backing stores, after the run.
+    array_buffer_bytes_per_member: Math.round((memAfter.arrayBuffers - memBefore.arrayBuffers) / members),
     pairs: f.pairs,
     view_records: f.viewRecords,
     peak_view_records: f.peakViewRecords,

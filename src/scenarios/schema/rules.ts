@@ -55,6 +55,7 @@ export function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
     detectorKind: s.detector.kind,
     reverseLink: s.reverse_link !== undefined,
     linkClasses: Object.keys(s.link_classes).length > 0,
+    monitorClocks: s.faults.map((f) => faultEntry(f).spec.monitor === true),
   };
   for (const issue of protocolRules(s.protocol, names.length, around)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
