@@ -305,3 +305,24 @@ describe('the scenario path (runProtocol): faults and link classes reach the rin
     expect(r.tallies.falseDeaths).toBe(4);
   });
 });
+
+describe('determinism under every member fault', () => {
+  it('the same seed gives the same run, with pauses, starvation, slow I/O, partitions and clock faults all random', () => {
+    const faults: Fault[] = [
+      { kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 20_000_000 }, duration: { kind: 'exponential', meanUs: 3_000_000 }, afterPause: 'skip' },
+      { kind: 'cpuStarvation', nodes: named('b', 'e'), onset: { kind: 'poisson', meanGapUs: 30_000_000 }, duration: constant(5_000_000), extraDelay: { kind: 'exponential', meanUs: 1_000_000 } },
+      { kind: 'slowIo', nodes: named('d'), extraDelay: { kind: 'uniform', minUs: 0, maxUs: 500_000 } },
+      { kind: 'partition', nodes: named('a', 'b'), scope: 'group', direction: 'toObserver', onset: { kind: 'poisson', meanGapUs: 40_000_000 }, duration: constant(4_000_000) },
+      { kind: 'clockDrift', nodes: { kind: 'all' }, observer: false, ppm: 200 },
+      { kind: 'clockStep', nodes: named('f'), observer: false, onset: { kind: 'poisson', meanGapUs: 50_000_000 }, stepUs: -2_000_000 },
+    ];
+    const run = () => {
+      const m = watchRing({ order: 'hashed', watched: 2, intervalUs: I, detector: { kind: 'timeout', timeoutUs: T, deadAfterUs: Infinity, checkIntervalUs: 0, clock: 'wall' } });
+      const r = runProtocols(spec({ faults, links: { default: link(1_000, 0.01) }, durationUs: 300_000_000 }), [m]);
+      return { t: r.tallies, mem: m.membership(r.endUs), e: r.events };
+    };
+    const a = run();
+    expect(a.mem.deathsOriginated).toBeGreaterThan(0);
+    expect(run()).toEqual(a);
+  });
+});
