@@ -6,25 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { knobSource } from '../../src/scenarios/knobs.js';
 import { loadScenarioText, withSets } from '../../src/scenarios/load.js';
 import { scenarioFields } from '../../src/scenarios/reference.js';
 import { deadAfterUsOf, RELATIVE_FIELDS, relativeUs, timeoutUsOf, type RelativeField, type TimingSpec } from '../../src/scenarios/schema/index.js';
 import { parseSet } from '../../src/scenarios/sets.js';
+import { refusedLines } from './refused.js';
 
 const load = (text: string, sets: string[] = []) => loadScenarioText(text, 'r.yaml', { sets: sets.map((s) => parseSet(s)) }).scenario;
 const timing = (interval: string, detector: string): TimingSpec => load(`heartbeat: { interval: ${interval} }\ndetector: ${detector}\n`);
 
-function errors(text: string, sets: string[] = []): string[] {
-  try {
-    load(text, sets);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const errors = (text: string, sets: string[] = []): string[] => refusedLines(() => load(text, sets));
 
 describe('relativeUs: the one place "Nx" becomes µs', () => {
   it('multiplies heartbeat.interval for timeout, lease, shift and margin', () => {

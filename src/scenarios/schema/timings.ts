@@ -80,10 +80,8 @@ export function timeoutUsOf(scenario: TimingSpec): number {
       return intervalUs + relativeUs(scenario, 'shift');
     case 'nfd_e':
       return intervalUs + relativeUs(scenario, 'margin');
-    case 'pull_check': {
-      const spacingUs = d.schedule === 'fixed_rate' ? intervalUs : intervalUs + d.probe_timeout;
-      return (d.unhealthy_threshold - 1) * spacingUs + d.probe_timeout;
-    }
+    case 'pull_check':
+      return failedProbesUs(d, d.unhealthy_threshold, intervalUs);
   }
 }
 
@@ -98,13 +96,17 @@ export function deadAfterUsOf(scenario: TimingSpec): number {
       return relativeUs(scenario, 'dead_after');
     case 'pull_check': {
       const threshold = d.dead_threshold === undefined ? d.unhealthy_threshold : d.dead_threshold;
-      if (threshold === null) return Number.POSITIVE_INFINITY;
-      const spacingUs = d.schedule === 'fixed_rate' ? intervalUs : intervalUs + d.probe_timeout;
-      return (threshold - 1) * spacingUs + d.probe_timeout;
+      return threshold === null ? Number.POSITIVE_INFINITY : failedProbesUs(d, threshold, intervalUs);
     }
     default:
       return d.confirm_after === null ? Number.POSITIVE_INFINITY : timeoutUsOf(scenario) + d.confirm_after;
   }
+}
+
+/** Silence until `failures` probes in a row have failed: probes `heartbeat.interval` apart (after completion: plus the probe timeout). */
+function failedProbesUs(d: Extract<DetectorSpec, { kind: 'pull_check' }>, failures: number, intervalUs: number): number {
+  const spacingUs = d.schedule === 'fixed_rate' ? intervalUs : intervalUs + d.probe_timeout;
+  return (failures - 1) * spacingUs + d.probe_timeout;
 }
 
 /** The check interval of families that evaluate in rounds (0: exact timers; pull checks have none). */
