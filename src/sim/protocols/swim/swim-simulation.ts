@@ -537,7 +537,7 @@ export class SwimSimulation {
       this.succeed(m, nowUs);
       return;
     }
-    this.q.schedule(this.probeDeadlineUs[m]!, EV_PROBE_DEADLINE, m, seq, 0);
+    this.q.schedule(Math.max(nowUs, this.probeDeadlineUs[m]!), EV_PROBE_DEADLINE, m, seq, 0);
     const target = this.probeTarget[m]!;
     const relays = this.kRandom(m, this.ml.indirectChecks, target, false, nowUs);
     for (const relay of relays) {
