@@ -50,13 +50,7 @@ import { emptyMembershipTallies, Msg, type MembershipTallies } from '../../metri
 import { applyAwarenessDelta, failedProbeAwarenessDelta, pushPullScaleUs, remainingSuspicionTimeUs, retransmitLimit, suspicionBounds, type MemberlistConfig } from './memberlist.js';
 import { KeyedPermutation } from './permutation.js';
 import { NO_RECORD, View, Views } from './views.js';
-
-/** A copy of `a` with room for `capacity` elements: per-member tables double when full. */
-function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, capacity: number): T {
-  const b = new (a.constructor as new (length: number) => T)(capacity);
-  b.set(a);
-  return b;
-}
+import { BroadcastQueues, COMPOUND_HEADER, COMPOUND_OVERHEAD, F_ALIVE, F_DEAD, F_SUSPECT, Facts, grown, PIGGY_MAX, SIZE, UDP_BUFFER } from './broadcasts.js';
 
 // Event kinds.
 const EV_PROBE_TICK = 1; // target = member, arg = epoch
@@ -81,21 +75,8 @@ const PK_PING_REQ = 3;
 const PK_NACK = 4;
 const PK_GOSSIP = 5;
 
-// Broadcast kinds.
-const F_ALIVE = 0;
-const F_SUSPECT = 1;
-const F_DEAD = 2;
-
-/**
- * Encoded sizes in bytes (msgpack of memberlist's structs with ~16-byte names and IPv4
- * addresses, plus the 1-byte type): an estimate for the bytes metric, not a wire capture.
- */
-const SIZE = { ping: 60, ack: 20, pingReq: 90, nack: 15, alive: 75, suspect: 45, dead: 45, pushPullEntry: 60, tcpPing: 4 * 40 + 80 } as const;
-/** net.go: UDPBufferSize 1400; compound messages spend 2 bytes per part and 2 in the header. */
-const UDP_BUFFER = 1400;
-const COMPOUND_OVERHEAD = 2;
-const COMPOUND_HEADER = 2;
-const PIGGY_MAX = 32;
+/** Period of the view compaction sweep (simulated time; a representation change only). */
+const COMPACTION_US = 10_000_000;
 /** Linux's initial TCP retransmission timeout (RFC 6298 §2.1): 1 s. */
 const TCP_RTO_US = 1_000_000;
 
@@ -167,15 +148,9 @@ export class SwimSimulation {
   private readonly probeAckUs: Float64Array;
   /** Acks can skip their own event only when no member ever reads packets late. */
   private readonly eventlessAcks: boolean;
-  // Broadcast queues: subject-unique, (fact, transmits); created on first use.
-  private readonly queueFact: (number[] | null)[];
-  private readonly queueTx: (number[] | null)[];
-  // Broadcast facts (immutable).
-  private factSubject: Int32Array;
-  private factKind: Uint8Array;
-  private factInc: Float64Array;
-  private factFrom: Int32Array;
-  private factCount = 0;
+  // Broadcast facts (immutable) and each member's queue of them.
+  private readonly facts = new Facts();
+  private readonly queues: BroadcastQueues;
   // Packets in flight.
   private pkType: Uint8Array;
   private pkSrc: Int32Array;
@@ -201,6 +176,9 @@ export class SwimSimulation {
   private readonly cutOf = new Map<FaultProcess, Cut>();
   private readonly faultProcesses: FaultProcess[];
   private readonly crashProcesses: FaultProcess[];
+  /** Instant of each crash episode's pending crash (∞: none), and each member's episodes. */
+  private readonly crashPendingUs: Float64Array;
+  private readonly crashEpisodesOf: number[][];
 
   // Metrics state.
   private readonly t: MembershipTallies;
@@ -241,6 +219,7 @@ export class SwimSimulation {
   private maxSimultaneous = 0;
   private readonly massThreshold: number;
   private eventCount = 0;
+  private nextCompactionUs = COMPACTION_US;
 
   constructor(config: SimConfig, protocol: SwimProtocolConfig) {
     this.config = config;
@@ -323,12 +302,7 @@ export class SwimSimulation {
     this.probeTcpOkUs = new Float64Array(n);
     this.probeAckUs = new Float64Array(n);
     this.eventlessAcks = !faults.some((f) => f.kind === 'cpuStarvation');
-    this.queueFact = new Array<number[] | null>(n).fill(null);
-    this.queueTx = new Array<number[] | null>(n).fill(null);
-    this.factSubject = new Int32Array(256);
-    this.factKind = new Uint8Array(256);
-    this.factInc = new Float64Array(256);
-    this.factFrom = new Int32Array(256);
+    this.queues = new BroadcastQueues(n, this.facts, this.transmitLimit);
     const pk = 1024;
     this.pkType = new Uint8Array(pk);
     this.pkSrc = new Int32Array(pk);
@@ -374,10 +348,15 @@ export class SwimSimulation {
     }
     this.faultProcesses = compileFaults(faults, names, root, this.bank);
     this.crashProcesses = compileCrashes(config.crashes, names, root, this.bank);
+    this.crashPendingUs = new Float64Array(this.crashProcesses.length).fill(Number.POSITIVE_INFINITY);
+    this.crashEpisodesOf = Array.from({ length: n }, () => [] as number[]);
+    this.crashProcesses.forEach((episode, index) => {
+      for (const node of episode.nodes) this.crashEpisodesOf[node]!.push(index);
+    });
     this.crashProcesses.forEach((episode, index) => {
       const fault = config.crashes[episode.rule]!;
       const atUs = fault.kind === 'crashAt' ? fault.atUs : exponentialUs(episode.stream, fault.mttfUs);
-      this.q.schedule(atUs, EV_CRASH, index, 0, 0);
+      this.scheduleCrash(index, atUs);
     });
     this.faultProcesses.forEach((episode, index) => {
       const atUs = firstOnsetUs(episode.onset!, episode.stream);
@@ -389,10 +368,25 @@ export class SwimSimulation {
     const q = this.q;
     const end = this.endUs;
     while (q.popUntil(end)) {
+      if (q.currentTimeUs >= this.nextCompactionUs) this.compactViews(q.currentTimeUs);
       this.eventCount++;
       this.dispatch(q.currentKind, q.currentTarget, q.currentArg, q.currentArg2, q.currentTimeUs);
     }
     return this.finish();
+  }
+
+  /**
+   * Every COMPACTION_US, drops the records of subjects whose views have converged
+   * (views.ts). Changes no view, draws nothing, schedules nothing: results are the same
+   * with or without it; only memory is.
+   */
+  private compactViews(nowUs: number): void {
+    this.nextCompactionUs = nowUs + COMPACTION_US;
+    const views = this.views;
+    for (const s of views.dirty) {
+      if (views.countOf(s) === 0) continue;
+      views.compact(s, this.upCount - this.up[s]!, this.up);
+    }
   }
 
   /** The member an event belongs to (-1: none), for pauses. */
@@ -667,18 +661,26 @@ export class SwimSimulation {
     if (attach >= 0) {
       this.pkFacts[pk * PIGGY_MAX] = attach;
       count = 1;
-      bytes += this.factSize(attach) + COMPOUND_OVERHEAD;
+      bytes += this.facts.size(attach) + COMPOUND_OVERHEAD;
     }
     if (type !== PK_GOSSIP) {
-      const got = this.takeBroadcasts(from, pk, count, UDP_BUFFER - bytes - COMPOUND_HEADER);
-      bytes += got.bytes;
-      count = got.count;
+      const queues = this.queues;
+      queues.take(from, this.pkFacts, pk * PIGGY_MAX, count, UDP_BUFFER - bytes - COMPOUND_HEADER);
+      bytes += queues.takenBytes;
+      count = queues.takenCount;
     }
     this.pkFactCount[pk] = count;
     this.transmit(pk, from, to, kind, bytes, nowUs);
   }
 
-  private transmit(pk: number, from: number, to: number, kind: number, bytes: number, nowUs: number): void {
+  /**
+   * Sends packet `pk`. `known`: the receiver already knows every fact it carries
+   * (`knowsAll`): receiving it would change nothing, so when the receiver cannot crash
+   * (and come back with fresh views) before it arrives, its arrival is not an event —
+   * the same draws, tallies and views as the packet path. Never so with CPU starvation,
+   * whose late reads draw from the receiver's stream at arrival.
+   */
+  private transmit(pk: number, from: number, to: number, kind: number, bytes: number, nowUs: number, known = false): void {
     let departUs = nowUs;
     const slow = this.slowIoRule[from]!;
     if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
@@ -691,11 +693,60 @@ export class SwimSimulation {
       return;
     }
     const arrival = this.links.transmit(this.linkOf(from, to), departUs);
-    if (arrival === DROPPED) {
+    if (arrival === DROPPED || (known && arrival < this.nextCrashUs(to))) {
       this.freePacket(pk);
       return;
     }
     this.q.schedule(arrival, EV_PACKET, pk, 0, 0);
+  }
+
+  /** Whether receiving facts pk[0..count) would leave member r's state as it is (see receiveFact). */
+  private knowsAll(r: number, pk: number, count: number): boolean {
+    if (!this.eventlessAcks || this.up[r] === 0) return false;
+    const facts = this.facts;
+    const views = this.views;
+    for (let i = 0; i < count; i++) {
+      const f = this.pkFacts[pk * PIGGY_MAX + i]!;
+      const s = facts.subject[f]!;
+      const inc = facts.inc[f]!;
+      const kind = facts.kind[f]!;
+      if (s === r) {
+        if (kind === F_ALIVE ? inc > this.selfInc[r]! : inc >= this.selfInc[r]!) return false;
+        continue;
+      }
+      const rec = views.find(r, s);
+      if (rec === NO_RECORD) {
+        // Implicit ALIVE view: only an older alive fact is no news.
+        if (kind !== F_ALIVE || inc > views.implicitInc(r, s)) return false;
+        continue;
+      }
+      const known = views.inc[rec]!;
+      if (kind === F_ALIVE) {
+        if (inc > known) return false;
+      } else if (inc >= known) {
+        const timing = !Number.isNaN(views.timerDeadlineUs[rec]!);
+        if (kind === F_DEAD) {
+          if (timing || views.state[rec] !== View.dead) return false;
+        } else if (timing) {
+          // A running suspicion takes a confirmation from a new accuser.
+          if (views.timerN[rec]! < views.timerK[rec]! && !views.hasConfirmer(rec, facts.from[f]!)) return false;
+        } else if (views.state[rec] === View.alive) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The earliest pending crash of member m (∞: none scheduled). */
+  private nextCrashUs(m: number): number {
+    const episodes = this.crashEpisodesOf[m]!;
+    let next = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < episodes.length; i++) next = Math.min(next, this.crashPendingUs[episodes[i]!]!);
+    return next;
+  }
+
+  private scheduleCrash(index: number, atUs: number): void {
+    this.crashPendingUs[index] = atUs;
+    this.q.schedule(atUs, EV_CRASH, index, 0, 0);
   }
 
   private onPacket(pk: number, nowUs: number): void {
@@ -736,8 +787,7 @@ export class SwimSimulation {
    * next tick (never: ProbeTimeout < ProbeInterval). Same draws as the packet path.
    */
   private ackWithoutEvent(from: number, to: number, seq: number, nowUs: number): boolean {
-    const facts = this.queueFact[from];
-    if (facts && facts.length > 0) return false;
+    if (this.queues.length(from) > 0) return false;
     let departUs = nowUs;
     const slow = this.slowIoRule[from]!;
     if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
@@ -789,46 +839,12 @@ export class SwimSimulation {
   // ---- broadcasts ------------------------------------------------------------------------
 
   private newFact(subject: number, kind: number, inc: number, from: number): number {
-    if (this.factCount === this.factSubject.length) {
-      const cap = this.factCount * 2;
-      this.factSubject = grown(this.factSubject, cap);
-      this.factKind = grown(this.factKind, cap);
-      this.factInc = grown(this.factInc, cap);
-      this.factFrom = grown(this.factFrom, cap);
-    }
-    const f = this.factCount++;
-    this.factSubject[f] = subject;
-    this.factKind[f] = kind;
-    this.factInc[f] = inc;
-    this.factFrom[f] = from;
-    return f;
+    return this.facts.add(subject, kind, inc, from);
   }
 
-  private factSize(f: number): number {
-    const kind = this.factKind[f]!;
-    return kind === F_ALIVE ? SIZE.alive : kind === F_SUSPECT ? SIZE.suspect : SIZE.dead;
-  }
-
-  /** Queues a broadcast, replacing any queued one about the same member (queue.go invalidation). */
+  /** Queues a broadcast and arms the gossip ticker if it was idle. */
   private enqueue(m: number, fact: number, nowUs: number): void {
-    let facts = this.queueFact[m];
-    let tx = this.queueTx[m];
-    if (!facts || !tx) {
-      facts = [];
-      tx = [];
-      this.queueFact[m] = facts;
-      this.queueTx[m] = tx;
-    }
-    const subject = this.factSubject[fact]!;
-    for (let i = 0; i < facts.length; i++) {
-      if (this.factSubject[facts[i]!] === subject) {
-        facts.splice(i, 1);
-        tx.splice(i, 1);
-        break;
-      }
-    }
-    facts.push(fact);
-    tx.push(0);
+    this.queues.push(m, fact);
     if (this.gossipArmed[m] === 0 && this.ml.gossipNodes > 0) {
       this.gossipArmed[m] = 1;
       const g = this.ml.gossipIntervalUs;
@@ -837,56 +853,24 @@ export class SwimSimulation {
     }
   }
 
-  /**
-   * TransmitLimitedQueue.GetBroadcasts: fewest transmissions first, then larger, then
-   * newer; take what fits, count a transmission, drop those at the retransmit limit.
-   */
-  private takeBroadcasts(m: number, pk: number, start: number, budget: number): { count: number; bytes: number } {
-    const facts = this.queueFact[m];
-    const tx = this.queueTx[m];
-    if (!facts || !tx || facts.length === 0) return { count: start, bytes: 0 };
-    const order = facts.map((_, i) => i);
-    order.sort((a, b) => tx[a]! - tx[b]! || this.factSize(facts[b]!) - this.factSize(facts[a]!) || facts[b]! - facts[a]!);
-    let count = start;
-    let bytes = 0;
-    const taken: number[] = [];
-    for (const i of order) {
-      if (count >= PIGGY_MAX) break;
-      const size = this.factSize(facts[i]!) + COMPOUND_OVERHEAD;
-      if (bytes + size > budget) continue;
-      bytes += size;
-      this.pkFacts[pk * PIGGY_MAX + count++] = facts[i]!;
-      taken.push(i);
-    }
-    if (taken.length === 0) return { count, bytes };
-    for (const i of taken) tx[i]!++;
-    for (let i = facts.length - 1; i >= 0; i--) {
-      if (tx[i]! >= this.transmitLimit) {
-        facts.splice(i, 1);
-        tx.splice(i, 1);
-      }
-    }
-    return { count, bytes };
-  }
-
   private onGossipTick(m: number, nowUs: number): void {
-    const facts = this.queueFact[m];
-    if (!facts || facts.length === 0) {
+    const queues = this.queues;
+    if (queues.length(m) === 0) {
       this.gossipArmed[m] = 0;
       return;
     }
     const peers = this.kRandom(m, this.ml.gossipNodes, -1, true, nowUs);
     for (const peer of peers) {
-      if (facts.length === 0) break;
+      if (queues.length(m) === 0) break;
       const pk = this.allocPacket();
       this.pkType[pk] = PK_GOSSIP;
       this.pkSrc[pk] = m;
       this.pkDst[pk] = peer;
-        const got = this.takeBroadcasts(m, pk, 0, UDP_BUFFER - COMPOUND_HEADER);
-      this.pkFactCount[pk] = got.count;
-      this.transmit(pk, m, peer, Msg.gossip, got.bytes + COMPOUND_HEADER, nowUs);
+      queues.take(m, this.pkFacts, pk * PIGGY_MAX, 0, UDP_BUFFER - COMPOUND_HEADER);
+      this.pkFactCount[pk] = queues.takenCount;
+      this.transmit(pk, m, peer, Msg.gossip, queues.takenBytes + COMPOUND_HEADER, nowUs, this.knowsAll(peer, pk, queues.takenCount));
     }
-    if (facts.length === 0) {
+    if (queues.length(m) === 0) {
       this.gossipArmed[m] = 0;
       return;
     }
@@ -894,7 +878,7 @@ export class SwimSimulation {
   }
 
   private receiveFact(o: number, fact: number, nowUs: number): void {
-    const kind = this.factKind[fact]!;
+    const kind = this.facts.kind[fact]!;
     if (kind === F_ALIVE) this.aliveNode(o, fact, nowUs);
     else if (kind === F_SUSPECT) this.suspectNode(o, fact, nowUs);
     else this.deadNode(o, fact, nowUs);
@@ -903,15 +887,15 @@ export class SwimSimulation {
   // ---- state changes (state.go aliveNode / suspectNode / deadNode / refute) ----------------
 
   private aliveNode(o: number, fact: number, nowUs: number): void {
-    const s = this.factSubject[fact]!;
-    const inc = this.factInc[fact]!;
+    const s = this.facts.subject[fact]!;
+    const inc = this.facts.inc[fact]!;
     if (s === o) {
       // Someone claims an incarnation of ours we never had (a restart): refute.
       if (inc > this.selfInc[o]!) this.refute(o, inc, nowUs);
       return;
     }
     const rec = this.views.find(o, s);
-    const known = rec === NO_RECORD ? 0 : this.views.inc[rec]!;
+    const known = rec === NO_RECORD ? this.views.implicitInc(o, s) : this.views.inc[rec]!;
     if (inc <= known) return;
     const r = rec === NO_RECORD ? this.views.ensure(o, s) : rec;
     this.views.timerDeadlineUs[r] = Number.NaN;
@@ -921,16 +905,16 @@ export class SwimSimulation {
   }
 
   private suspectNode(o: number, fact: number, nowUs: number): void {
-    const s = this.factSubject[fact]!;
-    const inc = this.factInc[fact]!;
-    const from = this.factFrom[fact]!;
+    const s = this.facts.subject[fact]!;
+    const inc = this.facts.inc[fact]!;
+    const from = this.facts.from[fact]!;
     if (s === o) {
       if (inc >= this.selfInc[o]!) this.refute(o, inc, nowUs);
       return;
     }
     const views = this.views;
     const rec = views.find(o, s);
-    if (inc < (rec === NO_RECORD ? 0 : views.inc[rec]!)) return;
+    if (inc < (rec === NO_RECORD ? views.implicitInc(o, s) : views.inc[rec]!)) return;
     if (rec !== NO_RECORD && !Number.isNaN(views.timerDeadlineUs[rec]!)) {
       if (this.confirm(rec, from, nowUs)) this.enqueue(o, fact, nowUs);
       return;
@@ -979,15 +963,15 @@ export class SwimSimulation {
   }
 
   private deadNode(o: number, fact: number, nowUs: number): void {
-    const s = this.factSubject[fact]!;
-    const inc = this.factInc[fact]!;
+    const s = this.facts.subject[fact]!;
+    const inc = this.facts.inc[fact]!;
     if (s === o) {
       if (inc >= this.selfInc[o]!) this.refute(o, inc, nowUs);
       return;
     }
     const views = this.views;
     const rec = views.find(o, s);
-    if (inc < (rec === NO_RECORD ? 0 : views.inc[rec]!)) return;
+    if (inc < (rec === NO_RECORD ? views.implicitInc(o, s) : views.inc[rec]!)) return;
     const r = rec === NO_RECORD ? views.ensure(o, s) : rec;
     views.timerDeadlineUs[r] = Number.NaN;
     if (views.state[r] === View.dead) return;
@@ -1044,13 +1028,24 @@ export class SwimSimulation {
         inc = this.selfInc[remote]!;
       } else {
         const rec = views.find(remote, s);
-        if (rec === NO_RECORD) continue;
-        state = views.state[rec]!;
-        inc = views.inc[rec]!;
+        if (rec === NO_RECORD) {
+          // The remote's implicit view: ALIVE with its baseline (0: nothing to tell).
+          inc = views.implicitInc(remote, s);
+          if (inc === 0) continue;
+          state = View.alive;
+        } else {
+          state = views.state[rec]!;
+          inc = views.inc[rec]!;
+        }
       }
-      if (s === local && state === View.alive) continue;
-      const localRec = s === local ? NO_RECORD : views.find(local, s);
-      if (localRec !== NO_RECORD && views.state[localRec] === state && views.inc[localRec] === inc) continue;
+      if (s === local) {
+        if (state === View.alive) continue;
+      } else {
+        const localRec = views.find(local, s);
+        if (localRec !== NO_RECORD) {
+          if (views.state[localRec] === state && views.inc[localRec] === inc) continue;
+        } else if (state === View.alive && views.implicitInc(local, s) === inc) continue;
+      }
       const fact = this.newFact(s, state === View.alive ? F_ALIVE : F_SUSPECT, inc, local);
       if (state === View.alive) this.aliveNode(local, fact, nowUs);
       else this.suspectNode(local, fact, nowUs);
@@ -1165,6 +1160,7 @@ export class SwimSimulation {
   private onCrash(index: number, nowUs: number): void {
     const episode = this.crashProcesses[index]!;
     const fault = this.config.crashes[episode.rule]!;
+    this.crashPendingUs[index] = Number.POSITIVE_INFINITY;
     for (const node of episode.nodes) this.crashMember(node, nowUs);
     const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + exponentialUs(episode.stream, fault.mttrUs) : fault.downUs;
     if (downUs !== null) this.q.schedule(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
@@ -1187,8 +1183,7 @@ export class SwimSimulation {
     this.epoch[m]!++;
     this.probeActive[m] = 0;
     this.gossipArmed[m] = 0;
-    this.queueFact[m] = null;
-    this.queueTx[m] = null;
+    this.queues.clear(m);
     if (nowUs >= this.warmupUs) this.crashes++;
     this.crashAtUs[m] = nowUs;
     this.crashSeenSuspect[m] = this.nonAlive[m]! > 0 ? 1 : 0;
@@ -1215,7 +1210,7 @@ export class SwimSimulation {
     const episode = this.crashProcesses[index]!;
     for (const node of episode.nodes) this.recoverMember(node, nowUs);
     const fault = this.config.crashes[episode.rule]!;
-    if (fault.kind === 'crashRecover') this.q.schedule(nowUs + Math.max(1, exponentialUs(episode.stream, fault.mttfUs)), EV_CRASH, index, 0, 0);
+    if (fault.kind === 'crashRecover') this.scheduleCrash(index, nowUs + Math.max(1, exponentialUs(episode.stream, fault.mttfUs)));
   }
 
   private recoverMember(m: number, nowUs: number): void {
@@ -1236,6 +1231,7 @@ export class SwimSimulation {
       this.staleEpisode[m] = 1;
       this.falselySuspected++;
     }
+    this.views.reborn(m);
     const epoch = this.epoch[m]!;
     this.passIndex[m] = this.n;
     // Rejoin: announce a higher incarnation, then a push/pull with a random member.
@@ -1463,6 +1459,7 @@ export class SwimSimulation {
   runUntil(untilUs: number): void {
     const q = this.q;
     while (q.popUntil(Math.min(untilUs, this.endUs))) {
+      if (q.currentTimeUs >= this.nextCompactionUs) this.compactViews(q.currentTimeUs);
       this.eventCount++;
       this.dispatch(q.currentKind, q.currentTarget, q.currentArg, q.currentArg2, q.currentTimeUs);
     }
