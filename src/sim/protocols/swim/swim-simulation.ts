@@ -146,6 +146,10 @@ export class SwimSimulation {
   private readonly probeTcpOkUs: Float64Array;
   /** Arrival of a direct ack that carried no broadcasts (recorded without an event; see onPacket). */
   private readonly probeAckUs: Float64Array;
+  /** 1 while the round's direct timeout is not scheduled yet (the ping's arrival decides). */
+  private readonly timeoutUnarmed: Uint8Array;
+  /** Arrival of the ack that ended the round, until its awareness −1 is applied (∞: none). */
+  private readonly successAtUs: Float64Array;
   /** Acks can skip their own event only when no member ever reads packets late. */
   private readonly eventlessAcks: boolean;
   // Broadcast facts (immutable) and each member's queue of them.
@@ -301,6 +305,8 @@ export class SwimSimulation {
     this.probeNacks = new Uint8Array(n);
     this.probeTcpOkUs = new Float64Array(n);
     this.probeAckUs = new Float64Array(n);
+    this.timeoutUnarmed = new Uint8Array(n);
+    this.successAtUs = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     this.eventlessAcks = !faults.some((f) => f.kind === 'cpuStarvation');
     this.queues = new BroadcastQueues(n, this.facts, this.transmitLimit);
     const pk = 1024;
@@ -411,6 +417,10 @@ export class SwimSimulation {
   private dispatch(kind: number, target: number, arg: number, arg2: number, nowUs: number): void {
     const owner = this.ownerOf(kind, target);
     if (owner >= 0) {
+      // A direct ping that will not be answered now: its prober's timeout is needed.
+      if (kind === EV_PACKET && (this.up[owner] === 0 || this.pausedDepth[owner]! > 0) && this.pkType[target] === PK_PING && this.pkSeq[target]! > 0) {
+        this.directPingArrived(this.pkSrc[target]!, this.pkSeq[target]!, DROPPED);
+      }
       if (this.up[owner] === 0) {
         if (kind === EV_PACKET) this.freePacket(target);
         return;
@@ -510,19 +520,52 @@ export class SwimSimulation {
     this.probeActive[m] = 1;
     this.probeTarget[m] = target;
     this.probeSentUs[m] = nowUs;
+    this.settleAwareness(m, nowUs);
     const scaled = this.ml.probeIntervalUs * (this.lifeguard ? this.awareness[m]! + 1 : 1);
     this.probeDeadlineUs[m] = nowUs + scaled;
     this.probeNacks[m] = 0;
     this.probeNacksExpected[m] = 0;
     this.probeTcpOkUs[m] = Number.POSITIVE_INFINITY;
     this.probeAckUs[m] = Number.POSITIVE_INFINITY;
+    this.timeoutUnarmed[m] = 0;
     if (nowUs >= this.warmupUs) this.t.probes++;
     // Buddy system: a suspect target gets the suspicion with the ping, so it can refute.
     let attach = -1;
     if (this.lifeguard && this.views.stateOf(m, target) !== View.alive) attach = this.newFact(target, F_SUSPECT, this.views.incOf(m, target), m);
-    this.sendPacket(m, target, PK_PING, seq, target, Msg.ping, SIZE.ping, attach, nowUs);
-    // The round's deadline event is scheduled only if the direct ping fails.
-    this.q.schedule(nowUs + this.ml.probeTimeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+    const arrival = this.sendPacket(m, target, PK_PING, seq, target, Msg.ping, SIZE.ping, attach, nowUs);
+    // The direct timeout waits for the ping's arrival, which decides whether it is needed
+    // (directPingArrived); the round's deadline event is scheduled only if the ping fails.
+    if (this.eventlessAcks && arrival !== DROPPED && arrival <= nowUs + this.ml.probeTimeoutUs) this.timeoutUnarmed[m] = 1;
+    else this.q.schedule(nowUs + this.ml.probeTimeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+  }
+
+  /**
+   * Prober m's direct ping (round `seq`) reached its target, which acks it at
+   * `ackUs` (DROPPED: no ack comes without an event — lost, not sent, or carried by a
+   * packet). An ack in time ends the round at its arrival, as memberlist's select
+   * returns on it, with no timeout event; otherwise the timeout is armed now.
+   */
+  private directPingArrived(m: number, seq: number, ackUs: number): void {
+    if (this.timeoutUnarmed[m] === 0 || this.probeSeq[m] !== seq || this.probeActive[m] === 0) return;
+    this.timeoutUnarmed[m] = 0;
+    const timeoutUs = this.probeSentUs[m]! + this.ml.probeTimeoutUs;
+    if (ackUs === DROPPED || ackUs > timeoutUs) {
+      // A late ack still counts if it comes by the round's deadline.
+      if (ackUs !== DROPPED && ackUs < this.probeAckUs[m]!) this.probeAckUs[m] = ackUs;
+      this.q.schedule(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+      return;
+    }
+    this.probeActive[m] = 0;
+    // Lifeguard's awareness −1 takes effect at the ack's arrival (settleAwareness).
+    if (this.lifeguard) this.successAtUs[m] = ackUs;
+    this.scheduleNextProbe(m, this.probeSentUs[m]!, ackUs);
+  }
+
+  /** Applies a success whose ack has arrived by `nowUs` (see directPingArrived). */
+  private settleAwareness(m: number, nowUs: number): void {
+    if (this.successAtUs[m]! > nowUs) return;
+    this.successAtUs[m] = Number.POSITIVE_INFINITY;
+    this.awareness[m] = applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
   }
 
   private onDirectTimeout(m: number, seq: number, nowUs: number): void {
@@ -605,6 +648,7 @@ export class SwimSimulation {
   }
 
   private adjustAwareness(m: number, delta: number, nowUs: number): void {
+    this.settleAwareness(m, nowUs);
     const score = applyAwarenessDelta(this.awareness[m]!, delta, this.ml.awarenessMaxMultiplier);
     this.awareness[m] = score;
     if (nowUs >= this.warmupUs && score > this.t.maxAwareness) this.t.maxAwareness = score;
@@ -648,7 +692,7 @@ export class SwimSimulation {
    * Sends one UDP packet with whatever broadcasts fit (net.go sendMsg / rawSendMsgPacket),
    * plus `attach` (the buddy-system suspicion) first.
    */
-  private sendPacket(from: number, to: number, type: number, seq: number, subject: number, kind: number, size: number, attach: number, nowUs: number): void {
+  private sendPacket(from: number, to: number, type: number, seq: number, subject: number, kind: number, size: number, attach: number, nowUs: number): number {
     const pk = this.allocPacket();
     this.pkType[pk] = type;
     this.pkSrc[pk] = from;
@@ -670,7 +714,7 @@ export class SwimSimulation {
       count = queues.takenCount;
     }
     this.pkFactCount[pk] = count;
-    this.transmit(pk, from, to, kind, bytes, nowUs);
+    return this.transmit(pk, from, to, kind, bytes, nowUs);
   }
 
   /**
@@ -680,7 +724,7 @@ export class SwimSimulation {
    * the same draws, tallies and views as the packet path. Never so with CPU starvation,
    * whose late reads draw from the receiver's stream at arrival.
    */
-  private transmit(pk: number, from: number, to: number, kind: number, bytes: number, nowUs: number, known = false): void {
+  private transmit(pk: number, from: number, to: number, kind: number, bytes: number, nowUs: number, known = false): number {
     let departUs = nowUs;
     const slow = this.slowIoRule[from]!;
     if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
@@ -690,14 +734,15 @@ export class SwimSimulation {
     }
     if (this.blocked(from, to)) {
       this.freePacket(pk);
-      return;
+      return DROPPED;
     }
     const arrival = this.links.transmit(this.linkOf(from, to), departUs);
     if (arrival === DROPPED || (known && arrival < this.nextCrashUs(to))) {
       this.freePacket(pk);
-      return;
+      return DROPPED;
     }
     this.q.schedule(arrival, EV_PACKET, pk, 0, 0);
+    return arrival;
   }
 
   /** Whether receiving facts pk[0..count) would leave member r's state as it is (see receiveFact). */
@@ -760,6 +805,7 @@ export class SwimSimulation {
       case PK_PING:
         if (seq > 0 && this.eventlessAcks && this.ackWithoutEvent(dst, src, seq, nowUs)) break;
         this.sendPacket(dst, src, PK_ACK, seq, 0, seq < 0 ? Msg.indirect : Msg.ack, SIZE.ack, -1, nowUs);
+        if (seq > 0) this.directPingArrived(src, seq, DROPPED);
         break;
       case PK_ACK:
         this.onAck(dst, seq, nowUs);
@@ -795,8 +841,11 @@ export class SwimSimulation {
       this.t.messages[Msg.ack]!++;
       this.t.bytes[Msg.ack]! += SIZE.ack;
     }
-    if (this.blocked(from, to)) return true;
-    const arrival = this.links.transmit(this.linkOf(from, to), departUs);
+    const arrival = this.blocked(from, to) ? DROPPED : this.links.transmit(this.linkOf(from, to), departUs);
+    if (this.timeoutUnarmed[to] === 1) {
+      this.directPingArrived(to, seq, arrival);
+      return true;
+    }
     if (arrival === DROPPED) return true;
     if (this.probeSeq[to] === seq && this.probeActive[to] === 1 && arrival < this.probeAckUs[to]!) this.probeAckUs[to] = arrival;
     return true;
@@ -1182,6 +1231,9 @@ export class SwimSimulation {
     this.upCount--;
     this.epoch[m]!++;
     this.probeActive[m] = 0;
+    this.timeoutUnarmed[m] = 0;
+    if (this.lifeguard) this.settleAwareness(m, nowUs);
+    this.successAtUs[m] = Number.POSITIVE_INFINITY; // an ack arriving after the crash is lost
     this.gossipArmed[m] = 0;
     this.queues.clear(m);
     if (nowUs >= this.warmupUs) this.crashes++;
@@ -1452,6 +1504,7 @@ export class SwimSimulation {
   }
 
   awarenessOf(m: number): number {
+    if (this.successAtUs[m]! <= this.q.currentTimeUs) return applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
     return this.awareness[m]!;
   }
 
