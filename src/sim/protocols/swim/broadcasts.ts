@@ -6,9 +6,10 @@
  * queue holds at most one fact per subject (a newer one invalidates the older), each
  * with the number of times it was sent; GetBroadcasts takes the fewest-sent first, then
  * the larger, then the newer, as many as fit the packet, and drops those that reached
- * the retransmit limit. Queues are plain number arrays reused for the member's whole
- * life and ordered with a scratch array: taking broadcasts allocates nothing (it runs
- * for every packet a member sends).
+ * the retransmit limit. Queues live in flat typed arrays (a few slots per member, all
+ * doubled when one member needs more) and are ordered with a scratch array: taking
+ * broadcasts allocates nothing and touches one cache line (it runs for every packet a
+ * member sends).
  */
 
 export const F_ALIVE = 0;
@@ -63,13 +64,15 @@ export class Facts {
   }
 }
 
-const EMPTY: number[] = [];
-
 export class BroadcastQueues {
   private readonly facts: Facts;
   private readonly limit: number;
-  private readonly fact: number[][];
-  private readonly tx: number[][];
+  private readonly members: number;
+  /** Slots per member (grows for everyone when one queue needs more): fact ids and transmit counts, flat. */
+  private capacity = 4;
+  private fact: Int32Array;
+  private tx: Int32Array;
+  private readonly len: Int32Array;
   private order = new Int32Array(64);
   /** Results of the last `take`: broadcasts in the packet (including `start`) and their bytes. */
   takenCount = 0;
@@ -78,46 +81,60 @@ export class BroadcastQueues {
   constructor(members: number, facts: Facts, retransmitLimit: number) {
     this.facts = facts;
     this.limit = retransmitLimit;
-    this.fact = new Array<number[]>(members).fill(EMPTY);
-    this.tx = new Array<number[]>(members).fill(EMPTY);
+    this.members = members;
+    this.fact = new Int32Array(members * this.capacity);
+    this.tx = new Int32Array(members * this.capacity);
+    this.len = new Int32Array(members);
   }
 
   length(m: number): number {
-    return this.fact[m]!.length;
-  }
-
-  /** The queued facts of member m (read-only). */
-  factsOf(m: number): readonly number[] {
-    return this.fact[m]!;
+    return this.len[m]!;
   }
 
   /** Forgets m's queue (it crashed). */
   clear(m: number): void {
-    this.fact[m]!.length = 0;
-    this.tx[m]!.length = 0;
+    this.len[m] = 0;
   }
 
   /** Queues a broadcast, replacing any queued one about the same member (queue.go invalidation). */
   push(m: number, f: number): void {
-    let facts = this.fact[m]!;
-    let tx = this.tx[m]!;
-    if (facts === EMPTY) {
-      facts = [];
-      tx = [];
-      this.fact[m] = facts;
-      this.tx[m] = tx;
-    }
     const subjects = this.facts.subject;
     const subject = subjects[f]!;
-    for (let i = 0; i < facts.length; i++) {
-      if (subjects[facts[i]!] === subject) {
-        facts.splice(i, 1);
-        tx.splice(i, 1);
+    let len = this.len[m]!;
+    let base = m * this.capacity;
+    for (let i = 0; i < len; i++) {
+      if (subjects[this.fact[base + i]!] === subject) {
+        this.removeAt(base, i, len);
+        len--;
         break;
       }
     }
-    facts.push(f);
-    tx.push(0);
+    if (len === this.capacity) {
+      this.grow();
+      base = m * this.capacity;
+    }
+    this.fact[base + len] = f;
+    this.tx[base + len] = 0;
+    this.len[m] = len + 1;
+  }
+
+  private removeAt(base: number, i: number, len: number): void {
+    this.fact.copyWithin(base + i, base + i + 1, base + len);
+    this.tx.copyWithin(base + i, base + i + 1, base + len);
+  }
+
+  private grow(): void {
+    const old = this.capacity;
+    const cap = old * 2;
+    const fact = new Int32Array(this.members * cap);
+    const tx = new Int32Array(this.members * cap);
+    for (let m = 0; m < this.members; m++) {
+      fact.set(this.fact.subarray(m * old, m * old + this.len[m]!), m * cap);
+      tx.set(this.tx.subarray(m * old, m * old + this.len[m]!), m * cap);
+    }
+    this.capacity = cap;
+    this.fact = fact;
+    this.tx = tx;
   }
 
   /**
@@ -126,29 +143,31 @@ export class BroadcastQueues {
    * counts a transmission for each, drops those at the retransmit limit. Results in
    * takenCount / takenBytes.
    */
-  take(m: number, out: Int32Array, base: number, start: number, budget: number): void {
-    const facts = this.fact[m]!;
-    const len = facts.length;
+  take(m: number, out: Int32Array, outBase: number, start: number, budget: number): void {
     this.takenCount = start;
     this.takenBytes = 0;
+    const len = this.len[m]!;
     if (len === 0) return;
-    const tx = this.tx[m]!;
+    const base = m * this.capacity;
+    const facts = this.fact;
+    const tx = this.tx;
     const sizes = this.facts;
     if (this.order.length < len) this.order = new Int32Array(2 * len);
     const order = this.order;
     // Insertion sort of queue positions by (tx asc, size desc, fact desc): queues are short.
     for (let i = 0; i < len; i++) {
-      const t = tx[i]!;
-      const f = facts[i]!;
+      const t = tx[base + i]!;
+      const f = facts[base + i]!;
       const size = sizes.size(f);
       let j = i - 1;
       while (j >= 0) {
         const o = order[j]!;
-        const to = tx[o]!;
+        const to = tx[base + o]!;
         if (to < t) break;
         if (to === t) {
-          const so = sizes.size(facts[o]!);
-          if (so > size || (so === size && facts[o]! > f)) break;
+          const fo = facts[base + o]!;
+          const so = sizes.size(fo);
+          if (so > size || (so === size && fo > f)) break;
         }
         order[j + 1] = o;
         j--;
@@ -161,21 +180,24 @@ export class BroadcastQueues {
     for (let k = 0; k < len; k++) {
       if (count >= PIGGY_MAX) break;
       const i = order[k]!;
-      const size = sizes.size(facts[i]!) + COMPOUND_OVERHEAD;
+      const f = facts[base + i]!;
+      const size = sizes.size(f) + COMPOUND_OVERHEAD;
       if (bytes + size > budget) continue;
       bytes += size;
-      out[base + count++] = facts[i]!;
-      tx[i]!++;
+      out[outBase + count++] = f;
+      tx[base + i]!++;
       taken++;
     }
     this.takenCount = count;
     this.takenBytes = bytes;
     if (taken === 0) return;
-    for (let i = len - 1; i >= 0; i--) {
-      if (tx[i]! >= this.limit) {
-        facts.splice(i, 1);
-        tx.splice(i, 1);
-      }
+    let kept = 0;
+    for (let i = 0; i < len; i++) {
+      if (tx[base + i]! >= this.limit) continue;
+      facts[base + kept] = facts[base + i]!;
+      tx[base + kept] = tx[base + i]!;
+      kept++;
     }
+    this.len[m] = kept;
   }
 }

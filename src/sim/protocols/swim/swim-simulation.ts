@@ -183,6 +183,7 @@ export class SwimSimulation {
   /** Instant of each crash episode's pending crash (∞: none), and each member's episodes. */
   private readonly crashPendingUs: Float64Array;
   private readonly crashEpisodesOf: number[][];
+  private readonly memberCrashUs: Float64Array;
 
   // Metrics state.
   private readonly t: MembershipTallies;
@@ -355,6 +356,7 @@ export class SwimSimulation {
     this.faultProcesses = compileFaults(faults, names, root, this.bank);
     this.crashProcesses = compileCrashes(config.crashes, names, root, this.bank);
     this.crashPendingUs = new Float64Array(this.crashProcesses.length).fill(Number.POSITIVE_INFINITY);
+    this.memberCrashUs = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     this.crashEpisodesOf = Array.from({ length: n }, () => [] as number[]);
     this.crashProcesses.forEach((episode, index) => {
       for (const node of episode.nodes) this.crashEpisodesOf[node]!.push(index);
@@ -783,14 +785,21 @@ export class SwimSimulation {
 
   /** The earliest pending crash of member m (∞: none scheduled). */
   private nextCrashUs(m: number): number {
-    const episodes = this.crashEpisodesOf[m]!;
-    let next = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < episodes.length; i++) next = Math.min(next, this.crashPendingUs[episodes[i]!]!);
-    return next;
+    return this.memberCrashUs[m]!;
+  }
+
+  /** Sets (or clears, ∞) crash episode `index`'s pending instant and its members' earliest. */
+  private setCrashPending(index: number, atUs: number): void {
+    this.crashPendingUs[index] = atUs;
+    for (const node of this.crashProcesses[index]!.nodes) {
+      let next = Number.POSITIVE_INFINITY;
+      for (const e of this.crashEpisodesOf[node]!) next = Math.min(next, this.crashPendingUs[e]!);
+      this.memberCrashUs[node] = next;
+    }
   }
 
   private scheduleCrash(index: number, atUs: number): void {
-    this.crashPendingUs[index] = atUs;
+    this.setCrashPending(index, atUs);
     this.q.schedule(atUs, EV_CRASH, index, 0, 0);
   }
 
@@ -1209,7 +1218,7 @@ export class SwimSimulation {
   private onCrash(index: number, nowUs: number): void {
     const episode = this.crashProcesses[index]!;
     const fault = this.config.crashes[episode.rule]!;
-    this.crashPendingUs[index] = Number.POSITIVE_INFINITY;
+    this.setCrashPending(index, Number.POSITIVE_INFINITY);
     for (const node of episode.nodes) this.crashMember(node, nowUs);
     const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + exponentialUs(episode.stream, fault.mttrUs) : fault.downUs;
     if (downUs !== null) this.q.schedule(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
