@@ -50,6 +50,7 @@ import { emptyMembershipTallies, Msg, type MembershipTallies } from '../../metri
 import { applyAwarenessDelta, failedProbeAwarenessDelta, pushPullScaleUs, remainingSuspicionTimeUs, retransmitLimit, suspicionBounds, type MemberlistConfig } from './memberlist.js';
 import { KeyedPermutation } from './permutation.js';
 import { NO_RECORD, View, Views } from './views.js';
+import { SwimMetrics } from './swim-metrics.js';
 import { BroadcastQueues, COMPOUND_HEADER, COMPOUND_OVERHEAD, F_ALIVE, F_DEAD, F_SUSPECT, Facts, grown, PIGGY_MAX, SIZE, UDP_BUFFER } from './broadcasts.js';
 
 // Event kinds.
@@ -185,44 +186,7 @@ export class SwimSimulation {
   private readonly crashEpisodesOf: number[][];
   private readonly memberCrashUs: Float64Array;
 
-  // Metrics state.
-  private readonly t: MembershipTallies;
-  private upCount: number;
-  private readonly upSinceUs: Float64Array;
-  private readonly perSubjectUpUs: Float64Array;
-  private readonly perSubjectSuspectedUs: Float64Array;
-  private readonly perSubjectOriginated: Float64Array;
-  private readonly crashAtUs: Float64Array;
-  private readonly crashSeenSuspect: Uint8Array;
-  private readonly crashSeenDead: Uint8Array;
-  private readonly crashDisseminated: Uint8Array;
-  private readonly nonAlive: Int32Array; // live observers whose view of the subject is not ALIVE
-  private readonly deadHeld: Int32Array; // live observers whose view is DEAD
-  private readonly suspectedSinceUs: Float64Array;
-  private readonly episodeEndUs: Float64Array;
-  private readonly falseDeadPeak: Int32Array;
-  /** 1 while a subject's non-ALIVE views are left over from before its restart (not a mistake). */
-  private readonly staleEpisode: Uint8Array;
-  /**
-   * The incarnation a member announced when it last rejoined: views of an older one are
-   * about the crashed process (late news, not a mistake about the live one).
-   */
-  private readonly rejoinInc: Float64Array;
-  private falselySuspected = 0;
-  private nonAliveViewsOfUp = 0;
-  private lastIntegralUs = 0;
-  private firstSuspicion: number[] = [];
-  private firstDead: number[] = [];
-  private dissemination: number[] = [];
-  private mistakeDurations: number[] = [];
-  private deadReach: number[] = [];
-  private crashes = 0;
-  private crashesUndetected = 0;
-  private crashesCensored = 0;
-  private flaps = 0;
-  private massEvents = 0;
-  private maxSimultaneous = 0;
-  private readonly massThreshold: number;
+  private readonly metrics: SwimMetrics;
   private eventCount = 0;
   private nextCompactionUs = COMPACTION_US;
 
@@ -243,7 +207,6 @@ export class SwimSimulation {
     this.suspicionMaxUs = bounds.maxUs;
     this.transmitLimit = retransmitLimit(this.ml.retransmitMult, n);
     this.pushPullUs = pushPullScaleUs(this.ml.pushPullIntervalUs, n);
-    this.massThreshold = Math.max(2, Math.ceil(0.1 * n));
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     const probeUs = this.ml.probeIntervalUs;
     const width = Math.max(1, Math.floor(probeUs / (4 * n)));
@@ -327,23 +290,7 @@ export class SwimSimulation {
     this.relayWantsNack = new Uint8Array(rl);
     this.relayGen = new Float64Array(rl);
 
-    this.t = emptyMembershipTallies(n);
-    this.upCount = n;
-    this.upSinceUs = new Float64Array(n);
-    this.perSubjectUpUs = new Float64Array(n);
-    this.perSubjectSuspectedUs = new Float64Array(n);
-    this.perSubjectOriginated = new Float64Array(n);
-    this.crashAtUs = new Float64Array(n).fill(Number.NaN);
-    this.crashSeenSuspect = new Uint8Array(n);
-    this.crashSeenDead = new Uint8Array(n);
-    this.crashDisseminated = new Uint8Array(n);
-    this.nonAlive = new Int32Array(n);
-    this.deadHeld = new Int32Array(n);
-    this.suspectedSinceUs = new Float64Array(n);
-    this.episodeEndUs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-    this.falseDeadPeak = new Int32Array(n);
-    this.staleEpisode = new Uint8Array(n);
-    this.rejoinInc = new Float64Array(n);
+    this.metrics = new SwimMetrics(this.up, this.warmupUs, this.flapWindowUs);
 
     // Timers start at a random stagger (state.go triggerFunc, pushPullTrigger).
     for (let i = 0; i < n; i++) {
@@ -393,7 +340,7 @@ export class SwimSimulation {
     const views = this.views;
     for (const s of views.dirty) {
       if (views.countOf(s) === 0) continue;
-      views.compact(s, this.upCount - this.up[s]!, this.up);
+      views.compact(s, this.metrics.upCount - this.up[s]!, this.up);
     }
   }
 
@@ -530,7 +477,7 @@ export class SwimSimulation {
     this.probeTcpOkUs[m] = Number.POSITIVE_INFINITY;
     this.probeAckUs[m] = Number.POSITIVE_INFINITY;
     this.timeoutUnarmed[m] = 0;
-    if (nowUs >= this.warmupUs) this.t.probes++;
+    if (nowUs >= this.warmupUs) this.metrics.t.probes++;
     // Buddy system: a suspect target gets the suspicion with the ping, so it can refute.
     let attach = -1;
     if (this.lifeguard && this.views.stateOf(m, target) !== View.alive) attach = this.newFact(target, F_SUSPECT, this.views.incOf(m, target), m);
@@ -589,8 +536,8 @@ export class SwimSimulation {
   /** memberlist's TCP fallback ping: connect, ping, ack, each segment over the link, lost ones resent after 1 s. */
   private tcpPing(m: number, target: number, seq: number, nowUs: number): void {
     if (nowUs >= this.warmupUs) {
-      this.t.messages[Msg.tcpPing]!++;
-      this.t.bytes[Msg.tcpPing]! += SIZE.tcpPing;
+      this.metrics.t.messages[Msg.tcpPing]!++;
+      this.metrics.t.bytes[Msg.tcpPing]! += SIZE.tcpPing;
     }
     let atUs = nowUs;
     const deadline = this.probeDeadlineUs[m]!;
@@ -621,16 +568,13 @@ export class SwimSimulation {
       return;
     }
     const target = this.probeTarget[m]!;
-    if (nowUs >= this.warmupUs) this.t.failedProbes++;
+    if (nowUs >= this.warmupUs) this.metrics.t.failedProbes++;
     if (this.lifeguard) this.adjustAwareness(m, failedProbeAwarenessDelta(this.probeNacksExpected[m]!, this.probeNacks[m]!), nowUs);
     const inc = this.views.incOf(m, target);
     const fact = this.newFact(target, F_SUSPECT, inc, m);
     const before = this.views.stateOf(m, target);
     this.suspectNode(m, fact, nowUs);
-    if (before === View.alive && this.views.stateOf(m, target) === View.suspect && this.up[target] === 1 && nowUs >= this.warmupUs) {
-      this.t.suspicionsOriginated++;
-      this.perSubjectOriginated[target]!++;
-    }
+    if (before === View.alive && this.views.stateOf(m, target) === View.suspect && this.up[target] === 1) this.metrics.suspicionOriginated(target, nowUs);
     this.scheduleNextProbe(m, this.probeSentUs[m]!, nowUs);
   }
 
@@ -653,7 +597,7 @@ export class SwimSimulation {
     this.settleAwareness(m, nowUs);
     const score = applyAwarenessDelta(this.awareness[m]!, delta, this.ml.awarenessMaxMultiplier);
     this.awareness[m] = score;
-    if (nowUs >= this.warmupUs && score > this.t.maxAwareness) this.t.maxAwareness = score;
+    if (nowUs >= this.warmupUs && score > this.metrics.t.maxAwareness) this.metrics.t.maxAwareness = score;
   }
 
   /** memberlist's kRandomNodes: up to 3n random draws, skipping self, `exclude` and non-alive (or, for gossip, long-dead) members. */
@@ -731,8 +675,8 @@ export class SwimSimulation {
     const slow = this.slowIoRule[from]!;
     if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
     if (nowUs >= this.warmupUs) {
-      this.t.messages[kind]!++;
-      this.t.bytes[kind]! += bytes;
+      this.metrics.t.messages[kind]!++;
+      this.metrics.t.bytes[kind]! += bytes;
     }
     if (this.blocked(from, to)) {
       this.freePacket(pk);
@@ -847,8 +791,8 @@ export class SwimSimulation {
     const slow = this.slowIoRule[from]!;
     if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
     if (nowUs >= this.warmupUs) {
-      this.t.messages[Msg.ack]!++;
-      this.t.bytes[Msg.ack]! += SIZE.ack;
+      this.metrics.t.messages[Msg.ack]!++;
+      this.metrics.t.bytes[Msg.ack]! += SIZE.ack;
     }
     const arrival = this.blocked(from, to) ? DROPPED : this.links.transmit(this.linkOf(from, to), departUs);
     if (this.timeoutUnarmed[to] === 1) {
@@ -1016,7 +960,7 @@ export class SwimSimulation {
     const o = views.observer[r]!;
     const s = views.subject[r]!;
     const fact = this.newFact(s, F_DEAD, views.inc[r]!, o);
-    if (this.up[s] === 1 && views.inc[r]! >= this.rejoinInc[s]! && nowUs >= this.warmupUs) this.t.deathsOriginated++;
+    if (this.up[s] === 1 && views.inc[r]! >= this.metrics.rejoinInc[s]! && nowUs >= this.warmupUs) this.metrics.t.deathsOriginated++;
     this.deadNode(o, fact, nowUs);
   }
 
@@ -1043,7 +987,7 @@ export class SwimSimulation {
     if (accusedInc >= inc) inc = accusedInc + 1;
     this.selfInc[o] = inc;
     if (this.lifeguard) this.adjustAwareness(o, 1, nowUs);
-    if (nowUs >= this.warmupUs) this.t.refutations++;
+    if (nowUs >= this.warmupUs) this.metrics.t.refutations++;
     this.enqueue(o, this.newFact(o, F_ALIVE, inc, o), nowUs);
   }
 
@@ -1055,8 +999,8 @@ export class SwimSimulation {
     if (peers.length === 0) return;
     const peer = peers[0]!;
     if (nowUs >= this.warmupUs) {
-      this.t.messages[Msg.pushPull]! += 2;
-      this.t.bytes[Msg.pushPull]! += 2 * this.n * SIZE.pushPullEntry;
+      this.metrics.t.messages[Msg.pushPull]! += 2;
+      this.metrics.t.bytes[Msg.pushPull]! += 2 * this.n * SIZE.pushPullEntry;
     }
     if (this.blocked(m, peer) || this.blocked(peer, m)) return;
     // A TCP exchange: the peer merges our state on arrival, we merge its reply a round trip later.
@@ -1121,96 +1065,7 @@ export class SwimSimulation {
     if (prev === next) return;
     views.state[r] = next;
     views.changeUs[r] = nowUs;
-    this.viewChanged(o, s, prev, next, views.inc[r]!, nowUs);
-  }
-
-  /** Observer o's view of s went from `prev` to `next` (o is up). */
-  private viewChanged(o: number, s: number, prev: number, next: number, inc: number, nowUs: number): void {
-    const subjectUp = this.up[s] === 1;
-    const counted = nowUs >= this.warmupUs;
-    const stale = inc < this.rejoinInc[s]!;
-    this.integrate(nowUs);
-    if (prev === View.alive) {
-      if (subjectUp) this.nonAliveViewsOfUp++;
-      const before = this.nonAlive[s]!;
-      this.nonAlive[s] = before + 1;
-      if (before === 0 && subjectUp) this.falseEpisodeStart(s, stale, nowUs);
-    } else if (next === View.alive) {
-      if (subjectUp) this.nonAliveViewsOfUp--;
-      if (--this.nonAlive[s]! === 0 && subjectUp) this.falseEpisodeEnd(s, nowUs);
-    }
-    if (next === View.dead) {
-      this.deadHeld[s]!++;
-      if (subjectUp && !stale) {
-        if (this.deadHeld[s] === 1) this.falseDeadPeak[s] = 0;
-        if (this.deadHeld[s]! > this.falseDeadPeak[s]!) this.falseDeadPeak[s] = this.deadHeld[s]!;
-      }
-    } else if (prev === View.dead) {
-      this.deadHeld[s]!--;
-      if (subjectUp && this.deadHeld[s] === 0 && this.falseDeadPeak[s]! > 0) {
-        if (counted) this.deadReach.push(this.falseDeadPeak[s]!);
-        this.falseDeadPeak[s] = 0;
-      }
-    }
-    if (subjectUp) {
-      if (counted && !stale && next === View.suspect && prev === View.alive) this.t.suspectViews++;
-      if (counted && !stale && next === View.dead) this.t.deadViews++;
-      return;
-    }
-    // A crashed member: first suspicion, first DEAD, everyone knows.
-    const crashAt = this.crashAtUs[s]!;
-    if (Number.isNaN(crashAt)) return;
-    if (next !== View.alive && this.crashSeenSuspect[s] === 0) {
-      this.crashSeenSuspect[s] = 1;
-      this.firstSuspicion.push(nowUs - crashAt);
-    }
-    if (next === View.dead && this.crashSeenDead[s] === 0) {
-      this.crashSeenDead[s] = 1;
-      this.firstDead.push(nowUs - crashAt);
-    }
-    this.checkDissemination(s, nowUs);
-  }
-
-  private checkDissemination(s: number, nowUs: number): void {
-    const crashAt = this.crashAtUs[s]!;
-    if (Number.isNaN(crashAt) || this.crashDisseminated[s] === 1 || this.up[s] === 1) return;
-    if (this.deadHeld[s]! >= this.upCount && this.upCount > 0) {
-      this.crashDisseminated[s] = 1;
-      this.dissemination.push(nowUs - crashAt);
-    }
-  }
-
-  private falseEpisodeStart(s: number, stale: boolean, nowUs: number): void {
-    this.suspectedSinceUs[s] = nowUs;
-    this.staleEpisode[s] = stale ? 1 : 0;
-    if (!stale && nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.flaps++;
-    const count = ++this.falselySuspected;
-    if (nowUs >= this.warmupUs) {
-      if (count > this.maxSimultaneous) this.maxSimultaneous = count;
-      if (count === this.massThreshold) this.massEvents++;
-    }
-  }
-
-  private falseEpisodeEnd(s: number, nowUs: number): void {
-    const from = Math.max(this.suspectedSinceUs[s]!, this.warmupUs);
-    if (nowUs > from) this.perSubjectSuspectedUs[s]! += nowUs - from;
-    if (this.staleEpisode[s] === 0) {
-      if (this.suspectedSinceUs[s]! >= this.warmupUs) this.mistakeDurations.push(nowUs - this.suspectedSinceUs[s]!);
-      this.episodeEndUs[s] = nowUs;
-    }
-    this.staleEpisode[s] = 0;
-    this.falselySuspected--;
-  }
-
-  /** Accumulates observer×subject exposure and suspected time up to `nowUs`. */
-  private integrate(nowUs: number): void {
-    const from = Math.max(this.lastIntegralUs, this.warmupUs);
-    if (nowUs > from) {
-      const dt = nowUs - from;
-      this.t.observerSubjectUpUs += this.upCount * (this.upCount - 1) * dt;
-      this.t.observerSubjectSuspectedUs += this.nonAliveViewsOfUp * dt;
-    }
-    this.lastIntegralUs = nowUs;
+    this.metrics.viewChanged(o, s, prev, next, views.inc[r]!, nowUs);
   }
 
   // ---- crashes and faults -------------------------------------------------------------------
@@ -1226,18 +1081,8 @@ export class SwimSimulation {
 
   private crashMember(m: number, nowUs: number): void {
     if (this.up[m] === 0) return;
-    this.integrate(nowUs);
-    // As subject: its false-suspicion episode (if any) ends; it is now truly down.
-    if (this.nonAlive[m]! > 0) this.falseEpisodeEnd(m, nowUs);
-    this.nonAliveViewsOfUp -= this.nonAlive[m]!;
-    if (this.deadHeld[m]! > 0 && this.falseDeadPeak[m]! > 0) {
-      if (nowUs >= this.warmupUs) this.deadReach.push(this.falseDeadPeak[m]!);
-      this.falseDeadPeak[m] = 0;
-    }
-    const from = Math.max(this.upSinceUs[m]!, this.warmupUs);
-    if (nowUs > from) this.perSubjectUpUs[m]! += nowUs - from;
+    this.metrics.memberDown(m, nowUs);
     this.up[m] = 0;
-    this.upCount--;
     this.epoch[m]!++;
     this.probeActive[m] = 0;
     this.timeoutUnarmed[m] = 0;
@@ -1245,26 +1090,15 @@ export class SwimSimulation {
     this.successAtUs[m] = Number.POSITIVE_INFINITY; // an ack arriving after the crash is lost
     this.gossipArmed[m] = 0;
     this.queues.clear(m);
-    if (nowUs >= this.warmupUs) this.crashes++;
-    this.crashAtUs[m] = nowUs;
-    this.crashSeenSuspect[m] = this.nonAlive[m]! > 0 ? 1 : 0;
-    this.crashSeenDead[m] = this.deadHeld[m]! > 0 ? 1 : 0;
-    if (this.crashSeenSuspect[m] === 1) this.firstSuspicion.push(0);
-    if (this.crashSeenDead[m] === 1) this.firstDead.push(0);
-    this.crashDisseminated[m] = 0;
     // As observer: its views are gone (a restarted process starts afresh).
-    for (const s of this.views.dirty) {
-      const rec = this.views.find(m, s);
+    const views = this.views;
+    for (const s of views.dirty) {
+      const rec = views.find(m, s);
       if (rec === NO_RECORD) continue;
-      const state = this.views.state[rec]!;
-      if (state !== View.alive) {
-        if (this.up[s] === 1) this.nonAliveViewsOfUp--;
-        if (--this.nonAlive[s]! === 0 && this.up[s] === 1) this.falseEpisodeEnd(s, nowUs);
-      }
-      if (state === View.dead) this.deadHeld[s]!--;
-      this.views.remove(rec);
+      this.metrics.viewDropped(s, views.state[rec]!, nowUs);
+      views.remove(rec);
     }
-    for (const s of this.views.dirty) this.checkDissemination(s, nowUs);
+    for (const s of views.dirty) this.metrics.checkDissemination(s, nowUs);
   }
 
   private onRecover(index: number, nowUs: number): void {
@@ -1276,28 +1110,14 @@ export class SwimSimulation {
 
   private recoverMember(m: number, nowUs: number): void {
     if (this.up[m] === 1) return;
-    this.integrate(nowUs);
-    const crashAt = this.crashAtUs[m]!;
-    if (!Number.isNaN(crashAt) && crashAt >= this.warmupUs) {
-      if (this.crashSeenDead[m] === 0) this.crashesUndetected++;
-      if (this.crashDisseminated[m] === 0) this.t.disseminationIncomplete++;
-    }
-    this.crashAtUs[m] = Number.NaN;
+    this.metrics.memberUp(m, nowUs);
     this.up[m] = 1;
-    this.upCount++;
-    this.upSinceUs[m] = nowUs;
-    this.nonAliveViewsOfUp += this.nonAlive[m]!;
-    if (this.nonAlive[m]! > 0) {
-      this.suspectedSinceUs[m] = nowUs;
-      this.staleEpisode[m] = 1;
-      this.falselySuspected++;
-    }
     this.views.reborn(m);
     const epoch = this.epoch[m]!;
     this.passIndex[m] = this.n;
     // Rejoin: announce a higher incarnation, then a push/pull with a random member.
     this.refute(m, this.selfInc[m]!, nowUs);
-    this.rejoinInc[m] = this.selfInc[m]!;
+    this.metrics.rejoinInc[m] = this.selfInc[m]!;
     this.q.schedule(nowUs, EV_PROBE_TICK, m, epoch, 0);
     this.q.schedule(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, epoch, 0);
     const peers = this.kRandom(m, 1, -1, false, nowUs);
@@ -1425,69 +1245,8 @@ export class SwimSimulation {
   // ---- the end -------------------------------------------------------------------------
 
   private finish(): SwimRunResult {
-    const end = this.endUs;
-    this.integrate(end);
-    for (let s = 0; s < this.n; s++) {
-      if (this.up[s] === 1) {
-        const from = Math.max(this.upSinceUs[s]!, this.warmupUs);
-        if (end > from) this.perSubjectUpUs[s]! += end - from;
-        if (this.nonAlive[s]! > 0) {
-          const since = Math.max(this.suspectedSinceUs[s]!, this.warmupUs);
-          if (end > since) this.perSubjectSuspectedUs[s]! += end - since;
-        }
-        if (this.falseDeadPeak[s]! > 0) this.deadReach.push(this.falseDeadPeak[s]!);
-        continue;
-      }
-      const crashAt = this.crashAtUs[s]!;
-      if (Number.isNaN(crashAt) || crashAt < this.warmupUs) continue;
-      if (this.crashSeenDead[s] === 0) {
-        // Censored when the run ended before the slowest nominal detection could finish.
-        const boundUs = 2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs;
-        if (end - crashAt < boundUs) this.crashesCensored++;
-        else this.crashesUndetected++;
-      }
-      if (this.crashDisseminated[s] === 0) this.t.disseminationIncomplete++;
-    }
-    const t = this.t;
-    t.firstSuspicionLatenciesUs = Float64Array.from(this.firstSuspicion);
-    t.firstDeadLatenciesUs = Float64Array.from(this.firstDead);
-    t.disseminationLatenciesUs = Float64Array.from(this.dissemination);
-    t.falseDeadReach = Float64Array.from(this.deadReach);
-    const upUs = this.perSubjectUpUs.reduce((a, b) => a + b, 0);
-    const suspectedUs = this.perSubjectSuspectedUs.reduce((a, b) => a + b, 0);
-    let sent = 0;
-    for (let k = 0; k < t.messages.length; k++) sent += t.messages[k]!;
-    const tallies: RunTallies = {
-      upUs,
-      upSuspectedUs: suspectedUs,
-      falseSuspicions: t.suspicionsOriginated,
-      falseDeaths: t.deathsOriginated,
-      mistakeDurationsUs: Float64Array.from(this.mistakeDurations),
-      detectionLatenciesUs: t.firstSuspicionLatenciesUs,
-      deadLatenciesUs: t.firstDeadLatenciesUs,
-      crashes: this.crashes,
-      crashesUndetected: this.crashesUndetected,
-      crashesCensored: this.crashesCensored,
-      heartbeatsSent: sent,
-      heartbeatsDelivered: 0,
-      heartbeatsLost: 0,
-      perPairFalseSuspicions: this.perSubjectOriginated,
-      perPairUpUs: this.perSubjectUpUs,
-      perPairUpSuspectedUs: this.perSubjectSuspectedUs,
-      flaps: this.flaps,
-      maxSimultaneousFalseSuspicions: this.maxSimultaneous,
-      massSuspicionEvents: this.massEvents,
-      pauses: 0,
-      pausesWithSuspicion: 0,
-      pausedUs: 0,
-      heartbeatsPartitioned: 0,
-      heartbeatsMissedWhilePaused: 0,
-      probesSent: 0,
-      splitBrainUs: 0,
-      splitBrainEpisodes: 0,
-      maxSplitBrainUs: 0,
-      membership: t,
-    };
+    const censorBoundUs = 2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs;
+    const tallies = this.metrics.finish(this.endUs, censorBoundUs);
     const log: TransitionLog = {
       timeUs: new Float64Array(0),
       kind: new Uint8Array(0),
@@ -1498,7 +1257,7 @@ export class SwimSimulation {
       length: 0,
       dropped: 0,
     };
-    return { tallies, log, events: this.eventCount, endUs: end, viewRecords: this.views.records };
+    return { tallies, log, events: this.eventCount, endUs: this.endUs, viewRecords: this.views.records };
   }
 
   // ---- test hooks (read-only) --------------------------------------------------------------
