@@ -90,6 +90,16 @@ function linkClasses(config: SimConfig, bank: StreamBank, root: SeedRoot): { lin
   return { links, nodeClass, classCount };
 }
 
+/**
+ * Engine switches that must not change any result (tests run both ways and compare):
+ * the period of view compaction (∞: never) and the eventless delivery of gossip
+ * packets that carry no news.
+ */
+export interface SwimEngineOptions {
+  readonly compactionUs?: number;
+  readonly eventlessGossip?: boolean;
+}
+
 export abstract class SwimCore {
   protected readonly config: SimConfig;
   protected readonly ml: MemberlistConfig;
@@ -182,9 +192,14 @@ export abstract class SwimCore {
 
   protected readonly metrics: SwimMetrics;
   protected eventCount = 0;
-  protected nextCompactionUs = COMPACTION_US;
+  protected nextCompactionUs: number;
+  protected readonly compactionUs: number;
+  protected readonly eventlessGossip: boolean;
 
-  constructor(config: SimConfig, protocol: SwimProtocolConfig) {
+  constructor(config: SimConfig, protocol: SwimProtocolConfig, options: SwimEngineOptions = {}) {
+    this.compactionUs = options.compactionUs ?? COMPACTION_US;
+    this.nextCompactionUs = this.compactionUs;
+    this.eventlessGossip = options.eventlessGossip ?? true;
     this.config = config;
     this.ml = protocol.memberlist;
     this.lifeguard = protocol.lifeguard;
@@ -427,7 +442,7 @@ export abstract class SwimCore {
 
   /** Whether receiving facts pk[0..count) would leave member r's state as it is (see receiveFact). */
   protected knowsAll(r: number, pk: number, count: number): boolean {
-    if (!this.eventlessAcks || this.up[r] === 0) return false;
+    if (!this.eventlessGossip || !this.eventlessAcks || this.up[r] === 0) return false;
     const facts = this.facts;
     const views = this.views;
     for (let i = 0; i < count; i++) {

@@ -12,7 +12,7 @@ import { remainingSuspicionTimeUs } from './memberlist.js';
 import { NO_RECORD, View } from './views.js';
 import { COMPOUND_HEADER, F_ALIVE, F_DEAD, F_SUSPECT, PIGGY_MAX, SIZE, UDP_BUFFER } from './broadcasts.js';
 
-import { SwimCore, EV_GOSSIP_TICK, EV_PUSHPULL, EV_PUSHPULL_TICK, EV_SUSPICION, PK_GOSSIP, COMPACTION_US } from './swim-core.js';
+import { SwimCore, EV_GOSSIP_TICK, EV_PUSHPULL, EV_PUSHPULL_TICK, EV_SUSPICION, PK_GOSSIP } from './swim-core.js';
 
 export abstract class SwimDissemination extends SwimCore {
   protected newFact(subject: number, kind: number, inc: number, from: number): number {
@@ -238,12 +238,12 @@ export abstract class SwimDissemination extends SwimCore {
   }
 
   /**
-   * Every COMPACTION_US, drops the records of subjects whose views have converged
+   * Every `compactionUs` (COMPACTION_US by default), drops the records of subjects whose views have converged
    * (views.ts). Changes no view, draws nothing, schedules nothing: results are the same
    * with or without it; only memory is.
    */
   protected compactViews(nowUs: number): void {
-    this.nextCompactionUs = nowUs + COMPACTION_US;
+    this.nextCompactionUs = nowUs + this.compactionUs;
     const views = this.views;
     for (const s of views.dirty) {
       if (views.countOf(s) === 0) continue;

@@ -51,7 +51,7 @@ import { F_SUSPECT, PIGGY_MAX, SIZE } from './broadcasts.js';
 import { SwimDissemination } from './swim-dissemination.js';
 import { EV_PROBE_TICK, EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_PACKET, EV_RELAY_TIMEOUT, EV_GOSSIP_TICK, EV_SUSPICION, EV_PUSHPULL_TICK, EV_PUSHPULL, EV_CRASH, EV_RECOVER, EV_FAULT_START, EV_FAULT_END, EV_TCP_DONE, PK_PING, PK_ACK, PK_PING_REQ, PK_NACK, TCP_RTO_US, type Cut, type SwimRunResult } from './swim-core.js';
 
-export type { SwimRunResult } from './swim-core.js';
+export type { SwimEngineOptions, SwimRunResult } from './swim-core.js';
 
 export class SwimSimulation extends SwimDissemination {
   run(): SwimRunResult {
@@ -463,6 +463,7 @@ export class SwimSimulation extends SwimDissemination {
       this.metrics.viewDropped(s, views.state[rec]!, nowUs);
       views.remove(rec);
     }
+    views.died(m);
     for (const s of views.dirty) this.metrics.checkDissemination(s, nowUs);
   }
 

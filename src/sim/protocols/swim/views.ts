@@ -119,6 +119,11 @@ export class Views {
     return rec === NONE ? this.implicitInc(observer, subject) : this.inc[rec]!;
   }
 
+  /** A member crashed (after its records were removed): until it restarts its views are the initial ones. */
+  died(observer: number): void {
+    this.lifeStamp[observer] = Number.POSITIVE_INFINITY;
+  }
+
   /** A member restarted: its views are the initial ones (its records were removed when it crashed). */
   reborn(observer: number): void {
     const stamp = ++this.lives;
