@@ -96,6 +96,7 @@ export class Views {
 
   /** The observer's record of the subject, or NONE (the implicit view: ALIVE, `implicitInc`). */
   find(observer: number, subject: number): number {
+    if (this.recordCount[subject] === 0) return NONE; // most subjects: one flat read
     const table = this.dense[subject];
     if (table !== null) return table![observer]!;
     const map = this.bySubject[subject];
