@@ -124,6 +124,8 @@ export abstract class SwimCore {
 
   // Members.
   protected readonly up: Uint8Array;
+  /** 1 while the member is down, paused or starved (swim-simulation.ts refreshHindered). */
+  protected readonly hindered: Uint8Array;
   protected readonly epoch: Float64Array;
   protected readonly pausedDepth: Int32Array;
   protected readonly pausedUntilUs: Float64Array;
@@ -230,6 +232,7 @@ export abstract class SwimCore {
     this.classCount = classes.classCount;
 
     this.up = new Uint8Array(n).fill(1);
+    this.hindered = new Uint8Array(n);
     this.epoch = new Float64Array(n);
     this.pausedDepth = new Int32Array(n);
     this.pausedUntilUs = new Float64Array(n);

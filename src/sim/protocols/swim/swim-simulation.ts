@@ -66,6 +66,11 @@ export class SwimSimulation extends SwimDissemination {
   }
 
 
+  /** 1 when member m is down, paused or starved of CPU: its events take the slow path in dispatch. */
+  private refreshHindered(m: number): void {
+    this.hindered[m] = this.up[m] === 0 || this.pausedDepth[m]! > 0 || this.starvingDepth[m]! > 0 ? 1 : 0;
+  }
+
   /** The member an event belongs to (-1: none), for pauses. */
   private ownerOf(kind: number, target: number): number {
     switch (kind) {
@@ -87,7 +92,8 @@ export class SwimSimulation extends SwimDissemination {
 
   private dispatch(kind: number, target: number, arg: number, arg2: number, nowUs: number): void {
     const owner = this.ownerOf(kind, target);
-    if (owner >= 0) {
+    // One read for the common case: the owner is up, not paused, not starved.
+    if (owner >= 0 && this.hindered[owner] !== 0) {
       // A direct ping that will not be answered now: its prober's timeout is needed.
       if (kind === EV_PACKET && (this.up[owner] === 0 || this.pausedDepth[owner]! > 0) && this.pkType[target] === PK_PING && this.pkSeq[target]! > 0) {
         this.directPingArrived(this.pkSrc[target]!, this.pkSeq[target]!, DROPPED);
@@ -448,6 +454,7 @@ export class SwimSimulation extends SwimDissemination {
     if (this.up[m] === 0) return;
     this.metrics.memberDown(m, nowUs);
     this.up[m] = 0;
+    this.refreshHindered(m);
     this.epoch[m]!++;
     this.probeActive[m] = 0;
     this.timeoutUnarmed[m] = 0;
@@ -478,6 +485,7 @@ export class SwimSimulation extends SwimDissemination {
     if (this.up[m] === 1) return;
     this.metrics.memberUp(m, nowUs);
     this.up[m] = 1;
+    this.refreshHindered(m);
     this.views.reborn(m);
     const epoch = this.epoch[m]!;
     this.passIndex[m] = this.n;
@@ -529,12 +537,14 @@ export class SwimSimulation extends SwimDissemination {
       case 'senderPause':
         for (const node of episode.nodes) {
           this.pausedDepth[node]! += delta;
+          this.refreshHindered(node);
           if (starting && endUs > this.pausedUntilUs[node]!) this.pausedUntilUs[node] = endUs;
         }
         return;
       case 'cpuStarvation':
         for (const node of episode.nodes) {
           this.starvingDepth[node]! += delta;
+          this.refreshHindered(node);
           if (starting) this.starvingRule[node] = episode.rule;
         }
         return;
