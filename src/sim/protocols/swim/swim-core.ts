@@ -499,21 +499,29 @@ export abstract class SwimCore {
     this.q.schedule(atUs, EV_CRASH, index, 0, 0);
   }
 
-  /** memberlist's kRandomNodes: up to 3n random draws, skipping self, `exclude` and non-alive (or, for gossip, long-dead) members. */
-  protected kRandom(m: number, k: number, exclude: number, gossip: boolean, nowUs: number): number[] {
-    const out: number[] = [];
+  /** Members picked by the last kRandom (a scratch array: read them before calling it again). */
+  protected picked = new Int32Array(8);
+
+  /** memberlist's kRandomNodes (returns how many, in `picked`): up to 3n random draws, skipping self, `exclude` and non-alive (or, for gossip, long-dead) members. */
+  protected kRandom(m: number, k: number, exclude: number, gossip: boolean, nowUs: number): number {
+    if (this.picked.length < k) this.picked = new Int32Array(k);
+    const out = this.picked;
+    let count = 0;
     const n = this.n;
-    for (let i = 0; i < 3 * n && out.length < k; i++) {
+    for (let i = 0; i < 3 * n && count < k; i++) {
       const c = Math.floor(this.bank.next(this.stream[m]!) * n);
-      if (c === m || c === exclude || out.includes(c)) continue;
+      if (c === m || c === exclude) continue;
+      let dup = false;
+      for (let j = 0; j < count; j++) if (out[j] === c) dup = true;
+      if (dup) continue;
       const rec = this.views.find(m, c);
       const state = rec === NO_RECORD ? View.alive : this.views.state[rec]!;
       if (gossip) {
         if (state === View.dead && nowUs - this.views.changeUs[rec]! > this.ml.gossipToTheDeadTimeUs) continue;
       } else if (state !== View.alive) continue;
-      out.push(c);
+      out[count++] = c;
     }
-    return out;
+    return count;
   }
 
   protected adjustAwareness(m: number, delta: number, nowUs: number): void {

@@ -36,8 +36,9 @@ export abstract class SwimDissemination extends SwimCore {
       this.gossipArmed[m] = 0;
       return;
     }
-    const peers = this.kRandom(m, this.ml.gossipNodes, -1, true, nowUs);
-    for (const peer of peers) {
+    const count = this.kRandom(m, this.ml.gossipNodes, -1, true, nowUs);
+    for (let i = 0; i < count; i++) {
+      const peer = this.picked[i]!;
       if (queues.length(m) === 0) break;
       const pk = this.allocPacket();
       this.pkType[pk] = PK_GOSSIP;
@@ -166,9 +167,8 @@ export abstract class SwimDissemination extends SwimCore {
 
   protected onPushPullTick(m: number, nowUs: number): void {
     this.q.schedule(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
-    const peers = this.kRandom(m, 1, -1, false, nowUs);
-    if (peers.length === 0) return;
-    const peer = peers[0]!;
+    if (this.kRandom(m, 1, -1, false, nowUs) === 0) return;
+    const peer = this.picked[0]!;
     if (nowUs >= this.warmupUs) {
       this.metrics.t.messages[Msg.pushPull]! += 2;
       this.metrics.t.bytes[Msg.pushPull]! += 2 * this.n * SIZE.pushPullEntry;

@@ -246,8 +246,9 @@ export class SwimSimulation extends SwimDissemination {
     }
     this.q.schedule(Math.max(nowUs, this.probeDeadlineUs[m]!), EV_PROBE_DEADLINE, m, seq, 0);
     const target = this.probeTarget[m]!;
-    const relays = this.kRandom(m, this.ml.indirectChecks, target, false, nowUs);
-    for (const relay of relays) {
+    const count = this.kRandom(m, this.ml.indirectChecks, target, false, nowUs);
+    for (let i = 0; i < count; i++) {
+      const relay = this.picked[i]!;
       if (this.lifeguard) this.probeNacksExpected[m]!++;
       this.sendPacket(m, relay, PK_PING_REQ, seq, target, Msg.pingReq, SIZE.pingReq, -1, nowUs);
     }
@@ -494,8 +495,7 @@ export class SwimSimulation extends SwimDissemination {
     this.metrics.rejoinInc[m] = this.selfInc[m]!;
     this.q.schedule(nowUs, EV_PROBE_TICK, m, epoch, 0);
     this.q.schedule(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, epoch, 0);
-    const peers = this.kRandom(m, 1, -1, false, nowUs);
-    if (peers.length > 0 && this.up[peers[0]!] === 1) this.mergeState(m, peers[0]!, nowUs);
+    if (this.kRandom(m, 1, -1, false, nowUs) > 0 && this.up[this.picked[0]!] === 1) this.mergeState(m, this.picked[0]!, nowUs);
   }
 
   private onFaultStart(index: number, nowUs: number): void {
