@@ -31,7 +31,7 @@
  * is retried at the next newer heartbeat (Cassandra: after the request's timeout).
  *
  * Restarts: a restarted member has a new generation (Cassandra: seconds since the
- * epoch at start; here its incarnation + 1), version 0; it knows the other members
+ * epoch at start; here 1 + its restarts so far), version 0; it knows the other members
  * (its saved peers) but none of their versions, holds them UP with fresh windows
  * started at its restart, and learns their states from its first exchanges.
  *
@@ -105,6 +105,8 @@ export interface GossipModule extends ProtocolModule {
   convictFromUs(o: number, s: number): number;
   /** The arrival window's mean for (o, s) (µs, phi only; for tests). */
   meanIntervalUs(o: number, s: number): number;
+  /** Member o's gossip phase: its rounds fall at phase + k·interval (µs; for tests). */
+  phaseOf(o: number): number;
   /** Bytes of per-member state (version rows, windows, views, link ids), divided by members. */
   bytesPerMember(): number;
 }
@@ -124,6 +126,7 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
   let linkOf!: Int32Array; // o·n + p → link o → p
   let peerStream!: Int32Array;
   let chosen!: Int32Array; // scratch: this round's targets
+  let phaseUs!: Float64Array;
   const pool = new RowPool();
   let TICK = 0;
   let SYN = 0;
@@ -373,6 +376,7 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
       dupOf = new Uint8Array(pairs);
       peerStream = new Int32Array(n);
       chosen = new Int32Array(config.fanout);
+      phaseUs = new Float64Array(n);
 
       TICK = c.events.defineEvent('gossip-round', EventClass.send, (o, epoch, _b, nowUs) => {
         if (epoch !== c.nodes.epoch(o) || !c.nodes.isUp(o)) return;
@@ -459,6 +463,7 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
         peerStream[o] = c.nodeStream(o, 'gossip-peer');
         nextCheckUs[o] = windows.convictFromUs(o * n + (o === 0 ? 1 : 0));
         const phase = Math.floor(c.bank.next(c.nodeStream(o, 'gossip-phase')) * config.intervalUs);
+        phaseUs[o] = phase;
         c.events.schedule(phase, TICK, o, 0);
       }
     },
@@ -468,9 +473,9 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
     onNodeUp(node, nowUs) {
       acc.nodeUp(node, nowUs);
       const base = node * n;
+      const generation = Math.floor(ver[base + node]! / GEN) + 1;
       const l = local(node, nowUs);
       ver.fill(0, base, base + n);
-      const generation = ctx.nodes.epoch(node) + 1;
       if (generation > MAX_GENERATION) throw new RangeError(`gossip: member ${ctx.nodeNames[node]} restarted more than ${MAX_GENERATION - 1} times`);
       ver[base + node] = generation * GEN;
       windows.startRange(base, base + n, l);
@@ -499,6 +504,9 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
     },
     meanIntervalUs(o, s) {
       return windows.mean(o * n + s);
+    },
+    phaseOf(o) {
+      return phaseUs[o]!;
     },
     bytesPerMember,
   };
