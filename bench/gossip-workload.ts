@@ -6,7 +6,8 @@
  */
 import type { SimConfig } from '../src/sim/config.js';
 import type { GossipProtocolConfig } from '../src/sim/protocols/config.js';
-import { runProtocol } from '../src/sim/run-protocol.js';
+import { runProtocols } from '../src/sim/engine/run-protocols.js';
+import { gossipHeartbeats, gossipRule } from '../src/sim/protocols/gossip/gossip.js';
 
 const members = Number(process.argv[2] ?? 1_000);
 const seconds = Number(process.argv[3] ?? 3_600);
@@ -42,7 +43,14 @@ const config: SimConfig = {
 const heapBefore = process.memoryUsage().heapUsed;
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
-const result = runProtocol(config, protocol);
+// As run-protocol.ts's runGossip, keeping the module to read its state size.
+const module = gossipHeartbeats({ intervalUs: protocol.intervalUs, fanout: protocol.fanout, seeds: protocol.seeds, gossipToUnreachable: protocol.gossipToUnreachable, ...gossipRule(config.detector) });
+const run = runProtocols(
+  { seed: config.seed, replication: 0, nodeNames, durationUs: config.durationUs, warmupUs: 0, links: { default: config.link }, crashes: config.crashes, typicalIntervalUs: protocol.intervalUs },
+  [module],
+);
+module.membership(run.endUs);
+const result = { ...run, tallies: module.clusterTallies(run.tallies) };
 const wallS = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 const heapAfter = process.memoryUsage();
@@ -58,6 +66,7 @@ console.log(
     events: result.events,
     ns_per_event: Math.round((wallS * 1e9) / result.events),
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    state_bytes_per_member: module.bytesPerMember(),
     heap_bytes_per_member: Math.round((heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore) / members),
     crashes: result.tallies.crashes,
     false_convictions: m.deathsOriginated,
