@@ -4,19 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
 import { DEFAULT_LAN_CONFIG, DEFAULT_WAN_CONFIG } from '../../src/sim/protocols/swim/memberlist.js';
+import { refusedLines } from './refused.js';
 
-function errors(text: string): string[] {
-  try {
-    loadScenarioText(text, 'p.yaml');
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const errors = (text: string): string[] => refusedLines(() => loadScenarioText(text, 'p.yaml'));
 
 describe('protocol:', () => {
   it('defaults to the central monitor (no protocol in the engine configuration)', () => {

@@ -5,13 +5,13 @@
  * at the offending line.
  */
 import type { z } from 'zod';
-import { formatDuration, MAX_DURATION_TEXT, MAX_DURATION_US, resolveRelativeUs } from '../units.js';
+import { formatDuration, MAX_DURATION_TEXT, MAX_DURATION_US } from '../units.js';
 import { nodeNamesOf, type NodeSelectorSpec } from './cluster.js';
 import type { DetectorSpec } from './detectors.js';
 import { faultEntry } from './faults.js';
 import { protocolRules } from './protocol.js';
 import type { ScenarioDraft } from './sections.js';
-import { deadAfterUsOf, timeoutUsOf } from './timeouts.js';
+import { deadAfterUsOf, relativeUs, timeoutUsOf } from './timings.js';
 
 /** Probes in flight per node in the engine's pull checker (src/sim/detectors/pull-check.ts). */
 const PULL_WINDOW_INTERVALS = 62;
@@ -145,9 +145,9 @@ function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
       });
     }
   } else if (d.kind === 'nfd_s' || d.kind === 'nfd_e') {
-    const value = d.kind === 'nfd_s' ? d.shift : d.margin;
-    if (resolveRelativeUs(value, intervalUs) === 0) {
-      ctx.addIssue({ code: 'custom', path: ['detector', d.kind === 'nfd_s' ? 'shift' : 'margin'], message: 'resolves to 0; it must be at least 1us' });
+    const field = d.kind === 'nfd_s' ? 'shift' : 'margin';
+    if (relativeUs(s, field) === 0) {
+      ctx.addIssue({ code: 'custom', path: ['detector', field], message: 'resolves to 0; it must be at least 1us' });
     }
   }
 }
