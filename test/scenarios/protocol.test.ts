@@ -92,6 +92,30 @@ describe('protocol:', () => {
     expect(config.linkOverrides).toHaveLength(1);
   });
 
+  it('gossip takes every fault a member can have, and link classes', () => {
+    const text = [
+      'name: g',
+      'cluster: { nodes: [a, b, c, d, e, f] }',
+      'detector: { kind: phi_cassandra }',
+      'link_classes:',
+      '  rack1: { nodes: [a, b, c], preset: same-rack }',
+      'faults:',
+      '  - crash: { mttf: 1h, mttr: 1m }',
+      '  - pause: { nodes: b, every: 10m, duration: 3s }',
+      '  - partition: { nodes: [a, b], at: 5m, for: 20s, direction: to_monitor }',
+      '  - isolate: { nodes: c, at: 8m, for: 10s }',
+      '  - cpu_starvation: { nodes: d, every: 1h, duration: 1m, extra_delay: 500ms }',
+      '  - slow_io: { nodes: e, extra_delay: 5ms }',
+      '  - clock_drift: { nodes: all, ppm: 20 }',
+      '  - clock_step: { nodes: f, every: 1h, step: -1s }',
+      'protocol: { kind: gossip, fanout: 2 }',
+      '',
+    ].join('\n');
+    const config = build(loadScenarioText(text, 'g.yaml').scenario).config;
+    expect(config.faults!.map((f) => f.kind)).toEqual(['senderPause', 'partition', 'partition', 'cpuStarvation', 'slowIo', 'clockDrift', 'clockStep']);
+    expect(config.linkOverrides).toHaveLength(1);
+  });
+
   it('gossip takes fanout (default 1), seeds (default 0), gossip_to_unreachable (default true) and the heartbeat interval', () => {
     const g = build(loadScenarioText('name: g\ncluster: { nodes: 5 }\ndetector: { kind: phi_cassandra }\nprotocol: { kind: gossip }\n', 'g.yaml').scenario).config.protocol!;
     expect(g).toEqual({ kind: 'gossip', intervalUs: 1_000_000, fanout: 1, seeds: 0, gossipToUnreachable: true });
@@ -105,7 +129,11 @@ describe('protocol:', () => {
     expect(errors(`${head}protocol:\n  kind: gossip\n  fanout: 4\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.fanout: fanout \(4\) is larger than the other members \(3\)/)]);
     expect(errors(`${head}protocol:\n  kind: gossip\n  seeds: 5\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.seeds: seeds \(5\) is larger than the cluster \(4 members\)/)]);
     expect(errors('name: g\ncluster: { nodes: 4 }\ndetector:\n  kind: phi_akka\nprotocol: { kind: gossip }\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ detector\.kind: gossip members convict with phi_cassandra \(Cassandra\) or timeout/)]);
-    expect(errors(`${head}faults:\n  - pause: { every: 1h, duration: 1s }\nprotocol: { kind: gossip }\n`)).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.0\.pause: protocol\.kind gossip supports crash faults only/)]);
+    expect(errors(`${head}faults:\n  - monitor_pause: { every: 1h, duration: 1s }\nprotocol: { kind: gossip }\n`)).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.0\.monitor_pause: monitor_pause does not apply to protocol\.kind gossip: there is no monitor to pause/)]);
+    expect(errors(`${head}faults:\n  - crash: { mttf: 1h, mttr: 1m }\n  - monitor_crash: { at: 1m }\nprotocol: { kind: gossip }\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ faults\.1\.monitor_crash: monitor_crash does not apply to protocol\.kind gossip: there is no monitor to crash/)]);
+    expect(errors(`${head}faults:\n  - unhealthy: { every: 1h, duration: 1s }\nprotocol: { kind: gossip }\n`)).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.0\.unhealthy: unhealthy does not apply to protocol\.kind gossip: members judge heartbeat replies/)]);
+    expect(errors(`${head}faults:\n  - clock_step:\n      monitor: true\n      step: 1s\n      at: 1m\nprotocol: { kind: gossip }\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ faults\.0\.clock_step\.monitor: protocol\.kind gossip has no monitor/)]);
+    expect(errors(`${head}reverse_link: { loss: 1% }\nprotocol: { kind: gossip }\n`)).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ reverse_link: protocol\.kind gossip uses `link` for every member-to-member link/)]);
     expect(errors(`${head}protocol:\n  kind: gossip\n  successors: 2\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.successors: successors is not a gossip setting/)]);
     expect(errors(`${head}protocol:\n  kind: ring\n  fanout: 2\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.fanout: fanout is a gossip setting; protocol\.kind ring does not use it/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: swim\n  seeds: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.seeds: seeds is for protocol\.kind gossip, not swim/)]);

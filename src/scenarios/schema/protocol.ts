@@ -42,7 +42,7 @@ export function protocolSchema(l: ProtocolLeaves) {
         .meta(
           l.meta({
             description:
-              '`central`: one monitor (`cluster.monitor`) runs `detector` on every node. `swim`: no monitor; every node is a member that probes others (SWIM, Das et al. 2002, with Lifeguard as hashicorp/memberlist runs it: Consul, Nomad, Serf); `heartbeat` and `detector` do not apply. `ring`: every member watches its next `successors` members in `cluster.nodes` order, sending a heartbeat request every `heartbeat.interval` and running `detector` on the replies; a watched member the detector stops trusting is DEAD (no suspicion stage), the watcher broadcasts the verdict to all members and moves on to the next live one. `monitors`: Akka\'s cluster heartbeat — the same, on a ring ordered by a hash of the member\'s name, each member monitored by `monitored_by` others (monitored-by-nr-of-members), unreachable as soon as one monitor says so. `ring` and `monitors` take crashes only (no pauses, partitions, starvation or link classes yet) and push detectors (timeout, phi_akka, phi_cassandra, nfd_s, nfd_e), judged at each watcher\'s rounds when `detector.check_interval` is set (phi_akka and phi_cassandra default to 1s). `gossip`: Cassandra\'s gossip heartbeats (van Renesse et al. 1998; gms/Gossiper.java) — every `heartbeat.interval` each member bumps its heartbeat version and gossips digests of every member\'s version (SYN → ACK → ACK2) with `fanout` random members it holds UP, an unreachable one now and then, and a seed; each member records an arrival whenever a member\'s version advances and convicts on its own, at its gossip rounds, with `detector` (phi_cassandra, or timeout as van Renesse\'s T_fail); nothing announces a death. Crashes only for now.',
+              '`central`: one monitor (`cluster.monitor`) runs `detector` on every node. `swim`: no monitor; every node is a member that probes others (SWIM, Das et al. 2002, with Lifeguard as hashicorp/memberlist runs it: Consul, Nomad, Serf); `heartbeat` and `detector` do not apply. `ring`: every member watches its next `successors` members in `cluster.nodes` order, sending a heartbeat request every `heartbeat.interval` and running `detector` on the replies; a watched member the detector stops trusting is DEAD (no suspicion stage), the watcher broadcasts the verdict to all members and moves on to the next live one. `monitors`: Akka\'s cluster heartbeat — the same, on a ring ordered by a hash of the member\'s name, each member monitored by `monitored_by` others (monitored-by-nr-of-members), unreachable as soon as one monitor says so. `ring` and `monitors` take push detectors (timeout, phi_akka, phi_cassandra, nfd_s, nfd_e), judged at each watcher\'s rounds when `detector.check_interval` is set (phi_akka and phi_cassandra default to 1s). `gossip`: Cassandra\'s gossip heartbeats (van Renesse et al. 1998; gms/Gossiper.java) — every `heartbeat.interval` each member bumps its heartbeat version and gossips digests of every member\'s version (SYN → ACK → ACK2) with `fanout` random members it holds UP, an unreachable one now and then, and a seed; each member records an arrival whenever a member\'s version advances and convicts on its own, at its gossip rounds, with `detector` (phi_cassandra, or timeout as van Renesse\'s T_fail); nothing announces a death. Every member fault applies to every member (as for `ring`/`monitors`); link classes are zones.',
             type: 'central, swim, ring, monitors or gossip',
           }),
         )
@@ -178,10 +178,13 @@ function gossipRules(p: ProtocolSpec, members: number, around: ProtocolSurroundi
     out.push({ path: ['detector', 'kind'], message: `gossip members convict with phi_cassandra (Cassandra) or timeout (van Renesse's T_fail); ${around.detectorKind} is not one` });
   }
   around.faultKinds.forEach((kind, i) => {
-    if (kind !== 'crash') out.push({ path: ['faults', i, kind], message: `protocol.kind gossip supports crash faults only for now (the protocol kernel has no ${kind} service yet)` });
+    if (!MEMBER_FAULT_KINDS.includes(kind)) {
+      out.push({ path: ['faults', i, kind], message: `${kind} does not apply to protocol.kind gossip: ${NOT_FOR_MEMBERS[kind] ?? 'the members have no such fault'}` });
+    } else if (around.monitorClocks?.[i]) {
+      out.push({ path: ['faults', i, kind, 'monitor'], message: "protocol.kind gossip has no monitor: give the members' clocks with `nodes`" });
+    }
   });
-  if (around.reverseLink) out.push({ path: ['reverse_link'], message: 'protocol.kind gossip uses `link` for every member-to-member link; reverse_link does not apply' });
-  if (around.linkClasses) out.push({ path: ['link_classes'], message: 'protocol.kind gossip does not support link classes yet' });
+  if (around.reverseLink) out.push({ path: ['reverse_link'], message: "protocol.kind gossip uses `link` for every member-to-member link (and a link class's link between members of the class); reverse_link does not apply" });
   return out;
 }
 /** The swim fields without a default (base, lifeguard and target_selection always have one). */

@@ -51,10 +51,18 @@
  * application states — STATUS, LOAD, SCHEMA… — that make messages larger); the
  * digest list is not shuffled (order does not matter without size limits); message
  * sizes are estimates (GOSSIP_MESSAGE_BYTES); the cluster starts converged (every
- * member knows every other at version 0); faults: crashes and restarts.
+ * member knows every other at version 0).
+ *
+ * Member faults (ctx.faults): every event is a member event — the round on its member,
+ * each message on its receiver — so a paused member neither gossips nor handles
+ * messages and then runs its round and its backlog (the round sees its own pause:
+ * MAX_LOCAL_PAUSE), a CPU-starved member handles messages late; partitions, one-way
+ * cuts and slow I/O are the Network's. The detector reads the monotonic clock
+ * (System.nanoTime): drift applies, a wall-clock step does not.
  */
 import type { DetectorConfig } from '../../config.js';
 import { EventClass } from '../../engine/kernel.js';
+import { MemberEventRole } from '../../faults/member-faults.js';
 import { Msg } from '../../metrics/membership-tallies.js';
 import type { MembershipTallies } from '../../metrics/membership-tallies.js';
 import type { RunTallies } from '../../metrics/recorder.js';
@@ -378,12 +386,12 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
       chosen = new Int32Array(config.fanout);
       phaseUs = new Float64Array(n);
 
-      TICK = c.events.defineEvent('gossip-round', EventClass.send, (o, epoch, _b, nowUs) => {
+      TICK = c.faults.defineMemberEvent('gossip-round', EventClass.send, MemberEventRole.act, (o) => o, (o, epoch, _b, nowUs) => {
         if (epoch !== c.nodes.epoch(o) || !c.nodes.isUp(o)) return;
         round(o, nowUs);
         c.events.schedule(nowUs + config.intervalUs, TICK, o, epoch);
       });
-      SYN = c.events.defineEvent('gossip-syn', EventClass.deliver, (p, slot, o, nowUs) => {
+      SYN = c.faults.defineMemberEvent('gossip-syn', EventClass.deliver, MemberEventRole.receive, (x) => x, (p, slot, o, nowUs) => {
         c.delivered(nowUs);
         if (!c.nodes.isUp(p)) {
           pool.release(slot);
@@ -404,7 +412,7 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
           pool.retain(out);
         }
       });
-      ACK = c.events.defineEvent('gossip-ack', EventClass.deliver, (o, slots, p, nowUs) => {
+      ACK = c.faults.defineMemberEvent('gossip-ack', EventClass.deliver, MemberEventRole.receive, (x) => x, (o, slots, p, nowUs) => {
         c.delivered(nowUs);
         const slot = Math.floor(slots / SLOTS);
         const out = slots % SLOTS;
@@ -429,12 +437,12 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
         pool.release(slot);
         pool.release(out);
       });
-      ACK2 = c.events.defineEvent('gossip-ack2', EventClass.deliver, (p, slot, count, nowUs) => {
+      ACK2 = c.faults.defineMemberEvent('gossip-ack2', EventClass.deliver, MemberEventRole.receive, (x) => x, (p, slot, count, nowUs) => {
         c.delivered(nowUs);
         if (c.nodes.isUp(p)) absorbAck2(p, pool.rows[slot]!, count, nowUs);
         pool.release(slot);
       });
-      ECHO_REQ = c.events.defineEvent('gossip-echo', EventClass.deliver, (e, x, _b, nowUs) => {
+      ECHO_REQ = c.faults.defineMemberEvent('gossip-echo', EventClass.deliver, MemberEventRole.receive, (x) => x, (e, x, _b, nowUs) => {
         if (!c.nodes.isUp(e)) {
           echoInflight[x * n + e] = 0; // Cassandra: the request times out; retried at the next newer heartbeat
           return;
@@ -442,7 +450,7 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
         acc.message(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
         if (c.send(linkOf[e * n + x]!, nowUs, ECHO_REP, x, e, 0) === DROPPED) echoInflight[x * n + e] = 0;
       });
-      ECHO_REP = c.events.defineEvent('gossip-echo-reply', EventClass.deliver, (x, e, _b, nowUs) => {
+      ECHO_REP = c.faults.defineMemberEvent('gossip-echo-reply', EventClass.deliver, MemberEventRole.receive, (x) => x, (x, e, _b, nowUs) => {
         const i = x * n + e;
         echoInflight[i] = 0;
         if (!c.nodes.isUp(x) || view[i] !== DOWN) return;
