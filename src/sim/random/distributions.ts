@@ -95,9 +95,10 @@ export function validateDistribution(law: DelayDistribution, what: string): void
 export const MAX_DRAW_US = 2 ** 51;
 
 export class DurationSampler {
-  private readonly kind: number;
-  private readonly a: number;
-  private readonly b: number;
+  /** The law and its two parameters, as `drawUs` takes them. */
+  readonly kind: number;
+  readonly a: number;
+  readonly b: number;
   private readonly table: Float64Array;
   private readonly bank: StreamBank;
 
@@ -149,24 +150,15 @@ export class DurationSampler {
     return this.kind === KIND_CONSTANT;
   }
 
-  /** One draw from `stream`, rounded to whole microseconds, never negative. */
+  /** One draw from `stream`, rounded to whole microseconds, never negative (see `drawUs`). */
   sampleUs(stream: number): number {
-    // Heavy tails (lognormal with a large σ, Pareto near shape 1) can draw past any
-    // representable instant. A draw beyond MAX_DRAW_US lands after the end of every
-    // run (durations are far shorter), so capping it changes nothing observable and
-    // keeps every scheduled time an exact integer.
-    return Math.min(Math.round(this.sampleRawUs(stream)), MAX_DRAW_US);
+    return drawUs(this.bank, stream, this.kind, this.a, this.b, this);
   }
 
-  private sampleRawUs(stream: number): number {
+  /** The laws `drawUs` does not draw inline, unrounded. */
+  tailRawUs(stream: number): number {
     const bank = this.bank;
     switch (this.kind) {
-      case KIND_CONSTANT:
-        return this.a;
-      case KIND_UNIFORM:
-        return this.a + this.b * bank.next(stream);
-      case KIND_EXPONENTIAL:
-        return this.a * standardExponential(bank, stream);
       case KIND_NORMAL: {
         // Truncation at 0 by rejection keeps the shape of the normal above 0.
         for (;;) {
@@ -189,6 +181,28 @@ export class DurationSampler {
         return 0;
     }
   }
+}
+
+/**
+ * One draw of a compiled law from `stream`, rounded to whole microseconds, never
+ * negative: `kind`, `a`, `b` are `sampler`'s (its fields), passed apart so that a hot
+ * loop can keep them in registers. Every link and sender draws through here — the
+ * engine's (DurationSampler.sampleUs) and the per-node fast path's (sim/fast) — so a
+ * law's arithmetic is written once. Small, so the optimizer inlines it: the common laws
+ * are drawn here, the others by the sampler's `tailRawUs` (a call; they cost a logarithm
+ * or more anyway).
+ */
+export function drawUs(bank: StreamBank, stream: number, kind: number, a: number, b: number, sampler: DurationSampler): number {
+  let x: number;
+  if (kind === KIND_EXPONENTIAL) x = a * standardExponential(bank, stream);
+  else if (kind === KIND_CONSTANT) x = a;
+  else if (kind === KIND_UNIFORM) x = a + b * bank.next(stream);
+  else x = sampler.tailRawUs(stream);
+  // Heavy tails (lognormal with a large σ, Pareto near shape 1) can draw past any
+  // representable instant. A draw beyond MAX_DRAW_US lands after the end of every
+  // run (durations are far shorter), so capping it changes nothing observable and
+  // keeps every scheduled time an exact integer.
+  return Math.min(Math.round(x), MAX_DRAW_US);
 }
 
 /** One exponential draw (µs) from a stream object, for cold paths (fault schedules). */
