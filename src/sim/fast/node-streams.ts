@@ -70,21 +70,20 @@ export function layOutStreams(config: SimConfig): NodeStreams {
   const intervalUs = config.heartbeat.intervalUs;
   for (let i = 0; i < n; i++) {
     const name = names[i]!;
-    const key = (purpose: string) => bank.add(root, linkStreamKey(name, monitor, purpose));
     s.phaseUs[i] = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * intervalUs);
     if (drawsJitter) s.jitterStream[i] = bank.add(root, nodeStreamKey(name, 'jitter'));
-    if (drawsDelay) s.delayStream[i] = key('delay');
+    if (drawsDelay) s.delayStream[i] = bank.add(root, linkStreamKey(name, monitor, 'delay'));
     if (loss.kind === LossKind.bernoulli) {
-      s.lossStream[i] = key('loss');
+      s.lossStream[i] = bank.add(root, linkStreamKey(name, monitor, 'loss'));
       s.initialLossState[i] = geometricGap(bank, s.lossStream[i]!, loss.logKeep);
     } else if (loss.kind === LossKind.gilbertElliott) {
-      s.lossStream[i] = key('loss');
-      s.lossStateStream[i] = key('loss-state');
+      s.lossStream[i] = bank.add(root, linkStreamKey(name, monitor, 'loss'));
+      s.lossStateStream[i] = bank.add(root, linkStreamKey(name, monitor, 'loss-state'));
       s.initialLossState[i] = stationaryStart(bank, s.lossStateStream[i]!, loss.stationaryBad);
     }
     if (duplicates) {
-      s.duplicateStream[i] = key('duplicate');
-      s.duplicateDelayStream[i] = key('duplicate-delay');
+      s.duplicateStream[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate'));
+      s.duplicateDelayStream[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate-delay'));
     }
   }
   return s;
