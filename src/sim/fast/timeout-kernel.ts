@@ -32,12 +32,22 @@
  * class, entity) of their event, and `merge.ts` sorts them by it: the engine's order by
  * construction, so this kernel never declines.
  *
- * Why one file of ~1,300 lines: the hot loops keep their state in fields of one class
- * so the optimizer sees monomorphic, typed accesses.
+ * Draws: jitter, loss, duplication and delay go through the engine's own law code —
+ * `drawUs` (random/distributions.ts, what DurationSampler.sampleUs runs) and
+ * `geometricGap`/`gilbertStep` (network/loss.ts, what LinkLoss runs) — with the laws'
+ * parameters hoisted into locals so the optimizer inlines the draw into the loop. Set-up
+ * (streams, laws) is in node-streams.ts, the crash processes in crash-processes.ts.
  *
- * The hot loop (`advance`) allocates nothing: typed arrays, numbers, no closures; the
- * scalars it keeps between calls live in a Float64Array, and cold calls take their
- * numbers from it rather than as (boxed) arguments.
+ * Why this file is ~900 lines and `fastLoop` (~185) and `advance` (~250) exceed ~120:
+ * the two loops keep the node's state in locals (registers) and are measured, not
+ * guessed. Moving the shared parts (quiet wake-ups, the fused delivery, the send) into
+ * methods or one loop made a value in the loop boxed — an allocation per heartbeat,
+ * +8 to +50 % CPU on bench workloads A–C (issue #10 notes, /work/wt/notes/10.md) — so
+ * `fastLoop` repeats, with fewer branches, what `advance` does for the common case.
+ *
+ * The loops allocate nothing: typed arrays, numbers, no closures; the scalars they keep
+ * between calls live in a Float64Array, and cold calls take their numbers from it rather
+ * than as (boxed) arguments. Check with a sampling heap profile after any change here.
  */
 import type { SimConfig } from '../config.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
