@@ -33,7 +33,8 @@
  * construction, so this kernel never declines.
  *
  * Draws: jitter, loss, duplication and delay go through the engine's own law code —
- * `drawUs` (random/distributions.ts, what DurationSampler.sampleUs runs) and
+ * the per-law draw functions of random/distributions.ts (`lawDraw` picks one per law
+ * once; DurationSampler.sampleUs reaches the same functions through `drawUs`) and
  * `geometricGap`/`gilbertStep` (network/loss.ts, what LinkLoss runs) — with the laws'
  * parameters hoisted into locals so the optimizer inlines the draw into the loop. Set-up
  * (streams, laws) is in node-streams.ts, the crash processes in crash-processes.ts.
@@ -52,7 +53,7 @@
 import type { SimConfig } from '../config.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { geometricGap, gilbertStep, LossKind, type CompiledLoss } from '../network/loss.js';
-import { drawUs, type DurationSampler } from '../random/distributions.js';
+import { lawDraw, type DurationSampler, type LawDraw } from '../random/distributions.js';
 import type { StreamBank } from '../random/streams.js';
 import { EventClass } from '../engine/kernel.js';
 import { Cause, type CauseCode } from '../metrics/recorder.js';
@@ -130,6 +131,9 @@ export class TimeoutKernel {
   /** A constant jitter's value (it draws nothing). */
   private readonly jitterFixedUs: number;
   private readonly delay: DurationSampler;
+  /** The laws' draw functions (picked once, so each call site in the loops sees one law). */
+  private readonly drawJitter: LawDraw;
+  private readonly drawDelay: LawDraw;
   private readonly baseDelayUs: number;
   private readonly duplicateProbability: number;
   private readonly loss: CompiledLoss;
@@ -201,6 +205,8 @@ export class TimeoutKernel {
     this.jitter = streams.jitter;
     this.jitterFixedUs = streams.jitter.isConstant ? streams.jitter.sampleUs(0) : 0;
     this.delay = streams.delay;
+    this.drawJitter = lawDraw(streams.jitter);
+    this.drawDelay = lawDraw(streams.delay);
     this.baseDelayUs = config.link.delay.baseUs;
     this.duplicateProbability = config.link.duplicateProbability;
     this.loss = streams.loss;
@@ -322,15 +328,15 @@ export class TimeoutKernel {
     const checkUs = +this.checkUs;
     const bank = this.bank;
     const baseDelayUs = +this.baseDelayUs;
-    // The laws (the engine's: drawUs, network/loss.ts) with their parameters in registers; a constant law draws nothing.
+    // The laws (the engine's: lawDraw, network/loss.ts) with their parameters in registers; a constant law draws nothing.
     const jitter = this.jitter;
-    const jitterKind = jitter.kind;
     const jitterA = +jitter.a;
     const jitterB = +jitter.b;
     const jitterFixed = jitter.isConstant;
     const jitterFixedUs = +this.jitterFixedUs;
+    const drawJitter = this.drawJitter;
+    const drawDelay = this.drawDelay;
     const delay = this.delay;
-    const delayKind = delay.kind;
     const delayA = +delay.a;
     const delayB = +delay.b;
     const loss = this.loss;
@@ -405,7 +411,7 @@ export class TimeoutKernel {
       const counted = t >= warmupUs;
       if (counted) sent++;
       nominalUs += intervalUs;
-      const nextSendUs = nominalUs + (jitterFixed ? jitterFixedUs : +drawUs(bank, jitterStream, jitterKind, jitterA, jitterB, jitter));
+      const nextSendUs = nominalUs + (jitterFixed ? jitterFixedUs : +drawJitter(bank, jitterStream, jitterA, jitterB, jitter));
       sendT = nextSendUs < t ? t : nextSendUs;
       let dropped = false;
       if (lossKind === LOSS_BERNOULLI) {
@@ -423,7 +429,7 @@ export class TimeoutKernel {
         if (counted) lost++;
         continue;
       }
-      const arrivalUs = t + baseDelayUs + +drawUs(bank, delayStream, delayKind, delayA, delayB, delay);
+      const arrivalUs = t + baseDelayUs + +drawDelay(bank, delayStream, delayA, delayB, delay);
       if (arrivalUs > endUs) continue; // never delivered
       // Nothing of the node's comes between the send and the arrival but wake-ups: a
       // send or a crash at the arrival's instant would come first (lower class).
@@ -516,15 +522,15 @@ export class TimeoutKernel {
     const bank = this.bank;
     const baseDelayUs = +this.baseDelayUs;
     const duplicateProbability = +this.duplicateProbability;
-    // The laws (the engine's: drawUs, network/loss.ts) with their parameters in registers; a constant law draws nothing.
+    // The laws (the engine's: lawDraw, network/loss.ts) with their parameters in registers; a constant law draws nothing.
     const jitter = this.jitter;
-    const jitterKind = jitter.kind;
     const jitterA = +jitter.a;
     const jitterB = +jitter.b;
     const jitterFixed = jitter.isConstant;
     const jitterFixedUs = +this.jitterFixedUs;
+    const drawJitter = this.drawJitter;
+    const drawDelay = this.drawDelay;
     const delay = this.delay;
-    const delayKind = delay.kind;
     const delayA = +delay.a;
     const delayB = +delay.b;
     const loss = this.loss;
@@ -607,7 +613,7 @@ export class TimeoutKernel {
         if (counted) sent++;
         // The next send (its jitter draw; streams are separate, so drawing it first changes nothing).
         nominalUs += intervalUs;
-        const nextSendUs = nominalUs + (jitterFixed ? jitterFixedUs : +drawUs(bank, jitterStream, jitterKind, jitterA, jitterB, jitter));
+        const nextSendUs = nominalUs + (jitterFixed ? jitterFixedUs : +drawJitter(bank, jitterStream, jitterA, jitterB, jitter));
         sendT = nextSendUs < t ? t : nextSendUs;
         let dropped = false;
         if (lossKind === LOSS_BERNOULLI) {
@@ -627,7 +633,7 @@ export class TimeoutKernel {
           const departUs = t + baseDelayUs;
           let duplicateUs = -1;
           if (duplicateProbability > 0 && bank.next(duplicateStream) < duplicateProbability) duplicateUs = departUs + +delay.sampleUs(duplicateDelayStream);
-          const arrivalUs = departUs + +drawUs(bank, delayStream, delayKind, delayA, delayB, delay);
+          const arrivalUs = departUs + +drawDelay(bank, delayStream, delayA, delayB, delay);
           // Deliveries after the end never happen: not kept.
           if (
             dLen === 0 &&

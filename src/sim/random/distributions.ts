@@ -155,7 +155,7 @@ export class DurationSampler {
     return drawUs(this.bank, stream, this.kind, this.a, this.b, this);
   }
 
-  /** The laws `drawUs` does not draw inline, unrounded. */
+  /** Normal, lognormal, Pareto and empirical draws, unrounded (see `tailDrawUs`). */
   tailRawUs(stream: number): number {
     const bank = this.bank;
     switch (this.kind) {
@@ -184,24 +184,63 @@ export class DurationSampler {
 }
 
 /**
- * One draw of a compiled law from `stream`, rounded to whole microseconds, never
- * negative: `kind`, `a`, `b` are `sampler`'s (its fields), passed apart so that a hot
- * loop can keep them in registers. Every link and sender draws through here — the
- * engine's (DurationSampler.sampleUs) and the per-node fast path's (sim/fast) — so a
- * law's arithmetic is written once. Small, so the optimizer inlines it: the common laws
- * are drawn here, the others by the sampler's `tailRawUs` (a call; they cost a logarithm
- * or more anyway).
+ * One draw of a law from `stream`, rounded to whole microseconds, never negative: one
+ * small function per law, the arithmetic written once. `a`, `b` are the sampler's
+ * parameters (its fields), passed apart so that a hot loop can keep them in registers.
+ * The engine draws through `drawUs` (DurationSampler.sampleUs), which picks the law's
+ * function by kind; the per-node fast path (sim/fast) picks it once with `lawDraw` and
+ * calls it directly, so each of its call sites sees one law and the optimizer inlines
+ * just that one (a shared dispatcher would carry every law any caller has drawn into
+ * every call site, and overrun the inlining budget).
  */
+export type LawDraw = (bank: StreamBank, stream: number, a: number, b: number, sampler: DurationSampler) => number;
+
+function constantDrawUs(_bank: StreamBank, _stream: number, a: number): number {
+  return wholeUs(a);
+}
+
+function uniformDrawUs(bank: StreamBank, stream: number, a: number, b: number): number {
+  return wholeUs(a + b * bank.next(stream));
+}
+
+function exponentialDrawUs(bank: StreamBank, stream: number, a: number): number {
+  return wholeUs(a * standardExponential(bank, stream));
+}
+
+/** Normal, lognormal, Pareto, empirical: the sampler's `tailRawUs` (a call; they cost a logarithm or more anyway). */
+function tailDrawUs(_bank: StreamBank, stream: number, _a: number, _b: number, sampler: DurationSampler): number {
+  return wholeUs(sampler.tailRawUs(stream));
+}
+
+/** The draw function of `sampler`'s law. */
+export function lawDraw(sampler: DurationSampler): LawDraw {
+  switch (sampler.kind) {
+    case KIND_CONSTANT:
+      return constantDrawUs;
+    case KIND_UNIFORM:
+      return uniformDrawUs;
+    case KIND_EXPONENTIAL:
+      return exponentialDrawUs;
+    default:
+      return tailDrawUs;
+  }
+}
+
+/** One draw of the law `kind` (see LawDraw). */
 export function drawUs(bank: StreamBank, stream: number, kind: number, a: number, b: number, sampler: DurationSampler): number {
-  let x: number;
-  if (kind === KIND_EXPONENTIAL) x = a * standardExponential(bank, stream);
-  else if (kind === KIND_CONSTANT) x = a;
-  else if (kind === KIND_UNIFORM) x = a + b * bank.next(stream);
-  else x = sampler.tailRawUs(stream);
-  // Heavy tails (lognormal with a large σ, Pareto near shape 1) can draw past any
-  // representable instant. A draw beyond MAX_DRAW_US lands after the end of every
-  // run (durations are far shorter), so capping it changes nothing observable and
-  // keeps every scheduled time an exact integer.
+  if (kind === KIND_EXPONENTIAL) return exponentialDrawUs(bank, stream, a);
+  if (kind === KIND_CONSTANT) return constantDrawUs(bank, stream, a);
+  if (kind === KIND_UNIFORM) return uniformDrawUs(bank, stream, a, b);
+  return tailDrawUs(bank, stream, a, b, sampler);
+}
+
+/**
+ * Rounded to whole microseconds and capped. Heavy tails (lognormal with a large σ,
+ * Pareto near shape 1) can draw past any representable instant. A draw beyond
+ * MAX_DRAW_US lands after the end of every run (durations are far shorter), so capping
+ * it changes nothing observable and keeps every scheduled time an exact integer.
+ */
+function wholeUs(x: number): number {
   return Math.min(Math.round(x), 2_251_799_813_685_248); // MAX_DRAW_US, spelled as a literal the optimizer folds
 }
 
