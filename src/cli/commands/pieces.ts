@@ -71,7 +71,7 @@ export function loadRecipe(recipe: ScenarioRecipe, asCell: RunIdentity['as_cell'
 export async function runInPieces(
   loaded: LoadedScenario,
   io: CliIo,
-  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number, work: number) => void; readonly signal?: AbortSignal },
+  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number, work: number) => void; readonly onWorkerIdle?: () => void; readonly signal?: AbortSignal },
   options: PieceOptions,
 ): Promise<PieceOutcome> {
   const prepared = prepareScenario(loaded, run.pauseSurvival);
@@ -79,7 +79,7 @@ export async function runInPieces(
   const identity = identityOf(prepared, version, options.command, options.asCell, options.checkCells);
   const digest = runDigest(prepared, identity);
   const recipe = options.shard ? checkedRecipe(options.recordFrom ?? loaded, prepared, identity, digest) : undefined;
-  const resumable = { workers: run.workers, ...(options.shard ? { shard: options.shard } : {}), ...(run.onProgress ? { onProgress: run.onProgress } : {}), ...(run.signal ? { signal: run.signal } : {}) };
+  const resumable = { workers: run.workers, ...(options.shard ? { shard: options.shard } : {}), ...(run.onProgress ? { onProgress: run.onProgress } : {}), ...(run.onWorkerIdle ? { onWorkerIdle: run.onWorkerIdle } : {}), ...(run.signal ? { signal: run.signal } : {}) };
   let checkpoint: Checkpoint;
   try {
     const key = { name: loaded.scenario.name, digest, tasks: prepared.tasks.length, ...(options.shard ? { shard: options.shard } : {}) };
