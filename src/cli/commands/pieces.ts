@@ -17,6 +17,7 @@ import { paletteFor } from '../colour.js';
 import { UsageError, type CliIo } from '../io.js';
 import { toolVersion } from '../../results/tool-version.js';
 import { onlyCell } from './one-cell.js';
+import { markPhase } from '../timings.js';
 
 export interface PieceOptions {
   readonly outDir: string;
@@ -97,7 +98,9 @@ export async function runInPieces(
     const from = restored === 0 ? 'no finished tasks to resume from' : `${restored} of ${wanted} tasks read back from ${checkpoint.path}`;
     io.stderr.write(`${p.dim('resume')}: ${loaded.scenario.name}: ${from}${damaged}; computing ${wanted - restored}\n`);
   }
+  markPhase('prepare tasks');
   const done = await runResumable(prepared, checkpoint, resumable);
+  markPhase('simulate (worker threads)');
   if (options.shard && recipe) {
     const path = partialPath(options.outDir, loaded.scenario.name, options.shard);
     try {
@@ -108,7 +111,9 @@ export async function runInPieces(
     checkpoint.remove();
     return { kind: 'partial', path };
   }
-  return { kind: 'results', results: assembleResults(prepared, allOutputs(prepared, done.outputs), version), done: () => checkpoint.remove() };
+  const results = assembleResults(prepared, allOutputs(prepared, done.outputs), version);
+  markPhase('assemble results (pool, statistics, analysis)');
+  return { kind: 'results', results, done: () => checkpoint.remove() };
 }
 
 /** The recipe, checked to load back into the very run being sharded (so `merge` cannot fail on it later). */

@@ -19,6 +19,7 @@ import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, type LoadedScenario } from '../../scenarios/load.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
 import { prestartWorkers } from '../../sweep/worker-pool.js';
+import { markPhase, printPhases } from '../timings.js';
 import { PAUSE_SEARCH_BUDGET_HEARTBEATS } from '../../sweep/pause-survival.js';
 import { planOf } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
@@ -63,6 +64,7 @@ export function workerCount(text: string | undefined): number {
 }
 
 export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
+  markPhase('start-up (node, modules, arguments)');
   const workers = workerCount(options.workers);
   const shard = shardOf(options, io.env);
   // The estimate is added to whole results; a shard's partial file has no cells to add it to.
@@ -71,6 +73,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   // The worker threads load the simulator while this thread reads the scenarios.
   prestartWorkers(workers);
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
+  markPhase('read scenarios');
   const names = new Map<string, string>();
   for (const l of loaded) {
     const other = names.get(l.scenario.name);
@@ -125,6 +128,8 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     }
   }
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
+  markPhase('print');
+  printPhases(io);
   return ExitCode.ok;
 }
 
@@ -136,11 +141,13 @@ export async function writePair(results: ResultsFile, out: string, report: Repor
   const jsonPath = join(out, `${results.name}.json`);
   const htmlPath = join(out, `${results.name}.html`);
   const html = report === null ? null : await (await loadReportRenderer())(results, report);
+  if (html !== null) markPhase('report (render HTML)');
   try {
     writeResultsPair(jsonPath, serializeResults(results), htmlPath, html);
   } catch (e) {
     throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
   }
+  markPhase('write files');
   return html === null ? jsonPath : `${jsonPath} and ${htmlPath}`;
 }
 
