@@ -2,7 +2,7 @@
 // The `hbsim` command: runs the compiled CLI in dist/. No TypeScript is compiled at
 // run time; in a source checkout dist/ is (re)built first when src/ is newer
 // (build-dist.js says why not a `prepare` script).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {
@@ -20,5 +20,6 @@ if (argv.length === 1 && argv[0] === '--version') {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  await import('../dist/cli/main.js');
+  // The bundle (build-dist.js) loads faster; dist/cli/main.js is the same program file by file.
+  await import(existsSync(new URL('../dist/bundle/main.js', import.meta.url)) ? '../dist/bundle/main.js' : '../dist/cli/main.js');
 }
