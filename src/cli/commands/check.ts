@@ -250,7 +250,7 @@ export function checkNeedsPauseSurvival(spec: GateSpec): boolean {
 
 /** Rough engine speed on one core (as run.ts estimates it for its progress bar). */
 const HEARTBEATS_PER_SECOND = 4_000_000;
-/** Starting the worker threads costs about 2–3 s (each loads the TypeScript sources); a run expected to take less goes inline. */
+/** A run expected to take less than this goes inline: worker threads each load the simulator and warm its JIT up again, which a small run does not repay. */
 const INLINE_BELOW_MS = 3000;
 /** Rough cost of one cell's pause-survival search on one core. */
 const PAUSE_SEARCH_MS = 500;
