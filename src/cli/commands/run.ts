@@ -70,8 +70,9 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   // The estimate is added to whole results; a shard's partial file has no cells to add it to.
   if (shard && options.rare === true) throw new UsageError('--rare applies to a whole run, not a shard: run it without --shard (the estimate costs seconds, not node-days)');
   if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
-  // The worker threads load the simulator while this thread reads the scenarios.
-  prestartWorkers(workers);
+  // The worker threads load the simulator while this thread reads the scenarios (at most
+  // one per core before the task count is known: a run of 3 tasks with --workers 64 uses 3).
+  prestartWorkers(Math.min(workers, availableParallelism()));
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   markPhase('read scenarios');
   const names = new Map<string, string>();
