@@ -23,6 +23,7 @@ import {
   faultEntry,
   LINK_CLASS_PRESETS,
   nodeNamesOf,
+  protocolConfigOf,
   selectedNames,
   timeoutUsOf,
   type CrashSpec,
@@ -36,9 +37,8 @@ import {
   type PartialLinkSpec,
   type Scenario,
   type TcpSpec,
-} from './schema.js';
+} from './schema/index.js';
 import { rateMeanGapUs, resolveRelativeUs, type Rate } from './units.js';
-import { protocolConfigOf } from './protocol-schema.js';
 
 export interface RunPlan {
   readonly config: SimConfig;

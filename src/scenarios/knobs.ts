@@ -4,9 +4,8 @@
  * timeout), converts it to the unit the system reads, rounds it to a value the system
  * accepts (whole ms, s, µs or counts) and writes it with the setting's template.
  */
-import { timeoutUsOf, type KnobsSpec, type Scenario } from './schema.js';
+import { memberlistOf, timeoutUsOf, type KnobsSpec, type Scenario } from './schema/index.js';
 import { resolveRelativeUs, type Relative } from './units.js';
-import { memberlistOf } from './protocol-schema.js';
 import type { MemberlistConfig } from '../sim/config.js';
 
 /**

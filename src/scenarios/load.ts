@@ -26,7 +26,7 @@ import type { Comparison, Threshold } from './expect.js';
 import { defaultAt, keysAt, primaryFieldPaths, variantsWith } from './reference.js';
 import { parseSampleCsv } from './samples-csv.js';
 import { reservedKeys } from './reserved-keys.js';
-import { NAME_PATTERN, scenarioSchema, scenarioWarnings, withSampleFileReader, type SampleFileResult, type SampleFileSpec, type Scenario } from './schema.js';
+import { NAME_PATTERN, scenarioSchema, scenarioWarnings, withSampleFileReader, type SampleFileResult, type SampleFileSpec, type Scenario } from './schema/index.js';
 import { applyOverrides, formatPath, parsePath, type PathSegment, type SetOverride } from './sets.js';
 import { closest } from './suggest.js';
 import { cellId, DEFAULT_CELL_ID, productIndices, sweepValues, type ParamValue, type SweepEntry } from './sweep.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
 import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText, withSets } from '../../src/scenarios/load.js';
-import { deadAfterUsOf, normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema.js';
+import { deadAfterUsOf, normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema/index.js';
 import { parseSet } from '../../src/scenarios/sets.js';
 import { runOnce } from '../../src/sim/run-once.js';
 

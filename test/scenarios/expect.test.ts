@@ -3,7 +3,7 @@ import { build, recommendationTargetsOf } from '../../src/scenarios/build.js';
 import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { METRIC_UNITS, parseThreshold } from '../../src/scenarios/expect.js';
 import { gateSpecOf, loadScenarioText } from '../../src/scenarios/load.js';
-import { normalizeScenario } from '../../src/scenarios/schema.js';
+import { normalizeScenario } from '../../src/scenarios/schema/index.js';
 import { parseSet } from '../../src/scenarios/sets.js';
 import { runReplications } from '../../src/sweep/replicate.js';
 

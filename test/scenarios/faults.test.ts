@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
 import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
-import { normalizeScenario } from '../../src/scenarios/schema.js';
+import { normalizeScenario } from '../../src/scenarios/schema/index.js';
 import { runOnce } from '../../src/sim/run-once.js';
 
 const load = (text: string) => loadScenarioText(text, 'f.yaml');

@@ -7,7 +7,7 @@ import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { averageLoss } from '../../src/analytic/loss.js';
 import { gilbertFromAverage, quantilesFromPoints } from '../../src/scenarios/laws.js';
 import { loadScenarioFile, loadScenarioText } from '../../src/scenarios/load.js';
-import { LINK_CLASS_PRESETS, normalizeScenario } from '../../src/scenarios/schema.js';
+import { LINK_CLASS_PRESETS, normalizeScenario } from '../../src/scenarios/schema/index.js';
 import { runOnce } from '../../src/sim/run-once.js';
 
 const load = (text: string) => loadScenarioText(text, 'l.yaml');

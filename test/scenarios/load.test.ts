@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError, formatIssue, type ScenarioIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioFile, loadScenarioText, resolveScenario, withSets } from '../../src/scenarios/load.js';
-import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema.js';
+import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema/index.js';
 import { applySets, parseSet } from '../../src/scenarios/sets.js';
 
 /** The issue's example scenario, with the final field names. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
 import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { expandSweep, gateSpecOf, loadScenarioText, withSets } from '../../src/scenarios/load.js';
-import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema.js';
+import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema/index.js';
 import { parseSet } from '../../src/scenarios/sets.js';
 import { productIndices, rangeValues } from '../../src/scenarios/sweep.js';
 

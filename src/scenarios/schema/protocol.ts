@@ -5,20 +5,20 @@
  * does (Consul, Nomad, Serf), starting from memberlist's `DefaultLANConfig`,
  * `DefaultWANConfig` or `DefaultLocalConfig` (`base`) with any field overridden.
  *
- * The schema's leaf types (durations, counts) live in schema.ts, which lends them here
- * through `protocolSchema(leaves)` so neither module evaluates the other at load time.
- * Cross-field rules (cluster size against k, min against max suspicion timeout) are
- * in `protocolRules`, called from schema.ts's cross-field rules with a path per issue.
+ * The schema's leaf types (durations, counts) live in ./leaves.ts; ./sections.ts lends
+ * them here through `protocolSchema(leaves)`. Cross-field rules (cluster size against
+ * k, min against max suspicion timeout) are in `protocolRules`, called from
+ * ./rules.ts with a path per issue.
  */
 import { z } from 'zod';
-import { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from '../sim/config.js';
-import type { ProtocolConfig } from '../sim/protocols/config.js';
-import { formatDuration } from './units.js';
+import { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from '../../sim/config.js';
+import type { ProtocolConfig } from '../../sim/protocols/config.js';
+import { formatDuration } from '../units.js';
 
 export const PROTOCOL_KINDS = ['central', 'swim', 'ring', 'monitors'] as const;
 export type ProtocolKind = (typeof PROTOCOL_KINDS)[number];
 
-/** Leaf builders from schema.ts. */
+/** Leaf builders from ./leaves.ts. */
 export interface ProtocolLeaves {
   readonly positiveDuration: (description: string, extra?: Record<string, unknown>) => z.ZodType<number, unknown>;
   readonly wholeNumber: (min: number, max: number, description: string) => z.ZodType<number, unknown>;
