@@ -117,6 +117,59 @@ export function splitThreshold(jitter: DelayDistribution, delay: DelayDistributi
 const GOOD = 0;
 const BAD = 1;
 
+/**
+ * What a link class's skippers share: the split of θ, the two split laws and the
+ * per-state rates. Built once per link class (not per node): nothing in it depends on a
+ * stream, only on the laws, so every node of the class reads the same tables.
+ */
+export class SkipLawSet {
+  readonly split: ThresholdSplit;
+  readonly jitterLaw: SplitLaw;
+  readonly delayLaw: SplitLaw;
+  /** Per state: loss probability, interesting probability, ln(1 − q), ln(1 − leave). */
+  readonly lossIn = new Float64Array(2);
+  readonly interestingIn = new Float64Array(2);
+  readonly logKeep = new Float64Array(2);
+  readonly logStay = new Float64Array(2);
+  readonly pBoth: number;
+  readonly pJitterOnly: number;
+  /** Gilbert–Elliott: the stationary probability of the bad state; Bernoulli: −1 (one state, never left). */
+  readonly stationaryBad: number;
+
+  constructor(laws: SkipLaws, bank: StreamBank) {
+    validateLossModel(laws.loss, 'skipped link loss');
+    if (!Number.isSafeInteger(laws.thresholdUs)) throw new RangeError(`the lateness threshold must be a whole number of µs, got ${laws.thresholdUs}`);
+    this.split = splitThreshold(laws.jitter, laws.delay, laws.thresholdUs, bank);
+    this.jitterLaw = new SplitLaw(laws.jitter, this.split.jitterThresholdUs, bank, 'heartbeat jitter');
+    this.delayLaw = new SplitLaw(laws.delay, this.split.delayThresholdUs, bank, 'link delay');
+    const pJ = this.split.pJitterLate;
+    const pD = this.split.pDelayLate;
+    const late = 1 - (1 - pJ) * (1 - pD);
+    this.pBoth = late > 0 ? (pJ * pD) / late : 0;
+    this.pJitterOnly = late > 0 ? (pJ * (1 - pD)) / late : 0;
+    const loss = laws.loss;
+    if (loss.kind === 'bernoulli') {
+      this.lossIn[GOOD] = loss.probability;
+      this.logStay[GOOD] = 0; // never leaves
+      this.stationaryBad = -1;
+    } else {
+      this.lossIn[GOOD] = loss.lossInGoodProbability;
+      this.lossIn[BAD] = loss.lossInBadProbability;
+      this.logStay[GOOD] = Math.log1p(-loss.enterBadProbability);
+      this.logStay[BAD] = Math.log1p(-loss.leaveBadProbability);
+      const p = loss.enterBadProbability;
+      const r = loss.leaveBadProbability;
+      this.stationaryBad = p + r > 0 ? p / (p + r) : 0;
+    }
+    for (let s = GOOD; s <= BAD; s++) {
+      const l = this.lossIn[s]!;
+      const q = l + (1 - l) * late;
+      this.interestingIn[s] = q;
+      this.logKeep[s] = Math.log1p(-q);
+    }
+  }
+}
+
 export class HeartbeatSkipper {
   /** The last interesting heartbeat (`nextInteresting`): its message number, fate and parts. */
   index = -1;
@@ -133,15 +186,15 @@ export class HeartbeatSkipper {
 
   readonly split: ThresholdSplit;
   private readonly bank: StreamBank;
-  private readonly fateStream: number;
-  private readonly partStream: number;
+  private fateStream = -1;
+  private partStream = -1;
+  private readonly set: SkipLawSet;
   private readonly jitterLaw: SplitLaw;
   private readonly delayLaw: SplitLaw;
-  /** Per state: loss probability, interesting probability, ln(1 − q), ln(1 − leave). */
-  private readonly lossIn = new Float64Array(2);
-  private readonly interestingIn = new Float64Array(2);
-  private readonly logKeep = new Float64Array(2);
-  private readonly logStay = new Float64Array(2);
+  private readonly lossIn: Float64Array;
+  private readonly interestingIn: Float64Array;
+  private readonly logKeep: Float64Array;
+  private readonly logStay: Float64Array;
   private readonly pBoth: number;
   private readonly pJitterOnly: number;
   private state = GOOD;
@@ -150,43 +203,39 @@ export class HeartbeatSkipper {
   /** The next message not yet walked past. */
   private position = 0;
 
-  constructor(laws: SkipLaws, bank: StreamBank, fateStream: number, partStream: number) {
-    validateLossModel(laws.loss, 'skipped link loss');
-    if (!Number.isSafeInteger(laws.thresholdUs)) throw new RangeError(`the lateness threshold must be a whole number of µs, got ${laws.thresholdUs}`);
+  /**
+   * A skipper over `laws` (or a shared law set) on the given streams. With a law set
+   * and no streams, call `reset` before use: one skipper can walk many links in turn.
+   */
+  constructor(laws: SkipLaws | SkipLawSet, bank: StreamBank, fateStream?: number, partStream?: number) {
+    const set = laws instanceof SkipLawSet ? laws : new SkipLawSet(laws, bank);
+    this.set = set;
     this.bank = bank;
+    this.split = set.split;
+    this.jitterLaw = set.jitterLaw;
+    this.delayLaw = set.delayLaw;
+    this.lossIn = set.lossIn;
+    this.interestingIn = set.interestingIn;
+    this.logKeep = set.logKeep;
+    this.logStay = set.logStay;
+    this.pBoth = set.pBoth;
+    this.pJitterOnly = set.pJitterOnly;
+    if (fateStream !== undefined && partStream !== undefined) this.reset(fateStream, partStream);
+  }
+
+  /** Starts a new link's walk at message 0 on these streams (the first message's loss state drawn as the engine does). */
+  reset(fateStream: number, partStream: number): void {
     this.fateStream = fateStream;
     this.partStream = partStream;
-    this.split = splitThreshold(laws.jitter, laws.delay, laws.thresholdUs, bank);
-    this.jitterLaw = new SplitLaw(laws.jitter, this.split.jitterThresholdUs, bank, 'heartbeat jitter');
-    this.delayLaw = new SplitLaw(laws.delay, this.split.delayThresholdUs, bank, 'link delay');
-    const pJ = this.split.pJitterLate;
-    const pD = this.split.pDelayLate;
-    const late = 1 - (1 - pJ) * (1 - pD);
-    this.pBoth = late > 0 ? (pJ * pD) / late : 0;
-    this.pJitterOnly = late > 0 ? (pJ * (1 - pD)) / late : 0;
-
-    const loss = laws.loss;
-    if (loss.kind === 'bernoulli') {
-      this.lossIn[GOOD] = loss.probability;
-      this.logStay[GOOD] = 0; // never leaves
+    this.index = -1;
+    this.position = 0;
+    const bad = this.set.stationaryBad;
+    if (bad < 0) {
       this.state = GOOD;
       this.leftInStay = Number.POSITIVE_INFINITY;
     } else {
-      this.lossIn[GOOD] = loss.lossInGoodProbability;
-      this.lossIn[BAD] = loss.lossInBadProbability;
-      this.logStay[GOOD] = Math.log1p(-loss.enterBadProbability);
-      this.logStay[BAD] = Math.log1p(-loss.leaveBadProbability);
-      const p = loss.enterBadProbability;
-      const r = loss.leaveBadProbability;
-      const stationaryBad = p + r > 0 ? p / (p + r) : 0;
-      this.state = this.bank.next(fateStream) < stationaryBad ? BAD : GOOD;
+      this.state = this.bank.next(fateStream) < bad ? BAD : GOOD;
       this.leftInStay = this.stayLength(this.state);
-    }
-    for (let s = GOOD; s <= BAD; s++) {
-      const l = this.lossIn[s]!;
-      const q = l + (1 - l) * late;
-      this.interestingIn[s] = q;
-      this.logKeep[s] = Math.log1p(-q);
     }
   }
 
