@@ -264,13 +264,18 @@ export class HeartbeatSkipper {
   /**
    * Walks to the next interesting message and draws it: sets `index` (its message
    * number, or NONE), `lost`, `jitterUs` and `delayUs`. Every message between the
-   * previous call's and this one is ordinary.
+   * previous call's and this one is ordinary. With a `limit`, the walk stops at that
+   * message number if no interesting one comes before it: messages up to limit − 1 are
+   * then ordinary, the next one not yet walked is `limit` (a consumer draws what follows
+   * raw, `drawRaw`), and NONE is returned. Exact: gaps and stays are memoryless, so a
+   * gap cut at the limit and drawn afresh later has the same law.
    */
-  nextInteresting(): number {
+  nextInteresting(limit = NONE): number {
     for (;;) {
       const gap = this.gap(this.state);
       if (gap < this.leftInStay) {
         const at = this.position + gap;
+        if (at >= limit) return this.stopAt(limit);
         this.position = at + 1;
         this.leftInStay -= gap + 1;
         this.drawInteresting(this.state);
@@ -279,12 +284,48 @@ export class HeartbeatSkipper {
         return at;
       }
       if (this.leftInStay === Number.POSITIVE_INFINITY) {
+        if (limit !== NONE) return this.stopAt(limit);
         this.index = NONE;
         return NONE;
       }
+      if (this.position + this.leftInStay > limit) return this.stopAt(limit);
       this.position += this.leftInStay;
       this.enterNextStay();
     }
+  }
+
+  /** The next message not yet walked past (raw draws start here). */
+  get nextPosition(): number {
+    return this.position;
+  }
+
+  private stopAt(limit: number): number {
+    if (limit > this.position) {
+      this.leftInStay -= limit - this.position; // stays positive: the stay reaches past the limit
+      this.position = limit;
+    }
+    this.index = NONE;
+    return NONE;
+  }
+
+  /**
+   * Draws message `nextPosition` in full from the unconditional laws (the loss by the
+   * state the message finds, then the chain steps), into `lost` and `delayUs`, and
+   * returns whether it was lost. For stretches where every message matters (around a
+   * sender pause), after a `nextInteresting(limit)` that stopped at it.
+   */
+  drawRaw(): boolean {
+    const lost = this.bank.next(this.fateStream) < this.lossIn[this.state]!;
+    this.position++;
+    if (this.leftInStay !== Number.POSITIVE_INFINITY && --this.leftInStay === 0) this.enterNextStay();
+    this.lost = lost;
+    this.delayUs = lost ? Number.NaN : this.delayLaw.sampleUs(this.partStream);
+    return lost;
+  }
+
+  /** One send jitter from its unconditional law (a heartbeat that may not become a message). */
+  drawRawJitter(): number {
+    return this.jitterLaw.sampleUs(this.partStream);
   }
 
   private enterNextStay(): void {

@@ -185,6 +185,11 @@ export class SplitLaw {
     this.pAbove = pAbove;
   }
 
+  /** An unconditional draw of round(X), exactly as the engine's sampler. */
+  sampleUs(stream: number): number {
+    return this.base.sampleUs(stream);
+  }
+
   /** A draw of round(X) given round(X) > m. Only valid when pAbove > 0. */
   sampleAboveUs(stream: number): number {
     if (!(this.pAbove > 0)) throw new RangeError('the law never exceeds its threshold');

@@ -43,12 +43,27 @@
  * The sample timeline (`transitionLogLimit`) is the walk's own: every verdict change is
  * known and fed to the metrics in time order, so no engine re-run is needed for it.
  *
+ * Sender pauses (stop-the-world GC; ./pause-schedule.ts draws each node's windows from
+ * the engine's own fault streams). Around a window every heartbeat matters, so from the
+ * first heartbeat it may hold back to the first surely sent after it, heartbeats are
+ * drawn raw: the send jitter, then — unless the window holds the send back (missed;
+ * sent on resume if the timers burst) — the message from the unconditional laws, the
+ * Gilbert–Elliott chain stepped per message as on the link. The skipper was stopped at
+ * that message (`nextInteresting(limit)`) and resumes after it: gaps and stays are
+ * memoryless, so cutting and resuming them is exact. Message numbers then part from
+ * heartbeat numbers (`offset`). The window lies inside a full segment (W heartbeats
+ * each side); the books hear its start, end and the first news after it in time order.
+ *
  * Scope (`timeoutWalkRefusal`): the fixed-timeout detector, exact timers or polling,
- * pushed heartbeats, no faults or crashes, no link overrides, no duplication, a jitter
- * below the interval, θ ≥ 0. Crashes, sender pauses, slow I/O, drift and per-link
- * classes are the integration's next step (they add segments at their edges).
+ * pushed heartbeats, sender pauses as the only faults (one resume mode), no crashes,
+ * no link overrides, no duplication, a jitter below the interval, θ ≥ 0. Crashes, slow
+ * I/O, drift and per-link classes are the next step (raw stretches at their edges, the
+ * same way).
  * Same-instant order: an arrival comes before a timer or a polling round at its
  * instant (issue 10's kernel order: deliver before timer).
+ *
+ * Size: about 600 lines, most of them this header; one class (the walk's per-node state
+ * machine: groups, segments, raw stretches), whose buffers live in ./walk-buffers.ts.
  */
 import type { SimConfig } from '../config.js';
 import { linkLossModel } from '../network/links.js';
@@ -58,6 +73,8 @@ import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
 import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
+import { pauseFaultsRefusal, pauseSchedule, type PauseSchedule } from './pause-schedule.js';
+import { DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, sortPrefix, VerdictList } from './walk-buffers.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
@@ -69,132 +86,13 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
   if (!whole(d.timeoutUs, 1) || !whole(d.checkIntervalUs, 0)) return 'the timeout and check interval must be whole µs';
   if (!(d.deadAfterUs === Number.POSITIVE_INFINITY || whole(d.deadAfterUs, d.timeoutUs))) return 'dead-after must be whole µs, at least the timeout';
   if (config.trace) return 'a recorded trace';
-  if ((config.faults?.length ?? 0) > 0 || config.crashes.length > 0) return 'faults and crashes are not walked yet';
+  if (config.crashes.length > 0) return 'crashes are not walked yet';
+  const faults = pauseFaultsRefusal(config.faults ?? []);
+  if (faults !== null) return faults;
   if ((config.linkOverrides?.length ?? 0) > 0) return 'link overrides are not walked yet';
   if (config.link.transport === 'tcp' || config.reverseLink?.transport === 'tcp') return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
   if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
   return skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, config.link.duplicateProbability, timeoutThresholdUs(d.timeoutUs, config.heartbeat.intervalUs));
-}
-
-/** Verdict changes of all nodes, collected, then fed to the metrics in time order. */
-class VerdictList {
-  timeUs = new Float64Array(1024);
-  key = new Float64Array(1024); // order at one instant: deliveries (0) before timers (1), then pair
-  pair = new Int32Array(1024);
-  to = new Uint8Array(1024);
-  cause = new Uint8Array(1024);
-  length = 0;
-
-  push(timeUs: number, pair: number, to: number, cause: number): void {
-    if (this.length === this.timeUs.length) this.grow();
-    const i = this.length++;
-    this.timeUs[i] = timeUs;
-    this.key[i] = (cause === Cause.heartbeat ? 0 : 1) * 2 ** 32 + pair;
-    this.pair[i] = pair;
-    this.to[i] = to;
-    this.cause[i] = cause;
-  }
-
-  private grow(): void {
-    const n = this.timeUs.length * 2;
-    this.timeUs = grownF64(this.timeUs, n);
-    this.key = grownF64(this.key, n);
-    const p = new Int32Array(n);
-    p.set(this.pair);
-    this.pair = p;
-    const t = new Uint8Array(n);
-    t.set(this.to);
-    this.to = t;
-    const c = new Uint8Array(n);
-    c.set(this.cause);
-    this.cause = c;
-  }
-
-  /** Indices in (time, key) order; stable for a given content. */
-  order(): Int32Array {
-    const idx = new Int32Array(this.length);
-    for (let i = 0; i < idx.length; i++) idx[i] = i;
-    const time = this.timeUs;
-    const key = this.key;
-    idx.sort((a, b) => time[a]! - time[b]! || key[a]! - key[b]!);
-    return idx;
-  }
-}
-
-function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}
-
-/** A growable list of numbers on a Float64Array (no boxing, reused across nodes). */
-class NumberList {
-  items = new Float64Array(64);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.items.length) this.items = grownF64(this.items, this.length * 2);
-    this.items[this.length++] = x;
-  }
-}
-
-/**
- * Heartbeats drawn ahead of a segment, in message order: a group's interesting ones and
- * their ordinary neighbours. A segment that follows reuses them instead of drawing anew.
- */
-class DrawnAhead {
-  index = new Float64Array(64);
-  jitterUs = new Float64Array(64);
-  delayUs = new Float64Array(64);
-  lost = new Uint8Array(64);
-  interesting = new Uint8Array(64);
-  length = 0;
-  /** The next entry a segment has not consumed. */
-  read = 0;
-
-  clear(): void {
-    this.length = 0;
-    this.read = 0;
-  }
-
-  push(index: number, jitterUs: number, delayUs: number, lost: boolean, interesting: boolean): void {
-    if (this.length === this.index.length) this.grow();
-    const i = this.length++;
-    this.index[i] = index;
-    this.jitterUs[i] = jitterUs;
-    this.delayUs[i] = delayUs;
-    this.lost[i] = lost ? 1 : 0;
-    this.interesting[i] = interesting ? 1 : 0;
-  }
-
-  private grow(): void {
-    const n = this.index.length * 2;
-    this.index = grownF64(this.index, n);
-    this.jitterUs = grownF64(this.jitterUs, n);
-    this.delayUs = grownF64(this.delayUs, n);
-    const l = new Uint8Array(n);
-    l.set(this.lost);
-    this.lost = l;
-    const t = new Uint8Array(n);
-    t.set(this.interesting);
-    this.interesting = t;
-  }
-}
-
-/** Sorts the first n entries of a (small arrays: insertion sort, no allocation). */
-function sortPrefix(a: Float64Array, n: number): void {
-  if (n > 32) {
-    a.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const x = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > x) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = x;
-  }
 }
 
 export function runTimeoutWalk(config: SimConfig): RunResult {
@@ -232,6 +130,23 @@ class TimeoutWalk {
   private K = 0;
   private trusted = true;
   private lastArrival = 0;
+  /** The skipper's current interesting heartbeat, by heartbeat number, or NONE. */
+  private next = NONE;
+  // Sender pauses (null: none configured).
+  private readonly pauses: PauseSchedule | null;
+  private readonly missedIn: Float64Array;
+  private missed = 0;
+  /** The node's next window not yet drawn, and the end of its windows. */
+  private pauseAt = 0;
+  private pauseEnd = 0;
+  /** Windows of the current segment and raw stretch; the next window a send may fall in; the next burst. */
+  private segmentWindowsFrom = 0;
+  private rawWindowAt = 0;
+  private burstAt = 0;
+  /** Message number minus heartbeat number (pauses hold heartbeats back, bursts add messages). */
+  private offset = 0;
+  /** The skipper stops at this message number: the next window's first heartbeat. */
+  private limit = NONE;
 
   constructor(private readonly config: SimConfig) {
     const d = config.detector as Extract<SimConfig['detector'], { kind: 'timeout' }>;
@@ -251,6 +166,9 @@ class TimeoutWalk {
     // One law set for the link class, shared by every node's walk.
     const laws = new SkipLawSet({ loss: linkLossModel(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: this.theta }, this.bank);
     this.skipper = new HeartbeatSkipper(laws, this.bank);
+    const root: SeedRoot = { seed: config.seed, replication: config.replication };
+    this.pauses = (config.faults?.length ?? 0) > 0 ? pauseSchedule(config, root, this.bank) : null;
+    this.missedIn = new Float64Array(this.pauses === null ? 0 : this.pauses.startUs.length);
   }
 
   run(): RunResult {
@@ -270,8 +188,15 @@ class TimeoutWalk {
     const metrics = this.metrics;
     for (let i = 0; i < order.length; i++) {
       const v = order[i]!;
-      metrics.onVerdict(verdicts.pair[v]!, verdicts.timeUs[v]!, verdicts.to[v] as 0 | 1 | 2, verdicts.cause[v] as 0 | 1 | 2);
+      const pair = verdicts.pair[v]!;
+      const timeUs = verdicts.timeUs[v]!;
+      const to = verdicts.to[v]!;
+      if (to === PAUSE_START) metrics.onPauseStart(pair, timeUs);
+      else if (to === PAUSE_END) metrics.onPauseEnd(pair, timeUs);
+      else if (to === NEWS) metrics.onNewsAfterPause(pair, timeUs);
+      else metrics.onVerdict(pair, timeUs, to as 0 | 1 | 2, verdicts.cause[v] as 0 | 1 | 2);
     }
+    metrics.heartbeatsMissedWhilePaused = this.missed;
     metrics.heartbeatsSent = this.sent;
     metrics.heartbeatsDelivered = this.delivered;
     metrics.heartbeatsLost = this.lost;
@@ -281,7 +206,6 @@ class TimeoutWalk {
 
   private walkNode(pair: number, phase: number): void {
     const { I, W, b, theta, endUs, warmupUs } = this;
-    const skipper = this.skipper;
     this.pair = pair;
     this.phase = phase;
     // Heartbeats k = 0 … K − 1 have nominal sends at or before the end.
@@ -296,17 +220,24 @@ class TimeoutWalk {
     this.lastArrival = 0; // the detector starts as if a heartbeat arrived at 0
     this.pending.length = 0;
     this.ahead.clear();
-    let next = skipper.nextInteresting();
+    // Pause windows of this node: each is drawn raw, in a segment (message numbers then
+    // part from heartbeat numbers by `offset`).
+    const pauses = this.pauses;
+    this.pauseAt = pauses === null ? 0 : pauses.first[pair]!;
+    this.pauseEnd = pauses === null ? 0 : pauses.first[pair + 1]!;
+    this.offset = 0;
+    this.setLimit();
+    this.pull();
     let k = 0; // next heartbeat not yet accounted for
     while (k < K) {
+      const pauseFrom = this.pauseAt < this.pauseEnd ? Math.max(k, this.windowFirstBeat(this.pauseAt) - W) : Number.POSITIVE_INFINITY;
       let edge = k === 0 ? 0 : Number.POSITIVE_INFINITY;
       if (hasWarmEdge && warmTo >= k) edge = Math.min(edge, Math.max(k, warmFrom));
-      edge = Math.min(edge, Math.max(k, endEdge));
-      let first = next; // the first interesting heartbeat of the next segment
-      if (next !== NONE && next + 2 * W + 1 < edge) {
+      edge = Math.min(edge, Math.max(k, endEdge), pauseFrom);
+      let first = this.next; // the first interesting heartbeat of the next segment
+      if (first !== NONE && first + 2 * W + 1 < edge) {
         // A group clear of the edges: draw it and its neighbours; done if nothing can change.
         const last = this.gatherGroup(edge);
-        next = skipper.index;
         if (last !== NONE) {
           this.countSkipped(k, last + 2 - k - this.ahead.length);
           this.settleGroup();
@@ -319,14 +250,35 @@ class TimeoutWalk {
       let start = k === 0 ? 0 : Number.POSITIVE_INFINITY;
       if (first !== NONE) start = Math.min(start, Math.max(k, first - W));
       if (hasWarmEdge && warmTo >= k) start = Math.min(start, Math.max(k, warmFrom));
-      start = Math.min(start, Math.max(k, endEdge));
+      start = Math.min(start, Math.max(k, endEdge), pauseFrom);
       // Ordinary heartbeats before the segment: counted, not drawn (all on one side of the warm-up).
       this.countSkipped(k, Math.min(start, K) - k);
       if (start >= K) break;
-      const end = this.segment(start, next, endEdge, hasWarmEdge, warmTo);
-      next = skipper.index;
-      k = end + 1;
+      k = this.segment(start, endEdge, hasWarmEdge, warmTo) + 1;
     }
+  }
+
+  /** The next interesting heartbeat (by heartbeat number), or NONE before the next pause window. */
+  private pull(): number {
+    const m = this.skipper.nextInteresting(this.limit);
+    this.next = m === NONE ? NONE : m - this.offset;
+    return this.next;
+  }
+
+  /** The skipper must stop at the message of the next pause window's first heartbeat. */
+  private setLimit(): void {
+    this.limit = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) + this.offset : NONE;
+  }
+
+  /** The first heartbeat a pause window may hold back (sends precede the nominal instant by less than I). */
+  private windowFirstBeat(w: number): number {
+    return Math.max(0, Math.floor((this.pauses!.startUs[w]! - this.phase) / this.I) - 1);
+  }
+
+  /** The first heartbeat surely sent after a pause window ends (its nominal instant is at or after the end); K − 1 at most. */
+  private windowAfterBeat(w: number): number {
+    const e = this.pauses!.endUs[w]!;
+    return e > this.endUs ? this.K - 1 : Math.min(this.K - 1, Math.ceil((e - this.phase) / this.I));
   }
 
   private firstInterestingAhead(): number {
@@ -358,7 +310,7 @@ class TimeoutWalk {
     const W = this.W;
     let last = -2;
     let clear = true;
-    for (let k = skipper.index; k !== NONE && (last < 0 || k <= last + 2 * W); k = skipper.nextInteresting()) {
+    for (let k = this.next; k !== NONE && (last < 0 || k <= last + 2 * W); k = this.pull()) {
       if (k + 2 * W + 1 >= edge) {
         clear = false;
         break;
@@ -433,10 +385,11 @@ class TimeoutWalk {
 
   /**
    * Draws and simulates the segment that starts at heartbeat `start` (reusing what
-   * `ahead` holds), growing it to W past every interesting heartbeat and to the edges.
-   * Returns its last heartbeat.
+   * `ahead` holds), growing it to W past every interesting heartbeat, every pause
+   * window and to the edges. Heartbeats a pause window may hold back are drawn raw
+   * (`rawHeartbeat`). Returns its last heartbeat.
    */
-  private segment(start: number, next: number, endEdge: number, hasWarmEdge: boolean, warmTo: number): number {
+  private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number): number {
     const { I, W, b, theta, T, endUs, warmupUs, phase, K } = this;
     const skipper = this.skipper;
     const ahead = this.ahead;
@@ -445,42 +398,55 @@ class TimeoutWalk {
     if (hasWarmEdge && start <= warmTo) end = Math.max(end, Math.min(K - 1, warmTo + 1));
     if (ahead.length > 0) end = Math.max(end, Math.min(K - 1, ahead.index[ahead.length - 1]!));
     arrivals.length = 0;
+    this.segmentWindowsFrom = this.pauseAt;
+    let windowBeat = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) : NONE;
+    let rawTo = -1;
     for (let j = start; j <= end; j++) {
+      if (j === windowBeat) {
+        rawTo = this.enterWindows(j);
+        end = Math.max(end, Math.min(K - 1, rawTo + W));
+        windowBeat = NONE;
+      }
       let jitter: number;
       let delay: number;
       let isLost = false;
-      if (ahead.read < ahead.length && ahead.index[ahead.read] === j) {
+      if (j <= rawTo) {
+        const sendUs = this.rawHeartbeat(j);
+        // Read the message before leaving: skipping again draws the next interesting one.
+        isLost = skipper.lost;
+        delay = skipper.delayUs;
+        if (j === rawTo) {
+          this.leaveWindows(rawTo);
+          windowBeat = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) : NONE;
+        }
+        if (sendUs === NONE) continue; // held back by the pause, or not sent within the run
+        jitter = sendUs - phase - j * I;
+        if (isLost || jitter + delay > theta) end = Math.max(end, Math.min(K - 1, j + W));
+      } else if (ahead.read < ahead.length && ahead.index[ahead.read] === j) {
         const e = ahead.read++;
         isLost = ahead.lost[e] === 1;
         jitter = ahead.jitterUs[e]!;
         delay = ahead.delayUs[e]!;
         if (ahead.interesting[e] === 1) end = Math.max(end, Math.min(K - 1, j + W));
-      } else if (j === next) {
+      } else if (j === this.next) {
         isLost = skipper.lost;
         jitter = skipper.jitterUs;
         delay = skipper.delayUs;
-        next = skipper.nextInteresting();
+        this.pull();
         end = Math.max(end, Math.min(K - 1, j + W));
       } else {
         skipper.drawOrdinary();
         jitter = skipper.ordinaryJitterUs;
         delay = skipper.ordinaryDelayUs;
       }
-      // The next interesting heartbeat within reach joins this segment (segments stay W apart).
+      // The next interesting heartbeat or pause window within reach joins this segment (segments stay W apart).
+      const next = this.next;
       if (next !== NONE && next <= end + W) end = Math.max(end, Math.min(K - 1, next));
+      if (windowBeat !== NONE && windowBeat - W <= end) end = Math.max(end, Math.min(K - 1, windowBeat));
       if (end + W >= endEdge) end = K - 1;
       const sendUs = phase + j * I + jitter;
       if (sendUs > endUs) continue; // not sent within the run
-      const counted = sendUs >= warmupUs;
-      if (counted) this.sent++;
-      if (isLost) {
-        if (counted) this.lost++;
-        continue;
-      }
-      const arrivalUs = sendUs + b + delay;
-      if (arrivalUs > endUs) continue; // still in flight at the end
-      if (arrivalUs >= warmupUs) this.delivered++;
-      arrivals.push(arrivalUs);
+      this.book(sendUs, isLost, delay);
     }
     ahead.clear();
     const tFrom = start === 0 ? 0 : phase + start * I + b + theta - I + T + 1;
@@ -496,9 +462,116 @@ class TimeoutWalk {
     }
     sortPrefix(arrivals.items, arrivals.length);
     this.judge(arrivals, start === 0 ? 0 : this.lastArrival, tFrom, tTo, carried);
+    if (this.pauseAt > this.segmentWindowsFrom) this.newsAfterPauses(arrivals, tTo);
     this.carried = pending;
     this.pending = carried;
     return end;
+  }
+
+  /** Books one message sent at `sendUs`: sent, lost or delivered (an arrival of this segment). */
+  private book(sendUs: number, isLost: boolean, delayUs: number): void {
+    const counted = sendUs >= this.warmupUs;
+    if (counted) this.sent++;
+    if (isLost) {
+      if (counted) this.lost++;
+      return;
+    }
+    const arrivalUs = sendUs + this.b + delayUs;
+    if (arrivalUs > this.endUs) return; // still in flight at the end
+    if (arrivalUs >= this.warmupUs) this.delivered++;
+    this.arrivals.push(arrivalUs);
+  }
+
+  /**
+   * Heartbeat `j` is the first a pause window may hold back: from here to the returned
+   * heartbeat (the first surely sent after the last window that overlaps), heartbeats
+   * are drawn raw. The skipper stopped exactly here (its limit).
+   */
+  private enterWindows(j: number): number {
+    if (this.skipper.nextPosition !== j + this.offset || this.next !== NONE) throw new Error('internal: the skipper did not stop at the pause window');
+    const pauses = this.pauses!;
+    const firstWindow = this.pauseAt;
+    let rawTo = -1;
+    do {
+      const w = this.pauseAt++;
+      this.missedIn[w] = 0;
+      this.verdicts.push(pauses.startUs[w]!, this.pair, PAUSE_START, 0);
+      if (pauses.endUs[w]! <= this.endUs) this.verdicts.push(pauses.endUs[w]!, this.pair, PAUSE_END, 0);
+      rawTo = Math.max(rawTo, this.windowAfterBeat(w));
+    } while (this.pauseAt < this.pauseEnd && this.windowFirstBeat(this.pauseAt) <= rawTo + 1);
+    this.rawWindowAt = this.burstAt = firstWindow;
+    return rawTo;
+  }
+
+  /**
+   * One heartbeat drawn raw near pause windows: its jitter, then — unless a window holds
+   * it back (it is then missed, and sent on resume if the timers burst) — its message,
+   * after the bursts of windows that ended by its send. Returns the send instant, or
+   * NONE when nothing is sent (`skipper.lost` and `delayUs` describe the message).
+   */
+  private rawHeartbeat(j: number): number {
+    const pauses = this.pauses!;
+    const skipper = this.skipper;
+    const sendUs = this.phase + j * this.I + skipper.drawRawJitter();
+    if (sendUs > this.endUs) return NONE;
+    // A fault's end comes before a send at its instant: resumed bursts go first.
+    while (this.burstAt < this.pauseAt && pauses.endUs[this.burstAt]! <= sendUs) this.burstOut(this.burstAt++);
+    while (this.rawWindowAt < this.pauseAt && pauses.endUs[this.rawWindowAt]! <= sendUs) this.rawWindowAt++;
+    const w = this.rawWindowAt;
+    if (w < this.pauseAt && pauses.startUs[w]! <= sendUs) {
+      if (sendUs >= this.warmupUs) this.missed++;
+      this.missedIn[w]!++;
+      return NONE;
+    }
+    skipper.drawRaw();
+    return sendUs;
+  }
+
+  /** The heartbeats a window held back, all sent at its end (fixed-rate timers), if they burst. */
+  private burstOut(w: number): void {
+    const pauses = this.pauses!;
+    if (!pauses.burst) return;
+    const atUs = pauses.endUs[w]!;
+    for (let c = this.missedIn[w]!; c > 0; c--) {
+      const lost = this.skipper.drawRaw();
+      this.book(atUs, lost, this.skipper.delayUs);
+    }
+  }
+
+  /** Raw drawing ends after heartbeat `rawTo`: late bursts go out, message numbers re-align, skipping resumes. */
+  private leaveWindows(rawTo: number): void {
+    const pauses = this.pauses!;
+    while (this.burstAt < this.pauseAt) {
+      const w = this.burstAt++;
+      if (pauses.endUs[w]! <= this.endUs) this.burstOut(w);
+    }
+    this.offset = this.skipper.nextPosition - (rawTo + 1);
+    this.setLimit();
+    this.pull();
+  }
+
+  /**
+   * The first news after each pause of this segment: the first arrival at or after its
+   * end while the node is not paused again (the attribution window of the books).
+   */
+  private newsAfterPauses(arrivals: NumberList, tTo: number): void {
+    const pauses = this.pauses!;
+    const items = arrivals.items;
+    let i = 0;
+    for (let w = this.segmentWindowsFrom; w < this.pauseAt; w++) {
+      const e = pauses.endUs[w]!;
+      if (e > this.endUs) continue;
+      while (i < arrivals.length && items[i]! < e) i++;
+      for (let x = i; x < arrivals.length && items[x]! <= tTo; x++) {
+        const a = items[x]!;
+        let paused = false;
+        for (let v = w + 1; v < this.pauseAt && pauses.startUs[v]! <= a; v++) if (a < pauses.endUs[v]!) paused = true;
+        if (!paused) {
+          this.verdicts.push(a, this.pair, NEWS, Cause.heartbeat);
+          break;
+        }
+      }
+    }
   }
 
   /**
