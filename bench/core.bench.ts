@@ -13,6 +13,7 @@
  *   npm run bench -- --quick               skip the slowest runs (1 M nodes)
  *   npm run bench -- --no-peer             hbsim only (no SimPy, no JS peer)
  *   npm run bench -- --json out.json       also write every table as JSON
+ *   npm run bench -- --against DIR         also workloads A–C against another checkout
  *
  * On a shared machine wall times move with the load; CPU times (user + system) are
  * steadier, so ratios are shown on both. The machine's load average is printed.
@@ -37,6 +38,7 @@ const context: BenchContext = {
   repeat: Math.max(1, Number(valueOf('--repeat') ?? 3)),
   quick: args.includes('--quick'),
   peers: !args.includes('--no-peer'),
+  ...(valueOf('--against') === undefined ? {} : { against: valueOf('--against')! }),
   shared: new Map(),
   progress: (message) => console.error(`  … ${message}`),
 };

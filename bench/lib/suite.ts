@@ -20,6 +20,8 @@ export interface BenchContext {
   readonly quick: boolean;
   /** Run the peers (SimPy, hand-tuned JS)? */
   readonly peers: boolean;
+  /** Another checkout to compare workloads A–C with (`--against DIR`), if any. */
+  readonly against?: string;
   /** Figures one suite leaves for another (e.g. the SimPy time of workload B). */
   readonly shared: Map<string, unknown>;
   /** Progress on stderr. */

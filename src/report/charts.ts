@@ -6,6 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportModel } from './data.js';
+import { membershipCharts, membershipModel } from './membership.js';
 import { tunePathRows, tuneChart } from './tune.js';
 
 export interface Chart {
@@ -89,6 +90,11 @@ function colorA(model: ReportModel) {
     : { value: '#1a73e8' };
 }
 
+/** Shapes for the other swept parameters (when two or more are swept). */
+function shapeB(model: ReportModel) {
+  return model.b ? { field: 'b', type: 'nominal' as const, sort: [...model.b.values], legend: { title: model.b.name, symbolOpacity: 1 } } : undefined;
+}
+
 /** Powers of ten across a log domain: one tick per decade keeps the axis legible (and the SVG small). */
 function decades(domain: readonly [number, number]): number[] {
   const out: number[] = [];
@@ -117,7 +123,7 @@ function tradeOffChart(model: ReportModel): Chart {
   const yScale = model.latency.log
     ? { type: 'log' as const, domain: [oneTwoFive(model.latency.domain)[0]!, oneTwoFive(model.latency.domain).at(-1)!], nice: false }
     : { zero: true };
-  const shape = model.b ? { field: 'b', type: 'nominal' as const, sort: [...model.b.values], legend: { title: model.b.name, symbolOpacity: 1 } } : undefined;
+  const shape = shapeB(model);
   const spec: TopLevelSpec = {
     $schema: SCHEMA,
     config: CONFIG,
@@ -547,8 +553,11 @@ function costByA(model: ReportModel): Chart {
 export function buildCharts(model: ReportModel): ChartSet {
   const sweep = model.results.cells.length > 1 && model.a !== null;
   const t = model.timeline;
+  const members = sweep ? membershipModel(model.results, model.rows) : null;
+  const shape = shapeB(model);
   const charts = [
     sweep ? tradeOffChart(model) : null,
+    ...(members ? membershipCharts(members, colorA(model), shape, CONFIG, SCHEMA) : []),
     model.results.tune ? tuneChart(model.fsDomain, model.latency.unit, model.latency.log, CONFIG) : null,
     ...(sweep ? heatmaps(model) : []),
     sweep ? costChart(model) : null,
@@ -556,6 +565,10 @@ export function buildCharts(model: ReportModel): ChartSet {
     timelineChart(model),
   ].filter((c): c is Chart => c !== null);
   const datasets: Record<string, readonly object[]> = { cells: model.rows, cdf: model.cdf };
+  if (members) {
+    datasets['members'] = members.rows;
+    datasets['memberCost'] = members.cost;
+  }
   if (model.results.tune) datasets['tunePath'] = tunePathRows(model.results, model.rows);
   if (t) {
     const lane = new Map(t.nodes.map((node, i) => [node, i]));

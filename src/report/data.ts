@@ -155,7 +155,7 @@ function powerOfTenAbove(x: number): number {
 }
 
 /** Log domain for positive values with a floor one decade under the smallest, standing for 0. */
-function logDomain(values: readonly number[], fallback: readonly [number, number]): [number, number] {
+export function logDomain(values: readonly number[], fallback: readonly [number, number]): [number, number] {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   if (positive.length === 0) return [fallback[0], fallback[1]];
   const low = powerOfTenBelow(Math.min(...positive)) / 10;

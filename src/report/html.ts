@@ -27,6 +27,7 @@ import { scriptBundles } from './bundles.js';
 import { buildCharts, type Chart } from './charts.js';
 import { reportModel, type ReportModel, type ReportOptions } from './data.js';
 import { renderAllSvg } from './svg.js';
+import { membershipModel, membershipTableHtml } from './membership.js';
 import { tuneSectionHtml } from './tune.js';
 
 /** The metric a later issue adds for pause models; the table shows its column when any cell has it. */
@@ -367,6 +368,7 @@ export async function renderReportHtml(results: ResultsFile, options: ReportOpti
     .map((chart, i) => figure(chart, svgs[i]!, !chart.id.startsWith('chart-heatmap') && chart.id !== 'chart-cost'))
     .join('\n');
   const toc = set.charts.map((c) => `<a href="#${escapeHtml(c.id)}">${escapeHtml(c.title.replace(/:.*$/, ''))}</a>`).join('');
+  const members = membershipTableHtml(sweep ? membershipModel(r, model.rows) : null, escapeHtml);
   const params = model.parameters
     .map((p) => `<tr><td>${escapeHtml(p.path)}</td><td>${escapeHtml(p.value)}</td></tr>`)
     .join('');
@@ -401,7 +403,7 @@ ${model.description ? `<p class="desc">${escapeHtml(model.description)}</p>` : '
 ${rec ? `<details${sweep ? '' : ' open'}><summary>${escapeHtml(detailTitle)}</summary>${metricsTable(rec)}</details>` : ''}
 </section>
 ${tuneSectionHtml(r, escapeHtml)}
-${set.charts.length > 1 ? `<nav class="toc">${toc}<a href="#cells">All cells</a><a href="#parameters">Parameters</a></nav>` : ''}
+${set.charts.length > 1 ? `<nav class="toc">${toc}<a href="#cells">All cells</a>${members ? '<a href="#membership">Membership</a>' : ''}<a href="#parameters">Parameters</a></nav>` : ''}
 <section class="charts">
 ${chartHtml}
 </section>
@@ -410,6 +412,7 @@ ${chartHtml}
 ${sweep ? `<p class="targets" style="margin-bottom:10px">Click a column to sort. ★ ${recommendation.met ? 'recommended' : 'closest to the targets'}, ● on the Pareto frontier. Rates show the estimate and its 95 % interval; a zero count, the rate it still allows.</p>` : ''}
 ${cellsTable(model)}
 </section>
+${members}
 <section class="card" id="parameters">
 <h2>Scenario parameters</h2>
 <p class="targets" style="margin-bottom:10px">Every effective value, as normalised in the results file${r.swept.length > 0 ? `; swept: ${escapeHtml(r.swept.join(', '))}` : ''}.</p>

@@ -45,7 +45,7 @@ export {
   type Scenario,
   type ScenarioInput,
   type ScenarioWarning,
-} from './schema.js';
+} from './schema/index.js';
 export { applyOverrides, applySets, formatPath, parsePath, parseSet, type PathSegment, type SetOverride } from './sets.js';
 export { cellId, rangeValues, sweepValues, type ParamValue, type SweepEntry, type SweepRange } from './sweep.js';
 export {

@@ -8,7 +8,7 @@
  * docs test then fails, rather than anything silently going wrong at run time.
  */
 import { stringify } from 'yaml';
-import { scenarioSchema, type FieldMeta } from './schema.js';
+import { scenarioSchema, type FieldMeta } from './schema/index.js';
 
 /** The subset of zod's internal definition this module reads. */
 interface Def {

@@ -4,7 +4,7 @@
  * stated unit. Problems name the file, line and column. Pure: load.ts reads the file
  * and hands the text over.
  */
-import type { SampleFileResult, SampleFileSpec } from './schema.js';
+import type { SampleFileResult, SampleFileSpec } from './schema/index.js';
 import { parseDurationUs, unitUs } from './units.js';
 
 export const MAX_SAMPLES = 1_000_000;

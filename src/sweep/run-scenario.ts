@@ -14,7 +14,7 @@ import type { CellMetrics } from '../results/cell-metrics.js';
 import { latencyQuantilesMs, RESULTS_SCHEMA, STREAMS_VERSION, type CellResult, type ResultsFile } from '../results/results-file.js';
 import { build, recommendationTargetsOf, type RunPlan } from '../scenarios/build.js';
 import { expandSweep, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
-import { normalizeScenario } from '../scenarios/schema.js';
+import { normalizeScenario } from '../scenarios/schema/index.js';
 import { breachScreen } from '../check/screen.js';
 import { analyticComparison } from './analytic-check.js';
 import { pauseSearchHeartbeats } from './pause-survival.js';

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { STREAMS_VERSION } from '../results/results-file.js';
-import { normalizeScenario } from '../scenarios/schema.js';
+import { normalizeScenario } from '../scenarios/schema/index.js';
 import type { SetOverride } from '../scenarios/sets.js';
 import type { PreparedScenario } from './run-scenario.js';
 import { decodeOutput, encodeOutput } from './task-codec.js';

@@ -20,7 +20,7 @@ import { renderKnobs } from '../scenarios/knobs.js';
 import { expandSweep, withSets, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
 import { parsePath, type SetOverride } from '../scenarios/sets.js';
 import { cellId, productIndices, sweepValues, type ParamValue } from '../scenarios/sweep.js';
-import { normalizeScenario } from '../scenarios/schema.js';
+import { normalizeScenario } from '../scenarios/schema/index.js';
 import { formatDuration } from '../scenarios/units.js';
 import type { SimConfig } from '../sim/config.js';
 import { analyticComparison } from '../sweep/analytic-check.js';

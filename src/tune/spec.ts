@@ -10,7 +10,7 @@
 import { parse as parseYaml } from 'yaml';
 import { ScenarioError } from '../scenarios/errors.js';
 import { boundPhrase, METRIC_PATHS, METRIC_UNITS, parseThreshold, THRESHOLD_EXAMPLES, type Threshold } from '../scenarios/expect.js';
-import type { Scenario } from '../scenarios/schema.js';
+import type { Scenario } from '../scenarios/schema/index.js';
 import { closest } from '../scenarios/suggest.js';
 import type { SweepEntry } from '../scenarios/sweep.js';
 

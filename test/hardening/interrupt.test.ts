@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTasks, SweepAborted } from '../../src/sweep/run-tasks.js';
 import { longestPauseSurvived, PAUSE_SEARCH_BUDGET_HEARTBEATS, pauseSearchHeartbeats } from '../../src/sweep/pause-survival.js';
-import { scenarioWarnings } from '../../src/scenarios/schema.js';
+import { scenarioWarnings } from '../../src/scenarios/schema/index.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
 import { simConfig } from '../support/sim-config.js';
 import { tempDir, TINY, writeScenario } from './support.js';

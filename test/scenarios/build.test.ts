@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
-import { nodeNamesOf } from '../../src/scenarios/schema.js';
+import { nodeNamesOf } from '../../src/scenarios/schema/index.js';
 
 const plan = (text: string) => build(loadScenarioText(text, 'b.yaml').scenario);
 

@@ -11,7 +11,7 @@ import { ScenarioError, formatIssue, type ScenarioIssue } from '../../src/scenar
 import { build } from '../../src/scenarios/build.js';
 import { METRIC_PATHS } from '../../src/scenarios/expect.js';
 import { expandSweep, loadScenarioText, presetText, type LoadedScenario } from '../../src/scenarios/load.js';
-import { DETECTOR_KINDS, FAULT_KINDS, nodeNamesOf } from '../../src/scenarios/schema.js';
+import { DETECTOR_KINDS, FAULT_KINDS, nodeNamesOf } from '../../src/scenarios/schema/index.js';
 import { Simulation } from '../../src/sim/engine/simulation.js';
 import { PRESET_NAMES } from '../../src/scenarios/presets/index.js';
 import { allFieldPaths } from '../../src/scenarios/reference.js';

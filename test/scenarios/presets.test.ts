@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
 import { listPresets, loadPreset, loadScenarioText, presetPath, presetText, withSets } from '../../src/scenarios/load.js';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../../src/scenarios/presets/index.js';
-import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema.js';
+import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema/index.js';
 import { parseSet } from '../../src/scenarios/sets.js';
 import { runReplications } from '../../src/sweep/replicate.js';
 

@@ -4,19 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
 import { DEFAULT_LAN_CONFIG, DEFAULT_WAN_CONFIG } from '../../src/sim/protocols/swim/memberlist.js';
+import { refusedLines } from './refused.js';
 
-function errors(text: string): string[] {
-  try {
-    loadScenarioText(text, 'p.yaml');
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const errors = (text: string): string[] => refusedLines(() => loadScenarioText(text, 'p.yaml'));
 
 describe('protocol:', () => {
   it('defaults to the central monitor (no protocol in the engine configuration)', () => {
@@ -68,9 +60,35 @@ describe('protocol:', () => {
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: monitors\n  monitored_by: 9\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: monitored_by \(9\) is larger than the other members \(3\); use "all"/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: monitors\n  monitored_by: some\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: expected a whole number ≥ 1 or "all"/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\ndetector:\n  kind: pull_check\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ detector\.kind: protocol\.kind ring runs a push detector/)]);
-    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - crash: { mttf: 1h, mttr: 1m }\n  - pause: { every: 1h, duration: 1s }\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.1\.pause: protocol\.kind ring supports crash faults only/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - crash: { mttf: 1h, mttr: 1m }\n  - monitor_pause: { every: 1h, duration: 1s }\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.1\.monitor_pause: monitor_pause does not apply to protocol\.kind ring: there is no monitor to pause/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - unhealthy: { every: 1h, duration: 1s }\nprotocol: { kind: monitors, monitored_by: 2 }\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ faults\.0\.unhealthy: unhealthy does not apply to protocol\.kind monitors: members judge heartbeat replies, not health checks/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - clock_drift:\n      monitor: true\n      ppm: 50\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.0\.clock_drift\.monitor: protocol\.kind ring has no monitor/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nreverse_link: { loss: 1% }\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:3:\d+ reverse_link: protocol\.kind ring uses `link` for every member-to-member link/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: ring\n  monitored_by: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: monitored_by is for protocol\.kind monitors/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: ring\n  probe_interval: 2s\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.probe_interval: probe_interval is a swim setting/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: swim\n  successors: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.successors: successors is for protocol\.kind ring, not swim/)]);
+  });
+
+  it('ring and monitors take every fault a member can have, and link classes (a class is a zone of members)', () => {
+    const text = [
+      'name: s',
+      'cluster: { nodes: [a, b, c, d, e, f] }',
+      'link_classes:',
+      '  rack1: { nodes: [a, b, c], preset: same-rack }',
+      'faults:',
+      '  - crash: { mttf: 1h, mttr: 1m }',
+      '  - pause: { nodes: b, every: 10m, duration: 3s }',
+      '  - partition: { nodes: [a, b], at: 5m, for: 20s, direction: to_monitor }',
+      '  - isolate: { nodes: c, at: 8m, for: 10s }',
+      '  - cpu_starvation: { nodes: d, every: 1h, duration: 1m, extra_delay: 500ms }',
+      '  - slow_io: { nodes: e, extra_delay: 5ms }',
+      '  - clock_drift: { nodes: all, ppm: 20 }',
+      '  - clock_step: { nodes: f, every: 1h, step: -1s }',
+      'protocol: { kind: ring, successors: 2 }',
+      '',
+    ].join('\n');
+    const config = build(loadScenarioText(text, 'r.yaml').scenario).config;
+    expect(config.faults!.map((f) => f.kind)).toEqual(['senderPause', 'partition', 'partition', 'cpuStarvation', 'slowIo', 'clockDrift', 'clockStep']);
+    expect(config.linkOverrides).toHaveLength(1);
   });
 });

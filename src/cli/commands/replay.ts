@@ -22,7 +22,7 @@ import { judgeShortLog } from '../../replay/short-log.js';
 import { RESULTS_SCHEMA, serializeResults, STREAMS_VERSION, type ResultsFile } from '../../results/results-file.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, loadScenarioText, withSets } from '../../scenarios/load.js';
-import { normalizeScenario } from '../../scenarios/schema.js';
+import { normalizeScenario } from '../../scenarios/schema/index.js';
 import { parseSet } from '../../scenarios/sets.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';

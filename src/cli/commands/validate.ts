@@ -3,7 +3,7 @@
  * Prints one line per valid scenario on stdout and every problem on stderr.
  */
 import type { LoadedScenario } from '../../scenarios/load.js';
-import { nodeNamesOf, timeoutUsOf } from '../../scenarios/schema.js';
+import { nodeNamesOf, timeoutUsOf } from '../../scenarios/schema/index.js';
 import { formatDuration } from '../../scenarios/units.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';

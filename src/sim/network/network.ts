@@ -6,21 +6,32 @@
  *
  * Which class (loss model, delay law, duplication) a link gets:
  *   1. a per-pair override (`pairs`, by node name, directed), else
- *   2. the placement rule: `sameRack`, `sameZone` (different rack) or `crossZone`,
- *      when both ends have a placement and the rule is given, else
+ *   2. the placement rule: `withinZone[zone]` when both ends are in that zone (the
+ *      scenario's link classes for members: a class is a zone), `sameRack`, `sameZone`
+ *      (different rack) or `crossZone`, when both ends have a placement and the rule
+ *      is given, else
  *   3. `default`.
  * Classes are shared objects: links of one class share one delay sampler.
  *
  * Streams are the link's own, keyed `link/<from>><to>/<purpose>` (stream-keys.ts), so
  * the central monitor's links keep the keys they always had.
  *
+ * Sender links (`senderLinks(from)`, then `transmitFrom(from, to, t)`): for messages a
+ * node sends to many others (a broadcast), one link per (sender, class) instead of one
+ * per pair, with streams owned by the sender (`link/<from>>*<class>/<purpose>`): memory
+ * O(nodes × classes), not N². They carry datagrams (never TCP); a pair with a per-pair
+ * override uses its own pair link.
+ *
+ * Member faults (`guard`): in a run of decentralised protocols, partitions between
+ * members and slow I/O are applied here, so every message a module sends sees them.
+ *
  * Two phases: while protocols install, `link()` registers links; `open()` then builds
  * the link table, and from there `transmit` decides messages (hot: no allocation).
  */
 import type { LinkConfig } from '../config.js';
-import { linkStreamKey } from '../random/stream-keys.js';
+import { linkStreamKey, senderLinkStreamKey } from '../random/stream-keys.js';
 import type { SeedRoot, StreamBank } from '../random/streams.js';
-import { DROPPED, LinkTable } from './links.js';
+import { DropReason, DROPPED, LinkTable } from './links.js';
 
 export interface NodePlacement {
   readonly zone?: string;
@@ -38,7 +49,15 @@ export interface LinkRules {
   readonly sameRack?: LinkConfig;
   readonly sameZone?: LinkConfig;
   readonly crossZone?: LinkConfig;
+  /** Links between two nodes of one zone, by zone name (before sameRack/sameZone). */
+  readonly withinZone?: ReadonlyMap<string, LinkConfig>;
   readonly pairs?: readonly PairLinkOverride[];
+}
+
+/** What the network asks of the member faults on each message (faults/member-faults.ts). */
+export interface LinkGuard {
+  blocked(from: number, to: number): boolean;
+  sendDelayUs(from: number): number;
 }
 
 export class Network {
@@ -49,6 +68,13 @@ export class Network {
   private readonly linkOf = new LinkIndex();
   private readonly fromOf: number[] = [];
   private readonly toOf: number[] = [];
+  /** Sender links: the i-th is row pairLinks + i of the table; `senderFirst[node]` is its first (−1: none). */
+  private readonly senderFrom: number[] = [];
+  private readonly senderFirst: Int32Array;
+  private readonly slotsPerSender: number;
+  private pairLinks = 0;
+  private guardOf: LinkGuard | null = null;
+  private blockedLast = false;
   private table: LinkTable | null = null;
 
   constructor(names: readonly string[], rules: LinkRules, placement: readonly NodePlacement[] | null = null) {
@@ -56,6 +82,8 @@ export class Network {
     this.names = names;
     this.placement = placement;
     this.rules = rules;
+    this.senderFirst = new Int32Array(names.length).fill(-1);
+    this.slotsPerSender = placement === null ? 1 : SLOT_LABELS.length;
     const pairs = rules.pairs ?? [];
     const index = pairs.length === 0 ? new Map<string, number>() : new Map(names.map((name, i) => [name, i]));
     for (const o of pairs) {
@@ -79,16 +107,79 @@ export class Network {
   classOf(from: number, to: number): LinkConfig {
     const override = this.overrides.get(from * this.names.length + to);
     if (override) return override;
+    return this.ruleOf(this.slotOf(from, to), from);
+  }
+
+  /**
+   * Which placement rule applies between two nodes (no per-pair override): the order of
+   * the header. Slots: 0 default, 1 withinZone, 2 sameRack, 3 sameZone, 4 crossZone.
+   */
+  private slotOf(from: number, to: number): number {
     const p = this.placement;
-    if (p !== null) {
-      const a = p[from]!;
-      const b = p[to]!;
-      const sameZone = a.zone !== undefined && a.zone === b.zone;
-      if (sameZone && a.rack !== undefined && a.rack === b.rack && this.rules.sameRack) return this.rules.sameRack;
-      if (sameZone && this.rules.sameZone) return this.rules.sameZone;
-      if (!sameZone && a.zone !== undefined && b.zone !== undefined && this.rules.crossZone) return this.rules.crossZone;
+    if (p === null) return SLOT_DEFAULT;
+    const a = p[from]!;
+    const b = p[to]!;
+    const sameZone = a.zone !== undefined && a.zone === b.zone;
+    if (sameZone && this.rules.withinZone?.has(a.zone!)) return SLOT_WITHIN;
+    if (sameZone && a.rack !== undefined && a.rack === b.rack && this.rules.sameRack) return SLOT_RACK;
+    if (sameZone && this.rules.sameZone) return SLOT_ZONE;
+    if (!sameZone && a.zone !== undefined && b.zone !== undefined && this.rules.crossZone) return SLOT_CROSS;
+    return SLOT_DEFAULT;
+  }
+
+  private ruleOf(slot: number, from: number): LinkConfig {
+    switch (slot) {
+      // A sender link of a rule its sender can never use (no zone, no such rule) carries nothing: default.
+      case SLOT_WITHIN: {
+        const zone = this.placement?.[from]?.zone;
+        return (zone === undefined ? undefined : this.rules.withinZone?.get(zone)) ?? this.rules.default;
+      }
+      case SLOT_RACK:
+        return this.rules.sameRack ?? this.rules.default;
+      case SLOT_ZONE:
+        return this.rules.sameZone ?? this.rules.default;
+      case SLOT_CROSS:
+        return this.rules.crossZone ?? this.rules.default;
+      default:
+        return this.rules.default;
     }
-    return this.rules.default;
+  }
+
+  private labelOf(slot: number, from: number): string {
+    return slot === SLOT_WITHIN ? `zone/${this.placement![from]!.zone}` : SLOT_LABELS[slot]!;
+  }
+
+  /**
+   * Registers `from`'s sender links — one per placement rule it could use (one when no
+   * placement is given) — and the pair links of its per-pair overrides. Install phase;
+   * a sender link that carries nothing costs no stream.
+   */
+  senderLinks(from: number): void {
+    if (this.senderFirst[from]! >= 0) return;
+    if (this.table !== null) throw new Error(`sender links of ${this.names[from]} asked for after the network opened`);
+    this.senderFirst[from] = this.senderFrom.length;
+    for (let slot = 0; slot < this.slotsPerSender; slot++) this.senderFrom.push(from);
+    for (const key of this.overrides.keys()) if (Math.floor(key / this.names.length) === from) this.link(from, key % this.names.length);
+  }
+
+  /** One datagram from `from` to `to` over `from`'s sender link of their class: its arrival, or DROPPED. */
+  transmitFrom(from: number, to: number, departUs: number): number {
+    const first = this.senderFirst[from]!;
+    if (first < 0) throw new Error(`${this.names[from]} has no sender links (register them with senderLinks at install)`);
+    const row = this.overrides.size > 0 && this.overrides.has(from * this.names.length + to) ? this.find(from, to) : this.pairLinks + first + (this.slotsPerSender === 1 ? 0 : this.slotOf(from, to));
+    const g = this.guardOf;
+    if (g === null) return this.opened.transmit(row, departUs);
+    return this.guarded(g, row, from, to, departUs);
+  }
+
+  /** The node that sends over pair link `link`. */
+  senderOf(link: number): number {
+    return this.fromOf[link]!;
+  }
+
+  /** Member faults to apply to every message (partitions between members, slow I/O); set before the run. */
+  guard(g: LinkGuard | null): void {
+    this.guardOf = g;
   }
 
   /** The directed link from → to, registered on first use (only before `open`). */
@@ -114,21 +205,31 @@ export class Network {
     if (this.table !== null) return;
     const profiles: LinkConfig[] = [];
     const profileIndex = new Map<LinkConfig, number>();
-    const profileOfLink = new Uint16Array(this.fromOf.length);
-    for (let link = 0; link < this.fromOf.length; link++) {
-      const cls = this.classOf(this.fromOf[link]!, this.toOf[link]!);
+    const pairLinks = this.fromOf.length;
+    this.pairLinks = pairLinks;
+    const profileOfLink = new Uint16Array(pairLinks + this.senderFrom.length);
+    const profileOf = (cls: LinkConfig): number => {
       let k = profileIndex.get(cls);
       if (k === undefined) {
         k = profiles.length;
         profiles.push(cls);
         profileIndex.set(cls, k);
       }
-      profileOfLink[link] = k;
+      return k;
+    };
+    for (let link = 0; link < pairLinks; link++) profileOfLink[link] = profileOf(this.classOf(this.fromOf[link]!, this.toOf[link]!));
+    const slots = this.slotsPerSender;
+    for (let i = 0; i < this.senderFrom.length; i++) {
+      const from = this.senderFrom[i]!;
+      profileOfLink[pairLinks + i] = profileOf(this.ruleOf(i - this.senderFirst[from]!, from));
     }
     const names = this.names;
-    this.table = new LinkTable(bank, profiles, profileOfLink, (link, purpose) =>
-      bank.add(root, linkStreamKey(names[this.fromOf[link]!]!, names[this.toOf[link]!]!, purpose)),
-    );
+    this.table = new LinkTable(bank, profiles, profileOfLink, (link, purpose) => {
+      if (link < pairLinks) return bank.add(root, linkStreamKey(names[this.fromOf[link]!]!, names[this.toOf[link]!]!, purpose));
+      const i = link - pairLinks;
+      const from = this.senderFrom[i]!;
+      return bank.add(root, senderLinkStreamKey(names[from]!, this.labelOf(slots === 1 ? SLOT_DEFAULT : i - this.senderFirst[from]!, from), purpose));
+    });
   }
 
   private get opened(): LinkTable {
@@ -136,13 +237,34 @@ export class Network {
     return this.table;
   }
 
-  /** One message leaves at `departUs`: its arrival instant, or DROPPED (see `lastDropReason`). */
+  /** One message leaves at `departUs` over a pair link: its arrival instant, or DROPPED (see `lastDropReason`). */
   transmit(link: number, departUs: number): number {
-    return this.opened.transmit(link, departUs);
+    const g = this.guardOf;
+    if (g === null) return this.opened.transmit(link, departUs);
+    return this.guarded(g, link, this.fromOf[link]!, this.toOf[link]!, departUs);
+  }
+
+  /** Slow I/O delays the departure (drawn first: the write happens either way); a partition drops. */
+  private guarded(g: LinkGuard, row: number, from: number, to: number, departUs: number): number {
+    const leaveUs = departUs + g.sendDelayUs(from);
+    const table = this.opened;
+    if (g.blocked(from, to)) {
+      table.duplicateArrivalUs = DROPPED;
+      this.blockedLast = true;
+      return DROPPED;
+    }
+    this.blockedLast = false;
+    return table.transmit(row, leaveUs);
   }
 
   /** One transmission without duplication (a TCP segment): its arrival, or DROPPED. */
   attempt(link: number, departUs: number): number {
+    const g = this.guardOf;
+    if (g !== null && g.blocked(this.fromOf[link]!, this.toOf[link]!)) {
+      this.blockedLast = true;
+      return DROPPED;
+    }
+    this.blockedLast = false;
     return this.opened.attempt(link, departUs);
   }
 
@@ -158,7 +280,7 @@ export class Network {
 
   /** Why the last transmitted message was dropped (DropReason). */
   get lastDropReason(): number {
-    return this.opened.lastDropReason;
+    return this.blockedLast ? DropReason.partition : this.opened.lastDropReason;
   }
 
   cut(link: number): void {
@@ -175,6 +297,13 @@ export class Network {
 }
 
 export { DROPPED };
+
+const SLOT_DEFAULT = 0;
+const SLOT_WITHIN = 1;
+const SLOT_RACK = 2;
+const SLOT_ZONE = 3;
+const SLOT_CROSS = 4;
+const SLOT_LABELS = ['default', 'zone', 'same-rack', 'same-zone', 'cross-zone'];
 
 const NOT_FOUND = -1;
 

@@ -5,20 +5,20 @@
  * does (Consul, Nomad, Serf), starting from memberlist's `DefaultLANConfig`,
  * `DefaultWANConfig` or `DefaultLocalConfig` (`base`) with any field overridden.
  *
- * The schema's leaf types (durations, counts) live in schema.ts, which lends them here
- * through `protocolSchema(leaves)` so neither module evaluates the other at load time.
- * Cross-field rules (cluster size against k, min against max suspicion timeout) are
- * in `protocolRules`, called from schema.ts's cross-field rules with a path per issue.
+ * The schema's leaf types (durations, counts) live in ./leaves.ts; ./sections.ts lends
+ * them here through `protocolSchema(leaves)`. Cross-field rules (cluster size against
+ * k, min against max suspicion timeout) are in `protocolRules`, called from
+ * ./rules.ts with a path per issue.
  */
 import { z } from 'zod';
-import { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from '../sim/config.js';
-import type { ProtocolConfig } from '../sim/protocols/config.js';
-import { formatDuration } from './units.js';
+import { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type MemberlistConfig } from '../../sim/config.js';
+import type { ProtocolConfig } from '../../sim/protocols/config.js';
+import { formatDuration } from '../units.js';
 
 export const PROTOCOL_KINDS = ['central', 'swim', 'ring', 'monitors'] as const;
 export type ProtocolKind = (typeof PROTOCOL_KINDS)[number];
 
-/** Leaf builders from schema.ts. */
+/** Leaf builders from ./leaves.ts. */
 export interface ProtocolLeaves {
   readonly positiveDuration: (description: string, extra?: Record<string, unknown>) => z.ZodType<number, unknown>;
   readonly wholeNumber: (min: number, max: number, description: string) => z.ZodType<number, unknown>;
@@ -141,14 +141,24 @@ export interface ProtocolSurroundings {
   readonly detectorKind: string;
   readonly reverseLink: boolean;
   readonly linkClasses: boolean;
+  /** By entry index: a clock fault on the monitor (`monitor: true`). */
+  readonly monitorClocks?: readonly boolean[];
 }
+
+/** Faults every member of a ring or monitors run is subject to, watchers included (src/sim/faults/member-faults.ts). */
+export const MEMBER_FAULT_KINDS: readonly string[] = ['crash', 'pause', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step'];
+const NOT_FOR_MEMBERS: Readonly<Record<string, string>> = {
+  monitor_pause: 'there is no monitor to pause (pause members with `pause`)',
+  monitor_crash: 'there is no monitor to crash (crash members with `crash`)',
+  unhealthy: 'members judge heartbeat replies, not health checks, so an unhealthy window would change nothing',
+};
 
 const WATCH_FIELDS = ['successors', 'monitored_by'] as const;
 /** The swim fields without a default (base, lifeguard and target_selection always have one). */
 const SWIM_FIELDS = ['probe_interval', 'probe_timeout', 'indirect_checks', 'suspicion_mult', 'suspicion_max_timeout_mult', 'retransmit_mult', 'gossip_interval', 'gossip_nodes', 'gossip_to_the_dead_time', 'push_pull_interval', 'awareness_max_multiplier', 'tcp_pings'] as const;
 const PUSH_DETECTORS = ['timeout', 'phi_akka', 'phi_cassandra', 'nfd_s', 'nfd_e'];
 
-/** Rules of `ring` and `monitors`: k that fits, a push detector, the faults the kernel serves. */
+/** Rules of `ring` and `monitors`: k that fits, a push detector, faults that members can have. */
 function watchRules(p: ProtocolSpec, members: number, around: ProtocolSurroundings, raw: Record<string, unknown>): ProtocolIssue[] {
   const out: ProtocolIssue[] = [];
   for (const f of SWIM_FIELDS) if (raw[f] !== undefined) out.push({ path: ['protocol', f], message: `${f} is a swim setting; protocol.kind ${p.kind} does not use it` });
@@ -164,10 +174,13 @@ function watchRules(p: ProtocolSpec, members: number, around: ProtocolSurroundin
     out.push({ path: ['detector', 'kind'], message: `protocol.kind ${p.kind} runs a push detector on heartbeat replies (${PUSH_DETECTORS.join(', ')}); ${around.detectorKind} is not one` });
   }
   around.faultKinds.forEach((kind, i) => {
-    if (kind !== 'crash') out.push({ path: ['faults', i, kind], message: `protocol.kind ${p.kind} supports crash faults only for now (the protocol kernel has no ${kind} service yet)` });
+    if (!MEMBER_FAULT_KINDS.includes(kind)) {
+      out.push({ path: ['faults', i, kind], message: `${kind} does not apply to protocol.kind ${p.kind}: ${NOT_FOR_MEMBERS[kind] ?? 'the members have no such fault'}` });
+    } else if (around.monitorClocks?.[i]) {
+      out.push({ path: ['faults', i, kind, 'monitor'], message: `protocol.kind ${p.kind} has no monitor: give the members' clocks with \`nodes\`` });
+    }
   });
-  if (around.reverseLink) out.push({ path: ['reverse_link'], message: `protocol.kind ${p.kind} uses \`link\` for every member-to-member link; reverse_link does not apply` });
-  if (around.linkClasses) out.push({ path: ['link_classes'], message: `protocol.kind ${p.kind} does not support link classes yet` });
+  if (around.reverseLink) out.push({ path: ['reverse_link'], message: `protocol.kind ${p.kind} uses \`link\` for every member-to-member link (and a link class's link between members of the class); reverse_link does not apply` });
   return out;
 }
 
