@@ -30,8 +30,10 @@ export interface InProcessRun {
   readonly durationS: number;
   readonly wallS: number;
   readonly cpuS: number;
-  /** Construction alone (streams seeded, state laid out). */
+  /** Construction alone (streams seeded, state laid out), wall. */
   readonly setupS: number;
+  /** Construction alone, CPU (0 where it is not separable: the skipping walk). */
+  readonly setupCpuS: number;
   readonly events: number;
   readonly heartbeats: number;
   readonly falseSuspicions: number;

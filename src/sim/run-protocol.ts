@@ -10,7 +10,8 @@ import { runProtocols } from './engine/run-protocols.js';
 import { selectNodes } from './faults/faults.js';
 import type { LinkRules, NodePlacement } from './network/network.js';
 import type { RunTallies, TransitionLog } from './metrics/recorder.js';
-import type { ProtocolConfig, WatchRingProtocolConfig } from './protocols/config.js';
+import type { GossipProtocolConfig, ProtocolConfig, WatchRingProtocolConfig } from './protocols/config.js';
+import { gossipHeartbeats, gossipRule } from './protocols/gossip/gossip.js';
 import { SwimSimulation } from './protocols/swim/swim-simulation.js';
 import { watchRing } from './protocols/watch-ring.js';
 
@@ -28,7 +29,38 @@ export function runProtocol(config: SimConfig, protocol: ProtocolConfig): Protoc
     case 'ring':
     case 'monitors':
       return runWatchRing(config, protocol);
+    case 'gossip':
+      return runGossip(config, protocol);
   }
+}
+
+/** Gossip heartbeats on the protocol kernel: the scenario's `link` between every two members, its crashes, its detector as each member's conviction rule. */
+function runGossip(config: SimConfig, protocol: GossipProtocolConfig): ProtocolRunResult {
+  const module = gossipHeartbeats({
+    intervalUs: protocol.intervalUs,
+    fanout: protocol.fanout,
+    seeds: protocol.seeds,
+    gossipToUnreachable: protocol.gossipToUnreachable,
+    ...gossipRule(config.detector),
+    ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
+  });
+  const r = runProtocols(
+    {
+      seed: config.seed,
+      replication: config.replication,
+      nodeNames: config.nodeNames,
+      durationUs: config.durationUs,
+      warmupUs: config.warmupUs,
+      links: { default: config.link },
+      crashes: config.crashes,
+      transitionLogLimit: config.transitionLogLimit,
+      ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
+      typicalIntervalUs: protocol.intervalUs,
+    },
+    [module],
+  );
+  module.membership(r.endUs);
+  return { ...r, tallies: module.clusterTallies(r.tallies) };
 }
 
 /**

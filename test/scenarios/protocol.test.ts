@@ -24,7 +24,7 @@ describe('protocol:', () => {
   });
 
   it('refuses an unknown protocol name at its line', () => {
-    expect(errors('name: s\ncluster: { nodes: 5 }\nprotocol:\n  kind: gosip\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ protocol\.kind: expected central or swim or ring or monitors/)]);
+    expect(errors('name: s\ncluster: { nodes: 5 }\nprotocol:\n  kind: gosip\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ protocol\.kind: expected central or swim or ring or monitors or gossip/)]);
   });
 
   it('refuses a cluster of one, k larger than the cluster, and a maximum suspicion timeout below the minimum', () => {
@@ -90,5 +90,25 @@ describe('protocol:', () => {
     const config = build(loadScenarioText(text, 'r.yaml').scenario).config;
     expect(config.faults!.map((f) => f.kind)).toEqual(['senderPause', 'partition', 'partition', 'cpuStarvation', 'slowIo', 'clockDrift', 'clockStep']);
     expect(config.linkOverrides).toHaveLength(1);
+  });
+
+  it('gossip takes fanout (default 1), seeds (default 0), gossip_to_unreachable (default true) and the heartbeat interval', () => {
+    const g = build(loadScenarioText('name: g\ncluster: { nodes: 5 }\ndetector: { kind: phi_cassandra }\nprotocol: { kind: gossip }\n', 'g.yaml').scenario).config.protocol!;
+    expect(g).toEqual({ kind: 'gossip', intervalUs: 1_000_000, fanout: 1, seeds: 0, gossipToUnreachable: true });
+    const o = build(loadScenarioText('name: g\ncluster: { nodes: 5 }\nheartbeat: { interval: 2s }\ndetector: { kind: timeout, timeout: 10s }\nprotocol: { kind: gossip, fanout: 2, seeds: 3, gossip_to_unreachable: false }\n', 'g.yaml').scenario).config.protocol!;
+    expect(o).toEqual({ kind: 'gossip', intervalUs: 2_000_000, fanout: 2, seeds: 3, gossipToUnreachable: false });
+  });
+
+  it('refuses a gossip cluster of one, a fanout or seeds larger than the cluster, another detector, faults it cannot serve and other kinds\' fields, at their lines', () => {
+    const head = 'name: g\ncluster: { nodes: 4 }\ndetector: { kind: phi_cassandra }\n';
+    expect(errors('name: g\ncluster: { nodes: 1 }\nprotocol: { kind: gossip }\n')).toEqual([expect.stringMatching(/^p\.yaml:2:\d+ cluster\.nodes: a membership protocol needs at least 2 members/)]);
+    expect(errors(`${head}protocol:\n  kind: gossip\n  fanout: 4\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.fanout: fanout \(4\) is larger than the other members \(3\)/)]);
+    expect(errors(`${head}protocol:\n  kind: gossip\n  seeds: 5\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.seeds: seeds \(5\) is larger than the cluster \(4 members\)/)]);
+    expect(errors('name: g\ncluster: { nodes: 4 }\ndetector:\n  kind: phi_akka\nprotocol: { kind: gossip }\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ detector\.kind: gossip members convict with phi_cassandra \(Cassandra\) or timeout/)]);
+    expect(errors(`${head}faults:\n  - pause: { every: 1h, duration: 1s }\nprotocol: { kind: gossip }\n`)).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.0\.pause: protocol\.kind gossip supports crash faults only/)]);
+    expect(errors(`${head}protocol:\n  kind: gossip\n  successors: 2\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.successors: successors is not a gossip setting/)]);
+    expect(errors(`${head}protocol:\n  kind: ring\n  fanout: 2\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.fanout: fanout is a gossip setting; protocol\.kind ring does not use it/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: swim\n  seeds: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.seeds: seeds is for protocol\.kind gossip, not swim/)]);
+    expect(errors(`${head}protocol:\n  kind: gossip\n  fanoutt: 2\n`)[0]).toMatch(/^p\.yaml:6:\d+ protocol\.fanoutt: unknown field.*fanout/);
   });
 });
