@@ -40,12 +40,13 @@ export interface InProcessRun {
   readonly peakRssMb: number;
 }
 
-export type InProcessPath = 'engine' | 'fast' | 'walk';
+/** 'fast' is runOnce's own choice (the walk, else the kernel, else the engine); the others are forced. */
+export type InProcessPath = 'engine' | 'fast' | 'walk' | 'kernel';
 
 export function runInProcess(repo: string, workload: string, path: InProcessPath, extraArgs: readonly string[] = []): InProcessRun {
   const m = measureProcess(
     process.execPath,
-    ['--max-old-space-size=8192', '--import', 'tsx', resolve(repo, 'bench/run-workload.ts'), workload, ...(path === 'engine' ? ['--engine'] : path === 'walk' ? ['--walk'] : []), ...extraArgs],
+    ['--max-old-space-size=8192', '--import', 'tsx', resolve(repo, 'bench/run-workload.ts'), workload, ...(path === 'engine' ? ['--engine'] : path === 'walk' ? ['--walk'] : path === 'kernel' ? ['--kernel'] : []), ...extraArgs],
     { cwd: repo },
   );
   const run = lastJsonLine<InProcessRun>(m.stdout);

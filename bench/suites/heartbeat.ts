@@ -68,13 +68,13 @@ const suite: BenchSuite = {
       ...bestOf(context.repeat, () => runHbsimProcess(repo, SCENARIO_B, ['--no-pause-survival', '--set', 'timeline_limit=0'])),
     });
 
-    context.progress('hbsim in-process, engine, fast path and skipping walk');
+    context.progress('hbsim in-process: engine, per-node kernel, runOnce (the skipping walk)');
     const engine = cached(context, 'in-process:B:engine', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'engine')));
     const fast = cached(context, 'in-process:B:fast', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'fast')));
-    const walk = cached(context, 'in-process:B:walk', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'walk')));
+    const kernel = cached(context, 'in-process:B:kernel', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'kernel')));
     rows.push({ name: 'hbsim engine', scope: 'in-process', ...engine });
     rows.push({ name: `hbsim runOnce (${fast.path})`, scope: 'in-process', ...fast });
-    rows.push({ name: 'hbsim skipping walk (prototype)', scope: 'in-process', ...walk, note: 'same law, other draws' });
+    rows.push({ name: 'hbsim per-node kernel (engine’s draws)', scope: 'in-process', ...kernel });
 
     notes.push(
       'whole process: the command as a user runs it, timed by GNU time (TypeScript loading, worker threads and all defaults included).',
