@@ -2,7 +2,12 @@
  * Runs one decentralised-protocol benchmark workload in this process and prints one
  * JSON line (a fresh process per workload, so peak memory is its own).
  *
- *   swim-workload.ts <members> <simulated seconds> [lifeguard|swim]
+ *   node --expose-gc --import tsx swim-workload.ts <members> <simulated seconds> [lifeguard|swim]
+ *
+ * Memory: `retained_bytes_per_member` is the heap the simulation still holds at the end
+ * of the run (after a full GC, minus the heap before it was built) per member — the
+ * figure that must stay flat as members grow (issue 11: memory linear in members).
+ * Without --expose-gc it is the unforced difference (noisier).
  */
 import { SwimSimulation } from '../src/sim/protocols/swim/swim-simulation.js';
 import type { SimConfig } from '../src/sim/config.js';
@@ -31,6 +36,8 @@ const config: SimConfig = {
   transitionLogLimit: 0,
   protocol,
 };
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
@@ -38,6 +45,7 @@ const sim = new SwimSimulation(config, protocol);
 const result = sim.run();
 const wallS = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+gc?.();
 const heapAfter = process.memoryUsage().heapUsed;
 const m = result.tallies.membership!;
 console.log(
@@ -50,10 +58,13 @@ console.log(
     events: result.events,
     ns_per_event: Math.round((wallS * 1e9) / result.events),
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-    heap_bytes_per_member: Math.round((heapAfter - heapBefore) / members),
+    retained_bytes_per_member: Math.round((heapAfter - heapBefore) / members),
+    gc_forced: gc !== undefined,
     view_records: result.viewRecords,
     crashes: result.tallies.crashes,
     false_suspicions: m.suspicionsOriginated,
     messages_per_member_s: Number((m.messages.reduce((a, b) => a + b, 0) / members / seconds).toFixed(2)),
   }),
 );
+// Keep the simulation reachable until the heap was read.
+if (sim.incarnationOf(0) < 0) console.log('unreachable');

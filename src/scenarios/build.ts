@@ -24,6 +24,7 @@ import {
   LINK_CLASS_PRESETS,
   nodeNamesOf,
   protocolConfigOf,
+  relativeUs,
   selectedNames,
   timeoutUsOf,
   type CrashSpec,
@@ -38,7 +39,7 @@ import {
   type Scenario,
   type TcpSpec,
 } from './schema/index.js';
-import { rateMeanGapUs, resolveRelativeUs, type Rate } from './units.js';
+import { rateMeanGapUs, type Rate } from './units.js';
 
 export interface RunPlan {
   readonly config: SimConfig;
@@ -317,11 +318,11 @@ function detectorOf(scenario: Scenario): DetectorConfig {
         checkIntervalUs: d.check_interval,
       };
     case 'nfd_s':
-      return { kind: 'nfdS', shiftUs: resolveRelativeUs(d.shift, intervalUs), confirmAfterUs: neverAsInfinity(d.confirm_after), checkIntervalUs: d.check_interval };
+      return { kind: 'nfdS', shiftUs: relativeUs(scenario, 'shift'), confirmAfterUs: neverAsInfinity(d.confirm_after), checkIntervalUs: d.check_interval };
     case 'nfd_e':
       return {
         kind: 'nfdE',
-        marginUs: resolveRelativeUs(d.margin, intervalUs),
+        marginUs: relativeUs(scenario, 'margin'),
         windowSize: d.window,
         bertier: d.bertier === undefined ? null : { beta: d.bertier.beta, phi: d.bertier.phi, gamma: d.bertier.gamma },
         confirmAfterUs: neverAsInfinity(d.confirm_after),

@@ -50,7 +50,7 @@ const GROUPS: Readonly<Record<string, Readonly<Record<string, MetricUnit>>>> = {
     failed_probes: 'count',
     probe_failure_fraction: 'fraction',
     refutations: 'count',
-    ...Object.fromEntries(['ping', 'ack', 'ping_req', 'indirect', 'nack', 'gossip', 'push_pull', 'tcp_ping', 'total'].flatMap((k) => [[`messages_per_member_s.${k}`, 'rate'], [`bytes_per_member_s.${k}`, 'rate']])),
+    ...Object.fromEntries(['ping', 'ack', 'ping_req', 'indirect', 'nack', 'gossip', 'push_pull', 'tcp_ping', 'syn', 'ack2', 'echo', 'total'].flatMap((k) => [[`messages_per_member_s.${k}`, 'rate'], [`bytes_per_member_s.${k}`, 'rate']])),
     max_awareness: 'number',
   },
 };

@@ -4,8 +4,7 @@
  * timeout), converts it to the unit the system reads, rounds it to a value the system
  * accepts (whole ms, s, µs or counts) and writes it with the setting's template.
  */
-import { memberlistOf, timeoutUsOf, type KnobsSpec, type Scenario } from './schema/index.js';
-import { resolveRelativeUs, type Relative } from './units.js';
+import { isRelativeField, memberlistOf, relativeUs, timeoutUsOf, type KnobsSpec, type Scenario } from './schema/index.js';
 import type { MemberlistConfig } from '../sim/config.js';
 
 /**
@@ -51,8 +50,6 @@ export interface RenderedKnobs {
   readonly missing: readonly string[];
 }
 
-const isRelative = (v: unknown): v is Relative => typeof v === 'object' && v !== null && 'kind' in v && ((v as Relative).kind === 'absolute' || (v as Relative).kind === 'multiple');
-
 /** The raw value at `from`: µs for durations, the number itself otherwise; undefined when absent or not a number. */
 export function knobSource(scenario: Scenario, from: string): number | undefined {
   if (from === 'timeout') return timeoutUsOf(scenario);
@@ -62,7 +59,12 @@ export function knobSource(scenario: Scenario, from: string): number | undefined
     value = (value as Record<string, unknown>)[key];
   }
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (isRelative(value)) return resolveRelativeUs(value, scenario.heartbeat.interval);
+  // A relative duration ("3x", "2x" of the timeout), or dead_after: never (no number).
+  const [section, field, ...rest] = from.split('.');
+  if (section === 'detector' && field !== undefined && rest.length === 0 && isRelativeField(field)) {
+    const us = relativeUs(scenario, field);
+    return Number.isFinite(us) ? us : undefined;
+  }
   return swimDefault(scenario, from);
 }
 

@@ -154,11 +154,6 @@ export function formatRelative(value: Relative): string {
   return value.kind === 'absolute' ? formatDuration(value.us) : `${value.factor}x`;
 }
 
-/** Resolves a relative length against its reference, to whole microseconds. */
-export function resolveRelativeUs(value: Relative, referenceUs: number): number {
-  return value.kind === 'absolute' ? value.us : Math.round(value.factor * referenceUs);
-}
-
 /** A duration that may be negative ("-500ms", "+2s", "0"): a clock step. */
 export function parseSignedDurationUs(input: unknown): Parsed<number> {
   if (typeof input === 'string') {

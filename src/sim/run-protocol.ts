@@ -5,10 +5,13 @@
  * central monitor's tallies (cluster-level: a mistake counted where it starts, latencies
  * to the first verdict anywhere) plus their `membership` tallies.
  */
-import type { SimConfig } from './config.js';
+import type { LinkConfig, SimConfig } from './config.js';
 import { runProtocols } from './engine/run-protocols.js';
+import { selectNodes } from './faults/faults.js';
+import type { LinkRules, NodePlacement } from './network/network.js';
 import type { RunTallies, TransitionLog } from './metrics/recorder.js';
-import type { ProtocolConfig, WatchRingProtocolConfig } from './protocols/config.js';
+import type { GossipProtocolConfig, ProtocolConfig, WatchRingProtocolConfig } from './protocols/config.js';
+import { gossipHeartbeats, gossipRule } from './protocols/gossip/gossip.js';
 import { SwimSimulation } from './protocols/swim/swim-simulation.js';
 import { watchRing } from './protocols/watch-ring.js';
 
@@ -26,13 +29,65 @@ export function runProtocol(config: SimConfig, protocol: ProtocolConfig): Protoc
     case 'ring':
     case 'monitors':
       return runWatchRing(config, protocol);
+    case 'gossip':
+      return runGossip(config, protocol);
   }
 }
 
+/** Gossip heartbeats on the protocol kernel: the scenario's `link` between every two members, its crashes, its detector as each member's conviction rule. */
+function runGossip(config: SimConfig, protocol: GossipProtocolConfig): ProtocolRunResult {
+  const module = gossipHeartbeats({
+    intervalUs: protocol.intervalUs,
+    fanout: protocol.fanout,
+    seeds: protocol.seeds,
+    gossipToUnreachable: protocol.gossipToUnreachable,
+    ...gossipRule(config.detector),
+    ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
+  });
+  const r = runProtocols(
+    {
+      seed: config.seed,
+      replication: config.replication,
+      nodeNames: config.nodeNames,
+      durationUs: config.durationUs,
+      warmupUs: config.warmupUs,
+      links: { default: config.link },
+      crashes: config.crashes,
+      transitionLogLimit: config.transitionLogLimit,
+      ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
+      typicalIntervalUs: protocol.intervalUs,
+    },
+    [module],
+  );
+  module.membership(r.endUs);
+  return { ...r, tallies: module.clusterTallies(r.tallies) };
+}
+
 /**
- * A watch ring on the protocol kernel: the scenario's `link` for every member-to-member
- * link, its crashes through the crash service. Top-level tallies are cluster-level (as
- * SWIM's); message counts come from the books.
+ * Link classes for members, as SWIM reads them: a member's class is the last class
+ * naming it; a message between two members of one class uses that class's link (its
+ * node → monitor direction, else its monitor → node one), any other message `link`.
+ * A class is a zone of the network's rules.
+ */
+export function memberLinkRules(config: SimConfig): { links: LinkRules; placement?: NodePlacement[] } {
+  const overrides = config.linkOverrides ?? [];
+  if (overrides.length === 0) return { links: { default: config.link } };
+  const zoneOf: (string | undefined)[] = new Array<string | undefined>(config.nodeNames.length).fill(undefined);
+  const withinZone = new Map<string, LinkConfig>();
+  overrides.forEach((o, i) => {
+    const link = o.toObserver ?? o.fromObserver;
+    if (!link) return;
+    withinZone.set(`class-${i}`, link);
+    for (const node of selectNodes(o.nodes, config.nodeNames)) zoneOf[node] = `class-${i}`;
+  });
+  return { links: { default: config.link, withinZone }, placement: zoneOf.map((zone) => (zone === undefined ? {} : { zone })) };
+}
+
+/**
+ * A watch ring on the protocol kernel: link classes through the network's rules, the
+ * scenario's crashes through the crash service and its other faults through the member
+ * fault service. Top-level tallies are cluster-level (as SWIM's); message counts come
+ * from the books.
  */
 function runWatchRing(config: SimConfig, protocol: WatchRingProtocolConfig): ProtocolRunResult {
   const module = watchRing({
@@ -49,8 +104,9 @@ function runWatchRing(config: SimConfig, protocol: WatchRingProtocolConfig): Pro
       nodeNames: config.nodeNames,
       durationUs: config.durationUs,
       warmupUs: config.warmupUs,
-      links: { default: config.link },
+      ...memberLinkRules(config),
       crashes: config.crashes,
+      faults: config.faults ?? [],
       transitionLogLimit: config.transitionLogLimit,
       ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
       typicalIntervalUs: protocol.intervalUs,

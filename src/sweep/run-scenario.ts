@@ -48,8 +48,10 @@ export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): Scenario
     // A protocol member sends about as often per probe interval as a central node heartbeats.
     // A watch ring sends one request per watched member per interval.
     const p = config.protocol;
-    const periodUs = p?.kind === 'swim' ? p.memberlist.probeIntervalUs : config.heartbeat.intervalUs;
-    const perMember = p && p.kind !== 'swim' ? Math.min(p.watched, config.nodeNames.length - 1) : 1;
+    // A gossip exchange is three messages of one entry per member (≈ a heartbeat per 100 entries).
+    const n = config.nodeNames.length;
+    const periodUs = p?.kind === 'swim' ? p.memberlist.probeIntervalUs : p?.kind === 'gossip' ? p.intervalUs : config.heartbeat.intervalUs;
+    const perMember = !p || p.kind === 'swim' ? 1 : p.kind === 'gossip' ? 3 * p.fanout * Math.ceil(n / 100) : Math.min(p.watched, n - 1);
     heartbeats += (perMember * config.nodeNames.length * config.durationUs * replications) / periodUs;
     if (pauseSurvival) heartbeats += pauseSearchHeartbeats(config);
   }

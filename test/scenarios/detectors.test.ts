@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText, withSets } from '../../src/scenarios/load.js';
 import { deadAfterUsOf, normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema/index.js';
 import { parseSet } from '../../src/scenarios/sets.js';
 import { runOnce } from '../../src/sim/run-once.js';
+import { refusedLines } from './refused.js';
 
 const load = (text: string) => loadScenarioText(text, 'd.yaml');
 const detector = (yaml: string, extra = '') => build(load(`${extra}detector: ${yaml}\n`).scenario).config.detector;
 
-function lines(text: string): string[] {
-  try {
-    loadScenarioText(text, 'd.yaml');
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const lines = (text: string): string[] => refusedLines(() => loadScenarioText(text, 'd.yaml'));
 
 describe('detector families', () => {
   it('timeout: the clock it reads', () => {

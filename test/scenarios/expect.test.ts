@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { build, recommendationTargetsOf } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { METRIC_UNITS, parseThreshold } from '../../src/scenarios/expect.js';
 import { gateSpecOf, loadScenarioText } from '../../src/scenarios/load.js';
 import { normalizeScenario } from '../../src/scenarios/schema/index.js';
 import { parseSet } from '../../src/scenarios/sets.js';
 import { runReplications } from '../../src/sweep/replicate.js';
+import { refusedLines } from './refused.js';
 
 const load = (text: string, sets: string[] = []) => loadScenarioText(text, 'e.yaml', { sets: sets.map((t) => parseSet(t)) });
 
-function lines(text: string): string[] {
-  try {
-    load(text);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const lines = (text: string): string[] => refusedLines(() => load(text));
 
 /** Dotted paths of the numbers in a metrics object. */
 function numericPaths(value: unknown, prefix = ''): string[] {

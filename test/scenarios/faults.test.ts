@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
+import { formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
 import { normalizeScenario } from '../../src/scenarios/schema/index.js';
 import { runOnce } from '../../src/sim/run-once.js';
+import { refusedLines } from './refused.js';
 
 const load = (text: string) => loadScenarioText(text, 'f.yaml');
 const faults = (yaml: string) => build(load(`cluster: { nodes: [a, b, c, d] }\nfaults:\n${yaml}`).scenario).config.faults;
 const crashes = (yaml: string) => build(load(`cluster: { nodes: [a, b, c, d] }\nfaults:\n${yaml}`).scenario).config.crashes;
 
-function lines(text: string): string[] {
-  try {
-    loadScenarioText(text, 'f.yaml');
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const lines = (text: string): string[] => refusedLines(() => loadScenarioText(text, 'f.yaml'));
 
 describe('onsets', () => {
   it.each([

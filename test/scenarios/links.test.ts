@@ -9,19 +9,12 @@ import { gilbertFromAverage, quantilesFromPoints } from '../../src/scenarios/law
 import { loadScenarioFile, loadScenarioText } from '../../src/scenarios/load.js';
 import { LINK_CLASS_PRESETS, normalizeScenario } from '../../src/scenarios/schema/index.js';
 import { runOnce } from '../../src/sim/run-once.js';
+import { refusedLines } from './refused.js';
 
 const load = (text: string) => loadScenarioText(text, 'l.yaml');
 const config = (text: string) => build(load(text).scenario).config;
 
-function lines(text: string, file = 'l.yaml'): string[] {
-  try {
-    loadScenarioText(text, file);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const lines = (text: string, file = 'l.yaml'): string[] => refusedLines(() => loadScenarioText(text, file));
 
 describe('bursty loss given as an average and a burst length', () => {
   it('gives the simple Gilbert chain: r = 1/burst, p = average·r/(1 − average)', () => {

@@ -6,6 +6,7 @@ import { ScenarioError, formatIssue, type ScenarioIssue } from '../../src/scenar
 import { loadScenarioFile, loadScenarioText, resolveScenario, withSets } from '../../src/scenarios/load.js';
 import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema/index.js';
 import { applySets, parseSet } from '../../src/scenarios/sets.js';
+import { refusedIssues } from './refused.js';
 
 /** The issue's example scenario, with the final field names. */
 const EXAMPLE = `name: db-ha
@@ -24,15 +25,7 @@ faults:
 detector: { kind: timeout, timeout: 3x, check_interval: 500ms, dead_after: 6s }
 `;
 
-function problems(text: string, sets: string[] = [], file = 'typo.yaml'): ScenarioIssue[] {
-  try {
-    loadScenarioText(text, file, { sets: sets.map((s) => parseSet(s)) });
-  } catch (e) {
-    if (e instanceof ScenarioError) return [...e.issues];
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const problems = (text: string, sets: string[] = [], file = 'typo.yaml'): ScenarioIssue[] => refusedIssues(() => loadScenarioText(text, file, { sets: sets.map((s) => parseSet(s)) }));
 
 const lines = (text: string, sets: string[] = []) => problems(text, sets).map(formatIssue);
 

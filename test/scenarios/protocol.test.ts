@@ -4,19 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
 import { DEFAULT_LAN_CONFIG, DEFAULT_WAN_CONFIG } from '../../src/sim/protocols/swim/memberlist.js';
+import { refusedLines } from './refused.js';
 
-function errors(text: string): string[] {
-  try {
-    loadScenarioText(text, 'p.yaml');
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const errors = (text: string): string[] => refusedLines(() => loadScenarioText(text, 'p.yaml'));
 
 describe('protocol:', () => {
   it('defaults to the central monitor (no protocol in the engine configuration)', () => {
@@ -32,7 +24,7 @@ describe('protocol:', () => {
   });
 
   it('refuses an unknown protocol name at its line', () => {
-    expect(errors('name: s\ncluster: { nodes: 5 }\nprotocol:\n  kind: gosip\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ protocol\.kind: expected central or swim or ring or monitors/)]);
+    expect(errors('name: s\ncluster: { nodes: 5 }\nprotocol:\n  kind: gosip\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ protocol\.kind: expected central or swim or ring or monitors or gossip/)]);
   });
 
   it('refuses a cluster of one, k larger than the cluster, and a maximum suspicion timeout below the minimum', () => {
@@ -68,9 +60,55 @@ describe('protocol:', () => {
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: monitors\n  monitored_by: 9\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: monitored_by \(9\) is larger than the other members \(3\); use "all"/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: monitors\n  monitored_by: some\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: expected a whole number ≥ 1 or "all"/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\ndetector:\n  kind: pull_check\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ detector\.kind: protocol\.kind ring runs a push detector/)]);
-    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - crash: { mttf: 1h, mttr: 1m }\n  - pause: { every: 1h, duration: 1s }\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.1\.pause: protocol\.kind ring supports crash faults only/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - crash: { mttf: 1h, mttr: 1m }\n  - monitor_pause: { every: 1h, duration: 1s }\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.1\.monitor_pause: monitor_pause does not apply to protocol\.kind ring: there is no monitor to pause/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - unhealthy: { every: 1h, duration: 1s }\nprotocol: { kind: monitors, monitored_by: 2 }\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ faults\.0\.unhealthy: unhealthy does not apply to protocol\.kind monitors: members judge heartbeat replies, not health checks/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nfaults:\n  - clock_drift:\n      monitor: true\n      ppm: 50\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.0\.clock_drift\.monitor: protocol\.kind ring has no monitor/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nreverse_link: { loss: 1% }\nprotocol: { kind: ring }\n')).toEqual([expect.stringMatching(/^p\.yaml:3:\d+ reverse_link: protocol\.kind ring uses `link` for every member-to-member link/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: ring\n  monitored_by: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.monitored_by: monitored_by is for protocol\.kind monitors/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: ring\n  probe_interval: 2s\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.probe_interval: probe_interval is a swim setting/)]);
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: swim\n  successors: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.successors: successors is for protocol\.kind ring, not swim/)]);
+  });
+
+  it('ring and monitors take every fault a member can have, and link classes (a class is a zone of members)', () => {
+    const text = [
+      'name: s',
+      'cluster: { nodes: [a, b, c, d, e, f] }',
+      'link_classes:',
+      '  rack1: { nodes: [a, b, c], preset: same-rack }',
+      'faults:',
+      '  - crash: { mttf: 1h, mttr: 1m }',
+      '  - pause: { nodes: b, every: 10m, duration: 3s }',
+      '  - partition: { nodes: [a, b], at: 5m, for: 20s, direction: to_monitor }',
+      '  - isolate: { nodes: c, at: 8m, for: 10s }',
+      '  - cpu_starvation: { nodes: d, every: 1h, duration: 1m, extra_delay: 500ms }',
+      '  - slow_io: { nodes: e, extra_delay: 5ms }',
+      '  - clock_drift: { nodes: all, ppm: 20 }',
+      '  - clock_step: { nodes: f, every: 1h, step: -1s }',
+      'protocol: { kind: ring, successors: 2 }',
+      '',
+    ].join('\n');
+    const config = build(loadScenarioText(text, 'r.yaml').scenario).config;
+    expect(config.faults!.map((f) => f.kind)).toEqual(['senderPause', 'partition', 'partition', 'cpuStarvation', 'slowIo', 'clockDrift', 'clockStep']);
+    expect(config.linkOverrides).toHaveLength(1);
+  });
+
+  it('gossip takes fanout (default 1), seeds (default 0), gossip_to_unreachable (default true) and the heartbeat interval', () => {
+    const g = build(loadScenarioText('name: g\ncluster: { nodes: 5 }\ndetector: { kind: phi_cassandra }\nprotocol: { kind: gossip }\n', 'g.yaml').scenario).config.protocol!;
+    expect(g).toEqual({ kind: 'gossip', intervalUs: 1_000_000, fanout: 1, seeds: 0, gossipToUnreachable: true });
+    const o = build(loadScenarioText('name: g\ncluster: { nodes: 5 }\nheartbeat: { interval: 2s }\ndetector: { kind: timeout, timeout: 10s }\nprotocol: { kind: gossip, fanout: 2, seeds: 3, gossip_to_unreachable: false }\n', 'g.yaml').scenario).config.protocol!;
+    expect(o).toEqual({ kind: 'gossip', intervalUs: 2_000_000, fanout: 2, seeds: 3, gossipToUnreachable: false });
+  });
+
+  it('refuses a gossip cluster of one, a fanout or seeds larger than the cluster, another detector, faults it cannot serve and other kinds\' fields, at their lines', () => {
+    const head = 'name: g\ncluster: { nodes: 4 }\ndetector: { kind: phi_cassandra }\n';
+    expect(errors('name: g\ncluster: { nodes: 1 }\nprotocol: { kind: gossip }\n')).toEqual([expect.stringMatching(/^p\.yaml:2:\d+ cluster\.nodes: a membership protocol needs at least 2 members/)]);
+    expect(errors(`${head}protocol:\n  kind: gossip\n  fanout: 4\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.fanout: fanout \(4\) is larger than the other members \(3\)/)]);
+    expect(errors(`${head}protocol:\n  kind: gossip\n  seeds: 5\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.seeds: seeds \(5\) is larger than the cluster \(4 members\)/)]);
+    expect(errors('name: g\ncluster: { nodes: 4 }\ndetector:\n  kind: phi_akka\nprotocol: { kind: gossip }\n')).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ detector\.kind: gossip members convict with phi_cassandra \(Cassandra\) or timeout/)]);
+    expect(errors(`${head}faults:\n  - pause: { every: 1h, duration: 1s }\nprotocol: { kind: gossip }\n`)).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.0\.pause: protocol\.kind gossip supports crash faults only/)]);
+    expect(errors(`${head}protocol:\n  kind: gossip\n  successors: 2\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.successors: successors is not a gossip setting/)]);
+    expect(errors(`${head}protocol:\n  kind: ring\n  fanout: 2\n`)).toEqual([expect.stringMatching(/^p\.yaml:6:\d+ protocol\.fanout: fanout is a gossip setting; protocol\.kind ring does not use it/)]);
+    expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: swim\n  seeds: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.seeds: seeds is for protocol\.kind gossip, not swim/)]);
+    expect(errors(`${head}protocol:\n  kind: gossip\n  fanoutt: 2\n`)[0]).toMatch(/^p\.yaml:6:\d+ protocol\.fanoutt: unknown field.*fanout/);
   });
 });

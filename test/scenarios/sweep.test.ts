@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { expandSweep, gateSpecOf, loadScenarioText, withSets } from '../../src/scenarios/load.js';
 import { normalizeScenario, timeoutUsOf } from '../../src/scenarios/schema/index.js';
 import { parseSet } from '../../src/scenarios/sets.js';
 import { productIndices, rangeValues } from '../../src/scenarios/sweep.js';
+import { refusedLines } from './refused.js';
 
 const load = (text: string, sets: string[] = []) => loadScenarioText(text, 's.yaml', { sets: sets.map((t) => parseSet(t)) });
 
-function lines(text: string, sets: string[] = []): string[] {
-  try {
-    load(text, sets);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const lines = (text: string, sets: string[] = []): string[] => refusedLines(() => load(text, sets));
 
 const GRID = `heartbeat: { interval: 1s }
 detector: { kind: timeout, timeout: 3x }

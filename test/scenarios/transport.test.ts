@@ -1,20 +1,12 @@
 /** `transport: udp | tcp` and the `tcp:` parameters in scenario files (issue #13). */
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/scenarios/build.js';
-import { ScenarioError, formatIssue } from '../../src/scenarios/errors.js';
 import { loadScenarioText } from '../../src/scenarios/load.js';
+import { refusedLines } from './refused.js';
 
 const config = (text: string) => build(loadScenarioText(text, 't.yaml').scenario).config;
 
-function lines(text: string): string[] {
-  try {
-    loadScenarioText(text, 't.yaml');
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const lines = (text: string): string[] => refusedLines(() => loadScenarioText(text, 't.yaml'));
 
 describe('link transport', () => {
   it('is UDP unless a link says tcp, and TCP takes the Linux defaults', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, MAX_DURATION_US, formatRate, formatSignedDuration, parseDurationUs, parseProbability, parseRate, parseRelative, parseSignedDurationUs, rateMeanGapUs, resolveRelativeUs } from '../../src/scenarios/units.js';
+import { formatDuration, MAX_DURATION_US, formatRate, formatSignedDuration, parseDurationUs, parseProbability, parseRate, parseRelative, parseSignedDurationUs, rateMeanGapUs } from '../../src/scenarios/units.js';
 
 const us = (input: unknown) => {
   const r = parseDurationUs(input);
@@ -112,12 +112,6 @@ describe('relative lengths', () => {
     expect(parseRelative('3s')).toEqual({ ok: true, value: { kind: 'absolute', us: 3_000_000 } });
     expect(parseRelative('0x').ok).toBe(false);
     expect(parseRelative('x').ok).toBe(false);
-  });
-
-  it('resolves a multiple against its reference, rounded to whole µs', () => {
-    expect(resolveRelativeUs({ kind: 'multiple', factor: 3 }, 1_000_000)).toBe(3_000_000);
-    expect(resolveRelativeUs({ kind: 'multiple', factor: 1.5 }, 333)).toBe(500);
-    expect(resolveRelativeUs({ kind: 'absolute', us: 7 }, 1_000_000)).toBe(7);
   });
 });
 

@@ -28,6 +28,7 @@ export const PRESET_NAMES = [
   'serf',
   'ring-example',
   'akka-cluster-monitors',
+  'cassandra-gossip',
 ] as const;
 
 export type PresetName = (typeof PRESET_NAMES)[number];

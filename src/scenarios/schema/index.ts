@@ -17,7 +17,7 @@
  *   sweep.ts, targets.ts, tune.ts, knobs.ts   sweep, targets/expect, tune, knobs
  *   sections.ts       the top-level object, section by section
  *   rules.ts          cross-field rules (refinements with a path, for the loader to locate)
- *   timeouts.ts       the detector's timings in µs ("Nx" resolved)
+ *   timings.ts        the detector's timings in µs; the one place "Nx" becomes µs (`relativeUs`)
  *   scenario.ts       the schema, its types, normalizeScenario
  *   warnings.ts       soft problems (`scenarioWarnings`)
  *
@@ -56,6 +56,6 @@ export {
   type TargetsSpec,
 } from './scenario.js';
 export type { SweepSpec } from './sweep.js';
-export { checkIntervalUsOf, deadAfterUsOf, timeoutUsOf } from './timeouts.js';
+export { checkIntervalUsOf, deadAfterUsOf, isRelativeField, RELATIVE_FIELDS, relativeUs, timeoutUsOf, type RelativeField, type TimingSpec } from './timings.js';
 export { MAX_TUNE_REPLICATIONS, TUNE_DEFAULT_STEPS } from './tune.js';
 export { roughTime, scenarioWarnings, type ScenarioWarning } from './warnings.js';

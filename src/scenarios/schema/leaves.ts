@@ -5,7 +5,7 @@
  *
  * Units are parsed while validating (durations become integer µs, "1%" becomes
  * 0.01, "6/h" a rate). Values relative to another field ("timeout: 3x") stay
- * relative here and are resolved later (./timeouts.ts), so that a swept heartbeat
+ * relative here and are resolved later (./timings.ts), so that a swept heartbeat
  * interval carries its timeout along.
  */
 import { z } from 'zod';

@@ -15,7 +15,7 @@ import { MEMBERLIST_DEFAULTS, suspicionBounds, type MemberlistBase, type Memberl
 import type { ProtocolConfig } from '../../sim/protocols/config.js';
 import { formatDuration } from '../units.js';
 
-export const PROTOCOL_KINDS = ['central', 'swim', 'ring', 'monitors'] as const;
+export const PROTOCOL_KINDS = ['central', 'swim', 'ring', 'monitors', 'gossip'] as const;
 export type ProtocolKind = (typeof PROTOCOL_KINDS)[number];
 
 /** Leaf builders from ./leaves.ts. */
@@ -42,8 +42,8 @@ export function protocolSchema(l: ProtocolLeaves) {
         .meta(
           l.meta({
             description:
-              '`central`: one monitor (`cluster.monitor`) runs `detector` on every node. `swim`: no monitor; every node is a member that probes others (SWIM, Das et al. 2002, with Lifeguard as hashicorp/memberlist runs it: Consul, Nomad, Serf); `heartbeat` and `detector` do not apply. `ring`: every member watches its next `successors` members in `cluster.nodes` order, sending a heartbeat request every `heartbeat.interval` and running `detector` on the replies; a watched member the detector stops trusting is DEAD (no suspicion stage), the watcher broadcasts the verdict to all members and moves on to the next live one. `monitors`: Akka\'s cluster heartbeat — the same, on a ring ordered by a hash of the member\'s name, each member monitored by `monitored_by` others (monitored-by-nr-of-members), unreachable as soon as one monitor says so. `ring` and `monitors` take crashes only (no pauses, partitions, starvation or link classes yet) and push detectors (timeout, phi_akka, phi_cassandra, nfd_s, nfd_e), judged at each watcher\'s rounds when `detector.check_interval` is set (phi_akka and phi_cassandra default to 1s).',
-            type: 'central, swim, ring or monitors',
+              '`central`: one monitor (`cluster.monitor`) runs `detector` on every node. `swim`: no monitor; every node is a member that probes others (SWIM, Das et al. 2002, with Lifeguard as hashicorp/memberlist runs it: Consul, Nomad, Serf); `heartbeat` and `detector` do not apply. `ring`: every member watches its next `successors` members in `cluster.nodes` order, sending a heartbeat request every `heartbeat.interval` and running `detector` on the replies; a watched member the detector stops trusting is DEAD (no suspicion stage), the watcher broadcasts the verdict to all members and moves on to the next live one. `monitors`: Akka\'s cluster heartbeat — the same, on a ring ordered by a hash of the member\'s name, each member monitored by `monitored_by` others (monitored-by-nr-of-members), unreachable as soon as one monitor says so. `ring` and `monitors` take crashes only (no pauses, partitions, starvation or link classes yet) and push detectors (timeout, phi_akka, phi_cassandra, nfd_s, nfd_e), judged at each watcher\'s rounds when `detector.check_interval` is set (phi_akka and phi_cassandra default to 1s). `gossip`: Cassandra\'s gossip heartbeats (van Renesse et al. 1998; gms/Gossiper.java) — every `heartbeat.interval` each member bumps its heartbeat version and gossips digests of every member\'s version (SYN → ACK → ACK2) with `fanout` random members it holds UP, an unreachable one now and then, and a seed; each member records an arrival whenever a member\'s version advances and convicts on its own, at its gossip rounds, with `detector` (phi_cassandra, or timeout as van Renesse\'s T_fail); nothing announces a death. Crashes only for now.',
+            type: 'central, swim, ring, monitors or gossip',
           }),
         )
         .prefault('central'),
@@ -80,6 +80,12 @@ export function protocolSchema(l: ProtocolLeaves) {
       monitored_by: z
         .union([z.literal('all', l.expects('a whole number ≥ 1 or "all"')), z.int(l.expects('a whole number ≥ 1 or "all"')).min(1).max(10_000)], l.expects('a whole number ≥ 1 or "all"'))
         .meta(l.meta({ description: '`monitors`: how many members monitor each member (Akka akka.cluster.failure-detector.monitored-by-nr-of-members, default 9 since Akka 2.5); `all`: every member monitors every other.', type: 'whole number or all', defaultText: '9' }))
+        .optional(),
+      fanout: l.wholeNumber(1, 10_000, '`gossip`: members held UP each member gossips to every round (Cassandra: 1, Gossiper.doGossipToLiveMember). Default 1.').optional(),
+      seeds: l.wholeNumber(0, 10_000, '`gossip`: the first `seeds` members of `cluster.nodes` are seeds; a member gossips to a random seed when its live target was not one, with probability seeds / (members it knows), and always when it holds nobody UP (Gossiper.maybeGossipToSeed). Default 0: no seeds.').optional(),
+      gossip_to_unreachable: z
+        .boolean(l.expects('true or false'))
+        .meta(l.meta({ description: '`gossip`: also gossip to a random member held DOWN, with probability unreachable / (live + 1) (Gossiper.maybeGossipToUnreachableMember): how a convicted member that is back gets noticed.', type: 'boolean', defaultText: 'true' }))
         .optional(),
       tcp_pings: z
         .boolean(l.expects('true or false'))
@@ -126,6 +132,7 @@ export function watchedOf(p: ProtocolSpec, members: number): number {
 export function protocolConfigOf(p: ProtocolSpec | undefined, members = 0, heartbeatIntervalUs = 1_000_000): ProtocolConfig | null {
   if (p === undefined || p.kind === 'central') return null;
   if (p.kind === 'ring' || p.kind === 'monitors') return { kind: p.kind, watched: watchedOf(p, members), intervalUs: heartbeatIntervalUs };
+  if (p.kind === 'gossip') return { kind: 'gossip', intervalUs: heartbeatIntervalUs, fanout: p.fanout ?? 1, seeds: p.seeds ?? 0, gossipToUnreachable: p.gossip_to_unreachable ?? true };
   return { kind: 'swim', memberlist: memberlistOf(p), lifeguard: p.lifeguard, targetSelection: p.target_selection === 'random' ? 'random' : 'roundRobin' };
 }
 
@@ -141,16 +148,50 @@ export interface ProtocolSurroundings {
   readonly detectorKind: string;
   readonly reverseLink: boolean;
   readonly linkClasses: boolean;
+  /** By entry index: a clock fault on the monitor (`monitor: true`). */
+  readonly monitorClocks?: readonly boolean[];
 }
 
+/** Faults every member of a ring or monitors run is subject to, watchers included (src/sim/faults/member-faults.ts). */
+export const MEMBER_FAULT_KINDS: readonly string[] = ['crash', 'pause', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step'];
+const NOT_FOR_MEMBERS: Readonly<Record<string, string>> = {
+  monitor_pause: 'there is no monitor to pause (pause members with `pause`)',
+  monitor_crash: 'there is no monitor to crash (crash members with `crash`)',
+  unhealthy: 'members judge heartbeat replies, not health checks, so an unhealthy window would change nothing',
+};
+
 const WATCH_FIELDS = ['successors', 'monitored_by'] as const;
+const GOSSIP_FIELDS = ['fanout', 'seeds', 'gossip_to_unreachable'] as const;
+/** What a gossip member convicts with (protocols/gossip/gossip.ts gossipRule). */
+const GOSSIP_DETECTORS = ['phi_cassandra', 'timeout'];
+
+/** Rules of `gossip`: fanout and seeds that fit, Cassandra's detector (or a timeout), the faults the kernel serves. */
+function gossipRules(p: ProtocolSpec, members: number, around: ProtocolSurroundings | undefined, raw: Record<string, unknown>): ProtocolIssue[] {
+  const out: ProtocolIssue[] = [];
+  for (const f of [...SWIM_FIELDS, ...WATCH_FIELDS]) if (raw[f] !== undefined) out.push({ path: ['protocol', f], message: `${f} is not a gossip setting (gossip takes ${GOSSIP_FIELDS.join(', ')})` });
+  if (p.fanout !== undefined && p.fanout > members - 1) {
+    out.push({ path: ['protocol', 'fanout'], message: `fanout (${p.fanout}) is larger than the other members (${members - 1})` });
+  }
+  if (p.seeds !== undefined && p.seeds > members) out.push({ path: ['protocol', 'seeds'], message: `seeds (${p.seeds}) is larger than the cluster (${members} members)` });
+  if (around === undefined) return out;
+  if (!GOSSIP_DETECTORS.includes(around.detectorKind)) {
+    out.push({ path: ['detector', 'kind'], message: `gossip members convict with phi_cassandra (Cassandra) or timeout (van Renesse's T_fail); ${around.detectorKind} is not one` });
+  }
+  around.faultKinds.forEach((kind, i) => {
+    if (kind !== 'crash') out.push({ path: ['faults', i, kind], message: `protocol.kind gossip supports crash faults only for now (the protocol kernel has no ${kind} service yet)` });
+  });
+  if (around.reverseLink) out.push({ path: ['reverse_link'], message: 'protocol.kind gossip uses `link` for every member-to-member link; reverse_link does not apply' });
+  if (around.linkClasses) out.push({ path: ['link_classes'], message: 'protocol.kind gossip does not support link classes yet' });
+  return out;
+}
 /** The swim fields without a default (base, lifeguard and target_selection always have one). */
 const SWIM_FIELDS = ['probe_interval', 'probe_timeout', 'indirect_checks', 'suspicion_mult', 'suspicion_max_timeout_mult', 'retransmit_mult', 'gossip_interval', 'gossip_nodes', 'gossip_to_the_dead_time', 'push_pull_interval', 'awareness_max_multiplier', 'tcp_pings'] as const;
 const PUSH_DETECTORS = ['timeout', 'phi_akka', 'phi_cassandra', 'nfd_s', 'nfd_e'];
 
-/** Rules of `ring` and `monitors`: k that fits, a push detector, the faults the kernel serves. */
+/** Rules of `ring` and `monitors`: k that fits, a push detector, faults that members can have. */
 function watchRules(p: ProtocolSpec, members: number, around: ProtocolSurroundings, raw: Record<string, unknown>): ProtocolIssue[] {
   const out: ProtocolIssue[] = [];
+  for (const f of GOSSIP_FIELDS) if (raw[f] !== undefined) out.push({ path: ['protocol', f], message: `${f} is a gossip setting; protocol.kind ${p.kind} does not use it` });
   for (const f of SWIM_FIELDS) if (raw[f] !== undefined) out.push({ path: ['protocol', f], message: `${f} is a swim setting; protocol.kind ${p.kind} does not use it` });
   if (p.kind === 'ring' && raw.monitored_by !== undefined) out.push({ path: ['protocol', 'monitored_by'], message: 'monitored_by is for protocol.kind monitors; a ring takes successors' });
   if (p.kind === 'monitors' && raw.successors !== undefined) out.push({ path: ['protocol', 'successors'], message: 'successors is for protocol.kind ring; monitors take monitored_by' });
@@ -164,10 +205,13 @@ function watchRules(p: ProtocolSpec, members: number, around: ProtocolSurroundin
     out.push({ path: ['detector', 'kind'], message: `protocol.kind ${p.kind} runs a push detector on heartbeat replies (${PUSH_DETECTORS.join(', ')}); ${around.detectorKind} is not one` });
   }
   around.faultKinds.forEach((kind, i) => {
-    if (kind !== 'crash') out.push({ path: ['faults', i, kind], message: `protocol.kind ${p.kind} supports crash faults only for now (the protocol kernel has no ${kind} service yet)` });
+    if (!MEMBER_FAULT_KINDS.includes(kind)) {
+      out.push({ path: ['faults', i, kind], message: `${kind} does not apply to protocol.kind ${p.kind}: ${NOT_FOR_MEMBERS[kind] ?? 'the members have no such fault'}` });
+    } else if (around.monitorClocks?.[i]) {
+      out.push({ path: ['faults', i, kind, 'monitor'], message: `protocol.kind ${p.kind} has no monitor: give the members' clocks with \`nodes\`` });
+    }
   });
-  if (around.reverseLink) out.push({ path: ['reverse_link'], message: `protocol.kind ${p.kind} uses \`link\` for every member-to-member link; reverse_link does not apply` });
-  if (around.linkClasses) out.push({ path: ['link_classes'], message: `protocol.kind ${p.kind} does not support link classes yet` });
+  if (around.reverseLink) out.push({ path: ['reverse_link'], message: `protocol.kind ${p.kind} uses \`link\` for every member-to-member link (and a link class's link between members of the class); reverse_link does not apply` });
   return out;
 }
 
@@ -184,6 +228,8 @@ export function protocolRules(p: ProtocolSpec | undefined, members: number, arou
   if (p.kind === 'ring' || p.kind === 'monitors') {
     return around === undefined ? out : watchRules(p, members, around, raw);
   }
+  if (p.kind === 'gossip') return gossipRules(p, members, around, raw);
+  for (const f of GOSSIP_FIELDS) if (raw[f] !== undefined) out.push({ path: ['protocol', f], message: `${f} is for protocol.kind gossip, not ${p.kind}` });
   for (const f of WATCH_FIELDS) if (raw[f] !== undefined) out.push({ path: ['protocol', f], message: `${f} is for protocol.kind ${f === 'successors' ? 'ring' : 'monitors'}, not ${p.kind}` });
   const ml = memberlistOf(p);
   if (p.indirect_checks !== undefined && p.indirect_checks > members - 2) {

@@ -5,13 +5,13 @@
  * at the offending line.
  */
 import type { z } from 'zod';
-import { formatDuration, MAX_DURATION_TEXT, MAX_DURATION_US, resolveRelativeUs } from '../units.js';
+import { formatDuration, MAX_DURATION_TEXT, MAX_DURATION_US } from '../units.js';
 import { nodeNamesOf, type NodeSelectorSpec } from './cluster.js';
 import type { DetectorSpec } from './detectors.js';
 import { faultEntry } from './faults.js';
 import { protocolRules } from './protocol.js';
 import type { ScenarioDraft } from './sections.js';
-import { deadAfterUsOf, timeoutUsOf } from './timeouts.js';
+import { deadAfterUsOf, relativeUs, timeoutUsOf } from './timings.js';
 
 /** Probes in flight per node in the engine's pull checker (src/sim/detectors/pull-check.ts). */
 const PULL_WINDOW_INTERVALS = 62;
@@ -55,6 +55,7 @@ export function crossFieldRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
     detectorKind: s.detector.kind,
     reverseLink: s.reverse_link !== undefined,
     linkClasses: Object.keys(s.link_classes).length > 0,
+    monitorClocks: s.faults.map((f) => faultEntry(f).spec.monitor === true),
   };
   for (const issue of protocolRules(s.protocol, names.length, around)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
@@ -145,9 +146,9 @@ function detectorRules(s: ScenarioDraft, ctx: z.RefinementCtx): void {
       });
     }
   } else if (d.kind === 'nfd_s' || d.kind === 'nfd_e') {
-    const value = d.kind === 'nfd_s' ? d.shift : d.margin;
-    if (resolveRelativeUs(value, intervalUs) === 0) {
-      ctx.addIssue({ code: 'custom', path: ['detector', d.kind === 'nfd_s' ? 'shift' : 'margin'], message: 'resolves to 0; it must be at least 1us' });
+    const field = d.kind === 'nfd_s' ? 'shift' : 'margin';
+    if (relativeUs(s, field) === 0) {
+      ctx.addIssue({ code: 'custom', path: ['detector', field], message: 'resolves to 0; it must be at least 1us' });
     }
   }
 }

@@ -3,7 +3,7 @@ import { formatDuration } from '../units.js';
 import { nodeNamesOf } from './cluster.js';
 import { faultEntry } from './faults.js';
 import type { Scenario } from './scenario.js';
-import { checkIntervalUsOf, timeoutUsOf } from './timeouts.js';
+import { checkIntervalUsOf, timeoutUsOf } from './timings.js';
 
 /** A soft problem: the scenario runs, but probably not as intended. */
 export interface ScenarioWarning {

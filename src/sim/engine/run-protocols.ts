@@ -2,7 +2,7 @@
  * Runs protocol modules on the kernel with the shared services (run-services.ts):
  * node-to-node network, crash service, clocks, streams, books.
  */
-import type { CrashFault } from '../config.js';
+import type { CrashFault, Fault } from '../config.js';
 import type { LinkRules, NodePlacement } from '../network/network.js';
 import type { ProtocolModule } from '../protocols/protocol.js';
 import type { RunResult } from './run-result.js';
@@ -17,6 +17,8 @@ export interface ProtocolRunSpec {
   readonly links: LinkRules;
   readonly placement?: readonly NodePlacement[];
   readonly crashes?: readonly CrashFault[];
+  /** Faults of any member: pauses, CPU starvation, slow I/O, partitions, clock drift and steps (faults/member-faults.ts). */
+  readonly faults?: readonly Fault[];
   /** Clock drift per node (ppm); absent = true time everywhere. */
   readonly driftPpm?: readonly number[];
   readonly transitionLogLimit?: number;
@@ -46,11 +48,13 @@ export function runProtocols(spec: ProtocolRunSpec, modules: readonly ProtocolMo
     crashes: spec.crashes ?? [],
     queue: { bucketWidthUs: widthUs, bucketCount: Math.ceil((8 * intervalUs) / widthUs), initialCapacity: 8 * n + 64 },
     bankCapacity: 4 * n + 16,
+    memberFaults: spec.faults ?? [],
   });
   spec.driftPpm?.forEach((ppm, node) => run.clocks.setDrift(node, ppm));
   for (const m of modules) run.install(m);
   run.open({ warmupUs: spec.warmupUs, transitionLogLimit: spec.transitionLogLimit ?? 0, flapWindowUs: spec.flapWindowUs ?? 60_000_000 });
   run.crashes.start();
+  run.faults.start();
   const { kernel, books } = run;
   kernel.runUntil(spec.durationUs);
   const { tallies, log } = books.recorder.finish(spec.durationUs);

@@ -4,9 +4,10 @@
  * Both compositions use it — `runProtocols` (any set of modules) and `Simulation`
  * (the central monitor's protocols plus the episodic fault service).
  */
-import type { CrashFault } from '../config.js';
+import type { CrashFault, Fault } from '../config.js';
 import { Clocks } from '../faults/clock.js';
 import { CrashService } from '../faults/crash-service.js';
+import { MemberFaultService } from '../faults/member-faults.js';
 import { PairBooks, type BooksOptions } from '../metrics/books.js';
 import { DropReason } from '../network/links.js';
 import { DROPPED, Network, type LinkRules, type NodePlacement } from '../network/network.js';
@@ -31,6 +32,12 @@ export interface RunServicesSpec {
   readonly crashableNames?: readonly string[];
   readonly queue: SchedulerOptions;
   readonly bankCapacity: number;
+  /**
+   * Faults of the members of a decentralised run (pauses, starvation, slow I/O,
+   * partitions, clocks: faults/member-faults.ts), served to modules as `ctx.faults`.
+   * The central run leaves it out (its FaultService is monitor-shaped).
+   */
+  readonly memberFaults?: readonly Fault[];
 }
 
 export class RunServices {
@@ -41,6 +48,7 @@ export class RunServices {
   readonly books: PairBooks;
   readonly clocks: Clocks;
   readonly crashes: CrashService;
+  readonly faults: MemberFaultService;
   readonly ctx: ProtocolContext;
   /** TCP connections of the links whose class says `transport: tcp` (null: all UDP); set by `open`. */
   tcp: TcpConnections | null = null;
@@ -59,7 +67,9 @@ export class RunServices {
     this.books = new PairBooks(names.length);
     this.clocks = new Clocks(names.length);
     this.crashes = new CrashService(this.kernel, this.books, spec.crashes, spec.crashableNames ?? names, spec.root, this.bank);
-    const { kernel, bank, network, books, root } = this;
+    this.faults = new MemberFaultService(this.kernel, this.clocks, spec.memberFaults ?? [], names, spec.durationUs, spec.root, this.bank);
+    if (this.faults.active) this.network.guard(this.faults);
+    const { kernel, bank, network, books, root, faults } = this;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's closures read `tcp` once it is opened
     const services = this;
     const warmupUs = spec.warmupUs;
@@ -73,6 +83,7 @@ export class RunServices {
       books,
       nodes: this.crashes,
       clocks: this.clocks,
+      faults,
       bank,
       stream: (key) => bank.add(root, key),
       firstDraw: (key) => firstUniform(root, key),
@@ -85,6 +96,7 @@ export class RunServices {
         const tcp = services.tcp;
         if (tcp !== null && tcp.isTcp(link)) {
           // Over TCP a message is late, not lost, unless the connection is down.
+          if (faults.active) departUs += faults.sendDelayUs(network.senderOf(link));
           if (!tcp.send(link, departUs, kind, entity, arg, arg2) && counted) r.heartbeatsLost++;
           return departUs;
         }
@@ -107,6 +119,7 @@ export class RunServices {
       post(link, departUs, kind, entity, arg, arg2) {
         const tcp = services.tcp;
         if (tcp !== null && tcp.isTcp(link)) {
+          if (faults.active) departUs += faults.sendDelayUs(network.senderOf(link));
           tcp.send(link, departUs, kind, entity, arg, arg2);
           return;
         }

@@ -9,9 +9,10 @@
  */
 
 /** Message kinds, in the order of the `messages` / `bytes` arrays. */
-export const MESSAGE_KINDS = ['ping', 'ack', 'ping_req', 'indirect', 'nack', 'gossip', 'push_pull', 'tcp_ping'] as const;
+export const MESSAGE_KINDS = ['ping', 'ack', 'ping_req', 'indirect', 'nack', 'gossip', 'push_pull', 'tcp_ping', 'syn', 'ack2', 'echo'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
-export const Msg = { ping: 0, ack: 1, pingReq: 2, indirect: 3, nack: 4, gossip: 5, pushPull: 6, tcpPing: 7 } as const;
+/** Gossip heartbeats (Cassandra) count GossipDigestSyn as `syn`, GossipDigestAck as `ack`, GossipDigestAck2 as `ack2`, echo requests and replies as `echo`. */
+export const Msg = { ping: 0, ack: 1, pingReq: 2, indirect: 3, nack: 4, gossip: 5, pushPull: 6, tcpPing: 7, syn: 8, ack2: 9, echo: 10 } as const;
 
 export interface MembershipTallies {
   /** Members in the run (for growth with N). */

@@ -6,21 +6,33 @@
  *
  * Which class (loss model, delay law, duplication) a link gets:
  *   1. a per-pair override (`pairs`, by node name, directed), else
- *   2. the placement rule: `sameRack`, `sameZone` (different rack) or `crossZone`,
- *      when both ends have a placement and the rule is given, else
+ *   2. the placement rule: `withinZone[zone]` when both ends are in that zone (the
+ *      scenario's link classes for members: a class is a zone), `sameRack`, `sameZone`
+ *      (different rack) or `crossZone`, when both ends have a placement and the rule
+ *      is given, else
  *   3. `default`.
  * Classes are shared objects: links of one class share one delay sampler.
  *
  * Streams are the link's own, keyed `link/<from>><to>/<purpose>` (stream-keys.ts), so
  * the central monitor's links keep the keys they always had.
  *
+ * Sender links (`senderLinks(from)`, then `transmitFrom(from, to, t)`): for messages a
+ * node sends to many others (a broadcast), one link per (sender, class) instead of one
+ * per pair, with streams owned by the sender (`link/<from>>*<class>/<purpose>`): memory
+ * O(nodes × classes), not N². They carry datagrams (never TCP); a pair with a per-pair
+ * override uses its own pair link.
+ *
+ * Member faults (`guard`): in a run of decentralised protocols, partitions between
+ * members and slow I/O are applied here, so every message a module sends sees them.
+ *
  * Two phases: while protocols install, `link()` registers links; `open()` then builds
  * the link table, and from there `transmit` decides messages (hot: no allocation).
  */
 import type { LinkConfig } from '../config.js';
-import { linkStreamKey } from '../random/stream-keys.js';
+import { linkStreamKey, senderLinkStreamKey } from '../random/stream-keys.js';
 import type { SeedRoot, StreamBank } from '../random/streams.js';
-import { DROPPED, LinkTable } from './links.js';
+import { IntIndex, NOT_FOUND } from '../int-index.js';
+import { DropReason, DROPPED, LinkTable } from './links.js';
 
 export interface NodePlacement {
   readonly zone?: string;
@@ -38,7 +50,15 @@ export interface LinkRules {
   readonly sameRack?: LinkConfig;
   readonly sameZone?: LinkConfig;
   readonly crossZone?: LinkConfig;
+  /** Links between two nodes of one zone, by zone name (before sameRack/sameZone). */
+  readonly withinZone?: ReadonlyMap<string, LinkConfig>;
   readonly pairs?: readonly PairLinkOverride[];
+}
+
+/** What the network asks of the member faults on each message (faults/member-faults.ts). */
+export interface LinkGuard {
+  blocked(from: number, to: number): boolean;
+  sendDelayUs(from: number): number;
 }
 
 export class Network {
@@ -46,9 +66,16 @@ export class Network {
   private readonly placement: readonly NodePlacement[] | null;
   private readonly rules: LinkRules;
   private readonly overrides = new Map<number, LinkConfig>();
-  private readonly linkOf = new LinkIndex();
+  private readonly linkOf = new IntIndex();
   private readonly fromOf: number[] = [];
   private readonly toOf: number[] = [];
+  /** Sender links: the i-th is row pairLinks + i of the table; `senderFirst[node]` is its first (−1: none). */
+  private readonly senderFrom: number[] = [];
+  private readonly senderFirst: Int32Array;
+  private readonly slotsPerSender: number;
+  private pairLinks = 0;
+  private guardOf: LinkGuard | null = null;
+  private blockedLast = false;
   private table: LinkTable | null = null;
 
   constructor(names: readonly string[], rules: LinkRules, placement: readonly NodePlacement[] | null = null) {
@@ -56,6 +83,8 @@ export class Network {
     this.names = names;
     this.placement = placement;
     this.rules = rules;
+    this.senderFirst = new Int32Array(names.length).fill(-1);
+    this.slotsPerSender = placement === null ? 1 : SLOT_LABELS.length;
     const pairs = rules.pairs ?? [];
     const index = pairs.length === 0 ? new Map<string, number>() : new Map(names.map((name, i) => [name, i]));
     for (const o of pairs) {
@@ -70,6 +99,13 @@ export class Network {
     return this.names.length;
   }
 
+  /** Whether some link class of these rules satisfies `test` (e.g. uses TCP). */
+  anyClass(test: (link: LinkConfig) => boolean): boolean {
+    const r = this.rules;
+    const classes = [r.default, r.sameRack, r.sameZone, r.crossZone, ...(r.withinZone?.values() ?? []), ...this.overrides.values()];
+    return classes.some((c) => c !== undefined && test(c));
+  }
+
   /** Links registered so far. */
   get linkCount(): number {
     return this.fromOf.length;
@@ -79,27 +115,93 @@ export class Network {
   classOf(from: number, to: number): LinkConfig {
     const override = this.overrides.get(from * this.names.length + to);
     if (override) return override;
+    return this.ruleOf(this.slotOf(from, to), from);
+  }
+
+  /**
+   * Which placement rule applies between two nodes (no per-pair override): the order of
+   * the header. Slots: 0 default, 1 withinZone, 2 sameRack, 3 sameZone, 4 crossZone.
+   */
+  private slotOf(from: number, to: number): number {
     const p = this.placement;
-    if (p !== null) {
-      const a = p[from]!;
-      const b = p[to]!;
-      const sameZone = a.zone !== undefined && a.zone === b.zone;
-      if (sameZone && a.rack !== undefined && a.rack === b.rack && this.rules.sameRack) return this.rules.sameRack;
-      if (sameZone && this.rules.sameZone) return this.rules.sameZone;
-      if (!sameZone && a.zone !== undefined && b.zone !== undefined && this.rules.crossZone) return this.rules.crossZone;
+    if (p === null) return SLOT_DEFAULT;
+    const a = p[from]!;
+    const b = p[to]!;
+    const sameZone = a.zone !== undefined && a.zone === b.zone;
+    if (sameZone && this.rules.withinZone?.has(a.zone!)) return SLOT_WITHIN;
+    if (sameZone && a.rack !== undefined && a.rack === b.rack && this.rules.sameRack) return SLOT_RACK;
+    if (sameZone && this.rules.sameZone) return SLOT_ZONE;
+    if (!sameZone && a.zone !== undefined && b.zone !== undefined && this.rules.crossZone) return SLOT_CROSS;
+    return SLOT_DEFAULT;
+  }
+
+  private ruleOf(slot: number, from: number): LinkConfig {
+    switch (slot) {
+      // A sender link of a rule its sender can never use (no zone, no such rule) carries nothing: default.
+      case SLOT_WITHIN: {
+        const zone = this.placement?.[from]?.zone;
+        return (zone === undefined ? undefined : this.rules.withinZone?.get(zone)) ?? this.rules.default;
+      }
+      case SLOT_RACK:
+        return this.rules.sameRack ?? this.rules.default;
+      case SLOT_ZONE:
+        return this.rules.sameZone ?? this.rules.default;
+      case SLOT_CROSS:
+        return this.rules.crossZone ?? this.rules.default;
+      default:
+        return this.rules.default;
     }
-    return this.rules.default;
+  }
+
+  private labelOf(slot: number, from: number): string {
+    return slot === SLOT_WITHIN ? `zone/${this.placement![from]!.zone}` : SLOT_LABELS[slot]!;
+  }
+
+  /**
+   * Registers `from`'s sender links — one per placement rule it could use (one when no
+   * placement is given) — and the pair links of its per-pair overrides. Install phase;
+   * a sender link that carries nothing costs no stream.
+   */
+  senderLinks(from: number): void {
+    if (this.senderFirst[from]! >= 0) return;
+    if (this.table !== null) throw new Error(`sender links of ${this.names[from]} asked for after the network opened`);
+    this.senderFirst[from] = this.senderFrom.length;
+    for (let slot = 0; slot < this.slotsPerSender; slot++) this.senderFrom.push(from);
+    for (const key of this.overrides.keys()) if (Math.floor(key / this.names.length) === from) this.link(from, key % this.names.length);
+  }
+
+  /** One datagram from `from` to `to` over `from`'s sender link of their class: its arrival, or DROPPED. */
+  transmitFrom(from: number, to: number, departUs: number): number {
+    const first = this.senderFirst[from]!;
+    if (first < 0) throw new Error(`${this.names[from]} has no sender links (register them with senderLinks at install)`);
+    const row = this.overrides.size > 0 && this.overrides.has(from * this.names.length + to) ? this.find(from, to) : this.pairLinks + first + (this.slotsPerSender === 1 ? 0 : this.slotOf(from, to));
+    const g = this.guardOf;
+    if (g === null) return this.opened.transmit(row, departUs);
+    return this.guarded(g, row, from, to, departUs);
+  }
+
+  /** The node that sends over pair link `link`. */
+  senderOf(link: number): number {
+    return this.fromOf[link]!;
+  }
+
+  /** Member faults to apply to every message (partitions between members, slow I/O); set before the run. */
+  guard(g: LinkGuard | null): void {
+    this.guardOf = g;
   }
 
   /** The directed link from → to, registered on first use (only before `open`). */
   link(from: number, to: number): number {
     if (from === to) throw new RangeError(`a node does not send to itself (${this.names[from]})`);
     const key = from * this.names.length + to;
-    const known = this.linkOf.get(key);
-    if (known !== NOT_FOUND) return known;
-    if (this.table !== null) throw new Error(`link ${this.names[from]} > ${this.names[to]} asked for after the network opened`);
+    if (this.table !== null) {
+      const known = this.linkOf.get(key);
+      if (known !== NOT_FOUND) return known;
+      throw new Error(`link ${this.names[from]} > ${this.names[to]} asked for after the network opened`);
+    }
     const id = this.fromOf.length;
-    this.linkOf.set(key, id);
+    const known = this.linkOf.intern(key, id);
+    if (known !== id) return known;
     this.fromOf.push(from);
     this.toOf.push(to);
     return id;
@@ -114,21 +216,31 @@ export class Network {
     if (this.table !== null) return;
     const profiles: LinkConfig[] = [];
     const profileIndex = new Map<LinkConfig, number>();
-    const profileOfLink = new Uint16Array(this.fromOf.length);
-    for (let link = 0; link < this.fromOf.length; link++) {
-      const cls = this.classOf(this.fromOf[link]!, this.toOf[link]!);
+    const pairLinks = this.fromOf.length;
+    this.pairLinks = pairLinks;
+    const profileOfLink = new Uint16Array(pairLinks + this.senderFrom.length);
+    const profileOf = (cls: LinkConfig): number => {
       let k = profileIndex.get(cls);
       if (k === undefined) {
         k = profiles.length;
         profiles.push(cls);
         profileIndex.set(cls, k);
       }
-      profileOfLink[link] = k;
+      return k;
+    };
+    for (let link = 0; link < pairLinks; link++) profileOfLink[link] = profileOf(this.classOf(this.fromOf[link]!, this.toOf[link]!));
+    const slots = this.slotsPerSender;
+    for (let i = 0; i < this.senderFrom.length; i++) {
+      const from = this.senderFrom[i]!;
+      profileOfLink[pairLinks + i] = profileOf(this.ruleOf(i - this.senderFirst[from]!, from));
     }
     const names = this.names;
-    this.table = new LinkTable(bank, profiles, profileOfLink, (link, purpose) =>
-      bank.add(root, linkStreamKey(names[this.fromOf[link]!]!, names[this.toOf[link]!]!, purpose)),
-    );
+    this.table = new LinkTable(bank, profiles, profileOfLink, (link, purpose) => {
+      if (link < pairLinks) return bank.add(root, linkStreamKey(names[this.fromOf[link]!]!, names[this.toOf[link]!]!, purpose));
+      const i = link - pairLinks;
+      const from = this.senderFrom[i]!;
+      return bank.add(root, senderLinkStreamKey(names[from]!, this.labelOf(slots === 1 ? SLOT_DEFAULT : i - this.senderFirst[from]!, from), purpose));
+    });
   }
 
   private get opened(): LinkTable {
@@ -136,19 +248,40 @@ export class Network {
     return this.table;
   }
 
-  /** One message leaves at `departUs`: its arrival instant, or DROPPED (see `lastDropReason`). */
+  /** One message leaves at `departUs` over a pair link: its arrival instant, or DROPPED (see `lastDropReason`). */
   transmit(link: number, departUs: number): number {
-    return this.opened.transmit(link, departUs);
+    const g = this.guardOf;
+    if (g === null) return this.opened.transmit(link, departUs);
+    return this.guarded(g, link, this.fromOf[link]!, this.toOf[link]!, departUs);
+  }
+
+  /** Slow I/O delays the departure (drawn first: the write happens either way); a partition drops. */
+  private guarded(g: LinkGuard, row: number, from: number, to: number, departUs: number): number {
+    const leaveUs = departUs + g.sendDelayUs(from);
+    const table = this.opened;
+    if (g.blocked(from, to)) {
+      table.duplicateArrivalUs = DROPPED;
+      this.blockedLast = true;
+      return DROPPED;
+    }
+    this.blockedLast = false;
+    return table.transmit(row, leaveUs);
   }
 
   /** One transmission without duplication (a TCP segment): its arrival, or DROPPED. */
   attempt(link: number, departUs: number): number {
+    const g = this.guardOf;
+    if (g !== null && g.blocked(this.fromOf[link]!, this.toOf[link]!)) {
+      this.blockedLast = true;
+      return DROPPED;
+    }
+    this.blockedLast = false;
     return this.opened.attempt(link, departUs);
   }
 
   /** The directed link from → to if registered, else -1. */
   find(from: number, to: number): number {
-    return this.linkOf.get(from * this.names.length + to) ?? -1;
+    return this.linkOf.get(from * this.names.length + to);
   }
 
   /** The duplicate's arrival of the last transmitted message, or DROPPED. */
@@ -158,7 +291,7 @@ export class Network {
 
   /** Why the last transmitted message was dropped (DropReason). */
   get lastDropReason(): number {
-    return this.opened.lastDropReason;
+    return this.blockedLast ? DropReason.partition : this.opened.lastDropReason;
   }
 
   cut(link: number): void {
@@ -176,52 +309,9 @@ export class Network {
 
 export { DROPPED };
 
-const NOT_FOUND = -1;
-
-/**
- * Link ids by `from × n + to` (an integer below 2⁵³): open addressing with linear
- * probing on typed arrays. A Map of boxed numbers cost ~2 µs a link and its garbage at
- * set-up with 100 k nodes (two links each); this costs a few dozen nanoseconds.
- */
-class LinkIndex {
-  private keys = new Float64Array(64).fill(-1);
-  private values = new Int32Array(64);
-  private count = 0;
-
-  private slotOf(key: number, keys: Float64Array): number {
-    const mask = keys.length - 1;
-    // Mix both 32-bit halves of the key (it exceeds 2³² past 65 536 nodes).
-    let h = Math.imul((key % 4_294_967_296) | 0, 0x9e3779b1) ^ Math.imul(Math.floor(key / 4_294_967_296) | 0, 0x85ebca6b);
-    h ^= h >>> 15;
-    let slot = h & mask;
-    while (keys[slot] !== -1 && keys[slot] !== key) slot = (slot + 1) & mask;
-    return slot;
-  }
-
-  get(key: number): number {
-    const slot = this.slotOf(key, this.keys);
-    return this.keys[slot] === key ? this.values[slot]! : NOT_FOUND;
-  }
-
-  set(key: number, value: number): void {
-    if (2 * (this.count + 1) > this.keys.length) this.grow();
-    const slot = this.slotOf(key, this.keys);
-    if (this.keys[slot] !== key) this.count++;
-    this.keys[slot] = key;
-    this.values[slot] = value;
-  }
-
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldValues = this.values;
-    this.keys = new Float64Array(oldKeys.length * 2).fill(-1);
-    this.values = new Int32Array(oldKeys.length * 2);
-    for (let i = 0; i < oldKeys.length; i++) {
-      const key = oldKeys[i]!;
-      if (key === -1) continue;
-      const slot = this.slotOf(key, this.keys);
-      this.keys[slot] = key;
-      this.values[slot] = oldValues[i]!;
-    }
-  }
-}
+const SLOT_DEFAULT = 0;
+const SLOT_WITHIN = 1;
+const SLOT_RACK = 2;
+const SLOT_ZONE = 3;
+const SLOT_CROSS = 4;
+const SLOT_LABELS = ['default', 'zone', 'same-rack', 'same-zone', 'cross-zone'];

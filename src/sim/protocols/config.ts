@@ -18,7 +18,7 @@ export interface SwimProtocolConfig {
   readonly targetSelection: 'roundRobin' | 'random';
 }
 
-export type ProtocolConfig = SwimProtocolConfig | WatchRingProtocolConfig;
+export type ProtocolConfig = SwimProtocolConfig | WatchRingProtocolConfig | GossipProtocolConfig;
 
 /**
  * Watch rings (protocols/watch-ring.ts): `ring` watches the next `watched` members in
@@ -30,4 +30,19 @@ export interface WatchRingProtocolConfig {
   readonly kind: 'ring' | 'monitors';
   readonly watched: number;
   readonly intervalUs: number;
+}
+
+/**
+ * Gossip heartbeats as Cassandra runs them (protocols/gossip/gossip.ts): every
+ * `intervalUs` each member bumps its heartbeat and gossips SYN/ACK/ACK2 with `fanout`
+ * members it holds UP (and, Cassandra's rules, an unreachable member and a seed); the
+ * scenario's `detector:` (phi_cassandra, or a fixed timeout) convicts per member.
+ */
+export interface GossipProtocolConfig {
+  readonly kind: 'gossip';
+  readonly intervalUs: number;
+  readonly fanout: number;
+  /** The first `seeds` members of the cluster are seeds (0: none). */
+  readonly seeds: number;
+  readonly gossipToUnreachable: boolean;
 }

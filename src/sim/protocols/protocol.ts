@@ -14,7 +14,9 @@
  *   2. The network and the books open (sizes are now final); the crash service
  *      schedules its first crashes.
  *   3. The kernel runs: the module's handlers fire; it sends with `ctx.send`, reads
- *      local clocks with `ctx.clocks`, and reports every verdict with
+ *      local clocks with `ctx.clocks`, sees member faults through `ctx.faults` (events
+ *      defined with `ctx.faults.defineMemberEvent` wait out their member's pauses and
+ *      starvation; the network drops messages across partitions), and reports every verdict with
  *      `ctx.books.verdict(pair, status, nowUs, cause)`.
  *   4. `onNodeDown` / `onNodeUp` tell it of crashes and restarts (after the books
  *      have booked the truth); a down node's own events should do nothing (check
@@ -25,6 +27,7 @@
  */
 import type { EventScheduling } from '../engine/kernel.js';
 import type { NodeLife } from '../faults/crash-service.js';
+import type { MemberFaults } from '../faults/member-faults.js';
 import type { PairBooks } from '../metrics/books.js';
 import type { Network } from '../network/network.js';
 import type { StreamKey } from '../random/stream-keys.js';
@@ -54,6 +57,13 @@ export interface ProtocolContext {
   /** Crash state and incarnations of the nodes. */
   readonly nodes: NodeLife;
   readonly clocks: LocalClocks;
+  /**
+   * Faults of the members (pauses, CPU starvation, slow I/O, partitions, one-way links):
+   * the network applies partitions and slow I/O to every message; define events with
+   * `faults.defineMemberEvent` (instead of `events.defineEvent`) so a paused member
+   * handles them at its resume and a starved one reads messages late.
+   */
+  readonly faults: MemberFaults;
   /** Draw with `bank.next(stream)` (uniform [0, 1)) or a DurationSampler. */
   readonly bank: StreamBank;
   /** The stream of a key spelled by random/stream-keys.ts (created on first use). */

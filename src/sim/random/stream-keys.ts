@@ -32,6 +32,7 @@ const Kind = {
   crash: 7,
   named: 8,
   monitor: 9,
+  senderLink: 10,
 } as const;
 
 /** Member kinds of fault and crash keys. */
@@ -102,6 +103,16 @@ const b = (s: string): number => (remember(s) ? cachedB1 : cachedB0);
 export function linkStreamKey(fromName: string, toName: string, purpose: string): StreamKey {
   const p = purposeDigest(purpose);
   return tuple(7, Kind.link, a(fromName), b(fromName), a(toName), b(toName), p.hi, p.lo);
+}
+
+/**
+ * A sender link's stream: `link/<from>>*<class>/<purpose>` — one link per (sender, link
+ * class) for messages a node sends to many (broadcasts), owned by the sender.
+ */
+export function senderLinkStreamKey(fromName: string, classLabel: string, purpose: string): StreamKey {
+  const p = purposeDigest(purpose);
+  const c = hashString(classLabel);
+  return tuple(9, Kind.senderLink, a(fromName), b(fromName), c.hi, c.lo, p.hi, p.lo, 0, 0);
 }
 
 /** A node's own stream: `node/<name>/<purpose>` (phase, jitter, or a protocol's own purpose). */

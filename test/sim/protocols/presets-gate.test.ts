@@ -43,3 +43,13 @@ describe('watch-ring presets fail their gate when the key timeout is halved', ()
     }, 60_000);
   }
 });
+
+describe('cassandra-gossip fails its gate when phi_convict_threshold is lowered', () => {
+  it('threshold 8 → 5 (Cassandra\'s floor) breaches false_deaths.per_node_day; 8 → 4 (halved) is refused at the command line', async () => {
+    const floor = await check(['cassandra-gossip', '--set', 'detector.phi_convict_threshold=5']);
+    expect(floor.code).toBe(1);
+    expect(floor.stdout).toMatch(/BREACHED\s+false_deaths\.per_node_day/);
+    const halved = await check(['cassandra-gossip', '--set', 'detector.phi_convict_threshold=4']);
+    expect(halved.code).toBe(2);
+  }, 120_000);
+});

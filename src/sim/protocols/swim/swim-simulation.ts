@@ -34,365 +34,41 @@
  * UDP buffer beyond the piggyback budget; TCP segments are lost with the link's law and
  * retransmitted after 1 s (Linux's initial RTO); clock drift does not apply.
  *
- * This file is long (one protocol, its handlers share the member state) — split by
- * concern: views.ts (who thinks what), permutation.ts, ../../metrics/membership-tallies.ts.
+ * Split by concern: swim-core.ts (member state, pools, sending), swim-dissemination.ts
+ * (broadcasts, state changes, push/pull), this file (the event loop, probing, packet
+ * handlers, crashes and faults), views.ts (who thinks what), broadcasts.ts (queues),
+ * swim-metrics.ts (membership metrics), permutation.ts (pass order).
  */
-import type { LinkConfig, SimConfig } from '../../config.js';
-import { DurationSampler, exponentialUs } from '../../random/distributions.js';
-import { compileCrashes, compileFaults, firstOnsetUs, nextOnsetUs, selectNodes, type FaultProcess } from '../../faults/faults.js';
-import { DROPPED, LinkTable } from '../../network/links.js';
-import type { RunTallies, TransitionLog } from '../../metrics/recorder.js';
-import { StreamBank, streamFor, type SeedRoot } from '../../random/streams.js';
-import { faultDelayStreamKey, linkStreamKey, nodeStreamKey } from '../../random/stream-keys.js';
-import { Scheduler } from '../../engine/scheduler.js';
-import type { SwimProtocolConfig } from '../config.js';
-import { emptyMembershipTallies, Msg, type MembershipTallies } from '../../metrics/membership-tallies.js';
-import { applyAwarenessDelta, failedProbeAwarenessDelta, pushPullScaleUs, remainingSuspicionTimeUs, retransmitLimit, suspicionBounds, type MemberlistConfig } from './memberlist.js';
-import { KeyedPermutation } from './permutation.js';
-import { NO_RECORD, View, Views } from './views.js';
+import { exponentialUs } from '../../random/distributions.js';
+import { nextOnsetUs, type FaultProcess } from '../../faults/faults.js';
+import { DROPPED } from '../../network/links.js';
+import type { TransitionLog } from '../../metrics/recorder.js';
+import { Msg } from '../../metrics/membership-tallies.js';
+import { applyAwarenessDelta, failedProbeAwarenessDelta } from './memberlist.js';
+import { NO_RECORD, View } from './views.js';
+import { F_SUSPECT, PIGGY_MAX, SIZE } from './broadcasts.js';
 
-/** A copy of `a` with room for `capacity` elements: per-member tables double when full. */
-function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, capacity: number): T {
-  const b = new (a.constructor as new (length: number) => T)(capacity);
-  b.set(a);
-  return b;
-}
+import { SwimDissemination } from './swim-dissemination.js';
+import { EV_PROBE_TICK, EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_PACKET, EV_RELAY_TIMEOUT, EV_GOSSIP_TICK, EV_SUSPICION, EV_PUSHPULL_TICK, EV_PUSHPULL, EV_CRASH, EV_RECOVER, EV_FAULT_START, EV_FAULT_END, EV_TCP_DONE, PK_PING, PK_ACK, PK_PING_REQ, PK_NACK, TCP_RTO_US, type Cut, type SwimRunResult } from './swim-core.js';
 
-// Event kinds.
-const EV_PROBE_TICK = 1; // target = member, arg = epoch
-const EV_DIRECT_TIMEOUT = 2; // target = member, arg = probe seq
-const EV_PROBE_DEADLINE = 3; // target = member, arg = probe seq
-const EV_PACKET = 4; // target = packet
-const EV_RELAY_TIMEOUT = 5; // target = relay entry, arg = its generation
-const EV_GOSSIP_TICK = 6; // target = member, arg = epoch
-const EV_SUSPICION = 7; // target = record, arg = generation, arg2 = deadline
-const EV_PUSHPULL_TICK = 8; // target = member, arg = epoch
-const EV_PUSHPULL = 9; // target = member (initiator), arg = peer, arg2 = epoch
-const EV_CRASH = 10;
-const EV_RECOVER = 11;
-const EV_FAULT_START = 12;
-const EV_FAULT_END = 13; // arg = episode end
-const EV_TCP_DONE = 14; // target = member (prober), arg = probe seq
+export type { SwimEngineOptions, SwimRunResult } from './swim-core.js';
 
-// Packet types.
-const PK_PING = 1;
-const PK_ACK = 2;
-const PK_PING_REQ = 3;
-const PK_NACK = 4;
-const PK_GOSSIP = 5;
-
-// Broadcast kinds.
-const F_ALIVE = 0;
-const F_SUSPECT = 1;
-const F_DEAD = 2;
-
-/**
- * Encoded sizes in bytes (msgpack of memberlist's structs with ~16-byte names and IPv4
- * addresses, plus the 1-byte type): an estimate for the bytes metric, not a wire capture.
- */
-const SIZE = { ping: 60, ack: 20, pingReq: 90, nack: 15, alive: 75, suspect: 45, dead: 45, pushPullEntry: 60, tcpPing: 4 * 40 + 80 } as const;
-/** net.go: UDPBufferSize 1400; compound messages spend 2 bytes per part and 2 in the header. */
-const UDP_BUFFER = 1400;
-const COMPOUND_OVERHEAD = 2;
-const COMPOUND_HEADER = 2;
-const PIGGY_MAX = 32;
-/** Linux's initial TCP retransmission timeout (RFC 6298 §2.1): 1 s. */
-const TCP_RTO_US = 1_000_000;
-
-/** A partition between a group of members and the rest; `toObserver`: only messages leaving the group are cut, `fromObserver`: only those entering it. */
-interface Cut {
-  readonly inGroup: Uint8Array;
-  readonly direction: 'both' | 'toObserver' | 'fromObserver';
-}
-
-export interface SwimRunResult {
-  readonly tallies: RunTallies;
-  readonly log: TransitionLog;
-  readonly events: number;
-  readonly endUs: number;
-  /** View records in use at the end, and the most packets in flight (memory reports). */
-  readonly viewRecords: number;
-}
-
-export class SwimSimulation {
-  private readonly config: SimConfig;
-  private readonly ml: MemberlistConfig;
-  private readonly lifeguard: boolean;
-  private readonly randomTargets: boolean;
-  private readonly n: number;
-  private readonly q: Scheduler;
-  private readonly bank: StreamBank;
-  private readonly links: LinkTable;
-  private readonly classCount: number;
-  private readonly nodeClass: Int32Array;
-  private readonly views: Views;
-  private readonly perm: KeyedPermutation;
-  private readonly warmupUs: number;
-  private readonly endUs: number;
-  private readonly flapWindowUs: number;
-  private readonly suspicionK: number;
-  private readonly suspicionMinUs: number;
-  private readonly suspicionMaxUs: number;
-  private readonly transmitLimit: number;
-  private readonly pushPullUs: number;
-
-  // Members.
-  private readonly up: Uint8Array;
-  private readonly epoch: Float64Array;
-  private readonly pausedDepth: Int32Array;
-  private readonly pausedUntilUs: Float64Array;
-  private readonly starvingDepth: Int32Array;
-  private readonly starvingRule: Int32Array;
-  private readonly slowIoRule: Int32Array;
-  private readonly extraStream: Int32Array;
-  private readonly extraSamplers: (DurationSampler | null)[];
-  private readonly stream: Int32Array;
-  private readonly selfInc: Float64Array;
-  private readonly awareness: Uint8Array;
-  private readonly probePhaseUs: Float64Array;
-  private readonly gossipPhaseUs: Float64Array;
-  private readonly gossipArmed: Uint8Array;
-  private readonly passKey: Int32Array;
-  private readonly passIndex: Int32Array;
-  // The probe round in progress.
-  private readonly probeSeq: Float64Array;
-  private readonly probeActive: Uint8Array;
-  private readonly probeTarget: Int32Array;
-  private readonly probeSentUs: Float64Array;
-  private readonly probeDeadlineUs: Float64Array;
-  private readonly probeNacksExpected: Uint8Array;
-  private readonly probeNacks: Uint8Array;
-  private readonly probeTcpOkUs: Float64Array;
-  /** Arrival of a direct ack that carried no broadcasts (recorded without an event; see onPacket). */
-  private readonly probeAckUs: Float64Array;
-  /** Acks can skip their own event only when no member ever reads packets late. */
-  private readonly eventlessAcks: boolean;
-  // Broadcast queues: subject-unique, (fact, transmits); created on first use.
-  private readonly queueFact: (number[] | null)[];
-  private readonly queueTx: (number[] | null)[];
-  // Broadcast facts (immutable).
-  private factSubject: Int32Array;
-  private factKind: Uint8Array;
-  private factInc: Float64Array;
-  private factFrom: Int32Array;
-  private factCount = 0;
-  // Packets in flight.
-  private pkType: Uint8Array;
-  private pkSrc: Int32Array;
-  private pkDst: Int32Array;
-  private pkSeq: Float64Array;
-  private pkSubject: Int32Array;
-  private pkKind: Uint8Array;
-  private pkFacts: Int32Array;
-  private pkFactCount: Uint8Array;
-  private pkFree: number[] = [];
-  private pkSize = 0;
-  // Relays of indirect probes.
-  private relayRequester: Int32Array;
-  private relaySeq: Float64Array;
-  private relayNode: Int32Array;
-  private relayAcked: Uint8Array;
-  private relayWantsNack: Uint8Array;
-  private relayGen: Float64Array;
-  private relayFree: number[] = [];
-  private relaySize = 0;
-  // Partitions: active cuts (members, direction).
-  private readonly cuts: Cut[] = [];
-  private readonly cutOf = new Map<FaultProcess, Cut>();
-  private readonly faultProcesses: FaultProcess[];
-  private readonly crashProcesses: FaultProcess[];
-
-  // Metrics state.
-  private readonly t: MembershipTallies;
-  private upCount: number;
-  private readonly upSinceUs: Float64Array;
-  private readonly perSubjectUpUs: Float64Array;
-  private readonly perSubjectSuspectedUs: Float64Array;
-  private readonly perSubjectOriginated: Float64Array;
-  private readonly crashAtUs: Float64Array;
-  private readonly crashSeenSuspect: Uint8Array;
-  private readonly crashSeenDead: Uint8Array;
-  private readonly crashDisseminated: Uint8Array;
-  private readonly nonAlive: Int32Array; // live observers whose view of the subject is not ALIVE
-  private readonly deadHeld: Int32Array; // live observers whose view is DEAD
-  private readonly suspectedSinceUs: Float64Array;
-  private readonly episodeEndUs: Float64Array;
-  private readonly falseDeadPeak: Int32Array;
-  /** 1 while a subject's non-ALIVE views are left over from before its restart (not a mistake). */
-  private readonly staleEpisode: Uint8Array;
-  /**
-   * The incarnation a member announced when it last rejoined: views of an older one are
-   * about the crashed process (late news, not a mistake about the live one).
-   */
-  private readonly rejoinInc: Float64Array;
-  private falselySuspected = 0;
-  private nonAliveViewsOfUp = 0;
-  private lastIntegralUs = 0;
-  private firstSuspicion: number[] = [];
-  private firstDead: number[] = [];
-  private dissemination: number[] = [];
-  private mistakeDurations: number[] = [];
-  private deadReach: number[] = [];
-  private crashes = 0;
-  private crashesUndetected = 0;
-  private crashesCensored = 0;
-  private flaps = 0;
-  private massEvents = 0;
-  private maxSimultaneous = 0;
-  private readonly massThreshold: number;
-  private eventCount = 0;
-
-  constructor(config: SimConfig, protocol: SwimProtocolConfig) {
-    this.config = config;
-    this.ml = protocol.memberlist;
-    this.lifeguard = protocol.lifeguard;
-    this.randomTargets = protocol.targetSelection === 'random';
-    const names = config.nodeNames;
-    const n = names.length;
-    this.n = n;
-    this.warmupUs = config.warmupUs;
-    this.endUs = config.durationUs;
-    this.flapWindowUs = config.flapWindowUs ?? 60_000_000;
-    const bounds = suspicionBounds(this.ml, n);
-    this.suspicionK = this.lifeguard ? bounds.k : 0;
-    this.suspicionMinUs = bounds.minUs;
-    this.suspicionMaxUs = bounds.maxUs;
-    this.transmitLimit = retransmitLimit(this.ml.retransmitMult, n);
-    this.pushPullUs = pushPullScaleUs(this.ml.pushPullIntervalUs, n);
-    this.massThreshold = Math.max(2, Math.ceil(0.1 * n));
-    const root: SeedRoot = { seed: config.seed, replication: config.replication };
-    const probeUs = this.ml.probeIntervalUs;
-    const width = Math.max(1, Math.floor(probeUs / (4 * n)));
-    this.q = new Scheduler({ bucketWidthUs: width, bucketCount: Math.ceil((3 * probeUs) / width), initialCapacity: 8 * n + 64 });
-    this.bank = new StreamBank(4 * n + 16);
-    this.views = new Views(n);
-    this.perm = new KeyedPermutation(n);
-
-    // Link classes: a member's class is the last override naming it; a message between
-    // two members of one class uses that class's link, any other the default `link`.
-    const profiles: LinkConfig[] = [config.link];
-    this.nodeClass = new Int32Array(n);
-    for (const o of config.linkOverrides ?? []) {
-      const link = o.toObserver ?? o.fromObserver;
-      if (!link) continue;
-      profiles.push(link);
-      for (const node of selectNodes(o.nodes, names)) this.nodeClass[node] = profiles.length - 1;
-    }
-    this.classCount = profiles.length;
-    const profileOfLink = new Uint16Array(n * this.classCount);
-    for (let node = 0; node < n; node++) for (let c = 0; c < this.classCount; c++) profileOfLink[node * this.classCount + c] = c;
-    const classKey = (c: number) => (c === 0 ? 'default' : `class-${c}`);
-    this.links = new LinkTable(this.bank, profiles, profileOfLink, (link, purpose) =>
-      // Per sender and link class, not per pair: `link/<sender>>*/<class>/<purpose>`.
-      this.bank.add(root, linkStreamKey(names[Math.floor(link / this.classCount)]!, '*', `${classKey(link % this.classCount)}/${purpose}`)),
-    );
-
-    this.up = new Uint8Array(n).fill(1);
-    this.epoch = new Float64Array(n);
-    this.pausedDepth = new Int32Array(n);
-    this.pausedUntilUs = new Float64Array(n);
-    this.starvingDepth = new Int32Array(n);
-    this.starvingRule = new Int32Array(n).fill(-1);
-    this.slowIoRule = new Int32Array(n).fill(-1);
-    const faults = config.faults ?? [];
-    this.extraSamplers = faults.map((f, rule) => (f.kind === 'slowIo' || f.kind === 'cpuStarvation' ? new DurationSampler(f.extraDelay, this.bank, `fault ${rule} extra delay`) : null));
-    this.extraStream = new Int32Array(this.extraSamplers.some((s) => s) ? n * faults.length : 0);
-    faults.forEach((f, rule) => {
-      if (f.kind !== 'slowIo' && f.kind !== 'cpuStarvation') return;
-      for (const node of selectNodes(f.nodes, names)) {
-        if (f.kind === 'slowIo') this.slowIoRule[node] = rule;
-        this.extraStream[node * faults.length + rule] = this.bank.add(root, faultDelayStreamKey(rule, f.kind, names[node]!));
-      }
-    });
-    this.stream = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.stream[i] = this.bank.add(root, nodeStreamKey(names[i]!, 'swim'));
-    this.selfInc = new Float64Array(n);
-    this.awareness = new Uint8Array(n);
-    this.probePhaseUs = new Float64Array(n);
-    this.gossipPhaseUs = new Float64Array(n);
-    this.gossipArmed = new Uint8Array(n);
-    this.passKey = new Int32Array(n);
-    this.passIndex = new Int32Array(n).fill(n); // the first probe starts a pass
-    this.probeSeq = new Float64Array(n);
-    this.probeActive = new Uint8Array(n);
-    this.probeTarget = new Int32Array(n);
-    this.probeSentUs = new Float64Array(n);
-    this.probeDeadlineUs = new Float64Array(n);
-    this.probeNacksExpected = new Uint8Array(n);
-    this.probeNacks = new Uint8Array(n);
-    this.probeTcpOkUs = new Float64Array(n);
-    this.probeAckUs = new Float64Array(n);
-    this.eventlessAcks = !faults.some((f) => f.kind === 'cpuStarvation');
-    this.queueFact = new Array<number[] | null>(n).fill(null);
-    this.queueTx = new Array<number[] | null>(n).fill(null);
-    this.factSubject = new Int32Array(256);
-    this.factKind = new Uint8Array(256);
-    this.factInc = new Float64Array(256);
-    this.factFrom = new Int32Array(256);
-    const pk = 1024;
-    this.pkType = new Uint8Array(pk);
-    this.pkSrc = new Int32Array(pk);
-    this.pkDst = new Int32Array(pk);
-    this.pkSeq = new Float64Array(pk);
-    this.pkSubject = new Int32Array(pk);
-    this.pkKind = new Uint8Array(pk);
-    this.pkFacts = new Int32Array(pk * PIGGY_MAX);
-    this.pkFactCount = new Uint8Array(pk);
-    const rl = 256;
-    this.relayRequester = new Int32Array(rl);
-    this.relaySeq = new Float64Array(rl);
-    this.relayNode = new Int32Array(rl);
-    this.relayAcked = new Uint8Array(rl);
-    this.relayWantsNack = new Uint8Array(rl);
-    this.relayGen = new Float64Array(rl);
-
-    this.t = emptyMembershipTallies(n);
-    this.upCount = n;
-    this.upSinceUs = new Float64Array(n);
-    this.perSubjectUpUs = new Float64Array(n);
-    this.perSubjectSuspectedUs = new Float64Array(n);
-    this.perSubjectOriginated = new Float64Array(n);
-    this.crashAtUs = new Float64Array(n).fill(Number.NaN);
-    this.crashSeenSuspect = new Uint8Array(n);
-    this.crashSeenDead = new Uint8Array(n);
-    this.crashDisseminated = new Uint8Array(n);
-    this.nonAlive = new Int32Array(n);
-    this.deadHeld = new Int32Array(n);
-    this.suspectedSinceUs = new Float64Array(n);
-    this.episodeEndUs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-    this.falseDeadPeak = new Int32Array(n);
-    this.staleEpisode = new Uint8Array(n);
-    this.rejoinInc = new Float64Array(n);
-
-    // Timers start at a random stagger (state.go triggerFunc, pushPullTrigger).
-    for (let i = 0; i < n; i++) {
-      const phase = streamFor(root, nodeStreamKey(names[i]!, 'swim-phase'));
-      this.probePhaseUs[i] = Math.floor(phase.next() * probeUs);
-      this.gossipPhaseUs[i] = Math.floor(phase.next() * this.ml.gossipIntervalUs);
-      this.q.schedule(this.probePhaseUs[i]!, EV_PROBE_TICK, i, 0, 0);
-      if (this.ml.pushPullIntervalUs > 0 && n > 1) this.q.schedule(Math.floor(phase.next() * this.pushPullUs), EV_PUSHPULL_TICK, i, 0, 0);
-    }
-    this.faultProcesses = compileFaults(faults, names, root, this.bank);
-    this.crashProcesses = compileCrashes(config.crashes, names, root, this.bank);
-    this.crashProcesses.forEach((episode, index) => {
-      const fault = config.crashes[episode.rule]!;
-      const atUs = fault.kind === 'crashAt' ? fault.atUs : exponentialUs(episode.stream, fault.mttfUs);
-      this.q.schedule(atUs, EV_CRASH, index, 0, 0);
-    });
-    this.faultProcesses.forEach((episode, index) => {
-      const atUs = firstOnsetUs(episode.onset!, episode.stream);
-      if (atUs !== null && atUs <= config.durationUs) this.q.schedule(atUs, EV_FAULT_START, index, 0, 0);
-    });
-  }
-
+export class SwimSimulation extends SwimDissemination {
   run(): SwimRunResult {
     const q = this.q;
     const end = this.endUs;
     while (q.popUntil(end)) {
+      if (q.currentTimeUs >= this.nextCompactionUs) this.compactViews(q.currentTimeUs);
       this.eventCount++;
       this.dispatch(q.currentKind, q.currentTarget, q.currentArg, q.currentArg2, q.currentTimeUs);
     }
     return this.finish();
+  }
+
+
+  /** 1 when member m is down, paused or starved of CPU: its events take the slow path in dispatch. */
+  private refreshHindered(m: number): void {
+    this.hindered[m] = this.up[m] === 0 || this.pausedDepth[m]! > 0 || this.starvingDepth[m]! > 0 ? 1 : 0;
   }
 
   /** The member an event belongs to (-1: none), for pauses. */
@@ -416,7 +92,12 @@ export class SwimSimulation {
 
   private dispatch(kind: number, target: number, arg: number, arg2: number, nowUs: number): void {
     const owner = this.ownerOf(kind, target);
-    if (owner >= 0) {
+    // One read for the common case: the owner is up, not paused, not starved.
+    if (owner >= 0 && this.hindered[owner] !== 0) {
+      // A direct ping that will not be answered now: its prober's timeout is needed.
+      if (kind === EV_PACKET && (this.up[owner] === 0 || this.pausedDepth[owner]! > 0) && this.pkType[target] === PK_PING && this.pkSeq[target]! > 0) {
+        this.directPingArrived(this.pkSrc[target]!, this.pkSeq[target]!, DROPPED);
+      }
       if (this.up[owner] === 0) {
         if (kind === EV_PACKET) this.freePacket(target);
         return;
@@ -480,7 +161,6 @@ export class SwimSimulation {
     }
   }
 
-  // ---- probing ----------------------------------------------------------------------
 
   private nextTarget(m: number): number {
     const n = this.n;
@@ -516,20 +196,47 @@ export class SwimSimulation {
     this.probeActive[m] = 1;
     this.probeTarget[m] = target;
     this.probeSentUs[m] = nowUs;
+    this.settleAwareness(m, nowUs);
     const scaled = this.ml.probeIntervalUs * (this.lifeguard ? this.awareness[m]! + 1 : 1);
     this.probeDeadlineUs[m] = nowUs + scaled;
     this.probeNacks[m] = 0;
     this.probeNacksExpected[m] = 0;
     this.probeTcpOkUs[m] = Number.POSITIVE_INFINITY;
     this.probeAckUs[m] = Number.POSITIVE_INFINITY;
-    if (nowUs >= this.warmupUs) this.t.probes++;
+    this.timeoutUnarmed[m] = 0;
+    if (nowUs >= this.warmupUs) this.metrics.t.probes++;
     // Buddy system: a suspect target gets the suspicion with the ping, so it can refute.
     let attach = -1;
     if (this.lifeguard && this.views.stateOf(m, target) !== View.alive) attach = this.newFact(target, F_SUSPECT, this.views.incOf(m, target), m);
-    this.sendPacket(m, target, PK_PING, seq, target, Msg.ping, SIZE.ping, attach, nowUs);
-    // The round's deadline event is scheduled only if the direct ping fails.
-    this.q.schedule(nowUs + this.ml.probeTimeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+    const arrival = this.sendPacket(m, target, PK_PING, seq, target, Msg.ping, SIZE.ping, attach, nowUs);
+    // The direct timeout waits for the ping's arrival, which decides whether it is needed
+    // (directPingArrived); the round's deadline event is scheduled only if the ping fails.
+    if (this.eventlessAcks && arrival !== DROPPED && arrival <= nowUs + this.ml.probeTimeoutUs) this.timeoutUnarmed[m] = 1;
+    else this.q.schedule(nowUs + this.ml.probeTimeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
   }
+
+  /**
+   * Prober m's direct ping (round `seq`) reached its target, which acks it at
+   * `ackUs` (DROPPED: no ack comes without an event — lost, not sent, or carried by a
+   * packet). An ack in time ends the round at its arrival, as memberlist's select
+   * returns on it, with no timeout event; otherwise the timeout is armed now.
+   */
+  private directPingArrived(m: number, seq: number, ackUs: number): void {
+    if (this.timeoutUnarmed[m] === 0 || this.probeSeq[m] !== seq || this.probeActive[m] === 0) return;
+    this.timeoutUnarmed[m] = 0;
+    const timeoutUs = this.probeSentUs[m]! + this.ml.probeTimeoutUs;
+    if (ackUs === DROPPED || ackUs > timeoutUs) {
+      // A late ack still counts if it comes by the round's deadline.
+      if (ackUs !== DROPPED && ackUs < this.probeAckUs[m]!) this.probeAckUs[m] = ackUs;
+      this.q.schedule(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+      return;
+    }
+    this.probeActive[m] = 0;
+    // Lifeguard's awareness −1 takes effect at the ack's arrival (settleAwareness).
+    if (this.lifeguard) this.successAtUs[m] = ackUs;
+    this.scheduleNextProbe(m, this.probeSentUs[m]!, ackUs);
+  }
+
 
   private onDirectTimeout(m: number, seq: number, nowUs: number): void {
     if (this.probeActive[m] === 0 || this.probeSeq[m] !== seq) return;
@@ -537,10 +244,11 @@ export class SwimSimulation {
       this.succeed(m, nowUs);
       return;
     }
-    this.q.schedule(this.probeDeadlineUs[m]!, EV_PROBE_DEADLINE, m, seq, 0);
+    this.q.schedule(Math.max(nowUs, this.probeDeadlineUs[m]!), EV_PROBE_DEADLINE, m, seq, 0);
     const target = this.probeTarget[m]!;
-    const relays = this.kRandom(m, this.ml.indirectChecks, target, false, nowUs);
-    for (const relay of relays) {
+    const count = this.kRandom(m, this.ml.indirectChecks, target, false, nowUs);
+    for (let i = 0; i < count; i++) {
+      const relay = this.picked[i]!;
       if (this.lifeguard) this.probeNacksExpected[m]!++;
       this.sendPacket(m, relay, PK_PING_REQ, seq, target, Msg.pingReq, SIZE.pingReq, -1, nowUs);
     }
@@ -550,8 +258,8 @@ export class SwimSimulation {
   /** memberlist's TCP fallback ping: connect, ping, ack, each segment over the link, lost ones resent after 1 s. */
   private tcpPing(m: number, target: number, seq: number, nowUs: number): void {
     if (nowUs >= this.warmupUs) {
-      this.t.messages[Msg.tcpPing]!++;
-      this.t.bytes[Msg.tcpPing]! += SIZE.tcpPing;
+      this.metrics.t.messages[Msg.tcpPing]!++;
+      this.metrics.t.bytes[Msg.tcpPing]! += SIZE.tcpPing;
     }
     let atUs = nowUs;
     const deadline = this.probeDeadlineUs[m]!;
@@ -582,16 +290,13 @@ export class SwimSimulation {
       return;
     }
     const target = this.probeTarget[m]!;
-    if (nowUs >= this.warmupUs) this.t.failedProbes++;
+    if (nowUs >= this.warmupUs) this.metrics.t.failedProbes++;
     if (this.lifeguard) this.adjustAwareness(m, failedProbeAwarenessDelta(this.probeNacksExpected[m]!, this.probeNacks[m]!), nowUs);
     const inc = this.views.incOf(m, target);
     const fact = this.newFact(target, F_SUSPECT, inc, m);
     const before = this.views.stateOf(m, target);
     this.suspectNode(m, fact, nowUs);
-    if (before === View.alive && this.views.stateOf(m, target) === View.suspect && this.up[target] === 1 && nowUs >= this.warmupUs) {
-      this.t.suspicionsOriginated++;
-      this.perSubjectOriginated[target]!++;
-    }
+    if (before === View.alive && this.views.stateOf(m, target) === View.suspect && this.up[target] === 1) this.metrics.suspicionOriginated(target, nowUs);
     this.scheduleNextProbe(m, this.probeSentUs[m]!, nowUs);
   }
 
@@ -610,93 +315,17 @@ export class SwimSimulation {
     this.q.schedule(next, EV_PROBE_TICK, m, this.epoch[m]!, 0);
   }
 
-  private adjustAwareness(m: number, delta: number, nowUs: number): void {
-    const score = applyAwarenessDelta(this.awareness[m]!, delta, this.ml.awarenessMaxMultiplier);
-    this.awareness[m] = score;
-    if (nowUs >= this.warmupUs && score > this.t.maxAwareness) this.t.maxAwareness = score;
-  }
 
-  /** memberlist's kRandomNodes: up to 3n random draws, skipping self, `exclude` and non-alive (or, for gossip, long-dead) members. */
-  private kRandom(m: number, k: number, exclude: number, gossip: boolean, nowUs: number): number[] {
-    const out: number[] = [];
-    const n = this.n;
-    for (let i = 0; i < 3 * n && out.length < k; i++) {
-      const c = Math.floor(this.bank.next(this.stream[m]!) * n);
-      if (c === m || c === exclude || out.includes(c)) continue;
-      const rec = this.views.find(m, c);
-      const state = rec === NO_RECORD ? View.alive : this.views.state[rec]!;
-      if (gossip) {
-        if (state === View.dead && nowUs - this.views.changeUs[rec]! > this.ml.gossipToTheDeadTimeUs) continue;
-      } else if (state !== View.alive) continue;
-      out.push(c);
-    }
-    return out;
-  }
 
   // ---- packets ----------------------------------------------------------------------
 
-  private linkOf(from: number, to: number): number {
-    const cf = this.nodeClass[from]!;
-    return from * this.classCount + (cf !== 0 && cf === this.nodeClass[to] ? cf : 0);
-  }
 
-  private blocked(from: number, to: number): boolean {
-    for (const cut of this.cuts) {
-      const a = cut.inGroup[from] === 1;
-      const b = cut.inGroup[to] === 1;
-      if (a === b) continue;
-      if (cut.direction === 'both' || (cut.direction === 'toObserver' ? a : b)) return true;
-    }
-    return false;
-  }
 
-  /**
-   * Sends one UDP packet with whatever broadcasts fit (net.go sendMsg / rawSendMsgPacket),
-   * plus `attach` (the buddy-system suspicion) first.
-   */
-  private sendPacket(from: number, to: number, type: number, seq: number, subject: number, kind: number, size: number, attach: number, nowUs: number): void {
-    const pk = this.allocPacket();
-    this.pkType[pk] = type;
-    this.pkSrc[pk] = from;
-    this.pkDst[pk] = to;
-    this.pkSeq[pk] = seq;
-    this.pkSubject[pk] = subject;
-    this.pkKind[pk] = kind;
-    let count = 0;
-    let bytes = size;
-    if (attach >= 0) {
-      this.pkFacts[pk * PIGGY_MAX] = attach;
-      count = 1;
-      bytes += this.factSize(attach) + COMPOUND_OVERHEAD;
-    }
-    if (type !== PK_GOSSIP) {
-      const got = this.takeBroadcasts(from, pk, count, UDP_BUFFER - bytes - COMPOUND_HEADER);
-      bytes += got.bytes;
-      count = got.count;
-    }
-    this.pkFactCount[pk] = count;
-    this.transmit(pk, from, to, kind, bytes, nowUs);
-  }
 
-  private transmit(pk: number, from: number, to: number, kind: number, bytes: number, nowUs: number): void {
-    let departUs = nowUs;
-    const slow = this.slowIoRule[from]!;
-    if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
-    if (nowUs >= this.warmupUs) {
-      this.t.messages[kind]!++;
-      this.t.bytes[kind]! += bytes;
-    }
-    if (this.blocked(from, to)) {
-      this.freePacket(pk);
-      return;
-    }
-    const arrival = this.links.transmit(this.linkOf(from, to), departUs);
-    if (arrival === DROPPED) {
-      this.freePacket(pk);
-      return;
-    }
-    this.q.schedule(arrival, EV_PACKET, pk, 0, 0);
-  }
+
+
+
+
 
   private onPacket(pk: number, nowUs: number): void {
     const type = this.pkType[pk]!;
@@ -709,6 +338,7 @@ export class SwimSimulation {
       case PK_PING:
         if (seq > 0 && this.eventlessAcks && this.ackWithoutEvent(dst, src, seq, nowUs)) break;
         this.sendPacket(dst, src, PK_ACK, seq, 0, seq < 0 ? Msg.indirect : Msg.ack, SIZE.ack, -1, nowUs);
+        if (seq > 0) this.directPingArrived(src, seq, DROPPED);
         break;
       case PK_ACK:
         this.onAck(dst, seq, nowUs);
@@ -736,17 +366,19 @@ export class SwimSimulation {
    * next tick (never: ProbeTimeout < ProbeInterval). Same draws as the packet path.
    */
   private ackWithoutEvent(from: number, to: number, seq: number, nowUs: number): boolean {
-    const facts = this.queueFact[from];
-    if (facts && facts.length > 0) return false;
+    if (this.queues.length(from) > 0) return false;
     let departUs = nowUs;
     const slow = this.slowIoRule[from]!;
     if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
     if (nowUs >= this.warmupUs) {
-      this.t.messages[Msg.ack]!++;
-      this.t.bytes[Msg.ack]! += SIZE.ack;
+      this.metrics.t.messages[Msg.ack]!++;
+      this.metrics.t.bytes[Msg.ack]! += SIZE.ack;
     }
-    if (this.blocked(from, to)) return true;
-    const arrival = this.links.transmit(this.linkOf(from, to), departUs);
+    const arrival = this.blocked(from, to) ? DROPPED : this.links.transmit(this.linkOf(from, to), departUs);
+    if (this.timeoutUnarmed[to] === 1) {
+      this.directPingArrived(to, seq, arrival);
+      return true;
+    }
     if (arrival === DROPPED) return true;
     if (this.probeSeq[to] === seq && this.probeActive[to] === 1 && arrival < this.probeAckUs[to]!) this.probeAckUs[to] = arrival;
     return true;
@@ -788,383 +420,32 @@ export class SwimSimulation {
 
   // ---- broadcasts ------------------------------------------------------------------------
 
-  private newFact(subject: number, kind: number, inc: number, from: number): number {
-    if (this.factCount === this.factSubject.length) {
-      const cap = this.factCount * 2;
-      this.factSubject = grown(this.factSubject, cap);
-      this.factKind = grown(this.factKind, cap);
-      this.factInc = grown(this.factInc, cap);
-      this.factFrom = grown(this.factFrom, cap);
-    }
-    const f = this.factCount++;
-    this.factSubject[f] = subject;
-    this.factKind[f] = kind;
-    this.factInc[f] = inc;
-    this.factFrom[f] = from;
-    return f;
-  }
 
-  private factSize(f: number): number {
-    const kind = this.factKind[f]!;
-    return kind === F_ALIVE ? SIZE.alive : kind === F_SUSPECT ? SIZE.suspect : SIZE.dead;
-  }
 
-  /** Queues a broadcast, replacing any queued one about the same member (queue.go invalidation). */
-  private enqueue(m: number, fact: number, nowUs: number): void {
-    let facts = this.queueFact[m];
-    let tx = this.queueTx[m];
-    if (!facts || !tx) {
-      facts = [];
-      tx = [];
-      this.queueFact[m] = facts;
-      this.queueTx[m] = tx;
-    }
-    const subject = this.factSubject[fact]!;
-    for (let i = 0; i < facts.length; i++) {
-      if (this.factSubject[facts[i]!] === subject) {
-        facts.splice(i, 1);
-        tx.splice(i, 1);
-        break;
-      }
-    }
-    facts.push(fact);
-    tx.push(0);
-    if (this.gossipArmed[m] === 0 && this.ml.gossipNodes > 0) {
-      this.gossipArmed[m] = 1;
-      const g = this.ml.gossipIntervalUs;
-      const phase = this.gossipPhaseUs[m]!;
-      this.q.schedule(phase + (Math.floor((nowUs - phase) / g) + 1) * g, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
-    }
-  }
 
-  /**
-   * TransmitLimitedQueue.GetBroadcasts: fewest transmissions first, then larger, then
-   * newer; take what fits, count a transmission, drop those at the retransmit limit.
-   */
-  private takeBroadcasts(m: number, pk: number, start: number, budget: number): { count: number; bytes: number } {
-    const facts = this.queueFact[m];
-    const tx = this.queueTx[m];
-    if (!facts || !tx || facts.length === 0) return { count: start, bytes: 0 };
-    const order = facts.map((_, i) => i);
-    order.sort((a, b) => tx[a]! - tx[b]! || this.factSize(facts[b]!) - this.factSize(facts[a]!) || facts[b]! - facts[a]!);
-    let count = start;
-    let bytes = 0;
-    const taken: number[] = [];
-    for (const i of order) {
-      if (count >= PIGGY_MAX) break;
-      const size = this.factSize(facts[i]!) + COMPOUND_OVERHEAD;
-      if (bytes + size > budget) continue;
-      bytes += size;
-      this.pkFacts[pk * PIGGY_MAX + count++] = facts[i]!;
-      taken.push(i);
-    }
-    if (taken.length === 0) return { count, bytes };
-    for (const i of taken) tx[i]!++;
-    for (let i = facts.length - 1; i >= 0; i--) {
-      if (tx[i]! >= this.transmitLimit) {
-        facts.splice(i, 1);
-        tx.splice(i, 1);
-      }
-    }
-    return { count, bytes };
-  }
-
-  private onGossipTick(m: number, nowUs: number): void {
-    const facts = this.queueFact[m];
-    if (!facts || facts.length === 0) {
-      this.gossipArmed[m] = 0;
-      return;
-    }
-    const peers = this.kRandom(m, this.ml.gossipNodes, -1, true, nowUs);
-    for (const peer of peers) {
-      if (facts.length === 0) break;
-      const pk = this.allocPacket();
-      this.pkType[pk] = PK_GOSSIP;
-      this.pkSrc[pk] = m;
-      this.pkDst[pk] = peer;
-        const got = this.takeBroadcasts(m, pk, 0, UDP_BUFFER - COMPOUND_HEADER);
-      this.pkFactCount[pk] = got.count;
-      this.transmit(pk, m, peer, Msg.gossip, got.bytes + COMPOUND_HEADER, nowUs);
-    }
-    if (facts.length === 0) {
-      this.gossipArmed[m] = 0;
-      return;
-    }
-    this.q.schedule(nowUs + this.ml.gossipIntervalUs, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
-  }
-
-  private receiveFact(o: number, fact: number, nowUs: number): void {
-    const kind = this.factKind[fact]!;
-    if (kind === F_ALIVE) this.aliveNode(o, fact, nowUs);
-    else if (kind === F_SUSPECT) this.suspectNode(o, fact, nowUs);
-    else this.deadNode(o, fact, nowUs);
-  }
 
   // ---- state changes (state.go aliveNode / suspectNode / deadNode / refute) ----------------
 
-  private aliveNode(o: number, fact: number, nowUs: number): void {
-    const s = this.factSubject[fact]!;
-    const inc = this.factInc[fact]!;
-    if (s === o) {
-      // Someone claims an incarnation of ours we never had (a restart): refute.
-      if (inc > this.selfInc[o]!) this.refute(o, inc, nowUs);
-      return;
-    }
-    const rec = this.views.find(o, s);
-    const known = rec === NO_RECORD ? 0 : this.views.inc[rec]!;
-    if (inc <= known) return;
-    const r = rec === NO_RECORD ? this.views.ensure(o, s) : rec;
-    this.views.timerDeadlineUs[r] = Number.NaN;
-    this.enqueue(o, fact, nowUs);
-    this.views.inc[r] = inc;
-    if (this.views.state[r] !== View.alive) this.setState(r, o, s, View.alive, nowUs);
-  }
 
-  private suspectNode(o: number, fact: number, nowUs: number): void {
-    const s = this.factSubject[fact]!;
-    const inc = this.factInc[fact]!;
-    const from = this.factFrom[fact]!;
-    if (s === o) {
-      if (inc >= this.selfInc[o]!) this.refute(o, inc, nowUs);
-      return;
-    }
-    const views = this.views;
-    const rec = views.find(o, s);
-    if (inc < (rec === NO_RECORD ? 0 : views.inc[rec]!)) return;
-    if (rec !== NO_RECORD && !Number.isNaN(views.timerDeadlineUs[rec]!)) {
-      if (this.confirm(rec, from, nowUs)) this.enqueue(o, fact, nowUs);
-      return;
-    }
-    if (rec !== NO_RECORD && views.state[rec] !== View.alive) return;
-    const r = rec === NO_RECORD ? views.ensure(o, s) : rec;
-    this.enqueue(o, fact, nowUs);
-    views.inc[r] = inc;
-    this.setState(r, o, s, View.suspect, nowUs);
-    // newSuspicion: the originator is not a confirmation; start at max (min when k < 1).
-    views.confirmerCount[r] = 0;
-    views.addConfirmer(r, from);
-    views.timerN[r] = 0;
-    views.timerK[r] = this.suspicionK;
-    views.timerMinUs[r] = this.suspicionMinUs;
-    views.timerMaxUs[r] = this.suspicionMaxUs;
-    views.timerStartUs[r] = nowUs;
-    const timeout = this.suspicionK < 1 ? this.suspicionMinUs : this.suspicionMaxUs;
-    this.armSuspicion(r, nowUs + timeout);
-  }
 
-  private confirm(r: number, from: number, nowUs: number): boolean {
-    const views = this.views;
-    if (views.timerN[r]! >= views.timerK[r]!) return false;
-    if (views.hasConfirmer(r, from)) return false;
-    views.addConfirmer(r, from);
-    const confirmations = ++views.timerN[r]!;
-    const remaining = remainingSuspicionTimeUs(confirmations, views.timerK[r]!, nowUs - views.timerStartUs[r]!, views.timerMinUs[r]!, views.timerMaxUs[r]!);
-    this.armSuspicion(r, remaining > 0 ? nowUs + remaining : nowUs);
-    return true;
-  }
 
-  private armSuspicion(r: number, deadlineUs: number): void {
-    this.views.timerDeadlineUs[r] = deadlineUs;
-    this.q.schedule(deadlineUs, EV_SUSPICION, r, this.views.generation[r]!, deadlineUs);
-  }
 
-  private onSuspicionTimer(r: number, gen: number, deadlineUs: number, nowUs: number): void {
-    const views = this.views;
-    if (views.generation[r] !== gen || views.timerDeadlineUs[r] !== deadlineUs || views.state[r] !== View.suspect) return;
-    const o = views.observer[r]!;
-    const s = views.subject[r]!;
-    const fact = this.newFact(s, F_DEAD, views.inc[r]!, o);
-    if (this.up[s] === 1 && views.inc[r]! >= this.rejoinInc[s]! && nowUs >= this.warmupUs) this.t.deathsOriginated++;
-    this.deadNode(o, fact, nowUs);
-  }
 
-  private deadNode(o: number, fact: number, nowUs: number): void {
-    const s = this.factSubject[fact]!;
-    const inc = this.factInc[fact]!;
-    if (s === o) {
-      if (inc >= this.selfInc[o]!) this.refute(o, inc, nowUs);
-      return;
-    }
-    const views = this.views;
-    const rec = views.find(o, s);
-    if (inc < (rec === NO_RECORD ? 0 : views.inc[rec]!)) return;
-    const r = rec === NO_RECORD ? views.ensure(o, s) : rec;
-    views.timerDeadlineUs[r] = Number.NaN;
-    if (views.state[r] === View.dead) return;
-    this.enqueue(o, fact, nowUs);
-    views.inc[r] = inc;
-    this.setState(r, o, s, View.dead, nowUs);
-  }
 
-  private refute(o: number, accusedInc: number, nowUs: number): void {
-    let inc = this.selfInc[o]! + 1;
-    if (accusedInc >= inc) inc = accusedInc + 1;
-    this.selfInc[o] = inc;
-    if (this.lifeguard) this.adjustAwareness(o, 1, nowUs);
-    if (nowUs >= this.warmupUs) this.t.refutations++;
-    this.enqueue(o, this.newFact(o, F_ALIVE, inc, o), nowUs);
-  }
 
   // ---- push/pull anti-entropy ------------------------------------------------------------
 
-  private onPushPullTick(m: number, nowUs: number): void {
-    this.q.schedule(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
-    const peers = this.kRandom(m, 1, -1, false, nowUs);
-    if (peers.length === 0) return;
-    const peer = peers[0]!;
-    if (nowUs >= this.warmupUs) {
-      this.t.messages[Msg.pushPull]! += 2;
-      this.t.bytes[Msg.pushPull]! += 2 * this.n * SIZE.pushPullEntry;
-    }
-    if (this.blocked(m, peer) || this.blocked(peer, m)) return;
-    // A TCP exchange: the peer merges our state on arrival, we merge its reply a round trip later.
-    const there = this.links.transmit(this.linkOf(m, peer), nowUs);
-    if (there === DROPPED) return;
-    const back = this.links.transmit(this.linkOf(peer, m), there);
-    if (back === DROPPED) return;
-    this.q.schedule(back, EV_PUSHPULL, m, peer, this.epoch[m]!);
-  }
 
-  private onPushPull(m: number, peer: number, nowUs: number): void {
-    if (this.up[peer] === 0 || this.pausedDepth[peer]! > 0) return;
-    this.mergeState(peer, m, nowUs);
-    this.mergeState(m, peer, nowUs);
-  }
 
-  /** mergeRemoteState: remote ALIVE → aliveNode; SUSPECT or DEAD → suspectNode (from: the local member). */
-  private mergeState(local: number, remote: number, nowUs: number): void {
-    const views = this.views;
-    const subjects = views.dirty;
-    for (let i = 0; i < subjects.length; i++) {
-      const s = subjects[i]!;
-      let state: number;
-      let inc: number;
-      if (s === remote) {
-        state = View.alive;
-        inc = this.selfInc[remote]!;
-      } else {
-        const rec = views.find(remote, s);
-        if (rec === NO_RECORD) continue;
-        state = views.state[rec]!;
-        inc = views.inc[rec]!;
-      }
-      if (s === local && state === View.alive) continue;
-      const localRec = s === local ? NO_RECORD : views.find(local, s);
-      if (localRec !== NO_RECORD && views.state[localRec] === state && views.inc[localRec] === inc) continue;
-      const fact = this.newFact(s, state === View.alive ? F_ALIVE : F_SUSPECT, inc, local);
-      if (state === View.alive) this.aliveNode(local, fact, nowUs);
-      else this.suspectNode(local, fact, nowUs);
-    }
-    // The remote's own entry is always current.
-    const alive = this.newFact(remote, F_ALIVE, this.selfInc[remote]!, remote);
-    if (this.selfInc[remote]! > views.incOf(local, remote)) this.aliveNode(local, alive, nowUs);
-  }
 
   // ---- views and metrics -----------------------------------------------------------------
 
-  private setState(r: number, o: number, s: number, next: number, nowUs: number): void {
-    const views = this.views;
-    const prev = views.state[r]!;
-    if (prev === next) return;
-    views.state[r] = next;
-    views.changeUs[r] = nowUs;
-    this.viewChanged(o, s, prev, next, views.inc[r]!, nowUs);
-  }
 
-  /** Observer o's view of s went from `prev` to `next` (o is up). */
-  private viewChanged(o: number, s: number, prev: number, next: number, inc: number, nowUs: number): void {
-    const subjectUp = this.up[s] === 1;
-    const counted = nowUs >= this.warmupUs;
-    const stale = inc < this.rejoinInc[s]!;
-    this.integrate(nowUs);
-    if (prev === View.alive) {
-      if (subjectUp) this.nonAliveViewsOfUp++;
-      const before = this.nonAlive[s]!;
-      this.nonAlive[s] = before + 1;
-      if (before === 0 && subjectUp) this.falseEpisodeStart(s, stale, nowUs);
-    } else if (next === View.alive) {
-      if (subjectUp) this.nonAliveViewsOfUp--;
-      if (--this.nonAlive[s]! === 0 && subjectUp) this.falseEpisodeEnd(s, nowUs);
-    }
-    if (next === View.dead) {
-      this.deadHeld[s]!++;
-      if (subjectUp && !stale) {
-        if (this.deadHeld[s] === 1) this.falseDeadPeak[s] = 0;
-        if (this.deadHeld[s]! > this.falseDeadPeak[s]!) this.falseDeadPeak[s] = this.deadHeld[s]!;
-      }
-    } else if (prev === View.dead) {
-      this.deadHeld[s]!--;
-      if (subjectUp && this.deadHeld[s] === 0 && this.falseDeadPeak[s]! > 0) {
-        if (counted) this.deadReach.push(this.falseDeadPeak[s]!);
-        this.falseDeadPeak[s] = 0;
-      }
-    }
-    if (subjectUp) {
-      if (counted && !stale && next === View.suspect && prev === View.alive) this.t.suspectViews++;
-      if (counted && !stale && next === View.dead) this.t.deadViews++;
-      return;
-    }
-    // A crashed member: first suspicion, first DEAD, everyone knows.
-    const crashAt = this.crashAtUs[s]!;
-    if (Number.isNaN(crashAt)) return;
-    if (next !== View.alive && this.crashSeenSuspect[s] === 0) {
-      this.crashSeenSuspect[s] = 1;
-      this.firstSuspicion.push(nowUs - crashAt);
-    }
-    if (next === View.dead && this.crashSeenDead[s] === 0) {
-      this.crashSeenDead[s] = 1;
-      this.firstDead.push(nowUs - crashAt);
-    }
-    this.checkDissemination(s, nowUs);
-  }
-
-  private checkDissemination(s: number, nowUs: number): void {
-    const crashAt = this.crashAtUs[s]!;
-    if (Number.isNaN(crashAt) || this.crashDisseminated[s] === 1 || this.up[s] === 1) return;
-    if (this.deadHeld[s]! >= this.upCount && this.upCount > 0) {
-      this.crashDisseminated[s] = 1;
-      this.dissemination.push(nowUs - crashAt);
-    }
-  }
-
-  private falseEpisodeStart(s: number, stale: boolean, nowUs: number): void {
-    this.suspectedSinceUs[s] = nowUs;
-    this.staleEpisode[s] = stale ? 1 : 0;
-    if (!stale && nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.flaps++;
-    const count = ++this.falselySuspected;
-    if (nowUs >= this.warmupUs) {
-      if (count > this.maxSimultaneous) this.maxSimultaneous = count;
-      if (count === this.massThreshold) this.massEvents++;
-    }
-  }
-
-  private falseEpisodeEnd(s: number, nowUs: number): void {
-    const from = Math.max(this.suspectedSinceUs[s]!, this.warmupUs);
-    if (nowUs > from) this.perSubjectSuspectedUs[s]! += nowUs - from;
-    if (this.staleEpisode[s] === 0) {
-      if (this.suspectedSinceUs[s]! >= this.warmupUs) this.mistakeDurations.push(nowUs - this.suspectedSinceUs[s]!);
-      this.episodeEndUs[s] = nowUs;
-    }
-    this.staleEpisode[s] = 0;
-    this.falselySuspected--;
-  }
-
-  /** Accumulates observer×subject exposure and suspected time up to `nowUs`. */
-  private integrate(nowUs: number): void {
-    const from = Math.max(this.lastIntegralUs, this.warmupUs);
-    if (nowUs > from) {
-      const dt = nowUs - from;
-      this.t.observerSubjectUpUs += this.upCount * (this.upCount - 1) * dt;
-      this.t.observerSubjectSuspectedUs += this.nonAliveViewsOfUp * dt;
-    }
-    this.lastIntegralUs = nowUs;
-  }
-
-  // ---- crashes and faults -------------------------------------------------------------------
 
   private onCrash(index: number, nowUs: number): void {
     const episode = this.crashProcesses[index]!;
     const fault = this.config.crashes[episode.rule]!;
+    this.setCrashPending(index, Number.POSITIVE_INFINITY);
     for (const node of episode.nodes) this.crashMember(node, nowUs);
     const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + exponentialUs(episode.stream, fault.mttrUs) : fault.downUs;
     if (downUs !== null) this.q.schedule(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
@@ -1172,79 +453,49 @@ export class SwimSimulation {
 
   private crashMember(m: number, nowUs: number): void {
     if (this.up[m] === 0) return;
-    this.integrate(nowUs);
-    // As subject: its false-suspicion episode (if any) ends; it is now truly down.
-    if (this.nonAlive[m]! > 0) this.falseEpisodeEnd(m, nowUs);
-    this.nonAliveViewsOfUp -= this.nonAlive[m]!;
-    if (this.deadHeld[m]! > 0 && this.falseDeadPeak[m]! > 0) {
-      if (nowUs >= this.warmupUs) this.deadReach.push(this.falseDeadPeak[m]!);
-      this.falseDeadPeak[m] = 0;
-    }
-    const from = Math.max(this.upSinceUs[m]!, this.warmupUs);
-    if (nowUs > from) this.perSubjectUpUs[m]! += nowUs - from;
+    this.metrics.memberDown(m, nowUs);
     this.up[m] = 0;
-    this.upCount--;
+    this.refreshHindered(m);
     this.epoch[m]!++;
     this.probeActive[m] = 0;
+    this.timeoutUnarmed[m] = 0;
+    if (this.lifeguard) this.settleAwareness(m, nowUs);
+    this.successAtUs[m] = Number.POSITIVE_INFINITY; // an ack arriving after the crash is lost
     this.gossipArmed[m] = 0;
-    this.queueFact[m] = null;
-    this.queueTx[m] = null;
-    if (nowUs >= this.warmupUs) this.crashes++;
-    this.crashAtUs[m] = nowUs;
-    this.crashSeenSuspect[m] = this.nonAlive[m]! > 0 ? 1 : 0;
-    this.crashSeenDead[m] = this.deadHeld[m]! > 0 ? 1 : 0;
-    if (this.crashSeenSuspect[m] === 1) this.firstSuspicion.push(0);
-    if (this.crashSeenDead[m] === 1) this.firstDead.push(0);
-    this.crashDisseminated[m] = 0;
+    this.queues.clear(m);
     // As observer: its views are gone (a restarted process starts afresh).
-    for (const s of this.views.dirty) {
-      const rec = this.views.find(m, s);
+    const views = this.views;
+    for (const s of views.dirty) {
+      const rec = views.find(m, s);
       if (rec === NO_RECORD) continue;
-      const state = this.views.state[rec]!;
-      if (state !== View.alive) {
-        if (this.up[s] === 1) this.nonAliveViewsOfUp--;
-        if (--this.nonAlive[s]! === 0 && this.up[s] === 1) this.falseEpisodeEnd(s, nowUs);
-      }
-      if (state === View.dead) this.deadHeld[s]!--;
-      this.views.remove(rec);
+      this.metrics.viewDropped(s, views.state[rec]!, nowUs);
+      views.remove(rec);
     }
-    for (const s of this.views.dirty) this.checkDissemination(s, nowUs);
+    views.died(m);
+    for (const s of views.dirty) this.metrics.checkDissemination(s, nowUs);
   }
 
   private onRecover(index: number, nowUs: number): void {
     const episode = this.crashProcesses[index]!;
     for (const node of episode.nodes) this.recoverMember(node, nowUs);
     const fault = this.config.crashes[episode.rule]!;
-    if (fault.kind === 'crashRecover') this.q.schedule(nowUs + Math.max(1, exponentialUs(episode.stream, fault.mttfUs)), EV_CRASH, index, 0, 0);
+    if (fault.kind === 'crashRecover') this.scheduleCrash(index, nowUs + Math.max(1, exponentialUs(episode.stream, fault.mttfUs)));
   }
 
   private recoverMember(m: number, nowUs: number): void {
     if (this.up[m] === 1) return;
-    this.integrate(nowUs);
-    const crashAt = this.crashAtUs[m]!;
-    if (!Number.isNaN(crashAt) && crashAt >= this.warmupUs) {
-      if (this.crashSeenDead[m] === 0) this.crashesUndetected++;
-      if (this.crashDisseminated[m] === 0) this.t.disseminationIncomplete++;
-    }
-    this.crashAtUs[m] = Number.NaN;
+    this.metrics.memberUp(m, nowUs);
     this.up[m] = 1;
-    this.upCount++;
-    this.upSinceUs[m] = nowUs;
-    this.nonAliveViewsOfUp += this.nonAlive[m]!;
-    if (this.nonAlive[m]! > 0) {
-      this.suspectedSinceUs[m] = nowUs;
-      this.staleEpisode[m] = 1;
-      this.falselySuspected++;
-    }
+    this.refreshHindered(m);
+    this.views.reborn(m);
     const epoch = this.epoch[m]!;
     this.passIndex[m] = this.n;
     // Rejoin: announce a higher incarnation, then a push/pull with a random member.
     this.refute(m, this.selfInc[m]!, nowUs);
-    this.rejoinInc[m] = this.selfInc[m]!;
+    this.metrics.rejoinInc[m] = this.selfInc[m]!;
     this.q.schedule(nowUs, EV_PROBE_TICK, m, epoch, 0);
     this.q.schedule(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, epoch, 0);
-    const peers = this.kRandom(m, 1, -1, false, nowUs);
-    if (peers.length > 0 && this.up[peers[0]!] === 1) this.mergeState(m, peers[0]!, nowUs);
+    if (this.kRandom(m, 1, -1, false, nowUs) > 0 && this.up[this.picked[0]!] === 1) this.mergeState(m, this.picked[0]!, nowUs);
   }
 
   private onFaultStart(index: number, nowUs: number): void {
@@ -1286,12 +537,14 @@ export class SwimSimulation {
       case 'senderPause':
         for (const node of episode.nodes) {
           this.pausedDepth[node]! += delta;
+          this.refreshHindered(node);
           if (starting && endUs > this.pausedUntilUs[node]!) this.pausedUntilUs[node] = endUs;
         }
         return;
       case 'cpuStarvation':
         for (const node of episode.nodes) {
           this.starvingDepth[node]! += delta;
+          this.refreshHindered(node);
           if (starting) this.starvingRule[node] = episode.rule;
         }
         return;
@@ -1317,120 +570,13 @@ export class SwimSimulation {
 
   // ---- pools ---------------------------------------------------------------------------
 
-  private allocPacket(): number {
-    const reused = this.pkFree.pop();
-    if (reused !== undefined) return reused;
-    if (this.pkSize === this.pkType.length) {
-      const cap = this.pkSize * 2;
-      const g8 = (a: Uint8Array) => {
-        const b = new Uint8Array(cap);
-        b.set(a);
-        return b;
-      };
-      const g32 = (a: Int32Array, w = 1) => {
-        const b = new Int32Array(cap * w);
-        b.set(a);
-        return b;
-      };
-      const seq = new Float64Array(cap);
-      seq.set(this.pkSeq);
-      this.pkSeq = seq;
-      this.pkType = g8(this.pkType);
-      this.pkKind = g8(this.pkKind);
-      this.pkFactCount = g8(this.pkFactCount);
-      this.pkSrc = g32(this.pkSrc);
-      this.pkDst = g32(this.pkDst);
-      this.pkSubject = g32(this.pkSubject);
-      this.pkFacts = g32(this.pkFacts, PIGGY_MAX);
-    }
-    return this.pkSize++;
-  }
 
-  private freePacket(pk: number): void {
-    this.pkFree.push(pk);
-  }
 
-  private allocRelay(): number {
-    const reused = this.relayFree.pop();
-    if (reused !== undefined) return reused;
-    if (this.relaySize === this.relayNode.length) {
-      const cap = this.relaySize * 2;
-      this.relayRequester = grown(this.relayRequester, cap);
-      this.relaySeq = grown(this.relaySeq, cap);
-      this.relayNode = grown(this.relayNode, cap);
-      this.relayAcked = grown(this.relayAcked, cap);
-      this.relayWantsNack = grown(this.relayWantsNack, cap);
-      this.relayGen = grown(this.relayGen, cap);
-    }
-    return this.relaySize++;
-  }
 
-  // ---- the end -------------------------------------------------------------------------
 
   private finish(): SwimRunResult {
-    const end = this.endUs;
-    this.integrate(end);
-    for (let s = 0; s < this.n; s++) {
-      if (this.up[s] === 1) {
-        const from = Math.max(this.upSinceUs[s]!, this.warmupUs);
-        if (end > from) this.perSubjectUpUs[s]! += end - from;
-        if (this.nonAlive[s]! > 0) {
-          const since = Math.max(this.suspectedSinceUs[s]!, this.warmupUs);
-          if (end > since) this.perSubjectSuspectedUs[s]! += end - since;
-        }
-        if (this.falseDeadPeak[s]! > 0) this.deadReach.push(this.falseDeadPeak[s]!);
-        continue;
-      }
-      const crashAt = this.crashAtUs[s]!;
-      if (Number.isNaN(crashAt) || crashAt < this.warmupUs) continue;
-      if (this.crashSeenDead[s] === 0) {
-        // Censored when the run ended before the slowest nominal detection could finish.
-        const boundUs = 2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs;
-        if (end - crashAt < boundUs) this.crashesCensored++;
-        else this.crashesUndetected++;
-      }
-      if (this.crashDisseminated[s] === 0) this.t.disseminationIncomplete++;
-    }
-    const t = this.t;
-    t.firstSuspicionLatenciesUs = Float64Array.from(this.firstSuspicion);
-    t.firstDeadLatenciesUs = Float64Array.from(this.firstDead);
-    t.disseminationLatenciesUs = Float64Array.from(this.dissemination);
-    t.falseDeadReach = Float64Array.from(this.deadReach);
-    const upUs = this.perSubjectUpUs.reduce((a, b) => a + b, 0);
-    const suspectedUs = this.perSubjectSuspectedUs.reduce((a, b) => a + b, 0);
-    let sent = 0;
-    for (let k = 0; k < t.messages.length; k++) sent += t.messages[k]!;
-    const tallies: RunTallies = {
-      upUs,
-      upSuspectedUs: suspectedUs,
-      falseSuspicions: t.suspicionsOriginated,
-      falseDeaths: t.deathsOriginated,
-      mistakeDurationsUs: Float64Array.from(this.mistakeDurations),
-      detectionLatenciesUs: t.firstSuspicionLatenciesUs,
-      deadLatenciesUs: t.firstDeadLatenciesUs,
-      crashes: this.crashes,
-      crashesUndetected: this.crashesUndetected,
-      crashesCensored: this.crashesCensored,
-      heartbeatsSent: sent,
-      heartbeatsDelivered: 0,
-      heartbeatsLost: 0,
-      perPairFalseSuspicions: this.perSubjectOriginated,
-      perPairUpUs: this.perSubjectUpUs,
-      perPairUpSuspectedUs: this.perSubjectSuspectedUs,
-      flaps: this.flaps,
-      maxSimultaneousFalseSuspicions: this.maxSimultaneous,
-      massSuspicionEvents: this.massEvents,
-      pauses: 0,
-      pausesWithSuspicion: 0,
-      pausedUs: 0,
-      heartbeatsPartitioned: 0,
-      heartbeatsMissedWhilePaused: 0,
-      probesSent: 0,
-      splitBrainUs: 0,
-      splitBrainEpisodes: 0,
-      maxSplitBrainUs: 0,
-      membership: t,
-    };
+    const censorBoundUs = 2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs;
+    const tallies = this.metrics.finish(this.endUs, censorBoundUs);
     const log: TransitionLog = {
       timeUs: new Float64Array(0),
       kind: new Uint8Array(0),
@@ -1441,7 +587,7 @@ export class SwimSimulation {
       length: 0,
       dropped: 0,
     };
-    return { tallies, log, events: this.eventCount, endUs: end, viewRecords: this.views.records };
+    return { tallies, log, events: this.eventCount, endUs: this.endUs, viewRecords: this.views.records };
   }
 
   // ---- test hooks (read-only) --------------------------------------------------------------
@@ -1456,6 +602,7 @@ export class SwimSimulation {
   }
 
   awarenessOf(m: number): number {
+    if (this.successAtUs[m]! <= this.q.currentTimeUs) return applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
     return this.awareness[m]!;
   }
 
@@ -1463,6 +610,7 @@ export class SwimSimulation {
   runUntil(untilUs: number): void {
     const q = this.q;
     while (q.popUntil(Math.min(untilUs, this.endUs))) {
+      if (q.currentTimeUs >= this.nextCompactionUs) this.compactViews(q.currentTimeUs);
       this.eventCount++;
       this.dispatch(q.currentKind, q.currentTarget, q.currentArg, q.currentArg2, q.currentTimeUs);
     }

@@ -1,13 +1,21 @@
 /**
  * Every member's view of every other member, kept tractable at 10 000 members: a view
- * that was never touched is the initial one (ALIVE, incarnation 0) and takes no
- * memory; a touched (observer, subject) view is a record in a pool of typed arrays,
- * found through one small map per subject. A false suspicion that reaches the whole
- * cluster costs one record per member; a quiet cluster costs nothing. The records
+ * without a record is implicit — ALIVE with the subject's baseline incarnation (0 until
+ * the subject is compacted); a touched (observer, subject) view is a record in a pool
+ * of typed arrays, found through a map per subject (a dense observer-indexed table once
+ * the subject has many records, as while a crash or a refutation spreads). The records
  * also hold Lifeguard's suspicion timer (bounds, confirmations, deadline).
  *
- * `dirty` lists the subjects that have records, so anti-entropy (push/pull) touches
- * only those instead of all N.
+ * Compaction keeps memory linear in members: once every live observer holds the same
+ * ALIVE incarnation I of a subject with no timer running (a refutation or a rejoin has
+ * converged), its records are dropped and I becomes the subject's baseline. A member
+ * that restarts afterwards starts from the initial view (ALIVE, 0), so the baseline
+ * applies only to observers whose current life began before the compaction: lives are
+ * stamped in order (`reborn`), and each baseline keeps the stamp it was made at.
+ * Compaction changes no view, so it can run at any instant.
+ *
+ * `dirty` lists the subjects ever touched (records or a baseline), in first-touch order,
+ * so anti-entropy (push/pull) visits only those instead of all N.
  */
 
 export const View = { alive: 0, suspect: 1, dead: 2 } as const;
@@ -19,8 +27,21 @@ export const CONFIRMER_SLOTS = 8;
 const NONE = -1;
 
 export class Views {
+  private readonly n: number;
   private readonly bySubject: (Map<number, number> | null)[];
+  /** Observer-indexed record table (NONE: no record) of a subject with many records; its map is then unused. */
+  private readonly dense: (Int32Array | null)[];
+  private readonly denseAbove: number;
+  private readonly recordCount: Int32Array;
   readonly dirty: number[] = [];
+  private readonly everTouched: Uint8Array;
+  /** Baseline incarnation of each subject, and the life stamp it applies up to. */
+  private readonly baseInc: Float64Array;
+  private readonly baseStamp: Float64Array;
+  /** Each observer's life stamp; `rebornBy[k]` began life k (k ≥ 1). */
+  private readonly lifeStamp: Float64Array;
+  private rebornBy: Int32Array = new Int32Array(64);
+  private lives = 0;
   // Record fields.
   state: Uint8Array;
   inc: Float64Array;
@@ -42,7 +63,16 @@ export class Views {
   private size = 0;
 
   constructor(subjects: number, capacity = 1024) {
+    this.n = subjects;
     this.bySubject = new Array<Map<number, number> | null>(subjects).fill(null);
+    this.dense = new Array<Int32Array | null>(subjects).fill(null);
+    // A Map entry costs about 5× a table slot: switch once the table is the smaller.
+    this.denseAbove = Math.max(64, subjects >>> 3);
+    this.recordCount = new Int32Array(subjects);
+    this.everTouched = new Uint8Array(subjects);
+    this.baseInc = new Float64Array(subjects);
+    this.baseStamp = new Float64Array(subjects).fill(-1);
+    this.lifeStamp = new Float64Array(subjects);
     this.state = new Uint8Array(capacity);
     this.inc = new Float64Array(capacity);
     this.changeUs = new Float64Array(capacity);
@@ -64,12 +94,20 @@ export class Views {
     return this.size - this.free.length;
   }
 
-  /** The observer's record of the subject, or NONE (the untouched initial view). */
+  /** The observer's record of the subject, or NONE (the implicit view: ALIVE, `implicitInc`). */
   find(observer: number, subject: number): number {
+    if (this.recordCount[subject] === 0) return NONE; // most subjects: one flat read
+    const table = this.dense[subject];
+    if (table !== null) return table![observer]!;
     const map = this.bySubject[subject];
-    if (map === null || map === undefined) return NONE;
-    const rec = map.get(observer);
+    if (map === null) return NONE;
+    const rec = map!.get(observer);
     return rec === undefined ? NONE : rec;
+  }
+
+  /** The incarnation of an observer's implicit (record-less) view of the subject. */
+  implicitInc(observer: number, subject: number): number {
+    return this.lifeStamp[observer]! <= this.baseStamp[subject]! ? this.baseInc[subject]! : 0;
   }
 
   stateOf(observer: number, subject: number): number {
@@ -79,44 +117,141 @@ export class Views {
 
   incOf(observer: number, subject: number): number {
     const rec = this.find(observer, subject);
-    return rec === NONE ? 0 : this.inc[rec]!;
+    return rec === NONE ? this.implicitInc(observer, subject) : this.inc[rec]!;
   }
 
-  /** The record, created from the initial view when missing. */
+  /** A member crashed (after its records were removed): until it restarts its views are the initial ones. */
+  died(observer: number): void {
+    this.lifeStamp[observer] = Number.POSITIVE_INFINITY;
+  }
+
+  /** A member restarted: its views are the initial ones (its records were removed when it crashed). */
+  reborn(observer: number): void {
+    const stamp = ++this.lives;
+    if (stamp === this.rebornBy.length) {
+      const b = new Int32Array(2 * stamp);
+      b.set(this.rebornBy);
+      this.rebornBy = b;
+    }
+    this.rebornBy[stamp] = observer;
+    this.lifeStamp[observer] = stamp;
+  }
+
+  /** The record, created from the implicit view when missing. */
   ensure(observer: number, subject: number): number {
-    let map = this.bySubject[subject];
-    if (map === null || map === undefined) {
-      map = new Map();
-      this.bySubject[subject] = map;
+    const found = this.find(observer, subject);
+    if (found !== NONE) return found;
+    if (this.everTouched[subject] === 0) {
+      this.everTouched[subject] = 1;
       this.dirty.push(subject);
     }
-    const existing = map.get(observer);
-    if (existing !== undefined) return existing;
+    const inc = this.implicitInc(observer, subject);
     const rec = this.allocate();
+    this.link(subject, observer, rec);
     this.state[rec] = View.alive;
-    this.inc[rec] = 0;
+    this.inc[rec] = inc;
     this.changeUs[rec] = 0;
     this.observer[rec] = observer;
     this.subject[rec] = subject;
     this.timerDeadlineUs[rec] = Number.NaN;
     this.confirmerCount[rec] = 0;
     this.timerN[rec] = 0;
-    map.set(observer, rec);
     return rec;
   }
 
-  /** Forgets the record (the observer crashed): its view returns to the initial one. */
+  private link(subject: number, observer: number, rec: number): void {
+    const count = ++this.recordCount[subject]!;
+    const table = this.dense[subject];
+    if (table !== null) {
+      table![observer] = rec;
+      return;
+    }
+    let map = this.bySubject[subject];
+    if (map === null) {
+      map = new Map();
+      this.bySubject[subject] = map;
+    }
+    map!.set(observer, rec);
+    if (count > this.denseAbove) {
+      const t = new Int32Array(this.n).fill(NONE);
+      for (const [o, r] of map!) t[o] = r;
+      this.dense[subject] = t;
+      this.bySubject[subject] = null;
+    }
+  }
+
+  /** Forgets the record (the observer crashed, or compaction): its view becomes the implicit one. */
   remove(rec: number): void {
-    const map = this.bySubject[this.subject[rec]!]!;
-    map.delete(this.observer[rec]!);
+    const subject = this.subject[rec]!;
+    const observer = this.observer[rec]!;
+    const table = this.dense[subject];
+    if (table !== null) table![observer] = NONE;
+    else this.bySubject[subject]!.delete(observer);
+    if (--this.recordCount[subject]! === 0) {
+      this.dense[subject] = null;
+      this.bySubject[subject] = null;
+    }
     this.timerDeadlineUs[rec] = Number.NaN;
     this.generation[rec]!++;
     this.free.push(rec);
   }
 
-  /** The records of one subject (observer → record). */
-  recordsOf(subject: number): ReadonlyMap<number, number> | null {
-    return this.bySubject[subject] ?? null;
+  /** Records of one subject (views of live observers: records of crashed ones are removed). */
+  countOf(subject: number): number {
+    return this.recordCount[subject]!;
+  }
+
+  /**
+   * Drops the subject's records if every live observer other than the subject holds
+   * the same ALIVE incarnation with no timer; `liveObservers` counts them, `isUp`
+   * says whether a member is up. Returns whether it compacted.
+   */
+  compact(subject: number, liveObservers: number, isUp: Uint8Array): boolean {
+    const count = this.recordCount[subject]!;
+    if (count === 0) return false;
+    const recs = this.scratchRecords(subject);
+    const first = recs[0]!;
+    const inc = this.inc[first]!;
+    const stamp = this.baseStamp[subject]!;
+    let after = 0; // records of observers whose life began after the baseline
+    for (let i = 0; i < count; i++) {
+      const r = recs[i]!;
+      if (this.state[r] !== View.alive || this.inc[r] !== inc || !Number.isNaN(this.timerDeadlineUs[r]!)) return false;
+      if (this.lifeStamp[this.observer[r]!]! > stamp) after++;
+    }
+    // Live observers without a record hold their implicit view: it must be `inc` too.
+    if (count < liveObservers) {
+      if (inc !== this.baseInc[subject]) return false;
+      // Those living since after the baseline hold 0 (≠ inc unless inc is 0): all must have records.
+      if (inc !== 0) {
+        let liveAfter = 0;
+        for (let k = Math.max(1, Math.floor(stamp) + 1); k <= this.lives; k++) {
+          const o = this.rebornBy[k]!;
+          if (o !== subject && isUp[o] === 1 && this.lifeStamp[o] === k) liveAfter++;
+        }
+        if (liveAfter !== after) return false;
+      }
+    }
+    for (let i = 0; i < count; i++) this.remove(recs[i]!);
+    this.baseInc[subject] = inc;
+    this.baseStamp[subject] = this.lives;
+    return true;
+  }
+
+  private scratch = new Int32Array(64);
+
+  private scratchRecords(subject: number): Int32Array {
+    const count = this.recordCount[subject]!;
+    if (this.scratch.length < count) this.scratch = new Int32Array(2 * count);
+    const out = this.scratch;
+    let k = 0;
+    const table = this.dense[subject];
+    if (table !== null) {
+      for (let o = 0; o < this.n; o++) if (table![o]! !== NONE) out[k++] = table![o]!;
+    } else {
+      for (const r of this.bySubject[subject]!.values()) out[k++] = r;
+    }
+    return out;
   }
 
   hasConfirmer(rec: number, who: number): boolean {

@@ -1,0 +1,263 @@
+/**
+ * The truth side of a watch-ring run: every change of a member's view is booked
+ * against what really happened — a live member held DEAD is a mistake (counted once,
+ * where it starts, with how many members it reached), a crashed one held DEAD by a
+ * first member is a detection, by every live member a completed dissemination. The
+ * top-level tallies read cluster-level, as SWIM's do. Memory O(n).
+ */
+import type { NodeLife } from '../../faults/crash-service.js';
+import { emptyMembershipTallies, type MembershipTallies } from '../../metrics/membership-tallies.js';
+import type { RunTallies } from '../../metrics/recorder.js';
+import { DEAD } from './ring.js';
+import type { Views } from './views.js';
+
+export class TruthBook {
+  readonly t: MembershipTallies = emptyMembershipTallies(0);
+  private readonly n: number;
+  private readonly warmupUs: number;
+  private readonly flapWindowUs: number;
+  private readonly nodes: NodeLife;
+  /** s → live members holding s DEAD. */
+  private readonly deadHolders: Int32Array;
+  /** s → crash instant of the current down period (−1 when up). */
+  private readonly crashAtUs: Float64Array;
+  private readonly firstDone: Uint8Array;
+  private readonly dissDone: Uint8Array;
+  /** s → most holders during a false-DEAD episode (−1: none or stale). */
+  private readonly episodeMax: Int32Array;
+  /** s → a live s is held DEAD by someone (1 mistake, 2 stale after a restart). */
+  private readonly inEpisode: Uint8Array;
+  private readonly episodeStartUs: Float64Array;
+  /** s → end of its last mistake (for flaps). */
+  private readonly episodeEndUs: Float64Array;
+  private readonly upSinceUs: Float64Array;
+  private readonly perSubjectUpUs: Float64Array;
+  private readonly perSubjectSuspectedUs: Float64Array;
+  private readonly perSubjectOriginated: Float64Array;
+  private readonly mistakeDurations: number[] = [];
+  private readonly firstDead: number[] = [];
+  private readonly diss: number[] = [];
+  private readonly reach: number[] = [];
+  private readonly massThreshold: number;
+  private flaps = 0;
+  private falselySuspected = 0;
+  private maxSimultaneous = 0;
+  private massEvents = 0;
+  private crashes = 0;
+  private crashesUndetected = 0;
+  private crashesCensored = 0;
+  private liveCount: number;
+  /** Live observers holding live subjects DEAD. */
+  private falseViews = 0;
+  private lastIntegrateUs = 0;
+
+  constructor(n: number, warmupUs: number, flapWindowUs: number, nodes: NodeLife) {
+    this.n = n;
+    this.warmupUs = warmupUs;
+    this.flapWindowUs = flapWindowUs;
+    this.nodes = nodes;
+    this.deadHolders = new Int32Array(n);
+    this.crashAtUs = new Float64Array(n).fill(-1);
+    this.firstDone = new Uint8Array(n);
+    this.dissDone = new Uint8Array(n);
+    this.episodeMax = new Int32Array(n).fill(-1);
+    this.inEpisode = new Uint8Array(n);
+    this.episodeStartUs = new Float64Array(n);
+    this.episodeEndUs = new Float64Array(n).fill(-Infinity);
+    this.upSinceUs = new Float64Array(n);
+    this.perSubjectUpUs = new Float64Array(n);
+    this.perSubjectSuspectedUs = new Float64Array(n);
+    this.perSubjectOriginated = new Float64Array(n);
+    this.massThreshold = Math.max(2, Math.ceil(0.1 * n));
+    this.liveCount = n;
+    this.t.members = n;
+  }
+
+  counted(nowUs: number): boolean {
+    return nowUs >= this.warmupUs;
+  }
+
+  count(kind: number, bytes: number, nowUs: number): void {
+    if (nowUs < this.warmupUs) return;
+    this.t.messages[kind]! += 1;
+    this.t.bytes[kind]! += bytes;
+  }
+
+  private integrate(nowUs: number): void {
+    const from = Math.max(this.lastIntegrateUs, this.warmupUs);
+    if (nowUs > from) {
+      this.t.observerSubjectUpUs += this.liveCount * (this.liveCount - 1) * (nowUs - from);
+      this.t.observerSubjectSuspectedUs += this.falseViews * (nowUs - from);
+    }
+    this.lastIntegrateUs = Math.max(this.lastIntegrateUs, nowUs);
+  }
+
+  /** Member `o`'s view of `s` became `next` (`originated`: its own verdict, not news). */
+  viewChanged(o: number, s: number, next: number, originated: boolean, nowUs: number): void {
+    this.integrate(nowUs);
+    const live = this.nodes.isUp(o);
+    const sUp = this.nodes.isUp(s);
+    const t = this.t;
+    if (next !== DEAD) {
+      if (live) this.deadHolders[s]! -= 1;
+      if (live && sUp) {
+        this.falseViews -= 1;
+        if (this.deadHolders[s] === 0) this.episodeEnd(s, nowUs);
+      }
+      return;
+    }
+    if (live) this.deadHolders[s]! += 1;
+    if (live && sUp) {
+      this.falseViews += 1;
+      if (this.counted(nowUs)) {
+        t.deadViews += 1;
+        t.suspectViews += 1;
+        if (originated) {
+          t.deathsOriginated += 1;
+          t.suspicionsOriginated += 1;
+          this.perSubjectOriginated[s]! += 1;
+        }
+      }
+      if (!this.inEpisode[s]) this.episodeStart(s, false, nowUs);
+      if (this.episodeMax[s]! >= 0) this.episodeMax[s] = Math.max(this.episodeMax[s]!, this.deadHolders[s]!);
+    }
+    if (!sUp && this.crashAtUs[s]! >= this.warmupUs && !this.firstDone[s]) {
+      this.firstDone[s] = 1;
+      this.firstDead.push(nowUs - this.crashAtUs[s]!);
+    }
+    if (!sUp) this.checkDissemination(s, nowUs);
+  }
+
+  /** A live subject is now held DEAD by some live member: a mistake, or a stale view after a restart. */
+  private episodeStart(s: number, stale: boolean, nowUs: number): void {
+    this.inEpisode[s] = stale ? 2 : 1;
+    this.episodeStartUs[s] = nowUs;
+    this.episodeMax[s] = stale ? -1 : 0;
+    if (!stale && nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.flaps += 1;
+    this.falselySuspected += 1;
+    if (nowUs >= this.warmupUs) {
+      this.maxSimultaneous = Math.max(this.maxSimultaneous, this.falselySuspected);
+      if (this.falselySuspected === this.massThreshold) this.massEvents += 1;
+    }
+  }
+
+  /** Nobody live holds s DEAD any more, or s crashed (the verdict became true). */
+  private episodeEnd(s: number, nowUs: number): void {
+    if (!this.inEpisode[s]) return;
+    const from = Math.max(this.episodeStartUs[s]!, this.warmupUs);
+    if (nowUs > from) this.perSubjectSuspectedUs[s]! += nowUs - from;
+    if (this.inEpisode[s] === 1) {
+      if (this.episodeStartUs[s]! >= this.warmupUs) this.mistakeDurations.push(nowUs - this.episodeStartUs[s]!);
+      this.episodeEndUs[s] = nowUs;
+      this.reach.push(this.episodeMax[s]!);
+    }
+    this.inEpisode[s] = 0;
+    this.episodeMax[s] = -1;
+    this.falselySuspected -= 1;
+  }
+
+  private checkDissemination(s: number, nowUs: number): void {
+    if (this.dissDone[s] || this.crashAtUs[s]! < this.warmupUs) return;
+    if (this.deadHolders[s] === this.liveCount) {
+      this.dissDone[s] = 1;
+      this.diss.push(nowUs - this.crashAtUs[s]!);
+    }
+  }
+
+  /** `node` crashed: its own views stop counting, views of it stop being mistakes. */
+  memberDown(node: number, nowUs: number, views: Views): void {
+    this.integrate(nowUs);
+    this.liveCount -= 1;
+    for (let s = 0; s < this.n; s++) {
+      if (s === node || views.stateOf(node, s) !== DEAD) continue;
+      this.deadHolders[s]! -= 1;
+      if (this.nodes.isUp(s)) {
+        this.falseViews -= 1;
+        if (this.deadHolders[s] === 0) this.episodeEnd(s, nowUs);
+      }
+    }
+    this.falseViews -= this.deadHolders[node]!;
+    this.episodeEnd(node, nowUs);
+    const from = Math.max(this.upSinceUs[node]!, this.warmupUs);
+    if (nowUs > from) this.perSubjectUpUs[node]! += nowUs - from;
+    if (nowUs >= this.warmupUs) this.crashes += 1;
+    this.crashAtUs[node] = nowUs;
+    this.firstDone[node] = 0;
+    this.dissDone[node] = 0;
+    if (this.deadHolders[node]! > 0 && nowUs >= this.warmupUs) {
+      // Already held DEAD by some (a false verdict that turned true): first DEAD now.
+      this.firstDone[node] = 1;
+      this.firstDead.push(0);
+    }
+    for (let s = 0; s < this.n; s++) if (!this.nodes.isUp(s) && s !== node) this.checkDissemination(s, nowUs);
+    this.checkDissemination(node, nowUs);
+  }
+
+  /**
+   * `node` restarted (call before its views are forgotten: it knows nothing, so it holds
+   * nobody DEAD). Views still holding it DEAD are stale, not a new mistake (as in SWIM).
+   */
+  memberUp(node: number, nowUs: number): void {
+    this.integrate(nowUs);
+    if (this.crashAtUs[node]! >= this.warmupUs && !this.dissDone[node]) this.t.disseminationIncomplete += 1;
+    if (this.crashAtUs[node]! >= this.warmupUs && !this.firstDone[node]) this.crashesUndetected += 1;
+    this.crashAtUs[node] = -1;
+    this.liveCount += 1;
+    this.falseViews += this.deadHolders[node]!;
+    this.upSinceUs[node] = nowUs;
+    if (this.deadHolders[node]! > 0) this.episodeStart(node, true, nowUs);
+  }
+
+  /** The membership tallies at the end (`censorUs`: how long a detection can take). */
+  finish(endUs: number, censorUs: number): MembershipTallies {
+    this.integrate(endUs);
+    const t = this.t;
+    for (let s = 0; s < this.n; s++) {
+      const crashed = this.crashAtUs[s]! >= this.warmupUs;
+      if (crashed && !this.dissDone[s]) t.disseminationIncomplete += 1;
+      if (crashed && !this.firstDone[s] && !this.nodes.isUp(s)) {
+        // Censored when the run ended before a detection could finish.
+        if (endUs - this.crashAtUs[s]! < censorUs) this.crashesCensored += 1;
+        else this.crashesUndetected += 1;
+      }
+      if (!this.nodes.isUp(s)) continue;
+      const from = Math.max(this.upSinceUs[s]!, this.warmupUs);
+      if (endUs > from) this.perSubjectUpUs[s]! += endUs - from;
+      if (this.inEpisode[s]) {
+        const since = Math.max(this.episodeStartUs[s]!, this.warmupUs);
+        if (endUs > since) this.perSubjectSuspectedUs[s]! += endUs - since;
+        if (this.inEpisode[s] === 1) this.reach.push(this.episodeMax[s]!);
+      }
+    }
+    t.firstSuspicionLatenciesUs = Float64Array.from(this.firstDead);
+    t.firstDeadLatenciesUs = Float64Array.from(this.firstDead);
+    t.disseminationLatenciesUs = Float64Array.from(this.diss);
+    t.falseDeadReach = Float64Array.from(this.reach);
+    return t;
+  }
+
+  /** The run's top-level tallies at cluster level (call after `finish`); message counts from the books. */
+  clusterTallies(perPair: RunTallies): RunTallies {
+    const t = this.t;
+    return {
+      ...perPair,
+      upUs: this.perSubjectUpUs.reduce((a, b) => a + b, 0),
+      upSuspectedUs: this.perSubjectSuspectedUs.reduce((a, b) => a + b, 0),
+      falseSuspicions: t.suspicionsOriginated,
+      falseDeaths: t.deathsOriginated,
+      mistakeDurationsUs: Float64Array.from(this.mistakeDurations),
+      detectionLatenciesUs: t.firstSuspicionLatenciesUs,
+      deadLatenciesUs: t.firstDeadLatenciesUs,
+      crashes: this.crashes,
+      crashesUndetected: this.crashesUndetected,
+      crashesCensored: this.crashesCensored,
+      perPairFalseSuspicions: this.perSubjectOriginated,
+      perPairUpUs: this.perSubjectUpUs,
+      perPairUpSuspectedUs: this.perSubjectSuspectedUs,
+      flaps: this.flaps,
+      maxSimultaneousFalseSuspicions: this.maxSimultaneous,
+      massSuspicionEvents: this.massEvents,
+      membership: t,
+    };
+  }
+}
