@@ -5,6 +5,7 @@
 // Why not a `prepare` script: npm 11 warns every consumer of the package about it
 // ("npm warn install-scripts"), and it would not catch edits made after `npm ci`.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,8 @@ function newestMtime(dir) {
 }
 
 const stampOf = (root) => join(root, 'node_modules', '.cache', 'hbsim', 'build-stamp');
+/** esbuild's metafile of the last bundle: which output file holds which inputs. */
+export const bundleMetaOf = (root) => join(root, 'node_modules', '.cache', 'hbsim', 'bundle-meta.json');
 
 /** True when `root` is a checkout whose dist/ is missing or older than its sources. */
 export function isStale(root) {
@@ -37,9 +40,43 @@ export function buildIfStale(root, { force = false, log = (line) => process.stde
   // A file removed from src/ must not live on in dist/.
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  bundle(root);
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
   writeFileSync(stampOf(root), '');
   return true;
+}
+
+/**
+ * The command line as one bundle (dist/bundle/: main.js, worker.js and chunks), built
+ * from the compiled dist/ by esbuild: node then loads a few dozen files instead of ~190
+ * of ours and several hundred of yaml, zod, yargs, @stdlib and vega, which cuts the
+ * start-up of `hbsim` and of each worker thread (bin/hbsim.js runs the bundle when it
+ * is there). vega, vega-lite and vega-embed land in chunks that only the report's
+ * dynamic import loads (esbuild's metafile, bundleMetaOf, says which: the compiled test
+ * checks that a run without a report never loads them); the report still inlines their
+ * browser bundles from node_modules. The chunks sit two levels below the package root,
+ * as dist/<folder>/<file>.js do, so the paths they resolve from import.meta.url
+ * (package.json, the presets, worker.js beside the worker pool) are the same.
+ */
+function bundle(root) {
+  const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+  const built = esbuild.buildSync({
+    absWorkingDir: root,
+    entryPoints: { main: 'dist/cli/main.js', worker: 'dist/sweep/worker.js' },
+    outdir: 'dist/bundle',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    metafile: true,
+    // CommonJS dependencies (yaml, @stdlib) call require() for node's own modules.
+    banner: { js: "import { createRequire as __hbsimCreateRequire } from 'node:module'; const require = __hbsimCreateRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  // Beside the build stamp, not in dist/: it is for the tests, not for the package.
+  mkdirSync(join(stampOf(root), '..'), { recursive: true });
+  writeFileSync(bundleMetaOf(root), JSON.stringify(built.metafile));
 }
 
 // `npm run build` (and `npm pack`, through prepack): node bin/build-dist.js --force

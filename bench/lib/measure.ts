@@ -17,6 +17,8 @@ export interface Measurement {
   /** NaN when unknown. */
   readonly peakRssMb: number;
   readonly stdout: string;
+  /** The child's stderr (GNU time's own line removed). */
+  readonly stderr: string;
 }
 
 const GNU_TIME = '/usr/bin/time';
@@ -34,11 +36,12 @@ export function measureProcess(command: string, args: readonly string[], options
   if (spawned.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} exited with ${spawned.status}:\n${spawned.stderr}`);
   }
-  if (!gnuTimeAvailable) return { wallS: elapsedS, cpuS: Number.NaN, peakRssMb: Number.NaN, stdout: spawned.stdout };
+  if (!gnuTimeAvailable) return { wallS: elapsedS, cpuS: Number.NaN, peakRssMb: Number.NaN, stdout: spawned.stdout, stderr: spawned.stderr };
   const line = spawned.stderr.split('\n').find((l) => l.startsWith(MARK));
   if (!line) throw new Error(`no timing line from ${GNU_TIME}:\n${spawned.stderr}`);
   const [wall, user, sys, rssKb] = line.slice(MARK.length).trim().split(/\s+/).map(Number) as [number, number, number, number];
-  return { wallS: wall, cpuS: user + sys, peakRssMb: rssKb / 1024, stdout: spawned.stdout };
+  const stderr = spawned.stderr.split('\n').filter((l) => !l.startsWith(MARK)).join('\n');
+  return { wallS: wall, cpuS: user + sys, peakRssMb: rssKb / 1024, stdout: spawned.stdout, stderr };
 }
 
 /** The fastest of `repeat` runs by wall time (the least disturbed one), with the least CPU time seen. */

@@ -7,7 +7,7 @@
  */
 import { cached } from '../lib/cache.js';
 import { fixed, ratio } from '../lib/format.js';
-import { runHbsimProcess, runInProcess } from '../lib/hbsim.js';
+import { phasesOf, runHbsimProcess, runInProcess } from '../lib/hbsim.js';
 import { bestOf } from '../lib/measure.js';
 import { jsPeerAvailable, runJsPeer, runSimpy, simpyAvailable } from '../lib/peers.js';
 import { SHARED_SIMPY_B, type BenchSuite, type PeerFigure } from '../lib/suite.js';
@@ -48,8 +48,13 @@ const suite: BenchSuite = {
       rows.push({ name: 'hand-tuned JS peer (typed)', scope: 'whole process', ...run, note: `loop ${fixed(run.loopWallS)} s` });
     }
 
-    context.progress('hbsim run (defaults), whole process');
-    rows.push({ name: 'hbsim run (defaults)', scope: 'whole process', ...bestOf(context.repeat, () => runHbsimProcess(repo, SCENARIO_B)) });
+    context.progress('hbsim run (defaults), whole process, with its phases');
+    const defaults = bestOf(context.repeat, () => runHbsimProcess(repo, SCENARIO_B, [], { HBSIM_TIMINGS: '1' }));
+    rows.push({ name: 'hbsim run (defaults)', scope: 'whole process', ...defaults });
+    const phases = phasesOf(defaults.stderr);
+    if (phases.length > 0) {
+      notes.push(`hbsim run (defaults), phase by phase (HBSIM_TIMINGS=1; wall / cpu of every thread, s): ${phases.map((p) => `${p.name} ${fixed(p.wallMs / 1000, 3)} / ${fixed(p.cpuMs / 1000, 3)}`).join('; ')}.`);
+    }
     context.progress('hbsim run --no-pause-survival, whole process');
     rows.push({
       name: 'hbsim run --no-pause-survival',
@@ -63,13 +68,13 @@ const suite: BenchSuite = {
       ...bestOf(context.repeat, () => runHbsimProcess(repo, SCENARIO_B, ['--no-pause-survival', '--set', 'timeline_limit=0'])),
     });
 
-    context.progress('hbsim in-process, engine, fast path and skipping walk');
+    context.progress('hbsim in-process: engine, per-node kernel, runOnce (the skipping walk)');
     const engine = cached(context, 'in-process:B:engine', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'engine')));
     const fast = cached(context, 'in-process:B:fast', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'fast')));
-    const walk = cached(context, 'in-process:B:walk', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'walk')));
+    const kernel = cached(context, 'in-process:B:kernel', () => bestOf(context.repeat, () => runInProcess(repo, 'B', 'kernel')));
     rows.push({ name: 'hbsim engine', scope: 'in-process', ...engine });
     rows.push({ name: `hbsim runOnce (${fast.path})`, scope: 'in-process', ...fast });
-    rows.push({ name: 'hbsim skipping walk (prototype)', scope: 'in-process', ...walk, note: 'same law, other draws' });
+    rows.push({ name: 'hbsim per-node kernel (engine’s draws)', scope: 'in-process', ...kernel });
 
     notes.push(
       'whole process: the command as a user runs it, timed by GNU time (TypeScript loading, worker threads and all defaults included).',

@@ -13,3 +13,12 @@ export async function loadReportWriter(): Promise<typeof writeReport> {
 export async function loadReportRenderer(): Promise<typeof import('../report/html.js').renderReportHtml> {
   return (await import('../report/html.js')).renderReportHtml;
 }
+
+/**
+ * Starts loading the report writer without waiting for it, so that a run which will
+ * write a report loads vega while its workers simulate; `loadReportRenderer` then finds
+ * the modules loaded. A failure surfaces there, not here.
+ */
+export function preloadReportRenderer(): void {
+  loadReportRenderer().catch(() => {});
+}

@@ -1,19 +1,63 @@
 /**
- * One replication of a configuration: the per-node timeout kernel where it applies
- * (identical tallies, no transition log; see src/sim/fast), else the general engine.
- * Lives above both, so neither imports the other.
+ * One replication of a configuration, on the cheapest path that is exact for it:
+ *
+ * 1. the skipping walk (src/sim/skip/timeout-walk.ts): the fixed-timeout detector on
+ *    independent nodes, drawing only the heartbeats that can change a verdict — the
+ *    same law as the engine with other draws (agreement is statistical, tested within
+ *    4 standard errors; worked cases agree exactly);
+ * 2. the per-node timeout kernel (src/sim/fast): the engine's own draws, tally for
+ *    tally, without its global event queue — where the walk does not apply (e.g.
+ *    duplication, a jitter that can reach the interval, a threshold below zero);
+ * 3. the general engine for everything else (faults that couple nodes, other
+ *    detectors, TCP, failover), and decentralised protocols on their own runner.
+ *
+ * `runPathFor` says which one a configuration takes (tests use it to know what ran).
+ * Lives above all of them, so none imports another.
  */
 import type { SimConfig } from './config.js';
 import { Simulation } from './engine/simulation.js';
 import type { RunHooks, RunResult } from './engine/run-result.js';
 import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
 import { runProtocol } from './run-protocol.js';
+import { runTimeoutWalk, timeoutWalkRefusal } from './skip/timeout-walk.js';
+import { validateConfig } from './engine/validate-config.js';
 
 export type { RunHooks, RunResult };
 
+/** Which simulator runs a configuration: see the header for the order. */
+export type RunPath = 'protocol' | 'walk' | 'kernel' | 'engine';
+
+export function runPathFor(config: SimConfig): RunPath {
+  if (config.protocol) return 'protocol';
+  // What the engine refuses goes to the engine, so errors and their messages stay its own.
+  if (!engineAccepts(config)) return 'engine';
+  if (timeoutWalkRefusal(config) === null) return 'walk';
+  return fastPathApplies(config) ? 'kernel' : 'engine';
+}
+
+function engineAccepts(config: SimConfig): boolean {
+  try {
+    validateConfig(config);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `hooks.onProgress` hears the fraction of simulated time done, from within the run. */
 export function runOnce(config: SimConfig, hooks?: RunHooks): RunResult {
-  // A decentralised protocol (src/sim/protocols): every node is a member.
-  if (config.protocol) return runProtocol(config, config.protocol);
-  return fastPathApplies(config) ? runTimeoutKernel(config, hooks) : new Simulation(config).run(hooks);
+  switch (runPathFor(config)) {
+    case 'protocol':
+      // A decentralised protocol (src/sim/protocols): every node is a member.
+      return runProtocol(config, config.protocol!);
+    case 'walk': {
+      const result = runTimeoutWalk(config);
+      hooks?.onProgress?.(1);
+      return result;
+    }
+    case 'kernel':
+      return runTimeoutKernel(config, hooks);
+    case 'engine':
+      return new Simulation(config).run(hooks);
+  }
 }

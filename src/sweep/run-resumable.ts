@@ -22,6 +22,7 @@ export interface ResumableOptions {
   readonly workers: number;
   readonly shard?: ShardSpec;
   readonly onProgress?: (done: number, total: number, work: number) => void;
+  readonly onWorkerIdle?: () => void;
   readonly signal?: AbortSignal;
 }
 
@@ -53,6 +54,7 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
           outputs.set(k, result);
         },
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.onWorkerIdle ? { onWorkerIdle: options.onWorkerIdle } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },
     );

@@ -10,8 +10,10 @@
  * Workers report progress from within long tasks, so the bar moves during a single
  * 100-year simulation too.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { runTask, taskHeartbeats, type SweepTask, type TaskResult } from './tasks.js';
+import { acquireWorkers, discardWorkers, releaseWorkers } from './worker-pool.js';
+import type { WorkerReply, WorkerRequest } from './worker.js';
 
 export interface RunTasksOptions {
   readonly workers: number;
@@ -23,15 +25,14 @@ export interface RunTasksOptions {
   readonly onProgress?: (done: number, total: number, work: number) => void;
   /** Called with each task's output as soon as it is known (checkpoints: src/cli/checkpoint.ts). */
   readonly onResult?: (index: number, result: TaskResult) => void;
+  /**
+   * Called (on worker threads only) the first time a worker finds no task left while
+   * others still run: from then on a core is spare, and the main thread may use it
+   * (the CLI loads the report's modules then).
+   */
+  readonly onWorkerIdle?: () => void;
   readonly signal?: AbortSignal;
 }
-
-// Compiled (dist/sweep/run-tasks.js), the worker is plain JS beside this file. Run from
-// the TypeScript sources (vitest, `npm run hbsim:dev`), a worker thread starts without
-// the parent's loader, so worker-entry.mjs loads worker.ts through tsx (a devDependency).
-const WORKER_URL = import.meta.url.endsWith('.ts')
-  ? new URL('./worker-entry.mjs', import.meta.url)
-  : new URL('./worker.js', import.meta.url);
 
 export class SweepAborted extends Error {
   constructor() {
@@ -47,12 +48,26 @@ export async function runTasks(tasks: readonly SweepTask[], options: RunTasksOpt
   return workers === 1 && options.signal === undefined ? runInline(tasks, options) : runPooled(tasks, workers, options);
 }
 
+/** A task's expected cost: the heartbeats it simulates (1 when that is not a finite positive number). */
+function taskWeight(task: SweepTask): number {
+  const w = taskHeartbeats(task);
+  return Number.isFinite(w) && w > 0 ? w : 1;
+}
+
+/**
+ * The order tasks are handed to workers: the most expensive first (longest processing
+ * time first), so the run does not end with one worker busy on a long task while the
+ * other idles. Ties keep task order. Only who runs what, and when, depends on it: each
+ * result still lands at its task's index.
+ */
+export function dispatchOrder(tasks: readonly SweepTask[]): number[] {
+  const weights = tasks.map(taskWeight);
+  return tasks.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b);
+}
+
 /** Weighted progress: each task's share of the expected heartbeats. */
 function progressMeter(tasks: readonly SweepTask[]) {
-  const weights = tasks.map((t) => {
-    const w = taskHeartbeats(t);
-    return Number.isFinite(w) && w > 0 ? w : 1;
-  });
+  const weights = tasks.map(taskWeight);
   const total = weights.reduce((a, b) => a + b, 0);
   let finished = 0;
   const partial = new Map<number, number>();
@@ -92,15 +107,21 @@ function runPooled(tasks: readonly SweepTask[], workerCount: number, options: Ru
   return new Promise((resolve, reject) => {
     const results: (TaskResult | undefined)[] = new Array(tasks.length);
     const meter = progressMeter(tasks);
-    const pool: Worker[] = [];
+    const order = dispatchOrder(tasks);
+    const running = new Map<Worker, number>();
+    let workers: Worker[] = [];
     let next = 0;
     let done = 0;
     let settled = false;
+    let idleHeard = false;
+    const listeners = new Map<Worker, { message: (m: WorkerReply) => void; error: (e: Error) => void; exit: (code: number) => void }>();
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
-      for (const w of pool) void w.terminate();
+      for (const [worker, l] of listeners) worker.off('message', l.message).off('error', l.error).off('exit', l.exit);
+      if (error) discardWorkers(workers);
+      else releaseWorkers(workers);
       if (error) reject(error);
       else resolve(results as TaskResult[]);
     };
@@ -108,38 +129,46 @@ function runPooled(tasks: readonly SweepTask[], workerCount: number, options: Ru
     options.signal?.addEventListener('abort', onAbort);
     if (options.signal?.aborted) return onAbort();
 
-    const feed = (worker: Worker, index: number) => {
-      (worker as Worker & { taskIndex?: number }).taskIndex = index;
-      worker.postMessage(tasks[index]);
+    const feed = (worker: Worker) => {
+      const index = order[next++]!;
+      running.set(worker, index);
+      worker.postMessage({ task: tasks[index]!, timelineLimit: options.timelineLimit } satisfies WorkerRequest);
     };
-    for (let w = 0; w < workerCount; w++) {
-      const worker = new Worker(WORKER_URL, {
-        workerData: { timelineLimit: options.timelineLimit },
-      });
-      pool.push(worker);
-      worker.on('message', (message: { ok: true; result: TaskResult } | { ok: true; progress: number } | { ok: false; message: string }) => {
-        if (settled) return;
-        if (!message.ok) return finish(new Error(message.message));
-        const index = (worker as Worker & { taskIndex?: number }).taskIndex!;
-        if ('progress' in message) {
-          meter.running(index, message.progress);
-          options.onProgress?.(done, tasks.length, meter.work);
-          return;
-        }
-        results[index] = message.result;
-        try {
-          options.onResult?.(index, message.result);
-        } catch (error) {
-          return finish(error instanceof Error ? error : new Error(String(error)));
-        }
-        meter.finished(index);
-        done++;
+    const onMessage = (worker: Worker, message: WorkerReply) => {
+      if (settled) return;
+      if (!message.ok) return finish(new Error(message.message));
+      const index = running.get(worker)!;
+      if ('progress' in message) {
+        meter.running(index, message.progress);
         options.onProgress?.(done, tasks.length, meter.work);
-        if (done === tasks.length) return finish();
-        if (next < tasks.length) feed(worker, next++);
-      });
-      worker.on('error', (error) => finish(error));
-      if (next < tasks.length) feed(worker, next++);
+        return;
+      }
+      results[index] = message.result;
+      try {
+        options.onResult?.(index, message.result);
+      } catch (error) {
+        return finish(error instanceof Error ? error : new Error(String(error)));
+      }
+      meter.finished(index);
+      done++;
+      options.onProgress?.(done, tasks.length, meter.work);
+      if (done === tasks.length) return finish();
+      if (next < tasks.length) feed(worker);
+      else if (!idleHeard) {
+        idleHeard = true;
+        options.onWorkerIdle?.();
+      }
+    };
+    workers = acquireWorkers(workerCount);
+    for (const worker of workers) {
+      const l = {
+        message: (message: WorkerReply) => onMessage(worker, message),
+        error: (error: Error) => finish(error),
+        exit: (code: number) => finish(new Error(`a worker thread stopped before its task finished (exit code ${code})`)),
+      };
+      listeners.set(worker, l);
+      worker.on('message', l.message).on('error', l.error).on('exit', l.exit);
+      if (next < tasks.length) feed(worker);
     }
   });
 }

@@ -1,5 +1,6 @@
 // A module hook for test/package/compiled.test.ts: appends every bare package a
-// process imports to the file named by HBSIM_SPY_FILE (one name per line).
+// process imports to the file named by HBSIM_SPY_FILE (one name per line), and every
+// file of dist/bundle/ it loads as `bundle:<file>`.
 import { appendFileSync } from 'node:fs';
 import { register } from 'node:module';
 
@@ -16,5 +17,9 @@ export async function resolve(specifier, context, next) {
   if (file && !specifier.startsWith('.') && !specifier.startsWith('node:') && !specifier.startsWith('file:') && !specifier.startsWith('/')) {
     appendFileSync(file, `${specifier}\n`);
   }
-  return next(specifier, context);
+  const resolved = await next(specifier, context);
+  // Files of the bundle (dist/bundle/), by name: which chunks a command loaded.
+  const bundled = file ? /\/dist\/bundle\/([^/]+\.js)$/.exec(resolved.url) : null;
+  if (bundled) appendFileSync(file, `bundle:${bundled[1]}\n`);
+  return resolved;
 }

@@ -57,6 +57,7 @@ import { onlyCell, asCell } from './one-cell.js';
 import type { PieceOutcome } from './pieces.js';
 import { INTERRUPTED, simulate, workerCount, writePair } from './run.js';
 import { shardOf } from './shard-options.js';
+import type { ShardSpec } from '../../sweep/shard.js';
 
 export interface CheckOptions extends OverrideOptions {
   readonly scenarios: readonly string[];
@@ -94,99 +95,30 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
   if (options.failOnRegression && options.baseline === undefined) throw new UsageError('--fail-on-regression needs --baseline DIR to compare with');
   const cellOverride = options.cell === undefined ? undefined : parseCellOption(options.cell);
   const shard = shardOf(options, io.env);
-  if (shard !== undefined) {
-    const gateOptions = [options.junit === undefined ? [] : ['--junit'], options.baseline === undefined ? [] : ['--baseline'], options.saveBaseline === undefined ? [] : ['--save-baseline'], options.failOnRegression ? ['--fail-on-regression'] : []].flat();
-    if (gateOptions.length > 0) throw new UsageError(`${gateOptions.join(', ')}: a shard only computes; give ${gateOptions.length > 1 ? 'them' : 'it'} to hbsim merge, which judges the merged results`);
-  }
+  if (shard !== undefined) refuseGateOptionsOnShard(options);
   const loaded = options.merged ? [options.merged.loaded] : loadScenarios(options.scenarios, overridesFrom(options));
   refuseDuplicateNames(loaded, options);
   if (options.baseline !== undefined) requireDirectory(options.baseline, '--baseline');
   requireWritableDir(options.out);
   printWarnings(io, loaded);
-
   // Everything that can be refused is refused before the first simulation.
-  const planned: Planned[] = loaded.map((l) => {
-    const spec = gateSpecOf(l);
-    const cells = cellOverride ?? spec.cells;
-    if (cells.kind === 'cell') requireCell(l, cells.id);
-    const baseline = options.baseline === undefined ? undefined : readBaseline(options.baseline, l.scenario.name);
-    // A gate that compares with another scenario's numbers (or none) proves nothing: refuse it.
-    if (options.failOnRegression && baseline !== undefined) {
-      const path = join(options.baseline!, `${l.scenario.name}.json`);
-      if (baseline === null) throw new UsageError(`--fail-on-regression: no baseline ${path} for ${l.scenario.name}; save one with --save-baseline ${options.baseline}`);
-      if (baseline.name !== l.scenario.name) throw new UsageError(`baseline ${path} ${baselineMismatch(baseline, l.scenario.name, null)}`);
-    }
-    const run = spec.expectations.length > 0 || options.baseline !== undefined || options.saveBaseline !== undefined;
-    return { loaded: l, spec: { ...spec, cells }, baseline, run };
-  });
+  const planned = loaded.map((l) => planCheck(l, options, cellOverride));
 
   const err = paletteFor(io.stderr, io.env);
   const out = paletteFor(io.stdout, io.env);
   const checks: ScenarioCheck[] = [];
   for (const p of planned) {
-    const l = p.loaded;
     if (!p.run) {
-      io.stderr.write(`${err.yellow('warning:')} ${l.origin.file}: no expect: block, so nothing to check; not run\n`);
-      checks.push(emptyCheck(l, p.spec, 'no expect: block, so nothing to check; not run'));
+      io.stderr.write(`${err.yellow('warning:')} ${p.loaded.origin.file}: no expect: block, so nothing to check; not run\n`);
+      checks.push(emptyCheck(p.loaded, p.spec, 'no expect: block, so nothing to check; not run'));
       continue;
     }
     const startedMs = performance.now();
-    let results: ResultsFile;
-    let done = () => {};
-    // One run at a time per output name (a lock file); shards write partial files side by side.
-    const lock = shard || options.merged ? { release() {} } : lockOutput(options.out, l.scenario.name);
-    let written: string[];
-    try {
-      if (options.merged) results = options.merged.results;
-      else {
-        let outcome: PieceOutcome;
-        try {
-          const pauseSurvival = checkNeedsPauseSurvival(p.spec);
-          const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
-          const run = target?.loaded ?? l;
-          const checkCells = p.spec.cells.kind === 'cell' ? p.spec.cells.id : p.spec.cells.kind;
-          outcome = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, workers) : workers, pauseSurvival, signal, {
-            outDir: options.out,
-            resume: options.resume === true,
-            command: 'check',
-            checkCells,
-            ...(shard ? { shard } : {}),
-            ...(target ? { asCell: { id: target.cell.id, params: target.cell.params }, recordFrom: l } : {}),
-          });
-          if (outcome.kind === 'partial') {
-            io.stderr.write(`${err.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; hbsim merge judges the merged results)\n`);
-            continue;
-          }
-          results = target !== undefined ? asCell(outcome.results, target.cell, l) : outcome.results;
-          done = outcome.done;
-        } catch (e) {
-          if (e instanceof SweepAborted) {
-            io.stderr.write(`${err.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
-            return INTERRUPTED;
-          }
-          throw e;
-        }
-      }
-      written = await writeResults(results, l, options);
-    } finally {
-      lock.release();
-    }
-    done();
-    let check = checkResults(results, p.spec, l.origin.file);
-    if (p.baseline === null) check = { ...check, notes: [...check.notes, `no baseline ${join(options.baseline!, `${results.name}.json`)} to compare with`] };
-    else if (p.baseline !== undefined) {
-      const extra = new Map<string, Direction>(p.spec.expectations.map((e) => [e.metric, directionOf(e.op)]));
-      if (options.failOnRegression) {
-        // The scenario as run (a gate on one cell runs that cell alone), against the baseline's.
-        const mismatch = baselineMismatch(p.baseline, results.name, results.scenario);
-        if (mismatch !== null) throw new UsageError(`baseline ${join(options.baseline!, `${results.name}.json`)} ${mismatch}`);
-        const missing = missingBaselineMetrics(results, check.cells, p.baseline, extra.keys());
-        if (missing.length > 0) {
-          throw new UsageError(`baseline ${join(options.baseline!, `${results.name}.json`)} lacks what the gate compares (${missing.slice(0, 4).join('; ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}); re-save it with --save-baseline`);
-        }
-      }
-      check = { ...check, baseline: compareWithBaseline(results, check.cells, p.baseline, extra) };
-    }
+    const got = await resultsToCheck(p, options, io, { workers, shard, signal });
+    if (got.kind === 'interrupted') return INTERRUPTED;
+    if (got.kind === 'partial') continue;
+    const { results, written } = got;
+    const check = judgeWithBaseline(results, p, options);
     if (options.saveBaseline !== undefined) {
       const path = join(options.saveBaseline, `${results.name}.json`);
       writeOrRefuse(path, serializeBaseline(baselineOf(results)), '--save-baseline');
@@ -199,14 +131,114 @@ export async function checkCommand(options: CheckOptions, io: CliIo, signal?: Ab
   }
   // A shard computes only: the verdict comes from `hbsim merge`.
   if (shard !== undefined) return ExitCode.ok;
-  io.stdout.write(`\n${closingLine(checks, options.failOnRegression, out)}\n`);
+  return closeGate(checks, options, io);
+}
 
+/** Gate options on a shard are refused: a shard only computes, and `hbsim merge` judges. */
+function refuseGateOptionsOnShard(options: CheckOptions): void {
+  const gateOptions = [options.junit === undefined ? [] : ['--junit'], options.baseline === undefined ? [] : ['--baseline'], options.saveBaseline === undefined ? [] : ['--save-baseline'], options.failOnRegression ? ['--fail-on-regression'] : []].flat();
+  if (gateOptions.length > 0) throw new UsageError(`${gateOptions.join(', ')}: a shard only computes; give ${gateOptions.length > 1 ? 'them' : 'it'} to hbsim merge, which judges the merged results`);
+}
+
+/** What the gate will do with one scenario: its cells, its baseline, whether it runs at all. Refuses what cannot work. */
+function planCheck(l: LoadedScenario, options: CheckOptions, cellOverride: GateCells | undefined): Planned {
+  const spec = gateSpecOf(l);
+  const cells = cellOverride ?? spec.cells;
+  if (cells.kind === 'cell') requireCell(l, cells.id);
+  const baseline = options.baseline === undefined ? undefined : readBaseline(options.baseline, l.scenario.name);
+  // A gate that compares with another scenario's numbers (or none) proves nothing: refuse it.
+  if (options.failOnRegression && baseline !== undefined) {
+    const path = join(options.baseline!, `${l.scenario.name}.json`);
+    if (baseline === null) throw new UsageError(`--fail-on-regression: no baseline ${path} for ${l.scenario.name}; save one with --save-baseline ${options.baseline}`);
+    if (baseline.name !== l.scenario.name) throw new UsageError(`baseline ${path} ${baselineMismatch(baseline, l.scenario.name, null)}`);
+  }
+  const run = spec.expectations.length > 0 || options.baseline !== undefined || options.saveBaseline !== undefined;
+  return { loaded: l, spec: { ...spec, cells }, baseline, run };
+}
+
+type Obtained = { readonly kind: 'results'; readonly results: ResultsFile; readonly written: string[] } | { readonly kind: 'partial' } | { readonly kind: 'interrupted' };
+
+/**
+ * The results the gate judges, written beside their report: simulated (the gated cell
+ * alone when the gate names one), or the merged results `hbsim merge` passes in. A
+ * shard writes its partial file instead; Ctrl-C writes nothing.
+ */
+async function resultsToCheck(p: Planned, options: CheckOptions, io: CliIo, how: { readonly workers: number; readonly shard: ShardSpec | undefined; readonly signal: AbortSignal | undefined }): Promise<Obtained> {
+  const l = p.loaded;
+  const { shard } = how;
+  const err = paletteFor(io.stderr, io.env);
+  let results: ResultsFile;
+  let done = () => {};
+  // One run at a time per output name (a lock file); shards write partial files side by side.
+  const lock = shard || options.merged ? { release() {} } : lockOutput(options.out, l.scenario.name);
+  let written: string[];
+  try {
+    if (options.merged) results = options.merged.results;
+    else {
+      let outcome: PieceOutcome;
+      try {
+        const pauseSurvival = checkNeedsPauseSurvival(p.spec);
+        const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
+        const run = target?.loaded ?? l;
+        const checkCells = p.spec.cells.kind === 'cell' ? p.spec.cells.id : p.spec.cells.kind;
+        outcome = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, how.workers) : how.workers, pauseSurvival, how.signal, {
+          outDir: options.out,
+          resume: options.resume === true,
+          command: 'check',
+          checkCells,
+          ...(shard ? { shard } : {}),
+          ...(target ? { asCell: { id: target.cell.id, params: target.cell.params }, recordFrom: l } : {}),
+        });
+        if (outcome.kind === 'partial') {
+          io.stderr.write(`${err.green('wrote')} ${outcome.path} (shard ${shard!.index}/${shard!.count}; hbsim merge judges the merged results)\n`);
+          return { kind: 'partial' };
+        }
+        results = target !== undefined ? asCell(outcome.results, target.cell, l) : outcome.results;
+        done = outcome.done;
+      } catch (e) {
+        if (e instanceof SweepAborted) {
+          io.stderr.write(`${err.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
+          return { kind: 'interrupted' };
+        }
+        throw e;
+      }
+    }
+    written = await writeResults(results, l, options);
+  } finally {
+    lock.release();
+  }
+  done();
+  return { kind: 'results', results, written };
+}
+
+/** The verdicts on one scenario's results, compared with its baseline when one was given. */
+function judgeWithBaseline(results: ResultsFile, p: Planned, options: CheckOptions): ScenarioCheck {
+  const check = checkResults(results, p.spec, p.loaded.origin.file);
+  if (p.baseline === null) return { ...check, notes: [...check.notes, `no baseline ${join(options.baseline!, `${results.name}.json`)} to compare with`] };
+  if (p.baseline === undefined) return check;
+  const extra = new Map<string, Direction>(p.spec.expectations.map((e) => [e.metric, directionOf(e.op)]));
+  if (options.failOnRegression) {
+    // The scenario as run (a gate on one cell runs that cell alone), against the baseline's.
+    const mismatch = baselineMismatch(p.baseline, results.name, results.scenario);
+    if (mismatch !== null) throw new UsageError(`baseline ${join(options.baseline!, `${results.name}.json`)} ${mismatch}`);
+    const missing = missingBaselineMetrics(results, check.cells, p.baseline, extra.keys());
+    if (missing.length > 0) {
+      throw new UsageError(`baseline ${join(options.baseline!, `${results.name}.json`)} lacks what the gate compares (${missing.slice(0, 4).join('; ')}${missing.length > 4 ? ` and ${missing.length - 4} more` : ''}); re-save it with --save-baseline`);
+    }
+  }
+  return { ...check, baseline: compareWithBaseline(results, check.cells, p.baseline, extra) };
+}
+
+/** The closing line, the CI's annotations and JUnit file, and the gate's exit code. */
+function closeGate(checks: readonly ScenarioCheck[], options: CheckOptions, io: CliIo): number {
+  const out = paletteFor(io.stdout, io.env);
+  io.stdout.write(`\n${closingLine(checks, options.failOnRegression, out)}\n`);
   if (io.env.GITHUB_ACTIONS === 'true') reportToGitHub(checks, options, io);
   if (options.junit !== undefined) {
     // No wall-clock times: the same verdicts give the same bytes (docs/ci.md), so a JUnit
     // file can be committed or compared; the run time is on stderr above.
     writeOrRefuse(options.junit, junitXml(checks, { failOnRegression: options.failOnRegression }), '--junit');
-    io.stderr.write(`${err.green('wrote')} ${options.junit}\n`);
+    io.stderr.write(`${paletteFor(io.stderr, io.env).green('wrote')} ${options.junit}\n`);
   }
   return gateFails(checks, options.failOnRegression) ? ExitCode.checkFailed : ExitCode.ok;
 }
@@ -218,7 +250,7 @@ export function checkNeedsPauseSurvival(spec: GateSpec): boolean {
 
 /** Rough engine speed on one core (as run.ts estimates it for its progress bar). */
 const HEARTBEATS_PER_SECOND = 4_000_000;
-/** Starting the worker threads costs about 2–3 s (each loads the TypeScript sources); a run expected to take less goes inline. */
+/** A run expected to take less than this goes inline: worker threads each load the simulator and warm its JIT up again, which a small run does not repay. */
 const INLINE_BELOW_MS = 3000;
 /** Rough cost of one cell's pause-survival search on one core. */
 const PAUSE_SEARCH_MS = 500;

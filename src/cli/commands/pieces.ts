@@ -17,6 +17,7 @@ import { paletteFor } from '../colour.js';
 import { UsageError, type CliIo } from '../io.js';
 import { toolVersion } from '../../results/tool-version.js';
 import { onlyCell } from './one-cell.js';
+import { markPhase } from '../timings.js';
 
 export interface PieceOptions {
   readonly outDir: string;
@@ -71,7 +72,7 @@ export function loadRecipe(recipe: ScenarioRecipe, asCell: RunIdentity['as_cell'
 export async function runInPieces(
   loaded: LoadedScenario,
   io: CliIo,
-  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number, work: number) => void; readonly signal?: AbortSignal },
+  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number, work: number) => void; readonly onWorkerIdle?: () => void; readonly signal?: AbortSignal },
   options: PieceOptions,
 ): Promise<PieceOutcome> {
   const prepared = prepareScenario(loaded, run.pauseSurvival);
@@ -79,7 +80,7 @@ export async function runInPieces(
   const identity = identityOf(prepared, version, options.command, options.asCell, options.checkCells);
   const digest = runDigest(prepared, identity);
   const recipe = options.shard ? checkedRecipe(options.recordFrom ?? loaded, prepared, identity, digest) : undefined;
-  const resumable = { workers: run.workers, ...(options.shard ? { shard: options.shard } : {}), ...(run.onProgress ? { onProgress: run.onProgress } : {}), ...(run.signal ? { signal: run.signal } : {}) };
+  const resumable = { workers: run.workers, ...(options.shard ? { shard: options.shard } : {}), ...(run.onProgress ? { onProgress: run.onProgress } : {}), ...(run.onWorkerIdle ? { onWorkerIdle: run.onWorkerIdle } : {}), ...(run.signal ? { signal: run.signal } : {}) };
   let checkpoint: Checkpoint;
   try {
     const key = { name: loaded.scenario.name, digest, tasks: prepared.tasks.length, ...(options.shard ? { shard: options.shard } : {}) };
@@ -97,7 +98,9 @@ export async function runInPieces(
     const from = restored === 0 ? 'no finished tasks to resume from' : `${restored} of ${wanted} tasks read back from ${checkpoint.path}`;
     io.stderr.write(`${p.dim('resume')}: ${loaded.scenario.name}: ${from}${damaged}; computing ${wanted - restored}\n`);
   }
+  markPhase('prepare tasks');
   const done = await runResumable(prepared, checkpoint, resumable);
+  markPhase('simulate (worker threads)');
   if (options.shard && recipe) {
     const path = partialPath(options.outDir, loaded.scenario.name, options.shard);
     try {
@@ -108,7 +111,9 @@ export async function runInPieces(
     checkpoint.remove();
     return { kind: 'partial', path };
   }
-  return { kind: 'results', results: assembleResults(prepared, allOutputs(prepared, done.outputs), version), done: () => checkpoint.remove() };
+  const results = assembleResults(prepared, allOutputs(prepared, done.outputs), version);
+  markPhase('assemble results (pool, statistics, analysis)');
+  return { kind: 'results', results, done: () => checkpoint.remove() };
 }
 
 /** The recipe, checked to load back into the very run being sharded (so `merge` cannot fail on it later). */

@@ -21,7 +21,7 @@ import { analyze } from '../../analysis/index.js';
 import { judgeShortLog } from '../../replay/short-log.js';
 import { RESULTS_SCHEMA, serializeResults, STREAMS_VERSION, type ResultsFile } from '../../results/results-file.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
-import { expandSweep, loadScenarioText, withSets } from '../../scenarios/load.js';
+import { expandSweep, loadScenarioText, withSets, type LoadedScenario } from '../../scenarios/load.js';
 import { normalizeScenario } from '../../scenarios/schema/index.js';
 import { parseSet } from '../../scenarios/sets.js';
 import { paletteFor } from '../colour.js';
@@ -54,40 +54,9 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
   if (format !== 'csv' && format !== 'cassandra') throw new UsageError(`--format ${format}: expected csv or cassandra`);
   const given = options.unit as TimeUnit | undefined;
   if (given !== undefined && !(UNITS as readonly string[]).includes(given)) throw new UsageError(`--unit ${options.unit}: expected one of ${UNITS.join(', ')}`);
-  const fallback: TimeUnit = format === 'cassandra' ? 'ns' : 's';
-  let text: string;
+  let read: ReadLog;
   try {
-    text = readBoundedText(options.log, MAX_LOG_BYTES, 'a replay log');
-  } catch (e) {
-    if (e instanceof FileReadError) throw new UsageError(`cannot read ${options.log}: ${e.message}`);
-    throw e;
-  }
-  // Read once in the default unit to see the times as written, then in the unit they are in.
-  // The first reading is lenient about range (a time too large in seconds may be fine in
-  // nanoseconds); the range is checked in the unit chosen, with the offending line.
-  const parse = (unit: TimeUnit, lenient = false) => (format === 'csv' ? parseHeartbeatCsvDetailed(text, options.log, unit, lenient) : { records: parseCassandraDump(text, options.log, unit), iso: false });
-  let parsed;
-  let unit: TimeUnit;
-  let unitHow: string;
-  try {
-    parsed = parse(fallback, true);
-    if (parsed.iso) {
-      unit = fallback;
-      unitHow = 'Times read as ISO-8601 timestamps.';
-    } else {
-      const asWritten = (us: number) => us / US_PER[fallback];
-      const perNode = new Map<string, number[]>();
-      for (const r of parsed.records) {
-        const list = perNode.get(r.node);
-        if (list === undefined) perNode.set(r.node, [asWritten(r.arrivalUs)]);
-        else list.push(asWritten(r.arrivalUs));
-      }
-      const choice = chooseUnit(asWritten(parsed.records[0]!.arrivalUs), medianGap([...perNode.values()]), given, fallback);
-      if (!choice.ok) throw new TraceInputError(options.log, null, choice.message);
-      unit = choice.unit;
-      unitHow = `Times read as ${choice.how}.`;
-      if (unit !== fallback || parsed.records.some(outOfRange)) parsed = parse(unit);
-    }
+    read = readLog(options.log, format, given);
   } catch (e) {
     if (e instanceof TraceInputError) {
       io.stderr.write(`${e.message}\n`);
@@ -95,17 +64,82 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     }
     throw e;
   }
-  const iso = parsed.iso;
-  const log = toTrace(parsed.records);
+  const { unit, iso } = read;
+  const log = toTrace(read.records);
   const crashes = options.crash.map((c) => crashMark(c, unit, iso));
   const intervalUs = estimatedIntervalUs(log);
+  const { scenario, swept, settings } = replaySettings(options, intervalUs);
+  let replayed: ReplayedCell[];
+  try {
+    replayed = replayLog(log, settings, { crashes, transitionLimit: scenario.scenario.timeline_limit });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  const results = replayResults(options, { format, unit, iso, log, intervalUs, scenario, swept, replayed });
+  const written = await writeReplay(results, options, scenario);
+  io.stderr.write(`${paletteFor(io.stderr, io.env).green('wrote')} ${written}\n`);
+  if (options.json) {
+    io.stdout.write(serializeResults(results));
+    return ExitCode.ok;
+  }
+  const out = io.stdout;
+  out.write(`${options.log}: ${log.nodes.length} nodes, ${sig(log.lastArrivalUs / 3.6e9)} h recorded, median interval ${formatMs(intervalUs / 1000)} ${crashes.length > 0 ? `, ${crashes.length} crash marks` : ', no crash marks: every suspicion counts as false'}\n${read.unitHow}\n\n`);
+  out.write(`${replayLines(replayed, options.changes, (us) => logTimeText(log.originUs + us, unit, iso)).join('\n')}\n`);
+  if (results.analysis!.recommendation.too_short) out.write(`\n${results.analysis!.recommendation.sentence}\n`);
+  return ExitCode.ok;
+}
 
-  // The detector settings: the scenario's detector (and sweep), relative to the log's interval.
-  // Without --scenario: a fixed timeout of 3 intervals, the rule of thumb, and no sweep
-  // (the default preset's network sweep would make no sense for a recorded log).
-  // The log's interval is set before the user's --set (so "--set detector.timeout=300ms"
-  // is checked against a 100 ms log, not the default 1 s) and again after (it is what the
-  // log shows, whatever a scenario says).
+type ReplayedCell = ReturnType<typeof replayLog>[number];
+
+interface ReadLog {
+  readonly records: ReturnType<typeof parseHeartbeatCsvDetailed>['records'];
+  readonly iso: boolean;
+  readonly unit: TimeUnit;
+  /** How the unit was chosen, for the header. */
+  readonly unitHow: string;
+}
+
+/**
+ * The log's records, with times in the unit they are in. Read once in the default unit
+ * to see the times as written, then in the unit they are in. The first reading is
+ * lenient about range (a time too large in seconds may be fine in nanoseconds); the
+ * range is checked in the unit chosen, with the offending line.
+ */
+function readLog(path: string, format: 'csv' | 'cassandra', given: TimeUnit | undefined): ReadLog {
+  const fallback: TimeUnit = format === 'cassandra' ? 'ns' : 's';
+  let text: string;
+  try {
+    text = readBoundedText(path, MAX_LOG_BYTES, 'a replay log');
+  } catch (e) {
+    if (e instanceof FileReadError) throw new UsageError(`cannot read ${path}: ${e.message}`);
+    throw e;
+  }
+  const parse = (unit: TimeUnit, lenient = false) => (format === 'csv' ? parseHeartbeatCsvDetailed(text, path, unit, lenient) : { records: parseCassandraDump(text, path, unit), iso: false });
+  let parsed = parse(fallback, true);
+  if (parsed.iso) return { ...parsed, unit: fallback, unitHow: 'Times read as ISO-8601 timestamps.' };
+  const asWritten = (us: number) => us / US_PER[fallback];
+  const perNode = new Map<string, number[]>();
+  for (const r of parsed.records) {
+    const list = perNode.get(r.node);
+    if (list === undefined) perNode.set(r.node, [asWritten(r.arrivalUs)]);
+    else list.push(asWritten(r.arrivalUs));
+  }
+  const choice = chooseUnit(asWritten(parsed.records[0]!.arrivalUs), medianGap([...perNode.values()]), given, fallback);
+  if (!choice.ok) throw new TraceInputError(path, null, choice.message);
+  if (choice.unit !== fallback || parsed.records.some(outOfRange)) parsed = parse(choice.unit);
+  return { ...parsed, unit: choice.unit, unitHow: `Times read as ${choice.how}.` };
+}
+
+/**
+ * The detector settings: the scenario's detector (and sweep), relative to the log's
+ * interval. Without --scenario: a fixed timeout of 3 intervals, the rule of thumb, and
+ * no sweep (the default preset's network sweep would make no sense for a recorded log).
+ * The log's interval is set before the user's --set (so "--set detector.timeout=300ms"
+ * is checked against a 100 ms log, not the default 1 s) and again after (it is what the
+ * log shows, whatever a scenario says).
+ */
+function replaySettings(options: ReplayOptions, intervalUs: number): { scenario: LoadedScenario; swept: string[]; settings: ReplaySetting[] } {
   const logInterval = parseSet(`heartbeat.interval=${intervalUs}us`, `the log's median interval (${formatMs(intervalUs / 1000)})`);
   const base = options.scenario === undefined ? loadScenarioText(REPLAY_DEFAULT, '(replay default)') : loadScenarios([options.scenario], [])[0]!;
   const scenario = withSets(base, [logInterval, ...overridesFrom(options), logInterval]);
@@ -114,28 +148,28 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
   const foreign = swept.filter((path) => !path.startsWith('detector'));
   if (foreign.length > 0) throw new UsageError(`a replay can only sweep detector settings; ${foreign.join(', ')} describe the network, which the log already recorded`);
   const settings: ReplaySetting[] = cells.map((cell) => ({ id: cell.id, params: cell.params as Record<string, string | number>, detector: build(cell.scenario).config.detector }));
-  let replayed;
-  try {
-    replayed = replayLog(log, settings, { crashes, transitionLimit: scenario.scenario.timeline_limit });
-  } catch (e) {
-    if (e instanceof RangeError) throw new UsageError(e.message);
-    throw e;
-  }
+  return { scenario, swept, settings };
+}
 
-  const name = `${basename(options.log, extname(options.log))}.replay`;
+/** The results file of a replay (the results contract, seed "replay", one replication). */
+function replayResults(
+  options: ReplayOptions,
+  r: { format: string; unit: TimeUnit; iso: boolean; log: ReturnType<typeof toTrace>; intervalUs: number; scenario: LoadedScenario; swept: string[]; replayed: readonly ReplayedCell[] },
+): ResultsFile {
+  const { log, replayed } = r;
   const cellResults = replayed.map((c) => ({ id: c.id, params: c.params, metrics: c.metrics }));
-  const analysis = judgeShortLog(analyze(cellResults, recommendationTargetsOf(scenario.scenario)), cellResults);
+  const analysis = judgeShortLog(analyze(cellResults, recommendationTargetsOf(r.scenario.scenario)), cellResults);
   const sampleIndex = Math.max(0, replayed.findIndex((c) => c.id === analysis.recommendation.cell));
-  const results: ResultsFile = {
+  return {
     schema: RESULTS_SCHEMA,
     tool: { name: 'hbsim', version: toolVersion() },
-    name,
+    name: `${basename(options.log, extname(options.log))}.replay`,
     source: options.log,
     seed: 'replay',
     streams: STREAMS_VERSION,
     replications: 1,
-    scenario: { replay: { log: options.log, format, unit: iso ? 'iso-8601' : unit, nodes: log.nodes.length, node_names: log.nodes, interval_us: intervalUs, crash_marks: options.crash }, ...(normalizeScenario(scenario.scenario) as object) },
-    swept,
+    scenario: { replay: { log: options.log, format: r.format, unit: r.iso ? 'iso-8601' : r.unit, nodes: log.nodes.length, node_names: log.nodes, interval_us: r.intervalUs, crash_marks: options.crash }, ...(normalizeScenario(r.scenario.scenario) as object) },
+    swept: r.swept,
     cells: cellResults.map((c, i) => {
       const q = replayed[i]!.detectionQuantilesMs;
       return q ? { ...c, detection_latency_quantiles_ms: q } : c;
@@ -143,22 +177,20 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     sample: { cell: replayed[sampleIndex]!.id, duration_ms: (log.lastArrivalUs + 1) / 1000, timeline: replayed[sampleIndex]!.timeline },
     analysis,
   };
-  const jsonPath = join(options.out, `${name}.json`);
+}
+
+/** Writes `<out>/<log>.replay.json` and, unless --no-report, its report; returns what was written. */
+async function writeReplay(results: ResultsFile, options: ReplayOptions, scenario: LoadedScenario): Promise<string> {
+  const jsonPath = join(options.out, `${results.name}.json`);
   writeFileAtomic(jsonPath, serializeResults(results));
-  let written = jsonPath;
-  if (options.report) {
-    const htmlPath = join(options.out, `${name}.html`);
-    await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(scenario.scenario) });
-    written += ` and ${htmlPath}`;
-  }
-  const palette = paletteFor(io.stderr, io.env);
-  io.stderr.write(`${palette.green('wrote')} ${written}\n`);
-  if (options.json) {
-    io.stdout.write(serializeResults(results));
-    return ExitCode.ok;
-  }
-  const out = io.stdout;
-  out.write(`${options.log}: ${log.nodes.length} nodes, ${sig(log.lastArrivalUs / 3.6e9)} h recorded, median interval ${formatMs(intervalUs / 1000)} ${crashes.length > 0 ? `, ${crashes.length} crash marks` : ', no crash marks: every suspicion counts as false'}\n${unitHow}\n\n`);
+  if (!options.report) return jsonPath;
+  const htmlPath = join(options.out, `${results.name}.html`);
+  await (await loadReportWriter())(results, htmlPath, { targets: recommendationTargetsOf(scenario.scenario) });
+  return `${jsonPath} and ${htmlPath}`;
+}
+
+/** The table of settings, then each setting's first state changes (`logTime`: an offset in µs as the log writes it). */
+function replayLines(replayed: readonly ReplayedCell[], changes: number, logTime: (us: number) => string): string[] {
   const rows = replayed.map((c) => [
     c.id,
     String(c.metrics.false_suspicions.count),
@@ -167,18 +199,17 @@ export async function replayCommand(options: ReplayOptions, io: CliIo): Promise<
     formatMs(c.metrics.mistake_duration_ms.p50),
     c.metrics.detection_latency_ms.count === 0 ? '–' : formatMs(c.metrics.detection_latency_ms.p50),
   ]);
-  out.write(`${renderTable(['setting', 'false susp.', '/node-day', '95 % CI', 'mistake p50', 'detect p50'], rows, ['left', 'right', 'right', 'right', 'right', 'right']).join('\n')}\n`);
+  const lines = renderTable(['setting', 'false susp.', '/node-day', '95 % CI', 'mistake p50', 'detect p50'], rows, ['left', 'right', 'right', 'right', 'right', 'right']);
   for (const c of replayed) {
     const verdicts = c.timeline.entries.filter((e) => e.event === 'verdict');
     if (verdicts.length === 0) continue;
-    out.write(`\n${c.id}: ${verdicts.length} state change${verdicts.length === 1 ? '' : 's'}${verdicts.length > options.changes ? ` (first ${options.changes})` : ''}\n`);
-    for (const e of verdicts.slice(0, options.changes)) {
+    lines.push('', `${c.id}: ${verdicts.length} state change${verdicts.length === 1 ? '' : 's'}${verdicts.length > changes ? ` (first ${changes})` : ''}`);
+    for (const e of verdicts.slice(0, changes)) {
       if (e.event !== 'verdict') continue;
-      out.write(`  +${(e.t_ms / 1000).toFixed(3)} s (log time ${logTimeText(log.originUs + e.t_ms * 1000, unit, iso)})  ${e.node}  ${e.from} → ${e.to}\n`);
+      lines.push(`  +${(e.t_ms / 1000).toFixed(3)} s (log time ${logTime(e.t_ms * 1000)})  ${e.node}  ${e.from} → ${e.to}`);
     }
   }
-  if (results.analysis!.recommendation.too_short) out.write(`\n${results.analysis!.recommendation.sentence}\n`);
-  return ExitCode.ok;
+  return lines;
 }
 
 /** An instant (µs in the log's time base) as the log writes it: ISO-8601 or a number of its unit. */

@@ -7,7 +7,7 @@
  * finished tasks stay checkpointed for --resume. With --shard i/n it computes one
  * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
-import { loadReportRenderer } from '../lazy-report.js';
+import { loadReportRenderer, preloadReportRenderer } from '../lazy-report.js';
 import { breachScreen } from '../../check/screen.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import { rareFalseSuspicions } from '../../rare/index.js';
 import { build, recommendationTargetsOf } from '../../scenarios/build.js';
 import { expandSweep, type LoadedScenario } from '../../scenarios/load.js';
 import { SweepAborted } from '../../sweep/run-tasks.js';
+import { prestartWorkers } from '../../sweep/worker-pool.js';
+import { markPhase, printPhases } from '../timings.js';
 import { PAUSE_SEARCH_BUDGET_HEARTBEATS } from '../../sweep/pause-survival.js';
 import { planOf } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
@@ -62,12 +64,17 @@ export function workerCount(text: string | undefined): number {
 }
 
 export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortSignal): Promise<number> {
+  markPhase('start-up (node, modules, arguments)');
   const workers = workerCount(options.workers);
   const shard = shardOf(options, io.env);
   // The estimate is added to whole results; a shard's partial file has no cells to add it to.
   if (shard && options.rare === true) throw new UsageError('--rare applies to a whole run, not a shard: run it without --shard (the estimate costs seconds, not node-days)');
   if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
+  // The worker threads load the simulator while this thread reads the scenarios (at most
+  // one per core before the task count is known: a run of 3 tasks with --workers 64 uses 3).
+  prestartWorkers(Math.min(workers, availableParallelism()));
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
+  markPhase('read scenarios');
   const names = new Map<string, string>();
   for (const l of loaded) {
     const other = names.get(l.scenario.name);
@@ -91,7 +98,9 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     let results: ResultsFile;
     try {
       try {
-        outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) });
+        // The report's modules (vega, ~0.2 s of CPU) load on the core the first idle worker leaves.
+        const onWorkerIdle = options.report && shard === undefined ? preloadReportRenderer : undefined;
+        outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) }, onWorkerIdle);
       } catch (e) {
         if (e instanceof SweepAborted) {
           io.stderr.write(`${palette.yellow('stopped')}: ${l.scenario.name} was interrupted; nothing written for it (finished tasks are checkpointed: run again with --resume to continue)\n`);
@@ -120,6 +129,8 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     }
   }
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
+  markPhase('print');
+  printPhases(io);
   return ExitCode.ok;
 }
 
@@ -131,11 +142,13 @@ export async function writePair(results: ResultsFile, out: string, report: Repor
   const jsonPath = join(out, `${results.name}.json`);
   const htmlPath = join(out, `${results.name}.html`);
   const html = report === null ? null : await (await loadReportRenderer())(results, report);
+  if (html !== null) markPhase('report (render HTML)');
   try {
     writeResultsPair(jsonPath, serializeResults(results), htmlPath, html);
   } catch (e) {
     throw new UsageError(`cannot write ${jsonPath}: ${e instanceof Error ? e.message : String(e)} (check --out)`);
   }
+  markPhase('write files');
   return html === null ? jsonPath : `${jsonPath} and ${htmlPath}`;
 }
 
@@ -170,7 +183,15 @@ function rareLines(results: ResultsFile): string[] {
 }
 
 /** Runs one scenario (or one shard of it, checkpointed: pieces.ts) with a progress bar (cells × replications done, ETA). */
-export async function simulate(loaded: LoadedScenario, io: CliIo, workers: number, pauseSurvival: boolean, signal: AbortSignal | undefined, pieces: PieceOptions): Promise<PieceOutcome> {
+export async function simulate(
+  loaded: LoadedScenario,
+  io: CliIo,
+  workers: number,
+  pauseSurvival: boolean,
+  signal: AbortSignal | undefined,
+  pieces: PieceOptions,
+  onWorkerIdle?: () => void,
+): Promise<PieceOutcome> {
   const plan = planOf(loaded, pauseSurvival);
   const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / Math.min(workers, plan.tasks)) * 1000;
   if (expectedMs > LONG_RUN_MS) {
@@ -188,6 +209,7 @@ export async function simulate(loaded: LoadedScenario, io: CliIo, workers: numbe
         workers,
         pauseSurvival,
         onProgress: (done, total, work) => progress.update(done, total, work),
+        ...(onWorkerIdle ? { onWorkerIdle } : {}),
         ...(signal ? { signal } : {}),
       },
       pieces,

@@ -16,6 +16,7 @@ import { TCP_DEFAULTS, TcpConnections, type TcpHost, type TcpSettings } from '..
 
 /** The TCP connections of `network`'s TCP links, or null when every link is UDP. */
 export function openTcp(network: Network, kernel: Kernel, bank: StreamBank, root: SeedRoot, names: readonly string[], warmupUs: number): TcpConnections | null {
+  if (!network.anyClass((link) => link.transport === 'tcp')) return null;
   const linkCount = network.linkCount;
   const settings: TcpSettings[] = [];
   const settingsIndex = new Map<TcpSettings, number>();

@@ -32,25 +32,35 @@
  * class, entity) of their event, and `merge.ts` sorts them by it: the engine's order by
  * construction, so this kernel never declines.
  *
- * Why one file of ~1,300 lines: the hot loops keep their state in fields of one class
- * so the optimizer sees monomorphic, typed accesses.
+ * Draws: jitter, loss, duplication and delay go through the engine's own law code —
+ * the per-law draw functions of random/distributions.ts (`lawDraw` picks one per law
+ * once; DurationSampler.sampleUs reaches the same functions through `drawUs`) and
+ * `geometricGap`/`gilbertStep` (network/loss.ts, what LinkLoss runs) — with the laws'
+ * parameters hoisted into locals so the optimizer inlines the draw into the loop. Set-up
+ * (streams, laws) is in node-streams.ts, the crash processes in crash-processes.ts.
  *
- * The hot loop (`advance`) allocates nothing: typed arrays, numbers, no closures; the
- * scalars it keeps between calls live in a Float64Array, and cold calls take their
- * numbers from it rather than as (boxed) arguments.
+ * Why this file is ~900 lines and `fastLoop` (~185) and `advance` (~250) exceed ~120:
+ * the two loops keep the node's state in locals (registers) and are measured, not
+ * guessed. Moving the shared parts (quiet wake-ups, the fused delivery, the send) into
+ * methods or one loop made a value in the loop boxed — an allocation per heartbeat,
+ * +8 to +50 % CPU on bench workloads A–C (issue #10 notes, /work/wt/notes/10.md) — so
+ * `fastLoop` repeats, with fewer branches, what `advance` does for the common case.
+ *
+ * The loops allocate nothing: typed arrays, numbers, no closures; the scalars they keep
+ * between calls live in a Float64Array, and cold calls take their numbers from it rather
+ * than as (boxed) arguments. Check with a sampling heap profile after any change here.
  */
-import type { CrashFault, SimConfig } from '../config.js';
-import { DurationSampler, type DelayDistribution } from '../random/distributions.js';
-import { compileCrashes, type FaultProcess } from '../faults/faults.js';
-import { linkLossModel } from '../network/links.js';
-import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
-import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
+import type { SimConfig } from '../config.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
-import { standardExponential } from '../random/ziggurat.js';
+import { geometricGap, gilbertStep, LossKind, type CompiledLoss } from '../network/loss.js';
+import { lawDraw, type DurationSampler, type LawDraw } from '../random/distributions.js';
+import type { StreamBank } from '../random/streams.js';
 import { EventClass } from '../engine/kernel.js';
 import { Cause, type CauseCode } from '../metrics/recorder.js';
 import { PairBooks } from '../metrics/books.js';
 import { BookEntry, ItemStore } from './merge.js';
+import { NodeCrashProcesses, ProcessEvent } from './crash-processes.js';
+import { layOutStreams, type NodeStreams } from './node-streams.js';
 
 /** Events per call of the hot loop (re-entered, so the optimizer sees it called, not only looping). */
 const CHUNK = 8192;
@@ -68,24 +78,14 @@ const ALIVE = 0;
 const SUSPECTED = 1;
 const DEAD = 2;
 
-const LOSS_NONE = 0;
-const LOSS_BERNOULLI = 1;
-const LOSS_GILBERT = 2;
-
-/** Laws drawn inline in the hot loop (the same arithmetic as DurationSampler); others call the sampler. */
-const LAW_CONSTANT = 0;
-const LAW_UNIFORM = 1;
-const LAW_EXPONENTIAL = 2;
-const LAW_OTHER = 3;
+/** LossKind (network/loss.ts) as plain constants for the hot loops. */
+const LOSS_BERNOULLI = LossKind.bernoulli;
+const LOSS_GILBERT = LossKind.gilbertElliott;
 
 const EV_SEND = 0;
 const EV_DELIVER = 1;
 const EV_WAKE = 2;
 const EV_PROCESS = 3;
-
-const PROC_CRASH = 0;
-const PROC_RECOVER = 1;
-
 
 /** The first polling round at or after `t`, given `fromUs` (a round, before t); rounds are multiples of `stepUs`. */
 function skipRounds(fromUs: number, t: number, stepUs: number): number {
@@ -103,20 +103,6 @@ function gridCeil(x: number, stepUs: number): number {
   while (v < x) v += stepUs;
   while (v - stepUs >= x) v -= stepUs;
   return v;
-}
-
-/** How the hot loop draws a law: kind, and two parameters as DurationSampler keeps them. */
-function lawOf(law: DelayDistribution): { kind: number; a: number; b: number } {
-  switch (law.kind) {
-    case 'constant':
-      return { kind: LAW_CONSTANT, a: Math.round(law.valueUs), b: 0 };
-    case 'uniform':
-      return { kind: LAW_UNIFORM, a: law.minUs, b: law.maxUs - law.minUs };
-    case 'exponential':
-      return { kind: LAW_EXPONENTIAL, a: law.meanUs, b: 0 };
-    default:
-      return { kind: LAW_OTHER, a: 0, b: 0 };
-  }
 }
 
 function grown(a: Float64Array): Float64Array {
@@ -137,43 +123,22 @@ export class TimeoutKernel {
   private readonly warmupUs: number;
   private readonly endUs: number;
   private readonly flapWindowUs: number;
-  private readonly crashes: readonly CrashFault[];
 
-  // ---- randomness ---------------------------------------------------------------------
+  // ---- randomness: the engine's laws, the streams laid out by node-streams.ts ---------
+  private readonly streams: NodeStreams;
   private readonly bank: StreamBank;
-  private readonly phaseUs: Float64Array;
-  private readonly jitterConstant: boolean;
-  private readonly jitterConstantUs: number;
-  private readonly jitterKind: number;
-  private readonly jitterA: number;
-  private readonly jitterB: number;
   private readonly jitter: DurationSampler;
-  private readonly jitterStreams: Int32Array;
-  private readonly baseDelayUs: number;
-  private readonly delayKind: number;
-  private readonly delayA: number;
-  private readonly delayB: number;
+  /** A constant jitter's value (it draws nothing). */
+  private readonly jitterFixedUs: number;
   private readonly delay: DurationSampler;
-  private readonly delayStreams: Int32Array;
+  /** The laws' draw functions (picked once, so each call site in the loops sees one law). */
+  private readonly drawJitter: LawDraw;
+  private readonly drawDelay: LawDraw;
+  private readonly baseDelayUs: number;
   private readonly duplicateProbability: number;
-  private readonly duplicateStreams: Int32Array;
-  private readonly duplicateDelayStreams: Int32Array;
-  private readonly lossKind: number;
-  private readonly logKeep: number;
-  private readonly enterBad: number;
-  private readonly leaveBad: number;
-  private readonly lossGood: number;
-  private readonly lossBad: number;
-  private readonly lossStreams: Int32Array;
-  private readonly stateStreams: Int32Array;
-  /** Loss state after the link's configuration draw (Bernoulli: messages left before the next loss; G–E: 1 if bad). */
-  private readonly initialLossState: Float64Array;
-
-  // ---- crash processes (compiled by faults.ts, as the engine does) --------------------
-  private readonly processes: FaultProcess[];
-  /** Processes of node i: processList[processStart[i] .. processStart[i + 1]), in global order. */
-  private readonly processStart: Int32Array;
-  private readonly processList: Int32Array;
+  private readonly loss: CompiledLoss;
+  /** The crash processes (compiled by faults.ts, as the engine does). */
+  private readonly processes: NodeCrashProcesses;
 
   // ---- the node being run (its state lives here between chunks of the hot loop) --------
   /**
@@ -204,13 +169,6 @@ export class TimeoutKernel {
   private wakeT: Float64Array;
   private wakeHead: number;
   private wakeLen: number;
-  /** Crash processes of the node: next event of each, and the earliest. */
-  private processCount: number;
-  private processFirst: number;
-  private procT: Float64Array;
-  private procKind: Uint8Array;
-  private xJ: number;
-
   /** The detector's verdict (its other state is in `v`). */
   private status: number;
 
@@ -240,101 +198,20 @@ export class TimeoutKernel {
     this.warmupUs = config.warmupUs;
     this.endUs = config.durationUs;
     this.flapWindowUs = config.flapWindowUs ?? 60_000_000;
-    this.crashes = config.crashes;
 
-    const root: SeedRoot = { seed: config.seed, replication: config.replication };
-    const monitor = config.monitorName;
-
-    // Send schedule: the phase and the jitter law.
-    const jitterSpec = config.heartbeat.jitter;
-    this.jitterConstant = jitterSpec.kind === 'constant'; // DurationSampler.isConstant
-    this.jitterConstantUs = this.jitterConstant ? new DurationSampler(jitterSpec, new StreamBank(1)).sampleUs(0) : 0;
-    const jitterLaw = lawOf(config.heartbeat.jitter);
-    this.jitterKind = jitterLaw.kind;
-    this.jitterA = jitterLaw.a;
-    this.jitterB = jitterLaw.b;
-
-    // The node → observer link: delay law, duplication, loss model (streams named as links.ts names them).
-    const link = config.link;
-    this.baseDelayUs = link.delay.baseUs;
-    const delayLaw = lawOf(link.delay.random);
-    this.delayKind = delayLaw.kind;
-    this.delayA = delayLaw.a;
-    this.delayB = delayLaw.b;
-    this.duplicateProbability = link.duplicateProbability;
-    const model = linkLossModel(link);
-    let stationaryBad = 0;
-    if (model.kind === 'bernoulli') {
-      this.lossKind = model.probability === 0 ? LOSS_NONE : LOSS_BERNOULLI;
-      this.logKeep = Math.log1p(-model.probability);
-      this.enterBad = this.leaveBad = this.lossGood = this.lossBad = 0;
-    } else {
-      this.lossKind = LOSS_GILBERT;
-      this.logKeep = 0;
-      this.enterBad = model.enterBadProbability;
-      this.leaveBad = model.leaveBadProbability;
-      this.lossGood = model.lossInGoodProbability;
-      this.lossBad = model.lossInBadProbability;
-      const p = model.enterBadProbability;
-      const r = model.leaveBadProbability;
-      stationaryBad = p + r > 0 ? p / (p + r) : 0;
-    }
-    const drawsJitter = !this.jitterConstant;
-    const drawsDelay = link.delay.random.kind !== 'constant'; // !DurationSampler.isConstant
-    const duplicates = this.duplicateProbability > 0;
-
-    // Streams, node by node: a node's jitter, delay, loss (and duplication) streams sit
-    // side by side in the bank (16 bytes each), so a send touches one or two cache lines
-    // of stream state rather than one per purpose. A stream's draws depend only on its
-    // key (random/streams.ts), so this order changes no draw. The phase is a one-off
-    // first draw and keeps no stream, as in the engine.
-    const perNode = (drawsJitter ? 1 : 0) + (drawsDelay ? 1 : 0) + (duplicates ? 2 : 0) + (this.lossKind === LOSS_NONE ? 0 : this.lossKind === LOSS_GILBERT ? 2 : 1);
-    const bank = new StreamBank(perNode * n + 16);
-    this.bank = bank;
-    this.jitter = new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter');
-    this.delay = new DurationSampler(link.delay.random, bank, 'link class 0 delay');
-    this.phaseUs = new Float64Array(n);
-    this.jitterStreams = new Int32Array(n);
-    this.delayStreams = new Int32Array(n);
-    this.duplicateStreams = new Int32Array(n);
-    this.duplicateDelayStreams = new Int32Array(n);
-    this.lossStreams = new Int32Array(n);
-    this.stateStreams = new Int32Array(n);
-    this.initialLossState = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const name = names[i]!;
-      this.phaseUs[i] = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.intervalUs);
-      if (drawsJitter) this.jitterStreams[i] = bank.add(root, nodeStreamKey(name, 'jitter'));
-      if (drawsDelay) this.delayStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'delay'));
-      if (this.lossKind === LOSS_BERNOULLI) {
-        this.lossStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss'));
-        this.initialLossState[i] = this.drawGap(this.lossStreams[i]!);
-      } else if (this.lossKind === LOSS_GILBERT) {
-        this.lossStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss'));
-        this.stateStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'loss-state'));
-        this.initialLossState[i] = bank.next(this.stateStreams[i]!) < stationaryBad ? 1 : 0;
-      }
-      if (duplicates) {
-        this.duplicateStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate'));
-        this.duplicateDelayStreams[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate-delay'));
-      }
-    }
-
-    // Crash processes, compiled by faults.ts itself: same order, same stream keys.
-    this.processes = compileCrashes(config.crashes, names, root, bank);
-    const counts = new Int32Array(n);
-    for (const p of this.processes) counts[p.nodes[0]!]!++;
-    this.processStart = new Int32Array(n + 1);
-    let maxPerNode = 1;
-    for (let i = 0; i < n; i++) {
-      this.processStart[i + 1] = this.processStart[i]! + counts[i]!;
-      maxPerNode = Math.max(maxPerNode, counts[i]!);
-    }
-    this.processList = new Int32Array(this.processes.length);
-    const fill = this.processStart.slice(0, n);
-    this.processes.forEach((p, g) => {
-      this.processList[fill[p.nodes[0]!]!++] = g;
-    });
+    const streams = layOutStreams(config);
+    this.streams = streams;
+    this.bank = streams.bank;
+    this.jitter = streams.jitter;
+    this.jitterFixedUs = streams.jitter.isConstant ? streams.jitter.sampleUs(0) : 0;
+    this.delay = streams.delay;
+    this.drawJitter = lawDraw(streams.jitter);
+    this.drawDelay = lawDraw(streams.delay);
+    this.baseDelayUs = config.link.delay.baseUs;
+    this.duplicateProbability = config.link.duplicateProbability;
+    this.loss = streams.loss;
+    // Crash processes, compiled after the nodes' streams: same order, same stream keys as the engine.
+    this.processes = new NodeCrashProcesses(config.crashes, config.nodeNames, streams.root, streams.bank);
 
     this.v = new Float64Array(V_COUNT);
     this.up = true;
@@ -349,12 +226,7 @@ export class TimeoutKernel {
     this.wakeHead = 0;
     this.wakeLen = 0;
     this.v[V_PAIR_WAKE] = Number.POSITIVE_INFINITY;
-    this.processCount = 0;
-    this.processFirst = 0;
-    this.procT = new Float64Array(maxPerNode);
-    this.procKind = new Uint8Array(maxPerNode);
     this.v[V_XT] = Number.POSITIVE_INFINITY;
-    this.xJ = -1;
     this.v[V_LAST_ARRIVAL] = 0;
     this.status = ALIVE;
     this.v[V_NEXT_CHANGE] = 0;
@@ -363,26 +235,6 @@ export class TimeoutKernel {
     this.curEntity = 0;
     this.curCause = Cause.timer;
     this.items = new ItemStore();
-  }
-
-  /** Geometric skipping (loss.ts): messages that get through before the next loss. */
-  private drawGap(stream: number): number {
-    const logKeep = this.logKeep;
-    if (logKeep === Number.NEGATIVE_INFINITY) return 0;
-    return Math.floor(Math.log(this.bank.nextOpenZero(stream)) / logKeep);
-  }
-
-  /** One draw of the link's random delay (µs), as DurationSampler.sampleUs (the duplicate's; the hot loop inlines its own). */
-  private delayUs(stream: number): number {
-    const kind = this.delayKind;
-    if (kind === LAW_EXPONENTIAL) return Math.round(this.delayA * standardExponential(this.bank, stream));
-    if (kind === LAW_CONSTANT) return this.delayA;
-    if (kind === LAW_UNIFORM) return Math.round(this.delayA + this.delayB * this.bank.next(stream));
-    return this.delay.sampleUs(stream);
-  }
-
-  private exponentialUs(episode: FaultProcess, meanUs: number): number {
-    return Math.round(meanUs * standardExponential(this.bank, episode.stream.index));
   }
 
   /** Told the fraction of the run done, every CHUNK events or so (RunHooks). */
@@ -423,32 +275,24 @@ export class TimeoutKernel {
   /** The node as the engine's constructor leaves it: first send, crash processes, timer. */
   private startNode(node: number): void {
     this.node = node;
-    this.jitterStream = this.jitterStreams[node]!;
-    this.delayStream = this.delayStreams[node]!;
-    this.duplicateStream = this.duplicateStreams[node]!;
-    this.duplicateDelayStream = this.duplicateDelayStreams[node]!;
-    this.lossStream = this.lossStreams[node]!;
-    this.stateStream = this.stateStreams[node]!;
-    this.remaining = this.lossKind === LOSS_BERNOULLI ? this.initialLossState[node]! : 0;
-    this.bad = this.lossKind === LOSS_GILBERT ? this.initialLossState[node]! : 0;
+    const streams = this.streams;
+    this.jitterStream = streams.jitterStream[node]!;
+    this.delayStream = streams.delayStream[node]!;
+    this.duplicateStream = streams.duplicateStream[node]!;
+    this.duplicateDelayStream = streams.duplicateDelayStream[node]!;
+    this.lossStream = streams.lossStream[node]!;
+    this.stateStream = streams.lossStateStream[node]!;
+    this.remaining = this.loss.kind === LOSS_BERNOULLI ? streams.initialLossState[node]! : 0;
+    this.bad = this.loss.kind === LOSS_GILBERT ? streams.initialLossState[node]! : 0;
     this.dHead = 0;
     this.dLen = 0;
 
     this.up = true;
-    this.nominalUs = this.phaseUs[node]!;
-    this.sendT = this.nominalUs + (this.jitterConstant ? this.jitterConstantUs : this.jitter.sampleUs(this.jitterStream));
+    this.nominalUs = streams.phaseUs[node]!;
+    this.sendT = this.nominalUs + this.jitter.sampleUs(this.jitterStream);
 
-    const first = this.processStart[node]!;
-    const m = this.processStart[node + 1]! - first;
-    this.processFirst = first;
-    this.processCount = m;
-    for (let j = 0; j < m; j++) {
-      const episode = this.processes[this.processList[first + j]!]!;
-      const fault = this.crashes[episode.rule]!;
-      this.procT[j] = fault.kind === 'crashAt' ? fault.atUs : this.exponentialUs(episode, fault.mttfUs);
-      this.procKind[j] = PROC_CRASH;
-    }
-    this.pickProcess();
+    this.processes.startNode(node);
+    this.v[V_XT] = this.processes.nextUs();
 
     this.v[V_LAST_ARRIVAL] = 0;
     this.status = ALIVE;
@@ -484,22 +328,24 @@ export class TimeoutKernel {
     const checkUs = +this.checkUs;
     const bank = this.bank;
     const baseDelayUs = +this.baseDelayUs;
-    const lossKind = +this.lossKind;
-    const jitterKind = +this.jitterKind;
-    const jitterA = +this.jitterA;
-    const jitterB = +this.jitterB;
+    // The laws (the engine's: lawDraw, network/loss.ts) with their parameters in registers; a constant law draws nothing.
+    const jitter = this.jitter;
+    const jitterA = +jitter.a;
+    const jitterB = +jitter.b;
+    const jitterFixed = jitter.isConstant;
+    const jitterFixedUs = +this.jitterFixedUs;
+    const drawJitter = this.drawJitter;
+    const drawDelay = this.drawDelay;
+    const delay = this.delay;
+    const delayA = +delay.a;
+    const delayB = +delay.b;
+    const loss = this.loss;
+    const lossKind = +loss.kind;
+    const logKeep = +loss.logKeep;
     const jitterStream = +this.jitterStream;
-    const delayKind = +this.delayKind;
-    const delayA = +this.delayA;
-    const delayB = +this.delayB;
-    const logKeep = +this.logKeep;
     const delayStream = +this.delayStream;
     const lossStream = +this.lossStream;
     const stateStream = +this.stateStream;
-    const enterBad = +this.enterBad;
-    const leaveBad = +this.leaveBad;
-    const lossGood = +this.lossGood;
-    const lossBad = +this.lossBad;
     const v = this.v;
     const xT = +v[V_XT]!;
     let sendT = +this.sendT;
@@ -565,35 +411,25 @@ export class TimeoutKernel {
       const counted = t >= warmupUs;
       if (counted) sent++;
       nominalUs += intervalUs;
-      let jitterUs: number;
-      if (jitterKind === LAW_CONSTANT) jitterUs = jitterA;
-      else if (jitterKind === LAW_UNIFORM) jitterUs = Math.round(jitterA + jitterB * bank.next(jitterStream));
-      else jitterUs = +this.jitter.sampleUs(jitterStream);
-      const nextSendUs = nominalUs + jitterUs;
+      const nextSendUs = nominalUs + (jitterFixed ? jitterFixedUs : +drawJitter(bank, jitterStream, jitterA, jitterB, jitter));
       sendT = nextSendUs < t ? t : nextSendUs;
       let dropped = false;
       if (lossKind === LOSS_BERNOULLI) {
         if (remaining > 0) remaining--;
         else {
-          remaining = logKeep === Number.NEGATIVE_INFINITY ? 0 : Math.floor(Math.log(bank.nextOpenZero(lossStream)) / logKeep);
+          remaining = geometricGap(bank, lossStream, logKeep);
           dropped = true;
         }
       } else if (lossKind === LOSS_GILBERT) {
-        const wasBad = bad === 1;
-        const u = bank.next(stateStream);
-        if (wasBad ? u < leaveBad : u < enterBad) bad = wasBad ? 0 : 1;
-        dropped = bank.next(lossStream) < (wasBad ? lossBad : lossGood);
+        const step = +gilbertStep(bank, stateStream, lossStream, bad, loss.enterBad, loss.leaveBad, loss.lossGood, loss.lossBad);
+        bad = step >> 1;
+        dropped = (step & 1) === 1;
       }
       if (dropped) {
         if (counted) lost++;
         continue;
       }
-      let delayUs: number;
-      if (delayKind === LAW_EXPONENTIAL) delayUs = Math.round(delayA * standardExponential(bank, delayStream));
-      else if (delayKind === LAW_CONSTANT) delayUs = delayA;
-      else if (delayKind === LAW_UNIFORM) delayUs = Math.round(delayA + delayB * bank.next(delayStream));
-      else delayUs = +this.delay.sampleUs(delayStream);
-      const arrivalUs = t + baseDelayUs + delayUs;
+      const arrivalUs = t + baseDelayUs + +drawDelay(bank, delayStream, delayA, delayB, delay);
       if (arrivalUs > endUs) continue; // never delivered
       // Nothing of the node's comes between the send and the arrival but wake-ups: a
       // send or a crash at the arrival's instant would come first (lower class).
@@ -686,15 +522,21 @@ export class TimeoutKernel {
     const bank = this.bank;
     const baseDelayUs = +this.baseDelayUs;
     const duplicateProbability = +this.duplicateProbability;
-    const lossKind = +this.lossKind;
-    const jitterKind = +this.jitterKind;
-    const jitterA = +this.jitterA;
-    const jitterB = +this.jitterB;
+    // The laws (the engine's: lawDraw, network/loss.ts) with their parameters in registers; a constant law draws nothing.
+    const jitter = this.jitter;
+    const jitterA = +jitter.a;
+    const jitterB = +jitter.b;
+    const jitterFixed = jitter.isConstant;
+    const jitterFixedUs = +this.jitterFixedUs;
+    const drawJitter = this.drawJitter;
+    const drawDelay = this.drawDelay;
+    const delay = this.delay;
+    const delayA = +delay.a;
+    const delayB = +delay.b;
+    const loss = this.loss;
+    const lossKind = +loss.kind;
+    const logKeep = +loss.logKeep;
     const jitterStream = +this.jitterStream;
-    const delayKind = +this.delayKind;
-    const delayA = +this.delayA;
-    const delayB = +this.delayB;
-    const logKeep = +this.logKeep;
     const delayStream = +this.delayStream;
     const duplicateStream = +this.duplicateStream;
     const duplicateDelayStream = +this.duplicateDelayStream;
@@ -771,37 +613,27 @@ export class TimeoutKernel {
         if (counted) sent++;
         // The next send (its jitter draw; streams are separate, so drawing it first changes nothing).
         nominalUs += intervalUs;
-        let jitterUs: number;
-        if (jitterKind === LAW_CONSTANT) jitterUs = jitterA;
-        else if (jitterKind === LAW_UNIFORM) jitterUs = Math.round(jitterA + jitterB * bank.next(jitterStream));
-        else jitterUs = +this.jitter.sampleUs(jitterStream);
-        const nextSendUs = nominalUs + jitterUs;
+        const nextSendUs = nominalUs + (jitterFixed ? jitterFixedUs : +drawJitter(bank, jitterStream, jitterA, jitterB, jitter));
         sendT = nextSendUs < t ? t : nextSendUs;
         let dropped = false;
         if (lossKind === LOSS_BERNOULLI) {
           if (remaining > 0) remaining--;
           else {
-            remaining = logKeep === Number.NEGATIVE_INFINITY ? 0 : Math.floor(Math.log(bank.nextOpenZero(lossStream)) / logKeep);
+            remaining = geometricGap(bank, lossStream, logKeep);
             dropped = true;
           }
         } else if (lossKind === LOSS_GILBERT) {
-          const wasBad = bad === 1;
-          const u = bank.next(stateStream);
-          if (wasBad ? u < this.leaveBad : u < this.enterBad) bad = wasBad ? 0 : 1;
-          dropped = bank.next(lossStream) < (wasBad ? this.lossBad : this.lossGood);
+          const step = +gilbertStep(bank, stateStream, lossStream, bad, loss.enterBad, loss.leaveBad, loss.lossGood, loss.lossBad);
+          bad = step >> 1;
+          dropped = (step & 1) === 1;
         }
         if (dropped) {
           if (counted) lost++;
         } else {
           const departUs = t + baseDelayUs;
           let duplicateUs = -1;
-          if (duplicateProbability > 0 && bank.next(duplicateStream) < duplicateProbability) duplicateUs = departUs + this.delayUs(duplicateDelayStream);
-          let delayUs: number;
-          if (delayKind === LAW_EXPONENTIAL) delayUs = Math.round(delayA * standardExponential(bank, delayStream));
-          else if (delayKind === LAW_CONSTANT) delayUs = delayA;
-          else if (delayKind === LAW_UNIFORM) delayUs = Math.round(delayA + delayB * bank.next(delayStream));
-          else delayUs = +this.delay.sampleUs(delayStream);
-          const arrivalUs = departUs + delayUs;
+          if (duplicateProbability > 0 && bank.next(duplicateStream) < duplicateProbability) duplicateUs = departUs + +delay.sampleUs(duplicateDelayStream);
+          const arrivalUs = departUs + +drawDelay(bank, delayStream, delayA, delayB, delay);
           // Deliveries after the end never happen: not kept.
           if (
             dLen === 0 &&
@@ -961,59 +793,24 @@ export class TimeoutKernel {
     this.onProcess(this.v[V_ARG]!);
   }
 
-  /** A crash process's event: a crash (then the down time is drawn) or a recovery (then the next up time). */
+  /** A crash process's event: the node goes down (a crash) or restarts (a recovery); the process draws its next event. */
   private onProcess(t: number): void {
-    const j = this.xJ;
-    const global = this.processList[this.processFirst + j]!;
+    const what = this.processes.fire(t);
     this.curClass = EventClass.world;
-    this.curEntity = global;
-    const episode = this.processes[global]!;
-    const fault = this.crashes[episode.rule]!;
-    if (this.procKind[j] === PROC_CRASH) {
-      if (this.up) {
-        this.up = false;
-        if (this.sendT <= this.endUs) this.events++; // the engine still pops the stale send
-        this.sendT = Number.POSITIVE_INFINITY;
-        this.onCrash(t);
-      }
-      const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + this.exponentialUs(episode, fault.mttrUs) : fault.downUs;
-      if (downUs !== null) {
-        this.procT[j] = t + Math.max(1, downUs);
-        this.procKind[j] = PROC_RECOVER;
-      } else {
-        this.procT[j] = Number.POSITIVE_INFINITY;
-      }
-    } else {
-      if (!this.up) {
-        this.up = true;
-        this.onRecover(t);
-        // A restarted node sends at once (class send: after this instant's world events) and keeps the new phase.
-        this.nominalUs = t;
-        this.sendT = t;
-      }
-      if (fault.kind === 'crashRecover') {
-        this.procT[j] = t + Math.max(1, this.exponentialUs(episode, fault.mttfUs));
-        this.procKind[j] = PROC_CRASH;
-      } else {
-        this.procT[j] = Number.POSITIVE_INFINITY;
-      }
+    this.curEntity = this.processes.firedEntity;
+    if (what === ProcessEvent.crash && this.up) {
+      this.up = false;
+      if (this.sendT <= this.endUs) this.events++; // the engine still pops the stale send
+      this.sendT = Number.POSITIVE_INFINITY;
+      this.onCrash(t);
+    } else if (what === ProcessEvent.recover && !this.up) {
+      this.up = true;
+      this.onRecover(t);
+      // A restarted node sends at once (class send: after this instant's world events) and keeps the new phase.
+      this.nominalUs = t;
+      this.sendT = t;
     }
-    this.pickProcess();
-  }
-
-  /** The crash process whose event comes first: by instant, then entity (the process's global index, ascending with j). */
-  private pickProcess(): void {
-    let xT = Number.POSITIVE_INFINITY;
-    let xJ = -1;
-    for (let k = 0; k < this.processCount; k++) {
-      const pt = this.procT[k]!;
-      if (pt < xT) {
-        xT = pt;
-        xJ = k;
-      }
-    }
-    this.v[V_XT] = xT;
-    this.xJ = xJ;
+    this.v[V_XT] = this.processes.nextUs();
   }
 
   /** Doubles the delivery buffer, its head moved to 0. */

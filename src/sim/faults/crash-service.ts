@@ -28,7 +28,7 @@ export interface NodeLife {
 }
 
 export class CrashService implements NodeLife {
-  private readonly up: Uint8Array;
+  /** Incarnation per node; odd while the node is down (a crash and a restart each bump it), so "up" costs no second array. */
   private readonly epochs: Float64Array;
   private readonly processes: FaultProcess[];
   private readonly crashes: readonly CrashFault[];
@@ -44,7 +44,6 @@ export class CrashService implements NodeLife {
     root: SeedRoot,
     bank: StreamBank,
   ) {
-    this.up = new Uint8Array(names.length).fill(1);
     this.epochs = new Float64Array(names.length);
     this.crashes = crashes;
     this.processes = compileCrashes(crashes, names, root, bank);
@@ -57,7 +56,7 @@ export class CrashService implements NodeLife {
   }
 
   isUp(node: number): boolean {
-    return this.up[node] === 1;
+    return this.epochs[node]! % 2 === 0;
   }
 
   epoch(node: number): number {
@@ -77,8 +76,7 @@ export class CrashService implements NodeLife {
     const episode = this.processes[index]!;
     const fault = this.crashes[episode.rule]!;
     for (const node of episode.nodes) {
-      if (this.up[node] === 0) continue; // already down by another rule
-      this.up[node] = 0;
+      if (!this.isUp(node)) continue; // already down by another rule
       this.epochs[node]!++;
       this.books.targetDown(node, nowUs);
       for (const l of this.listeners) l.onNodeDown?.(node, nowUs);
@@ -90,8 +88,7 @@ export class CrashService implements NodeLife {
   private onRecover(index: number, nowUs: number): void {
     const episode = this.processes[index]!;
     for (const node of episode.nodes) {
-      if (this.up[node] === 1) continue;
-      this.up[node] = 1;
+      if (this.isUp(node)) continue;
       this.epochs[node]!++;
       this.books.targetUp(node, nowUs);
       for (const l of this.listeners) l.onNodeUp?.(node, nowUs);

@@ -45,6 +45,9 @@ export class FaultService {
   /** Slow I/O or CPU starvation is configured: sends may wait. */
   readonly hasExtraSendDelays: boolean;
   observerPausedDepth = 0;
+  /** Nodes paused / unhealthy now: while 0, a send reads no per-node depth (a cache miss each at 100 k nodes). */
+  private pausedNodes = 0;
+  private unhealthyNodes = 0;
   private effects: FaultEffects | null = null;
   private readonly startKind: number;
   private readonly endKind: number;
@@ -105,11 +108,11 @@ export class FaultService {
   }
 
   isPaused(node: number): boolean {
-    return this.nodePausedDepth[node]! > 0;
+    return this.pausedNodes > 0 && this.nodePausedDepth[node]! > 0;
   }
 
   isUnhealthy(node: number): boolean {
-    return this.nodeUnhealthyDepth[node]! > 0;
+    return this.unhealthyNodes > 0 && this.nodeUnhealthyDepth[node]! > 0;
   }
 
   /** Slow I/O always, CPU starvation while a window lasts: how long this send waits. */
@@ -164,6 +167,8 @@ export class FaultService {
         for (const node of episode.nodes) {
           this.nodePausedDepth[node]! += delta;
           const depth = this.nodePausedDepth[node]!;
+          if (starting && depth === 1) this.pausedNodes++;
+          if (!starting && depth === 0) this.pausedNodes--;
           if (starting && depth === 1) effects.senderPaused(node, nowUs);
           if (!starting && depth === 0) effects.senderResumed(node, fault.afterPause === 'burst', nowUs);
         }
@@ -188,7 +193,10 @@ export class FaultService {
         for (const node of episode.nodes) {
           this.nodeUnhealthyDepth[node]! += delta;
           const depth = this.nodeUnhealthyDepth[node]!;
-          if ((starting && depth === 1) || (!starting && depth === 0)) effects.healthChanged(node, !starting, nowUs);
+          if ((starting && depth === 1) || (!starting && depth === 0)) {
+            this.unhealthyNodes += delta;
+            effects.healthChanged(node, !starting, nowUs);
+          }
         }
         return;
       default:

@@ -11,6 +11,7 @@
  * Protocols report transitions (`verdict`); the books drop reports that change
  * nothing, so a module may report its verdict every time it evaluates it.
  */
+import { IntIndex, NOT_FOUND } from '../int-index.js';
 import { Status, type StatusCode } from '../status.js';
 import { MetricsRecorder, type CauseCode } from './recorder.js';
 
@@ -24,7 +25,7 @@ export class PairBooks {
   private readonly nodeCount: number;
   private readonly observerOf: number[] = [];
   private readonly targetOf: number[] = [];
-  private readonly pairOf = new Map<number, number>();
+  private readonly pairOf = new IntIndex();
   private recorderOrNull: MetricsRecorder | null = null;
   private status: Uint8Array = new Uint8Array(0);
   /** Pairs whose target is node i: pairsByTarget[targetStart[i] .. targetStart[i + 1]). */
@@ -42,11 +43,14 @@ export class PairBooks {
       throw new RangeError(`pair (${observer}, ${target}) names a node outside 0..${this.nodeCount - 1}`);
     }
     const key = observer * this.nodeCount + target;
-    const known = this.pairOf.get(key);
-    if (known !== undefined) return known;
-    if (this.recorderOrNull !== null) throw new Error('pairs must be observed before the run starts');
+    if (this.recorderOrNull !== null) {
+      const known = this.pairOf.get(key);
+      if (known !== NOT_FOUND) return known;
+      throw new Error('pairs must be observed before the run starts');
+    }
     const pair = this.observerOf.length;
-    this.pairOf.set(key, pair);
+    const known = this.pairOf.intern(key, pair);
+    if (known !== pair) return known;
     this.observerOf.push(observer);
     this.targetOf.push(target);
     return pair;

@@ -35,6 +35,8 @@ export class LinkTable {
   private readonly duplicateStream: Int32Array;
   private readonly duplicateDelayStream: Int32Array;
   private readonly downCount: Int32Array;
+  /** Sum of `downCount`: while 0 (no partition), a message reads no per-link counter. */
+  private cuts = 0;
   private readonly profiles: readonly LinkConfig[];
   private readonly streamKey: (link: number, purpose: string) => number;
   /** 1 once the link's streams exist (see `seed`). */
@@ -101,15 +103,17 @@ export class LinkTable {
 
   cut(link: number): void {
     this.downCount[link]!++;
+    this.cuts++;
   }
 
   repair(link: number): void {
     this.downCount[link]!--;
+    this.cuts--;
   }
 
   /** One transmission without duplication (a TCP segment): its arrival, or DROPPED. */
   attempt(link: number, departUs: number): number {
-    if (this.downCount[link]! > 0) {
+    if (this.cuts > 0 && this.downCount[link]! > 0) {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
@@ -125,7 +129,7 @@ export class LinkTable {
   /** One message leaves at `departUs`: its arrival instant, or DROPPED. */
   transmit(link: number, departUs: number): number {
     this.duplicateArrivalUs = DROPPED;
-    if (this.downCount[link]! > 0) {
+    if (this.cuts > 0 && this.downCount[link]! > 0) {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }

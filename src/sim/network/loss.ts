@@ -18,9 +18,81 @@ import type { StreamBank } from '../random/streams.js';
 /** A link's loss model (declared with its closed form in src/analytic/loss.ts). */
 export type LossModel = LossModelShape;
 
-const KIND_NONE = 0;
-const KIND_BERNOULLI = 1;
-const KIND_GILBERT_ELLIOTT = 2;
+/** How a compiled loss model draws: nothing, geometric skipping, or the Gilbert–Elliott chain. */
+export const LossKind = { none: 0, bernoulli: 1, gilbertElliott: 2 } as const;
+const KIND_NONE = LossKind.none;
+const KIND_BERNOULLI = LossKind.bernoulli;
+const KIND_GILBERT_ELLIOTT = LossKind.gilbertElliott;
+
+/**
+ * A loss model as the draws below take it. Compiled once per link class; the engine's
+ * links (`LinkLoss`) and the per-node fast path (sim/fast) both draw through
+ * `geometricGap`, `gilbertStep` and `stationaryStart`, so the arithmetic is written once.
+ */
+export interface CompiledLoss {
+  readonly kind: number;
+  /** Bernoulli: log(1 − p) (−∞ when every message is lost). */
+  readonly logKeep: number;
+  readonly enterBad: number;
+  readonly leaveBad: number;
+  readonly lossGood: number;
+  readonly lossBad: number;
+  /** Gilbert–Elliott: stationary Pr(bad) = p/(p+r), the chain's starting law. */
+  readonly stationaryBad: number;
+}
+
+export function compileLoss(model: LossModel, what: string): CompiledLoss {
+  validateLossModel(model, what);
+  if (model.kind === 'bernoulli') {
+    const kind = model.probability === 0 ? KIND_NONE : KIND_BERNOULLI;
+    return { kind, logKeep: Math.log1p(-model.probability), enterBad: 0, leaveBad: 0, lossGood: 0, lossBad: 0, stationaryBad: 0 };
+  }
+  const p = model.enterBadProbability;
+  const r = model.leaveBadProbability;
+  return {
+    kind: KIND_GILBERT_ELLIOTT,
+    logKeep: 0,
+    enterBad: p,
+    leaveBad: r,
+    lossGood: model.lossInGoodProbability,
+    lossBad: model.lossInBadProbability,
+    stationaryBad: p + r > 0 ? p / (p + r) : 0,
+  };
+}
+
+/** Bernoulli by geometric skipping: how many messages get through before the next loss (one draw). */
+export function geometricGap(bank: StreamBank, lossStream: number, logKeep: number): number {
+  if (logKeep === Number.NEGATIVE_INFINITY) return 0; // p = 1: every message is lost
+  return Math.floor(Math.log(bank.nextOpenZero(lossStream)) / logKeep);
+}
+
+/**
+ * One message on a Gilbert–Elliott link: the chain's transition (a draw from the state
+ * stream), then loss with the probability of the state it was in before (a draw from
+ * the loss stream), as netem. Returns 2·(bad after) + (1 if lost): small integers, so
+ * nothing is boxed even where the call is not inlined.
+ */
+export function gilbertStep(
+  bank: StreamBank,
+  stateStream: number,
+  lossStream: number,
+  bad: number,
+  enterBad: number,
+  leaveBad: number,
+  lossGood: number,
+  lossBad: number,
+): number {
+  const wasBad = bad === 1;
+  const u = bank.next(stateStream);
+  const after = (wasBad ? u < leaveBad : u < enterBad) ? 1 - bad : bad;
+  const lost = bank.next(lossStream) < (wasBad ? lossBad : lossGood) ? 1 : 0;
+  return 2 * after + lost;
+}
+
+/** The chain's first state, drawn from its stationary law (no transient to warm up): 1 if bad. */
+export function stationaryStart(bank: StreamBank, stateStream: number, stationaryBad: number): number {
+  return bank.next(stateStream) < stationaryBad ? 1 : 0;
+}
 
 export function validateLossModel(model: LossModel, what: string): void {
   const probability = (v: number, name: string) => {
@@ -80,36 +152,21 @@ export class LinkLoss {
    * ("loss", "loss-state"); it is called only for the streams the model draws from.
    */
   configure(link: number, model: LossModel, stream: (purpose: string) => number): void {
-    validateLossModel(model, `link ${link} loss`);
-    if (model.kind === 'bernoulli') {
-      if (model.probability === 0) {
-        this.kind[link] = KIND_NONE;
-        return;
-      }
-      this.kind[link] = KIND_BERNOULLI;
-      this.lossStream[link] = stream('loss');
-      this.logKeep[link] = Math.log1p(-model.probability);
-      this.remaining[link] = this.drawGap(link);
+    const law = compileLoss(model, `link ${link} loss`);
+    this.kind[link] = law.kind;
+    if (law.kind === KIND_NONE) return;
+    this.lossStream[link] = stream('loss');
+    if (law.kind === KIND_BERNOULLI) {
+      this.logKeep[link] = law.logKeep;
+      this.remaining[link] = geometricGap(this.bank, this.lossStream[link]!, law.logKeep);
       return;
     }
-    this.kind[link] = KIND_GILBERT_ELLIOTT;
-    this.lossStream[link] = stream('loss');
     this.stateStream[link] = stream('loss-state');
-    this.enterBad[link] = model.enterBadProbability;
-    this.leaveBad[link] = model.leaveBadProbability;
-    this.lossGood[link] = model.lossInGoodProbability;
-    this.lossBad[link] = model.lossInBadProbability;
-    // Start in the stationary distribution, so there is no transient to warm up.
-    const p = model.enterBadProbability;
-    const r = model.leaveBadProbability;
-    const stationaryBad = p + r > 0 ? p / (p + r) : 0;
-    this.bad[link] = this.bank.next(this.stateStream[link]!) < stationaryBad ? 1 : 0;
-  }
-
-  private drawGap(link: number): number {
-    const logKeep = this.logKeep[link]!;
-    if (logKeep === Number.NEGATIVE_INFINITY) return 0; // p = 1: every message is lost
-    return Math.floor(Math.log(this.bank.nextOpenZero(this.lossStream[link]!)) / logKeep);
+    this.enterBad[link] = law.enterBad;
+    this.leaveBad[link] = law.leaveBad;
+    this.lossGood[link] = law.lossGood;
+    this.lossBad[link] = law.lossBad;
+    this.bad[link] = stationaryStart(this.bank, this.stateStream[link]!, law.stationaryBad);
   }
 
   /** Decides the fate of the link's next message. */
@@ -122,12 +179,20 @@ export class LinkLoss {
         this.remaining[link] = left - 1;
         return false;
       }
-      this.remaining[link] = this.drawGap(link);
+      this.remaining[link] = geometricGap(this.bank, this.lossStream[link]!, this.logKeep[link]!);
       return true;
     }
-    const wasBad = this.bad[link] === 1;
-    const u = this.bank.next(this.stateStream[link]!);
-    if (wasBad ? u < this.leaveBad[link]! : u < this.enterBad[link]!) this.bad[link] = wasBad ? 0 : 1;
-    return this.bank.next(this.lossStream[link]!) < (wasBad ? this.lossBad[link]! : this.lossGood[link]!);
+    const step = gilbertStep(
+      this.bank,
+      this.stateStream[link]!,
+      this.lossStream[link]!,
+      this.bad[link]!,
+      this.enterBad[link]!,
+      this.leaveBad[link]!,
+      this.lossGood[link]!,
+      this.lossBad[link]!,
+    );
+    this.bad[link] = step >> 1;
+    return (step & 1) === 1;
   }
 }

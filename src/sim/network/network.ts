@@ -31,6 +31,7 @@
 import type { LinkConfig } from '../config.js';
 import { linkStreamKey, senderLinkStreamKey } from '../random/stream-keys.js';
 import type { SeedRoot, StreamBank } from '../random/streams.js';
+import { IntIndex, NOT_FOUND } from '../int-index.js';
 import { DropReason, DROPPED, LinkTable } from './links.js';
 
 export interface NodePlacement {
@@ -65,7 +66,7 @@ export class Network {
   private readonly placement: readonly NodePlacement[] | null;
   private readonly rules: LinkRules;
   private readonly overrides = new Map<number, LinkConfig>();
-  private readonly linkOf = new LinkIndex();
+  private readonly linkOf = new IntIndex();
   private readonly fromOf: number[] = [];
   private readonly toOf: number[] = [];
   /** Sender links: the i-th is row pairLinks + i of the table; `senderFirst[node]` is its first (−1: none). */
@@ -96,6 +97,13 @@ export class Network {
 
   get nodeCount(): number {
     return this.names.length;
+  }
+
+  /** Whether some link class of these rules satisfies `test` (e.g. uses TCP). */
+  anyClass(test: (link: LinkConfig) => boolean): boolean {
+    const r = this.rules;
+    const classes = [r.default, r.sameRack, r.sameZone, r.crossZone, ...(r.withinZone?.values() ?? []), ...this.overrides.values()];
+    return classes.some((c) => c !== undefined && test(c));
   }
 
   /** Links registered so far. */
@@ -186,11 +194,14 @@ export class Network {
   link(from: number, to: number): number {
     if (from === to) throw new RangeError(`a node does not send to itself (${this.names[from]})`);
     const key = from * this.names.length + to;
-    const known = this.linkOf.get(key);
-    if (known !== NOT_FOUND) return known;
-    if (this.table !== null) throw new Error(`link ${this.names[from]} > ${this.names[to]} asked for after the network opened`);
+    if (this.table !== null) {
+      const known = this.linkOf.get(key);
+      if (known !== NOT_FOUND) return known;
+      throw new Error(`link ${this.names[from]} > ${this.names[to]} asked for after the network opened`);
+    }
     const id = this.fromOf.length;
-    this.linkOf.set(key, id);
+    const known = this.linkOf.intern(key, id);
+    if (known !== id) return known;
     this.fromOf.push(from);
     this.toOf.push(to);
     return id;
@@ -270,7 +281,7 @@ export class Network {
 
   /** The directed link from → to if registered, else -1. */
   find(from: number, to: number): number {
-    return this.linkOf.get(from * this.names.length + to) ?? -1;
+    return this.linkOf.get(from * this.names.length + to);
   }
 
   /** The duplicate's arrival of the last transmitted message, or DROPPED. */
@@ -304,53 +315,3 @@ const SLOT_RACK = 2;
 const SLOT_ZONE = 3;
 const SLOT_CROSS = 4;
 const SLOT_LABELS = ['default', 'zone', 'same-rack', 'same-zone', 'cross-zone'];
-
-const NOT_FOUND = -1;
-
-/**
- * Link ids by `from × n + to` (an integer below 2⁵³): open addressing with linear
- * probing on typed arrays. A Map of boxed numbers cost ~2 µs a link and its garbage at
- * set-up with 100 k nodes (two links each); this costs a few dozen nanoseconds.
- */
-class LinkIndex {
-  private keys = new Float64Array(64).fill(-1);
-  private values = new Int32Array(64);
-  private count = 0;
-
-  private slotOf(key: number, keys: Float64Array): number {
-    const mask = keys.length - 1;
-    // Mix both 32-bit halves of the key (it exceeds 2³² past 65 536 nodes).
-    let h = Math.imul((key % 4_294_967_296) | 0, 0x9e3779b1) ^ Math.imul(Math.floor(key / 4_294_967_296) | 0, 0x85ebca6b);
-    h ^= h >>> 15;
-    let slot = h & mask;
-    while (keys[slot] !== -1 && keys[slot] !== key) slot = (slot + 1) & mask;
-    return slot;
-  }
-
-  get(key: number): number {
-    const slot = this.slotOf(key, this.keys);
-    return this.keys[slot] === key ? this.values[slot]! : NOT_FOUND;
-  }
-
-  set(key: number, value: number): void {
-    if (2 * (this.count + 1) > this.keys.length) this.grow();
-    const slot = this.slotOf(key, this.keys);
-    if (this.keys[slot] !== key) this.count++;
-    this.keys[slot] = key;
-    this.values[slot] = value;
-  }
-
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldValues = this.values;
-    this.keys = new Float64Array(oldKeys.length * 2).fill(-1);
-    this.values = new Int32Array(oldKeys.length * 2);
-    for (let i = 0; i < oldKeys.length; i++) {
-      const key = oldKeys[i]!;
-      if (key === -1) continue;
-      const slot = this.slotOf(key, this.keys);
-      this.keys[slot] = key;
-      this.values[slot] = oldValues[i]!;
-    }
-  }
-}

@@ -95,9 +95,10 @@ export function validateDistribution(law: DelayDistribution, what: string): void
 export const MAX_DRAW_US = 2 ** 51;
 
 export class DurationSampler {
-  private readonly kind: number;
-  private readonly a: number;
-  private readonly b: number;
+  /** The law and its two parameters, as `drawUs` takes them. */
+  readonly kind: number;
+  readonly a: number;
+  readonly b: number;
   private readonly table: Float64Array;
   private readonly bank: StreamBank;
 
@@ -149,24 +150,15 @@ export class DurationSampler {
     return this.kind === KIND_CONSTANT;
   }
 
-  /** One draw from `stream`, rounded to whole microseconds, never negative. */
+  /** One draw from `stream`, rounded to whole microseconds, never negative (see `drawUs`). */
   sampleUs(stream: number): number {
-    // Heavy tails (lognormal with a large σ, Pareto near shape 1) can draw past any
-    // representable instant. A draw beyond MAX_DRAW_US lands after the end of every
-    // run (durations are far shorter), so capping it changes nothing observable and
-    // keeps every scheduled time an exact integer.
-    return Math.min(Math.round(this.sampleRawUs(stream)), MAX_DRAW_US);
+    return drawUs(this.bank, stream, this.kind, this.a, this.b, this);
   }
 
-  private sampleRawUs(stream: number): number {
+  /** Normal, lognormal, Pareto and empirical draws, unrounded (see `tailDrawUs`). */
+  tailRawUs(stream: number): number {
     const bank = this.bank;
     switch (this.kind) {
-      case KIND_CONSTANT:
-        return this.a;
-      case KIND_UNIFORM:
-        return this.a + this.b * bank.next(stream);
-      case KIND_EXPONENTIAL:
-        return this.a * standardExponential(bank, stream);
       case KIND_NORMAL: {
         // Truncation at 0 by rejection keeps the shape of the normal above 0.
         for (;;) {
@@ -189,6 +181,67 @@ export class DurationSampler {
         return 0;
     }
   }
+}
+
+/**
+ * One draw of a law from `stream`, rounded to whole microseconds, never negative: one
+ * small function per law, the arithmetic written once. `a`, `b` are the sampler's
+ * parameters (its fields), passed apart so that a hot loop can keep them in registers.
+ * The engine draws through `drawUs` (DurationSampler.sampleUs), which picks the law's
+ * function by kind; the per-node fast path (sim/fast) picks it once with `lawDraw` and
+ * calls it directly, so each of its call sites sees one law and the optimizer inlines
+ * just that one (a shared dispatcher would carry every law any caller has drawn into
+ * every call site, and overrun the inlining budget).
+ */
+export type LawDraw = (bank: StreamBank, stream: number, a: number, b: number, sampler: DurationSampler) => number;
+
+function constantDrawUs(_bank: StreamBank, _stream: number, a: number): number {
+  return wholeUs(a);
+}
+
+function uniformDrawUs(bank: StreamBank, stream: number, a: number, b: number): number {
+  return wholeUs(a + b * bank.next(stream));
+}
+
+function exponentialDrawUs(bank: StreamBank, stream: number, a: number): number {
+  return wholeUs(a * standardExponential(bank, stream));
+}
+
+/** Normal, lognormal, Pareto, empirical: the sampler's `tailRawUs` (a call; they cost a logarithm or more anyway). */
+function tailDrawUs(_bank: StreamBank, stream: number, _a: number, _b: number, sampler: DurationSampler): number {
+  return wholeUs(sampler.tailRawUs(stream));
+}
+
+/** The draw function of `sampler`'s law. */
+export function lawDraw(sampler: DurationSampler): LawDraw {
+  switch (sampler.kind) {
+    case KIND_CONSTANT:
+      return constantDrawUs;
+    case KIND_UNIFORM:
+      return uniformDrawUs;
+    case KIND_EXPONENTIAL:
+      return exponentialDrawUs;
+    default:
+      return tailDrawUs;
+  }
+}
+
+/** One draw of the law `kind` (see LawDraw). */
+export function drawUs(bank: StreamBank, stream: number, kind: number, a: number, b: number, sampler: DurationSampler): number {
+  if (kind === KIND_EXPONENTIAL) return exponentialDrawUs(bank, stream, a);
+  if (kind === KIND_CONSTANT) return constantDrawUs(bank, stream, a);
+  if (kind === KIND_UNIFORM) return uniformDrawUs(bank, stream, a, b);
+  return tailDrawUs(bank, stream, a, b, sampler);
+}
+
+/**
+ * Rounded to whole microseconds and capped. Heavy tails (lognormal with a large σ,
+ * Pareto near shape 1) can draw past any representable instant. A draw beyond
+ * MAX_DRAW_US lands after the end of every run (durations are far shorter), so capping
+ * it changes nothing observable and keeps every scheduled time an exact integer.
+ */
+function wholeUs(x: number): number {
+  return Math.min(Math.round(x), 2_251_799_813_685_248); // MAX_DRAW_US, spelled as a literal the optimizer folds
 }
 
 /** One exponential draw (µs) from a stream object, for cold paths (fault schedules). */

@@ -117,6 +117,59 @@ export function splitThreshold(jitter: DelayDistribution, delay: DelayDistributi
 const GOOD = 0;
 const BAD = 1;
 
+/**
+ * What a link class's skippers share: the split of θ, the two split laws and the
+ * per-state rates. Built once per link class (not per node): nothing in it depends on a
+ * stream, only on the laws, so every node of the class reads the same tables.
+ */
+export class SkipLawSet {
+  readonly split: ThresholdSplit;
+  readonly jitterLaw: SplitLaw;
+  readonly delayLaw: SplitLaw;
+  /** Per state: loss probability, interesting probability, ln(1 − q), ln(1 − leave). */
+  readonly lossIn = new Float64Array(2);
+  readonly interestingIn = new Float64Array(2);
+  readonly logKeep = new Float64Array(2);
+  readonly logStay = new Float64Array(2);
+  readonly pBoth: number;
+  readonly pJitterOnly: number;
+  /** Gilbert–Elliott: the stationary probability of the bad state; Bernoulli: −1 (one state, never left). */
+  readonly stationaryBad: number;
+
+  constructor(laws: SkipLaws, bank: StreamBank) {
+    validateLossModel(laws.loss, 'skipped link loss');
+    if (!Number.isSafeInteger(laws.thresholdUs)) throw new RangeError(`the lateness threshold must be a whole number of µs, got ${laws.thresholdUs}`);
+    this.split = splitThreshold(laws.jitter, laws.delay, laws.thresholdUs, bank);
+    this.jitterLaw = new SplitLaw(laws.jitter, this.split.jitterThresholdUs, bank, 'heartbeat jitter');
+    this.delayLaw = new SplitLaw(laws.delay, this.split.delayThresholdUs, bank, 'link delay');
+    const pJ = this.split.pJitterLate;
+    const pD = this.split.pDelayLate;
+    const late = 1 - (1 - pJ) * (1 - pD);
+    this.pBoth = late > 0 ? (pJ * pD) / late : 0;
+    this.pJitterOnly = late > 0 ? (pJ * (1 - pD)) / late : 0;
+    const loss = laws.loss;
+    if (loss.kind === 'bernoulli') {
+      this.lossIn[GOOD] = loss.probability;
+      this.logStay[GOOD] = 0; // never leaves
+      this.stationaryBad = -1;
+    } else {
+      this.lossIn[GOOD] = loss.lossInGoodProbability;
+      this.lossIn[BAD] = loss.lossInBadProbability;
+      this.logStay[GOOD] = Math.log1p(-loss.enterBadProbability);
+      this.logStay[BAD] = Math.log1p(-loss.leaveBadProbability);
+      const p = loss.enterBadProbability;
+      const r = loss.leaveBadProbability;
+      this.stationaryBad = p + r > 0 ? p / (p + r) : 0;
+    }
+    for (let s = GOOD; s <= BAD; s++) {
+      const l = this.lossIn[s]!;
+      const q = l + (1 - l) * late;
+      this.interestingIn[s] = q;
+      this.logKeep[s] = Math.log1p(-q);
+    }
+  }
+}
+
 export class HeartbeatSkipper {
   /** The last interesting heartbeat (`nextInteresting`): its message number, fate and parts. */
   index = -1;
@@ -133,15 +186,15 @@ export class HeartbeatSkipper {
 
   readonly split: ThresholdSplit;
   private readonly bank: StreamBank;
-  private readonly fateStream: number;
-  private readonly partStream: number;
+  private fateStream = -1;
+  private partStream = -1;
+  private readonly set: SkipLawSet;
   private readonly jitterLaw: SplitLaw;
   private readonly delayLaw: SplitLaw;
-  /** Per state: loss probability, interesting probability, ln(1 − q), ln(1 − leave). */
-  private readonly lossIn = new Float64Array(2);
-  private readonly interestingIn = new Float64Array(2);
-  private readonly logKeep = new Float64Array(2);
-  private readonly logStay = new Float64Array(2);
+  private readonly lossIn: Float64Array;
+  private readonly interestingIn: Float64Array;
+  private readonly logKeep: Float64Array;
+  private readonly logStay: Float64Array;
   private readonly pBoth: number;
   private readonly pJitterOnly: number;
   private state = GOOD;
@@ -150,43 +203,39 @@ export class HeartbeatSkipper {
   /** The next message not yet walked past. */
   private position = 0;
 
-  constructor(laws: SkipLaws, bank: StreamBank, fateStream: number, partStream: number) {
-    validateLossModel(laws.loss, 'skipped link loss');
-    if (!Number.isSafeInteger(laws.thresholdUs)) throw new RangeError(`the lateness threshold must be a whole number of µs, got ${laws.thresholdUs}`);
+  /**
+   * A skipper over `laws` (or a shared law set) on the given streams. With a law set
+   * and no streams, call `reset` before use: one skipper can walk many links in turn.
+   */
+  constructor(laws: SkipLaws | SkipLawSet, bank: StreamBank, fateStream?: number, partStream?: number) {
+    const set = laws instanceof SkipLawSet ? laws : new SkipLawSet(laws, bank);
+    this.set = set;
     this.bank = bank;
+    this.split = set.split;
+    this.jitterLaw = set.jitterLaw;
+    this.delayLaw = set.delayLaw;
+    this.lossIn = set.lossIn;
+    this.interestingIn = set.interestingIn;
+    this.logKeep = set.logKeep;
+    this.logStay = set.logStay;
+    this.pBoth = set.pBoth;
+    this.pJitterOnly = set.pJitterOnly;
+    if (fateStream !== undefined && partStream !== undefined) this.reset(fateStream, partStream);
+  }
+
+  /** Starts a new link's walk at message 0 on these streams (the first message's loss state drawn as the engine does). */
+  reset(fateStream: number, partStream: number): void {
     this.fateStream = fateStream;
     this.partStream = partStream;
-    this.split = splitThreshold(laws.jitter, laws.delay, laws.thresholdUs, bank);
-    this.jitterLaw = new SplitLaw(laws.jitter, this.split.jitterThresholdUs, bank, 'heartbeat jitter');
-    this.delayLaw = new SplitLaw(laws.delay, this.split.delayThresholdUs, bank, 'link delay');
-    const pJ = this.split.pJitterLate;
-    const pD = this.split.pDelayLate;
-    const late = 1 - (1 - pJ) * (1 - pD);
-    this.pBoth = late > 0 ? (pJ * pD) / late : 0;
-    this.pJitterOnly = late > 0 ? (pJ * (1 - pD)) / late : 0;
-
-    const loss = laws.loss;
-    if (loss.kind === 'bernoulli') {
-      this.lossIn[GOOD] = loss.probability;
-      this.logStay[GOOD] = 0; // never leaves
+    this.index = -1;
+    this.position = 0;
+    const bad = this.set.stationaryBad;
+    if (bad < 0) {
       this.state = GOOD;
       this.leftInStay = Number.POSITIVE_INFINITY;
     } else {
-      this.lossIn[GOOD] = loss.lossInGoodProbability;
-      this.lossIn[BAD] = loss.lossInBadProbability;
-      this.logStay[GOOD] = Math.log1p(-loss.enterBadProbability);
-      this.logStay[BAD] = Math.log1p(-loss.leaveBadProbability);
-      const p = loss.enterBadProbability;
-      const r = loss.leaveBadProbability;
-      const stationaryBad = p + r > 0 ? p / (p + r) : 0;
-      this.state = this.bank.next(fateStream) < stationaryBad ? BAD : GOOD;
+      this.state = this.bank.next(fateStream) < bad ? BAD : GOOD;
       this.leftInStay = this.stayLength(this.state);
-    }
-    for (let s = GOOD; s <= BAD; s++) {
-      const l = this.lossIn[s]!;
-      const q = l + (1 - l) * late;
-      this.interestingIn[s] = q;
-      this.logKeep[s] = Math.log1p(-q);
     }
   }
 
@@ -215,13 +264,18 @@ export class HeartbeatSkipper {
   /**
    * Walks to the next interesting message and draws it: sets `index` (its message
    * number, or NONE), `lost`, `jitterUs` and `delayUs`. Every message between the
-   * previous call's and this one is ordinary.
+   * previous call's and this one is ordinary. With a `limit`, the walk stops at that
+   * message number if no interesting one comes before it: messages up to limit − 1 are
+   * then ordinary, the next one not yet walked is `limit` (a consumer draws what follows
+   * raw, `drawRaw`), and NONE is returned. Exact: gaps and stays are memoryless, so a
+   * gap cut at the limit and drawn afresh later has the same law.
    */
-  nextInteresting(): number {
+  nextInteresting(limit = NONE): number {
     for (;;) {
       const gap = this.gap(this.state);
       if (gap < this.leftInStay) {
         const at = this.position + gap;
+        if (at >= limit) return this.stopAt(limit);
         this.position = at + 1;
         this.leftInStay -= gap + 1;
         this.drawInteresting(this.state);
@@ -230,12 +284,48 @@ export class HeartbeatSkipper {
         return at;
       }
       if (this.leftInStay === Number.POSITIVE_INFINITY) {
+        if (limit !== NONE) return this.stopAt(limit);
         this.index = NONE;
         return NONE;
       }
+      if (this.position + this.leftInStay > limit) return this.stopAt(limit);
       this.position += this.leftInStay;
       this.enterNextStay();
     }
+  }
+
+  /** The next message not yet walked past (raw draws start here). */
+  get nextPosition(): number {
+    return this.position;
+  }
+
+  private stopAt(limit: number): number {
+    if (limit > this.position) {
+      this.leftInStay -= limit - this.position; // stays positive: the stay reaches past the limit
+      this.position = limit;
+    }
+    this.index = NONE;
+    return NONE;
+  }
+
+  /**
+   * Draws message `nextPosition` in full from the unconditional laws (the loss by the
+   * state the message finds, then the chain steps), into `lost` and `delayUs`, and
+   * returns whether it was lost. For stretches where every message matters (around a
+   * sender pause), after a `nextInteresting(limit)` that stopped at it.
+   */
+  drawRaw(): boolean {
+    const lost = this.bank.next(this.fateStream) < this.lossIn[this.state]!;
+    this.position++;
+    if (this.leftInStay !== Number.POSITIVE_INFINITY && --this.leftInStay === 0) this.enterNextStay();
+    this.lost = lost;
+    this.delayUs = lost ? Number.NaN : this.delayLaw.sampleUs(this.partStream);
+    return lost;
+  }
+
+  /** One send jitter from its unconditional law (a heartbeat that may not become a message). */
+  drawRawJitter(): number {
+    return this.jitterLaw.sampleUs(this.partStream);
   }
 
   private enterNextStay(): void {

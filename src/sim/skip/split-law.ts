@@ -185,9 +185,15 @@ export class SplitLaw {
     this.pAbove = pAbove;
   }
 
+  /** An unconditional draw of round(X), exactly as the engine's sampler. */
+  sampleUs(stream: number): number {
+    return this.base.sampleUs(stream);
+  }
+
   /** A draw of round(X) given round(X) > m. Only valid when pAbove > 0. */
   sampleAboveUs(stream: number): number {
     if (!(this.pAbove > 0)) throw new RangeError('the law never exceeds its threshold');
+    if (this.kind === KIND_CONSTANT) return this.a; // draws nothing, as the engine's constant law
     const m = this.thresholdUs;
     if (this.pAbove >= REJECTION_MIN_ACCEPTANCE || this.kind === KIND_CONSTANT) {
       for (;;) {
@@ -202,6 +208,7 @@ export class SplitLaw {
   /** A draw of round(X) given round(X) ≤ m. Only valid when pAbove < 1. */
   sampleAtMostUs(stream: number): number {
     if (!(this.pAbove < 1)) throw new RangeError('the law always exceeds its threshold');
+    if (this.kind === KIND_CONSTANT) return this.a; // draws nothing, as the engine's constant law
     const m = this.thresholdUs;
     if (1 - this.pAbove >= REJECTION_MIN_ACCEPTANCE || this.kind === KIND_CONSTANT) {
       for (;;) {

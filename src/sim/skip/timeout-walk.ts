@@ -25,24 +25,56 @@
  * delivered after warm-up are exact: outside segments every heartbeat is sent and
  * delivered inside [warm-up, end].
  *
+ * Quick groups. Most interesting heartbeats are isolated losses that change nothing, and
+ * a full segment (2W + 1 draws) only to find that out is most of the walk's work. So
+ * before drawing a segment, the interesting heartbeats within 2W of each other form a
+ * group; each run of them at most one ordinary heartbeat apart is drawn together with
+ * its ordinary neighbours (c₁ − 1 and c₂ + 1) and nothing else. By the lemma, a verdict
+ * can change only at instants t ∈ [n(c₁) + b + T − I + 1, n(c₂) + b + T] (those whose
+ * window heartbeat is interesting); a_{c₁−1} ≤ n(c₁) + b + T − 2I precedes them and
+ * a_{c₂+1} + T ≥ n(c₂) + I + b + T follows them, so if the drawn arrivals leave no gap
+ * above T between a_{c₁−1} and a_{c₂+1}, every such t has an arrival in [t − T, t − 1]
+ * and nothing changes. The group then costs its own draws; its late arrivals are
+ * carried on like a segment's. Otherwise the group becomes a full segment that reuses
+ * the draws already made (heartbeats are independent given the loss chain, so drawing
+ * some first and the rest afterwards, conditioned only on being ordinary, is the same
+ * law). Groups stay 2W + 1 heartbeats clear of the run's edges, which are full segments.
+ *
  * The sample timeline (`transitionLogLimit`) is the walk's own: every verdict change is
  * known and fed to the metrics in time order, so no engine re-run is needed for it.
  *
+ * Sender pauses (stop-the-world GC; ./pause-schedule.ts draws each node's windows from
+ * the engine's own fault streams). Around a window every heartbeat matters, so from the
+ * first heartbeat it may hold back to the first surely sent after it, heartbeats are
+ * drawn raw: the send jitter, then — unless the window holds the send back (missed;
+ * sent on resume if the timers burst) — the message from the unconditional laws, the
+ * Gilbert–Elliott chain stepped per message as on the link. The skipper was stopped at
+ * that message (`nextInteresting(limit)`) and resumes after it: gaps and stays are
+ * memoryless, so cutting and resuming them is exact. Message numbers then part from
+ * heartbeat numbers (`offset`). The window lies inside a full segment (W heartbeats
+ * each side); the books hear its start, end and the first news after it in time order.
+ *
  * Scope (`timeoutWalkRefusal`): the fixed-timeout detector, exact timers or polling,
- * pushed heartbeats, no faults or crashes, no link overrides, no duplication, a jitter
- * below the interval, θ ≥ 0. Crashes, sender pauses, slow I/O, drift and per-link
- * classes are the integration's next step (they add segments at their edges).
+ * pushed heartbeats, sender pauses as the only faults (one resume mode), no crashes,
+ * no link overrides, no duplication, a jitter below the interval, θ ≥ 0. Crashes, slow
+ * I/O, drift and per-link classes are the next step (raw stretches at their edges, the
+ * same way).
  * Same-instant order: an arrival comes before a timer or a polling round at its
  * instant (issue 10's kernel order: deliver before timer).
+ *
+ * Size: about 600 lines, most of them this header; one class (the walk's per-node state
+ * machine: groups, segments, raw stretches), whose buffers live in ./walk-buffers.ts.
  */
 import type { SimConfig } from '../config.js';
 import { linkLossModel } from '../network/links.js';
 import { Cause, MetricsRecorder } from '../metrics/recorder.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
-import { StreamBank, type SeedRoot } from '../random/streams.js';
+import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
-import { HeartbeatSkipper, NONE } from './heartbeat-skipper.js';
+import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
+import { pauseFaultsRefusal, pauseSchedule, type PauseSchedule } from './pause-schedule.js';
+import { DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, sortPrefix, VerdictList } from './walk-buffers.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
@@ -50,233 +82,541 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
   const d = config.detector;
   if (d.kind !== 'timeout') return 'only the fixed-timeout detector';
   if (d.clock === 'wall') return 'wall-clock timeouts need clock faults handled';
+  const whole = (v: number, min: number) => Number.isSafeInteger(v) && v >= min;
+  if (!whole(d.timeoutUs, 1) || !whole(d.checkIntervalUs, 0)) return 'the timeout and check interval must be whole µs';
+  if (!(d.deadAfterUs === Number.POSITIVE_INFINITY || whole(d.deadAfterUs, d.timeoutUs))) return 'dead-after must be whole µs, at least the timeout';
   if (config.trace) return 'a recorded trace';
-  if ((config.faults?.length ?? 0) > 0 || config.crashes.length > 0) return 'faults and crashes are not walked yet';
+  if (config.crashes.length > 0) return 'crashes are not walked yet';
+  const faults = pauseFaultsRefusal(config.faults ?? []);
+  if (faults !== null) return faults;
   if ((config.linkOverrides?.length ?? 0) > 0) return 'link overrides are not walked yet';
   if (config.link.transport === 'tcp' || config.reverseLink?.transport === 'tcp') return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
   if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
   return skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, config.link.duplicateProbability, timeoutThresholdUs(d.timeoutUs, config.heartbeat.intervalUs));
 }
 
-/** Verdict changes of all nodes, collected, then fed to the metrics in time order. */
-class VerdictList {
-  timeUs = new Float64Array(1024);
-  key = new Float64Array(1024); // order at one instant: deliveries (0) before timers (1), then pair
-  pair = new Int32Array(1024);
-  to = new Uint8Array(1024);
-  cause = new Uint8Array(1024);
-  length = 0;
-
-  push(timeUs: number, pair: number, to: number, cause: number): void {
-    if (this.length === this.timeUs.length) this.grow();
-    const i = this.length++;
-    this.timeUs[i] = timeUs;
-    this.key[i] = (cause === Cause.heartbeat ? 0 : 1) * 2 ** 32 + pair;
-    this.pair[i] = pair;
-    this.to[i] = to;
-    this.cause[i] = cause;
-  }
-
-  private grow(): void {
-    const n = this.timeUs.length * 2;
-    const f = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.timeUs = f(this.timeUs);
-    this.key = f(this.key);
-    const p = new Int32Array(n);
-    p.set(this.pair);
-    this.pair = p;
-    const t = new Uint8Array(n);
-    t.set(this.to);
-    this.to = t;
-    const c = new Uint8Array(n);
-    c.set(this.cause);
-    this.cause = c;
-  }
-
-  /** Indices in (time, key) order; stable for a given content. */
-  order(): Int32Array {
-    const idx = Int32Array.from({ length: this.length }, (_, i) => i);
-    idx.sort((a, b) => this.timeUs[a]! - this.timeUs[b]! || this.key[a]! - this.key[b]!);
-    return idx;
-  }
-}
-
-/** Scratch arrays of one segment (reused across segments and nodes). */
-class Segment {
-  arrival = new Float64Array(64);
-  count = 0;
-  reset(): void {
-    this.count = 0;
-  }
-  add(arrivalUs: number): void {
-    if (this.count === this.arrival.length) {
-      const a = new Float64Array(this.count * 2);
-      a.set(this.arrival);
-      this.arrival = a;
-    }
-    this.arrival[this.count++] = arrivalUs;
-  }
-}
-
 export function runTimeoutWalk(config: SimConfig): RunResult {
   const refusal = timeoutWalkRefusal(config);
   if (refusal !== null) throw new RangeError(`the skipping walk does not apply: ${refusal}`);
-  const d = config.detector as Extract<SimConfig['detector'], { kind: 'timeout' }>;
-  const I = config.heartbeat.intervalUs;
-  const T = d.timeoutUs;
-  const deadAfter = d.deadAfterUs;
-  const C = d.checkIntervalUs;
-  const b = config.link.delay.baseUs;
-  const theta = timeoutThresholdUs(T, I);
-  const endUs = config.durationUs;
-  const warmupUs = config.warmupUs;
-  const W = Math.ceil((T + theta) / I) + 2;
-  const names = config.nodeNames;
-  const n = names.length;
-  const root: SeedRoot = { seed: config.seed, replication: config.replication };
-  const bank = new StreamBank(3 * n);
-  // The sample timeline comes from the walk too: every verdict change is known, in order.
-  const metrics = new MetricsRecorder(n, warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
-  const verdicts = new VerdictList();
-  const seg = new Segment();
-  const laws = { loss: linkLossModel(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: theta };
-  let sent = 0;
-  let delivered = 0;
-  let lost = 0;
+  return new TimeoutWalk(config).run();
+}
 
-  /** First polling round at or after x (rounds at C, 2C, …), or x itself for exact timers. */
-  const judgeAt = (x: number): number => (C === 0 ? x : Math.max(C, Math.ceil(x / C) * C));
+/** The walk's constants, scratch buffers and tallies; nodes are walked one after another. */
+class TimeoutWalk {
+  private readonly I: number;
+  private readonly T: number;
+  private readonly deadAfter: number;
+  private readonly C: number;
+  private readonly b: number;
+  private readonly theta: number;
+  private readonly endUs: number;
+  private readonly warmupUs: number;
+  private readonly W: number;
+  private readonly metrics: MetricsRecorder;
+  private readonly verdicts = new VerdictList();
+  private readonly bank: StreamBank;
+  private readonly skipper: HeartbeatSkipper;
+  private readonly ahead = new DrawnAhead();
+  /** Late arrivals of the node that fall after what drew them (they may end a later suspicion). */
+  private pending = new NumberList();
+  private carried = new NumberList();
+  private readonly arrivals = new NumberList();
+  private sent = 0;
+  private delivered = 0;
+  private lost = 0;
+  // The node being walked.
+  private pair = 0;
+  private phase = 0;
+  private K = 0;
+  private trusted = true;
+  private lastArrival = 0;
+  /** The skipper's current interesting heartbeat, by heartbeat number, or NONE. */
+  private next = NONE;
+  // Sender pauses (null: none configured).
+  private readonly pauses: PauseSchedule | null;
+  private readonly missedIn: Float64Array;
+  private missed = 0;
+  /** The node's next window not yet drawn, and the end of its windows. */
+  private pauseAt = 0;
+  private pauseEnd = 0;
+  /** Windows of the current segment and raw stretch; the next window a send may fall in; the next burst. */
+  private segmentWindowsFrom = 0;
+  private rawWindowAt = 0;
+  private burstAt = 0;
+  /** Message number minus heartbeat number (pauses hold heartbeats back, bursts add messages). */
+  private offset = 0;
+  /** The skipper stops at this message number: the next window's first heartbeat. */
+  private limit = NONE;
 
-  /** Late arrivals of a node that fall after the segment that drew them (they may end a later suspicion). */
-  let pending: number[] = [];
+  constructor(private readonly config: SimConfig) {
+    const d = config.detector as Extract<SimConfig['detector'], { kind: 'timeout' }>;
+    this.I = config.heartbeat.intervalUs;
+    this.T = d.timeoutUs;
+    this.deadAfter = d.deadAfterUs;
+    this.C = d.checkIntervalUs;
+    this.b = config.link.delay.baseUs;
+    this.theta = timeoutThresholdUs(this.T, this.I);
+    this.endUs = config.durationUs;
+    this.warmupUs = config.warmupUs;
+    this.W = Math.ceil((this.T + this.theta) / this.I) + 2;
+    const n = config.nodeNames.length;
+    this.bank = new StreamBank(n + 4);
+    // The sample timeline comes from the walk too: every verdict change is known, in order.
+    this.metrics = new MetricsRecorder(n, this.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
+    // One law set for the link class, shared by every node's walk.
+    const laws = new SkipLawSet({ loss: linkLossModel(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: this.theta }, this.bank);
+    this.skipper = new HeartbeatSkipper(laws, this.bank);
+    const root: SeedRoot = { seed: config.seed, replication: config.replication };
+    this.pauses = (config.faults?.length ?? 0) > 0 ? pauseSchedule(config, root, this.bank) : null;
+    this.missedIn = new Float64Array(this.pauses === null ? 0 : this.pauses.startUs.length);
+  }
 
-  for (let node = 0; node < n; node++) {
-    const phaseStream = bank.add(root, nodeStreamKey(names[node]!, 'phase'));
-    const phase = Math.floor(bank.next(phaseStream) * I);
-    const skipper = new HeartbeatSkipper(
-      laws,
-      bank,
-      bank.add(root, linkStreamKey(names[node]!, config.monitorName, 'skip')),
-      bank.add(root, linkStreamKey(names[node]!, config.monitorName, 'skip-parts')),
-    );
-    const nominal = (k: number) => phase + k * I;
+  run(): RunResult {
+    const config = this.config;
+    const names = config.nodeNames;
+    const root: SeedRoot = { seed: config.seed, replication: config.replication };
+    for (let node = 0; node < names.length; node++) {
+      const name = names[node]!;
+      const phase = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.I);
+      // One stream per link for positions, fates and parts alike (one key to derive per node).
+      const stream = this.bank.add(root, linkStreamKey(name, config.monitorName, 'skip'));
+      this.skipper.reset(stream, stream);
+      this.walkNode(node, phase);
+    }
+    const verdicts = this.verdicts;
+    const order = verdicts.order();
+    const metrics = this.metrics;
+    for (let i = 0; i < order.length; i++) {
+      const v = order[i]!;
+      const pair = verdicts.pair[v]!;
+      const timeUs = verdicts.timeUs[v]!;
+      const to = verdicts.to[v]!;
+      if (to === PAUSE_START) metrics.onPauseStart(pair, timeUs);
+      else if (to === PAUSE_END) metrics.onPauseEnd(pair, timeUs);
+      else if (to === NEWS) metrics.onNewsAfterPause(pair, timeUs);
+      else metrics.onVerdict(pair, timeUs, to as 0 | 1 | 2, verdicts.cause[v] as 0 | 1 | 2);
+    }
+    metrics.heartbeatsMissedWhilePaused = this.missed;
+    metrics.heartbeatsSent = this.sent;
+    metrics.heartbeatsDelivered = this.delivered;
+    metrics.heartbeatsLost = this.lost;
+    const { tallies, log } = metrics.finish(this.endUs);
+    return { tallies, log, events: 0, endUs: this.endUs };
+  }
+
+  private walkNode(pair: number, phase: number): void {
+    const { I, W, b, theta, endUs, warmupUs } = this;
+    this.pair = pair;
+    this.phase = phase;
     // Heartbeats k = 0 … K − 1 have nominal sends at or before the end.
     const K = phase > endUs ? 0 : Math.floor((endUs - phase) / I) + 1;
+    this.K = K;
     // Edges drawn in full: the end (sends or arrivals may fall past it) and the warm-up boundary.
     const endEdge = Math.max(0, Math.floor((endUs - b - theta - I - phase) / I));
     const warmFrom = Math.max(0, Math.floor((warmupUs - b - theta - I - phase) / I));
     const warmTo = Math.ceil((warmupUs - phase) / I);
     const hasWarmEdge = warmupUs > 0;
-    let nextInteresting = skipper.nextInteresting();
-    let lastArrival = 0; // the detector starts as if a heartbeat arrived at 0
-    let trusted = true;
-    pending = [];
-    const pair = node;
+    this.trusted = true;
+    this.lastArrival = 0; // the detector starts as if a heartbeat arrived at 0
+    this.pending.length = 0;
+    this.ahead.clear();
+    // Pause windows of this node: each is drawn raw, in a segment (message numbers then
+    // part from heartbeat numbers by `offset`).
+    const pauses = this.pauses;
+    this.pauseAt = pauses === null ? 0 : pauses.first[pair]!;
+    this.pauseEnd = pauses === null ? 0 : pauses.first[pair + 1]!;
+    this.offset = 0;
+    this.setLimit();
+    this.pull();
     let k = 0; // next heartbeat not yet accounted for
     while (k < K) {
-      let start = k === 0 ? 0 : Number.POSITIVE_INFINITY;
-      if (nextInteresting !== NONE) start = Math.min(start, Math.max(k, nextInteresting - W));
-      if (hasWarmEdge && warmTo >= k) start = Math.min(start, Math.max(k, warmFrom));
-      start = Math.min(start, Math.max(k, endEdge));
-      // Ordinary heartbeats before the segment: counted, not drawn (all on one side of the warm-up).
-      const skipped = Math.min(start, K) - k;
-      if (skipped > 0 && nominal(k) >= warmupUs) {
-        sent += skipped;
-        delivered += skipped;
-      }
-      if (start >= K) break;
-
-      // Draw the segment, growing it to W past every interesting heartbeat and to the edges.
-      let end = Math.min(K - 1, start + W);
-      if (hasWarmEdge && start <= warmTo) end = Math.max(end, Math.min(K - 1, warmTo + 1));
-      seg.reset();
-      for (let j = start; j <= end; j++) {
-        let jitter: number;
-        let delay: number;
-        let isLost = false;
-        if (j === nextInteresting) {
-          isLost = skipper.lost;
-          jitter = skipper.jitterUs;
-          delay = skipper.delayUs;
-          nextInteresting = skipper.nextInteresting();
-          end = Math.max(end, Math.min(K - 1, j + W));
-        } else {
-          skipper.drawOrdinary();
-          jitter = skipper.ordinaryJitterUs;
-          delay = skipper.ordinaryDelayUs;
-        }
-        // The next interesting heartbeat within reach joins this segment (segments stay W apart).
-        if (nextInteresting !== NONE && nextInteresting <= end + W) end = Math.max(end, Math.min(K - 1, nextInteresting));
-        if (end + W >= endEdge) end = K - 1;
-        const sendUs = nominal(j) + jitter;
-        if (sendUs > endUs) continue; // not sent within the run
-        const counted = sendUs >= warmupUs;
-        if (counted) sent++;
-        if (isLost) {
-          if (counted) lost++;
+      const pauseFrom = this.pauseAt < this.pauseEnd ? Math.max(k, this.windowFirstBeat(this.pauseAt) - W) : Number.POSITIVE_INFINITY;
+      let edge = k === 0 ? 0 : Number.POSITIVE_INFINITY;
+      if (hasWarmEdge && warmTo >= k) edge = Math.min(edge, Math.max(k, warmFrom));
+      edge = Math.min(edge, Math.max(k, endEdge), pauseFrom);
+      let first = this.next; // the first interesting heartbeat of the next segment
+      if (first !== NONE && first + 2 * W + 1 < edge) {
+        // A group clear of the edges: draw it and its neighbours; done if nothing can change.
+        const last = this.gatherGroup(edge);
+        if (last !== NONE) {
+          this.countSkipped(k, last + 2 - k - this.ahead.length);
+          this.settleGroup();
+          this.ahead.clear();
+          k = last + 2;
           continue;
         }
-        const arrivalUs = sendUs + b + delay;
-        if (arrivalUs > endUs) continue; // still in flight at the end
-        if (arrivalUs >= warmupUs) delivered++;
-        seg.add(arrivalUs);
+        first = this.ahead.index[this.firstInterestingAhead()]!;
       }
-      const tFrom = start === 0 ? 0 : nominal(start) + b + theta - I + T + 1;
-      const tTo = end === K - 1 ? endUs : nominal(end) + b;
-      // Carried late arrivals join; this segment's arrivals past tTo are carried on.
-      const carried: number[] = [];
-      for (const a of pending) {
-        if (a <= tTo) seg.add(a);
-        else carried.push(a);
-      }
-      const arrivals = seg.arrival.subarray(0, seg.count).sort();
-      let last = start === 0 ? 0 : lastArrival;
-      let i = 0;
-      while (i < arrivals.length && arrivals[i]! < tFrom) {
-        if (arrivals[i]! > last) last = arrivals[i]!;
-        i++;
-      }
-      // Each gap between successive new maxima of the arrivals, judged against T and dead-after.
-      for (;;) {
-        while (i < arrivals.length && arrivals[i]! <= last) i++;
-        const next = i < arrivals.length && arrivals[i]! <= tTo ? arrivals[i]! : Number.POSITIVE_INFINITY;
-        const horizon = Math.min(next, tTo + 1); // an arrival at a judging instant comes first
-        const suspectAt = judgeAt(last + T + 1);
-        if (trusted && suspectAt < horizon && suspectAt <= endUs) {
-          const cause = C === 0 ? Cause.timer : Cause.check;
-          const deadAt = deadAfter === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : judgeAt(last + deadAfter + 1);
-          if (deadAt === suspectAt) verdicts.push(suspectAt, pair, Status.dead, cause);
-          else {
-            verdicts.push(suspectAt, pair, Status.suspected, cause);
-            if (deadAt < horizon && deadAt <= endUs) verdicts.push(deadAt, pair, Status.dead, cause);
-          }
-          trusted = false;
-        }
-        if (next === Number.POSITIVE_INFINITY) break;
-        if (!trusted) {
-          verdicts.push(next, pair, Status.alive, Cause.heartbeat);
-          trusted = true;
-        }
-        last = next;
-      }
-      for (let j = i; j < arrivals.length; j++) if (arrivals[j]! > tTo) carried.push(arrivals[j]!);
-      pending = carried;
-      lastArrival = last;
-      k = end + 1;
+      let start = k === 0 ? 0 : Number.POSITIVE_INFINITY;
+      if (first !== NONE) start = Math.min(start, Math.max(k, first - W));
+      if (hasWarmEdge && warmTo >= k) start = Math.min(start, Math.max(k, warmFrom));
+      start = Math.min(start, Math.max(k, endEdge), pauseFrom);
+      // Ordinary heartbeats before the segment: counted, not drawn (all on one side of the warm-up).
+      this.countSkipped(k, Math.min(start, K) - k);
+      if (start >= K) break;
+      k = this.segment(start, endEdge, hasWarmEdge, warmTo) + 1;
     }
   }
-  const order = verdicts.order();
-  for (let i = 0; i < order.length; i++) {
-    const v = order[i]!;
-    metrics.onVerdict(verdicts.pair[v]!, verdicts.timeUs[v]!, verdicts.to[v] as 0 | 1 | 2, verdicts.cause[v] as 0 | 1 | 2);
+
+  /** The next interesting heartbeat (by heartbeat number), or NONE before the next pause window. */
+  private pull(): number {
+    const m = this.skipper.nextInteresting(this.limit);
+    this.next = m === NONE ? NONE : m - this.offset;
+    return this.next;
   }
-  metrics.heartbeatsSent = sent;
-  metrics.heartbeatsDelivered = delivered;
-  metrics.heartbeatsLost = lost;
-  const { tallies, log } = metrics.finish(endUs);
-  return { tallies, log, events: 0, endUs };
+
+  /** The skipper must stop at the message of the next pause window's first heartbeat. */
+  private setLimit(): void {
+    this.limit = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) + this.offset : NONE;
+  }
+
+  /** The first heartbeat a pause window may hold back (sends precede the nominal instant by less than I). */
+  private windowFirstBeat(w: number): number {
+    return Math.max(0, Math.floor((this.pauses!.startUs[w]! - this.phase) / this.I) - 1);
+  }
+
+  /** The first heartbeat surely sent after a pause window ends (its nominal instant is at or after the end); K − 1 at most. */
+  private windowAfterBeat(w: number): number {
+    const e = this.pauses!.endUs[w]!;
+    return e > this.endUs ? this.K - 1 : Math.min(this.K - 1, Math.ceil((e - this.phase) / this.I));
+  }
+
+  private firstInterestingAhead(): number {
+    const ahead = this.ahead;
+    let i = 0;
+    while (ahead.interesting[i] === 0) i++;
+    return i;
+  }
+
+  /** `count` ordinary heartbeats from k on, undrawn: all sent and delivered, or all before the warm-up. */
+  private countSkipped(k: number, count: number): void {
+    if (count > 0 && this.phase + k * this.I >= this.warmupUs) {
+      this.sent += count;
+      this.delivered += count;
+    }
+  }
+
+  /**
+   * Draws the group that starts at the skipper's current interesting heartbeat (every
+   * interesting one within 2W of the previous, plus each one's ordinary neighbours) into
+   * `ahead`, leaving the skipper on the first interesting heartbeat after it. Returns the
+   * group's last interesting heartbeat when no verdict can change within it (the quick
+   * check of the header), or NONE when it needs a full segment (it failed the check, or
+   * it reaches within 2W + 1 of `edge`).
+   */
+  private gatherGroup(edge: number): number {
+    const skipper = this.skipper;
+    const ahead = this.ahead;
+    const W = this.W;
+    let last = -2;
+    let clear = true;
+    for (let k = this.next; k !== NONE && (last < 0 || k <= last + 2 * W); k = this.pull()) {
+      if (k + 2 * W + 1 >= edge) {
+        clear = false;
+        break;
+      }
+      if (last >= 0 && k > last + 1) {
+        skipper.drawOrdinary();
+        ahead.push(last + 1, skipper.ordinaryJitterUs, skipper.ordinaryDelayUs, false, false);
+      }
+      if (k - 1 > last + 1) {
+        skipper.drawOrdinary();
+        ahead.push(k - 1, skipper.ordinaryJitterUs, skipper.ordinaryDelayUs, false, false);
+      }
+      ahead.push(k, skipper.jitterUs, skipper.delayUs, skipper.lost, true);
+      last = k;
+    }
+    if (last >= 0 && clear) {
+      skipper.drawOrdinary();
+      ahead.push(last + 1, skipper.ordinaryJitterUs, skipper.ordinaryDelayUs, false, false);
+    }
+    return clear && this.groupHoldsTrust() ? last : NONE;
+  }
+
+  /** The quick check: within every run of consecutive drawn heartbeats, no gap between arrivals exceeds T. */
+  private groupHoldsTrust(): boolean {
+    const ahead = this.ahead;
+    const { I, T, b, phase } = this;
+    const arrivals = this.arrivals;
+    let i = 0;
+    while (i < ahead.length) {
+      let j = i;
+      while (j + 1 < ahead.length && ahead.index[j + 1] === ahead.index[j]! + 1) j++;
+      // Run i … j: ordinary at both ends. Instants that need an arrival: [from, to].
+      const from = phase + (ahead.index[i]! + 1) * I + b + T - I + 1;
+      const to = phase + (ahead.index[j]! - 1) * I + b + T;
+      arrivals.length = 0;
+      for (let e = i; e <= j; e++) {
+        if (ahead.lost[e] === 1) continue;
+        arrivals.push(phase + ahead.index[e]! * I + ahead.jitterUs[e]! + b + ahead.delayUs[e]!);
+      }
+      sortPrefix(arrivals.items, arrivals.length);
+      let need = from; // the first instant not yet known to have an arrival in [t − T, t − 1]
+      for (let e = 0; e < arrivals.length && need <= to; e++) {
+        const a = arrivals.items[e]!;
+        if (a + 1 > need) return false;
+        need = Math.max(need, a + T + 1);
+      }
+      if (need <= to) return false;
+      i = j + 1;
+    }
+    return true;
+  }
+
+  /** Books a group that changed nothing: its sends, losses and deliveries; late arrivals carried on. */
+  private settleGroup(): void {
+    const ahead = this.ahead;
+    const { I, b, phase, endUs, warmupUs, theta } = this;
+    for (let e = 0; e < ahead.length; e++) {
+      const sendUs = phase + ahead.index[e]! * I + ahead.jitterUs[e]!;
+      const counted = sendUs >= warmupUs;
+      if (counted) this.sent++;
+      if (ahead.lost[e] === 1) {
+        if (counted) this.lost++;
+        continue;
+      }
+      const arrivalUs = sendUs + b + ahead.delayUs[e]!;
+      if (arrivalUs > endUs) continue;
+      if (arrivalUs >= warmupUs) this.delivered++;
+      // A late arrival may land after later heartbeats and end a later suspicion.
+      if (ahead.interesting[e] === 1 && arrivalUs > phase + ahead.index[e]! * I + b + theta) this.pending.push(arrivalUs);
+    }
+  }
+
+  /**
+   * Draws and simulates the segment that starts at heartbeat `start` (reusing what
+   * `ahead` holds), growing it to W past every interesting heartbeat, every pause
+   * window and to the edges. Heartbeats a pause window may hold back are drawn raw
+   * (`rawHeartbeat`). Returns its last heartbeat.
+   */
+  private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number): number {
+    const { I, W, b, theta, T, endUs, warmupUs, phase, K } = this;
+    const skipper = this.skipper;
+    const ahead = this.ahead;
+    const arrivals = this.arrivals;
+    let end = Math.min(K - 1, start + W);
+    if (hasWarmEdge && start <= warmTo) end = Math.max(end, Math.min(K - 1, warmTo + 1));
+    if (ahead.length > 0) end = Math.max(end, Math.min(K - 1, ahead.index[ahead.length - 1]!));
+    arrivals.length = 0;
+    this.segmentWindowsFrom = this.pauseAt;
+    let windowBeat = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) : NONE;
+    let rawTo = -1;
+    for (let j = start; j <= end; j++) {
+      if (j === windowBeat) {
+        rawTo = this.enterWindows(j);
+        end = Math.max(end, Math.min(K - 1, rawTo + W));
+        windowBeat = NONE;
+      }
+      let jitter: number;
+      let delay: number;
+      let isLost = false;
+      if (j <= rawTo) {
+        const sendUs = this.rawHeartbeat(j);
+        // Read the message before leaving: skipping again draws the next interesting one.
+        isLost = skipper.lost;
+        delay = skipper.delayUs;
+        if (j === rawTo) {
+          this.leaveWindows(rawTo);
+          windowBeat = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) : NONE;
+        }
+        if (sendUs === NONE) continue; // held back by the pause, or not sent within the run
+        jitter = sendUs - phase - j * I;
+        if (isLost || jitter + delay > theta) end = Math.max(end, Math.min(K - 1, j + W));
+      } else if (ahead.read < ahead.length && ahead.index[ahead.read] === j) {
+        const e = ahead.read++;
+        isLost = ahead.lost[e] === 1;
+        jitter = ahead.jitterUs[e]!;
+        delay = ahead.delayUs[e]!;
+        if (ahead.interesting[e] === 1) end = Math.max(end, Math.min(K - 1, j + W));
+      } else if (j === this.next) {
+        isLost = skipper.lost;
+        jitter = skipper.jitterUs;
+        delay = skipper.delayUs;
+        this.pull();
+        end = Math.max(end, Math.min(K - 1, j + W));
+      } else {
+        skipper.drawOrdinary();
+        jitter = skipper.ordinaryJitterUs;
+        delay = skipper.ordinaryDelayUs;
+      }
+      // The next interesting heartbeat or pause window within reach joins this segment (segments stay W apart).
+      const next = this.next;
+      if (next !== NONE && next <= end + W) end = Math.max(end, Math.min(K - 1, next));
+      if (windowBeat !== NONE && windowBeat - W <= end) end = Math.max(end, Math.min(K - 1, windowBeat));
+      if (end + W >= endEdge) end = K - 1;
+      const sendUs = phase + j * I + jitter;
+      if (sendUs > endUs) continue; // not sent within the run
+      this.book(sendUs, isLost, delay);
+    }
+    ahead.clear();
+    const tFrom = start === 0 ? 0 : phase + start * I + b + theta - I + T + 1;
+    const tTo = end === K - 1 ? endUs : phase + end * I + b;
+    // Carried late arrivals join; this segment's arrivals past tTo are carried on.
+    const carried = this.carried;
+    carried.length = 0;
+    const pending = this.pending;
+    for (let i = 0; i < pending.length; i++) {
+      const a = pending.items[i]!;
+      if (a <= tTo) arrivals.push(a);
+      else carried.push(a);
+    }
+    sortPrefix(arrivals.items, arrivals.length);
+    this.judge(arrivals, start === 0 ? 0 : this.lastArrival, tFrom, tTo, carried);
+    if (this.pauseAt > this.segmentWindowsFrom) this.newsAfterPauses(arrivals, tTo);
+    this.carried = pending;
+    this.pending = carried;
+    return end;
+  }
+
+  /** Books one message sent at `sendUs`: sent, lost or delivered (an arrival of this segment). */
+  private book(sendUs: number, isLost: boolean, delayUs: number): void {
+    const counted = sendUs >= this.warmupUs;
+    if (counted) this.sent++;
+    if (isLost) {
+      if (counted) this.lost++;
+      return;
+    }
+    const arrivalUs = sendUs + this.b + delayUs;
+    if (arrivalUs > this.endUs) return; // still in flight at the end
+    if (arrivalUs >= this.warmupUs) this.delivered++;
+    this.arrivals.push(arrivalUs);
+  }
+
+  /**
+   * Heartbeat `j` is the first a pause window may hold back: from here to the returned
+   * heartbeat (the first surely sent after the last window that overlaps), heartbeats
+   * are drawn raw. The skipper stopped exactly here (its limit).
+   */
+  private enterWindows(j: number): number {
+    if (this.skipper.nextPosition !== j + this.offset || this.next !== NONE) throw new Error('internal: the skipper did not stop at the pause window');
+    const pauses = this.pauses!;
+    const firstWindow = this.pauseAt;
+    let rawTo = -1;
+    do {
+      const w = this.pauseAt++;
+      this.missedIn[w] = 0;
+      this.verdicts.push(pauses.startUs[w]!, this.pair, PAUSE_START, 0);
+      if (pauses.endUs[w]! <= this.endUs) this.verdicts.push(pauses.endUs[w]!, this.pair, PAUSE_END, 0);
+      rawTo = Math.max(rawTo, this.windowAfterBeat(w));
+    } while (this.pauseAt < this.pauseEnd && this.windowFirstBeat(this.pauseAt) <= rawTo + 1);
+    this.rawWindowAt = this.burstAt = firstWindow;
+    return rawTo;
+  }
+
+  /**
+   * One heartbeat drawn raw near pause windows: its jitter, then — unless a window holds
+   * it back (it is then missed, and sent on resume if the timers burst) — its message,
+   * after the bursts of windows that ended by its send. Returns the send instant, or
+   * NONE when nothing is sent (`skipper.lost` and `delayUs` describe the message).
+   */
+  private rawHeartbeat(j: number): number {
+    const pauses = this.pauses!;
+    const skipper = this.skipper;
+    const sendUs = this.phase + j * this.I + skipper.drawRawJitter();
+    if (sendUs > this.endUs) return NONE;
+    // A fault's end comes before a send at its instant: resumed bursts go first.
+    while (this.burstAt < this.pauseAt && pauses.endUs[this.burstAt]! <= sendUs) this.burstOut(this.burstAt++);
+    while (this.rawWindowAt < this.pauseAt && pauses.endUs[this.rawWindowAt]! <= sendUs) this.rawWindowAt++;
+    const w = this.rawWindowAt;
+    if (w < this.pauseAt && pauses.startUs[w]! <= sendUs) {
+      if (sendUs >= this.warmupUs) this.missed++;
+      this.missedIn[w]!++;
+      return NONE;
+    }
+    skipper.drawRaw();
+    return sendUs;
+  }
+
+  /** The heartbeats a window held back, all sent at its end (fixed-rate timers), if they burst. */
+  private burstOut(w: number): void {
+    const pauses = this.pauses!;
+    if (!pauses.burst) return;
+    const atUs = pauses.endUs[w]!;
+    for (let c = this.missedIn[w]!; c > 0; c--) {
+      const lost = this.skipper.drawRaw();
+      this.book(atUs, lost, this.skipper.delayUs);
+    }
+  }
+
+  /** Raw drawing ends after heartbeat `rawTo`: late bursts go out, message numbers re-align, skipping resumes. */
+  private leaveWindows(rawTo: number): void {
+    const pauses = this.pauses!;
+    while (this.burstAt < this.pauseAt) {
+      const w = this.burstAt++;
+      if (pauses.endUs[w]! <= this.endUs) this.burstOut(w);
+    }
+    this.offset = this.skipper.nextPosition - (rawTo + 1);
+    this.setLimit();
+    this.pull();
+  }
+
+  /**
+   * The first news after each pause of this segment: the first arrival at or after its
+   * end while the node is not paused again (the attribution window of the books).
+   */
+  private newsAfterPauses(arrivals: NumberList, tTo: number): void {
+    const pauses = this.pauses!;
+    const items = arrivals.items;
+    let i = 0;
+    for (let w = this.segmentWindowsFrom; w < this.pauseAt; w++) {
+      const e = pauses.endUs[w]!;
+      if (e > this.endUs) continue;
+      while (i < arrivals.length && items[i]! < e) i++;
+      for (let x = i; x < arrivals.length && items[x]! <= tTo; x++) {
+        const a = items[x]!;
+        let paused = false;
+        for (let v = w + 1; v < this.pauseAt && pauses.startUs[v]! <= a; v++) if (a < pauses.endUs[v]!) paused = true;
+        if (!paused) {
+          this.verdicts.push(a, this.pair, NEWS, Cause.heartbeat);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * The verdicts of one segment from its sorted arrivals: each gap between successive
+   * new maxima, judged against T and dead-after. Arrivals past tTo go to `carried`.
+   */
+  private judge(arrivals: NumberList, lastBefore: number, tFrom: number, tTo: number, carried: NumberList): void {
+    const { T, C, deadAfter, endUs, pair } = this;
+    const verdicts = this.verdicts;
+    const items = arrivals.items;
+    const count = arrivals.length;
+    let last = lastBefore;
+    let i = 0;
+    while (i < count && items[i]! < tFrom) {
+      if (items[i]! > last) last = items[i]!;
+      i++;
+    }
+    const cause = C === 0 ? Cause.timer : Cause.check;
+    for (;;) {
+      while (i < count && items[i]! <= last) i++;
+      const next = i < count && items[i]! <= tTo ? items[i]! : Number.POSITIVE_INFINITY;
+      const horizon = Math.min(next, tTo + 1); // an arrival at a judging instant comes first
+      const suspectAt = judgeAt(last + T + 1, C);
+      if (this.trusted && suspectAt < horizon && suspectAt <= endUs) {
+        const deadAt = deadAfter === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : judgeAt(last + deadAfter + 1, C);
+        if (deadAt === suspectAt) verdicts.push(suspectAt, pair, Status.dead, cause);
+        else {
+          verdicts.push(suspectAt, pair, Status.suspected, cause);
+          if (deadAt < horizon && deadAt <= endUs) verdicts.push(deadAt, pair, Status.dead, cause);
+        }
+        this.trusted = false;
+      }
+      if (next === Number.POSITIVE_INFINITY) break;
+      if (!this.trusted) {
+        verdicts.push(next, pair, Status.alive, Cause.heartbeat);
+        this.trusted = true;
+      }
+      last = next;
+    }
+    for (let j = i; j < count; j++) if (items[j]! > tTo) carried.push(items[j]!);
+    this.lastArrival = last;
+  }
+}
+
+/** First polling round at or after x (rounds at C, 2C, …), or x itself for exact timers. */
+function judgeAt(x: number, C: number): number {
+  return C === 0 ? x : Math.max(C, Math.ceil(x / C) * C);
 }

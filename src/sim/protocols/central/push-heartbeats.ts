@@ -16,16 +16,23 @@ import { nodeStreamKey } from '../../random/stream-keys.js';
 import type { ProtocolContext, ProtocolModule } from '../protocol.js';
 import type { CentralMonitor } from './monitor.js';
 
+const STATE_STRIDE = 4;
+const SEQ = 0;
+const NEXT_NOMINAL = 1;
+const MISSED = 2;
+const JITTER_STREAM = 3;
+
 export class PushHeartbeats implements ProtocolModule {
   readonly name = 'push-heartbeats';
   private readonly config: SimConfig;
   private readonly intervalUs: number;
   private readonly jitter: DurationSampler;
   private readonly jitterIsConstant: boolean;
-  private readonly nodeSeq: Float64Array;
-  private readonly nodeNextNominalUs: Float64Array;
-  private readonly nodeJitterStream: Int32Array;
-  private readonly nodeMissedWhilePaused: Float64Array;
+  /**
+   * A node's sender state, interleaved (node i at 4i + SEQ, NEXT_NOMINAL, MISSED,
+   * JITTER_STREAM): one cache line per send at 100 k nodes rather than one per field.
+   */
+  private readonly nodeState: Float64Array;
   /** Heartbeats carry the node's monotonic send time (lease renewals) or its wall-clock time. */
   private readonly sendsMonotonic: boolean;
   private sendKind = 0;
@@ -51,14 +58,11 @@ export class PushHeartbeats implements ProtocolModule {
     this.intervalUs = config.heartbeat.intervalUs;
     this.jitter = new DurationSampler(config.heartbeat.jitter, ctx.bank, 'heartbeat jitter');
     this.jitterIsConstant = this.jitter.isConstant;
-    this.nodeSeq = new Float64Array(n);
-    this.nodeNextNominalUs = new Float64Array(n);
-    this.nodeJitterStream = new Int32Array(n);
-    this.nodeMissedWhilePaused = new Float64Array(n);
+    this.nodeState = new Float64Array(STATE_STRIDE * n);
     this.sendsMonotonic = config.detector.kind === 'lease';
     this.requestTimeoutUs = config.detector.kind === 'lease' ? (config.detector.requestTimeoutUs ?? 0) : 0;
     this.retryUs = config.detector.kind === 'lease' ? (config.detector.retryUs ?? 0) : 0;
-    if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeJitterStream[i] = ctx.nodeStream(i, 'jitter');
+    if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeState[STATE_STRIDE * i + JITTER_STREAM] = ctx.nodeStream(i, 'jitter');
   }
 
   install(ctx: ProtocolContext): void {
@@ -98,8 +102,8 @@ export class PushHeartbeats implements ProtocolModule {
     }
     for (let i = 0; i < names.length; i++) {
       const phaseUs = Math.floor(this.ctx.firstDraw(nodeStreamKey(names[i]!, 'phase')) * this.intervalUs);
-      this.nodeNextNominalUs[i] = phaseUs;
-      kernel.schedule(phaseUs + this.jitter.sampleUs(this.nodeJitterStream[i]!), this.sendKind, i);
+      this.nodeState[STATE_STRIDE * i + NEXT_NOMINAL] = phaseUs;
+      kernel.schedule(phaseUs + this.jitter.sampleUs(this.nodeState[STATE_STRIDE * i + JITTER_STREAM]!), this.sendKind, i);
     }
   }
 
@@ -107,21 +111,21 @@ export class PushHeartbeats implements ProtocolModule {
     const life = this.ctx.nodes;
     if (epoch !== life.epoch(node) || !life.isUp(node)) return;
     if (this.faults.isPaused(node)) {
-      this.nodeMissedWhilePaused[node]!++;
+      this.nodeState[STATE_STRIDE * node + MISSED]!++;
       if (nowUs >= this.ctx.warmupUs) this.ctx.books.recorder.heartbeatsMissedWhilePaused++;
     } else {
       this.transmit(node, nowUs);
     }
-    const nextNominalUs = this.nodeNextNominalUs[node]! + this.intervalUs;
-    this.nodeNextNominalUs[node] = nextNominalUs;
+    const nextNominalUs = this.nodeState[STATE_STRIDE * node + NEXT_NOMINAL]! + this.intervalUs;
+    this.nodeState[STATE_STRIDE * node + NEXT_NOMINAL] = nextNominalUs;
     // A constant jitter draws nothing: skip the sampler's stream entirely.
-    const sendUs = this.jitterIsConstant ? nextNominalUs + this.jitter.sampleUs(0) : nextNominalUs + this.jitter.sampleUs(this.nodeJitterStream[node]!);
+    const sendUs = this.jitterIsConstant ? nextNominalUs + this.jitter.sampleUs(0) : nextNominalUs + this.jitter.sampleUs(this.nodeState[STATE_STRIDE * node + JITTER_STREAM]!);
     this.ctx.events.schedule(sendUs < nowUs ? nowUs : sendUs, this.sendKind, node, epoch);
   }
 
   private transmit(node: number, nowUs: number): void {
-    const seq = this.nodeSeq[node]!;
-    this.nodeSeq[node] = seq + 1;
+    const seq = this.nodeState[STATE_STRIDE * node + SEQ]!;
+    this.nodeState[STATE_STRIDE * node + SEQ] = seq + 1;
     const faults = this.faults;
     const departUs = faults.hasExtraSendDelays ? nowUs + faults.extraSendDelayUs(node) : nowUs;
     const clocks = this.ctx.clocks;
@@ -144,17 +148,17 @@ export class PushHeartbeats implements ProtocolModule {
   }
 
   onNodeUp(node: number, nowUs: number): void {
-    this.nodeMissedWhilePaused[node] = 0;
-    this.monitor.targetIncarnationFirstSeq[node] = this.nodeSeq[node]!;
+    this.nodeState[STATE_STRIDE * node + MISSED] = 0;
+    this.monitor.newIncarnation(node, this.nodeState[STATE_STRIDE * node + SEQ]!);
     // A restarted episode sends at once and keeps its new phase.
-    this.nodeNextNominalUs[node] = nowUs;
+    this.nodeState[STATE_STRIDE * node + NEXT_NOMINAL] = nowUs;
     if (!this.config.trace) this.ctx.events.schedule(nowUs, this.sendKind, node, this.ctx.nodes.epoch(node));
   }
 
   /** The node resumes from a pause: a fixed-rate timer fires every missed beat at once; a fixed-delay one skips them. */
   resumed(node: number, burst: boolean, nowUs: number): void {
-    const missed = this.nodeMissedWhilePaused[node]!;
-    this.nodeMissedWhilePaused[node] = 0;
+    const missed = this.nodeState[STATE_STRIDE * node + MISSED]!;
+    this.nodeState[STATE_STRIDE * node + MISSED] = 0;
     if (burst && this.ctx.nodes.isUp(node)) for (let k = 0; k < missed; k++) this.transmit(node, nowUs);
   }
 }

@@ -1,0 +1,89 @@
+/**
+ * Sender pauses for the skipping walk: each node's pause windows, drawn from the same
+ * fault streams, in the same order, as the engine's fault service draws them
+ * (src/sim/faults/fault-service.ts), so a node pauses at the same instants on both
+ * paths. Per process (one rule on one node): the first onset; then at each onset ≤ the
+ * run's end, the next onset and this episode's duration (max(1, draw)); an onset while
+ * an episode lasts (or at its very end: the onset event was scheduled first) extends
+ * it. A node is paused while any of its processes is (the engine's depth counter):
+ * the windows are the union, [start, end) — a send at the start instant is missed (a
+ * fault starts before sends at one instant), a send at the end instant goes out.
+ *
+ * One approximation in a measure-zero case: windows of two different rules that touch
+ * at the same microsecond are joined here, whereas the engine orders the two edges by
+ * process index (either a resume-and-pause or one long pause). The walk takes pause
+ * rules with one `afterPause` mode only.
+ */
+import type { Fault, SimConfig } from '../config.js';
+import { compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind } from '../faults/faults.js';
+import type { SeedRoot, StreamBank } from '../random/streams.js';
+
+/** Pause windows of every node: `startUs[i]`, `endUs[i]` for i in [first[node], first[node + 1]). End may exceed the run (no resume). */
+export interface PauseSchedule {
+  readonly first: Int32Array;
+  readonly startUs: Float64Array;
+  readonly endUs: Float64Array;
+  /** Missed heartbeats are sent at once on resume (fixed-rate timers). */
+  readonly burst: boolean;
+}
+
+/** Why the walk cannot take these faults, or null when it can (sender pauses only, one resume mode). */
+export function pauseFaultsRefusal(faults: readonly Fault[]): string | null {
+  let mode: string | null = null;
+  for (const f of faults) {
+    if (f.kind !== 'senderPause') return `the ${f.kind} fault is not walked yet`;
+    if (mode !== null && f.afterPause !== mode) return 'pause rules with different resume modes';
+    mode = f.afterPause;
+  }
+  return null;
+}
+
+export function pauseSchedule(config: SimConfig, root: SeedRoot, bank: StreamBank): PauseSchedule {
+  const n = config.nodeNames.length;
+  const faults = config.faults ?? [];
+  const durationUs = config.durationUs;
+  const processes = compileFaults(faults, config.nodeNames, root, bank).filter((p) => p.kind === ProcessKind.senderPause);
+  // Each process's episodes, merged within the process.
+  const perNode: number[][] = Array.from({ length: n }, () => []);
+  for (const p of processes) {
+    const windows = perNode[p.nodes[0]!]!;
+    let at = firstOnsetUs(p.onset!, p.stream);
+    let open = false;
+    let from = 0;
+    let until = 0;
+    while (at !== null && at <= durationUs) {
+      const next = nextOnsetUs(p.onset!, p.stream, at);
+      const end = at + Math.max(1, p.duration!.sampleUs(p.stream.index));
+      if (open && at <= until) until = Math.max(until, end);
+      else {
+        if (open) windows.push(from, until);
+        open = true;
+        from = at;
+        until = end;
+      }
+      at = next;
+    }
+    if (open) windows.push(from, until);
+  }
+  // The union per node (several rules), sorted.
+  const first = new Int32Array(n + 1);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let node = 0; node < n; node++) {
+    first[node] = starts.length;
+    const w = perNode[node]!;
+    const order = Array.from({ length: w.length / 2 }, (_, i) => i).sort((a, b) => w[2 * a]! - w[2 * b]!);
+    for (const i of order) {
+      const s = w[2 * i]!;
+      const e = w[2 * i + 1]!;
+      const last = ends.length - 1;
+      if (ends.length > first[node]! && s <= ends[last]!) ends[last] = Math.max(ends[last]!, e);
+      else {
+        starts.push(s);
+        ends.push(e);
+      }
+    }
+  }
+  first[n] = starts.length;
+  return { first, startUs: Float64Array.from(starts), endUs: Float64Array.from(ends), burst: faults.some((f) => f.kind === 'senderPause' && f.afterPause === 'burst') };
+}

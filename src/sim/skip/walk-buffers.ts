@@ -1,0 +1,140 @@
+/**
+ * The skipping walk's buffers: the verdicts and book events of every node, kept on
+ * typed arrays and sorted once into the engine's same-instant order; growable number
+ * lists; the heartbeats a group drew ahead of a segment. Nothing here allocates per
+ * heartbeat.
+ */
+import { Cause } from '../metrics/recorder.js';
+
+/** Codes of the other events the books hear, beside verdicts (statuses 0–2). */
+export const PAUSE_START = 10;
+export const PAUSE_END = 11;
+export const NEWS = 12;
+
+/** Verdict changes of all nodes, collected, then fed to the metrics in time order. */
+export class VerdictList {
+  timeUs = new Float64Array(1024);
+  key = new Float64Array(1024); // order at one instant: deliveries (0) before timers (1), then pair
+  pair = new Int32Array(1024);
+  to = new Uint8Array(1024);
+  cause = new Uint8Array(1024);
+  length = 0;
+
+  /**
+   * `to` is a status for a verdict, or PAUSE_START, PAUSE_END, NEWS. Order at one
+   * instant, as the engine's event classes: pause edges (world), then deliveries (the
+   * news of a resumed node before the verdict it brings), then timers; by pair within.
+   */
+  push(timeUs: number, pair: number, to: number, cause: number): void {
+    if (this.length === this.timeUs.length) this.grow();
+    const i = this.length++;
+    this.timeUs[i] = timeUs;
+    const eventClass = to === PAUSE_START || to === PAUSE_END ? 0 : to === NEWS || cause === Cause.heartbeat ? 1 : 2;
+    this.key[i] = eventClass * 2 ** 34 + pair * 2 + (to === NEWS ? 0 : 1);
+    this.pair[i] = pair;
+    this.to[i] = to;
+    this.cause[i] = cause;
+  }
+
+  private grow(): void {
+    const n = this.timeUs.length * 2;
+    this.timeUs = grownF64(this.timeUs, n);
+    this.key = grownF64(this.key, n);
+    const p = new Int32Array(n);
+    p.set(this.pair);
+    this.pair = p;
+    const t = new Uint8Array(n);
+    t.set(this.to);
+    this.to = t;
+    const c = new Uint8Array(n);
+    c.set(this.cause);
+    this.cause = c;
+  }
+
+  /** Indices in (time, key) order; stable for a given content. */
+  order(): Int32Array {
+    const idx = new Int32Array(this.length);
+    for (let i = 0; i < idx.length; i++) idx[i] = i;
+    const time = this.timeUs;
+    const key = this.key;
+    idx.sort((a, b) => time[a]! - time[b]! || key[a]! - key[b]!);
+    return idx;
+  }
+}
+
+function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+/** A growable list of numbers on a Float64Array (no boxing, reused across nodes). */
+export class NumberList {
+  items = new Float64Array(64);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.items.length) this.items = grownF64(this.items, this.length * 2);
+    this.items[this.length++] = x;
+  }
+}
+
+/**
+ * Heartbeats drawn ahead of a segment, in message order: a group's interesting ones and
+ * their ordinary neighbours. A segment that follows reuses them instead of drawing anew.
+ */
+export class DrawnAhead {
+  index = new Float64Array(64);
+  jitterUs = new Float64Array(64);
+  delayUs = new Float64Array(64);
+  lost = new Uint8Array(64);
+  interesting = new Uint8Array(64);
+  length = 0;
+  /** The next entry a segment has not consumed. */
+  read = 0;
+
+  clear(): void {
+    this.length = 0;
+    this.read = 0;
+  }
+
+  push(index: number, jitterUs: number, delayUs: number, lost: boolean, interesting: boolean): void {
+    if (this.length === this.index.length) this.grow();
+    const i = this.length++;
+    this.index[i] = index;
+    this.jitterUs[i] = jitterUs;
+    this.delayUs[i] = delayUs;
+    this.lost[i] = lost ? 1 : 0;
+    this.interesting[i] = interesting ? 1 : 0;
+  }
+
+  private grow(): void {
+    const n = this.index.length * 2;
+    this.index = grownF64(this.index, n);
+    this.jitterUs = grownF64(this.jitterUs, n);
+    this.delayUs = grownF64(this.delayUs, n);
+    const l = new Uint8Array(n);
+    l.set(this.lost);
+    this.lost = l;
+    const t = new Uint8Array(n);
+    t.set(this.interesting);
+    this.interesting = t;
+  }
+}
+
+/** Sorts the first n entries of a (small arrays: insertion sort, no allocation). */
+export function sortPrefix(a: Float64Array, n: number): void {
+  if (n > 32) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+

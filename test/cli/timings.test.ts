@@ -1,0 +1,42 @@
+/**
+ * HBSIM_TIMINGS=1: `hbsim run` says on stderr where its time went, phase by phase
+ * (the benchmark reads it to break a whole-process figure down), and prints nothing of
+ * the kind without it; the results are the same bytes either way.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/cli.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+function capture(env: Record<string, string>): { io: CliIo; stderr: () => string } {
+  const err: string[] = [];
+  return { io: { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) }, env }, stderr: () => err.join('') };
+}
+
+const SMALL = ['--set', 'duration=5m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.detector.timeout=[3x]', '--set', 'sweep.heartbeat.interval=[1s, 2s]', '--no-pause-survival', '--workers', '1'];
+
+describe('HBSIM_TIMINGS', () => {
+  it('lists every phase of a run, in order, with wall and CPU milliseconds; off by default; same results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hbsim-timings-'));
+    const timed = capture({ HBSIM_TIMINGS: '1' });
+    expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a'), ...SMALL], timed.io)).toBe(0);
+    const lines = timed.stderr().split('\n').filter((l) => l.startsWith('timing: '));
+    const names = lines.map((l) => l.replace(/^timing: (.*) \d+ ms wall, \d+ ms cpu$/, '$1'));
+    expect(names).toEqual([
+      'start-up (node, modules, arguments)',
+      'read scenarios',
+      'prepare tasks',
+      'simulate (worker threads)',
+      'assemble results (pool, statistics, analysis)',
+      'report (render HTML)',
+      'write files',
+      'print',
+    ]);
+    const plain = capture({});
+    expect(await runCli(['run', 'db-ha', '--out', join(dir, 'b'), ...SMALL], plain.io)).toBe(0);
+    expect(plain.stderr()).not.toMatch(/timing:/);
+    expect(readFileSync(join(dir, 'b', 'db-ha.json'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'db-ha.json'), 'utf8'));
+  });
+});

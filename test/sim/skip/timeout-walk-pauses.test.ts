@@ -1,0 +1,165 @@
+/**
+ * Sender pauses (stop-the-world GC) on the skipping walk against the engine. The pause
+ * windows come from the same fault streams on both paths, so worked cases with nothing
+ * else random agree exactly (tallies, pause attribution, timeline); random cases agree
+ * on every tally within 4 standard errors over independent replications.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Fault, SimConfig } from '../../../src/sim/config.js';
+import type { RunTallies } from '../../../src/sim/metrics/recorder.js';
+import { Simulation } from '../../../src/sim/engine/simulation.js';
+import { runPathFor } from '../../../src/sim/run-once.js';
+import { runTimeoutWalk, timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
+import { meanAndSe } from './stats.js';
+
+const S = 1_000_000;
+
+function config(over: Partial<SimConfig> & { nodes?: number }): SimConfig {
+  const nodes = over.nodes ?? 10;
+  const { nodes: _n, ...rest } = over;
+  return {
+    seed: 'walk-pauses',
+    replication: 0,
+    durationUs: 3_600 * S,
+    warmupUs: 60 * S,
+    nodeNames: Array.from({ length: nodes }, (_, i) => `n${i}`),
+    monitorName: 'monitor',
+    heartbeat: { intervalUs: S, jitter: { kind: 'constant', valueUs: 0 } },
+    link: { lossProbability: 0.01, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 2_000 } } },
+    crashes: [],
+    detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 6 * S, checkIntervalUs: 0 },
+    transitionLogLimit: 0,
+    ...rest,
+  };
+}
+
+const pause = (onset: Extract<Fault, { kind: 'senderPause' }>['onset'], duration: Extract<Fault, { kind: 'senderPause' }>['duration'], afterPause: 'skip' | 'burst' = 'skip'): Fault => ({
+  kind: 'senderPause',
+  nodes: { kind: 'all' },
+  onset,
+  duration,
+  afterPause,
+});
+
+const FIELDS: (keyof RunTallies)[] = [
+  'upSuspectedUs',
+  'falseSuspicions',
+  'falseDeaths',
+  'heartbeatsSent',
+  'heartbeatsDelivered',
+  'heartbeatsLost',
+  'heartbeatsMissedWhilePaused',
+  'flaps',
+  'pauses',
+  'pausesWithSuspicion',
+  'pausedUs',
+];
+
+const scalar = (t: RunTallies) => Object.fromEntries([...FIELDS, 'upUs'].map((f) => [f, t[f as keyof RunTallies]]));
+
+describe('timeout walk with sender pauses: worked cases, exactly as the engine', () => {
+  const quiet: Partial<SimConfig> = { link: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'constant', valueUs: 700 } } } };
+  const cases: [string, Partial<SimConfig>][] = [
+    ['one 4.5 s pause at 100.3 s, missed beats skipped', { ...quiet, faults: [pause({ kind: 'at', atUs: 100_300_000 }, { kind: 'constant', valueUs: 4_500_000 })] }],
+    ['one 4.5 s pause, missed beats sent at once on resume', { ...quiet, faults: [pause({ kind: 'at', atUs: 100_300_000 }, { kind: 'constant', valueUs: 4_500_000 }, 'burst')] }],
+    [
+      'periodic 2.2 s pauses every 40 s, polling every 500 ms',
+      { ...quiet, faults: [pause({ kind: 'periodic', periodUs: 40 * S }, { kind: 'constant', valueUs: 2_200_000 })], detector: { kind: 'timeout', timeoutUs: 2 * S, deadAfterUs: 3 * S, checkIntervalUs: 500_000 } },
+    ],
+    ['a pause that outlasts the run (no resume)', { ...quiet, faults: [pause({ kind: 'at', atUs: 590 * S }, { kind: 'constant', valueUs: 60 * S })] }],
+    [
+      'two rules whose pauses overlap, and one in the warm-up',
+      {
+        ...quiet,
+        faults: [pause({ kind: 'periodic', periodUs: 50 * S }, { kind: 'constant', valueUs: 3_300_000 }, 'burst'), pause({ kind: 'at', atUs: 30 * S }, { kind: 'constant', valueUs: 40 * S }, 'burst')],
+      },
+    ],
+  ];
+  for (const [name, over] of cases) {
+    it(name, () => {
+      const c = config({ ...over, durationUs: 600 * S, transitionLogLimit: 1_000 });
+      expect(timeoutWalkRefusal(c)).toBeNull();
+      expect(runPathFor(c)).toBe('walk');
+      const walk = runTimeoutWalk(c);
+      const engine = new Simulation(c).run();
+      expect(engine.tallies.pauses).toBeGreaterThan(0);
+      expect(scalar(walk.tallies)).toEqual(scalar(engine.tallies));
+      expect(Array.from(walk.tallies.mistakeDurationsUs)).toEqual(Array.from(engine.tallies.mistakeDurationsUs));
+      const entries = (log: typeof walk.log) =>
+        Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
+      expect(entries(walk.log)).toEqual(entries(engine.log));
+    });
+  }
+});
+
+/** Walk and engine over R independent replications each: every tally within 4 SE. */
+function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number): void {
+  const walk: RunTallies[] = [];
+  const engine: RunTallies[] = [];
+  for (let r = 0; r < R; r++) {
+    const a = config({ ...over, replication: r });
+    expect(runPathFor(a)).toBe('walk');
+    walk.push(runTimeoutWalk(a).tallies);
+    engine.push(new Simulation(config({ ...over, replication: R + r })).run().tallies);
+  }
+  for (const field of FIELDS) {
+    const a = meanAndSe(walk.map((t) => t[field] as number));
+    const b = meanAndSe(engine.map((t) => t[field] as number));
+    expect(Math.abs(a.mean - b.mean), `${field}: walk ${a.mean} ± ${a.se}, engine ${b.mean} ± ${b.se}`).toBeLessThanOrEqual(4 * Math.hypot(a.se, b.se) + 1e-9 * Math.abs(b.mean));
+  }
+  expect(walk.map((t) => t.upUs)).toEqual(engine.map((t) => t.upUs));
+}
+
+describe('timeout walk with sender pauses: the same law as the engine', () => {
+  it('GC pauses (Poisson, lognormal) with bursty loss, polling: every tally within 4 SE', () => {
+    agreeWithin4Se(
+      {
+        faults: [pause({ kind: 'poisson', meanGapUs: 120 * S }, { kind: 'lognormal', medianUs: 1_500_000, sigma: 1 })],
+        link: {
+          lossProbability: 0,
+          loss: { kind: 'gilbertElliott', enterBadProbability: 0.02, leaveBadProbability: 0.5, lossInGoodProbability: 0, lossInBadProbability: 1 },
+          duplicateProbability: 0,
+          delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 20_000 } },
+        },
+        detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 6 * S, checkIntervalUs: 500_000 },
+      },
+      16,
+    );
+  });
+
+  it('property: random pause laws, resume modes, loss and jitter (fixed fast-check seed)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          loss: fc.double({ min: 0.005, max: 0.08, noNaN: true }),
+          bursty: fc.boolean(),
+          burst: fc.boolean(),
+          meanGapS: fc.integer({ min: 30, max: 300 }),
+          medianMs: fc.integer({ min: 200, max: 3_000 }),
+          sigma: fc.double({ min: 0.2, max: 1.2, noNaN: true }),
+          jitterMaxUs: fc.constantFrom(0, 20_000, 300_000),
+          timeoutIntervals: fc.double({ min: 1.5, max: 4, noNaN: true }),
+          checkIntervalUs: fc.constantFrom(0, 500_000),
+        }),
+        (p) => {
+          const timeoutUs = Math.round(p.timeoutIntervals * S);
+          const loss = p.bursty
+            ? { kind: 'gilbertElliott' as const, enterBadProbability: p.loss / (1 - p.loss) / 2, leaveBadProbability: 0.5, lossInGoodProbability: 0, lossInBadProbability: 1 }
+            : undefined;
+          agreeWithin4Se(
+            {
+              durationUs: 1_800 * S,
+              heartbeat: { intervalUs: S, jitter: p.jitterMaxUs === 0 ? { kind: 'constant', valueUs: 0 } : { kind: 'uniform', minUs: 0, maxUs: p.jitterMaxUs } },
+              link: { lossProbability: p.loss, ...(loss ? { loss } : {}), duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 5_000 } } },
+              faults: [pause({ kind: 'poisson', meanGapUs: p.meanGapS * S }, { kind: 'lognormal', medianUs: p.medianMs * 1_000, sigma: p.sigma }, p.burst ? 'burst' : 'skip')],
+              detector: { kind: 'timeout', timeoutUs, deadAfterUs: 2 * timeoutUs, checkIntervalUs: p.checkIntervalUs },
+            },
+            8,
+          );
+        },
+      ),
+      { numRuns: 6, seed: 12, endOnFailure: true },
+    );
+  });
+});
