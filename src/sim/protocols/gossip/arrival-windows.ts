@@ -41,26 +41,18 @@ export { PHI_FACTOR };
  * can update them inline (a million reports a simulated second at 1 000 members);
  * `report` is the same update as a method, for the rare paths and the tests.
  */
-/** Offsets in a pair's record (phi: 8 doubles = one 64-byte cache line; timeout: lastUs alone). */
-export const LAST = 0;
-export const SUM = 1;
-export const COUNT = 2;
-/** Sum of the current (open) block's intervals; flushed to `blocks` when the block closes. */
-export const CUR = 3;
-export const IN_BLOCK = 4;
-export const HEAD = 5;
-
 export class ArrivalWindows {
-  /**
-   * pair·stride + field → value: tLast (local µs), the window's sum (µs) and count, the
-   * open block's sum, intervals in it and its index — all one pair's hot state in one
-   * cache line, so an arrival touches one line here (plus `blocks` once per block).
-   * Every value is a whole number below 2⁵³: the doubles hold them exactly.
-   */
-  readonly rec: Float64Array;
-  /** Doubles per pair: 8 (phi), 1 (timeout). */
-  readonly stride: number;
-  /** pair·B + block → sum of that closed block's intervals (µs); the open block's is in `rec`. */
+  /** Local instant of the last report (tLast), per pair. */
+  readonly lastUs: Float64Array;
+  /** Sum of the window's intervals (µs), per pair (phi only). */
+  readonly sum: Float64Array;
+  /** Intervals in the window, per pair (phi only). */
+  readonly count: Uint16Array;
+  /** Intervals in the current block, per pair. */
+  readonly inBlock: Uint16Array;
+  /** The current block, per pair. */
+  readonly head: Uint8Array;
+  /** pair·B + block → sum of that block's intervals (µs). */
   readonly blocks: Int32Array;
   readonly B: number;
   readonly blockSize: number;
@@ -74,6 +66,7 @@ export class ArrivalWindows {
   readonly maxIntervalUs: number;
 
   constructor(pairs: number, rule: ConvictionRule) {
+    this.lastUs = new Float64Array(pairs);
     this.phi = rule.kind === 'phi';
     if (rule.kind === 'phi') {
       if (!(Number.isInteger(rule.sampleSize) && rule.sampleSize >= 1)) throw new RangeError('sample size must be a whole number ≥ 1');
@@ -96,78 +89,89 @@ export class ArrivalWindows {
       this.timeoutUs = rule.timeoutUs;
     }
     this.capacity = this.B * this.blockSize;
-    this.stride = this.phi ? 8 : 1;
-    this.rec = new Float64Array(pairs * this.stride);
-    this.blocks = new Int32Array((this.phi ? pairs : 0) * this.B);
-  }
-
-  /** tLast of the pair (local µs). */
-  lastOf(pair: number): number {
-    return this.rec[pair * this.stride]!;
-  }
-
-  /** Intervals in the pair's window (phi). */
-  countOf(pair: number): number {
-    return this.rec[pair * 8 + COUNT]!;
+    const windowed = this.phi ? pairs : 0;
+    this.sum = new Float64Array(windowed);
+    this.count = new Uint16Array(windowed);
+    this.inBlock = new Uint16Array(windowed);
+    this.head = new Uint8Array(windowed);
+    this.blocks = new Int32Array(windowed * this.B);
   }
 
   /** Bytes held per pair. */
   get bytesPerPair(): number {
-    return 8 * this.stride + (this.phi ? 4 * this.B : 0);
+    return 8 + (this.phi ? 8 + 2 + 2 + 1 + 4 * this.B : 0);
   }
 
   /** A new window whose first report is at `localUs` (Cassandra: ArrivalWindow created, INITIAL_VALUE recorded). */
   start(pair: number, localUs: number): void {
-    const r = this.rec;
-    const k = pair * this.stride;
-    r[k + LAST] = localUs;
+    this.lastUs[pair] = localUs;
     if (!this.phi) return;
     const B = this.B;
     this.blocks.fill(0, pair * B, pair * B + B);
-    r[k + SUM] = this.initialUs;
-    r[k + COUNT] = 1;
-    r[k + CUR] = this.initialUs;
-    r[k + IN_BLOCK] = 1;
-    r[k + HEAD] = 0;
+    this.blocks[pair * B] = this.initialUs;
+    this.sum[pair] = this.initialUs;
+    this.count[pair] = 1;
+    this.inBlock[pair] = 1;
+    this.head[pair] = 0;
   }
 
   /** `start` for the pairs [from, to), all at `localUs` (the set-up of a whole row or table). */
   startRange(from: number, to: number, localUs: number): void {
-    for (let p = from; p < to; p++) this.start(p, localUs);
+    this.lastUs.fill(localUs, from, to);
+    if (!this.phi) return;
+    const B = this.B;
+    this.blocks.fill(0, from * B, to * B);
+    for (let p = from; p < to; p++) this.blocks[p * B] = this.initialUs;
+    this.sum.fill(this.initialUs, from, to);
+    this.count.fill(1, from, to);
+    this.inBlock.fill(1, from, to);
+    this.head.fill(0, from, to);
   }
 
   /** FailureDetector.report: a heartbeat version of the pair's endpoint advanced at `localUs`. */
   report(pair: number, localUs: number): void {
-    const k = pair * this.stride;
-    const interval = localUs - this.rec[k + LAST]!;
+    const interval = localUs - this.lastUs[pair]!;
     if (interval <= 0) return;
-    this.rec[k + LAST] = localUs;
+    this.lastUs[pair] = localUs;
     if (this.phi && interval <= this.maxIntervalUs) this.record(pair, interval);
   }
 
   /** ArrivalWindow.add's recording of one interval (the block rotation described in the header). */
   record(pair: number, interval: number): void {
-    recordAt(this, pair * 8, pair, interval);
+    const B = this.B;
+    let h = this.head[pair]!;
+    let c = this.inBlock[pair]!;
+    if (c === this.blockSize) {
+      h = h + 1 === B ? 0 : h + 1;
+      if (this.count[pair] === this.capacity) {
+        this.sum[pair]! -= this.blocks[pair * B + h]!;
+        this.count[pair]! -= this.blockSize;
+      }
+      this.blocks[pair * B + h] = 0;
+      this.head[pair] = h;
+      c = 0;
+    }
+    this.blocks[pair * B + h]! += interval;
+    this.inBlock[pair] = c + 1;
+    this.sum[pair]! += interval;
+    this.count[pair]! += 1;
   }
 
   /** Mean of the window's intervals (µs). */
   mean(pair: number): number {
-    const k = pair * 8;
-    return this.rec[k + SUM]! / this.rec[k + COUNT]!;
+    return this.sum[pair]! / this.count[pair]!;
   }
 
   /** The local instant from which the observer convicts the pair's endpoint if no report comes. */
   convictFromUs(pair: number): number {
-    const r = this.rec;
-    if (!this.phi) return r[pair]! + this.timeoutUs + 1;
+    if (!this.phi) return this.lastUs[pair]! + this.timeoutUs + 1;
     // The detector's expression, operation for operation: (threshold·ln 10)·mean.
-    const k = pair * 8;
-    return r[k + LAST]! + Math.floor(this.factor * (r[k + SUM]! / r[k + COUNT]!)) + 1;
+    return this.lastUs[pair]! + Math.floor(this.factor * (this.sum[pair]! / this.count[pair]!)) + 1;
   }
 
   /** The phi nodetool shows (PHI_FACTOR · silence / mean), for tests and traces. */
   phiAt(pair: number, localUs: number): number {
-    return (PHI_FACTOR * (localUs - this.lastOf(pair))) / this.mean(pair);
+    return (PHI_FACTOR * (localUs - this.lastUs[pair]!)) / this.mean(pair);
   }
 }
 
@@ -177,41 +181,38 @@ export class ArrivalWindows {
  * loops inline (a million calls a simulated second at 1 000 members).
  */
 export function arrive(w: ArrivalWindows, i: number, l: number): number {
-  const r = w.rec;
+  const last = w.lastUs;
+  const interval = l - last[i]!;
   if (!w.phi) {
-    if (l > r[i]!) r[i] = l;
-    return r[i]! + w.timeoutUs + 1;
+    if (interval > 0) last[i] = l;
+    return last[i]! + w.timeoutUs + 1;
   }
-  const k = i * 8;
-  const interval = l - r[k]!;
   if (interval > 0) {
-    r[k] = l;
-    if (interval <= w.maxIntervalUs) recordAt(w, k, i, interval);
-  }
-  return r[k]! + Math.floor(w.factor * (r[k + SUM]! / r[k + COUNT]!)) + 1;
-}
-
-/** Records `interval` in the window whose record starts at `k` (pair `i`): ArrivalWindow.add, by blocks. */
-function recordAt(w: ArrivalWindows, k: number, i: number, interval: number): void {
-  const r = w.rec;
-  if (r[k + IN_BLOCK] === w.blockSize) {
-    // Close the open block, open the next one; a full window drops its oldest block whole.
-    const B = w.B;
-    const blocks = w.blocks;
-    const h0 = r[k + HEAD]!;
-    blocks[i * B + h0] = r[k + CUR]!;
-    const h = h0 + 1 === B ? 0 : h0 + 1;
-    if (r[k + COUNT] === w.capacity) {
-      r[k + SUM] = r[k + SUM]! - blocks[i * B + h]!;
-      r[k + COUNT] = r[k + COUNT]! - w.blockSize;
+    last[i] = l;
+    if (interval <= w.maxIntervalUs) {
+      const B = w.B;
+      const head = w.head;
+      const inBlock = w.inBlock;
+      const blocks = w.blocks;
+      const count = w.count;
+      const sum = w.sum;
+      let h = head[i]!;
+      let c = inBlock[i]!;
+      if (c === w.blockSize) {
+        h = h + 1 === B ? 0 : h + 1;
+        if (count[i] === w.capacity) {
+          sum[i]! -= blocks[i * B + h]!;
+          count[i]! -= w.blockSize;
+        }
+        blocks[i * B + h] = 0;
+        head[i] = h;
+        c = 0;
+      }
+      blocks[i * B + h]! += interval;
+      inBlock[i] = c + 1;
+      sum[i]! += interval;
+      count[i]! += 1;
     }
-    blocks[i * B + h] = 0;
-    r[k + HEAD] = h;
-    r[k + CUR] = 0;
-    r[k + IN_BLOCK] = 0;
   }
-  r[k + CUR] = r[k + CUR]! + interval;
-  r[k + IN_BLOCK] = r[k + IN_BLOCK]! + 1;
-  r[k + SUM] = r[k + SUM]! + interval;
-  r[k + COUNT] = r[k + COUNT]! + 1;
+  return last[i]! + Math.floor(w.factor * (w.sum[i]! / w.count[i]!)) + 1;
 }

@@ -347,8 +347,8 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
   }
 
   function bytesPerMember(): number {
-    // ver 4 + windows (phi: a 64-byte record + 4 B per block sum) + view 1 + echo flag 1 + link id 4 + dup flag 1, per pair; the rest per member.
-    return n * (4 + windows.bytesPerPair + 1 + 1 + 4 + 1) + 8 * 3 + 4 * 2;
+    // ver 8 + windows + view 1 + echo flag 1 + link id 4, per pair; the rest per member.
+    return n * (8 + windows.bytesPerPair + 1 + 1 + 4) + 8 * 3 + 4 * 2;
   }
 
   return {
