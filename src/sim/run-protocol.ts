@@ -10,10 +10,17 @@ import { runProtocols } from './engine/run-protocols.js';
 import { selectNodes } from './faults/faults.js';
 import type { LinkRules, NodePlacement } from './network/network.js';
 import type { RunTallies, TransitionLog } from './metrics/recorder.js';
+import type { ProtocolModule } from './protocols/protocol.js';
 import type { GossipProtocolConfig, ProtocolConfig, WatchRingProtocolConfig } from './protocols/config.js';
 import { gossipHeartbeats, gossipRule } from './protocols/gossip/gossip.js';
 import { SwimSimulation } from './protocols/swim/swim-simulation.js';
 import { watchRing } from './protocols/watch-ring.js';
+
+/** What the composition root needs of a protocol module that keeps membership books. */
+type MembershipModule = ProtocolModule & {
+  membership(endUs: number): unknown;
+  clusterTallies(perPair: RunTallies): RunTallies;
+};
 
 export interface ProtocolRunResult {
   readonly tallies: RunTallies;
@@ -44,24 +51,7 @@ function runGossip(config: SimConfig, protocol: GossipProtocolConfig): ProtocolR
     ...gossipRule(config.detector),
     ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
   });
-  const r = runProtocols(
-    {
-      seed: config.seed,
-      replication: config.replication,
-      nodeNames: config.nodeNames,
-      durationUs: config.durationUs,
-      warmupUs: config.warmupUs,
-      ...memberLinkRules(config),
-      crashes: config.crashes,
-      faults: config.faults ?? [],
-      transitionLogLimit: config.transitionLogLimit,
-      ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
-      typicalIntervalUs: protocol.intervalUs,
-    },
-    [module],
-  );
-  module.membership(r.endUs);
-  return { ...r, tallies: module.clusterTallies(r.tallies) };
+  return runMembershipModule(config, protocol.intervalUs, module);
 }
 
 /**
@@ -98,6 +88,11 @@ function runWatchRing(config: SimConfig, protocol: WatchRingProtocolConfig): Pro
     detector: config.detector,
     ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
   });
+  return runMembershipModule(config, protocol.intervalUs, module);
+}
+
+/** A module that keeps membership books, run alone on the kernel with the scenario's members, links, crashes and faults; top-level tallies cluster-level. */
+function runMembershipModule(config: SimConfig, typicalIntervalUs: number, module: MembershipModule): ProtocolRunResult {
   const r = runProtocols(
     {
       seed: config.seed,
@@ -110,7 +105,7 @@ function runWatchRing(config: SimConfig, protocol: WatchRingProtocolConfig): Pro
       faults: config.faults ?? [],
       transitionLogLimit: config.transitionLogLimit,
       ...(config.flapWindowUs === undefined ? {} : { flapWindowUs: config.flapWindowUs }),
-      typicalIntervalUs: protocol.intervalUs,
+      typicalIntervalUs,
     },
     [module],
   );
