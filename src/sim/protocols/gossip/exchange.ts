@@ -1,0 +1,200 @@
+/**
+ * The gossip exchange and echo at their receivers (Cassandra's GossipDigestSyn/Ack/Ack2
+ * VerbHandlers, examineGossiper, markAlive → echo → realMarkAlive): what each message
+ * does when it arrives. gossip.ts describes the model.
+ */
+import { Msg } from '../../metrics/membership-tallies.js';
+import { DROPPED } from '../../network/network.js';
+import { arrive } from './arrival-windows.js';
+import { GEN, GOSSIP_MESSAGE_BYTES, SLOTS } from './config.js';
+import type { GossipMembers } from './members.js';
+import { DOWN, UP } from './membership-accounting.js';
+
+/** SYN from o at p: examineGossiper. */
+export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowUs: number): void {
+  const { ctx, pool, n } = m;
+  ctx.delivered(nowUs);
+  if (!ctx.nodes.isUp(p)) {
+    pool.release(slot);
+    return;
+  }
+  // examineGossiper: p's ACK carries its states newer than the digests and requests
+  // for the digests newer than its own. Its row is snapshotted as it is now; the
+  // initiator reads states and requests off (digest, snapshot) when the ACK arrives.
+  const out = pool.acquire(2 * n);
+  pool.rows[out]!.set(m.ver.subarray(p * n, p * n + n));
+  const at = ctx.send(m.linkOf[p * n + o]!, nowUs, m.kinds.ack, o, slot * SLOTS + out, p);
+  if (at === DROPPED) {
+    countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);
+    pool.release(slot);
+    pool.release(out);
+  } else if (m.dupOf[p * n + o] && ctx.network.duplicateArrivalUs !== DROPPED) {
+    pool.retain(slot);
+    pool.retain(out);
+  }
+}
+
+/** ACK from p at initiator o: absorb it and answer with the ACK2. */
+export function onAck(m: GossipMembers, o: number, slots: number, p: number, nowUs: number): void {
+  const { ctx, pool, n } = m;
+  ctx.delivered(nowUs);
+  const slot = Math.floor(slots / SLOTS);
+  const out = slots % SLOTS;
+  if (!ctx.nodes.isUp(o)) countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);
+  else {
+    // The ACK2: o's state of every endpoint p asked for, as (endpoint, key) pairs.
+    const asked = pool.acquire(2 * n);
+    const list = pool.rows[asked]!;
+    const count = absorbAck(m, o, pool.rows[slot]!, pool.rows[out]!, list, nowUs);
+    m.acc.message(Msg.ack, ackBytes(count, m.ackStates), nowUs);
+    const reply = pool.acquire(2 * n);
+    const states = pool.rows[reply]!;
+    const base = o * n;
+    for (let k = 0; k < count; k++) {
+      const e = list[k]!;
+      states[2 * k] = e;
+      states[2 * k + 1] = m.ver[base + e]!;
+    }
+    pool.release(asked);
+    m.sendRow(o, p, m.kinds.ack2, Msg.ack2, GOSSIP_MESSAGE_BYTES.header + count * GOSSIP_MESSAGE_BYTES.state, reply, nowUs, count);
+  }
+  pool.release(slot);
+  pool.release(out);
+}
+
+/** ACK2 at p. */
+export function onAck2(m: GossipMembers, p: number, slot: number, count: number, nowUs: number): void {
+  m.ctx.delivered(nowUs);
+  if (m.ctx.nodes.isUp(p)) absorbAck2(m, p, m.pool.rows[slot]!, count, nowUs);
+  m.pool.release(slot);
+}
+
+/** Echo request from x at e: answered if e is up. */
+export function onEchoRequest(m: GossipMembers, e: number, x: number, nowUs: number): void {
+  const { ctx, n } = m;
+  if (!ctx.nodes.isUp(e)) {
+    m.echoInflight[x * n + e] = 0; // Cassandra: the request times out; retried at the next newer heartbeat
+    return;
+  }
+  m.acc.message(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
+  if (ctx.send(m.linkOf[e * n + x]!, nowUs, m.kinds.echoRep, x, e, 0) === DROPPED) m.echoInflight[x * n + e] = 0;
+}
+
+/** Echo reply from e at x: realMarkAlive. */
+export function onEchoReply(m: GossipMembers, x: number, e: number, nowUs: number): void {
+  const i = x * m.n + e;
+  m.echoInflight[i] = 0;
+  if (!m.ctx.nodes.isUp(x) || m.view[i] !== DOWN) return;
+  m.acc.setView(x, e, UP, nowUs); // realMarkAlive
+  m.liveOf[x]! += 1;
+  const from = m.windows.convictFromUs(i);
+  if (from < m.nextCheckUs[x]!) m.nextCheckUs[x] = from;
+}
+
+/**
+ * Member x applies a newer state `key` of endpoint e it holds DOWN (the rare path):
+ * a new generation clears the window first (fd.remove), then the report; markAlive.
+ */
+function arrivedDown(m: GossipMembers, x: number, e: number, key: number, old: number, l: number, nowUs: number): void {
+  const i = x * m.n + e;
+  if (Math.floor(key / GEN) !== Math.floor(old / GEN)) m.windows.start(i, l);
+  else m.windows.report(i, l);
+  markAlive(m, x, e, nowUs);
+}
+
+/**
+ * GossipDigestAckVerbHandler at initiator o: applies p's states (`q` newer than o's
+ * digest `d` and than o's own) and reports each to o's detector; lists in `reply` the
+ * endpoints p asked for (digest newer than p's) — the ACK2 carries o's state for each,
+ * read when it leaves (now). Returns how many. The window update is
+ * ArrivalWindows.record, inline: this loop runs a million times a simulated second
+ * at 1 000 members. An endpoint's own entry never applies (nobody knows a member's
+ * heartbeat newer than the member itself).
+ */
+function absorbAck(m: GossipMembers, o: number, digests: Int32Array, theirs: Int32Array, reply: Int32Array, nowUs: number): number {
+  const n = m.n;
+  const base = o * n;
+  const l = m.local(o, nowUs);
+  const V = m.ver;
+  const VW = m.view;
+  const w = m.windows;
+  let next = m.nextCheckUs[o]!;
+  let asked = 0;
+  let states = 0;
+  for (let e = 0; e < n; e++) {
+    const d = digests[e]!;
+    const q = theirs[e]!;
+    if (d > q) {
+      reply[asked++] = e;
+      continue;
+    }
+    if (q === d) continue;
+    states++;
+    const i = base + e;
+    const v = V[i]!;
+    if (q > v) {
+      V[i] = q;
+      if (VW[i] !== UP) {
+        arrivedDown(m, o, e, q, v, l, nowUs);
+        continue;
+      }
+      const from = arrive(w, i, l);
+      if (from < next) next = from;
+    }
+  }
+  m.nextCheckUs[o] = next;
+  m.ackStates = states;
+  return asked;
+}
+
+/** Bytes of an ACK with `requests` digests and `states` states. */
+function ackBytes(requests: number, states: number): number {
+  return GOSSIP_MESSAGE_BYTES.header + requests * GOSSIP_MESSAGE_BYTES.digest + states * GOSSIP_MESSAGE_BYTES.state;
+}
+
+/** Counts an ACK that will not be absorbed (lost, or its initiator is down): its size from (digests, snapshot). */
+function countAck(m: GossipMembers, digests: Int32Array, theirs: Int32Array, nowUs: number): void {
+  let states = 0;
+  let requests = 0;
+  for (let e = 0; e < m.n; e++) {
+    states += theirs[e]! > digests[e]! ? 1 : 0;
+    requests += digests[e]! > theirs[e]! ? 1 : 0;
+  }
+  m.acc.message(Msg.ack, ackBytes(requests, states), nowUs);
+}
+
+/**
+ * GossipDigestAck2VerbHandler at p: applies the states newer than its own. `states`
+ * holds (endpoint, key) pairs: [e₀, k₀, e₁, k₁, …], `count` of them.
+ */
+function absorbAck2(m: GossipMembers, p: number, states: Int32Array, count: number, nowUs: number): void {
+  const base = p * m.n;
+  const l = m.local(p, nowUs);
+  const V = m.ver;
+  const VW = m.view;
+  const w = m.windows;
+  let next = m.nextCheckUs[p]!;
+  for (let k = 0; k < count; k++) {
+    const e = states[2 * k]!;
+    const r = states[2 * k + 1]!;
+    const i = base + e;
+    const v = V[i]!;
+    if (!(r > v)) continue;
+    V[i] = r;
+    if (VW[i] !== UP) {
+      arrivedDown(m, p, e, r, v, l, nowUs);
+      continue;
+    }
+    const from = arrive(w, i, l);
+    if (from < next) next = from;
+  }
+  m.nextCheckUs[p] = next;
+}
+
+function markAlive(m: GossipMembers, x: number, e: number, nowUs: number): void {
+  const i = x * m.n + e;
+  if (m.echoInflight[i]) return;
+  m.echoInflight[i] = 1;
+  m.acc.message(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
+  if (m.ctx.send(m.linkOf[i]!, nowUs, m.kinds.echoReq, e, x, 0) === DROPPED) m.echoInflight[i] = 0;
+}

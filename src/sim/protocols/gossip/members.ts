@@ -1,0 +1,144 @@
+/**
+ * The gossip members' state, flat over (observer, endpoint) pairs: version rows, arrival
+ * windows, views (through the accounting), conviction bounds, echo flags, links — and
+ * the few operations every part uses (send a pooled row, restart a member). gossip.ts
+ * describes the model; round.ts and exchange.ts act on this state.
+ */
+import { DROPPED } from '../../network/network.js';
+import type { ProtocolContext } from '../protocol.js';
+import { ArrivalWindows } from './arrival-windows.js';
+import { censorHorizonUs, GEN, MAX_GENERATION, type GossipConfig } from './config.js';
+import { MembershipAccounting } from './membership-accounting.js';
+import { RowPool } from './row-pool.js';
+
+/** The event kinds gossip defines (set at install, in this order: round, syn, ack, ack2, echo, echo reply). */
+export interface GossipKinds {
+  tick: number;
+  syn: number;
+  ack: number;
+  ack2: number;
+  echoReq: number;
+  echoRep: number;
+}
+
+export class GossipMembers {
+  readonly n: number;
+  readonly ver: Int32Array; // o·n + e → key
+  readonly windows: ArrivalWindows;
+  readonly acc: MembershipAccounting;
+  readonly view: Uint8Array;
+  readonly liveOf: Int32Array; // o → endpoints it holds UP (not itself)
+  readonly nextCheckUs: Float64Array; // o → lower bound of its earliest conviction (local)
+  readonly lastInterpretUs: Float64Array;
+  readonly lastPauseUs: Float64Array;
+  readonly echoInflight: Uint8Array;
+  readonly linkOf: Int32Array; // o·n + p → link o → p
+  readonly dupOf: Uint8Array; // o·n + p → the link o → p may duplicate a message (UDP with duplication)
+  readonly peerStream: Int32Array;
+  readonly chosen: Int32Array; // scratch: this round's targets
+  readonly phaseUs: Float64Array;
+  readonly pool = new RowPool();
+  readonly kinds: GossipKinds = { tick: 0, syn: 0, ack: 0, ack2: 0, echoReq: 0, echoRep: 0 };
+  /** States in the last ACK absorbed. */
+  ackStates = 0;
+
+  constructor(
+    readonly ctx: ProtocolContext,
+    readonly config: GossipConfig,
+  ) {
+    const n = ctx.nodeCount;
+    this.n = n;
+    if (n < 2) throw new RangeError('gossip needs at least 2 members');
+    if (!(Number.isInteger(config.fanout) && config.fanout >= 1 && config.fanout <= n - 1)) {
+      throw new RangeError(`fanout must be a whole number within 1..${n - 1} (members − 1), got ${config.fanout}`);
+    }
+    if (!(Number.isInteger(config.seeds) && config.seeds >= 0 && config.seeds <= n)) {
+      throw new RangeError(`seeds must be a whole number within 0..${n}, got ${config.seeds}`);
+    }
+    if (!(config.intervalUs >= 1)) throw new RangeError('gossip interval must be ≥ 1 µs');
+    const pairs = n * n;
+    this.ver = new Int32Array(pairs).fill(GEN); // generation 1, version 0 everywhere
+    this.windows = new ArrivalWindows(pairs, config.rule);
+    this.acc = new MembershipAccounting({
+      members: n,
+      warmupUs: ctx.warmupUs,
+      isUp: (node) => ctx.nodes.isUp(node),
+      flapWindowUs: config.flapWindowUs ?? 60_000_000,
+      censorHorizonUs: censorHorizonUs(config),
+    });
+    this.view = this.acc.view;
+    this.liveOf = new Int32Array(n).fill(n - 1);
+    this.nextCheckUs = new Float64Array(n);
+    this.lastInterpretUs = new Float64Array(n);
+    this.lastPauseUs = new Float64Array(n).fill(-Infinity);
+    this.echoInflight = new Uint8Array(pairs);
+    this.linkOf = new Int32Array(pairs).fill(-1);
+    this.dupOf = new Uint8Array(pairs);
+    this.peerStream = new Int32Array(n);
+    this.chosen = new Int32Array(config.fanout);
+    this.phaseUs = new Float64Array(n);
+  }
+
+  /** Links, streams, fresh windows and every member's first round at a random phase (after the kinds are defined). */
+  start(): void {
+    const { ctx, n, windows, config } = this;
+    windows.startRange(0, n * n, 0);
+    for (let o = 0; o < n; o++) {
+      for (let p = 0; p < n; p++) {
+        if (p === o) continue;
+        this.linkOf[o * n + p] = ctx.network.link(o, p);
+        const cls = ctx.network.classOf(o, p);
+        this.dupOf[o * n + p] = cls.duplicateProbability > 0 && cls.transport !== 'tcp' ? 1 : 0;
+      }
+      this.peerStream[o] = ctx.nodeStream(o, 'gossip-peer');
+      this.nextCheckUs[o] = windows.convictFromUs(o * n + (o === 0 ? 1 : 0));
+      const phase = Math.floor(ctx.bank.next(ctx.nodeStream(o, 'gossip-phase')) * config.intervalUs);
+      this.phaseUs[o] = phase;
+      ctx.events.schedule(phase, this.kinds.tick, o, 0);
+    }
+  }
+
+  /** Member `node` restarts: a new generation, version 0, nobody's versions known, everyone UP with fresh windows; its round now. */
+  restart(node: number, nowUs: number): void {
+    const { ctx, n, ver, windows } = this;
+    this.acc.nodeUp(node, nowUs);
+    const base = node * n;
+    const generation = Math.floor(ver[base + node]! / GEN) + 1;
+    const l = this.local(node, nowUs);
+    ver.fill(0, base, base + n);
+    if (generation > MAX_GENERATION) throw new RangeError(`gossip: member ${ctx.nodeNames[node]} restarted more than ${MAX_GENERATION - 1} times`);
+    ver[base + node] = generation * GEN;
+    windows.startRange(base, base + n, l);
+    this.echoInflight.fill(0, base, base + n);
+    this.liveOf[node] = n - 1;
+    this.nextCheckUs[node] = windows.convictFromUs(base + (node === 0 ? 1 : 0));
+    this.lastInterpretUs[node] = l;
+    this.lastPauseUs[node] = -Infinity;
+    ctx.events.schedule(nowUs, this.kinds.tick, node, ctx.nodes.epoch(node));
+  }
+
+  /** Member `node`'s monotonic clock. */
+  local(node: number, nowUs: number): number {
+    return this.ctx.clocks.isIdentity ? nowUs : this.ctx.clocks.reading(node, nowUs, false);
+  }
+
+  /** Member o's next peer-selection draw. */
+  draw(o: number): number {
+    return this.ctx.bank.next(this.peerStream[o]!);
+  }
+
+  /** Sends `slot` (a pooled row) over o → p; `kind` fires at p. Counts it; on loss the row is released. */
+  sendRow(o: number, p: number, kind: number, msg: number, bytes: number, slot: number, nowUs: number, arg2: number): void {
+    this.acc.message(msg, bytes, nowUs);
+    const i = o * this.n + p;
+    const at = this.ctx.send(this.linkOf[i]!, nowUs, kind, p, slot, arg2);
+    if (at === DROPPED) this.pool.release(slot);
+    else if (this.dupOf[i] && this.ctx.network.duplicateArrivalUs !== DROPPED) this.pool.retain(slot);
+  }
+
+  /** Bytes of per-member state (version rows, windows, views, link ids), divided by members. */
+  bytesPerMember(): number {
+    // ver 8 + windows + view 1 + echo flag 1 + link id 4, per pair; the rest per member.
+    return this.n * (8 + this.windows.bytesPerPair + 1 + 1 + 4) + 8 * 3 + 4 * 2;
+  }
+}
