@@ -14,7 +14,8 @@
  *   - broadcast.ts: how a verdict reaches the others (reliable broadcast, LWW by stamp);
  *   - views.ts: what each member believes, sparse (records only where a member differs
  *     from the newest verdict about a subject);
- *   - truth-book.ts: views against the truth (mistakes, detection, dissemination).
+ *   - metrics/cluster-membership.ts (shared with gossip): views against the truth
+ *     (mistakes, detection, dissemination).
  *
  * Memory: O(n + watched pairs + announcements in flight) — no n² table — unless
  * all-to-all is asked for (`monitored_by: all`: n(n − 1) pairs). Faults: crashes and
@@ -23,12 +24,12 @@
  * watched alike; link classes through the network's rules.
  */
 import { detectorHorizonUs } from '../detectors/create.js';
+import { ClusterMembershipBook } from '../metrics/cluster-membership.js';
 import type { MembershipTallies } from '../metrics/membership-tallies.js';
 import type { RunTallies } from '../metrics/recorder.js';
 import type { ProtocolContext, ProtocolModule } from './protocol.js';
 import { VerdictBroadcast } from './watch-ring/broadcast.js';
 import { ALIVE, DEAD, RingGeometry, type WatchRingConfig } from './watch-ring/ring.js';
-import { TruthBook } from './watch-ring/truth-book.js';
 import { Views } from './watch-ring/views.js';
 import { Watching } from './watch-ring/watching.js';
 
@@ -56,14 +57,14 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
   let ctx!: ProtocolContext;
   let geo!: RingGeometry;
   let views!: Views;
-  let book!: TruthBook;
+  let book!: ClusterMembershipBook;
   let watching!: Watching;
   let broadcast!: VerdictBroadcast;
   const isDead = (o: number, s: number) => views.stateOf(o, s) === DEAD;
 
   /** `o` now holds `next` about `s` (its own verdict, or news it accepted). */
   function changed(o: number, s: number, before: number, next: number, originated: boolean, nowUs: number): void {
-    if (before !== next) book.viewChanged(o, s, next, originated, nowUs);
+    if (before !== next) book.viewChanged(o, s, next === DEAD, originated, nowUs);
     if (before !== next && o !== s) watching.refresh(o, nowUs, isDead);
   }
 
@@ -92,14 +93,14 @@ export function watchRing(config: WatchRingConfig): WatchRingModule {
       ctx = c;
       geo = new RingGeometry(c.nodeNames, config.order, config.watched);
       views = new Views(geo.n);
-      book = new TruthBook(geo.n, c.warmupUs, config.flapWindowUs ?? 60_000_000, c.nodes);
+      book = new ClusterMembershipBook(geo.n, c.warmupUs, config.flapWindowUs ?? 60_000_000, c.nodes);
       watching = new Watching(c, geo, config, book);
       watching.tell(onVerdict);
       watching.install();
       broadcast = new VerdictBroadcast(c, geo, book, config.intervalUs, onNews);
     },
     onNodeDown(node, nowUs) {
-      book.memberDown(node, nowUs, views);
+      book.memberDown(node, nowUs, isDead);
     },
     onNodeUp(node, nowUs) {
       book.memberUp(node, nowUs);

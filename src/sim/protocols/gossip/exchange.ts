@@ -46,7 +46,7 @@ export function onAck(m: GossipMembers, o: number, slots: number, p: number, now
     const asked = pool.acquire(2 * n);
     const list = pool.rows[asked]!;
     const count = absorbAck(m, o, pool.rows[slot]!, pool.rows[out]!, list, nowUs);
-    m.acc.message(Msg.ack, ackBytes(count, m.ackStates), nowUs);
+    m.acc.count(Msg.ack, ackBytes(count, m.ackStates), nowUs);
     const reply = pool.acquire(2 * n);
     const states = pool.rows[reply]!;
     const base = o * n;
@@ -76,7 +76,7 @@ export function onEchoRequest(m: GossipMembers, e: number, x: number, nowUs: num
     m.echoInflight[x * n + e] = 0; // Cassandra: the request times out; retried at the next newer heartbeat
     return;
   }
-  m.acc.message(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
+  m.acc.count(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
   if (ctx.send(m.linkOf[e * n + x]!, nowUs, m.kinds.echoRep, x, e, 0) === DROPPED) m.echoInflight[x * n + e] = 0;
 }
 
@@ -160,7 +160,7 @@ function countAck(m: GossipMembers, digests: Int32Array, theirs: Int32Array, now
     states += theirs[e]! > digests[e]! ? 1 : 0;
     requests += digests[e]! > theirs[e]! ? 1 : 0;
   }
-  m.acc.message(Msg.ack, ackBytes(requests, states), nowUs);
+  m.acc.count(Msg.ack, ackBytes(requests, states), nowUs);
 }
 
 /**
@@ -195,6 +195,6 @@ function markAlive(m: GossipMembers, x: number, e: number, nowUs: number): void 
   const i = x * m.n + e;
   if (m.echoInflight[i]) return;
   m.echoInflight[i] = 1;
-  m.acc.message(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
+  m.acc.count(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
   if (m.ctx.send(m.linkOf[i]!, nowUs, m.kinds.echoReq, e, x, 0) === DROPPED) m.echoInflight[i] = 0;
 }

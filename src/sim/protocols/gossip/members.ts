@@ -129,7 +129,7 @@ export class GossipMembers {
 
   /** Sends `slot` (a pooled row) over o → p; `kind` fires at p. Counts it; on loss the row is released. */
   sendRow(o: number, p: number, kind: number, msg: number, bytes: number, slot: number, nowUs: number, arg2: number): void {
-    this.acc.message(msg, bytes, nowUs);
+    this.acc.count(msg, bytes, nowUs);
     const i = o * this.n + p;
     const at = this.ctx.send(this.linkOf[i]!, nowUs, kind, p, slot, arg2);
     if (at === DROPPED) this.pool.release(slot);

@@ -18,7 +18,7 @@ import { EventClass } from '../../engine/kernel.js';
 import { Msg } from '../../metrics/membership-tallies.js';
 import type { ProtocolContext } from '../protocol.js';
 import { ANNOUNCE_RETRIES, DEAD, WATCH_MESSAGE_BYTES, type RingGeometry } from './ring.js';
-import type { TruthBook } from './truth-book.js';
+import type { ClusterMembershipBook } from '../../metrics/cluster-membership.js';
 
 /** A member accepted news: `x` now holds (state, stamp) about `s` — or ignores it if not newer. */
 export type NewsHandler = (x: number, s: number, state: number, stampUs: number, nowUs: number) => void;
@@ -26,7 +26,7 @@ export type NewsHandler = (x: number, s: number, state: number, stampUs: number,
 export class VerdictBroadcast {
   private readonly ctx: ProtocolContext;
   private readonly geo: RingGeometry;
-  private readonly book: TruthBook;
+  private readonly book: ClusterMembershipBook;
   private readonly intervalUs: number;
   private readonly onNews: NewsHandler;
   /** pair → instant of the watcher's latest own verdict on its target (−1: none). */
@@ -48,7 +48,7 @@ export class VerdictBroadcast {
   private ANNOUNCE = 0;
   private RESEND = 0;
 
-  constructor(ctx: ProtocolContext, geo: RingGeometry, book: TruthBook, intervalUs: number, onNews: NewsHandler) {
+  constructor(ctx: ProtocolContext, geo: RingGeometry, book: ClusterMembershipBook, intervalUs: number, onNews: NewsHandler) {
     this.ctx = ctx;
     this.geo = geo;
     this.book = book;

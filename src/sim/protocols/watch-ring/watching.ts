@@ -23,7 +23,7 @@ import { Cause } from '../../metrics/recorder.js';
 import { Status } from '../../status.js';
 import type { ProtocolContext } from '../protocol.js';
 import { ALIVE, DEAD, WATCH_MESSAGE_BYTES, type RingGeometry, type WatchRingConfig } from './ring.js';
-import type { TruthBook } from './truth-book.js';
+import type { ClusterMembershipBook } from '../../metrics/cluster-membership.js';
 
 /** The watcher's detector changed its mind about pair `p`: `next` (ALIVE, DEAD); `fromReply`: a reply said so. */
 export type VerdictHandler = (p: number, next: number, fromReply: boolean, nowUs: number) => void;
@@ -32,7 +32,7 @@ export class Watching {
   private readonly ctx: ProtocolContext;
   private readonly geo: RingGeometry;
   private readonly config: WatchRingConfig;
-  private readonly book: TruthBook;
+  private readonly book: ClusterMembershipBook;
   private readonly wall: boolean;
   private readonly detector: Detector;
   /** Per pair: watched now, when it was added, a reply (or the grace start) since then. */
@@ -56,7 +56,7 @@ export class Watching {
   private WAKE = 0;
   private GRACE = 0;
 
-  constructor(ctx: ProtocolContext, geo: RingGeometry, config: WatchRingConfig, book: TruthBook) {
+  constructor(ctx: ProtocolContext, geo: RingGeometry, config: WatchRingConfig, book: ClusterMembershipBook) {
     this.ctx = ctx;
     this.geo = geo;
     this.config = config;

@@ -1,31 +1,40 @@
 /**
- * The truth side of a watch-ring run: every change of a member's view is booked
- * against what really happened — a live member held DEAD is a mistake (counted once,
- * where it starts, with how many members it reached), a crashed one held DEAD by a
- * first member is a detection, by every live member a completed dissemination. The
- * top-level tallies read cluster-level, as SWIM's do. Memory O(n).
+ * The truth side of a decentralised run, one book for every protocol whose members
+ * hold each other in a binary view (gossip's UP/DOWN, the watch rings' ALIVE/DEAD):
+ * every change of a member's view is booked against what really happened — a live
+ * member held down by a live one is a mistake (counted once, where it starts, with how
+ * many members it reached; a new one soon after the last is a flap), a crashed one held
+ * down by a first member is a detection, by every live member a completed
+ * dissemination; exposure is integrated over (observer, subject) pairs and per member.
+ * The top-level tallies read cluster-level, as SWIM's do. Memory O(n).
+ *
+ * What differs between the protocols stays theirs: who holds which view (gossip's
+ * observer × endpoint table, the watch rings' sparse views) and whether a view is its
+ * holder's own verdict (`originated`) or news it accepted.
  */
-import type { NodeLife } from '../../faults/crash-service.js';
-import { emptyMembershipTallies, type MembershipTallies } from '../../metrics/membership-tallies.js';
-import type { RunTallies } from '../../metrics/recorder.js';
-import { DEAD } from './ring.js';
-import type { Views } from './views.js';
+import { emptyMembershipTallies, type MembershipTallies } from './membership-tallies.js';
+import type { RunTallies } from './tallies.js';
 
-export class TruthBook {
-  readonly t: MembershipTallies = emptyMembershipTallies(0);
-  private readonly n: number;
-  private readonly warmupUs: number;
+/** Whether a member is up (the crash service's truth). */
+export interface MemberLife {
+  isUp(node: number): boolean;
+}
+
+export class ClusterMembershipBook {
+  readonly t: MembershipTallies;
+  protected readonly n: number;
+  protected readonly warmupUs: number;
   private readonly flapWindowUs: number;
-  private readonly nodes: NodeLife;
-  /** s → live members holding s DEAD. */
-  private readonly deadHolders: Int32Array;
+  private readonly nodes: MemberLife;
+  /** s → live members holding s down. */
+  private readonly downHolders: Int32Array;
   /** s → crash instant of the current down period (−1 when up). */
   private readonly crashAtUs: Float64Array;
   private readonly firstDone: Uint8Array;
   private readonly dissDone: Uint8Array;
-  /** s → most holders during a false-DEAD episode (−1: none or stale). */
+  /** s → most holders during a false-down episode (−1: none or stale). */
   private readonly episodeMax: Int32Array;
-  /** s → a live s is held DEAD by someone (1 mistake, 2 stale after a restart). */
+  /** s → a live s is held down by someone (1 mistake, 2 stale after a restart). */
   private readonly inEpisode: Uint8Array;
   private readonly episodeStartUs: Float64Array;
   /** s → end of its last mistake (for flaps). */
@@ -35,7 +44,7 @@ export class TruthBook {
   private readonly perSubjectSuspectedUs: Float64Array;
   private readonly perSubjectOriginated: Float64Array;
   private readonly mistakeDurations: number[] = [];
-  private readonly firstDead: number[] = [];
+  private readonly firstDown: number[] = [];
   private readonly diss: number[] = [];
   private readonly reach: number[] = [];
   private readonly massThreshold: number;
@@ -47,16 +56,17 @@ export class TruthBook {
   private crashesUndetected = 0;
   private crashesCensored = 0;
   private liveCount: number;
-  /** Live observers holding live subjects DEAD. */
+  /** Live observers holding live subjects down. */
   private falseViews = 0;
   private lastIntegrateUs = 0;
 
-  constructor(n: number, warmupUs: number, flapWindowUs: number, nodes: NodeLife) {
+  constructor(n: number, warmupUs: number, flapWindowUs: number, nodes: MemberLife) {
     this.n = n;
     this.warmupUs = warmupUs;
     this.flapWindowUs = flapWindowUs;
     this.nodes = nodes;
-    this.deadHolders = new Int32Array(n);
+    this.t = emptyMembershipTallies(n);
+    this.downHolders = new Int32Array(n);
     this.crashAtUs = new Float64Array(n).fill(-1);
     this.firstDone = new Uint8Array(n);
     this.dissDone = new Uint8Array(n);
@@ -70,13 +80,13 @@ export class TruthBook {
     this.perSubjectOriginated = new Float64Array(n);
     this.massThreshold = Math.max(2, Math.ceil(0.1 * n));
     this.liveCount = n;
-    this.t.members = n;
   }
 
   counted(nowUs: number): boolean {
     return nowUs >= this.warmupUs;
   }
 
+  /** Counts one message of `kind` (membership-tallies Msg) of `bytes` sent at `nowUs`. */
   count(kind: number, bytes: number, nowUs: number): void {
     if (nowUs < this.warmupUs) return;
     this.t.messages[kind]! += 1;
@@ -92,21 +102,21 @@ export class TruthBook {
     this.lastIntegrateUs = Math.max(this.lastIntegrateUs, nowUs);
   }
 
-  /** Member `o`'s view of `s` became `next` (`originated`: its own verdict, not news). */
-  viewChanged(o: number, s: number, next: number, originated: boolean, nowUs: number): void {
+  /** Member `o` now holds `s` down (`down`) or up again (`originated`: its own verdict, not news). */
+  viewChanged(o: number, s: number, down: boolean, originated: boolean, nowUs: number): void {
     this.integrate(nowUs);
     const live = this.nodes.isUp(o);
     const sUp = this.nodes.isUp(s);
     const t = this.t;
-    if (next !== DEAD) {
-      if (live) this.deadHolders[s]! -= 1;
+    if (!down) {
+      if (live) this.downHolders[s]! -= 1;
       if (live && sUp) {
         this.falseViews -= 1;
-        if (this.deadHolders[s] === 0) this.episodeEnd(s, nowUs);
+        if (this.downHolders[s] === 0) this.episodeEnd(s, nowUs);
       }
       return;
     }
-    if (live) this.deadHolders[s]! += 1;
+    if (live) this.downHolders[s]! += 1;
     if (live && sUp) {
       this.falseViews += 1;
       if (this.counted(nowUs)) {
@@ -119,16 +129,16 @@ export class TruthBook {
         }
       }
       if (!this.inEpisode[s]) this.episodeStart(s, false, nowUs);
-      if (this.episodeMax[s]! >= 0) this.episodeMax[s] = Math.max(this.episodeMax[s]!, this.deadHolders[s]!);
+      if (this.episodeMax[s]! >= 0) this.episodeMax[s] = Math.max(this.episodeMax[s]!, this.downHolders[s]!);
     }
     if (!sUp && this.crashAtUs[s]! >= this.warmupUs && !this.firstDone[s]) {
       this.firstDone[s] = 1;
-      this.firstDead.push(nowUs - this.crashAtUs[s]!);
+      this.firstDown.push(nowUs - this.crashAtUs[s]!);
     }
     if (!sUp) this.checkDissemination(s, nowUs);
   }
 
-  /** A live subject is now held DEAD by some live member: a mistake, or a stale view after a restart. */
+  /** A live subject is now held down by some live member: a mistake, or a stale view after a restart. */
   private episodeStart(s: number, stale: boolean, nowUs: number): void {
     this.inEpisode[s] = stale ? 2 : 1;
     this.episodeStartUs[s] = nowUs;
@@ -141,7 +151,7 @@ export class TruthBook {
     }
   }
 
-  /** Nobody live holds s DEAD any more, or s crashed (the verdict became true). */
+  /** Nobody live holds s down any more, or s crashed (the verdict became true). */
   private episodeEnd(s: number, nowUs: number): void {
     if (!this.inEpisode[s]) return;
     const from = Math.max(this.episodeStartUs[s]!, this.warmupUs);
@@ -158,25 +168,28 @@ export class TruthBook {
 
   private checkDissemination(s: number, nowUs: number): void {
     if (this.dissDone[s] || this.crashAtUs[s]! < this.warmupUs) return;
-    if (this.deadHolders[s] === this.liveCount) {
+    if (this.downHolders[s] === this.liveCount) {
       this.dissDone[s] = 1;
       this.diss.push(nowUs - this.crashAtUs[s]!);
     }
   }
 
-  /** `node` crashed: its own views stop counting, views of it stop being mistakes. */
-  memberDown(node: number, nowUs: number, views: Views): void {
+  /**
+   * `node` crashed (call after the crash service marked it down): its own views stop
+   * counting (`holdsDown(node, s)`: it held s down), views of it stop being mistakes.
+   */
+  memberDown(node: number, nowUs: number, holdsDown: (o: number, s: number) => boolean): void {
     this.integrate(nowUs);
     this.liveCount -= 1;
     for (let s = 0; s < this.n; s++) {
-      if (s === node || views.stateOf(node, s) !== DEAD) continue;
-      this.deadHolders[s]! -= 1;
+      if (s === node || !holdsDown(node, s)) continue;
+      this.downHolders[s]! -= 1;
       if (this.nodes.isUp(s)) {
         this.falseViews -= 1;
-        if (this.deadHolders[s] === 0) this.episodeEnd(s, nowUs);
+        if (this.downHolders[s] === 0) this.episodeEnd(s, nowUs);
       }
     }
-    this.falseViews -= this.deadHolders[node]!;
+    this.falseViews -= this.downHolders[node]!;
     this.episodeEnd(node, nowUs);
     const from = Math.max(this.upSinceUs[node]!, this.warmupUs);
     if (nowUs > from) this.perSubjectUpUs[node]! += nowUs - from;
@@ -184,18 +197,18 @@ export class TruthBook {
     this.crashAtUs[node] = nowUs;
     this.firstDone[node] = 0;
     this.dissDone[node] = 0;
-    if (this.deadHolders[node]! > 0 && nowUs >= this.warmupUs) {
-      // Already held DEAD by some (a false verdict that turned true): first DEAD now.
+    if (this.downHolders[node]! > 0 && nowUs >= this.warmupUs) {
+      // Already held down by some (a false verdict that turned true): first down now.
       this.firstDone[node] = 1;
-      this.firstDead.push(0);
+      this.firstDown.push(0);
     }
     for (let s = 0; s < this.n; s++) if (!this.nodes.isUp(s) && s !== node) this.checkDissemination(s, nowUs);
     this.checkDissemination(node, nowUs);
   }
 
   /**
-   * `node` restarted (call before its views are forgotten: it knows nothing, so it holds
-   * nobody DEAD). Views still holding it DEAD are stale, not a new mistake (as in SWIM).
+   * `node` restarted (call after the crash service marked it up; a new process holds
+   * nobody down). Views still holding it down are stale, not a new mistake (as in SWIM).
    */
   memberUp(node: number, nowUs: number): void {
     this.integrate(nowUs);
@@ -203,12 +216,12 @@ export class TruthBook {
     if (this.crashAtUs[node]! >= this.warmupUs && !this.firstDone[node]) this.crashesUndetected += 1;
     this.crashAtUs[node] = -1;
     this.liveCount += 1;
-    this.falseViews += this.deadHolders[node]!;
+    this.falseViews += this.downHolders[node]!;
     this.upSinceUs[node] = nowUs;
-    if (this.deadHolders[node]! > 0) this.episodeStart(node, true, nowUs);
+    if (this.downHolders[node]! > 0) this.episodeStart(node, true, nowUs);
   }
 
-  /** The membership tallies at the end (`censorUs`: how long a detection can take). */
+  /** The membership tallies at the end (call once; `censorUs`: a crash this close to the end that nobody caught is censored, not undetected). */
   finish(endUs: number, censorUs: number): MembershipTallies {
     this.integrate(endUs);
     const t = this.t;
@@ -216,7 +229,6 @@ export class TruthBook {
       const crashed = this.crashAtUs[s]! >= this.warmupUs;
       if (crashed && !this.dissDone[s]) t.disseminationIncomplete += 1;
       if (crashed && !this.firstDone[s] && !this.nodes.isUp(s)) {
-        // Censored when the run ended before a detection could finish.
         if (endUs - this.crashAtUs[s]! < censorUs) this.crashesCensored += 1;
         else this.crashesUndetected += 1;
       }
@@ -229,14 +241,18 @@ export class TruthBook {
         if (this.inEpisode[s] === 1) this.reach.push(this.episodeMax[s]!);
       }
     }
-    t.firstSuspicionLatenciesUs = Float64Array.from(this.firstDead);
-    t.firstDeadLatenciesUs = Float64Array.from(this.firstDead);
+    t.firstSuspicionLatenciesUs = Float64Array.from(this.firstDown);
+    t.firstDeadLatenciesUs = Float64Array.from(this.firstDown);
     t.disseminationLatenciesUs = Float64Array.from(this.diss);
     t.falseDeadReach = Float64Array.from(this.reach);
     return t;
   }
 
-  /** The run's top-level tallies at cluster level (call after `finish`); message counts from the books. */
+  /**
+   * The run's top-level tallies at cluster level (call after `finish`): detection = the
+   * first down view anywhere, a mistake counted once where it starts, exposure per
+   * member; message counts from the books (`perPair`).
+   */
   clusterTallies(perPair: RunTallies): RunTallies {
     const t = this.t;
     return {
