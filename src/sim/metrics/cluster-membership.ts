@@ -20,6 +20,54 @@ export interface MemberLife {
   isUp(node: number): boolean;
 }
 
+/**
+ * The cluster-level counts every decentralised protocol's truth book keeps (this file's
+ * book, SWIM's metrics), and the top-level tallies read from them: exposure and
+ * mistakes per subject, mistake durations, crashes, flaps, simultaneous mistakes.
+ */
+export class ClusterTotals {
+  readonly perSubjectUpUs: Float64Array;
+  readonly perSubjectSuspectedUs: Float64Array;
+  readonly perSubjectOriginated: Float64Array;
+  readonly mistakeDurations: number[] = [];
+  crashes = 0;
+  crashesUndetected = 0;
+  crashesCensored = 0;
+  flaps = 0;
+  maxSimultaneous = 0;
+  massEvents = 0;
+
+  constructor(n: number) {
+    this.perSubjectUpUs = new Float64Array(n);
+    this.perSubjectSuspectedUs = new Float64Array(n);
+    this.perSubjectOriginated = new Float64Array(n);
+  }
+
+  /** `base` with the cluster-level fields: mistakes and latencies from `t` (finished), exposure and crashes from these counts. */
+  tallies(base: RunTallies, t: MembershipTallies): RunTallies {
+    return {
+      ...base,
+      upUs: this.perSubjectUpUs.reduce((a, b) => a + b, 0),
+      upSuspectedUs: this.perSubjectSuspectedUs.reduce((a, b) => a + b, 0),
+      falseSuspicions: t.suspicionsOriginated,
+      falseDeaths: t.deathsOriginated,
+      mistakeDurationsUs: Float64Array.from(this.mistakeDurations),
+      detectionLatenciesUs: t.firstSuspicionLatenciesUs,
+      deadLatenciesUs: t.firstDeadLatenciesUs,
+      crashes: this.crashes,
+      crashesUndetected: this.crashesUndetected,
+      crashesCensored: this.crashesCensored,
+      perPairFalseSuspicions: this.perSubjectOriginated,
+      perPairUpUs: this.perSubjectUpUs,
+      perPairUpSuspectedUs: this.perSubjectSuspectedUs,
+      flaps: this.flaps,
+      maxSimultaneousFalseSuspicions: this.maxSimultaneous,
+      massSuspicionEvents: this.massEvents,
+      membership: t,
+    };
+  }
+}
+
 export class ClusterMembershipBook {
   readonly t: MembershipTallies;
   protected readonly n: number;
@@ -40,22 +88,13 @@ export class ClusterMembershipBook {
   /** s → end of its last mistake (for flaps). */
   private readonly episodeEndUs: Float64Array;
   private readonly upSinceUs: Float64Array;
-  private readonly perSubjectUpUs: Float64Array;
-  private readonly perSubjectSuspectedUs: Float64Array;
-  private readonly perSubjectOriginated: Float64Array;
-  private readonly mistakeDurations: number[] = [];
   private readonly firstDown: number[] = [];
   private readonly diss: number[] = [];
   private readonly reach: number[] = [];
   private readonly massThreshold: number;
-  private flaps = 0;
   private falselySuspected = 0;
-  private maxSimultaneous = 0;
-  private massEvents = 0;
-  private crashes = 0;
-  private crashesUndetected = 0;
-  private crashesCensored = 0;
   private liveCount: number;
+  private readonly totals: ClusterTotals;
   /** Live observers holding live subjects down. */
   private falseViews = 0;
   private lastIntegrateUs = 0;
@@ -66,6 +105,7 @@ export class ClusterMembershipBook {
     this.flapWindowUs = flapWindowUs;
     this.nodes = nodes;
     this.t = emptyMembershipTallies(n);
+    this.totals = new ClusterTotals(n);
     this.downHolders = new Int32Array(n);
     this.crashAtUs = new Float64Array(n).fill(-1);
     this.firstDone = new Uint8Array(n);
@@ -75,9 +115,6 @@ export class ClusterMembershipBook {
     this.episodeStartUs = new Float64Array(n);
     this.episodeEndUs = new Float64Array(n).fill(-Infinity);
     this.upSinceUs = new Float64Array(n);
-    this.perSubjectUpUs = new Float64Array(n);
-    this.perSubjectSuspectedUs = new Float64Array(n);
-    this.perSubjectOriginated = new Float64Array(n);
     this.massThreshold = Math.max(2, Math.ceil(0.1 * n));
     this.liveCount = n;
   }
@@ -125,7 +162,7 @@ export class ClusterMembershipBook {
         if (originated) {
           t.deathsOriginated += 1;
           t.suspicionsOriginated += 1;
-          this.perSubjectOriginated[s]! += 1;
+          this.totals.perSubjectOriginated[s]! += 1;
         }
       }
       if (!this.inEpisode[s]) this.episodeStart(s, false, nowUs);
@@ -143,11 +180,11 @@ export class ClusterMembershipBook {
     this.inEpisode[s] = stale ? 2 : 1;
     this.episodeStartUs[s] = nowUs;
     this.episodeMax[s] = stale ? -1 : 0;
-    if (!stale && nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.flaps += 1;
+    if (!stale && nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.totals.flaps += 1;
     this.falselySuspected += 1;
     if (nowUs >= this.warmupUs) {
-      this.maxSimultaneous = Math.max(this.maxSimultaneous, this.falselySuspected);
-      if (this.falselySuspected === this.massThreshold) this.massEvents += 1;
+      this.totals.maxSimultaneous = Math.max(this.totals.maxSimultaneous, this.falselySuspected);
+      if (this.falselySuspected === this.massThreshold) this.totals.massEvents += 1;
     }
   }
 
@@ -155,9 +192,9 @@ export class ClusterMembershipBook {
   private episodeEnd(s: number, nowUs: number): void {
     if (!this.inEpisode[s]) return;
     const from = Math.max(this.episodeStartUs[s]!, this.warmupUs);
-    if (nowUs > from) this.perSubjectSuspectedUs[s]! += nowUs - from;
+    if (nowUs > from) this.totals.perSubjectSuspectedUs[s]! += nowUs - from;
     if (this.inEpisode[s] === 1) {
-      if (this.episodeStartUs[s]! >= this.warmupUs) this.mistakeDurations.push(nowUs - this.episodeStartUs[s]!);
+      if (this.episodeStartUs[s]! >= this.warmupUs) this.totals.mistakeDurations.push(nowUs - this.episodeStartUs[s]!);
       this.episodeEndUs[s] = nowUs;
       this.reach.push(this.episodeMax[s]!);
     }
@@ -192,8 +229,8 @@ export class ClusterMembershipBook {
     this.falseViews -= this.downHolders[node]!;
     this.episodeEnd(node, nowUs);
     const from = Math.max(this.upSinceUs[node]!, this.warmupUs);
-    if (nowUs > from) this.perSubjectUpUs[node]! += nowUs - from;
-    if (nowUs >= this.warmupUs) this.crashes += 1;
+    if (nowUs > from) this.totals.perSubjectUpUs[node]! += nowUs - from;
+    if (nowUs >= this.warmupUs) this.totals.crashes += 1;
     this.crashAtUs[node] = nowUs;
     this.firstDone[node] = 0;
     this.dissDone[node] = 0;
@@ -213,7 +250,7 @@ export class ClusterMembershipBook {
   memberUp(node: number, nowUs: number): void {
     this.integrate(nowUs);
     if (this.crashAtUs[node]! >= this.warmupUs && !this.dissDone[node]) this.t.disseminationIncomplete += 1;
-    if (this.crashAtUs[node]! >= this.warmupUs && !this.firstDone[node]) this.crashesUndetected += 1;
+    if (this.crashAtUs[node]! >= this.warmupUs && !this.firstDone[node]) this.totals.crashesUndetected += 1;
     this.crashAtUs[node] = -1;
     this.liveCount += 1;
     this.falseViews += this.downHolders[node]!;
@@ -229,15 +266,15 @@ export class ClusterMembershipBook {
       const crashed = this.crashAtUs[s]! >= this.warmupUs;
       if (crashed && !this.dissDone[s]) t.disseminationIncomplete += 1;
       if (crashed && !this.firstDone[s] && !this.nodes.isUp(s)) {
-        if (endUs - this.crashAtUs[s]! < censorUs) this.crashesCensored += 1;
-        else this.crashesUndetected += 1;
+        if (endUs - this.crashAtUs[s]! < censorUs) this.totals.crashesCensored += 1;
+        else this.totals.crashesUndetected += 1;
       }
       if (!this.nodes.isUp(s)) continue;
       const from = Math.max(this.upSinceUs[s]!, this.warmupUs);
-      if (endUs > from) this.perSubjectUpUs[s]! += endUs - from;
+      if (endUs > from) this.totals.perSubjectUpUs[s]! += endUs - from;
       if (this.inEpisode[s]) {
         const since = Math.max(this.episodeStartUs[s]!, this.warmupUs);
-        if (endUs > since) this.perSubjectSuspectedUs[s]! += endUs - since;
+        if (endUs > since) this.totals.perSubjectSuspectedUs[s]! += endUs - since;
         if (this.inEpisode[s] === 1) this.reach.push(this.episodeMax[s]!);
       }
     }
@@ -254,26 +291,6 @@ export class ClusterMembershipBook {
    * member; message counts from the books (`perPair`).
    */
   clusterTallies(perPair: RunTallies): RunTallies {
-    const t = this.t;
-    return {
-      ...perPair,
-      upUs: this.perSubjectUpUs.reduce((a, b) => a + b, 0),
-      upSuspectedUs: this.perSubjectSuspectedUs.reduce((a, b) => a + b, 0),
-      falseSuspicions: t.suspicionsOriginated,
-      falseDeaths: t.deathsOriginated,
-      mistakeDurationsUs: Float64Array.from(this.mistakeDurations),
-      detectionLatenciesUs: t.firstSuspicionLatenciesUs,
-      deadLatenciesUs: t.firstDeadLatenciesUs,
-      crashes: this.crashes,
-      crashesUndetected: this.crashesUndetected,
-      crashesCensored: this.crashesCensored,
-      perPairFalseSuspicions: this.perSubjectOriginated,
-      perPairUpUs: this.perSubjectUpUs,
-      perPairUpSuspectedUs: this.perSubjectSuspectedUs,
-      flaps: this.flaps,
-      maxSimultaneousFalseSuspicions: this.maxSimultaneous,
-      massSuspicionEvents: this.massEvents,
-      membership: t,
-    };
+    return this.totals.tallies(perPair, this.t);
   }
 }

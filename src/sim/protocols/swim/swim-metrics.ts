@@ -5,7 +5,9 @@
  * it every view change and every crash and restart; it keeps counters per subject so
  * nothing here scans the N² views.
  */
+import { ClusterTotals } from '../../metrics/cluster-membership.js';
 import type { RunTallies } from '../../metrics/recorder.js';
+import { zeroTallies } from '../../metrics/tallies.js';
 import { emptyMembershipTallies, type MembershipTallies } from '../../metrics/membership-tallies.js';
 import { View } from './views.js';
 
@@ -24,9 +26,6 @@ export class SwimMetrics {
   private readonly flapWindowUs: number;
   private readonly massThreshold: number;
   private readonly upSinceUs: Float64Array;
-  private readonly perSubjectUpUs: Float64Array;
-  private readonly perSubjectSuspectedUs: Float64Array;
-  private readonly perSubjectOriginated: Float64Array;
   private readonly crashAtUs: Float64Array;
   private readonly crashSeenSuspect: Uint8Array;
   private readonly crashSeenDead: Uint8Array;
@@ -38,20 +37,14 @@ export class SwimMetrics {
   private readonly falseDeadPeak: Int32Array;
   /** 1 while a subject's non-ALIVE views are left over from before its restart (not a mistake). */
   private readonly staleEpisode: Uint8Array;
+  private readonly totals: ClusterTotals;
   private falselySuspected = 0;
   private nonAliveViewsOfUp = 0;
   private lastIntegralUs = 0;
   private firstSuspicion: number[] = [];
   private firstDead: number[] = [];
   private dissemination: number[] = [];
-  private mistakeDurations: number[] = [];
   private deadReach: number[] = [];
-  private crashes = 0;
-  private crashesUndetected = 0;
-  private crashesCensored = 0;
-  private flaps = 0;
-  private massEvents = 0;
-  private maxSimultaneous = 0;
 
   constructor(up: Uint8Array, warmupUs: number, flapWindowUs: number) {
     const n = up.length;
@@ -61,12 +54,10 @@ export class SwimMetrics {
     this.flapWindowUs = flapWindowUs;
     this.massThreshold = Math.max(2, Math.ceil(0.1 * n));
     this.t = emptyMembershipTallies(n);
+    this.totals = new ClusterTotals(n);
     this.upCount = n;
     this.rejoinInc = new Float64Array(n);
     this.upSinceUs = new Float64Array(n);
-    this.perSubjectUpUs = new Float64Array(n);
-    this.perSubjectSuspectedUs = new Float64Array(n);
-    this.perSubjectOriginated = new Float64Array(n);
     this.crashAtUs = new Float64Array(n).fill(Number.NaN);
     this.crashSeenSuspect = new Uint8Array(n);
     this.crashSeenDead = new Uint8Array(n);
@@ -83,7 +74,7 @@ export class SwimMetrics {
   suspicionOriginated(target: number, nowUs: number): void {
     if (nowUs < this.warmupUs) return;
     this.t.suspicionsOriginated++;
-    this.perSubjectOriginated[target]!++;
+    this.totals.perSubjectOriginated[target]!++;
   }
   /** Observer o's view of s went from `prev` to `next` (o is up). */
   viewChanged(o: number, s: number, prev: number, next: number, inc: number, nowUs: number): void {
@@ -144,19 +135,19 @@ export class SwimMetrics {
   private falseEpisodeStart(s: number, stale: boolean, nowUs: number): void {
     this.suspectedSinceUs[s] = nowUs;
     this.staleEpisode[s] = stale ? 1 : 0;
-    if (!stale && nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.flaps++;
+    if (!stale && nowUs >= this.warmupUs && nowUs - this.episodeEndUs[s]! <= this.flapWindowUs) this.totals.flaps++;
     const count = ++this.falselySuspected;
     if (nowUs >= this.warmupUs) {
-      if (count > this.maxSimultaneous) this.maxSimultaneous = count;
-      if (count === this.massThreshold) this.massEvents++;
+      if (count > this.totals.maxSimultaneous) this.totals.maxSimultaneous = count;
+      if (count === this.massThreshold) this.totals.massEvents++;
     }
   }
 
   private falseEpisodeEnd(s: number, nowUs: number): void {
     const from = Math.max(this.suspectedSinceUs[s]!, this.warmupUs);
-    if (nowUs > from) this.perSubjectSuspectedUs[s]! += nowUs - from;
+    if (nowUs > from) this.totals.perSubjectSuspectedUs[s]! += nowUs - from;
     if (this.staleEpisode[s] === 0) {
-      if (this.suspectedSinceUs[s]! >= this.warmupUs) this.mistakeDurations.push(nowUs - this.suspectedSinceUs[s]!);
+      if (this.suspectedSinceUs[s]! >= this.warmupUs) this.totals.mistakeDurations.push(nowUs - this.suspectedSinceUs[s]!);
       this.episodeEndUs[s] = nowUs;
     }
     this.staleEpisode[s] = 0;
@@ -185,9 +176,9 @@ export class SwimMetrics {
       this.falseDeadPeak[m] = 0;
     }
     const from = Math.max(this.upSinceUs[m]!, this.warmupUs);
-    if (nowUs > from) this.perSubjectUpUs[m]! += nowUs - from;
+    if (nowUs > from) this.totals.perSubjectUpUs[m]! += nowUs - from;
     this.upCount--;
-    if (nowUs >= this.warmupUs) this.crashes++;
+    if (nowUs >= this.warmupUs) this.totals.crashes++;
     this.crashAtUs[m] = nowUs;
     this.crashSeenSuspect[m] = this.nonAlive[m]! > 0 ? 1 : 0;
     this.crashSeenDead[m] = this.deadHeld[m]! > 0 ? 1 : 0;
@@ -210,7 +201,7 @@ export class SwimMetrics {
     this.integrate(nowUs);
     const crashAt = this.crashAtUs[m]!;
     if (!Number.isNaN(crashAt) && crashAt >= this.warmupUs) {
-      if (this.crashSeenDead[m] === 0) this.crashesUndetected++;
+      if (this.crashSeenDead[m] === 0) this.totals.crashesUndetected++;
       if (this.crashDisseminated[m] === 0) this.t.disseminationIncomplete++;
     }
     this.crashAtUs[m] = Number.NaN;
@@ -229,10 +220,10 @@ export class SwimMetrics {
     for (let s = 0; s < this.n; s++) {
       if (this.up[s] === 1) {
         const from = Math.max(this.upSinceUs[s]!, this.warmupUs);
-        if (end > from) this.perSubjectUpUs[s]! += end - from;
+        if (end > from) this.totals.perSubjectUpUs[s]! += end - from;
         if (this.nonAlive[s]! > 0) {
           const since = Math.max(this.suspectedSinceUs[s]!, this.warmupUs);
-          if (end > since) this.perSubjectSuspectedUs[s]! += end - since;
+          if (end > since) this.totals.perSubjectSuspectedUs[s]! += end - since;
         }
         if (this.falseDeadPeak[s]! > 0) this.deadReach.push(this.falseDeadPeak[s]!);
         continue;
@@ -241,8 +232,8 @@ export class SwimMetrics {
       if (Number.isNaN(crashAt) || crashAt < this.warmupUs) continue;
       if (this.crashSeenDead[s] === 0) {
         // Censored when the run ended before the slowest nominal detection could finish.
-        if (end - crashAt < censorBoundUs) this.crashesCensored++;
-        else this.crashesUndetected++;
+        if (end - crashAt < censorBoundUs) this.totals.crashesCensored++;
+        else this.totals.crashesUndetected++;
       }
       if (this.crashDisseminated[s] === 0) this.t.disseminationIncomplete++;
     }
@@ -251,41 +242,8 @@ export class SwimMetrics {
     t.firstDeadLatenciesUs = Float64Array.from(this.firstDead);
     t.disseminationLatenciesUs = Float64Array.from(this.dissemination);
     t.falseDeadReach = Float64Array.from(this.deadReach);
-    const upUs = this.perSubjectUpUs.reduce((a, b) => a + b, 0);
-    const suspectedUs = this.perSubjectSuspectedUs.reduce((a, b) => a + b, 0);
     let sent = 0;
     for (let k = 0; k < t.messages.length; k++) sent += t.messages[k]!;
-    const tallies: RunTallies = {
-      upUs,
-      upSuspectedUs: suspectedUs,
-      falseSuspicions: t.suspicionsOriginated,
-      falseDeaths: t.deathsOriginated,
-      mistakeDurationsUs: Float64Array.from(this.mistakeDurations),
-      detectionLatenciesUs: t.firstSuspicionLatenciesUs,
-      deadLatenciesUs: t.firstDeadLatenciesUs,
-      crashes: this.crashes,
-      crashesUndetected: this.crashesUndetected,
-      crashesCensored: this.crashesCensored,
-      heartbeatsSent: sent,
-      heartbeatsDelivered: 0,
-      heartbeatsLost: 0,
-      perPairFalseSuspicions: this.perSubjectOriginated,
-      perPairUpUs: this.perSubjectUpUs,
-      perPairUpSuspectedUs: this.perSubjectSuspectedUs,
-      flaps: this.flaps,
-      maxSimultaneousFalseSuspicions: this.maxSimultaneous,
-      massSuspicionEvents: this.massEvents,
-      pauses: 0,
-      pausesWithSuspicion: 0,
-      pausedUs: 0,
-      heartbeatsPartitioned: 0,
-      heartbeatsMissedWhilePaused: 0,
-      probesSent: 0,
-      splitBrainUs: 0,
-      splitBrainEpisodes: 0,
-      maxSplitBrainUs: 0,
-      membership: t,
-    };
-    return tallies;
+    return this.totals.tallies({ ...zeroTallies(), heartbeatsSent: sent }, t);
   }
 }
