@@ -51,7 +51,7 @@ export function runOnce(config: SimConfig, hooks?: RunHooks): RunResult {
       // A decentralised protocol (src/sim/protocols): every node is a member.
       return runProtocol(config, config.protocol!);
     case 'walk': {
-      const result = runTimeoutWalk(config);
+      const result = runTimeoutWalk(config, hooks);
       hooks?.onProgress?.(1);
       return result;
     }

@@ -19,7 +19,9 @@ const BIN = join(import.meta.dirname, '../../bin/hbsim.js');
 describe('Ctrl-C', () => {
   it('stops a one-task run (one replication, --workers 1, --no-pause-survival) within a second: exit 130, nothing written', async () => {
     const dir = tempDir();
-    const path = writeScenario(dir, TINY.replace('duration: 1m', 'duration: 3000d').replace('nodes: 2', 'nodes: 10'));
+    // Duplication keeps the run off the skipping walk, which would finish these 3000 days in
+    // well under a second: this test needs a run that lasts until it is interrupted.
+    const path = writeScenario(dir, `${TINY.replace('duration: 1m', 'duration: 3000d').replace('nodes: 2', 'nodes: 10')}link: { duplicate: 0.1% }\n`);
     const out = join(dir, 'out');
     const child = spawn(process.execPath, [BIN, 'run', path, '--workers', '1', '--no-pause-survival', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -53,7 +55,8 @@ describe('Ctrl-C', () => {
 
   it('a single long task on a worker reports progress from within, and an abort ends it at once', async () => {
     const controller = new AbortController();
-    const config = simConfig({ nodes: 5, durationUs: 1000 * 86_400_000_000 });
+    // Duplication keeps it off the skipping walk (which would skip a lossless link's 1000 days at once): the per-node kernel runs, reporting from within.
+    const config = simConfig({ nodes: 5, durationUs: 1000 * 86_400_000_000, link: { lossProbability: 0, duplicateProbability: 0.001, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } } });
     const seen: number[] = [];
     const started = performance.now();
     const run = runTasks([{ kind: 'replication', cell: 0, replication: 0, config }], {

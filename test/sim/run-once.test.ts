@@ -33,6 +33,17 @@ describe('runOnce cascade', () => {
     expect(runOnce(c)).toEqual(runTimeoutWalk(c));
   });
 
+  it('the walk reports progress from within (the fraction of nodes walked), and its result does not depend on being watched', () => {
+    const c = config({ nodeNames: Array.from({ length: 250 }, (_, i) => `n${i}`) });
+    const seen: number[] = [];
+    const watched = runOnce(c, { onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThan(50);
+    expect(seen.at(-1)).toBe(1);
+    expect(seen.slice(0, -1).every((f) => f > 0 && f < 1)).toBe(true);
+    expect(seen.every((f, i) => i === 0 || f > seen[i - 1]!)).toBe(true);
+    expect(watched).toEqual(runOnce(c));
+  });
+
   it('falls back to the per-node kernel where the walk does not apply (duplication; a timeout below the interval)', () => {
     const dup = config({ transitionLogLimit: 0, link: { lossProbability: 0.05, duplicateProbability: 0.01, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 2_000 } } } });
     expect(runPathFor(dup)).toBe('kernel');

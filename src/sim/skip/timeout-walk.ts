@@ -70,7 +70,7 @@ import { linkLossModel } from '../network/links.js';
 import { Cause, MetricsRecorder } from '../metrics/recorder.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
 import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
-import type { RunResult } from '../engine/run-result.js';
+import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
 import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
 import { pauseFaultsRefusal, pauseSchedule, type PauseSchedule } from './pause-schedule.js';
@@ -95,10 +95,11 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
   return skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, config.link.duplicateProbability, timeoutThresholdUs(d.timeoutUs, config.heartbeat.intervalUs));
 }
 
-export function runTimeoutWalk(config: SimConfig): RunResult {
+/** `hooks.onProgress` hears the fraction of nodes walked (a long run reports from within, as the engine does). */
+export function runTimeoutWalk(config: SimConfig, hooks?: RunHooks): RunResult {
   const refusal = timeoutWalkRefusal(config);
   if (refusal !== null) throw new RangeError(`the skipping walk does not apply: ${refusal}`);
-  return new TimeoutWalk(config).run();
+  return new TimeoutWalk(config).run(hooks?.onProgress);
 }
 
 /** The walk's constants, scratch buffers and tallies; nodes are walked one after another. */
@@ -171,11 +172,14 @@ class TimeoutWalk {
     this.missedIn = new Float64Array(this.pauses === null ? 0 : this.pauses.startUs.length);
   }
 
-  run(): RunResult {
+  run(onProgress?: (fraction: number) => void): RunResult {
     const config = this.config;
     const names = config.nodeNames;
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
+    // About a hundred progress calls a run, whatever the node count.
+    const every = Math.max(1, Math.floor(names.length / 100));
     for (let node = 0; node < names.length; node++) {
+      if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
       const name = names[node]!;
       const phase = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.I);
       // One stream per link for positions, fates and parts alike (one key to derive per node).
