@@ -5,7 +5,7 @@
  * rendering. Knows nothing of HTML or of how the specs are rendered.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { ReportModel } from './data.js';
+import { decades, type ReportModel } from './data.js';
 import { membershipCharts, membershipModel } from './membership.js';
 import { tunePathRows, tuneChart } from './tune.js';
 
@@ -93,13 +93,6 @@ function colorA(model: ReportModel) {
 /** Shapes for the other swept parameters (when two or more are swept). */
 function shapeB(model: ReportModel) {
   return model.b ? { field: 'b', type: 'nominal' as const, sort: [...model.b.values], legend: { title: model.b.name, symbolOpacity: 1 } } : undefined;
-}
-
-/** Powers of ten across a log domain: one tick per decade keeps the axis legible (and the SVG small). */
-function decades(domain: readonly [number, number]): number[] {
-  const out: number[] = [];
-  for (let e = Math.round(Math.log10(domain[0])); 10 ** e <= domain[1] * 1.0001; e++) out.push(Number((10 ** e).toPrecision(1)));
-  return out;
 }
 
 /** 1-2-5 steps across a log domain, for a latency axis that spans decades. */

@@ -155,6 +155,13 @@ function powerOfTenAbove(x: number): number {
 }
 
 /** Log domain for positive values with a floor one decade under the smallest, standing for 0. */
+/** Powers of ten across a log domain: one tick per decade keeps an axis legible (and the SVG small). */
+export function decades(domain: readonly [number, number]): number[] {
+  const out: number[] = [];
+  for (let e = Math.round(Math.log10(domain[0])); 10 ** e <= domain[1] * 1.0001; e++) out.push(Number((10 ** e).toPrecision(1)));
+  return out;
+}
+
 export function logDomain(values: readonly number[], fallback: readonly [number, number]): [number, number] {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   if (positive.length === 0) return [fallback[0], fallback[1]];

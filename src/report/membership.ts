@@ -16,7 +16,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { cellLabel, formatAccuracy, formatDurationMs, formatOptionalDurationMs, formatRate, formatSignificant } from '../analysis/index.js';
 import type { CellResult, ResultsFile } from '../results/results-file.js';
-import { logDomain, type CellRow } from './data.js';
+import { decades, logDomain, type CellRow } from './data.js';
 
 type Membership = NonNullable<CellResult['metrics']['membership']>;
 
@@ -127,12 +127,6 @@ export function membershipModel(results: ResultsFile, rows: readonly CellRow[]):
       .map(([kind, v]) => ({ id: cell.id, label: cellLabel(cell, results.swept), kind, msgs: v, bytes: m.bytes_per_member_s[kind] ?? 0 })),
   );
   return { rows: out, cost, unit, fdDomain };
-}
-
-function decades(domain: readonly [number, number]): number[] {
-  const out: number[] = [];
-  for (let e = Math.round(Math.log10(domain[0])); 10 ** e <= domain[1] * 1.0001; e++) out.push(Number((10 ** e).toPrecision(1)));
-  return out;
 }
 
 const TOOLTIP = [

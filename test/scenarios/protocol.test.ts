@@ -69,7 +69,10 @@ describe('protocol:', () => {
     expect(errors('name: s\ncluster: { nodes: 4 }\nprotocol:\n  kind: swim\n  successors: 2\n')).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ protocol\.successors: successors is for protocol\.kind ring, not swim/)]);
   });
 
-  it('ring and monitors take every fault a member can have, and link classes (a class is a zone of members)', () => {
+  it.each([
+    ['ring and monitors', 'protocol: { kind: ring, successors: 2 }'],
+    ['gossip', 'detector: { kind: phi_cassandra }\nprotocol: { kind: gossip, fanout: 2 }'],
+  ])('%s take every fault a member can have, and link classes (a class is a zone of members)', (_kind, protocol) => {
     const text = [
       'name: s',
       'cluster: { nodes: [a, b, c, d, e, f] }',
@@ -84,34 +87,10 @@ describe('protocol:', () => {
       '  - slow_io: { nodes: e, extra_delay: 5ms }',
       '  - clock_drift: { nodes: all, ppm: 20 }',
       '  - clock_step: { nodes: f, every: 1h, step: -1s }',
-      'protocol: { kind: ring, successors: 2 }',
+      protocol,
       '',
     ].join('\n');
     const config = build(loadScenarioText(text, 'r.yaml').scenario).config;
-    expect(config.faults!.map((f) => f.kind)).toEqual(['senderPause', 'partition', 'partition', 'cpuStarvation', 'slowIo', 'clockDrift', 'clockStep']);
-    expect(config.linkOverrides).toHaveLength(1);
-  });
-
-  it('gossip takes every fault a member can have, and link classes', () => {
-    const text = [
-      'name: g',
-      'cluster: { nodes: [a, b, c, d, e, f] }',
-      'detector: { kind: phi_cassandra }',
-      'link_classes:',
-      '  rack1: { nodes: [a, b, c], preset: same-rack }',
-      'faults:',
-      '  - crash: { mttf: 1h, mttr: 1m }',
-      '  - pause: { nodes: b, every: 10m, duration: 3s }',
-      '  - partition: { nodes: [a, b], at: 5m, for: 20s, direction: to_monitor }',
-      '  - isolate: { nodes: c, at: 8m, for: 10s }',
-      '  - cpu_starvation: { nodes: d, every: 1h, duration: 1m, extra_delay: 500ms }',
-      '  - slow_io: { nodes: e, extra_delay: 5ms }',
-      '  - clock_drift: { nodes: all, ppm: 20 }',
-      '  - clock_step: { nodes: f, every: 1h, step: -1s }',
-      'protocol: { kind: gossip, fanout: 2 }',
-      '',
-    ].join('\n');
-    const config = build(loadScenarioText(text, 'g.yaml').scenario).config;
     expect(config.faults!.map((f) => f.kind)).toEqual(['senderPause', 'partition', 'partition', 'cpuStarvation', 'slowIo', 'clockDrift', 'clockStep']);
     expect(config.linkOverrides).toHaveLength(1);
   });

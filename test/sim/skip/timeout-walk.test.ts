@@ -119,21 +119,7 @@ describe('timeout walk: the same law as the engine (every tally within 4 SE)', (
   const R = 16;
   for (const [name, over] of cases) {
     it(name, () => {
-      const walk: RunTallies[] = [];
-      const engine: RunTallies[] = [];
-      for (let r = 0; r < R; r++) {
-        // Independent replications on each side (the walk draws differently by design).
-        walk.push(runTimeoutWalk(config({ ...over, replication: r })).tallies);
-        engine.push(new Simulation(config({ ...over, replication: R + r })).run().tallies);
-      }
-      const fields: (keyof RunTallies)[] = ['upSuspectedUs', 'falseSuspicions', 'falseDeaths', 'heartbeatsSent', 'heartbeatsDelivered', 'heartbeatsLost', 'flaps'];
-      for (const field of fields) {
-        const a = meanAndSe(walk.map((t) => t[field] as number));
-        const b = meanAndSe(engine.map((t) => t[field] as number));
-        const se = Math.hypot(a.se, b.se);
-        expect(Math.abs(a.mean - b.mean), `${field}: walk ${a.mean} ± ${a.se}, engine ${b.mean} ± ${b.se}`).toBeLessThanOrEqual(Z * se + 1e-9 * Math.abs(b.mean));
-      }
-      expect(walk.map((t) => t.upUs)).toEqual(engine.map((t) => t.upUs));
+      const { walk, engine } = agreeWithin4Se(over, R);
       const durations = (ts: RunTallies[]) => meanAndSe(ts.flatMap((t) => Array.from(t.mistakeDurationsUs)));
       const a = durations(walk);
       const b = durations(engine);
@@ -143,8 +129,8 @@ describe('timeout walk: the same law as the engine (every tally within 4 SE)', (
   }
 });
 
-/** Walk and engine over R independent replications each: every tally within 4 SE. */
-function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number): void {
+/** Walk and engine over R independent replications each (the walk draws differently by design): every tally within 4 SE. */
+function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number): { walk: RunTallies[]; engine: RunTallies[] } {
   const walk: RunTallies[] = [];
   const engine: RunTallies[] = [];
   for (let r = 0; r < R; r++) {
@@ -158,6 +144,7 @@ function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number
     expect(Math.abs(a.mean - b.mean), `${field}: walk ${a.mean} ± ${a.se}, engine ${b.mean} ± ${b.se}`).toBeLessThanOrEqual(Z * Math.hypot(a.se, b.se) + 1e-9 * Math.abs(b.mean));
   }
   expect(walk.map((t) => t.upUs)).toEqual(engine.map((t) => t.upUs));
+  return { walk, engine };
 }
 
 describe('timeout walk: property — the same law as the engine over random configurations', () => {
