@@ -64,6 +64,25 @@ describe('runOnce cascade', () => {
     expect(() => runOnce(bad)).toThrow(/warm-up/);
   });
 
+  it('walks crashes (crashAt, crashRecover one node at a time); racks (nodes crashing together) go to the engine', () => {
+    const crashes: SimConfig['crashes'] = [
+      { kind: 'crashAt', nodes: { kind: 'named', names: ['a'] }, atUs: 100_000_000, downUs: 30_000_000 },
+      { kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 120_000_000, mttrUs: 10_000_000 },
+    ];
+    const walked = config({ crashes });
+    expect(runPathFor(walked)).toBe('walk');
+    const result = runOnce(walked);
+    expect(result).toEqual(runTimeoutWalk(walked));
+    // The crash processes are the engine's own draws: the same crashes, the same time up.
+    const engine = new Simulation(walked).run();
+    expect(result.tallies.crashes).toBe(engine.tallies.crashes);
+    expect(result.tallies.crashes).toBeGreaterThan(3);
+    expect(result.tallies.upUs).toBe(engine.tallies.upUs);
+    const racks: SimConfig['crashes'] = [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 120_000_000, mttrUs: 10_000_000, rackSize: 3 }];
+    expect(runPathFor(config({ crashes: racks, transitionLogLimit: 0 }))).toBe('engine');
+    expect(runPathFor(config({ crashes: racks }))).toBe('engine');
+  });
+
   it('keeps a node’s results when another node is added (per-node streams on the walk too)', () => {
     const three = runOnce(config({ transitionLogLimit: 0 }));
     const four = runOnce(config({ transitionLogLimit: 0, nodeNames: ['0', 'a', 'b', 'c'] }));

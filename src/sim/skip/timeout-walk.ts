@@ -54,16 +54,38 @@
  * heartbeat numbers (`offset`). The window lies inside a full segment (W heartbeats
  * each side); the books hear its start, end and the first news after it in time order.
  *
+ * Crashes and restarts (crashAt, crashRecover one node at a time). The crash processes
+ * are the engine's own draws (src/sim/fast/crash-processes.ts: same streams, same order
+ * as the crash service), so a node goes down and comes back at the same instants on
+ * every path. ./node-schedule.ts turns them into the node's *lives* and *down times*:
+ * heartbeat numbers run on across lives and the nominal instant is piecewise — a
+ * restart at r sends at once (no jitter) and starts the lattice r + m·I afresh. A down
+ * time is a window like a pause: from the first heartbeat its crash may cancel (a
+ * crash, a world event, comes before a send at its instant: a send at or after it is
+ * cancelled, not missed) to the restart's heartbeat, everything is drawn raw, and the
+ * segment reaches W heartbeats past the restart, so every segment edge and every quick
+ * group lies inside one regular stretch of one life, where the lemmas above hold
+ * unchanged. Messages in flight at the crash still arrive. The books hear the crash and
+ * the restart (world, before the instant's deliveries and timers). With pauses: a
+ * crashed node misses nothing; a restart forgets what its pause held back before the
+ * crash (the engine's missed count restarts with the process), and a pause that ends
+ * while the node is down bursts nothing.
+ *
  * Scope (`timeoutWalkRefusal`): the fixed-timeout detector, exact timers or polling,
- * pushed heartbeats, sender pauses as the only faults (one resume mode), no crashes,
- * no link overrides, no duplication, a jitter below the interval, θ ≥ 0. Crashes, slow
- * I/O, drift and per-link classes are the next step (raw stretches at their edges, the
- * same way).
+ * pushed heartbeats, sender pauses (one resume mode) and crashes without racks as the
+ * only faults, no link overrides, no duplication, a jitter below the interval, θ ≥ 0.
+ * Slow I/O, drift and per-link classes are the next step (raw stretches at their
+ * edges, the same way). One same-instant order differs: when a node crashes at the
+ * very µs a bursting pause of it ends, the engine orders the two world events by their
+ * processes' indices (two services' numbering); the walk always takes the crash first
+ * (nothing bursts). Every other coincidence of world events gives the same result in
+ * either order.
  * Same-instant order: an arrival comes before a timer or a polling round at its
  * instant (issue 10's kernel order: deliver before timer).
  *
- * Size: about 600 lines, most of them this header; one class (the walk's per-node state
- * machine: groups, segments, raw stretches), whose buffers live in ./walk-buffers.ts.
+ * Size: about 700 lines, a good part of them this header; one class (the walk's
+ * per-node state machine: groups, segments, raw stretches), whose buffers live in
+ * ./walk-buffers.ts and whose per-node schedule (lives, windows) in ./node-schedule.ts.
  */
 import type { SimConfig } from '../config.js';
 import { linkLossModel } from '../network/links.js';
@@ -74,7 +96,9 @@ import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
 import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
 import { pauseFaultsRefusal, pauseSchedule, type PauseSchedule } from './pause-schedule.js';
-import { DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, sortPrefix, VerdictList } from './walk-buffers.js';
+import { CRASH, DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, sortPrefix, VerdictList } from './walk-buffers.js';
+import { NodeSchedule, WINDOW_PAUSE } from './node-schedule.js';
+import { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
@@ -86,13 +110,30 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
   if (!whole(d.timeoutUs, 1) || !whole(d.checkIntervalUs, 0)) return 'the timeout and check interval must be whole µs';
   if (!(d.deadAfterUs === Number.POSITIVE_INFINITY || whole(d.deadAfterUs, d.timeoutUs))) return 'dead-after must be whole µs, at least the timeout';
   if (config.trace) return 'a recorded trace';
-  if (config.crashes.length > 0) return 'crashes are not walked yet';
+  const crashes = crashesRefusal(config);
+  if (crashes !== null) return crashes;
   const faults = pauseFaultsRefusal(config.faults ?? []);
   if (faults !== null) return faults;
   if ((config.linkOverrides?.length ?? 0) > 0) return 'link overrides are not walked yet';
   if (config.link.transport === 'tcp' || config.reverseLink?.transport === 'tcp') return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
   if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
   return skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, config.link.duplicateProbability, timeoutThresholdUs(d.timeoutUs, config.heartbeat.intervalUs));
+}
+
+/** Crashes the walk takes: `crashAt`, and `crashRecover` one node at a time (racks crash nodes together), in whole µs. */
+function crashesRefusal(config: SimConfig): string | null {
+  const whole = (v: number, min: number) => Number.isSafeInteger(v) && v >= min;
+  for (const crash of config.crashes) {
+    if (crash.kind === 'crashAt') {
+      if (!whole(crash.atUs, 0) || (crash.downUs !== null && !whole(crash.downUs, 1))) return 'crash instants must be whole µs';
+    } else if (crash.kind === 'crashRecover') {
+      if (!whole(crash.mttfUs, 1) || !whole(crash.mttrUs, 0) || (crash.restartDelayUs !== undefined && !whole(crash.restartDelayUs, 0))) return 'crash times must be whole µs';
+      if (crash.rackSize !== undefined && crash.rackSize > 1) return 'racks crash several nodes at once';
+    } else {
+      return 'an unknown crash kind';
+    }
+  }
+  return null;
 }
 
 /** `hooks.onProgress` hears the fraction of nodes walked (a long run reports from within, as the engine does). */
@@ -133,11 +174,12 @@ class TimeoutWalk {
   private lastArrival = 0;
   /** The skipper's current interesting heartbeat, by heartbeat number, or NONE. */
   private next = NONE;
-  // Sender pauses (null: none configured).
+  // Sender pauses and crash processes (null: none configured); the node's lives and windows.
   private readonly pauses: PauseSchedule | null;
-  private readonly missedIn: Float64Array;
+  private readonly crashes: NodeCrashProcesses | null;
+  private readonly schedule: NodeSchedule;
   private missed = 0;
-  /** The node's next window not yet drawn, and the end of its windows. */
+  /** The node's next window (pause or down time) not yet drawn, and the end of its windows. */
   private pauseAt = 0;
   private pauseEnd = 0;
   /** Windows of the current segment and raw stretch; the next window a send may fall in; the next burst. */
@@ -169,7 +211,8 @@ class TimeoutWalk {
     this.skipper = new HeartbeatSkipper(laws, this.bank);
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     this.pauses = (config.faults?.length ?? 0) > 0 ? pauseSchedule(config, root, this.bank) : null;
-    this.missedIn = new Float64Array(this.pauses === null ? 0 : this.pauses.startUs.length);
+    this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
+    this.schedule = new NodeSchedule(this.I, this.endUs);
   }
 
   run(onProgress?: (fraction: number) => void): RunResult {
@@ -198,6 +241,8 @@ class TimeoutWalk {
       if (to === PAUSE_START) metrics.onPauseStart(pair, timeUs);
       else if (to === PAUSE_END) metrics.onPauseEnd(pair, timeUs);
       else if (to === NEWS) metrics.onNewsAfterPause(pair, timeUs);
+      else if (to === CRASH) metrics.onCrash(pair, timeUs);
+      else if (to === RECOVER) metrics.onRecover(pair, timeUs);
       else metrics.onVerdict(pair, timeUs, to as 0 | 1 | 2, verdicts.cause[v] as 0 | 1 | 2);
     }
     metrics.heartbeatsMissedWhilePaused = this.missed;
@@ -212,13 +257,16 @@ class TimeoutWalk {
     const { I, W, b, theta, endUs, warmupUs } = this;
     this.pair = pair;
     this.phase = phase;
-    // Heartbeats k = 0 … K − 1 have nominal sends at or before the end.
-    const K = phase > endUs ? 0 : Math.floor((endUs - phase) / I) + 1;
+    // The node's lives (crashes end them, restarts begin new lattices) and windows.
+    const schedule = this.schedule;
+    schedule.build(pair, phase, this.pauses, this.crashes);
+    // Heartbeats k = 0 … K − 1 have nominal sends at or before the end (and before their life's crash).
+    const K = schedule.K;
     this.K = K;
     // Edges drawn in full: the end (sends or arrivals may fall past it) and the warm-up boundary.
-    const endEdge = Math.max(0, Math.floor((endUs - b - theta - I - phase) / I));
-    const warmFrom = Math.max(0, Math.floor((warmupUs - b - theta - I - phase) / I));
-    const warmTo = Math.ceil((warmupUs - phase) / I);
+    const endEdge = Math.max(0, schedule.floorIndex(endUs - b - theta - I));
+    const warmFrom = Math.max(0, schedule.floorIndex(warmupUs - b - theta - I));
+    const warmTo = schedule.ceilIndex(warmupUs);
     const hasWarmEdge = warmupUs > 0;
     this.trusted = true;
     this.lastArrival = 0; // the detector starts as if a heartbeat arrived at 0
@@ -226,10 +274,13 @@ class TimeoutWalk {
     this.ahead.clear();
     // Pause windows of this node: each is drawn raw, in a segment (message numbers then
     // part from heartbeat numbers by `offset`).
-    const pauses = this.pauses;
-    this.pauseAt = pauses === null ? 0 : pauses.first[pair]!;
-    this.pauseEnd = pauses === null ? 0 : pauses.first[pair + 1]!;
+    this.pauseAt = 0;
+    this.pauseEnd = schedule.windowCount;
     this.offset = 0;
+    if (K === 0) {
+      this.walkSilentNode();
+      return;
+    }
     this.setLimit();
     this.pull();
     let k = 0; // next heartbeat not yet accounted for
@@ -274,15 +325,34 @@ class TimeoutWalk {
     this.limit = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) + this.offset : NONE;
   }
 
-  /** The first heartbeat a pause window may hold back (sends precede the nominal instant by less than I). */
+  /** The first heartbeat a window may hold back or cancel (sends precede the nominal instant by less than I). */
   private windowFirstBeat(w: number): number {
-    return Math.max(0, Math.floor((this.pauses!.startUs[w]! - this.phase) / this.I) - 1);
+    return Math.max(0, this.schedule.floorIndex(this.schedule.windowStart[w]!) - 1);
   }
 
-  /** The first heartbeat surely sent after a pause window ends (its nominal instant is at or after the end); K − 1 at most. */
+  /**
+   * The first heartbeat surely sent after a window ends (its nominal instant is at or
+   * after the end: after a down time, the restart's); K − 1 at most.
+   */
   private windowAfterBeat(w: number): number {
-    const e = this.pauses!.endUs[w]!;
-    return e > this.endUs ? this.K - 1 : Math.min(this.K - 1, Math.ceil((e - this.phase) / this.I));
+    const e = this.schedule.windowEnd[w]!;
+    return e > this.endUs ? this.K - 1 : Math.min(this.K - 1, this.schedule.ceilIndex(e));
+  }
+
+  /** A node that sends nothing within the run (down from before its first heartbeat): its windows and its one suspicion. */
+  private walkSilentNode(): void {
+    while (this.pauseAt < this.pauseEnd) this.bookWindow(this.pauseAt++);
+    this.arrivals.length = 0;
+    this.carried.length = 0;
+    this.judge(this.arrivals, 0, 0, this.endUs, this.carried);
+  }
+
+  /** The books hear a window's edges: a pause's start and end, or a crash and its restart. */
+  private bookWindow(w: number): void {
+    const schedule = this.schedule;
+    const pause = schedule.windowKind[w] === WINDOW_PAUSE;
+    this.verdicts.push(schedule.windowStart[w]!, this.pair, pause ? PAUSE_START : CRASH, 0);
+    if (schedule.windowEnd[w]! <= this.endUs) this.verdicts.push(schedule.windowEnd[w]!, this.pair, pause ? PAUSE_END : RECOVER, 0);
   }
 
   private firstInterestingAhead(): number {
@@ -294,7 +364,7 @@ class TimeoutWalk {
 
   /** `count` ordinary heartbeats from k on, undrawn: all sent and delivered, or all before the warm-up. */
   private countSkipped(k: number, count: number): void {
-    if (count > 0 && this.phase + k * this.I >= this.warmupUs) {
+    if (count > 0 && this.schedule.nominal(k) >= this.warmupUs) {
       this.sent += count;
       this.delivered += count;
     }
@@ -340,19 +410,20 @@ class TimeoutWalk {
   /** The quick check: within every run of consecutive drawn heartbeats, no gap between arrivals exceeds T. */
   private groupHoldsTrust(): boolean {
     const ahead = this.ahead;
-    const { I, T, b, phase } = this;
+    const { T, b } = this;
+    const schedule = this.schedule;
     const arrivals = this.arrivals;
     let i = 0;
     while (i < ahead.length) {
       let j = i;
       while (j + 1 < ahead.length && ahead.index[j + 1] === ahead.index[j]! + 1) j++;
       // Run i … j: ordinary at both ends. Instants that need an arrival: [from, to].
-      const from = phase + (ahead.index[i]! + 1) * I + b + T - I + 1;
-      const to = phase + (ahead.index[j]! - 1) * I + b + T;
+      const from = schedule.nominal(ahead.index[i]!) + b + T + 1;
+      const to = schedule.nominal(ahead.index[j]! - 1) + b + T;
       arrivals.length = 0;
       for (let e = i; e <= j; e++) {
         if (ahead.lost[e] === 1) continue;
-        arrivals.push(phase + ahead.index[e]! * I + ahead.jitterUs[e]! + b + ahead.delayUs[e]!);
+        arrivals.push(schedule.nominal(ahead.index[e]!) + ahead.jitterUs[e]! + b + ahead.delayUs[e]!);
       }
       sortPrefix(arrivals.items, arrivals.length);
       let need = from; // the first instant not yet known to have an arrival in [t − T, t − 1]
@@ -370,9 +441,11 @@ class TimeoutWalk {
   /** Books a group that changed nothing: its sends, losses and deliveries; late arrivals carried on. */
   private settleGroup(): void {
     const ahead = this.ahead;
-    const { I, b, phase, endUs, warmupUs, theta } = this;
+    const { b, endUs, warmupUs, theta } = this;
+    const schedule = this.schedule;
     for (let e = 0; e < ahead.length; e++) {
-      const sendUs = phase + ahead.index[e]! * I + ahead.jitterUs[e]!;
+      const nominal = schedule.nominal(ahead.index[e]!);
+      const sendUs = nominal + ahead.jitterUs[e]!;
       const counted = sendUs >= warmupUs;
       if (counted) this.sent++;
       if (ahead.lost[e] === 1) {
@@ -383,7 +456,7 @@ class TimeoutWalk {
       if (arrivalUs > endUs) continue;
       if (arrivalUs >= warmupUs) this.delivered++;
       // A late arrival may land after later heartbeats and end a later suspicion.
-      if (ahead.interesting[e] === 1 && arrivalUs > phase + ahead.index[e]! * I + b + theta) this.pending.push(arrivalUs);
+      if (ahead.interesting[e] === 1 && arrivalUs > nominal + b + theta) this.pending.push(arrivalUs);
     }
   }
 
@@ -394,7 +467,8 @@ class TimeoutWalk {
    * (`rawHeartbeat`). Returns its last heartbeat.
    */
   private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number): number {
-    const { I, W, b, theta, T, endUs, warmupUs, phase, K } = this;
+    const { I, W, b, theta, T, endUs, K } = this;
+    const schedule = this.schedule;
     const skipper = this.skipper;
     const ahead = this.ahead;
     const arrivals = this.arrivals;
@@ -424,7 +498,7 @@ class TimeoutWalk {
           windowBeat = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) : NONE;
         }
         if (sendUs === NONE) continue; // held back by the pause, or not sent within the run
-        jitter = sendUs - phase - j * I;
+        jitter = sendUs - schedule.nominal(j);
         if (isLost || jitter + delay > theta) end = Math.max(end, Math.min(K - 1, j + W));
       } else if (ahead.read < ahead.length && ahead.index[ahead.read] === j) {
         const e = ahead.read++;
@@ -448,13 +522,13 @@ class TimeoutWalk {
       if (next !== NONE && next <= end + W) end = Math.max(end, Math.min(K - 1, next));
       if (windowBeat !== NONE && windowBeat - W <= end) end = Math.max(end, Math.min(K - 1, windowBeat));
       if (end + W >= endEdge) end = K - 1;
-      const sendUs = phase + j * I + jitter;
+      const sendUs = schedule.nominal(j) + jitter;
       if (sendUs > endUs) continue; // not sent within the run
       this.book(sendUs, isLost, delay);
     }
     ahead.clear();
-    const tFrom = start === 0 ? 0 : phase + start * I + b + theta - I + T + 1;
-    const tTo = end === K - 1 ? endUs : phase + end * I + b;
+    const tFrom = start === 0 ? 0 : schedule.nominal(start) + b + theta - I + T + 1;
+    const tTo = end === K - 1 ? endUs : schedule.nominal(end) + b;
     // Carried late arrivals join; this segment's arrivals past tTo are carried on.
     const carried = this.carried;
     carried.length = 0;
@@ -487,20 +561,19 @@ class TimeoutWalk {
   }
 
   /**
-   * Heartbeat `j` is the first a pause window may hold back: from here to the returned
-   * heartbeat (the first surely sent after the last window that overlaps), heartbeats
-   * are drawn raw. The skipper stopped exactly here (its limit).
+   * Heartbeat `j` is the first a window (a pause or a down time) may hold back or
+   * cancel: from here to the returned heartbeat (the first surely sent after the last
+   * window that overlaps: after a down time, the restart's), heartbeats are drawn raw.
+   * The skipper stopped exactly here (its limit).
    */
   private enterWindows(j: number): number {
-    if (this.skipper.nextPosition !== j + this.offset || this.next !== NONE) throw new Error('internal: the skipper did not stop at the pause window');
-    const pauses = this.pauses!;
+    if (this.skipper.nextPosition !== j + this.offset || this.next !== NONE) throw new Error('internal: the skipper did not stop at the window');
     const firstWindow = this.pauseAt;
     let rawTo = -1;
     do {
       const w = this.pauseAt++;
-      this.missedIn[w] = 0;
-      this.verdicts.push(pauses.startUs[w]!, this.pair, PAUSE_START, 0);
-      if (pauses.endUs[w]! <= this.endUs) this.verdicts.push(pauses.endUs[w]!, this.pair, PAUSE_END, 0);
+      this.schedule.windowMissed[w] = 0;
+      this.bookWindow(w);
       rawTo = Math.max(rawTo, this.windowAfterBeat(w));
     } while (this.pauseAt < this.pauseEnd && this.windowFirstBeat(this.pauseAt) <= rawTo + 1);
     this.rawWindowAt = this.burstAt = firstWindow;
@@ -508,35 +581,45 @@ class TimeoutWalk {
   }
 
   /**
-   * One heartbeat drawn raw near pause windows: its jitter, then — unless a window holds
-   * it back (it is then missed, and sent on resume if the timers burst) — its message,
-   * after the bursts of windows that ended by its send. Returns the send instant, or
-   * NONE when nothing is sent (`skipper.lost` and `delayUs` describe the message).
+   * One heartbeat drawn raw near windows: its jitter (a restart sends at once, none),
+   * then — unless its life's crash cancels it, or a pause holds it back (it is then
+   * missed, and sent on resume if the timers burst) — its message, after the bursts of
+   * pauses that ended by its send. Returns the send instant, or NONE when nothing is
+   * sent (`skipper.lost` and `delayUs` describe the message).
    */
   private rawHeartbeat(j: number): number {
-    const pauses = this.pauses!;
+    const schedule = this.schedule;
     const skipper = this.skipper;
-    const sendUs = this.phase + j * this.I + skipper.drawRawJitter();
+    const life = schedule.lifeCount === 1 ? 0 : schedule.lifeOf(j);
+    const restart = schedule.isRestart(j, life);
+    const sendUs = restart ? schedule.lifeBase[life]! : schedule.nominal(j) + skipper.drawRawJitter();
     if (sendUs > this.endUs) return NONE;
     // A fault's end comes before a send at its instant: resumed bursts go first.
-    while (this.burstAt < this.pauseAt && pauses.endUs[this.burstAt]! <= sendUs) this.burstOut(this.burstAt++);
-    while (this.rawWindowAt < this.pauseAt && pauses.endUs[this.rawWindowAt]! <= sendUs) this.rawWindowAt++;
+    while (this.burstAt < this.pauseAt && schedule.windowEnd[this.burstAt]! <= sendUs) this.burstOut(this.burstAt++);
+    if (sendUs >= schedule.lifeCrash[life]!) return NONE; // the node crashed first
+    // The pause a send may fall in (pauses are disjoint; a down time holds no send).
+    while (this.rawWindowAt < this.pauseAt && (schedule.windowEnd[this.rawWindowAt]! <= sendUs || schedule.windowKind[this.rawWindowAt] !== WINDOW_PAUSE)) this.rawWindowAt++;
     const w = this.rawWindowAt;
-    if (w < this.pauseAt && pauses.startUs[w]! <= sendUs) {
+    const paused = w < this.pauseAt && schedule.windowStart[w]! <= sendUs;
+    // A restarted process has missed nothing yet (what its pause held back before the crash is gone).
+    if (restart && paused) schedule.windowMissed[w] = 0;
+    if (paused) {
       if (sendUs >= this.warmupUs) this.missed++;
-      this.missedIn[w]!++;
+      schedule.windowMissed[w]!++;
       return NONE;
     }
     skipper.drawRaw();
     return sendUs;
   }
 
-  /** The heartbeats a window held back, all sent at its end (fixed-rate timers), if they burst. */
+  /** The heartbeats a pause held back, all sent at its end (fixed-rate timers), if they burst and the node is up. */
   private burstOut(w: number): void {
-    const pauses = this.pauses!;
-    if (!pauses.burst) return;
-    const atUs = pauses.endUs[w]!;
-    for (let c = this.missedIn[w]!; c > 0; c--) {
+    const schedule = this.schedule;
+    if (schedule.windowKind[w] !== WINDOW_PAUSE || !this.pauses!.burst) return;
+    const atUs = schedule.windowEnd[w]!;
+    const missed = schedule.windowMissed[w]!;
+    if (missed === 0 || schedule.downAt(atUs)) return;
+    for (let c = missed; c > 0; c--) {
       const lost = this.skipper.drawRaw();
       this.book(atUs, lost, this.skipper.delayUs);
     }
@@ -544,10 +627,9 @@ class TimeoutWalk {
 
   /** Raw drawing ends after heartbeat `rawTo`: late bursts go out, message numbers re-align, skipping resumes. */
   private leaveWindows(rawTo: number): void {
-    const pauses = this.pauses!;
     while (this.burstAt < this.pauseAt) {
       const w = this.burstAt++;
-      if (pauses.endUs[w]! <= this.endUs) this.burstOut(w);
+      if (this.schedule.windowEnd[w]! <= this.endUs) this.burstOut(w);
     }
     this.offset = this.skipper.nextPosition - (rawTo + 1);
     this.setLimit();
@@ -559,17 +641,18 @@ class TimeoutWalk {
    * end while the node is not paused again (the attribution window of the books).
    */
   private newsAfterPauses(arrivals: NumberList, tTo: number): void {
-    const pauses = this.pauses!;
+    const schedule = this.schedule;
     const items = arrivals.items;
     let i = 0;
     for (let w = this.segmentWindowsFrom; w < this.pauseAt; w++) {
-      const e = pauses.endUs[w]!;
+      if (schedule.windowKind[w] !== WINDOW_PAUSE) continue;
+      const e = schedule.windowEnd[w]!;
       if (e > this.endUs) continue;
       while (i < arrivals.length && items[i]! < e) i++;
       for (let x = i; x < arrivals.length && items[x]! <= tTo; x++) {
         const a = items[x]!;
         let paused = false;
-        for (let v = w + 1; v < this.pauseAt && pauses.startUs[v]! <= a; v++) if (a < pauses.endUs[v]!) paused = true;
+        for (let v = w + 1; v < this.pauseAt && schedule.windowStart[v]! <= a; v++) if (schedule.windowKind[v] === WINDOW_PAUSE && a < schedule.windowEnd[v]!) paused = true;
         if (!paused) {
           this.verdicts.push(a, this.pair, NEWS, Cause.heartbeat);
           break;

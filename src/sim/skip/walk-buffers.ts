@@ -10,6 +10,8 @@ import { Cause } from '../metrics/recorder.js';
 export const PAUSE_START = 10;
 export const PAUSE_END = 11;
 export const NEWS = 12;
+export const CRASH = 13;
+export const RECOVER = 14;
 
 /** Verdict changes of all nodes, collected, then fed to the metrics in time order. */
 export class VerdictList {
@@ -21,15 +23,16 @@ export class VerdictList {
   length = 0;
 
   /**
-   * `to` is a status for a verdict, or PAUSE_START, PAUSE_END, NEWS. Order at one
-   * instant, as the engine's event classes: pause edges (world), then deliveries (the
+   * `to` is a status for a verdict, or PAUSE_START, PAUSE_END, NEWS, CRASH, RECOVER. Order
+   * at one instant, as the engine's event classes: pause edges, crashes and restarts
+   * (world), then deliveries (the
    * news of a resumed node before the verdict it brings), then timers; by pair within.
    */
   push(timeUs: number, pair: number, to: number, cause: number): void {
     if (this.length === this.timeUs.length) this.grow();
     const i = this.length++;
     this.timeUs[i] = timeUs;
-    const eventClass = to === PAUSE_START || to === PAUSE_END ? 0 : to === NEWS || cause === Cause.heartbeat ? 1 : 2;
+    const eventClass = to === PAUSE_START || to === PAUSE_END || to === CRASH || to === RECOVER ? 0 : to === NEWS || cause === Cause.heartbeat ? 1 : 2;
     this.key[i] = eventClass * 2 ** 34 + pair * 2 + (to === NEWS ? 0 : 1);
     this.pair[i] = pair;
     this.to[i] = to;

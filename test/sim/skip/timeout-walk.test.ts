@@ -192,7 +192,9 @@ describe('timeout walk: property — the same law as the engine over random conf
 
 describe('timeout walk: scope', () => {
   it('refuses what it does not model', () => {
-    expect(timeoutWalkRefusal(config({ crashes: [{ kind: 'crashAt', nodes: { kind: 'all' }, atUs: 5, downUs: null }] }))).toMatch(/crashes/);
+    expect(timeoutWalkRefusal(config({ crashes: [{ kind: 'crashAt', nodes: { kind: 'all' }, atUs: 5, downUs: null }] }))).toBeNull();
+    expect(timeoutWalkRefusal(config({ crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 9e8, mttrUs: 6e7, rackSize: 4 }] }))).toMatch(/racks/);
+    expect(timeoutWalkRefusal(config({ crashes: [{ kind: 'crashAt', nodes: { kind: 'all' }, atUs: 5.5, downUs: null }] }))).toMatch(/whole/);
     expect(timeoutWalkRefusal(config({ link: { lossProbability: 0, duplicateProbability: 0.1, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } } }))).toMatch(/duplicated/);
     expect(timeoutWalkRefusal(config({ detector: { kind: 'nfdS', shiftUs: 100, confirmAfterUs: 0, checkIntervalUs: 0 } }))).toMatch(/fixed-timeout/);
     expect(() => runTimeoutWalk(config({ detector: { kind: 'timeout', timeoutUs: 500_000, deadAfterUs: 600_000, checkIntervalUs: 0 } }))).toThrow(/below zero/);
