@@ -27,10 +27,20 @@ export interface PauseSchedule {
   readonly burst: boolean;
 }
 
-/** Why the walk cannot take these faults, or null when it can (sender pauses only, one resume mode). */
+/**
+ * Why the walk cannot take these faults, or null when it can: sender pauses (one resume
+ * mode), and clock drift or steps of the nodes (not the observer's). A node's clock only
+ * stamps its heartbeats (its timer runs on the true schedule, as in the engine's
+ * push-heartbeats.ts) and the fixed-timeout detector times arrivals on the observer's
+ * clock, so a node's clock changes no verdict.
+ */
 export function pauseFaultsRefusal(faults: readonly Fault[]): string | null {
   let mode: string | null = null;
   for (const f of faults) {
+    if (f.kind === 'clockDrift' || f.kind === 'clockStep') {
+      if (f.observer) return "the observer's clock faults are not walked";
+      continue;
+    }
     if (f.kind !== 'senderPause') return `the ${f.kind} fault is not walked yet`;
     if (mode !== null && f.afterPause !== mode) return 'pause rules with different resume modes';
     mode = f.afterPause;

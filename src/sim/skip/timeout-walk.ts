@@ -71,11 +71,20 @@
  * crash (the engine's missed count restarts with the process), and a pause that ends
  * while the node is down bursts nothing.
  *
- * Scope (`timeoutWalkRefusal`): the fixed-timeout detector, exact timers or polling,
- * pushed heartbeats, sender pauses (one resume mode) and crashes without racks as the
- * only faults, no link overrides, no duplication, a jitter below the interval, θ ≥ 0.
- * Slow I/O, drift and per-link classes are the next step (raw stretches at their
- * edges, the same way). One same-instant order differs: when a node crashes at the
+ * Link classes (link overrides): a node's heartbeats travel on its own class's link
+ * (the last override naming it wins, as in the engine), so each class has its own law
+ * set and skipper (built once, reset per node) and its own fixed delay b; θ and W do
+ * not depend on the link, so nothing else changes. Clock drift and steps of nodes: a
+ * node's clock only stamps its heartbeats (its timer runs on the true schedule, as in
+ * the engine), and the detector times arrivals on the observer's clock, so they change
+ * no verdict and the walk takes them as they are (the observer's own clock faults: no).
+ *
+ * Scope (`timeoutWalkRefusal`): the fixed-timeout detector (either clock), exact timers
+ * or polling, pushed heartbeats, sender pauses (one resume mode), crashes without racks
+ * and the nodes' clock faults as the only faults, link overrides without TCP or
+ * duplication, a jitter below the interval, θ ≥ 0. Slow I/O (an extra delay on every
+ * send: a third part of lateness, to split θ three ways) and CPU starvation windows are
+ * the next step. One same-instant order differs: when a node crashes at the
  * very µs a bursting pause of it ends, the engine orders the two world events by their
  * processes' indices (two services' numbering); the walk always takes the crash first
  * (nothing bursts). Every other coincidence of world events gives the same result in
@@ -87,7 +96,8 @@
  * per-node state machine: groups, segments, raw stretches), whose buffers live in
  * ./walk-buffers.ts and whose per-node schedule (lives, windows) in ./node-schedule.ts.
  */
-import type { SimConfig } from '../config.js';
+import type { LinkConfig, SimConfig } from '../config.js';
+import { selectNodes } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
 import { Cause, MetricsRecorder } from '../metrics/recorder.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
@@ -105,7 +115,6 @@ import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 export function timeoutWalkRefusal(config: SimConfig): string | null {
   const d = config.detector;
   if (d.kind !== 'timeout') return 'only the fixed-timeout detector';
-  if (d.clock === 'wall') return 'wall-clock timeouts need clock faults handled';
   const whole = (v: number, min: number) => Number.isSafeInteger(v) && v >= min;
   if (!whole(d.timeoutUs, 1) || !whole(d.checkIntervalUs, 0)) return 'the timeout and check interval must be whole µs';
   if (!(d.deadAfterUs === Number.POSITIVE_INFINITY || whole(d.deadAfterUs, d.timeoutUs))) return 'dead-after must be whole µs, at least the timeout';
@@ -114,10 +123,38 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
   if (crashes !== null) return crashes;
   const faults = pauseFaultsRefusal(config.faults ?? []);
   if (faults !== null) return faults;
-  if ((config.linkOverrides?.length ?? 0) > 0) return 'link overrides are not walked yet';
-  if (config.link.transport === 'tcp' || config.reverseLink?.transport === 'tcp') return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
+  const tcp = (l: LinkConfig | undefined) => l?.transport === 'tcp';
+  if (tcp(config.link) || tcp(config.reverseLink) || (config.linkOverrides ?? []).some((o) => tcp(o.toObserver) || tcp(o.fromObserver))) {
+    return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
+  }
   if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
-  return skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, config.link.duplicateProbability, timeoutThresholdUs(d.timeoutUs, config.heartbeat.intervalUs));
+  for (const link of linkClasses(config).links) {
+    const refusal = skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, link.duplicateProbability, timeoutThresholdUs(d.timeoutUs, config.heartbeat.intervalUs));
+    if (refusal !== null) return refusal;
+  }
+  return null;
+}
+
+/**
+ * The links heartbeats travel on: the default link and each override's `toObserver`
+ * that some node uses (the last override naming a node wins, as in the engine's
+ * link rules); `classOf[node]` indexes `links`. The reverse links carry nothing here.
+ */
+function linkClasses(config: SimConfig): { links: LinkConfig[]; classOf: Int32Array } {
+  const names = config.nodeNames;
+  const perNode: LinkConfig[] = names.map(() => config.link);
+  for (const override of config.linkOverrides ?? []) {
+    if (override.toObserver === undefined) continue;
+    for (const node of selectNodes(override.nodes, names)) perNode[node] = override.toObserver;
+  }
+  const links: LinkConfig[] = [];
+  const classOf = new Int32Array(names.length);
+  perNode.forEach((link, node) => {
+    let c = links.indexOf(link);
+    if (c < 0) c = links.push(link) - 1;
+    classOf[node] = c;
+  });
+  return { links, classOf };
 }
 
 /** Crashes the walk takes: `crashAt`, and `crashRecover` one node at a time (racks crash nodes together), in whole µs. */
@@ -149,7 +186,8 @@ class TimeoutWalk {
   private readonly T: number;
   private readonly deadAfter: number;
   private readonly C: number;
-  private readonly b: number;
+  /** The node's link: its fixed delay and its skipper (one per link class, reset per node). */
+  private b: number;
   private readonly theta: number;
   private readonly endUs: number;
   private readonly warmupUs: number;
@@ -157,7 +195,10 @@ class TimeoutWalk {
   private readonly metrics: MetricsRecorder;
   private readonly verdicts = new VerdictList();
   private readonly bank: StreamBank;
-  private readonly skipper: HeartbeatSkipper;
+  private skipper: HeartbeatSkipper;
+  private readonly skippers: HeartbeatSkipper[];
+  private readonly classOf: Int32Array;
+  private readonly classBaseUs: Float64Array;
   private readonly ahead = new DrawnAhead();
   /** Late arrivals of the node that fall after what drew them (they may end a later suspicion). */
   private pending = new NumberList();
@@ -206,9 +247,14 @@ class TimeoutWalk {
     this.bank = new StreamBank(n + 4);
     // The sample timeline comes from the walk too: every verdict change is known, in order.
     this.metrics = new MetricsRecorder(n, this.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
-    // One law set for the link class, shared by every node's walk.
-    const laws = new SkipLawSet({ loss: linkLossModel(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: this.theta }, this.bank);
-    this.skipper = new HeartbeatSkipper(laws, this.bank);
+    // One law set and skipper per link class, shared by every node of the class.
+    const classes = linkClasses(config);
+    this.classOf = classes.classOf;
+    this.classBaseUs = Float64Array.from(classes.links, (l) => l.delay.baseUs);
+    this.skippers = classes.links.map(
+      (link) => new HeartbeatSkipper(new SkipLawSet({ loss: linkLossModel(link), jitter: config.heartbeat.jitter, delay: link.delay.random, thresholdUs: this.theta }, this.bank), this.bank),
+    );
+    this.skipper = this.skippers[0]!;
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     this.pauses = (config.faults?.length ?? 0) > 0 ? pauseSchedule(config, root, this.bank) : null;
     this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
@@ -227,6 +273,9 @@ class TimeoutWalk {
       const phase = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.I);
       // One stream per link for positions, fates and parts alike (one key to derive per node).
       const stream = this.bank.add(root, linkStreamKey(name, config.monitorName, 'skip'));
+      const linkClass = this.classOf[node]!;
+      this.skipper = this.skippers[linkClass]!;
+      this.b = this.classBaseUs[linkClass]!;
       this.skipper.reset(stream, stream);
       this.walkNode(node, phase);
     }

@@ -1,0 +1,170 @@
+/**
+ * Per-link classes (link overrides) and the nodes' clock faults on the skipping walk,
+ * against the engine: worked cases with nothing random but the schedule agree exactly
+ * (every tally, the timeline); random cases agree on every tally within 4 standard
+ * errors over independent replications, in a fast-check property with a fixed seed.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Fault, LinkConfig, SimConfig } from '../../../src/sim/config.js';
+import type { RunTallies } from '../../../src/sim/metrics/recorder.js';
+import { Simulation } from '../../../src/sim/engine/simulation.js';
+import { runPathFor } from '../../../src/sim/run-once.js';
+import { runTimeoutWalk, timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
+import { meanAndSe } from './stats.js';
+
+const S = 1_000_000;
+
+function config(over: Partial<SimConfig> & { nodes?: number }): SimConfig {
+  const nodes = over.nodes ?? 12;
+  const { nodes: _n, ...rest } = over;
+  return {
+    seed: 'walk-classes',
+    replication: 0,
+    durationUs: 3_600 * S,
+    warmupUs: 60 * S,
+    nodeNames: Array.from({ length: nodes }, (_, i) => `n${i}`),
+    monitorName: 'monitor',
+    heartbeat: { intervalUs: S, jitter: { kind: 'constant', valueUs: 0 } },
+    link: { lossProbability: 0.01, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 2_000 } } },
+    crashes: [],
+    detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 6 * S, checkIntervalUs: 0 },
+    transitionLogLimit: 0,
+    ...rest,
+  };
+}
+
+const named = (...names: string[]) => ({ kind: 'named' as const, names });
+const constantLink = (baseUs: number, randomUs: number, lossProbability = 0): LinkConfig => ({
+  lossProbability,
+  duplicateProbability: 0,
+  delay: { baseUs, random: { kind: 'constant', valueUs: randomUs } },
+});
+const everything = (t: RunTallies) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v instanceof Float64Array ? Array.from(v) : v]));
+
+function expectEqualToEngine(c: SimConfig): RunTallies {
+  expect(timeoutWalkRefusal(c)).toBeNull();
+  expect(runPathFor(c)).toBe('walk');
+  const walk = runTimeoutWalk(c);
+  const engine = new Simulation(c).run();
+  expect(everything(walk.tallies)).toEqual(everything(engine.tallies));
+  const entries = (log: typeof walk.log) => Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
+  expect(entries(walk.log)).toEqual(entries(engine.log));
+  return engine.tallies;
+}
+
+describe('timeout walk with link classes and node clock faults: worked cases, exactly as the engine', () => {
+  const quiet = constantLink(1_000, 700);
+  it('three link classes: a near zone, a far one (late but within T − I), a dead link; the last override wins', () => {
+    const c = config({
+      durationUs: 600 * S,
+      transitionLogLimit: 2_000,
+      link: quiet,
+      linkOverrides: [
+        { nodes: named('n1', 'n2', 'n3'), toObserver: constantLink(80_000, 900_000) },
+        { nodes: named('n3', 'n4'), toObserver: constantLink(5_000, 0, 1) },
+        { nodes: named('n5'), fromObserver: constantLink(1, 1, 1) }, // the reverse link carries nothing here
+      ],
+      crashes: [{ kind: 'crashAt', nodes: named('n1', 'n6'), atUs: 200_300_000, downUs: 30 * S }],
+    });
+    const tallies = expectEqualToEngine(c);
+    // n3 and n4 lose every heartbeat (suspected from 3 s on, before the warm-up ends); n0, n2 and n5 never are.
+    for (const pair of [3, 4]) expect(tallies.perPairUpSuspectedUs[pair]).toBe(tallies.perPairUpUs[pair]);
+    for (const pair of [0, 2, 5]) expect(tallies.perPairUpSuspectedUs[pair]).toBe(0);
+    expect(tallies.detectionLatenciesUs.length).toBe(2);
+  });
+
+  it('node clock drift and wall-clock steps change no verdict of a fixed timeout (the wall clock on the observer too)', () => {
+    const faults: Fault[] = [
+      { kind: 'clockDrift', nodes: { kind: 'all' }, observer: false, ppm: 500 },
+      { kind: 'clockStep', nodes: named('n2', 'n7'), observer: false, onset: { kind: 'periodic', periodUs: 100 * S }, stepUs: -4 * S },
+      { kind: 'senderPause', nodes: named('n7'), onset: { kind: 'at', atUs: 250_500_000 }, duration: { kind: 'constant', valueUs: 5 * S }, afterPause: 'skip' },
+    ];
+    for (const clock of ['monotonic', 'wall'] as const) {
+      const c = config({ durationUs: 600 * S, transitionLogLimit: 2_000, link: quiet, faults, detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 6 * S, checkIntervalUs: 0, clock } });
+      expect(expectEqualToEngine(c).falseSuspicions).toBe(1); // the pause
+    }
+  });
+
+  it('refuses what couples nodes or cannot be skipped', () => {
+    const observerDrift: Fault = { kind: 'clockDrift', nodes: null, observer: true, ppm: 100 };
+    expect(timeoutWalkRefusal(config({ faults: [observerDrift] }))).toMatch(/observer/);
+    const tcp: LinkConfig = { ...constantLink(1_000, 0), transport: 'tcp' } as LinkConfig;
+    expect(timeoutWalkRefusal(config({ linkOverrides: [{ nodes: named('n1'), toObserver: tcp }] }))).toMatch(/TCP/);
+    const dup: LinkConfig = { ...constantLink(1_000, 0), duplicateProbability: 0.01 };
+    expect(timeoutWalkRefusal(config({ linkOverrides: [{ nodes: named('n1'), toObserver: dup }] }))).toMatch(/duplicated/);
+    expect(timeoutWalkRefusal(config({ linkOverrides: [{ nodes: named('n1'), fromObserver: dup }] }))).toBeNull();
+  });
+});
+
+const FIELDS: (keyof RunTallies)[] = [
+  'upUs',
+  'upSuspectedUs',
+  'falseSuspicions',
+  'falseDeaths',
+  'crashes',
+  'heartbeatsSent',
+  'heartbeatsDelivered',
+  'heartbeatsLost',
+  'heartbeatsMissedWhilePaused',
+  'flaps',
+  'pausesWithSuspicion',
+];
+const mean = (a: Float64Array) => (a.length === 0 ? 0 : a.reduce((x, y) => x + y, 0) / a.length);
+
+function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number): void {
+  const walk: RunTallies[] = [];
+  const engine: RunTallies[] = [];
+  for (let r = 0; r < R; r++) {
+    const a = config({ ...over, replication: r });
+    expect(runPathFor(a)).toBe('walk');
+    walk.push(runTimeoutWalk(a).tallies);
+    engine.push(new Simulation(config({ ...over, replication: R + r })).run().tallies);
+  }
+  const compare = (what: string, x: number[], y: number[]) => {
+    const a = meanAndSe(x);
+    const b = meanAndSe(y);
+    expect(Math.abs(a.mean - b.mean), `${what}: walk ${a.mean} ± ${a.se}, engine ${b.mean} ± ${b.se}`).toBeLessThanOrEqual(4 * Math.hypot(a.se, b.se) + 1e-9 * Math.abs(b.mean));
+  };
+  for (const field of FIELDS) compare(field, walk.map((t) => t[field] as number), engine.map((t) => t[field] as number));
+  compare('mean detection latency', walk.map((t) => mean(t.detectionLatenciesUs)), engine.map((t) => mean(t.detectionLatenciesUs)));
+  compare('mean mistake duration', walk.map((t) => mean(t.mistakeDurationsUs)), engine.map((t) => mean(t.mistakeDurationsUs)));
+  // Per-pair false suspicions: the classes' own rates, not only the total.
+  for (const pair of [0, 1, 2]) compare(`false suspicions of n${pair}`, walk.map((t) => t.perPairFalseSuspicions[pair]!), engine.map((t) => t.perPairFalseSuspicions[pair]!));
+}
+
+describe('timeout walk with link classes: the same law as the engine', () => {
+  it('property: per-class loss models and delay laws, with crashes and pauses (fixed fast-check seed)', () => {
+    const delayLaw = fc.oneof(
+      fc.record({ kind: fc.constant('exponential' as const), meanUs: fc.integer({ min: 1_000, max: 200_000 }) }),
+      fc.record({ kind: fc.constant('lognormal' as const), medianUs: fc.integer({ min: 1_000, max: 200_000 }), sigma: fc.double({ min: 0.3, max: 1.5, noNaN: true }) }),
+      fc.record({ kind: fc.constant('pareto' as const), scaleUs: fc.integer({ min: 1_000, max: 50_000 }), shape: fc.double({ min: 1.5, max: 3, noNaN: true }) }),
+    );
+    const link = fc.record({ loss: fc.double({ min: 0.005, max: 0.1, noNaN: true }), bursty: fc.boolean(), baseUs: fc.integer({ min: 0, max: 100_000 }), delay: delayLaw });
+    const linkOf = (l: { loss: number; bursty: boolean; baseUs: number; delay: LinkConfig['delay']['random'] }): LinkConfig => ({
+      lossProbability: l.loss,
+      ...(l.bursty ? { loss: { kind: 'gilbertElliott' as const, enterBadProbability: l.loss / (1 - l.loss) / 2, leaveBadProbability: 0.5, lossInGoodProbability: 0, lossInBadProbability: 1 } } : {}),
+      duplicateProbability: 0,
+      delay: { baseUs: l.baseUs, random: l.delay },
+    });
+    fc.assert(
+      fc.property(fc.record({ near: link, far: link, crashes: fc.boolean(), pauses: fc.boolean(), checkIntervalUs: fc.constantFrom(0, 500_000) }), (p) => {
+        agreeWithin4Se(
+          {
+            durationUs: 1_800 * S,
+            heartbeat: { intervalUs: S, jitter: { kind: 'uniform', minUs: 0, maxUs: 50_000 } },
+            linkOverrides: [
+              { nodes: named('n0', 'n3', 'n4', 'n5'), toObserver: linkOf(p.near) },
+              { nodes: named('n1', 'n6', 'n7', 'n8'), toObserver: linkOf(p.far) },
+            ],
+            crashes: p.crashes ? [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 600 * S, mttrUs: 20 * S }] : [],
+            faults: p.pauses ? [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 120 * S }, duration: { kind: 'lognormal', medianUs: 1_500_000, sigma: 0.8 }, afterPause: 'skip' }] : [],
+            detector: { kind: 'timeout', timeoutUs: 2_500_000, deadAfterUs: 5 * S, checkIntervalUs: p.checkIntervalUs },
+          },
+          8,
+        );
+      }),
+      { numRuns: 5, seed: 21, endOnFailure: true },
+    );
+  });
+});
