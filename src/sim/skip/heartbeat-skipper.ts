@@ -31,6 +31,13 @@
  * both with probabilities ∝ pJ(1 − pD), (1 − pJ)pD, pJ·pD, each part drawn from its
  * conditional law (./split-law.ts).
  *
+ * Slow I/O (an extra delay X every send waits before it leaves) is a third part:
+ * interesting iff lost or round(J) > θ_J or round(X) > θ_X or round(D) > θ_D, with the
+ * three shares summing to θ; a delivered interesting heartbeat's parts are drawn
+ * sequentially (J late with probability pJ / Pr(any late), then the others
+ * unconditional; else J within its share and X late with probability
+ * pX / Pr(X or D late), …), and `delayUs` reports X + D, all the walk needs.
+ *
  * Uniforms for the geometric gaps carry 64 bits (two draws), so a gap's tail is not cut
  * at 2⁻³² (≈ 22/q messages) as a single 32-bit draw would cut it.
  *
@@ -58,6 +65,11 @@ export interface SkipLaws {
   readonly delay: DelayDistribution;
   /** θ: a delivered heartbeat with round(J) + round(D) ≤ θ is ordinary. */
   readonly thresholdUs: number;
+  /**
+   * Slow I/O: an extra delay X every send waits before it leaves (fsync before send). A
+   * third part of lateness: θ is then split three ways, and `delayUs` reports X + D.
+   */
+  readonly extra?: DelayDistribution;
 }
 
 /** How θ is shared between the jitter and the delay, and the resulting rates. */
@@ -66,6 +78,9 @@ export interface ThresholdSplit {
   readonly delayThresholdUs: number;
   readonly pJitterLate: number;
   readonly pDelayLate: number;
+  /** Slow I/O's share of θ and its exceedance probability (0 and 0 without slow I/O). */
+  readonly extraThresholdUs?: number;
+  readonly pExtraLate?: number;
 }
 
 /** Largest value a law can take (rounded), or +∞ when it is unbounded. */
@@ -126,6 +141,11 @@ export class SkipLawSet {
   readonly split: ThresholdSplit;
   readonly jitterLaw: SplitLaw;
   readonly delayLaw: SplitLaw;
+  /** Slow I/O's extra delay, or null. */
+  readonly extraLaw: SplitLaw | null;
+  /** Given a delivered interesting heartbeat: Pr(any part late), and Pr(X or D late). */
+  readonly pLate: number;
+  readonly pExtraOrDelayLate: number;
   /** Per state: loss probability, interesting probability, ln(1 − q), ln(1 − leave). */
   readonly lossIn = new Float64Array(2);
   readonly interestingIn = new Float64Array(2);
@@ -139,12 +159,31 @@ export class SkipLawSet {
   constructor(laws: SkipLaws, bank: StreamBank) {
     validateLossModel(laws.loss, 'skipped link loss');
     if (!Number.isSafeInteger(laws.thresholdUs)) throw new RangeError(`the lateness threshold must be a whole number of µs, got ${laws.thresholdUs}`);
-    this.split = splitThreshold(laws.jitter, laws.delay, laws.thresholdUs, bank);
+    if (laws.extra === undefined) {
+      this.split = splitThreshold(laws.jitter, laws.delay, laws.thresholdUs, bank);
+      this.extraLaw = null;
+    } else {
+      // Three parts: the jitter's share as for two, the rest split between X and D (any split is exact; this one keeps the rate low).
+      const first = splitThreshold(laws.jitter, laws.delay, laws.thresholdUs, bank);
+      const rest = splitThreshold(laws.extra, laws.delay, laws.thresholdUs - first.jitterThresholdUs, bank);
+      this.split = {
+        jitterThresholdUs: first.jitterThresholdUs,
+        delayThresholdUs: rest.delayThresholdUs,
+        pJitterLate: first.pJitterLate,
+        pDelayLate: rest.pDelayLate,
+        extraThresholdUs: rest.jitterThresholdUs,
+        pExtraLate: rest.pJitterLate,
+      };
+      this.extraLaw = new SplitLaw(laws.extra, rest.jitterThresholdUs, bank, 'slow I/O extra delay');
+    }
     this.jitterLaw = new SplitLaw(laws.jitter, this.split.jitterThresholdUs, bank, 'heartbeat jitter');
     this.delayLaw = new SplitLaw(laws.delay, this.split.delayThresholdUs, bank, 'link delay');
     const pJ = this.split.pJitterLate;
     const pD = this.split.pDelayLate;
-    const late = 1 - (1 - pJ) * (1 - pD);
+    const pX = this.split.pExtraLate ?? 0;
+    const late = 1 - (1 - pJ) * (1 - pX) * (1 - pD);
+    this.pLate = late;
+    this.pExtraOrDelayLate = 1 - (1 - pX) * (1 - pD);
     this.pBoth = late > 0 ? (pJ * pD) / late : 0;
     this.pJitterOnly = late > 0 ? (pJ * (1 - pD)) / late : 0;
     const loss = laws.loss;
@@ -191,6 +230,7 @@ export class HeartbeatSkipper {
   private readonly set: SkipLawSet;
   private readonly jitterLaw: SplitLaw;
   private readonly delayLaw: SplitLaw;
+  private readonly extraLaw: SplitLaw | null;
   private readonly lossIn: Float64Array;
   private readonly interestingIn: Float64Array;
   private readonly logKeep: Float64Array;
@@ -214,6 +254,7 @@ export class HeartbeatSkipper {
     this.split = set.split;
     this.jitterLaw = set.jitterLaw;
     this.delayLaw = set.delayLaw;
+    this.extraLaw = set.extraLaw;
     this.lossIn = set.lossIn;
     this.interestingIn = set.interestingIn;
     this.logKeep = set.logKeep;
@@ -319,7 +360,7 @@ export class HeartbeatSkipper {
     this.position++;
     if (this.leftInStay !== Number.POSITIVE_INFINITY && --this.leftInStay === 0) this.enterNextStay();
     this.lost = lost;
-    this.delayUs = lost ? Number.NaN : this.delayLaw.sampleUs(this.partStream);
+    this.delayUs = lost ? Number.NaN : this.extraLaw === null ? this.delayLaw.sampleUs(this.partStream) : this.delayLaw.sampleUs(this.partStream) + this.extraLaw.sampleUs(this.partStream);
     return lost;
   }
 
@@ -344,6 +385,10 @@ export class HeartbeatSkipper {
       return;
     }
     this.lost = false;
+    if (this.extraLaw !== null) {
+      this.drawLateWithExtra(this.extraLaw);
+      return;
+    }
     const v = bank.next(this.fateStream);
     if (v < this.pBoth) {
       this.jitterUs = this.jitterLaw.sampleAboveUs(this.partStream);
@@ -355,6 +400,26 @@ export class HeartbeatSkipper {
       this.jitterUs = this.jitterLaw.sampleAtMostUs(this.partStream);
       this.delayUs = this.delayLaw.sampleAboveUs(this.partStream);
     }
+  }
+
+  /**
+   * A delivered interesting heartbeat's parts with slow I/O, given that at least one of
+   * J, X, D is late: J late with probability pJ / Pr(any), the others then unconditional;
+   * else J at most its share and, given X or D late, X late with probability
+   * pX / Pr(X or D), D then unconditional, else X at most and D late. `delayUs` is X + D.
+   */
+  private drawLateWithExtra(extra: SplitLaw): void {
+    const bank = this.bank;
+    const set = this.set;
+    const parts = this.partStream;
+    if (bank.next(this.fateStream) * set.pLate < this.jitterLaw.pAbove) {
+      this.jitterUs = this.jitterLaw.sampleAboveUs(parts);
+      this.delayUs = extra.sampleUs(parts) + this.delayLaw.sampleUs(parts);
+      return;
+    }
+    this.jitterUs = this.jitterLaw.sampleAtMostUs(parts);
+    if (bank.next(this.fateStream) * set.pExtraOrDelayLate < extra.pAbove) this.delayUs = extra.sampleAboveUs(parts) + this.delayLaw.sampleUs(parts);
+    else this.delayUs = extra.sampleAtMostUs(parts) + this.delayLaw.sampleAboveUs(parts);
   }
 
   /** The jitter of a lost heartbeat: late with probability pJ, by composition of the two halves. */
@@ -371,13 +436,13 @@ export class HeartbeatSkipper {
    */
   drawOrdinary(): void {
     this.ordinaryJitterUs = this.jitterLaw.sampleAtMostUs(this.partStream);
-    this.ordinaryDelayUs = this.delayLaw.sampleAtMostUs(this.partStream);
+    this.ordinaryDelayUs = this.extraLaw === null ? this.delayLaw.sampleAtMostUs(this.partStream) : this.delayLaw.sampleAtMostUs(this.partStream) + this.extraLaw.sampleAtMostUs(this.partStream);
   }
 }
 
 /** Long-run fraction of interesting messages under `laws` (the stationary mixture for Gilbert–Elliott). */
 export function stationaryInterestingRate(laws: SkipLaws, split: ThresholdSplit): number {
-  const late = 1 - (1 - split.pJitterLate) * (1 - split.pDelayLate);
+  const late = 1 - (1 - split.pJitterLate) * (1 - split.pDelayLate) * (1 - (split.pExtraLate ?? 0));
   const rate = (l: number) => l + (1 - l) * late;
   const loss = laws.loss;
   if (loss.kind === 'bernoulli') return rate(loss.probability);

@@ -29,7 +29,7 @@ export interface PauseSchedule {
 
 /**
  * Why the walk cannot take these faults, or null when it can: sender pauses (one resume
- * mode), and clock drift or steps of the nodes (not the observer's). A node's clock only
+ * mode), slow I/O, and clock drift or steps of the nodes (not the observer's). A node's clock only
  * stamps its heartbeats (its timer runs on the true schedule, as in the engine's
  * push-heartbeats.ts) and the fixed-timeout detector times arrivals on the observer's
  * clock, so a node's clock changes no verdict.
@@ -41,6 +41,7 @@ export function pauseFaultsRefusal(faults: readonly Fault[]): string | null {
       if (f.observer) return "the observer's clock faults are not walked";
       continue;
     }
+    if (f.kind === 'slowIo') continue; // an extra delay on every send: a part of the link's lateness (heartbeat-skipper.ts)
     if (f.kind !== 'senderPause') return `the ${f.kind} fault is not walked yet`;
     if (mode !== null && f.afterPause !== mode) return 'pause rules with different resume modes';
     mode = f.afterPause;

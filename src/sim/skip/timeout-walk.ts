@@ -79,12 +79,16 @@
  * the engine), and the detector times arrivals on the observer's clock, so they change
  * no verdict and the walk takes them as they are (the observer's own clock faults: no).
  *
+ * Slow I/O (an extra delay on every send of the selected nodes, the last rule naming a
+ * node wins, as in the engine) is a third part of lateness: the node's class is its link
+ * and its slow I/O law, and its skipper splits θ three ways (./heartbeat-skipper.ts).
+ *
  * Scope (`timeoutWalkRefusal`): the fixed-timeout detector (either clock), exact timers
- * or polling, pushed heartbeats, sender pauses (one resume mode), crashes without racks
- * and the nodes' clock faults as the only faults, link overrides without TCP or
- * duplication, a jitter below the interval, θ ≥ 0. Slow I/O (an extra delay on every
- * send: a third part of lateness, to split θ three ways) and CPU starvation windows are
- * the next step. One same-instant order differs: when a node crashes at the
+ * or polling, pushed heartbeats, sender pauses (one resume mode), crashes without racks,
+ * slow I/O and the nodes' clock faults as the only faults, link overrides without TCP or
+ * duplication, a jitter below the interval, θ ≥ 0. CPU starvation windows (an extra
+ * delay while a window lasts: raw stretches, as pauses) are the next step. One
+ * same-instant order differs: when a node crashes at the
  * very µs a bursting pause of it ends, the engine orders the two world events by their
  * processes' indices (two services' numbering); the walk always takes the crash first
  * (nothing bursts). Every other coincidence of world events gives the same result in
@@ -97,6 +101,7 @@
  * ./walk-buffers.ts and whose per-node schedule (lives, windows) in ./node-schedule.ts.
  */
 import type { LinkConfig, SimConfig } from '../config.js';
+import type { DelayDistribution } from '../random/distributions.js';
 import { selectNodes } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
 import { Cause, MetricsRecorder } from '../metrics/recorder.js';
@@ -136,25 +141,34 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
 }
 
 /**
- * The links heartbeats travel on: the default link and each override's `toObserver`
- * that some node uses (the last override naming a node wins, as in the engine's
- * link rules); `classOf[node]` indexes `links`. The reverse links carry nothing here.
+ * The heartbeat paths' classes: a node's link (the default, or the `toObserver` of the
+ * last override naming it, as in the engine's link rules) and its slow I/O (the extra
+ * delay of the last `slowIo` rule naming it, as the engine's fault service); `classOf[node]`
+ * indexes `links` and `extras`. The reverse links carry nothing here.
  */
-function linkClasses(config: SimConfig): { links: LinkConfig[]; classOf: Int32Array } {
+function linkClasses(config: SimConfig): { links: LinkConfig[]; extras: (DelayDistribution | undefined)[]; classOf: Int32Array } {
   const names = config.nodeNames;
   const perNode: LinkConfig[] = names.map(() => config.link);
   for (const override of config.linkOverrides ?? []) {
     if (override.toObserver === undefined) continue;
     for (const node of selectNodes(override.nodes, names)) perNode[node] = override.toObserver;
   }
+  const extraOf: (DelayDistribution | undefined)[] = names.map(() => undefined);
+  for (const fault of config.faults ?? []) {
+    if (fault.kind === 'slowIo') for (const node of selectNodes(fault.nodes, names)) extraOf[node] = fault.extraDelay;
+  }
   const links: LinkConfig[] = [];
+  const extras: (DelayDistribution | undefined)[] = [];
   const classOf = new Int32Array(names.length);
   perNode.forEach((link, node) => {
-    let c = links.indexOf(link);
-    if (c < 0) c = links.push(link) - 1;
+    let c = links.findIndex((l, i) => l === link && extras[i] === extraOf[node]);
+    if (c < 0) {
+      c = links.push(link) - 1;
+      extras.push(extraOf[node]);
+    }
     classOf[node] = c;
   });
-  return { links, classOf };
+  return { links, extras, classOf };
 }
 
 /** Crashes the walk takes: `crashAt`, and `crashRecover` one node at a time (racks crash nodes together), in whole µs. */
@@ -251,9 +265,11 @@ class TimeoutWalk {
     const classes = linkClasses(config);
     this.classOf = classes.classOf;
     this.classBaseUs = Float64Array.from(classes.links, (l) => l.delay.baseUs);
-    this.skippers = classes.links.map(
-      (link) => new HeartbeatSkipper(new SkipLawSet({ loss: linkLossModel(link), jitter: config.heartbeat.jitter, delay: link.delay.random, thresholdUs: this.theta }, this.bank), this.bank),
-    );
+    this.skippers = classes.links.map((link, c) => {
+      const extra = classes.extras[c];
+      const laws = { loss: linkLossModel(link), jitter: config.heartbeat.jitter, delay: link.delay.random, thresholdUs: this.theta, ...(extra === undefined ? {} : { extra }) };
+      return new HeartbeatSkipper(new SkipLawSet(laws, this.bank), this.bank);
+    });
     this.skipper = this.skippers[0]!;
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     this.pauses = (config.faults?.length ?? 0) > 0 ? pauseSchedule(config, root, this.bank) : null;

@@ -118,7 +118,7 @@ function runSkipper(laws: SkipLaws, streams: number, messages: number, tag: stri
   let rec: Recorder | null = null;
   for (let k = 0; k < streams; k++) {
     skipper = new HeartbeatSkipper(laws, bank, bank.add(root, namedStreamKey(`${tag}/skip/${k}/fate`)), bank.add(root, namedStreamKey(`${tag}/skip/${k}/parts`)));
-    if (rec === null) rec = new Recorder(1 / Math.max(1e-9, stationaryInterestingRate(laws, skipper.split)), skipper.split.jitterThresholdUs, skipper.split.delayThresholdUs);
+    if (rec === null) rec = new Recorder(1 / Math.max(1e-9, stationaryInterestingRate(laws, skipper.split)), skipper.split.jitterThresholdUs, skipper.split.delayThresholdUs + (skipper.split.extraThresholdUs ?? 0));
     for (;;) {
       const at = skipper.nextInteresting();
       if (at === NONE || at >= messages) break;
@@ -134,16 +134,19 @@ function runSkipper(laws: SkipLaws, streams: number, messages: number, tag: stri
   return { sample: rec!.s, skipper: skipper! };
 }
 
-function runReference(laws: SkipLaws, jitterThresholdUs: number, delayThresholdUs: number, streams: number, messages: number, tag: string, meanGap: number): Sample {
+function runReference(laws: SkipLaws, jitterThresholdUs: number, delayThresholdUs: number, streams: number, messages: number, tag: string, meanGap: number, extraThresholdUs = 0): Sample {
   const bank = new StreamBank();
   const jitter = new DurationSampler(laws.jitter, bank);
   const delay = new DurationSampler(laws.delay, bank);
-  const rec = new Recorder(meanGap, jitterThresholdUs, delayThresholdUs);
+  // Slow I/O: the extra delay X of every send, a third part (recorded in the delay as X + D, as the skipper reports it).
+  const extra = laws.extra === undefined ? null : new DurationSampler(laws.extra, bank);
+  const rec = new Recorder(meanGap, jitterThresholdUs, delayThresholdUs + extraThresholdUs);
   for (let k = 0; k < streams; k++) {
     const loss = new LinkLoss(1, bank);
     loss.configure(0, laws.loss, (purpose) => bank.add(root, namedStreamKey(`${tag}/ref/${k}/${purpose}`)));
     const js = bank.add(root, namedStreamKey(`${tag}/ref/${k}/jitter`));
     const ds = bank.add(root, namedStreamKey(`${tag}/ref/${k}/delay`));
+    const xs = bank.add(root, namedStreamKey(`${tag}/ref/${k}/extra`));
     for (let i = 0; i < messages; i++) {
       const j = jitter.sampleUs(js);
       if (loss.shouldDrop(0)) {
@@ -151,10 +154,11 @@ function runReference(laws: SkipLaws, jitterThresholdUs: number, delayThresholdU
         continue;
       }
       const d = delay.sampleUs(ds);
-      if (j > jitterThresholdUs || d > delayThresholdUs) rec.interesting(i, false, j, d);
+      const x = extra === null ? 0 : extra.sampleUs(xs);
+      if (j > jitterThresholdUs || d > delayThresholdUs || x > extraThresholdUs) rec.interesting(i, false, j, d + x);
       else {
         push(rec.s.ordinaryJitter, j);
-        push(rec.s.ordinaryDelay, d);
+        push(rec.s.ordinaryDelay, d + x);
       }
     }
     rec.endStream();
@@ -205,6 +209,13 @@ const cases: Case[] = [
     streams: 200,
     messages: 5_000,
   },
+  {
+    // Slow I/O: three parts of lateness (jitter, the extra delay X, the link delay D), θ split three ways.
+    name: 'slow I/O: exponential jitter, lognormal extra delay and exponential link delay, 1 % loss',
+    laws: { loss: bernoulli(0.01), jitter: { kind: 'exponential', meanUs: 2_000 }, delay: { kind: 'exponential', meanUs: 3_000 }, extra: { kind: 'lognormal', medianUs: 3_000, sigma: 0.7 }, thresholdUs: 20_000 },
+    streams: 150,
+    messages: 4_000,
+  },
 ];
 
 describe('HeartbeatSkipper agrees with per-heartbeat sampling', () => {
@@ -213,8 +224,9 @@ describe('HeartbeatSkipper agrees with per-heartbeat sampling', () => {
       const { sample: skip, skipper } = runSkipper(c.laws, c.streams, c.messages, c.name);
       const split = skipper.split;
       const rate = stationaryInterestingRate(c.laws, split);
-      const ref = runReference(c.laws, split.jitterThresholdUs, split.delayThresholdUs, c.streams, c.messages, c.name, 1 / rate);
-      expect(split.jitterThresholdUs + split.delayThresholdUs).toBe(c.laws.thresholdUs);
+      const extraThresholdUs = split.extraThresholdUs ?? 0;
+      const ref = runReference(c.laws, split.jitterThresholdUs, split.delayThresholdUs, c.streams, c.messages, c.name, 1 / rate, extraThresholdUs);
+      expect(split.jitterThresholdUs + split.delayThresholdUs + extraThresholdUs).toBe(c.laws.thresholdUs);
 
       // Counts per stream: each path against the closed-form rate, and against each other.
       const a = meanAndSe(skip.counts);
@@ -253,7 +265,7 @@ describe('HeartbeatSkipper agrees with per-heartbeat sampling', () => {
       ks(skip.lostJitter, ref.lostJitter);
       ks(skip.ordinaryJitter, ref.ordinaryJitter);
       ks(skip.ordinaryDelay, ref.ordinaryDelay);
-      expect(skip.ordinaryJitter.every((j, i) => j <= split.jitterThresholdUs && skip.ordinaryDelay[i]! <= split.delayThresholdUs)).toBe(true);
+      expect(skip.ordinaryJitter.every((j, i) => j <= split.jitterThresholdUs && skip.ordinaryDelay[i]! <= split.delayThresholdUs + extraThresholdUs)).toBe(true);
     });
   }
 });

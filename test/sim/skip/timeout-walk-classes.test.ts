@@ -1,5 +1,5 @@
 /**
- * Per-link classes (link overrides) and the nodes' clock faults on the skipping walk,
+ * Per-link classes (link overrides), slow I/O and the nodes' clock faults on the skipping walk,
  * against the engine: worked cases with nothing random but the schedule agree exactly
  * (every tally, the timeline); random cases agree on every tally within 4 standard
  * errors over independent replications, in a fast-check property with a fixed seed.
@@ -53,7 +53,7 @@ function expectEqualToEngine(c: SimConfig): RunTallies {
   return engine.tallies;
 }
 
-describe('timeout walk with link classes and node clock faults: worked cases, exactly as the engine', () => {
+describe('timeout walk with link classes, slow I/O and node clock faults: worked cases, exactly as the engine', () => {
   const quiet = constantLink(1_000, 700);
   it('three link classes: a near zone, a far one (late but within T − I), a dead link; the last override wins', () => {
     const c = config({
@@ -84,6 +84,19 @@ describe('timeout walk with link classes and node clock faults: worked cases, ex
       const c = config({ durationUs: 600 * S, transitionLogLimit: 2_000, link: quiet, faults, detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 6 * S, checkIntervalUs: 0, clock } });
       expect(expectEqualToEngine(c).falseSuspicions).toBe(1); // the pause
     }
+  });
+
+  it('slow I/O: a constant extra delay on some nodes (one of them late on every send), the last rule wins', () => {
+    const slow = (names: string[], valueUs: number): Fault => ({ kind: 'slowIo', nodes: named(...names), extraDelay: { kind: 'constant', valueUs } });
+    const c = config({
+      durationUs: 600 * S,
+      transitionLogLimit: 2_000,
+      link: quiet,
+      faults: [slow(['n1', 'n2', 'n3'], 300_000), slow(['n3'], 2_500_000)],
+      crashes: [{ kind: 'crashAt', nodes: named('n2', 'n3'), atUs: 200_300_000, downUs: 30 * S }],
+    });
+    const tallies = expectEqualToEngine(c);
+    expect(tallies.detectionLatenciesUs.length).toBe(2);
   });
 
   it('refuses what couples nodes or cannot be skipped', () => {
@@ -133,8 +146,8 @@ function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number
   for (const pair of [0, 1, 2]) compare(`false suspicions of n${pair}`, walk.map((t) => t.perPairFalseSuspicions[pair]!), engine.map((t) => t.perPairFalseSuspicions[pair]!));
 }
 
-describe('timeout walk with link classes: the same law as the engine', () => {
-  it('property: per-class loss models and delay laws, with crashes and pauses (fixed fast-check seed)', () => {
+describe('timeout walk with link classes and slow I/O: the same law as the engine', () => {
+  it('property: per-class loss models and delay laws, slow I/O, with crashes and pauses (fixed fast-check seed)', () => {
     const delayLaw = fc.oneof(
       fc.record({ kind: fc.constant('exponential' as const), meanUs: fc.integer({ min: 1_000, max: 200_000 }) }),
       fc.record({ kind: fc.constant('lognormal' as const), medianUs: fc.integer({ min: 1_000, max: 200_000 }), sigma: fc.double({ min: 0.3, max: 1.5, noNaN: true }) }),
@@ -148,7 +161,7 @@ describe('timeout walk with link classes: the same law as the engine', () => {
       delay: { baseUs: l.baseUs, random: l.delay },
     });
     fc.assert(
-      fc.property(fc.record({ near: link, far: link, crashes: fc.boolean(), pauses: fc.boolean(), checkIntervalUs: fc.constantFrom(0, 500_000) }), (p) => {
+      fc.property(fc.record({ near: link, far: link, crashes: fc.boolean(), pauses: fc.boolean(), slowIo: fc.option(delayLaw, { nil: null }), checkIntervalUs: fc.constantFrom(0, 500_000) }), (p) => {
         agreeWithin4Se(
           {
             durationUs: 1_800 * S,
@@ -158,13 +171,17 @@ describe('timeout walk with link classes: the same law as the engine', () => {
               { nodes: named('n1', 'n6', 'n7', 'n8'), toObserver: linkOf(p.far) },
             ],
             crashes: p.crashes ? [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 600 * S, mttrUs: 20 * S }] : [],
-            faults: p.pauses ? [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 120 * S }, duration: { kind: 'lognormal', medianUs: 1_500_000, sigma: 0.8 }, afterPause: 'skip' }] : [],
+            faults: [
+              ...(p.pauses ? [{ kind: 'senderPause' as const, nodes: { kind: 'all' as const }, onset: { kind: 'poisson' as const, meanGapUs: 120 * S }, duration: { kind: 'lognormal' as const, medianUs: 1_500_000, sigma: 0.8 }, afterPause: 'skip' as const }] : []),
+              // Slow I/O on one node of each class and one of the default link (fsync before send).
+              ...(p.slowIo === null ? [] : [{ kind: 'slowIo' as const, nodes: named('n0', 'n1', 'n2'), extraDelay: p.slowIo }]),
+            ],
             detector: { kind: 'timeout', timeoutUs: 2_500_000, deadAfterUs: 5 * S, checkIntervalUs: p.checkIntervalUs },
           },
           8,
         );
       }),
-      { numRuns: 5, seed: 21, endOnFailure: true },
+      { numRuns: 6, seed: 21, endOnFailure: true },
     );
   });
 });
