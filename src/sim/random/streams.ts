@@ -8,7 +8,7 @@
  * depends on nothing but its key, streams may be created lazily (a link's on its first
  * message) without changing a draw.
  *
- * Seeding (`STREAMS_VERSION` hbsim.streams/2 and /3): the seed string is hashed once to 64
+ * Seeding (`STREAMS_VERSION` hbsim.streams/2, /3 and /4): the seed string is hashed once to 64
  * bits, the replication folded in, and the key's 64-bit digest (stream-keys.ts) mixed
  * with that root by three MurmurHash3 lanes (hash.ts) into the generator's three
  * 32-bit state words; the carry starts at 1, as seedrandom's Mash seeding leaves it.
@@ -30,9 +30,13 @@ import type { StreamKey } from './stream-keys.js';
  * from them; recorded in results files. /3 seeds as /2; it is bumped because
  * fixed-timeout cells now run on the skipping walk (src/sim/skip), which draws only the
  * heartbeats that can change a verdict, from one `skip` stream per link: the same laws,
- * other draws, so a /2 file and a /3 file differ in every such cell.
+ * other draws, so a /2 file and a /3 file differ in every such cell. /4 seeds as /2 too;
+ * it is bumped because the walk now also takes fixed-timeout cells with crashes (no
+ * racks), link overrides (UDP, no duplication), slow I/O and the nodes' clock faults,
+ * which /3 ran on the engine or the per-node kernel: a /3 file and a /4 file differ in
+ * those cells.
  */
-export const STREAMS_VERSION = 'hbsim.streams/3';
+export const STREAMS_VERSION = 'hbsim.streams/4';
 
 /** Seed material for one replication of one scenario. */
 export interface SeedRoot {
