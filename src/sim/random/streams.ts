@@ -32,9 +32,9 @@ import type { StreamKey } from './stream-keys.js';
  * heartbeats that can change a verdict, from one `skip` stream per link: the same laws,
  * other draws, so a /2 file and a /3 file differ in every such cell. /4 seeds as /2 too;
  * it is bumped because the walk now also takes fixed-timeout cells with crashes (no
- * racks), link overrides (UDP, no duplication), slow I/O and the nodes' clock faults,
- * which /3 ran on the engine or the per-node kernel: a /3 file and a /4 file differ in
- * those cells.
+ * racks), link overrides (UDP, no duplication), slow I/O, CPU starvation and the nodes'
+ * clock faults, which /3 ran on the engine or the per-node kernel: a /3 file and a /4
+ * file differ in those cells.
  */
 export const STREAMS_VERSION = 'hbsim.streams/4';
 

@@ -12,10 +12,10 @@
  * reaches the crash is cancelled (a crash is a world event: it comes before a send at
  * its instant).
  *
- * Windows. Stretches where every heartbeat matters and is drawn raw: sender pauses
- * (from ./pause-schedule.ts) and down times [crash, restart) — the restart is +∞ when
- * the node stays down to the end. Sorted by start; pauses are disjoint among
- * themselves, a down time may overlap them.
+ * Windows. Stretches where every heartbeat matters and is drawn raw: sender pauses and
+ * CPU starvation (from ./pause-schedule.ts) and down times [crash, restart) — the
+ * restart is +∞ when the node stays down to the end. Sorted by start; windows of one
+ * kind are disjoint among themselves, windows of different kinds may overlap.
  *
  * Crash processes are the engine's own (src/sim/fast/crash-processes.ts compiles them
  * with faults.ts: same streams, same draws in the same order as the engine's crash
@@ -29,6 +29,14 @@ import type { PauseSchedule } from './pause-schedule.js';
 
 export const WINDOW_PAUSE = 0;
 export const WINDOW_DOWN = 1;
+export const WINDOW_STARVE = 2;
+
+/** Windows of one kind per node, as ./pause-schedule.ts lays them out. */
+interface NodeWindows {
+  readonly first: Int32Array;
+  readonly startUs: Float64Array;
+  readonly endUs: Float64Array;
+}
 
 function grown(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(n);
@@ -60,7 +68,7 @@ export class NodeSchedule {
   ) {}
 
   /** Builds node `node`'s lives and windows (phase: its first nominal instant). */
-  build(node: number, phase: number, pauses: PauseSchedule | null, crashes: NodeCrashProcesses | null): void {
+  build(node: number, phase: number, pauses: PauseSchedule | null, crashes: NodeCrashProcesses | null, starves: NodeWindows | null = null): void {
     this.downCount = 0;
     if (crashes !== null) this.drawDowns(node, crashes);
     // Lives.
@@ -79,17 +87,25 @@ export class NodeSchedule {
       if (base === Number.POSITIVE_INFINITY) break;
     }
     this.K = first;
-    // Windows: the node's pauses and down times, merged by start.
+    // Windows: the node's pauses, starvation and down times, merged by start.
     this.windowCount = 0;
     let p = pauses === null ? 0 : pauses.first[node]!;
     const pEnd = pauses === null ? 0 : pauses.first[node + 1]!;
+    let c = starves === null ? 0 : starves.first[node]!;
+    const cEnd = starves === null ? 0 : starves.first[node + 1]!;
     let d = 0;
-    while (p < pEnd || d < this.downCount) {
-      if (d >= this.downCount || (p < pEnd && pauses!.startUs[p]! <= this.downs[d]!)) {
-        this.pushWindow(pauses!.startUs[p]!, pauses!.endUs[p]!, WINDOW_PAUSE);
+    while (p < pEnd || c < cEnd || d < this.downCount) {
+      const ps = p < pEnd ? pauses!.startUs[p]! : Number.POSITIVE_INFINITY;
+      const cs = c < cEnd ? starves!.startUs[c]! : Number.POSITIVE_INFINITY;
+      const ds = d < this.downCount ? this.downs[d]! : Number.POSITIVE_INFINITY;
+      if (p < pEnd && ps <= cs && ps <= ds) {
+        this.pushWindow(ps, pauses!.endUs[p]!, WINDOW_PAUSE);
         p++;
+      } else if (c < cEnd && cs <= ds) {
+        this.pushWindow(cs, starves!.endUs[c]!, WINDOW_STARVE);
+        c++;
       } else {
-        this.pushWindow(this.downs[d]!, this.downs[d + 1]!, WINDOW_DOWN);
+        this.pushWindow(ds, this.downs[d + 1]!, WINDOW_DOWN);
         d += 2;
       }
     }
@@ -193,8 +209,13 @@ export class NodeSchedule {
 
   /** Whether the node is down at t (a crash at t is; a restart at t is not). */
   downAt(t: number): boolean {
-    for (let w = 0; w < this.windowCount; w++) {
-      if (this.windowKind[w] === WINDOW_DOWN && this.windowStart[w]! <= t && t < this.windowEnd[w]!) return true;
+    return this.within(t, WINDOW_DOWN, 0, this.windowCount);
+  }
+
+  /** Whether a window of `kind` among windows [from, to) holds t ([start, end): a fault's edges come before a send at their instant). */
+  within(t: number, kind: number, from: number, to: number): boolean {
+    for (let w = from; w < to; w++) {
+      if (this.windowKind[w] === kind && this.windowStart[w]! <= t && t < this.windowEnd[w]!) return true;
     }
     return false;
   }

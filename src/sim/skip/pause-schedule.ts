@@ -15,7 +15,8 @@
  * rules with one `afterPause` mode only.
  */
 import type { Fault, SimConfig } from '../config.js';
-import { compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind } from '../faults/faults.js';
+import { compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes } from '../faults/faults.js';
+import type { DelayDistribution } from '../random/distributions.js';
 import type { SeedRoot, StreamBank } from '../random/streams.js';
 
 /** Pause windows of every node: `startUs[i]`, `endUs[i]` for i in [first[node], first[node + 1]). End may exceed the run (no resume). */
@@ -34,9 +35,18 @@ export interface PauseSchedule {
  * push-heartbeats.ts) and the fixed-timeout detector times arrivals on the observer's
  * clock, so a node's clock changes no verdict.
  */
-export function pauseFaultsRefusal(faults: readonly Fault[]): string | null {
+export function pauseFaultsRefusal(faults: readonly Fault[], names: readonly string[] = []): string | null {
   let mode: string | null = null;
+  const starved = new Set<number>();
   for (const f of faults) {
+    if (f.kind === 'cpuStarvation') {
+      // One starvation rule per node: the engine applies the extra delay of the rule that began last.
+      for (const node of selectNodes(f.nodes, names)) {
+        if (starved.has(node)) return 'two CPU starvation rules on one node';
+        starved.add(node);
+      }
+      continue;
+    }
     if (f.kind === 'clockDrift' || f.kind === 'clockStep') {
       if (f.observer) return "the observer's clock faults are not walked";
       continue;
@@ -50,10 +60,32 @@ export function pauseFaultsRefusal(faults: readonly Fault[]): string | null {
 }
 
 export function pauseSchedule(config: SimConfig, root: SeedRoot, bank: StreamBank): PauseSchedule {
+  const faults = config.faults ?? [];
+  return { ...windowsOf(config, root, bank, ProcessKind.senderPause), burst: faults.some((f) => f.kind === 'senderPause' && f.afterPause === 'burst') };
+}
+
+/** CPU starvation windows (a send within one waits an extra delay) and each node's extra-delay law (null: none). */
+export interface StarvationSchedule {
+  readonly first: Int32Array;
+  readonly startUs: Float64Array;
+  readonly endUs: Float64Array;
+  readonly extraOf: readonly (DelayDistribution | null)[];
+}
+
+/** Each node's CPU starvation windows, drawn as the engine's fault service draws them (one rule per node: pauseFaultsRefusal). */
+export function starvationSchedule(config: SimConfig, root: SeedRoot, bank: StreamBank): StarvationSchedule {
+  const names = config.nodeNames;
+  const extraOf: (DelayDistribution | null)[] = names.map(() => null);
+  for (const f of config.faults ?? []) if (f.kind === 'cpuStarvation') for (const node of selectNodes(f.nodes, names)) extraOf[node] = f.extraDelay;
+  return { ...windowsOf(config, root, bank, ProcessKind.cpuStarvation), extraOf };
+}
+
+/** The windows of one kind of episodic fault per node: the union over its processes, sorted. */
+function windowsOf(config: SimConfig, root: SeedRoot, bank: StreamBank, kind: number): { first: Int32Array; startUs: Float64Array; endUs: Float64Array } {
   const n = config.nodeNames.length;
   const faults = config.faults ?? [];
   const durationUs = config.durationUs;
-  const processes = compileFaults(faults, config.nodeNames, root, bank).filter((p) => p.kind === ProcessKind.senderPause);
+  const processes = compileFaults(faults, config.nodeNames, root, bank).filter((p) => p.kind === kind);
   // Each process's episodes, merged within the process.
   const perNode: number[][] = Array.from({ length: n }, () => []);
   for (const p of processes) {
@@ -96,5 +128,5 @@ export function pauseSchedule(config: SimConfig, root: SeedRoot, bank: StreamBan
     }
   }
   first[n] = starts.length;
-  return { first, startUs: Float64Array.from(starts), endUs: Float64Array.from(ends), burst: faults.some((f) => f.kind === 'senderPause' && f.afterPause === 'burst') };
+  return { first, startUs: Float64Array.from(starts), endUs: Float64Array.from(ends) };
 }

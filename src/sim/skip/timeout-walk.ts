@@ -83,12 +83,17 @@
  * node wins, as in the engine) is a third part of lateness: the node's class is its link
  * and its slow I/O law, and its skipper splits θ three ways (./heartbeat-skipper.ts).
  *
+ * CPU starvation windows (every send within one waits an extra delay; one rule per node,
+ * as the engine applies the extra delay of the rule that began last) are raw windows
+ * like pauses (./pause-schedule.ts draws them from the engine's fault streams): every
+ * heartbeat is drawn raw there and a message that leaves inside one (a burst included)
+ * gets the extra delay on top; the segment reaches W past any late one, as always.
+ *
  * Scope (`timeoutWalkRefusal`): the fixed-timeout detector (either clock), exact timers
  * or polling, pushed heartbeats, sender pauses (one resume mode), crashes without racks,
- * slow I/O and the nodes' clock faults as the only faults, link overrides without TCP or
- * duplication, a jitter below the interval, θ ≥ 0. CPU starvation windows (an extra
- * delay while a window lasts: raw stretches, as pauses) are the next step. One
- * same-instant order differs: when a node crashes at the
+ * slow I/O, CPU starvation (one rule per node) and the nodes' clock faults as the only
+ * faults, link overrides without TCP or duplication, a jitter below the interval, θ ≥ 0.
+ * One same-instant order differs: when a node crashes at the
  * very µs a bursting pause of it ends, the engine orders the two world events by their
  * processes' indices (two services' numbering); the walk always takes the crash first
  * (nothing bursts). Every other coincidence of world events gives the same result in
@@ -110,9 +115,10 @@ import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
 import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
-import { pauseFaultsRefusal, pauseSchedule, type PauseSchedule } from './pause-schedule.js';
+import { pauseFaultsRefusal, pauseSchedule, starvationSchedule, type PauseSchedule, type StarvationSchedule } from './pause-schedule.js';
+import { DurationSampler } from '../random/distributions.js';
 import { CRASH, DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, sortPrefix, VerdictList } from './walk-buffers.js';
-import { NodeSchedule, WINDOW_PAUSE } from './node-schedule.js';
+import { NodeSchedule, WINDOW_PAUSE, WINDOW_STARVE } from './node-schedule.js';
 import { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 
@@ -126,7 +132,7 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
   if (config.trace) return 'a recorded trace';
   const crashes = crashesRefusal(config);
   if (crashes !== null) return crashes;
-  const faults = pauseFaultsRefusal(config.faults ?? []);
+  const faults = pauseFaultsRefusal(config.faults ?? [], config.nodeNames);
   if (faults !== null) return faults;
   const tcp = (l: LinkConfig | undefined) => l?.transport === 'tcp';
   if (tcp(config.link) || tcp(config.reverseLink) || (config.linkOverrides ?? []).some((o) => tcp(o.toObserver) || tcp(o.fromObserver))) {
@@ -233,6 +239,13 @@ class TimeoutWalk {
   private readonly pauses: PauseSchedule | null;
   private readonly crashes: NodeCrashProcesses | null;
   private readonly schedule: NodeSchedule;
+  // CPU starvation: the windows, each node's extra-delay sampler (null: never starved), the node's own, its `skip` stream.
+  private readonly starves: StarvationSchedule | null;
+  private readonly starveSamplers: (DurationSampler | null)[];
+  private starveSampler: DurationSampler | null = null;
+  private stream = 0;
+  /** The first window of the raw stretch being drawn. */
+  private stretchFrom = 0;
   private missed = 0;
   /** The node's next window (pause or down time) not yet drawn, and the end of its windows. */
   private pauseAt = 0;
@@ -275,6 +288,14 @@ class TimeoutWalk {
     this.pauses = (config.faults?.length ?? 0) > 0 ? pauseSchedule(config, root, this.bank) : null;
     this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
     this.schedule = new NodeSchedule(this.I, this.endUs);
+    const starving = (config.faults ?? []).some((f) => f.kind === 'cpuStarvation');
+    this.starves = starving ? starvationSchedule(config, root, this.bank) : null;
+    const samplers = new Map<DelayDistribution, DurationSampler>();
+    this.starveSamplers = this.starves === null ? [] : this.starves.extraOf.map((law) => {
+      if (law === null) return null;
+      if (!samplers.has(law)) samplers.set(law, new DurationSampler(law, this.bank, 'CPU starvation extra delay'));
+      return samplers.get(law)!;
+    });
   }
 
   run(onProgress?: (fraction: number) => void): RunResult {
@@ -293,6 +314,8 @@ class TimeoutWalk {
       this.skipper = this.skippers[linkClass]!;
       this.b = this.classBaseUs[linkClass]!;
       this.skipper.reset(stream, stream);
+      this.stream = stream;
+      this.starveSampler = this.starves === null ? null : this.starveSamplers[node]!;
       this.walkNode(node, phase);
     }
     const verdicts = this.verdicts;
@@ -324,7 +347,7 @@ class TimeoutWalk {
     this.phase = phase;
     // The node's lives (crashes end them, restarts begin new lattices) and windows.
     const schedule = this.schedule;
-    schedule.build(pair, phase, this.pauses, this.crashes);
+    schedule.build(pair, phase, this.pauses, this.crashes, this.starves);
     // Heartbeats k = 0 … K − 1 have nominal sends at or before the end (and before their life's crash).
     const K = schedule.K;
     this.K = K;
@@ -412,9 +435,10 @@ class TimeoutWalk {
     this.judge(this.arrivals, 0, 0, this.endUs, this.carried);
   }
 
-  /** The books hear a window's edges: a pause's start and end, or a crash and its restart. */
+  /** The books hear a window's edges: a pause's start and end, or a crash and its restart (starvation: nothing). */
   private bookWindow(w: number): void {
     const schedule = this.schedule;
+    if (schedule.windowKind[w] === WINDOW_STARVE) return;
     const pause = schedule.windowKind[w] === WINDOW_PAUSE;
     this.verdicts.push(schedule.windowStart[w]!, this.pair, pause ? PAUSE_START : CRASH, 0);
     if (schedule.windowEnd[w]! <= this.endUs) this.verdicts.push(schedule.windowEnd[w]!, this.pair, pause ? PAUSE_END : RECOVER, 0);
@@ -641,7 +665,7 @@ class TimeoutWalk {
       this.bookWindow(w);
       rawTo = Math.max(rawTo, this.windowAfterBeat(w));
     } while (this.pauseAt < this.pauseEnd && this.windowFirstBeat(this.pauseAt) <= rawTo + 1);
-    this.rawWindowAt = this.burstAt = firstWindow;
+    this.rawWindowAt = this.burstAt = this.stretchFrom = firstWindow;
     return rawTo;
   }
 
@@ -673,8 +697,15 @@ class TimeoutWalk {
       schedule.windowMissed[w]!++;
       return NONE;
     }
-    skipper.drawRaw();
+    if (!skipper.drawRaw()) skipper.delayUs += this.starvedDelayUs(sendUs);
     return sendUs;
+  }
+
+  /** CPU starvation's extra delay for a message that leaves at t (0 outside its windows). */
+  private starvedDelayUs(t: number): number {
+    const sampler = this.starveSampler;
+    if (sampler === null || !this.schedule.within(t, WINDOW_STARVE, this.stretchFrom, this.pauseAt)) return 0;
+    return sampler.sampleUs(this.stream);
   }
 
   /** The heartbeats a pause held back, all sent at its end (fixed-rate timers), if they burst and the node is up. */
@@ -686,7 +717,7 @@ class TimeoutWalk {
     if (missed === 0 || schedule.downAt(atUs)) return;
     for (let c = missed; c > 0; c--) {
       const lost = this.skipper.drawRaw();
-      this.book(atUs, lost, this.skipper.delayUs);
+      this.book(atUs, lost, lost ? this.skipper.delayUs : this.skipper.delayUs + this.starvedDelayUs(atUs));
     }
   }
 

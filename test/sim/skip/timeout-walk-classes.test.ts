@@ -1,5 +1,5 @@
 /**
- * Per-link classes (link overrides), slow I/O and the nodes' clock faults on the skipping walk,
+ * Per-link classes (link overrides), slow I/O, CPU starvation and the nodes' clock faults on the skipping walk,
  * against the engine: worked cases with nothing random but the schedule agree exactly
  * (every tally, the timeline); random cases agree on every tally within 4 standard
  * errors over independent replications, in a fast-check property with a fixed seed.
@@ -99,7 +99,33 @@ describe('timeout walk with link classes, slow I/O and node clock faults: worked
     expect(tallies.detectionLatenciesUs.length).toBe(2);
   });
 
+  it('CPU starvation windows: every send within one waits an extra delay (late enough to suspect), with pauses, crashes and slow I/O', () => {
+    const starve = (names: string[], periodUs: number, durationUs: number, valueUs: number): Fault => ({
+      kind: 'cpuStarvation',
+      nodes: named(...names),
+      onset: { kind: 'periodic', periodUs },
+      duration: { kind: 'constant', valueUs: durationUs },
+      extraDelay: { kind: 'constant', valueUs },
+    });
+    const c = config({
+      durationUs: 600 * S,
+      transitionLogLimit: 2_000,
+      link: quiet,
+      faults: [
+        starve(['n1', 'n2', 'n3'], 70 * S, 8_300_000, 2_600_000),
+        starve(['n4', 'n5'], 45 * S, 20 * S, 400_000),
+        { kind: 'senderPause', nodes: named('n2', 'n5'), onset: { kind: 'periodic', periodUs: 90 * S }, duration: { kind: 'constant', valueUs: 4_100_000 }, afterPause: 'burst' },
+        { kind: 'slowIo', nodes: named('n3', 'n5'), extraDelay: { kind: 'constant', valueUs: 150_000 } },
+      ],
+      crashes: [{ kind: 'crashAt', nodes: named('n1', 'n4'), atUs: 142_300_000, downUs: 9 * S }],
+    });
+    const tallies = expectEqualToEngine(c);
+    expect(tallies.falseSuspicions).toBeGreaterThan(10); // the 2.6 s waits, and the pauses
+  });
+
   it('refuses what couples nodes or cannot be skipped', () => {
+    const starve: Fault = { kind: 'cpuStarvation', nodes: named('n1'), onset: { kind: 'periodic', periodUs: S }, duration: { kind: 'constant', valueUs: 1 }, extraDelay: { kind: 'constant', valueUs: 1 } };
+    expect(timeoutWalkRefusal(config({ faults: [starve, { ...starve, nodes: { kind: 'all' } }] }))).toMatch(/two CPU starvation rules/);
     const observerDrift: Fault = { kind: 'clockDrift', nodes: null, observer: true, ppm: 100 };
     expect(timeoutWalkRefusal(config({ faults: [observerDrift] }))).toMatch(/observer/);
     const tcp: LinkConfig = { ...constantLink(1_000, 0), transport: 'tcp' } as LinkConfig;
@@ -143,11 +169,11 @@ function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number
   compare('mean detection latency', walk.map((t) => mean(t.detectionLatenciesUs)), engine.map((t) => mean(t.detectionLatenciesUs)));
   compare('mean mistake duration', walk.map((t) => mean(t.mistakeDurationsUs)), engine.map((t) => mean(t.mistakeDurationsUs)));
   // Per-pair false suspicions: the classes' own rates, not only the total.
-  for (const pair of [0, 1, 2]) compare(`false suspicions of n${pair}`, walk.map((t) => t.perPairFalseSuspicions[pair]!), engine.map((t) => t.perPairFalseSuspicions[pair]!));
+  for (const pair of [0, 1, 2, 9]) compare(`false suspicions of n${pair}`, walk.map((t) => t.perPairFalseSuspicions[pair]!), engine.map((t) => t.perPairFalseSuspicions[pair]!));
 }
 
 describe('timeout walk with link classes and slow I/O: the same law as the engine', () => {
-  it('property: per-class loss models and delay laws, slow I/O, with crashes and pauses (fixed fast-check seed)', () => {
+  it('property: per-class loss models and delay laws, slow I/O, CPU starvation, with crashes and pauses (fixed fast-check seed)', () => {
     const delayLaw = fc.oneof(
       fc.record({ kind: fc.constant('exponential' as const), meanUs: fc.integer({ min: 1_000, max: 200_000 }) }),
       fc.record({ kind: fc.constant('lognormal' as const), medianUs: fc.integer({ min: 1_000, max: 200_000 }), sigma: fc.double({ min: 0.3, max: 1.5, noNaN: true }) }),
@@ -161,7 +187,7 @@ describe('timeout walk with link classes and slow I/O: the same law as the engin
       delay: { baseUs: l.baseUs, random: l.delay },
     });
     fc.assert(
-      fc.property(fc.record({ near: link, far: link, crashes: fc.boolean(), pauses: fc.boolean(), slowIo: fc.option(delayLaw, { nil: null }), checkIntervalUs: fc.constantFrom(0, 500_000) }), (p) => {
+      fc.property(fc.record({ near: link, far: link, crashes: fc.boolean(), pauses: fc.boolean(), slowIo: fc.option(delayLaw, { nil: null }), starvation: fc.option(fc.record({ kind: fc.constant('exponential' as const), meanUs: fc.integer({ min: 100_000, max: 2_000_000 }) }), { nil: null }), checkIntervalUs: fc.constantFrom(0, 500_000) }), (p) => {
         agreeWithin4Se(
           {
             durationUs: 1_800 * S,
@@ -175,6 +201,10 @@ describe('timeout walk with link classes and slow I/O: the same law as the engin
               ...(p.pauses ? [{ kind: 'senderPause' as const, nodes: { kind: 'all' as const }, onset: { kind: 'poisson' as const, meanGapUs: 120 * S }, duration: { kind: 'lognormal' as const, medianUs: 1_500_000, sigma: 0.8 }, afterPause: 'skip' as const }] : []),
               // Slow I/O on one node of each class and one of the default link (fsync before send).
               ...(p.slowIo === null ? [] : [{ kind: 'slowIo' as const, nodes: named('n0', 'n1', 'n2'), extraDelay: p.slowIo }]),
+              // CPU starvation windows on a few nodes of each class.
+              ...(p.starvation === null
+                ? []
+                : [{ kind: 'cpuStarvation' as const, nodes: named('n0', 'n1', 'n9'), onset: { kind: 'poisson' as const, meanGapUs: 200 * S }, duration: { kind: 'exponential' as const, meanUs: 20 * S }, extraDelay: p.starvation }]),
             ],
             detector: { kind: 'timeout', timeoutUs: 2_500_000, deadAfterUs: 5 * S, checkIntervalUs: p.checkIntervalUs },
           },
