@@ -11,7 +11,8 @@
  */
 import type { Fault, SimConfig } from '../sim/config.js';
 import { detectorHorizonUs } from '../sim/detectors/create.js';
-import { runOnce } from '../sim/run-once.js';
+import { runOnce, runPathFor } from '../sim/run-once.js';
+import { runTimeoutWalk } from '../sim/skip/timeout-walk.js';
 import { proportionInterval } from '../stats/index.js';
 
 export interface PauseSurvival {
@@ -103,7 +104,7 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
     const cost = probeHeartbeats(cell, nodes, pauseUs);
     const before = spent;
     const hooks = options.onProgress ? { onProgress: (f: number) => options.onProgress!(Math.min(1, (before + f * cost) / expected)) } : undefined;
-    const tallies = runOnce({
+    const config: SimConfig = {
       ...cell,
       replication: 0,
       seed: `${cell.seed}/pause-survival`,
@@ -118,7 +119,10 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
       ],
       linkOverrides: cell.linkOverrides?.filter((o) => o.nodes.kind === 'all'),
       transitionLogLimit: 0,
-    }, hooks).tallies;
+    };
+    // On the walk, each node stops once its pause's attribution window has closed: the two
+    // tallies read here come out draw for draw as from a full run (WalkOptions.pausesOnly).
+    const tallies = (runPathFor(config) === 'walk' ? runTimeoutWalk(config, hooks, { pausesOnly: true }) : runOnce(config, hooks)).tallies;
     spent += cost;
     options.onProgress?.(Math.min(1, spent / expected));
     return { failures: tallies.pausesWithSuspicion, pauses: tallies.pauses };

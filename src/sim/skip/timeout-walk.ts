@@ -194,10 +194,22 @@ function crashesRefusal(config: SimConfig): string | null {
 }
 
 /** `hooks.onProgress` hears the fraction of nodes walked (a long run reports from within, as the engine does). */
-export function runTimeoutWalk(config: SimConfig, hooks?: RunHooks): RunResult {
+export function runTimeoutWalk(config: SimConfig, hooks?: RunHooks, options: WalkOptions = {}): RunResult {
   const refusal = timeoutWalkRefusal(config);
   if (refusal !== null) throw new RangeError(`the skipping walk does not apply: ${refusal}`);
-  return new TimeoutWalk(config).run(hooks?.onProgress);
+  return new TimeoutWalk(config, options.pausesOnly === true).run(hooks?.onProgress);
+}
+
+export interface WalkOptions {
+  /**
+   * Only `pauses` and `pausesWithSuspicion` are wanted (the pause-survival search): each
+   * node's walk stops after the segment of its last pause window. Exact for those two,
+   * draw for draw: everything up to there is drawn as in a full walk, and the segment
+   * ends W heartbeats past the first heartbeat surely sent after the pause, with the node
+   * trusted, so the first news after the pause (which closes its attribution window) has
+   * arrived within it and nothing later can count. Every other tally is then partial.
+   */
+  readonly pausesOnly?: boolean;
 }
 
 /** The walk's constants, scratch buffers and tallies; nodes are walked one after another. */
@@ -259,7 +271,10 @@ class TimeoutWalk {
   /** The skipper stops at this message number: the next window's first heartbeat. */
   private limit = NONE;
 
-  constructor(private readonly config: SimConfig) {
+  constructor(
+    private readonly config: SimConfig,
+    private readonly pausesOnly = false,
+  ) {
     const d = config.detector as Extract<SimConfig['detector'], { kind: 'timeout' }>;
     this.I = config.heartbeat.intervalUs;
     this.T = d.timeoutUs;
@@ -398,6 +413,8 @@ class TimeoutWalk {
       this.countSkipped(k, Math.min(start, K) - k);
       if (start >= K) break;
       k = this.segment(start, endEdge, hasWarmEdge, warmTo) + 1;
+      // Only the pauses are wanted and the last one's segment is done: its attribution window has closed.
+      if (this.pausesOnly && this.pauseEnd > 0 && this.pauseAt === this.pauseEnd) break;
     }
   }
 

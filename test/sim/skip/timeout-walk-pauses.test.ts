@@ -163,3 +163,43 @@ describe('timeout walk with sender pauses: the same law as the engine', () => {
     );
   });
 });
+
+describe('timeout walk, pausesOnly (the pause-survival search): the pause tallies draw for draw', () => {
+  it('property: pauses and pausesWithSuspicion equal a full walk’s, every other tally partial (fixed fast-check seed)', () => {
+    let stoppedEarly = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          loss: fc.double({ min: 0.005, max: 0.2, noNaN: true }),
+          burst: fc.boolean(),
+          atS: fc.integer({ min: 20, max: 40 }),
+          pauseMs: fc.integer({ min: 100, max: 8_000 }),
+          jitterMaxUs: fc.constantFrom(0, 300_000),
+          timeoutIntervals: fc.double({ min: 1.5, max: 6, noNaN: true }),
+          checkIntervalUs: fc.constantFrom(0, 500_000),
+          pareto: fc.boolean(),
+        }),
+        (p) => {
+          const timeoutUs = Math.round(p.timeoutIntervals * S);
+          // As a probe: one pause per node at a uniform instant, then a long margin.
+          const c = config({
+            nodes: 60,
+            durationUs: 120 * S,
+            warmupUs: 15 * S,
+            heartbeat: { intervalUs: S, jitter: p.jitterMaxUs === 0 ? { kind: 'constant', valueUs: 0 } : { kind: 'uniform', minUs: 0, maxUs: p.jitterMaxUs } },
+            link: { lossProbability: p.loss, duplicateProbability: 0, delay: { baseUs: 1_000, random: p.pareto ? { kind: 'pareto', scaleUs: 20_000, shape: 1.2 } : { kind: 'exponential', meanUs: 5_000 } } },
+            faults: [pause({ kind: 'uniformOnce', fromUs: p.atS * S, toUs: (p.atS + 10) * S }, { kind: 'constant', valueUs: p.pauseMs * 1_000 }, p.burst ? 'burst' : 'skip')],
+            detector: { kind: 'timeout', timeoutUs, deadAfterUs: 2 * timeoutUs, checkIntervalUs: p.checkIntervalUs },
+          });
+          const full = runTimeoutWalk(c).tallies;
+          const probe = runTimeoutWalk(c, undefined, { pausesOnly: true }).tallies;
+          expect(probe.pauses).toBe(full.pauses);
+          expect(probe.pausesWithSuspicion).toBe(full.pausesWithSuspicion);
+          if (probe.heartbeatsSent < full.heartbeatsSent) stoppedEarly++;
+        },
+      ),
+      { numRuns: 25, seed: 7, endOnFailure: true },
+    );
+    expect(stoppedEarly).toBeGreaterThan(20); // it did stop early
+  });
+});
