@@ -58,8 +58,15 @@ describe('the compiled package', () => {
     expect([...r.packages].filter((p) => /^(tsx|typescript|esbuild|yargs|zod|yaml|vega)/.test(p))).toEqual([]);
   });
 
-  it('a run without a report, on 2 worker threads, never loads vega; with the report it does', async () => {
+  it('a run without a report never loads vega, on the main thread or on 2 worker threads; with the report it does', async () => {
+    // Big enough for worker threads (run.ts, INLINE_BELOW_MS): 1000 nodes × 30 min.
+    const pooled = await spawnSpied(['run', join(ROOT, 'bench', 'scenarios', 'workload-b.yaml'), '--no-report', '--workers', '2', '--out', 'w', '--set', 'duration=30m', '--no-pause-survival']);
+    expect(pooled.code).toBe(0);
+    expect(pooled.packages.has('bundle:worker.js')).toBe(true);
+    expect(vega(pooled.packages)).toEqual([]);
+    // This one is small: it simulates on the main thread and starts no worker thread.
     const plain = await spawnSpied(['run', 'db-ha', '--no-report', '--workers', '2', '--out', 'a', ...SMALL]);
+    expect(plain.packages.has('bundle:worker.js')).toBe(false);
     expect(plain.stderr).not.toMatch(/error/i);
     expect(plain.code).toBe(0);
     // bin/hbsim.js runs the bundle (dist/bundle/, bin/build-dist.js): yargs, zod and yaml are inside it,
