@@ -196,24 +196,31 @@ export function closeBlock(w: ArrivalWindows, pair: number, lastUs: number): num
  * case is a load and store of tLast and of the count, and the conviction instant.
  */
 export function arrive(w: ArrivalWindows, i: number, l: number): number {
+  return w.phi ? arrivePhi(w, i, l) : arriveTimeout(w, i, l);
+}
+
+/** `arrive` under the phi rule (kept small so the merge loops inline it). */
+export function arrivePhi(w: ArrivalWindows, i: number, l: number): number {
   const lastUs = w.lastUs;
   const last = lastUs[i]!;
   const interval = l - last;
-  if (!w.phi) {
-    if (interval > 0) {
-      lastUs[i] = l;
-      return l + w.timeoutUs + 1;
-    }
-    return last + w.timeoutUs + 1;
-  }
   if (interval <= 0) return last + Math.floor(w.factor * ((last - w.baseUs[i]!) / w.count[i]!)) + 1;
   lastUs[i] = l;
-  const count = w.count;
-  let c = count[i]!;
+  let c = w.count[i]!;
   if (interval > w.maxIntervalUs) w.baseUs[i]! += interval;
   else {
     if (w.closesAt[c]) c = closeBlock(w, i, last);
-    count[i] = ++c;
+    w.count[i] = ++c;
   }
   return l + Math.floor(w.factor * ((l - w.baseUs[i]!) / c)) + 1;
+}
+
+/** `arrive` under a fixed timeout. */
+export function arriveTimeout(w: ArrivalWindows, i: number, l: number): number {
+  const last = w.lastUs[i]!;
+  if (l > last) {
+    w.lastUs[i] = l;
+    return l + w.timeoutUs + 1;
+  }
+  return last + w.timeoutUs + 1;
 }
