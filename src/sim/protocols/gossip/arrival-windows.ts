@@ -38,9 +38,9 @@ export { PHI_FACTOR };
 
 /**
  * The windows of every pair, telescoped: the sum of the window's intervals is
- * `lastUs − baseUs`. Between two reports that record an interval x, tLast moves by x
+ * tLast − base. Between two reports that record an interval x, tLast moves by x
  * and so does the sum; so a recorded interval costs no addition to any sum — only
- * tLast and the count are stored. What breaks the telescope is kept in `baseUs`:
+ * tLast and the count are stored. What breaks the telescope is kept in the base:
  *   - the first report records INITIAL_VALUE: base = tLast − INITIAL_VALUE;
  *   - an interval over MAX_INTERVAL is not recorded but tLast moves: base += interval;
  *   - a block leaving the window: base += that block's sum.
@@ -56,12 +56,14 @@ export { PHI_FACTOR };
  * as a method, for the rare paths and the tests.
  */
 export class ArrivalWindows {
-  /** Local instant of the last report (tLast), per pair. */
-  readonly lastUs: Float64Array;
-  /** The window's sum of intervals is lastUs − baseUs (µs), per pair (phi only). */
-  readonly baseUs: Float64Array;
-  /** Intervals in the window, per pair (phi only). */
-  readonly count: Uint16Array;
+  /**
+   * What every report reads and writes, one record of `stride` doubles per pair so a
+   * report touches one cache line: [tLast (local µs), base, count] under phi — the
+   * window's sum of intervals is tLast − base, `count` intervals — and [tLast] under
+   * a fixed timeout.
+   */
+  readonly hot: Float64Array;
+  readonly stride: number;
   /** The open block, per pair (read and written only when a block closes). */
   readonly head: Uint8Array;
   /** pair·B + block → sum of that closed block's intervals (µs); the open block's entry is stale. */
@@ -80,8 +82,9 @@ export class ArrivalWindows {
   readonly maxIntervalUs: number;
 
   constructor(pairs: number, rule: ConvictionRule) {
-    this.lastUs = new Float64Array(pairs);
     this.phi = rule.kind === 'phi';
+    this.stride = this.phi ? 3 : 1;
+    this.hot = new Float64Array(this.stride * pairs);
     if (rule.kind === 'phi') {
       if (!(Number.isInteger(rule.sampleSize) && rule.sampleSize >= 1)) throw new RangeError('sample size must be a whole number ≥ 1');
       this.B = Math.min(WINDOW_BLOCKS, rule.sampleSize);
@@ -106,15 +109,13 @@ export class ArrivalWindows {
     this.closesAt = new Uint8Array(this.capacity + 1);
     if (this.phi) for (let c = this.blockSize; c <= this.capacity; c += this.blockSize) this.closesAt[c] = 1;
     const windowed = this.phi ? pairs : 0;
-    this.baseUs = new Float64Array(windowed);
-    this.count = new Uint16Array(windowed);
     this.head = new Uint8Array(windowed);
     this.blocks = new Int32Array(windowed * this.B);
   }
 
   /** Bytes held per pair. */
   get bytesPerPair(): number {
-    return 8 + (this.phi ? 8 + 2 + 1 + 4 * this.B : 0);
+    return 8 * this.stride + (this.phi ? 1 + 4 * this.B : 0);
   }
 
   /** A new window whose first report is at `localUs` (Cassandra: ArrivalWindow created, INITIAL_VALUE recorded). */
@@ -122,46 +123,58 @@ export class ArrivalWindows {
     this.startRange(pair, pair + 1, localUs);
   }
 
+
   /** `start` for the pairs [from, to), all at `localUs` (the set-up of a whole row or table). */
   startRange(from: number, to: number, localUs: number): void {
-    this.lastUs.fill(localUs, from, to);
-    if (!this.phi) return;
+    const hot = this.hot;
+    if (!this.phi) {
+      hot.fill(localUs, from, to);
+      return;
+    }
     // No block is closed yet: `blocks` is read only for closed blocks, so it needs no reset.
-    this.baseUs.fill(localUs - this.initialUs, from, to);
-    this.count.fill(1, from, to);
+    const base = localUs - this.initialUs;
+    for (let j = 3 * from, end = 3 * to; j < end; j += 3) {
+      hot[j] = localUs;
+      hot[j + 1] = base;
+      hot[j + 2] = 1;
+    }
     this.head.fill(0, from, to);
+  }
+
+  /** tLast of the pair (local µs). */
+  lastOf(pair: number): number {
+    return this.hot[this.stride * pair]!;
+  }
+
+  /** Intervals in the pair's window (phi). */
+  countOf(pair: number): number {
+    return this.hot[3 * pair + 2]!;
   }
 
   /** FailureDetector.report: a heartbeat version of the pair's endpoint advanced at `localUs`. */
   report(pair: number, localUs: number): void {
-    const last = this.lastUs[pair]!;
-    const interval = localUs - last;
-    if (interval <= 0) return;
-    this.lastUs[pair] = localUs;
-    if (!this.phi) return;
-    if (interval > this.maxIntervalUs) this.baseUs[pair]! += interval;
-    else {
-      const c = this.count[pair]!;
-      this.count[pair] = this.closesAt[c] ? closeBlock(this, pair, last) + 1 : c + 1;
-    }
+    if (this.phi) arrivePhi(this, pair, localUs);
+    else arriveTimeout(this, pair, localUs);
   }
 
   /** Mean of the window's intervals (µs). */
   mean(pair: number): number {
-    return (this.lastUs[pair]! - this.baseUs[pair]!) / this.count[pair]!;
+    const j = 3 * pair;
+    return (this.hot[j]! - this.hot[j + 1]!) / this.hot[j + 2]!;
   }
 
   /** The local instant from which the observer convicts the pair's endpoint if no report comes. */
   convictFromUs(pair: number): number {
-    const last = this.lastUs[pair]!;
-    if (!this.phi) return last + this.timeoutUs + 1;
+    if (!this.phi) return this.hot[pair]! + this.timeoutUs + 1;
+    const j = 3 * pair;
+    const last = this.hot[j]!;
     // The detector's expression, operation for operation: (threshold·ln 10)·mean.
-    return last + Math.floor(this.factor * ((last - this.baseUs[pair]!) / this.count[pair]!)) + 1;
+    return last + Math.floor(this.factor * ((last - this.hot[j + 1]!) / this.hot[j + 2]!)) + 1;
   }
 
   /** The phi nodetool shows (PHI_FACTOR · silence / mean), for tests and traces. */
   phiAt(pair: number, localUs: number): number {
-    return (PHI_FACTOR * (localUs - this.lastUs[pair]!)) / this.mean(pair);
+    return (PHI_FACTOR * (localUs - this.lastOf(pair))) / this.mean(pair);
   }
 }
 
@@ -175,14 +188,16 @@ export function closeBlock(w: ArrivalWindows, pair: number, lastUs: number): num
   const B = w.B;
   const row = pair * B;
   const blocks = w.blocks;
-  let c = w.count[pair]!;
+  const hot = w.hot;
+  const j = 3 * pair;
+  let c = hot[j + 2]!;
   const h = w.head[pair]!;
   let others = 0;
-  for (let j = 1, closed = c / w.blockSize - 1; j <= closed; j++) others += blocks[row + ((h - j + B) % B)]!;
-  blocks[row + h] = lastUs - w.baseUs[pair]! - others;
+  for (let k = 1, closed = c / w.blockSize - 1; k <= closed; k++) others += blocks[row + ((h - k + B) % B)]!;
+  blocks[row + h] = lastUs - hot[j + 1]! - others;
   const next = h + 1 === B ? 0 : h + 1;
   if (c === w.capacity) {
-    w.baseUs[pair]! += blocks[row + next]!;
+    hot[j + 1]! += blocks[row + next]!;
     c -= w.blockSize;
   }
   w.head[pair] = next;
@@ -191,35 +206,35 @@ export function closeBlock(w: ArrivalWindows, pair: number, lastUs: number): num
 
 /**
  * FailureDetector.report for pair `i` at local `l` (the endpoint held UP), and the new
- * conviction instant: `report` + `convictFromUs` in one small function the merge
- * loops inline (a million calls a simulated second at 1 000 members). The common
- * case is a load and store of tLast and of the count, and the conviction instant.
+ * conviction instant: `report` + `convictFromUs` (exchange.ts's applyStates has the
+ * same update inline).
  */
 export function arrive(w: ArrivalWindows, i: number, l: number): number {
   return w.phi ? arrivePhi(w, i, l) : arriveTimeout(w, i, l);
 }
 
-/** `arrive` under the phi rule (kept small so the merge loops inline it). */
+/** `arrive` under the phi rule: tLast, and the count or (an interval over MAX_INTERVAL) the base. */
 export function arrivePhi(w: ArrivalWindows, i: number, l: number): number {
-  const lastUs = w.lastUs;
-  const last = lastUs[i]!;
+  const hot = w.hot;
+  const j = 3 * i;
+  const last = hot[j]!;
   const interval = l - last;
-  if (interval <= 0) return last + Math.floor(w.factor * ((last - w.baseUs[i]!) / w.count[i]!)) + 1;
-  lastUs[i] = l;
-  let c = w.count[i]!;
-  if (interval > w.maxIntervalUs) w.baseUs[i]! += interval;
+  if (interval <= 0) return last + Math.floor(w.factor * ((last - hot[j + 1]!) / hot[j + 2]!)) + 1;
+  hot[j] = l;
+  let c = hot[j + 2]!;
+  if (interval > w.maxIntervalUs) hot[j + 1]! += interval;
   else {
     if (w.closesAt[c]) c = closeBlock(w, i, last);
-    w.count[i] = ++c;
+    hot[j + 2] = ++c;
   }
-  return l + Math.floor(w.factor * ((l - w.baseUs[i]!) / c)) + 1;
+  return l + Math.floor(w.factor * ((l - hot[j + 1]!) / c)) + 1;
 }
 
 /** `arrive` under a fixed timeout. */
 export function arriveTimeout(w: ArrivalWindows, i: number, l: number): number {
-  const last = w.lastUs[i]!;
+  const last = w.hot[i]!;
   if (l > last) {
-    w.lastUs[i] = l;
+    w.hot[i] = l;
     return l + w.timeoutUs + 1;
   }
   return last + w.timeoutUs + 1;

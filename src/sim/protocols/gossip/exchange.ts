@@ -173,9 +173,7 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
     m.nextCheckUs[x] = next;
     return;
   }
-  const lastUs = w.lastUs;
-  const baseUs = w.baseUs;
-  const counts = w.count;
+  const hot = w.hot;
   const closesAt = w.closesAt;
   const maxIntervalUs = w.maxIntervalUs;
   const factor = w.factor;
@@ -191,7 +189,8 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
       arrivedDown(m, x, e, r, v, l, nowUs);
       continue;
     }
-    const last = lastUs[i]!;
+    const j = 3 * i;
+    const last = hot[j]!;
     const interval = l - last;
     if (interval <= 0) {
       // Not a report (same instant): the bound is checked as before.
@@ -202,14 +201,14 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
       }
       continue;
     }
-    lastUs[i] = l;
-    let c = counts[i]!;
-    if (interval > maxIntervalUs) baseUs[i]! += interval;
+    hot[j] = l;
+    let c = hot[j + 2]!;
+    if (interval > maxIntervalUs) hot[j + 1]! += interval;
     else {
       if (closesAt[c]) c = closeBlock(w, i, last);
-      counts[i] = ++c;
+      hot[j + 2] = ++c;
     }
-    const sum = l - baseUs[i]!;
+    const sum = l - hot[j + 1]!;
     if (factor * sum >= bound * c) continue;
     const from = l + Math.floor(factor * (sum / c)) + 1;
     if (from < next) {

@@ -90,6 +90,8 @@ export interface GossipModule extends ProtocolModule {
   convictFromUs(o: number, s: number): number;
   /** The arrival window's mean for (o, s) (µs, phi only; for tests). */
   meanIntervalUs(o: number, s: number): number;
+  /** Member o's lower bound of its earliest conviction (local µs; for tests: ≤ every convictFromUs it holds UP). */
+  checkBoundUs(o: number): number;
   /** Member o's gossip phase: its rounds fall at phase + k·interval (µs; for tests). */
   phaseOf(o: number): number;
   /** Bytes of per-member state (version rows, windows, views, link ids), divided by members. */
@@ -144,6 +146,9 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
     },
     phaseOf(o) {
       return m.phaseUs[o]!;
+    },
+    checkBoundUs(o) {
+      return m.nextCheckUs[o]!;
     },
     bytesPerMember: () => m.bytesPerMember(),
   };
