@@ -50,10 +50,11 @@ export function onAck(m: GossipMembers, o: number, slots: number, p: number, now
     const reply = pool.acquire(2 * n);
     const states = pool.rows[reply]!;
     const base = o * n;
+    const V = m.ver;
     for (let k = 0; k < count; k++) {
       const e = list[k]!;
       states[2 * k] = e;
-      states[2 * k + 1] = m.ver[base + e]!;
+      states[2 * k + 1] = V[base + e]!;
     }
     pool.release(asked);
     m.sendRow(o, p, m.kinds.ack2, Msg.ack2, GOSSIP_MESSAGE_BYTES.header + count * GOSSIP_MESSAGE_BYTES.state, reply, nowUs, count);
