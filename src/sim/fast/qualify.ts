@@ -14,7 +14,8 @@
  * - no link overrides: every node uses the default link (any loss model, delay law,
  *   duplication); the reverse link carries nothing for this detector;
  * - crashes: `crashAt`, and `crashRecover` without racks (rackSize ≤ 1);
- * - no transition log (`transitionLogLimit === 0`): the kernel keeps no timeline;
+ * - any transition log: the books hear the kernel's entries in the engine's order
+ *   (merge.ts), so they keep the engine's timeline, limit included;
  * - and a configuration the engine accepts. Anything the engine would reject is left
  *   to the engine, so errors and their messages stay the engine's own.
  */
@@ -48,7 +49,7 @@ export function fastPathApplies(config: SimConfig): boolean {
   if (config.trace) return false;
   if (config.faults && config.faults.length > 0) return false;
   if (config.linkOverrides && config.linkOverrides.length > 0) return false;
-  if (config.transitionLogLimit !== 0) return false;
+  if (!wholeUs(config.transitionLogLimit, 0)) return false;
   // A monitor that fails over judges every node at once: the engine only.
   if (config.monitorFailover) return false;
   // TCP turns loss into delay and couples messages: the engine's connection model only.

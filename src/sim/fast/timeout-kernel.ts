@@ -111,7 +111,7 @@ function grown(a: Float64Array): Float64Array {
   return b;
 }
 
-/** One run, node after node; `run()` gives the engine's RunResult (empty log). */
+/** One run, node after node; `run()` gives the engine's RunResult, transition log included. */
 export class TimeoutKernel {
   // ---- configuration ------------------------------------------------------------------
   private readonly n: number;
@@ -123,6 +123,8 @@ export class TimeoutKernel {
   private readonly warmupUs: number;
   private readonly endUs: number;
   private readonly flapWindowUs: number;
+  /** Entries the transition log keeps (the engine's limit; 0: no log). */
+  private readonly transitionLogLimit: number;
 
   // ---- randomness: the engine's laws, the streams laid out by node-streams.ts ---------
   private readonly streams: NodeStreams;
@@ -198,6 +200,7 @@ export class TimeoutKernel {
     this.warmupUs = config.warmupUs;
     this.endUs = config.durationUs;
     this.flapWindowUs = config.flapWindowUs ?? 60_000_000;
+    this.transitionLogLimit = config.transitionLogLimit;
 
     const streams = layOutStreams(config);
     this.streams = streams;
@@ -248,7 +251,9 @@ export class TimeoutKernel {
     // The books the engine keeps (central topology: the monitor is node n, pair i watches node i).
     const books = new PairBooks(this.n + 1);
     books.observeAll(this.n);
-    books.open({ warmupUs: this.warmupUs, transitionLogLimit: 0, flapWindowUs: this.flapWindowUs });
+    // The books hear every entry in the engine's order (merge.ts), so the transition log
+    // they keep — verdicts, crashes, recoveries, up to the limit — is the engine's.
+    books.open({ warmupUs: this.warmupUs, transitionLogLimit: this.transitionLogLimit, flapWindowUs: this.flapWindowUs });
     this.items.bookInOrder(books);
     const recorder = books.recorder;
     recorder.heartbeatsSent = this.heartbeatsSent;

@@ -119,6 +119,8 @@ export const qualifyingConfig: fc.Arbitrary<SimConfig> = fc
       clock: fc.constantFrom(undefined, 'monotonic' as const, 'wall' as const),
       crashes: crashes(names, durationUs, intervalUs),
       flapWindowUs: fc.option(fc.integer({ min: 0, max: 10 * intervalUs }), { nil: undefined }),
+      // No log, a short one (the limit cuts it: which entries come first is the engine's order), or all of it.
+      transitionLogLimit: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 }), fc.constant(100_000)),
     });
   })
   .map(
@@ -141,7 +143,7 @@ export const qualifyingConfig: fc.Arbitrary<SimConfig> = fc
         ...(c.clock ? { clock: c.clock } : {}),
       },
       ...(c.flapWindowUs !== undefined ? { flapWindowUs: c.flapWindowUs } : {}),
-      transitionLogLimit: 0,
+      transitionLogLimit: c.transitionLogLimit,
     }),
   );
 
@@ -162,6 +164,7 @@ export const longConfig: fc.Arbitrary<SimConfig> = fc
     timeoutOffset: fc.constantFrom(-1, 0, 1),
     checkDivisor: fc.constantFrom(0, 1, 2, 3),
     downIntervals: fc.integer({ min: 1, max: 50 }),
+    transitionLogLimit: fc.constantFrom(0, 40, 1_000_000),
   })
   .map((c): SimConfig => {
     const durationUs = c.intervalUs * 12_000;
@@ -185,6 +188,6 @@ export const longConfig: fc.Arbitrary<SimConfig> = fc
         deadAfterUs: timeoutUs + c.intervalUs,
         checkIntervalUs: c.checkDivisor === 0 ? 0 : Math.max(1, Math.floor(c.intervalUs / c.checkDivisor)),
       },
-      transitionLogLimit: 0,
+      transitionLogLimit: c.transitionLogLimit,
     };
   });

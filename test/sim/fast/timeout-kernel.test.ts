@@ -23,7 +23,10 @@ function compare(config: SimConfig): void {
   expect(fast.tallies).toStrictEqual(engine.tallies);
   expect(fast.events).toBe(engine.events);
   expect(fast.endUs).toBe(engine.endUs);
-  expect(fast.log.length).toBe(0);
+  // The transition log: same entries, same order, same count of those the limit dropped.
+  expect(fast.log).toStrictEqual(engine.log);
+  if (config.transitionLogLimit === 0) expect(fast.log.length).toBe(0);
+  else if (engine.tallies.falseSuspicions + engine.tallies.crashes > 0) expect(fast.log.length).toBeGreaterThan(0);
   ran++;
 }
 let ran = 0;
@@ -162,7 +165,7 @@ describe('runOnce', () => {
   it('keeps the engine for what the kernel does not do', () => {
     const base = simConfig({ nodes: 3, crashes: [{ kind: 'crashAt', nodes: { kind: 'all' }, atUs: 10_000_000, downUs: null }] });
     const others: SimConfig[] = [
-      { ...base, transitionLogLimit: 100 },
+      { ...base, transitionLogLimit: 1.5 },
       { ...base, detector: { kind: 'nfdS', shiftUs: 1_500_000, confirmAfterUs: 1_000_000, checkIntervalUs: 0 } },
       { ...base, faults: [{ kind: 'slowIo', nodes: { kind: 'all' }, extraDelay: { kind: 'constant', valueUs: 10 } }] },
       { ...base, linkOverrides: [{ nodes: { kind: 'all' }, toObserver: base.link }] },
@@ -170,8 +173,27 @@ describe('runOnce', () => {
       { ...base, trace: { arrivalsUs: [new Float64Array([1]), new Float64Array([1]), new Float64Array([1])], seqs: [null, null, null], sentUs: [null, null, null] } },
     ];
     for (const config of others) expect(fastPathApplies(config)).toBe(false);
-    // A timeline is still there when asked for.
-    expect(runOnce(others[0]!).log.length).toBeGreaterThan(0);
+  });
+
+  it('runs the kernel with a transition log (the engine’s entries, order and limit)', () => {
+    // Duplication keeps the walk away; crashes and loss give verdicts, crashes and recoveries to log.
+    for (const transitionLogLimit of [7, 100_000]) {
+      const config = simConfig({
+        nodes: 8,
+        link: { lossProbability: 0.3, duplicateProbability: 0.1, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 400_000 } } },
+        detector: { kind: 'timeout', timeoutUs: 1_500_000, deadAfterUs: 3_000_000, checkIntervalUs: 0 },
+        crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 10_000_000, mttrUs: 2_000_000 }],
+        transitionLogLimit,
+      });
+      expect(fastPathApplies(config)).toBe(true);
+      const engine = new Simulation(config).run();
+      const viaRunOnce = runOnce(config);
+      expect(viaRunOnce.log).toStrictEqual(engine.log);
+      expect(viaRunOnce.tallies).toStrictEqual(engine.tallies);
+      expect(engine.log.length).toBe(Math.min(transitionLogLimit, engine.log.length + engine.log.dropped));
+      if (transitionLogLimit === 7) expect(engine.log.dropped).toBeGreaterThan(0);
+      else expect(new Set(engine.log.kind)).toEqual(new Set([0, 1, 2])); // verdicts, crashes and recoveries
+    }
   });
 
   it('leaves invalid configurations to the engine and its messages', () => {
