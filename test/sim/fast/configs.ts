@@ -191,3 +191,31 @@ export const longConfig: fc.Arbitrary<SimConfig> = fc
       transitionLogLimit: c.transitionLogLimit,
     };
   });
+
+/**
+ * A qualifying configuration over TCP (the node → monitor link; the reverse one too at
+ * times), with settings scaled to the interval so that retransmission timeouts, backoff,
+ * breaks, reconnections and user timeouts all happen within a short run, and fall on
+ * the same microsecond as sends, deliveries and wake-ups.
+ */
+export const tcpConfig: fc.Arbitrary<SimConfig> = qualifyingConfig.chain((config) => {
+  const i = config.heartbeat.intervalUs;
+  return fc
+    .record({
+      rtoMinUs: fc.integer({ min: 1, max: 3 * i }),
+      rtoInitialUs: fc.oneof(fc.constant(i), fc.integer({ min: 1, max: 5 * i })),
+      rtoMaxExtra: fc.integer({ min: 0, max: 20 * i }),
+      retries2: fc.integer({ min: 0, max: 5 }),
+      reconnectDelayUs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5 * i })),
+      userTimeoutUs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10 * i })),
+      reverseTcp: fc.boolean(),
+    })
+    .map(({ rtoMinUs, rtoInitialUs, rtoMaxExtra, retries2, reconnectDelayUs, userTimeoutUs, reverseTcp }): SimConfig => {
+      const tcp = { rtoMinUs, rtoInitialUs, rtoMaxUs: Math.max(rtoMinUs, rtoInitialUs) + rtoMaxExtra, retries2, reconnectDelayUs, userTimeoutUs };
+      return {
+        ...config,
+        link: { ...config.link, transport: 'tcp', tcp },
+        ...(config.reverseLink && reverseTcp ? { reverseLink: { ...config.reverseLink, transport: 'tcp' as const } } : {}),
+      };
+    });
+});
