@@ -39,7 +39,16 @@
  * parameters hoisted into locals so the optimizer inlines the draw into the loop. Set-up
  * (streams, laws) is in node-streams.ts, the crash processes in crash-processes.ts.
  *
- * Why this file is ~900 lines and `fastLoop` (~185) and `advance` (~250) exceed ~120:
+ * TCP links (`runTcpNode`): the node's connection to the monitor couples only its own
+ * messages, so it is run per node too — network/tcp.ts's TcpConnections (link index =
+ * node, as in the engine's star) through a host that draws as the engine's does (the
+ * link's loss then delay per segment, the reverse class's delay per ack from the link's
+ * `ack-delay` stream). Its timer events are the engine's class send with entity = the
+ * node, like the heartbeat send: of one instant, the earlier scheduled goes first (the
+ * node's own scheduling counter stands in for the kernel's sequence numbers). A verdict
+ * records whether the connection held a message back then (the books' stall probe).
+ *
+ * Why this file is ~1100 lines and `fastLoop` (~185) and `advance` (~250) exceed ~120:
  * the two loops keep the node's state in locals (registers) and are measured, not
  * guessed. Moving the shared parts (quiet wake-ups, the fused delivery, the send) into
  * methods or one loop made a value in the loop boxed — an allocation per heartbeat,
