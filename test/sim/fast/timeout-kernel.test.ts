@@ -14,8 +14,8 @@ import { Simulation } from '../../../src/sim/engine/simulation.js';
 import { simConfig } from '../../support/sim-config.js';
 import { longConfig, qualifyingConfig, tcpConfig } from './configs.js';
 
-/** Kernel and engine on one configuration; the kernel must run it (it has no way to decline). */
-function compare(config: SimConfig): void {
+/** Kernel and engine on one configuration; the kernel must run it (it has no way to decline). Returns the engine's tallies. */
+function compare(config: SimConfig): RunTallies {
   expect(fastPathApplies(config)).toBe(true);
   const engine = new Simulation(config).run();
   const fast = runTimeoutKernel(config);
@@ -29,6 +29,7 @@ function compare(config: SimConfig): void {
   if (config.transitionLogLimit === 0) expect(fast.log.length).toBe(0);
   else if (engine.tallies.falseSuspicions + engine.tallies.crashes > 0) expect(fast.log.length).toBeGreaterThan(0);
   ran++;
+  return engine.tallies;
 }
 let ran = 0;
 
@@ -140,8 +141,7 @@ describe('the timeout kernel over TCP gives the engine’s tallies, transport co
         fc.assert(
           fc.property(tcpConfig, (config) => {
             runs++;
-            compare(config);
-            const t = new Simulation(config).run().tallies.transport!;
+            const t = compare(config).transport!;
             if (t.retransmissions > 0) retransmitted++;
             if (t.connectionBreaks > 0) broken++;
             if (t.falseSuspicionsDuringStall > 0) stalledSuspicions++;
@@ -186,8 +186,7 @@ describe('the timeout kernel over TCP gives the engine’s tallies, transport co
       [tcpCase('polling', 0.2, { retries2: 4 }, { crashes, transitionLogLimit: 0, detector: { kind: 'timeout', timeoutUs: 3_000_000, deadAfterUs: 6_000_000, checkIntervalUs: 500_000 } }), (t) => t.retransmissions > 100],
     ];
     for (const [config, reached] of cases) {
-      compare(config);
-      const transport = new Simulation(config).run().tallies.transport!;
+      const transport = compare(config).transport!;
       expect(reached(transport), `${config.seed}: ${JSON.stringify(transport)}`).toBe(true);
       expect(transport.falseSuspicionsDuringStall).toBeGreaterThan(0);
     }
