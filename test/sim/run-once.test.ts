@@ -56,8 +56,14 @@ describe('runOnce cascade', () => {
     const nfd = config({ detector: { kind: 'nfdS', shiftUs: 500_000, confirmAfterUs: 0, checkIntervalUs: 0 } });
     expect(runPathFor(nfd)).toBe('engine');
     expect(runOnce(nfd)).toEqual(new Simulation(nfd).run());
-    // Duplication with a timeline: not the walk (duplication), not the kernel (a timeline).
-    expect(runPathFor(config({ link: { lossProbability: 0, duplicateProbability: 0.01, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } } }))).toBe('engine');
+    // Duplication with a timeline: not the walk (duplication); the kernel, which keeps the engine's timeline.
+    const dupWithLog = config({ link: { lossProbability: 0.05, duplicateProbability: 0.01, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } } });
+    expect(dupWithLog.transitionLogLimit).toBeGreaterThan(0);
+    expect(runPathFor(dupWithLog)).toBe('kernel');
+    expect(runOnce(dupWithLog)).toEqual(new Simulation(dupWithLog).run());
+    // A TCP reverse link under a UDP forward one: neither.
+    const udpThenTcp = config({ reverseLink: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } }, transport: 'tcp' } });
+    expect(runPathFor(udpThenTcp)).toBe('engine');
     // An invalid configuration goes to the engine, whose error names the field.
     const bad = config({ warmupUs: 600_000_000 });
     expect(runPathFor(bad)).toBe('engine');

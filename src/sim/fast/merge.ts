@@ -32,6 +32,8 @@ export const BookEntry = {
 
 /** (class, entity) packs into one number as in the kernel's rank: entities are below 2³². */
 const ENTITY_SPAN = 2 ** 32;
+/** The stall flag's place in what an entry says (pairs stay below 2³⁴). */
+const STALLED = 2 ** 38;
 
 /** Entries of one run, appended node by node, each node's in its own processing order. */
 export class ItemStore {
@@ -39,7 +41,10 @@ export class ItemStore {
   /** Per entry: its instant; its rank (class · 2³² + entity); what it says (pair · 16 + kind · 4 + status, and cause · 2⁴⁰). */
   private columns = new Float64Array(3 * 256);
 
-  add(timeUs: number, eventClass: number, entity: number, pair: number, kind: number, status: number, cause: number): void {
+  /** Of the entry being booked: 1 when TCP held a message of the pair back at its instant (the books' stall probe reads it). */
+  stalledNow = 0;
+
+  add(timeUs: number, eventClass: number, entity: number, pair: number, kind: number, status: number, cause: number, stalled = 0): void {
     if (3 * this.length === this.columns.length) {
       const bigger = new Float64Array(2 * this.columns.length);
       bigger.set(this.columns);
@@ -48,11 +53,12 @@ export class ItemStore {
     const at = 3 * this.length++;
     this.columns[at] = timeUs;
     this.columns[at + 1] = eventClass * ENTITY_SPAN + entity;
-    this.columns[at + 2] = cause * 2 ** 40 + pair * 16 + kind * 4 + status;
+    this.columns[at + 2] = cause * 2 ** 40 + stalled * STALLED + pair * 16 + kind * 4 + status;
   }
 
-  /** Books the entries in the engine's order. */
-  bookInOrder(books: PairBooks): void {
+  /** Books the entries in the engine's order; `stalls`: answer the books' TCP stall probe from the entries. */
+  bookInOrder(books: PairBooks, stalls = false): void {
+    if (stalls) books.stallProbe = () => this.stalledNow === 1;
     const c = this.columns;
     const count = this.length;
     const order = new Uint32Array(count);
@@ -64,7 +70,9 @@ export class ItemStore {
       const atUs = c[3 * i]!;
       const says = c[3 * i + 2]!;
       const cause = Math.floor(says / 2 ** 40) as CauseCode;
-      const low = says - cause * 2 ** 40;
+      let low = says - cause * 2 ** 40;
+      this.stalledNow = low >= STALLED ? 1 : 0;
+      if (this.stalledNow === 1) low -= STALLED;
       const pair = Math.floor(low / 16); // central topology: pair i watches node i
       const kind = (low >> 2) & 3;
       if (kind === BookEntry.verdict) books.verdict(pair, (low & 3) as StatusCode, atUs, cause);

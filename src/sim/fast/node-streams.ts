@@ -25,6 +25,10 @@ export interface NodeStreams {
   /** The node → observer link's random delay (its fixed part is the link's `baseUs`). */
   readonly delay: DurationSampler;
   readonly loss: CompiledLoss;
+  /** TCP acks: the reverse class's random delay (its fixed part is that link's `baseUs`). */
+  readonly ackDelay: DurationSampler;
+  /** Per node over TCP: the stream of its link's ack delays (`link/<node>><monitor>/ack-delay`, as network/tcp-links.ts keys it). */
+  readonly ackDelayStream: Int32Array;
   /** Per node: the first nominal send, and the indices of its streams in `bank` (0 where the law draws nothing). */
   readonly phaseUs: Float64Array;
   readonly jitterStream: Int32Array;
@@ -58,6 +62,8 @@ export function layOutStreams(config: SimConfig): NodeStreams {
     jitter: new DurationSampler(config.heartbeat.jitter, bank, 'heartbeat jitter'),
     delay: new DurationSampler(link.delay.random, bank, 'link class 0 delay'),
     loss,
+    ackDelay: new DurationSampler((config.reverseLink ?? link).delay.random, bank, 'tcp ack delay'),
+    ackDelayStream: new Int32Array(n),
     phaseUs: new Float64Array(n),
     jitterStream: new Int32Array(n),
     delayStream: new Int32Array(n),
@@ -81,6 +87,7 @@ export function layOutStreams(config: SimConfig): NodeStreams {
       s.lossStateStream[i] = bank.add(root, linkStreamKey(name, monitor, 'loss-state'));
       s.initialLossState[i] = stationaryStart(bank, s.lossStateStream[i]!, loss.stationaryBad);
     }
+    if (link.transport === 'tcp') s.ackDelayStream[i] = bank.add(root, linkStreamKey(name, monitor, 'ack-delay'));
     if (duplicates) {
       s.duplicateStream[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate'));
       s.duplicateDelayStream[i] = bank.add(root, linkStreamKey(name, monitor, 'duplicate-delay'));

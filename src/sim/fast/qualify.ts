@@ -9,12 +9,13 @@
  * - pushed heartbeats from the simulator (no recorded trace);
  * - no `faults` at all (pauses, partitions, starvation, slow I/O, clocks and
  *   unhealthy windows couple a node to the observer or change its sends);
- * - UDP links only (TCP's retransmissions couple a node's messages in time), and a
- *   monitor that never fails over;
+ * - UDP or TCP links (TCP couples only a node's own messages: one connection per
+ *   directed link, driven per node), and a monitor that never fails over;
  * - no link overrides: every node uses the default link (any loss model, delay law,
  *   duplication); the reverse link carries nothing for this detector;
  * - crashes: `crashAt`, and `crashRecover` without racks (rackSize ≤ 1);
- * - no transition log (`transitionLogLimit === 0`): the kernel keeps no timeline;
+ * - any transition log: the books hear the kernel's entries in the engine's order
+ *   (merge.ts), so they keep the engine's timeline, limit included;
  * - and a configuration the engine accepts. Anything the engine would reject is left
  *   to the engine, so errors and their messages stay the engine's own.
  */
@@ -48,11 +49,12 @@ export function fastPathApplies(config: SimConfig): boolean {
   if (config.trace) return false;
   if (config.faults && config.faults.length > 0) return false;
   if (config.linkOverrides && config.linkOverrides.length > 0) return false;
-  if (config.transitionLogLimit !== 0) return false;
+  if (!wholeUs(config.transitionLogLimit, 0)) return false;
   // A monitor that fails over judges every node at once: the engine only.
   if (config.monitorFailover) return false;
-  // TCP turns loss into delay and couples messages: the engine's connection model only.
-  if (config.link.transport === 'tcp' || config.reverseLink?.transport === 'tcp') return false;
+  // TCP couples only a node's own messages (its connection to the monitor): the kernel
+  // drives network/tcp.ts per node. A TCP reverse link under a UDP forward one is left to the engine.
+  if (config.reverseLink?.transport === 'tcp' && config.link.transport !== 'tcp') return false;
 
   // What the engine would reject goes to the engine.
   if (!wholeUs(config.durationUs, 1) || !wholeUs(config.warmupUs, 0) || config.warmupUs >= config.durationUs) return false;

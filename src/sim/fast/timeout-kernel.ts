@@ -39,7 +39,16 @@
  * parameters hoisted into locals so the optimizer inlines the draw into the loop. Set-up
  * (streams, laws) is in node-streams.ts, the crash processes in crash-processes.ts.
  *
- * Why this file is ~900 lines and `fastLoop` (~185) and `advance` (~250) exceed ~120:
+ * TCP links (`runTcpNode`): the node's connection to the monitor couples only its own
+ * messages, so it is run per node too — network/tcp.ts's TcpConnections (link index =
+ * node, as in the engine's star) through a host that draws as the engine's does (the
+ * link's loss then delay per segment, the reverse class's delay per ack from the link's
+ * `ack-delay` stream). Its timer events are the engine's class send with entity = the
+ * node, like the heartbeat send: of one instant, the earlier scheduled goes first (the
+ * node's own scheduling counter stands in for the kernel's sequence numbers). A verdict
+ * records whether the connection held a message back then (the books' stall probe).
+ *
+ * Why this file is ~1100 lines and `fastLoop` (~185) and `advance` (~250) exceed ~120:
  * the two loops keep the node's state in locals (registers) and are measured, not
  * guessed. Moving the shared parts (quiet wake-ups, the fused delivery, the send) into
  * methods or one loop made a value in the loop boxed — an allocation per heartbeat,
@@ -61,6 +70,7 @@ import { PairBooks } from '../metrics/books.js';
 import { BookEntry, ItemStore } from './merge.js';
 import { NodeCrashProcesses, ProcessEvent } from './crash-processes.js';
 import { layOutStreams, type NodeStreams } from './node-streams.js';
+import { LOST, TCP_DEFAULTS, TcpConnections, type TcpHost } from '../network/tcp.js';
 
 /** Events per call of the hot loop (re-entered, so the optimizer sees it called, not only looping). */
 const CHUNK = 8192;
@@ -86,6 +96,7 @@ const EV_SEND = 0;
 const EV_DELIVER = 1;
 const EV_WAKE = 2;
 const EV_PROCESS = 3;
+const EV_TCP_TIMER = 4;
 
 /** The first polling round at or after `t`, given `fromUs` (a round, before t); rounds are multiples of `stepUs`. */
 function skipRounds(fromUs: number, t: number, stepUs: number): number {
@@ -111,7 +122,7 @@ function grown(a: Float64Array): Float64Array {
   return b;
 }
 
-/** One run, node after node; `run()` gives the engine's RunResult (empty log). */
+/** One run, node after node; `run()` gives the engine's RunResult, transition log included. */
 export class TimeoutKernel {
   // ---- configuration ------------------------------------------------------------------
   private readonly n: number;
@@ -123,6 +134,8 @@ export class TimeoutKernel {
   private readonly warmupUs: number;
   private readonly endUs: number;
   private readonly flapWindowUs: number;
+  /** Entries the transition log keeps (the engine's limit; 0: no log). */
+  private readonly transitionLogLimit: number;
 
   // ---- randomness: the engine's laws, the streams laid out by node-streams.ts ---------
   private readonly streams: NodeStreams;
@@ -184,6 +197,19 @@ export class TimeoutKernel {
   private events = 0;
   private readonly items: ItemStore;
 
+  // ---- TCP on the node → monitor link (null: UDP). Link index = node, as in the engine's star. ----
+  private readonly tcp: TcpConnections | null;
+  /** The acks' delay: the reverse class's law, from each link's own `ack-delay` stream. */
+  private readonly ackDelay: DurationSampler;
+  private readonly ackBaseUs: number;
+  /** The node's pending TCP timer events (stale ones included, as the engine pops them too): instant and scheduling number. */
+  private tcpT: Float64Array = new Float64Array(16);
+  private tcpSeq: Float64Array = new Float64Array(16);
+  private tcpLen = 0;
+  /** The node's scheduling counter (orders its send-class events of one instant: the engine's sequence numbers). */
+  private seq = 0;
+  private sendSeq = 0;
+
   constructor(config: SimConfig) {
     const names = config.nodeNames;
     const n = names.length;
@@ -198,6 +224,7 @@ export class TimeoutKernel {
     this.warmupUs = config.warmupUs;
     this.endUs = config.durationUs;
     this.flapWindowUs = config.flapWindowUs ?? 60_000_000;
+    this.transitionLogLimit = config.transitionLogLimit;
 
     const streams = layOutStreams(config);
     this.streams = streams;
@@ -235,6 +262,23 @@ export class TimeoutKernel {
     this.curEntity = 0;
     this.curCause = Cause.timer;
     this.items = new ItemStore();
+
+    const reverse = config.reverseLink ?? config.link;
+    this.ackDelay = streams.ackDelay;
+    this.ackBaseUs = reverse.delay.baseUs;
+    if (config.link.transport === 'tcp') {
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's callbacks reach the node being run
+      const kernel = this;
+      const host: TcpHost = {
+        attempt: (_link, departUs) => kernel.tcpAttempt(departUs),
+        ackDelayUs: (link) => kernel.ackBaseUs + kernel.ackDelay.sampleUs(streams.ackDelayStream[link]!),
+        setTimer: (_link, atUs) => kernel.pushTcpTimer(atUs),
+        deliver: (_link, _kind, _target, _arg, _arg2, atUs) => kernel.tcpDeliver(atUs),
+      };
+      this.tcp = new TcpConnections(host, [config.link.tcp ?? TCP_DEFAULTS], new Uint16Array(n), this.warmupUs);
+    } else {
+      this.tcp = null;
+    }
   }
 
   /** Told the fraction of the run done, every CHUNK events or so (RunHooks). */
@@ -248,9 +292,12 @@ export class TimeoutKernel {
     // The books the engine keeps (central topology: the monitor is node n, pair i watches node i).
     const books = new PairBooks(this.n + 1);
     books.observeAll(this.n);
-    books.open({ warmupUs: this.warmupUs, transitionLogLimit: 0, flapWindowUs: this.flapWindowUs });
-    this.items.bookInOrder(books);
+    // The books hear every entry in the engine's order (merge.ts), so the transition log
+    // they keep — verdicts, crashes, recoveries, up to the limit — is the engine's.
+    books.open({ warmupUs: this.warmupUs, transitionLogLimit: this.transitionLogLimit, flapWindowUs: this.flapWindowUs });
+    this.items.bookInOrder(books, this.tcp !== null);
     const recorder = books.recorder;
+    if (this.tcp !== null) recorder.trackTransport(this.tcp.counters);
     recorder.heartbeatsSent = this.heartbeatsSent;
     recorder.heartbeatsDelivered = this.heartbeatsDelivered;
     recorder.heartbeatsLost = this.heartbeatsLost;
@@ -261,6 +308,10 @@ export class TimeoutKernel {
   // ---- one node ----------------------------------------------------------------------------
 
   private runNode(node: number): void {
+    if (this.tcp !== null) {
+      this.runTcpNode(node);
+      return;
+    }
     this.startNode(node);
     // The tight loop while only the common case happens; the general one until it does again.
     for (;;) {
@@ -759,6 +810,159 @@ export class TimeoutKernel {
     return done;
   }
 
+  // ---- a node over TCP: every heartbeat through network/tcp.ts's connection, in the engine's order ----
+
+  /**
+   * The node's events in the engine's order — instant, then class (world, send, deliver,
+   * timer); of one instant and class send, the heartbeat send and the connection's timer
+   * (both entity = the node: link i is node i → monitor) by scheduling order — with the
+   * connection driven through `TcpConnections`, which draws (loss, delay, ack delay) as
+   * the engine's host does. Not the tight loops: a plain one, state in fields.
+   */
+  private runTcpNode(node: number): void {
+    this.startNode(node);
+    this.tcpLen = 0;
+    this.seq = 0;
+    this.sendSeq = 0;
+    const tcp = this.tcp!;
+    const v = this.v;
+    const endUs = this.endUs;
+    const warmupUs = this.warmupUs;
+    const timeoutUs = this.timeoutUs;
+    const deadAfterUs = this.deadAfterUs;
+    const polling = this.polling;
+    let steps = 0;
+    for (;;) {
+      let t = this.sendT;
+      let kind = EV_SEND;
+      if (this.tcpLen > 0) {
+        const tt = this.tcpT[0]!;
+        if (tt < t || (tt === t && this.tcpSeq[0]! < this.sendSeq)) {
+          t = tt;
+          kind = EV_TCP_TIMER;
+        }
+      }
+      if (this.dLen > 0 && this.dT[this.dHead]! < t) {
+        t = this.dT[this.dHead]!;
+        kind = EV_DELIVER;
+      }
+      if (!polling && this.wakeLen > 0 && this.wakeT[this.wakeHead]! < t) {
+        t = this.wakeT[this.wakeHead]!;
+        kind = EV_WAKE;
+      }
+      const xT = v[V_XT]!;
+      if (xT <= t) {
+        t = xT;
+        kind = EV_PROCESS;
+      }
+      if (t > endUs) break;
+      if (polling) this.catchUpChecks(t);
+      this.events++;
+      if (++steps === CHUNK) {
+        steps = 0;
+        if (this.progress !== undefined) this.progress((node + Math.min(1, t / endUs)) / this.n);
+      }
+      if (kind === EV_SEND) {
+        const counted = t >= warmupUs;
+        if (counted) this.heartbeatsSent++;
+        // The engine's order: the message is written (drawing loss, delay, ack delay), then the next send is drawn and scheduled.
+        if (!tcp.send(node, t, 0, node, 0, 0) && counted) this.heartbeatsLost++;
+        this.nominalUs += this.intervalUs;
+        const nextSendUs = this.nominalUs + this.jitter.sampleUs(this.jitterStream);
+        this.sendT = nextSendUs < t ? t : nextSendUs;
+        this.sendSeq = ++this.seq;
+      } else if (kind === EV_TCP_TIMER) {
+        this.tcpLen--;
+        this.tcpT.copyWithin(0, 1, this.tcpLen + 1);
+        this.tcpSeq.copyWithin(0, 1, this.tcpLen + 1);
+        tcp.onTimer(node, t);
+      } else if (kind === EV_DELIVER) {
+        this.dHead = (this.dHead + 1) & (this.dT.length - 1);
+        this.dLen--;
+        if (t >= warmupUs) this.heartbeatsDelivered++;
+        v[V_LAST_ARRIVAL] = t;
+        const nextUs = t + timeoutUs + 1;
+        v[V_NEXT_CHANGE] = nextUs;
+        if (this.status !== ALIVE) {
+          this.curClass = EventClass.deliver;
+          this.curEntity = node;
+          this.curCause = Cause.heartbeat;
+          this.setVerdict(ALIVE, t);
+        }
+        if (!polling && nextUs < v[V_PAIR_WAKE]!) {
+          v[V_PAIR_WAKE] = nextUs;
+          v[V_ARG] = nextUs;
+          this.pushWakeFromArgs();
+        }
+      } else if (kind === EV_WAKE) {
+        this.wakeHead++;
+        if (--this.wakeLen === 0) this.wakeHead = 0;
+        if (t !== v[V_PAIR_WAKE]) continue; // superseded
+        v[V_PAIR_WAKE] = Number.POSITIVE_INFINITY;
+        const lastUs = v[V_LAST_ARRIVAL]!;
+        const silenceUs = t - lastUs;
+        const verdict = silenceUs > deadAfterUs ? DEAD : silenceUs > timeoutUs ? SUSPECTED : ALIVE;
+        if (verdict !== this.status) {
+          this.curClass = EventClass.timer;
+          this.curEntity = node;
+          this.curCause = Cause.timer;
+          this.setVerdict(verdict, t);
+        }
+        const nextUs = silenceUs <= timeoutUs ? lastUs + timeoutUs + 1 : silenceUs <= deadAfterUs ? lastUs + deadAfterUs + 1 : Number.POSITIVE_INFINITY;
+        v[V_NEXT_CHANGE] = nextUs;
+        if (nextUs !== Number.POSITIVE_INFINITY) {
+          v[V_PAIR_WAKE] = nextUs;
+          v[V_ARG] = nextUs;
+          this.pushWakeFromArgs();
+        }
+      } else {
+        this.onProcess(t);
+      }
+    }
+    if (polling) this.catchUpChecks(endUs + 1);
+  }
+
+  /** TcpHost.attempt for the node's link: the link's loss, then its delay (no duplication: a TCP segment). */
+  private tcpAttempt(departUs: number): number {
+    const loss = this.loss;
+    if (loss.kind === LOSS_BERNOULLI) {
+      if (this.remaining > 0) this.remaining--;
+      else {
+        this.remaining = geometricGap(this.bank, this.lossStream, loss.logKeep);
+        return LOST;
+      }
+    } else if (loss.kind === LOSS_GILBERT) {
+      const step = gilbertStep(this.bank, this.stateStream, this.lossStream, this.bad, loss.enterBad, loss.leaveBad, loss.lossGood, loss.lossBad);
+      this.bad = step >> 1;
+      if ((step & 1) === 1) return LOST;
+    }
+    return departUs + this.baseDelayUs + this.delay.sampleUs(this.delayStream);
+  }
+
+  /** TcpHost.setTimer: a timer event of the node's (class send), after those at or before its instant. */
+  private pushTcpTimer(atUs: number): void {
+    if (this.tcpLen === this.tcpT.length) {
+      this.tcpT = grown(this.tcpT);
+      this.tcpSeq = grown(this.tcpSeq);
+    }
+    let pos = this.tcpLen;
+    while (pos > 0 && this.tcpT[pos - 1]! > atUs) {
+      this.tcpT[pos] = this.tcpT[pos - 1]!;
+      this.tcpSeq[pos] = this.tcpSeq[pos - 1]!;
+      pos--;
+    }
+    this.tcpT[pos] = atUs;
+    this.tcpSeq[pos] = ++this.seq;
+    this.tcpLen++;
+  }
+
+  /** TcpHost.deliver: the heartbeat reaches the monitor at `atUs` (kept if within the run). */
+  private tcpDeliver(atUs: number): void {
+    if (atUs > this.endUs) return;
+    this.v[V_ARG] = atUs;
+    this.insertDelivery();
+  }
+
   // Cold calls from the hot loop take their instant from v[V_ARG]: a number passed as an
   // argument would be boxed, and would make the optimizer box it in the loop.
   private catchUpChecksFromArgs(): void {
@@ -803,12 +1007,15 @@ export class TimeoutKernel {
       if (this.sendT <= this.endUs) this.events++; // the engine still pops the stale send
       this.sendT = Number.POSITIVE_INFINITY;
       this.onCrash(t);
+      // Its connection dies with it (queued messages lost; those already on their way arrive); a restart opens a new one.
+      if (this.tcp !== null) this.tcp.reset(this.node);
     } else if (what === ProcessEvent.recover && !this.up) {
       this.up = true;
       this.onRecover(t);
       // A restarted node sends at once (class send: after this instant's world events) and keeps the new phase.
       this.nominalUs = t;
       this.sendT = t;
+      this.sendSeq = ++this.seq;
     }
     this.v[V_XT] = this.processes.nextUs();
   }
@@ -884,7 +1091,9 @@ export class TimeoutKernel {
   private setVerdict(to: number, nowUs: number): void {
     if (this.status === to) return;
     this.status = to;
-    this.items.add(nowUs, this.curClass, this.curEntity, this.node, BookEntry.verdict, to, this.curCause);
+    // Over TCP the books ask, as trust is lost, whether the connection holds a message back (network/tcp.ts isStalled).
+    const stalled = this.tcp !== null && this.tcp.isStalled(this.node, nowUs) ? 1 : 0;
+    this.items.add(nowUs, this.curClass, this.curEntity, this.node, BookEntry.verdict, to, this.curCause, stalled);
   }
 
   private onCrash(nowUs: number): void {

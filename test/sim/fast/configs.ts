@@ -119,6 +119,8 @@ export const qualifyingConfig: fc.Arbitrary<SimConfig> = fc
       clock: fc.constantFrom(undefined, 'monotonic' as const, 'wall' as const),
       crashes: crashes(names, durationUs, intervalUs),
       flapWindowUs: fc.option(fc.integer({ min: 0, max: 10 * intervalUs }), { nil: undefined }),
+      // No log, a short one (the limit cuts it: which entries come first is the engine's order), or all of it.
+      transitionLogLimit: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 }), fc.constant(100_000)),
     });
   })
   .map(
@@ -141,7 +143,7 @@ export const qualifyingConfig: fc.Arbitrary<SimConfig> = fc
         ...(c.clock ? { clock: c.clock } : {}),
       },
       ...(c.flapWindowUs !== undefined ? { flapWindowUs: c.flapWindowUs } : {}),
-      transitionLogLimit: 0,
+      transitionLogLimit: c.transitionLogLimit,
     }),
   );
 
@@ -162,6 +164,7 @@ export const longConfig: fc.Arbitrary<SimConfig> = fc
     timeoutOffset: fc.constantFrom(-1, 0, 1),
     checkDivisor: fc.constantFrom(0, 1, 2, 3),
     downIntervals: fc.integer({ min: 1, max: 50 }),
+    transitionLogLimit: fc.constantFrom(0, 40, 1_000_000),
   })
   .map((c): SimConfig => {
     const durationUs = c.intervalUs * 12_000;
@@ -185,6 +188,34 @@ export const longConfig: fc.Arbitrary<SimConfig> = fc
         deadAfterUs: timeoutUs + c.intervalUs,
         checkIntervalUs: c.checkDivisor === 0 ? 0 : Math.max(1, Math.floor(c.intervalUs / c.checkDivisor)),
       },
-      transitionLogLimit: 0,
+      transitionLogLimit: c.transitionLogLimit,
     };
   });
+
+/**
+ * A qualifying configuration over TCP (the node → monitor link; the reverse one too at
+ * times), with settings scaled to the interval so that retransmission timeouts, backoff,
+ * breaks, reconnections and user timeouts all happen within a short run, and fall on
+ * the same microsecond as sends, deliveries and wake-ups.
+ */
+export const tcpConfig: fc.Arbitrary<SimConfig> = qualifyingConfig.chain((config) => {
+  const i = config.heartbeat.intervalUs;
+  return fc
+    .record({
+      rtoMinUs: fc.integer({ min: 1, max: 3 * i }),
+      rtoInitialUs: fc.oneof(fc.constant(i), fc.integer({ min: 1, max: 5 * i })),
+      rtoMaxExtra: fc.integer({ min: 0, max: 20 * i }),
+      retries2: fc.integer({ min: 0, max: 5 }),
+      reconnectDelayUs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5 * i })),
+      userTimeoutUs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 10 * i })),
+      reverseTcp: fc.boolean(),
+    })
+    .map(({ rtoMinUs, rtoInitialUs, rtoMaxExtra, retries2, reconnectDelayUs, userTimeoutUs, reverseTcp }): SimConfig => {
+      const tcp = { rtoMinUs, rtoInitialUs, rtoMaxUs: Math.max(rtoMinUs, rtoInitialUs) + rtoMaxExtra, retries2, reconnectDelayUs, userTimeoutUs };
+      return {
+        ...config,
+        link: { ...config.link, transport: 'tcp', tcp },
+        ...(config.reverseLink && reverseTcp ? { reverseLink: { ...config.reverseLink, transport: 'tcp' as const } } : {}),
+      };
+    });
+});
