@@ -60,6 +60,7 @@ console.log(
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     retained_bytes_per_member: Math.round((heapAfter - heapBefore) / members),
     gc_forced: gc !== undefined,
+    side_events: sim.sideEvents(),
     view_records: result.viewRecords,
     crashes: result.tallies.crashes,
     false_suspicions: m.suspicionsOriginated,
