@@ -72,6 +72,8 @@ export class BroadcastQueues {
   private capacity = 4;
   private fact: Int32Array;
   private tx: Int32Array;
+  /** Each queued fact's encoded size (facts are immutable): ordering reads no fact table. */
+  private sz: Int32Array;
   private readonly len: Int32Array;
   private order = new Int32Array(64);
   /** Results of the last `take`: broadcasts in the packet (including `start`) and their bytes. */
@@ -84,6 +86,7 @@ export class BroadcastQueues {
     this.members = members;
     this.fact = new Int32Array(members * this.capacity);
     this.tx = new Int32Array(members * this.capacity);
+    this.sz = new Int32Array(members * this.capacity);
     this.len = new Int32Array(members);
   }
 
@@ -115,12 +118,14 @@ export class BroadcastQueues {
     }
     this.fact[base + len] = f;
     this.tx[base + len] = 0;
+    this.sz[base + len] = this.facts.size(f);
     this.len[m] = len + 1;
   }
 
   private removeAt(base: number, i: number, len: number): void {
     this.fact.copyWithin(base + i, base + i + 1, base + len);
     this.tx.copyWithin(base + i, base + i + 1, base + len);
+    this.sz.copyWithin(base + i, base + i + 1, base + len);
   }
 
   private grow(): void {
@@ -128,13 +133,16 @@ export class BroadcastQueues {
     const cap = old * 2;
     const fact = new Int32Array(this.members * cap);
     const tx = new Int32Array(this.members * cap);
+    const sz = new Int32Array(this.members * cap);
     for (let m = 0; m < this.members; m++) {
       fact.set(this.fact.subarray(m * old, m * old + this.len[m]!), m * cap);
       tx.set(this.tx.subarray(m * old, m * old + this.len[m]!), m * cap);
+      sz.set(this.sz.subarray(m * old, m * old + this.len[m]!), m * cap);
     }
     this.capacity = cap;
     this.fact = fact;
     this.tx = tx;
+    this.sz = sz;
   }
 
   /**
@@ -151,14 +159,14 @@ export class BroadcastQueues {
     const base = m * this.capacity;
     const facts = this.fact;
     const tx = this.tx;
-    const sizes = this.facts;
+    const sizes = this.sz;
     if (this.order.length < len) this.order = new Int32Array(2 * len);
     const order = this.order;
     // Insertion sort of queue positions by (tx asc, size desc, fact desc): queues are short.
     for (let i = 0; i < len; i++) {
       const t = tx[base + i]!;
       const f = facts[base + i]!;
-      const size = sizes.size(f);
+      const size = sizes[base + i]!;
       let j = i - 1;
       while (j >= 0) {
         const o = order[j]!;
@@ -166,7 +174,7 @@ export class BroadcastQueues {
         if (to < t) break;
         if (to === t) {
           const fo = facts[base + o]!;
-          const so = sizes.size(fo);
+          const so = sizes[base + o]!;
           if (so > size || (so === size && fo > f)) break;
         }
         order[j + 1] = o;
@@ -181,7 +189,7 @@ export class BroadcastQueues {
       if (count >= PIGGY_MAX) break;
       const i = order[k]!;
       const f = facts[base + i]!;
-      const size = sizes.size(f) + COMPOUND_OVERHEAD;
+      const size = sizes[base + i]! + COMPOUND_OVERHEAD;
       if (bytes + size > budget) continue;
       bytes += size;
       out[outBase + count++] = f;
@@ -196,6 +204,7 @@ export class BroadcastQueues {
       if (tx[base + i]! >= this.limit) continue;
       facts[base + kept] = facts[base + i]!;
       tx[base + kept] = tx[base + i]!;
+      sizes[base + kept] = sizes[base + i]!;
       kept++;
     }
     this.len[m] = kept;
