@@ -104,4 +104,24 @@ describe('side queues merged with the engine queue', () => {
     }
     expect(times).toEqual([...Array.from({ length: 37 }, (_, i) => 10 * i), 365, 370, 380, 390]);
   });
+
+  it('keeps order when it grows while wrapped round its ring', () => {
+    const q = new SideQueue(16, 8);
+    let serial = 0;
+    const popped: number[] = [];
+    // Fill, drain half (the head moves on), then overfill so the ring wraps and grows.
+    for (let i = 0; i < 16; i++) q.push(i, 0, serial++, 1, i, 0, 0);
+    for (let i = 0; i < 10; i++) {
+      popped.push(q.headTarget());
+      q.shift();
+    }
+    // Near the tail, a little out of order: each lands one or two places back.
+    for (let i = 16; i < 60; i++) expect(q.push(i % 3 === 0 ? i - 1.5 : i, 0, serial++, 1, i, 0, 0)).toBe(true);
+    while (q.length > 0) {
+      popped.push(q.headTarget());
+      q.shift();
+    }
+    const expected = Array.from({ length: 60 }, (_, i) => i).sort((a, b) => (a % 3 === 0 && a >= 16 ? a - 1.5 : a) - (b % 3 === 0 && b >= 16 ? b - 1.5 : b));
+    expect(popped).toEqual(expected);
+  });
 });
