@@ -37,7 +37,8 @@
  * Split by concern: swim-core.ts (member state, pools, sending), swim-dissemination.ts
  * (broadcasts, state changes, push/pull), this file (the event loop, probing, packet
  * handlers, crashes and faults), views.ts (who thinks what), broadcasts.ts (queues),
- * swim-metrics.ts (membership metrics), permutation.ts (pass order).
+ * swim-metrics.ts (membership metrics), permutation.ts (pass order), side-queue.ts
+ * (the near-sorted event kinds kept beside the engine's queue, merged exactly in step()).
  */
 import { exponentialUs } from '../../random/distributions.js';
 import { nextOnsetUs, type FaultProcess } from '../../faults/faults.js';
@@ -93,7 +94,6 @@ export class SwimSimulation extends SwimDissemination {
     this.eventCount++;
     this.dispatch(kind, target, arg, arg2, nowUs);
   }
-
 
   /** 1 when member m is down, paused or starved of CPU: its events take the slow path in dispatch. */
   private refreshHindered(m: number): void {
@@ -190,7 +190,6 @@ export class SwimSimulation extends SwimDissemination {
     }
   }
 
-
   private nextTarget(m: number): number {
     const n = this.n;
     const views = this.views;
@@ -265,7 +264,6 @@ export class SwimSimulation extends SwimDissemination {
     if (this.lifeguard) this.successAtUs[m] = ackUs;
     this.scheduleNextProbe(m, this.probeSentUs[m]!, ackUs);
   }
-
 
   private onDirectTimeout(m: number, seq: number, nowUs: number): void {
     if (this.probeActive[m] === 0 || this.probeSeq[m] !== seq) return;
@@ -344,17 +342,7 @@ export class SwimSimulation extends SwimDissemination {
     this.at(next, EV_PROBE_TICK, m, this.epoch[m]!, 0);
   }
 
-
-
   // ---- packets ----------------------------------------------------------------------
-
-
-
-
-
-
-
-
 
   private onPacket(pk: number, nowUs: number): void {
     const type = this.pkType[pk]!;
@@ -447,29 +435,7 @@ export class SwimSimulation extends SwimDissemination {
     this.relayFree.push(entry);
   }
 
-  // ---- broadcasts ------------------------------------------------------------------------
-
-
-
-
-
-  // ---- state changes (state.go aliveNode / suspectNode / deadNode / refute) ----------------
-
-
-
-
-
-
-
-
-  // ---- push/pull anti-entropy ------------------------------------------------------------
-
-
-
-
-  // ---- views and metrics -----------------------------------------------------------------
-
-
+  // ---- crashes and faults ------------------------------------------------------------------
 
   private onCrash(index: number, nowUs: number): void {
     const episode = this.crashProcesses[index]!;
@@ -596,12 +562,6 @@ export class SwimSimulation extends SwimDissemination {
         return;
     }
   }
-
-  // ---- pools ---------------------------------------------------------------------------
-
-
-
-
 
   private finish(): SwimRunResult {
     const censorBoundUs = 2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs;
