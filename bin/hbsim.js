@@ -15,7 +15,7 @@ if (argv.length === 1 && argv[0] === '--version') {
   const { fileURLToPath } = await import('node:url');
   const { buildIfStale } = await import('./build-dist.js');
   try {
-    buildIfStale(fileURLToPath(new URL('..', import.meta.url)));
+    await buildIfStale(fileURLToPath(new URL('..', import.meta.url)));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);

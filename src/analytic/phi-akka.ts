@@ -21,11 +21,12 @@ export function akkaPhi(silenceUs: number, meanUs: number, stdDeviationUs: numbe
   return silenceUs > mu ? -Math.log10(e / (1 + e)) : -Math.log10(1 - 1 / (1 + e));
 }
 
-/** The silence at which φ reaches `threshold`, as a real number (µs). */
-export function akkaCrossingSilenceUs(meanUs: number, stdDeviationUs: number, s: AkkaPhiParameters): number {
-  const mu = meanUs + s.acceptablePauseUs;
-  const sigma = Math.max(stdDeviationUs, s.minStdDeviationUs);
-  const p = Math.pow(10, -s.threshold);
+/**
+ * The standardised silence y = (Δ − μ) / σ at which φ reaches `threshold`: it depends
+ * on the threshold alone, so a detector solves for it once, not at every heartbeat.
+ */
+export function akkaCrossingY(threshold: number): number {
+  const p = Math.pow(10, -threshold);
   // Both of Akka's branches are φ = −log10(e/(1+e)) (split only for precision), so at
   // the crossing e/(1+e) = 10^−threshold, i.e. ln e = ln(p/(1−p)).
   const lnE = Math.log(p / (1 - p));
@@ -38,7 +39,17 @@ export function akkaCrossingSilenceUs(meanUs: number, stdDeviationUs: number, s:
     y -= step;
     if (Math.abs(step) < 1e-12 * (1 + Math.abs(y))) break;
   }
+  return y;
+}
+
+/**
+ * The silence at which φ reaches `threshold`, as a real number (µs); `crossingY` is
+ * `akkaCrossingY(s.threshold)`, passed by callers that keep it.
+ */
+export function akkaCrossingSilenceUs(meanUs: number, stdDeviationUs: number, s: AkkaPhiParameters, crossingY = akkaCrossingY(s.threshold)): number {
+  const mu = meanUs + s.acceptablePauseUs;
+  const sigma = Math.max(stdDeviationUs, s.minStdDeviationUs);
   // A threshold below φ at zero silence (e.g. 1e-9, which the schema allows) is crossed
   // at once: φ already exceeds it when a heartbeat arrives, so the silence is 0, never negative.
-  return Math.max(0, mu + sigma * y);
+  return Math.max(0, mu + sigma * crossingY);
 }

@@ -23,7 +23,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const handle = async (command: () => number | Promise<number>) => {
     code = await guarded(command, io);
   };
-  const cli = parser(argv, handle, io);
+  const cli = withoutHelpCache(parser(argv, handle, io));
   let output = '';
   try {
     await cli.parseAsync([...argv], {}, (_error, _args, text) => {
@@ -38,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** The parser: every command (command-definitions.ts), the general examples and yargs' settings. */
-function parser(argv: readonly string[], handle: Handle, io: CliIo): Argv {
+export function parser(argv: readonly string[], handle: Handle, io: CliIo): Argv {
   let cli: Argv = yargs([...argv])
     .scriptName('hbsim')
     .usage('$0 <command> [options]\n\nSimulate heartbeat failure detectors and measure detection time against false suspicions.');
@@ -59,6 +59,21 @@ function parser(argv: readonly string[], handle: Handle, io: CliIo): Argv {
     .exitProcess(false)
     .fail(false)
     .wrap(Math.min(100, io.stdout.columns ?? 100));
+}
+
+/**
+ * yargs renders the whole help text of a command (every option, wrapped to the
+ * terminal: ~90 ms, the largest part of yargs' cost) each time it runs one, and keeps
+ * it for a later `showHelp()` from inside the handler. Our handlers never call it, and
+ * `--help` is answered before any handler runs (it renders its own text), so the cache
+ * is turned off. yargs is pinned (package.json), and test/cli/help-text.test.ts checks
+ * both that the hook is still there and that the help texts are unchanged.
+ */
+export function withoutHelpCache(cli: Argv): Argv {
+  const usage = (cli as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods().getUsageInstance();
+  // Should a yargs upgrade drop the hook, the CLI still works (only slower); the test fails.
+  if (typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+  return cli;
 }
 
 function usageError(message: string, argv: readonly string[], io: CliIo): number {

@@ -23,6 +23,7 @@ interface Def {
   readonly in?: Node;
   readonly keyType?: Node;
   readonly valueType?: Node;
+  readonly getter?: () => Node;
 }
 interface Node {
   readonly _zod: { readonly def: Def };
@@ -67,6 +68,9 @@ function unwrap(node: Node): Unwrapped {
     } else if (def.type === 'optional' && def.innerType) {
       optional = true;
       current = def.innerType;
+    } else if (def.type === 'lazy' && def.getter) {
+      // A section built on first use (schema/faults.ts): the schema it stands for.
+      current = def.getter();
     } else {
       return { node: current, meta, default: dflt, optional };
     }

@@ -31,6 +31,17 @@ export class IntIndex {
     return this.entries[2 * e] === key ? this.entries[2 * e + 1]! : NOT_FOUND;
   }
 
+  /**
+   * Sizes the table for `count` keys in all (at most half full), so that registering
+   * them rehashes nothing: at 100 k nodes the central topology's 300 000 keys otherwise
+   * pass through 12 doublings, each a random-access copy of the whole table.
+   */
+  reserve(count: number): void {
+    let entries = this.entries.length >> 1;
+    while (2 * count > entries) entries *= 2;
+    if (entries > this.entries.length >> 1) this.rehash(entries);
+  }
+
   /** The id of `key`, or `id` after recording it as the key's id when the key is new. */
   intern(key: number, id: number): number {
     if (2 * (this.count + 1) > this.entries.length >> 1) this.grow();
@@ -44,8 +55,13 @@ export class IntIndex {
   }
 
   private grow(): void {
+    this.rehash(this.entries.length);
+  }
+
+  /** Moves every key into a table of `slots` entries (a power of two). */
+  private rehash(slots: number): void {
     const old = this.entries;
-    const entries = new Float64Array(old.length * 2).fill(-1);
+    const entries = new Float64Array(2 * slots).fill(-1);
     for (let e = 0; e < old.length >> 1; e++) {
       const key = old[2 * e]!;
       if (key === -1) continue;

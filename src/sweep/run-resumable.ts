@@ -24,6 +24,8 @@ export interface ResumableOptions {
   readonly onProgress?: (done: number, total: number, work: number) => void;
   readonly onWorkerIdle?: () => void;
   readonly signal?: AbortSignal;
+  /** Run the tasks on this thread (RunTasksOptions.inline). */
+  readonly inline?: boolean;
 }
 
 export interface ResumableRun {
@@ -56,6 +58,7 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.onWorkerIdle ? { onWorkerIdle: options.onWorkerIdle } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.inline ? { inline: true } : {}),
       },
     );
   } finally {

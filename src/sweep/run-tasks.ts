@@ -3,10 +3,13 @@
  * task order whatever order they finished in. Stopping (the signal) terminates the
  * workers and rejects, so callers write nothing.
  *
- * A run that can be stopped (a signal is given, as the CLI does) always runs its tasks
- * on worker threads, even one task on one worker: a task on the main thread would keep
- * the event loop busy for its whole length, and Ctrl-C would wait for it. Without a
- * signal, one worker means inline (no thread), the cheaper path for library callers.
+ * A run that can be stopped (a signal is given, as the CLI does) runs its tasks on
+ * worker threads, even one task on one worker: a task on the main thread would keep
+ * the event loop busy for its whole length, and Ctrl-C would wait for it. Unless the
+ * caller says the run is small (`inline`): then the tasks run on this thread, the
+ * signal is heard between tasks, and no thread is started (each costs ~0.1-0.15 s of
+ * CPU to load the simulator, more than a small run simulates). Without a signal, one
+ * worker means inline too, the cheaper path for library callers.
  * Workers report progress from within long tasks, so the bar moves during a single
  * 100-year simulation too.
  */
@@ -32,6 +35,12 @@ export interface RunTasksOptions {
    */
   readonly onWorkerIdle?: () => void;
   readonly signal?: AbortSignal;
+  /**
+   * Run every task on this thread, whatever `workers` says, even with a signal (which
+   * is then heard between tasks): for runs too small to repay starting threads. The
+   * results are the same bytes either way.
+   */
+  readonly inline?: boolean;
 }
 
 export class SweepAborted extends Error {
@@ -45,7 +54,7 @@ export async function runTasks(tasks: readonly SweepTask[], options: RunTasksOpt
   // would wait for a result that never comes.
   if (tasks.length === 0) return [];
   const workers = Math.max(1, Math.min(options.workers, tasks.length));
-  return workers === 1 && options.signal === undefined ? runInline(tasks, options) : runPooled(tasks, workers, options);
+  return options.inline === true || (workers === 1 && options.signal === undefined) ? runInline(tasks, options) : runPooled(tasks, workers, options);
 }
 
 /** A task's expected cost: the heartbeats it simulates (1 when that is not a finite positive number). */

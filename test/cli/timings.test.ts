@@ -28,7 +28,8 @@ describe('HBSIM_TIMINGS', () => {
       'start-up (node, modules, arguments)',
       'read scenarios',
       'prepare tasks',
-      'simulate (worker threads)',
+      // A run this small simulates on the main thread (run.ts, INLINE_BELOW_MS).
+      'simulate (inline)',
       'assemble results (pool, statistics, analysis)',
       'report (render HTML)',
       'write files',

@@ -5,7 +5,7 @@
  * (loader-spy.mjs) records every package the process imports.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,8 +58,15 @@ describe('the compiled package', () => {
     expect([...r.packages].filter((p) => /^(tsx|typescript|esbuild|yargs|zod|yaml|vega)/.test(p))).toEqual([]);
   });
 
-  it('a run without a report, on 2 worker threads, never loads vega; with the report it does', async () => {
+  it('a run without a report never loads vega, on the main thread or on 2 worker threads; with the report it does', async () => {
+    // Big enough for worker threads (run.ts, INLINE_BELOW_MS): 1000 nodes × 30 min.
+    const pooled = await spawnSpied(['run', join(ROOT, 'bench', 'scenarios', 'workload-b.yaml'), '--no-report', '--workers', '2', '--out', 'w', '--set', 'duration=30m', '--no-pause-survival']);
+    expect(pooled.code).toBe(0);
+    expect(pooled.packages.has('bundle:worker.js')).toBe(true);
+    expect(vega(pooled.packages)).toEqual([]);
+    // This one is small: it simulates on the main thread and starts no worker thread.
     const plain = await spawnSpied(['run', 'db-ha', '--no-report', '--workers', '2', '--out', 'a', ...SMALL]);
+    expect(plain.packages.has('bundle:worker.js')).toBe(false);
     expect(plain.stderr).not.toMatch(/error/i);
     expect(plain.code).toBe(0);
     // bin/hbsim.js runs the bundle (dist/bundle/, bin/build-dist.js): yargs, zod and yaml are inside it,
@@ -74,6 +81,24 @@ describe('the compiled package', () => {
     expect(withReport.code).toBe(0);
     expect(vega(withReport.packages)).toEqual(expect.arrayContaining(vegaChunks()));
     expect(existsSync(join(dir, 'b', 'db-ha.html'))).toBe(true);
+  });
+
+  it("the bundle holds zod's English messages only, and its scenario errors read as the unbundled program's", async () => {
+    // bin/build-dist.js drops zod's other locales from the bundle (0.37 MB hbsim never uses).
+    const meta = JSON.parse(readFileSync(join(ROOT, 'node_modules', '.cache', 'hbsim', 'bundle-meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    const locales = Object.keys(meta.inputs).filter((input) => /node_modules\/zod\/v4\/locales\//.test(input));
+    expect(locales.map((l) => l.replace(/^.*\/locales\//, '')).sort()).toEqual(['en.js', 'index.js']);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: bad\nseed: 1\nduration: -5m\nreplications: 0\ncluster: { nodes: many, extra: 1 }\nlink: { loss: 200%, delay: { dist: lognormal } }\ndetector: { kind: phi }\nsweep: { detector.timeout: [] }\nexpect: { nonsense: 1 }\n');
+    const run = (main: string) =>
+      new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(process.execPath, [main, 'validate', bad], { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } }, (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }));
+      });
+    const bundled = await run(join(ROOT, 'dist', 'bundle', 'main.js'));
+    const unbundled = await run(join(ROOT, 'dist', 'cli', 'main.js'));
+    expect(bundled.code).toBe(2);
+    expect(bundled.stderr.split('\n').length).toBeGreaterThan(6);
+    expect(bundled).toEqual(unbundled);
   });
 
   it('validate and presets never load vega', async () => {

@@ -7,6 +7,6 @@ import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain JS module without declarations
 import { buildIfStale } from '../../bin/build-dist.js';
 
-export default function setup(): void {
-  (buildIfStale as (root: string, options?: { log?: (line: string) => void }) => boolean)(fileURLToPath(new URL('../../', import.meta.url)), { log: () => {} });
+export default async function setup(): Promise<void> {
+  await (buildIfStale as (root: string, options?: { log?: (line: string) => void }) => Promise<boolean>)(fileURLToPath(new URL('../../', import.meta.url)), { log: () => {} });
 }

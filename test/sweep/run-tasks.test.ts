@@ -7,7 +7,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { dispatchOrder, runTasks } from '../../src/sweep/run-tasks.js';
+import { dispatchOrder, runTasks, SweepAborted } from '../../src/sweep/run-tasks.js';
 import type { SweepTask } from '../../src/sweep/tasks.js';
 import { acquireWorkers, discardWorkers, prestartWorkers, releaseWorkers } from '../../src/sweep/worker-pool.js';
 import { simConfig } from '../support/sim-config.js';
@@ -47,6 +47,32 @@ describe('runTasks', () => {
     expect(inline.map((r) => (r.kind === 'replication' ? [r.cell, r.replication] : null))).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
     // Two workers, four tasks: one of them finds nothing left before the last task ends; one worker never idles.
     expect(idle).toBe(1);
+  });
+});
+
+describe('runTasks inline (a run too small to repay starting threads)', () => {
+  it('runs on this thread even with a signal, with the same results as on workers, and hears the signal between tasks', async () => {
+    const tasks = [replication(0, 0, 2), replication(0, 1, 20), replication(1, 0, 5), replication(1, 1, 1)];
+    const pooled = await runTasks(tasks, { workers: 2, timelineLimit: 50, signal: new AbortController().signal });
+    let idle = 0;
+    const inline = await runTasks(tasks, { workers: 2, timelineLimit: 50, signal: new AbortController().signal, inline: true, onWorkerIdle: () => idle++ });
+    expect(inline).toEqual(pooled);
+    // No worker ran (none idled), and the tasks ran in task order.
+    expect(idle).toBe(0);
+    const stop = new AbortController();
+    const heard: number[] = [];
+    const stopped = runTasks(tasks, {
+      workers: 2,
+      timelineLimit: 50,
+      signal: stop.signal,
+      inline: true,
+      onResult: (index) => {
+        heard.push(index);
+        if (index === 1) stop.abort();
+      },
+    });
+    await expect(stopped).rejects.toBeInstanceOf(SweepAborted);
+    expect(heard).toEqual([0, 1]);
   });
 });
 

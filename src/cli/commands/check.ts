@@ -250,14 +250,14 @@ export function checkNeedsPauseSurvival(spec: GateSpec): boolean {
 
 /** Rough engine speed on one core (as run.ts estimates it for its progress bar). */
 const HEARTBEATS_PER_SECOND = 4_000_000;
-/** A run expected to take less than this goes inline: worker threads each load the simulator and warm its JIT up again, which a small run does not repay. */
+/** A run expected to take less than this uses one worker thread (and runs inline below run.ts's INLINE_BELOW_MS): worker threads each load the simulator and warm its JIT up again, which a small run does not repay. */
 const INLINE_BELOW_MS = 3000;
 /** Rough cost of one cell's pause-survival search on one core. */
 const PAUSE_SEARCH_MS = 500;
 
 /**
  * Without --workers, a scenario expected to simulate in less time than the worker
- * threads take to start runs inline: a CI gate over a dozen small scenarios would
+ * threads take to start runs on one thread: a CI gate over a dozen small scenarios would
  * otherwise spend most of its time starting threads. Results do not depend on it.
  */
 function workersFor(l: LoadedScenario, pauseSurvival: boolean, workers: number): number {

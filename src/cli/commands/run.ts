@@ -21,7 +21,7 @@ import { SweepAborted } from '../../sweep/run-tasks.js';
 import { prestartWorkers } from '../../sweep/worker-pool.js';
 import { markPhase, printPhases } from '../timings.js';
 import { PAUSE_SEARCH_BUDGET_HEARTBEATS } from '../../sweep/pause-survival.js';
-import { planOf } from '../../sweep/run-scenario.js';
+import { planOf, type ScenarioPlan } from '../../sweep/run-scenario.js';
 import { paletteFor } from '../colour.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIo } from '../io.js';
@@ -51,6 +51,14 @@ export interface RunOptions extends OverrideOptions {
 
 /** Rough engine speed on one core, for deciding whether a progress bar is worth showing. */
 const HEARTBEATS_PER_SECOND = 4_000_000;
+/**
+ * A run expected to simulate for less than this (at the engine's speed, on one core)
+ * runs on the main thread: a worker thread costs ~0.1-0.15 s of CPU to start and load
+ * the simulator, more than such a run simulates. Ctrl-C then waits for the task at
+ * hand, a fraction of this. (The walk is several times faster than the engine, so the
+ * estimate errs towards threads.)
+ */
+export const INLINE_BELOW_MS = 250;
 /** Runs expected to last longer than this get a warning with the order of magnitude. */
 const LONG_RUN_MS = 60_000;
 /** Conventional exit code of a process stopped by SIGINT (128 + 2). */
@@ -70,10 +78,12 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   // The estimate is added to whole results; a shard's partial file has no cells to add it to.
   if (shard && options.rare === true) throw new UsageError('--rare applies to a whole run, not a shard: run it without --shard (the estimate costs seconds, not node-days)');
   if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
-  // The worker threads load the simulator while this thread reads the scenarios (at most
-  // one per core before the task count is known: a run of 3 tasks with --workers 64 uses 3).
-  prestartWorkers(Math.min(workers, availableParallelism()));
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
+  // The worker threads load the simulator while this thread prepares the first run's
+  // tasks (at most one per core and per task: a run of 3 tasks with --workers 64 uses
+  // 3), unless that run is small enough to run inline.
+  const first = planOf(loaded[0]!, options.pauseSurvival);
+  if (!runsInline(first)) prestartWorkers(Math.min(workers, availableParallelism(), first.tasks));
   markPhase('read scenarios');
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -182,6 +192,11 @@ function rareLines(results: ResultsFile): string[] {
   return lines;
 }
 
+/** Whether a run is small enough to simulate on the main thread (INLINE_BELOW_MS). */
+export function runsInline(plan: ScenarioPlan): boolean {
+  return (plan.heartbeats / HEARTBEATS_PER_SECOND) * 1000 < INLINE_BELOW_MS;
+}
+
 /** Runs one scenario (or one shard of it, checkpointed: pieces.ts) with a progress bar (cells × replications done, ETA). */
 export async function simulate(
   loaded: LoadedScenario,
@@ -193,7 +208,8 @@ export async function simulate(
   onWorkerIdle?: () => void,
 ): Promise<PieceOutcome> {
   const plan = planOf(loaded, pauseSurvival);
-  const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / Math.min(workers, plan.tasks)) * 1000;
+  const inline = runsInline(plan);
+  const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / (inline ? 1 : Math.min(workers, plan.tasks))) * 1000;
   if (expectedMs > LONG_RUN_MS) {
     const p = paletteFor(io.stderr, io.env);
     const search = pauseSurvival ? ` (with each cell's pause-survival search, at most ${PAUSE_SEARCH_BUDGET_HEARTBEATS.toExponential(0)} heartbeats; --no-pause-survival skips it)` : '';
@@ -211,6 +227,7 @@ export async function simulate(
         onProgress: (done, total, work) => progress.update(done, total, work),
         ...(onWorkerIdle ? { onWorkerIdle } : {}),
         ...(signal ? { signal } : {}),
+        ...(inline ? { inline } : {}),
       },
       pieces,
     );

@@ -52,7 +52,7 @@ export const scenarioObject = z.strictObject({
       }),
     )
     .prefault({}),
-  faults: z.array(faultSchema, expects('a list of faults')).max(100).meta(meta({ description: 'Faults injected into the run, each a map with one key naming its kind.', type: 'list' })).prefault([]),
+  faults: z.array(z.lazy(faultSchema), expects('a list of faults')).max(100).meta(meta({ description: 'Faults injected into the run, each a map with one key naming its kind.', type: 'list' })).prefault([]),
   detector: detectorSchema.prefault({ kind: 'timeout' }),
   protocol: protocolSchema({ positiveDuration, wholeNumber, meta, expects }),
   sweep: sweepSchema,

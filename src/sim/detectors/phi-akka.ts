@@ -21,7 +21,7 @@
  * Times are integer µs (Akka uses ms; φ is scale-free, and the thresholds in µs are
  * the same instants).
  */
-import { akkaCrossingSilenceUs, akkaPhi } from '../../analytic/phi-akka.js';
+import { akkaCrossingSilenceUs, akkaCrossingY, akkaPhi } from '../../analytic/phi-akka.js';
 import type { DetectorConfig } from '../config.js';
 import type { StatusCode } from '../status.js';
 import { confirmedNextChange, confirmedStatus } from './confirm.js';
@@ -44,12 +44,15 @@ export class PhiAkkaDetector implements Detector {
   private readonly lastUs: Float64Array;
   /** Local instant φ reaches the threshold for the current history and last arrival. */
   private readonly crossUs: Float64Array;
+  /** `akkaCrossingY(threshold)`, solved once (it was ~15 % of a run, solved per heartbeat). */
+  private readonly crossingY: number;
 
   constructor(pairCount: number, settings: PhiAkkaSettings, startLocalUs: number) {
     if (!(settings.threshold > 0)) throw new RangeError(`phi threshold must be > 0, got ${settings.threshold}`);
     if (!(Number.isInteger(settings.maxSampleSize) && settings.maxSampleSize >= 2)) throw new RangeError('max-sample-size must be a whole number ≥ 2');
     if (!(settings.firstHeartbeatEstimateUs > 0)) throw new RangeError('the first-heartbeat estimate must be > 0');
     this.s = settings;
+    this.crossingY = akkaCrossingY(settings.threshold);
     this.capacity = settings.maxSampleSize;
     this.intervals = new Float64Array(pairCount * this.capacity);
     this.count = new Int32Array(pairCount);
@@ -101,7 +104,7 @@ export class PhiAkkaDetector implements Detector {
 
   private updateCrossing(pair: number): void {
     const last = this.lastUs[pair]!;
-    let t = last + Math.ceil(akkaCrossingSilenceUs(this.meanUs(pair), this.stdDeviationUs(pair), this.s));
+    let t = last + Math.ceil(akkaCrossingSilenceUs(this.meanUs(pair), this.stdDeviationUs(pair), this.s, this.crossingY));
     // Make the integer instant exact against φ itself (rounding of the solve).
     while (t > last && this.phi(pair, t - 1) >= this.s.threshold) t--;
     while (this.phi(pair, t) < this.s.threshold) t++;

@@ -247,7 +247,7 @@ export class TimeoutKernel {
     if (this.polling) this.events += Math.floor(this.endUs / this.checkUs);
     // The books the engine keeps (central topology: the monitor is node n, pair i watches node i).
     const books = new PairBooks(this.n + 1);
-    for (let i = 0; i < this.n; i++) books.observe(this.n, i);
+    books.observeAll(this.n);
     books.open({ warmupUs: this.warmupUs, transitionLogLimit: 0, flapWindowUs: this.flapWindowUs });
     this.items.bookInOrder(books);
     const recorder = books.recorder;

@@ -12,6 +12,7 @@
  * nothing, so a module may report its verdict every time it evaluates it.
  */
 import { IntIndex, NOT_FOUND } from '../int-index.js';
+import { IntList } from '../int-list.js';
 import { Status, type StatusCode } from '../status.js';
 import { MetricsRecorder, type CauseCode } from './recorder.js';
 
@@ -23,9 +24,11 @@ export interface BooksOptions {
 
 export class PairBooks {
   private readonly nodeCount: number;
-  private readonly observerOf: number[] = [];
-  private readonly targetOf: number[] = [];
+  private readonly observerOf = new IntList();
+  private readonly targetOf = new IntList();
+  /** Pair ids by key observer × n + target, for pairs 0 .. indexed − 1 (see `catchUp`). */
   private readonly pairOf = new IntIndex();
+  private indexed = 0;
   private recorderOrNull: MetricsRecorder | null = null;
   private status: Uint8Array = new Uint8Array(0);
   /** Pairs whose target is node i: pairsByTarget[targetStart[i] .. targetStart[i + 1]). */
@@ -36,6 +39,36 @@ export class PairBooks {
     this.nodeCount = nodeCount;
   }
 
+  /**
+   * Registers the pairs in which `observer` (the last node) watches every other node,
+   * pair first + i watching node i, in one pass: nothing is hashed until a pair is
+   * looked up (`observe` catches the index up). Returns `first`, the pairs registered
+   * before; with pairs already registered it falls back to `observe`.
+   */
+  observeAll(observer: number): number {
+    if (observer !== this.nodeCount - 1) throw new RangeError('observeAll: the observer is the last node');
+    const first = this.observerOf.length;
+    if (this.recorderOrNull !== null || first > 0) {
+      for (let i = 0; i < observer; i++) if (this.observe(observer, i) !== first + i) throw new Error('observeAll: the pairs exist in another order');
+      return first;
+    }
+    this.observerOf.reserve(first + observer);
+    this.targetOf.reserve(first + observer);
+    for (let i = 0; i < observer; i++) {
+      this.observerOf.push(observer);
+      this.targetOf.push(i);
+    }
+    return first;
+  }
+
+  /** Brings the key index up to date with pairs registered in bulk (`observeAll`). */
+  private catchUp(): void {
+    const count = this.observerOf.length;
+    this.pairOf.reserve(count);
+    for (let pair = this.indexed; pair < count; pair++) this.pairOf.intern(this.observerOf.get(pair) * this.nodeCount + this.targetOf.get(pair), pair);
+    this.indexed = count;
+  }
+
   /** The pair in which `observer` watches `target`, registered on first use (before `open`). */
   observe(observer: number, target: number): number {
     if (observer === target) throw new RangeError(`node ${observer} cannot observe itself`);
@@ -43,6 +76,7 @@ export class PairBooks {
       throw new RangeError(`pair (${observer}, ${target}) names a node outside 0..${this.nodeCount - 1}`);
     }
     const key = observer * this.nodeCount + target;
+    if (this.indexed !== this.observerOf.length) this.catchUp();
     if (this.recorderOrNull !== null) {
       const known = this.pairOf.get(key);
       if (known !== NOT_FOUND) return known;
@@ -53,6 +87,7 @@ export class PairBooks {
     if (known !== pair) return known;
     this.observerOf.push(observer);
     this.targetOf.push(target);
+    this.indexed = pair + 1;
     return pair;
   }
 
@@ -61,11 +96,11 @@ export class PairBooks {
   }
 
   observerOfPair(pair: number): number {
-    return this.observerOf[pair]!;
+    return this.observerOf.get(pair);
   }
 
   targetOfPair(pair: number): number {
-    return this.targetOf[pair]!;
+    return this.targetOf.get(pair);
   }
 
   /** Set when some link uses TCP: whether a message between observer and target is held back now. */
@@ -78,11 +113,11 @@ export class PairBooks {
     this.recorderOrNull = new MetricsRecorder(pairCount, options.warmupUs, options.transitionLogLimit, options.flapWindowUs);
     this.status = new Uint8Array(pairCount);
     const start = new Int32Array(this.nodeCount + 1);
-    for (const t of this.targetOf) start[t + 1]!++;
+    for (const t of this.targetOf.view()) start[t + 1]!++;
     for (let i = 0; i < this.nodeCount; i++) start[i + 1]! += start[i]!;
     const fill = start.slice(0, this.nodeCount);
     const byTarget = new Int32Array(pairCount);
-    for (let pair = 0; pair < pairCount; pair++) byTarget[fill[this.targetOf[pair]!]!++] = pair;
+    for (let pair = 0; pair < pairCount; pair++) byTarget[fill[this.targetOf.get(pair)]!++] = pair;
     this.targetStart = start;
     this.pairsByTarget = byTarget;
   }
@@ -101,7 +136,7 @@ export class PairBooks {
     if (this.status[pair] === to) return;
     // TCP links (issue #13): does the transport hold back a message of this pair as trust is lost?
     if (this.stallProbe !== null && this.status[pair] === Status.alive) {
-      this.recorder.suspicionDuringTransportStall = this.stallProbe(this.observerOf[pair]!, this.targetOf[pair]!, nowUs);
+      this.recorder.suspicionDuringTransportStall = this.stallProbe(this.observerOf.get(pair), this.targetOf.get(pair), nowUs);
     }
     this.status[pair] = to;
     this.recorder.onVerdict(pair, nowUs, to, cause);

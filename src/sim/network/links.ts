@@ -12,7 +12,7 @@
  */
 import type { LinkConfig } from '../config.js';
 import { DurationSampler } from '../random/distributions.js';
-import { LinkLoss, validateLossModel, type LossModel } from './loss.js';
+import { compileLoss, LinkLoss, LossKind, type CompiledLoss, type LossModel } from './loss.js';
 import type { StreamBank } from '../random/streams.js';
 
 export const DROPPED = -1;
@@ -24,23 +24,31 @@ export function linkLossModel(link: LinkConfig): LossModel {
   return link.loss ?? { kind: 'bernoulli', probability: link.lossProbability };
 }
 
+/**
+ * A link's record in `LinkTable.links` (two int32 per link, read by every message):
+ * its profile with a SEEDED bit once its streams exist, and its delay stream.
+ */
+const INFO = 0;
+const DELAY_STREAM = 1;
+const SEEDED = 1 << 16;
+const PROFILE_MASK = SEEDED - 1;
+
 export class LinkTable {
   readonly linkCount: number;
   private readonly bank: StreamBank;
-  private readonly profileOf: Uint16Array;
+  /** Per link, interleaved: [2l + INFO] profile | SEEDED, [2l + DELAY_STREAM] (one cache line per message at 100 k nodes). */
+  private readonly links: Int32Array;
   private readonly baseDelayUs: Float64Array;
   private readonly duplicateProbability: Float64Array;
   private readonly samplers: DurationSampler[];
-  private readonly delayStream: Int32Array;
+  /** Each profile's loss law, compiled (and checked) once. */
+  private readonly laws: readonly CompiledLoss[];
   private readonly duplicateStream: Int32Array;
   private readonly duplicateDelayStream: Int32Array;
   private readonly downCount: Int32Array;
   /** Sum of `downCount`: while 0 (no partition), a message reads no per-link counter. */
   private cuts = 0;
-  private readonly profiles: readonly LinkConfig[];
   private readonly streamKey: (link: number, purpose: string) => number;
-  /** 1 once the link's streams exist (see `seed`). */
-  private readonly seeded: Uint8Array;
   readonly loss: LinkLoss;
   /** Arrival of the duplicate of the last transmitted message, or DROPPED. */
   duplicateArrivalUs: number;
@@ -61,22 +69,21 @@ export class LinkTable {
     const n = profileOfLink.length;
     this.linkCount = n;
     this.bank = bank;
-    this.profileOf = Uint16Array.from(profileOfLink);
+    if (profiles.length > PROFILE_MASK) throw new RangeError(`at most ${PROFILE_MASK} link classes, got ${profiles.length}`);
+    this.links = new Int32Array(2 * n);
+    for (let link = 0; link < n; link++) this.links[2 * link + INFO] = profileOfLink[link]!;
     this.baseDelayUs = Float64Array.from(profiles, (p) => p.delay.baseUs);
     this.duplicateProbability = Float64Array.from(profiles, (p) => p.duplicateProbability);
     this.samplers = profiles.map((p, k) => new DurationSampler(p.delay.random, bank, `link class ${k} delay`));
-    this.delayStream = new Int32Array(n);
     this.duplicateStream = new Int32Array(n);
     this.duplicateDelayStream = new Int32Array(n);
     this.downCount = new Int32Array(n);
     this.loss = new LinkLoss(n, bank);
     this.duplicateArrivalUs = DROPPED;
     this.lastDropReason = DropReason.none;
-    this.profiles = profiles;
     this.streamKey = streamKey;
-    this.seeded = new Uint8Array(n);
     // Bad settings are refused now, not at a link's first message.
-    profiles.forEach((p, k) => validateLossModel(linkLossModel(p), `link class ${k} loss`));
+    this.laws = profiles.map((p, k) => compileLoss(linkLossModel(p), `link class ${k} loss`));
   }
 
   /**
@@ -86,11 +93,14 @@ export class LinkTable {
    * (streams.ts), so when a stream is created changes nothing.
    */
   private seed(link: number): void {
-    this.seeded[link] = 1;
-    const profile = this.profileOf[link]!;
+    const profile = this.links[2 * link + INFO]! & PROFILE_MASK;
+    this.links[2 * link + INFO] = profile | SEEDED;
     const key = this.streamKey;
-    if (!this.samplers[profile]!.isConstant) this.delayStream[link] = key(link, 'delay');
-    this.loss.configure(link, linkLossModel(this.profiles[profile]!), (purpose) => key(link, purpose));
+    if (!this.samplers[profile]!.isConstant) this.links[2 * link + DELAY_STREAM] = key(link, 'delay');
+    // Streams in the order they always were made: delay, loss, loss-state, duplicate, duplicate-delay.
+    const law = this.laws[profile]!;
+    const lossStream = law.kind === LossKind.none ? 0 : key(link, 'loss');
+    this.loss.configureCompiled(link, law, lossStream, law.kind === LossKind.gilbertElliott ? key(link, 'loss-state') : 0);
     if (this.duplicateProbability[profile]! > 0) {
       this.duplicateStream[link] = key(link, 'duplicate');
       this.duplicateDelayStream[link] = key(link, 'duplicate-delay');
@@ -117,13 +127,17 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    if (this.seeded[link] === 0) this.seed(link);
+    let info = this.links[2 * link + INFO]!;
+    if ((info & SEEDED) === 0) {
+      this.seed(link);
+      info |= SEEDED;
+    }
     if (this.loss.shouldDrop(link)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
-    const profile = this.profileOf[link]!;
-    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(this.delayStream[link]!);
+    const profile = info & PROFILE_MASK;
+    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(this.links[2 * link + DELAY_STREAM]!);
   }
 
   /** One message leaves at `departUs`: its arrival instant, or DROPPED. */
@@ -133,18 +147,22 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    if (this.seeded[link] === 0) this.seed(link);
+    let info = this.links[2 * link + INFO]!;
+    if ((info & SEEDED) === 0) {
+      this.seed(link);
+      info |= SEEDED;
+    }
     if (this.loss.shouldDrop(link)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
-    const profile = this.profileOf[link]!;
+    const profile = info & PROFILE_MASK;
     const sampler = this.samplers[profile]!;
     const base = departUs + this.baseDelayUs[profile]!;
     const duplicate = this.duplicateProbability[profile]!;
     if (duplicate > 0 && this.bank.next(this.duplicateStream[link]!) < duplicate) {
       this.duplicateArrivalUs = base + sampler.sampleUs(this.duplicateDelayStream[link]!);
     }
-    return base + sampler.sampleUs(this.delayStream[link]!);
+    return base + sampler.sampleUs(this.links[2 * link + DELAY_STREAM]!);
   }
 }

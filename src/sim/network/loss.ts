@@ -113,16 +113,25 @@ export function validateLossModel(model: LossModel, what: string): void {
 
 export { averageLoss } from '../../analytic/loss.js';
 
+/** A link's hot loss record (see `LinkLoss`): doubles at STRIDE·link + … */
+const STRIDE = 4;
+const KIND = 0;
+const REMAINING = 1;
+const LOSS_STREAM = 2;
+const LOG_KEEP = 3;
+
 /**
  * The loss state of every link. Links are dense indices; `configure` gives a link its
  * model and streams once, and `shouldDrop(link)` decides each message.
+ *
+ * What every message reads — the model's kind, the Bernoulli countdown, the loss
+ * stream, log(1 − p) — sits in one 32-byte record per link: at 100 k nodes each
+ * separate per-link array was a cache miss per heartbeat. Gilbert–Elliott's chain
+ * state and laws stay apart (read only on such links).
  */
 export class LinkLoss {
   private readonly bank: StreamBank;
-  private readonly kind: Uint8Array;
-  // Bernoulli
-  private readonly logKeep: Float64Array;
-  private readonly remaining: Float64Array;
+  private readonly hot: Float64Array;
   // Gilbert–Elliott
   private readonly bad: Uint8Array;
   private readonly enterBad: Float64Array;
@@ -130,21 +139,16 @@ export class LinkLoss {
   private readonly lossGood: Float64Array;
   private readonly lossBad: Float64Array;
   private readonly stateStream: Int32Array;
-  // Both
-  private readonly lossStream: Int32Array;
 
   constructor(linkCount: number, bank: StreamBank) {
     this.bank = bank;
-    this.kind = new Uint8Array(linkCount);
-    this.logKeep = new Float64Array(linkCount);
-    this.remaining = new Float64Array(linkCount);
+    this.hot = new Float64Array(STRIDE * linkCount);
     this.bad = new Uint8Array(linkCount);
     this.enterBad = new Float64Array(linkCount);
     this.leaveBad = new Float64Array(linkCount);
     this.lossGood = new Float64Array(linkCount);
     this.lossBad = new Float64Array(linkCount);
     this.stateStream = new Int32Array(linkCount);
-    this.lossStream = new Int32Array(linkCount);
   }
 
   /**
@@ -153,39 +157,52 @@ export class LinkLoss {
    */
   configure(link: number, model: LossModel, stream: (purpose: string) => number): void {
     const law = compileLoss(model, `link ${link} loss`);
-    this.kind[link] = law.kind;
+    const lossStream = law.kind === KIND_NONE ? 0 : stream('loss');
+    this.configureCompiled(link, law, lossStream, law.kind === KIND_GILBERT_ELLIOTT ? stream('loss-state') : 0);
+  }
+
+  /**
+   * `configure` with the law compiled once for a link class and the streams made by the
+   * caller ("loss", then "loss-state" for Gilbert–Elliott; 0 where the law draws none).
+   */
+  configureCompiled(link: number, law: CompiledLoss, lossStream: number, stateStream: number): void {
+    const at = STRIDE * link;
+    const hot = this.hot;
+    hot[at + KIND] = law.kind;
     if (law.kind === KIND_NONE) return;
-    this.lossStream[link] = stream('loss');
+    hot[at + LOSS_STREAM] = lossStream;
     if (law.kind === KIND_BERNOULLI) {
-      this.logKeep[link] = law.logKeep;
-      this.remaining[link] = geometricGap(this.bank, this.lossStream[link]!, law.logKeep);
+      hot[at + LOG_KEEP] = law.logKeep;
+      hot[at + REMAINING] = geometricGap(this.bank, lossStream, law.logKeep);
       return;
     }
-    this.stateStream[link] = stream('loss-state');
+    this.stateStream[link] = stateStream;
     this.enterBad[link] = law.enterBad;
     this.leaveBad[link] = law.leaveBad;
     this.lossGood[link] = law.lossGood;
     this.lossBad[link] = law.lossBad;
-    this.bad[link] = stationaryStart(this.bank, this.stateStream[link]!, law.stationaryBad);
+    this.bad[link] = stationaryStart(this.bank, stateStream, law.stationaryBad);
   }
 
   /** Decides the fate of the link's next message. */
   shouldDrop(link: number): boolean {
-    const kind = this.kind[link]!;
+    const hot = this.hot;
+    const at = STRIDE * link;
+    const kind = hot[at + KIND]!;
     if (kind === KIND_NONE) return false;
     if (kind === KIND_BERNOULLI) {
-      const left = this.remaining[link]!;
+      const left = hot[at + REMAINING]!;
       if (left > 0) {
-        this.remaining[link] = left - 1;
+        hot[at + REMAINING] = left - 1;
         return false;
       }
-      this.remaining[link] = geometricGap(this.bank, this.lossStream[link]!, this.logKeep[link]!);
+      hot[at + REMAINING] = geometricGap(this.bank, hot[at + LOSS_STREAM]!, hot[at + LOG_KEEP]!);
       return true;
     }
     const step = gilbertStep(
       this.bank,
       this.stateStream[link]!,
-      this.lossStream[link]!,
+      hot[at + LOSS_STREAM]!,
       this.bad[link]!,
       this.enterBad[link]!,
       this.leaveBad[link]!,

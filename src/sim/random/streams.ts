@@ -78,10 +78,25 @@ function initialStateOf(rootHi: number, rootLo: number, key: StreamKey): [number
   ];
 }
 
+let firstRoot: SeedRoot | null = null;
+let firstSeed = '';
+let firstReplication = -1;
+let firstRootHi = 0;
+let firstRootLo = 0;
+
 /** The first uniform of the stream `key`, without keeping the stream (one-off draws: phases). */
 export function firstUniform(root: SeedRoot, key: StreamKey): number {
-  const [c, s0] = initialState(root, key);
-  const t = MULTIPLIER * s0 + c;
+  // The root's digest is remembered across calls (a run draws one phase per node from one root).
+  if (root !== firstRoot || root.seed !== firstSeed || root.replication !== firstReplication) {
+    const r = rootDigest(root);
+    firstRootHi = r.hi;
+    firstRootLo = r.lo;
+    firstRoot = root;
+    firstSeed = root.seed;
+    firstReplication = root.replication;
+  }
+  // initialState's c (1) and s0, nothing allocated.
+  const t = MULTIPLIER * hash4(firstRootHi, firstRootLo, key.hi, key.lo, STATE_LANES[0]) + 1;
   return (t - Math.floor(t * INV_TWO_32) * TWO_32) * INV_TWO_32;
 }
 

@@ -88,7 +88,7 @@ describe("arrival windows: Cassandra's ArrivalWindow in flat arrays", () => {
       w.report(1, t);
       d.onHeartbeat(0, t);
       if (gap <= 2_000_000) recorded.push(gap);
-      const count = w.count[1]!;
+      const count = w.countOf(1);
       if (recorded.length <= 1_000) {
         expect(count).toBe(recorded.length);
         expect(w.convictFromUs(1)).toBe(d.nextChangeUs(0, t));
@@ -100,7 +100,7 @@ describe("arrival windows: Cassandra's ArrivalWindow in flat arrays", () => {
       }
     }
     // Pair 0 was never touched: the windows are per pair.
-    expect(w.lastUs[0]).toBe(0);
+    expect(w.lastOf(0)).toBe(0);
   });
 
   it('a fixed timeout (van Renesse T_fail) convicts the µs after T of silence', () => {
@@ -108,6 +108,128 @@ describe("arrival windows: Cassandra's ArrivalWindow in flat arrays", () => {
     w.start(0, 0);
     w.report(0, 1_234_567);
     expect(w.convictFromUs(0)).toBe(1_234_567 + 5_000_000 + 1);
+  });
+});
+
+/**
+ * The straightforward model of the block window (what the telescoped ArrivalWindows
+ * must equal): tLast, and block sums kept by addition — each recorded interval added
+ * to its block and to the window's sum; a full block opens the next, evicting the
+ * oldest when B are held; intervals over MAX_INTERVAL not recorded; a restart
+ * (fd.remove + the first report) records INITIAL_VALUE again.
+ */
+class BlockWindow {
+  last = 0;
+  sum = 0;
+  count = 0;
+  inBlock = 0;
+  head = 0;
+  blocks: number[];
+  constructor(
+    readonly B: number,
+    readonly size: number,
+    readonly initialUs: number,
+    readonly maxUs: number,
+  ) {
+    this.blocks = new Array<number>(B).fill(0);
+  }
+  start(t: number): void {
+    this.last = t;
+    this.blocks.fill(0);
+    this.blocks[0] = this.initialUs;
+    this.sum = this.initialUs;
+    this.count = 1;
+    this.inBlock = 1;
+    this.head = 0;
+  }
+  report(t: number): void {
+    const x = t - this.last;
+    if (x <= 0) return;
+    this.last = t;
+    if (x > this.maxUs) return;
+    if (this.inBlock === this.size) {
+      this.head = (this.head + 1) % this.B;
+      if (this.count === this.B * this.size) {
+        this.sum -= this.blocks[this.head]!;
+        this.count -= this.size;
+      }
+      this.blocks[this.head] = 0;
+      this.inBlock = 0;
+    }
+    this.blocks[this.head]! += x;
+    this.inBlock++;
+    this.sum += x;
+    this.count++;
+  }
+  convictFromUs(threshold: number): number {
+    return this.last + Math.floor(threshold * Math.LN10 * (this.sum / this.count)) + 1;
+  }
+}
+
+describe('arrival windows: telescoped (sum = tLast − base) against block sums kept by addition', () => {
+  it('equal count, mean and conviction instant after every report, with dropped intervals, same-instant reports and restarts', () => {
+    const random = seedrandom('telescope');
+    for (const sampleSize of [1, 7, 10, 25, 1_000]) {
+      const w = new ArrivalWindows(3, phi({ sampleSize }));
+      const B = Math.min(10, sampleSize);
+      const model = new BlockWindow(B, Math.ceil(sampleSize / B), 2_000_000, 2_000_000);
+      const pair = 1; // a neighbour on each side: a pair's record must not touch another's
+      w.start(0, 0);
+      w.start(2, 0);
+      w.start(pair, 5_000);
+      model.start(5_000);
+      let t = 5_000;
+      let dropped = 0;
+      let restarts = 0;
+      let evictions = 0;
+      for (let k = 0; k < 6_000; k++) {
+        const u = random();
+        if (u < 0.002) {
+          // a DOWN then a new generation: fd.remove and the first report again
+          t += 30_000_000;
+          w.start(pair, t);
+          model.start(t);
+          restarts++;
+        } else {
+          const gap = u < 0.05 ? 2_000_001 + Math.floor(random() * 4_000_000) : u < 0.07 ? 0 : u < 0.08 ? 2_000_000 : 1 + Math.floor(random() * 1_600_000);
+          if (gap > 2_000_000) dropped++;
+          t += gap;
+          const before = model.count;
+          w.report(pair, t);
+          model.report(t);
+          if (gap > 0 && gap <= 2_000_000 && model.count !== before + 1) evictions++;
+        }
+        expect(w.countOf(pair)).toBe(model.count);
+        expect(w.lastOf(pair)).toBe(model.last);
+        expect(w.mean(pair)).toBe(model.sum / model.count);
+        expect(w.convictFromUs(pair)).toBe(model.convictFromUs(8));
+      }
+      expect(w.lastOf(0)).toBe(0);
+      expect(w.lastOf(2)).toBe(0);
+      expect(w.countOf(2)).toBe(1);
+      // The sequence did exercise every path.
+      expect(dropped).toBeGreaterThan(100);
+      expect(restarts).toBeGreaterThan(3);
+      if (sampleSize < 1_000) expect(evictions).toBeGreaterThan(10);
+    }
+  });
+
+  it("the merge loop's conviction bound stays at or below every conviction instant a member holds UP (12 members, loss, crashes and restarts)", () => {
+    const names = Array.from({ length: 12 }, (_, k) => `m${k}`);
+    const crashes: CrashFault[] = [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 120_000_000, mttrUs: 25_000_000 }];
+    let checked = 0;
+    for (const end of [37_000_000, 91_000_000, 203_000_000, 401_000_000]) {
+      const m = gossipHeartbeats(cassandra({ seeds: 2 }));
+      const r = runProtocols(spec(names, { links: { default: link(D, 0.3) }, crashes, durationUs: end }), [m]);
+      expect(m.clusterTallies(r.tallies).crashes).toBeGreaterThan(0);
+      for (let o = 0; o < names.length; o++) {
+        let earliest = Infinity;
+        for (let s = 0; s < names.length; s++) if (s !== o && m.viewOf(o, s) === UP) earliest = Math.min(earliest, m.convictFromUs(o, s));
+        expect(m.checkBoundUs(o)).toBeLessThanOrEqual(earliest);
+        checked++;
+      }
+    }
+    expect(checked).toBe(48);
   });
 });
 

@@ -121,10 +121,8 @@ export class CentralMonitor implements ProtocolModule {
 
   /** The central topology: link i carries node i → monitor, link n + i the reverse; pair i is (monitor, node i). */
   install(ctx: ProtocolContext): void {
-    const n = this.pairCount;
-    for (let i = 0; i < n; i++) ctx.network.link(i, this.observer);
-    for (let i = 0; i < n; i++) ctx.network.link(this.observer, i);
-    for (let i = 0; i < n; i++) ctx.books.observe(this.observer, i);
+    // In one pass each, nothing hashed (100 k nodes: 300 000 registrations).
+    if (ctx.network.star(this.observer) !== 0 || ctx.books.observeAll(this.observer) !== 0) throw new Error('the central monitor registers links and pairs first');
     this.wakeKind = ctx.events.defineEvent('wake', EventClass.timer, (pair, deadlineUs, _b, nowUs) => this.onWake(pair, deadlineUs, nowUs));
     this.checkKind = ctx.events.defineEvent('check', EventClass.timer, (_e, _a, _b, nowUs) => this.onCheck(nowUs));
     if (this.failover) {

@@ -14,8 +14,9 @@
  * is full the next interval opens a new block and, once B blocks are held, the oldest
  * block leaves whole. The mean is therefore over the last 901–1 000 recorded intervals
  * at Cassandra's 1 000 (exactly the last `sample_size` when it is ≤ 10, and exactly all
- * of them until the window first fills) — 4·B + 20 bytes a pair instead of 8 000. The
- * test checks that with sample_size ≤ 10 the conviction instants equal the detector's.
+ * of them until the window first fills) — 4·B + 25 bytes a pair instead of 8 000. The
+ * test checks that with sample_size ≤ 10 the conviction instants equal the detector's,
+ * and that the telescoped sums below equal block sums kept by addition.
  */
 import { PHI_FACTOR } from '../../detectors/phi-cassandra.js';
 
@@ -37,23 +38,39 @@ export const WINDOW_BLOCKS = 10;
 export { PHI_FACTOR };
 
 /**
- * The windows of every pair. Fields are public so the gossip module's merge loops
- * can update them inline (a million reports a simulated second at 1 000 members);
- * `report` is the same update as a method, for the rare paths and the tests.
+ * The windows of every pair, telescoped: the sum of the window's intervals is
+ * tLast − base. Between two reports that record an interval x, tLast moves by x
+ * and so does the sum; so a recorded interval costs no addition to any sum — only
+ * tLast and the count are stored. What breaks the telescope is kept in the base:
+ *   - the first report records INITIAL_VALUE: base = tLast − INITIAL_VALUE;
+ *   - an interval over MAX_INTERVAL is not recorded but tLast moves: base += interval;
+ *   - a block leaving the window: base += that block's sum.
+ * A block's sum is needed only when it leaves, so it is written once, when the block
+ * closes (the window's sum then minus the other closed blocks in the window), into
+ * `blocks` — touched once per `blockSize` reports. All values are whole µs below 2⁵³
+ * in doubles, so the sums, and hence the means and conviction instants, are exactly
+ * those of block sums kept by addition (the straightforward model; the tests compare
+ * the two over random reports with dropped intervals and restarts).
+ *
+ * Fields are public so the gossip module's merge loops can update them inline (a
+ * million reports a simulated second at 1 000 members); `report` is the same update
+ * as a method, for the rare paths and the tests.
  */
 export class ArrivalWindows {
-  /** Local instant of the last report (tLast), per pair. */
-  readonly lastUs: Float64Array;
-  /** Sum of the window's intervals (µs), per pair (phi only). */
-  readonly sum: Float64Array;
-  /** Intervals in the window, per pair (phi only). */
-  readonly count: Uint16Array;
-  /** Intervals in the current block, per pair. */
-  readonly inBlock: Uint16Array;
-  /** The current block, per pair. */
+  /**
+   * What every report reads and writes, one record of `stride` doubles per pair so a
+   * report touches one cache line: [tLast (local µs), base, count] under phi — the
+   * window's sum of intervals is tLast − base, `count` intervals — and [tLast] under
+   * a fixed timeout.
+   */
+  readonly hot: Float64Array;
+  readonly stride: number;
+  /** The open block, per pair (read and written only when a block closes). */
   readonly head: Uint8Array;
-  /** pair·B + block → sum of that block's intervals (µs). */
+  /** pair·B + block → sum of that closed block's intervals (µs); the open block's entry is stale. */
   readonly blocks: Int32Array;
+  /** count → 1 when a report recorded at that count closes the open block (count a positive multiple of blockSize). */
+  readonly closesAt: Uint8Array;
   readonly B: number;
   readonly blockSize: number;
   /** B·blockSize: a full window. */
@@ -66,8 +83,9 @@ export class ArrivalWindows {
   readonly maxIntervalUs: number;
 
   constructor(pairs: number, rule: ConvictionRule) {
-    this.lastUs = new Float64Array(pairs);
     this.phi = rule.kind === 'phi';
+    this.stride = this.phi ? 3 : 1;
+    this.hot = new Float64Array(this.stride * pairs);
     if (rule.kind === 'phi') {
       if (!(Number.isInteger(rule.sampleSize) && rule.sampleSize >= 1)) throw new RangeError('sample size must be a whole number ≥ 1');
       this.B = Math.min(WINDOW_BLOCKS, rule.sampleSize);
@@ -89,130 +107,136 @@ export class ArrivalWindows {
       this.timeoutUs = rule.timeoutUs;
     }
     this.capacity = this.B * this.blockSize;
+    this.closesAt = new Uint8Array(this.capacity + 1);
+    if (this.phi) for (let c = this.blockSize; c <= this.capacity; c += this.blockSize) this.closesAt[c] = 1;
     const windowed = this.phi ? pairs : 0;
-    this.sum = new Float64Array(windowed);
-    this.count = new Uint16Array(windowed);
-    this.inBlock = new Uint16Array(windowed);
     this.head = new Uint8Array(windowed);
     this.blocks = new Int32Array(windowed * this.B);
   }
 
   /** Bytes held per pair. */
   get bytesPerPair(): number {
-    return 8 + (this.phi ? 8 + 2 + 2 + 1 + 4 * this.B : 0);
+    return 8 * this.stride + (this.phi ? 1 + 4 * this.B : 0);
   }
 
   /** A new window whose first report is at `localUs` (Cassandra: ArrivalWindow created, INITIAL_VALUE recorded). */
   start(pair: number, localUs: number): void {
-    this.lastUs[pair] = localUs;
-    if (!this.phi) return;
-    const B = this.B;
-    this.blocks.fill(0, pair * B, pair * B + B);
-    this.blocks[pair * B] = this.initialUs;
-    this.sum[pair] = this.initialUs;
-    this.count[pair] = 1;
-    this.inBlock[pair] = 1;
-    this.head[pair] = 0;
+    this.startRange(pair, pair + 1, localUs);
   }
+
 
   /** `start` for the pairs [from, to), all at `localUs` (the set-up of a whole row or table). */
   startRange(from: number, to: number, localUs: number): void {
-    this.lastUs.fill(localUs, from, to);
-    if (!this.phi) return;
-    const B = this.B;
-    this.blocks.fill(0, from * B, to * B);
-    for (let p = from; p < to; p++) this.blocks[p * B] = this.initialUs;
-    this.sum.fill(this.initialUs, from, to);
-    this.count.fill(1, from, to);
-    this.inBlock.fill(1, from, to);
+    const hot = this.hot;
+    if (!this.phi) {
+      hot.fill(localUs, from, to);
+      return;
+    }
+    // No block is closed yet: `blocks` is read only for closed blocks, so it needs no reset.
+    const base = localUs - this.initialUs;
+    for (let j = 3 * from, end = 3 * to; j < end; j += 3) {
+      hot[j] = localUs;
+      hot[j + 1] = base;
+      hot[j + 2] = 1;
+    }
     this.head.fill(0, from, to);
+  }
+
+  /** tLast of the pair (local µs). */
+  lastOf(pair: number): number {
+    return this.hot[this.stride * pair]!;
+  }
+
+  /** Intervals in the pair's window (phi). */
+  countOf(pair: number): number {
+    return this.hot[3 * pair + 2]!;
   }
 
   /** FailureDetector.report: a heartbeat version of the pair's endpoint advanced at `localUs`. */
   report(pair: number, localUs: number): void {
-    const interval = localUs - this.lastUs[pair]!;
-    if (interval <= 0) return;
-    this.lastUs[pair] = localUs;
-    if (this.phi && interval <= this.maxIntervalUs) this.record(pair, interval);
-  }
-
-  /** ArrivalWindow.add's recording of one interval (the block rotation described in the header). */
-  record(pair: number, interval: number): void {
-    const B = this.B;
-    let h = this.head[pair]!;
-    let c = this.inBlock[pair]!;
-    if (c === this.blockSize) {
-      h = h + 1 === B ? 0 : h + 1;
-      if (this.count[pair] === this.capacity) {
-        this.sum[pair]! -= this.blocks[pair * B + h]!;
-        this.count[pair]! -= this.blockSize;
-      }
-      this.blocks[pair * B + h] = 0;
-      this.head[pair] = h;
-      c = 0;
-    }
-    this.blocks[pair * B + h]! += interval;
-    this.inBlock[pair] = c + 1;
-    this.sum[pair]! += interval;
-    this.count[pair]! += 1;
+    if (this.phi) arrivePhi(this, pair, localUs);
+    else arriveTimeout(this, pair, localUs);
   }
 
   /** Mean of the window's intervals (µs). */
   mean(pair: number): number {
-    return this.sum[pair]! / this.count[pair]!;
+    const j = 3 * pair;
+    return (this.hot[j]! - this.hot[j + 1]!) / this.hot[j + 2]!;
   }
 
   /** The local instant from which the observer convicts the pair's endpoint if no report comes. */
   convictFromUs(pair: number): number {
-    if (!this.phi) return this.lastUs[pair]! + this.timeoutUs + 1;
+    if (!this.phi) return this.hot[pair]! + this.timeoutUs + 1;
+    const j = 3 * pair;
+    const last = this.hot[j]!;
     // The detector's expression, operation for operation: (threshold·ln 10)·mean.
-    return this.lastUs[pair]! + Math.floor(this.factor * (this.sum[pair]! / this.count[pair]!)) + 1;
+    return last + Math.floor(this.factor * ((last - this.hot[j + 1]!) / this.hot[j + 2]!)) + 1;
   }
 
   /** The phi nodetool shows (PHI_FACTOR · silence / mean), for tests and traces. */
   phiAt(pair: number, localUs: number): number {
-    return (PHI_FACTOR * (localUs - this.lastUs[pair]!)) / this.mean(pair);
+    return (PHI_FACTOR * (localUs - this.lastOf(pair))) / this.mean(pair);
   }
 }
 
 /**
+ * The open block of `pair` is full and one more interval is about to be recorded
+ * (tLast was `lastUs` before it): closes the block — its sum is the window's sum minus
+ * the other closed blocks' — opens the next, evicting the oldest block if the window
+ * is full. Returns the count before the new interval. Once per `blockSize` reports.
+ */
+export function closeBlock(w: ArrivalWindows, pair: number, lastUs: number): number {
+  const B = w.B;
+  const row = pair * B;
+  const blocks = w.blocks;
+  const hot = w.hot;
+  const j = 3 * pair;
+  let c = hot[j + 2]!;
+  const h = w.head[pair]!;
+  let others = 0;
+  for (let k = 1, closed = c / w.blockSize - 1; k <= closed; k++) others += blocks[row + ((h - k + B) % B)]!;
+  blocks[row + h] = lastUs - hot[j + 1]! - others;
+  const next = h + 1 === B ? 0 : h + 1;
+  if (c === w.capacity) {
+    hot[j + 1]! += blocks[row + next]!;
+    c -= w.blockSize;
+  }
+  w.head[pair] = next;
+  return c;
+}
+
+/**
  * FailureDetector.report for pair `i` at local `l` (the endpoint held UP), and the new
- * conviction instant: `report` + `convictFromUs` in one small function the merge
- * loops inline (a million calls a simulated second at 1 000 members).
+ * conviction instant: `report` + `convictFromUs` (exchange.ts's applyStates has the
+ * same update inline).
  */
 export function arrive(w: ArrivalWindows, i: number, l: number): number {
-  const last = w.lastUs;
-  const interval = l - last[i]!;
-  if (!w.phi) {
-    if (interval > 0) last[i] = l;
-    return last[i]! + w.timeoutUs + 1;
+  return w.phi ? arrivePhi(w, i, l) : arriveTimeout(w, i, l);
+}
+
+/** `arrive` under the phi rule: tLast, and the count or (an interval over MAX_INTERVAL) the base. */
+export function arrivePhi(w: ArrivalWindows, i: number, l: number): number {
+  const hot = w.hot;
+  const j = 3 * i;
+  const last = hot[j]!;
+  const interval = l - last;
+  if (interval <= 0) return last + Math.floor(w.factor * ((last - hot[j + 1]!) / hot[j + 2]!)) + 1;
+  hot[j] = l;
+  let c = hot[j + 2]!;
+  if (interval > w.maxIntervalUs) hot[j + 1]! += interval;
+  else {
+    if (w.closesAt[c]) c = closeBlock(w, i, last);
+    hot[j + 2] = ++c;
   }
-  if (interval > 0) {
-    last[i] = l;
-    if (interval <= w.maxIntervalUs) {
-      const B = w.B;
-      const head = w.head;
-      const inBlock = w.inBlock;
-      const blocks = w.blocks;
-      const count = w.count;
-      const sum = w.sum;
-      let h = head[i]!;
-      let c = inBlock[i]!;
-      if (c === w.blockSize) {
-        h = h + 1 === B ? 0 : h + 1;
-        if (count[i] === w.capacity) {
-          sum[i]! -= blocks[i * B + h]!;
-          count[i]! -= w.blockSize;
-        }
-        blocks[i * B + h] = 0;
-        head[i] = h;
-        c = 0;
-      }
-      blocks[i * B + h]! += interval;
-      inBlock[i] = c + 1;
-      sum[i]! += interval;
-      count[i]! += 1;
-    }
+  return l + Math.floor(w.factor * ((l - hot[j + 1]!) / c)) + 1;
+}
+
+/** `arrive` under a fixed timeout. */
+export function arriveTimeout(w: ArrivalWindows, i: number, l: number): number {
+  const last = w.hot[i]!;
+  if (l > last) {
+    w.hot[i] = l;
+    return l + w.timeoutUs + 1;
   }
-  return last[i]! + Math.floor(w.factor * (w.sum[i]! / w.count[i]!)) + 1;
+  return last + w.timeoutUs + 1;
 }

@@ -5,7 +5,7 @@
  */
 import { Msg } from '../../metrics/membership-tallies.js';
 import { DROPPED } from '../../network/network.js';
-import { arrive } from './arrival-windows.js';
+import { arrivePhi, arriveTimeout, closeBlock } from './arrival-windows.js';
 import { GEN, GOSSIP_MESSAGE_BYTES, SLOTS } from './config.js';
 import type { GossipMembers } from './members.js';
 import { DOWN, UP } from './membership-accounting.js';
@@ -50,10 +50,11 @@ export function onAck(m: GossipMembers, o: number, slots: number, p: number, now
     const reply = pool.acquire(2 * n);
     const states = pool.rows[reply]!;
     const base = o * n;
+    const V = m.ver;
     for (let k = 0; k < count; k++) {
       const e = list[k]!;
       states[2 * k] = e;
-      states[2 * k + 1] = m.ver[base + e]!;
+      states[2 * k + 1] = V[base + e]!;
     }
     pool.release(asked);
     m.sendRow(o, p, m.kinds.ack2, Msg.ack2, GOSSIP_MESSAGE_BYTES.header + count * GOSSIP_MESSAGE_BYTES.state, reply, nowUs, count);
@@ -106,45 +107,117 @@ function arrivedDown(m: GossipMembers, x: number, e: number, key: number, old: n
  * GossipDigestAckVerbHandler at initiator o: applies p's states (`q` newer than o's
  * digest `d` and than o's own) and reports each to o's detector; lists in `reply` the
  * endpoints p asked for (digest newer than p's) — the ACK2 carries o's state for each,
- * read when it leaves (now). Returns how many. The window update is
- * ArrivalWindows.record, inline: this loop runs a million times a simulated second
- * at 1 000 members. An endpoint's own entry never applies (nobody knows a member's
- * heartbeat newer than the member itself).
+ * read when it leaves (now). Returns how many. An endpoint's own entry never applies
+ * (nobody knows a member's heartbeat newer than the member itself).
+ *
+ * Two passes, because this runs a million times a simulated second at 1 000 members
+ * and whether o or p holds the newer version of an endpoint is a coin flip: the first
+ * sorts every endpoint into "p asked" (d > q) and "p's is newer" (q > d) without a
+ * branch (keys are below 2³¹, so the sign bit of q − d is the comparison); the second
+ * (applyStates) applies the newer ones in endpoint order, as a one-pass loop would.
  */
 function absorbAck(m: GossipMembers, o: number, digests: Int32Array, theirs: Int32Array, reply: Int32Array, nowUs: number): number {
   const n = m.n;
-  const base = o * n;
-  const l = m.local(o, nowUs);
-  const V = m.ver;
-  const VW = m.view;
-  const w = m.windows;
-  let next = m.nextCheckUs[o]!;
+  const newer = m.scratch;
   let asked = 0;
   let states = 0;
   for (let e = 0; e < n; e++) {
     const d = digests[e]!;
     const q = theirs[e]!;
-    if (d > q) {
-      reply[asked++] = e;
-      continue;
+    reply[asked] = e;
+    asked += (q - d) >>> 31;
+    newer[2 * states] = e;
+    newer[2 * states + 1] = q;
+    states += (d - q) >>> 31;
+  }
+  m.ackStates = states;
+  if (states > 0) applyStates(m, o, newer, states, nowUs);
+  return asked;
+}
+
+/**
+ * Member x applies the states [e₀, k₀, e₁, k₁, …] (`count` of them, endpoints in
+ * increasing order) that are newer than its own, and reports each to its detector
+ * (FailureDetector.report, ArrivalWindows.report inline: this loop runs a million
+ * times a simulated second at 1 000 members); the conviction bound `nextCheckUs`
+ * is lowered where an arrival brings a conviction closer.
+ *
+ * The conviction instant tLast + ⌊f·S/c⌋ + 1 (f = threshold·ln 10, S/c the window's
+ * mean) is computed only when it could fall before the bound N: with K = N − tLast − 1,
+ * a whole number, it does iff ⌊f·S/c⌋ < K. The loop skips it when f·S ≥ K·(1 + 10⁻⁹)·c
+ * in doubles: each of those products is within 2⁻⁵³ of exact, so then f·S/c ≥ K·(1 + 10⁻⁹
+ * − 2⁻⁵¹) and the detector's rounded f·(S/c) is still ≥ K — the skipped instant is ≥ N
+ * and would not have lowered it (K ≤ 0: f·S ≥ 0 ≥ the bound, and the instant ≥ tLast + 1
+ * ≥ N; N = ∞: never skipped). A multiplication instead of a division per arrival.
+ */
+function applyStates(m: GossipMembers, x: number, states: Int32Array, count: number, nowUs: number): void {
+  const base = x * m.n;
+  const l = m.local(x, nowUs);
+  const V = m.ver;
+  const VW = m.view;
+  const w = m.windows;
+  let next = m.nextCheckUs[x]!;
+  if (!w.phi) {
+    for (let k = 0; k < count; k++) {
+      const e = states[2 * k]!;
+      const r = states[2 * k + 1]!;
+      const i = base + e;
+      const v = V[i]!;
+      if (!(r > v)) continue;
+      V[i] = r;
+      if (VW[i] !== UP) arrivedDown(m, x, e, r, v, l, nowUs);
+      else {
+        const from = arriveTimeout(w, i, l);
+        if (from < next) next = from;
+      }
     }
-    if (q === d) continue;
-    states++;
+    m.nextCheckUs[x] = next;
+    return;
+  }
+  const hot = w.hot;
+  const closesAt = w.closesAt;
+  const maxIntervalUs = w.maxIntervalUs;
+  const factor = w.factor;
+  let bound = (next - l - 1) * (1 + 1e-9);
+  for (let k = 0; k < count; k++) {
+    const e = states[2 * k]!;
+    const r = states[2 * k + 1]!;
     const i = base + e;
     const v = V[i]!;
-    if (q > v) {
-      V[i] = q;
-      if (VW[i] !== UP) {
-        arrivedDown(m, o, e, q, v, l, nowUs);
-        continue;
+    if (!(r > v)) continue;
+    V[i] = r;
+    if (VW[i] !== UP) {
+      arrivedDown(m, x, e, r, v, l, nowUs);
+      continue;
+    }
+    const j = 3 * i;
+    const last = hot[j]!;
+    const interval = l - last;
+    if (interval <= 0) {
+      // Not a report (same instant): the bound is checked as before.
+      const from = arrivePhi(w, i, l);
+      if (from < next) {
+        next = from;
+        bound = (next - l - 1) * (1 + 1e-9);
       }
-      const from = arrive(w, i, l);
-      if (from < next) next = from;
+      continue;
+    }
+    hot[j] = l;
+    let c = hot[j + 2]!;
+    if (interval > maxIntervalUs) hot[j + 1]! += interval;
+    else {
+      if (closesAt[c]) c = closeBlock(w, i, last);
+      hot[j + 2] = ++c;
+    }
+    const sum = l - hot[j + 1]!;
+    if (factor * sum >= bound * c) continue;
+    const from = l + Math.floor(factor * (sum / c)) + 1;
+    if (from < next) {
+      next = from;
+      bound = (next - l - 1) * (1 + 1e-9);
     }
   }
-  m.nextCheckUs[o] = next;
-  m.ackStates = states;
-  return asked;
+  m.nextCheckUs[x] = next;
 }
 
 /** Bytes of an ACK with `requests` digests and `states` states. */
@@ -168,27 +241,7 @@ function countAck(m: GossipMembers, digests: Int32Array, theirs: Int32Array, now
  * holds (endpoint, key) pairs: [e₀, k₀, e₁, k₁, …], `count` of them.
  */
 function absorbAck2(m: GossipMembers, p: number, states: Int32Array, count: number, nowUs: number): void {
-  const base = p * m.n;
-  const l = m.local(p, nowUs);
-  const V = m.ver;
-  const VW = m.view;
-  const w = m.windows;
-  let next = m.nextCheckUs[p]!;
-  for (let k = 0; k < count; k++) {
-    const e = states[2 * k]!;
-    const r = states[2 * k + 1]!;
-    const i = base + e;
-    const v = V[i]!;
-    if (!(r > v)) continue;
-    V[i] = r;
-    if (VW[i] !== UP) {
-      arrivedDown(m, p, e, r, v, l, nowUs);
-      continue;
-    }
-    const from = arrive(w, i, l);
-    if (from < next) next = from;
-  }
-  m.nextCheckUs[p] = next;
+  applyStates(m, p, states, count, nowUs);
 }
 
 function markAlive(m: GossipMembers, x: number, e: number, nowUs: number): void {

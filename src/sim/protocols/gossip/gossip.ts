@@ -40,7 +40,11 @@
  * element-wise max over a flat row; a message carries a snapshot row from a pool of
  * rows (no allocation in the run). The detector state of every (observer, endpoint)
  * pair is in flat typed arrays (arrival-windows.ts: the 1 000-interval window as 10
- * block sums). No event is scheduled per pair: a member's status check is one
+ * block sums, telescoped — the window's sum is tLast − base — so a report stores
+ * tLast and the count in one 24-byte record and adds to no sum). An ACK is sorted
+ * into "asked" and "newer" without a branch, and the newer states are applied with
+ * the report inline; the conviction instant is computed only when it could lower
+ * the member's bound (exchange.ts). No event is scheduled per pair: a member's status check is one
  * comparison against `nextCheckUs` (a lower bound of the earliest instant any
  * endpoint it holds UP can be convicted, lowered by the arrivals that bring a
  * deadline closer); only when the bound is reached does it scan its row, convict
@@ -90,6 +94,8 @@ export interface GossipModule extends ProtocolModule {
   convictFromUs(o: number, s: number): number;
   /** The arrival window's mean for (o, s) (µs, phi only; for tests). */
   meanIntervalUs(o: number, s: number): number;
+  /** Member o's lower bound of its earliest conviction (local µs; for tests: ≤ every convictFromUs it holds UP). */
+  checkBoundUs(o: number): number;
   /** Member o's gossip phase: its rounds fall at phase + k·interval (µs; for tests). */
   phaseOf(o: number): number;
   /** Bytes of per-member state (version rows, windows, views, link ids), divided by members. */
@@ -144,6 +150,9 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
     },
     phaseOf(o) {
       return m.phaseUs[o]!;
+    },
+    checkBoundUs(o) {
+      return m.nextCheckUs[o]!;
     },
     bytesPerMember: () => m.bytesPerMember(),
   };

@@ -36,6 +36,7 @@ export class GossipMembers {
   readonly dupOf: Uint8Array; // o·n + p → the link o → p may duplicate a message (UDP with duplication)
   readonly peerStream: Int32Array;
   readonly chosen: Int32Array; // scratch: this round's targets
+  readonly scratch: Int32Array; // scratch: an ACK's newer states as (endpoint, key) pairs
   readonly phaseUs: Float64Array;
   readonly pool = new RowPool();
   readonly kinds: GossipKinds = { tick: 0, syn: 0, ack: 0, ack2: 0, echoReq: 0, echoRep: 0 };
@@ -76,6 +77,7 @@ export class GossipMembers {
     this.dupOf = new Uint8Array(pairs);
     this.peerStream = new Int32Array(n);
     this.chosen = new Int32Array(config.fanout);
+    this.scratch = new Int32Array(2 * n);
     this.phaseUs = new Float64Array(n);
   }
 
