@@ -7,7 +7,8 @@
  * Memory: `retained_bytes_per_member` is the heap the simulation still holds at the end
  * of the run (after a full GC, minus the heap before it was built) per member — the
  * figure that must stay flat as members grow (issue 11: memory linear in members).
- * Without --expose-gc it is the unforced difference (noisier).
+ * Without --expose-gc it is the unforced difference (noisier). `side_events`: events
+ * handled from SWIM's side queues (side-queue.ts) rather than the engine's calendar queue.
  */
 import { SwimSimulation } from '../src/sim/protocols/swim/swim-simulation.js';
 import type { SimConfig } from '../src/sim/config.js';
@@ -60,6 +61,7 @@ console.log(
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     retained_bytes_per_member: Math.round((heapAfter - heapBefore) / members),
     gc_forced: gc !== undefined,
+    side_events: sim.sideEvents(),
     view_records: result.viewRecords,
     crashes: result.tallies.crashes,
     false_suspicions: m.suspicionsOriginated,

@@ -183,6 +183,15 @@ export class Scheduler {
     return this.slotF[(this.run[this.runPos]! << STRIDE_SHIFT) + TIME]!;
   }
 
+  /**
+   * Insertion number of the next event: only after `peekTimeUs` returned a
+   * finite time. For callers that merge this queue with their own (SWIM's side queues)
+   * and must break same-instant ties exactly as this queue would.
+   */
+  peekSeq(): number {
+    return this.slotF[(this.run[this.runPos]! << STRIDE_SHIFT) + SEQ]!;
+  }
+
   /** Removes the earliest event into the `current…` fields. Returns false when empty. */
   pop(): boolean {
     return this.popUntil(Number.POSITIVE_INFINITY);

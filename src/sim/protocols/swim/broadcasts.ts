@@ -64,15 +64,23 @@ export class Facts {
   }
 }
 
+/** A member's queue block: [length, 3 unused, then per slot: fact, transmissions, size]. */
+const HEAD = 4;
+const SLOT = 3;
+
 export class BroadcastQueues {
   private readonly facts: Facts;
   private readonly limit: number;
   private readonly members: number;
-  /** Slots per member (grows for everyone when one queue needs more): fact ids and transmit counts, flat. */
+  /** Slots per member (grows for everyone when one queue needs more). */
   private capacity = 4;
-  private fact: Int32Array;
-  private tx: Int32Array;
-  private readonly len: Int32Array;
+  /**
+   * Every member's queue in one block of `HEAD + SLOT·capacity` integers (64 bytes at
+   * the initial 4 slots): its length, then each queued fact with its transmit count and
+   * encoded size (facts are immutable), so a member's send reads one cache line.
+   */
+  private block: Int32Array;
+  private stride: number;
   private order = new Int32Array(64);
   /** Results of the last `take`: broadcasts in the packet (including `start`) and their bytes. */
   takenCount = 0;
@@ -82,59 +90,55 @@ export class BroadcastQueues {
     this.facts = facts;
     this.limit = retransmitLimit;
     this.members = members;
-    this.fact = new Int32Array(members * this.capacity);
-    this.tx = new Int32Array(members * this.capacity);
-    this.len = new Int32Array(members);
+    this.stride = HEAD + SLOT * this.capacity;
+    this.block = new Int32Array(members * this.stride);
   }
 
   length(m: number): number {
-    return this.len[m]!;
+    return this.block[m * this.stride]!;
   }
 
   /** Forgets m's queue (it crashed). */
   clear(m: number): void {
-    this.len[m] = 0;
+    this.block[m * this.stride] = 0;
   }
 
   /** Queues a broadcast, replacing any queued one about the same member (queue.go invalidation). */
   push(m: number, f: number): void {
     const subjects = this.facts.subject;
     const subject = subjects[f]!;
-    let len = this.len[m]!;
-    let base = m * this.capacity;
+    let b = this.block;
+    let at = m * this.stride;
+    let len = b[at]!;
     for (let i = 0; i < len; i++) {
-      if (subjects[this.fact[base + i]!] === subject) {
-        this.removeAt(base, i, len);
+      if (subjects[b[at + HEAD + SLOT * i]!] === subject) {
+        b.copyWithin(at + HEAD + SLOT * i, at + HEAD + SLOT * (i + 1), at + HEAD + SLOT * len);
         len--;
         break;
       }
     }
     if (len === this.capacity) {
       this.grow();
-      base = m * this.capacity;
+      b = this.block;
+      at = m * this.stride;
     }
-    this.fact[base + len] = f;
-    this.tx[base + len] = 0;
-    this.len[m] = len + 1;
-  }
-
-  private removeAt(base: number, i: number, len: number): void {
-    this.fact.copyWithin(base + i, base + i + 1, base + len);
-    this.tx.copyWithin(base + i, base + i + 1, base + len);
+    const slot = at + HEAD + SLOT * len;
+    b[slot] = f;
+    b[slot + 1] = 0;
+    b[slot + 2] = this.facts.size(f);
+    b[at] = len + 1;
   }
 
   private grow(): void {
-    const old = this.capacity;
-    const cap = old * 2;
-    const fact = new Int32Array(this.members * cap);
-    const tx = new Int32Array(this.members * cap);
+    const oldStride = this.stride;
+    this.capacity *= 2;
+    this.stride = HEAD + SLOT * this.capacity;
+    const block = new Int32Array(this.members * this.stride);
     for (let m = 0; m < this.members; m++) {
-      fact.set(this.fact.subarray(m * old, m * old + this.len[m]!), m * cap);
-      tx.set(this.tx.subarray(m * old, m * old + this.len[m]!), m * cap);
+      const from = m * oldStride;
+      block.set(this.block.subarray(from, from + HEAD + SLOT * this.block[from]!), m * this.stride);
     }
-    this.capacity = cap;
-    this.fact = fact;
-    this.tx = tx;
+    this.block = block;
   }
 
   /**
@@ -146,27 +150,26 @@ export class BroadcastQueues {
   take(m: number, out: Int32Array, outBase: number, start: number, budget: number): void {
     this.takenCount = start;
     this.takenBytes = 0;
-    const len = this.len[m]!;
+    const b = this.block;
+    const at = m * this.stride;
+    const len = b[at]!;
     if (len === 0) return;
-    const base = m * this.capacity;
-    const facts = this.fact;
-    const tx = this.tx;
-    const sizes = this.facts;
+    const base = at + HEAD;
     if (this.order.length < len) this.order = new Int32Array(2 * len);
     const order = this.order;
     // Insertion sort of queue positions by (tx asc, size desc, fact desc): queues are short.
     for (let i = 0; i < len; i++) {
-      const t = tx[base + i]!;
-      const f = facts[base + i]!;
-      const size = sizes.size(f);
+      const f = b[base + SLOT * i]!;
+      const t = b[base + SLOT * i + 1]!;
+      const size = b[base + SLOT * i + 2]!;
       let j = i - 1;
       while (j >= 0) {
         const o = order[j]!;
-        const to = tx[base + o]!;
+        const to = b[base + SLOT * o + 1]!;
         if (to < t) break;
         if (to === t) {
-          const fo = facts[base + o]!;
-          const so = sizes.size(fo);
+          const fo = b[base + SLOT * o]!;
+          const so = b[base + SLOT * o + 2]!;
           if (so > size || (so === size && fo > f)) break;
         }
         order[j + 1] = o;
@@ -179,13 +182,12 @@ export class BroadcastQueues {
     let taken = 0;
     for (let k = 0; k < len; k++) {
       if (count >= PIGGY_MAX) break;
-      const i = order[k]!;
-      const f = facts[base + i]!;
-      const size = sizes.size(f) + COMPOUND_OVERHEAD;
+      const slot = base + SLOT * order[k]!;
+      const size = b[slot + 2]! + COMPOUND_OVERHEAD;
       if (bytes + size > budget) continue;
       bytes += size;
-      out[outBase + count++] = f;
-      tx[base + i]!++;
+      out[outBase + count++] = b[slot]!;
+      b[slot + 1]!++;
       taken++;
     }
     this.takenCount = count;
@@ -193,11 +195,16 @@ export class BroadcastQueues {
     if (taken === 0) return;
     let kept = 0;
     for (let i = 0; i < len; i++) {
-      if (tx[base + i]! >= this.limit) continue;
-      facts[base + kept] = facts[base + i]!;
-      tx[base + kept] = tx[base + i]!;
+      const slot = base + SLOT * i;
+      if (b[slot + 1]! >= this.limit) continue;
+      if (kept !== i) {
+        const to = base + SLOT * kept;
+        b[to] = b[slot]!;
+        b[to + 1] = b[slot + 1]!;
+        b[to + 2] = b[slot + 2]!;
+      }
       kept++;
     }
-    this.len[m] = kept;
+    b[at] = kept;
   }
 }

@@ -26,7 +26,7 @@ export abstract class SwimDissemination extends SwimCore {
       this.gossipArmed[m] = 1;
       const g = this.ml.gossipIntervalUs;
       const phase = this.gossipPhaseUs[m]!;
-      this.q.schedule(phase + (Math.floor((nowUs - phase) / g) + 1) * g, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
+      this.at(phase + (Math.floor((nowUs - phase) / g) + 1) * g, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
     }
   }
 
@@ -52,7 +52,7 @@ export abstract class SwimDissemination extends SwimCore {
       this.gossipArmed[m] = 0;
       return;
     }
-    this.q.schedule(nowUs + this.ml.gossipIntervalUs, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
+    this.at(nowUs + this.ml.gossipIntervalUs, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
   }
 
   protected receiveFact(o: number, fact: number, nowUs: number): void {
@@ -125,7 +125,7 @@ export abstract class SwimDissemination extends SwimCore {
 
   protected armSuspicion(r: number, deadlineUs: number): void {
     this.views.timerDeadlineUs[r] = deadlineUs;
-    this.q.schedule(deadlineUs, EV_SUSPICION, r, this.views.generation[r]!, deadlineUs);
+    this.at(deadlineUs, EV_SUSPICION, r, this.views.generation[r]!, deadlineUs);
   }
 
   protected onSuspicionTimer(r: number, gen: number, deadlineUs: number, nowUs: number): void {
@@ -166,7 +166,7 @@ export abstract class SwimDissemination extends SwimCore {
   }
 
   protected onPushPullTick(m: number, nowUs: number): void {
-    this.q.schedule(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
+    this.at(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
     if (this.kRandom(m, 1, -1, false, nowUs) === 0) return;
     const peer = this.picked[0]!;
     if (nowUs >= this.warmupUs) {
@@ -179,7 +179,7 @@ export abstract class SwimDissemination extends SwimCore {
     if (there === DROPPED) return;
     const back = this.links.transmit(this.linkOf(peer, m), there);
     if (back === DROPPED) return;
-    this.q.schedule(back, EV_PUSHPULL, m, peer, this.epoch[m]!);
+    this.at(back, EV_PUSHPULL, m, peer, this.epoch[m]!);
   }
 
   protected onPushPull(m: number, peer: number, nowUs: number): void {

@@ -37,7 +37,8 @@
  * Split by concern: swim-core.ts (member state, pools, sending), swim-dissemination.ts
  * (broadcasts, state changes, push/pull), this file (the event loop, probing, packet
  * handlers, crashes and faults), views.ts (who thinks what), broadcasts.ts (queues),
- * swim-metrics.ts (membership metrics), permutation.ts (pass order).
+ * swim-metrics.ts (membership metrics), permutation.ts (pass order), side-queue.ts
+ * (the near-sorted event kinds kept beside the engine's queue, merged exactly in step()).
  */
 import { exponentialUs } from '../../random/distributions.js';
 import { nextOnsetUs, type FaultProcess } from '../../faults/faults.js';
@@ -55,16 +56,44 @@ export type { SwimEngineOptions, SwimRunResult } from './swim-core.js';
 
 export class SwimSimulation extends SwimDissemination {
   run(): SwimRunResult {
-    const q = this.q;
     const end = this.endUs;
-    while (q.popUntil(end)) {
-      if (q.currentTimeUs >= this.nextCompactionUs) this.compactViews(q.currentTimeUs);
-      this.eventCount++;
-      this.dispatch(q.currentKind, q.currentTarget, q.currentArg, q.currentArg2, q.currentTimeUs);
-    }
+    while (this.step(end));
     return this.finish();
   }
 
+  /**
+   * Handles the next event at or before `limitUs` (false: none): the earliest of the
+   * side queues' heads and the engine queue's, in the order one queue would give —
+   * (time, insertion order), a side event taking the engine insertion number it was
+   * pushed at (side-queue.ts).
+   */
+  private step(limitUs: number): boolean {
+    const side = this.sides === null ? null : this.sides.next();
+    if (side !== null) {
+      const atUs = side.headTime();
+      if (atUs > limitUs) return false;
+      const kind = side.headKind();
+      const target = side.headTarget();
+      const arg = side.headArg();
+      const arg2 = side.headArg2();
+      side.shift();
+      this.sides!.popped++;
+      this.handle(kind, target, arg, arg2, atUs);
+      return true;
+    }
+    const q = this.q;
+    if (!q.popUntil(limitUs)) return false;
+    if (this.sides !== null) this.sides.engineChanged();
+    this.handle(q.currentKind, q.currentTarget, q.currentArg, q.currentArg2, q.currentTimeUs);
+    return true;
+  }
+
+  private handle(kind: number, target: number, arg: number, arg2: number, nowUs: number): void {
+    this.nowUs = nowUs;
+    if (nowUs >= this.nextCompactionUs) this.compactViews(nowUs);
+    this.eventCount++;
+    this.dispatch(kind, target, arg, arg2, nowUs);
+  }
 
   /** 1 when member m is down, paused or starved of CPU: its events take the slow path in dispatch. */
   private refreshHindered(m: number): void {
@@ -104,14 +133,14 @@ export class SwimSimulation extends SwimDissemination {
       }
       // A paused member handles what it missed when the pause ends, in order.
       if (this.pausedDepth[owner]! > 0) {
-        this.q.schedule(Math.max(nowUs, this.pausedUntilUs[owner]!), kind, target, arg, arg2);
+        this.at(Math.max(nowUs, this.pausedUntilUs[owner]!), kind, target, arg, arg2);
         return;
       }
       // A starved member reads each packet (and TCP reply) late: arg2 = 1 marks one already delayed.
       if ((kind === EV_PACKET || kind === EV_TCP_DONE) && arg2 === 0 && this.starvingDepth[owner]! > 0) {
         const rule = this.starvingRule[owner]!;
         const extra = this.extraSamplers[rule]!.sampleUs(this.extraStream[owner * (this.config.faults ?? []).length + rule]!);
-        this.q.schedule(nowUs + extra, kind, target, arg, 1);
+        this.at(nowUs + extra, kind, target, arg, 1);
         return;
       }
     }
@@ -160,7 +189,6 @@ export class SwimSimulation extends SwimDissemination {
         return;
     }
   }
-
 
   private nextTarget(m: number): number {
     const n = this.n;
@@ -212,7 +240,7 @@ export class SwimSimulation extends SwimDissemination {
     // The direct timeout waits for the ping's arrival, which decides whether it is needed
     // (directPingArrived); the round's deadline event is scheduled only if the ping fails.
     if (this.eventlessAcks && arrival !== DROPPED && arrival <= nowUs + this.ml.probeTimeoutUs) this.timeoutUnarmed[m] = 1;
-    else this.q.schedule(nowUs + this.ml.probeTimeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+    else this.at(nowUs + this.ml.probeTimeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
   }
 
   /**
@@ -228,7 +256,7 @@ export class SwimSimulation extends SwimDissemination {
     if (ackUs === DROPPED || ackUs > timeoutUs) {
       // A late ack still counts if it comes by the round's deadline.
       if (ackUs !== DROPPED && ackUs < this.probeAckUs[m]!) this.probeAckUs[m] = ackUs;
-      this.q.schedule(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+      this.at(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
       return;
     }
     this.probeActive[m] = 0;
@@ -237,14 +265,13 @@ export class SwimSimulation extends SwimDissemination {
     this.scheduleNextProbe(m, this.probeSentUs[m]!, ackUs);
   }
 
-
   private onDirectTimeout(m: number, seq: number, nowUs: number): void {
     if (this.probeActive[m] === 0 || this.probeSeq[m] !== seq) return;
     if (this.probeAckUs[m]! <= nowUs) {
       this.succeed(m, nowUs);
       return;
     }
-    this.q.schedule(Math.max(nowUs, this.probeDeadlineUs[m]!), EV_PROBE_DEADLINE, m, seq, 0);
+    this.at(Math.max(nowUs, this.probeDeadlineUs[m]!), EV_PROBE_DEADLINE, m, seq, 0);
     const target = this.probeTarget[m]!;
     const count = this.kRandom(m, this.ml.indirectChecks, target, false, nowUs);
     for (let i = 0; i < count; i++) {
@@ -279,7 +306,7 @@ export class SwimSimulation extends SwimDissemination {
     // The target must be up to answer; a paused one answers when it resumes.
     if (this.up[target] === 0) return;
     if (this.pausedDepth[target]! > 0) atUs = Math.max(atUs, this.pausedUntilUs[target]!);
-    if (atUs <= deadline) this.q.schedule(atUs, EV_TCP_DONE, m, seq, 0);
+    if (atUs <= deadline) this.at(atUs, EV_TCP_DONE, m, seq, 0);
   }
 
   private onProbeDeadline(m: number, seq: number, nowUs: number): void {
@@ -312,20 +339,10 @@ export class SwimSimulation extends SwimDissemination {
     const phase = this.probePhaseUs[m]!;
     const firstAfterStart = phase + (Math.floor((startedUs - phase) / interval) + 1) * interval;
     const next = firstAfterStart <= nowUs ? nowUs : firstAfterStart;
-    this.q.schedule(next, EV_PROBE_TICK, m, this.epoch[m]!, 0);
+    this.at(next, EV_PROBE_TICK, m, this.epoch[m]!, 0);
   }
 
-
-
   // ---- packets ----------------------------------------------------------------------
-
-
-
-
-
-
-
-
 
   private onPacket(pk: number, nowUs: number): void {
     const type = this.pkType[pk]!;
@@ -404,7 +421,7 @@ export class SwimSimulation extends SwimDissemination {
     this.relayAcked[entry] = 0;
     this.relayWantsNack[entry] = this.lifeguard ? 1 : 0;
     this.sendPacket(relay, target, PK_PING, -entry - 1, target, Msg.indirect, SIZE.ping, -1, nowUs);
-    this.q.schedule(nowUs + this.ml.probeTimeoutUs, EV_RELAY_TIMEOUT, entry, this.relayGen[entry]!, 0);
+    this.at(nowUs + this.ml.probeTimeoutUs, EV_RELAY_TIMEOUT, entry, this.relayGen[entry]!, 0);
   }
 
   private onRelayTimeout(entry: number, gen: number, nowUs: number): void {
@@ -418,29 +435,7 @@ export class SwimSimulation extends SwimDissemination {
     this.relayFree.push(entry);
   }
 
-  // ---- broadcasts ------------------------------------------------------------------------
-
-
-
-
-
-  // ---- state changes (state.go aliveNode / suspectNode / deadNode / refute) ----------------
-
-
-
-
-
-
-
-
-  // ---- push/pull anti-entropy ------------------------------------------------------------
-
-
-
-
-  // ---- views and metrics -----------------------------------------------------------------
-
-
+  // ---- crashes and faults ------------------------------------------------------------------
 
   private onCrash(index: number, nowUs: number): void {
     const episode = this.crashProcesses[index]!;
@@ -448,7 +443,7 @@ export class SwimSimulation extends SwimDissemination {
     this.setCrashPending(index, Number.POSITIVE_INFINITY);
     for (const node of episode.nodes) this.crashMember(node, nowUs);
     const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + exponentialUs(episode.stream, fault.mttrUs) : fault.downUs;
-    if (downUs !== null) this.q.schedule(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
+    if (downUs !== null) this.at(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
   }
 
   private crashMember(m: number, nowUs: number): void {
@@ -493,28 +488,28 @@ export class SwimSimulation extends SwimDissemination {
     // Rejoin: announce a higher incarnation, then a push/pull with a random member.
     this.refute(m, this.selfInc[m]!, nowUs);
     this.metrics.rejoinInc[m] = this.selfInc[m]!;
-    this.q.schedule(nowUs, EV_PROBE_TICK, m, epoch, 0);
-    this.q.schedule(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, epoch, 0);
+    this.at(nowUs, EV_PROBE_TICK, m, epoch, 0);
+    this.at(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, epoch, 0);
     if (this.kRandom(m, 1, -1, false, nowUs) > 0 && this.up[this.picked[0]!] === 1) this.mergeState(m, this.picked[0]!, nowUs);
   }
 
   private onFaultStart(index: number, nowUs: number): void {
     const episode = this.faultProcesses[index]!;
     const next = nextOnsetUs(episode.onset!, episode.stream, nowUs);
-    if (next !== null && next <= this.endUs) this.q.schedule(next, EV_FAULT_START, index, 0, 0);
+    if (next !== null && next <= this.endUs) this.at(next, EV_FAULT_START, index, 0, 0);
     if (!episode.duration) return; // clock steps do not apply to the protocols
     const endUs = nowUs + Math.max(1, episode.duration.sampleUs(episode.stream.index));
     if (episode.active) {
       if (endUs > episode.activeUntilUs) {
         episode.activeUntilUs = endUs;
         this.extendPause(episode, endUs);
-        this.q.schedule(endUs, EV_FAULT_END, index, endUs, 0);
+        this.at(endUs, EV_FAULT_END, index, endUs, 0);
       }
       return;
     }
     episode.active = true;
     episode.activeUntilUs = endUs;
-    this.q.schedule(endUs, EV_FAULT_END, index, endUs, 0);
+    this.at(endUs, EV_FAULT_END, index, endUs, 0);
     this.applyFault(episode, true, endUs);
   }
 
@@ -568,12 +563,6 @@ export class SwimSimulation extends SwimDissemination {
     }
   }
 
-  // ---- pools ---------------------------------------------------------------------------
-
-
-
-
-
   private finish(): SwimRunResult {
     const censorBoundUs = 2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs;
     const tallies = this.metrics.finish(this.endUs, censorBoundUs);
@@ -597,23 +586,24 @@ export class SwimSimulation extends SwimDissemination {
     return { state: this.views.stateOf(o, s), inc: this.views.incOf(o, s) };
   }
 
+  /** Events handled from the side queues so far (0 without them). */
+  sideEvents(): number {
+    return this.sides === null ? 0 : this.sides.popped;
+  }
+
   incarnationOf(m: number): number {
     return this.selfInc[m]!;
   }
 
   awarenessOf(m: number): number {
-    if (this.successAtUs[m]! <= this.q.currentTimeUs) return applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
+    if (this.successAtUs[m]! <= this.nowUs) return applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
     return this.awareness[m]!;
   }
 
   /** Processes events up to `untilUs` (tests step through a scenario). */
   runUntil(untilUs: number): void {
-    const q = this.q;
-    while (q.popUntil(Math.min(untilUs, this.endUs))) {
-      if (q.currentTimeUs >= this.nextCompactionUs) this.compactViews(q.currentTimeUs);
-      this.eventCount++;
-      this.dispatch(q.currentKind, q.currentTarget, q.currentArg, q.currentArg2, q.currentTimeUs);
-    }
+    const limit = Math.min(untilUs, this.endUs);
+    while (this.step(limit));
   }
 
   finishRun(): SwimRunResult {
