@@ -17,7 +17,7 @@ import { expandSweep, type LoadedScenario, type SweepCell } from '../scenarios/l
 import { normalizeScenario } from '../scenarios/schema/index.js';
 import { breachScreen } from '../check/screen.js';
 import { analyticComparison } from './analytic-check.js';
-import { pauseSearchHeartbeats } from './pause-survival.js';
+import { cellCost } from './cost-model.js';
 import { poolSweep, sweepTasks } from './run-sweep.js';
 import { runTasks } from './run-tasks.js';
 import type { SweepTask, TaskResult } from './tasks.js';
@@ -35,28 +35,28 @@ export interface ScenarioRunOptions {
 export interface ScenarioPlan {
   readonly cells: number;
   readonly tasks: number;
-  /** Heartbeats the run will simulate (for a time estimate). */
+  /** Heartbeats the run will simulate (for progress and the long-run warning). */
   readonly heartbeats: number;
+  /**
+   * One-core CPU the run is expected to take, in ms: each task priced at the speed of
+   * the path that runs it (cost-model.ts). Decides inline vs worker threads; an estimate.
+   */
+  readonly cpuMs: number;
 }
 
 /** How big a run is, before running it. */
 export function planOf(loaded: LoadedScenario, pauseSurvival: boolean): ScenarioPlan {
   const cells = expandSweep(loaded);
   let heartbeats = 0;
+  let cpuMs = 0;
   for (const cell of cells) {
     const { config, replications } = build(cell.scenario);
-    // A protocol member sends about as often per probe interval as a central node heartbeats.
-    // A watch ring sends one request per watched member per interval.
-    const p = config.protocol;
-    // A gossip exchange is three messages of one entry per member (≈ a heartbeat per 100 entries).
-    const n = config.nodeNames.length;
-    const periodUs = p?.kind === 'swim' ? p.memberlist.probeIntervalUs : p?.kind === 'gossip' ? p.intervalUs : config.heartbeat.intervalUs;
-    const perMember = !p || p.kind === 'swim' ? 1 : p.kind === 'gossip' ? 3 * p.fanout * Math.ceil(n / 100) : Math.min(p.watched, n - 1);
-    heartbeats += (perMember * config.nodeNames.length * config.durationUs * replications) / periodUs;
-    if (pauseSurvival) heartbeats += pauseSearchHeartbeats(config);
+    const cost = cellCost(config, replications, pauseSurvival);
+    heartbeats += cost.heartbeats;
+    cpuMs += cost.cpuMs;
   }
   const replications = loaded.scenario.replications;
-  return { cells: cells.length, tasks: cells.length * (replications + (pauseSurvival ? 1 : 0)), heartbeats };
+  return { cells: cells.length, tasks: cells.length * (replications + (pauseSurvival ? 1 : 0)), heartbeats, cpuMs };
 }
 
 /**

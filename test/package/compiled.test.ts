@@ -59,8 +59,11 @@ describe('the compiled package', () => {
   });
 
   it('a run without a report never loads vega, on the main thread or on 2 worker threads; with the report it does', async () => {
-    // Big enough for worker threads (run.ts, INLINE_BELOW_MS): 1000 nodes × 30 min.
-    const pooled = await spawnSpied(['run', join(ROOT, 'bench', 'scenarios', 'workload-b.yaml'), '--no-report', '--workers', '2', '--out', 'w', '--set', 'duration=30m', '--no-pause-survival']);
+    // Big enough for worker threads (run.ts, INLINE_BELOW_MS, priced by path: src/sweep/cost-model.ts):
+    // 1000 nodes × 2 h, pushed onto the engine by a monitor pause (the walk refuses it).
+    const onEngine = join(dir, 'engine-b.yaml');
+    writeFileSync(onEngine, `${readFileSync(join(ROOT, 'bench', 'scenarios', 'workload-b.yaml'), 'utf8')}faults:\n  - monitor_pause: { every: 1h, duration: 200ms }\n`);
+    const pooled = await spawnSpied(['run', onEngine, '--no-report', '--workers', '2', '--out', 'w', '--set', 'duration=2h', '--no-pause-survival']);
     expect(pooled.code).toBe(0);
     expect(pooled.packages.has('bundle:worker.js')).toBe(true);
     expect(vega(pooled.packages)).toEqual([]);

@@ -248,12 +248,13 @@ export function checkNeedsPauseSurvival(spec: GateSpec): boolean {
   return spec.expectations.some((e) => e.metric === 'longest_pause_survived_ms');
 }
 
-/** Rough engine speed on one core (as run.ts estimates it for its progress bar). */
-const HEARTBEATS_PER_SECOND = 4_000_000;
-/** A run expected to take less than this uses one worker thread (and runs inline below run.ts's INLINE_BELOW_MS): worker threads each load the simulator and warm its JIT up again, which a small run does not repay. */
-const INLINE_BELOW_MS = 3000;
-/** Rough cost of one cell's pause-survival search on one core. */
-const PAUSE_SEARCH_MS = 500;
+/**
+ * A run expected to take less than this much CPU on one core (`ScenarioPlan.cpuMs`, each
+ * task priced on the path that runs it, src/sweep/cost-model.ts) uses one worker thread
+ * (and runs inline below run.ts's INLINE_BELOW_MS): worker threads each load the
+ * simulator and warm its JIT up again, which a small run does not repay.
+ */
+const ONE_WORKER_BELOW_MS = 3000;
 
 /**
  * Without --workers, a scenario expected to simulate in less time than the worker
@@ -261,9 +262,7 @@ const PAUSE_SEARCH_MS = 500;
  * otherwise spend most of its time starting threads. Results do not depend on it.
  */
 function workersFor(l: LoadedScenario, pauseSurvival: boolean, workers: number): number {
-  const plan = planOf(l, pauseSurvival);
-  const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND) * 1000 + (pauseSurvival ? plan.cells * PAUSE_SEARCH_MS : 0);
-  return expectedMs < INLINE_BELOW_MS ? 1 : workers;
+  return planOf(l, pauseSurvival).cpuMs < ONE_WORKER_BELOW_MS ? 1 : workers;
 }
 
 function parseCellOption(text: string): GateCells {

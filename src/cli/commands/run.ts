@@ -49,16 +49,17 @@ export interface RunOptions extends OverrideOptions {
   readonly resume?: boolean;
 }
 
-/** Rough engine speed on one core, for deciding whether a progress bar is worth showing. */
-const HEARTBEATS_PER_SECOND = 4_000_000;
 /**
- * A run expected to simulate for less than this (at the engine's speed, on one core)
- * runs on the main thread: a worker thread costs ~0.1-0.15 s of CPU to start and load
- * the simulator, more than such a run simulates. Ctrl-C then waits for the task at
- * hand, a fraction of this. (The walk is several times faster than the engine, so the
- * estimate errs towards threads.)
+ * A run expected to take less than this much CPU on one core (`ScenarioPlan.cpuMs`:
+ * each task priced at the speed of the simulator path that runs it, src/sweep/cost-model.ts)
+ * runs on the main thread and starts no worker thread. Each worker thread loads the
+ * simulator and warms its JIT up again (+0.7–0.8 s of CPU per thread, P12b), so two
+ * workers repay only runs of a few seconds: measured 2026-12-04 (load 4–6), npm start's
+ * db-ha sweep (estimate 1.7 s) simulates in 1.3–1.6 s CPU / 2.2–2.8 s wall inline
+ * against 2.6–2.9 s CPU / 4.2–5.0 s wall on 2 workers; workload B (estimate 0.25 s)
+ * 0.40 s CPU inline against 0.68–0.73 s on 2 workers. Ctrl-C is heard between tasks.
  */
-export const INLINE_BELOW_MS = 250;
+export const INLINE_BELOW_MS = 2000;
 /** Runs expected to last longer than this get a warning with the order of magnitude. */
 const LONG_RUN_MS = 60_000;
 /** Conventional exit code of a process stopped by SIGINT (128 + 2). */
@@ -194,7 +195,7 @@ function rareLines(results: ResultsFile): string[] {
 
 /** Whether a run is small enough to simulate on the main thread (INLINE_BELOW_MS). */
 export function runsInline(plan: ScenarioPlan): boolean {
-  return (plan.heartbeats / HEARTBEATS_PER_SECOND) * 1000 < INLINE_BELOW_MS;
+  return plan.cpuMs < INLINE_BELOW_MS;
 }
 
 /** Runs one scenario (or one shard of it, checkpointed: pieces.ts) with a progress bar (cells × replications done, ETA). */
@@ -209,7 +210,7 @@ export async function simulate(
 ): Promise<PieceOutcome> {
   const plan = planOf(loaded, pauseSurvival);
   const inline = runsInline(plan);
-  const expectedMs = (plan.heartbeats / HEARTBEATS_PER_SECOND / (inline ? 1 : Math.min(workers, plan.tasks))) * 1000;
+  const expectedMs = plan.cpuMs / (inline ? 1 : Math.min(workers, plan.tasks));
   if (expectedMs > LONG_RUN_MS) {
     const p = paletteFor(io.stderr, io.env);
     const search = pauseSurvival ? ` (with each cell's pause-survival search, at most ${PAUSE_SEARCH_BUDGET_HEARTBEATS.toExponential(0)} heartbeats; --no-pause-survival skips it)` : '';
