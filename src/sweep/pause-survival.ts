@@ -13,6 +13,7 @@ import type { Fault, SimConfig } from '../sim/config.js';
 import { detectorHorizonUs } from '../sim/detectors/create.js';
 import { runOnce, runPathFor } from '../sim/run-once.js';
 import { runTimeoutWalk } from '../sim/skip/timeout-walk.js';
+import { WalkShared } from '../sim/skip/walk-shared.js';
 import { proportionInterval } from '../stats/index.js';
 
 export interface PauseSurvival {
@@ -39,6 +40,11 @@ export interface PauseSurvivalOptions {
   readonly relativeResolution?: number;
   /** Heartbeats all probes together may simulate (default PAUSE_SEARCH_BUDGET_HEARTBEATS). */
   readonly budgetHeartbeats?: number;
+  /**
+   * Derive the probes' shared set-up (phases, stream keys, pause onsets) once (default)
+   * rather than in every probe: the same result either way (sim/skip/walk-shared.ts).
+   */
+  readonly shareSetUp?: boolean;
   /** Called with the fraction of the budget (or of the expected work) done, between and within probes. */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -92,6 +98,8 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
   const afterPause = cell.faults?.find((f) => f.kind === 'senderPause')?.afterPause ?? 'skip';
   const staticFaults: Fault[] = (cell.faults ?? []).filter((f) => f.kind === 'slowIo' || f.kind === 'clockDrift');
   const names = Array.from({ length: nodes }, (_, i) => `probe-${String(i).padStart(4, '0')}`);
+  // The probes differ only in their pause length: phases, stream keys and pause onsets are derived once.
+  const shared = options.shareSetUp === false ? undefined : new WalkShared();
 
   /** Whether the probe fits the budget and the engine's exact range; counts it when it does. */
   const affordable = (pauseUs: number): boolean => {
@@ -122,7 +130,7 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
     };
     // On the walk, each node stops once its pause's attribution window has closed: the two
     // tallies read here come out draw for draw as from a full run (WalkOptions.pausesOnly).
-    const tallies = (runPathFor(config) === 'walk' ? runTimeoutWalk(config, hooks, { pausesOnly: true }) : runOnce(config, hooks)).tallies;
+    const tallies = (runPathFor(config) === 'walk' ? runTimeoutWalk(config, hooks, shared === undefined ? { pausesOnly: true } : { pausesOnly: true, shared }) : runOnce(config, hooks)).tallies;
     spent += cost;
     options.onProgress?.(Math.min(1, spent / expected));
     return { failures: tallies.pausesWithSuspicion, pauses: tallies.pauses };

@@ -122,6 +122,7 @@ import { CRASH, DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, s
 import { NodeSchedule, WINDOW_PAUSE, WINDOW_STARVE } from './node-schedule.js';
 import { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
+import type { WalkShared } from './walk-shared.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
 export function timeoutWalkRefusal(config: SimConfig): string | null {
@@ -198,7 +199,7 @@ function crashesRefusal(config: SimConfig): string | null {
 export function runTimeoutWalk(config: SimConfig, hooks?: RunHooks, options: WalkOptions = {}): RunResult {
   const refusal = timeoutWalkRefusal(config);
   if (refusal !== null) throw new RangeError(`the skipping walk does not apply: ${refusal}`);
-  return new TimeoutWalk(config, options.pausesOnly === true).run(hooks?.onProgress);
+  return new TimeoutWalk(config, options.pausesOnly === true, options.shared ?? null).run(hooks?.onProgress);
 }
 
 export interface WalkOptions {
@@ -211,6 +212,12 @@ export interface WalkOptions {
    * arrived within it and nothing later can count. Every other tally is then partial.
    */
   readonly pausesOnly?: boolean;
+  /**
+   * Set-up shared with other runs that differ only in one pause length (the
+   * pause-survival search's probes, ./walk-shared.ts): phases, stream keys and pause
+   * onsets are derived once. Exact: the same values as a fresh walk derives.
+   */
+  readonly shared?: WalkShared;
 }
 
 /** The walk's constants, scratch buffers and tallies; nodes are walked one after another. */
@@ -274,6 +281,7 @@ class TimeoutWalk {
   constructor(
     private readonly config: SimConfig,
     private readonly pausesOnly = false,
+    private readonly shared: WalkShared | null = null,
   ) {
     const d = config.detector as Extract<SimConfig['detector'], { kind: 'timeout' }>;
     this.I = config.heartbeat.intervalUs;
@@ -300,7 +308,7 @@ class TimeoutWalk {
     });
     this.skipper = this.skippers[0]!;
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
-    this.pauses = (config.faults?.length ?? 0) > 0 ? pauseSchedule(config, root, this.bank) : null;
+    this.pauses = (config.faults?.length ?? 0) > 0 ? (this.shared?.pauseSchedule(config, root) ?? pauseSchedule(config, root, this.bank)) : null;
     this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
     this.schedule = new NodeSchedule(this.I, this.endUs);
     const starving = (config.faults ?? []).some((f) => f.kind === 'cpuStarvation');
@@ -319,12 +327,13 @@ class TimeoutWalk {
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     // About a hundred progress calls a run, whatever the node count.
     const every = Math.max(1, Math.floor(names.length / 100));
+    const shared = this.shared === null ? null : this.shared.nodeSetup(config);
     for (let node = 0; node < names.length; node++) {
       if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
       const name = names[node]!;
-      const phase = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.I);
+      const phase = shared !== null ? shared.phases[node]! : Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.I);
       // One stream per link for positions, fates and parts alike (one key to derive per node).
-      const stream = this.bank.add(root, linkStreamKey(name, config.monitorName, 'skip'));
+      const stream = this.bank.add(root, shared !== null ? shared.skipKeys[node]! : linkStreamKey(name, config.monitorName, 'skip'));
       const linkClass = this.classOf[node]!;
       this.skipper = this.skippers[linkClass]!;
       this.b = this.classBaseUs[linkClass]!;
