@@ -48,13 +48,10 @@ function checkLength(kind: string, f: { duration?: unknown; for?: unknown }, ctx
 export const FAULT_KINDS = ['crash', 'pause', 'monitor_pause', 'monitor_crash', 'partition', 'isolate', 'cpu_starvation', 'slow_io', 'clock_drift', 'clock_step', 'unhealthy'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/**
- * The schema of one entry of `faults`, built on first use (`faultSchema()`; sections.ts
- * wraps it in z.lazy): ~20 ms of zod construction at start-up that a scenario without
- * faults never needs. Built once; the same schema every call.
- */
-function buildFaultSchema() {
-  const crashSchema = z
+// One builder per fault kind, called only by buildFaultSchema (so only when a scenario has faults).
+
+function crashSchema() {
+  return z
     .strictObject({
       nodes: nodeSelectorSchema().prefault('all'),
       at: duration('One crash: simulated time at which the nodes crash. Use either `at` or `mttf` + `mttr`.').optional(),
@@ -85,8 +82,10 @@ function buildFaultSchema() {
       }
     }, onlyIfValid)
     .meta(meta({ description: 'Crash-stop faults: the node stops sending until it recovers. Crashes give the detection-latency samples.', type: 'map' }));
+}
 
-  const pauseSchema = z
+function pauseSchema() {
+  return z
     .strictObject({
       nodes: nodeSelectorSchema().prefault('all'),
       ...onsetShape('per node'),
@@ -98,8 +97,10 @@ function buildFaultSchema() {
     })
     .superRefine((f, ctx) => checkOnset('pause', f, ctx), onlyIfValid)
     .meta(meta({ description: 'Stop-the-world pauses of senders (GC, VM steal): a paused node sends nothing but is alive, so a suspicion during a pause is a false one.', type: 'map' }));
+}
 
-  const monitorCrashSchema = z
+function monitorCrashSchema() {
+  return z
     .strictObject({
       ...onsetShape('for the monitor'),
       takeover: duration('From the monitor\'s crash until a standby takes over. Meanwhile nothing is judged (verdicts stay as they were: stale) and messages sent to the monitor are lost.').prefault('10s'),
@@ -122,8 +123,10 @@ function buildFaultSchema() {
         type: 'map',
       }),
     );
+}
 
-  const monitorPauseSchema = z
+function monitorPauseSchema() {
+  return z
     .strictObject({
       ...onsetShape('for the monitor'),
       duration: durationLaw('How long each pause of the monitor lasts: a duration, or a distribution.'),
@@ -140,14 +143,16 @@ function buildFaultSchema() {
     })
     .superRefine((f, ctx) => checkOnset('monitor pause', f, ctx), onlyIfValid)
     .meta(meta({ description: 'Pauses of the monitor itself: it neither receives nor checks while paused, then works off its backlog; one pause can accuse every node at once.', type: 'map' }));
+}
 
-  const partitionShape = (whose: string) => ({
-    ...onsetShape(whose),
-    duration: durationLaw('How long each outage lasts: a duration, or a distribution.').optional(),
-    for: positiveDuration('A fixed length for each outage (`at: 5m, for: 90s`); the same as a plain `duration`.').optional(),
-  });
+const partitionShape = (whose: string) => ({
+  ...onsetShape(whose),
+  duration: durationLaw('How long each outage lasts: a duration, or a distribution.').optional(),
+  for: positiveDuration('A fixed length for each outage (`at: 5m, for: 90s`); the same as a plain `duration`.').optional(),
+});
 
-  const partitionSchema = z
+function partitionSchema() {
+  return z
     .strictObject({
       nodes: nodeSelectorSchema('Nodes cut off from the monitor: `all`, one name, or a list.').prefault('all'),
       ...partitionShape('per node (scope each) or for the group'),
@@ -165,8 +170,10 @@ function buildFaultSchema() {
       checkLength('partition', f, ctx);
     }, onlyIfValid)
     .meta(meta({ description: 'Network partitions between nodes and the monitor. Messages already in flight still arrive.', type: 'map' }));
+}
 
-  const isolateSchema = z
+function isolateSchema() {
+  return z
     .strictObject({
       nodes: nodeSelectorSchema('The node (or nodes, each on its own) whose every link goes down.'),
       ...partitionShape('per node'),
@@ -176,8 +183,10 @@ function buildFaultSchema() {
       checkLength('isolation', f, ctx);
     }, onlyIfValid)
     .meta(meta({ description: 'Shorthand for a partition of each named node in both directions: all links of a node down.', type: 'map' }));
+}
 
-  const cpuStarvationSchema = z
+function cpuStarvationSchema() {
+  return z
     .strictObject({
       nodes: nodeSelectorSchema().prefault('all'),
       ...onsetShape('per node'),
@@ -186,24 +195,28 @@ function buildFaultSchema() {
     })
     .superRefine((f, ctx) => checkOnset('cpu_starvation window', f, ctx), onlyIfValid)
     .meta(meta({ description: 'Windows of CPU starvation on a node (a noisy neighbour, a batch job): heartbeats leave late, so a node that is fine looks slow.', type: 'map' }));
+}
 
-  const slowIoSchema = z
+function slowIoSchema() {
+  return z
     .strictObject({
       nodes: nodeSelectorSchema().prefault('all'),
       extra_delay: durationLaw('Extra delay of every send (an fsync on the heartbeat path): a duration or a distribution.'),
     })
     .meta(meta({ description: 'Slow I/O on the heartbeat path, all the time: every heartbeat waits an extra delay before it is sent (a send whose I/O has begun still goes out if the node crashes meanwhile: a simplification).', type: 'map' }));
+}
 
-  const clockSelector = {
-    nodes: nodeSelectorSchema('Nodes whose clock is affected: `all`, one name, or a list.').optional(),
-    monitor: z.boolean(expects('true or false')).meta(meta({ description: 'The monitor\'s clock is affected.', type: 'boolean' })).prefault(false),
-  };
+const clockSelector = {
+  nodes: nodeSelectorSchema('Nodes whose clock is affected: `all`, one name, or a list.').optional(),
+  monitor: z.boolean(expects('true or false')).meta(meta({ description: 'The monitor\'s clock is affected.', type: 'boolean' })).prefault(false),
+};
 
-  function checkClockTarget(kind: string, f: { nodes?: unknown; monitor: boolean }, ctx: z.RefinementCtx): void {
-    if (f.nodes === undefined && !f.monitor) ctx.addIssue({ code: 'custom', path: [], message: `a ${kind} needs \`nodes\`, \`monitor: true\`, or both` });
-  }
+function checkClockTarget(kind: string, f: { nodes?: unknown; monitor: boolean }, ctx: z.RefinementCtx): void {
+  if (f.nodes === undefined && !f.monitor) ctx.addIssue({ code: 'custom', path: [], message: `a ${kind} needs \`nodes\`, \`monitor: true\`, or both` });
+}
 
-  const clockDriftSchema = z
+function clockDriftSchema() {
+  return z
     .strictObject({
       ...clockSelector,
       ppm: z
@@ -214,8 +227,10 @@ function buildFaultSchema() {
     })
     .superRefine((f, ctx) => checkClockTarget('clock_drift', f, ctx), onlyIfValid)
     .meta(meta({ description: 'Clock rate error of nodes and/or the monitor, for the whole run.', type: 'map' }));
+}
 
-  const clockStepSchema = z
+function clockStepSchema() {
+  return z
     .strictObject({
       ...clockSelector,
       ...onsetShape('per clock'),
@@ -226,8 +241,10 @@ function buildFaultSchema() {
       checkOnset('clock_step', f, ctx);
     }, onlyIfValid)
     .meta(meta({ description: 'Wall-clock steps. They matter to detectors that read the wall clock (`timeout` with `clock: wall`, `nfd_s`).', type: 'map' }));
+}
 
-  const unhealthySchema = z
+function unhealthySchema() {
+  return z
     .strictObject({
       nodes: nodeSelectorSchema().prefault('all'),
       ...onsetShape('per node'),
@@ -235,20 +252,28 @@ function buildFaultSchema() {
     })
     .superRefine((f, ctx) => checkOnset('unhealthy window', f, ctx), onlyIfValid)
     .meta(meta({ description: 'Windows during which a node is up but unhealthy (fails its health check: its database connection is down). Pull checks see them; heartbeats do not. The metrics count a suspicion during such a window as a false one, since the node is up.', type: 'map' }));
+}
 
+
+/**
+ * The schema of one entry of `faults`, built on first use (`faultSchema()`; sections.ts
+ * wraps it in z.lazy): ~20 ms of zod construction at start-up that a scenario without
+ * faults never needs. Built once; the same schema every call.
+ */
+function buildFaultSchema() {
   const faultSchema = z
     .strictObject({
-      crash: crashSchema.optional(),
-      pause: pauseSchema.optional(),
-      monitor_pause: monitorPauseSchema.optional(),
-      monitor_crash: monitorCrashSchema.optional(),
-      partition: partitionSchema.optional(),
-      isolate: isolateSchema.optional(),
-      cpu_starvation: cpuStarvationSchema.optional(),
-      slow_io: slowIoSchema.optional(),
-      clock_drift: clockDriftSchema.optional(),
-      clock_step: clockStepSchema.optional(),
-      unhealthy: unhealthySchema.optional(),
+      crash: crashSchema().optional(),
+      pause: pauseSchema().optional(),
+      monitor_pause: monitorPauseSchema().optional(),
+      monitor_crash: monitorCrashSchema().optional(),
+      partition: partitionSchema().optional(),
+      isolate: isolateSchema().optional(),
+      cpu_starvation: cpuStarvationSchema().optional(),
+      slow_io: slowIoSchema().optional(),
+      clock_drift: clockDriftSchema().optional(),
+      clock_step: clockStepSchema().optional(),
+      unhealthy: unhealthySchema().optional(),
     })
     .superRefine((f, ctx) => {
       const kinds = Object.keys(f).filter((k) => (f as Record<string, unknown>)[k] !== undefined);
