@@ -8,31 +8,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Fault, LinkConfig, SimConfig } from '../../../src/sim/config.js';
 import type { RunTallies } from '../../../src/sim/metrics/recorder.js';
-import { Simulation } from '../../../src/sim/engine/simulation.js';
-import { runPathFor } from '../../../src/sim/run-once.js';
-import { runTimeoutWalk, timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
-import { meanAndSe } from './stats.js';
+import { timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
+import { agreeWithin4Se as agreeBothWithin4Se, expectWalkEqualsEngine, expectWithin4Se, S, walkConfig, type WalkCase } from './walk-vs-engine.js';
 
-const S = 1_000_000;
-
-function config(over: Partial<SimConfig> & { nodes?: number }): SimConfig {
-  const nodes = over.nodes ?? 12;
-  const { nodes: _n, ...rest } = over;
-  return {
-    seed: 'walk-classes',
-    replication: 0,
-    durationUs: 3_600 * S,
-    warmupUs: 60 * S,
-    nodeNames: Array.from({ length: nodes }, (_, i) => `n${i}`),
-    monitorName: 'monitor',
-    heartbeat: { intervalUs: S, jitter: { kind: 'constant', valueUs: 0 } },
-    link: { lossProbability: 0.01, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 2_000 } } },
-    crashes: [],
-    detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 6 * S, checkIntervalUs: 0 },
-    transitionLogLimit: 0,
-    ...rest,
-  };
-}
+const config = (over: WalkCase): SimConfig => walkConfig('walk-classes', over);
 
 const named = (...names: string[]) => ({ kind: 'named' as const, names });
 const constantLink = (baseUs: number, randomUs: number, lossProbability = 0): LinkConfig => ({
@@ -40,18 +19,8 @@ const constantLink = (baseUs: number, randomUs: number, lossProbability = 0): Li
   duplicateProbability: 0,
   delay: { baseUs, random: { kind: 'constant', valueUs: randomUs } },
 });
-const everything = (t: RunTallies) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v instanceof Float64Array ? Array.from(v) : v]));
-
-function expectEqualToEngine(c: SimConfig): RunTallies {
-  expect(timeoutWalkRefusal(c)).toBeNull();
-  expect(runPathFor(c)).toBe('walk');
-  const walk = runTimeoutWalk(c);
-  const engine = new Simulation(c).run();
-  expect(everything(walk.tallies)).toEqual(everything(engine.tallies));
-  const entries = (log: typeof walk.log) => Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
-  expect(entries(walk.log)).toEqual(entries(engine.log));
-  return engine.tallies;
-}
+/** A worked case: equal to the engine on every tally and the timeline; the engine's tallies. */
+const expectEqualToEngine = (c: SimConfig): RunTallies => expectWalkEqualsEngine(c).engine.tallies;
 
 describe('timeout walk with link classes, slow I/O and node clock faults: worked cases, exactly as the engine', () => {
   const quiet = constantLink(1_000, 700);
@@ -149,27 +118,10 @@ const FIELDS: (keyof RunTallies)[] = [
   'flaps',
   'pausesWithSuspicion',
 ];
-const mean = (a: Float64Array) => (a.length === 0 ? 0 : a.reduce((x, y) => x + y, 0) / a.length);
-
-function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number): void {
-  const walk: RunTallies[] = [];
-  const engine: RunTallies[] = [];
-  for (let r = 0; r < R; r++) {
-    const a = config({ ...over, replication: r });
-    expect(runPathFor(a)).toBe('walk');
-    walk.push(runTimeoutWalk(a).tallies);
-    engine.push(new Simulation(config({ ...over, replication: R + r })).run().tallies);
-  }
-  const compare = (what: string, x: number[], y: number[]) => {
-    const a = meanAndSe(x);
-    const b = meanAndSe(y);
-    expect(Math.abs(a.mean - b.mean), `${what}: walk ${a.mean} ± ${a.se}, engine ${b.mean} ± ${b.se}`).toBeLessThanOrEqual(4 * Math.hypot(a.se, b.se) + 1e-9 * Math.abs(b.mean));
-  };
-  for (const field of FIELDS) compare(field, walk.map((t) => t[field] as number), engine.map((t) => t[field] as number));
-  compare('mean detection latency', walk.map((t) => mean(t.detectionLatenciesUs)), engine.map((t) => mean(t.detectionLatenciesUs)));
-  compare('mean mistake duration', walk.map((t) => mean(t.mistakeDurationsUs)), engine.map((t) => mean(t.mistakeDurationsUs)));
+function agreeWithin4Se(over: WalkCase, R: number): void {
+  const { walk, engine } = agreeBothWithin4Se((r) => config({ ...over, replication: r }), R, FIELDS);
   // Per-pair false suspicions: the classes' own rates, not only the total.
-  for (const pair of [0, 1, 2, 9]) compare(`false suspicions of n${pair}`, walk.map((t) => t.perPairFalseSuspicions[pair]!), engine.map((t) => t.perPairFalseSuspicions[pair]!));
+  for (const pair of [0, 1, 2, 9]) expectWithin4Se(`false suspicions of n${pair}`, walk.map((t) => t.perPairFalseSuspicions[pair]!), engine.map((t) => t.perPairFalseSuspicions[pair]!));
 }
 
 describe('timeout walk with link classes and slow I/O: the same law as the engine', () => {

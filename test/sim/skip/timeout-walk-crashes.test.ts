@@ -7,33 +7,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CrashFault, Fault, SimConfig } from '../../../src/sim/config.js';
+import type { CrashFault, SimConfig } from '../../../src/sim/config.js';
 import { LogKind, type RunTallies } from '../../../src/sim/metrics/recorder.js';
 import { Simulation } from '../../../src/sim/engine/simulation.js';
-import { runPathFor } from '../../../src/sim/run-once.js';
-import { runTimeoutWalk, timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
-import { meanAndSe } from './stats.js';
+import { agreeWithin4Se as agreeBothWithin4Se, expectWalkEqualsEngine, S, senderPause, walkConfig, type WalkCase } from './walk-vs-engine.js';
 
-const S = 1_000_000;
-
-function config(over: Partial<SimConfig> & { nodes?: number }): SimConfig {
-  const nodes = over.nodes ?? 10;
-  const { nodes: _n, ...rest } = over;
-  return {
-    seed: 'walk-crashes',
-    replication: 0,
-    durationUs: 3_600 * S,
-    warmupUs: 60 * S,
-    nodeNames: Array.from({ length: nodes }, (_, i) => `n${i}`),
-    monitorName: 'monitor',
-    heartbeat: { intervalUs: S, jitter: { kind: 'constant', valueUs: 0 } },
-    link: { lossProbability: 0.01, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 2_000 } } },
-    crashes: [],
-    detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 6 * S, checkIntervalUs: 0 },
-    transitionLogLimit: 0,
-    ...rest,
-  };
-}
+const config = (over: WalkCase): SimConfig => walkConfig('walk-crashes', over);
 
 const crashAt = (atUs: number, downUs: number | null, nodes: CrashFault['nodes'] = { kind: 'all' }): CrashFault => ({ kind: 'crashAt', nodes, atUs, downUs });
 const crashRecover = (mttfUs: number, mttrUs: number, restartDelayUs?: number): CrashFault => ({
@@ -43,16 +22,7 @@ const crashRecover = (mttfUs: number, mttrUs: number, restartDelayUs?: number): 
   mttrUs,
   ...(restartDelayUs === undefined ? {} : { restartDelayUs }),
 });
-const pause = (onset: Extract<Fault, { kind: 'senderPause' }>['onset'], duration: Extract<Fault, { kind: 'senderPause' }>['duration'], afterPause: 'skip' | 'burst' = 'skip'): Fault => ({
-  kind: 'senderPause',
-  nodes: { kind: 'all' },
-  onset,
-  duration,
-  afterPause,
-});
-
-/** Every tally of the run (samples as plain arrays). */
-const everything = (t: RunTallies) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v instanceof Float64Array ? Array.from(v) : v]));
+const pause = senderPause;
 
 describe('timeout walk with crashes: worked cases, exactly as the engine', () => {
   const quiet: Partial<SimConfig> = { link: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'constant', valueUs: 700 } } } };
@@ -84,17 +54,8 @@ describe('timeout walk with crashes: worked cases, exactly as the engine', () =>
   ];
   for (const [name, over] of cases) {
     it(name, () => {
-      const c = config({ ...over, durationUs: 600 * S, transitionLogLimit: 2_000 });
-      expect(timeoutWalkRefusal(c)).toBeNull();
-      expect(runPathFor(c)).toBe('walk');
-      const walk = runTimeoutWalk(c);
-      const engine = new Simulation(c).run();
+      const { engine } = expectWalkEqualsEngine(config({ ...over, durationUs: 600 * S, transitionLogLimit: 2_000 }));
       expect(Array.from(engine.log.kind.subarray(0, engine.log.length))).toContain(LogKind.crash);
-      expect(everything(walk.tallies)).toEqual(everything(engine.tallies));
-      const entries = (log: typeof walk.log) =>
-        Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
-      expect(entries(walk.log)).toEqual(entries(engine.log));
-      expect(walk.log.dropped).toBe(engine.log.dropped);
     });
   }
 });
@@ -116,26 +77,9 @@ const FIELDS: (keyof RunTallies)[] = [
   'pausesWithSuspicion',
 ];
 
-const mean = (a: Float64Array) => (a.length === 0 ? 0 : a.reduce((x, y) => x + y, 0) / a.length);
-
-/** Walk and engine over R independent replications each: every tally, and the mean detection latency, within 4 SE. */
-function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number): void {
-  const walk: RunTallies[] = [];
-  const engine: RunTallies[] = [];
-  for (let r = 0; r < R; r++) {
-    const a = config({ ...over, replication: r });
-    expect(runPathFor(a)).toBe('walk');
-    walk.push(runTimeoutWalk(a).tallies);
-    engine.push(new Simulation(config({ ...over, replication: R + r })).run().tallies);
-  }
-  const compare = (what: string, x: number[], y: number[]) => {
-    const a = meanAndSe(x);
-    const b = meanAndSe(y);
-    expect(Math.abs(a.mean - b.mean), `${what}: walk ${a.mean} ± ${a.se}, engine ${b.mean} ± ${b.se}`).toBeLessThanOrEqual(4 * Math.hypot(a.se, b.se) + 1e-9 * Math.abs(b.mean));
-  };
-  for (const field of FIELDS) compare(field, walk.map((t) => t[field] as number), engine.map((t) => t[field] as number));
-  compare('mean detection latency', walk.map((t) => mean(t.detectionLatenciesUs)), engine.map((t) => mean(t.detectionLatenciesUs)));
-  compare('mean mistake duration', walk.map((t) => mean(t.mistakeDurationsUs)), engine.map((t) => mean(t.mistakeDurationsUs)));
+/** Walk and engine over R independent replications each: every tally, and the mean detection latency and mistake duration, within 4 SE. */
+function agreeWithin4Se(over: WalkCase, R: number): void {
+  const { walk } = agreeBothWithin4Se((r) => config({ ...over, replication: r }), R, FIELDS);
   // The crash processes are the engine's own draws: the same replication crashes alike on both paths.
   for (let r = 0; r < R; r++) {
     const a = config({ ...over, replication: r });

@@ -6,41 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Fault, SimConfig } from '../../../src/sim/config.js';
+import type { SimConfig } from '../../../src/sim/config.js';
 import type { RunTallies } from '../../../src/sim/metrics/recorder.js';
-import { Simulation } from '../../../src/sim/engine/simulation.js';
-import { runPathFor } from '../../../src/sim/run-once.js';
-import { runTimeoutWalk, timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
-import { meanAndSe } from './stats.js';
+import { runTimeoutWalk } from '../../../src/sim/skip/timeout-walk.js';
+import { agreeWithin4Se as agreeBothWithin4Se, expectWalkEqualsEngine, S, senderPause, walkConfig, type WalkCase } from './walk-vs-engine.js';
 
-const S = 1_000_000;
-
-function config(over: Partial<SimConfig> & { nodes?: number }): SimConfig {
-  const nodes = over.nodes ?? 10;
-  const { nodes: _n, ...rest } = over;
-  return {
-    seed: 'walk-pauses',
-    replication: 0,
-    durationUs: 3_600 * S,
-    warmupUs: 60 * S,
-    nodeNames: Array.from({ length: nodes }, (_, i) => `n${i}`),
-    monitorName: 'monitor',
-    heartbeat: { intervalUs: S, jitter: { kind: 'constant', valueUs: 0 } },
-    link: { lossProbability: 0.01, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 2_000 } } },
-    crashes: [],
-    detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 6 * S, checkIntervalUs: 0 },
-    transitionLogLimit: 0,
-    ...rest,
-  };
-}
-
-const pause = (onset: Extract<Fault, { kind: 'senderPause' }>['onset'], duration: Extract<Fault, { kind: 'senderPause' }>['duration'], afterPause: 'skip' | 'burst' = 'skip'): Fault => ({
-  kind: 'senderPause',
-  nodes: { kind: 'all' },
-  onset,
-  duration,
-  afterPause,
-});
+const config = (over: WalkCase): SimConfig => walkConfig('walk-pauses', over);
+const pause = senderPause;
 
 const FIELDS: (keyof RunTallies)[] = [
   'upSuspectedUs',
@@ -55,8 +27,6 @@ const FIELDS: (keyof RunTallies)[] = [
   'pausesWithSuspicion',
   'pausedUs',
 ];
-
-const scalar = (t: RunTallies) => Object.fromEntries([...FIELDS, 'upUs'].map((f) => [f, t[f as keyof RunTallies]]));
 
 describe('timeout walk with sender pauses: worked cases, exactly as the engine', () => {
   const quiet: Partial<SimConfig> = { link: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'constant', valueUs: 700 } } } };
@@ -78,36 +48,15 @@ describe('timeout walk with sender pauses: worked cases, exactly as the engine',
   ];
   for (const [name, over] of cases) {
     it(name, () => {
-      const c = config({ ...over, durationUs: 600 * S, transitionLogLimit: 1_000 });
-      expect(timeoutWalkRefusal(c)).toBeNull();
-      expect(runPathFor(c)).toBe('walk');
-      const walk = runTimeoutWalk(c);
-      const engine = new Simulation(c).run();
+      const { engine } = expectWalkEqualsEngine(config({ ...over, durationUs: 600 * S, transitionLogLimit: 1_000 }));
       expect(engine.tallies.pauses).toBeGreaterThan(0);
-      expect(scalar(walk.tallies)).toEqual(scalar(engine.tallies));
-      expect(Array.from(walk.tallies.mistakeDurationsUs)).toEqual(Array.from(engine.tallies.mistakeDurationsUs));
-      const entries = (log: typeof walk.log) =>
-        Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
-      expect(entries(walk.log)).toEqual(entries(engine.log));
     });
   }
 });
 
-/** Walk and engine over R independent replications each: every tally within 4 SE. */
-function agreeWithin4Se(over: Partial<SimConfig> & { nodes?: number }, R: number): void {
-  const walk: RunTallies[] = [];
-  const engine: RunTallies[] = [];
-  for (let r = 0; r < R; r++) {
-    const a = config({ ...over, replication: r });
-    expect(runPathFor(a)).toBe('walk');
-    walk.push(runTimeoutWalk(a).tallies);
-    engine.push(new Simulation(config({ ...over, replication: R + r })).run().tallies);
-  }
-  for (const field of FIELDS) {
-    const a = meanAndSe(walk.map((t) => t[field] as number));
-    const b = meanAndSe(engine.map((t) => t[field] as number));
-    expect(Math.abs(a.mean - b.mean), `${field}: walk ${a.mean} ± ${a.se}, engine ${b.mean} ± ${b.se}`).toBeLessThanOrEqual(4 * Math.hypot(a.se, b.se) + 1e-9 * Math.abs(b.mean));
-  }
+/** Walk and engine over R independent replications each: every tally within 4 SE, and the same up-time (no crashes here). */
+function agreeWithin4Se(over: WalkCase, R: number): void {
+  const { walk, engine } = agreeBothWithin4Se((r) => config({ ...over, replication: r }), R, FIELDS, false);
   expect(walk.map((t) => t.upUs)).toEqual(engine.map((t) => t.upUs));
 }
 
