@@ -34,7 +34,7 @@
  */
 import type { SimConfig } from '../sim/config.js';
 import { runPathFor, type RunPath } from '../sim/run-once.js';
-import { pauseSearchHeartbeats } from './pause-survival.js';
+import { pauseSearchHeartbeats, probeConfig, probeNodeNames } from './pause-survival.js';
 
 /** CPU nanoseconds per simulated heartbeat of a replication, by the path that runs it. */
 export const NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 50, kernel: 450, engine: 400, protocol: 5000 };
@@ -42,31 +42,15 @@ export const NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 50, k
 export const SEARCH_NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 200, kernel: 1500, engine: 1500, protocol: 0 };
 
 /**
- * The path the pause-survival search's probes take for a cell: the cell as
- * src/sweep/pause-survival.ts probes it — every node paused once, crashes dropped,
- * only slow I/O and clock drift kept of its faults, only cluster-wide link rules, no
- * timeline. (Its node names and durations do not change the path.)
+ * The path the pause-survival search's probes take for a cell: the search's own probe
+ * configuration (pause-survival.ts probeConfig), with a one-interval pause (the
+ * pause's length does not change the path).
  */
 export function pauseProbePath(cell: SimConfig): RunPath {
-  const kept = (cell.faults ?? []).filter((f) => f.kind === 'slowIo' || f.kind === 'clockDrift');
-  const afterPause = cell.faults?.find((f) => f.kind === 'senderPause')?.afterPause ?? 'skip';
-  const intervalUs = cell.heartbeat.intervalUs;
-  const warmupUs = 10 * intervalUs + 5_000_000;
-  const probe: SimConfig = {
-    ...cell,
-    replication: 0,
-    warmupUs,
-    durationUs: Math.max(cell.durationUs, warmupUs + 20 * intervalUs + 30_000_000),
-    crashes: [],
-    faults: [
-      ...kept,
-      { kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'uniformOnce', fromUs: warmupUs, toUs: warmupUs + 10 * intervalUs }, duration: { kind: 'constant', valueUs: intervalUs }, afterPause },
-    ],
-    linkOverrides: cell.linkOverrides?.filter((o) => o.nodes.kind === 'all'),
-    transitionLogLimit: 0,
-  };
-  return runPathFor(probe);
+  return runPathFor(probeConfig(cell, cell.heartbeat.intervalUs, PROBE_NAMES));
 }
+
+const PROBE_NAMES = probeNodeNames();
 
 /** The heartbeats of `replications` runs of a configuration (protocols by their message rate). */
 export function replicationHeartbeats(config: SimConfig, replications: number): number {

@@ -86,6 +86,37 @@ export function pauseSearchHeartbeats(cell: SimConfig, budget = PAUSE_SEARCH_BUD
   return Number.isFinite(expected) ? Math.min(budget, expected) : budget;
 }
 
+/** The probes' node names (the same array for every probe of a search: WalkShared checks it). */
+export const probeNodeNames = (nodes = DEFAULT_NODES): string[] => Array.from({ length: nodes }, (_, i) => `probe-${String(i).padStart(4, '0')}`);
+
+/**
+ * One probe: the cell's links, detector and static sender slowness (slow I/O, drift),
+ * one pause of `pauseUs` per node at a uniform phase after the warm-up, nothing else
+ * (no crashes, no episodic faults, no per-node link overrides, no timeline).
+ */
+export function probeConfig(cell: SimConfig, pauseUs: number, names: readonly string[]): SimConfig {
+  const intervalUs = cell.heartbeat.intervalUs;
+  const warmupUs = 10 * intervalUs + 5_000_000;
+  const afterPause = cell.faults?.find((f) => f.kind === 'senderPause')?.afterPause ?? 'skip';
+  const staticFaults: Fault[] = (cell.faults ?? []).filter((f) => f.kind === 'slowIo' || f.kind === 'clockDrift');
+  return {
+    ...cell,
+    replication: 0,
+    seed: `${cell.seed}/pause-survival`,
+    nodeNames: names,
+    warmupUs,
+    // Room after the pause for the detector to react: the pause, a window, and a margin.
+    durationUs: probeDurationUs(cell, pauseUs),
+    crashes: [],
+    faults: [
+      ...staticFaults,
+      { kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'uniformOnce', fromUs: warmupUs, toUs: warmupUs + 10 * intervalUs }, duration: { kind: 'constant', valueUs: pauseUs }, afterPause },
+    ],
+    linkOverrides: cell.linkOverrides?.filter((o) => o.nodes.kind === 'all'),
+    transitionLogLimit: 0,
+  };
+}
+
 export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOptions = {}): PauseSurvival {
   const nodes = options.nodes ?? DEFAULT_NODES;
   const maxPauseUs = options.maxPauseUs ?? DEFAULT_MAX_PAUSE_US;
@@ -94,10 +125,7 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
   let spent = 0;
   const resolution = options.relativeResolution ?? 0.02;
   const intervalUs = cell.heartbeat.intervalUs;
-  const warmupUs = 10 * intervalUs + 5_000_000;
-  const afterPause = cell.faults?.find((f) => f.kind === 'senderPause')?.afterPause ?? 'skip';
-  const staticFaults: Fault[] = (cell.faults ?? []).filter((f) => f.kind === 'slowIo' || f.kind === 'clockDrift');
-  const names = Array.from({ length: nodes }, (_, i) => `probe-${String(i).padStart(4, '0')}`);
+  const names = probeNodeNames(nodes);
   // The probes differ only in their pause length: phases, stream keys and pause onsets are derived once.
   const shared = options.shareSetUp === false ? undefined : new WalkShared();
 
@@ -108,26 +136,10 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
     return true;
   };
   const probe = (pauseUs: number) => {
-    const windowUs = 10 * intervalUs;
     const cost = probeHeartbeats(cell, nodes, pauseUs);
     const before = spent;
     const hooks = options.onProgress ? { onProgress: (f: number) => options.onProgress!(Math.min(1, (before + f * cost) / expected)) } : undefined;
-    const config: SimConfig = {
-      ...cell,
-      replication: 0,
-      seed: `${cell.seed}/pause-survival`,
-      nodeNames: names,
-      warmupUs,
-      // Room after the pause for the detector to react: the pause, a window, and a margin.
-      durationUs: probeDurationUs(cell, pauseUs),
-      crashes: [],
-      faults: [
-        ...staticFaults,
-        { kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'uniformOnce', fromUs: warmupUs, toUs: warmupUs + windowUs }, duration: { kind: 'constant', valueUs: pauseUs }, afterPause },
-      ],
-      linkOverrides: cell.linkOverrides?.filter((o) => o.nodes.kind === 'all'),
-      transitionLogLimit: 0,
-    };
+    const config = probeConfig(cell, pauseUs, names);
     // On the walk, each node stops once its pause's attribution window has closed: the two
     // tallies read here come out draw for draw as from a full run (WalkOptions.pausesOnly).
     const tallies = (runPathFor(config) === 'walk' ? runTimeoutWalk(config, hooks, shared === undefined ? { pausesOnly: true } : { pausesOnly: true, shared }) : runOnce(config, hooks)).tallies;
