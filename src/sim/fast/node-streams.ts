@@ -18,6 +18,12 @@ import { DurationSampler } from '../random/distributions.js';
 import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
 import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
 
+/**
+ * Where in the interval a node's first heartbeat falls: the first draw of its `phase`
+ * stream, as the engine's push-heartbeats module takes it (there through ctx.firstDraw).
+ */
+export const heartbeatPhaseUs = (root: SeedRoot, name: string, intervalUs: number): number => Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * intervalUs);
+
 export interface NodeStreams {
   readonly root: SeedRoot;
   readonly bank: StreamBank;
@@ -76,7 +82,7 @@ export function layOutStreams(config: SimConfig): NodeStreams {
   const intervalUs = config.heartbeat.intervalUs;
   for (let i = 0; i < n; i++) {
     const name = names[i]!;
-    s.phaseUs[i] = Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * intervalUs);
+    s.phaseUs[i] = heartbeatPhaseUs(root, name, intervalUs);
     if (drawsJitter) s.jitterStream[i] = bank.add(root, nodeStreamKey(name, 'jitter'));
     if (drawsDelay) s.delayStream[i] = bank.add(root, linkStreamKey(name, monitor, 'delay'));
     if (loss.kind === LossKind.bernoulli) {

@@ -111,8 +111,8 @@ import type { DelayDistribution } from '../random/distributions.js';
 import { selectNodes } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
 import { Cause, MetricsRecorder } from '../metrics/recorder.js';
-import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
-import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
+import { linkStreamKey } from '../random/stream-keys.js';
+import { StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
 import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
@@ -121,6 +121,7 @@ import { DurationSampler } from '../random/distributions.js';
 import { CRASH, DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, sortPrefix, VerdictList } from './walk-buffers.js';
 import { NodeSchedule, WINDOW_PAUSE, WINDOW_STARVE } from './node-schedule.js';
 import { NodeCrashProcesses } from '../fast/crash-processes.js';
+import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 import type { WalkShared } from './walk-shared.js';
 
@@ -331,7 +332,7 @@ class TimeoutWalk {
     for (let node = 0; node < names.length; node++) {
       if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
       const name = names[node]!;
-      const phase = shared !== null ? shared.phases[node]! : Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * this.I);
+      const phase = shared !== null ? shared.phases[node]! : heartbeatPhaseUs(root, name, this.I);
       // One stream per link for positions, fates and parts alike (one key to derive per node).
       const stream = this.bank.add(root, shared !== null ? shared.skipKeys[node]! : linkStreamKey(name, config.monitorName, 'skip'));
       const linkClass = this.classOf[node]!;

@@ -21,10 +21,11 @@
  * shared search against fresh walks.
  */
 import type { SimConfig } from '../config.js';
-import { linkStreamKey, nodeStreamKey, type StreamKey } from '../random/stream-keys.js';
-import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
+import { linkStreamKey, type StreamKey } from '../random/stream-keys.js';
+import { StreamBank, type SeedRoot } from '../random/streams.js';
 import { MAX_DRAW_US } from '../random/distributions.js';
 import { pauseSchedule, type PauseSchedule } from './pause-schedule.js';
+import { heartbeatPhaseUs } from '../fast/node-streams.js';
 
 export class WalkShared {
   private seed: string | null = null;
@@ -66,7 +67,7 @@ export class WalkShared {
       const root: SeedRoot = { seed: config.seed, replication: config.replication };
       const names = config.nodeNames;
       const I = config.heartbeat.intervalUs;
-      this.phases = Float64Array.from(names, (name) => Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * I));
+      this.phases = Float64Array.from(names, (name) => heartbeatPhaseUs(root, name, I));
       this.skipKeys = names.map((name) => linkStreamKey(name, config.monitorName, 'skip'));
     }
     return { phases: this.phases, skipKeys: this.skipKeys };
