@@ -25,19 +25,30 @@ export function linkLossModel(link: LinkConfig): LossModel {
 }
 
 /**
- * A link's record in `LinkTable.links` (two int32 per link, read by every message):
- * its profile with a SEEDED bit once its streams exist, and its delay stream.
+ * A link's entry in `LinkTable.links` (two int32 per link, read by every message):
+ * its profile with a SEEDED bit once its streams exist, and its record — where its
+ * hot state (loss record, delay and duplicate streams) sits, numbered in the order
+ * links were seeded.
  */
 const INFO = 0;
-const DELAY_STREAM = 1;
+const RECORD = 1;
 const SEEDED = 1 << 16;
 const PROFILE_MASK = SEEDED - 1;
 
 export class LinkTable {
   readonly linkCount: number;
   private readonly bank: StreamBank;
-  /** Per link, interleaved: [2l + INFO] profile | SEEDED, [2l + DELAY_STREAM] (one cache line per message at 100 k nodes). */
+  /** Per link, interleaved: [2l + INFO] profile | SEEDED, [2l + RECORD]. */
   private readonly links: Int32Array;
+  /**
+   * Records handed out so far. A link's hot state lives at its record, not at its id:
+   * links are seeded on their first message, so records follow the order links first
+   * carried something — at 100 k nodes the order they carry heartbeats every interval —
+   * and successive messages read successive records (one random line per message for
+   * the entry, not one per array). Storage only: draws depend on stream keys alone.
+   */
+  private records = 0;
+  private readonly delayStream: Int32Array;
   private readonly baseDelayUs: Float64Array;
   private readonly duplicateProbability: Float64Array;
   private readonly samplers: DurationSampler[];
@@ -49,7 +60,8 @@ export class LinkTable {
   /** Sum of `downCount`: while 0 (no partition), a message reads no per-link counter. */
   private cuts = 0;
   private readonly streamKey: (link: number, purpose: string) => number;
-  readonly loss: LinkLoss;
+  /** Loss state by record (see `records`), not by link id. */
+  private readonly loss: LinkLoss;
   /** Arrival of the duplicate of the last transmitted message, or DROPPED. */
   duplicateArrivalUs: number;
   /** Why the last transmitted message was dropped. */
@@ -75,6 +87,7 @@ export class LinkTable {
     this.baseDelayUs = Float64Array.from(profiles, (p) => p.delay.baseUs);
     this.duplicateProbability = Float64Array.from(profiles, (p) => p.duplicateProbability);
     this.samplers = profiles.map((p, k) => new DurationSampler(p.delay.random, bank, `link class ${k} delay`));
+    this.delayStream = new Int32Array(n);
     this.duplicateStream = new Int32Array(n);
     this.duplicateDelayStream = new Int32Array(n);
     this.downCount = new Int32Array(n);
@@ -92,19 +105,22 @@ export class LinkTable {
    * heartbeats) costs no stream. A stream's draws depend on its key alone
    * (streams.ts), so when a stream is created changes nothing.
    */
-  private seed(link: number): void {
+  private seed(link: number): number {
     const profile = this.links[2 * link + INFO]! & PROFILE_MASK;
+    const record = this.records++;
     this.links[2 * link + INFO] = profile | SEEDED;
+    this.links[2 * link + RECORD] = record;
     const key = this.streamKey;
-    if (!this.samplers[profile]!.isConstant) this.links[2 * link + DELAY_STREAM] = key(link, 'delay');
+    if (!this.samplers[profile]!.isConstant) this.delayStream[record] = key(link, 'delay');
     // Streams in the order they always were made: delay, loss, loss-state, duplicate, duplicate-delay.
     const law = this.laws[profile]!;
     const lossStream = law.kind === LossKind.none ? 0 : key(link, 'loss');
-    this.loss.configureCompiled(link, law, lossStream, law.kind === LossKind.gilbertElliott ? key(link, 'loss-state') : 0);
+    this.loss.configureCompiled(record, law, lossStream, law.kind === LossKind.gilbertElliott ? key(link, 'loss-state') : 0);
     if (this.duplicateProbability[profile]! > 0) {
-      this.duplicateStream[link] = key(link, 'duplicate');
-      this.duplicateDelayStream[link] = key(link, 'duplicate-delay');
+      this.duplicateStream[record] = key(link, 'duplicate');
+      this.duplicateDelayStream[record] = key(link, 'duplicate-delay');
     }
+    return record;
   }
 
   isDown(link: number): boolean {
@@ -127,17 +143,14 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let info = this.links[2 * link + INFO]!;
-    if ((info & SEEDED) === 0) {
-      this.seed(link);
-      info |= SEEDED;
-    }
-    if (this.loss.shouldDrop(link)) {
+    const info = this.links[2 * link + INFO]!;
+    const record = (info & SEEDED) === 0 ? this.seed(link) : this.links[2 * link + RECORD]!;
+    if (this.loss.shouldDrop(record)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
     const profile = info & PROFILE_MASK;
-    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(this.links[2 * link + DELAY_STREAM]!);
+    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(this.delayStream[record]!);
   }
 
   /** One message leaves at `departUs`: its arrival instant, or DROPPED. */
@@ -147,12 +160,9 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let info = this.links[2 * link + INFO]!;
-    if ((info & SEEDED) === 0) {
-      this.seed(link);
-      info |= SEEDED;
-    }
-    if (this.loss.shouldDrop(link)) {
+    const info = this.links[2 * link + INFO]!;
+    const record = (info & SEEDED) === 0 ? this.seed(link) : this.links[2 * link + RECORD]!;
+    if (this.loss.shouldDrop(record)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
@@ -160,9 +170,9 @@ export class LinkTable {
     const sampler = this.samplers[profile]!;
     const base = departUs + this.baseDelayUs[profile]!;
     const duplicate = this.duplicateProbability[profile]!;
-    if (duplicate > 0 && this.bank.next(this.duplicateStream[link]!) < duplicate) {
-      this.duplicateArrivalUs = base + sampler.sampleUs(this.duplicateDelayStream[link]!);
+    if (duplicate > 0 && this.bank.next(this.duplicateStream[record]!) < duplicate) {
+      this.duplicateArrivalUs = base + sampler.sampleUs(this.duplicateDelayStream[record]!);
     }
-    return base + sampler.sampleUs(this.links[2 * link + DELAY_STREAM]!);
+    return base + sampler.sampleUs(this.delayStream[record]!);
   }
 }
