@@ -23,9 +23,8 @@ const NEXT_NOMINAL = 1;
 /** The node's incarnation as the crash service last told this module (odd while down): see `onNodeDown`. */
 const EPOCH = 2;
 const JITTER_STREAM = 3;
-
-/** Largest key of the packed sort in `layOut` (first send instant × n + node): exact below 2⁵³. */
-const PACKED_LIMIT = 2 ** 53;
+/** `slotOf` of a node whose record is not claimed yet; a first send event carries it too. */
+const UNCLAIMED = -1;
 
 export class PushHeartbeats implements ProtocolModule {
   readonly name = 'push-heartbeats';
@@ -36,17 +35,20 @@ export class PushHeartbeats implements ProtocolModule {
   /**
    * The nodes' sender records, interleaved (SEQ, NEXT_NOMINAL, EPOCH, JITTER_STREAM):
    * everything a send reads about its node, so a send touches one line of it. Record
-   * `slotOf[node]`, not `node`: records are laid out in the order of the nodes' first
-   * sends (`layOut`), which is the order they send in every interval after (the schedule
-   * does not drift), so at 100 k nodes successive sends read successive records
-   * instead of one random cache line each. Storage only: no draw or event depends on it.
+   * `slotOf[node]`, not `node`: a node claims the next record at its first send (`claim`),
+   * so records follow the order of the nodes' first sends, which is the order they send
+   * in every interval after (the schedule does not drift): at 100 k nodes successive
+   * sends read successive records instead of one random cache line each. Storage only:
+   * no draw or event depends on it.
    */
   private readonly nodeState: Float64Array;
   private readonly slotOf: Int32Array;
+  private claimed = 0;
+  /** What a record starts from, by node, until the node claims it: its phase and jitter stream. */
+  private readonly phaseUsOf: Float64Array;
+  private readonly jitterStreamOf: Int32Array;
   /** Beats a paused node missed (read only around pauses), by node. */
   private readonly missed: Float64Array;
-  /** Jitter streams by node until `layOut` moves them into the records. */
-  private jitterStreamOf: Int32Array | null;
   /** Heartbeats carry the node's monotonic send time (lease renewals) or its wall-clock time. */
   private readonly sendsMonotonic: boolean;
   private sendKind = 0;
@@ -73,8 +75,8 @@ export class PushHeartbeats implements ProtocolModule {
     this.jitter = new DurationSampler(config.heartbeat.jitter, ctx.bank, 'heartbeat jitter');
     this.jitterIsConstant = this.jitter.isConstant;
     this.nodeState = new Float64Array(STATE_STRIDE * n);
-    this.slotOf = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.slotOf[i] = i;
+    this.slotOf = new Int32Array(n).fill(UNCLAIMED);
+    this.phaseUsOf = new Float64Array(n);
     this.missed = new Float64Array(n);
     this.sendsMonotonic = config.detector.kind === 'lease';
     this.requestTimeoutUs = config.detector.kind === 'lease' ? (config.detector.requestTimeoutUs ?? 0) : 0;
@@ -83,25 +85,20 @@ export class PushHeartbeats implements ProtocolModule {
     if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.jitterStreamOf[i] = ctx.nodeStream(i, 'jitter');
   }
 
-  /**
-   * Places node i's record at its rank in `firstSendUs` order (ties by node), moving
-   * each node's jitter stream into its record. Beyond exact packing (first sends past
-   * 2⁵³ / n µs) the records stay in node order: locality only, same results.
-   */
-  private layOut(firstSendUs: Float64Array): void {
-    const n = firstSendUs.length;
-    const jitter = this.jitterStreamOf!;
-    this.jitterStreamOf = null;
-    let packable = true;
-    for (let i = 0; i < n && packable; i++) packable = firstSendUs[i]! * n + n < PACKED_LIMIT;
-    if (packable) {
-      const keys = new Float64Array(n);
-      for (let i = 0; i < n; i++) keys[i] = firstSendUs[i]! * n + i;
-      keys.sort();
-      for (let rank = 0; rank < n; rank++) this.slotOf[keys[rank]! % n] = rank;
-    }
-    const state = this.nodeState;
-    for (let i = 0; i < n; i++) state[STATE_STRIDE * this.slotOf[i]! + JITTER_STREAM] = jitter[i]!;
+  /** The node's record, claimed now if it has none (its first send, or news of it before). */
+  private slotFor(node: number): number {
+    const slot = this.slotOf[node]!;
+    return slot === UNCLAIMED ? this.claim(node) : slot;
+  }
+
+  private claim(node: number): number {
+    const slot = this.claimed++;
+    this.slotOf[node] = slot;
+    const at = STATE_STRIDE * slot;
+    this.nodeState[at + NEXT_NOMINAL] = this.phaseUsOf[node]!;
+    this.nodeState[at + EPOCH] = this.ctx.nodes.epoch(node);
+    this.nodeState[at + JITTER_STREAM] = this.jitterStreamOf[node]!;
+    return slot;
   }
 
   install(ctx: ProtocolContext): void {
@@ -122,7 +119,7 @@ export class PushHeartbeats implements ProtocolModule {
     const life = this.ctx.nodes;
     if (epoch !== life.epoch(node) || !life.isUp(node)) return;
     if (this.grantedSeq![node]! >= seq) return; // granted in time (or a later renewal was)
-    this.ctx.events.schedule(nowUs + this.retryUs, this.retryKind, node, epoch, this.slotOf[node]!);
+    this.ctx.events.schedule(nowUs + this.retryUs, this.retryKind, node, epoch, this.slotFor(node));
   }
 
   private onRetry(node: number, epoch: number, slot: number, nowUs: number): void {
@@ -140,26 +137,16 @@ export class PushHeartbeats implements ProtocolModule {
       for (let i = 0; i < names.length; i++) if (trace.arrivalsUs[i]!.length > 0) kernel.schedule(trace.arrivalsUs[i]![0]!, this.traceKind, i);
       return;
     }
-    const n = names.length;
-    const jitter = this.jitterStreamOf!;
-    const phasesUs = new Float64Array(n);
-    const firstSendUs = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < names.length; i++) {
       const phaseUs = Math.floor(this.ctx.firstDraw(nodeStreamKey(names[i]!, 'phase')) * this.intervalUs);
-      phasesUs[i] = phaseUs;
-      firstSendUs[i] = phaseUs + this.jitter.sampleUs(jitter[i]!);
-    }
-    this.layOut(firstSendUs);
-    const life = this.ctx.nodes;
-    for (let i = 0; i < n; i++) {
-      const slot = this.slotOf[i]!;
-      this.nodeState[STATE_STRIDE * slot + NEXT_NOMINAL] = phasesUs[i]!;
-      this.nodeState[STATE_STRIDE * slot + EPOCH] = life.epoch(i);
-      kernel.schedule(firstSendUs[i]!, this.sendKind, i, 0, slot);
+      this.phaseUsOf[i] = phaseUs;
+      // The first send claims the node's record (UNCLAIMED), unless something claimed it before.
+      kernel.schedule(phaseUs + this.jitter.sampleUs(this.jitterStreamOf[i]!), this.sendKind, i, 0, UNCLAIMED);
     }
   }
 
-  private onSend(node: number, epoch: number, slot: number, nowUs: number): void {
+  private onSend(node: number, epoch: number, slotOrUnclaimed: number, nowUs: number): void {
+    const slot = slotOrUnclaimed === UNCLAIMED ? this.slotFor(node) : slotOrUnclaimed;
     const state = this.nodeState;
     const at = STATE_STRIDE * slot;
     // The record's copy of the node's epoch (odd while down): the crash service's own array is another cache line.
@@ -204,24 +191,25 @@ export class PushHeartbeats implements ProtocolModule {
 
   /** The crash service bumped the node's epoch (it crashed): the record's copy follows before anything reads it. */
   onNodeDown(node: number): void {
-    this.nodeState[STATE_STRIDE * this.slotOf[node]! + EPOCH] = this.ctx.nodes.epoch(node);
+    this.nodeState[STATE_STRIDE * this.slotFor(node) + EPOCH] = this.ctx.nodes.epoch(node);
   }
 
   onNodeUp(node: number, nowUs: number): void {
-    const at = STATE_STRIDE * this.slotOf[node]!;
+    const slot = this.slotFor(node);
+    const at = STATE_STRIDE * slot;
     const epoch = this.ctx.nodes.epoch(node);
     this.nodeState[at + EPOCH] = epoch;
     this.missed[node] = 0;
     this.monitor.newIncarnation(node, this.nodeState[at + SEQ]!);
     // A restarted episode sends at once and keeps its new phase.
     this.nodeState[at + NEXT_NOMINAL] = nowUs;
-    if (!this.config.trace) this.ctx.events.schedule(nowUs, this.sendKind, node, epoch, this.slotOf[node]!);
+    if (!this.config.trace) this.ctx.events.schedule(nowUs, this.sendKind, node, epoch, slot);
   }
 
   /** The node resumes from a pause: a fixed-rate timer fires every missed beat at once; a fixed-delay one skips them. */
   resumed(node: number, burst: boolean, nowUs: number): void {
     const missed = this.missed[node]!;
     this.missed[node] = 0;
-    if (burst && this.ctx.nodes.isUp(node)) for (let k = 0; k < missed; k++) this.transmit(node, this.slotOf[node]!, nowUs);
+    if (burst && this.ctx.nodes.isUp(node)) for (let k = 0; k < missed; k++) this.transmit(node, this.slotFor(node), nowUs);
   }
 }
