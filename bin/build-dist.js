@@ -6,7 +6,7 @@
 // ("npm warn install-scripts"), and it would not catch edits made after `npm ci`.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,7 +81,9 @@ async function bundle(root) {
   // The asynchronous API: the synchronous one takes no plugins.
   const built = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: 'dist/cli/main.js', worker: 'dist/sweep/worker.js' },
+    // The report's two modules are entries of their own (stable names): the CommonJS
+    // bundle (commonJsBundle, below) loads them from here.
+    entryPoints: { main: 'dist/cli/main.js', worker: 'dist/sweep/worker.js', [REPORT_ENTRIES['../report/index.js']]: 'dist/report/index.js', [REPORT_ENTRIES['../report/html.js']]: 'dist/report/html.js' },
     outdir: 'dist/bundle',
     bundle: true,
     splitting: true,
@@ -97,6 +99,73 @@ async function bundle(root) {
   // Beside the build stamp, not in dist/: it is for the tests, not for the package.
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
   writeFileSync(bundleMetaOf(root), JSON.stringify(built.metafile));
+  await commonJsBundle(root, esbuild);
+}
+
+/** The report's modules (as lazy-report.js imports them) → their entries in dist/bundle/. */
+const REPORT_ENTRIES = { '../report/index.js': 'report', '../report/html.js': 'report-html' };
+/** The one CommonJS file of the command line, which bin/code-cache.js compiles with a V8 code cache. */
+export const COMMONJS_BUNDLE = join('dist', 'bundle', 'hbsim.cjs');
+/** What the CommonJS bundle calls instead of `import()`: bin/code-cache.js passes it in. */
+const IMPORT_FUNCTION = '__hbsimImport';
+
+/**
+ * The command line as ONE CommonJS file, dist/bundle/hbsim.cjs, for bin/code-cache.js:
+ * node 20 can cache V8's compiled code only for scripts it compiles through node:vm
+ * (there is no code cache for ES modules before node 22's module.enableCompileCache),
+ * and compiling the ~2 MB that `hbsim run` parses is ~60-130 ms of every start.
+ * It holds everything bin/hbsim.js runs except the report: vega has a top-level await,
+ * which CommonJS cannot load, so the report's two modules stay in the ES bundle
+ * (entries report.js and report-html.js) and the file imports them from there, through
+ * the import function bin/code-cache.js passes in (code compiled by node:vm cannot
+ * call import() on node 20 without --experimental-vm-modules).
+ * The file is pure ASCII, so it reads as a one-byte string (reading it as UTF-8 with
+ * its ~120 non-ASCII characters, µ, ≤, — in regexes and comments, took ~50 ms; esbuild
+ * escapes them in strings but not in regexes and comments).
+ */
+async function commonJsBundle(root, esbuild) {
+  const reportEntries = {
+    name: 'hbsim-report-from-es-bundle',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/report\/(index|html)\.js$/ }, (args) => ({ path: `hbsim-es-bundle:./${REPORT_ENTRIES[args.path]}.js`, external: true }));
+    },
+  };
+  const built = await esbuild.build({
+    absWorkingDir: root,
+    stdin: { contents: "export { runCli } from './cli/cli.js';\nexport { processIo } from './cli/io.js';\n", resolveDir: join(root, 'dist'), sourcefile: 'hbsim-cjs-entry.js', loader: 'js' },
+    outfile: COMMONJS_BUNDLE,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    charset: 'ascii',
+    write: false,
+    // Paths the modules take from import.meta.url (package.json, the presets, worker.js
+    // beside the worker pool) resolve as from a file of dist/bundle/, as in the ES bundle.
+    define: { 'import.meta.url': '__hbsimModuleUrl' },
+    banner: { js: "var __hbsimModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'error',
+    plugins: [englishZodOnly, reportEntries],
+  });
+  let text = built.outputFiles[0].text;
+  const imports = text.split('import("hbsim-es-bundle:').length - 1;
+  if (imports !== Object.keys(REPORT_ENTRIES).length) throw new Error(`hbsim build: expected ${Object.keys(REPORT_ENTRIES).length} report imports in the CommonJS bundle, found ${imports}`);
+  text = text.replaceAll('import("hbsim-es-bundle:', `${IMPORT_FUNCTION}("`);
+  text = asciiOnly(text);
+  writeFileSync(join(root, COMMONJS_BUNDLE), text);
+}
+
+/**
+ * Escapes every non-ASCII character as \uXXXX (UTF-16 code units): the same string in a
+ * string literal, a regex literal (with or without the u flag), a comment or an identifier.
+ * Only a tagged template's raw text would differ; the check below refuses one.
+ */
+export function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]+/g, (run, at) => {
+    const line = text.slice(text.lastIndexOf('\n', at) + 1, text.indexOf('\n', at));
+    if (/String\.raw`/.test(line)) throw new Error(`hbsim build: non-ASCII text in a raw template literal: ${line.trim().slice(0, 120)}`);
+    return run.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  });
 }
 
 // `npm run build` (and `npm pack`, through prepack): node bin/build-dist.js --force
