@@ -83,7 +83,9 @@ async function bundle(root) {
     absWorkingDir: root,
     // The report's two modules are entries of their own (stable names): the CommonJS
     // bundle (commonJsBundle, below) loads them from here.
-    entryPoints: { main: 'dist/cli/main.js', worker: 'dist/sweep/worker.js', [REPORT_ENTRIES['../report/index.js']]: 'dist/report/index.js', [REPORT_ENTRIES['../report/html.js']]: 'dist/report/html.js' },
+    // worker-es.js: the worker thread's ES bundle, which dist/bundle/worker.js (WORKER_ENTRY, below) runs
+    // when the CommonJS one cannot be.
+    entryPoints: { main: 'dist/cli/main.js', 'worker-es': 'dist/sweep/worker.js', [REPORT_ENTRIES['../report/index.js']]: 'dist/report/index.js', [REPORT_ENTRIES['../report/html.js']]: 'dist/report/html.js' },
     outdir: 'dist/bundle',
     bundle: true,
     splitting: true,
@@ -99,8 +101,33 @@ async function bundle(root) {
   // Beside the build stamp, not in dist/: it is for the tests, not for the package.
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
   writeFileSync(bundleMetaOf(root), JSON.stringify(built.metafile));
-  await commonJsBundle(root, esbuild);
+  await commonJsBundle(root, esbuild, { contents: "export { runCli } from './cli/cli.js';\nexport { processIo } from './cli/io.js';\n", outfile: COMMONJS_BUNDLE, reportImports: 2 });
+  await commonJsBundle(root, esbuild, { contents: "import './sweep/worker.js';\n", outfile: join('dist', 'bundle', 'worker.cjs'), reportImports: 0 });
+  writeFileSync(join(root, 'dist', 'bundle', 'worker.js'), WORKER_ENTRY);
 }
+
+/**
+ * dist/bundle/worker.js, what the worker pool starts (src/sweep/worker-pool.ts): the
+ * worker thread's code from worker.cjs with its own V8 code cache (bin/code-cache.js),
+ * written once its first task has run (the worker's own listener, registered first, runs
+ * the task: the cache then holds the simulator's functions); else the ES bundle's.
+ */
+const WORKER_ENTRY = `// Written by bin/build-dist.js: the worker thread's entry (see WORKER_ENTRY there).
+import { parentPort } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+
+let loaded;
+if (process.env.HBSIM_CODE_CACHE !== 'off') {
+  try {
+    const { loadWithCodeCache } = await import('../../bin/code-cache.js');
+    loaded = loadWithCodeCache(fileURLToPath(new URL('../..', import.meta.url)), fileURLToPath(new URL('./worker.cjs', import.meta.url)), ['run']);
+  } catch (error) {
+    if (process.env.HBSIM_CODE_CACHE === 'trace') process.stderr.write(\`hbsim: code cache (worker): failed to load: \${error instanceof Error ? error.message : String(error)}; running the ES bundle\\n\`);
+  }
+}
+if (loaded !== undefined) parentPort.once('message', () => loaded.finish());
+else await import('./worker-es.js');
+`;
 
 /** The report's modules (as lazy-report.js imports them) → their entries in dist/bundle/. */
 const REPORT_ENTRIES = { '../report/index.js': 'report', '../report/html.js': 'report-html' };
@@ -123,7 +150,7 @@ const IMPORT_FUNCTION = '__hbsimImport';
  * its ~120 non-ASCII characters, µ, ≤, — in regexes and comments, took ~50 ms; esbuild
  * escapes them in strings but not in regexes).
  */
-async function commonJsBundle(root, esbuild) {
+async function commonJsBundle(root, esbuild, { contents, outfile, reportImports }) {
   const reportEntries = {
     name: 'hbsim-report-from-es-bundle',
     setup(build) {
@@ -132,8 +159,8 @@ async function commonJsBundle(root, esbuild) {
   };
   const built = await esbuild.build({
     absWorkingDir: root,
-    stdin: { contents: "export { runCli } from './cli/cli.js';\nexport { processIo } from './cli/io.js';\n", resolveDir: join(root, 'dist'), sourcefile: 'hbsim-cjs-entry.js', loader: 'js' },
-    outfile: COMMONJS_BUNDLE,
+    stdin: { contents, resolveDir: join(root, 'dist'), sourcefile: 'hbsim-cjs-entry.js', loader: 'js' },
+    outfile,
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -155,10 +182,10 @@ async function commonJsBundle(root, esbuild) {
   });
   let text = built.outputFiles[0].text;
   const imports = text.split('import("hbsim-es-bundle:').length - 1;
-  if (imports !== Object.keys(REPORT_ENTRIES).length) throw new Error(`hbsim build: expected ${Object.keys(REPORT_ENTRIES).length} report imports in the CommonJS bundle, found ${imports}`);
+  if (imports !== reportImports) throw new Error(`hbsim build: expected ${reportImports} report imports in ${outfile}, found ${imports}`);
   text = text.replaceAll('import("hbsim-es-bundle:', `${IMPORT_FUNCTION}("`);
   text = asciiOnly(text);
-  writeFileSync(join(root, COMMONJS_BUNDLE), text);
+  writeFileSync(join(root, outfile), text);
 }
 
 /**

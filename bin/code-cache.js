@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 const MAGIC = Buffer.from('hbsim-v8-code-cache-1\n', 'latin1');
 const DIGEST_BYTES = 32;
@@ -43,11 +44,12 @@ export function codeCacheDir(root, env = process.env) {
   return basename(parent) === 'node_modules' ? join(parent, '.cache', 'hbsim') : join(root, 'node_modules', '.cache', 'hbsim');
 }
 
-const cachePrefix = () => `code-cache-${process.version}-${process.arch}-`;
+/** The caches of one bundle (hbsim.cjs, worker.cjs) on this node share a name up to its digest. */
+const cachePrefix = (bundleName) => `code-cache-${bundleName}-${process.version}-${process.arch}-`;
 
-/** The cache file for a bundle whose bytes hash to `sourceDigest`, on this node. */
-export function codeCachePath(dir, sourceDigest) {
-  return join(dir, `${cachePrefix()}${sourceDigest.slice(0, 24)}.bin`);
+/** The cache file for the bundle `bundleName` whose bytes hash to `sourceDigest`, on this node. */
+export function codeCachePath(dir, bundleName, sourceDigest) {
+  return join(dir, `${cachePrefix(bundleName)}${sourceDigest.slice(0, 24)}.bin`);
 }
 
 /**
@@ -73,7 +75,8 @@ export function readCodeCache(path) {
  */
 export function writeCodeCache(path, data, simulated) {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
+  // Two worker threads of one process may write the same cache at once.
+  const temporary = `${path}.${process.pid}-${threadId}.tmp`;
   const rest = Buffer.concat([Buffer.from([simulated ? SIMULATED : 0]), data]);
   try {
     writeFileSync(temporary, Buffer.concat([MAGIC, hash('sha256', rest, 'buffer'), rest]));
@@ -81,8 +84,9 @@ export function writeCodeCache(path, data, simulated) {
   } finally {
     rmSync(temporary, { force: true });
   }
+  const prefix = basename(path).replace(/[0-9a-f]+\.bin$/, '');
   for (const name of readdirSync(dirname(path))) {
-    if (name.startsWith(cachePrefix()) && name.endsWith('.bin') && name !== basename(path)) rmSync(join(dirname(path), name), { force: true });
+    if (name.startsWith(prefix) && name.endsWith('.bin') && name !== basename(path)) rmSync(join(dirname(path), name), { force: true });
   }
 }
 
@@ -94,11 +98,12 @@ export function writeCodeCache(path, data, simulated) {
  * been printed.
  */
 export function loadWithCodeCache(root, bundle, argv, env = process.env) {
-  const trace = env.HBSIM_CODE_CACHE === 'trace' ? (line) => process.stderr.write(`hbsim: code cache: ${line}\n`) : () => {};
+  const who = isMainThread ? '' : ' (worker)';
+  const trace = env.HBSIM_CODE_CACHE === 'trace' ? (line) => process.stderr.write(`hbsim: code cache${who}: ${line}\n`) : () => {};
   const bytes = readFileSync(bundle);
   // build-dist.js writes it pure ASCII: then it reads as a one-byte string, the fastest.
   const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
-  const path = codeCachePath(codeCacheDir(root, env), hash('sha256', bytes, 'hex'));
+  const path = codeCachePath(codeCacheDir(root, env), basename(bundle, '.cjs'), hash('sha256', bytes, 'hex'));
   const cache = readCodeCache(path);
   const cachedData = typeof cache === 'object' ? cache.data : undefined;
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __hbsimImport) {${source}\n})`, { filename: bundle, cachedData });

@@ -228,6 +228,36 @@ describe('the V8 code cache of the command line', () => {
     }
   });
 
+  it('worker threads load worker.cjs with a cache of their own, written after their first task; or the ES bundle; same results', async () => {
+    // Big enough for a worker thread (as in compiled.test.ts): B for 2 h, on the engine through a monitor pause.
+    const onEngine = join(work, 'engine-b.yaml');
+    writeFileSync(onEngine, `${readFileSync(join(ROOT, 'bench', 'scenarios', 'workload-b.yaml'), 'utf8')}faults:\n  - monitor_pause: { every: 1h, duration: 200ms }\n`);
+    const pooled = async (env: Record<string, string>) => {
+      const out = join(work, `out-${outs++}`);
+      const run = await hbsim(['run', onEngine, '--no-report', '--workers', '2', '--set', 'duration=2h', '--no-pause-survival', '--out', out], env);
+      expect(run.code, run.stderr).toBe(0);
+      return { ...run, json: readFileSync(join(out, 'workload-b.json'), 'utf8'), worker: run.stderr.split('\n').filter((l) => l.startsWith('hbsim: code cache (worker): ')) };
+    };
+    const dir = freshCacheDir();
+    const env = { HBSIM_CODE_CACHE_DIR: dir, HBSIM_CODE_CACHE: 'trace' };
+    const plain = await pooled({ HBSIM_CODE_CACHE: 'off' });
+    expect(plain.worker).toEqual([]);
+    const first = await pooled(env);
+    expect(first.worker[0]).toMatch(/^hbsim: code cache \(worker\): none/);
+    expect(cacheFiles(dir).filter((f) => f.startsWith('code-cache-worker-'))).toHaveLength(1);
+    const second = await pooled(env);
+    expect(second.worker[0]).toMatch(/^hbsim: code cache \(worker\): used/);
+    const original = readFileSync(join(pkg, 'dist', 'bundle', 'worker.cjs'));
+    try {
+      writeFileSync(join(pkg, 'dist', 'bundle', 'worker.cjs'), `throw new Error('a broken worker bundle');\n${original.toString('latin1')}`, 'latin1');
+      const broken = await pooled(env);
+      expect(broken.worker.at(-1)).toMatch(/^hbsim: code cache \(worker\): failed to load: a broken worker bundle; running the ES bundle/);
+      for (const run of [first, second, broken]) expect(run.json).toEqual(plain.json);
+    } finally {
+      writeFileSync(join(pkg, 'dist', 'bundle', 'worker.cjs'), original);
+    }
+  });
+
   it('lives in node_modules/.cache/hbsim of the project hbsim is installed in, or of the checkout', () => {
     expect(codeCache.codeCacheDir('/p/node_modules/hbsim', {})).toBe(join('/p', 'node_modules', '.cache', 'hbsim'));
     expect(codeCache.codeCacheDir('/src/hbsim', {})).toBe(join('/src', 'hbsim', 'node_modules', '.cache', 'hbsim'));
