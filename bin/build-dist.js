@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function newestMtime(dir) {
@@ -78,14 +78,16 @@ const englishZodOnly = {
 
 async function bundle(root) {
   const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+  // First the CommonJS files (commonJsBundle, below): they say which report modules the ES bundle must hold as entries.
+  const reportModules = new Set();
+  await commonJsBundle(root, esbuild, { contents: "export { runCli } from './cli/cli.js';\nexport { processIo } from './cli/io.js';\n", outfile: COMMONJS_BUNDLE, reportModules });
+  await commonJsBundle(root, esbuild, { contents: "import './sweep/worker.js';\n", outfile: join('dist', 'bundle', 'worker.cjs'), reportModules });
   // The asynchronous API: the synchronous one takes no plugins.
   const built = await esbuild.build({
     absWorkingDir: root,
-    // The report's two modules are entries of their own (stable names): the CommonJS
-    // bundle (commonJsBundle, below) loads them from here.
     // worker-es.js: the worker thread's ES bundle, which dist/bundle/worker.js (WORKER_ENTRY, below) runs
-    // when the CommonJS one cannot be.
-    entryPoints: { main: 'dist/cli/main.js', 'worker-es': 'dist/sweep/worker.js', [REPORT_ENTRIES['../report/index.js']]: 'dist/report/index.js', [REPORT_ENTRIES['../report/html.js']]: 'dist/report/html.js' },
+    // when the CommonJS one cannot be. report-<module>.js: the report's modules the CommonJS files import.
+    entryPoints: { main: 'dist/cli/main.js', 'worker-es': 'dist/sweep/worker.js', ...Object.fromEntries([...reportModules].sort().map((m) => [reportEntry(m), `dist/report/${m}.js`])) },
     outdir: 'dist/bundle',
     bundle: true,
     splitting: true,
@@ -101,8 +103,6 @@ async function bundle(root) {
   // Beside the build stamp, not in dist/: it is for the tests, not for the package.
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
   writeFileSync(bundleMetaOf(root), JSON.stringify(built.metafile));
-  await commonJsBundle(root, esbuild, { contents: "export { runCli } from './cli/cli.js';\nexport { processIo } from './cli/io.js';\n", outfile: COMMONJS_BUNDLE, reportImports: 2 });
-  await commonJsBundle(root, esbuild, { contents: "import './sweep/worker.js';\n", outfile: join('dist', 'bundle', 'worker.cjs'), reportImports: 0 });
   writeFileSync(join(root, 'dist', 'bundle', 'worker.js'), WORKER_ENTRY);
 }
 
@@ -129,32 +129,39 @@ if (loaded !== undefined) parentPort.once('message', () => loaded.finish());
 else await import('./worker-es.js');
 `;
 
-/** The report's modules (as lazy-report.js imports them) → their entries in dist/bundle/. */
-const REPORT_ENTRIES = { '../report/index.js': 'report', '../report/html.js': 'report-html' };
+/** The ES bundle's entry (dist/bundle/<name>.js) of the report module src/report/<module>.ts. */
+const reportEntry = (module) => `report-${module}`;
 /** The one CommonJS file of the command line, which bin/code-cache.js compiles with a V8 code cache. */
 export const COMMONJS_BUNDLE = join('dist', 'bundle', 'hbsim.cjs');
 /** What the CommonJS bundle calls instead of `import()`: bin/code-cache.js passes it in. */
 const IMPORT_FUNCTION = '__hbsimImport';
+const ES_BUNDLE = 'hbsim-es-bundle:';
 
 /**
- * The command line as ONE CommonJS file, dist/bundle/hbsim.cjs, for bin/code-cache.js:
- * node 20 can cache V8's compiled code only for scripts it compiles through node:vm
- * (there is no code cache for ES modules before node 22's module.enableCompileCache),
- * and compiling the ~2 MB that `hbsim run` parses is ~60-130 ms of every start.
- * It holds everything bin/hbsim.js runs except the report: vega has a top-level await,
- * which CommonJS cannot load, so the report's two modules stay in the ES bundle
- * (entries report.js and report-html.js) and the file imports them from there, through
- * the import function bin/code-cache.js passes in (code compiled by node:vm cannot
- * call import() on node 20 without --experimental-vm-modules).
+ * The command line as ONE CommonJS file, dist/bundle/hbsim.cjs (worker threads:
+ * worker.cjs), for bin/code-cache.js: node 20 can cache V8's compiled code only for
+ * scripts it compiles through node:vm (there is no code cache for ES modules before node
+ * 22's module.enableCompileCache), and compiling the ~2 MB that `hbsim run` parses is
+ * ~60-130 ms of every start.
+ * It holds everything except the report: vega has a top-level await, which CommonJS
+ * cannot load, so every module of src/report/ that code outside it imports (only ever
+ * dynamically: lazy-report.ts) stays in the ES bundle, as entry report-<module>.js (added
+ * to `reportModules`), and the file imports it from there through the import function
+ * bin/code-cache.js passes in (code compiled by node:vm cannot call import() on node 20
+ * without --experimental-vm-modules). A static import of a report module would fail the build.
  * The file is pure ASCII, so it reads as a one-byte string (reading it as UTF-8 with
  * its ~120 non-ASCII characters, µ, ≤, — in regexes and comments, took ~50 ms; esbuild
  * escapes them in strings but not in regexes).
  */
-async function commonJsBundle(root, esbuild, { contents, outfile, reportImports }) {
-  const reportEntries = {
+async function commonJsBundle(root, esbuild, { contents, outfile, reportModules }) {
+  const reportFromEsBundle = {
     name: 'hbsim-report-from-es-bundle',
     setup(build) {
-      build.onResolve({ filter: /^\.\.\/report\/(index|html)\.js$/ }, (args) => ({ path: `hbsim-es-bundle:./${REPORT_ENTRIES[args.path]}.js`, external: true }));
+      build.onResolve({ filter: /^(\.\.\/)+report\/[^/]+\.js$/ }, (args) => {
+        const module = basename(args.path, '.js');
+        reportModules.add(module);
+        return { path: `${ES_BUNDLE}./${reportEntry(module)}.js`, external: true };
+      });
     },
   };
   const built = await esbuild.build({
@@ -178,13 +185,12 @@ async function commonJsBundle(root, esbuild, { contents, outfile, reportImports 
     define: { 'import.meta.url': '__hbsimModuleUrl' },
     banner: { js: "var __hbsimModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
-    plugins: [englishZodOnly, reportEntries],
+    plugins: [englishZodOnly, reportFromEsBundle],
   });
-  let text = built.outputFiles[0].text;
-  const imports = text.split('import("hbsim-es-bundle:').length - 1;
-  if (imports !== reportImports) throw new Error(`hbsim build: expected ${reportImports} report imports in ${outfile}, found ${imports}`);
-  text = text.replaceAll('import("hbsim-es-bundle:', `${IMPORT_FUNCTION}("`);
+  let text = built.outputFiles[0].text.replaceAll(`import("${ES_BUNDLE}`, `${IMPORT_FUNCTION}("`);
+  if (text.includes(ES_BUNDLE)) throw new Error(`hbsim build: ${outfile} imports a report module statically; only import() can reach the ES bundle`);
   text = asciiOnly(text);
+  mkdirSync(dirname(join(root, outfile)), { recursive: true });
   writeFileSync(join(root, outfile), text);
 }
 
