@@ -4,7 +4,6 @@
 // runs. An installed package ships dist/ and no src/*.ts, and never builds.
 // Why not a `prepare` script: npm 11 warns every consumer of the package about it
 // ("npm warn install-scripts"), and it would not catch edits made after `npm ci`.
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -39,6 +38,8 @@ export async function buildIfStale(root, { force = false, log = (line) => proces
   log('hbsim: building dist/ from src/ (tsc -p tsconfig.build.json)…');
   // A file removed from src/ must not live on in dist/.
   rmSync(join(root, 'dist'), { recursive: true, force: true });
+  // Imported here, not at the top: every `hbsim` command imports this file, few build (node:child_process is ~7 ms to load).
+  const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
   await bundle(root);
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
