@@ -27,6 +27,12 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
+/**
+ * How build-dist.js's CommonJS bundles begin: the file is one function expression, the
+ * module wrapper node would otherwise add (plus the import function), so that node:vm
+ * compiles the very string read from disk, not a concatenated copy.
+ */
+const MODULE_WRAPPER = '(function (exports, require, module, __filename, __dirname, __hbsimImport) {';
 const MAGIC = Buffer.from('hbsim-v8-code-cache-1\n', 'latin1');
 const DIGEST_BYTES = 32;
 /** The byte after the digest: whether the command that wrote the cache simulated. */
@@ -105,10 +111,11 @@ export function loadWithCodeCache(root, bundle, argv, env = process.env) {
   const bytes = readFileSync(bundle);
   // build-dist.js writes it pure ASCII: then it reads as a one-byte string, the fastest.
   const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+  if (!source.startsWith(MODULE_WRAPPER)) throw new Error(`${bundle} does not start with the module wrapper build-dist.js writes`);
   const path = codeCachePath(codeCacheDir(root, env), basename(bundle, '.cjs'), hash('sha256', bytes, 'hex'));
   const cache = readCodeCache(path);
   const cachedData = typeof cache === 'object' ? cache.data : undefined;
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __hbsimImport) {${source}\n})`, { filename: bundle, cachedData });
+  const script = new vm.Script(source, { filename: bundle, cachedData });
   const used = cachedData !== undefined && !script.cachedDataRejected;
   const rewrite = !used || (simulates(argv) && !cache.simulated);
   trace(`${used ? 'used' : cache === undefined ? 'none' : cache === 'corrupt' ? 'corrupt' : 'refused by V8'}${used && rewrite ? ' (to be rewritten)' : ''}: ${path}`);

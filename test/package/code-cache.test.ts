@@ -213,11 +213,19 @@ describe('the V8 code cache of the command line', () => {
     const plain = await smallRun({ HBSIM_CODE_CACHE: 'off' });
     const original = readFileSync(CJS);
     try {
-      writeFileSync(CJS, `throw new Error('a broken bundle');\n${original.toString('latin1')}`, 'latin1');
+      // Throws as it evaluates (after the cache was looked up), inside the module wrapper build-dist.js writes.
+      writeFileSync(CJS, original.toString('latin1').replace('{', "{throw new Error('a broken bundle');"), 'latin1');
       const broken = await smallRun(env);
       expect(broken.trace).toEqual(['none', 'failed to load']);
+      expect(broken.stderr).toBe(plain.stderr);
       same(broken, plain);
       expect(broken.files).toEqual(plain.files);
+      // Not even a function: a file of another format (a plain CommonJS module) is refused before V8 sees it.
+      writeFileSync(CJS, original.toString('latin1').slice(original.indexOf('{') + 1, -3), 'latin1');
+      const unwrapped = await smallRun(env);
+      expect(unwrapped.trace).toEqual(['failed to load']);
+      same(unwrapped, plain);
+      expect(unwrapped.files).toEqual(plain.files);
       rmSync(CJS);
       const missing = await smallRun(env);
       expect(missing.trace).toEqual([]);
@@ -249,7 +257,7 @@ describe('the V8 code cache of the command line', () => {
     expect(second.worker[0]).toMatch(/^hbsim: code cache \(worker\): used/);
     const original = readFileSync(join(pkg, 'dist', 'bundle', 'worker.cjs'));
     try {
-      writeFileSync(join(pkg, 'dist', 'bundle', 'worker.cjs'), `throw new Error('a broken worker bundle');\n${original.toString('latin1')}`, 'latin1');
+      writeFileSync(join(pkg, 'dist', 'bundle', 'worker.cjs'), original.toString('latin1').replace('{', "{throw new Error('a broken worker bundle');"), 'latin1');
       const broken = await pooled(env);
       expect(broken.worker.at(-1)).toMatch(/^hbsim: code cache \(worker\): failed to load: a broken worker bundle; running the ES bundle/);
       for (const run of [first, second, broken]) expect(run.json).toEqual(plain.json);
@@ -266,8 +274,10 @@ describe('the V8 code cache of the command line', () => {
 });
 
 describe('dist/bundle/hbsim.cjs', () => {
-  it('is pure ASCII, and imports only the report from the ES bundle', () => {
+  it('is pure ASCII, one function expression (the module wrapper), and imports only the report from the ES bundle', () => {
     const text = readFileSync(join(ROOT, 'dist', 'bundle', 'hbsim.cjs'), 'latin1');
+    expect(text.startsWith('(function (exports, require, module, __filename, __dirname, __hbsimImport) {')).toBe(true);
+    expect(text.endsWith('\n})')).toBe(true);
     expect(/[^\x00-\x7f]/.test(text)).toBe(false);
     const imported = [...text.matchAll(/__hbsimImport\("\.\/([^"]*)"\)/g)].map((m) => m[1]!);
     // lazy-report.ts's imports of the report writer and renderer, at least: entries of the ES bundle.
