@@ -16,7 +16,10 @@
 //   simulator's functions are in it too; a cache that cannot be written (read-only
 //   install) is skipped silently.
 // Where: node_modules/.cache/hbsim/ of the project hbsim is installed in (of the
-// checkout, for a source checkout), or HBSIM_CODE_CACHE_DIR. HBSIM_CODE_CACHE=off runs
+// checkout, for a source checkout), or HBSIM_CODE_CACHE_DIR. A cache is code hbsim runs,
+// and its digest is no signature: it belongs where only the user can write, as
+// node_modules itself (whoever can write there can change hbsim anyway); never a shared
+// temporary directory. A global install in a directory the user cannot write gets none. HBSIM_CODE_CACHE=off runs
 // the ES bundle instead (bin/hbsim.js); HBSIM_CODE_CACHE=trace says on stderr what
 // happened to the cache.
 import { hash } from 'node:crypto';
