@@ -186,8 +186,12 @@ export function closeBlock(w: ArrivalWindows, pair: number, lastUs: number): num
   const blocks = w.blocks;
   let c = w.count[pair]!;
   const h = w.head[pair]!;
+  // The other closed blocks in the window: the `closed` before h, going back around the ring (no modulo: this runs once per 100 reports of every pair).
   let others = 0;
-  for (let k = 1, closed = c / w.blockSize - 1; k <= closed; k++) others += blocks[row + ((h - k + B) % B)]!;
+  for (let k = 1, b = h, closed = c / w.blockSize - 1; k <= closed; k++) {
+    b = b === 0 ? B - 1 : b - 1;
+    others += blocks[row + b]!;
+  }
   blocks[row + h] = lastUs - w.base[pair]! - others;
   const next = h + 1 === B ? 0 : h + 1;
   if (c === w.capacity) {

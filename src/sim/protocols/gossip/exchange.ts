@@ -22,7 +22,7 @@ export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowU
   // for the digests newer than its own. Its row is snapshotted as it is now; the
   // initiator reads states and requests off (digest, snapshot) when the ACK arrives.
   const out = pool.acquire();
-  pool.rows[out]!.set(m.ver.subarray(p * n, p * n + n));
+  m.copyRow(p, out);
   const at = ctx.send(m.linkOf[p * n + o]!, nowUs, m.kinds.ack, o, slot * SLOTS + out, p);
   if (at === DROPPED) {
     countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);

@@ -35,6 +35,8 @@ export interface KernelState {
   readonly lists: Int32Array;
   readonly checks: Int32Array;
   readonly res: Int32Array;
+  /** The whole memory as one Int32Array: rows are copied within it (copyWithin: no view allocated per copy). */
+  readonly heap: Int32Array;
 }
 
 /** The event kinds gossip defines (set at install, in this order: round, syn, ack, ack2, echo, echo reply). */
@@ -110,6 +112,7 @@ export class GossipMembers {
           lists: arena.int32(n),
           checks: arena.int32(n),
           res: arena.int32(4),
+          heap: new Int32Array((arena as MemoryArena).memory.buffer),
         }
       : null;
     this.acc = new MembershipAccounting({
@@ -171,6 +174,17 @@ export class GossipMembers {
     this.lastInterpretUs[node] = l;
     this.lastPauseUs[node] = -Infinity;
     ctx.events.schedule(nowUs, this.kinds.tick, node, ctx.nodes.epoch(node));
+  }
+
+  /** Copies member `member`'s version row into message row `slot` (a SYN's digests, an ACK's snapshot). */
+  copyRow(member: number, slot: number): void {
+    const n = this.n;
+    const k = this.kernel;
+    const at = this.pool.offsetOf(slot);
+    if (k !== null && at >= 0) {
+      const from = k.ver / 4 + member * n;
+      k.heap.copyWithin(at / 4, from, from + n);
+    } else this.pool.rows[slot]!.set(this.ver.subarray(member * n, member * n + n));
   }
 
   /** Member `node`'s monotonic clock. */

@@ -33,7 +33,7 @@ function pick(m: GossipMembers, o: number, state: number, count: number): number
 function syn(m: GossipMembers, o: number, p: number, nowUs: number): void {
   const n = m.n;
   const slot = m.pool.acquire();
-  m.pool.rows[slot]!.set(m.ver.subarray(o * n, o * n + n));
+  m.copyRow(o, slot);
   m.sendRow(o, p, m.kinds.syn, Msg.syn, GOSSIP_MESSAGE_BYTES.header + n * GOSSIP_MESSAGE_BYTES.digest, slot, nowUs, o);
 }
 
