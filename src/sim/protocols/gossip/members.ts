@@ -35,8 +35,6 @@ export interface KernelState {
   readonly lists: Int32Array;
   readonly checks: Int32Array;
   readonly res: Int32Array;
-  /** The whole memory as one Int32Array: rows are copied within it (copyWithin: no view allocated per copy). */
-  readonly heap: Int32Array;
 }
 
 /** The event kinds gossip defines (set at install, in this order: round, syn, ack, ack2, echo, echo reply). */
@@ -52,6 +50,8 @@ export interface GossipKinds {
 export class GossipMembers {
   readonly n: number;
   readonly ver: Int32Array; // o·n + e → key
+  /** Member o's row of `ver` as its own view, made once (a copy then allocates no view). */
+  readonly verRows: Int32Array[];
   readonly windows: ArrivalWindows;
   readonly acc: MembershipAccounting;
   readonly view: Uint8Array;
@@ -95,6 +95,7 @@ export class GossipMembers {
     const useKernel = config.rule.kind === 'phi' && config.mergeKernel !== false && arenaSize <= MAX_ARENA_BYTES && kernelSupported();
     const arena: Arena = useKernel ? new MemoryArena(arenaSize) : plainArena;
     this.ver = arena.int32(pairs).fill(GEN); // generation 1, version 0 everywhere
+    this.verRows = Array.from({ length: n }, (_, o) => this.ver.subarray(o * n, o * n + n));
     const view = arena.uint8(pairs);
     this.windows = new ArrivalWindows(pairs, config.rule, arena);
     this.pool = new RowPool(n, useKernel ? arena : null, ARENA_ROWS);
@@ -112,7 +113,6 @@ export class GossipMembers {
           lists: arena.int32(n),
           checks: arena.int32(n),
           res: arena.int32(4),
-          heap: new Int32Array((arena as MemoryArena).memory.buffer),
         }
       : null;
     this.acc = new MembershipAccounting({
@@ -178,13 +178,7 @@ export class GossipMembers {
 
   /** Copies member `member`'s version row into message row `slot` (a SYN's digests, an ACK's snapshot). */
   copyRow(member: number, slot: number): void {
-    const n = this.n;
-    const k = this.kernel;
-    const at = this.pool.offsetOf(slot);
-    if (k !== null && at >= 0) {
-      const from = k.ver / 4 + member * n;
-      k.heap.copyWithin(at / 4, from, from + n);
-    } else this.pool.rows[slot]!.set(this.ver.subarray(member * n, member * n + n));
+    this.pool.rows[slot]!.set(this.verRows[member]!);
   }
 
   /** Member `node`'s monotonic clock. */
