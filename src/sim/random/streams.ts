@@ -34,9 +34,12 @@ import type { StreamKey } from './stream-keys.js';
  * it is bumped because the walk now also takes fixed-timeout cells with crashes (no
  * racks), link overrides (UDP, no duplication), slow I/O, CPU starvation and the nodes'
  * clock faults, which /3 ran on the engine or the per-node kernel: a /3 file and a /4
- * file differ in those cells.
+ * file differ in those cells. /5 seeds as /2 too; it is bumped because fixed-rate pull
+ * checks on UDP links (crashes without racks, sender pauses) now run on the pull walk
+ * (src/sim/skip/pull-walk.ts), which draws only the probes that can fail, from one
+ * `pair/<node>/probe-skip` stream per node: a /4 file and a /5 file differ in those cells.
  */
-export const STREAMS_VERSION = 'hbsim.streams/4';
+export const STREAMS_VERSION = 'hbsim.streams/5';
 
 /** Seed material for one replication of one scenario. */
 export interface SeedRoot {
