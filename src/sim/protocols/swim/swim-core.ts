@@ -85,8 +85,8 @@ function linkClasses(config: SimConfig, bank: StreamBank, root: SeedRoot): { lin
   const profileOfLink = new Uint16Array(n * classCount);
   for (let node = 0; node < n; node++) for (let c = 0; c < classCount; c++) profileOfLink[node * classCount + c] = c;
   const classKey = (c: number) => (c === 0 ? 'default' : `class-${c}`);
-  const links = new LinkTable(bank, profiles, profileOfLink, (link, purpose) =>
-    bank.add(root, linkStreamKey(names[Math.floor(link / classCount)]!, '*', `${classKey(link % classCount)}/${purpose}`)),
+  const links = new LinkTable(bank, root, profiles, profileOfLink, (link, purpose) =>
+    linkStreamKey(names[Math.floor(link / classCount)]!, '*', `${classKey(link % classCount)}/${purpose}`),
   );
   return { links, nodeClass, classCount };
 }
@@ -197,6 +197,8 @@ export abstract class SwimCore {
   protected readonly crashPendingUs: Float64Array;
   protected readonly crashEpisodesOf: number[][];
   protected readonly memberCrashUs: Float64Array;
+  /** The earliest pending crash of any member (∞: none): a packet arriving before it needs no per-member read. */
+  protected earliestCrashUs = Number.POSITIVE_INFINITY;
 
   protected readonly metrics: SwimMetrics;
   protected eventCount = 0;
@@ -466,7 +468,7 @@ export abstract class SwimCore {
       return DROPPED;
     }
     const arrival = this.links.transmit(this.linkOf(from, to), departUs);
-    if (arrival === DROPPED || (known && arrival < this.nextCrashUs(to))) {
+    if (arrival === DROPPED || (known && (arrival < this.earliestCrashUs || arrival < this.nextCrashUs(to)))) {
       this.freePacket(pk);
       return DROPPED;
     }
@@ -517,7 +519,14 @@ export abstract class SwimCore {
 
   /** Sets (or clears, ∞) crash episode `index`'s pending instant and its members' earliest. */
   protected setCrashPending(index: number, atUs: number): void {
+    const was = this.crashPendingUs[index]!;
     this.crashPendingUs[index] = atUs;
+    if (atUs < this.earliestCrashUs) this.earliestCrashUs = atUs;
+    else if (was === this.earliestCrashUs && atUs > was) {
+      let earliest = Number.POSITIVE_INFINITY;
+      for (let e = 0; e < this.crashPendingUs.length; e++) if (this.crashPendingUs[e]! < earliest) earliest = this.crashPendingUs[e]!;
+      this.earliestCrashUs = earliest;
+    }
     for (const node of this.crashProcesses[index]!.nodes) {
       let next = Number.POSITIVE_INFINITY;
       for (const e of this.crashEpisodesOf[node]!) next = Math.min(next, this.crashPendingUs[e]!);
