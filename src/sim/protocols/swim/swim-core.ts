@@ -238,10 +238,14 @@ export abstract class SwimCore {
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     const probeUs = this.ml.probeIntervalUs;
     // About one event per bucket: 4 per member-interval in all, ~1/4 when side queues take
-    // the near-sorted kinds (a tuning hint only: any width gives the same order).
+    // the near-sorted kinds (a tuning hint only: any width gives the same order). With
+    // side queues, the window spans the longest suspicion timeout: the timers a crash
+    // arms in every observer (and shortens with each confirmation) then land in buckets
+    // instead of the overflow heap, where each push and pop was ~15 cache misses deep.
     const sideQueues = options.sideQueues ?? true;
     const width = Math.max(1, Math.floor(sideQueues ? (4 * probeUs) / n : probeUs / (4 * n)));
-    this.q = new Scheduler({ bucketWidthUs: width, bucketCount: Math.ceil((3 * probeUs) / width), initialCapacity: (sideQueues ? 2 : 8) * n + 64 });
+    const windowUs = sideQueues ? Math.max(3 * probeUs, this.suspicionMaxUs + probeUs) : 3 * probeUs;
+    this.q = new Scheduler({ bucketWidthUs: width, bucketCount: Math.ceil(windowUs / width), initialCapacity: (sideQueues ? 2 : 8) * n + 64 });
     this.sides = sideQueues
       ? new SideQueues(this.q, [[EV_PACKET, EV_TCP_DONE], [EV_PROBE_TICK], [EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_RELAY_TIMEOUT], [EV_GOSSIP_TICK], [EV_SUSPICION]], [256, 2 * n, 256, 256, 256], SIDE_MAX_WALK)
       : null;
