@@ -32,6 +32,12 @@ export function linkLossModel(link: LinkConfig): LossModel {
  * 6–7). What a message reads sits in one record: at 10 000 members the separate
  * per-link arrays (profile, loss record, delay stream state in the shared bank) were
  * three cache misses per message.
+ *
+ * Records are numbered in the order links are seeded (their first message), not by
+ * link id: `entry[link]` holds record + 1 (0 until seeded). Links first carry traffic
+ * in the order they carry it every interval after (at 100 k central nodes, the order of
+ * the heartbeats), so successive messages read successive records, and a message's one
+ * random read is its 4-byte entry; no record is touched for a link that carries nothing.
  */
 const WORDS = 8;
 const INFO = 4;
@@ -47,8 +53,13 @@ export class LinkTable {
   readonly linkCount: number;
   private readonly bank: StreamBank;
   private readonly root: SeedRoot;
-  /** Each link's delay stream, at the link's index: its records hold the link's other fields too. */
+  /** Each seeded link's delay stream, at its record's index: the records hold the link's other fields too. */
   private readonly delays: StreamBank;
+  /** Per link: its record + 1, or 0 until its first message. */
+  private readonly entry: Int32Array;
+  /** Per link: its class (read once, when the link is seeded). */
+  private readonly profileOfLink: Uint16Array;
+  private records = 0;
   private readonly rec: Uint32Array;
   private readonly recF: Float64Array;
   private readonly baseDelayUs: Float64Array;
@@ -93,7 +104,8 @@ export class LinkTable {
     this.delays = new StreamBank(n, WORDS);
     this.rec = this.delays.words();
     this.recF = new Float64Array(this.rec.buffer, this.rec.byteOffset, this.rec.length / 2);
-    for (let link = 0; link < n; link++) this.rec[WORDS * link + INFO] = profileOfLink[link]!;
+    this.entry = new Int32Array(n);
+    this.profileOfLink = profileOfLink instanceof Uint16Array ? profileOfLink : Uint16Array.from(profileOfLink);
     this.baseDelayUs = Float64Array.from(profiles, (p) => p.delay.baseUs);
     this.duplicateProbability = Float64Array.from(profiles, (p) => p.duplicateProbability);
     this.samplers = profiles.map((p, k) => new DurationSampler(p.delay.random, this.delays, `link class ${k} delay`));
@@ -117,19 +129,21 @@ export class LinkTable {
    * heartbeats) costs no stream. A stream's draws depend on its key alone
    * (streams.ts), so when a stream is created changes nothing.
    */
-  private seed(link: number): void {
-    const at = WORDS * link;
-    const profile = this.rec[at + INFO]! & PROFILE_MASK;
+  private seed(link: number): number {
+    const record = this.records++;
+    this.entry[link] = record + 1;
+    const at = WORDS * record;
+    const profile = this.profileOfLink[link]!;
     this.rec[at + INFO] = profile | SEEDED;
     const key = this.streamKey;
     const root = this.root;
     const bank = this.bank;
-    if (!this.samplers[profile]!.isConstant) this.delays.addAt(link, root, key(link, 'delay'));
+    if (!this.samplers[profile]!.isConstant) this.delays.addAt(record, root, key(link, 'delay'));
     const law = this.laws[profile]!;
     if (law.kind === LossKind.bernoulli) {
       const lossStream = bank.add(root, key(link, 'loss'));
       this.rec[at + LOSS_STREAM] = lossStream;
-      this.recF[4 * link + REMAINING] = geometricGap(bank, lossStream, law.logKeep);
+      this.recF[4 * record + REMAINING] = geometricGap(bank, lossStream, law.logKeep);
     } else if (law.kind === LossKind.gilbertElliott) {
       const lossStream = bank.add(root, key(link, 'loss'));
       this.bursty!.configureCompiled(link, law, lossStream, bank.add(root, key(link, 'loss-state')));
@@ -138,21 +152,22 @@ export class LinkTable {
       this.duplicateStream[link] = bank.add(root, key(link, 'duplicate'));
       this.duplicateDelayStream[link] = bank.add(root, key(link, 'duplicate-delay'));
     }
+    return record;
   }
 
   /** Decides whether the link's next message is lost (Bernoulli by countdown in the record; see loss.ts). */
-  private lost(link: number, profile: number): boolean {
+  private lost(link: number, record: number, profile: number): boolean {
     const kind = this.lossKind[profile]!;
     if (kind === LOSS_NONE) return false;
     if (kind === LOSS_BERNOULLI) {
       const recF = this.recF;
-      const f = 4 * link + REMAINING;
+      const f = 4 * record + REMAINING;
       const left = recF[f]!;
       if (left > 0) {
         recF[f] = left - 1;
         return false;
       }
-      recF[f] = geometricGap(this.bank, this.rec[WORDS * link + LOSS_STREAM]!, this.logKeep[profile]!);
+      recF[f] = geometricGap(this.bank, this.rec[WORDS * record + LOSS_STREAM]!, this.logKeep[profile]!);
       return true;
     }
     return this.bursty!.shouldDrop(link);
@@ -178,17 +193,14 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let info = this.rec[WORDS * link + INFO]!;
-    if ((info & SEEDED) === 0) {
-      this.seed(link);
-      info |= SEEDED;
-    }
-    const profile = info & PROFILE_MASK;
-    if (this.lost(link, profile)) {
+    const e = this.entry[link]!;
+    const record = e === 0 ? this.seed(link) : e - 1;
+    const profile = this.rec[WORDS * record + INFO]! & PROFILE_MASK;
+    if (this.lost(link, record, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
-    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(link);
+    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(record);
   }
 
   /** One message leaves at `departUs`: its arrival instant, or DROPPED. */
@@ -198,13 +210,10 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let info = this.rec[WORDS * link + INFO]!;
-    if ((info & SEEDED) === 0) {
-      this.seed(link);
-      info |= SEEDED;
-    }
-    const profile = info & PROFILE_MASK;
-    if (this.lost(link, profile)) {
+    const e = this.entry[link]!;
+    const record = e === 0 ? this.seed(link) : e - 1;
+    const profile = this.rec[WORDS * record + INFO]! & PROFILE_MASK;
+    if (this.lost(link, record, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
@@ -213,6 +222,6 @@ export class LinkTable {
     if (duplicate > 0 && this.bank.next(this.duplicateStream[link]!) < duplicate) {
       this.duplicateArrivalUs = base + this.duplicateSamplers[profile]!.sampleUs(this.duplicateDelayStream[link]!);
     }
-    return base + this.samplers[profile]!.sampleUs(link);
+    return base + this.samplers[profile]!.sampleUs(record);
   }
 }
