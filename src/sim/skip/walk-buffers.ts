@@ -54,14 +54,45 @@ export class VerdictList {
     this.cause = c;
   }
 
-  /** Indices in (time, key) order; stable for a given content. */
+  /**
+   * Indices in (time, key) order, ties in push order: a bottom-up merge sort with the
+   * comparison written inline (a comparator closure costs a call per comparison, and
+   * the walk's first run sorts thousands of entries before anything is optimized).
+   */
   order(): Int32Array {
-    const idx = new Int32Array(this.length);
-    for (let i = 0; i < idx.length; i++) idx[i] = i;
+    const n = this.length;
+    let from = new Int32Array(n);
+    let to = new Int32Array(n);
+    for (let i = 0; i < n; i++) from[i] = i;
     const time = this.timeUs;
     const key = this.key;
-    idx.sort((a, b) => time[a]! - time[b]! || key[a]! - key[b]!);
-    return idx;
+    for (let width = 1; width < n; width *= 2) {
+      for (let lo = 0; lo < n; lo += 2 * width) {
+        const mid = Math.min(lo + width, n);
+        const hi = Math.min(lo + 2 * width, n);
+        let i = lo;
+        let j = mid;
+        let o = lo;
+        while (i < mid && j < hi) {
+          const a = from[i]!;
+          const b = from[j]!;
+          // b first only when strictly before a: equal entries keep their order (stable).
+          if (time[b]! < time[a]! || (time[b] === time[a] && key[b]! < key[a]!)) {
+            to[o++] = b;
+            j++;
+          } else {
+            to[o++] = a;
+            i++;
+          }
+        }
+        while (i < mid) to[o++] = from[i++]!;
+        while (j < hi) to[o++] = from[j++]!;
+      }
+      const t = from;
+      from = to;
+      to = t;
+    }
+    return from;
   }
 }
 

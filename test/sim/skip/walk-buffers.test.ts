@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortPrefix } from '../../../src/sim/skip/walk-buffers.js';
+import { Cause } from '../../../src/sim/metrics/recorder.js';
+import { CRASH, NEWS, PAUSE_END, PAUSE_START, RECOVER, sortPrefix, VerdictList } from '../../../src/sim/skip/walk-buffers.js';
 
 function check(values: number[], n: number): void {
   const a = Float64Array.from([...values, -1, -2]); // entries past the prefix stay put
@@ -31,5 +32,21 @@ describe('sortPrefix', () => {
     const reversed = Array.from({ length: 400 }, (_, k) => 400 - k);
     check(reversed, reversed.length);
     check([3, 1, 2, 3, 1], 5); // ties
+  });
+});
+
+describe('VerdictList.order', () => {
+  it('orders entries by time, then by the same-instant key, ties in push order (what a stable comparator sort gives)', () => {
+    const entry = fc.record({ time: fc.integer({ min: 0, max: 6 }).map((t) => t * 1e9), pair: fc.nat(3), to: fc.constantFrom(0, 1, 2, PAUSE_START, PAUSE_END, NEWS, CRASH, RECOVER), cause: fc.constantFrom(Cause.heartbeat, Cause.timer, Cause.check) });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 200 }), (entries) => {
+        const list = new VerdictList();
+        for (const e of entries) list.push(e.time, e.pair, e.to, e.cause);
+        const expected = Array.from({ length: list.length }, (_, i) => i);
+        expected.sort((a, b) => list.timeUs[a]! - list.timeUs[b]! || list.key[a]! - list.key[b]! || a - b);
+        expect(Array.from(list.order())).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
