@@ -810,12 +810,17 @@ class TimeoutWalk {
       const next = i < count && items[i]! <= tTo ? items[i]! : Number.POSITIVE_INFINITY;
       const horizon = Math.min(next, tTo + 1); // an arrival at a judging instant comes first
       const suspectAt = judgeAt(last + T + 1, C);
+      // Worked out on every gap, though a suspicion is rare: arithmetic the optimizer has
+      // only seen on small instants (a suspicion early in the run) is compiled for small
+      // integers and thrown away at the first late one (a deopt and a second compile).
+      const deadAt = deadAfter === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : judgeAt(last + deadAfter + 1, C);
+      const deadAtOnce = deadAt === suspectAt;
+      const deadWithin = deadAt < horizon && deadAt <= endUs;
       if (this.trusted && suspectAt < horizon && suspectAt <= endUs) {
-        const deadAt = deadAfter === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : judgeAt(last + deadAfter + 1, C);
-        if (deadAt === suspectAt) verdicts.push(suspectAt, pair, Status.dead, cause);
+        if (deadAtOnce) verdicts.push(suspectAt, pair, Status.dead, cause);
         else {
           verdicts.push(suspectAt, pair, Status.suspected, cause);
-          if (deadAt < horizon && deadAt <= endUs) verdicts.push(deadAt, pair, Status.dead, cause);
+          if (deadWithin) verdicts.push(deadAt, pair, Status.dead, cause);
         }
         this.trusted = false;
       }

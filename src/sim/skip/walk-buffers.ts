@@ -72,21 +72,17 @@ export class VerdictList {
         const hi = Math.min(lo + 2 * width, n);
         let i = lo;
         let j = mid;
-        let o = lo;
-        while (i < mid && j < hi) {
-          const a = from[i]!;
-          const b = from[j]!;
-          // b first only when strictly before a: equal entries keep their order (stable).
-          if (time[b]! < time[a]! || (time[b] === time[a] && key[b]! < key[a]!)) {
-            to[o++] = b;
-            j++;
-          } else {
-            to[o++] = a;
-            i++;
+        // One loop for the merge and its tails (a path first taken after optimization is a deopt).
+        for (let o = lo; o < hi; o++) {
+          let right = i >= mid;
+          if (!right && j < hi) {
+            const a = from[i]!;
+            const b = from[j]!;
+            // The right one first only when strictly before: equal entries keep their order (stable).
+            right = time[b]! < time[a]! || (time[b] === time[a] && key[b]! < key[a]!);
           }
+          to[o] = right ? from[j++]! : from[i++]!;
         }
-        while (i < mid) to[o++] = from[i++]!;
-        while (j < hi) to[o++] = from[j++]!;
       }
       const t = from;
       from = to;
