@@ -81,7 +81,8 @@ async function bundle(root) {
   // The asynchronous API: the synchronous one takes no plugins.
   const built = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: 'dist/cli/main.js', worker: 'dist/sweep/worker.js' },
+    // The report's chart thread (src/cli/chart-worker.ts) is an entry of its own, found beside its starter.
+    entryPoints: { main: 'dist/cli/main.js', worker: 'dist/sweep/worker.js', 'chart-worker-thread': 'dist/cli/chart-worker-thread.js' },
     outdir: 'dist/bundle',
     bundle: true,
     splitting: true,

@@ -1,10 +1,11 @@
 /**
  * HBSIM_TIMINGS=1: `hbsim run` says on stderr where its time went, phase by phase
- * (the benchmark reads it to break a whole-process figure down), and prints nothing of
+ * (the benchmark reads it to break a whole-process figure down), then what the report's
+ * chart thread did and when, and prints nothing of
  * the kind without it; the results are the same bytes either way.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
@@ -22,7 +23,7 @@ describe('HBSIM_TIMINGS', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hbsim-timings-'));
     const timed = capture({ HBSIM_TIMINGS: '1' });
     expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a'), ...SMALL], timed.io)).toBe(0);
-    const lines = timed.stderr().split('\n').filter((l) => l.startsWith('timing: '));
+    const lines = timed.stderr().split('\n').filter((l) => l.startsWith('timing: ') && !l.startsWith('timing: note '));
     const names = lines.map((l) => l.replace(/^timing: (.*) \d+ ms wall, \d+ ms cpu$/, '$1'));
     expect(names).toEqual([
       'start-up (node, modules, arguments)',
@@ -35,6 +36,10 @@ describe('HBSIM_TIMINGS', () => {
       'write files',
       'print',
     ]);
+    // Then what the report's chart thread did, on this thread's clock (src/cli/chart-worker.ts; a second core only).
+    const notes = timed.stderr().split('\n').filter((l) => l.startsWith('timing: note '));
+    if (availableParallelism() >= 2) expect(notes.at(-1)).toMatch(/^timing: note chart thread: job \d+ rendered at \d+ ms$/);
+    else expect(notes).toEqual([]);
     const plain = capture({});
     expect(await runCli(['run', 'db-ha', '--out', join(dir, 'b'), ...SMALL], plain.io)).toBe(0);
     expect(plain.stderr()).not.toMatch(/timing:/);

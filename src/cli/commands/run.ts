@@ -8,6 +8,7 @@
  * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
 import { loadReportRenderer, preloadReportRenderer } from '../lazy-report.js';
+import { chartRenderer, startChartWorker, wantsChartWorker } from '../chart-worker.js';
 import { breachScreen } from '../../check/screen.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,10 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   // 3), unless that run is small enough to run inline.
   const first = planOf(loaded[0]!, options.pauseSurvival);
   if (!runsInline(first)) prestartWorkers(Math.min(workers, availableParallelism(), first.tasks));
+  // A report of an inline run renders its charts on a thread that warms vega up on the
+  // idle core while this one simulates (chart-worker.ts).
+  const writesReport = options.report && shard === undefined;
+  if (wantsChartWorker(writesReport, runsInline(first), availableParallelism())) startChartWorker();
   markPhase('read scenarios');
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -110,7 +115,8 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     try {
       try {
         // The report's modules (vega, ~0.2 s of CPU) load on the core the first idle worker leaves.
-        const onWorkerIdle = options.report && shard === undefined ? preloadReportRenderer : undefined;
+        const onWorkerIdle = writesReport ? preloadReportRenderer : undefined;
+        if (l !== loaded[0] && wantsChartWorker(writesReport, runsInline(planOf(l, options.pauseSurvival)), availableParallelism())) startChartWorker();
         outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) }, onWorkerIdle);
       } catch (e) {
         if (e instanceof SweepAborted) {
@@ -152,7 +158,8 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
 export async function writePair(results: ResultsFile, out: string, report: ReportOptions | null): Promise<string> {
   const jsonPath = join(out, `${results.name}.json`);
   const htmlPath = join(out, `${results.name}.html`);
-  const html = report === null ? null : await (await loadReportRenderer())(results, report);
+  // The charts render on the chart thread if this run started one (chart-worker.ts), else here.
+  const html = report === null ? null : await (await loadReportRenderer())(results, report, chartRenderer());
   if (html !== null) markPhase('report (render HTML)');
   try {
     writeResultsPair(jsonPath, serializeResults(results), htmlPath, html);

@@ -1,0 +1,107 @@
+/**
+ * The report's charts rendered on a thread that warmed up while the run simulated.
+ *
+ * Rendering a report's charts with vega costs ~0.65 s on a cold thread (load vega and
+ * vega-lite, then 83–210 ms per chart while the JIT warms up) against ~0.2–0.3 s warm.
+ * A run that simulates on the main thread (the cost model's inline decision) leaves the
+ * other core idle for its whole length, so `hbsim run` starts this thread at once: it
+ * loads vega and renders a small made-up sweep's charts (src/results/warm-up-results.ts) while the
+ * main thread simulates, then renders the real charts — the same code on the same
+ * specs, so the same bytes (test/cli/chart-worker.test.ts) — while the main thread
+ * writes the rest of the page. The main thread never loads vega.
+ *
+ * Only where it can pay: a report will be written, the run is inline and the machine
+ * has at least two cores (`wantsChartWorker`). If the thread fails or exits, the charts
+ * render on the main thread as they would without it. The thread is unref'd except while
+ * it renders a job, so it never keeps the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ChartSet } from '../report/charts.js';
+import type { ChartRenderer } from '../report/html.js';
+import type { ChartJob, ChartReply } from './chart-worker-thread.js';
+import { noteTiming } from './timings.js';
+
+// Compiled, the thread's module sits beside this one (dist/cli/, or dist/bundle/ as the
+// bundle's `chart-worker-thread` entry); run from the TypeScript sources (vitest), it
+// is loaded through tsx by chart-worker-entry.mjs (as src/sweep/worker-entry.mjs does).
+const THREAD_URL = import.meta.url.endsWith('.ts') ? new URL('./chart-worker-entry.mjs', import.meta.url) : new URL('./chart-worker-thread.js', import.meta.url);
+
+/** vega on this thread; html.js (and vega with it) loads only if it comes to that. */
+const renderHere: ChartRenderer = async (set) => (await import('../report/html.js')).renderChartsHere(set);
+
+interface Pending {
+  readonly resolve: (svgs: readonly string[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+let thread: { readonly worker: Worker; readonly pending: Map<number, Pending>; failed: boolean } | undefined;
+let nextId = 0;
+
+/** Whether a run should render its charts on a warmed-up thread: it writes a report, simulates inline, and a second core exists. */
+export function wantsChartWorker(writesReport: boolean, inline: boolean, cores: number): boolean {
+  return writesReport && inline && cores >= 2;
+}
+
+/** Starts the chart thread (once per process); it begins loading vega and warming up at once. */
+export function startChartWorker(): void {
+  if (thread !== undefined) return;
+  const worker = new Worker(THREAD_URL);
+  worker.unref();
+  const state = { worker, pending: new Map<number, Pending>(), failed: false };
+  thread = state;
+  const fail = (error: Error) => {
+    state.failed = true;
+    for (const p of state.pending.values()) p.reject(error);
+    state.pending.clear();
+  };
+  worker.on('message', (reply: ChartReply) => {
+    if ('mark' in reply) return noteTiming(`chart thread: ${reply.mark}`, reply.atEpochMs - performance.timeOrigin);
+    const p = state.pending.get(reply.id);
+    if (p === undefined) return;
+    state.pending.delete(reply.id);
+    if (state.pending.size === 0) worker.unref();
+    if ('error' in reply) p.reject(new Error(reply.error));
+    else p.resolve(reply.svgs);
+  });
+  worker.on('error', fail);
+  worker.once('exit', (code) => fail(new Error(`the chart thread stopped (exit code ${code})`)));
+}
+
+function renderOnThread(set: ChartSet): Promise<readonly string[]> {
+  const state = thread!;
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    state.pending.set(id, { resolve, reject });
+    state.worker.ref();
+    state.worker.postMessage({ id, set } satisfies ChartJob);
+  });
+}
+
+/**
+ * The renderer for `renderReportHtml`: on the chart thread when one was started and is
+ * alive, else on this thread. Whatever goes wrong on the thread (it died, or vega threw
+ * there), the charts are rendered again here, so an error reads as it would without
+ * the thread and a broken thread costs time, not the report.
+ */
+export function chartRenderer(): ChartRenderer {
+  return async (set) => {
+    if (thread === undefined || thread.failed) return renderHere(set);
+    try {
+      return await renderOnThread(set);
+    } catch {
+      return renderHere(set);
+    }
+  };
+}
+
+/** The chart thread, if one was started (tests). */
+export function chartWorkerThread(): Worker | undefined {
+  return thread?.worker;
+}
+
+/** Ends the chart thread (tests; the CLI leaves it unref'd). */
+export async function stopChartWorker(): Promise<void> {
+  const state = thread;
+  thread = undefined;
+  if (state !== undefined) await state.worker.terminate();
+}

@@ -1,0 +1,145 @@
+/**
+ * The report's chart thread (src/cli/chart-worker.ts): charts rendered on the thread
+ * that warmed vega up while the run simulated are the same bytes as charts rendered on
+ * the main thread; a job is not held back by the warm-up; a thread that dies or fails
+ * costs time, not the report; `hbsim run` uses it only for an inline run with a report.
+ */
+import { availableParallelism } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chartRenderer, chartWorkerThread, startChartWorker, stopChartWorker, wantsChartWorker } from '../../src/cli/chart-worker.js';
+import { warmUpResults } from '../../src/results/warm-up-results.js';
+import { runCli } from '../../src/cli/cli.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { printPhases } from '../../src/cli/timings.js';
+import { breachScreen } from '../../src/check/screen.js';
+import { buildCharts, type ChartSet } from '../../src/report/charts.js';
+import { reportModel } from '../../src/report/data.js';
+import { renderReportHtml } from '../../src/report/html.js';
+import { renderAllSvg } from '../../src/report/svg.js';
+import type { ResultsFile } from '../../src/results/results-file.js';
+import { recommendationTargetsOf } from '../../src/scenarios/build.js';
+import { loadPreset } from '../../src/scenarios/load.js';
+import { parseSet } from '../../src/scenarios/sets.js';
+import { simulatedSweep, syntheticSweep } from '../report/fixtures.js';
+
+afterEach(() => stopChartWorker());
+
+function capture(env: Record<string, string> = {}): { io: CliIo; stderr: () => string } {
+  const err: string[] = [];
+  return { io: { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) }, env }, stderr: () => err.join('') };
+}
+
+/** The chart thread's `timing: note` lines so far (HBSIM_TIMINGS), in the order its messages came. */
+function threadNotes(): string[] {
+  const c = capture({ HBSIM_TIMINGS: '1' });
+  printPhases(c.io);
+  return c.stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('timing: note chart thread: '))
+    .map((l) => l.replace(/^timing: note chart thread: (.*) at \d+ ms$/, '$1'));
+}
+
+const chartsOf = (results: ResultsFile): ChartSet => buildCharts(reportModel(results));
+
+describe('the chart thread', () => {
+  it('renders the same SVG bytes as the main thread, job after job, and the same report page', async () => {
+    startChartWorker();
+    const render = chartRenderer();
+    const sweep = syntheticSweep({ intervalsMs: [100, 250, 1000, 2000], timeoutFactors: [1.5, 3, 8], timelineEntries: 600 });
+    const simulated = simulatedSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4], minutes: 20, nodes: 4 });
+    const single = syntheticSweep({ intervalsMs: [1000], timeoutFactors: [3] });
+    for (const results of [sweep, simulated, single]) {
+      const set = chartsOf(results);
+      const here = await renderAllSvg(set);
+      const there = await render(set);
+      expect(there).toEqual(here);
+      expect(there.length).toBe(set.charts.length);
+    }
+    // The thread really rendered them (a renderer that fell back to this thread would pass the above too).
+    expect(threadNotes().filter((n) => /^job \d+ rendered$/.test(n))).toHaveLength(3);
+    const options = { targets: { maxFalseSuspicionsPerNodeDay: 0.5 } };
+    expect(await renderReportHtml(sweep, options, render)).toBe(await renderReportHtml(sweep, options));
+  });
+
+  it('takes a job between two warm-up charts: a job that comes at once cuts the warm-up short', async () => {
+    threadNotes(); // forget earlier notes
+    startChartWorker();
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] }));
+    await chartRenderer()(set);
+    const notes = threadNotes();
+    // Without a turn of the event loop between warm-up charts the job would wait for every round (WARM_UP_ROUNDS).
+    expect(notes.slice(0, 3)).toEqual(['vega loaded', 'warm-up cut short in round 1', expect.stringMatching(/^job \d+ starts$/)]);
+    expect(notes.some((n) => n.startsWith('warm-up round'))).toBe(false);
+  });
+
+  it('warms up on every chart kind a simulated sweep shows, without a warning', async () => {
+    const warm = chartsOf(warmUpResults());
+    const real = chartsOf(simulatedSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4], minutes: 20, nodes: 4 }));
+    expect(warm.charts.map((c) => c.id)).toEqual(real.charts.map((c) => c.id));
+    expect(warm.charts.map((c) => c.id)).toEqual(['chart-tradeoff', 'chart-heatmap-fs', 'chart-heatmap-p99', 'chart-heatmap-qa', 'chart-cost', 'chart-cdf', 'chart-timeline']);
+    const warnings: string[] = [];
+    await renderAllSvg(warm, warnings);
+    expect(warnings).toEqual([]);
+    // A fixed function of nothing: the same object every call.
+    expect(warmUpResults()).toEqual(warmUpResults());
+  });
+
+  it('renders on this thread when the chart thread died, and reports an error as this thread would', async () => {
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] }));
+    const here = await renderAllSvg(set);
+    startChartWorker();
+    const pending = chartRenderer()(set);
+    await chartWorkerThread()!.terminate();
+    expect(await pending).toEqual(here);
+    // Dead for good: the next job does not wait for it.
+    expect(await chartRenderer()(set)).toEqual(here);
+    await stopChartWorker();
+
+    // vega fails on the thread: the charts are rendered again here, and the error is this thread's.
+    startChartWorker();
+    const broken: ChartSet = { datasets: set.datasets, charts: [{ ...set.charts[0]!, spec: { ...set.charts[0]!.spec, transform: [{ calculate: 'datum.a +', as: 'b' }] } as never }] };
+    const error = await renderAllSvg(broken).then(
+      () => 'rendered',
+      (e: Error) => e.message,
+    );
+    expect(error).toMatch(/unexpected end of input/i);
+    await expect(chartRenderer()(broken)).rejects.toThrow(error as string);
+    expect(threadNotes().some((n) => /^job \d+ starts$/.test(n))).toBe(true);
+  });
+
+  it('is wanted only for an inline run that writes a report on a machine with a second core', () => {
+    expect(wantsChartWorker(true, true, 2)).toBe(true);
+    expect(wantsChartWorker(true, true, 64)).toBe(true);
+    expect(wantsChartWorker(false, true, 2)).toBe(false);
+    expect(wantsChartWorker(true, false, 2)).toBe(false);
+    expect(wantsChartWorker(true, true, 1)).toBe(false);
+  });
+});
+
+describe('hbsim run with the chart thread', () => {
+  it('writes the report the main thread would have written, and starts no thread without a report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hbsim-chart-thread-'));
+    const small = ['--set', 'duration=10m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.heartbeat.interval=[500ms, 1s]', '--no-pause-survival'];
+    const timed = capture({ HBSIM_TIMINGS: '1' });
+    expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a'), ...small], timed.io)).toBe(0);
+    const notes = timed.stderr().split('\n').filter((l) => l.startsWith('timing: note chart thread: job'));
+    // The CLI starts the thread only with a second core (wantsChartWorker).
+    expect(notes.length).toBe(availableParallelism() >= 2 ? 2 : 0);
+    const results = JSON.parse(readFileSync(join(dir, 'a', 'db-ha.json'), 'utf8')) as ResultsFile;
+    const loaded = loadPreset('db-ha', { sets: small.filter((_, i) => small[i - 1] === '--set').map((text) => parseSet(text)) });
+    const html = await renderReportHtml(results, { targets: recommendationTargetsOf(loaded.scenario), screen: breachScreen(loaded.expectations) });
+    // The written page also names the digest of its results file (src/io/output-pair.ts), in one line of its own.
+    const written = readFileSync(join(dir, 'a', 'db-ha.html'), 'utf8').split('\n');
+    expect(written.filter((l) => l.startsWith('<meta name="hbsim-results-digest"'))).toHaveLength(1);
+    expect(written.filter((l) => !l.startsWith('<meta name="hbsim-results-digest"')).join('\n')).toBe(html);
+
+    await stopChartWorker();
+    const plain = capture({ HBSIM_TIMINGS: '1' });
+    expect(await runCli(['run', 'db-ha', '--no-report', '--out', join(dir, 'b'), ...small], plain.io)).toBe(0);
+    expect(chartWorkerThread()).toBeUndefined();
+    expect(plain.stderr()).not.toMatch(/chart thread/);
+  });
+});
