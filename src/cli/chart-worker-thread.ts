@@ -12,11 +12,12 @@ import { reportModel } from '../report/data.js';
 import { renderAllSvg } from '../report/svg.js';
 import { warmUpResults } from '../results/warm-up-results.js';
 
-/** What the main thread posts: charts to render, tagged so the reply finds its caller. */
-export interface ChartJob {
-  readonly id: number;
-  readonly set: ChartSet;
-}
+/**
+ * What the main thread posts: charts to render, tagged so the reply finds its caller;
+ * or word that a job is near (the simulation ended), so the warm-up starts no other chart
+ * and the job does not wait for one.
+ */
+export type ChartJob = { readonly id: number; readonly set: ChartSet } | { readonly jobSoon: true };
 
 /**
  * The reply: each chart's SVG in order, or why rendering failed; or, unasked, a point
@@ -38,7 +39,8 @@ export const WARM_UP_ROUNDS = 2;
 const port = parentPort;
 if (!port) throw new Error('chart-worker-thread.ts must run in a worker thread');
 
-const jobs: ChartJob[] = [];
+const jobs: { readonly id: number; readonly set: ChartSet }[] = [];
+let jobSoon = false;
 
 function mark(name: string): void {
   port!.postMessage({ mark: name, atEpochMs: performance.timeOrigin + performance.now() } satisfies ChartReply);
@@ -75,7 +77,7 @@ async function warmUp(): Promise<void> {
         // vega settles its promises in microtasks: without a turn of the event loop here,
         // a job's message would not be delivered before the whole warm-up ends.
         await new Promise((resolve) => setImmediate(resolve));
-        if (jobs.length > 0) return mark(`warm-up cut short in round ${round + 1}`);
+        if (jobs.length > 0 || jobSoon) return mark(`warm-up cut short in round ${round + 1}${jobs.length > 0 ? '' : ' (a job is near)'}`);
         await renderAllSvg({ datasets: set.datasets, charts: [chart] });
       }
       mark(`warm-up round ${round + 1} done`);
@@ -87,8 +89,12 @@ async function warmUp(): Promise<void> {
   }
 }
 
-port.on('message', (job: ChartJob) => {
-  jobs.push(job);
+port.on('message', (message: ChartJob) => {
+  if ('jobSoon' in message) {
+    jobSoon = true;
+    return;
+  }
+  jobs.push(message);
   void drain();
 });
 

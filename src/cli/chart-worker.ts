@@ -67,6 +67,14 @@ export function startChartWorker(): void {
   worker.once('exit', (code) => fail(new Error(`the chart thread stopped (exit code ${code})`)));
 }
 
+/**
+ * Tells the chart thread its job is near (the simulation is over; assembling the results
+ * takes ~0.1 s): it starts no further warm-up chart, so the job waits for none.
+ */
+export function chartJobSoon(): void {
+  if (thread !== undefined && !thread.failed) thread.worker.postMessage({ jobSoon: true } satisfies ChartJob);
+}
+
 function renderOnThread(set: ChartSet): Promise<readonly string[]> {
   const state = thread!;
   const id = nextId++;
@@ -99,7 +107,7 @@ export function chartWorkerThread(): Worker | undefined {
   return thread?.worker;
 }
 
-/** Ends the chart thread (tests; the CLI leaves it unref'd). */
+/** Ends the chart thread (a run that turned out to need every core; tests). The CLI otherwise leaves it unref'd. */
 export async function stopChartWorker(): Promise<void> {
   const state = thread;
   thread = undefined;

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chartRenderer, chartWorkerThread, startChartWorker, stopChartWorker, wantsChartWorker } from '../../src/cli/chart-worker.js';
+import { chartJobSoon, chartRenderer, chartWorkerThread, startChartWorker, stopChartWorker, wantsChartWorker } from '../../src/cli/chart-worker.js';
 import { warmUpResults } from '../../src/results/warm-up-results.js';
 import { runCli } from '../../src/cli/cli.js';
 import type { CliIo } from '../../src/cli/io.js';
@@ -73,6 +73,21 @@ describe('the chart thread', () => {
     // Without a turn of the event loop between warm-up charts the job would wait for every round (WARM_UP_ROUNDS).
     expect(notes.slice(0, 3)).toEqual(['vega loaded', 'warm-up cut short in round 1', expect.stringMatching(/^job \d+ starts$/)]);
     expect(notes.some((n) => n.startsWith('warm-up round'))).toBe(false);
+  });
+
+  it('starts no further warm-up chart once told a job is near (the simulation ended)', async () => {
+    threadNotes();
+    startChartWorker();
+    chartJobSoon();
+    // The job itself comes only after the thread has stopped warming up.
+    const seen: string[] = [];
+    while (!seen.some((n) => n.startsWith('warm-up'))) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      seen.push(...threadNotes());
+    }
+    await chartRenderer()(chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] })));
+    seen.push(...threadNotes());
+    expect(seen.slice(0, 3)).toEqual(['vega loaded', 'warm-up cut short in round 1 (a job is near)', expect.stringMatching(/^job \d+ starts$/)]);
   });
 
   it('warms up on every chart kind a simulated sweep shows, without a warning', async () => {

@@ -8,7 +8,7 @@
  * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
 import { loadReportRenderer, preloadReportRenderer } from '../lazy-report.js';
-import { chartRenderer, startChartWorker, wantsChartWorker } from '../chart-worker.js';
+import { chartJobSoon, chartRenderer, startChartWorker, stopChartWorker, wantsChartWorker } from '../chart-worker.js';
 import { breachScreen } from '../../check/screen.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -80,16 +80,22 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   // The estimate is added to whole results; a shard's partial file has no cells to add it to.
   if (shard && options.rare === true) throw new UsageError('--rare applies to a whole run, not a shard: run it without --shard (the estimate costs seconds, not node-days)');
   if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
+  const writesReport = options.report && shard === undefined;
+  // The report's chart thread starts before the scenarios are read, so that vega loads
+  // while this thread reads them: most runs that write a report simulate inline (npm
+  // start's does); the plan below ends it again if the first one does not.
+  if (wantsChartWorker(writesReport, true, availableParallelism())) startChartWorker();
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   // The worker threads load the simulator while this thread prepares the first run's
   // tasks (at most one per core and per task: a run of 3 tasks with --workers 64 uses
   // 3), unless that run is small enough to run inline.
   const first = planOf(loaded[0]!, options.pauseSurvival);
-  if (!runsInline(first)) prestartWorkers(Math.min(workers, availableParallelism(), first.tasks));
   // A report of an inline run renders its charts on a thread that warms vega up on the
-  // idle core while this one simulates (chart-worker.ts).
-  const writesReport = options.report && shard === undefined;
-  if (wantsChartWorker(writesReport, runsInline(first), availableParallelism())) startChartWorker();
+  // idle core while this one simulates (chart-worker.ts); a run on worker threads needs that core.
+  if (!runsInline(first)) {
+    void stopChartWorker();
+    prestartWorkers(Math.min(workers, availableParallelism(), first.tasks));
+  }
   markPhase('read scenarios');
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -232,7 +238,11 @@ export async function simulate(
       {
         workers,
         pauseSurvival,
-        onProgress: (done, total, work) => progress.update(done, total, work),
+        onProgress: (done, total, work) => {
+          progress.update(done, total, work);
+          // The results (and the report's charts) are ~0.1 s away: the chart thread stops warming up.
+          if (done === total) chartJobSoon();
+        },
         ...(onWorkerIdle ? { onWorkerIdle } : {}),
         ...(signal ? { signal } : {}),
         ...(inline ? { inline } : {}),
