@@ -4,7 +4,6 @@
  * the main thread; a job is not held back by the warm-up; a thread that dies or fails
  * costs time, not the report; `hbsim run` uses it only for an inline run with a report.
  */
-import { availableParallelism } from 'node:os';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,12 +124,21 @@ describe('the chart thread', () => {
     expect(threadNotes().some((n) => /^job \d+ starts$/.test(n))).toBe(true);
   });
 
-  it('is wanted only for an inline run that writes a report on a machine with a second core', () => {
-    expect(wantsChartWorker(true, true, 2)).toBe(true);
-    expect(wantsChartWorker(true, true, 64)).toBe(true);
-    expect(wantsChartWorker(false, true, 2)).toBe(false);
-    expect(wantsChartWorker(true, false, 2)).toBe(false);
-    expect(wantsChartWorker(true, true, 1)).toBe(false);
+  it('is wanted only for an inline run that writes a report on a machine with a second core to spare, unless forced', () => {
+    expect(wantsChartWorker(true, true, 2, 0.3)).toBe(true);
+    expect(wantsChartWorker(true, true, 64, 20)).toBe(true);
+    expect(wantsChartWorker(false, true, 2, 0)).toBe(false);
+    expect(wantsChartWorker(true, false, 2, 0)).toBe(false);
+    expect(wantsChartWorker(true, true, 1, 0)).toBe(false);
+    // Every core already has a task queued: the warm-up would only slow the simulation.
+    expect(wantsChartWorker(true, true, 2, 2)).toBe(false);
+    expect(wantsChartWorker(true, true, 2, 16)).toBe(false);
+    // HBSIM_CHART_THREAD decides, but never without a report or for a run on worker threads.
+    expect(wantsChartWorker(true, true, 2, 16, '1')).toBe(true);
+    expect(wantsChartWorker(true, true, 1, 0, '1')).toBe(true);
+    expect(wantsChartWorker(true, true, 2, 0, '0')).toBe(false);
+    expect(wantsChartWorker(false, true, 2, 0, '1')).toBe(false);
+    expect(wantsChartWorker(true, false, 2, 0, '1')).toBe(false);
   });
 });
 
@@ -138,11 +146,10 @@ describe('hbsim run with the chart thread', () => {
   it('writes the report the main thread would have written, and starts no thread without a report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hbsim-chart-thread-'));
     const small = ['--set', 'duration=10m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.heartbeat.interval=[500ms, 1s]', '--no-pause-survival'];
-    const timed = capture({ HBSIM_TIMINGS: '1' });
+    const timed = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
     expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a'), ...small], timed.io)).toBe(0);
     const notes = timed.stderr().split('\n').filter((l) => l.startsWith('timing: note chart thread: job'));
-    // The CLI starts the thread only with a second core (wantsChartWorker).
-    expect(notes.length).toBe(availableParallelism() >= 2 ? 2 : 0);
+    expect(notes).toHaveLength(2);
     const results = JSON.parse(readFileSync(join(dir, 'a', 'db-ha.json'), 'utf8')) as ResultsFile;
     const loaded = loadPreset('db-ha', { sets: small.filter((_, i) => small[i - 1] === '--set').map((text) => parseSet(text)) });
     const html = await renderReportHtml(results, { targets: recommendationTargetsOf(loaded.scenario), screen: breachScreen(loaded.expectations) });
@@ -152,9 +159,23 @@ describe('hbsim run with the chart thread', () => {
     expect(written.filter((l) => !l.startsWith('<meta name="hbsim-results-digest"')).join('\n')).toBe(html);
 
     await stopChartWorker();
-    const plain = capture({ HBSIM_TIMINGS: '1' });
+    const plain = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
     expect(await runCli(['run', 'db-ha', '--no-report', '--out', join(dir, 'b'), ...small], plain.io)).toBe(0);
     expect(chartWorkerThread()).toBeUndefined();
     expect(plain.stderr()).not.toMatch(/chart thread/);
+
+    // Without the thread (HBSIM_CHART_THREAD=0): the same page, rendered here.
+    const here = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '0' });
+    expect(await runCli(['run', 'db-ha', '--out', join(dir, 'c'), ...small], here.io)).toBe(0);
+    expect(chartWorkerThread()).toBeUndefined();
+    expect(here.stderr()).not.toMatch(/chart thread/);
+    expect(readFileSync(join(dir, 'c', 'db-ha.html'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'db-ha.html'), 'utf8'));
+
+    // A run big enough for worker threads ends the thread it started before reading the scenarios.
+    const pooled = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
+    expect(await runCli(['run', 'db-ha', '--no-pause-survival', '--replications', '60', '--set', 'sweep.detector.timeout=[3x]', '--out', join(dir, 'd')], pooled.io)).toBe(0);
+    expect(pooled.stderr()).toMatch(/simulate \(worker threads\)/);
+    expect(chartWorkerThread()).toBeUndefined();
+    expect(pooled.stderr()).not.toMatch(/chart thread: job/);
   });
 });

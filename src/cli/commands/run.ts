@@ -10,7 +10,7 @@
 import { loadReportRenderer, preloadReportRenderer } from '../lazy-report.js';
 import { chartJobSoon, chartRenderer, startChartWorker, stopChartWorker, wantsChartWorker } from '../chart-worker.js';
 import { breachScreen } from '../../check/screen.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { lockOutput, requireWritableDir, writeResultsPair } from '../../io/output-pair.js';
 import type { ReportOptions } from '../../report/data.js';
@@ -84,7 +84,8 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   // The report's chart thread starts before the scenarios are read, so that vega loads
   // while this thread reads them: most runs that write a report simulate inline (npm
   // start's does); the plan below ends it again if the first one does not.
-  if (wantsChartWorker(writesReport, true, availableParallelism())) startChartWorker();
+  const chartThread = (inline: boolean) => wantsChartWorker(writesReport, inline, availableParallelism(), loadavg()[0]!, io.env.HBSIM_CHART_THREAD);
+  if (chartThread(true)) startChartWorker();
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   // The worker threads load the simulator while this thread prepares the first run's
   // tasks (at most one per core and per task: a run of 3 tasks with --workers 64 uses
@@ -122,7 +123,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
       try {
         // The report's modules (vega, ~0.2 s of CPU) load on the core the first idle worker leaves.
         const onWorkerIdle = writesReport ? preloadReportRenderer : undefined;
-        if (l !== loaded[0] && wantsChartWorker(writesReport, runsInline(planOf(l, options.pauseSurvival)), availableParallelism())) startChartWorker();
+        if (l !== loaded[0] && chartThread(runsInline(planOf(l, options.pauseSurvival)))) startChartWorker();
         outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) }, onWorkerIdle);
       } catch (e) {
         if (e instanceof SweepAborted) {
