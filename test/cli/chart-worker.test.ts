@@ -171,6 +171,16 @@ describe('hbsim run with the chart thread', () => {
     expect(here.stderr()).not.toMatch(/chart thread/);
     expect(readFileSync(join(dir, 'c', 'db-ha.html'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'db-ha.html'), 'utf8'));
 
+    // hbsim check writes its report the same way, on the thread when it runs inline.
+    for (const [flag, sub] of [['1', 'e'], ['0', 'f']] as const) {
+      await stopChartWorker();
+      expect(await runCli(['check', 'db-ha', '--out', join(dir, sub), ...small.filter((a) => a !== '--no-pause-survival')], capture({ HBSIM_CHART_THREAD: flag }).io)).toBeLessThanOrEqual(1);
+      expect(chartWorkerThread() !== undefined).toBe(flag === '1');
+    }
+    expect(readFileSync(join(dir, 'e', 'db-ha.html'), 'utf8')).toBe(readFileSync(join(dir, 'f', 'db-ha.html'), 'utf8'));
+    await stopChartWorker();
+    threadNotes(); // check prints no timings: forget what its thread noted
+
     // A run big enough for worker threads ends the thread it started before reading the scenarios.
     const pooled = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
     expect(await runCli(['run', 'db-ha', '--no-pause-survival', '--replications', '60', '--set', 'sweep.detector.timeout=[3x]', '--out', join(dir, 'd')], pooled.io)).toBe(0);
