@@ -15,6 +15,7 @@
  * render on the main thread as they would without it. The thread is unref'd except while
  * it renders a job, so it never keeps the process alive.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ChartSet } from '../report/charts.js';
 import type { ChartRenderer } from '../report/html.js';
@@ -51,6 +52,21 @@ export function wantsChartWorker(writesReport: boolean, inline: boolean, cores: 
   if (force === '1') return true;
   if (force === '0') return false;
   return cores >= 2 && load < cores;
+}
+
+/**
+ * Starts the chart thread as soon as the command line is known, ~0.3 s before the command's
+ * own code runs (yargs and the command's modules load in between: that much more warm-up),
+ * when it looks like `run` or `check` writing a report: no --no-report / --report option,
+ * no shard, no --help. The command then decides for itself (wantsChartWorker, once its
+ * scenarios are planned) and ends the thread if it has no use for it.
+ */
+export function startChartWorkerEarly(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): void {
+  const [command, ...rest] = argv;
+  if (command !== 'run' && command !== 'check') return;
+  if (rest.some((a) => /^(--(no-)?report|--shard|--help|-h$)/.test(a))) return;
+  if (env.HBSIM_SHARD_COUNT !== undefined && env.HBSIM_SHARD_COUNT.trim() !== '') return;
+  if (wantsChartWorker(true, true, availableParallelism(), loadavg()[0]!, env.HBSIM_CHART_THREAD)) startChartWorker();
 }
 
 /** Starts the chart thread (once per process); it begins loading vega and warming up at once. */

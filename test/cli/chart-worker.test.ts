@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chartJobSoon, chartRenderer, chartWorkerThread, startChartWorker, stopChartWorker, wantsChartWorker } from '../../src/cli/chart-worker.js';
+import { chartJobSoon, chartRenderer, chartWorkerThread, startChartWorkerEarly, startChartWorker, stopChartWorker, wantsChartWorker } from '../../src/cli/chart-worker.js';
 import { warmUpResults } from '../../src/results/warm-up-results.js';
 import { runCli } from '../../src/cli/cli.js';
 import type { CliIo } from '../../src/cli/io.js';
@@ -139,6 +139,25 @@ describe('the chart thread', () => {
     expect(wantsChartWorker(true, true, 2, 0, '0')).toBe(false);
     expect(wantsChartWorker(false, true, 2, 0, '1')).toBe(false);
     expect(wantsChartWorker(true, false, 2, 0, '1')).toBe(false);
+  });
+});
+
+describe('starting the chart thread early (runCli, before the arguments are parsed)', () => {
+  it('starts it for run and check that look like they write a report, and for nothing else', async () => {
+    const on = { HBSIM_CHART_THREAD: '1' };
+    const started = async (argv: readonly string[], env: Record<string, string> = on) => {
+      await stopChartWorker();
+      startChartWorkerEarly(argv, env);
+      return chartWorkerThread() !== undefined;
+    };
+    expect(await started(['run'])).toBe(true);
+    expect(await started(['run', 'db-ha', '--out', 'x'])).toBe(true);
+    expect(await started(['check', 'k8s'])).toBe(true);
+    for (const argv of [['run', '--no-report'], ['run', '--report', 'false'], ['check', 'k8s', '--shard', '1/2'], ['run', '--shard-count', '3'], ['run', '--help'], ['run', '-h'], ['validate', 'x.yaml'], ['presets'], [], ['tune', 'db-ha']]) {
+      expect(await started(argv), argv.join(' ')).toBe(false);
+    }
+    expect(await started(['run'], { ...on, HBSIM_SHARD_COUNT: '4' })).toBe(false);
+    expect(await started(['run'], { HBSIM_CHART_THREAD: '0' })).toBe(false);
   });
 });
 

@@ -57,7 +57,7 @@ import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } fro
 import { onlyCell, asCell } from './one-cell.js';
 import type { PieceOutcome } from './pieces.js';
 import { INTERRUPTED, runsInline, simulate, workerCount, writePair } from './run.js';
-import { startChartWorker, wantsChartWorker } from '../chart-worker.js';
+import { startChartWorker, stopChartWorker, wantsChartWorker } from '../chart-worker.js';
 import { shardOf } from './shard-options.js';
 import type { ShardSpec } from '../../sweep/shard.js';
 
@@ -186,6 +186,7 @@ async function resultsToCheck(p: Planned, options: CheckOptions, io: CliIo, how:
         // As in `hbsim run`: an inline run's report renders on a thread warmed up meanwhile (chart-worker.ts);
         // a gate over many scenarios renders every report after the first on a warm thread.
         if (wantsChartWorker(options.report && shard === undefined, runsInline(planOf(run, pauseSurvival)), availableParallelism(), loadavg()[0]!, io.env.HBSIM_CHART_THREAD)) startChartWorker();
+        else void stopChartWorker(); // a run on worker threads needs every core (or no report is written)
         outcome = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, how.workers) : how.workers, pauseSurvival, how.signal, {
           outDir: options.out,
           resume: options.resume === true,

@@ -86,6 +86,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   // start's does); the plan below ends it again if the first one does not.
   const chartThread = (inline: boolean) => wantsChartWorker(writesReport, inline, availableParallelism(), loadavg()[0]!, io.env.HBSIM_CHART_THREAD);
   if (chartThread(true)) startChartWorker();
+  else void stopChartWorker(); // started early (cli.ts) for a run that turns out to write no report
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   // The worker threads load the simulator while this thread prepares the first run's
   // tasks (at most one per core and per task: a run of 3 tasks with --workers 64 uses
