@@ -73,7 +73,6 @@ export function startChartWorkerEarly(argv: readonly string[], env: Readonly<Rec
 export function startChartWorker(): void {
   if (thread !== undefined) return;
   const worker = new Worker(THREAD_URL);
-  worker.unref();
   const state = { worker, pending: new Map<number, Pending>(), failed: false };
   thread = state;
   const fail = (error: Error) => {
@@ -92,6 +91,9 @@ export function startChartWorker(): void {
   });
   worker.on('error', fail);
   worker.once('exit', (code) => fail(new Error(`the chart thread stopped (exit code ${code})`)));
+  // After the listeners: adding a 'message' listener refs a Worker again, and a ref'd idle
+  // thread would keep the process alive for ever (a run that fails before its report did).
+  worker.unref();
 }
 
 /**

@@ -4,7 +4,9 @@
  * the main thread; a job is not held back by the warm-up; a thread that dies or fails
  * costs time, not the report; `hbsim run` uses it only for an inline run with a report.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -158,6 +160,27 @@ describe('starting the chart thread early (runCli, before the arguments are pars
     }
     expect(await started(['run'], { ...on, HBSIM_SHARD_COUNT: '4' })).toBe(false);
     expect(await started(['run'], { HBSIM_CHART_THREAD: '0' })).toBe(false);
+  });
+});
+
+describe('the hbsim process with a chart thread', () => {
+  it('ends as soon as its command does: a run that fails before its report exits at once', async () => {
+    const bin = fileURLToPath(new URL('../../bin/hbsim.js', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'hbsim-chart-exit-'));
+    const run = (args: readonly string[]) =>
+      new Promise<{ code: number | null; ms: number; stderr: string }>((resolve) => {
+        const started = performance.now();
+        execFile(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', HBSIM_CHART_THREAD: '1' }, timeout: 30_000 }, (error, _stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, ms: performance.now() - started, stderr }),
+        );
+      });
+    // The thread is started in runCli, before the scenario is read; the run then fails (exit 2).
+    // It used to stay ref'd (a 'message' listener added after unref) and the process never ended.
+    for (const args of [['run', 'nonexistent.yaml'], ['run', '--set', 'link.loss=300%']]) {
+      const r = await run(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.ms).toBeLessThan(20_000);
+    }
   });
 });
 
