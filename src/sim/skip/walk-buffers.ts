@@ -54,41 +54,14 @@ export class VerdictList {
     this.cause = c;
   }
 
-  /**
-   * Indices in (time, key) order, ties in push order: a bottom-up merge sort with the
-   * comparison written inline (a comparator closure costs a call per comparison, and
-   * the walk's first run sorts thousands of entries before anything is optimized).
-   */
+  /** Indices in (time, key) order; stable for a given content. */
   order(): Int32Array {
-    const n = this.length;
-    let from = new Int32Array(n);
-    let to = new Int32Array(n);
-    for (let i = 0; i < n; i++) from[i] = i;
+    const idx = new Int32Array(this.length);
+    for (let i = 0; i < idx.length; i++) idx[i] = i;
     const time = this.timeUs;
     const key = this.key;
-    for (let width = 1; width < n; width *= 2) {
-      for (let lo = 0; lo < n; lo += 2 * width) {
-        const mid = Math.min(lo + width, n);
-        const hi = Math.min(lo + 2 * width, n);
-        let i = lo;
-        let j = mid;
-        // One loop for the merge and its tails (a path first taken after optimization is a deopt).
-        for (let o = lo; o < hi; o++) {
-          let right = i >= mid;
-          if (!right && j < hi) {
-            const a = from[i]!;
-            const b = from[j]!;
-            // The right one first only when strictly before: equal entries keep their order (stable).
-            right = time[b]! < time[a]! || (time[b] === time[a] && key[b]! < key[a]!);
-          }
-          to[o] = right ? from[j++]! : from[i++]!;
-        }
-      }
-      const t = from;
-      from = to;
-      to = t;
-    }
-    return from;
+    idx.sort((a, b) => time[a]! - time[b]! || key[a]! - key[b]!);
+    return idx;
   }
 }
 
