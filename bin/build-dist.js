@@ -4,10 +4,9 @@
 // runs. An installed package ships dist/ and no src/*.ts, and never builds.
 // Why not a `prepare` script: npm 11 warns every consumer of the package about it
 // ("npm warn install-scripts"), and it would not catch edits made after `npm ci`.
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function newestMtime(dir) {
@@ -39,6 +38,8 @@ export async function buildIfStale(root, { force = false, log = (line) => proces
   log('hbsim: building dist/ from src/ (tsc -p tsconfig.build.json)…');
   // A file removed from src/ must not live on in dist/.
   rmSync(join(root, 'dist'), { recursive: true, force: true });
+  // Imported here, not at the top: every `hbsim` command imports this file, few build (node:child_process is ~7 ms to load).
+  const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
   await bundle(root);
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
@@ -78,10 +79,16 @@ const englishZodOnly = {
 
 async function bundle(root) {
   const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+  // First the CommonJS files (commonJsBundle, below): they say which report modules the ES bundle must hold as entries.
+  const reportModules = new Set();
+  await commonJsBundle(root, esbuild, { contents: "export { runCli } from './cli/cli.js';\nexport { processIo } from './cli/io.js';\n", outfile: COMMONJS_BUNDLE, reportModules });
+  await commonJsBundle(root, esbuild, { contents: "import './sweep/worker.js';\n", outfile: join('dist', 'bundle', 'worker.cjs'), reportModules });
   // The asynchronous API: the synchronous one takes no plugins.
   const built = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: 'dist/cli/main.js', worker: 'dist/sweep/worker.js' },
+    // worker-es.js: the worker thread's ES bundle, which dist/bundle/worker.js (WORKER_ENTRY, below) runs
+    // when the CommonJS one cannot be. report-<module>.js: the report's modules the CommonJS files import.
+    entryPoints: { main: 'dist/cli/main.js', 'worker-es': 'dist/sweep/worker.js', ...Object.fromEntries([...reportModules].sort().map((m) => [reportEntry(m), `dist/report/${m}.js`])) },
     outdir: 'dist/bundle',
     bundle: true,
     splitting: true,
@@ -97,6 +104,112 @@ async function bundle(root) {
   // Beside the build stamp, not in dist/: it is for the tests, not for the package.
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
   writeFileSync(bundleMetaOf(root), JSON.stringify(built.metafile));
+  writeFileSync(join(root, 'dist', 'bundle', 'worker.js'), WORKER_ENTRY);
+}
+
+/**
+ * dist/bundle/worker.js, what the worker pool starts (src/sweep/worker-pool.ts): the
+ * worker thread's code from worker.cjs with its own V8 code cache (bin/code-cache.js),
+ * written once its first task has run (the worker's own listener, registered first, runs
+ * the task: the cache then holds the simulator's functions); else the ES bundle's.
+ */
+const WORKER_ENTRY = `// Written by bin/build-dist.js: the worker thread's entry (see WORKER_ENTRY there).
+import { parentPort } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+
+let loaded;
+if (process.env.HBSIM_CODE_CACHE !== 'off') {
+  try {
+    const { loadWithCodeCache } = await import('../../bin/code-cache.js');
+    loaded = loadWithCodeCache(fileURLToPath(new URL('../..', import.meta.url)), fileURLToPath(new URL('./worker.cjs', import.meta.url)), ['run']);
+  } catch (error) {
+    if (process.env.HBSIM_CODE_CACHE === 'trace') process.stderr.write(\`hbsim: code cache (worker): failed to load: \${error instanceof Error ? error.message : String(error)}; running the ES bundle\\n\`);
+  }
+}
+if (loaded !== undefined) parentPort.once('message', () => loaded.finish());
+else await import('./worker-es.js');
+`;
+
+/** The ES bundle's entry (dist/bundle/<name>.js) of the report module src/report/<module>.ts. */
+const reportEntry = (module) => `report-${module}`;
+/** The one CommonJS file of the command line, which bin/code-cache.js compiles with a V8 code cache. */
+export const COMMONJS_BUNDLE = join('dist', 'bundle', 'hbsim.cjs');
+/** What the CommonJS bundle calls instead of `import()`: bin/code-cache.js passes it in. */
+const IMPORT_FUNCTION = '__hbsimImport';
+/** The first line of a CommonJS bundle: bin/code-cache.js checks it (MODULE_WRAPPER there). */
+const MODULE_WRAPPER = `(function (exports, require, module, __filename, __dirname, ${IMPORT_FUNCTION}) {`;
+const ES_BUNDLE = 'hbsim-es-bundle:';
+
+/**
+ * The command line as ONE CommonJS file, dist/bundle/hbsim.cjs (worker threads:
+ * worker.cjs), for bin/code-cache.js: node 20 can cache V8's compiled code only for
+ * scripts it compiles through node:vm (there is no code cache for ES modules before node
+ * 22's module.enableCompileCache), and compiling the ~2 MB that `hbsim run` parses is
+ * ~60-130 ms of every start.
+ * It holds everything except the report: vega has a top-level await, which CommonJS
+ * cannot load, so every module of src/report/ that code outside it imports (only ever
+ * dynamically: lazy-report.ts) stays in the ES bundle, as entry report-<module>.js (added
+ * to `reportModules`), and the file imports it from there through the import function
+ * bin/code-cache.js passes in (code compiled by node:vm cannot call import() on node 20
+ * without --experimental-vm-modules). A static import of a report module would fail the build.
+ * The file is pure ASCII, so it reads as a one-byte string (reading it as UTF-8 with
+ * its ~120 non-ASCII characters, µ, ≤, — in regexes and comments, took ~50 ms; esbuild
+ * escapes them in strings but not in regexes).
+ */
+async function commonJsBundle(root, esbuild, { contents, outfile, reportModules }) {
+  const reportFromEsBundle = {
+    name: 'hbsim-report-from-es-bundle',
+    setup(build) {
+      build.onResolve({ filter: /^(\.\.\/)+report\/[^/]+\.js$/ }, (args) => {
+        const module = basename(args.path, '.js');
+        reportModules.add(module);
+        return { path: `${ES_BUNDLE}./${reportEntry(module)}.js`, external: true };
+      });
+    },
+  };
+  const built = await esbuild.build({
+    absWorkingDir: root,
+    stdin: { contents, resolveDir: join(root, 'dist'), sourcefile: 'hbsim-cjs-entry.js', loader: 'js' },
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    charset: 'ascii',
+    // Every byte of it is read, copied and (with the cache) deserialised at each start, ~15 ms
+    // a MB here: whitespace and syntax minified, 2.4 → 1.6 MB. Names are kept (no
+    // minifyIdentifiers), so a stack trace (HBSIM_DEBUG=1) still names its functions;
+    // HBSIM_CODE_CACHE=off runs the unminified ES bundle.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    write: false,
+    // Paths the modules take from import.meta.url (package.json, the presets, worker.js
+    // beside the worker pool) resolve as from a file of dist/bundle/, as in the ES bundle.
+    define: { 'import.meta.url': '__hbsimModuleUrl' },
+    banner: { js: "var __hbsimModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'error',
+    plugins: [englishZodOnly, reportFromEsBundle],
+  });
+  let text = built.outputFiles[0].text.replaceAll(`import("${ES_BUNDLE}`, `${IMPORT_FUNCTION}("`);
+  if (text.includes(ES_BUNDLE)) throw new Error(`hbsim build: ${outfile} imports a report module statically; only import() can reach the ES bundle`);
+  // Inside its module wrapper already (bin/code-cache.js), so that node:vm compiles the file's own
+  // string rather than a 1.6 MB concatenated copy of it (~10 ms of every start here).
+  text = `${MODULE_WRAPPER}${asciiOnly(text)}\n})`;
+  mkdirSync(dirname(join(root, outfile)), { recursive: true });
+  writeFileSync(join(root, outfile), text);
+}
+
+/**
+ * Escapes every non-ASCII character as \uXXXX (UTF-16 code units): the same string in a
+ * string literal, a regex literal (with or without the u flag), a comment or an identifier.
+ * Only a tagged template's raw text would differ; the check below refuses one.
+ */
+export function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]+/g, (run, at) => {
+    const line = text.slice(text.lastIndexOf('\n', at) + 1, text.indexOf('\n', at));
+    if (/String\.raw`/.test(line)) throw new Error(`hbsim build: non-ASCII text in a raw template literal: ${line.trim().slice(0, 120)}`);
+    return run.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  });
 }
 
 // `npm run build` (and `npm pack`, through prepack): node bin/build-dist.js --force

@@ -20,6 +20,32 @@ if (argv.length === 1 && argv[0] === '--version') {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  // The bundle (build-dist.js) loads faster; dist/cli/main.js is the same program file by file.
-  await import(existsSync(new URL('../dist/bundle/main.js', import.meta.url)) ? '../dist/bundle/main.js' : '../dist/cli/main.js');
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const cached = process.env.HBSIM_CODE_CACHE === 'off' ? undefined : await commonJsWithCodeCache(root);
+  if (cached !== undefined) {
+    // What dist/cli/main.js does, from the CommonJS bundle.
+    process.exitCode = await cached.exports.runCli(argv, cached.exports.processIo());
+    cached.finish();
+  } else {
+    // The ES bundle (build-dist.js) loads faster than dist/cli/main.js, the same program file by file.
+    await import(existsSync(new URL('../dist/bundle/main.js', import.meta.url)) ? '../dist/bundle/main.js' : '../dist/cli/main.js');
+  }
+}
+
+/**
+ * The command line from dist/bundle/hbsim.cjs with a V8 code cache (code-cache.js), or
+ * undefined when that file is missing or fails to load — then the ES bundle runs; nothing
+ * has been printed yet either way.
+ */
+async function commonJsWithCodeCache(root) {
+  const { join } = await import('node:path');
+  const bundle = join(root, 'dist', 'bundle', 'hbsim.cjs');
+  if (!existsSync(bundle)) return undefined;
+  try {
+    const { loadWithCodeCache } = await import('./code-cache.js');
+    return loadWithCodeCache(root, bundle, argv);
+  } catch (error) {
+    if (process.env.HBSIM_CODE_CACHE === 'trace') process.stderr.write(`hbsim: code cache: failed to load: ${bundle} (${error instanceof Error ? error.message : String(error)}); running the ES bundle\n`);
+    return undefined;
+  }
 }

@@ -5,6 +5,9 @@
  *    independent nodes, drawing only the heartbeats that can change a verdict — the
  *    same law as the engine with other draws (agreement is statistical, tested within
  *    4 standard errors; worked cases agree exactly);
+ *    The pull walk (src/sim/skip/pull-walk.ts) does the same for fixed-rate pull checks:
+ *    only the probes that can fail (a message lost, or a round trip that may exceed the
+ *    probe timeout) and those next to crashes and pauses are drawn;
  * 2. the per-node timeout kernel (src/sim/fast): the engine's own draws, tally for
  *    tally, without its global event queue — where the walk does not apply (e.g.
  *    duplication, a jitter that can reach the interval, a threshold below zero);
@@ -20,18 +23,20 @@ import type { RunHooks, RunResult } from './engine/run-result.js';
 import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
 import { runProtocol } from './run-protocol.js';
 import { runTimeoutWalk, timeoutWalkRefusal } from './skip/timeout-walk.js';
+import { pullWalkRefusal, runPullWalk } from './skip/pull-walk.js';
 import { validateConfig } from './engine/validate-config.js';
 
 export type { RunHooks, RunResult };
 
 /** Which simulator runs a configuration: see the header for the order. */
-export type RunPath = 'protocol' | 'walk' | 'kernel' | 'engine';
+export type RunPath = 'protocol' | 'walk' | 'pullWalk' | 'kernel' | 'engine';
 
 export function runPathFor(config: SimConfig): RunPath {
   if (config.protocol) return 'protocol';
   // What the engine refuses goes to the engine, so errors and their messages stay its own.
   if (!engineAccepts(config)) return 'engine';
   if (timeoutWalkRefusal(config) === null) return 'walk';
+  if (pullWalkRefusal(config) === null) return 'pullWalk';
   return fastPathApplies(config) ? 'kernel' : 'engine';
 }
 
@@ -52,6 +57,11 @@ export function runOnce(config: SimConfig, hooks?: RunHooks): RunResult {
       return runProtocol(config, config.protocol!);
     case 'walk': {
       const result = runTimeoutWalk(config, hooks);
+      hooks?.onProgress?.(1);
+      return result;
+    }
+    case 'pullWalk': {
+      const result = runPullWalk(config, hooks);
       hooks?.onProgress?.(1);
       return result;
     }

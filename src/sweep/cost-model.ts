@@ -37,9 +37,9 @@ import { runPathFor, type RunPath } from '../sim/run-once.js';
 import { pauseSearchHeartbeats, probeConfig, probeNodeNames } from './pause-survival.js';
 
 /** CPU nanoseconds per simulated heartbeat of a replication, by the path that runs it. */
-export const NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 50, kernel: 450, engine: 400, protocol: 5000 };
+export const NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 50, pullWalk: 50, kernel: 450, engine: 400, protocol: 5000 };
 /** CPU nanoseconds per nominal heartbeat of the pause-survival search, by the path its probes take. */
-export const SEARCH_NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 200, kernel: 1500, engine: 1500, protocol: 0 };
+export const SEARCH_NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 200, pullWalk: 200, kernel: 1500, engine: 1500, protocol: 0 };
 
 /**
  * The path the pause-survival search's probes take for a cell: the search's own probe

@@ -24,4 +24,24 @@ describe('the faults schema, built on first use', () => {
     expect(normalizeScenario(withFaults.scenario).faults).toEqual([{ pause: expect.objectContaining({ nodes: 'all' }) }]);
     expect(faults.faultSchema()).toBe(faults.faultSchema());
   });
+
+  it('reverse_link, link_classes and protocol are built only for a scenario that has them (read, validated and normalised as before)', async () => {
+    vi.resetModules();
+    const { lazySectionsBuilt } = await import('../../src/scenarios/schema/sections.js');
+    const { loadScenarioText } = await import('../../src/scenarios/load.js');
+    const { normalizeScenario } = await import('../../src/scenarios/schema/index.js');
+    normalizeScenario(loadScenarioText(`${PLAIN}link: { loss: 1% }\n`, 'plain.yaml').scenario);
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: false, link_classes: false, protocol: false });
+    const reverse = normalizeScenario(loadScenarioText(`${PLAIN}reverse_link: { loss: 2% }\n`, 'reverse.yaml').scenario);
+    expect(reverse.reverse_link).toEqual({ loss: 0.02 });
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: false, protocol: false });
+    const classes = loadScenarioText(`${PLAIN}link_classes: { far: { nodes: [node-01], preset: cross-region } }\n`, 'classes.yaml');
+    expect(classes.scenario.link_classes).toEqual({ far: { nodes: ['node-01'], preset: 'cross-region' } });
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: true, protocol: false });
+    const swim = loadScenarioText(`${PLAIN}protocol: { kind: swim }\n`, 'swim.yaml');
+    expect(swim.scenario.protocol).toEqual(expect.objectContaining({ kind: 'swim', base: 'lan', lifeguard: true }));
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: true, protocol: true });
+    // Errors inside them read as they did (paths, messages: docs/scenarios.md and test/scenarios/** too).
+    expect(() => loadScenarioText(`${PLAIN}protocol: { kind: swim, bogus: 1 }\n`, 'bad.yaml')).toThrow(/protocol: unknown key "bogus"|bogus/);
+  });
 });

@@ -19,10 +19,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
 /** Runs hbsim in `dir`; returns the exit code and the packages it imported. */
-function spawnSpied(args: readonly string[]): Promise<{ code: number; stderr: string; packages: Set<string> }> {
+function spawnSpied(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string; packages: Set<string> }> {
   const file = join(dir, `spy-${n++}.txt`);
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', SPY, BIN, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', HBSIM_SPY_FILE: file, NO_COLOR: '1' }, timeout: 60_000 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, ['--import', SPY, BIN, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', HBSIM_SPY_FILE: file, NO_COLOR: '1', HBSIM_CODE_CACHE_DIR: join(dir, 'code-cache'), ...env }, timeout: 60_000 }, (error, _stdout, stderr) => {
       const packages = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
       resolve({ code: error ? Number(error.code ?? 1) : 0, stderr, packages });
     });
@@ -68,17 +68,25 @@ describe('the compiled package', () => {
     expect(pooled.packages.has('bundle:worker.js')).toBe(true);
     expect(vega(pooled.packages)).toEqual([]);
     // This one is small: it simulates on the main thread and starts no worker thread.
-    const plain = await spawnSpied(['run', 'db-ha', '--no-report', '--workers', '2', '--out', 'a', ...SMALL]);
+    const plain = await spawnSpied(['run', 'db-ha', '--no-report', '--workers', '2', '--out', 'a', ...SMALL], { HBSIM_CODE_CACHE: 'trace' });
     expect(plain.packages.has('bundle:worker.js')).toBe(false);
-    expect(plain.stderr).not.toMatch(/error/i);
+    expect(plain.stderr.replace(/^hbsim: code cache: .*\n/gm, '')).not.toMatch(/error/i);
     expect(plain.code).toBe(0);
-    // bin/hbsim.js runs the bundle (dist/bundle/, bin/build-dist.js): yargs, zod and yaml are inside it,
-    // not loaded file by file from node_modules, and vega sits in chunks only the report loads.
-    expect(plain.packages.has('bundle:main.js')).toBe(true);
-    expect([...plain.packages].filter((p) => /^(yargs|zod|yaml)/.test(p))).toEqual([]);
+    // bin/hbsim.js runs the command line from one CommonJS file with a V8 code cache (bin/code-cache.js;
+    // read by node:vm, which the module hook does not see), or with HBSIM_CODE_CACHE=off the ES bundle
+    // (dist/bundle/, bin/build-dist.js): yargs, zod and yaml are inside both, not loaded file by file from
+    // node_modules, and vega sits in chunks only the report loads.
+    expect(plain.stderr).toMatch(/^hbsim: code cache: (none|used)/m);
+    expect(plain.packages.has('bundle:main.js')).toBe(false);
+    const esBundle = await spawnSpied(['run', 'db-ha', '--no-report', '--workers', '2', '--out', 'e', ...SMALL], { HBSIM_CODE_CACHE: 'off' });
+    expect(esBundle.code).toBe(0);
+    expect(esBundle.packages.has('bundle:main.js')).toBe(true);
+    for (const r of [plain, esBundle]) {
+      expect([...r.packages].filter((p) => /^(yargs|zod|yaml)/.test(p))).toEqual([]);
+      expect(vega(r.packages)).toEqual([]);
+      expect([...r.packages].filter((p) => p.startsWith('tsx'))).toEqual([]);
+    }
     expect(vegaChunks().length).toBeGreaterThan(0);
-    expect(vega(plain.packages)).toEqual([]);
-    expect([...plain.packages].filter((p) => p.startsWith('tsx'))).toEqual([]);
 
     const withReport = await spawnSpied(['run', 'db-ha', '--out', 'b', ...SMALL]);
     expect(withReport.code).toBe(0);

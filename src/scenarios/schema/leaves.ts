@@ -51,6 +51,35 @@ export interface FieldMeta {
 }
 
 export const meta = (m: FieldMeta) => m as FieldMeta & Record<string, unknown>;
+
+/**
+ * A schema built on first use, for sections most scenarios leave out (used inside
+ * `z.lazy`): zod builds every schema object eagerly, and with V8's code cache
+ * (bin/code-cache.js) building the scenario schemas was the largest part of `hbsim`'s
+ * start-up left (links.ts and sections.ts most: three partial links per link class,
+ * reverse_link, protocol). Building link_classes, reverse_link and protocol on first use
+ * took ~45 ms of CPU off `hbsim run` workload B's start-up (medians of 8, loaded
+ * machine; test/cli/lazy-schema.test.ts). `built()` says whether it has been.
+ */
+export function builtOnFirstUse<T>(build: () => T): { (): T; built(): boolean } {
+  let schema: T | undefined;
+  const get = () => (schema ??= build());
+  return Object.assign(get, { built: () => schema !== undefined });
+}
+
+/**
+ * An optional section built on first use: `z.lazy(section).optional()`, with one thing
+ * zod would otherwise do at every parse of the scenario object: ask the lazy whether its
+ * schema takes "defaulted" input (`optin`: the optional's parse of an absent key does),
+ * which builds it. A section (an object) does not, so the lazy answers undefined, as
+ * the own property zod itself memoises it in (zod is pinned; test/cli/lazy-schema.test.ts
+ * fails should that change).
+ */
+export function optionalOnFirstUse<T extends z.ZodType>(section: () => T) {
+  const lazy = z.lazy(section);
+  Object.defineProperty(lazy._zod, 'optin', { value: undefined, configurable: true, writable: true });
+  return lazy.optional();
+}
 export const expects = (phrase: string) => ({ error: () => `expected ${phrase}` });
 /**
  * Cross-field rules run only on values that passed every other check: zod would

@@ -8,7 +8,7 @@ import { gilbertFromAverage } from '../laws.js';
 import { formatDuration } from '../units.js';
 import { nodeSelectorSchema } from './cluster.js';
 import { LINK_DELAY_DESCRIPTION, linkDelayUnion } from './distributions.js';
-import { expects, meta, NAME_PATTERN, NAME_PHRASE, onlyIfValid, positiveDuration, duration, probability, PROBABILITY_PHRASE, wholeNumber, type FieldMeta } from './leaves.js';
+import { builtOnFirstUse, expects, meta, NAME_PATTERN, NAME_PHRASE, onlyIfValid, positiveDuration, duration, probability, PROBABILITY_PHRASE, wholeNumber, type FieldMeta } from './leaves.js';
 
 const LOSS_DESCRIPTION =
   'Message loss. A probability: each message is lost independently (Bernoulli). Or bursty loss (Gilbert–Elliott), either `{ average, burst }` (long-run loss rate and mean burst length in messages) or netem\'s four parameters `{ enter_bad, leave_bad, loss_in_bad, loss_in_good }` (`tc qdisc … loss gemodel p r 1-h 1-k`). More loss, and burstier loss at the same average, means more false suspicions for a given timeout.';
@@ -128,7 +128,9 @@ function describePreset(p: (typeof LINK_CLASS_PRESETS)[LinkClassPreset]): string
   return `loss ${+(p.loss * 100).toPrecision(3)}%, delay ${formatDuration(d.base)} + ${random}`;
 }
 
-export const linkClassSchema = z.strictObject({
+/** One entry of `link_classes`, built on first use (three partial links: most scenarios have no classes). */
+export const linkClassSchema = builtOnFirstUse(() =>
+  z.strictObject({
   preset: z
     .enum(LINK_CLASS_PRESET_NAMES, expects(`one of ${LINK_CLASS_PRESET_NAMES.join(', ')}`))
     .meta(
@@ -146,9 +148,10 @@ export const linkClassSchema = z.strictObject({
   from_monitor: partialLink('the class')
     .meta(meta({ description: 'Only the monitor → node direction (probes, lease grants): fields that differ from the class.', type: 'map' }))
     .optional(),
-});
+  }),
+);
 
-export type LinkClassSpec = z.output<typeof linkClassSchema>;
+export type LinkClassSpec = z.output<ReturnType<typeof linkClassSchema>>;
 
 const CLASS_NAME_PHRASE = `${NAME_PHRASE}, with at least one letter`;
 export const className = z

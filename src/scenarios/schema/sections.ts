@@ -7,12 +7,20 @@ import { clusterSchema, heartbeatSchema } from './cluster.js';
 import { detectorSchema } from './detectors.js';
 import { faultSchema } from './faults.js';
 import { knobsSchema } from './knobs.js';
-import { duration, expects, MAX_REPLICATIONS, meta, NAME_PATTERN, NAME_PHRASE, positiveDuration, seedSchema, wholeNumber } from './leaves.js';
+import { builtOnFirstUse, duration, optionalOnFirstUse, expects, MAX_REPLICATIONS, meta, NAME_PATTERN, NAME_PHRASE, positiveDuration, seedSchema, wholeNumber } from './leaves.js';
 import { className, linkClassSchema, linkSchema, partialLink } from './links.js';
 import { protocolSchema } from './protocol.js';
 import { sweepSchema } from './sweep.js';
 import { expectOptionsSchema, expectSchema, targetsSchema } from './targets.js';
 import { tuneSchema } from './tune.js';
+
+/** `reverse_link` and `protocol`, built on first use (builtOnFirstUse): most scenarios have neither. */
+const reverseLinkSchema = builtOnFirstUse(() =>
+  partialLink('link').meta(meta({ description: 'The monitor → node direction (probes, lease grants) where it differs from `link`: fields not given are `link`\'s.', type: 'map' })),
+);
+const protocolSection = builtOnFirstUse(() => protocolSchema({ positiveDuration, wholeNumber, meta, expects }).unwrap());
+/** Whether the sections built on first use have been (test/cli/lazy-schema.test.ts). */
+export const lazySectionsBuilt = () => ({ reverse_link: reverseLinkSchema.built(), link_classes: linkClassSchema.built(), protocol: protocolSection.built() });
 
 export const scenarioObject = z.strictObject({
   name: z
@@ -39,11 +47,9 @@ export const scenarioObject = z.strictObject({
   cluster: clusterSchema.prefault({}),
   heartbeat: heartbeatSchema.prefault({}),
   link: linkSchema.prefault({}),
-  reverse_link: partialLink('link')
-    .meta(meta({ description: 'The monitor → node direction (probes, lease grants) where it differs from `link`: fields not given are `link`\'s.', type: 'map' }))
-    .optional(),
+  reverse_link: optionalOnFirstUse(reverseLinkSchema),
   link_classes: z
-    .record(className, linkClassSchema, expects('a map of class name: { nodes, preset, loss, delay, … }'))
+    .record(className, z.lazy(linkClassSchema), expects('a map of class name: { nodes, preset, loss, delay, … }'))
     .meta(
       meta({
         description:
@@ -54,7 +60,7 @@ export const scenarioObject = z.strictObject({
     .prefault({}),
   faults: z.array(z.lazy(faultSchema), expects('a list of faults')).max(100).meta(meta({ description: 'Faults injected into the run, each a map with one key naming its kind.', type: 'list' })).prefault([]),
   detector: detectorSchema.prefault({ kind: 'timeout' }),
-  protocol: protocolSchema({ positiveDuration, wholeNumber, meta, expects }),
+  protocol: optionalOnFirstUse(protocolSection),
   sweep: sweepSchema,
   targets: targetsSchema,
   expect: expectSchema,

@@ -7,13 +7,14 @@
  * as turmoil keeps one state per direction.
  *
  * `transmit` decides one message: dropped (returns DROPPED) or delivered at an
- * instant, with an optional duplicate in `duplicateArrivalUs`. Hot path: typed arrays
- * and one sampler per profile, nothing allocated.
+ * instant, with an optional duplicate in `duplicateArrivalUs`. Hot path: one 32-byte
+ * record per link (below), one sampler per profile, nothing allocated.
  */
 import type { LinkConfig } from '../config.js';
 import { DurationSampler } from '../random/distributions.js';
-import { compileLoss, LinkLoss, LossKind, type CompiledLoss, type LossModel } from './loss.js';
-import type { StreamBank } from '../random/streams.js';
+import { compileLoss, geometricGap, LinkLoss, LossKind, type CompiledLoss, type LossModel } from './loss.js';
+import { StreamBank, type SeedRoot } from '../random/streams.js';
+import type { StreamKey } from '../random/stream-keys.js';
 
 export const DROPPED = -1;
 
@@ -25,31 +26,48 @@ export function linkLossModel(link: LinkConfig): LossModel {
 }
 
 /**
- * A link's record in `LinkTable.links` (two int32 per link, read by every message):
- * its profile with a SEEDED bit once its streams exist, and its delay stream.
+ * A link's record, 32 bytes (one cache line holds two): its delay stream's state (words
+ * 0–3, owned by the table's delay-stream bank), then its profile with a SEEDED bit once
+ * its streams exist, its loss stream, and the Bernoulli countdown (a double in words
+ * 6–7). What a message reads sits in one record: at 10 000 members the separate
+ * per-link arrays (profile, loss record, delay stream state in the shared bank) were
+ * three cache misses per message.
  */
-const INFO = 0;
-const DELAY_STREAM = 1;
+const WORDS = 8;
+const INFO = 4;
+const LOSS_STREAM = 5;
+/** The countdown's index in the record as doubles (words 6–7). */
+const REMAINING = 3;
 const SEEDED = 1 << 16;
 const PROFILE_MASK = SEEDED - 1;
+const LOSS_NONE = LossKind.none;
+const LOSS_BERNOULLI = LossKind.bernoulli;
 
 export class LinkTable {
   readonly linkCount: number;
   private readonly bank: StreamBank;
-  /** Per link, interleaved: [2l + INFO] profile | SEEDED, [2l + DELAY_STREAM] (one cache line per message at 100 k nodes). */
-  private readonly links: Int32Array;
+  private readonly root: SeedRoot;
+  /** Each link's delay stream, at the link's index: its records hold the link's other fields too. */
+  private readonly delays: StreamBank;
+  private readonly rec: Uint32Array;
+  private readonly recF: Float64Array;
   private readonly baseDelayUs: Float64Array;
   private readonly duplicateProbability: Float64Array;
+  /** Each profile's delay law on the links' delay streams, and on duplicate-delay streams (main bank). */
   private readonly samplers: DurationSampler[];
-  /** Each profile's loss law, compiled (and checked) once. */
+  private readonly duplicateSamplers: DurationSampler[];
+  /** Each profile's loss law, compiled (and checked) once; its kind and log(1 − p) as the hot path reads them. */
   private readonly laws: readonly CompiledLoss[];
+  private readonly lossKind: Uint8Array;
+  private readonly logKeep: Float64Array;
+  /** Gilbert–Elliott links' chains (made only when a profile has that law). */
+  private readonly bursty: LinkLoss | null;
   private readonly duplicateStream: Int32Array;
   private readonly duplicateDelayStream: Int32Array;
   private readonly downCount: Int32Array;
   /** Sum of `downCount`: while 0 (no partition), a message reads no per-link counter. */
   private cuts = 0;
-  private readonly streamKey: (link: number, purpose: string) => number;
-  readonly loss: LinkLoss;
+  private readonly streamKey: (link: number, purpose: string) => StreamKey;
   /** Arrival of the duplicate of the last transmitted message, or DROPPED. */
   duplicateArrivalUs: number;
   /** Why the last transmitted message was dropped. */
@@ -57,33 +75,40 @@ export class LinkTable {
 
   /**
    * `profiles[k]` is a link class; `profileOfLink[link]` picks one per link;
-   * `streamKey(link, purpose)` creates the link's stream for a purpose (called on the
-   * link's first message).
+   * `streamKey(link, purpose)` names the link's stream for a purpose (streams are made
+   * under `root`, on the link's first message).
    */
   constructor(
     bank: StreamBank,
+    root: SeedRoot,
     profiles: readonly LinkConfig[],
     profileOfLink: ArrayLike<number>,
-    streamKey: (link: number, purpose: string) => number,
+    streamKey: (link: number, purpose: string) => StreamKey,
   ) {
     const n = profileOfLink.length;
     this.linkCount = n;
     this.bank = bank;
+    this.root = root;
     if (profiles.length > PROFILE_MASK) throw new RangeError(`at most ${PROFILE_MASK} link classes, got ${profiles.length}`);
-    this.links = new Int32Array(2 * n);
-    for (let link = 0; link < n; link++) this.links[2 * link + INFO] = profileOfLink[link]!;
+    this.delays = new StreamBank(n, WORDS);
+    this.rec = this.delays.words();
+    this.recF = new Float64Array(this.rec.buffer, this.rec.byteOffset, this.rec.length / 2);
+    for (let link = 0; link < n; link++) this.rec[WORDS * link + INFO] = profileOfLink[link]!;
     this.baseDelayUs = Float64Array.from(profiles, (p) => p.delay.baseUs);
     this.duplicateProbability = Float64Array.from(profiles, (p) => p.duplicateProbability);
-    this.samplers = profiles.map((p, k) => new DurationSampler(p.delay.random, bank, `link class ${k} delay`));
+    this.samplers = profiles.map((p, k) => new DurationSampler(p.delay.random, this.delays, `link class ${k} delay`));
+    this.duplicateSamplers = profiles.map((p, k) => new DurationSampler(p.delay.random, bank, `link class ${k} delay`));
     this.duplicateStream = new Int32Array(n);
     this.duplicateDelayStream = new Int32Array(n);
     this.downCount = new Int32Array(n);
-    this.loss = new LinkLoss(n, bank);
     this.duplicateArrivalUs = DROPPED;
     this.lastDropReason = DropReason.none;
     this.streamKey = streamKey;
     // Bad settings are refused now, not at a link's first message.
     this.laws = profiles.map((p, k) => compileLoss(linkLossModel(p), `link class ${k} loss`));
+    this.lossKind = Uint8Array.from(this.laws, (law) => law.kind);
+    this.logKeep = Float64Array.from(this.laws, (law) => law.logKeep);
+    this.bursty = this.laws.some((law) => law.kind === LossKind.gilbertElliott) ? new LinkLoss(n, bank) : null;
   }
 
   /**
@@ -93,18 +118,44 @@ export class LinkTable {
    * (streams.ts), so when a stream is created changes nothing.
    */
   private seed(link: number): void {
-    const profile = this.links[2 * link + INFO]! & PROFILE_MASK;
-    this.links[2 * link + INFO] = profile | SEEDED;
+    const at = WORDS * link;
+    const profile = this.rec[at + INFO]! & PROFILE_MASK;
+    this.rec[at + INFO] = profile | SEEDED;
     const key = this.streamKey;
-    if (!this.samplers[profile]!.isConstant) this.links[2 * link + DELAY_STREAM] = key(link, 'delay');
-    // Streams in the order they always were made: delay, loss, loss-state, duplicate, duplicate-delay.
+    const root = this.root;
+    const bank = this.bank;
+    if (!this.samplers[profile]!.isConstant) this.delays.addAt(link, root, key(link, 'delay'));
     const law = this.laws[profile]!;
-    const lossStream = law.kind === LossKind.none ? 0 : key(link, 'loss');
-    this.loss.configureCompiled(link, law, lossStream, law.kind === LossKind.gilbertElliott ? key(link, 'loss-state') : 0);
-    if (this.duplicateProbability[profile]! > 0) {
-      this.duplicateStream[link] = key(link, 'duplicate');
-      this.duplicateDelayStream[link] = key(link, 'duplicate-delay');
+    if (law.kind === LossKind.bernoulli) {
+      const lossStream = bank.add(root, key(link, 'loss'));
+      this.rec[at + LOSS_STREAM] = lossStream;
+      this.recF[4 * link + REMAINING] = geometricGap(bank, lossStream, law.logKeep);
+    } else if (law.kind === LossKind.gilbertElliott) {
+      const lossStream = bank.add(root, key(link, 'loss'));
+      this.bursty!.configureCompiled(link, law, lossStream, bank.add(root, key(link, 'loss-state')));
     }
+    if (this.duplicateProbability[profile]! > 0) {
+      this.duplicateStream[link] = bank.add(root, key(link, 'duplicate'));
+      this.duplicateDelayStream[link] = bank.add(root, key(link, 'duplicate-delay'));
+    }
+  }
+
+  /** Decides whether the link's next message is lost (Bernoulli by countdown in the record; see loss.ts). */
+  private lost(link: number, profile: number): boolean {
+    const kind = this.lossKind[profile]!;
+    if (kind === LOSS_NONE) return false;
+    if (kind === LOSS_BERNOULLI) {
+      const recF = this.recF;
+      const f = 4 * link + REMAINING;
+      const left = recF[f]!;
+      if (left > 0) {
+        recF[f] = left - 1;
+        return false;
+      }
+      recF[f] = geometricGap(this.bank, this.rec[WORDS * link + LOSS_STREAM]!, this.logKeep[profile]!);
+      return true;
+    }
+    return this.bursty!.shouldDrop(link);
   }
 
   isDown(link: number): boolean {
@@ -127,17 +178,17 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let info = this.links[2 * link + INFO]!;
+    let info = this.rec[WORDS * link + INFO]!;
     if ((info & SEEDED) === 0) {
       this.seed(link);
       info |= SEEDED;
     }
-    if (this.loss.shouldDrop(link)) {
+    const profile = info & PROFILE_MASK;
+    if (this.lost(link, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
-    const profile = info & PROFILE_MASK;
-    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(this.links[2 * link + DELAY_STREAM]!);
+    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(link);
   }
 
   /** One message leaves at `departUs`: its arrival instant, or DROPPED. */
@@ -147,22 +198,21 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let info = this.links[2 * link + INFO]!;
+    let info = this.rec[WORDS * link + INFO]!;
     if ((info & SEEDED) === 0) {
       this.seed(link);
       info |= SEEDED;
     }
-    if (this.loss.shouldDrop(link)) {
+    const profile = info & PROFILE_MASK;
+    if (this.lost(link, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
-    const profile = info & PROFILE_MASK;
-    const sampler = this.samplers[profile]!;
     const base = departUs + this.baseDelayUs[profile]!;
     const duplicate = this.duplicateProbability[profile]!;
     if (duplicate > 0 && this.bank.next(this.duplicateStream[link]!) < duplicate) {
-      this.duplicateArrivalUs = base + sampler.sampleUs(this.duplicateDelayStream[link]!);
+      this.duplicateArrivalUs = base + this.duplicateSamplers[profile]!.sampleUs(this.duplicateDelayStream[link]!);
     }
-    return base + sampler.sampleUs(this.links[2 * link + DELAY_STREAM]!);
+    return base + this.samplers[profile]!.sampleUs(link);
   }
 }

@@ -280,11 +280,11 @@ export class Network {
       profileOfLink[pairLinks + i] = profileOf(this.ruleOf(i - this.senderFirst[from]!, from));
     }
     const names = this.names;
-    this.table = new LinkTable(bank, profiles, profileOfLink, (link, purpose) => {
-      if (link < pairLinks) return bank.add(root, linkStreamKey(names[this.fromOf.get(link)]!, names[this.toOf.get(link)]!, purpose));
+    this.table = new LinkTable(bank, root, profiles, profileOfLink, (link, purpose) => {
+      if (link < pairLinks) return linkStreamKey(names[this.fromOf.get(link)]!, names[this.toOf.get(link)]!, purpose);
       const i = link - pairLinks;
       const from = this.senderFrom[i]!;
-      return bank.add(root, senderLinkStreamKey(names[from]!, this.labelOf(slots === 1 ? SLOT_DEFAULT : i - this.senderFirst[from]!, from), purpose));
+      return senderLinkStreamKey(names[from]!, this.labelOf(slots === 1 ? SLOT_DEFAULT : i - this.senderFirst[from]!, from), purpose);
     });
   }
 

@@ -34,9 +34,12 @@ import type { StreamKey } from './stream-keys.js';
  * it is bumped because the walk now also takes fixed-timeout cells with crashes (no
  * racks), link overrides (UDP, no duplication), slow I/O, CPU starvation and the nodes'
  * clock faults, which /3 ran on the engine or the per-node kernel: a /3 file and a /4
- * file differ in those cells.
+ * file differ in those cells. /5 seeds as /2 too; it is bumped because fixed-rate pull
+ * checks on UDP links (crashes without racks, sender pauses) now run on the pull walk
+ * (src/sim/skip/pull-walk.ts), which draws only the probes that can fail, from one
+ * `pair/<node>/probe-skip` stream per node: a /4 file and a /5 file differ in those cells.
  */
-export const STREAMS_VERSION = 'hbsim.streams/4';
+export const STREAMS_VERSION = 'hbsim.streams/5';
 
 /** Seed material for one replication of one scenario. */
 export interface SeedRoot {
@@ -109,6 +112,8 @@ export function firstUniform(root: SeedRoot, key: StreamKey): number {
 /** The state of many streams, addressed by index. */
 export class StreamBank {
   private state: Uint32Array;
+  /** 32-bit words per stream: the state's 4, then the owner's (see `words`). */
+  private readonly stride: number;
   private count = 0;
   /** The polar method yields two normals per pair of uniforms; the spare is kept here (made on first use). */
   private spareNormal: Float64Array | null = null;
@@ -120,8 +125,15 @@ export class StreamBank {
   private rootHi = 0;
   private rootLo = 0;
 
-  constructor(initialCapacity = 64) {
-    this.state = new Uint32Array(Math.max(4, initialCapacity) * STRIDE);
+  /**
+   * `wordsPerStream` above 4 gives each stream a record whose words from 4 on belong to
+   * the bank's owner (`words`): a table of links keeps each link's other hot fields in
+   * the cache line of its delay stream (network/links.ts). Draws are the same either way.
+   */
+  constructor(initialCapacity = 64, wordsPerStream = STRIDE) {
+    if (!Number.isInteger(wordsPerStream) || wordsPerStream < STRIDE) throw new RangeError(`a stream needs at least ${STRIDE} words, got ${wordsPerStream}`);
+    this.stride = wordsPerStream;
+    this.state = new Uint32Array(Math.max(4, initialCapacity) * wordsPerStream);
   }
 
   get size(): number {
@@ -130,6 +142,30 @@ export class StreamBank {
 
   /** Adds the stream `key` under `root` and returns its index. */
   add(root: SeedRoot, key: StreamKey): number {
+    this.useRoot(root);
+    const index = this.count;
+    if ((index + 1) * this.stride > this.state.length) this.grow();
+    this.count = index + 1;
+    this.seedAt(index, key);
+    return index;
+  }
+
+  /**
+   * Seeds stream `index` (below the capacity the bank was made with: it does not grow)
+   * with the stream `key` under `root`, for a bank whose stream indices are its owner's
+   * record indices (a link's delay stream at the link's index, created on its first
+   * message). The same draws as `add`.
+   */
+  addAt(index: number, root: SeedRoot, key: StreamKey): void {
+    if (!(Number.isInteger(index) && index >= 0 && (index + 1) * this.stride <= this.state.length)) {
+      throw new RangeError(`stream index ${index} is outside the bank's ${this.state.length / this.stride} streams`);
+    }
+    this.useRoot(root);
+    if (index >= this.count) this.count = index + 1;
+    this.seedAt(index, key);
+  }
+
+  private useRoot(root: SeedRoot): void {
     if (root !== this.lastRoot || root.seed !== this.lastSeed || root.replication !== this.lastReplication) {
       const r = rootDigest(root);
       this.rootHi = r.hi;
@@ -138,10 +174,10 @@ export class StreamBank {
       this.lastSeed = root.seed;
       this.lastReplication = root.replication;
     }
-    const index = this.count;
-    if ((index + 1) * STRIDE > this.state.length) this.grow();
-    this.count = index + 1;
-    const at = index * STRIDE;
+  }
+
+  private seedAt(index: number, key: StreamKey): void {
+    const at = index * this.stride;
     const st = this.state;
     const rh = this.rootHi;
     const rl = this.rootLo;
@@ -149,13 +185,21 @@ export class StreamBank {
     st[at + 1] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[0]);
     st[at + 2] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[1]);
     st[at + 3] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[2]);
-    return index;
+  }
+
+  /**
+   * Every stream's record: words 0–3 of each are its state (never write them), words
+   * 4 to wordsPerStream − 1 the owner's. The same array until the bank grows (`add`
+   * past its capacity), so an owner that keeps it never calls `add`.
+   */
+  words(): Uint32Array {
+    return this.state;
   }
 
   /** Uniform in [0, 1), 32 bits of resolution (a multiple of 2^-32). */
   next(index: number): number {
     const st = this.state;
-    const at = index * STRIDE;
+    const at = index * this.stride;
     // Alea: t = 2091639·s0 + c·2^-32, scaled by 2^32 (exact: below 2^53).
     const t = MULTIPLIER * st[at + 1]! + st[at]!;
     const c = Math.floor(t * INV_TWO_32);
@@ -175,7 +219,7 @@ export class StreamBank {
   /** Standard normal by Marsaglia's polar method; the pair's second value is kept. */
   normal(index: number): number {
     let has = this.hasSpareNormal;
-    if (has === null || has.length * STRIDE < this.state.length) has = this.makeSpares();
+    if (has === null || has.length * this.stride < this.state.length) has = this.makeSpares();
     if (has[index] === 1) {
       has[index] = 0;
       return this.spareNormal![index]!;
@@ -231,7 +275,7 @@ export class StreamBank {
   }
 
   private makeSpares(): Uint8Array {
-    const capacity = this.state.length / STRIDE;
+    const capacity = this.state.length / this.stride;
     const spare = new Float64Array(capacity);
     const has = new Uint8Array(capacity);
     if (this.spareNormal !== null) spare.set(this.spareNormal);

@@ -182,7 +182,7 @@ function linkClasses(config: SimConfig): { links: LinkConfig[]; extras: (DelayDi
 }
 
 /** Crashes the walk takes: `crashAt`, and `crashRecover` one node at a time (racks crash nodes together), in whole µs. */
-function crashesRefusal(config: SimConfig): string | null {
+export function crashesRefusal(config: SimConfig): string | null {
   const whole = (v: number, min: number) => Number.isSafeInteger(v) && v >= min;
   for (const crash of config.crashes) {
     if (crash.kind === 'crashAt') {

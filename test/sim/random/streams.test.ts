@@ -113,7 +113,7 @@ describe('random streams', () => {
   });
 
   it('name their derivation in one version string', () => {
-    expect(STREAMS_VERSION).toBe('hbsim.streams/4');
+    expect(STREAMS_VERSION).toBe('hbsim.streams/5');
   });
 
   it('hash strings by their UTF-16 code units with full avalanche', () => {
@@ -169,5 +169,29 @@ describe('random streams', () => {
     const a2 = solo.add({ seed: 'normal', replication: 0 }, namedStreamKey('a'));
     expect(solo.normal(a2)).toBe(firstA);
     expect(solo.normal(a2)).toBe(bank.normal(a)); // the kept spare survives the growth
+  });
+
+  it('draw the same from wide records seeded at an index (addAt) as from add, and leave the owner words alone', () => {
+    const root = { seed: 'wide', replication: 2 };
+    const plain = new StreamBank(1);
+    const wide = new StreamBank(5, 8);
+    const words = wide.words();
+    for (let s = 0; s < 5; s++) {
+      words[8 * s + 4] = 0xdead0000 + s;
+      words[8 * s + 7] = 0xbeef0000 + s;
+    }
+    // Seeded out of order, as links are on their first message.
+    for (const s of [3, 0, 4, 1]) wide.addAt(s, root, namedStreamKey(`w${s}`));
+    expect(wide.size).toBe(5);
+    for (const s of [0, 1, 3, 4]) {
+      const p = plain.add(root, namedStreamKey(`w${s}`));
+      for (let i = 0; i < 20; i++) expect(wide.next(s)).toBe(plain.next(p));
+      for (let i = 0; i < 7; i++) expect(wide.normal(s)).toBe(plain.normal(p));
+      expect(words[8 * s + 4]).toBe(0xdead0000 + s);
+      expect(words[8 * s + 7]).toBe(0xbeef0000 + s);
+    }
+    expect(words[8 * 2 + 4]).toBe(0xdead0002); // never seeded, never touched
+    expect(() => wide.addAt(5, root, namedStreamKey('w5'))).toThrow(/outside the bank's 5 streams/);
+    expect(() => new StreamBank(4, 3)).toThrow(/at least 4 words/);
   });
 });

@@ -19,6 +19,7 @@
  * and that the telescoped sums below equal block sums kept by addition.
  */
 import { PHI_FACTOR } from '../../detectors/phi-cassandra.js';
+import { plainArena, type Arena } from './arena.js';
 
 /** How an observer decides an endpoint is down, from the arrivals of its heartbeat versions. */
 export type ConvictionRule =
@@ -58,13 +59,14 @@ export { PHI_FACTOR };
  */
 export class ArrivalWindows {
   /**
-   * What every report reads and writes, one record of `stride` doubles per pair so a
-   * report touches one cache line: [tLast (local µs), base, count] under phi — the
-   * window's sum of intervals is tLast − base, `count` intervals — and [tLast] under
-   * a fixed timeout.
+   * What every report reads and writes, one array per field so the merge kernel
+   * (merge-kernel.ts) reads four pairs of a field at once: tLast (local µs) per pair;
+   * under phi also the base and the count — the window's sum of intervals is
+   * tLast − base, over `count` intervals.
    */
-  readonly hot: Float64Array;
-  readonly stride: number;
+  readonly last: Float64Array;
+  readonly base: Float64Array;
+  readonly count: Int32Array;
   /** The open block, per pair (read and written only when a block closes). */
   readonly head: Uint8Array;
   /** pair·B + block → sum of that closed block's intervals (µs); the open block's entry is stale. */
@@ -82,10 +84,12 @@ export class ArrivalWindows {
   readonly initialUs: number;
   readonly maxIntervalUs: number;
 
-  constructor(pairs: number, rule: ConvictionRule) {
+  /** `arena` places the per-pair fields where the merge kernel can address them (members.ts). */
+  constructor(pairs: number, rule: ConvictionRule, arena: Arena = plainArena) {
     this.phi = rule.kind === 'phi';
-    this.stride = this.phi ? 3 : 1;
-    this.hot = new Float64Array(this.stride * pairs);
+    this.last = arena.float64(pairs);
+    this.base = arena.float64(this.phi ? pairs : 0);
+    this.count = arena.int32(this.phi ? pairs : 0);
     if (rule.kind === 'phi') {
       if (!(Number.isInteger(rule.sampleSize) && rule.sampleSize >= 1)) throw new RangeError('sample size must be a whole number ≥ 1');
       this.B = Math.min(WINDOW_BLOCKS, rule.sampleSize);
@@ -116,7 +120,7 @@ export class ArrivalWindows {
 
   /** Bytes held per pair. */
   get bytesPerPair(): number {
-    return 8 * this.stride + (this.phi ? 1 + 4 * this.B : 0);
+    return 8 + (this.phi ? 8 + 4 + 1 + 4 * this.B : 0);
   }
 
   /** A new window whose first report is at `localUs` (Cassandra: ArrivalWindow created, INITIAL_VALUE recorded). */
@@ -127,29 +131,22 @@ export class ArrivalWindows {
 
   /** `start` for the pairs [from, to), all at `localUs` (the set-up of a whole row or table). */
   startRange(from: number, to: number, localUs: number): void {
-    const hot = this.hot;
-    if (!this.phi) {
-      hot.fill(localUs, from, to);
-      return;
-    }
+    this.last.fill(localUs, from, to);
+    if (!this.phi) return;
     // No block is closed yet: `blocks` is read only for closed blocks, so it needs no reset.
-    const base = localUs - this.initialUs;
-    for (let j = 3 * from, end = 3 * to; j < end; j += 3) {
-      hot[j] = localUs;
-      hot[j + 1] = base;
-      hot[j + 2] = 1;
-    }
+    this.base.fill(localUs - this.initialUs, from, to);
+    this.count.fill(1, from, to);
     this.head.fill(0, from, to);
   }
 
   /** tLast of the pair (local µs). */
   lastOf(pair: number): number {
-    return this.hot[this.stride * pair]!;
+    return this.last[pair]!;
   }
 
   /** Intervals in the pair's window (phi). */
   countOf(pair: number): number {
-    return this.hot[3 * pair + 2]!;
+    return this.count[pair]!;
   }
 
   /** FailureDetector.report: a heartbeat version of the pair's endpoint advanced at `localUs`. */
@@ -160,17 +157,15 @@ export class ArrivalWindows {
 
   /** Mean of the window's intervals (µs). */
   mean(pair: number): number {
-    const j = 3 * pair;
-    return (this.hot[j]! - this.hot[j + 1]!) / this.hot[j + 2]!;
+    return (this.last[pair]! - this.base[pair]!) / this.count[pair]!;
   }
 
   /** The local instant from which the observer convicts the pair's endpoint if no report comes. */
   convictFromUs(pair: number): number {
-    if (!this.phi) return this.hot[pair]! + this.timeoutUs + 1;
-    const j = 3 * pair;
-    const last = this.hot[j]!;
+    const last = this.last[pair]!;
+    if (!this.phi) return last + this.timeoutUs + 1;
     // The detector's expression, operation for operation: (threshold·ln 10)·mean.
-    return last + Math.floor(this.factor * ((last - this.hot[j + 1]!) / this.hot[j + 2]!)) + 1;
+    return last + Math.floor(this.factor * ((last - this.base[pair]!) / this.count[pair]!)) + 1;
   }
 
   /** The phi nodetool shows (PHI_FACTOR · silence / mean), for tests and traces. */
@@ -189,16 +184,18 @@ export function closeBlock(w: ArrivalWindows, pair: number, lastUs: number): num
   const B = w.B;
   const row = pair * B;
   const blocks = w.blocks;
-  const hot = w.hot;
-  const j = 3 * pair;
-  let c = hot[j + 2]!;
+  let c = w.count[pair]!;
   const h = w.head[pair]!;
+  // The other closed blocks in the window: the `closed` before h, going back around the ring (no modulo: this runs once per 100 reports of every pair).
   let others = 0;
-  for (let k = 1, closed = c / w.blockSize - 1; k <= closed; k++) others += blocks[row + ((h - k + B) % B)]!;
-  blocks[row + h] = lastUs - hot[j + 1]! - others;
+  for (let k = 1, b = h, closed = c / w.blockSize - 1; k <= closed; k++) {
+    b = b === 0 ? B - 1 : b - 1;
+    others += blocks[row + b]!;
+  }
+  blocks[row + h] = lastUs - w.base[pair]! - others;
   const next = h + 1 === B ? 0 : h + 1;
   if (c === w.capacity) {
-    hot[j + 1]! += blocks[row + next]!;
+    w.base[pair]! += blocks[row + next]!;
     c -= w.blockSize;
   }
   w.head[pair] = next;
@@ -216,26 +213,24 @@ export function arrive(w: ArrivalWindows, i: number, l: number): number {
 
 /** `arrive` under the phi rule: tLast, and the count or (an interval over MAX_INTERVAL) the base. */
 export function arrivePhi(w: ArrivalWindows, i: number, l: number): number {
-  const hot = w.hot;
-  const j = 3 * i;
-  const last = hot[j]!;
+  const last = w.last[i]!;
   const interval = l - last;
-  if (interval <= 0) return last + Math.floor(w.factor * ((last - hot[j + 1]!) / hot[j + 2]!)) + 1;
-  hot[j] = l;
-  let c = hot[j + 2]!;
-  if (interval > w.maxIntervalUs) hot[j + 1]! += interval;
+  if (interval <= 0) return last + Math.floor(w.factor * ((last - w.base[i]!) / w.count[i]!)) + 1;
+  w.last[i] = l;
+  let c = w.count[i]!;
+  if (interval > w.maxIntervalUs) w.base[i]! += interval;
   else {
     if (w.closesAt[c]) c = closeBlock(w, i, last);
-    hot[j + 2] = ++c;
+    w.count[i] = ++c;
   }
-  return l + Math.floor(w.factor * ((l - hot[j + 1]!) / c)) + 1;
+  return l + Math.floor(w.factor * ((l - w.base[i]!) / c)) + 1;
 }
 
 /** `arrive` under a fixed timeout. */
 export function arriveTimeout(w: ArrivalWindows, i: number, l: number): number {
-  const last = w.hot[i]!;
+  const last = w.last[i]!;
   if (l > last) {
-    w.hot[i] = l;
+    w.last[i] = l;
     return l + w.timeoutUs + 1;
   }
   return last + w.timeoutUs + 1;

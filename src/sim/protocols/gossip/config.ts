@@ -18,6 +18,8 @@ export interface GossipConfig {
   readonly maxLocalPauseUs: number;
   /** A false DOWN starting within this long after the previous one of the same member ended is a flap (default 60 s). */
   readonly flapWindowUs?: number;
+  /** Merge rows with the WebAssembly SIMD kernel when it applies (phi rule; default true). false: the JavaScript path, same results (tests compare the two). */
+  readonly mergeKernel?: boolean;
 }
 
 /**

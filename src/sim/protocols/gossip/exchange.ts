@@ -21,8 +21,8 @@ export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowU
   // examineGossiper: p's ACK carries its states newer than the digests and requests
   // for the digests newer than its own. Its row is snapshotted as it is now; the
   // initiator reads states and requests off (digest, snapshot) when the ACK arrives.
-  const out = pool.acquire(2 * n);
-  pool.rows[out]!.set(m.ver.subarray(p * n, p * n + n));
+  const out = pool.acquire();
+  m.copyRow(p, out);
   const at = ctx.send(m.linkOf[p * n + o]!, nowUs, m.kinds.ack, o, slot * SLOTS + out, p);
   if (at === DROPPED) {
     countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);
@@ -36,27 +36,16 @@ export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowU
 
 /** ACK from p at initiator o: absorb it and answer with the ACK2. */
 export function onAck(m: GossipMembers, o: number, slots: number, p: number, nowUs: number): void {
-  const { ctx, pool, n } = m;
+  const { ctx, pool } = m;
   ctx.delivered(nowUs);
   const slot = Math.floor(slots / SLOTS);
   const out = slots % SLOTS;
   if (!ctx.nodes.isUp(o)) countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);
   else {
-    // The ACK2: o's state of every endpoint p asked for, as (endpoint, key) pairs.
-    const asked = pool.acquire(2 * n);
-    const list = pool.rows[asked]!;
-    const count = absorbAck(m, o, pool.rows[slot]!, pool.rows[out]!, list, nowUs);
+    // The ACK2: o's state of every endpoint p asked for, as a dense row (0 = not asked: never newer).
+    const reply = pool.acquire();
+    const count = m.kernel !== null ? mergeWithKernel(m, o, slot, out, reply, nowUs) : absorbAck(m, o, pool.rows[slot]!, pool.rows[out]!, pool.rows[reply]!, nowUs);
     m.acc.count(Msg.ack, ackBytes(count, m.ackStates), nowUs);
-    const reply = pool.acquire(2 * n);
-    const states = pool.rows[reply]!;
-    const base = o * n;
-    const V = m.ver;
-    for (let k = 0; k < count; k++) {
-      const e = list[k]!;
-      states[2 * k] = e;
-      states[2 * k + 1] = V[base + e]!;
-    }
-    pool.release(asked);
     m.sendRow(o, p, m.kinds.ack2, Msg.ack2, GOSSIP_MESSAGE_BYTES.header + count * GOSSIP_MESSAGE_BYTES.state, reply, nowUs, count);
   }
   pool.release(slot);
@@ -64,9 +53,12 @@ export function onAck(m: GossipMembers, o: number, slots: number, p: number, now
 }
 
 /** ACK2 at p. */
-export function onAck2(m: GossipMembers, p: number, slot: number, count: number, nowUs: number): void {
+export function onAck2(m: GossipMembers, p: number, slot: number, _count: number, nowUs: number): void {
   m.ctx.delivered(nowUs);
-  if (m.ctx.nodes.isUp(p)) absorbAck2(m, p, m.pool.rows[slot]!, count, nowUs);
+  if (m.ctx.nodes.isUp(p)) {
+    if (m.kernel !== null) mergeWithKernel(m, p, -1, slot, -1, nowUs);
+    else absorbAck2(m, p, m.pool.rows[slot]!, nowUs);
+  }
   m.pool.release(slot);
 }
 
@@ -104,28 +96,32 @@ function arrivedDown(m: GossipMembers, x: number, e: number, key: number, old: n
 }
 
 /**
- * GossipDigestAckVerbHandler at initiator o: applies p's states (`q` newer than o's
- * digest `d` and than o's own) and reports each to o's detector; lists in `reply` the
- * endpoints p asked for (digest newer than p's) — the ACK2 carries o's state for each,
- * read when it leaves (now). Returns how many. An endpoint's own entry never applies
- * (nobody knows a member's heartbeat newer than the member itself).
+ * GossipDigestAckVerbHandler at initiator o (the JavaScript path): applies p's states
+ * (`q` newer than o's digest `d` and than o's own) and reports each to o's detector;
+ * writes into `reply` o's state of each endpoint p asked for (digest newer than p's),
+ * 0 elsewhere — the ACK2, as it leaves (now: an asked endpoint is not one applied
+ * here, so its state is the same before and after). Returns how many were asked. An
+ * endpoint's own entry never applies (nobody knows a member's heartbeat newer than the
+ * member itself).
  *
- * Two passes, because this runs a million times a simulated second at 1 000 members
- * and whether o or p holds the newer version of an endpoint is a coin flip: the first
- * sorts every endpoint into "p asked" (d > q) and "p's is newer" (q > d) without a
- * branch (keys are below 2³¹, so the sign bit of q − d is the comparison); the second
- * (applyStates) applies the newer ones in endpoint order, as a one-pass loop would.
+ * Two passes, because whether o or p holds the newer version of an endpoint is a coin
+ * flip: the first sorts every endpoint into "p asked" (d > q) and "p's is newer" (q > d)
+ * without a branch (keys are below 2³¹, so the sign bit of q − d is the comparison); the
+ * second (applyStates) applies the newer ones in endpoint order, as a one-pass loop would.
  */
 function absorbAck(m: GossipMembers, o: number, digests: Int32Array, theirs: Int32Array, reply: Int32Array, nowUs: number): number {
   const n = m.n;
   const newer = m.scratch;
+  const V = m.ver;
+  const base = o * n;
   let asked = 0;
   let states = 0;
   for (let e = 0; e < n; e++) {
     const d = digests[e]!;
     const q = theirs[e]!;
-    reply[asked] = e;
-    asked += (q - d) >>> 31;
+    const a = (q - d) >>> 31;
+    reply[e] = V[base + e]! & -a;
+    asked += a;
     newer[2 * states] = e;
     newer[2 * states + 1] = q;
     states += (d - q) >>> 31;
@@ -133,6 +129,86 @@ function absorbAck(m: GossipMembers, o: number, digests: Int32Array, theirs: Int
   m.ackStates = states;
   if (states > 0) applyStates(m, o, newer, states, nowUs);
   return asked;
+}
+
+/**
+ * Merges a row with the kernel (merge-kernel.ts) at member x: an ACK (`digestSlot` =
+ * x's SYN row, `inSlot` = p's snapshot, `outSlot` = the ACK2 row to fill; returns how
+ * many endpoints were asked, m.ackStates = how many states the ACK held) or an ACK2
+ * (`digestSlot` = `outSlot` = −1). The kernel decides the lanes it can; then, as
+ * applyStates would, the lanes it listed (in endpoint order: echoes), the last n mod 4
+ * endpoints, and the conviction instants that could lower the bound.
+ */
+function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, inSlot: number, outSlot: number, nowUs: number): number {
+  const k = m.kernel!;
+  const { n, pool, windows: w } = m;
+  const base = x * n;
+  const l = m.local(x, nowUs);
+  const dig = digestSlot < 0 ? k.zero : inArena(m, digestSlot, 0);
+  const inc = inArena(m, inSlot, 1);
+  const outOffset = outSlot < 0 ? k.sink : pool.offsetOf(outSlot);
+  const out = outOffset < 0 ? k.copies[2] : null;
+  const n4 = n & ~3;
+  let next = m.nextCheckUs[x]!;
+  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 4 * base, k.last + 8 * base, k.base + 8 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, l, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), w.blockSize);
+  let states = k.res[0]!;
+  let asked = k.res[1]!;
+  const checks = k.res[2]!;
+  m.kernelCounters.listed += specials;
+  m.kernelCounters.checked += checks;
+  const theirs = pool.rows[inSlot]!;
+  for (let j = 0; j < specials; j++) {
+    const e = k.lists[j]!;
+    next = applyOne(m, x, e, theirs[e]!, l, nowUs, next);
+  }
+  const V = m.ver;
+  const digests = digestSlot < 0 ? null : pool.rows[digestSlot]!;
+  const reply = outSlot < 0 ? null : pool.rows[outSlot]!;
+  for (let e = n4; e < n; e++) {
+    const d = digests === null ? 0 : digests[e]!;
+    const q = theirs[e]!;
+    if (reply !== null) reply[e] = d > q ? V[base + e]! : 0;
+    if (d > q) asked++;
+    if (q > d) {
+      states++;
+      if (q > V[base + e]!) next = applyOne(m, x, e, q, l, nowUs, next);
+    }
+  }
+  for (let j = 0; j < checks; j++) {
+    const from = w.convictFromUs(base + k.checks[j]!);
+    if (from < next) next = from;
+  }
+  m.nextCheckUs[x] = next;
+  if (out !== null) reply!.set(out.subarray(0, n4), 0);
+  m.ackStates = states;
+  return asked;
+}
+
+/** Byte offset of message row `slot` in the kernel's memory: in place, or copied into scratch row `copy`. */
+function inArena(m: GossipMembers, slot: number, copy: 0 | 1): number {
+  const at = m.pool.offsetOf(slot);
+  if (at >= 0) return at;
+  const scratch = m.kernel!.copies[copy];
+  scratch.set(m.pool.rows[slot]!);
+  m.kernelCounters.copied++;
+  return scratch.byteOffset;
+}
+
+/**
+ * Member x applies one newer state `r` of endpoint e (the kernel's listed lanes, the
+ * last n mod 4): applyStates' loop body (phi), with `next` the running bound; returns it.
+ */
+function applyOne(m: GossipMembers, x: number, e: number, r: number, l: number, nowUs: number, next: number): number {
+  const i = x * m.n + e;
+  const v = m.ver[i]!;
+  if (!(r > v)) return next;
+  m.ver[i] = r;
+  if (m.view[i] !== UP) {
+    arrivedDown(m, x, e, r, v, l, nowUs);
+    return next;
+  }
+  const from = arrivePhi(m.windows, i, l);
+  return from < next ? from : next;
 }
 
 /**
@@ -174,7 +250,9 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
     m.nextCheckUs[x] = next;
     return;
   }
-  const hot = w.hot;
+  const T = w.last;
+  const TB = w.base;
+  const TC = w.count;
   const closesAt = w.closesAt;
   const maxIntervalUs = w.maxIntervalUs;
   const factor = w.factor;
@@ -190,8 +268,7 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
       arrivedDown(m, x, e, r, v, l, nowUs);
       continue;
     }
-    const j = 3 * i;
-    const last = hot[j]!;
+    const last = T[i]!;
     const interval = l - last;
     if (interval <= 0) {
       // Not a report (same instant): the bound is checked as before.
@@ -202,14 +279,14 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
       }
       continue;
     }
-    hot[j] = l;
-    let c = hot[j + 2]!;
-    if (interval > maxIntervalUs) hot[j + 1]! += interval;
+    T[i] = l;
+    let c = TC[i]!;
+    if (interval > maxIntervalUs) TB[i]! += interval;
     else {
       if (closesAt[c]) c = closeBlock(w, i, last);
-      hot[j + 2] = ++c;
+      TC[i] = ++c;
     }
-    const sum = l - hot[j + 1]!;
+    const sum = l - TB[i]!;
     if (factor * sum >= bound * c) continue;
     const from = l + Math.floor(factor * (sum / c)) + 1;
     if (from < next) {
@@ -237,11 +314,19 @@ function countAck(m: GossipMembers, digests: Int32Array, theirs: Int32Array, now
 }
 
 /**
- * GossipDigestAck2VerbHandler at p: applies the states newer than its own. `states`
- * holds (endpoint, key) pairs: [e₀, k₀, e₁, k₁, …], `count` of them.
+ * GossipDigestAck2VerbHandler at p (the JavaScript path): applies the states newer than
+ * its own. `row` is dense: o's state per endpoint asked for, 0 elsewhere (never newer).
  */
-function absorbAck2(m: GossipMembers, p: number, states: Int32Array, count: number, nowUs: number): void {
-  applyStates(m, p, states, count, nowUs);
+function absorbAck2(m: GossipMembers, p: number, row: Int32Array, nowUs: number): void {
+  const newer = m.scratch;
+  let count = 0;
+  for (let e = 0; e < m.n; e++) {
+    const r = row[e]!;
+    newer[2 * count] = e;
+    newer[2 * count + 1] = r;
+    count += -r >>> 31;
+  }
+  applyStates(m, p, newer, count, nowUs);
 }
 
 function markAlive(m: GossipMembers, x: number, e: number, nowUs: number): void {

@@ -100,6 +100,12 @@ export interface GossipModule extends ProtocolModule {
   phaseOf(o: number): number;
   /** Bytes of per-member state (version rows, windows, views, link ids), divided by members. */
   bytesPerMember(): number;
+  /** Whether rows are merged by the WebAssembly kernel (merge-kernel.ts) rather than the JavaScript path (for tests). */
+  usesKernel(): boolean;
+  /** Message rows ever made (the most in flight at once; for tests). */
+  messageRows(): number;
+  /** What the kernel left to JavaScript so far: lanes listed, conviction instants checked, message rows copied in (for tests). */
+  kernelCounters(): { listed: number; checked: number; copied: number };
 }
 
 export function gossipHeartbeats(config: GossipConfig): GossipModule {
@@ -155,6 +161,9 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
       return m.nextCheckUs[o]!;
     },
     bytesPerMember: () => m.bytesPerMember(),
+    usesKernel: () => m.kernel !== null,
+    messageRows: () => m.pool.size,
+    kernelCounters: () => ({ ...m.kernelCounters }),
   };
 }
 

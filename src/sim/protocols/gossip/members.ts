@@ -6,10 +6,36 @@
  */
 import { DROPPED } from '../../network/network.js';
 import type { ProtocolContext } from '../protocol.js';
+import { arenaBytes, MAX_ARENA_BYTES, MemoryArena, plainArena, type Arena } from './arena.js';
 import { ArrivalWindows } from './arrival-windows.js';
 import { censorHorizonUs, GEN, MAX_GENERATION, type GossipConfig } from './config.js';
+import { instantiateMergeKernel, kernelSupported, type MergeFn } from './merge-kernel.js';
 import { MembershipAccounting } from './membership-accounting.js';
 import { RowPool } from './row-pool.js';
+
+/** Message rows carved from the kernel's memory (more in flight are ordinary arrays, copied in when merged). */
+const ARENA_ROWS = 128;
+
+/**
+ * The merge kernel and the byte offsets of what it reads (merge-kernel.ts): the per-pair
+ * arrays' starts, and its scratch rows — a zero row (an ACK2 has no digests), a row the
+ * ACK2 merge writes its unused output to, three rows to copy ordinary message rows into,
+ * the two index lists and the result words.
+ */
+export interface KernelState {
+  readonly merge: MergeFn;
+  readonly ver: number;
+  readonly view: number;
+  readonly count: number;
+  readonly last: number;
+  readonly base: number;
+  readonly zero: number;
+  readonly sink: number;
+  readonly copies: readonly [Int32Array, Int32Array, Int32Array];
+  readonly lists: Int32Array;
+  readonly checks: Int32Array;
+  readonly res: Int32Array;
+}
 
 /** The event kinds gossip defines (set at install, in this order: round, syn, ack, ack2, echo, echo reply). */
 export interface GossipKinds {
@@ -24,6 +50,8 @@ export interface GossipKinds {
 export class GossipMembers {
   readonly n: number;
   readonly ver: Int32Array; // o·n + e → key
+  /** Member o's row of `ver` as its own view, made once (a copy then allocates no view). */
+  readonly verRows: Int32Array[];
   readonly windows: ArrivalWindows;
   readonly acc: MembershipAccounting;
   readonly view: Uint8Array;
@@ -37,11 +65,16 @@ export class GossipMembers {
   readonly peerStream: Int32Array;
   readonly chosen: Int32Array; // scratch: this round's targets
   readonly scratch: Int32Array; // scratch: an ACK's newer states as (endpoint, key) pairs
+  readonly asked: Int32Array; // scratch: the endpoints an ACK asked for (JavaScript path)
   readonly phaseUs: Float64Array;
-  readonly pool = new RowPool();
+  readonly pool: RowPool;
+  /** The merge kernel (phi rule, WebAssembly SIMD available), or null: the JavaScript path. */
+  readonly kernel: KernelState | null;
   readonly kinds: GossipKinds = { tick: 0, syn: 0, ack: 0, ack2: 0, echoReq: 0, echoRep: 0 };
   /** States in the last ACK absorbed. */
   ackStates = 0;
+  /** What the kernel left to JavaScript (for tests). */
+  readonly kernelCounters = { listed: 0, checked: 0, copied: 0 };
 
   constructor(
     readonly ctx: ProtocolContext,
@@ -58,9 +91,32 @@ export class GossipMembers {
     }
     if (!(config.intervalUs >= 1)) throw new RangeError('gossip interval must be ≥ 1 µs');
     const pairs = n * n;
-    this.ver = new Int32Array(pairs).fill(GEN); // generation 1, version 0 everywhere
-    this.windows = new ArrivalWindows(pairs, config.rule);
+    const arenaSize = config.rule.kind === 'phi' ? arenaBytes(4 * pairs) * 2 + arenaBytes(pairs) + arenaBytes(8 * pairs) * 2 + arenaBytes(4 * n) * (ARENA_ROWS + 7) + arenaBytes(16) : 0;
+    const useKernel = config.rule.kind === 'phi' && config.mergeKernel !== false && arenaSize <= MAX_ARENA_BYTES && kernelSupported();
+    const arena: Arena = useKernel ? new MemoryArena(arenaSize) : plainArena;
+    this.ver = arena.int32(pairs).fill(GEN); // generation 1, version 0 everywhere
+    this.verRows = Array.from({ length: n }, (_, o) => this.ver.subarray(o * n, o * n + n));
+    const view = arena.uint8(pairs);
+    this.windows = new ArrivalWindows(pairs, config.rule, arena);
+    this.pool = new RowPool(n, useKernel ? arena : null, ARENA_ROWS);
+    this.kernel = useKernel
+      ? {
+          merge: instantiateMergeKernel((arena as MemoryArena).memory),
+          ver: this.ver.byteOffset,
+          view: view.byteOffset,
+          count: this.windows.count.byteOffset,
+          last: this.windows.last.byteOffset,
+          base: this.windows.base.byteOffset,
+          zero: arena.int32(n).byteOffset,
+          sink: arena.int32(n).byteOffset,
+          copies: [arena.int32(n), arena.int32(n), arena.int32(n)],
+          lists: arena.int32(n),
+          checks: arena.int32(n),
+          res: arena.int32(4),
+        }
+      : null;
     this.acc = new MembershipAccounting({
+      view,
       members: n,
       warmupUs: ctx.warmupUs,
       isUp: (node) => ctx.nodes.isUp(node),
@@ -78,6 +134,7 @@ export class GossipMembers {
     this.peerStream = new Int32Array(n);
     this.chosen = new Int32Array(config.fanout);
     this.scratch = new Int32Array(2 * n);
+    this.asked = new Int32Array(n);
     this.phaseUs = new Float64Array(n);
   }
 
@@ -119,6 +176,11 @@ export class GossipMembers {
     ctx.events.schedule(nowUs, this.kinds.tick, node, ctx.nodes.epoch(node));
   }
 
+  /** Copies member `member`'s version row into message row `slot` (a SYN's digests, an ACK's snapshot). */
+  copyRow(member: number, slot: number): void {
+    this.pool.rows[slot]!.set(this.verRows[member]!);
+  }
+
   /** Member `node`'s monotonic clock. */
   local(node: number, nowUs: number): number {
     return this.ctx.clocks.isIdentity ? nowUs : this.ctx.clocks.reading(node, nowUs, false);
@@ -140,6 +202,7 @@ export class GossipMembers {
 
   /** Bytes of per-member state (version rows, windows, views, link ids), divided by members. */
   bytesPerMember(): number {
+    // (The kernel's scratch and message rows are per member too, but a few rows in all: left out.)
     // ver 8 + windows + view 1 + echo flag 1 + link id 4, per pair; the rest per member.
     return this.n * (8 + this.windows.bytesPerPair + 1 + 1 + 4) + 8 * 3 + 4 * 2;
   }

@@ -16,6 +16,8 @@ export const DOWN = 2;
 
 export interface AccountingOptions {
   readonly members: number;
+  /** The views table to use (members² bytes, zeroed: everyone UP), e.g. in the merge kernel's memory; made if absent. */
+  readonly view?: Uint8Array;
   readonly warmupUs: number;
   readonly isUp: (node: number) => boolean;
   /** A false DOWN starting within this long after the previous one of the same member ended is a flap. */
@@ -32,7 +34,7 @@ export class MembershipAccounting extends ClusterMembershipBook {
 
   constructor(options: AccountingOptions) {
     super(options.members, options.warmupUs, options.flapWindowUs, { isUp: options.isUp });
-    this.view = new Uint8Array(options.members * options.members);
+    this.view = options.view ?? new Uint8Array(options.members * options.members);
     this.censorHorizonUs = options.censorHorizonUs;
   }
 

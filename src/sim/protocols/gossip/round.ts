@@ -32,8 +32,8 @@ function pick(m: GossipMembers, o: number, state: number, count: number): number
 /** A GossipDigestSyn from o to p: o's row of versions as the digests. */
 function syn(m: GossipMembers, o: number, p: number, nowUs: number): void {
   const n = m.n;
-  const slot = m.pool.acquire(2 * n);
-  m.pool.rows[slot]!.set(m.ver.subarray(o * n, o * n + n));
+  const slot = m.pool.acquire();
+  m.copyRow(o, slot);
   m.sendRow(o, p, m.kinds.syn, Msg.syn, GOSSIP_MESSAGE_BYTES.header + n * GOSSIP_MESSAGE_BYTES.digest, slot, nowUs, o);
 }
 

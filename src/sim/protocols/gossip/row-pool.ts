@@ -1,25 +1,43 @@
 /**
- * Rows for gossip messages in flight: a SYN's digests, an ACK's states and requests,
- * an ACK2's states — one Int32Array each, reused through a free
- * list so the run allocates only while the number in flight grows. A row may be
- * delivered twice (a duplicated message): `retain` adds a reference, and the row
- * returns to the free list when the last delivery releases it (handlers never write
- * into the row they read).
+ * Rows for gossip messages in flight: a SYN's digests, an ACK's snapshot, an ACK2's
+ * states — one Int32Array of `length` each, reused through a free list so the run
+ * allocates only while the number in flight grows. A row may be delivered twice (a
+ * duplicated message): `retain` adds a reference, and the row returns to the free list
+ * when the last delivery releases it (handlers never write into the row they read).
+ *
+ * The first `inArena` rows are carved from the merge kernel's memory (arena.ts), so the
+ * kernel reads them in place (`offsetOf`); rows beyond (many messages queued at paused
+ * members) are ordinary arrays, copied in when merged. Free rows are reused lowest
+ * slot last-in first-out, so arena rows are the ones in use nearly always.
  */
+import type { Arena } from './arena.js';
+
 export class RowPool {
   readonly rows: Int32Array[] = [];
   private refs = new Int32Array(16);
   private free: number[] = [];
+  /** Byte offset of arena row k is offsets[k]. */
+  private readonly offsets: number[] = [];
 
-  /** A row of `length` (its contents are stale: the caller overwrites every element). */
-  acquire(length: number): number {
+  constructor(
+    readonly length: number,
+    private readonly arena: Arena | null = null,
+    private readonly inArena = 0,
+  ) {}
+
+  /** A row (its contents are stale: the caller overwrites every element). */
+  acquire(): number {
     const slot = this.free.pop();
     if (slot !== undefined) {
       this.refs[slot] = 1;
       return slot;
     }
     const id = this.rows.length;
-    this.rows.push(new Int32Array(length));
+    if (id < this.inArena && this.arena !== null) {
+      const row = this.arena.int32(this.length);
+      this.rows.push(row);
+      this.offsets.push(row.byteOffset);
+    } else this.rows.push(new Int32Array(this.length));
     if (id >= this.refs.length) {
       const grown = new Int32Array(this.refs.length * 2);
       grown.set(this.refs);
@@ -35,6 +53,11 @@ export class RowPool {
 
   release(slot: number): void {
     if (--this.refs[slot]! === 0) this.free.push(slot);
+  }
+
+  /** Byte offset of the row in the arena, or −1 (an ordinary array). */
+  offsetOf(slot: number): number {
+    return slot < this.offsets.length ? this.offsets[slot]! : -1;
   }
 
   /** Rows ever created (the most in flight at once). */

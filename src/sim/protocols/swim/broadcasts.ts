@@ -64,23 +64,33 @@ export class Facts {
   }
 }
 
-/** A member's queue block: [length, 3 unused, then per slot: fact, transmissions, size]. */
-const HEAD = 4;
+/** A member's queue block: per slot fact, transmissions, size; padded to whole 64-byte lines. */
 const SLOT = 3;
+const LINE_INTS = 16;
+
+function strideFor(capacity: number): number {
+  return Math.ceil((SLOT * capacity) / LINE_INTS) * LINE_INTS;
+}
 
 export class BroadcastQueues {
   private readonly facts: Facts;
   private readonly limit: number;
   private readonly members: number;
   /** Slots per member (grows for everyone when one queue needs more). */
-  private capacity = 4;
+  private capacity = 5;
   /**
-   * Every member's queue in one block of `HEAD + SLOT·capacity` integers (64 bytes at
-   * the initial 4 slots): its length, then each queued fact with its transmit count and
-   * encoded size (facts are immutable), so a member's send reads one cache line.
+   * Every member's queue in one block of `SLOT·capacity` integers rounded up to whole
+   * 64-byte lines (one line at the initial 5 slots): each queued fact with its transmit
+   * count and encoded size (facts are immutable), so a member's send reads one cache line.
    */
   private block: Int32Array;
   private stride: number;
+  /**
+   * Each member's queue length, apart from the blocks: most sends find the queue empty
+   * and then read only this small array (40 kB at 10 000 members, which stays in cache)
+   * instead of the member's 64-byte block (640 kB in all, a cache miss per send).
+   */
+  private readonly lengths: Int32Array;
   private order = new Int32Array(64);
   /** Results of the last `take`: broadcasts in the packet (including `start`) and their bytes. */
   takenCount = 0;
@@ -90,17 +100,18 @@ export class BroadcastQueues {
     this.facts = facts;
     this.limit = retransmitLimit;
     this.members = members;
-    this.stride = HEAD + SLOT * this.capacity;
+    this.stride = strideFor(this.capacity);
     this.block = new Int32Array(members * this.stride);
+    this.lengths = new Int32Array(members);
   }
 
   length(m: number): number {
-    return this.block[m * this.stride]!;
+    return this.lengths[m]!;
   }
 
   /** Forgets m's queue (it crashed). */
   clear(m: number): void {
-    this.block[m * this.stride] = 0;
+    this.lengths[m] = 0;
   }
 
   /** Queues a broadcast, replacing any queued one about the same member (queue.go invalidation). */
@@ -109,10 +120,10 @@ export class BroadcastQueues {
     const subject = subjects[f]!;
     let b = this.block;
     let at = m * this.stride;
-    let len = b[at]!;
+    let len = this.lengths[m]!;
     for (let i = 0; i < len; i++) {
-      if (subjects[b[at + HEAD + SLOT * i]!] === subject) {
-        b.copyWithin(at + HEAD + SLOT * i, at + HEAD + SLOT * (i + 1), at + HEAD + SLOT * len);
+      if (subjects[b[at + SLOT * i]!] === subject) {
+        b.copyWithin(at + SLOT * i, at + SLOT * (i + 1), at + SLOT * len);
         len--;
         break;
       }
@@ -122,21 +133,21 @@ export class BroadcastQueues {
       b = this.block;
       at = m * this.stride;
     }
-    const slot = at + HEAD + SLOT * len;
+    const slot = at + SLOT * len;
     b[slot] = f;
     b[slot + 1] = 0;
     b[slot + 2] = this.facts.size(f);
-    b[at] = len + 1;
+    this.lengths[m] = len + 1;
   }
 
   private grow(): void {
     const oldStride = this.stride;
     this.capacity *= 2;
-    this.stride = HEAD + SLOT * this.capacity;
+    this.stride = strideFor(this.capacity);
     const block = new Int32Array(this.members * this.stride);
     for (let m = 0; m < this.members; m++) {
       const from = m * oldStride;
-      block.set(this.block.subarray(from, from + HEAD + SLOT * this.block[from]!), m * this.stride);
+      block.set(this.block.subarray(from, from + SLOT * this.lengths[m]!), m * this.stride);
     }
     this.block = block;
   }
@@ -150,11 +161,10 @@ export class BroadcastQueues {
   take(m: number, out: Int32Array, outBase: number, start: number, budget: number): void {
     this.takenCount = start;
     this.takenBytes = 0;
-    const b = this.block;
-    const at = m * this.stride;
-    const len = b[at]!;
+    const len = this.lengths[m]!;
     if (len === 0) return;
-    const base = at + HEAD;
+    const b = this.block;
+    const base = m * this.stride;
     if (this.order.length < len) this.order = new Int32Array(2 * len);
     const order = this.order;
     // Insertion sort of queue positions by (tx asc, size desc, fact desc): queues are short.
@@ -205,6 +215,6 @@ export class BroadcastQueues {
       }
       kept++;
     }
-    b[at] = kept;
+    this.lengths[m] = kept;
   }
 }

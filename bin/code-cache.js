@@ -1,0 +1,141 @@
+// Runs the command line from dist/bundle/hbsim.cjs (one CommonJS file, built by
+// build-dist.js) compiled with a V8 code cache: V8 then deserialises the bytecode it
+// compiled on an earlier run instead of parsing and compiling ~2 MB of JavaScript again
+// (node 20 has no code cache for ES modules: module.enableCompileCache is node 22).
+//
+// The cache is an optimisation only, never a source of a wrong or failed run:
+// - it is keyed by node's version and architecture and by the SHA-256 of the file it
+//   was made from, so a rebuilt bundle or another node never meets an old cache;
+// - its own SHA-256 is stored in its header and checked before V8 sees it (V8 checks
+//   only its version, flags and the source's length: a truncated or corrupt file could
+//   otherwise crash it);
+// - V8 may still refuse it (other V8 flags): the run then compiles as without a cache;
+// - a cache that is missing, refused or corrupt is (re)written after the command ran,
+//   so it holds what that command compiled; one written by a command that does not
+//   simulate (validate, --help…) is rewritten once by the first `run` or `check`, so the
+//   simulator's functions are in it too; a cache that cannot be written (read-only
+//   install) is skipped silently.
+// Where: node_modules/.cache/hbsim/ of the project hbsim is installed in (of the
+// checkout, for a source checkout), or HBSIM_CODE_CACHE_DIR. A cache is code hbsim runs,
+// and its digest is no signature: it belongs where only the user can write, as
+// node_modules itself (whoever can write there can change hbsim anyway); never a shared
+// temporary directory. A global install in a directory the user cannot write gets none. HBSIM_CODE_CACHE=off runs
+// the ES bundle instead (bin/hbsim.js); HBSIM_CODE_CACHE=trace says on stderr what
+// happened to the cache.
+import { hash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+
+/**
+ * How build-dist.js's CommonJS bundles begin: the file is one function expression, the
+ * module wrapper node would otherwise add (plus the import function), so that node:vm
+ * compiles the very string read from disk, not a concatenated copy.
+ */
+const MODULE_WRAPPER = '(function (exports, require, module, __filename, __dirname, __hbsimImport) {';
+const MAGIC = Buffer.from('hbsim-v8-code-cache-1\n', 'latin1');
+const DIGEST_BYTES = 32;
+/** The byte after the digest: whether the command that wrote the cache simulated. */
+const SIMULATED = 1;
+const HEAD = MAGIC.length + DIGEST_BYTES + 1;
+/** The commands whose cache is worth the simulator's functions. */
+export const simulates = (argv) => argv[0] === 'run' || argv[0] === 'check';
+
+/** The directory of the code caches for the package at `root`. */
+export function codeCacheDir(root, env = process.env) {
+  if (env.HBSIM_CODE_CACHE_DIR) return env.HBSIM_CODE_CACHE_DIR;
+  const parent = dirname(root);
+  // An installed package (<project>/node_modules/hbsim) caches in <project>/node_modules/.cache.
+  return basename(parent) === 'node_modules' ? join(parent, '.cache', 'hbsim') : join(root, 'node_modules', '.cache', 'hbsim');
+}
+
+/** The caches of one bundle (hbsim.cjs, worker.cjs) on this node share a name up to its digest. */
+const cachePrefix = (bundleName) => `code-cache-${bundleName}-${process.version}-${process.arch}-`;
+
+/** The cache file for the bundle `bundleName` whose bytes hash to `sourceDigest`, on this node. */
+export function codeCachePath(dir, bundleName, sourceDigest) {
+  return join(dir, `${cachePrefix(bundleName)}${sourceDigest.slice(0, 24)}.bin`);
+}
+
+/**
+ * The cache in the file at `path`: { data, simulated } if the file is whole (magic, then
+ * the SHA-256 of the rest), 'corrupt' if it is not, undefined if there is none.
+ */
+export function readCodeCache(path) {
+  let file;
+  try {
+    file = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  if (file.length <= HEAD || !file.subarray(0, MAGIC.length).equals(MAGIC)) return 'corrupt';
+  const rest = file.subarray(MAGIC.length + DIGEST_BYTES);
+  if (!hash('sha256', rest, 'buffer').equals(file.subarray(MAGIC.length, MAGIC.length + DIGEST_BYTES))) return 'corrupt';
+  return { data: rest.subarray(1), simulated: rest[0] === SIMULATED };
+}
+
+/**
+ * Writes the cache whole or not at all (temporary file + rename), and removes this
+ * node's caches of earlier builds (a checkout rebuilds often; other nodes keep theirs).
+ */
+export function writeCodeCache(path, data, simulated) {
+  mkdirSync(dirname(path), { recursive: true });
+  // Two worker threads of one process may write the same cache at once. (node:worker_threads,
+  // ~4 ms to load, only when writing: `validate` never loads it otherwise.)
+  const temporary = `${path}.${process.pid}-${createRequire(import.meta.url)('node:worker_threads').threadId}.tmp`;
+  const rest = Buffer.concat([Buffer.from([simulated ? SIMULATED : 0]), data]);
+  try {
+    writeFileSync(temporary, Buffer.concat([MAGIC, hash('sha256', rest, 'buffer'), rest]));
+    renameSync(temporary, path);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  const prefix = basename(path).replace(/[0-9a-f]+\.bin$/, '');
+  for (const name of readdirSync(dirname(path))) {
+    if (name.startsWith(prefix) && name.endsWith('.bin') && name !== basename(path)) rmSync(join(dirname(path), name), { force: true });
+  }
+}
+
+/**
+ * Loads dist/bundle/hbsim.cjs with the code cache and returns its exports ({ runCli,
+ * processIo }) and `finish`, to call once the command (`argv`) has run: it writes the
+ * cache when it was not usable or is to be rewritten (above). Throws if the bundle
+ * cannot be read or evaluated: the caller then runs the ES bundle, nothing having
+ * been printed.
+ */
+export function loadWithCodeCache(root, bundle, argv, env = process.env) {
+  const trace =
+    env.HBSIM_CODE_CACHE === 'trace'
+      ? (line) => process.stderr.write(`hbsim: code cache${createRequire(import.meta.url)('node:worker_threads').isMainThread ? '' : ' (worker)'}: ${line}\n`)
+      : () => {};
+  const bytes = readFileSync(bundle);
+  // build-dist.js writes it pure ASCII: then it reads as a one-byte string, the fastest.
+  const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+  if (!source.startsWith(MODULE_WRAPPER)) throw new Error(`${bundle} does not start with the module wrapper build-dist.js writes`);
+  const path = codeCachePath(codeCacheDir(root, env), basename(bundle, '.cjs'), hash('sha256', bytes, 'hex'));
+  const cache = readCodeCache(path);
+  const cachedData = typeof cache === 'object' ? cache.data : undefined;
+  const script = new vm.Script(source, { filename: bundle, cachedData });
+  const used = cachedData !== undefined && !script.cachedDataRejected;
+  const rewrite = !used || (simulates(argv) && !cache.simulated);
+  trace(`${used ? 'used' : cache === undefined ? 'none' : cache === 'corrupt' ? 'corrupt' : 'refused by V8'}${used && rewrite ? ' (to be rewritten)' : ''}: ${path}`);
+  const module = { exports: {} };
+  const bundleUrl = pathToFileURL(bundle);
+  // The report's modules stay ES modules (build-dist.js): imported from here, where import() works.
+  const importFromBundle = (specifier) => import(new URL(specifier, bundleUrl).href);
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importFromBundle);
+  const finish = () => {
+    if (!rewrite) return;
+    try {
+      // After the run: the cache then holds the functions this command compiled too.
+      writeCodeCache(path, script.createCachedData(), simulates(argv));
+      trace(`wrote: ${path}`);
+    } catch (error) {
+      trace(`not written: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  return { exports: module.exports, finish };
+}

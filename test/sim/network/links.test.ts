@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { LinkConfig } from '../../../src/sim/config.js';
+import { DROPPED, DropReason, LinkTable } from '../../../src/sim/network/links.js';
+import { compileLoss, geometricGap, gilbertStep, stationaryStart } from '../../../src/sim/network/loss.js';
+import { DurationSampler } from '../../../src/sim/random/distributions.js';
+import { namedStreamKey } from '../../../src/sim/random/stream-keys.js';
+import { StreamBank } from '../../../src/sim/random/streams.js';
+
+/**
+ * LinkTable keeps a link's hot fields in one record with its delay stream's state
+ * (links.ts). These tests rebuild every link's fate from its named streams with the
+ * plain pieces (a StreamBank, the loss functions, a DurationSampler) and demand the
+ * same arrival, to the microsecond, message by message: a record field read from the
+ * wrong link, a stream seeded under the wrong key or a draw out of order fails them.
+ */
+const root = { seed: 'links', replication: 1 };
+const key = (link: number, purpose: string) => namedStreamKey(`link/${link}/${purpose}`);
+
+const bernoulli: LinkConfig = { lossProbability: 0.2, duplicateProbability: 0, delay: { baseUs: 200, random: { kind: 'exponential', meanUs: 300 } } };
+const duplicating: LinkConfig = { lossProbability: 0.05, duplicateProbability: 0.3, delay: { baseUs: 100, random: { kind: 'normal', meanUs: 500, sdUs: 400 } } };
+const bursty: LinkConfig = {
+  lossProbability: 0,
+  loss: { kind: 'gilbertElliott', enterBadProbability: 0.05, leaveBadProbability: 0.3, lossInGoodProbability: 0.01, lossInBadProbability: 0.6 },
+  duplicateProbability: 0,
+  delay: { baseUs: 50, random: { kind: 'lognormal', medianUs: 200, sigma: 0.8 } },
+};
+const constant: LinkConfig = { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 700, random: { kind: 'constant', valueUs: 0 } } };
+const profiles = [bernoulli, duplicating, bursty, constant];
+
+/** One link's fate, message by message, from its named streams (the model LinkTable must match). */
+class ReferenceLink {
+  private readonly bank = new StreamBank(8);
+  private readonly delay: DurationSampler;
+  private readonly profile: LinkConfig;
+  private readonly streams = new Map<string, number>();
+  private left = 0;
+  private bad = 0;
+  duplicateUs = DROPPED;
+
+  constructor(link: number, profile: LinkConfig) {
+    this.profile = profile;
+    this.delay = new DurationSampler(profile.delay.random, this.bank);
+    const stream = (purpose: string) => this.streams.set(purpose, this.bank.add(root, key(link, purpose)));
+    if (profile.delay.random.kind !== 'constant') stream('delay');
+    const law = compileLoss(profile.loss ?? { kind: 'bernoulli', probability: profile.lossProbability }, 'reference');
+    if (law.kind !== 0) stream('loss');
+    if (profile.loss) stream('loss-state');
+    if (profile.duplicateProbability > 0) {
+      stream('duplicate');
+      stream('duplicate-delay');
+    }
+    if (law.kind === 1) this.left = geometricGap(this.bank, this.streams.get('loss')!, law.logKeep);
+    if (law.kind === 2) this.bad = stationaryStart(this.bank, this.streams.get('loss-state')!, law.stationaryBad);
+    this.lost = () => {
+      if (law.kind === 0) return false;
+      if (law.kind === 1) {
+        if (this.left > 0) {
+          this.left--;
+          return false;
+        }
+        this.left = geometricGap(this.bank, this.streams.get('loss')!, law.logKeep);
+        return true;
+      }
+      const step = gilbertStep(this.bank, this.streams.get('loss-state')!, this.streams.get('loss')!, this.bad, law.enterBad, law.leaveBad, law.lossGood, law.lossBad);
+      this.bad = step >> 1;
+      return (step & 1) === 1;
+    };
+  }
+
+  private readonly lost: () => boolean;
+
+  transmit(departUs: number): number {
+    this.duplicateUs = DROPPED;
+    if (this.lost()) return DROPPED;
+    const base = departUs + this.profile.delay.baseUs;
+    if (this.profile.duplicateProbability > 0 && this.bank.next(this.streams.get('duplicate')!) < this.profile.duplicateProbability) {
+      this.duplicateUs = base + this.delay.sampleUs(this.streams.get('duplicate-delay')!);
+    }
+    return base + this.delay.sampleUs(this.streams.has('delay') ? this.streams.get('delay')! : 0);
+  }
+}
+
+describe('LinkTable (one record per link, the delay stream inside it)', () => {
+  it('delivers and drops every message of interleaved links exactly as their named streams say', () => {
+    const links = 12;
+    const profileOfLink = Uint16Array.from({ length: links }, (_, l) => l % profiles.length);
+    const bank = new StreamBank(4);
+    const table = new LinkTable(bank, root, profiles, profileOfLink, key);
+    const reference = Array.from({ length: links }, (_, l) => new ReferenceLink(l, profiles[l % profiles.length]!));
+    // A fixed pseudo-random interleaving: links start (and are seeded) in a scrambled order.
+    let x = 12345;
+    let nowUs = 0;
+    let dropped = 0;
+    let duplicated = 0;
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const link = (x >>> 8) % links;
+      nowUs += 37;
+      const got = table.transmit(link, nowUs);
+      const want = reference[link]!.transmit(nowUs);
+      expect(got).toBe(want);
+      expect(table.duplicateArrivalUs).toBe(reference[link]!.duplicateUs);
+      if (got === DROPPED) {
+        dropped++;
+        expect(table.lastDropReason).toBe(DropReason.loss);
+      }
+      if (table.duplicateArrivalUs !== DROPPED) duplicated++;
+    }
+    // The laws were exercised: losses on three classes, duplicates on one.
+    expect(dropped).toBeGreaterThan(1_000);
+    expect(duplicated).toBeGreaterThan(500);
+  });
+
+  it('answers attempt() (no duplication) from the same records, and cuts links apart', () => {
+    const bank = new StreamBank(4);
+    const table = new LinkTable(bank, root, [bernoulli], new Uint16Array(3), key);
+    const reference = [0, 1, 2].map((l) => new ReferenceLink(l, bernoulli));
+    table.cut(1);
+    expect(table.isDown(1)).toBe(true);
+    for (let i = 0; i < 2_000; i++) {
+      const link = i % 3;
+      const got = table.attempt(link, 1_000 * i);
+      if (link === 1) {
+        expect(got).toBe(DROPPED);
+        expect(table.lastDropReason).toBe(DropReason.partition);
+        continue;
+      }
+      expect(got).toBe(reference[link]!.transmit(1_000 * i));
+    }
+    table.repair(1);
+    // A cut link draws nothing: after the repair it starts where an uncut link would.
+    for (let i = 0; i < 500; i++) expect(table.transmit(1, 5e6 + i)).toBe(reference[1]!.transmit(5e6 + i));
+  });
+
+  it('makes no stream for a link that carries nothing', () => {
+    const bank = new StreamBank(4);
+    const table = new LinkTable(bank, root, [bernoulli], new Uint16Array(1000), key);
+    table.transmit(7, 0);
+    table.transmit(900, 0);
+    expect(bank.size).toBe(2); // one loss stream each; the delay streams live in the table's records
+  });
+});
