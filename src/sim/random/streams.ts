@@ -246,7 +246,7 @@ export class StreamBank {
    */
   saveStream(index: number, to: Float64Array, at: number): void {
     const st = this.state;
-    const s = index * STRIDE;
+    const s = index * this.stride;
     to[at] = st[s]!;
     to[at + 1] = st[s + 1]!;
     to[at + 2] = st[s + 2]!;
@@ -259,14 +259,14 @@ export class StreamBank {
   /** Puts back a state `saveStream` copied (from any stream of any bank: the state is the stream). */
   restoreStream(index: number, from: Float64Array, at: number): void {
     const st = this.state;
-    const s = index * STRIDE;
+    const s = index * this.stride;
     st[s] = from[at]!;
     st[s + 1] = from[at + 1]!;
     st[s + 2] = from[at + 2]!;
     st[s + 3] = from[at + 3]!;
     if (from[at + 4] === 1) {
       let has = this.hasSpareNormal;
-      if (has === null || has.length * STRIDE < st.length) has = this.makeSpares();
+      if (has === null || has.length * this.stride < st.length) has = this.makeSpares();
       has[index] = 1;
       this.spareNormal![index] = from[at + 5]!;
     } else if (this.hasSpareNormal !== null && index < this.hasSpareNormal.length) {
