@@ -27,19 +27,23 @@ export function linkLossModel(link: LinkConfig): LossModel {
 
 /**
  * A link's record, 32 bytes (one cache line holds two): its delay stream's state (words
- * 0–3, owned by the table's delay-stream bank), then its profile with a SEEDED bit once
- * its streams exist, its loss stream, and the Bernoulli countdown (a double in words
- * 6–7). What a message reads sits in one record: at 10 000 members the separate
- * per-link arrays (profile, loss record, delay stream state in the shared bank) were
- * three cache misses per message.
+ * 0–3, owned by the table's delay-stream bank), then its profile, its loss stream, and
+ * the Bernoulli countdown (a double in words 6–7). What a message reads sits in one
+ * record: at 10 000 SWIM members the separate per-link arrays (profile, loss record,
+ * delay stream state in the shared bank) were three cache misses per message.
+ *
+ * Records are numbered in the order links are seeded (their first message), and
+ * `recordOf[link]` points at a link's record (−1 before its first message). At 100 k
+ * central nodes that is the order heartbeats go out every interval, so successive sends
+ * read successive records; an idle link costs 4 bytes and no stream.
  */
 const WORDS = 8;
-const INFO = 4;
+const PROFILE = 4;
 const LOSS_STREAM = 5;
 /** The countdown's index in the record as doubles (words 6–7). */
 const REMAINING = 3;
-const SEEDED = 1 << 16;
-const PROFILE_MASK = SEEDED - 1;
+const UNSEEDED = -1;
+const MAX_PROFILES = 1 << 16;
 const LOSS_NONE = LossKind.none;
 const LOSS_BERNOULLI = LossKind.bernoulli;
 
@@ -47,10 +51,14 @@ export class LinkTable {
   readonly linkCount: number;
   private readonly bank: StreamBank;
   private readonly root: SeedRoot;
-  /** Each link's delay stream, at the link's index: its records hold the link's other fields too. */
+  /** Each link's delay stream, at the link's record index: its records hold the link's other fields too. */
   private readonly delays: StreamBank;
   private readonly rec: Uint32Array;
   private readonly recF: Float64Array;
+  /** Each link's record (UNSEEDED until its first message), and its profile until then. */
+  private readonly recordOf: Int32Array;
+  private readonly profileOfLink: Uint16Array;
+  private records = 0;
   private readonly baseDelayUs: Float64Array;
   private readonly duplicateProbability: Float64Array;
   /** Each profile's delay law on the links' delay streams, and on duplicate-delay streams (main bank). */
@@ -89,11 +97,12 @@ export class LinkTable {
     this.linkCount = n;
     this.bank = bank;
     this.root = root;
-    if (profiles.length > PROFILE_MASK) throw new RangeError(`at most ${PROFILE_MASK} link classes, got ${profiles.length}`);
+    if (profiles.length > MAX_PROFILES) throw new RangeError(`at most ${MAX_PROFILES} link classes, got ${profiles.length}`);
     this.delays = new StreamBank(n, WORDS);
     this.rec = this.delays.words();
     this.recF = new Float64Array(this.rec.buffer, this.rec.byteOffset, this.rec.length / 2);
-    for (let link = 0; link < n; link++) this.rec[WORDS * link + INFO] = profileOfLink[link]!;
+    this.recordOf = new Int32Array(n).fill(UNSEEDED);
+    this.profileOfLink = Uint16Array.from(profileOfLink);
     this.baseDelayUs = Float64Array.from(profiles, (p) => p.delay.baseUs);
     this.duplicateProbability = Float64Array.from(profiles, (p) => p.duplicateProbability);
     this.samplers = profiles.map((p, k) => new DurationSampler(p.delay.random, this.delays, `link class ${k} delay`));
@@ -117,45 +126,48 @@ export class LinkTable {
    * heartbeats) costs no stream. A stream's draws depend on its key alone
    * (streams.ts), so when a stream is created changes nothing.
    */
-  private seed(link: number): void {
-    const at = WORDS * link;
-    const profile = this.rec[at + INFO]! & PROFILE_MASK;
-    this.rec[at + INFO] = profile | SEEDED;
+  private seed(link: number): number {
+    const record = this.records++;
+    this.recordOf[link] = record;
+    const at = WORDS * record;
+    const profile = this.profileOfLink[link]!;
+    this.rec[at + PROFILE] = profile;
     const key = this.streamKey;
     const root = this.root;
     const bank = this.bank;
-    if (!this.samplers[profile]!.isConstant) this.delays.addAt(link, root, key(link, 'delay'));
+    if (!this.samplers[profile]!.isConstant) this.delays.addAt(record, root, key(link, 'delay'));
     const law = this.laws[profile]!;
     if (law.kind === LossKind.bernoulli) {
       const lossStream = bank.add(root, key(link, 'loss'));
       this.rec[at + LOSS_STREAM] = lossStream;
-      this.recF[4 * link + REMAINING] = geometricGap(bank, lossStream, law.logKeep);
+      this.recF[4 * record + REMAINING] = geometricGap(bank, lossStream, law.logKeep);
     } else if (law.kind === LossKind.gilbertElliott) {
       const lossStream = bank.add(root, key(link, 'loss'));
-      this.bursty!.configureCompiled(link, law, lossStream, bank.add(root, key(link, 'loss-state')));
+      this.bursty!.configureCompiled(record, law, lossStream, bank.add(root, key(link, 'loss-state')));
     }
     if (this.duplicateProbability[profile]! > 0) {
-      this.duplicateStream[link] = bank.add(root, key(link, 'duplicate'));
-      this.duplicateDelayStream[link] = bank.add(root, key(link, 'duplicate-delay'));
+      this.duplicateStream[record] = bank.add(root, key(link, 'duplicate'));
+      this.duplicateDelayStream[record] = bank.add(root, key(link, 'duplicate-delay'));
     }
+    return record;
   }
 
-  /** Decides whether the link's next message is lost (Bernoulli by countdown in the record; see loss.ts). */
-  private lost(link: number, profile: number): boolean {
+  /** Decides whether the next message on the link with this record is lost (Bernoulli by countdown in the record; see loss.ts). */
+  private lost(record: number, profile: number): boolean {
     const kind = this.lossKind[profile]!;
     if (kind === LOSS_NONE) return false;
     if (kind === LOSS_BERNOULLI) {
       const recF = this.recF;
-      const f = 4 * link + REMAINING;
+      const f = 4 * record + REMAINING;
       const left = recF[f]!;
       if (left > 0) {
         recF[f] = left - 1;
         return false;
       }
-      recF[f] = geometricGap(this.bank, this.rec[WORDS * link + LOSS_STREAM]!, this.logKeep[profile]!);
+      recF[f] = geometricGap(this.bank, this.rec[WORDS * record + LOSS_STREAM]!, this.logKeep[profile]!);
       return true;
     }
-    return this.bursty!.shouldDrop(link);
+    return this.bursty!.shouldDrop(record);
   }
 
   isDown(link: number): boolean {
@@ -178,17 +190,14 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let info = this.rec[WORDS * link + INFO]!;
-    if ((info & SEEDED) === 0) {
-      this.seed(link);
-      info |= SEEDED;
-    }
-    const profile = info & PROFILE_MASK;
-    if (this.lost(link, profile)) {
+    let record = this.recordOf[link]!;
+    if (record === UNSEEDED) record = this.seed(link);
+    const profile = this.rec[WORDS * record + PROFILE]!;
+    if (this.lost(record, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
-    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(link);
+    return departUs + this.baseDelayUs[profile]! + this.samplers[profile]!.sampleUs(record);
   }
 
   /** One message leaves at `departUs`: its arrival instant, or DROPPED. */
@@ -198,21 +207,18 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let info = this.rec[WORDS * link + INFO]!;
-    if ((info & SEEDED) === 0) {
-      this.seed(link);
-      info |= SEEDED;
-    }
-    const profile = info & PROFILE_MASK;
-    if (this.lost(link, profile)) {
+    let record = this.recordOf[link]!;
+    if (record === UNSEEDED) record = this.seed(link);
+    const profile = this.rec[WORDS * record + PROFILE]!;
+    if (this.lost(record, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
     const base = departUs + this.baseDelayUs[profile]!;
     const duplicate = this.duplicateProbability[profile]!;
-    if (duplicate > 0 && this.bank.next(this.duplicateStream[link]!) < duplicate) {
-      this.duplicateArrivalUs = base + this.duplicateSamplers[profile]!.sampleUs(this.duplicateDelayStream[link]!);
+    if (duplicate > 0 && this.bank.next(this.duplicateStream[record]!) < duplicate) {
+      this.duplicateArrivalUs = base + this.duplicateSamplers[profile]!.sampleUs(this.duplicateDelayStream[record]!);
     }
-    return base + this.samplers[profile]!.sampleUs(link);
+    return base + this.samplers[profile]!.sampleUs(record);
   }
 }
