@@ -181,7 +181,7 @@ describe('walk prefixes: probes resumed from each node’s saved walk before its
     const saved = new Float64Array(STREAM_STATE_LENGTH + 2);
     a.saveStream(i, saved, 2);
     expect(saved[6]).toBe(1);
-    const b = new StreamBank(1);
+    const b = new StreamBank(1, 6); // a bank of wider records (owners' words after the state)
     b.add(root, namedStreamKey('other'));
     const j = b.add(root, namedStreamKey('other too'));
     b.normal(j); // a spare of its own, which the restore must replace
