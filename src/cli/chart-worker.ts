@@ -19,7 +19,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ChartSet } from '../report/charts.js';
 import type { ChartRenderer } from '../report/html.js';
-import type { ChartJob, ChartReply } from './chart-worker-thread.js';
+import type { ChartJob, ChartReply } from './chart-worker-jobs.js';
 import { noteTiming } from './timings.js';
 
 // Compiled, the thread's module sits beside this one (dist/cli/, or dist/bundle/ as the

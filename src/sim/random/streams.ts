@@ -48,6 +48,8 @@ export interface SeedRoot {
 }
 
 const STRIDE = 4; // c, s0, s1, s2 (s as integers: s·2^32)
+/** Numbers `StreamBank.saveStream` writes per stream: the four words, whether a spare normal is kept, and its value. */
+export const STREAM_STATE_LENGTH = 6;
 const TWO_32 = 4_294_967_296;
 const INV_TWO_32 = 2.3283064365386963e-10; // 2^-32
 const MULTIPLIER = 2_091_639;
@@ -258,6 +260,42 @@ export class StreamBank {
     this.spareNormal![index] = v * f;
     has[index] = 1;
     return u * f;
+  }
+
+  /**
+   * Copies stream `index`'s whole state (its four words, and the spare normal the polar
+   * method kept, if any) into `to` from `at` on: STREAM_STATE_LENGTH numbers. With
+   * `restoreStream`, a consumer resumes a stream exactly where it was (the pause-survival
+   * search resumes each probe node's walk from the same instant: sim/skip/walk-shared.ts).
+   */
+  saveStream(index: number, to: Float64Array, at: number): void {
+    const st = this.state;
+    const s = index * this.stride;
+    to[at] = st[s]!;
+    to[at + 1] = st[s + 1]!;
+    to[at + 2] = st[s + 2]!;
+    to[at + 3] = st[s + 3]!;
+    const has = this.hasSpareNormal !== null && index < this.hasSpareNormal.length && this.hasSpareNormal[index] === 1;
+    to[at + 4] = has ? 1 : 0;
+    to[at + 5] = has ? this.spareNormal![index]! : 0;
+  }
+
+  /** Puts back a state `saveStream` copied (from any stream of any bank: the state is the stream). */
+  restoreStream(index: number, from: Float64Array, at: number): void {
+    const st = this.state;
+    const s = index * this.stride;
+    st[s] = from[at]!;
+    st[s + 1] = from[at + 1]!;
+    st[s + 2] = from[at + 2]!;
+    st[s + 3] = from[at + 3]!;
+    if (from[at + 4] === 1) {
+      let has = this.hasSpareNormal;
+      if (has === null || has.length * this.stride < st.length) has = this.makeSpares();
+      has[index] = 1;
+      this.spareNormal![index] = from[at + 5]!;
+    } else if (this.hasSpareNormal !== null && index < this.hasSpareNormal.length) {
+      this.hasSpareNormal[index] = 0;
+    }
   }
 
   private makeSpares(): Uint8Array {

@@ -141,11 +141,20 @@ export function pullWalkRefusal(config: SimConfig): string | null {
   return null;
 }
 
-/** `hooks.onProgress` hears the fraction of nodes walked. */
-export function runPullWalk(config: SimConfig, hooks?: RunHooks): RunResult {
+/** What a walk did (for tests and benchmarks: skipping must skip). */
+export interface PullWalkStats {
+  /** Probes drawn one by one (interesting, raw, or next to them); the rest were counted. */
+  drawnProbes: number;
+}
+
+/** `hooks.onProgress` hears the fraction of nodes walked; `stats`, if given, what the walk drew. */
+export function runPullWalk(config: SimConfig, hooks?: RunHooks, stats?: PullWalkStats): RunResult {
   const refusal = pullWalkRefusal(config);
   if (refusal !== null) throw new RangeError(`the pull walk does not apply: ${refusal}`);
-  return new PullWalk(config).run(hooks?.onProgress);
+  const walk = new PullWalk(config);
+  const result = walk.run(hooks?.onProgress);
+  if (stats !== undefined) stats.drawnProbes = walk.drawnProbes;
+  return result;
 }
 
 /** Event classes of a segment's simulation, in the engine's same-instant order. */
@@ -183,6 +192,7 @@ class PullWalk {
   /** The node's pauses and down times apart, each sorted and disjoint (looked up by bisection). */
   private readonly pausesOf = new Intervals();
   private readonly downs = new Intervals();
+  drawnProbes = 0;
   // Tallies.
   private probesSent = 0;
   private sent = 0;
@@ -491,6 +501,7 @@ class PullWalk {
   private settle(j: number, requestLost: boolean, d1: number, replyLost: boolean, d2: number): number {
     const { warmupUs, endUs } = this;
     const p = this.phase + j * this.P;
+    this.drawnProbes++;
     if (p >= warmupUs) this.probesSent++;
     if (requestLost) return Number.NaN;
     const q = p + this.b1 + d1;
