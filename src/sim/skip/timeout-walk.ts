@@ -111,7 +111,7 @@ import type { DelayDistribution } from '../random/distributions.js';
 import { selectNodes } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
 import { Cause, MetricsRecorder } from '../metrics/recorder.js';
-import { linkStreamKey } from '../random/stream-keys.js';
+import { NodeKeyFamily } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
@@ -351,12 +351,18 @@ class TimeoutWalk {
     // About a hundred progress calls a run, whatever the node count.
     const every = Math.max(1, Math.floor(names.length / 100));
     const shared = this.shared === null ? null : this.shared.nodeSetup(config);
+    // One stream per link for positions, fates and parts alike: `link/<node>><monitor>/skip`.
+    const skipKeys = NodeKeyFamily.linkTo(config.monitorName, 'skip');
     for (let node = 0; node < names.length; node++) {
       if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
       const name = names[node]!;
       const phase = shared !== null ? shared.phases[node]! : heartbeatPhaseUs(root, name, this.I);
-      // One stream per link for positions, fates and parts alike (one key to derive per node).
-      const stream = this.bank.add(root, shared !== null ? shared.skipKeys[node]! : linkStreamKey(name, config.monitorName, 'skip'));
+      let stream: number;
+      if (shared !== null) stream = this.bank.add(root, shared.skipKeys[node]!);
+      else {
+        skipKeys.of(name);
+        stream = this.bank.addDigest(root, skipKeys.hi, skipKeys.lo);
+      }
       const linkClass = this.classOf[node]!;
       this.skipper = this.skippers[linkClass]!;
       this.b = this.classBaseUs[linkClass]!;
@@ -922,12 +928,17 @@ class TimeoutWalk {
       const next = i < count && items[i]! <= tTo ? items[i]! : Number.POSITIVE_INFINITY;
       const horizon = Math.min(next, tTo + 1); // an arrival at a judging instant comes first
       const suspectAt = judgeAt(last + T + 1, C);
+      // Worked out on every gap, though a suspicion is rare: arithmetic the optimizer has
+      // only seen on small instants (a suspicion early in the run) is compiled for small
+      // integers and thrown away at the first late one (a deopt and a second compile).
+      const deadAt = deadAfter === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : judgeAt(last + deadAfter + 1, C);
+      const deadAtOnce = deadAt === suspectAt;
+      const deadWithin = deadAt < horizon && deadAt <= endUs;
       if (this.trusted && suspectAt < horizon && suspectAt <= endUs) {
-        const deadAt = deadAfter === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : judgeAt(last + deadAfter + 1, C);
-        if (deadAt === suspectAt) verdicts.push(suspectAt, pair, Status.dead, cause);
+        if (deadAtOnce) verdicts.push(suspectAt, pair, Status.dead, cause);
         else {
           verdicts.push(suspectAt, pair, Status.suspected, cause);
-          if (deadAt < horizon && deadAt <= endUs) verdicts.push(deadAt, pair, Status.dead, cause);
+          if (deadWithin) verdicts.push(deadAt, pair, Status.dead, cause);
         }
         this.trusted = false;
       }
