@@ -88,7 +88,13 @@ async function bundle(root) {
     absWorkingDir: root,
     // worker-es.js: the worker thread's ES bundle, which dist/bundle/worker.js (WORKER_ENTRY, below) runs
     // when the CommonJS one cannot be. report-<module>.js: the report's modules the CommonJS files import.
-    entryPoints: { main: 'dist/cli/main.js', 'worker-es': 'dist/sweep/worker.js', ...Object.fromEntries([...reportModules].sort().map((m) => [reportEntry(m), `dist/report/${m}.js`])) },
+    // chart-worker-thread.js: the report's chart thread (src/cli/chart-worker.ts), found beside its starter.
+    entryPoints: {
+      main: 'dist/cli/main.js',
+      'worker-es': 'dist/sweep/worker.js',
+      'chart-worker-thread': 'dist/cli/chart-worker-thread.js',
+      ...Object.fromEntries([...reportModules].sort().map((m) => [reportEntry(m), `dist/report/${m}.js`])),
+    },
     outdir: 'dist/bundle',
     bundle: true,
     splitting: true,

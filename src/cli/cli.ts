@@ -16,9 +16,12 @@ import { COMMAND_DEFINITIONS, COMMANDS, EPILOGUE, type Handle } from './command-
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
 import { terminalSafe } from './terminal-text.js';
+import { startChartWorkerEarly } from './chart-worker.js';
 import { toolVersion } from '../results/tool-version.js';
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // The report's chart thread warms vega up on a spare core while the arguments are parsed and the command loads.
+  startChartWorkerEarly(argv, io.env);
   let code: number | undefined;
   const handle = async (command: () => number | Promise<number>) => {
     code = await guarded(command, io);

@@ -15,10 +15,11 @@ export async function loadReportRenderer(): Promise<typeof import('../report/htm
 }
 
 /**
- * Starts loading the report writer without waiting for it, so that a run which will
- * write a report loads vega while its workers simulate; `loadReportRenderer` then finds
+ * Starts loading the report writer and vega without waiting for them, so that a run
+ * which will write a report loads vega while its workers simulate; `loadReportRenderer` then finds
  * the modules loaded. A failure surfaces there, not here.
  */
 export function preloadReportRenderer(): void {
-  loadReportRenderer().catch(() => {});
+  // html.js loads vega only when it renders charts itself (renderChartsHere): load both.
+  Promise.all([loadReportRenderer(), import('../report/svg.js')]).catch(() => {});
 }

@@ -15,6 +15,8 @@ interface Phase {
 }
 
 const phases: Phase[] = [];
+/** Points other threads reached (the report's chart thread), printed after the phases. */
+const notes: string[] = [];
 let last: { wallMs: number; cpuMs: number } | undefined;
 
 function cpuMs(): number {
@@ -29,11 +31,22 @@ export function markPhase(name: string): void {
   last = now;
 }
 
+/**
+ * A point another thread reached, at `atMs` on this thread's clock (performance.now(),
+ * the process's start = 0), printed as `timing: note <what> at <ms> ms`. (Node 20 has no
+ * per-thread CPU clock: the phases' CPU is the whole process's.)
+ */
+export function noteTiming(what: string, atMs: number): void {
+  notes.push(`${what} at ${atMs.toFixed(0)} ms`);
+}
+
 /** Prints (and forgets) the phases marked so far, when HBSIM_TIMINGS is set. */
 export function printPhases(io: CliIo): void {
   const on = io.env.HBSIM_TIMINGS;
   if (on !== undefined && on !== '' && on !== '0') {
     for (const p of phases) io.stderr.write(`timing: ${p.name} ${p.wallMs.toFixed(0)} ms wall, ${p.cpuMs.toFixed(0)} ms cpu\n`);
+    for (const n of notes) io.stderr.write(`timing: note ${n}\n`);
   }
   phases.length = 0;
+  notes.length = 0;
 }

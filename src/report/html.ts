@@ -24,9 +24,8 @@ import {
 } from '../analysis/index.js';
 import type { CellResult, RecommendationTargets, ResultsFile } from '../results/results-file.js';
 import { scriptBundles } from './bundles.js';
-import { buildCharts, type Chart } from './charts.js';
+import { buildCharts, type Chart, type ChartSet } from './charts.js';
 import { reportModel, type ReportModel, type ReportOptions } from './data.js';
-import { renderAllSvg } from './svg.js';
 import { membershipModel, membershipTableHtml } from './membership.js';
 import { tuneSectionHtml } from './tune.js';
 
@@ -340,11 +339,23 @@ const PAGE_SCRIPT = `
 
 // ------------------------------------------------------------------ page
 
-/** The report as one HTML document; a pure function of the results and options. */
-export async function renderReportHtml(results: ResultsFile, options: ReportOptions = {}): Promise<string> {
+/**
+ * Renders every chart of a set to static SVG, in order. The default is vega on this
+ * thread (svg.ts `renderAllSvg`); the CLI may hand in one that renders on a warmed-up
+ * worker thread (src/cli/chart-worker.ts), which gives the same bytes.
+ */
+export type ChartRenderer = (set: ChartSet) => Promise<readonly string[]>;
+
+/** vega on this thread, loaded on first use: a caller that renders elsewhere never loads it (~0.2 s). */
+export const renderChartsHere: ChartRenderer = async (set) => (await import('./svg.js')).renderAllSvg(set);
+
+/** The report as one HTML document; a pure function of the results and options (whichever renderer draws the charts). */
+export async function renderReportHtml(results: ResultsFile, options: ReportOptions = {}, renderCharts: ChartRenderer = renderChartsHere): Promise<string> {
   const model = reportModel(results, options);
   const set = buildCharts(model);
-  const svgs = await renderAllSvg(set);
+  // The charts render (perhaps on another thread) while this one writes the rest of the page.
+  const rendering = renderCharts(set);
+  rendering.catch(() => {}); // awaited below; this only keeps an early throw here from leaving it unhandled
   const r = results;
   const rec = model.recommended;
   const sweep = r.cells.length > 1;
@@ -364,9 +375,6 @@ export async function renderReportHtml(results: ResultsFile, options: ReportOpti
     fact('Source', r.source, undefined, true),
   ].join('');
 
-  const chartHtml = set.charts
-    .map((chart, i) => figure(chart, svgs[i]!, !chart.id.startsWith('chart-heatmap') && chart.id !== 'chart-cost'))
-    .join('\n');
   const toc = set.charts.map((c) => `<a href="#${escapeHtml(c.id)}">${escapeHtml(c.title.replace(/:.*$/, ''))}</a>`).join('');
   const members = membershipTableHtml(sweep ? membershipModel(r, model.rows) : null, escapeHtml);
   const params = model.parameters
@@ -377,6 +385,11 @@ export async function renderReportHtml(results: ResultsFile, options: ReportOpti
   const chartsJson = { datasets: set.datasets, charts: set.charts.map((c) => ({ id: c.id, spec: c.spec })) };
   const scripts = scriptBundles()
     .map((b) => `<script data-bundle="${escapeHtml(b.name)}">${b.code}</script>`)
+    .join('\n');
+
+  const svgs = await rendering;
+  const chartHtml = set.charts
+    .map((chart, i) => figure(chart, svgs[i]!, !chart.id.startsWith('chart-heatmap') && chart.id !== 'chart-cost'))
     .join('\n');
 
   return `<!doctype html>

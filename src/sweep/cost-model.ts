@@ -35,6 +35,7 @@
 import type { SimConfig } from '../sim/config.js';
 import { runPathFor, type RunPath } from '../sim/run-once.js';
 import { pauseSearchHeartbeats, probeConfig, probeNodeNames } from './pause-survival.js';
+import type { SweepTask } from './tasks.js';
 
 /** CPU nanoseconds per simulated heartbeat of a replication, by the path that runs it. */
 export const NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 50, pullWalk: 50, kernel: 450, engine: 400, protocol: 5000 };
@@ -76,4 +77,17 @@ export function cellCost(config: SimConfig, replications: number, pauseSurvival:
     cpuNs += search * SEARCH_NS_PER_HEARTBEAT[pauseProbePath(config)];
   }
   return { heartbeats, cpuMs: cpuNs / 1e6 };
+}
+
+/**
+ * One task's one-core CPU estimate in ns: a replication's heartbeats at its path's price,
+ * a search's nominal heartbeats at its probes' price. The worker pool hands the most
+ * expensive tasks out first (run-tasks.ts dispatchOrder): by raw heartbeats a search
+ * looked ~4× cheaper than it is (walk probes cost 200 ns per nominal heartbeat, walk
+ * replications 50), so db-ha's searches were left to the end of a pooled run.
+ */
+export function taskCpuNs(task: SweepTask): number {
+  const c = task.config;
+  if (task.kind === 'pauseSurvival') return pauseSearchHeartbeats(c) * SEARCH_NS_PER_HEARTBEAT[pauseProbePath(c)];
+  return replicationHeartbeats(c, 1) * NS_PER_HEARTBEAT[runPathFor(c)];
 }

@@ -16,6 +16,7 @@
 import type { Worker } from 'node:worker_threads';
 import { runTask, taskHeartbeats, type SweepTask, type TaskResult } from './tasks.js';
 import { acquireWorkers, discardWorkers, releaseWorkers } from './worker-pool.js';
+import { taskCpuNs } from './cost-model.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
 export interface RunTasksOptions {
@@ -66,11 +67,16 @@ function taskWeight(task: SweepTask): number {
 /**
  * The order tasks are handed to workers: the most expensive first (longest processing
  * time first), so the run does not end with one worker busy on a long task while the
- * other idles. Ties keep task order. Only who runs what, and when, depends on it: each
- * result still lands at its task's index.
+ * other idles. Expense is the cost model's CPU estimate (cost-model.ts taskCpuNs: the
+ * heartbeats at the price of the path that runs them), not raw heartbeats, which rank
+ * a pause search below replications that cost a quarter as much. Ties keep task order.
+ * Only who runs what, and when, depends on it: each result still lands at its task's index.
  */
 export function dispatchOrder(tasks: readonly SweepTask[]): number[] {
-  const weights = tasks.map(taskWeight);
+  const weights = tasks.map((task) => {
+    const ns = taskCpuNs(task);
+    return Number.isFinite(ns) && ns > 0 ? ns : 1;
+  });
   return tasks.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b);
 }
 

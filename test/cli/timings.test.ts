@@ -1,6 +1,7 @@
 /**
  * HBSIM_TIMINGS=1: `hbsim run` says on stderr where its time went, phase by phase
- * (the benchmark reads it to break a whole-process figure down), and prints nothing of
+ * (the benchmark reads it to break a whole-process figure down), then what the report's
+ * chart thread did and when, and prints nothing of
  * the kind without it; the results are the same bytes either way.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -20,9 +21,9 @@ const SMALL = ['--set', 'duration=5m', '--set', 'warmup=0s', '--set', 'replicati
 describe('HBSIM_TIMINGS', () => {
   it('lists every phase of a run, in order, with wall and CPU milliseconds; off by default; same results', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hbsim-timings-'));
-    const timed = capture({ HBSIM_TIMINGS: '1' });
+    const timed = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
     expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a'), ...SMALL], timed.io)).toBe(0);
-    const lines = timed.stderr().split('\n').filter((l) => l.startsWith('timing: '));
+    const lines = timed.stderr().split('\n').filter((l) => l.startsWith('timing: ') && !l.startsWith('timing: note '));
     const names = lines.map((l) => l.replace(/^timing: (.*) \d+ ms wall, \d+ ms cpu$/, '$1'));
     expect(names).toEqual([
       'start-up (node, modules, arguments)',
@@ -35,6 +36,9 @@ describe('HBSIM_TIMINGS', () => {
       'write files',
       'print',
     ]);
+    // Then what the report's chart thread did, on this thread's clock (src/cli/chart-worker.ts).
+    const notes = timed.stderr().split('\n').filter((l) => l.startsWith('timing: note '));
+    expect(notes.at(-1)).toMatch(/^timing: note chart thread: job \d+ rendered at \d+ ms$/);
     const plain = capture({});
     expect(await runCli(['run', 'db-ha', '--out', join(dir, 'b'), ...SMALL], plain.io)).toBe(0);
     expect(plain.stderr()).not.toMatch(/timing:/);

@@ -8,7 +8,8 @@
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { dispatchOrder, runTasks, SweepAborted } from '../../src/sweep/run-tasks.js';
-import type { SweepTask } from '../../src/sweep/tasks.js';
+import { taskHeartbeats, type SweepTask } from '../../src/sweep/tasks.js';
+import { taskCpuNs } from '../../src/sweep/cost-model.js';
 import { acquireWorkers, discardWorkers, prestartWorkers, releaseWorkers } from '../../src/sweep/worker-pool.js';
 import { simConfig } from '../support/sim-config.js';
 
@@ -29,10 +30,22 @@ describe('runTasks', () => {
     expect(outcome).toEqual([[], []]);
   });
 
-  it('hands tasks out longest first (by heartbeats), ties in task order', () => {
+  it('hands tasks out longest first (by estimated CPU), ties in task order', () => {
     const tasks = [replication(0, 0, 1), replication(1, 0, 30), replication(2, 0, 1), replication(3, 0, 10, 9), replication(4, 0, 30)];
-    // Heartbeats: 3·1, 3·30, 3·1, 9·10, 3·30 minutes' worth → 90 = 90 > 3 = 3.
+    // Same path, so heartbeats decide: 3·1, 3·30, 3·1, 9·10, 3·30 minutes' worth → 90 = 90 > 3 = 3.
     expect(dispatchOrder(tasks)).toEqual([1, 3, 4, 0, 2]);
+  });
+
+  it('ranks a pause search by what its probes cost, not by its nominal heartbeats', () => {
+    const config = simConfig({ nodes: 3, durationUs: 60 * 60_000_000 });
+    const search: SweepTask = { kind: 'pauseSurvival', cell: 0, config };
+    const searchBeats = taskHeartbeats(search);
+    // A replication with more heartbeats than the search's nominal ones, but under the search's estimated CPU.
+    const nodes = Math.ceil((1.5 * searchBeats) / (3600 / (config.heartbeat.intervalUs / 1e6)));
+    const big = replication(1, 0, 60, nodes);
+    expect(taskHeartbeats(big)).toBeGreaterThan(searchBeats);
+    expect(taskCpuNs(search)).toBeGreaterThan(taskCpuNs(big));
+    expect(dispatchOrder([big, search])).toEqual([1, 0]);
   });
 
   it('gives the same results in task order on 1 or 2 workers and inline, and says once when a worker idles', async () => {

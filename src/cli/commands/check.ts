@@ -16,6 +16,7 @@
  */
 import { breachScreen } from '../../check/screen.js';
 import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   annotationsFor,
@@ -55,7 +56,8 @@ import { UsageError, type CliIo } from '../io.js';
 import { loadScenarios, overridesFrom, printWarnings, type OverrideOptions } from './common.js';
 import { onlyCell, asCell } from './one-cell.js';
 import type { PieceOutcome } from './pieces.js';
-import { INTERRUPTED, simulate, workerCount, writePair } from './run.js';
+import { INTERRUPTED, runsInline, simulate, workerCount, writePair } from './run.js';
+import { startChartWorker, stopChartWorker, wantsChartWorker } from '../chart-worker.js';
 import { shardOf } from './shard-options.js';
 import type { ShardSpec } from '../../sweep/shard.js';
 
@@ -181,6 +183,10 @@ async function resultsToCheck(p: Planned, options: CheckOptions, io: CliIo, how:
         const target = p.spec.cells.kind === 'cell' ? onlyCell(l, p.spec.cells.id) : undefined;
         const run = target?.loaded ?? l;
         const checkCells = p.spec.cells.kind === 'cell' ? p.spec.cells.id : p.spec.cells.kind;
+        // As in `hbsim run`: an inline run's report renders on a thread warmed up meanwhile (chart-worker.ts);
+        // a gate over many scenarios renders every report after the first on a warm thread.
+        if (wantsChartWorker(options.report && shard === undefined, runsInline(planOf(run, pauseSurvival)), availableParallelism(), loadavg()[0]!, io.env.HBSIM_CHART_THREAD)) startChartWorker();
+        else void stopChartWorker(); // a run on worker threads needs every core (or no report is written)
         outcome = await simulate(run, io, options.workers === undefined ? workersFor(run, pauseSurvival, how.workers) : how.workers, pauseSurvival, how.signal, {
           outDir: options.out,
           resume: options.resume === true,

@@ -8,8 +8,9 @@
  * shard and writes partial results for `hbsim merge` (pieces.ts, docs/scale-out.md).
  */
 import { loadReportRenderer, preloadReportRenderer } from '../lazy-report.js';
+import { chartJobSoon, chartRenderer, startChartWorker, stopChartWorker, wantsChartWorker } from '../chart-worker.js';
 import { breachScreen } from '../../check/screen.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { lockOutput, requireWritableDir, writeResultsPair } from '../../io/output-pair.js';
 import type { ReportOptions } from '../../report/data.js';
@@ -79,12 +80,24 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   // The estimate is added to whole results; a shard's partial file has no cells to add it to.
   if (shard && options.rare === true) throw new UsageError('--rare applies to a whole run, not a shard: run it without --shard (the estimate costs seconds, not node-days)');
   if (shard !== undefined && options.json) throw new UsageError('--json prints results, but a shard writes partial results: merge the shards with hbsim merge --json');
+  const writesReport = options.report && shard === undefined;
+  // The report's chart thread starts before the scenarios are read, so that vega loads
+  // while this thread reads them: most runs that write a report simulate inline (npm
+  // start's does); the plan below ends it again if the first one does not.
+  const chartThread = (inline: boolean) => wantsChartWorker(writesReport, inline, availableParallelism(), loadavg()[0]!, io.env.HBSIM_CHART_THREAD);
+  if (chartThread(true)) startChartWorker();
+  else void stopChartWorker(); // started early (cli.ts) for a run that turns out to write no report
   const loaded = loadScenarios(options.scenarios, overridesFrom(options));
   // The worker threads load the simulator while this thread prepares the first run's
   // tasks (at most one per core and per task: a run of 3 tasks with --workers 64 uses
   // 3), unless that run is small enough to run inline.
   const first = planOf(loaded[0]!, options.pauseSurvival);
-  if (!runsInline(first)) prestartWorkers(Math.min(workers, availableParallelism(), first.tasks));
+  // A report of an inline run renders its charts on a thread that warms vega up on the
+  // idle core while this one simulates (chart-worker.ts); a run on worker threads needs that core.
+  if (!runsInline(first)) {
+    void stopChartWorker();
+    prestartWorkers(Math.min(workers, availableParallelism(), first.tasks));
+  }
   markPhase('read scenarios');
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -110,7 +123,8 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
     try {
       try {
         // The report's modules (vega, ~0.2 s of CPU) load on the core the first idle worker leaves.
-        const onWorkerIdle = options.report && shard === undefined ? preloadReportRenderer : undefined;
+        const onWorkerIdle = writesReport ? preloadReportRenderer : undefined;
+        if (l !== loaded[0] && chartThread(runsInline(planOf(l, options.pauseSurvival)))) startChartWorker();
         outcome = await simulate(l, io, workers, options.pauseSurvival, signal, { outDir: options.out, resume: options.resume === true, command: 'run', ...(shard ? { shard } : {}) }, onWorkerIdle);
       } catch (e) {
         if (e instanceof SweepAborted) {
@@ -139,6 +153,9 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
       if (options.rare === true) io.stdout.write(`${rareLines(results).join('\n')}\n`);
     }
   }
+  // Its last report is written: the chart thread ends now, beside the printing, rather
+  // than at the process's exit (tearing down vega's heap takes ~30-60 ms).
+  void stopChartWorker();
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
   markPhase('print');
   printPhases(io);
@@ -152,7 +169,8 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
 export async function writePair(results: ResultsFile, out: string, report: ReportOptions | null): Promise<string> {
   const jsonPath = join(out, `${results.name}.json`);
   const htmlPath = join(out, `${results.name}.html`);
-  const html = report === null ? null : await (await loadReportRenderer())(results, report);
+  // The charts render on the chart thread if this run started one (chart-worker.ts), else here.
+  const html = report === null ? null : await (await loadReportRenderer())(results, report, chartRenderer());
   if (html !== null) markPhase('report (render HTML)');
   try {
     writeResultsPair(jsonPath, serializeResults(results), htmlPath, html);
@@ -225,7 +243,11 @@ export async function simulate(
       {
         workers,
         pauseSurvival,
-        onProgress: (done, total, work) => progress.update(done, total, work),
+        onProgress: (done, total, work) => {
+          progress.update(done, total, work);
+          // The results (and the report's charts) are ~0.1 s away: the chart thread stops warming up.
+          if (done === total) chartJobSoon();
+        },
         ...(onWorkerIdle ? { onWorkerIdle } : {}),
         ...(signal ? { signal } : {}),
         ...(inline ? { inline } : {}),

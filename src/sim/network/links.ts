@@ -27,25 +27,23 @@ export function linkLossModel(link: LinkConfig): LossModel {
 
 /**
  * A link's record, 32 bytes (one cache line holds two): its delay stream's state (words
- * 0–3, owned by the table's delay-stream bank), then its profile with a SEEDED bit once
- * its streams exist, its loss stream, and the Bernoulli countdown (a double in words
- * 6–7). What a message reads sits in one record: at 10 000 members the separate
- * per-link arrays (profile, loss record, delay stream state in the shared bank) were
- * three cache misses per message.
+ * 0–3, owned by the table's delay-stream bank), then its profile, its loss stream, and
+ * the Bernoulli countdown (a double in words 6–7). What a message reads sits in one
+ * record: at 10 000 SWIM members the separate per-link arrays (profile, loss record,
+ * delay stream state in the shared bank) were three cache misses per message.
  *
- * Records are numbered in the order links are seeded (their first message), not by
- * link id: `entry[link]` holds record + 1 (0 until seeded). Links first carry traffic
- * in the order they carry it every interval after (at 100 k central nodes, the order of
- * the heartbeats), so successive messages read successive records, and a message's one
- * random read is its 4-byte entry; no record is touched for a link that carries nothing.
+ * Records are numbered in the order links are seeded (their first message), and
+ * `recordOf[link]` points at a link's record (−1 before its first message). At 100 k
+ * central nodes that is the order heartbeats go out every interval, so successive sends
+ * read successive records; an idle link costs 4 bytes and no stream.
  */
 const WORDS = 8;
-const INFO = 4;
+const PROFILE = 4;
 const LOSS_STREAM = 5;
 /** The countdown's index in the record as doubles (words 6–7). */
 const REMAINING = 3;
-const SEEDED = 1 << 16;
-const PROFILE_MASK = SEEDED - 1;
+const UNSEEDED = -1;
+const MAX_PROFILES = 1 << 16;
 const LOSS_NONE = LossKind.none;
 const LOSS_BERNOULLI = LossKind.bernoulli;
 
@@ -53,15 +51,14 @@ export class LinkTable {
   readonly linkCount: number;
   private readonly bank: StreamBank;
   private readonly root: SeedRoot;
-  /** Each seeded link's delay stream, at its record's index: the records hold the link's other fields too. */
+  /** Each link's delay stream, at the link's record index: its records hold the link's other fields too. */
   private readonly delays: StreamBank;
-  /** Per link: its record + 1, or 0 until its first message. */
-  private readonly entry: Int32Array;
-  /** Per link: its class (read once, when the link is seeded). */
-  private readonly profileOfLink: Uint16Array;
-  private records = 0;
   private readonly rec: Uint32Array;
   private readonly recF: Float64Array;
+  /** Each link's record (UNSEEDED until its first message), and its profile until then. */
+  private readonly recordOf: Int32Array;
+  private readonly profileOfLink: Uint16Array;
+  private records = 0;
   private readonly baseDelayUs: Float64Array;
   private readonly duplicateProbability: Float64Array;
   /** Each profile's delay law on the links' delay streams, and on duplicate-delay streams (main bank). */
@@ -100,12 +97,12 @@ export class LinkTable {
     this.linkCount = n;
     this.bank = bank;
     this.root = root;
-    if (profiles.length > PROFILE_MASK) throw new RangeError(`at most ${PROFILE_MASK} link classes, got ${profiles.length}`);
+    if (profiles.length > MAX_PROFILES) throw new RangeError(`at most ${MAX_PROFILES} link classes, got ${profiles.length}`);
     this.delays = new StreamBank(n, WORDS);
     this.rec = this.delays.words();
     this.recF = new Float64Array(this.rec.buffer, this.rec.byteOffset, this.rec.length / 2);
-    this.entry = new Int32Array(n);
-    this.profileOfLink = profileOfLink instanceof Uint16Array ? profileOfLink : Uint16Array.from(profileOfLink);
+    this.recordOf = new Int32Array(n).fill(UNSEEDED);
+    this.profileOfLink = Uint16Array.from(profileOfLink);
     this.baseDelayUs = Float64Array.from(profiles, (p) => p.delay.baseUs);
     this.duplicateProbability = Float64Array.from(profiles, (p) => p.duplicateProbability);
     this.samplers = profiles.map((p, k) => new DurationSampler(p.delay.random, this.delays, `link class ${k} delay`));
@@ -131,10 +128,10 @@ export class LinkTable {
    */
   private seed(link: number): number {
     const record = this.records++;
-    this.entry[link] = record + 1;
+    this.recordOf[link] = record;
     const at = WORDS * record;
     const profile = this.profileOfLink[link]!;
-    this.rec[at + INFO] = profile | SEEDED;
+    this.rec[at + PROFILE] = profile;
     const key = this.streamKey;
     const root = this.root;
     const bank = this.bank;
@@ -146,17 +143,17 @@ export class LinkTable {
       this.recF[4 * record + REMAINING] = geometricGap(bank, lossStream, law.logKeep);
     } else if (law.kind === LossKind.gilbertElliott) {
       const lossStream = bank.add(root, key(link, 'loss'));
-      this.bursty!.configureCompiled(link, law, lossStream, bank.add(root, key(link, 'loss-state')));
+      this.bursty!.configureCompiled(record, law, lossStream, bank.add(root, key(link, 'loss-state')));
     }
     if (this.duplicateProbability[profile]! > 0) {
-      this.duplicateStream[link] = bank.add(root, key(link, 'duplicate'));
-      this.duplicateDelayStream[link] = bank.add(root, key(link, 'duplicate-delay'));
+      this.duplicateStream[record] = bank.add(root, key(link, 'duplicate'));
+      this.duplicateDelayStream[record] = bank.add(root, key(link, 'duplicate-delay'));
     }
     return record;
   }
 
-  /** Decides whether the link's next message is lost (Bernoulli by countdown in the record; see loss.ts). */
-  private lost(link: number, record: number, profile: number): boolean {
+  /** Decides whether the next message on the link with this record is lost (Bernoulli by countdown in the record; see loss.ts). */
+  private lost(record: number, profile: number): boolean {
     const kind = this.lossKind[profile]!;
     if (kind === LOSS_NONE) return false;
     if (kind === LOSS_BERNOULLI) {
@@ -170,7 +167,7 @@ export class LinkTable {
       recF[f] = geometricGap(this.bank, this.rec[WORDS * record + LOSS_STREAM]!, this.logKeep[profile]!);
       return true;
     }
-    return this.bursty!.shouldDrop(link);
+    return this.bursty!.shouldDrop(record);
   }
 
   isDown(link: number): boolean {
@@ -193,10 +190,10 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    const e = this.entry[link]!;
-    const record = e === 0 ? this.seed(link) : e - 1;
-    const profile = this.rec[WORDS * record + INFO]! & PROFILE_MASK;
-    if (this.lost(link, record, profile)) {
+    let record = this.recordOf[link]!;
+    if (record === UNSEEDED) record = this.seed(link);
+    const profile = this.rec[WORDS * record + PROFILE]!;
+    if (this.lost(record, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
@@ -210,17 +207,17 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    const e = this.entry[link]!;
-    const record = e === 0 ? this.seed(link) : e - 1;
-    const profile = this.rec[WORDS * record + INFO]! & PROFILE_MASK;
-    if (this.lost(link, record, profile)) {
+    let record = this.recordOf[link]!;
+    if (record === UNSEEDED) record = this.seed(link);
+    const profile = this.rec[WORDS * record + PROFILE]!;
+    if (this.lost(record, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
     }
     const base = departUs + this.baseDelayUs[profile]!;
     const duplicate = this.duplicateProbability[profile]!;
-    if (duplicate > 0 && this.bank.next(this.duplicateStream[link]!) < duplicate) {
-      this.duplicateArrivalUs = base + this.duplicateSamplers[profile]!.sampleUs(this.duplicateDelayStream[link]!);
+    if (duplicate > 0 && this.bank.next(this.duplicateStream[record]!) < duplicate) {
+      this.duplicateArrivalUs = base + this.duplicateSamplers[profile]!.sampleUs(this.duplicateDelayStream[record]!);
     }
     return base + this.samplers[profile]!.sampleUs(record);
   }

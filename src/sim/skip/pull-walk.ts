@@ -84,6 +84,10 @@
  * a late reply's tie with a success could tell), and a crash at the very microsecond a
  * pause holding a probe ends drops the probe (the engine orders the two world events by
  * their processes' indices).
+ *
+ * Size: about 650 lines, 80 of them this header; one class (the per-node walk: raw
+ * stretches, segments, the detector's simulation and the news after pauses share its
+ * per-node fields, as in ./timeout-walk.ts) and a small interval list.
  */
 import type { LinkConfig, SimConfig } from '../config.js';
 import { PullCheckDetector, type PullCheckSettings } from '../detectors/pull-check.js';
@@ -137,11 +141,20 @@ export function pullWalkRefusal(config: SimConfig): string | null {
   return null;
 }
 
-/** `hooks.onProgress` hears the fraction of nodes walked. */
-export function runPullWalk(config: SimConfig, hooks?: RunHooks): RunResult {
+/** What a walk did (for tests and benchmarks: skipping must skip). */
+export interface PullWalkStats {
+  /** Probes drawn one by one (interesting, raw, or next to them); the rest were counted. */
+  drawnProbes: number;
+}
+
+/** `hooks.onProgress` hears the fraction of nodes walked; `stats`, if given, what the walk drew. */
+export function runPullWalk(config: SimConfig, hooks?: RunHooks, stats?: PullWalkStats): RunResult {
   const refusal = pullWalkRefusal(config);
   if (refusal !== null) throw new RangeError(`the pull walk does not apply: ${refusal}`);
-  return new PullWalk(config).run(hooks?.onProgress);
+  const walk = new PullWalk(config);
+  const result = walk.run(hooks?.onProgress);
+  if (stats !== undefined) stats.drawnProbes = walk.drawnProbes;
+  return result;
 }
 
 /** Event classes of a segment's simulation, in the engine's same-instant order. */
@@ -176,6 +189,10 @@ class PullWalk {
   private readonly pauses: PauseSchedule | null;
   private readonly crashes: NodeCrashProcesses | null;
   private readonly schedule: NodeSchedule;
+  /** The node's pauses and down times apart, each sorted and disjoint (looked up by bisection). */
+  private readonly pausesOf = new Intervals();
+  private readonly downs = new Intervals();
+  drawnProbes = 0;
   // Tallies.
   private probesSent = 0;
   private sent = 0;
@@ -285,7 +302,12 @@ class PullWalk {
     // Probes 0 … K − 1 are sent at or before the end.
     const K = phase > endUs ? 0 : Math.floor((endUs - phase) / P) + 1;
     this.K = K;
-    for (let w = 0; w < schedule.windowCount; w++) this.bookWindow(w);
+    this.pausesOf.length = 0;
+    this.downs.length = 0;
+    for (let w = 0; w < schedule.windowCount; w++) {
+      this.bookWindow(w);
+      (schedule.windowKind[w] === WINDOW_PAUSE ? this.pausesOf : this.downs).push(schedule.windowStart[w]!, schedule.windowEnd[w]!);
+    }
     this.arrivals.length = 0;
     this.newsWindow = 0;
     this.lastNewsUs = -1;
@@ -478,19 +500,18 @@ class PullWalk {
    */
   private settle(j: number, requestLost: boolean, d1: number, replyLost: boolean, d2: number): number {
     const { warmupUs, endUs } = this;
-    const schedule = this.schedule;
     const p = this.phase + j * this.P;
+    this.drawnProbes++;
     if (p >= warmupUs) this.probesSent++;
     if (requestLost) return Number.NaN;
     const q = p + this.b1 + d1;
-    if (q > endUs || schedule.downAt(q)) return Number.NaN;
+    const downs = this.downs;
+    if (q > endUs || downs.holding(q) >= 0) return Number.NaN;
     // A paused node answers when it resumes, unless it crashed meanwhile (the engine's epoch check).
-    let answerUs = q;
-    for (let w = 0; w < schedule.windowCount; w++) {
-      if (schedule.windowKind[w] === WINDOW_PAUSE && schedule.windowStart[w]! <= q && q < schedule.windowEnd[w]!) answerUs = schedule.windowEnd[w]!;
-    }
+    const pause = this.pausesOf.holding(q);
+    const answerUs = pause < 0 ? q : this.pausesOf.endUs[pause]!;
     if (answerUs > endUs) return Number.NaN;
-    if (answerUs > q && this.crashesWithin(q, answerUs)) return Number.NaN;
+    if (answerUs > q && downs.startsWithin(q, answerUs)) return Number.NaN;
     const counted = answerUs >= warmupUs;
     if (counted) this.sent++;
     if (replyLost) {
@@ -502,15 +523,6 @@ class PullWalk {
     if (a >= warmupUs) this.delivered++;
     this.arrivals.push(a);
     return a;
-  }
-
-  /** Whether the node crashes in (from, to]. */
-  private crashesWithin(from: number, to: number): boolean {
-    const schedule = this.schedule;
-    for (let w = 0; w < schedule.windowCount; w++) {
-      if (schedule.windowKind[w] !== WINDOW_PAUSE && schedule.windowStart[w]! > from && schedule.windowStart[w]! <= to) return true;
-    }
-    return false;
   }
 
   /**
@@ -589,6 +601,7 @@ class PullWalk {
     const schedule = this.schedule;
     const items = this.arrivals.items;
     const count = this.arrivals.length;
+    items.subarray(0, count).sort();
     let last = this.lastNewsUs;
     // Pause windows are disjoint and sorted, so their ends are too: stop at the first that ends at or after h.
     let w = this.newsWindow;
@@ -596,11 +609,16 @@ class PullWalk {
       if (schedule.windowKind[w] !== WINDOW_PAUSE) continue;
       const resumeUs = schedule.windowEnd[w]!;
       if (resumeUs >= h || resumeUs > this.endUs) break;
-      let first = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < count; i++) {
-        const a = items[i]!;
-        if (a >= resumeUs && a < first && !schedule.within(a, WINDOW_PAUSE, 0, schedule.windowCount)) first = a;
+      // The first arrival at or after the resume (bisection), then past those paused again.
+      let lo = 0;
+      let hi = count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (items[mid]! < resumeUs) lo = mid + 1;
+        else hi = mid;
       }
+      while (lo < count && this.pausesOf.holding(items[lo]!) >= 0) lo++;
+      const first = lo < count ? items[lo]! : Number.POSITIVE_INFINITY;
       if (first >= h) {
         if (h !== Number.POSITIVE_INFINITY) return false;
         continue; // nothing reaches the observer after it before the end
@@ -614,7 +632,58 @@ class PullWalk {
     if (commit) {
       this.lastNewsUs = last;
       this.newsWindow = w;
+      // No later pause ends before this one's end: earlier replies can be news no more.
+      while (w < schedule.windowCount && schedule.windowKind[w] !== WINDOW_PAUSE) w++;
+      const keepFrom = w < schedule.windowCount ? schedule.windowEnd[w]! : Number.POSITIVE_INFINITY;
+      let kept = 0;
+      for (let i = 0; i < count; i++) if (items[i]! >= keepFrom) items[kept++] = items[i]!;
+      this.arrivals.length = kept;
     }
     return true;
+  }
+}
+
+/** Disjoint intervals [start, end), pushed in order of start (so their ends are in order too). */
+class Intervals {
+  startUs = new Float64Array(16);
+  endUs = new Float64Array(16);
+  length = 0;
+
+  push(start: number, end: number): void {
+    if (this.length === this.startUs.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.startUs = grow(this.startUs);
+      this.endUs = grow(this.endUs);
+    }
+    this.startUs[this.length] = start;
+    this.endUs[this.length++] = end;
+  }
+
+  /** The last interval starting at or before t (−1: none). */
+  private lastFrom(t: number): number {
+    let lo = 0;
+    let hi = this.length; // answer in [lo − 1, hi − 1]
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.startUs[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** The interval holding t, or −1. */
+  holding(t: number): number {
+    const i = this.lastFrom(t);
+    return i >= 0 && t < this.endUs[i]! ? i : -1;
+  }
+
+  /** Whether an interval starts in (from, to]. */
+  startsWithin(from: number, to: number): boolean {
+    const i = this.lastFrom(to);
+    return i >= 0 && this.startUs[i]! > from;
   }
 }

@@ -9,11 +9,17 @@
  * endpoints held DOWN getting news (echoes, new generations after restarts), duplicated
  * messages (rows merged twice), and more message rows in flight than the kernel's
  * memory holds (rows copied in).
+ *
+ * And the module's bytes are what its text form (merge-kernel.ts's header) says: the
+ * text is assembled again here, instruction by instruction (the binary encoding of the
+ * WebAssembly core and SIMD specifications: opcodes, LEB128 immediates, memargs).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Fault, LinkConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
 import { gossipHeartbeats, type GossipConfig } from '../../../src/sim/protocols/gossip/gossip.js';
+import { kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
 
 const I = 1_000_000;
 const link = (loss: number, duplicate = 0): LinkConfig => ({
@@ -117,5 +123,96 @@ describe('the merge kernel leaves every member state as the JavaScript path does
     const m = gossipHeartbeats({ intervalUs: I, fanout: 1, seeds: 0, gossipToUnreachable: true, maxLocalPauseUs: Infinity, rule: { kind: 'timeout', timeoutUs: 5 * I } });
     runProtocols({ seed: 's', replication: 0, nodeNames: names(5), durationUs: 10 * I, warmupUs: 0, links: { default: link(0) }, typicalIntervalUs: I }, [m]);
     expect(m.usesKernel()).toBe(false);
+  });
+});
+
+/** Assembles the kernel's text form as merge-kernel.ts's header prints it (one function, the subset of instructions it uses). */
+function assembleKernelText(source: string): Uint8Array {
+  const start = source.indexOf(' * (func $merge');
+  const end = source.indexOf('\n * )\n', start);
+  const lines = source
+    .slice(start, end)
+    .split('\n')
+    .map((line) => line.replace(/^ \*( |$)/, ''));
+  const header = lines.slice(0, 3).join(' ');
+  const TYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
+  const params = [...header.matchAll(/\(param \$(\w+) (\w+)\)/g)].map((x) => [x[1]!, x[2]!] as const);
+  const results = [...header.matchAll(/\(result (\w+)\)/g)].map((x) => x[1]!);
+  const locals = [...header.matchAll(/\(local \$(\w+) (\w+)\)/g)].map((x) => [x[1]!, x[2]!] as const);
+  const index = new Map([...params, ...locals].map(([name], i) => [name, i]));
+  const leb = (v: number): number[] => {
+    const out: number[] = [];
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v) b |= 0x80;
+      out.push(b);
+    } while (v);
+    return out;
+  };
+  const sleb = (v: number): number[] => {
+    const out: number[] = [];
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return [...out, b];
+      out.push(b | 0x80);
+    }
+  };
+  const PLAIN: Record<string, number[]> = {
+    'i32.add': [0x6a], 'i32.sub': [0x6b], 'i32.shl': [0x74], 'i32.and': [0x71], 'i32.ge_u': [0x4f], 'i32.eqz': [0x45],
+    end: [0x0b], block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40],
+  };
+  const SIMD: Record<string, number> = {
+    'i32x4.splat': 0x11, 'f64x2.splat': 0x14, 'i32x4.eq': 0x37, 'i32x4.gt_s': 0x3b, 'f64x2.eq': 0x47, 'f64x2.gt': 0x4a, 'f64x2.ge': 0x4c,
+    'v128.not': 0x4d, 'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.or': 0x50, 'v128.bitselect': 0x52, 'v128.any_true': 0x53,
+    'f64x2.floor': 0x75, 'i16x8.extend_low_i8x16_u': 0x89, 'i32x4.bitmask': 0xa4, 'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1,
+    'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
+    'f64x2.convert_low_i32x4_s': 0xfe,
+  };
+  const MEMORY: Record<string, number[]> = { 'v128.load': [0xfd, 0x00, 0], 'v128.store': [0xfd, 0x0b, 0], 'v128.load32_zero': [0xfd, 0x5c, 0], 'i32.store': [0x36, 2] };
+  const tokens = lines.slice(3).join(' ').split(/\s+/).filter((t) => t !== '' && t !== ')');
+  const code: number[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const op = tokens[k]!;
+    const next = () => tokens[++k]!;
+    if (op === 'local.get' || op === 'local.set' || op === 'local.tee') {
+      const name = next().slice(1);
+      expect(index.has(name), name).toBe(true);
+      code.push(op === 'local.get' ? 0x20 : op === 'local.set' ? 0x21 : 0x22, ...leb(index.get(name)!));
+    } else if (op === 'i32.const') code.push(0x41, ...sleb(Number(next())));
+    else if (op === 'br' || op === 'br_if') code.push(op === 'br' ? 0x0c : 0x0d, ...leb(Number(next())));
+    else if (op === 'i8x16.shuffle') code.push(0xfd, 0x0d, ...Array.from({ length: 16 }, () => Number(next())));
+    else if (op === 'i32x4.extract_lane') code.push(0xfd, 0x1b, Number(next()));
+    else if (op in MEMORY) {
+      const offset = tokens[k + 1]?.startsWith('offset=') ? Number(next().slice(7)) : 0;
+      code.push(...MEMORY[op]!, ...leb(offset));
+    } else if (op in PLAIN) code.push(...PLAIN[op]!);
+    else if (op in SIMD) code.push(0xfd, ...leb(SIMD[op]!));
+    else throw new Error(`unknown instruction ${op}`);
+  }
+  code.push(0x0b);
+  const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
+  const name = (s: string) => [...leb(s.length), ...Buffer.from(s, 'utf8')];
+  const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
+  const type = [0x60, ...vec(params.map(([, t]) => [TYPE[t]!])), ...vec(results.map((t) => [TYPE[t]!]))];
+  const body = [...vec(locals.map(([, t]) => [1, TYPE[t]!])), ...code];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec([type])),
+    ...section(2, vec([[...name('m'), ...name('memory'), 0x02, 0x00, 1]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name('merge'), 0x00, 0]])),
+    ...section(10, vec([[...leb(body.length), ...body]])),
+  ]);
+}
+
+describe("the kernel's bytes", () => {
+  it('are its text form assembled, and a valid module', () => {
+    const source = readFileSync(new URL('../../../src/sim/protocols/gossip/merge-kernel.ts', import.meta.url), 'utf8');
+    const assembled = assembleKernelText(source);
+    expect(assembled.length).toBeGreaterThan(1000);
+    expect([...assembled]).toEqual([...MERGE_KERNEL_BYTES]);
+    expect(kernelSupported()).toBe(true); // WebAssembly.validate of these bytes
   });
 });

@@ -213,6 +213,21 @@ describe('pull walk: the same law as the engine', () => {
     );
   });
 
+  it('skips: on an ALB-like cell (0.1 % loss each way, 1 ms delays, crashes) it draws under 5 % of the probes it counts', () => {
+    const c = config({
+      durationUs: 6 * 3_600 * S,
+      heartbeat: { intervalUs: 10 * S, jitter: { kind: 'constant', valueUs: 0 } },
+      link: link(1_000, { kind: 'exponential', meanUs: 1_000 }, 0.001),
+      crashes: [crashRecover(12 * 3_600 * S, 600 * S)],
+      detector: pullCheck({ probeTimeoutUs: 5 * S, unhealthyThreshold: 2, healthyThreshold: 5, deadThreshold: Number.POSITIVE_INFINITY }),
+    });
+    const stats = { drawnProbes: 0 };
+    const t = runPullWalk(c, undefined, stats).tallies;
+    expect(t.probesSent).toBeGreaterThan(20_000);
+    expect(stats.drawnProbes).toBeGreaterThan(0);
+    expect(stats.drawnProbes).toBeLessThan(0.05 * t.probesSent);
+  });
+
   it('property: random losses, delay laws, timeouts (shorter or longer than the interval), thresholds, crashes and pauses (fixed fast-check seed)', () => {
     fc.assert(
       fc.property(

@@ -14,7 +14,7 @@
  * is full the next interval opens a new block and, once B blocks are held, the oldest
  * block leaves whole. The mean is therefore over the last 901–1 000 recorded intervals
  * at Cassandra's 1 000 (exactly the last `sample_size` when it is ≤ 10, and exactly all
- * of them until the window first fills) — 4·B + 25 bytes a pair instead of 8 000. The
+ * of them until the window first fills) — 4·B + 21 bytes a pair instead of 8 000. The
  * test checks that with sample_size ≤ 10 the conviction instants equal the detector's,
  * and that the telescoped sums below equal block sums kept by addition.
  */

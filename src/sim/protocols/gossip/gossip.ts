@@ -39,13 +39,19 @@
  * keys in one Int32Array row per member, so "newer" is `>` and a merge is an
  * element-wise max over a flat row; a message carries a snapshot row from a pool of
  * rows (no allocation in the run). The detector state of every (observer, endpoint)
- * pair is in flat typed arrays (arrival-windows.ts: the 1 000-interval window as 10
- * block sums, telescoped — the window's sum is tLast − base — so a report stores
- * tLast and the count in one 24-byte record and adds to no sum). An ACK is sorted
- * into "asked" and "newer" without a branch, and the newer states are applied with
- * the report inline; the conviction instant is computed only when it could lower
- * the member's bound (exchange.ts). No event is scheduled per pair: a member's status check is one
- * comparison against `nextCheckUs` (a lower bound of the earliest instant any
+ * pair is in flat typed arrays, one per field (arrival-windows.ts: the 1 000-interval
+ * window as 10 block sums, telescoped — the window's sum is tLast − base — so a report
+ * stores tLast and the count and adds to no sum). Versions, views, windows and message
+ * rows live in one WebAssembly memory (arena.ts), and a SIMD kernel merges a whole row
+ * per ACK or ACK2, four endpoints a step, with masks instead of branches: the ACK's
+ * states and requests, the version, the window report (merge-kernel.ts); the rare lanes
+ * (an endpoint held DOWN, a block closing, the same instant, a conviction instant that
+ * could lower the bound) go back to the JavaScript path, which also runs the fixed
+ * timeout (exchange.ts: the ACK sorted into "asked" and "newer" without a branch, the
+ * newer states applied with the report inline). Either way the conviction instant is
+ * computed only when it could lower the member's bound. No event is scheduled per
+ * pair: a member's status check is one comparison against `nextCheckUs` (a lower
+ * bound of the earliest instant any
  * endpoint it holds UP can be convicted, lowered by the arrivals that bring a
  * deadline closer); only when the bound is reached does it scan its row, convict
  * what is due and recompute the bound — about once per conviction horizon (≈ 18 s at
@@ -67,8 +73,10 @@
  * The parts, one concern each (src/sim/protocols/gossip/): config.ts (configuration,
  * message sizes, version keys); members.ts (the flat per-pair state, start, restart);
  * round.ts (GossipTask: heartbeat, SYNs, status check); exchange.ts (SYN/ACK/ACK2 and
- * echo at their receivers); arrival-windows.ts (the detector per pair);
- * membership-accounting.ts (views against the truth); row-pool.ts (message rows).
+ * echo at their receivers; the kernel's lanes left to JavaScript); arrival-windows.ts
+ * (the detector per pair); merge-kernel.ts (the SIMD merge); arena.ts (the WebAssembly
+ * memory the big arrays live in); membership-accounting.ts (views against the truth);
+ * row-pool.ts (message rows).
  */
 import type { DetectorConfig } from '../../config.js';
 import { EventClass } from '../../engine/kernel.js';

@@ -7,8 +7,8 @@
  *
  * The first `inArena` rows are carved from the merge kernel's memory (arena.ts), so the
  * kernel reads them in place (`offsetOf`); rows beyond (many messages queued at paused
- * members) are ordinary arrays, copied in when merged. Free rows are reused lowest
- * slot last-in first-out, so arena rows are the ones in use nearly always.
+ * members) are ordinary arrays, copied in when merged. Free rows are reused last-in
+ * first-out, so the few rows in flight at a time are the same arena rows over and over.
  */
 import type { Arena } from './arena.js';
 
