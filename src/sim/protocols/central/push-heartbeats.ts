@@ -12,7 +12,8 @@ import type { SimConfig } from '../../config.js';
 import { EventClass } from '../../engine/kernel.js';
 import type { FaultService } from '../../faults/fault-service.js';
 import { DurationSampler } from '../../random/distributions.js';
-import { nodeStreamKey } from '../../random/stream-keys.js';
+import { heartbeatPhaseUs } from '../../fast/node-streams.js';
+import type { SeedRoot } from '../../random/streams.js';
 import type { ProtocolContext, ProtocolModule } from '../protocol.js';
 import type { CentralMonitor } from './monitor.js';
 
@@ -68,6 +69,8 @@ export class PushHeartbeats implements ProtocolModule {
     private readonly faults: FaultService,
     private readonly monitor: CentralMonitor,
     config: SimConfig,
+    /** The run's seed root: phases are drawn as the fast path and the walk draw them (heartbeatPhaseUs). */
+    private readonly root: SeedRoot,
   ) {
     const n = config.nodeNames.length;
     this.config = config;
@@ -138,7 +141,7 @@ export class PushHeartbeats implements ProtocolModule {
       return;
     }
     for (let i = 0; i < names.length; i++) {
-      const phaseUs = Math.floor(this.ctx.firstDraw(nodeStreamKey(names[i]!, 'phase')) * this.intervalUs);
+      const phaseUs = heartbeatPhaseUs(this.root, names[i]!, this.intervalUs);
       this.phaseUsOf[i] = phaseUs;
       // The first send claims the node's record (UNCLAIMED), unless something claimed it before.
       kernel.schedule(phaseUs + this.jitter.sampleUs(this.jitterStreamOf[i]!), this.sendKind, i, 0, UNCLAIMED);
