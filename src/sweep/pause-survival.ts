@@ -45,11 +45,22 @@ export interface PauseSurvivalOptions {
    * rather than in every probe: the same result either way (sim/skip/walk-shared.ts).
    */
   readonly shareSetUp?: boolean;
+  /**
+   * Walk each probe's nodes in parts and stop a probe as soon as its failures so far
+   * already exceed 1 % of all its pauses (default, with `shareSetUp`): the same result
+   * either way (see `probe` below).
+   */
+  readonly stopEarly?: boolean;
   /** Called with the fraction of the budget (or of the expected work) done, between and within probes. */
   readonly onProgress?: (fraction: number) => void;
 }
 
 const MAX_FAILURE_FRACTION = 0.01;
+/**
+ * The parts a probe's nodes are walked in when it may stop early, as fractions of the
+ * nodes (most vulnerable first); each part is one walk with its own shared set-up.
+ */
+const PROBE_PARTS = [0.1, 0.3, 0.6];
 const DEFAULT_NODES = 300;
 const DEFAULT_MAX_PAUSE_US = 3_600_000_000;
 
@@ -126,8 +137,11 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
   const resolution = options.relativeResolution ?? 0.02;
   const intervalUs = cell.heartbeat.intervalUs;
   const names = probeNodeNames(nodes);
-  // The probes differ only in their pause length: phases, stream keys and pause onsets are derived once.
-  const shared = options.shareSetUp === false ? undefined : new WalkShared();
+  // The probes differ only in their pause length: phases, stream keys, pause onsets and
+  // each node's walk before its pause are derived once (one set-up per part of the nodes).
+  const sharing = options.shareSetUp !== false;
+  const parts = sharing && options.stopEarly !== false && splittable(cell) ? nodeParts(cell, names, Math.max(1_000, Math.floor(intervalUs / 2))) : [names];
+  const shares = parts.map(() => (sharing ? new WalkShared() : undefined));
 
   /** Whether the probe fits the budget and the engine's exact range; counts it when it does. */
   const affordable = (pauseUs: number): boolean => {
@@ -140,12 +154,38 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
     const before = spent;
     const hooks = options.onProgress ? { onProgress: (f: number) => options.onProgress!(Math.min(1, (before + f * cost) / expected)) } : undefined;
     const config = probeConfig(cell, pauseUs, names);
+    if (runPathFor(config) !== 'walk') {
+      const tallies = runOnce(config, hooks).tallies;
+      spent += cost;
+      options.onProgress?.(Math.min(1, spent / expected));
+      return { failures: tallies.pausesWithSuspicion, pauses: tallies.pauses };
+    }
     // On the walk, each node stops once its pause's attribution window has closed: the two
     // tallies read here come out draw for draw as from a full run (WalkOptions.pausesOnly).
-    const tallies = (runPathFor(config) === 'walk' ? runTimeoutWalk(config, hooks, shared === undefined ? { pausesOnly: true } : { pausesOnly: true, shared }) : runOnce(config, hooks)).tallies;
+    // Both are sums over nodes of what each node's own walk decides (its streams, its pause,
+    // its verdicts: the books count a pause with suspicion per pair), so the parts' sums are
+    // the whole probe's. Once the failures exceed 1 % of the probe's nodes (which bound its
+    // pauses) the probe fails whatever the other parts hold, and a failing probe's counts
+    // are never reported (only the longest surviving probe's are): the search goes on as
+    // if every part had been walked.
+    let failures = 0;
+    let pauses = 0;
+    let walked = 0;
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p]!;
+      const from = walked;
+      const partHooks = options.onProgress ? { onProgress: (f: number) => hooks!.onProgress((from + f * part.length) / nodes) } : undefined;
+      const partConfig = parts.length === 1 ? config : probeConfig(cell, pauseUs, part);
+      const shared = shares[p];
+      const tallies = runTimeoutWalk(partConfig, partHooks, shared === undefined ? { pausesOnly: true } : { pausesOnly: true, shared }).tallies;
+      failures += tallies.pausesWithSuspicion;
+      pauses += tallies.pauses;
+      walked += part.length;
+      if (failures > MAX_FAILURE_FRACTION * nodes) break;
+    }
     spent += cost;
     options.onProgress?.(Math.min(1, spent / expected));
-    return { failures: tallies.pausesWithSuspicion, pauses: tallies.pauses };
+    return { failures, pauses };
   };
   const done = (pauseUs: number, r: { failures: number; pauses: number }, capped: boolean, stopped: boolean) => summary(pauseUs, r, nodes, capped, budget, stopped);
   const survives = (r: { failures: number; pauses: number }) => r.failures <= MAX_FAILURE_FRACTION * r.pauses;
@@ -177,6 +217,41 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
     }
   }
   return done(good, goodResult, false, false);
+}
+
+/** Whether a probe's nodes may be walked in parts: no fault names a node (a part would not hold it). */
+function splittable(cell: SimConfig): boolean {
+  return (cell.faults ?? []).every((f) => (f.kind !== 'slowIo' && f.kind !== 'clockDrift') || f.nodes === null || f.nodes.kind === 'all');
+}
+
+/**
+ * The probes' nodes in parts (PROBE_PARTS), the most vulnerable first, so that a failing
+ * probe shows its failures in its first part. A pause of L at s silences a node from its
+ * last send before s to its first after s + L: about L + ((s − phase) mod I), so the
+ * nodes whose pause starts latest in their interval fail first. Any order gives the same
+ * counts (each node's walk depends on its name only: phase, streams, pause onset); only
+ * the work moves. Each part's array is kept for the whole search (WalkShared binds to it).
+ */
+export function nodeParts(cell: SimConfig, names: readonly string[], somePauseUs: number): string[][] {
+  const config = probeConfig(cell, somePauseUs, names);
+  const set = new WalkShared();
+  const windows = set.pauseSchedule(config, { seed: config.seed, replication: config.replication });
+  if (windows === null) return [[...names]];
+  const { phases } = set.nodeSetup(config);
+  const I = config.heartbeat.intervalUs;
+  const lateness = names.map((_, i) => (((windows.startUs[i]! - phases[i]!) % I) + I) % I);
+  const order = names.map((_, i) => i).sort((a, b) => lateness[b]! - lateness[a]! || a - b);
+  const parts: string[][] = [];
+  let from = 0;
+  let share = 0;
+  for (const fraction of PROBE_PARTS) {
+    share += fraction;
+    const to = Math.min(names.length, Math.round(names.length * share));
+    if (to > from) parts.push(order.slice(from, to).map((i) => names[i]!));
+    from = to;
+  }
+  if (from < names.length) parts.push(order.slice(from).map((i) => names[i]!));
+  return parts;
 }
 
 function summary(pauseUs: number, r: { failures: number; pauses: number }, nodes: number, capped: boolean, budget: number, stopped: boolean): PauseSurvival {

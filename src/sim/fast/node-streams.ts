@@ -15,14 +15,20 @@ import type { SimConfig } from '../config.js';
 import { linkLossModel } from '../network/links.js';
 import { compileLoss, geometricGap, LossKind, stationaryStart, type CompiledLoss } from '../network/loss.js';
 import { DurationSampler } from '../random/distributions.js';
-import { linkStreamKey, nodeStreamKey } from '../random/stream-keys.js';
-import { firstUniform, StreamBank, type SeedRoot } from '../random/streams.js';
+import { linkStreamKey, NodeKeyFamily, nodeStreamKey } from '../random/stream-keys.js';
+import { firstUniformOf, StreamBank, type SeedRoot } from '../random/streams.js';
+
+const PHASE_KEYS = NodeKeyFamily.node('phase');
 
 /**
  * Where in the interval a node's first heartbeat falls: the first draw of its `phase`
- * stream, as the engine's push-heartbeats module takes it (there through ctx.firstDraw).
+ * stream (nodeStreamKey(name, 'phase'), derived in place), as the engine's
+ * push-heartbeats module takes it (there through ctx.firstDraw).
  */
-export const heartbeatPhaseUs = (root: SeedRoot, name: string, intervalUs: number): number => Math.floor(firstUniform(root, nodeStreamKey(name, 'phase')) * intervalUs);
+export function heartbeatPhaseUs(root: SeedRoot, name: string, intervalUs: number): number {
+  PHASE_KEYS.of(name);
+  return Math.floor(firstUniformOf(root, PHASE_KEYS.hi, PHASE_KEYS.lo) * intervalUs);
+}
 
 export interface NodeStreams {
   readonly root: SeedRoot;

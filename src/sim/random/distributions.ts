@@ -203,7 +203,8 @@ function uniformDrawUs(bank: StreamBank, stream: number, a: number, b: number): 
   return wholeUs(a + b * bank.next(stream));
 }
 
-function exponentialDrawUs(bank: StreamBank, stream: number, a: number): number {
+/** One draw of an exponential law of mean `a`, as every sampler of it draws (the skipping walk's conditional draws call it directly). */
+export function exponentialDrawUs(bank: StreamBank, stream: number, a: number): number {
   return wholeUs(a * standardExponential(bank, stream));
 }
 

@@ -174,3 +174,87 @@ export function namedStreamKey(path: string): StreamKey {
 export function monitorFailoverStreamKey(monitorName: string): StreamKey {
   return tuple(6, Kind.monitor, a(monitorName), b(monitorName), 0, 0, 0);
 }
+
+/**
+ * A name's two lanes (stringLane under LANE_A and LANE_B), in one pass over its UTF-16
+ * code units with MurmurHash3's block step written out (no calls): the per-node part of
+ * every key of a node. The last name is remembered (a node is keyed for a few purposes
+ * in a row).
+ */
+let lanesName = '';
+let lanesA = stringLane('', LANE_A);
+let lanesB = stringLane('', LANE_B);
+
+function nameLanes(s: string): void {
+  if (s === lanesName) return;
+  let ha = LANE_A;
+  let hb = LANE_B;
+  const n = s.length;
+  let i = 0;
+  for (; i < n; i += 2) {
+    // A word holds two code units; an odd last one stands alone (stringLane's tail).
+    const word = i + 1 < n ? s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16) : s.charCodeAt(i);
+    let k = Math.imul(word, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    ha ^= k;
+    ha = (Math.imul((ha << 13) | (ha >>> 19), 5) + 0xe6546b64) | 0;
+    hb ^= k;
+    hb = (Math.imul((hb << 13) | (hb >>> 19), 5) + 0xe6546b64) | 0;
+  }
+  lanesA = finish(ha, n);
+  lanesB = finish(hb, n);
+  lanesName = s;
+}
+
+/**
+ * The keys of one purpose for node after node, bit for bit those of nodeStreamKey (or
+ * linkStreamKey towards one fixed peer), derived without a StreamKey object, a closure
+ * or a string per node: what does not depend on the node (its kind, the peer, the
+ * purpose) is hashed once, and per node only its name's lanes and the words after it.
+ * `of(name)` leaves the key in `hi` and `lo` (seeding a thousand-node walk derives two
+ * keys per node, and its first run is interpreted: calls and objects are what cost).
+ */
+export class NodeKeyFamily {
+  hi = 0;
+  lo = 0;
+  /** Lanes C and D after the tuple's words before the name (its kind). */
+  private readonly headC: number;
+  private readonly headD: number;
+  /** The words after the name, and the tuple's length. */
+  private readonly tail: Int32Array;
+  private readonly length: number;
+
+  private constructor(kind: number, tail: readonly number[], length: number) {
+    this.headC = absorb(LANE_C, kind);
+    this.headD = absorb(LANE_D, kind);
+    this.tail = Int32Array.from(tail);
+    this.length = length;
+  }
+
+  /** `node/<name>/<purpose>` for every name (nodeStreamKey). */
+  static node(purpose: string): NodeKeyFamily {
+    const p = purposeDigest(purpose);
+    return new NodeKeyFamily(Kind.node, [p.hi, p.lo, 0], 6);
+  }
+
+  /** `link/<name>><to>/<purpose>` for every name (linkStreamKey from each node to one peer). */
+  static linkTo(toName: string, purpose: string): NodeKeyFamily {
+    const p = purposeDigest(purpose);
+    // tuple(7, …): six words, then w6 = p.lo and the two zero words of a long tuple.
+    return new NodeKeyFamily(Kind.link, [stringLane(toName, LANE_A), stringLane(toName, LANE_B), p.hi, p.lo, 0, 0], 7);
+  }
+
+  /** Derives the key of node `name` into `hi`, `lo`. */
+  of(name: string): void {
+    nameLanes(name);
+    let c = absorb(absorb(this.headC, lanesA), lanesB);
+    let d = absorb(absorb(this.headD, lanesA), lanesB);
+    const tail = this.tail;
+    for (let i = 0; i < tail.length; i++) {
+      c = absorb(c, tail[i]!);
+      d = absorb(d, tail[i]!);
+    }
+    this.hi = finish(c, this.length);
+    this.lo = finish(d, this.length);
+  }
+}

@@ -48,6 +48,8 @@ export interface SeedRoot {
 }
 
 const STRIDE = 4; // c, s0, s1, s2 (s as integers: s·2^32)
+/** Numbers `StreamBank.saveStream` writes per stream: the four words, whether a spare normal is kept, and its value. */
+export const STREAM_STATE_LENGTH = 6;
 const TWO_32 = 4_294_967_296;
 const INV_TWO_32 = 2.3283064365386963e-10; // 2^-32
 const MULTIPLIER = 2_091_639;
@@ -85,25 +87,37 @@ function initialStateOf(rootHi: number, rootLo: number, key: StreamKey): [number
   ];
 }
 
+/**
+ * hash4(rootHi, rootLo, ·, ·, lane) up to the key: the lane after the root's two words.
+ * hash4's block steps are sequential, so finishing from here with the key's two words
+ * gives the same word.
+ */
+function rootLane(rootHi: number, rootLo: number, lane: number): number {
+  return absorb(absorb(lane, rootHi), rootLo);
+}
+
 let firstRoot: SeedRoot | null = null;
 let firstSeed = '';
 let firstReplication = -1;
-let firstRootHi = 0;
-let firstRootLo = 0;
+let firstRootLane = 0;
 
 /** The first uniform of the stream `key`, without keeping the stream (one-off draws: phases). */
 export function firstUniform(root: SeedRoot, key: StreamKey): number {
-  // The root's digest is remembered across calls (a run draws one phase per node from one root).
+  return firstUniformOf(root, key.hi, key.lo);
+}
+
+/** firstUniform of the stream whose key digest is (keyHi, keyLo) (a key derived in place). */
+export function firstUniformOf(root: SeedRoot, keyHi: number, keyLo: number): number {
+  // The root's lane is remembered across calls (a run draws one phase per node from one root).
   if (root !== firstRoot || root.seed !== firstSeed || root.replication !== firstReplication) {
     const r = rootDigest(root);
-    firstRootHi = r.hi;
-    firstRootLo = r.lo;
+    firstRootLane = rootLane(r.hi, r.lo, STATE_LANES[0]);
     firstRoot = root;
     firstSeed = root.seed;
     firstReplication = root.replication;
   }
   // initialState's c (1) and s0, nothing allocated.
-  const t = MULTIPLIER * hash4(firstRootHi, firstRootLo, key.hi, key.lo, STATE_LANES[0]) + 1;
+  const t = MULTIPLIER * finish(absorb(absorb(firstRootLane, keyHi), keyLo), 4) + 1;
   return (t - Math.floor(t * INV_TWO_32) * TWO_32) * INV_TWO_32;
 }
 
@@ -116,12 +130,13 @@ export class StreamBank {
   /** The polar method yields two normals per pair of uniforms; the spare is kept here (made on first use). */
   private spareNormal: Float64Array | null = null;
   private hasSpareNormal: Uint8Array | null = null;
-  /** The last root seen and its digest: a bank's streams nearly always share one root. */
+  /** The last root seen and its state lanes (rootLane): a bank's streams nearly always share one root. */
   private lastRoot: SeedRoot | null = null;
   private lastSeed = '';
   private lastReplication = -1;
-  private rootHi = 0;
-  private rootLo = 0;
+  private rootLane0 = 0;
+  private rootLane1 = 0;
+  private rootLane2 = 0;
 
   /**
    * `wordsPerStream` above 4 gives each stream a record whose words from 4 on belong to
@@ -140,11 +155,19 @@ export class StreamBank {
 
   /** Adds the stream `key` under `root` and returns its index. */
   add(root: SeedRoot, key: StreamKey): number {
+    return this.addDigest(root, key.hi, key.lo);
+  }
+
+  /**
+   * Adds the stream whose key digest is (keyHi, keyLo) under `root` (a key derived in
+   * place, stream-keys.ts's NodeKeyFamily) and returns its index. The same draws as `add`.
+   */
+  addDigest(root: SeedRoot, keyHi: number, keyLo: number): number {
     this.useRoot(root);
     const index = this.count;
     if ((index + 1) * this.stride > this.state.length) this.grow();
     this.count = index + 1;
-    this.seedAt(index, key);
+    this.seedAt(index, keyHi, keyLo);
     return index;
   }
 
@@ -160,29 +183,32 @@ export class StreamBank {
     }
     this.useRoot(root);
     if (index >= this.count) this.count = index + 1;
-    this.seedAt(index, key);
+    this.seedAt(index, key.hi, key.lo);
   }
 
   private useRoot(root: SeedRoot): void {
     if (root !== this.lastRoot || root.seed !== this.lastSeed || root.replication !== this.lastReplication) {
       const r = rootDigest(root);
-      this.rootHi = r.hi;
-      this.rootLo = r.lo;
+      this.rootLane0 = rootLane(r.hi, r.lo, STATE_LANES[0]);
+      this.rootLane1 = rootLane(r.hi, r.lo, STATE_LANES[1]);
+      this.rootLane2 = rootLane(r.hi, r.lo, STATE_LANES[2]);
       this.lastRoot = root;
       this.lastSeed = root.seed;
       this.lastReplication = root.replication;
     }
   }
 
-  private seedAt(index: number, key: StreamKey): void {
+  /**
+   * Each state word is hash4(root, key, lane): the lanes' first two words (the root) are
+   * absorbed once per root (`useRoot`), only the key's two per stream.
+   */
+  private seedAt(index: number, keyHi: number, keyLo: number): void {
     const at = index * this.stride;
     const st = this.state;
-    const rh = this.rootHi;
-    const rl = this.rootLo;
     st[at] = 1;
-    st[at + 1] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[0]);
-    st[at + 2] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[1]);
-    st[at + 3] = hash4(rh, rl, key.hi, key.lo, STATE_LANES[2]);
+    st[at + 1] = finish(absorb(absorb(this.rootLane0, keyHi), keyLo), 4);
+    st[at + 2] = finish(absorb(absorb(this.rootLane1, keyHi), keyLo), 4);
+    st[at + 3] = finish(absorb(absorb(this.rootLane2, keyHi), keyLo), 4);
   }
 
   /**
@@ -234,6 +260,42 @@ export class StreamBank {
     this.spareNormal![index] = v * f;
     has[index] = 1;
     return u * f;
+  }
+
+  /**
+   * Copies stream `index`'s whole state (its four words, and the spare normal the polar
+   * method kept, if any) into `to` from `at` on: STREAM_STATE_LENGTH numbers. With
+   * `restoreStream`, a consumer resumes a stream exactly where it was (the pause-survival
+   * search resumes each probe node's walk from the same instant: sim/skip/walk-shared.ts).
+   */
+  saveStream(index: number, to: Float64Array, at: number): void {
+    const st = this.state;
+    const s = index * this.stride;
+    to[at] = st[s]!;
+    to[at + 1] = st[s + 1]!;
+    to[at + 2] = st[s + 2]!;
+    to[at + 3] = st[s + 3]!;
+    const has = this.hasSpareNormal !== null && index < this.hasSpareNormal.length && this.hasSpareNormal[index] === 1;
+    to[at + 4] = has ? 1 : 0;
+    to[at + 5] = has ? this.spareNormal![index]! : 0;
+  }
+
+  /** Puts back a state `saveStream` copied (from any stream of any bank: the state is the stream). */
+  restoreStream(index: number, from: Float64Array, at: number): void {
+    const st = this.state;
+    const s = index * this.stride;
+    st[s] = from[at]!;
+    st[s + 1] = from[at + 1]!;
+    st[s + 2] = from[at + 2]!;
+    st[s + 3] = from[at + 3]!;
+    if (from[at + 4] === 1) {
+      let has = this.hasSpareNormal;
+      if (has === null || has.length * this.stride < st.length) has = this.makeSpares();
+      has[index] = 1;
+      this.spareNormal![index] = from[at + 5]!;
+    } else if (this.hasSpareNormal !== null && index < this.hasSpareNormal.length) {
+      this.hasSpareNormal[index] = 0;
+    }
   }
 
   private makeSpares(): Uint8Array {

@@ -132,6 +132,9 @@ export function splitThreshold(jitter: DelayDistribution, delay: DelayDistributi
 const GOOD = 0;
 const BAD = 1;
 
+/** Numbers `HeartbeatSkipper.saveState` writes. */
+export const SKIPPER_STATE_LENGTH = 9;
+
 /**
  * What a link class's skippers share: the split of θ, the two split laws and the
  * per-state rates. Built once per link class (not per node): nothing in it depends on a
@@ -278,6 +281,37 @@ export class HeartbeatSkipper {
       this.state = this.bank.next(fateStream) < bad ? BAD : GOOD;
       this.leftInStay = this.stayLength(this.state);
     }
+  }
+
+  /**
+   * Copies where the walk stands (SKIPPER_STATE_LENGTH numbers into `to` from `at`: the
+   * last interesting and ordinary heartbeats, the loss state, the stay and the position),
+   * not its laws or streams: with `restoreState` and the streams' own saved states
+   * (StreamBank.saveStream), a walk resumes exactly where it was (sim/skip/walk-shared.ts).
+   */
+  saveState(to: Float64Array, at: number): void {
+    to[at] = this.index;
+    to[at + 1] = this.lost ? 1 : 0;
+    to[at + 2] = this.jitterUs;
+    to[at + 3] = this.delayUs;
+    to[at + 4] = this.ordinaryJitterUs;
+    to[at + 5] = this.ordinaryDelayUs;
+    to[at + 6] = this.state;
+    to[at + 7] = this.leftInStay;
+    to[at + 8] = this.position;
+  }
+
+  /** Puts back what `saveState` copied (after `reset` onto the streams to resume on). */
+  restoreState(from: Float64Array, at: number): void {
+    this.index = from[at]!;
+    this.lost = from[at + 1] === 1;
+    this.jitterUs = from[at + 2]!;
+    this.delayUs = from[at + 3]!;
+    this.ordinaryJitterUs = from[at + 4]!;
+    this.ordinaryDelayUs = from[at + 5]!;
+    this.state = from[at + 6]!;
+    this.leftInStay = from[at + 7]!;
+    this.position = from[at + 8]!;
   }
 
   /** Uniform in (0, 1] with 64 bits: safe for the logarithm of a geometric tail. */

@@ -27,7 +27,7 @@
  * that only guards against a floating-point rounding at x ≈ c (measure ~1e-16).
  */
 import { normalSurvival } from '../../analytic/normal.js';
-import { DurationSampler, validateDistribution, type DelayDistribution } from '../random/distributions.js';
+import { DurationSampler, exponentialDrawUs, validateDistribution, type DelayDistribution } from '../random/distributions.js';
 import type { StreamBank } from '../random/streams.js';
 import { standardExponential } from '../random/ziggurat.js';
 
@@ -211,6 +211,13 @@ export class SplitLaw {
     if (this.kind === KIND_CONSTANT) return this.a; // draws nothing, as the engine's constant law
     const m = this.thresholdUs;
     if (1 - this.pAbove >= REJECTION_MIN_ACCEPTANCE || this.kind === KIND_CONSTANT) {
+      if (this.kind === KIND_EXPONENTIAL) {
+        // The most common delay law, drawn as its sampler draws it, two calls shallower.
+        for (;;) {
+          const x = exponentialDrawUs(this.bank, stream, this.a);
+          if (x <= m) return x;
+        }
+      }
       for (;;) {
         const x = this.base.sampleUs(stream);
         if (x <= m) return x;

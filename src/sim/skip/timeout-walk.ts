@@ -111,7 +111,7 @@ import type { DelayDistribution } from '../random/distributions.js';
 import { selectNodes } from '../faults/faults.js';
 import { linkLossModel } from '../network/links.js';
 import { Cause, MetricsRecorder } from '../metrics/recorder.js';
-import { linkStreamKey } from '../random/stream-keys.js';
+import { NodeKeyFamily } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
@@ -123,7 +123,8 @@ import { NodeSchedule, WINDOW_PAUSE, WINDOW_STARVE } from './node-schedule.js';
 import { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
-import type { WalkShared } from './walk-shared.js';
+import { NodePrefix, type WalkShared } from './walk-shared.js';
+import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
 export function timeoutWalkRefusal(config: SimConfig): string | null {
@@ -278,6 +279,23 @@ class TimeoutWalk {
   private offset = 0;
   /** The skipper stops at this message number: the next window's first heartbeat. */
   private limit = NONE;
+  /**
+   * Probes of the pause-survival search (./walk-shared.ts, NodePrefix): `prefixes` keeps
+   * each node's walk before its pause window; `saving` is the node's prefix to fill at
+   * its window's first heartbeat (null: not saving); the node's tallies and verdict count
+   * when its walk began; ends cut by the run's end (a send or arrival past it).
+   */
+  private readonly prefixes: WalkShared | null;
+  private saving: NodePrefix | null = null;
+  private node0Sent = 0;
+  private node0Delivered = 0;
+  private node0Lost = 0;
+  private node0Missed = 0;
+  private node0Verdicts = 0;
+  private node0Cuts = 0;
+  private endCuts = 0;
+  private warmFrom = 0;
+  private warmTo = 0;
 
   constructor(
     private readonly config: SimConfig,
@@ -309,11 +327,15 @@ class TimeoutWalk {
     });
     this.skipper = this.skippers[0]!;
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
-    this.pauses = (config.faults?.length ?? 0) > 0 ? (this.shared?.pauseSchedule(config, root) ?? pauseSchedule(config, root, this.bank)) : null;
+    const sharedPauses = (config.faults?.length ?? 0) > 0 && this.shared !== null ? this.shared.pauseSchedule(config, root) : null;
+    this.pauses = (config.faults?.length ?? 0) > 0 ? (sharedPauses ?? pauseSchedule(config, root, this.bank)) : null;
     this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
     this.schedule = new NodeSchedule(this.I, this.endUs);
     const starving = (config.faults ?? []).some((f) => f.kind === 'cpuStarvation');
     this.starves = starving ? starvationSchedule(config, root, this.bank) : null;
+    // A probe of the search (one shared pause a node, nothing else episodic) keeps and resumes each node's prefix.
+    this.prefixes = sharedPauses !== null && this.crashes === null && this.starves === null ? this.shared : null;
+    this.prefixes?.usePrefixes(config);
     const samplers = new Map<DelayDistribution, DurationSampler>();
     this.starveSamplers = this.starves === null ? [] : this.starves.extraOf.map((law) => {
       if (law === null) return null;
@@ -329,12 +351,18 @@ class TimeoutWalk {
     // About a hundred progress calls a run, whatever the node count.
     const every = Math.max(1, Math.floor(names.length / 100));
     const shared = this.shared === null ? null : this.shared.nodeSetup(config);
+    // One stream per link for positions, fates and parts alike: `link/<node>><monitor>/skip`.
+    const skipKeys = NodeKeyFamily.linkTo(config.monitorName, 'skip');
     for (let node = 0; node < names.length; node++) {
       if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
       const name = names[node]!;
       const phase = shared !== null ? shared.phases[node]! : heartbeatPhaseUs(root, name, this.I);
-      // One stream per link for positions, fates and parts alike (one key to derive per node).
-      const stream = this.bank.add(root, shared !== null ? shared.skipKeys[node]! : linkStreamKey(name, config.monitorName, 'skip'));
+      let stream: number;
+      if (shared !== null) stream = this.bank.add(root, shared.skipKeys[node]!);
+      else {
+        skipKeys.of(name);
+        stream = this.bank.addDigest(root, skipKeys.hi, skipKeys.lo);
+      }
       const linkClass = this.classOf[node]!;
       this.skipper = this.skippers[linkClass]!;
       this.b = this.classBaseUs[linkClass]!;
@@ -393,10 +421,27 @@ class TimeoutWalk {
       this.walkSilentNode();
       return;
     }
-    this.setLimit();
-    this.pull();
     let k = 0; // next heartbeat not yet accounted for
-    while (k < K) {
+    const saved = this.prefixes === null ? null : this.prefixes.prefixOf(pair);
+    if (saved !== null && saved.fits(endUs, endEdge, warmFrom, warmTo, schedule.windowStart[0]!, schedule.windowCount)) {
+      // Everything before the window is as the saving probe walked it: resume there.
+      this.prefixes!.resumed++;
+      this.saving = null;
+      k = this.resume(saved, endEdge) + 1;
+    } else {
+      this.saving = this.prefixes === null ? null : new NodePrefix();
+      this.node0Sent = this.sent;
+      this.node0Delivered = this.delivered;
+      this.node0Lost = this.lost;
+      this.node0Missed = this.missed;
+      this.node0Verdicts = this.verdicts.length;
+      this.node0Cuts = this.endCuts;
+      this.warmFrom = warmFrom;
+      this.warmTo = warmTo;
+      this.setLimit();
+      this.pull();
+    }
+    while (k < K && !(this.pausesOnly && this.pauseEnd > 0 && this.pauseAt === this.pauseEnd)) {
       const pauseFrom = this.pauseAt < this.pauseEnd ? Math.max(k, this.windowFirstBeat(this.pauseAt) - W) : Number.POSITIVE_INFINITY;
       let edge = k === 0 ? 0 : Number.POSITIVE_INFINITY;
       if (hasWarmEdge && warmTo >= k) edge = Math.min(edge, Math.max(k, warmFrom));
@@ -421,9 +466,8 @@ class TimeoutWalk {
       // Ordinary heartbeats before the segment: counted, not drawn (all on one side of the warm-up).
       this.countSkipped(k, Math.min(start, K) - k);
       if (start >= K) break;
+      // (The loop also ends when only the pauses are wanted and the last one's segment is done: its attribution window has closed.)
       k = this.segment(start, endEdge, hasWarmEdge, warmTo) + 1;
-      // Only the pauses are wanted and the last one's segment is done: its attribution window has closed.
-      if (this.pausesOnly && this.pauseEnd > 0 && this.pauseAt === this.pauseEnd) break;
     }
   }
 
@@ -568,7 +612,10 @@ class TimeoutWalk {
         continue;
       }
       const arrivalUs = sendUs + b + ahead.delayUs[e]!;
-      if (arrivalUs > endUs) continue;
+      if (arrivalUs > endUs) {
+        this.endCuts++;
+        continue;
+      }
       if (arrivalUs >= warmupUs) this.delivered++;
       // A late arrival may land after later heartbeats and end a later suspicion.
       if (ahead.interesting[e] === 1 && arrivalUs > nominal + b + theta) this.pending.push(arrivalUs);
@@ -581,7 +628,7 @@ class TimeoutWalk {
    * window and to the edges. Heartbeats a pause window may hold back are drawn raw
    * (`rawHeartbeat`). Returns its last heartbeat.
    */
-  private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number): number {
+  private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number, resumed: NodePrefix | null = null): number {
     const { I, W, b, theta, T, endUs, K } = this;
     const schedule = this.schedule;
     const skipper = this.skipper;
@@ -590,12 +637,14 @@ class TimeoutWalk {
     let end = Math.min(K - 1, start + W);
     if (hasWarmEdge && start <= warmTo) end = Math.max(end, Math.min(K - 1, warmTo + 1));
     if (ahead.length > 0) end = Math.max(end, Math.min(K - 1, ahead.index[ahead.length - 1]!));
-    arrivals.length = 0;
+    if (resumed === null) arrivals.length = 0; // (a resumed segment's arrivals so far are restored)
+    else end = resumed.end;
     this.segmentWindowsFrom = this.pauseAt;
     let windowBeat = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) : NONE;
     let rawTo = -1;
-    for (let j = start; j <= end; j++) {
+    for (let j = resumed === null ? start : resumed.windowBeat; j <= end; j++) {
       if (j === windowBeat) {
+        if (this.saving !== null && this.pauseAt === 0) this.save(this.saving, j, start, end, endEdge);
         rawTo = this.enterWindows(j);
         end = Math.max(end, Math.min(K - 1, rawTo + W));
         windowBeat = NONE;
@@ -638,7 +687,10 @@ class TimeoutWalk {
       if (windowBeat !== NONE && windowBeat - W <= end) end = Math.max(end, Math.min(K - 1, windowBeat));
       if (end + W >= endEdge) end = K - 1;
       const sendUs = schedule.nominal(j) + jitter;
-      if (sendUs > endUs) continue; // not sent within the run
+      if (sendUs > endUs) {
+        this.endCuts++;
+        continue; // not sent within the run
+      }
       this.book(sendUs, isLost, delay);
     }
     ahead.clear();
@@ -661,6 +713,75 @@ class TimeoutWalk {
     return end;
   }
 
+  /**
+   * Saves the node's walk at heartbeat `j`, its first window's first heartbeat, inside
+   * the segment from `start` reaching `end` (./walk-shared.ts, NodePrefix) — unless the
+   * run's end shaped it (an edge joined, or a send or arrival was cut): later probes
+   * then walk the node afresh.
+   */
+  private save(p: NodePrefix, j: number, start: number, end: number, endEdge: number): void {
+    this.saving = null;
+    const ahead = this.ahead;
+    if (end + this.W >= endEdge || this.endCuts !== this.node0Cuts || ahead.read !== ahead.length) return;
+    p.start = start;
+    p.end = end;
+    p.windowBeat = j;
+    p.windowStartUs = this.schedule.windowStart[0]!;
+    p.windowCount = this.schedule.windowCount;
+    p.warmFrom = this.warmFrom;
+    p.warmTo = this.warmTo;
+    p.reachPlusW = end + this.W;
+    p.sent = this.sent - this.node0Sent;
+    p.delivered = this.delivered - this.node0Delivered;
+    p.lost = this.lost - this.node0Lost;
+    p.missed = this.missed - this.node0Missed;
+    p.trusted = this.trusted;
+    p.lastArrival = this.lastArrival;
+    p.next = this.next;
+    p.offset = this.offset;
+    p.limit = this.limit;
+    this.skipper.saveState(p.random, 0);
+    this.bank.saveStream(this.stream, p.random, SKIPPER_STATE_LENGTH);
+    p.arrivals = this.arrivals.items.slice(0, this.arrivals.length);
+    p.pending = this.pending.items.slice(0, this.pending.length);
+    let latest = this.lastArrival;
+    for (let i = 0; i < p.arrivals.length; i++) latest = Math.max(latest, p.arrivals[i]!);
+    for (let i = 0; i < p.pending.length; i++) latest = Math.max(latest, p.pending[i]!);
+    p.latestArrivalUs = latest;
+    const v = this.verdicts;
+    p.verdictTimeUs = v.timeUs.slice(this.node0Verdicts, v.length);
+    p.verdictTo = v.to.slice(this.node0Verdicts, v.length);
+    p.verdictCause = v.cause.slice(this.node0Verdicts, v.length);
+    this.prefixes!.keepPrefix(this.pair, p);
+  }
+
+  /** Resumes the node's walk from a saved prefix that fits this run: returns the last heartbeat of the segment it finishes. */
+  private resume(p: NodePrefix, endEdge: number): number {
+    this.sent += p.sent;
+    this.delivered += p.delivered;
+    this.lost += p.lost;
+    this.missed += p.missed;
+    const pair = this.pair;
+    for (let i = 0; i < p.verdictTimeUs.length; i++) this.verdicts.push(p.verdictTimeUs[i]!, pair, p.verdictTo[i]!, p.verdictCause[i]!);
+    this.trusted = p.trusted;
+    this.lastArrival = p.lastArrival;
+    this.next = p.next;
+    this.offset = p.offset;
+    this.limit = p.limit;
+    this.skipper.restoreState(p.random, 0);
+    this.bank.restoreStream(this.stream, p.random, SKIPPER_STATE_LENGTH);
+    const pending = this.pending;
+    pending.length = 0;
+    for (let i = 0; i < p.pending.length; i++) pending.push(p.pending[i]!);
+    const arrivals = this.arrivals;
+    arrivals.length = 0;
+    for (let i = 0; i < p.arrivals.length; i++) arrivals.push(p.arrivals[i]!);
+    this.ahead.clear();
+    if (this.windowFirstBeat(0) !== p.windowBeat) throw new Error('internal: a resumed probe’s window moved');
+    // The warm-up edge only sets a segment's first reach, which the resumed segment restores.
+    return this.segment(p.start, endEdge, false, 0, p);
+  }
+
   /** Books one message sent at `sendUs`: sent, lost or delivered (an arrival of this segment). */
   private book(sendUs: number, isLost: boolean, delayUs: number): void {
     const counted = sendUs >= this.warmupUs;
@@ -670,7 +791,10 @@ class TimeoutWalk {
       return;
     }
     const arrivalUs = sendUs + this.b + delayUs;
-    if (arrivalUs > this.endUs) return; // still in flight at the end
+    if (arrivalUs > this.endUs) {
+      this.endCuts++;
+      return; // still in flight at the end
+    }
     if (arrivalUs >= this.warmupUs) this.delivered++;
     this.arrivals.push(arrivalUs);
   }
@@ -804,12 +928,17 @@ class TimeoutWalk {
       const next = i < count && items[i]! <= tTo ? items[i]! : Number.POSITIVE_INFINITY;
       const horizon = Math.min(next, tTo + 1); // an arrival at a judging instant comes first
       const suspectAt = judgeAt(last + T + 1, C);
+      // Worked out on every gap, though a suspicion is rare: arithmetic the optimizer has
+      // only seen on small instants (a suspicion early in the run) is compiled for small
+      // integers and thrown away at the first late one (a deopt and a second compile).
+      const deadAt = deadAfter === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : judgeAt(last + deadAfter + 1, C);
+      const deadAtOnce = deadAt === suspectAt;
+      const deadWithin = deadAt < horizon && deadAt <= endUs;
       if (this.trusted && suspectAt < horizon && suspectAt <= endUs) {
-        const deadAt = deadAfter === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : judgeAt(last + deadAfter + 1, C);
-        if (deadAt === suspectAt) verdicts.push(suspectAt, pair, Status.dead, cause);
+        if (deadAtOnce) verdicts.push(suspectAt, pair, Status.dead, cause);
         else {
           verdicts.push(suspectAt, pair, Status.suspected, cause);
-          if (deadAt < horizon && deadAt <= endUs) verdicts.push(deadAt, pair, Status.dead, cause);
+          if (deadWithin) verdicts.push(deadAt, pair, Status.dead, cause);
         }
         this.trusted = false;
       }

@@ -124,12 +124,16 @@ export class DrawnAhead {
   }
 }
 
-/** Sorts the first n entries of a (small arrays: insertion sort, no allocation). */
+/**
+ * Sorts the first n entries of a, in place, without allocating. Arrivals come nearly in
+ * order (a late heartbeat is overtaken by a few of its successors), where insertion sort
+ * is linear in n plus the inversions; past a budget of shifts (an order far from sorted)
+ * the builtin sort finishes the prefix. One loop whatever n: a separate path for long
+ * prefixes would be code the optimizer first meets late, and throws away (a deopt, then
+ * a second compile of every caller it was inlined into) in the walk's first run.
+ */
 export function sortPrefix(a: Float64Array, n: number): void {
-  if (n > 32) {
-    a.subarray(0, n).sort();
-    return;
-  }
+  let budget = 8 * n + 64;
   for (let i = 1; i < n; i++) {
     const x = a[i]!;
     let j = i - 1;
@@ -138,6 +142,10 @@ export function sortPrefix(a: Float64Array, n: number): void {
       j--;
     }
     a[j + 1] = x;
+    budget -= i - 1 - j;
+    if (budget < 0) {
+      a.subarray(0, n).sort();
+      return;
+    }
   }
 }
-
