@@ -168,9 +168,33 @@ export function validateLinkDelay(linkDelay: LinkDelay): void {
   }
 }
 
-/** Validates `linkDelay` and returns its law D = baseUs + X. */
+/**
+ * Laws already built, by the delay's content: a sweep's cells share one link delay (db-ha's
+ * 20 cells: one law instead of 40, each closed form asks twice), and a law is immutable
+ * (its lazy quantiles are computed once and then shared). Bounded: cleared when full.
+ */
+const built = new Map<string, DelayLaw>();
+const BUILT_CAP = 256;
+
+/** The delay's content as a key; −0 is told from 0 (a law's arithmetic may see the sign). */
+function contentKey(linkDelay: LinkDelay): string {
+  return JSON.stringify(linkDelay, (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v));
+}
+
+/** Validates `linkDelay` and returns its law D = baseUs + X (the same object for the same content). */
 export function delayLaw(linkDelay: LinkDelay): DelayLaw {
   validateLinkDelay(linkDelay);
+  const key = contentKey(linkDelay);
+  const known = built.get(key);
+  if (known !== undefined) return known;
+  // A copy: the caller may change its object later; the shared law must not change with it.
+  const law = buildDelayLaw(structuredClone(linkDelay));
+  if (built.size >= BUILT_CAP) built.clear();
+  built.set(key, law);
+  return law;
+}
+
+function buildDelayLaw(linkDelay: LinkDelay): DelayLaw {
   const base = linkDelay.baseUs;
   let x = randomPart(linkDelay.random);
   // A law with a standard deviation below 1e-3 µs (a normal truncated hundreds of sd above

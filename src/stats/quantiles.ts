@@ -87,6 +87,26 @@ export function quantileIntervalRanks(n: number, p: number, confidence = 0.95): 
   assertProbability(p);
   assertConfidence(confidence);
   if (n < 2 || p === 0 || p === 1) return null;
+  const key = `${n}/${p}/${confidence}`;
+  let ranks = chosenRanks.get(key);
+  if (ranks === undefined) {
+    ranks = chooseRanks(n, p, confidence);
+    if (chosenRanks.size >= CHOSEN_CAP) chosenRanks.clear();
+    chosenRanks.set(key, ranks);
+  }
+  return ranks === null ? null : { ...ranks };
+}
+
+/**
+ * Ranks already chosen, by (n, p, confidence): a results file asks for the same ones
+ * again and again (each cell's p99 of detection and of detection-to-dead, over the same
+ * crashes; cells with equal counts). A pure function of its key, so the cache changes no
+ * result. Bounded: cleared when full.
+ */
+const chosenRanks = new Map<string, QuantileIntervalRanks | null>();
+const CHOSEN_CAP = 4096;
+
+function chooseRanks(n: number, p: number, confidence: number): QuantileIntervalRanks | null {
   const { start, probabilities } = binomialWindow(n, p);
   const size = probabilities.length;
   // lowerTail[i] = P(B < start + i); upperTail[i] = P(B ≥ start + i). Each tail is

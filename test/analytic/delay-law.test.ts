@@ -214,3 +214,33 @@ describe('delay law validation', () => {
     }
   });
 });
+
+describe('delayLaw sharing', () => {
+  it('returns one law for equal delays, another for a different one, whatever objects carry them', () => {
+    const a = delayLaw({ baseUs: 1000, random: { kind: 'exponential', meanUs: 2000 } });
+    const b = delayLaw({ baseUs: 1000, random: { kind: 'exponential', meanUs: 2000 } });
+    const c = delayLaw({ baseUs: 1000, random: { kind: 'exponential', meanUs: 2001 } });
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    expect(c.meanUs).toBe(3001);
+    // The shared law answers as a freshly built one does.
+    expect(a.survival(4000)).toBe(Math.exp(-1.5));
+  });
+
+  it('does not follow later changes to the object it was built from', () => {
+    const d: LinkDelay = { baseUs: 0, random: { kind: 'uniform', minUs: 0, maxUs: 10 } };
+    const law = delayLaw(d);
+    (d.random as { maxUs: number }).maxUs = 20;
+    expect(law.upperUs).toBe(10);
+    expect(law.cdf(5)).toBe(0.5);
+    const changed = delayLaw(d);
+    expect(changed).not.toBe(law);
+    expect(changed.upperUs).toBe(20);
+    expect(delayLaw({ baseUs: 0, random: { kind: 'uniform', minUs: 0, maxUs: 10 } })).toBe(law);
+  });
+
+  it('still refuses a bad delay it has seen before in a good form', () => {
+    delayLaw({ baseUs: 0, random: { kind: 'exponential', meanUs: 5 } });
+    expect(() => delayLaw({ baseUs: 0, random: { kind: 'exponential', meanUs: -5 } })).toThrow(RangeError);
+  });
+});

@@ -83,6 +83,20 @@ describe('poissonRateInterval', () => {
     }
   });
 
+  it('answers a count it has solved before with the same bounds, per confidence, in a fresh object', () => {
+    const first = poissonCountInterval(37);
+    const again = poissonCountInterval(37);
+    expect(again).not.toBe(first);
+    expect(Object.is(again.low, first.low) && Object.is(again.high, first.high)).toBe(true);
+    (again as { low: number }).low = -1;
+    expect(poissonCountInterval(37).low).toBe(first.low);
+    // The key holds the confidence: 90 % is narrower than 95 % for the same count.
+    const ninety = poissonCountInterval(37, 0.9);
+    expect(ninety.low).toBeGreaterThan(first.low);
+    expect(ninety.high).toBeLessThan(first.high);
+    expect(poissonCountInterval(37, 0.95).high).toBe(first.high);
+  });
+
   it('rejects counts that are negative, fractional or not finite', () => {
     for (const count of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => poissonRateInterval(count, 1)).toThrow(RangeError);

@@ -264,3 +264,20 @@ describe('summarize', () => {
     );
   });
 });
+
+describe('quantileIntervalRanks asked again', () => {
+  it('gives the same ranks for the same (n, p, confidence), in a fresh object, and others for another confidence', () => {
+    const first = quantileIntervalRanks(500, 0.99)!;
+    const again = quantileIntervalRanks(500, 0.99)!;
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    (again as { lowIndex: number }).lowIndex = -1;
+    expect(quantileIntervalRanks(500, 0.99)).toEqual(first);
+    const median = quantileIntervalRanks(500, 0.5)!;
+    const wider = quantileIntervalRanks(500, 0.5, 0.999)!;
+    expect(wider.highIndex - wider.lowIndex).toBeGreaterThan(median.highIndex - median.lowIndex);
+    expect(quantileIntervalRanks(500, 0.99, 0.999)).toBeNull();
+    expect(quantileIntervalRanks(49, 0.99)).toBeNull();
+    expect(quantileIntervalRanks(49, 0.99)).toBeNull();
+  });
+});
