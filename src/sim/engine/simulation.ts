@@ -50,7 +50,7 @@ export class Simulation {
     const monitor = new CentralMonitor(run.ctx, faults, config);
     run.install(monitor);
     const leases = config.detector.kind === 'lease' ? new Leases(run.ctx, faults, monitor, config) : null;
-    const push = monitor.push ? new PushHeartbeats(run.ctx, faults, monitor, config) : null;
+    const push = monitor.push ? new PushHeartbeats(run.ctx, faults, monitor, config, run.root) : null;
     const pull = monitor.pull ? new PullProbes(run.ctx, faults, monitor) : null;
     if (leases && push) push.grantedSeq = leases.grantedSeq;
     if (leases) run.install(leases);

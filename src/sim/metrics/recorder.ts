@@ -30,7 +30,12 @@
  *   of the first news from the node (a heartbeat, renewal or probe reply): until then
  *   the observer was waiting on messages the pause held back, whatever the detector.
  *
- * Hot file: plain typed arrays indexed by pair, no allocation per call.
+ * Hot file: plain typed arrays indexed by pair, no allocation per call. Arrays that
+ * start at something other than 0 (NaN: "none yet", −∞, 1) and serve one concern —
+ * mistakes, crashes, pauses, leases, readiness — are made on that concern's first
+ * event (`mistakesOf`, `crashesOf`, …), not up front: at 100 k pairs each is 0.8 MB
+ * to fill, and a run without crashes, pauses or leases never needs theirs. Every
+ * read of a group that does not exist yet reads what a fresh one would hold.
  */
 import { SampleBuffer } from '../detectors/sample-buffer.js';
 import { Status, type StatusCode } from '../status.js';
@@ -71,15 +76,17 @@ export class MetricsRecorder {
   private transportCounters: { retransmissions: number; headOfLineStalls: number; breaks: number; droppedByBreaks: number } | null = null;
   private falseSuspicionsDuringStall = 0;
   private readonly warmupUs: number;
+  private readonly pairCount: number;
   private readonly targetUp: Uint8Array;
   private readonly status: Uint8Array;
+  /** How far each pair's time is accounted (from the warm-up instant: filled only if that is not 0). */
   private readonly accruedToUs: Float64Array;
-  private readonly mistakeStartUs: Float64Array;
+  /** Made at the first suspicion of a live node or the first crash (`mistakesOf`). */
+  private mistakes: MistakeArrays | null;
   /** 1 while the pair's current suspicion began with the target up (a mistake, counted or not). */
   private readonly inMistake: Uint8Array;
-  private readonly crashUs: Float64Array;
-  private readonly suspectSinceUs: Float64Array;
-  private readonly deadSinceUs: Float64Array;
+  /** Made at the first crash (`crashesOf`). */
+  private crashesArrays: CrashArrays | null;
   private readonly perPairFalseSuspicions: Float64Array;
   private readonly perPairUpUs: Float64Array;
   private readonly perPairUpSuspectedUs: Float64Array;
@@ -99,32 +106,28 @@ export class MetricsRecorder {
   heartbeatsPartitioned: number;
   heartbeatsMissedWhilePaused: number;
   probesSent: number;
-  private readonly leaseHeld: Uint8Array;
-  private readonly splitSinceUs: Float64Array;
+  /** Made at the first lease news (`splitOf`). */
+  private split: SplitArrays | null;
   private splitBrainUs: number;
   private splitBrainEpisodes: number;
   private maxSplitBrainUs: number;
   private readonly flapWindowUs: number;
-  private readonly lastMistakeEndUs: Float64Array;
   private flaps: number;
   private readonly massThreshold: number;
   private liveSuspectedNow: number;
   private maxSimultaneous: number;
   private massEvents: number;
-  private readonly pauseWindowUntilUs: Float64Array;
-  private readonly pausePending: Uint8Array;
+  /** Made at the first pause (`pausesOf`). */
+  private pauseArrays: PauseArrays | null;
   private pauses: number;
   private pausesWithSuspicion: number;
   private pausedUs: number;
-  private readonly pauseStartUs: Float64Array;
   private readonly log: TransitionLog;
   private readonly logLimit: number;
   // Readiness, when tracked: the observer's verdict, the truth, and the pending window start.
   private readinessTracked: boolean;
-  private readonly rReady: Uint8Array;
-  private readonly rHealthy: Uint8Array;
-  private readonly rAccruedToUs: Float64Array;
-  private readonly rUnhealthySinceUs: Float64Array;
+  /** Made by `trackReadiness` or the first readiness news (`readinessOf`). */
+  private readinessArrays: ReadinessArrays | null;
   private rHealthyUpUs: number;
   private rHealthyUpReadyUs: number;
   private rFalseNotReady: number;
@@ -132,35 +135,31 @@ export class MetricsRecorder {
 
   constructor(pairCount: number, warmupUs: number, transitionLogLimit: number, flapWindowUs: number) {
     this.warmupUs = warmupUs;
+    this.pairCount = pairCount;
     this.flapWindowUs = flapWindowUs;
-    this.lastMistakeEndUs = new Float64Array(pairCount).fill(Number.NEGATIVE_INFINITY);
     this.flaps = 0;
     this.massThreshold = Math.max(2, Math.ceil(0.1 * pairCount));
     this.liveSuspectedNow = 0;
     this.maxSimultaneous = 0;
     this.massEvents = 0;
-    this.pauseWindowUntilUs = new Float64Array(pairCount).fill(Number.NEGATIVE_INFINITY);
-    this.pausePending = new Uint8Array(pairCount);
+    this.pauseArrays = null;
     this.pauses = 0;
     this.pausesWithSuspicion = 0;
     this.pausedUs = 0;
-    this.pauseStartUs = new Float64Array(pairCount).fill(NaN);
     this.heartbeatsPartitioned = 0;
     this.heartbeatsMissedWhilePaused = 0;
     this.probesSent = 0;
-    this.leaseHeld = new Uint8Array(pairCount);
-    this.splitSinceUs = new Float64Array(pairCount).fill(NaN);
+    this.split = null;
     this.splitBrainUs = 0;
     this.splitBrainEpisodes = 0;
     this.maxSplitBrainUs = 0;
     this.targetUp = new Uint8Array(pairCount).fill(1);
     this.status = new Uint8Array(pairCount);
-    this.accruedToUs = new Float64Array(pairCount).fill(warmupUs);
-    this.mistakeStartUs = new Float64Array(pairCount).fill(NaN);
+    this.accruedToUs = new Float64Array(pairCount);
+    if (warmupUs !== 0) this.accruedToUs.fill(warmupUs);
+    this.mistakes = null;
     this.inMistake = new Uint8Array(pairCount);
-    this.crashUs = new Float64Array(pairCount).fill(NaN);
-    this.suspectSinceUs = new Float64Array(pairCount).fill(NaN);
-    this.deadSinceUs = new Float64Array(pairCount).fill(NaN);
+    this.crashesArrays = null;
     this.perPairFalseSuspicions = new Float64Array(pairCount);
     this.perPairUpUs = new Float64Array(pairCount);
     this.perPairUpSuspectedUs = new Float64Array(pairCount);
@@ -179,10 +178,7 @@ export class MetricsRecorder {
     this.heartbeatsLost = 0;
     this.logLimit = transitionLogLimit;
     this.readinessTracked = false;
-    this.rReady = new Uint8Array(pairCount).fill(1);
-    this.rHealthy = new Uint8Array(pairCount).fill(1);
-    this.rAccruedToUs = new Float64Array(pairCount).fill(warmupUs);
-    this.rUnhealthySinceUs = new Float64Array(pairCount).fill(NaN);
+    this.readinessArrays = null;
     this.rHealthyUpUs = 0;
     this.rHealthyUpReadyUs = 0;
     this.rFalseNotReady = 0;
@@ -215,9 +211,46 @@ export class MetricsRecorder {
     }
   }
 
+  private mistakesOf(): MistakeArrays {
+    return (this.mistakes ??= {
+      startUs: new Float64Array(this.pairCount).fill(NaN),
+      lastEndUs: new Float64Array(this.pairCount).fill(Number.NEGATIVE_INFINITY),
+    });
+  }
+
+  private crashesOf(): CrashArrays {
+    return (this.crashesArrays ??= {
+      crashUs: new Float64Array(this.pairCount).fill(NaN),
+      suspectSinceUs: new Float64Array(this.pairCount).fill(NaN),
+      deadSinceUs: new Float64Array(this.pairCount).fill(NaN),
+    });
+  }
+
+  private pausesOf(): PauseArrays {
+    return (this.pauseArrays ??= {
+      windowUntilUs: new Float64Array(this.pairCount).fill(Number.NEGATIVE_INFINITY),
+      pending: new Uint8Array(this.pairCount),
+      startUs: new Float64Array(this.pairCount).fill(NaN),
+    });
+  }
+
+  private splitOf(): SplitArrays {
+    return (this.split ??= { leaseHeld: new Uint8Array(this.pairCount), sinceUs: new Float64Array(this.pairCount).fill(NaN) });
+  }
+
+  private readinessOf(): ReadinessArrays {
+    return (this.readinessArrays ??= {
+      ready: new Uint8Array(this.pairCount).fill(1),
+      healthy: new Uint8Array(this.pairCount).fill(1),
+      accruedToUs: new Float64Array(this.pairCount).fill(this.warmupUs),
+      unhealthySinceUs: new Float64Array(this.pairCount).fill(NaN),
+    });
+  }
+
   onVerdict(pair: number, nowUs: number, to: StatusCode, cause: CauseCode): void {
     this.applyVerdict(pair, nowUs, to, cause);
-    if (this.leaseHeld[pair] === 1 || this.splitSinceUs[pair] === this.splitSinceUs[pair]) this.updateSplit(pair, nowUs);
+    const split = this.split;
+    if (split !== null && (split.leaseHeld[pair] === 1 || split.sinceUs[pair] === split.sinceUs[pair])) this.updateSplit(pair, nowUs);
   }
 
   private applyVerdict(pair: number, nowUs: number, to: StatusCode, cause: CauseCode): void {
@@ -237,11 +270,13 @@ export class MetricsRecorder {
           if (this.suspicionDuringTransportStall) this.falseSuspicionsDuringStall++;
           if (this.suspicionFromTakeover) this.takeoverFalseSuspicions++;
           this.perPairFalseSuspicions[pair]!++;
-          this.mistakeStartUs[pair] = nowUs;
-          if (nowUs - this.lastMistakeEndUs[pair]! <= this.flapWindowUs) this.flaps++;
-          if (this.pausePending[pair] === 1 && nowUs <= this.pauseWindowUntilUs[pair]!) {
+          const mistakes = this.mistakesOf();
+          mistakes.startUs[pair] = nowUs;
+          if (nowUs - mistakes.lastEndUs[pair]! <= this.flapWindowUs) this.flaps++;
+          const pauses = this.pauseArrays;
+          if (pauses !== null && pauses.pending[pair] === 1 && nowUs <= pauses.windowUntilUs[pair]!) {
             this.pausesWithSuspicion++;
-            this.pausePending[pair] = 0;
+            pauses.pending[pair] = 0;
           }
         }
       } else if (to === Status.alive) {
@@ -252,22 +287,24 @@ export class MetricsRecorder {
       if (to === Status.alive) this.inMistake[pair] = 0;
       return;
     }
-    // The target is down: follow the suspicion that will (or will not) last.
+    // The target is down (so it crashed: the crash arrays exist): follow the suspicion that will (or will not) last.
+    const crashes = this.crashesOf();
     if (to === Status.alive) {
-      this.suspectSinceUs[pair] = NaN;
-      this.deadSinceUs[pair] = NaN;
+      crashes.suspectSinceUs[pair] = NaN;
+      crashes.deadSinceUs[pair] = NaN;
       return;
     }
-    if (from === Status.alive) this.suspectSinceUs[pair] = nowUs;
-    if (to === Status.dead) this.deadSinceUs[pair] = nowUs;
+    if (from === Status.alive) crashes.suspectSinceUs[pair] = nowUs;
+    if (to === Status.dead) crashes.deadSinceUs[pair] = nowUs;
   }
 
   private endMistake(pair: number, nowUs: number): void {
-    this.lastMistakeEndUs[pair] = nowUs;
-    const startUs = this.mistakeStartUs[pair]!;
+    const mistakes = this.mistakesOf();
+    mistakes.lastEndUs[pair] = nowUs;
+    const startUs = mistakes.startUs[pair]!;
     if (startUs === startUs) {
       this.mistakeDurations.push(nowUs - startUs);
-      this.mistakeStartUs[pair] = NaN;
+      mistakes.startUs[pair] = NaN;
     }
   }
 
@@ -283,64 +320,70 @@ export class MetricsRecorder {
   /** Turns readiness accounting on (detectors with a readiness verdict). */
   trackReadiness(): void {
     this.readinessTracked = true;
+    this.readinessOf();
   }
 
   private accrueReadiness(pair: number, nowUs: number): void {
-    const fromUs = this.rAccruedToUs[pair]!;
+    const r = this.readinessOf();
+    const fromUs = r.accruedToUs[pair]!;
     if (nowUs <= fromUs) return;
-    this.rAccruedToUs[pair] = nowUs;
-    if (this.targetUp[pair] === 0 || this.rHealthy[pair] === 0) return;
+    r.accruedToUs[pair] = nowUs;
+    if (this.targetUp[pair] === 0 || r.healthy[pair] === 0) return;
     this.rHealthyUpUs += nowUs - fromUs;
-    if (this.rReady[pair] === 1) this.rHealthyUpReadyUs += nowUs - fromUs;
+    if (r.ready[pair] === 1) this.rHealthyUpReadyUs += nowUs - fromUs;
   }
 
   /** The observer's readiness verdict on the pair changed. */
   onReadiness(pair: number, nowUs: number, ready: boolean): void {
+    const r = this.readinessOf();
     const to = ready ? 1 : 0;
-    if (this.rReady[pair] === to) return;
+    if (r.ready[pair] === to) return;
     this.accrueReadiness(pair, nowUs);
-    this.rReady[pair] = to;
+    r.ready[pair] = to;
     if (ready || this.targetUp[pair] === 0) return;
-    if (this.rHealthy[pair] === 1) {
+    if (r.healthy[pair] === 1) {
       if (nowUs >= this.warmupUs) this.rFalseNotReady++;
       return;
     }
-    const sinceUs = this.rUnhealthySinceUs[pair]!;
+    const sinceUs = r.unhealthySinceUs[pair]!;
     if (sinceUs === sinceUs) {
       this.rLatencies.push(nowUs - sinceUs);
-      this.rUnhealthySinceUs[pair] = NaN;
+      r.unhealthySinceUs[pair] = NaN;
     }
   }
 
   /** The node's health (its `unhealthy` fault windows) changed. */
   onHealth(pair: number, nowUs: number, healthy: boolean): void {
+    const r = this.readinessOf();
     this.accrueReadiness(pair, nowUs);
-    this.rHealthy[pair] = healthy ? 1 : 0;
+    r.healthy[pair] = healthy ? 1 : 0;
     if (healthy) {
-      this.rUnhealthySinceUs[pair] = NaN; // undetected window
+      r.unhealthySinceUs[pair] = NaN; // undetected window
       return;
     }
     if (this.targetUp[pair] === 0 || nowUs < this.warmupUs) return;
     // Already NOT_READY when the window starts: detected at once.
-    if (this.rReady[pair] === 0) this.rLatencies.push(0);
-    else this.rUnhealthySinceUs[pair] = nowUs;
+    if (r.ready[pair] === 0) this.rLatencies.push(0);
+    else r.unhealthySinceUs[pair] = nowUs;
   }
 
   /** The node started or stopped believing it holds its lease. */
   onLeaseHeld(pair: number, held: boolean, nowUs: number): void {
-    this.leaseHeld[pair] = held ? 1 : 0;
+    this.splitOf().leaseHeld[pair] = held ? 1 : 0;
     this.updateSplit(pair, nowUs);
   }
 
   /** Split brain: the observer has given up on a live node that still acts on its lease. */
   private updateSplit(pair: number, nowUs: number): void {
-    const split = this.leaseHeld[pair] === 1 && this.targetUp[pair] === 1 && this.status[pair] !== Status.alive;
-    const since = this.splitSinceUs[pair]!;
+    const s = this.split;
+    if (s === null) return; // no lease news yet: no lease held, no split open
+    const split = s.leaseHeld[pair] === 1 && this.targetUp[pair] === 1 && this.status[pair] !== Status.alive;
+    const since = s.sinceUs[pair]!;
     const open = since === since;
     if (split && !open) {
-      this.splitSinceUs[pair] = nowUs;
+      s.sinceUs[pair] = nowUs;
     } else if (!split && open) {
-      this.splitSinceUs[pair] = NaN;
+      s.sinceUs[pair] = NaN;
       const from = Math.max(since, this.warmupUs);
       if (nowUs > from) {
         this.splitBrainEpisodes++;
@@ -377,43 +420,48 @@ export class MetricsRecorder {
   /** A sender pause begins (its window stays open until `onPauseEnd`). */
   onPauseStart(pair: number, nowUs: number): void {
     if (nowUs < this.warmupUs) return;
+    const p = this.pausesOf();
     this.pauses++;
-    this.pauseStartUs[pair] = nowUs;
-    this.pausePending[pair] = 1;
-    this.pauseWindowUntilUs[pair] = Number.POSITIVE_INFINITY;
+    p.startUs[pair] = nowUs;
+    p.pending[pair] = 1;
+    p.windowUntilUs[pair] = Number.POSITIVE_INFINITY;
   }
 
   /** The pause ended; its window stays open until news from the node arrives (`onNewsAfterPause`). */
   onPauseEnd(pair: number, nowUs: number): void {
-    const startUs = this.pauseStartUs[pair]!;
+    const p = this.pauseArrays;
+    if (p === null) return; // no pause counted yet: none to end
+    const startUs = p.startUs[pair]!;
     if (startUs === startUs) {
       this.pausedUs += nowUs - startUs;
-      this.pauseStartUs[pair] = NaN;
+      p.startUs[pair] = NaN;
     }
   }
 
   /** The first news from the node since its pause ended reached the observer: later suspicions have other causes. */
   onNewsAfterPause(pair: number, nowUs: number): void {
-    if (this.pauseWindowUntilUs[pair] === Number.POSITIVE_INFINITY) this.pauseWindowUntilUs[pair] = nowUs;
+    const p = this.pauseArrays;
+    if (p !== null && p.windowUntilUs[pair] === Number.POSITIVE_INFINITY) p.windowUntilUs[pair] = nowUs;
   }
 
   onCrash(pair: number, nowUs: number): void {
     this.accrue(pair, nowUs);
     if (this.readinessTracked) {
       this.accrueReadiness(pair, nowUs);
-      this.rUnhealthySinceUs[pair] = NaN;
+      this.readinessOf().unhealthySinceUs[pair] = NaN;
     }
     if (this.status[pair] !== Status.alive) this.liveSuspectedNow--;
     this.targetUp[pair] = 0;
-    this.leaseHeld[pair] = 0; // a crashed process holds nothing
+    if (this.split !== null) this.split.leaseHeld[pair] = 0; // a crashed process holds nothing
     this.updateSplit(pair, nowUs);
     this.record(nowUs, LogKind.crash, pair, 0, 0, 0);
     this.endMistake(pair, nowUs);
     this.inMistake[pair] = 0;
     const st = this.status[pair]!;
-    this.crashUs[pair] = nowUs >= this.warmupUs ? nowUs : NaN;
-    this.suspectSinceUs[pair] = st === Status.alive ? NaN : nowUs;
-    this.deadSinceUs[pair] = st === Status.dead ? nowUs : NaN;
+    const crashes = this.crashesOf();
+    crashes.crashUs[pair] = nowUs >= this.warmupUs ? nowUs : NaN;
+    crashes.suspectSinceUs[pair] = st === Status.alive ? NaN : nowUs;
+    crashes.deadSinceUs[pair] = st === Status.dead ? nowUs : NaN;
   }
 
   onRecover(pair: number, nowUs: number): void {
@@ -428,11 +476,13 @@ export class MetricsRecorder {
   }
 
   private finishCrash(pair: number, runEnded: boolean): void {
-    const crashUs = this.crashUs[pair]!;
-    this.crashUs[pair] = NaN;
+    const c = this.crashesArrays;
+    if (c === null) return; // never crashed
+    const crashUs = c.crashUs[pair]!;
+    c.crashUs[pair] = NaN;
     if (crashUs !== crashUs) return;
     this.crashes++;
-    const suspectUs = this.suspectSinceUs[pair]!;
+    const suspectUs = c.suspectSinceUs[pair]!;
     if (suspectUs === suspectUs) {
       this.detectionLatencies.push(suspectUs - crashUs);
     } else if (runEnded) {
@@ -440,7 +490,7 @@ export class MetricsRecorder {
     } else {
       this.crashesUndetected++;
     }
-    const deadUs = this.deadSinceUs[pair]!;
+    const deadUs = c.deadSinceUs[pair]!;
     if (deadUs === deadUs) this.deadLatencies.push(deadUs - crashUs);
   }
 
@@ -464,11 +514,12 @@ export class MetricsRecorder {
   /** Closes the books at the end of the run and hands over the tallies. */
   finish(endUs: number): { tallies: RunTallies; log: TransitionLog } {
     const pairs = this.status.length;
+    const split = this.split;
     for (let pair = 0; pair < pairs; pair++) {
       this.accrue(pair, endUs);
       if (this.readinessTracked) this.accrueReadiness(pair, endUs);
-      if (this.splitSinceUs[pair] === this.splitSinceUs[pair]) {
-        this.leaseHeld[pair] = 0;
+      if (split !== null && split.sinceUs[pair] === split.sinceUs[pair]) {
+        split.leaseHeld[pair] = 0;
         this.updateSplit(pair, endUs);
       }
       if (this.targetUp[pair] === 0) this.finishCrash(pair, true);
@@ -538,6 +589,34 @@ export class MetricsRecorder {
       log: this.log,
     };
   }
+}
+
+/** Per-pair arrays of one concern, made on its first event (see the header). */
+interface MistakeArrays {
+  /** Start of the pair's counted mistake (NaN: none open). */
+  readonly startUs: Float64Array;
+  /** End of its previous one (−∞: none yet), for flaps. */
+  readonly lastEndUs: Float64Array;
+}
+interface CrashArrays {
+  readonly crashUs: Float64Array;
+  readonly suspectSinceUs: Float64Array;
+  readonly deadSinceUs: Float64Array;
+}
+interface PauseArrays {
+  readonly windowUntilUs: Float64Array;
+  readonly pending: Uint8Array;
+  readonly startUs: Float64Array;
+}
+interface SplitArrays {
+  readonly leaseHeld: Uint8Array;
+  readonly sinceUs: Float64Array;
+}
+interface ReadinessArrays {
+  readonly ready: Uint8Array;
+  readonly healthy: Uint8Array;
+  readonly accruedToUs: Float64Array;
+  readonly unhealthySinceUs: Float64Array;
 }
 
 function growLog(log: TransitionLog, capacity: number): void {

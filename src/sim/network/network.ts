@@ -273,7 +273,12 @@ export class Network {
       }
       return k;
     };
-    for (let link = 0; link < pairLinks; link++) profileOfLink[link] = profileOf(this.classOf(this.fromOf.get(link), this.toOf.get(link)));
+    if (this.overrides.size === 0 && this.placement === null) {
+      // Every pair link is of the default class, profile 0 (the array's zeros): no pass over the links.
+      if (pairLinks > 0) profileOf(this.rules.default);
+    } else {
+      for (let link = 0; link < pairLinks; link++) profileOfLink[link] = profileOf(this.classOf(this.fromOf.get(link), this.toOf.get(link)));
+    }
     const slots = this.slotsPerSender;
     for (let i = 0; i < this.senderFrom.length; i++) {
       const from = this.senderFrom[i]!;

@@ -12,15 +12,20 @@ import type { SimConfig } from '../../config.js';
 import { EventClass } from '../../engine/kernel.js';
 import type { FaultService } from '../../faults/fault-service.js';
 import { DurationSampler } from '../../random/distributions.js';
-import { nodeStreamKey } from '../../random/stream-keys.js';
+import { heartbeatPhaseUs } from '../../fast/node-streams.js';
+import type { SeedRoot } from '../../random/streams.js';
 import type { ProtocolContext, ProtocolModule } from '../protocol.js';
 import type { CentralMonitor } from './monitor.js';
 
+/** A node's sender record: 4 doubles (32 bytes, half a cache line). */
 const STATE_STRIDE = 4;
 const SEQ = 0;
 const NEXT_NOMINAL = 1;
-const MISSED = 2;
+/** The node's incarnation as the crash service last told this module (odd while down): see `onNodeDown`. */
+const EPOCH = 2;
 const JITTER_STREAM = 3;
+/** `slotOf` of a node whose record is not claimed yet; a first send event carries it too. */
+const UNCLAIMED = -1;
 
 export class PushHeartbeats implements ProtocolModule {
   readonly name = 'push-heartbeats';
@@ -29,10 +34,22 @@ export class PushHeartbeats implements ProtocolModule {
   private readonly jitter: DurationSampler;
   private readonly jitterIsConstant: boolean;
   /**
-   * A node's sender state, interleaved (node i at 4i + SEQ, NEXT_NOMINAL, MISSED,
-   * JITTER_STREAM): one cache line per send at 100 k nodes rather than one per field.
+   * The nodes' sender records, interleaved (SEQ, NEXT_NOMINAL, EPOCH, JITTER_STREAM):
+   * everything a send reads about its node, so a send touches one line of it. Record
+   * `slotOf[node]`, not `node`: a node claims the next record at its first send (`claim`),
+   * so records follow the order of the nodes' first sends, which is the order they send
+   * in every interval after (the schedule does not drift): at 100 k nodes successive
+   * sends read successive records instead of one random cache line each. Storage only:
+   * no draw or event depends on it.
    */
   private readonly nodeState: Float64Array;
+  private readonly slotOf: Int32Array;
+  private claimed = 0;
+  /** What a record starts from, by node, until the node claims it: its phase and jitter stream. */
+  private readonly phaseUsOf: Float64Array;
+  private readonly jitterStreamOf: Int32Array;
+  /** Beats a paused node missed (read only around pauses), by node. */
+  private readonly missed: Float64Array;
   /** Heartbeats carry the node's monotonic send time (lease renewals) or its wall-clock time. */
   private readonly sendsMonotonic: boolean;
   private sendKind = 0;
@@ -52,6 +69,8 @@ export class PushHeartbeats implements ProtocolModule {
     private readonly faults: FaultService,
     private readonly monitor: CentralMonitor,
     config: SimConfig,
+    /** The run's seed root: phases are drawn as the fast path and the walk draw them (heartbeatPhaseUs). */
+    private readonly root: SeedRoot,
   ) {
     const n = config.nodeNames.length;
     this.config = config;
@@ -59,21 +78,42 @@ export class PushHeartbeats implements ProtocolModule {
     this.jitter = new DurationSampler(config.heartbeat.jitter, ctx.bank, 'heartbeat jitter');
     this.jitterIsConstant = this.jitter.isConstant;
     this.nodeState = new Float64Array(STATE_STRIDE * n);
+    this.slotOf = new Int32Array(n).fill(UNCLAIMED);
+    this.phaseUsOf = new Float64Array(n);
+    this.missed = new Float64Array(n);
     this.sendsMonotonic = config.detector.kind === 'lease';
     this.requestTimeoutUs = config.detector.kind === 'lease' ? (config.detector.requestTimeoutUs ?? 0) : 0;
     this.retryUs = config.detector.kind === 'lease' ? (config.detector.retryUs ?? 0) : 0;
-    if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.nodeState[STATE_STRIDE * i + JITTER_STREAM] = ctx.nodeStream(i, 'jitter');
+    this.jitterStreamOf = new Int32Array(n);
+    if (!this.jitterIsConstant) for (let i = 0; i < n; i++) this.jitterStreamOf[i] = ctx.nodeStream(i, 'jitter');
+  }
+
+  /** The node's record, claimed now if it has none (its first send, or news of it before). */
+  private slotFor(node: number): number {
+    const slot = this.slotOf[node]!;
+    return slot === UNCLAIMED ? this.claim(node) : slot;
+  }
+
+  private claim(node: number): number {
+    const slot = this.claimed++;
+    this.slotOf[node] = slot;
+    const at = STATE_STRIDE * slot;
+    this.nodeState[at + NEXT_NOMINAL] = this.phaseUsOf[node]!;
+    this.nodeState[at + EPOCH] = this.ctx.nodes.epoch(node);
+    this.nodeState[at + JITTER_STREAM] = this.jitterStreamOf[node]!;
+    return slot;
   }
 
   install(ctx: ProtocolContext): void {
     const m = this.monitor;
-    this.sendKind = ctx.events.defineEvent('heartbeat-send', EventClass.send, (node, epoch, _b, nowUs) => this.onSend(node, epoch, nowUs));
+    // A send event carries the node's epoch and its record (slot): no lookup on the hot path.
+    this.sendKind = ctx.events.defineEvent('heartbeat-send', EventClass.send, (node, epoch, slot, nowUs) => this.onSend(node, epoch, slot, nowUs));
     this.deliverKind = ctx.events.defineEvent('heartbeat', EventClass.deliver, (pair, seq, sent, nowUs) => m.deliver(pair, seq, sent, nowUs, true));
     this.deliverUnhealthyKind = ctx.events.defineEvent('heartbeat-unhealthy', EventClass.deliver, (pair, seq, sent, nowUs) => m.deliver(pair, seq, sent, nowUs, false));
     this.traceKind = ctx.events.defineEvent('trace-arrival', EventClass.deliver, (node, index, _b, nowUs) => this.onTrace(node, index, nowUs));
     if (this.requestTimeoutUs > 0) {
       this.renewTimeoutKind = ctx.events.defineEvent('renew-timeout', EventClass.timer, (node, seq, epoch, nowUs) => this.onRenewTimeout(node, seq, epoch, nowUs));
-      this.retryKind = ctx.events.defineEvent('renew-retry', EventClass.send, (node, epoch, _b, nowUs) => this.onRetry(node, epoch, nowUs));
+      this.retryKind = ctx.events.defineEvent('renew-retry', EventClass.send, (node, epoch, slot, nowUs) => this.onRetry(node, epoch, slot, nowUs));
     }
   }
 
@@ -82,13 +122,13 @@ export class PushHeartbeats implements ProtocolModule {
     const life = this.ctx.nodes;
     if (epoch !== life.epoch(node) || !life.isUp(node)) return;
     if (this.grantedSeq![node]! >= seq) return; // granted in time (or a later renewal was)
-    this.ctx.events.schedule(nowUs + this.retryUs, this.retryKind, node, epoch);
+    this.ctx.events.schedule(nowUs + this.retryUs, this.retryKind, node, epoch, this.slotFor(node));
   }
 
-  private onRetry(node: number, epoch: number, nowUs: number): void {
+  private onRetry(node: number, epoch: number, slot: number, nowUs: number): void {
     const life = this.ctx.nodes;
     if (epoch !== life.epoch(node) || !life.isUp(node) || this.faults.isPaused(node)) return;
-    this.transmit(node, nowUs);
+    this.transmit(node, slot, nowUs);
   }
 
   /** The first sends (or the first recorded arrivals). */
@@ -101,31 +141,36 @@ export class PushHeartbeats implements ProtocolModule {
       return;
     }
     for (let i = 0; i < names.length; i++) {
-      const phaseUs = Math.floor(this.ctx.firstDraw(nodeStreamKey(names[i]!, 'phase')) * this.intervalUs);
-      this.nodeState[STATE_STRIDE * i + NEXT_NOMINAL] = phaseUs;
-      kernel.schedule(phaseUs + this.jitter.sampleUs(this.nodeState[STATE_STRIDE * i + JITTER_STREAM]!), this.sendKind, i);
+      const phaseUs = heartbeatPhaseUs(this.root, names[i]!, this.intervalUs);
+      this.phaseUsOf[i] = phaseUs;
+      // The first send claims the node's record (UNCLAIMED), unless something claimed it before.
+      kernel.schedule(phaseUs + this.jitter.sampleUs(this.jitterStreamOf[i]!), this.sendKind, i, 0, UNCLAIMED);
     }
   }
 
-  private onSend(node: number, epoch: number, nowUs: number): void {
-    const life = this.ctx.nodes;
-    if (epoch !== life.epoch(node) || !life.isUp(node)) return;
+  private onSend(node: number, epoch: number, slotOrUnclaimed: number, nowUs: number): void {
+    const slot = slotOrUnclaimed === UNCLAIMED ? this.slotFor(node) : slotOrUnclaimed;
+    const state = this.nodeState;
+    const at = STATE_STRIDE * slot;
+    // The record's copy of the node's epoch (odd while down): the crash service's own array is another cache line.
+    const current = state[at + EPOCH]!;
+    if (epoch !== current || current % 2 !== 0) return;
     if (this.faults.isPaused(node)) {
-      this.nodeState[STATE_STRIDE * node + MISSED]!++;
+      this.missed[node]!++;
       if (nowUs >= this.ctx.warmupUs) this.ctx.books.recorder.heartbeatsMissedWhilePaused++;
     } else {
-      this.transmit(node, nowUs);
+      this.transmit(node, slot, nowUs);
     }
-    const nextNominalUs = this.nodeState[STATE_STRIDE * node + NEXT_NOMINAL]! + this.intervalUs;
-    this.nodeState[STATE_STRIDE * node + NEXT_NOMINAL] = nextNominalUs;
+    const nextNominalUs = state[at + NEXT_NOMINAL]! + this.intervalUs;
+    state[at + NEXT_NOMINAL] = nextNominalUs;
     // A constant jitter draws nothing: skip the sampler's stream entirely.
-    const sendUs = this.jitterIsConstant ? nextNominalUs + this.jitter.sampleUs(0) : nextNominalUs + this.jitter.sampleUs(this.nodeState[STATE_STRIDE * node + JITTER_STREAM]!);
-    this.ctx.events.schedule(sendUs < nowUs ? nowUs : sendUs, this.sendKind, node, epoch);
+    const sendUs = this.jitterIsConstant ? nextNominalUs + this.jitter.sampleUs(0) : nextNominalUs + this.jitter.sampleUs(state[at + JITTER_STREAM]!);
+    this.ctx.events.schedule(sendUs < nowUs ? nowUs : sendUs, this.sendKind, node, epoch, slot);
   }
 
-  private transmit(node: number, nowUs: number): void {
-    const seq = this.nodeState[STATE_STRIDE * node + SEQ]!;
-    this.nodeState[STATE_STRIDE * node + SEQ] = seq + 1;
+  private transmit(node: number, slot: number, nowUs: number): void {
+    const seq = this.nodeState[STATE_STRIDE * slot + SEQ]!;
+    this.nodeState[STATE_STRIDE * slot + SEQ] = seq + 1;
     const faults = this.faults;
     const departUs = faults.hasExtraSendDelays ? nowUs + faults.extraSendDelayUs(node) : nowUs;
     const clocks = this.ctx.clocks;
@@ -147,18 +192,27 @@ export class PushHeartbeats implements ProtocolModule {
     this.monitor.deliver(node, seqs ? seqs[index]! : index, sent ? sent[index]! : nowUs, nowUs, true);
   }
 
+  /** The crash service bumped the node's epoch (it crashed): the record's copy follows before anything reads it. */
+  onNodeDown(node: number): void {
+    this.nodeState[STATE_STRIDE * this.slotFor(node) + EPOCH] = this.ctx.nodes.epoch(node);
+  }
+
   onNodeUp(node: number, nowUs: number): void {
-    this.nodeState[STATE_STRIDE * node + MISSED] = 0;
-    this.monitor.newIncarnation(node, this.nodeState[STATE_STRIDE * node + SEQ]!);
+    const slot = this.slotFor(node);
+    const at = STATE_STRIDE * slot;
+    const epoch = this.ctx.nodes.epoch(node);
+    this.nodeState[at + EPOCH] = epoch;
+    this.missed[node] = 0;
+    this.monitor.newIncarnation(node, this.nodeState[at + SEQ]!);
     // A restarted episode sends at once and keeps its new phase.
-    this.nodeState[STATE_STRIDE * node + NEXT_NOMINAL] = nowUs;
-    if (!this.config.trace) this.ctx.events.schedule(nowUs, this.sendKind, node, this.ctx.nodes.epoch(node));
+    this.nodeState[at + NEXT_NOMINAL] = nowUs;
+    if (!this.config.trace) this.ctx.events.schedule(nowUs, this.sendKind, node, epoch, slot);
   }
 
   /** The node resumes from a pause: a fixed-rate timer fires every missed beat at once; a fixed-delay one skips them. */
   resumed(node: number, burst: boolean, nowUs: number): void {
-    const missed = this.nodeState[STATE_STRIDE * node + MISSED]!;
-    this.nodeState[STATE_STRIDE * node + MISSED] = 0;
-    if (burst && this.ctx.nodes.isUp(node)) for (let k = 0; k < missed; k++) this.transmit(node, nowUs);
+    const missed = this.missed[node]!;
+    this.missed[node] = 0;
+    if (burst && this.ctx.nodes.isUp(node)) for (let k = 0; k < missed; k++) this.transmit(node, this.slotFor(node), nowUs);
   }
 }
