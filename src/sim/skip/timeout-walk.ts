@@ -371,21 +371,8 @@ class TimeoutWalk {
       this.starveSampler = this.starves === null ? null : this.starveSamplers[node]!;
       this.walkNode(node, phase);
     }
-    const verdicts = this.verdicts;
-    const order = verdicts.order();
     const metrics = this.metrics;
-    for (let i = 0; i < order.length; i++) {
-      const v = order[i]!;
-      const pair = verdicts.pair[v]!;
-      const timeUs = verdicts.timeUs[v]!;
-      const to = verdicts.to[v]!;
-      if (to === PAUSE_START) metrics.onPauseStart(pair, timeUs);
-      else if (to === PAUSE_END) metrics.onPauseEnd(pair, timeUs);
-      else if (to === NEWS) metrics.onNewsAfterPause(pair, timeUs);
-      else if (to === CRASH) metrics.onCrash(pair, timeUs);
-      else if (to === RECOVER) metrics.onRecover(pair, timeUs);
-      else metrics.onVerdict(pair, timeUs, to as 0 | 1 | 2, verdicts.cause[v] as 0 | 1 | 2);
-    }
+    this.verdicts.replayInto(metrics);
     metrics.heartbeatsMissedWhilePaused = this.missed;
     metrics.heartbeatsSent = this.sent;
     metrics.heartbeatsDelivered = this.delivered;

@@ -4,7 +4,7 @@
  * lists; the heartbeats a group drew ahead of a segment. Nothing here allocates per
  * heartbeat.
  */
-import { Cause } from '../metrics/recorder.js';
+import { Cause, type MetricsRecorder } from '../metrics/recorder.js';
 
 /** Codes of the other events the books hear, beside verdicts (statuses 0–2). */
 export const PAUSE_START = 10;
@@ -62,6 +62,23 @@ export class VerdictList {
     const key = this.key;
     idx.sort((a, b) => time[a]! - time[b]! || key[a]! - key[b]!);
     return idx;
+  }
+
+  /** Feeds every entry to the books in the engine's order (`order()`): what a walk does at its end. */
+  replayInto(metrics: MetricsRecorder): void {
+    const order = this.order();
+    for (let i = 0; i < order.length; i++) {
+      const v = order[i]!;
+      const pair = this.pair[v]!;
+      const timeUs = this.timeUs[v]!;
+      const to = this.to[v]!;
+      if (to === PAUSE_START) metrics.onPauseStart(pair, timeUs);
+      else if (to === PAUSE_END) metrics.onPauseEnd(pair, timeUs);
+      else if (to === NEWS) metrics.onNewsAfterPause(pair, timeUs);
+      else if (to === CRASH) metrics.onCrash(pair, timeUs);
+      else if (to === RECOVER) metrics.onRecover(pair, timeUs);
+      else metrics.onVerdict(pair, timeUs, to as 0 | 1 | 2, this.cause[v] as 0 | 1 | 2);
+    }
   }
 }
 

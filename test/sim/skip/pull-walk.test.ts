@@ -10,12 +10,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CrashFault, DetectorConfig, LinkConfig, SimConfig } from '../../../src/sim/config.js';
-import { Simulation } from '../../../src/sim/engine/simulation.js';
 import { LogKind, type RunTallies } from '../../../src/sim/metrics/recorder.js';
 import type { DelayDistribution } from '../../../src/sim/random/distributions.js';
-import { runOnce, runPathFor } from '../../../src/sim/run-once.js';
+import { runPathFor } from '../../../src/sim/run-once.js';
 import { pullWalkRefusal, runPullWalk } from '../../../src/sim/skip/pull-walk.js';
-import { everyTally, expectWithin4Se, S, senderPause, walkConfig, type WalkCase } from './walk-vs-engine.js';
+import { agreeWithin4Se as agreeWithin4SeOf, expectWalkEqualsEngine, S, senderPause, walkConfig, type Walker, type WalkCase } from './walk-vs-engine.js';
 
 type PullCheck = Extract<DetectorConfig, { kind: 'pullCheck' }>;
 
@@ -44,20 +43,7 @@ const config = (over: WalkCase): SimConfig =>
 const crashAt = (atUs: number, downUs: number | null, nodes: CrashFault['nodes'] = { kind: 'all' }): CrashFault => ({ kind: 'crashAt', nodes, atUs, downUs });
 const crashRecover = (mttfUs: number, mttrUs: number): CrashFault => ({ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs, mttrUs });
 
-const entriesOf = (log: ReturnType<typeof runPullWalk>['log']) =>
-  Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
-
-/** A worked case: runOnce takes the pull walk, which equals the engine on every tally and the timeline. */
-function expectPullWalkEqualsEngine(c: SimConfig): { walk: RunTallies; engine: ReturnType<Simulation['run']> } {
-  expect(pullWalkRefusal(c)).toBeNull();
-  expect(runPathFor(c)).toBe('pullWalk');
-  const walk = runOnce(c);
-  const engine = new Simulation(c).run();
-  expect(everyTally(walk.tallies)).toEqual(everyTally(engine.tallies));
-  expect(entriesOf(walk.log)).toEqual(entriesOf(engine.log));
-  expect(walk.log.dropped).toBe(engine.log.dropped);
-  return { walk: walk.tallies, engine };
-}
+const PULL_WALK: Walker = { path: 'pullWalk', run: runPullWalk, refusal: pullWalkRefusal };
 
 describe('pull walk: worked cases, exactly as the engine', () => {
   const cases: [string, WalkCase][] = [
@@ -112,7 +98,7 @@ describe('pull walk: worked cases, exactly as the engine', () => {
   ];
   for (const [name, over] of cases) {
     it(name, () => {
-      const { engine } = expectPullWalkEqualsEngine(config({ durationUs: 900 * S, transitionLogLimit: 2_000, ...over }));
+      const { engine } = expectWalkEqualsEngine(config({ durationUs: 900 * S, transitionLogLimit: 2_000, ...over }), PULL_WALK);
       // Each case must exercise something: verdicts move.
       expect(Array.from(engine.log.kind.subarray(0, engine.log.length))).toContain(LogKind.verdict);
     });
@@ -158,23 +144,9 @@ const FIELDS: (keyof RunTallies)[] = [
   'pausesWithSuspicion',
 ];
 
-const mean = (a: Float64Array) => (a.length === 0 ? 0 : a.reduce((x, y) => x + y, 0) / a.length);
-
 /** Walk and engine over R independent replications each (the walk's 0..R−1, the engine's R..2R−1): every tally and the two means within 4 SE. */
-function agreeWithin4Se(over: WalkCase, R: number): { walk: RunTallies[]; engine: RunTallies[] } {
-  const walk: RunTallies[] = [];
-  const engine: RunTallies[] = [];
-  for (let r = 0; r < R; r++) {
-    const a = config({ ...over, replication: r });
-    expect(runPathFor(a)).toBe('pullWalk');
-    walk.push(runPullWalk(a).tallies);
-    engine.push(new Simulation(config({ ...over, replication: R + r })).run().tallies);
-  }
-  for (const field of FIELDS) expectWithin4Se(field, walk.map((t) => t[field] as number), engine.map((t) => t[field] as number));
-  expectWithin4Se('mean detection latency', walk.map((t) => mean(t.detectionLatenciesUs)), engine.map((t) => mean(t.detectionLatenciesUs)));
-  expectWithin4Se('mean mistake duration', walk.map((t) => mean(t.mistakeDurationsUs)), engine.map((t) => mean(t.mistakeDurationsUs)));
-  return { walk, engine };
-}
+const agreeWithin4Se = (over: WalkCase, R: number) =>
+  agreeWithin4SeOf((r) => config({ ...over, replication: r }), R, FIELDS, true, PULL_WALK);
 
 const delayLaws: DelayDistribution[] = [
   { kind: 'exponential', meanUs: 150_000 },

@@ -8,7 +8,8 @@ import { expect } from 'vitest';
 import type { Fault, SimConfig } from '../../../src/sim/config.js';
 import { Simulation } from '../../../src/sim/engine/simulation.js';
 import type { RunTallies } from '../../../src/sim/metrics/recorder.js';
-import { runPathFor } from '../../../src/sim/run-once.js';
+import type { RunResult } from '../../../src/sim/engine/run-result.js';
+import { runPathFor, type RunPath } from '../../../src/sim/run-once.js';
 import { runTimeoutWalk, timeoutWalkRefusal } from '../../../src/sim/skip/timeout-walk.js';
 import { meanAndSe } from './stats.js';
 
@@ -51,14 +52,23 @@ export const senderPause = (onset: SenderPause['onset'], duration: SenderPause['
 export const everyTally = (t: RunTallies) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v instanceof Float64Array ? Array.from(v) : v]));
 
 /** The timeline, entry by entry. */
-const entriesOf = (log: ReturnType<typeof runTimeoutWalk>['log']) =>
+/** A walk under test: the run path that must take a cell, the walk itself and its refusal. */
+export interface Walker {
+  path: RunPath;
+  run: (c: SimConfig) => RunResult;
+  refusal: (c: SimConfig) => string | null;
+}
+
+export const TIMEOUT_WALK: Walker = { path: 'walk', run: runTimeoutWalk, refusal: timeoutWalkRefusal };
+
+const entriesOf = (log: RunResult['log']) =>
   Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
 
 /** A worked case: the walk takes it, and equals the engine on every tally and the timeline. */
-export function expectWalkEqualsEngine(c: SimConfig): { walk: ReturnType<typeof runTimeoutWalk>; engine: ReturnType<Simulation['run']> } {
-  expect(timeoutWalkRefusal(c)).toBeNull();
-  expect(runPathFor(c)).toBe('walk');
-  const walk = runTimeoutWalk(c);
+export function expectWalkEqualsEngine(c: SimConfig, walker: Walker = TIMEOUT_WALK): { walk: RunResult; engine: ReturnType<Simulation['run']> } {
+  expect(walker.refusal(c)).toBeNull();
+  expect(runPathFor(c)).toBe(walker.path);
+  const walk = walker.run(c);
   const engine = new Simulation(c).run();
   expect(everyTally(walk.tallies)).toEqual(everyTally(engine.tallies));
   expect(entriesOf(walk.log)).toEqual(entriesOf(engine.log));
@@ -77,16 +87,22 @@ export function expectWithin4Se(what: string, walk: number[], engine: number[]):
 
 /**
  * Walk and engine over R independent replications each (the walk's 0..R−1, the engine's
- * R..2R−1): `fields`, and with `means` the mean detection latency and mistake duration,
+ * R..2R−1; `walker` names the walk: the timeout walk unless given): `fields`, and with `means` the mean detection latency and mistake duration,
  * within 4 SE. Returns both sides' tallies for the caller's own checks.
  */
-export function agreeWithin4Se(config: (replication: number) => SimConfig, R: number, fields: readonly (keyof RunTallies)[], means = true): { walk: RunTallies[]; engine: RunTallies[] } {
+export function agreeWithin4Se(
+  config: (replication: number) => SimConfig,
+  R: number,
+  fields: readonly (keyof RunTallies)[],
+  means = true,
+  walker: Walker = TIMEOUT_WALK,
+): { walk: RunTallies[]; engine: RunTallies[] } {
   const walk: RunTallies[] = [];
   const engine: RunTallies[] = [];
   for (let r = 0; r < R; r++) {
     const a = config(r);
-    expect(runPathFor(a)).toBe('walk');
-    walk.push(runTimeoutWalk(a).tallies);
+    expect(runPathFor(a)).toBe(walker.path);
+    walk.push(walker.run(a).tallies);
     engine.push(new Simulation(config(R + r)).run().tallies);
   }
   for (const field of fields) expectWithin4Se(field, walk.map((t) => t[field] as number), engine.map((t) => t[field] as number));
