@@ -51,7 +51,7 @@ function hbsim(main: string, args: readonly string[], env: Record<string, string
 describe('the command line as it starts', () => {
   it('builds no Intl.Segmenter to validate or run a scenario, from the cached CommonJS bundle or the ES bundle', async () => {
     const out = join(work, 'out');
-    for (const env of [{}, { HBSIM_CODE_CACHE: 'off' }]) {
+    for (const env of [{}, { HBSIM_CODE_CACHE: 'off' }] as Record<string, string>[]) {
       // Twice: the first run writes the code cache, the second uses it.
       for (const args of [['validate', 'k8s'], ['validate', 'k8s'], ['run', 'db-ha', '--no-report', '--out', out, '--set', 'duration=1m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.detector.timeout=[3x]', '--set', 'sweep.heartbeat.interval=[1s]', '--no-pause-survival']]) {
         const run = await hbsim(BIN, args, env);
@@ -67,7 +67,7 @@ describe('the command line as it starts', () => {
       const original = await hbsim(unbundled, args);
       // The unbundled program loads string-width as it is: a Segmenter per copy, whatever the command.
       expect(original.segmenters).toBeGreaterThan(0);
-      for (const env of [{}, { HBSIM_CODE_CACHE: 'off' }]) {
+      for (const env of [{}, { HBSIM_CODE_CACHE: 'off' }] as Record<string, string>[]) {
         const bundled = await hbsim(BIN, args, env);
         expect({ code: bundled.code, stdout: bundled.stdout, stderr: bundled.stderr }).toEqual({ code: original.code, stdout: original.stdout, stderr: original.stderr });
         // A help text lays out columns by width; a usage error is one line.
