@@ -75,22 +75,30 @@ describe('the faults schema, built on first use', () => {
     // (Explaining an unknown key looks every kind up, as the field reference does: errors may build them all.)
   });
 
-  it('reverse_link, link_classes and protocol are built only for a scenario that has them (read, validated and normalised as before)', async () => {
+  it('reverse_link, link_classes, protocol, knobs and tune are built only for a scenario that has them (read, validated and normalised as before)', async () => {
     vi.resetModules();
     const { lazySectionsBuilt } = await import('../../src/scenarios/schema/sections.js');
     const { loadScenarioText } = await import('../../src/scenarios/load.js');
     const { normalizeScenario } = await import('../../src/scenarios/schema/index.js');
     normalizeScenario(loadScenarioText(`${PLAIN}link: { loss: 1% }\n`, 'plain.yaml').scenario);
-    expect(lazySectionsBuilt()).toEqual({ reverse_link: false, link_classes: false, protocol: false });
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: false, link_classes: false, protocol: false, tune: false, knobs: false });
     const reverse = normalizeScenario(loadScenarioText(`${PLAIN}reverse_link: { loss: 2% }\n`, 'reverse.yaml').scenario);
     expect(reverse.reverse_link).toEqual({ loss: 0.02 });
-    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: false, protocol: false });
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: false, protocol: false, tune: false, knobs: false });
     const classes = loadScenarioText(`${PLAIN}link_classes: { far: { nodes: [node-01], preset: cross-region } }\n`, 'classes.yaml');
     expect(classes.scenario.link_classes).toEqual({ far: { nodes: ['node-01'], preset: 'cross-region' } });
-    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: true, protocol: false });
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: true, protocol: false, tune: false, knobs: false });
     const swim = loadScenarioText(`${PLAIN}protocol: { kind: swim }\n`, 'swim.yaml');
     expect(swim.scenario.protocol).toEqual(expect.objectContaining({ kind: 'swim', base: 'lan', lifeguard: true }));
-    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: true, protocol: true });
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: true, protocol: true, tune: false, knobs: false });
+    const knobs = normalizeScenario(loadScenarioText(`${PLAIN}knobs: { system: etcd 3.5, settings: [{ name: heartbeat-interval, from: heartbeat.interval, unit: ms }] }\n`, 'knobs.yaml').scenario);
+    expect(knobs.knobs).toEqual({ system: 'etcd 3.5', settings: [{ name: 'heartbeat-interval', from: 'heartbeat.interval', unit: 'ms', round: 'nearest' }] });
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: true, protocol: true, tune: false, knobs: true });
+    const tune = loadScenarioText(`${PLAIN}tune: { targets: { detection_latency_ms.p99: "<= 5s" }, params: { detector.timeout: [2s, 4s] } }\n`, 'tune.yaml');
+    expect(tune.scenario.tune).toEqual(expect.objectContaining({ max_replications: 16, params: { 'detector.timeout': ['2s', '4s'] } }));
+    expect(lazySectionsBuilt()).toEqual({ reverse_link: true, link_classes: true, protocol: true, tune: true, knobs: true });
+    expect(() => loadScenarioText(`${PLAIN}tune: { minimise: nonsense }\n`, 'bad-tune.yaml')).toThrow(/unknown metric "nonsense"/);
+    expect(() => loadScenarioText(`${PLAIN}knobs: { system: x, settings: [{ name: a, from: heartbeat.interval, unit: ms, format: no-value }] }\n`, 'bad-knobs.yaml')).toThrow(/\{value\}/);
     // Errors inside them read as they did (paths, messages: docs/scenarios.md and test/scenarios/** too).
     expect(() => loadScenarioText(`${PLAIN}protocol: { kind: swim, bogus: 1 }\n`, 'bad.yaml')).toThrow(/protocol: unknown key "bogus"|bogus/);
   });
