@@ -6,7 +6,7 @@
  * crash bookkeeping, random peer choice (kRandomNodes) and Lifeguard's awareness.
  * The constructor builds all of it from the scenario (setup in three steps below).
  */
-import type { LinkConfig, SimConfig } from '../../config.js';
+import type { Fault, LinkConfig, SimConfig } from '../../config.js';
 import { DurationSampler, exponentialUs } from '../../random/distributions.js';
 import { compileCrashes, compileFaults, firstOnsetUs, selectNodes, type FaultProcess } from '../../faults/faults.js';
 import { DROPPED, LinkTable } from '../../network/links.js';
@@ -20,6 +20,7 @@ import { KeyedPermutation } from './permutation.js';
 import { NO_RECORD, View, Views } from './views.js';
 import { SwimMetrics } from './swim-metrics.js';
 import { SideQueues } from './side-queue.js';
+import { Clocks } from '../../faults/clock.js';
 import { BroadcastQueues, COMPOUND_HEADER, COMPOUND_OVERHEAD, F_ALIVE, F_DEAD, Facts, grown, PIGGY_MAX, UDP_BUFFER } from './broadcasts.js';
 
 // Event kinds.
@@ -89,6 +90,27 @@ function linkClasses(config: SimConfig, bank: StreamBank, root: SeedRoot): { lin
     linkStreamKey(names[Math.floor(link / classCount)]!, '*', `${classKey(link % classCount)}/${purpose}`),
   );
   return { links, nodeClass, classCount };
+}
+
+/**
+ * The members' clocks from the `clockDrift` rules on nodes (the last rule naming a
+ * member wins, as in faults/member-faults.ts); null when no member drifts. Clock steps
+ * do not apply: Go's timers and time.Since read the monotonic clock.
+ */
+function memberClocks(faults: readonly Fault[], names: readonly string[]): { clocks: Clocks | null; slowestRate: number } {
+  if (!faults.some((f) => f.kind === 'clockDrift' && f.nodes !== null && f.ppm !== 0)) return { clocks: null, slowestRate: 1 };
+  const clocks = new Clocks(names.length);
+  const ppm = new Float64Array(names.length);
+  for (const f of faults) {
+    if (f.kind !== 'clockDrift' || f.nodes === null) continue;
+    for (const node of selectNodes(f.nodes, names)) {
+      clocks.setDrift(node, f.ppm);
+      ppm[node] = f.ppm;
+    }
+  }
+  let slowest = 0;
+  for (const p of ppm) slowest = Math.min(slowest, p);
+  return { clocks, slowestRate: 1 + slowest * 1e-6 };
 }
 
 /**
@@ -165,6 +187,14 @@ export abstract class SwimCore {
   protected readonly successAtUs: Float64Array;
   /** Acks can skip their own event only when no member ever reads packets late. */
   protected readonly eventlessAcks: boolean;
+  /**
+   * The members' monotonic clocks when any of them drifts (`clock_drift` on nodes), else
+   * null: every timer then runs on true time, exactly as before drift was modelled, and
+   * at no cost. See `afterLocal`.
+   */
+  protected readonly clocks: Clocks | null;
+  /** The slowest member clock's rate (1 + ppm·10⁻⁶, ≤ 1; 1 without drift): stretches the censoring bound. */
+  protected readonly slowestRate: number;
   // Broadcast facts (immutable) and each member's queue of them.
   protected readonly facts = new Facts();
   protected readonly queues: BroadcastQueues;
@@ -297,6 +327,9 @@ export abstract class SwimCore {
     this.timeoutUnarmed = new Uint8Array(n);
     this.successAtUs = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     this.eventlessAcks = !faults.some((f) => f.kind === 'cpuStarvation');
+    const drift = memberClocks(faults, names);
+    this.clocks = drift.clocks;
+    this.slowestRate = drift.slowestRate;
     this.queues = new BroadcastQueues(n, this.facts, this.transmitLimit);
     const pk = 1024;
     this.pkType = new Uint8Array(pk);
@@ -327,7 +360,11 @@ export abstract class SwimCore {
     this.scheduleFirstEvents(root);
   }
 
-  /** Timers start at a random stagger (state.go triggerFunc, pushPullTrigger); then the first crash and fault onsets. */
+  /**
+   * Timers start at a random stagger (state.go triggerFunc, pushPullTrigger), a local
+   * duration from the start; the phases are kept as local readings (the tickers' grids);
+   * then the first crash and fault onsets.
+   */
   private scheduleFirstEvents(root: SeedRoot): void {
     const config = this.config;
     const names = config.nodeNames;
@@ -336,8 +373,8 @@ export abstract class SwimCore {
       const phase = streamFor(root, nodeStreamKey(names[i]!, 'swim-phase'));
       this.probePhaseUs[i] = Math.floor(phase.next() * this.ml.probeIntervalUs);
       this.gossipPhaseUs[i] = Math.floor(phase.next() * this.ml.gossipIntervalUs);
-      this.at(this.probePhaseUs[i]!, EV_PROBE_TICK, i, 0, 0);
-      if (this.ml.pushPullIntervalUs > 0 && n > 1) this.at(Math.floor(phase.next() * this.pushPullUs), EV_PUSHPULL_TICK, i, 0, 0);
+      this.at(this.afterLocal(i, 0, this.probePhaseUs[i]!), EV_PROBE_TICK, i, 0, 0);
+      if (this.ml.pushPullIntervalUs > 0 && n > 1) this.at(this.afterLocal(i, 0, Math.floor(phase.next() * this.pushPullUs)), EV_PUSHPULL_TICK, i, 0, 0);
     }
     this.crashProcesses.forEach((episode, index) => {
       const fault = config.crashes[episode.rule]!;
@@ -358,6 +395,28 @@ export abstract class SwimCore {
     }
     if (!(timeUs >= this.nowUs)) throw new RangeError(`cannot schedule at ${timeUs} µs (now ${this.nowUs} µs)`);
     this.sides.schedule(timeUs, kind, target, arg, arg2);
+  }
+
+  /**
+   * The true instant at which a timer of member m armed at `fromUs` for `durationUs`
+   * fires: memberlist's timers (Go's time.Timer, Ticker, time.Since) run on the local
+   * monotonic clock, so a member whose clock runs ppm fast waits L/(1 + ppm·10⁻⁶).
+   * Without drift: exactly `fromUs + durationUs`.
+   */
+  protected afterLocal(m: number, fromUs: number, durationUs: number): number {
+    const clocks = this.clocks;
+    if (clocks === null) return fromUs + durationUs;
+    return clocks.trueInstantOf(m, clocks.monotonicUs(m, fromUs) + durationUs, false, fromUs);
+  }
+
+  /** Member m's monotonic clock reading at true instant `trueUs` (the true time without drift). */
+  protected localUs(m: number, trueUs: number): number {
+    return this.clocks === null ? trueUs : this.clocks.monotonicUs(m, trueUs);
+  }
+
+  /** The first true instant ≥ `notBeforeUs` at which member m's clock reads `localUs`. */
+  protected trueUs(m: number, localUs: number, notBeforeUs: number): number {
+    return this.clocks === null ? localUs : this.clocks.trueInstantOf(m, localUs, false, notBeforeUs);
   }
 
   protected allocPacket(): number {
@@ -561,7 +620,8 @@ export abstract class SwimCore {
       const rec = this.views.find(m, c);
       const state = rec === NO_RECORD ? View.alive : this.views.state[rec]!;
       if (gossip) {
-        if (state === View.dead && nowUs - this.views.changeUs[rec]! > this.ml.gossipToTheDeadTimeUs) continue;
+        // GossipToTheDeadTime: time.Since(StateChange), on m's clock.
+        if (state === View.dead && this.localUs(m, nowUs) - this.localUs(m, this.views.changeUs[rec]!) > this.ml.gossipToTheDeadTimeUs) continue;
       } else if (state !== View.alive) continue;
       out[count++] = c;
     }

@@ -24,9 +24,10 @@ export abstract class SwimDissemination extends SwimCore {
     this.queues.push(m, fact);
     if (this.gossipArmed[m] === 0 && this.ml.gossipNodes > 0) {
       this.gossipArmed[m] = 1;
+      // The gossip ticker's next tick on m's clock (phase: a local reading).
       const g = this.ml.gossipIntervalUs;
       const phase = this.gossipPhaseUs[m]!;
-      this.at(phase + (Math.floor((nowUs - phase) / g) + 1) * g, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
+      this.at(this.trueUs(m, phase + (Math.floor((this.localUs(m, nowUs) - phase) / g) + 1) * g, nowUs), EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
     }
   }
 
@@ -52,7 +53,7 @@ export abstract class SwimDissemination extends SwimCore {
       this.gossipArmed[m] = 0;
       return;
     }
-    this.at(nowUs + this.ml.gossipIntervalUs, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
+    this.at(this.afterLocal(m, nowUs, this.ml.gossipIntervalUs), EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
   }
 
   protected receiveFact(o: number, fact: number, nowUs: number): void {
@@ -109,7 +110,7 @@ export abstract class SwimDissemination extends SwimCore {
     views.timerMaxUs[r] = this.suspicionMaxUs;
     views.timerStartUs[r] = nowUs;
     const timeout = this.suspicionK < 1 ? this.suspicionMinUs : this.suspicionMaxUs;
-    this.armSuspicion(r, nowUs + timeout);
+    this.armSuspicion(r, this.afterLocal(o, nowUs, timeout));
   }
 
   protected confirm(r: number, from: number, nowUs: number): boolean {
@@ -118,8 +119,11 @@ export abstract class SwimDissemination extends SwimCore {
     if (views.hasConfirmer(r, from)) return false;
     views.addConfirmer(r, from);
     const confirmations = ++views.timerN[r]!;
-    const remaining = remainingSuspicionTimeUs(confirmations, views.timerK[r]!, nowUs - views.timerStartUs[r]!, views.timerMinUs[r]!, views.timerMaxUs[r]!);
-    this.armSuspicion(r, remaining > 0 ? nowUs + remaining : nowUs);
+    // suspicion.go Confirm: elapsed = time.Since(start), timer.Reset(remaining), on the observer's clock.
+    const o = views.observer[r]!;
+    const elapsedUs = this.localUs(o, nowUs) - this.localUs(o, views.timerStartUs[r]!);
+    const remaining = remainingSuspicionTimeUs(confirmations, views.timerK[r]!, elapsedUs, views.timerMinUs[r]!, views.timerMaxUs[r]!);
+    this.armSuspicion(r, remaining > 0 ? this.afterLocal(o, nowUs, remaining) : nowUs);
     return true;
   }
 
@@ -166,7 +170,7 @@ export abstract class SwimDissemination extends SwimCore {
   }
 
   protected onPushPullTick(m: number, nowUs: number): void {
-    this.at(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
+    this.at(this.afterLocal(m, nowUs, this.pushPullUs), EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
     if (this.kRandom(m, 1, -1, false, nowUs) === 0) return;
     const peer = this.picked[0]!;
     if (nowUs >= this.warmupUs) {

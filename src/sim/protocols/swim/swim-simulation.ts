@@ -28,11 +28,20 @@
  * acks read after the probe timeout); slow I/O delays its sends; partitions cut the
  * links between a group and the rest (or one way). Links: the sender's link class
  * (`link` between classes), each sender's streams, so nothing is drawn per pair.
+ * Clock drift: every memberlist timer is a Go timer on the member's monotonic clock
+ * (state.go schedule/probeNode/pushPullTrigger, net.go handleIndirectPing, suspicion.go,
+ * kRandomNodes' GossipToTheDeadTime filter), so a drifting member's probe and gossip
+ * tickers, probe timeout, round deadline, relay nack timer, suspicion timer (and the
+ * time.Since of its Lifeguard re-arming), push/pull timer, TCP retransmissions and
+ * dead-gossip window all run on its clock (faults/clock.ts; core `afterLocal`): at
+ * +ppm they fire (1 + ppm·10⁻⁶)× as often. Clock steps do not apply (monotonic clock).
+ * With no drift configured there are no clocks at all: the same instants to the µs.
  *
  * Simplifications, each a choice stated: the estimated cluster size is N (memberlist
  * counts dead members until they are reaped); messages are never truncated by the
  * UDP buffer beyond the piggyback budget; TCP segments are lost with the link's law and
- * retransmitted after 1 s (Linux's initial RTO); clock drift does not apply.
+ * retransmitted after 1 s (Linux's initial RTO); drift is constant for the run (as
+ * `clock_drift` is); CPU-starvation and slow-I/O delays are true time.
  *
  * Split by concern: swim-core.ts (member state, pools, sending), swim-dissemination.ts
  * (broadcasts, state changes, push/pull), this file (the event loop, probing, packet
@@ -226,7 +235,7 @@ export class SwimSimulation extends SwimDissemination {
     this.probeSentUs[m] = nowUs;
     this.settleAwareness(m, nowUs);
     const scaled = this.ml.probeIntervalUs * (this.lifeguard ? this.awareness[m]! + 1 : 1);
-    this.probeDeadlineUs[m] = nowUs + scaled;
+    this.probeDeadlineUs[m] = this.afterLocal(m, nowUs, scaled);
     this.probeNacks[m] = 0;
     this.probeNacksExpected[m] = 0;
     this.probeTcpOkUs[m] = Number.POSITIVE_INFINITY;
@@ -239,8 +248,9 @@ export class SwimSimulation extends SwimDissemination {
     const arrival = this.sendPacket(m, target, PK_PING, seq, target, Msg.ping, SIZE.ping, attach, nowUs);
     // The direct timeout waits for the ping's arrival, which decides whether it is needed
     // (directPingArrived); the round's deadline event is scheduled only if the ping fails.
-    if (this.eventlessAcks && arrival !== DROPPED && arrival <= nowUs + this.ml.probeTimeoutUs) this.timeoutUnarmed[m] = 1;
-    else this.at(nowUs + this.ml.probeTimeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+    const timeoutUs = this.afterLocal(m, nowUs, this.ml.probeTimeoutUs);
+    if (this.eventlessAcks && arrival !== DROPPED && arrival <= timeoutUs) this.timeoutUnarmed[m] = 1;
+    else this.at(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
   }
 
   /**
@@ -252,7 +262,7 @@ export class SwimSimulation extends SwimDissemination {
   private directPingArrived(m: number, seq: number, ackUs: number): void {
     if (this.timeoutUnarmed[m] === 0 || this.probeSeq[m] !== seq || this.probeActive[m] === 0) return;
     this.timeoutUnarmed[m] = 0;
-    const timeoutUs = this.probeSentUs[m]! + this.ml.probeTimeoutUs;
+    const timeoutUs = this.afterLocal(m, this.probeSentUs[m]!, this.ml.probeTimeoutUs);
     if (ackUs === DROPPED || ackUs > timeoutUs) {
       // A late ack still counts if it comes by the round's deadline.
       if (ackUs !== DROPPED && ackUs < this.probeAckUs[m]!) this.probeAckUs[m] = ackUs;
@@ -300,7 +310,7 @@ export class SwimSimulation extends SwimDissemination {
           atUs = arrival;
           break;
         }
-        atUs += TCP_RTO_US;
+        atUs = this.afterLocal(from, atUs, TCP_RTO_US); // the sending kernel's retransmission timer
       }
     }
     // The target must be up to answer; a paused one answers when it resumes.
@@ -333,11 +343,15 @@ export class SwimSimulation extends SwimDissemination {
     this.scheduleNextProbe(m, this.probeSentUs[m]!, nowUs);
   }
 
-  /** Go's ticker: ticks at phase + k·interval; a tick missed while busy is buffered (one). */
+  /**
+   * Go's ticker: ticks when m's monotonic clock reads phase + k·interval; a tick missed
+   * while busy is buffered (one).
+   */
   private scheduleNextProbe(m: number, startedUs: number, nowUs: number): void {
     const interval = this.ml.probeIntervalUs;
     const phase = this.probePhaseUs[m]!;
-    const firstAfterStart = phase + (Math.floor((startedUs - phase) / interval) + 1) * interval;
+    const tickLocalUs = phase + (Math.floor((this.localUs(m, startedUs) - phase) / interval) + 1) * interval;
+    const firstAfterStart = this.trueUs(m, tickLocalUs, startedUs);
     const next = firstAfterStart <= nowUs ? nowUs : firstAfterStart;
     this.at(next, EV_PROBE_TICK, m, this.epoch[m]!, 0);
   }
@@ -421,7 +435,7 @@ export class SwimSimulation extends SwimDissemination {
     this.relayAcked[entry] = 0;
     this.relayWantsNack[entry] = this.lifeguard ? 1 : 0;
     this.sendPacket(relay, target, PK_PING, -entry - 1, target, Msg.indirect, SIZE.ping, -1, nowUs);
-    this.at(nowUs + this.ml.probeTimeoutUs, EV_RELAY_TIMEOUT, entry, this.relayGen[entry]!, 0);
+    this.at(this.afterLocal(relay, nowUs, this.ml.probeTimeoutUs), EV_RELAY_TIMEOUT, entry, this.relayGen[entry]!, 0);
   }
 
   private onRelayTimeout(entry: number, gen: number, nowUs: number): void {
@@ -489,7 +503,7 @@ export class SwimSimulation extends SwimDissemination {
     this.refute(m, this.selfInc[m]!, nowUs);
     this.metrics.rejoinInc[m] = this.selfInc[m]!;
     this.at(nowUs, EV_PROBE_TICK, m, epoch, 0);
-    this.at(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, epoch, 0);
+    this.at(this.afterLocal(m, nowUs, this.pushPullUs), EV_PUSHPULL_TICK, m, epoch, 0);
     if (this.kRandom(m, 1, -1, false, nowUs) > 0 && this.up[this.picked[0]!] === 1) this.mergeState(m, this.picked[0]!, nowUs);
   }
 
@@ -564,7 +578,8 @@ export class SwimSimulation extends SwimDissemination {
   }
 
   private finish(): SwimRunResult {
-    const censorBoundUs = 2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs;
+    // The slowest nominal detection, on the slowest member clock.
+    const censorBoundUs = Math.ceil((2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs) / this.slowestRate);
     const tallies = this.metrics.finish(this.endUs, censorBoundUs);
     const log: TransitionLog = {
       timeUs: new Float64Array(0),
