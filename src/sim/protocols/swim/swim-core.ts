@@ -115,14 +115,16 @@ function memberClocks(faults: readonly Fault[], names: readonly string[]): { clo
 
 /**
  * Engine switches that must not change any result (tests run both ways and compare):
- * the period of view compaction (∞: never) and the eventless delivery of gossip
- * packets that carry no news.
+ * the period of view compaction (∞: never), the eventless delivery of gossip packets
+ * that carry no news, the side queues, and the direct timeouts left unarmed.
  */
 export interface SwimEngineOptions {
   readonly compactionUs?: number;
   readonly eventlessGossip?: boolean;
   /** Near-sorted event kinds in side queues merged with the engine's (side-queue.ts); false: all in the engine's queue. */
   readonly sideQueues?: boolean;
+  /** No direct-timeout event for a round whose ack packet arrives before it (swim-simulation.ts directPingCarried); false: always armed. */
+  readonly eventlessTimeouts?: boolean;
 }
 
 /** Most places a side-queue insertion walks back before the event goes to the engine's queue instead. */
@@ -160,6 +162,8 @@ export abstract class SwimCore {
   protected readonly starvingDepth: Int32Array;
   protected readonly starvingRule: Int32Array;
   protected readonly slowIoRule: Int32Array;
+  /** Whether any member has slow I/O (else a send reads no per-member rule). */
+  protected readonly anySlowIo: boolean;
   protected readonly extraStream: Int32Array;
   protected readonly extraSamplers: (DurationSampler | null)[];
   protected readonly stream: Int32Array;
@@ -235,6 +239,7 @@ export abstract class SwimCore {
   protected nextCompactionUs: number;
   protected readonly compactionUs: number;
   protected readonly eventlessGossip: boolean;
+  protected readonly eventlessTimeouts: boolean;
   /** The instant of the event being handled. */
   protected nowUs = 0;
   /**
@@ -249,6 +254,7 @@ export abstract class SwimCore {
     this.compactionUs = options.compactionUs ?? COMPACTION_US;
     this.nextCompactionUs = this.compactionUs;
     this.eventlessGossip = options.eventlessGossip ?? true;
+    this.eventlessTimeouts = options.eventlessTimeouts ?? true;
     this.config = config;
     this.ml = protocol.memberlist;
     this.lifeguard = protocol.lifeguard;
@@ -306,6 +312,7 @@ export abstract class SwimCore {
         this.extraStream[node * faults.length + rule] = this.bank.add(root, faultDelayStreamKey(rule, f.kind, names[node]!));
       }
     });
+    this.anySlowIo = faults.some((f) => f.kind === 'slowIo');
     this.stream = new Int32Array(n);
     for (let i = 0; i < n; i++) this.stream[i] = this.bank.add(root, nodeStreamKey(names[i]!, 'swim'));
     this.selfInc = new Float64Array(n);
@@ -467,7 +474,14 @@ export abstract class SwimCore {
     return this.relaySize++;
   }
 
+  /** When a message from `from` sent at `nowUs` leaves: later under slow I/O (a draw from its stream). */
+  protected departureUs(from: number, nowUs: number): number {
+    const slow = this.slowIoRule[from]!;
+    return slow >= 0 ? nowUs + this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!) : nowUs;
+  }
+
   protected linkOf(from: number, to: number): number {
+    if (this.classCount === 1) return from; // one class: every member's one link
     const cf = this.nodeClass[from]!;
     return from * this.classCount + (cf !== 0 && cf === this.nodeClass[to] ? cf : 0);
   }
@@ -519,9 +533,7 @@ export abstract class SwimCore {
    * whose late reads draw from the receiver's stream at arrival.
    */
   protected transmit(pk: number, from: number, to: number, kind: number, bytes: number, nowUs: number, known = false): number {
-    let departUs = nowUs;
-    const slow = this.slowIoRule[from]!;
-    if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
+    const departUs = this.anySlowIo ? this.departureUs(from, nowUs) : nowUs;
     if (nowUs >= this.warmupUs) {
       this.metrics.t.messages[kind]!++;
       this.metrics.t.bytes[kind]! += bytes;

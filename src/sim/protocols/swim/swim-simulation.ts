@@ -275,6 +275,25 @@ export class SwimSimulation extends SwimDissemination {
     this.scheduleNextProbe(m, this.probeSentUs[m]!, ackUs);
   }
 
+  /**
+   * Prober m's direct ping (round `seq`) reached its target, whose ack goes as a packet
+   * (it carries broadcasts) arriving at `ackUs` (DROPPED: lost or cut). An ack packet
+   * that arrives by the direct timeout ends the round with its own event, before the
+   * timeout would fire (an ack at the timeout's instant was scheduled first), so the
+   * timeout is not armed: it would find the round over. A paused prober handles both
+   * at its resume in that same order; one that crashes ends the round anyway. Only
+   * where packets are never read late (no CPU starvation: `eventlessAcks`).
+   */
+  private directPingCarried(m: number, seq: number, ackUs: number): void {
+    if (this.timeoutUnarmed[m] === 0 || this.probeSeq[m] !== seq || this.probeActive[m] === 0) return;
+    const timeoutUs = this.afterLocal(m, this.probeSentUs[m]!, this.ml.probeTimeoutUs);
+    if (ackUs === DROPPED || ackUs > timeoutUs || !this.eventlessAcks || !this.eventlessTimeouts) {
+      this.directPingArrived(m, seq, DROPPED);
+      return;
+    }
+    this.timeoutUnarmed[m] = 0;
+  }
+
   private onDirectTimeout(m: number, seq: number, nowUs: number): void {
     if (this.probeActive[m] === 0 || this.probeSeq[m] !== seq) return;
     if (this.probeAckUs[m]! <= nowUs) {
@@ -368,8 +387,10 @@ export class SwimSimulation extends SwimDissemination {
     switch (type) {
       case PK_PING:
         if (seq > 0 && this.eventlessAcks && this.ackWithoutEvent(dst, src, seq, nowUs)) break;
-        this.sendPacket(dst, src, PK_ACK, seq, 0, seq < 0 ? Msg.indirect : Msg.ack, SIZE.ack, -1, nowUs);
-        if (seq > 0) this.directPingArrived(src, seq, DROPPED);
+        {
+          const ackUs = this.sendPacket(dst, src, PK_ACK, seq, 0, seq < 0 ? Msg.indirect : Msg.ack, SIZE.ack, -1, nowUs);
+          if (seq > 0) this.directPingCarried(src, seq, ackUs);
+        }
         break;
       case PK_ACK:
         this.onAck(dst, seq, nowUs);
@@ -398,9 +419,7 @@ export class SwimSimulation extends SwimDissemination {
    */
   private ackWithoutEvent(from: number, to: number, seq: number, nowUs: number): boolean {
     if (this.queues.length(from) > 0) return false;
-    let departUs = nowUs;
-    const slow = this.slowIoRule[from]!;
-    if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
+    const departUs = this.anySlowIo ? this.departureUs(from, nowUs) : nowUs;
     if (nowUs >= this.warmupUs) {
       this.metrics.t.messages[Msg.ack]!++;
       this.metrics.t.bytes[Msg.ack]! += SIZE.ack;
