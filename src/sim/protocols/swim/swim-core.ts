@@ -46,6 +46,31 @@ export const PK_PING_REQ = 3;
 export const PK_NACK = 4;
 export const PK_GOSSIP = 5;
 
+/** Fields of a member's record (`SwimCore.rec`, REC doubles per member): the first line is what a round's ack touches. */
+export const REC = 16;
+export const R_EPOCH = 0;
+export const R_PROBE_SEQ = 1;
+export const R_PROBE_SENT_US = 2;
+/** 1 while a probe round is in progress. */
+export const R_PROBE_ACTIVE = 3;
+/** 1 while the round's direct timeout is not scheduled yet (the ping's arrival decides). */
+export const R_TIMEOUT_UNARMED = 4;
+/** Arrival of the ack that ended the round, until its awareness −1 is applied (∞: none). */
+export const R_SUCCESS_AT_US = 5;
+/** The probe ticker's phase (a local clock reading). */
+export const R_PROBE_PHASE_US = 6;
+/** Arrival of a direct ack that carried no broadcasts (recorded without an event; see onPacket). */
+export const R_PROBE_ACK_US = 7;
+export const R_PROBE_DEADLINE_US = 8;
+export const R_PROBE_TCP_OK_US = 9;
+export const R_PROBE_TARGET = 10;
+export const R_PASS_INDEX = 11;
+export const R_PASS_KEY = 12;
+/** Lifeguard's awareness score. */
+export const R_AWARENESS = 13;
+export const R_PROBE_NACKS = 14;
+export const R_PROBE_NACKS_EXPECTED = 15;
+
 /** Period of the view compaction sweep (simulated time; a representation change only). */
 export const COMPACTION_US = 10_000_000;
 /** Linux's initial TCP retransmission timeout (RFC 6298 §2.1): 1 s. */
@@ -156,7 +181,6 @@ export abstract class SwimCore {
   protected readonly up: Uint8Array;
   /** 1 while the member is down, paused or starved (swim-simulation.ts refreshHindered). */
   protected readonly hindered: Uint8Array;
-  protected readonly epoch: Float64Array;
   protected readonly pausedDepth: Int32Array;
   protected readonly pausedUntilUs: Float64Array;
   protected readonly starvingDepth: Int32Array;
@@ -168,27 +192,15 @@ export abstract class SwimCore {
   protected readonly extraSamplers: (DurationSampler | null)[];
   protected readonly stream: Int32Array;
   protected readonly selfInc: Float64Array;
-  protected readonly awareness: Uint8Array;
-  protected readonly probePhaseUs: Float64Array;
   protected readonly gossipPhaseUs: Float64Array;
   protected readonly gossipArmed: Uint8Array;
-  protected readonly passKey: Int32Array;
-  protected readonly passIndex: Int32Array;
-  // The probe round in progress.
-  protected readonly probeSeq: Float64Array;
-  protected readonly probeActive: Uint8Array;
-  protected readonly probeTarget: Int32Array;
-  protected readonly probeSentUs: Float64Array;
-  protected readonly probeDeadlineUs: Float64Array;
-  protected readonly probeNacksExpected: Uint8Array;
-  protected readonly probeNacks: Uint8Array;
-  protected readonly probeTcpOkUs: Float64Array;
-  /** Arrival of a direct ack that carried no broadcasts (recorded without an event; see onPacket). */
-  protected readonly probeAckUs: Float64Array;
-  /** 1 while the round's direct timeout is not scheduled yet (the ping's arrival decides). */
-  protected readonly timeoutUnarmed: Uint8Array;
-  /** Arrival of the ack that ended the round, until its awareness −1 is applied (∞: none). */
-  protected readonly successAtUs: Float64Array;
+  /**
+   * Every member's probe-round state and tickers in one record of REC doubles (R_*
+   * below; two cache lines) instead of sixteen arrays: a probe round — the tick, the
+   * ping, the ack — reads and writes most of it for one member, and at 10 000 members
+   * sixteen separate arrays were sixteen cache misses per round.
+   */
+  protected readonly rec: Float64Array;
   /** Acks can skip their own event only when no member ever reads packets late. */
   protected readonly eventlessAcks: boolean;
   /**
@@ -296,7 +308,6 @@ export abstract class SwimCore {
 
     this.up = new Uint8Array(n).fill(1);
     this.hindered = new Uint8Array(n);
-    this.epoch = new Float64Array(n);
     this.pausedDepth = new Int32Array(n);
     this.pausedUntilUs = new Float64Array(n);
     this.starvingDepth = new Int32Array(n);
@@ -316,23 +327,13 @@ export abstract class SwimCore {
     this.stream = new Int32Array(n);
     for (let i = 0; i < n; i++) this.stream[i] = this.bank.add(root, nodeStreamKey(names[i]!, 'swim'));
     this.selfInc = new Float64Array(n);
-    this.awareness = new Uint8Array(n);
-    this.probePhaseUs = new Float64Array(n);
     this.gossipPhaseUs = new Float64Array(n);
     this.gossipArmed = new Uint8Array(n);
-    this.passKey = new Int32Array(n);
-    this.passIndex = new Int32Array(n).fill(n); // the first probe starts a pass
-    this.probeSeq = new Float64Array(n);
-    this.probeActive = new Uint8Array(n);
-    this.probeTarget = new Int32Array(n);
-    this.probeSentUs = new Float64Array(n);
-    this.probeDeadlineUs = new Float64Array(n);
-    this.probeNacksExpected = new Uint8Array(n);
-    this.probeNacks = new Uint8Array(n);
-    this.probeTcpOkUs = new Float64Array(n);
-    this.probeAckUs = new Float64Array(n);
-    this.timeoutUnarmed = new Uint8Array(n);
-    this.successAtUs = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    this.rec = new Float64Array(n * REC);
+    for (let i = 0; i < n; i++) {
+      this.rec[i * REC + R_PASS_INDEX] = n; // the first probe starts a pass
+      this.rec[i * REC + R_SUCCESS_AT_US] = Number.POSITIVE_INFINITY;
+    }
     this.eventlessAcks = !faults.some((f) => f.kind === 'cpuStarvation');
     const drift = memberClocks(faults, names);
     this.clocks = drift.clocks;
@@ -378,9 +379,9 @@ export abstract class SwimCore {
     const n = this.n;
     for (let i = 0; i < n; i++) {
       const phase = streamFor(root, nodeStreamKey(names[i]!, 'swim-phase'));
-      this.probePhaseUs[i] = Math.floor(phase.next() * this.ml.probeIntervalUs);
+      this.rec[i * REC + R_PROBE_PHASE_US] = Math.floor(phase.next() * this.ml.probeIntervalUs);
       this.gossipPhaseUs[i] = Math.floor(phase.next() * this.ml.gossipIntervalUs);
-      this.at(this.afterLocal(i, 0, this.probePhaseUs[i]!), EV_PROBE_TICK, i, 0, 0);
+      this.at(this.afterLocal(i, 0, this.rec[i * REC + R_PROBE_PHASE_US]!), EV_PROBE_TICK, i, 0, 0);
       if (this.ml.pushPullIntervalUs > 0 && n > 1) this.at(this.afterLocal(i, 0, Math.floor(phase.next() * this.pushPullUs)), EV_PUSHPULL_TICK, i, 0, 0);
     }
     this.crashProcesses.forEach((episode, index) => {
@@ -642,15 +643,15 @@ export abstract class SwimCore {
 
   protected adjustAwareness(m: number, delta: number, nowUs: number): void {
     this.settleAwareness(m, nowUs);
-    const score = applyAwarenessDelta(this.awareness[m]!, delta, this.ml.awarenessMaxMultiplier);
-    this.awareness[m] = score;
+    const score = applyAwarenessDelta(this.rec[m * REC + R_AWARENESS]!, delta, this.ml.awarenessMaxMultiplier);
+    this.rec[m * REC + R_AWARENESS] = score;
     if (nowUs >= this.warmupUs && score > this.metrics.t.maxAwareness) this.metrics.t.maxAwareness = score;
   }
 
   /** Applies a success whose ack has arrived by `nowUs` (see directPingArrived). */
   protected settleAwareness(m: number, nowUs: number): void {
-    if (this.successAtUs[m]! > nowUs) return;
-    this.successAtUs[m] = Number.POSITIVE_INFINITY;
-    this.awareness[m] = applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
+    if (this.rec[m * REC + R_SUCCESS_AT_US]! > nowUs) return;
+    this.rec[m * REC + R_SUCCESS_AT_US] = Number.POSITIVE_INFINITY;
+    this.rec[m * REC + R_AWARENESS] = applyAwarenessDelta(this.rec[m * REC + R_AWARENESS]!, -1, this.ml.awarenessMaxMultiplier);
   }
 }

@@ -59,7 +59,7 @@ import { NO_RECORD, View } from './views.js';
 import { F_SUSPECT, PIGGY_MAX, SIZE } from './broadcasts.js';
 
 import { SwimDissemination } from './swim-dissemination.js';
-import { EV_PROBE_TICK, EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_PACKET, EV_RELAY_TIMEOUT, EV_GOSSIP_TICK, EV_SUSPICION, EV_PUSHPULL_TICK, EV_PUSHPULL, EV_CRASH, EV_RECOVER, EV_FAULT_START, EV_FAULT_END, EV_TCP_DONE, PK_PING, PK_ACK, PK_PING_REQ, PK_NACK, TCP_RTO_US, type Cut, type SwimRunResult } from './swim-core.js';
+import { EV_PROBE_TICK, EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_PACKET, EV_RELAY_TIMEOUT, EV_GOSSIP_TICK, EV_SUSPICION, EV_PUSHPULL_TICK, EV_PUSHPULL, EV_CRASH, EV_RECOVER, EV_FAULT_START, EV_FAULT_END, EV_TCP_DONE, PK_PING, PK_ACK, PK_PING_REQ, PK_NACK, TCP_RTO_US, type Cut, type SwimRunResult, REC, R_AWARENESS, R_EPOCH, R_PASS_INDEX, R_PASS_KEY, R_PROBE_ACK_US, R_PROBE_ACTIVE, R_PROBE_DEADLINE_US, R_PROBE_NACKS, R_PROBE_NACKS_EXPECTED, R_PROBE_PHASE_US, R_PROBE_SENT_US, R_PROBE_SEQ, R_PROBE_TARGET, R_PROBE_TCP_OK_US, R_SUCCESS_AT_US, R_TIMEOUT_UNARMED } from './swim-core.js';
 
 export type { SwimEngineOptions, SwimRunResult } from './swim-core.js';
 
@@ -155,7 +155,7 @@ export class SwimSimulation extends SwimDissemination {
     }
     switch (kind) {
       case EV_PROBE_TICK:
-        if (arg === this.epoch[target]) this.onProbeTick(target, nowUs);
+        if (arg === this.rec[target * REC + R_EPOCH]) this.onProbeTick(target, nowUs);
         return;
       case EV_DIRECT_TIMEOUT:
         this.onDirectTimeout(target, arg, nowUs);
@@ -164,7 +164,7 @@ export class SwimSimulation extends SwimDissemination {
         this.onProbeDeadline(target, arg, nowUs);
         return;
       case EV_TCP_DONE:
-        if (this.probeActive[target] === 1 && this.probeSeq[target] === arg && nowUs <= this.probeDeadlineUs[target]! && this.probeTcpOkUs[target]! > nowUs) this.probeTcpOkUs[target] = nowUs;
+        if (this.rec[target * REC + R_PROBE_ACTIVE] === 1 && this.rec[target * REC + R_PROBE_SEQ] === arg && nowUs <= this.rec[target * REC + R_PROBE_DEADLINE_US]! && this.rec[target * REC + R_PROBE_TCP_OK_US]! > nowUs) this.rec[target * REC + R_PROBE_TCP_OK_US] = nowUs;
         return;
       case EV_PACKET:
         this.onPacket(target, nowUs);
@@ -173,16 +173,16 @@ export class SwimSimulation extends SwimDissemination {
         this.onRelayTimeout(target, arg, nowUs);
         return;
       case EV_GOSSIP_TICK:
-        if (arg === this.epoch[target]) this.onGossipTick(target, nowUs);
+        if (arg === this.rec[target * REC + R_EPOCH]) this.onGossipTick(target, nowUs);
         return;
       case EV_SUSPICION:
         this.onSuspicionTimer(target, arg, arg2, nowUs);
         return;
       case EV_PUSHPULL_TICK:
-        if (arg === this.epoch[target]) this.onPushPullTick(target, nowUs);
+        if (arg === this.rec[target * REC + R_EPOCH]) this.onPushPullTick(target, nowUs);
         return;
       case EV_PUSHPULL:
-        if (arg2 === this.epoch[target]) this.onPushPull(target, arg, nowUs);
+        if (arg2 === this.rec[target * REC + R_EPOCH]) this.onPushPull(target, arg, nowUs);
         return;
       case EV_CRASH:
         this.onCrash(target, nowUs);
@@ -211,11 +211,11 @@ export class SwimSimulation extends SwimDissemination {
       return -1;
     }
     for (let checked = 0; checked <= n; checked++) {
-      if (this.passIndex[m]! >= n) {
-        this.passIndex[m] = 0;
-        this.passKey[m] = Math.floor(this.bank.next(this.stream[m]!) * 4294967296) | 0;
+      if (this.rec[m * REC + R_PASS_INDEX]! >= n) {
+        this.rec[m * REC + R_PASS_INDEX] = 0;
+        this.rec[m * REC + R_PASS_KEY] = Math.floor(this.bank.next(this.stream[m]!) * 4294967296) | 0;
       }
-      const target = this.perm.at(this.passIndex[m]!++, this.passKey[m]!);
+      const target = this.perm.at(this.rec[m * REC + R_PASS_INDEX]!++, this.rec[m * REC + R_PASS_KEY]!);
       if (target === m || views.stateOf(m, target) === View.dead) continue;
       return target;
     }
@@ -228,19 +228,19 @@ export class SwimSimulation extends SwimDissemination {
       this.scheduleNextProbe(m, nowUs, nowUs);
       return;
     }
-    const seq = this.probeSeq[m]! + 1;
-    this.probeSeq[m] = seq;
-    this.probeActive[m] = 1;
-    this.probeTarget[m] = target;
-    this.probeSentUs[m] = nowUs;
+    const seq = this.rec[m * REC + R_PROBE_SEQ]! + 1;
+    this.rec[m * REC + R_PROBE_SEQ] = seq;
+    this.rec[m * REC + R_PROBE_ACTIVE] = 1;
+    this.rec[m * REC + R_PROBE_TARGET] = target;
+    this.rec[m * REC + R_PROBE_SENT_US] = nowUs;
     this.settleAwareness(m, nowUs);
-    const scaled = this.ml.probeIntervalUs * (this.lifeguard ? this.awareness[m]! + 1 : 1);
-    this.probeDeadlineUs[m] = this.afterLocal(m, nowUs, scaled);
-    this.probeNacks[m] = 0;
-    this.probeNacksExpected[m] = 0;
-    this.probeTcpOkUs[m] = Number.POSITIVE_INFINITY;
-    this.probeAckUs[m] = Number.POSITIVE_INFINITY;
-    this.timeoutUnarmed[m] = 0;
+    const scaled = this.ml.probeIntervalUs * (this.lifeguard ? this.rec[m * REC + R_AWARENESS]! + 1 : 1);
+    this.rec[m * REC + R_PROBE_DEADLINE_US] = this.afterLocal(m, nowUs, scaled);
+    this.rec[m * REC + R_PROBE_NACKS] = 0;
+    this.rec[m * REC + R_PROBE_NACKS_EXPECTED] = 0;
+    this.rec[m * REC + R_PROBE_TCP_OK_US] = Number.POSITIVE_INFINITY;
+    this.rec[m * REC + R_PROBE_ACK_US] = Number.POSITIVE_INFINITY;
+    this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
     if (nowUs >= this.warmupUs) this.metrics.t.probes++;
     // Buddy system: a suspect target gets the suspicion with the ping, so it can refute.
     let attach = -1;
@@ -249,7 +249,7 @@ export class SwimSimulation extends SwimDissemination {
     // The direct timeout waits for the ping's arrival, which decides whether it is needed
     // (directPingArrived); the round's deadline event is scheduled only if the ping fails.
     const timeoutUs = this.afterLocal(m, nowUs, this.ml.probeTimeoutUs);
-    if (this.eventlessAcks && arrival !== DROPPED && arrival <= timeoutUs) this.timeoutUnarmed[m] = 1;
+    if (this.eventlessAcks && arrival !== DROPPED && arrival <= timeoutUs) this.rec[m * REC + R_TIMEOUT_UNARMED] = 1;
     else this.at(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
   }
 
@@ -260,19 +260,19 @@ export class SwimSimulation extends SwimDissemination {
    * returns on it, with no timeout event; otherwise the timeout is armed now.
    */
   private directPingArrived(m: number, seq: number, ackUs: number): void {
-    if (this.timeoutUnarmed[m] === 0 || this.probeSeq[m] !== seq || this.probeActive[m] === 0) return;
-    this.timeoutUnarmed[m] = 0;
-    const timeoutUs = this.afterLocal(m, this.probeSentUs[m]!, this.ml.probeTimeoutUs);
+    if (this.rec[m * REC + R_TIMEOUT_UNARMED] === 0 || this.rec[m * REC + R_PROBE_SEQ] !== seq || this.rec[m * REC + R_PROBE_ACTIVE] === 0) return;
+    this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
+    const timeoutUs = this.afterLocal(m, this.rec[m * REC + R_PROBE_SENT_US]!, this.ml.probeTimeoutUs);
     if (ackUs === DROPPED || ackUs > timeoutUs) {
       // A late ack still counts if it comes by the round's deadline.
-      if (ackUs !== DROPPED && ackUs < this.probeAckUs[m]!) this.probeAckUs[m] = ackUs;
+      if (ackUs !== DROPPED && ackUs < this.rec[m * REC + R_PROBE_ACK_US]!) this.rec[m * REC + R_PROBE_ACK_US] = ackUs;
       this.at(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
       return;
     }
-    this.probeActive[m] = 0;
+    this.rec[m * REC + R_PROBE_ACTIVE] = 0;
     // Lifeguard's awareness −1 takes effect at the ack's arrival (settleAwareness).
-    if (this.lifeguard) this.successAtUs[m] = ackUs;
-    this.scheduleNextProbe(m, this.probeSentUs[m]!, ackUs);
+    if (this.lifeguard) this.rec[m * REC + R_SUCCESS_AT_US] = ackUs;
+    this.scheduleNextProbe(m, this.rec[m * REC + R_PROBE_SENT_US]!, ackUs);
   }
 
   /**
@@ -285,27 +285,27 @@ export class SwimSimulation extends SwimDissemination {
    * where packets are never read late (no CPU starvation: `eventlessAcks`).
    */
   private directPingCarried(m: number, seq: number, ackUs: number): void {
-    if (this.timeoutUnarmed[m] === 0 || this.probeSeq[m] !== seq || this.probeActive[m] === 0) return;
-    const timeoutUs = this.afterLocal(m, this.probeSentUs[m]!, this.ml.probeTimeoutUs);
+    if (this.rec[m * REC + R_TIMEOUT_UNARMED] === 0 || this.rec[m * REC + R_PROBE_SEQ] !== seq || this.rec[m * REC + R_PROBE_ACTIVE] === 0) return;
+    const timeoutUs = this.afterLocal(m, this.rec[m * REC + R_PROBE_SENT_US]!, this.ml.probeTimeoutUs);
     if (ackUs === DROPPED || ackUs > timeoutUs || !this.eventlessAcks || !this.eventlessTimeouts) {
       this.directPingArrived(m, seq, DROPPED);
       return;
     }
-    this.timeoutUnarmed[m] = 0;
+    this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
   }
 
   private onDirectTimeout(m: number, seq: number, nowUs: number): void {
-    if (this.probeActive[m] === 0 || this.probeSeq[m] !== seq) return;
-    if (this.probeAckUs[m]! <= nowUs) {
+    if (this.rec[m * REC + R_PROBE_ACTIVE] === 0 || this.rec[m * REC + R_PROBE_SEQ] !== seq) return;
+    if (this.rec[m * REC + R_PROBE_ACK_US]! <= nowUs) {
       this.succeed(m, nowUs);
       return;
     }
-    this.at(Math.max(nowUs, this.probeDeadlineUs[m]!), EV_PROBE_DEADLINE, m, seq, 0);
-    const target = this.probeTarget[m]!;
+    this.at(Math.max(nowUs, this.rec[m * REC + R_PROBE_DEADLINE_US]!), EV_PROBE_DEADLINE, m, seq, 0);
+    const target = this.rec[m * REC + R_PROBE_TARGET]!;
     const count = this.kRandom(m, this.ml.indirectChecks, target, false, nowUs);
     for (let i = 0; i < count; i++) {
       const relay = this.picked[i]!;
-      if (this.lifeguard) this.probeNacksExpected[m]!++;
+      if (this.lifeguard) this.rec[m * REC + R_PROBE_NACKS_EXPECTED]!++;
       this.sendPacket(m, relay, PK_PING_REQ, seq, target, Msg.pingReq, SIZE.pingReq, -1, nowUs);
     }
     if (!this.ml.disableTcpPings) this.tcpPing(m, target, seq, nowUs);
@@ -318,7 +318,7 @@ export class SwimSimulation extends SwimDissemination {
       this.metrics.t.bytes[Msg.tcpPing]! += SIZE.tcpPing;
     }
     let atUs = nowUs;
-    const deadline = this.probeDeadlineUs[m]!;
+    const deadline = this.rec[m * REC + R_PROBE_DEADLINE_US]!;
     for (let segment = 0; segment < 4; segment++) {
       const from = segment % 2 === 0 ? m : target;
       const to = segment % 2 === 0 ? target : m;
@@ -339,27 +339,27 @@ export class SwimSimulation extends SwimDissemination {
   }
 
   private onProbeDeadline(m: number, seq: number, nowUs: number): void {
-    if (this.probeActive[m] === 0 || this.probeSeq[m] !== seq) return;
-    this.probeActive[m] = 0;
-    if (this.probeTcpOkUs[m]! <= nowUs || this.probeAckUs[m]! <= nowUs) {
+    if (this.rec[m * REC + R_PROBE_ACTIVE] === 0 || this.rec[m * REC + R_PROBE_SEQ] !== seq) return;
+    this.rec[m * REC + R_PROBE_ACTIVE] = 0;
+    if (this.rec[m * REC + R_PROBE_TCP_OK_US]! <= nowUs || this.rec[m * REC + R_PROBE_ACK_US]! <= nowUs) {
       this.succeed(m, nowUs);
       return;
     }
-    const target = this.probeTarget[m]!;
+    const target = this.rec[m * REC + R_PROBE_TARGET]!;
     if (nowUs >= this.warmupUs) this.metrics.t.failedProbes++;
-    if (this.lifeguard) this.adjustAwareness(m, failedProbeAwarenessDelta(this.probeNacksExpected[m]!, this.probeNacks[m]!), nowUs);
+    if (this.lifeguard) this.adjustAwareness(m, failedProbeAwarenessDelta(this.rec[m * REC + R_PROBE_NACKS_EXPECTED]!, this.rec[m * REC + R_PROBE_NACKS]!), nowUs);
     const inc = this.views.incOf(m, target);
     const fact = this.newFact(target, F_SUSPECT, inc, m);
     const before = this.views.stateOf(m, target);
     this.suspectNode(m, fact, nowUs);
     if (before === View.alive && this.views.stateOf(m, target) === View.suspect && this.up[target] === 1) this.metrics.suspicionOriginated(target, nowUs);
-    this.scheduleNextProbe(m, this.probeSentUs[m]!, nowUs);
+    this.scheduleNextProbe(m, this.rec[m * REC + R_PROBE_SENT_US]!, nowUs);
   }
 
   private succeed(m: number, nowUs: number): void {
-    this.probeActive[m] = 0;
+    this.rec[m * REC + R_PROBE_ACTIVE] = 0;
     if (this.lifeguard) this.adjustAwareness(m, -1, nowUs);
-    this.scheduleNextProbe(m, this.probeSentUs[m]!, nowUs);
+    this.scheduleNextProbe(m, this.rec[m * REC + R_PROBE_SENT_US]!, nowUs);
   }
 
   /**
@@ -368,11 +368,11 @@ export class SwimSimulation extends SwimDissemination {
    */
   private scheduleNextProbe(m: number, startedUs: number, nowUs: number): void {
     const interval = this.ml.probeIntervalUs;
-    const phase = this.probePhaseUs[m]!;
+    const phase = this.rec[m * REC + R_PROBE_PHASE_US]!;
     const tickLocalUs = phase + (Math.floor((this.localUs(m, startedUs) - phase) / interval) + 1) * interval;
     const firstAfterStart = this.trueUs(m, tickLocalUs, startedUs);
     const next = firstAfterStart <= nowUs ? nowUs : firstAfterStart;
-    this.at(next, EV_PROBE_TICK, m, this.epoch[m]!, 0);
+    this.at(next, EV_PROBE_TICK, m, this.rec[m * REC + R_EPOCH]!, 0);
   }
 
   // ---- packets ----------------------------------------------------------------------
@@ -399,7 +399,7 @@ export class SwimSimulation extends SwimDissemination {
         this.onPingReq(dst, src, seq, subject, nowUs);
         break;
       case PK_NACK:
-        if (this.probeActive[dst] === 1 && this.probeSeq[dst] === seq) this.probeNacks[dst]!++;
+        if (this.rec[dst * REC + R_PROBE_ACTIVE] === 1 && this.rec[dst * REC + R_PROBE_SEQ] === seq) this.rec[dst * REC + R_PROBE_NACKS]!++;
         break;
       default:
         break;
@@ -425,12 +425,12 @@ export class SwimSimulation extends SwimDissemination {
       this.metrics.t.bytes[Msg.ack]! += SIZE.ack;
     }
     const arrival = this.blocked(from, to) ? DROPPED : this.links.transmit(this.linkOf(from, to), departUs);
-    if (this.timeoutUnarmed[to] === 1) {
+    if (this.rec[to * REC + R_TIMEOUT_UNARMED] === 1) {
       this.directPingArrived(to, seq, arrival);
       return true;
     }
     if (arrival === DROPPED) return true;
-    if (this.probeSeq[to] === seq && this.probeActive[to] === 1 && arrival < this.probeAckUs[to]!) this.probeAckUs[to] = arrival;
+    if (this.rec[to * REC + R_PROBE_SEQ] === seq && this.rec[to * REC + R_PROBE_ACTIVE] === 1 && arrival < this.rec[to * REC + R_PROBE_ACK_US]!) this.rec[to * REC + R_PROBE_ACK_US] = arrival;
     return true;
   }
 
@@ -443,7 +443,7 @@ export class SwimSimulation extends SwimDissemination {
       this.sendPacket(m, this.relayRequester[relay]!, PK_ACK, this.relaySeq[relay]!, 0, Msg.indirect, SIZE.ack, -1, nowUs);
       return;
     }
-    if (this.probeActive[m] === 1 && this.probeSeq[m] === seq) this.succeed(m, nowUs);
+    if (this.rec[m * REC + R_PROBE_ACTIVE] === 1 && this.rec[m * REC + R_PROBE_SEQ] === seq) this.succeed(m, nowUs);
   }
 
   private onPingReq(relay: number, requester: number, seq: number, target: number, nowUs: number): void {
@@ -484,11 +484,11 @@ export class SwimSimulation extends SwimDissemination {
     this.metrics.memberDown(m, nowUs);
     this.up[m] = 0;
     this.refreshHindered(m);
-    this.epoch[m]!++;
-    this.probeActive[m] = 0;
-    this.timeoutUnarmed[m] = 0;
+    this.rec[m * REC + R_EPOCH]!++;
+    this.rec[m * REC + R_PROBE_ACTIVE] = 0;
+    this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
     if (this.lifeguard) this.settleAwareness(m, nowUs);
-    this.successAtUs[m] = Number.POSITIVE_INFINITY; // an ack arriving after the crash is lost
+    this.rec[m * REC + R_SUCCESS_AT_US] = Number.POSITIVE_INFINITY; // an ack arriving after the crash is lost
     this.gossipArmed[m] = 0;
     this.queues.clear(m);
     // As observer: its views are gone (a restarted process starts afresh).
@@ -516,8 +516,8 @@ export class SwimSimulation extends SwimDissemination {
     this.up[m] = 1;
     this.refreshHindered(m);
     this.views.reborn(m);
-    const epoch = this.epoch[m]!;
-    this.passIndex[m] = this.n;
+    const epoch = this.rec[m * REC + R_EPOCH]!;
+    this.rec[m * REC + R_PASS_INDEX] = this.n;
     // Rejoin: announce a higher incarnation, then a push/pull with a random member.
     this.refute(m, this.selfInc[m]!, nowUs);
     this.metrics.rejoinInc[m] = this.selfInc[m]!;
@@ -630,8 +630,8 @@ export class SwimSimulation extends SwimDissemination {
   }
 
   awarenessOf(m: number): number {
-    if (this.successAtUs[m]! <= this.nowUs) return applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
-    return this.awareness[m]!;
+    if (this.rec[m * REC + R_SUCCESS_AT_US]! <= this.nowUs) return applyAwarenessDelta(this.rec[m * REC + R_AWARENESS]!, -1, this.ml.awarenessMaxMultiplier);
+    return this.rec[m * REC + R_AWARENESS]!;
   }
 
   /** Processes events up to `untilUs` (tests step through a scenario). */
