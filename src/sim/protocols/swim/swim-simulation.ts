@@ -164,7 +164,7 @@ export class SwimSimulation extends SwimDissemination {
         this.onProbeDeadline(target, arg, nowUs);
         return;
       case EV_TCP_DONE:
-        if (this.rec[target * REC + R_PROBE_ACTIVE] === 1 && this.rec[target * REC + R_PROBE_SEQ] === arg && nowUs <= this.rec[target * REC + R_PROBE_DEADLINE_US]! && this.rec[target * REC + R_PROBE_TCP_OK_US]! > nowUs) this.rec[target * REC + R_PROBE_TCP_OK_US] = nowUs;
+        this.onTcpDone(target, arg, nowUs);
         return;
       case EV_PACKET:
         this.onPacket(target, nowUs);
@@ -228,19 +228,21 @@ export class SwimSimulation extends SwimDissemination {
       this.scheduleNextProbe(m, nowUs, nowUs);
       return;
     }
-    const seq = this.rec[m * REC + R_PROBE_SEQ]! + 1;
-    this.rec[m * REC + R_PROBE_SEQ] = seq;
-    this.rec[m * REC + R_PROBE_ACTIVE] = 1;
-    this.rec[m * REC + R_PROBE_TARGET] = target;
-    this.rec[m * REC + R_PROBE_SENT_US] = nowUs;
+    const rec = this.rec;
+    const at = m * REC;
+    const seq = rec[at + R_PROBE_SEQ]! + 1;
+    rec[at + R_PROBE_SEQ] = seq;
+    rec[at + R_PROBE_ACTIVE] = 1;
+    rec[at + R_PROBE_TARGET] = target;
+    rec[at + R_PROBE_SENT_US] = nowUs;
     this.settleAwareness(m, nowUs);
-    const scaled = this.ml.probeIntervalUs * (this.lifeguard ? this.rec[m * REC + R_AWARENESS]! + 1 : 1);
-    this.rec[m * REC + R_PROBE_DEADLINE_US] = this.afterLocal(m, nowUs, scaled);
-    this.rec[m * REC + R_PROBE_NACKS] = 0;
-    this.rec[m * REC + R_PROBE_NACKS_EXPECTED] = 0;
-    this.rec[m * REC + R_PROBE_TCP_OK_US] = Number.POSITIVE_INFINITY;
-    this.rec[m * REC + R_PROBE_ACK_US] = Number.POSITIVE_INFINITY;
-    this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
+    const scaled = this.ml.probeIntervalUs * (this.lifeguard ? rec[at + R_AWARENESS]! + 1 : 1);
+    rec[at + R_PROBE_DEADLINE_US] = this.afterLocal(m, nowUs, scaled);
+    rec[at + R_PROBE_NACKS] = 0;
+    rec[at + R_PROBE_NACKS_EXPECTED] = 0;
+    rec[at + R_PROBE_TCP_OK_US] = Number.POSITIVE_INFINITY;
+    rec[at + R_PROBE_ACK_US] = Number.POSITIVE_INFINITY;
+    rec[at + R_TIMEOUT_UNARMED] = 0;
     if (nowUs >= this.warmupUs) this.metrics.t.probes++;
     // Buddy system: a suspect target gets the suspicion with the ping, so it can refute.
     let attach = -1;
@@ -249,7 +251,7 @@ export class SwimSimulation extends SwimDissemination {
     // The direct timeout waits for the ping's arrival, which decides whether it is needed
     // (directPingArrived); the round's deadline event is scheduled only if the ping fails.
     const timeoutUs = this.afterLocal(m, nowUs, this.ml.probeTimeoutUs);
-    if (this.eventlessAcks && arrival !== DROPPED && arrival <= timeoutUs) this.rec[m * REC + R_TIMEOUT_UNARMED] = 1;
+    if (this.eventlessAcks && arrival !== DROPPED && arrival <= timeoutUs) rec[at + R_TIMEOUT_UNARMED] = 1;
     else this.at(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
   }
 
@@ -336,6 +338,13 @@ export class SwimSimulation extends SwimDissemination {
     if (this.up[target] === 0) return;
     if (this.pausedDepth[target]! > 0) atUs = Math.max(atUs, this.pausedUntilUs[target]!);
     if (atUs <= deadline) this.at(atUs, EV_TCP_DONE, m, seq, 0);
+  }
+
+  /** Prober m's TCP ping (round `seq`) got its ack: it counts if it came by the round's deadline. */
+  private onTcpDone(m: number, seq: number, nowUs: number): void {
+    const rec = this.rec;
+    const at = m * REC;
+    if (rec[at + R_PROBE_ACTIVE] === 1 && rec[at + R_PROBE_SEQ] === seq && nowUs <= rec[at + R_PROBE_DEADLINE_US]! && rec[at + R_PROBE_TCP_OK_US]! > nowUs) rec[at + R_PROBE_TCP_OK_US] = nowUs;
   }
 
   private onProbeDeadline(m: number, seq: number, nowUs: number): void {
