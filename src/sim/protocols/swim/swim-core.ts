@@ -201,6 +201,12 @@ export abstract class SwimCore {
    * sixteen separate arrays were sixteen cache misses per round.
    */
   protected readonly rec: Float64Array;
+  /**
+   * Each member's life (bumped when it crashes; its older timers are stale), also in
+   * `rec` (R_EPOCH) for the probe ticker: gossip and push/pull ticks read only this
+   * small array (80 kB at 10 000 members) instead of a 128-byte record.
+   */
+  protected readonly epoch: Float64Array;
   /** Acks can skip their own event only when no member ever reads packets late. */
   protected readonly eventlessAcks: boolean;
   /**
@@ -330,6 +336,7 @@ export abstract class SwimCore {
     this.gossipPhaseUs = new Float64Array(n);
     this.gossipArmed = new Uint8Array(n);
     this.rec = new Float64Array(n * REC);
+    this.epoch = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       this.rec[i * REC + R_PASS_INDEX] = n; // the first probe starts a pass
       this.rec[i * REC + R_SUCCESS_AT_US] = Number.POSITIVE_INFINITY;

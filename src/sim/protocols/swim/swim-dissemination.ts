@@ -12,7 +12,7 @@ import { remainingSuspicionTimeUs } from './memberlist.js';
 import { NO_RECORD, View } from './views.js';
 import { COMPOUND_HEADER, F_ALIVE, F_DEAD, F_SUSPECT, PIGGY_MAX, SIZE, UDP_BUFFER } from './broadcasts.js';
 
-import { SwimCore, EV_GOSSIP_TICK, EV_PUSHPULL, EV_PUSHPULL_TICK, EV_SUSPICION, PK_GOSSIP, REC, R_EPOCH } from './swim-core.js';
+import { SwimCore, EV_GOSSIP_TICK, EV_PUSHPULL, EV_PUSHPULL_TICK, EV_SUSPICION, PK_GOSSIP } from './swim-core.js';
 
 export abstract class SwimDissemination extends SwimCore {
   protected newFact(subject: number, kind: number, inc: number, from: number): number {
@@ -27,7 +27,7 @@ export abstract class SwimDissemination extends SwimCore {
       // The gossip ticker's next tick on m's clock (phase: a local reading).
       const g = this.ml.gossipIntervalUs;
       const phase = this.gossipPhaseUs[m]!;
-      this.at(this.trueUs(m, phase + (Math.floor((this.localUs(m, nowUs) - phase) / g) + 1) * g, nowUs), EV_GOSSIP_TICK, m, this.rec[m * REC + R_EPOCH]!, 0);
+      this.at(this.trueUs(m, phase + (Math.floor((this.localUs(m, nowUs) - phase) / g) + 1) * g, nowUs), EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
     }
   }
 
@@ -53,7 +53,7 @@ export abstract class SwimDissemination extends SwimCore {
       this.gossipArmed[m] = 0;
       return;
     }
-    this.at(this.afterLocal(m, nowUs, this.ml.gossipIntervalUs), EV_GOSSIP_TICK, m, this.rec[m * REC + R_EPOCH]!, 0);
+    this.at(this.afterLocal(m, nowUs, this.ml.gossipIntervalUs), EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
   }
 
   protected receiveFact(o: number, fact: number, nowUs: number): void {
@@ -170,7 +170,7 @@ export abstract class SwimDissemination extends SwimCore {
   }
 
   protected onPushPullTick(m: number, nowUs: number): void {
-    this.at(this.afterLocal(m, nowUs, this.pushPullUs), EV_PUSHPULL_TICK, m, this.rec[m * REC + R_EPOCH]!, 0);
+    this.at(this.afterLocal(m, nowUs, this.pushPullUs), EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
     if (this.kRandom(m, 1, -1, false, nowUs) === 0) return;
     const peer = this.picked[0]!;
     if (nowUs >= this.warmupUs) {
@@ -183,7 +183,7 @@ export abstract class SwimDissemination extends SwimCore {
     if (there === DROPPED) return;
     const back = this.links.transmit(this.linkOf(peer, m), there);
     if (back === DROPPED) return;
-    this.at(back, EV_PUSHPULL, m, peer, this.rec[m * REC + R_EPOCH]!);
+    this.at(back, EV_PUSHPULL, m, peer, this.epoch[m]!);
   }
 
   protected onPushPull(m: number, peer: number, nowUs: number): void {

@@ -173,16 +173,16 @@ export class SwimSimulation extends SwimDissemination {
         this.onRelayTimeout(target, arg, nowUs);
         return;
       case EV_GOSSIP_TICK:
-        if (arg === this.rec[target * REC + R_EPOCH]) this.onGossipTick(target, nowUs);
+        if (arg === this.epoch[target]) this.onGossipTick(target, nowUs);
         return;
       case EV_SUSPICION:
         this.onSuspicionTimer(target, arg, arg2, nowUs);
         return;
       case EV_PUSHPULL_TICK:
-        if (arg === this.rec[target * REC + R_EPOCH]) this.onPushPullTick(target, nowUs);
+        if (arg === this.epoch[target]) this.onPushPullTick(target, nowUs);
         return;
       case EV_PUSHPULL:
-        if (arg2 === this.rec[target * REC + R_EPOCH]) this.onPushPull(target, arg, nowUs);
+        if (arg2 === this.epoch[target]) this.onPushPull(target, arg, nowUs);
         return;
       case EV_CRASH:
         this.onCrash(target, nowUs);
@@ -494,6 +494,7 @@ export class SwimSimulation extends SwimDissemination {
     this.up[m] = 0;
     this.refreshHindered(m);
     this.rec[m * REC + R_EPOCH]!++;
+    this.epoch[m]!++;
     this.rec[m * REC + R_PROBE_ACTIVE] = 0;
     this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
     if (this.lifeguard) this.settleAwareness(m, nowUs);
