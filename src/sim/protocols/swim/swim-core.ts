@@ -17,7 +17,7 @@ import { Scheduler } from '../../engine/scheduler.js';
 import type { SwimProtocolConfig } from '../config.js';
 import { applyAwarenessDelta, pushPullScaleUs, retransmitLimit, suspicionBounds, type MemberlistConfig } from './memberlist.js';
 import { KeyedPermutation } from './permutation.js';
-import { NO_RECORD, View, Views } from './views.js';
+import { NO_RECORD, View, Views, VR, V_CHANGE_US, V_DEADLINE, V_INC, V_STATE, V_TIMER_K, V_TIMER_N } from './views.js';
 import { SwimMetrics } from './swim-metrics.js';
 import { SideQueues } from './side-queue.js';
 import { Clocks } from '../../faults/clock.js';
@@ -579,17 +579,17 @@ export abstract class SwimCore {
         if (kind !== F_ALIVE || inc > views.implicitInc(r, s)) return false;
         continue;
       }
-      const known = views.inc[rec]!;
+      const known = views.rec[rec * VR + V_INC]!;
       if (kind === F_ALIVE) {
         if (inc > known) return false;
       } else if (inc >= known) {
-        const timing = !Number.isNaN(views.timerDeadlineUs[rec]!);
+        const timing = !Number.isNaN(views.rec[rec * VR + V_DEADLINE]!);
         if (kind === F_DEAD) {
-          if (timing || views.state[rec] !== View.dead) return false;
+          if (timing || views.rec[rec * VR + V_STATE] !== View.dead) return false;
         } else if (timing) {
           // A running suspicion takes a confirmation from a new accuser.
-          if (views.timerN[rec]! < views.timerK[rec]! && !views.hasConfirmer(rec, facts.from[f]!)) return false;
-        } else if (views.state[rec] === View.alive) return false;
+          if (views.rec[rec * VR + V_TIMER_N]! < views.rec[rec * VR + V_TIMER_K]! && !views.hasConfirmer(rec, facts.from[f]!)) return false;
+        } else if (views.rec[rec * VR + V_STATE] === View.alive) return false;
       }
     }
     return true;
@@ -638,10 +638,10 @@ export abstract class SwimCore {
       for (let j = 0; j < count; j++) if (out[j] === c) dup = true;
       if (dup) continue;
       const rec = this.views.find(m, c);
-      const state = rec === NO_RECORD ? View.alive : this.views.state[rec]!;
+      const state = rec === NO_RECORD ? View.alive : this.views.rec[rec * VR + V_STATE]!;
       if (gossip) {
         // GossipToTheDeadTime: time.Since(StateChange), on m's clock.
-        if (state === View.dead && this.localUs(m, nowUs) - this.localUs(m, this.views.changeUs[rec]!) > this.ml.gossipToTheDeadTimeUs) continue;
+        if (state === View.dead && this.localUs(m, nowUs) - this.localUs(m, this.views.rec[rec * VR + V_CHANGE_US]!) > this.ml.gossipToTheDeadTimeUs) continue;
       } else if (state !== View.alive) continue;
       out[count++] = c;
     }

@@ -55,7 +55,7 @@ import { DROPPED } from '../../network/links.js';
 import type { TransitionLog } from '../../metrics/recorder.js';
 import { Msg } from '../../metrics/membership-tallies.js';
 import { applyAwarenessDelta, failedProbeAwarenessDelta } from './memberlist.js';
-import { NO_RECORD, View } from './views.js';
+import { NO_RECORD, View, VR, V_STATE } from './views.js';
 import { F_SUSPECT, PIGGY_MAX, SIZE } from './broadcasts.js';
 
 import { SwimDissemination } from './swim-dissemination.js';
@@ -506,7 +506,7 @@ export class SwimSimulation extends SwimDissemination {
     for (const s of views.dirty) {
       const rec = views.find(m, s);
       if (rec === NO_RECORD) continue;
-      this.metrics.viewDropped(s, views.state[rec]!, nowUs);
+      this.metrics.viewDropped(s, views.rec[rec * VR + V_STATE]!, nowUs);
       views.remove(rec);
     }
     views.died(m);
