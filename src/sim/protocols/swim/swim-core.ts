@@ -6,13 +6,13 @@
  * crash bookkeeping, random peer choice (kRandomNodes) and Lifeguard's awareness.
  * The constructor builds all of it from the scenario (setup in three steps below).
  */
-import type { Fault, LinkConfig, SimConfig } from '../../config.js';
+import type { SimConfig } from '../../config.js';
 import { DurationSampler, exponentialUs } from '../../random/distributions.js';
 import { compileCrashes, compileFaults, firstOnsetUs, selectNodes, type FaultProcess } from '../../faults/faults.js';
 import { DROPPED, LinkTable } from '../../network/links.js';
 import type { RunTallies, TransitionLog } from '../../metrics/recorder.js';
 import { StreamBank, streamFor, type SeedRoot } from '../../random/streams.js';
-import { faultDelayStreamKey, linkStreamKey, nodeStreamKey } from '../../random/stream-keys.js';
+import { faultDelayStreamKey, nodeStreamKey } from '../../random/stream-keys.js';
 import { Scheduler } from '../../engine/scheduler.js';
 import type { SwimProtocolConfig } from '../config.js';
 import { applyAwarenessDelta, pushPullScaleUs, retransmitLimit, suspicionBounds, type MemberlistConfig } from './memberlist.js';
@@ -20,8 +20,13 @@ import { KeyedPermutation } from './permutation.js';
 import { NO_RECORD, View, Views, VR, V_CHANGE_US, V_DEADLINE, V_INC, V_STATE, V_TIMER_K, V_TIMER_N } from './views.js';
 import { SwimMetrics } from './swim-metrics.js';
 import { SideQueues } from './side-queue.js';
-import { Clocks } from '../../faults/clock.js';
+import type { Clocks } from '../../faults/clock.js';
+import { memberClocks } from './member-clocks.js';
+import { linkClasses } from './link-classes.js';
+import { REC, R_AWARENESS, R_PASS_INDEX, R_PROBE_PHASE_US, R_SUCCESS_AT_US } from './member-record.js';
 import { BroadcastQueues, COMPOUND_HEADER, COMPOUND_OVERHEAD, F_ALIVE, F_DEAD, Facts, grown, PIGGY_MAX, UDP_BUFFER } from './broadcasts.js';
+
+export * from './member-record.js';
 
 // Event kinds.
 export const EV_PROBE_TICK = 1; // target = member, arg = epoch
@@ -46,31 +51,6 @@ export const PK_PING_REQ = 3;
 export const PK_NACK = 4;
 export const PK_GOSSIP = 5;
 
-/** Fields of a member's record (`SwimCore.rec`, REC doubles per member): the first line is what a round's ack touches. */
-export const REC = 16;
-export const R_EPOCH = 0;
-export const R_PROBE_SEQ = 1;
-export const R_PROBE_SENT_US = 2;
-/** 1 while a probe round is in progress. */
-export const R_PROBE_ACTIVE = 3;
-/** 1 while the round's direct timeout is not scheduled yet (the ping's arrival decides). */
-export const R_TIMEOUT_UNARMED = 4;
-/** Arrival of the ack that ended the round, until its awareness −1 is applied (∞: none). */
-export const R_SUCCESS_AT_US = 5;
-/** The probe ticker's phase (a local clock reading). */
-export const R_PROBE_PHASE_US = 6;
-/** Arrival of a direct ack that carried no broadcasts (recorded without an event; see onPacket). */
-export const R_PROBE_ACK_US = 7;
-export const R_PROBE_DEADLINE_US = 8;
-export const R_PROBE_TCP_OK_US = 9;
-export const R_PROBE_TARGET = 10;
-export const R_PASS_INDEX = 11;
-export const R_PASS_KEY = 12;
-/** Lifeguard's awareness score. */
-export const R_AWARENESS = 13;
-export const R_PROBE_NACKS = 14;
-export const R_PROBE_NACKS_EXPECTED = 15;
-
 /** Period of the view compaction sweep (simulated time; a representation change only). */
 export const COMPACTION_US = 10_000_000;
 /** Linux's initial TCP retransmission timeout (RFC 6298 §2.1): 1 s. */
@@ -89,53 +69,6 @@ export interface SwimRunResult {
   readonly endUs: number;
   /** View records in use at the end, and the most packets in flight (memory reports). */
   readonly viewRecords: number;
-}
-
-/**
- * Link classes: a member's class is the last override naming it; a message between two
- * members of one class uses that class's link, any other the default `link`. Streams
- * are per sender and class, not per pair (key `link/<sender>>*` + class + purpose).
- */
-function linkClasses(config: SimConfig, bank: StreamBank, root: SeedRoot): { links: LinkTable; nodeClass: Int32Array; classCount: number } {
-  const names = config.nodeNames;
-  const n = names.length;
-  const profiles: LinkConfig[] = [config.link];
-  const nodeClass = new Int32Array(n);
-  for (const o of config.linkOverrides ?? []) {
-    const link = o.toObserver ?? o.fromObserver;
-    if (!link) continue;
-    profiles.push(link);
-    for (const node of selectNodes(o.nodes, names)) nodeClass[node] = profiles.length - 1;
-  }
-  const classCount = profiles.length;
-  const profileOfLink = new Uint16Array(n * classCount);
-  for (let node = 0; node < n; node++) for (let c = 0; c < classCount; c++) profileOfLink[node * classCount + c] = c;
-  const classKey = (c: number) => (c === 0 ? 'default' : `class-${c}`);
-  const links = new LinkTable(bank, root, profiles, profileOfLink, (link, purpose) =>
-    linkStreamKey(names[Math.floor(link / classCount)]!, '*', `${classKey(link % classCount)}/${purpose}`),
-  );
-  return { links, nodeClass, classCount };
-}
-
-/**
- * The members' clocks from the `clockDrift` rules on nodes (the last rule naming a
- * member wins, as in faults/member-faults.ts); null when no member drifts. Clock steps
- * do not apply: Go's timers and time.Since read the monotonic clock.
- */
-function memberClocks(faults: readonly Fault[], names: readonly string[]): { clocks: Clocks | null; slowestRate: number } {
-  if (!faults.some((f) => f.kind === 'clockDrift' && f.nodes !== null && f.ppm !== 0)) return { clocks: null, slowestRate: 1 };
-  const clocks = new Clocks(names.length);
-  const ppm = new Float64Array(names.length);
-  for (const f of faults) {
-    if (f.kind !== 'clockDrift' || f.nodes === null) continue;
-    for (const node of selectNodes(f.nodes, names)) {
-      clocks.setDrift(node, f.ppm);
-      ppm[node] = f.ppm;
-    }
-  }
-  let slowest = 0;
-  for (const p of ppm) slowest = Math.min(slowest, p);
-  return { clocks, slowestRate: 1 + slowest * 1e-6 };
 }
 
 /**

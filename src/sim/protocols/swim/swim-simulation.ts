@@ -43,27 +43,28 @@
  * retransmitted after 1 s (Linux's initial RTO); drift is constant for the run (as
  * `clock_drift` is); CPU-starvation and slow-I/O delays are true time.
  *
- * Split by concern: swim-core.ts (member state, pools, sending), swim-dissemination.ts
- * (broadcasts, state changes, push/pull), this file (the event loop, probing, packet
- * handlers, crashes and faults), views.ts (who thinks what), broadcasts.ts (queues),
- * swim-metrics.ts (membership metrics), permutation.ts (pass order), side-queue.ts
- * (the near-sorted event kinds kept beside the engine's queue, merged exactly in step()).
+ * Split by concern: swim-core.ts (member state, pools, sending, local timers),
+ * member-record.ts (the layout of a member's probe-round record), member-clocks.ts
+ * (drifting clocks), link-classes.ts (links per sender and class),
+ * swim-dissemination.ts (broadcasts, state changes, push/pull), swim-faults.ts
+ * (crashes and faults), this file (the event loop, probing, packet handlers),
+ * views.ts (who thinks what), broadcasts.ts (queues), swim-metrics.ts (membership
+ * metrics), permutation.ts (pass order), side-queue.ts (the near-sorted event kinds
+ * kept beside the engine's queue, merged exactly in step()).
  */
-import { exponentialUs } from '../../random/distributions.js';
-import { nextOnsetUs, type FaultProcess } from '../../faults/faults.js';
 import { DROPPED } from '../../network/links.js';
 import type { TransitionLog } from '../../metrics/recorder.js';
 import { Msg } from '../../metrics/membership-tallies.js';
 import { applyAwarenessDelta, failedProbeAwarenessDelta } from './memberlist.js';
-import { NO_RECORD, View, VR, V_STATE } from './views.js';
+import { View } from './views.js';
 import { F_SUSPECT, PIGGY_MAX, SIZE } from './broadcasts.js';
 
-import { SwimDissemination } from './swim-dissemination.js';
-import { EV_PROBE_TICK, EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_PACKET, EV_RELAY_TIMEOUT, EV_GOSSIP_TICK, EV_SUSPICION, EV_PUSHPULL_TICK, EV_PUSHPULL, EV_CRASH, EV_RECOVER, EV_FAULT_START, EV_FAULT_END, EV_TCP_DONE, PK_PING, PK_ACK, PK_PING_REQ, PK_NACK, TCP_RTO_US, type Cut, type SwimRunResult, REC, R_AWARENESS, R_EPOCH, R_PASS_INDEX, R_PASS_KEY, R_PROBE_ACK_US, R_PROBE_ACTIVE, R_PROBE_DEADLINE_US, R_PROBE_NACKS, R_PROBE_NACKS_EXPECTED, R_PROBE_PHASE_US, R_PROBE_SENT_US, R_PROBE_SEQ, R_PROBE_TARGET, R_PROBE_TCP_OK_US, R_SUCCESS_AT_US, R_TIMEOUT_UNARMED } from './swim-core.js';
+import { SwimFaults } from './swim-faults.js';
+import { EV_PROBE_TICK, EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_PACKET, EV_RELAY_TIMEOUT, EV_GOSSIP_TICK, EV_SUSPICION, EV_PUSHPULL_TICK, EV_PUSHPULL, EV_CRASH, EV_RECOVER, EV_FAULT_START, EV_FAULT_END, EV_TCP_DONE, PK_PING, PK_ACK, PK_PING_REQ, PK_NACK, TCP_RTO_US, type SwimRunResult, REC, R_AWARENESS, R_EPOCH, R_PASS_INDEX, R_PASS_KEY, R_PROBE_ACK_US, R_PROBE_ACTIVE, R_PROBE_DEADLINE_US, R_PROBE_NACKS, R_PROBE_NACKS_EXPECTED, R_PROBE_PHASE_US, R_PROBE_SENT_US, R_PROBE_SEQ, R_PROBE_TARGET, R_PROBE_TCP_OK_US, R_SUCCESS_AT_US, R_TIMEOUT_UNARMED } from './swim-core.js';
 
 export type { SwimEngineOptions, SwimRunResult } from './swim-core.js';
 
-export class SwimSimulation extends SwimDissemination {
+export class SwimSimulation extends SwimFaults {
   run(): SwimRunResult {
     const end = this.endUs;
     while (this.step(end));
@@ -102,11 +103,6 @@ export class SwimSimulation extends SwimDissemination {
     if (nowUs >= this.nextCompactionUs) this.compactViews(nowUs);
     this.eventCount++;
     this.dispatch(kind, target, arg, arg2, nowUs);
-  }
-
-  /** 1 when member m is down, paused or starved of CPU: its events take the slow path in dispatch. */
-  private refreshHindered(m: number): void {
-    this.hindered[m] = this.up[m] === 0 || this.pausedDepth[m]! > 0 || this.starvingDepth[m]! > 0 ? 1 : 0;
   }
 
   /** The member an event belongs to (-1: none), for pauses. */
@@ -475,135 +471,6 @@ export class SwimSimulation extends SwimDissemination {
     this.relayGen[entry]!++;
     this.relayNode[entry] = -1;
     this.relayFree.push(entry);
-  }
-
-  // ---- crashes and faults ------------------------------------------------------------------
-
-  private onCrash(index: number, nowUs: number): void {
-    const episode = this.crashProcesses[index]!;
-    const fault = this.config.crashes[episode.rule]!;
-    this.setCrashPending(index, Number.POSITIVE_INFINITY);
-    for (const node of episode.nodes) this.crashMember(node, nowUs);
-    const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + exponentialUs(episode.stream, fault.mttrUs) : fault.downUs;
-    if (downUs !== null) this.at(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
-  }
-
-  private crashMember(m: number, nowUs: number): void {
-    if (this.up[m] === 0) return;
-    this.metrics.memberDown(m, nowUs);
-    this.up[m] = 0;
-    this.refreshHindered(m);
-    this.rec[m * REC + R_EPOCH]!++;
-    this.epoch[m]!++;
-    this.rec[m * REC + R_PROBE_ACTIVE] = 0;
-    this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
-    if (this.lifeguard) this.settleAwareness(m, nowUs);
-    this.rec[m * REC + R_SUCCESS_AT_US] = Number.POSITIVE_INFINITY; // an ack arriving after the crash is lost
-    this.gossipArmed[m] = 0;
-    this.queues.clear(m);
-    // As observer: its views are gone (a restarted process starts afresh).
-    const views = this.views;
-    for (const s of views.dirty) {
-      const rec = views.find(m, s);
-      if (rec === NO_RECORD) continue;
-      this.metrics.viewDropped(s, views.rec[rec * VR + V_STATE]!, nowUs);
-      views.remove(rec);
-    }
-    views.died(m);
-    for (const s of views.dirty) this.metrics.checkDissemination(s, nowUs);
-  }
-
-  private onRecover(index: number, nowUs: number): void {
-    const episode = this.crashProcesses[index]!;
-    for (const node of episode.nodes) this.recoverMember(node, nowUs);
-    const fault = this.config.crashes[episode.rule]!;
-    if (fault.kind === 'crashRecover') this.scheduleCrash(index, nowUs + Math.max(1, exponentialUs(episode.stream, fault.mttfUs)));
-  }
-
-  private recoverMember(m: number, nowUs: number): void {
-    if (this.up[m] === 1) return;
-    this.metrics.memberUp(m, nowUs);
-    this.up[m] = 1;
-    this.refreshHindered(m);
-    this.views.reborn(m);
-    const epoch = this.rec[m * REC + R_EPOCH]!;
-    this.rec[m * REC + R_PASS_INDEX] = this.n;
-    // Rejoin: announce a higher incarnation, then a push/pull with a random member.
-    this.refute(m, this.selfInc[m]!, nowUs);
-    this.metrics.rejoinInc[m] = this.selfInc[m]!;
-    this.at(nowUs, EV_PROBE_TICK, m, epoch, 0);
-    this.at(this.afterLocal(m, nowUs, this.pushPullUs), EV_PUSHPULL_TICK, m, epoch, 0);
-    if (this.kRandom(m, 1, -1, false, nowUs) > 0 && this.up[this.picked[0]!] === 1) this.mergeState(m, this.picked[0]!, nowUs);
-  }
-
-  private onFaultStart(index: number, nowUs: number): void {
-    const episode = this.faultProcesses[index]!;
-    const next = nextOnsetUs(episode.onset!, episode.stream, nowUs);
-    if (next !== null && next <= this.endUs) this.at(next, EV_FAULT_START, index, 0, 0);
-    if (!episode.duration) return; // clock steps do not apply to the protocols
-    const endUs = nowUs + Math.max(1, episode.duration.sampleUs(episode.stream.index));
-    if (episode.active) {
-      if (endUs > episode.activeUntilUs) {
-        episode.activeUntilUs = endUs;
-        this.extendPause(episode, endUs);
-        this.at(endUs, EV_FAULT_END, index, endUs, 0);
-      }
-      return;
-    }
-    episode.active = true;
-    episode.activeUntilUs = endUs;
-    this.at(endUs, EV_FAULT_END, index, endUs, 0);
-    this.applyFault(episode, true, endUs);
-  }
-
-  private extendPause(episode: FaultProcess, endUs: number): void {
-    if (this.config.faults![episode.rule]!.kind !== 'senderPause') return;
-    for (const node of episode.nodes) if (endUs > this.pausedUntilUs[node]!) this.pausedUntilUs[node] = endUs;
-  }
-
-  private onFaultEnd(index: number, endUs: number, _nowUs: number): void {
-    const episode = this.faultProcesses[index]!;
-    if (!episode.active || endUs !== episode.activeUntilUs) return;
-    episode.active = false;
-    this.applyFault(episode, false, endUs);
-  }
-
-  private applyFault(episode: FaultProcess, starting: boolean, endUs: number): void {
-    const fault = this.config.faults![episode.rule]!;
-    const delta = starting ? 1 : -1;
-    switch (fault.kind) {
-      case 'senderPause':
-        for (const node of episode.nodes) {
-          this.pausedDepth[node]! += delta;
-          this.refreshHindered(node);
-          if (starting && endUs > this.pausedUntilUs[node]!) this.pausedUntilUs[node] = endUs;
-        }
-        return;
-      case 'cpuStarvation':
-        for (const node of episode.nodes) {
-          this.starvingDepth[node]! += delta;
-          this.refreshHindered(node);
-          if (starting) this.starvingRule[node] = episode.rule;
-        }
-        return;
-      case 'partition': {
-        if (starting) {
-          const inGroup = new Uint8Array(this.n);
-          for (const node of episode.nodes) inGroup[node] = 1;
-          const cut: Cut = { inGroup, direction: fault.direction };
-          this.cuts.push(cut);
-          this.cutOf.set(episode, cut);
-        } else {
-          const cut = this.cutOf.get(episode);
-          const at = cut ? this.cuts.indexOf(cut) : -1;
-          if (at >= 0) this.cuts.splice(at, 1);
-          this.cutOf.delete(episode);
-        }
-        return;
-      }
-      default:
-        return;
-    }
   }
 
   private finish(): SwimRunResult {
