@@ -571,7 +571,7 @@ export abstract class SwimCore {
       for (let j = 0; j < count; j++) if (out[j] === c) dup = true;
       if (dup) continue;
       const rec = this.views.find(m, c);
-      const state = rec === NO_RECORD ? View.alive : this.views.rec[rec * VR + V_STATE]!;
+      const state = rec === NO_RECORD ? View.alive : this.views.state[rec]!;
       if (gossip) {
         // GossipToTheDeadTime: time.Since(StateChange), on m's clock.
         if (state === View.dead && this.localUs(m, nowUs) - this.localUs(m, this.views.rec[rec * VR + V_CHANGE_US]!) > this.ml.gossipToTheDeadTimeUs) continue;

@@ -236,7 +236,7 @@ export abstract class SwimDissemination extends SwimCore {
     const views = this.views;
     const prev = views.rec[r * VR + V_STATE]!;
     if (prev === next) return;
-    views.rec[r * VR + V_STATE] = next;
+    views.setStateOf(r, next);
     views.rec[r * VR + V_CHANGE_US] = nowUs;
     this.metrics.viewChanged(o, s, prev, next, views.rec[r * VR + V_INC]!, nowUs);
   }
