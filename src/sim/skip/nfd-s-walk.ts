@@ -1,0 +1,472 @@
+/**
+ * Chen, Toueg & Aguilera's NFD-S on independent nodes by exact skipping (issue 12,
+ * item 1): only the heartbeats that can change a verdict are drawn, the others are
+ * counted. Same law as the engine (src/sim/detectors/nfd-s.ts behind the central
+ * monitor, src/sim/protocols/central/push-heartbeats.ts), different draws: results
+ * agree in distribution (test/sim/skip/nfd-s-walk.test.ts), worked cases exactly.
+ *
+ * The detector. Heartbeat k is nominally sent at n_k, leaves at σ_k = n_k + round(J_k)
+ * (J < I, so sends are in order and σ grows with the sequence number, across restarts
+ * too: sequence numbers run on and a restart comes after every earlier send) and, unless
+ * lost, arrives at a_k = σ_k + b + round(D_k). It carries σ_k; the observer's freshness
+ * bound is F = max σ_k + I + δ over the heartbeats received (the engine keeps the highest
+ * sequence number's, the same thing since σ grows with it), F = I + δ before any. The
+ * verdict at t is a pure function of F: ALIVE while t < F, SUSPECTED from F, DEAD from
+ * F + confirm-after. Write v_k = σ_k + I + δ: trust at t ⟺ some heartbeat has a_k ≤ t
+ * (an arrival at t comes before a timer at t) and v_k > t.
+ *
+ * Which heartbeats matter (./thresholds.ts, θ = δ − b − 1). An *ordinary* heartbeat
+ * (delivered, round(J) + round(D) ≤ θ) has a_k ≤ n_k + b + θ = n_k + δ − 1 and
+ * v_k ≥ n_k + I + δ, so it guarantees trust on G_k = [n_k + δ, n_k + δ + I − 1]. Within a
+ * life the nominal instants are I apart, so the G_k of consecutive heartbeats tile time,
+ * and before the first heartbeat the start's F = I + δ covers [0, n_0 + δ − 1] (n_0 < I).
+ * So a verdict can change only at instants not covered: in G_k of a *special* heartbeat —
+ * an interesting one (lost, or later than θ), one at a life's edge (the last before a
+ * crash, which the crash may cancel; a restart's, sent at once) or one at the warm-up or
+ * the run's end (counted by where its send and arrival fall).
+ *
+ * Clusters. Special heartbeats k₁ … k₂, each within reach of the previous one's draws,
+ * make a cluster; k₁ − 1 and k₂ + 1 are ordinary, regular heartbeats (life edges are
+ * special). Its span is S = [n(k₁) + δ, n(k₂ + 1) + δ − 1] (to the run's end when k₂ is
+ * the last heartbeat; from 0 when k₁ = 0): outside every span the node is provably
+ * trusted and the books hold ALIVE. Within S the verdicts are simulated exactly, as the
+ * monitor does (arrivals, then the wake-up or polling round at that instant), from the
+ * heartbeats drawn: every j from k₁ − 1 to the last one that can arrive within S
+ * (n_j + b ≤ end of S). Nothing else can matter: a heartbeat before k₁ − 1 has
+ * v < n(k₁ − 1) + I + δ = start of S, and one after the drawn range arrives after S.
+ * F entering S is the largest v among the drawn arrivals before it (≥ v(k₁ − 1), which
+ * covers the instant before S). The next special within one heartbeat of the drawn range
+ * joins the cluster, so clusters never draw the same heartbeat twice; heartbeats between
+ * clusters are ordinary, sent and delivered, and counted with arithmetic (the warm-up and
+ * end edges being special, each lies wholly on one side of the warm-up and within the run).
+ *
+ * Drawing. One HeartbeatSkipper per node (positions by geometric skipping; interesting
+ * heartbeats' parts conditioned on being interesting, ordinary ones on being ordinary:
+ * heartbeats are independent given the loss chain, so drawing on demand is exact). The
+ * life edges are drawn raw (the skipper stops at their message, `nextInteresting(limit)`,
+ * and resumes after: gaps and stays are memoryless): the last heartbeat of a life draws
+ * its jitter and is cancelled if it would leave at or after the crash (a crash, a world
+ * event, comes before a send at its instant); else it is a message. A restart's heartbeat
+ * leaves at the restart with no jitter. A cancelled heartbeat is no message: message
+ * numbers part from heartbeat numbers (`offset`).
+ *
+ * Crashes are the engine's own draws (src/sim/fast/crash-processes.ts via
+ * ./node-schedule.ts: the same instants on every path). Messages in flight at a crash still
+ * arrive (and, being older, bring no news once a restarted node's heartbeats arrive). The
+ * books hear the crash and the restart (world events, before deliveries and timers).
+ *
+ * Scope (`nfdSWalkRefusal`): NFD-S with exact timers or polling rounds, a jitter below the
+ * interval, θ ≥ 0, one link law for every node (Bernoulli or Gilbert–Elliott loss, no
+ * duplication, UDP), crashes without racks, no other faults (pauses, slow I/O and
+ * starvation move σ or hold sends; the clocks' faults move σ against the observer's
+ * clock: the freshness points then shift, which this walk does not model), no failover,
+ * no trace. Same-instant order: two arrivals of one node at one microsecond are taken in
+ * send order, as the engine schedules them.
+ */
+import type { LinkConfig, SimConfig } from '../config.js';
+import type { RunHooks, RunResult } from '../engine/run-result.js';
+import { NodeCrashProcesses } from '../fast/crash-processes.js';
+import { heartbeatPhaseUs } from '../fast/node-streams.js';
+import { Cause, MetricsRecorder } from '../metrics/recorder.js';
+import { linkLossModel } from '../network/links.js';
+import { NodeKeyFamily } from '../random/stream-keys.js';
+import { StreamBank, type SeedRoot } from '../random/streams.js';
+import { Status } from '../status.js';
+import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
+import { NodeSchedule } from './node-schedule.js';
+import { nfdSThresholdUs, skipRefusal } from './thresholds.js';
+import { crashesRefusal } from './timeout-walk.js';
+import { CRASH, NumberList, RECOVER, VerdictList } from './walk-buffers.js';
+
+type NfdSConfig = Extract<SimConfig['detector'], { kind: 'nfdS' }>;
+
+/** Why the NFD-S walk cannot run `config`, or null when it can. */
+export function nfdSWalkRefusal(config: SimConfig): string | null {
+  const d = config.detector;
+  if (d.kind !== 'nfdS') return 'only the NFD-S detector';
+  const whole = (v: number, min: number) => Number.isSafeInteger(v) && v >= min;
+  if (!whole(d.shiftUs, 1) || !whole(d.checkIntervalUs, 0)) return 'the shift and check interval must be whole µs';
+  if (!(d.confirmAfterUs === Number.POSITIVE_INFINITY || whole(d.confirmAfterUs, 0))) return 'confirm-after must be whole µs';
+  if (!whole(config.heartbeat.intervalUs, 1)) return 'the interval must be whole µs';
+  if (config.trace) return 'a recorded trace';
+  if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
+  const crashes = crashesRefusal(config);
+  if (crashes !== null) return crashes;
+  if ((config.faults ?? []).length > 0) return 'faults other than crashes (pauses, slow I/O, starvation and clock faults move or hold sends, or move σ against the observer clock)';
+  if ((config.linkOverrides ?? []).length > 0) return 'link overrides';
+  const tcp = (l: LinkConfig | undefined) => l?.transport === 'tcp';
+  if (tcp(config.link) || tcp(config.reverseLink)) return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
+  if (!whole(config.link.delay.baseUs, 0)) return 'the link delay base must be whole µs';
+  return skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, config.link.duplicateProbability, nfdSThresholdUs(d.shiftUs, config.link.delay.baseUs));
+}
+
+/** `hooks.onProgress` hears the fraction of nodes walked. */
+export function runNfdSWalk(config: SimConfig, hooks?: RunHooks): RunResult {
+  const refusal = nfdSWalkRefusal(config);
+  if (refusal !== null) throw new RangeError(`the NFD-S walk does not apply: ${refusal}`);
+  return new NfdSWalk(config).run(hooks?.onProgress);
+}
+
+/** How many heartbeats `NfdSWalk` drew against how many it accounted for (tests: skipping must skip). */
+export interface NfdSWalkStats {
+  drawn: number;
+  accounted: number;
+}
+
+/** As `runNfdSWalk`, also filling `stats`. */
+export function runNfdSWalkWithStats(config: SimConfig, stats: NfdSWalkStats): RunResult {
+  const refusal = nfdSWalkRefusal(config);
+  if (refusal !== null) throw new RangeError(`the NFD-S walk does not apply: ${refusal}`);
+  const walk = new NfdSWalk(config);
+  const result = walk.run();
+  stats.drawn = walk.drawn;
+  stats.accounted = walk.accounted;
+  return result;
+}
+
+/** Roles of a heartbeat drawn raw at a life's edge. */
+const LAST_OF_LIFE = 1;
+const RESTART = 2;
+
+class NfdSWalk {
+  private readonly I: number;
+  private readonly delta: number;
+  private readonly confirmAfter: number;
+  private readonly C: number;
+  private readonly b: number;
+  private readonly theta: number;
+  private readonly endUs: number;
+  private readonly warmupUs: number;
+  private readonly bank: StreamBank;
+  private readonly skipper: HeartbeatSkipper;
+  private readonly metrics: MetricsRecorder;
+  private readonly verdicts = new VerdictList();
+  private readonly crashes: NodeCrashProcesses | null;
+  private readonly schedule: NodeSchedule;
+  // Tallies.
+  private sent = 0;
+  private lost = 0;
+  private delivered = 0;
+  /** Heartbeats drawn, and accounted for (drawn or counted). */
+  drawn = 0;
+  accounted = 0;
+  // The node being walked.
+  private pair = 0;
+  private K = 0;
+  /** Message number minus heartbeat number (cancelled heartbeats are no messages). */
+  private offset = 0;
+  /** The skipper's next interesting heartbeat (heartbeat number), or NONE before the next raw one. */
+  private next = NONE;
+  /** The node's raw heartbeats (life edges), sorted, with their roles; the next one not drawn. */
+  private rawBeat = new Float64Array(16);
+  private rawRole = new Uint8Array(16);
+  private rawCount = 0;
+  private rawAt = 0;
+  /** Heartbeats whose send or arrival may straddle the warm-up or the end: [from, to] each. */
+  private warmFrom = 0;
+  private warmTo = -1;
+  private endFrom = 0;
+  /** The first heartbeat with a nominal send at or after the warm-up. */
+  private warmIndex = 0;
+  // The cluster's arrivals: instant and freshness bound v, in draw (= send) order.
+  private readonly arrivalUs = new NumberList();
+  private readonly arrivalV = new NumberList();
+  private order = new Int32Array(64);
+
+  constructor(private readonly config: SimConfig) {
+    const d = config.detector as NfdSConfig;
+    this.I = config.heartbeat.intervalUs;
+    this.delta = d.shiftUs;
+    this.confirmAfter = d.confirmAfterUs;
+    this.C = d.checkIntervalUs;
+    this.b = config.link.delay.baseUs;
+    this.theta = nfdSThresholdUs(this.delta, this.b);
+    this.endUs = config.durationUs;
+    this.warmupUs = config.warmupUs;
+    const n = config.nodeNames.length;
+    this.bank = new StreamBank(n + 4);
+    this.metrics = new MetricsRecorder(n, this.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
+    const laws = { loss: linkLossModel(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: this.theta };
+    this.skipper = new HeartbeatSkipper(new SkipLawSet(laws, this.bank), this.bank);
+    const root: SeedRoot = { seed: config.seed, replication: config.replication };
+    this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
+    this.schedule = new NodeSchedule(this.I, this.endUs);
+  }
+
+  run(onProgress?: (fraction: number) => void): RunResult {
+    const config = this.config;
+    const names = config.nodeNames;
+    const root: SeedRoot = { seed: config.seed, replication: config.replication };
+    const every = Math.max(1, Math.floor(names.length / 100));
+    // One stream per link for positions, fates and parts: `link/<node>><monitor>/skip`, as the timeout walk's.
+    const skipKeys = NodeKeyFamily.linkTo(config.monitorName, 'skip');
+    for (let node = 0; node < names.length; node++) {
+      if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
+      const name = names[node]!;
+      skipKeys.of(name);
+      const stream = this.bank.addDigest(root, skipKeys.hi, skipKeys.lo);
+      this.skipper.reset(stream, stream);
+      this.walkNode(node, heartbeatPhaseUs(root, name, this.I));
+    }
+    const metrics = this.metrics;
+    this.verdicts.replayInto(metrics);
+    metrics.heartbeatsSent = this.sent;
+    metrics.heartbeatsDelivered = this.delivered;
+    metrics.heartbeatsLost = this.lost;
+    const { tallies, log } = metrics.finish(this.endUs);
+    return { tallies, log, events: 0, endUs: this.endUs };
+  }
+
+  private walkNode(pair: number, phase: number): void {
+    const { I, b, theta, endUs, warmupUs, delta } = this;
+    this.pair = pair;
+    const schedule = this.schedule;
+    schedule.build(pair, phase, null, this.crashes);
+    const K = schedule.K;
+    this.K = K;
+    this.accounted += K;
+    // The books hear crashes and restarts (world events).
+    for (let w = 0; w < schedule.windowCount; w++) {
+      this.verdicts.push(schedule.windowStart[w]!, pair, CRASH, 0);
+      if (schedule.windowEnd[w]! <= endUs) this.verdicts.push(schedule.windowEnd[w]!, pair, RECOVER, 0);
+    }
+    this.collectRaw();
+    // Edges: a heartbeat is special when its send or arrival may fall on either side of the warm-up or the end.
+    this.warmIndex = schedule.ceilIndex(warmupUs);
+    this.warmFrom = Math.max(0, schedule.ceilIndex(warmupUs - b - theta));
+    this.warmTo = warmupUs > 0 ? Math.min(K, this.warmIndex) - 1 : -1;
+    if (this.warmFrom > this.warmTo) this.warmTo = -1; // no heartbeat straddles the warm-up
+    this.endFrom = Math.min(K, schedule.ceilIndex(endUs - b - theta + 1));
+    this.offset = 0;
+    this.rawAt = 0;
+    this.pull();
+    if (K === 0) {
+      // Nothing sent within the run: the start's freshness bound runs out.
+      this.arrivalUs.length = 0;
+      this.arrivalV.length = 0;
+      this.judge(I + delta, 0, endUs);
+      return;
+    }
+    let j = 0; // the next heartbeat not yet accounted for
+    for (;;) {
+      const first = this.nextSpecial(j);
+      if (first >= K) {
+        this.countSkipped(j, K);
+        return;
+      }
+      const lo = first - 1;
+      this.countSkipped(j, Math.max(lo, 0));
+      this.arrivalUs.length = 0;
+      this.arrivalV.length = 0;
+      let lastSpecial = first;
+      let spanEnd = endUs;
+      let hi = K - 1;
+      let jj = Math.max(lo, 0);
+      for (;;) {
+        const special = this.nextSpecial(jj) === jj;
+        this.drawHeartbeat(jj);
+        if (special) {
+          lastSpecial = jj;
+          if (jj + 1 < K) {
+            spanEnd = schedule.nominal(jj + 1) + delta - 1;
+            hi = Math.min(K - 1, Math.max(jj + 1, schedule.floorIndex(spanEnd - b)));
+          } else {
+            spanEnd = endUs;
+            hi = K - 1;
+          }
+        }
+        jj++;
+        if (jj > hi && (jj >= K || this.nextSpecial(jj) > jj)) break;
+      }
+      j = jj;
+      const spanStart = first === 0 ? 0 : schedule.nominal(first) + delta;
+      this.judge(first === 0 ? I + delta : Number.NEGATIVE_INFINITY, spanStart, Math.min(spanEnd, endUs));
+      if (lastSpecial + 1 >= K) {
+        this.countSkipped(j, K);
+        return;
+      }
+    }
+  }
+
+  /** The node's raw heartbeats: each life's restart heartbeat, and the last one of each life a crash ends. */
+  private collectRaw(): void {
+    const s = this.schedule;
+    this.rawCount = 0;
+    for (let life = 0; life < s.lifeCount; life++) {
+      const first = s.lifeFirst[life]!;
+      const end = life + 1 < s.lifeCount ? s.lifeFirst[life + 1]! : this.K;
+      if (end <= first) continue; // an empty life
+      if (life > 0) this.pushRaw(first, RESTART);
+      if (s.lifeCrash[life]! !== Number.POSITIVE_INFINITY) this.pushRaw(end - 1, LAST_OF_LIFE);
+    }
+  }
+
+  private pushRaw(beat: number, role: number): void {
+    const n = this.rawCount;
+    if (n > 0 && this.rawBeat[n - 1] === beat) {
+      this.rawRole[n - 1]! |= role;
+      return;
+    }
+    if (n === this.rawBeat.length) {
+      const beats = new Float64Array(2 * n);
+      beats.set(this.rawBeat);
+      this.rawBeat = beats;
+      const roles = new Uint8Array(2 * n);
+      roles.set(this.rawRole);
+      this.rawRole = roles;
+    }
+    this.rawBeat[n] = beat;
+    this.rawRole[n] = role;
+    this.rawCount = n + 1;
+  }
+
+  /** The skipper's next interesting heartbeat before the next raw one (which it stops at). */
+  private pull(): void {
+    const limit = this.rawAt < this.rawCount ? this.rawBeat[this.rawAt]! + this.offset : NONE;
+    const m = this.skipper.nextInteresting(limit);
+    this.next = m === NONE ? NONE : m - this.offset;
+  }
+
+  /** The first special heartbeat at or after j (K or more: none). */
+  private nextSpecial(j: number): number {
+    let s = this.next;
+    if (this.rawAt < this.rawCount && this.rawBeat[this.rawAt]! < s) s = this.rawBeat[this.rawAt]!;
+    if (j <= this.warmTo) s = Math.min(s, Math.max(j, this.warmFrom));
+    return Math.min(s, Math.max(j, this.endFrom));
+  }
+
+  /** Ordinary heartbeats [from, to): sent and delivered, counted from the warm-up on. */
+  private countSkipped(from: number, to: number): void {
+    if (to <= from) return;
+    const counted = to - Math.max(from, Math.min(to, this.warmIndex));
+    this.sent += counted;
+    this.delivered += counted;
+  }
+
+  /** Draws heartbeat j (raw, interesting or ordinary) and books it; its arrival joins the cluster's. */
+  private drawHeartbeat(j: number): void {
+    const skipper = this.skipper;
+    const schedule = this.schedule;
+    this.drawn++;
+    let sendUs: number;
+    let lost: boolean;
+    let delayUs: number;
+    if (this.rawAt < this.rawCount && this.rawBeat[this.rawAt] === j) {
+      if (skipper.nextPosition !== j + this.offset || this.next !== NONE) throw new Error('internal: the skipper did not stop at a life edge');
+      const role = this.rawRole[this.rawAt++]!;
+      const life = schedule.lifeOf(j);
+      sendUs = (role & RESTART) !== 0 ? schedule.lifeBase[life]! : schedule.nominal(j) + skipper.drawRawJitter();
+      if (sendUs >= schedule.lifeCrash[life]!) {
+        // Cancelled by the crash: no message.
+        this.offset--;
+        this.pull();
+        return;
+      }
+      lost = skipper.drawRaw();
+      delayUs = skipper.delayUs;
+      this.pull();
+    } else if (j === this.next) {
+      lost = skipper.lost;
+      sendUs = schedule.nominal(j) + skipper.jitterUs;
+      delayUs = skipper.delayUs;
+      this.pull();
+    } else {
+      skipper.drawOrdinary();
+      lost = false;
+      sendUs = schedule.nominal(j) + skipper.ordinaryJitterUs;
+      delayUs = skipper.ordinaryDelayUs;
+    }
+    if (sendUs > this.endUs) return; // not sent within the run
+    const counted = sendUs >= this.warmupUs;
+    if (counted) this.sent++;
+    if (lost) {
+      if (counted) this.lost++;
+      return;
+    }
+    const arrivalUs = sendUs + this.b + delayUs;
+    if (arrivalUs > this.endUs) return; // still in flight at the end
+    if (arrivalUs >= this.warmupUs) this.delivered++;
+    this.arrivalUs.push(arrivalUs);
+    this.arrivalV.push(sendUs + this.I + this.delta);
+  }
+
+  /**
+   * The verdicts of one span [from, to], as the monitor reaches them: arrivals (in
+   * arrival order, ties in send order) raise F and can only restore trust at once; a
+   * wake-up (exact timers) or polling round at or after each change of the verdict
+   * function, after that instant's arrivals, records it. F enters as the largest v of
+   * the arrivals before `from` (and `startV`, the start's bound, for the first span).
+   */
+  private judge(startV: number, from: number, to: number): void {
+    const n = this.arrivalUs.length;
+    const at = this.arrivalUs.items;
+    const vs = this.arrivalV.items;
+    if (this.order.length < n) this.order = new Int32Array(2 * n);
+    const order = this.order;
+    for (let i = 0; i < n; i++) order[i] = i;
+    // Few arrivals a span: insertion sort by (arrival, send order).
+    for (let i = 1; i < n; i++) {
+      const x = order[i]!;
+      let k = i - 1;
+      while (k >= 0 && at[order[k]!]! > at[x]!) {
+        order[k + 1] = order[k]!;
+        k--;
+      }
+      order[k + 1] = x;
+    }
+    let F = startV;
+    let i = 0;
+    while (i < n && at[order[i]!]! < from) {
+      F = Math.max(F, vs[order[i]!]!);
+      i++;
+    }
+    if (!(F > from - 1)) throw new Error('internal: the node is not trusted entering a span');
+    const { confirmAfter, C, pair } = this;
+    const timerCause = C === 0 ? Cause.timer : Cause.check;
+    let books: number = Status.alive;
+    let pending = evaluationAt(nextChange(F, confirmAfter, from - 1), C);
+    for (;;) {
+      const a = i < n ? at[order[i]!]! : Number.POSITIVE_INFINITY;
+      if (a <= pending && a <= to) {
+        F = Math.max(F, vs[order[i]!]!);
+        i++;
+        const s = statusOf(F, confirmAfter, a);
+        if (s < books) {
+          books = s;
+          this.verdicts.push(a, pair, s, Cause.heartbeat);
+        }
+        const next = evaluationAt(nextChange(F, confirmAfter, a), C);
+        if (next < pending) pending = next;
+        continue;
+      }
+      if (pending > to) break;
+      const w = pending;
+      const s = statusOf(F, confirmAfter, w);
+      if (s !== books) {
+        books = s;
+        this.verdicts.push(w, pair, s, timerCause);
+      }
+      pending = evaluationAt(nextChange(F, confirmAfter, w), C);
+    }
+    if (books !== Status.alive && to < this.endUs) throw new Error('internal: a span ended with the node not trusted');
+  }
+}
+
+/** The verdict at local instant t under freshness bound F (src/sim/detectors/confirm.ts). */
+function statusOf(F: number, confirmAfter: number, t: number): number {
+  if (t < F) return Status.alive;
+  return t - F >= confirmAfter ? Status.dead : Status.suspected;
+}
+
+/** The next instant after t at which the verdict under F changes (+∞: never). */
+function nextChange(F: number, confirmAfter: number, t: number): number {
+  if (t < F) return F;
+  const deadAt = F + confirmAfter;
+  return t < deadAt ? deadAt : Number.POSITIVE_INFINITY;
+}
+
+/** The instant the monitor looks at x: x itself (exact timers), or the first polling round at or after it (rounds at C, 2C, …). */
+function evaluationAt(x: number, C: number): number {
+  if (C === 0 || x === Number.POSITIVE_INFINITY) return x;
+  return Math.max(C, Math.ceil(x / C) * C);
+}
