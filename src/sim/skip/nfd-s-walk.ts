@@ -10,7 +10,7 @@
  * too: sequence numbers run on and a restart comes after every earlier send) and, unless
  * lost, arrives at a_k = σ_k + b + round(D_k). It carries σ_k; the observer's freshness
  * bound is F = max σ_k + I + δ over the heartbeats received (the engine keeps the highest
- * sequence number's, the same thing since σ grows with it), F = I + δ before any. The
+ * sequence number's, the same thing since σ grows with it; see Clocks below), F = I + δ before any. The
  * verdict at t is a pure function of F: ALIVE while t < F, SUSPECTED from F, DEAD from
  * F + confirm-after. Write v_k = σ_k + I + δ: trust at t ⟺ some heartbeat has a_k ≤ t
  * (an arrival at t comes before a timer at t) and v_k > t.
@@ -55,12 +55,28 @@
  * arrive (and, being older, bring no news once a restarted node's heartbeats arrive). The
  * books hear the crash and the restart (world events, before deliveries and timers).
  *
+ * Clocks. A heartbeat carries σ on the node's wall clock, C(σ) = σ + ε(σ), read against the
+ * observer's true-time clock: v_k = C(σ_k) + I + δ, and F is the v of the highest sequence
+ * number received (the detector's rule; with a drifting clock v still grows with it). With
+ * ε ≥ ε_min at every send of the node, an ordinary heartbeat k guarantees trust on
+ * [n_k + δ_eff, n_k + δ_eff + I − 1] with δ_eff = δ + ε_min and θ = δ_eff − b − 1: it has
+ * arrived (a_k ≤ n_k + b + θ) so the highest number received is some ℓ ≥ k, sent no earlier
+ * (σ_ℓ ≥ σ_k ≥ n_k), so v_ℓ ≥ n_k + ε_min + I + δ. Every statement above holds with δ_eff
+ * for δ in the spans; v is always the node's own stamp. The nodes' clock drift (ppm, the
+ * engine's ⌊t·ppm·10⁻⁶⌋) gives ε_min = ⌊end·ppm·10⁻⁶⌋ for a slow clock, 0 for a fast one: a
+ * slow clock over a long run lowers θ (or makes it negative: refused), a fast one changes
+ * only the stamps. Steps (NTP, VM resume) are refused: they move ε both ways at random
+ * instants, which ε_min would have to follow.
+ *
+ * Link classes: a node's heartbeats travel on the `toObserver` link of the last override
+ * naming it (as in the engine), so b, θ and the skipper's laws are the node's class's.
+ *
  * Scope (`nfdSWalkRefusal`): NFD-S with exact timers or polling rounds, a jitter below the
- * interval, θ ≥ 0, one link law for every node (Bernoulli or Gilbert–Elliott loss, no
- * duplication, UDP), crashes without racks, no other faults (pauses, slow I/O and
- * starvation move σ or hold sends; the clocks' faults move σ against the observer's
- * clock: the freshness points then shift, which this walk does not model), no failover,
- * no trace. Same-instant order: two arrivals of one node at one microsecond are taken in
+ * interval, θ ≥ 0 for every node, UDP links with Bernoulli or Gilbert–Elliott loss and no
+ * duplication (overrides included), crashes without racks, the nodes' clock drift; no
+ * other faults (pauses, slow I/O and starvation hold or delay sends, clock steps: above;
+ * the observer's drift would run the freshness points on its clock), no failover, no
+ * trace. Same-instant order: two arrivals of one node at one microsecond are taken in
  * send order, as the engine schedules them.
  */
 import type { LinkConfig, SimConfig } from '../config.js';
@@ -77,6 +93,7 @@ import { NodeSchedule } from './node-schedule.js';
 import { nfdSThresholdUs, skipRefusal } from './thresholds.js';
 import { crashesRefusal } from './timeout-walk.js';
 import { CRASH, NumberList, RECOVER, VerdictList } from './walk-buffers.js';
+import { selectNodes } from '../faults/faults.js';
 
 type NfdSConfig = Extract<SimConfig['detector'], { kind: 'nfdS' }>;
 
@@ -92,12 +109,59 @@ export function nfdSWalkRefusal(config: SimConfig): string | null {
   if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
   const crashes = crashesRefusal(config);
   if (crashes !== null) return crashes;
-  if ((config.faults ?? []).length > 0) return 'faults other than crashes (pauses, slow I/O, starvation and clock faults move or hold sends, or move σ against the observer clock)';
-  if ((config.linkOverrides ?? []).length > 0) return 'link overrides';
+  for (const f of config.faults ?? []) {
+    if (f.kind === 'clockDrift' && f.observer) return "the observer's clock drift (its freshness points run on its own clock)";
+    if (f.kind !== 'clockDrift') return `faults other than crashes and the nodes' clock drift (${f.kind}: pauses, slow I/O and starvation hold or delay sends, steps move σ both ways)`;
+  }
   const tcp = (l: LinkConfig | undefined) => l?.transport === 'tcp';
-  if (tcp(config.link) || tcp(config.reverseLink)) return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
-  if (!whole(config.link.delay.baseUs, 0)) return 'the link delay base must be whole µs';
-  return skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, config.link.duplicateProbability, nfdSThresholdUs(d.shiftUs, config.link.delay.baseUs));
+  if (tcp(config.link) || tcp(config.reverseLink) || (config.linkOverrides ?? []).some((o) => tcp(o.toObserver) || tcp(o.fromObserver))) {
+    return 'TCP links couple heartbeats (retransmissions, head-of-line blocking)';
+  }
+  const { links, classOf } = heartbeatLinks(config);
+  const drift = nodeDriftPpm(config);
+  const lowest = new Float64Array(links.length).fill(Number.POSITIVE_INFINITY);
+  for (let node = 0; node < classOf.length; node++) {
+    const c = classOf[node]!;
+    lowest[c] = Math.min(lowest[c]!, lowestOffsetUs(drift[node]!, config.durationUs));
+  }
+  for (let c = 0; c < links.length; c++) {
+    const link = links[c]!;
+    if (!whole(link.delay.baseUs, 0)) return 'the link delay base must be whole µs';
+    if (lowest[c] === Number.POSITIVE_INFINITY) continue; // no node on this link
+    const refusal = skipRefusal(config.heartbeat.jitter, config.heartbeat.intervalUs, link.duplicateProbability, nfdSThresholdUs(d.shiftUs + lowest[c]!, link.delay.baseUs));
+    if (refusal !== null) return refusal;
+  }
+  return null;
+}
+
+/** Each node's link to the observer (the default, or the `toObserver` of the last override naming it, as in the engine), as classes. */
+function heartbeatLinks(config: SimConfig): { links: LinkConfig[]; classOf: Int32Array } {
+  const names = config.nodeNames;
+  const links: LinkConfig[] = [config.link];
+  const classOf = new Int32Array(names.length);
+  for (const override of config.linkOverrides ?? []) {
+    if (override.toObserver === undefined) continue;
+    let c = links.indexOf(override.toObserver);
+    if (c < 0) c = links.push(override.toObserver) - 1;
+    for (const node of selectNodes(override.nodes, names)) classOf[node] = c;
+  }
+  return { links, classOf };
+}
+
+/** Each node's clock drift (ppm; the last rule naming it wins, as the engine's fault service sets it). */
+function nodeDriftPpm(config: SimConfig): Float64Array {
+  const ppm = new Float64Array(config.nodeNames.length);
+  for (const f of config.faults ?? []) if (f.kind === 'clockDrift') for (const node of selectNodes(f.nodes, config.nodeNames)) ppm[node] = f.ppm;
+  return ppm;
+}
+
+/**
+ * The lowest offset ε = reading − true time a drifting clock shows at a send within the
+ * run: the clock reads t + ⌊t·ppm·10⁻⁶⌋ (src/sim/faults/clock.ts), so ε falls with t when
+ * the clock is slow (ppm < 0) and is never below 0 when it is fast.
+ */
+function lowestOffsetUs(ppm: number, endUs: number): number {
+  return ppm < 0 ? Math.floor(endUs * ppm * 1e-6) : 0;
 }
 
 /** `hooks.onProgress` hears the fraction of nodes walked. */
@@ -133,12 +197,20 @@ class NfdSWalk {
   private readonly delta: number;
   private readonly confirmAfter: number;
   private readonly C: number;
-  private readonly b: number;
-  private readonly theta: number;
+  /** The node's link base b, its clock's drift, δ + its lowest clock offset (δ_eff), θ = δ_eff − b − 1. */
+  private b = 0;
+  private ppm = 0;
+  private deltaEff = 0;
+  private theta = 0;
   private readonly endUs: number;
   private readonly warmupUs: number;
   private readonly bank: StreamBank;
-  private readonly skipper: HeartbeatSkipper;
+  private skipper!: HeartbeatSkipper;
+  /** One skipper per (link class, θ), reset per node. */
+  private readonly skippers = new Map<string, HeartbeatSkipper>();
+  private readonly links: LinkConfig[];
+  private readonly classOf: Int32Array;
+  private readonly driftPpm: Float64Array;
   private readonly metrics: MetricsRecorder;
   private readonly verdicts = new VerdictList();
   private readonly crashes: NodeCrashProcesses | null;
@@ -179,15 +251,15 @@ class NfdSWalk {
     this.delta = d.shiftUs;
     this.confirmAfter = d.confirmAfterUs;
     this.C = d.checkIntervalUs;
-    this.b = config.link.delay.baseUs;
-    this.theta = nfdSThresholdUs(this.delta, this.b);
+    const { links, classOf } = heartbeatLinks(config);
+    this.links = links;
+    this.classOf = classOf;
+    this.driftPpm = nodeDriftPpm(config);
     this.endUs = config.durationUs;
     this.warmupUs = config.warmupUs;
     const n = config.nodeNames.length;
     this.bank = new StreamBank(n + 4);
     this.metrics = new MetricsRecorder(n, this.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
-    const laws = { loss: linkLossModel(config.link), jitter: config.heartbeat.jitter, delay: config.link.delay.random, thresholdUs: this.theta };
-    this.skipper = new HeartbeatSkipper(new SkipLawSet(laws, this.bank), this.bank);
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
     this.schedule = new NodeSchedule(this.I, this.endUs);
@@ -205,6 +277,7 @@ class NfdSWalk {
       const name = names[node]!;
       skipKeys.of(name);
       const stream = this.bank.addDigest(root, skipKeys.hi, skipKeys.lo);
+      this.useNode(node);
       this.skipper.reset(stream, stream);
       this.walkNode(node, heartbeatPhaseUs(root, name, this.I));
     }
@@ -217,8 +290,26 @@ class NfdSWalk {
     return { tallies, log, events: 0, endUs: this.endUs };
   }
 
+  /** The node's link, clock and threshold, and the skipper for them. */
+  private useNode(node: number): void {
+    const c = this.classOf[node]!;
+    const link = this.links[c]!;
+    this.b = link.delay.baseUs;
+    this.ppm = this.driftPpm[node]!;
+    this.deltaEff = this.delta + lowestOffsetUs(this.ppm, this.endUs);
+    this.theta = nfdSThresholdUs(this.deltaEff, this.b);
+    const key = `${c}/${this.theta}`;
+    let skipper = this.skippers.get(key);
+    if (skipper === undefined) {
+      const laws = { loss: linkLossModel(link), jitter: this.config.heartbeat.jitter, delay: link.delay.random, thresholdUs: this.theta };
+      skipper = new HeartbeatSkipper(new SkipLawSet(laws, this.bank), this.bank);
+      this.skippers.set(key, skipper);
+    }
+    this.skipper = skipper;
+  }
+
   private walkNode(pair: number, phase: number): void {
-    const { I, b, theta, endUs, warmupUs, delta } = this;
+    const { I, b, theta, endUs, warmupUs, delta, deltaEff } = this;
     this.pair = pair;
     const schedule = this.schedule;
     schedule.build(pair, phase, null, this.crashes);
@@ -268,7 +359,7 @@ class NfdSWalk {
         if (special) {
           lastSpecial = jj;
           if (jj + 1 < K) {
-            spanEnd = schedule.nominal(jj + 1) + delta - 1;
+            spanEnd = schedule.nominal(jj + 1) + deltaEff - 1;
             hi = Math.min(K - 1, Math.max(jj + 1, schedule.floorIndex(spanEnd - b)));
           } else {
             spanEnd = endUs;
@@ -279,7 +370,7 @@ class NfdSWalk {
         if (jj > hi && (jj >= K || this.nextSpecial(jj) > jj)) break;
       }
       j = jj;
-      const spanStart = first === 0 ? 0 : schedule.nominal(first) + delta;
+      const spanStart = first === 0 ? 0 : schedule.nominal(first) + deltaEff;
       this.judge(first === 0 ? I + delta : Number.NEGATIVE_INFINITY, spanStart, Math.min(spanEnd, endUs));
       if (lastSpecial + 1 >= K) {
         this.countSkipped(j, K);
@@ -387,7 +478,9 @@ class NfdSWalk {
     if (arrivalUs > this.endUs) return; // still in flight at the end
     if (arrivalUs >= this.warmupUs) this.delivered++;
     this.arrivalUs.push(arrivalUs);
-    this.arrivalV.push(sendUs + this.I + this.delta);
+    // The heartbeat carries its send instant on the node's wall clock (src/sim/faults/clock.ts).
+    const stampUs = this.ppm === 0 ? sendUs : sendUs + Math.floor(sendUs * this.ppm * 1e-6);
+    this.arrivalV.push(stampUs + this.I + this.delta);
   }
 
   /**
@@ -414,11 +507,16 @@ class NfdSWalk {
       }
       order[k + 1] = x;
     }
+    // F is the bound of the highest sequence number received (arrivals are numbered in send order; −1: the start's).
     let F = startV;
+    let highest = -1;
     let i = 0;
     while (i < n && at[order[i]!]! < from) {
-      F = Math.max(F, vs[order[i]!]!);
-      i++;
+      const x = order[i++]!;
+      if (x > highest) {
+        highest = x;
+        F = vs[x]!;
+      }
     }
     if (!(F > from - 1)) throw new Error('internal: the node is not trusted entering a span');
     const { confirmAfter, C, pair } = this;
@@ -428,8 +526,11 @@ class NfdSWalk {
     for (;;) {
       const a = i < n ? at[order[i]!]! : Number.POSITIVE_INFINITY;
       if (a <= pending && a <= to) {
-        F = Math.max(F, vs[order[i]!]!);
-        i++;
+        const x = order[i++]!;
+        if (x > highest) {
+          highest = x;
+          F = vs[x]!;
+        }
         const s = statusOf(F, confirmAfter, a);
         if (s < books) {
           books = s;

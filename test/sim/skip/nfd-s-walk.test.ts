@@ -83,6 +83,29 @@ describe('NFD-S walk: worked cases, exactly as the engine', () => {
       'stale news under polling rounds every 5 s, no warm-up: an arrival never moves a verdict up (the first stale one finds the books still ALIVE), only a round does',
       { warmupUs: 0, link: link(1_000, { kind: 'constant', valueUs: 3 * S }), detector: nfdS({ checkIntervalUs: 5 * S }) },
     ],
+    [
+      "the nodes' clocks drift (−400 ppm on half the nodes, +300 ppm on the rest): σ is stamped on the node's clock, so a crash is suspected up to 1.44 s sooner (slow clock) or 1.08 s later (fast one) within the hour",
+      {
+        durationUs: 3_600 * S,
+        link: link(1_000, { kind: 'constant', valueUs: 300 }),
+        detector: nfdS({ shiftUs: 1_500_000 }),
+        crashes: [crashRecover(900 * S, 5 * S)],
+        faults: [
+          { kind: 'clockDrift', nodes: { kind: 'all' }, observer: false, ppm: 300 },
+          { kind: 'clockDrift', nodes: { kind: 'named', names: ['n0', 'n2', 'n4', 'n6', 'n8'] }, observer: false, ppm: -400 },
+        ],
+      },
+    ],
+    [
+      'link classes: two overrides (a slow link whose delay is beyond the shift, a lossless fast one), the last naming a node wins',
+      {
+        crashes: [crashRecover(200 * S, 4 * S)],
+        linkOverrides: [
+          { nodes: { kind: 'named', names: ['n1', 'n2', 'n3'] }, toObserver: link(300_000, { kind: 'constant', valueUs: 250_000 }) },
+          { nodes: { kind: 'named', names: ['n3', 'n7'] }, toObserver: link(200, { kind: 'constant', valueUs: 100 }) },
+        ],
+      },
+    ],
     ['every heartbeat lost', { link: link(1_000, { kind: 'constant', valueUs: 700 }, 1) }],
   ];
   for (const [name, over] of cases) {
@@ -111,8 +134,11 @@ describe('NFD-S walk: worked cases, exactly as the engine', () => {
       [{ heartbeat: { intervalUs: S, jitter: { kind: 'exponential', meanUs: 10_000 } } }, /jitter can reach the interval/],
       [{ crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 60 * S, mttrUs: 5 * S, rackSize: 2 }] }, /racks/],
       [{ faults: [senderPause({ kind: 'periodic', periodUs: 50 * S }, { kind: 'constant', valueUs: S })] }, /faults other than crashes/],
-      [{ faults: [{ kind: 'clockDrift', nodes: { kind: 'all' }, observer: false, ppm: 100 }] }, /clock/],
-      [{ linkOverrides: [{ nodes: { kind: 'named', names: ['n1'] }, toObserver: link(5_000, { kind: 'constant', valueUs: 0 }) }] }, /overrides/],
+      [{ faults: [{ kind: 'clockDrift', nodes: null, observer: true, ppm: 100 }] }, /observer's clock/],
+      [{ faults: [{ kind: 'clockStep', nodes: { kind: 'all' }, observer: false, onset: { kind: 'periodic', periodUs: 100 * S }, stepUs: -S }] }, /clockStep/],
+      // −200 ppm over the hour: the clock ends 0.72 s slow, more than δ − b.
+      [{ faults: [{ kind: 'clockDrift', nodes: { kind: 'named', names: ['n4'] }, observer: false, ppm: -200 }] }, /below zero/],
+      [{ linkOverrides: [{ nodes: { kind: 'named', names: ['n1'] }, toObserver: tcp }] }, /TCP/],
     ];
     for (const [over, reason] of refusals) {
       const c = config(over);
@@ -199,10 +225,12 @@ describe('NFD-S walk: the same law as the engine', () => {
           law: fc.integer({ min: 0, max: delayLaws.length - 1 }),
           jitterMs: fc.integer({ min: 0, max: 400 }),
           intervalS: fc.constantFrom(1, 2, 5),
-          shiftMs: fc.integer({ min: 20, max: 3_000 }),
+          shiftMs: fc.integer({ min: 0, max: 3_000 }),
           confirmS: fc.constantFrom(0, 1, 4, Number.POSITIVE_INFINITY),
           pollMs: fc.constantFrom(0, 0, 300),
           crashes: fc.boolean(),
+          driftPpm: fc.constantFrom(0, 0, 40, -40),
+          override: fc.boolean(),
         }),
         (p) => {
           agreeWithin4Se(
@@ -211,7 +239,9 @@ describe('NFD-S walk: the same law as the engine', () => {
               heartbeat: { intervalUs: p.intervalS * S, jitter: { kind: 'uniform', minUs: 0, maxUs: p.jitterMs * 1_000 } },
               link: link(1_000, delayLaws[p.law]!, p.loss),
               crashes: p.crashes ? [crashRecover(400 * S, 20 * S)] : [],
-              detector: nfdS({ shiftUs: p.shiftMs * 1_000, confirmAfterUs: p.confirmS * S, checkIntervalUs: p.pollMs * 1_000 }),
+              faults: p.driftPpm === 0 ? [] : [{ kind: 'clockDrift', nodes: { kind: 'named', names: ['n0', 'n1', 'n2', 'n3', 'n4'] }, observer: false, ppm: p.driftPpm }],
+              linkOverrides: p.override ? [{ nodes: { kind: 'named', names: ['n5', 'n6'] }, toObserver: link(5_000, delayLaws[(p.law + 1) % delayLaws.length]!, p.loss / 2) }] : [],
+              detector: nfdS({ shiftUs: p.shiftMs * 1_000 + 80_000, confirmAfterUs: p.confirmS * S, checkIntervalUs: p.pollMs * 1_000 }),
             },
             8,
           );
