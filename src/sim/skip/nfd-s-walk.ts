@@ -89,10 +89,11 @@ import { NodeKeyFamily } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
 import { Status } from '../status.js';
 import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
-import { NodeSchedule } from './node-schedule.js';
+import { NodeSchedule, WINDOW_PAUSE } from './node-schedule.js';
+import { pauseFaultsRefusal, pauseSchedule, type PauseSchedule } from './pause-schedule.js';
 import { nfdSThresholdUs, skipRefusal } from './thresholds.js';
 import { crashesRefusal } from './timeout-walk.js';
-import { CRASH, NumberList, RECOVER, VerdictList } from './walk-buffers.js';
+import { CRASH, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, VerdictList } from './walk-buffers.js';
 import { selectNodes } from '../faults/faults.js';
 
 type NfdSConfig = Extract<SimConfig['detector'], { kind: 'nfdS' }>;
@@ -109,9 +110,19 @@ export function nfdSWalkRefusal(config: SimConfig): string | null {
   if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
   const crashes = crashesRefusal(config);
   if (crashes !== null) return crashes;
+  let paused = false;
   for (const f of config.faults ?? []) {
     if (f.kind === 'clockDrift' && f.observer) return "the observer's clock drift (its freshness points run on its own clock)";
-    if (f.kind !== 'clockDrift') return `faults other than crashes and the nodes' clock drift (${f.kind}: pauses, slow I/O and starvation hold or delay sends, steps move σ both ways)`;
+    if (f.kind === 'senderPause') {
+      paused = true;
+      continue;
+    }
+    if (f.kind !== 'clockDrift') return `faults other than crashes, sender pauses and the nodes' clock drift (${f.kind}: slow I/O and starvation delay sends, steps move σ both ways)`;
+  }
+  if (paused) {
+    const pauses = pauseFaultsRefusal(config.faults ?? [], config.nodeNames);
+    if (pauses !== null) return pauses;
+    if (config.crashes.length > 0) return 'sender pauses together with crashes (a crash inside a pause is not walked yet)';
   }
   const tcp = (l: LinkConfig | undefined) => l?.transport === 'tcp';
   if (tcp(config.link) || tcp(config.reverseLink) || (config.linkOverrides ?? []).some((o) => tcp(o.toObserver) || tcp(o.fromObserver))) {
@@ -191,6 +202,8 @@ export function runNfdSWalkWithStats(config: SimConfig, stats: NfdSWalkStats): R
 /** Roles of a heartbeat drawn raw at a life's edge. */
 const LAST_OF_LIFE = 1;
 const RESTART = 2;
+/** Near a sender pause: the send may fall in it (missed, or sent on resume when the timers burst). */
+const NEAR_PAUSE = 4;
 
 class NfdSWalk {
   private readonly I: number;
@@ -214,6 +227,16 @@ class NfdSWalk {
   private readonly metrics: MetricsRecorder;
   private readonly verdicts = new VerdictList();
   private readonly crashes: NodeCrashProcesses | null;
+  private readonly pauses: PauseSchedule | null;
+  private missed = 0;
+  /** The next window whose missed heartbeats may burst, and the next whose news is awaited. */
+  private burstAt = 0;
+  private newsAt = 0;
+  /** Special ranges of heartbeats (edges, pauses), merged and sorted; the first not yet passed. */
+  private rangeFrom = new Float64Array(16);
+  private rangeTo = new Float64Array(16);
+  private rangeCount = 0;
+  private rangeAt = 0;
   private readonly schedule: NodeSchedule;
   // Tallies.
   private sent = 0;
@@ -234,10 +257,6 @@ class NfdSWalk {
   private rawRole = new Uint8Array(16);
   private rawCount = 0;
   private rawAt = 0;
-  /** Heartbeats whose send or arrival may straddle the warm-up or the end: [from, to] each. */
-  private warmFrom = 0;
-  private warmTo = -1;
-  private endFrom = 0;
   /** The first heartbeat with a nominal send at or after the warm-up. */
   private warmIndex = 0;
   // The cluster's arrivals: instant and freshness bound v, in draw (= send) order.
@@ -262,6 +281,7 @@ class NfdSWalk {
     this.metrics = new MetricsRecorder(n, this.warmupUs, config.transitionLogLimit, config.flapWindowUs ?? 60_000_000);
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
+    this.pauses = (config.faults ?? []).some((f) => f.kind === 'senderPause') ? pauseSchedule(config, root, this.bank) : null;
     this.schedule = new NodeSchedule(this.I, this.endUs);
   }
 
@@ -286,6 +306,7 @@ class NfdSWalk {
     metrics.heartbeatsSent = this.sent;
     metrics.heartbeatsDelivered = this.delivered;
     metrics.heartbeatsLost = this.lost;
+    metrics.heartbeatsMissedWhilePaused = this.missed;
     const { tallies, log } = metrics.finish(this.endUs);
     return { tallies, log, events: 0, endUs: this.endUs };
   }
@@ -312,24 +333,31 @@ class NfdSWalk {
     const { I, b, theta, endUs, warmupUs, delta, deltaEff } = this;
     this.pair = pair;
     const schedule = this.schedule;
-    schedule.build(pair, phase, null, this.crashes);
+    schedule.build(pair, phase, this.pauses, this.crashes);
     const K = schedule.K;
     this.K = K;
     this.accounted += K;
-    // The books hear crashes and restarts (world events).
+    // The books hear crashes and restarts, pauses' starts and ends (world events).
     for (let w = 0; w < schedule.windowCount; w++) {
-      this.verdicts.push(schedule.windowStart[w]!, pair, CRASH, 0);
-      if (schedule.windowEnd[w]! <= endUs) this.verdicts.push(schedule.windowEnd[w]!, pair, RECOVER, 0);
+      const pause = schedule.windowKind[w] === WINDOW_PAUSE;
+      this.verdicts.push(schedule.windowStart[w]!, pair, pause ? PAUSE_START : CRASH, 0);
+      if (schedule.windowEnd[w]! <= endUs) this.verdicts.push(schedule.windowEnd[w]!, pair, pause ? PAUSE_END : RECOVER, 0);
     }
     this.collectRaw();
     // Edges: a heartbeat is special when its send or arrival may fall on either side of the warm-up or the end.
     this.warmIndex = schedule.ceilIndex(warmupUs);
-    this.warmFrom = Math.max(0, schedule.ceilIndex(warmupUs - b - theta));
-    this.warmTo = warmupUs > 0 ? Math.min(K, this.warmIndex) - 1 : -1;
-    if (this.warmFrom > this.warmTo) this.warmTo = -1; // no heartbeat straddles the warm-up
-    this.endFrom = Math.min(K, schedule.ceilIndex(endUs - b - theta + 1));
+    this.rangeCount = 0;
+    const warmFrom = Math.max(0, schedule.ceilIndex(warmupUs - b - theta));
+    const warmTo = warmupUs > 0 ? Math.min(K, this.warmIndex) - 1 : -1;
+    if (warmFrom <= warmTo) this.pushRange(warmFrom, warmTo);
+    if (schedule.ceilIndex(endUs - b - theta + 1) < K) this.pushRange(schedule.ceilIndex(endUs - b - theta + 1), K - 1);
+    this.pauseRanges();
+    this.mergeRanges();
+    this.rangeAt = 0;
     this.offset = 0;
     this.rawAt = 0;
+    this.burstAt = 0;
+    this.newsAt = 0;
     this.pull();
     if (K === 0) {
       // Nothing sent within the run: the start's freshness bound runs out.
@@ -370,8 +398,10 @@ class NfdSWalk {
         if (jj > hi && (jj >= K || this.nextSpecial(jj) > jj)) break;
       }
       j = jj;
+      if (jj >= K) this.flushBursts(); // pauses that end with no heartbeat after them
       const spanStart = first === 0 ? 0 : schedule.nominal(first) + deltaEff;
       this.judge(first === 0 ? I + delta : Number.NEGATIVE_INFINITY, spanStart, Math.min(spanEnd, endUs));
+      if (this.pauses !== null) this.newsAfterPauses(Math.min(spanEnd, endUs));
       if (lastSpecial + 1 >= K) {
         this.countSkipped(j, K);
         return;
@@ -392,10 +422,72 @@ class NfdSWalk {
     }
   }
 
+  /**
+   * Near each pause: its raw heartbeats (from the first whose send may fall in it to the
+   * first surely sent after it), and before them, as special, every heartbeat whose
+   * arrival may reach the pause (so the first news after it is among the drawn arrivals,
+   * and no skipped arrival lands while the node is paused).
+   */
+  private pauseRanges(): void {
+    const s = this.schedule;
+    for (let w = 0; w < s.windowCount; w++) {
+      if (s.windowKind[w] !== WINDOW_PAUSE) continue;
+      const from = Math.max(0, s.floorIndex(s.windowStart[w]!) - 1);
+      if (from >= this.K) continue;
+      const e = s.windowEnd[w]!;
+      const to = e > this.endUs ? this.K - 1 : Math.min(this.K - 1, s.ceilIndex(e));
+      for (let j = from; j <= to; j++) this.pushRaw(j, NEAR_PAUSE);
+      this.pushRange(Math.min(from, s.ceilIndex(s.windowStart[w]! - this.b - this.theta)), to);
+    }
+  }
+
+  private pushRange(from: number, to: number): void {
+    const n = this.rangeCount;
+    if (n === this.rangeFrom.length) {
+      const f = new Float64Array(2 * n);
+      f.set(this.rangeFrom);
+      this.rangeFrom = f;
+      const t = new Float64Array(2 * n);
+      t.set(this.rangeTo);
+      this.rangeTo = t;
+    }
+    this.rangeFrom[n] = from;
+    this.rangeTo[n] = to;
+    this.rangeCount = n + 1;
+  }
+
+  /** Sorts the special ranges by start and merges those that overlap or touch. */
+  private mergeRanges(): void {
+    const n = this.rangeCount;
+    for (let i = 1; i < n; i++) {
+      const f = this.rangeFrom[i]!;
+      const t = this.rangeTo[i]!;
+      let k = i - 1;
+      while (k >= 0 && this.rangeFrom[k]! > f) {
+        this.rangeFrom[k + 1] = this.rangeFrom[k]!;
+        this.rangeTo[k + 1] = this.rangeTo[k]!;
+        k--;
+      }
+      this.rangeFrom[k + 1] = f;
+      this.rangeTo[k + 1] = t;
+    }
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (m > 0 && this.rangeFrom[i]! <= this.rangeTo[m - 1]! + 1) {
+        this.rangeTo[m - 1] = Math.max(this.rangeTo[m - 1]!, this.rangeTo[i]!);
+      } else {
+        this.rangeFrom[m] = this.rangeFrom[i]!;
+        this.rangeTo[m] = this.rangeTo[i]!;
+        m++;
+      }
+    }
+    this.rangeCount = m;
+  }
+
   private pushRaw(beat: number, role: number): void {
     const n = this.rawCount;
-    if (n > 0 && this.rawBeat[n - 1] === beat) {
-      this.rawRole[n - 1]! |= role;
+    if (n > 0 && this.rawBeat[n - 1]! >= beat) {
+      if (this.rawBeat[n - 1] === beat) this.rawRole[n - 1]! |= role;
       return;
     }
     if (n === this.rawBeat.length) {
@@ -422,8 +514,9 @@ class NfdSWalk {
   private nextSpecial(j: number): number {
     let s = this.next;
     if (this.rawAt < this.rawCount && this.rawBeat[this.rawAt]! < s) s = this.rawBeat[this.rawAt]!;
-    if (j <= this.warmTo) s = Math.min(s, Math.max(j, this.warmFrom));
-    return Math.min(s, Math.max(j, this.endFrom));
+    while (this.rangeAt < this.rangeCount && this.rangeTo[this.rangeAt]! < j) this.rangeAt++;
+    if (this.rangeAt < this.rangeCount) s = Math.min(s, Math.max(j, this.rangeFrom[this.rangeAt]!));
+    return s;
   }
 
   /** Ordinary heartbeats [from, to): sent and delivered, counted from the warm-up on. */
@@ -445,13 +538,26 @@ class NfdSWalk {
     if (this.rawAt < this.rawCount && this.rawBeat[this.rawAt] === j) {
       if (skipper.nextPosition !== j + this.offset || this.next !== NONE) throw new Error('internal: the skipper did not stop at a life edge');
       const role = this.rawRole[this.rawAt++]!;
-      const life = schedule.lifeOf(j);
+      const life = schedule.lifeCount === 1 ? 0 : schedule.lifeOf(j);
       sendUs = (role & RESTART) !== 0 ? schedule.lifeBase[life]! : schedule.nominal(j) + skipper.drawRawJitter();
+      // A pause's end comes before a send at its instant: what it held back goes first.
+      if (this.pauses !== null) while (this.burstAt < schedule.windowCount && schedule.windowEnd[this.burstAt]! <= sendUs) this.burstOut(this.burstAt++);
       if (sendUs >= schedule.lifeCrash[life]!) {
         // Cancelled by the crash: no message.
         this.offset--;
         this.pull();
         return;
+      }
+      if ((role & NEAR_PAUSE) !== 0 && sendUs <= this.endUs) {
+        const w = this.pauseAt(sendUs);
+        if (w >= 0) {
+          // Missed: the timer fired while the node was paused.
+          if (sendUs >= this.warmupUs) this.missed++;
+          schedule.windowMissed[w]!++;
+          this.offset--;
+          this.pull();
+          return;
+        }
       }
       lost = skipper.drawRaw();
       delayUs = skipper.delayUs;
@@ -467,6 +573,38 @@ class NfdSWalk {
       sendUs = schedule.nominal(j) + skipper.ordinaryJitterUs;
       delayUs = skipper.ordinaryDelayUs;
     }
+    this.book(sendUs, lost, delayUs);
+  }
+
+  /** The pause window holding instant t ([start, end)), or −1. */
+  private pauseAt(t: number): number {
+    const s = this.schedule;
+    for (let w = 0; w < s.windowCount && s.windowStart[w]! <= t; w++) if (s.windowKind[w] === WINDOW_PAUSE && t < s.windowEnd[w]!) return w;
+    return -1;
+  }
+
+  /** The heartbeats pause w held back, all sent at its end (fixed-rate timers), if the timers burst: raw messages. */
+  private burstOut(w: number): void {
+    const s = this.schedule;
+    const atUs = s.windowEnd[w]!;
+    if (s.windowKind[w] !== WINDOW_PAUSE || !this.pauses!.burst || atUs > this.endUs) return;
+    for (let c = s.windowMissed[w]!; c > 0; c--) {
+      const lost = this.skipper.drawRaw();
+      this.offset++;
+      this.drawn++;
+      this.book(atUs, lost, this.skipper.delayUs);
+    }
+  }
+
+  /** Bursts of pauses that ended after the node's last send (nothing followed to send them before). */
+  private flushBursts(): void {
+    if (this.pauses === null) return;
+    const s = this.schedule;
+    while (this.burstAt < s.windowCount && s.windowEnd[this.burstAt]! <= this.endUs) this.burstOut(this.burstAt++);
+  }
+
+  /** Books one message sent at `sendUs`: sent, lost or delivered (an arrival of the cluster, with its stamp's freshness bound). */
+  private book(sendUs: number, lost: boolean, delayUs: number): void {
     if (sendUs > this.endUs) return; // not sent within the run
     const counted = sendUs >= this.warmupUs;
     if (counted) this.sent++;
@@ -481,6 +619,39 @@ class NfdSWalk {
     // The heartbeat carries its send instant on the node's wall clock (src/sim/faults/clock.ts).
     const stampUs = this.ppm === 0 ? sendUs : sendUs + Math.floor(sendUs * this.ppm * 1e-6);
     this.arrivalV.push(stampUs + this.I + this.delta);
+  }
+
+  /**
+   * The first news after each pause that ended by `to` (the books' attribution window):
+   * the first arrival at or after its end that finds the node not paused again; a pause
+   * that ends while news is still awaited shares it (the monitor waits once). Pause ends
+   * (world events) come before arrivals at their instant. Uses the arrival order `judge`
+   * just sorted.
+   */
+  private newsAfterPauses(to: number): void {
+    const s = this.schedule;
+    const at = this.arrivalUs.items;
+    const order = this.order;
+    const n = this.arrivalUs.length;
+    let i = 0;
+    let awaiting = false;
+    for (;;) {
+      while (this.newsAt < s.windowCount && s.windowKind[this.newsAt] !== WINDOW_PAUSE) this.newsAt++;
+      const end = this.newsAt < s.windowCount && s.windowEnd[this.newsAt]! <= to ? s.windowEnd[this.newsAt]! : Number.POSITIVE_INFINITY;
+      const a = i < n ? at[order[i]!]! : Number.POSITIVE_INFINITY;
+      if (end === Number.POSITIVE_INFINITY && (!awaiting || a === Number.POSITIVE_INFINITY)) break;
+      if (end <= a) {
+        awaiting = true;
+        this.newsAt++;
+        continue;
+      }
+      if (awaiting && this.pauseAt(a) < 0) {
+        this.verdicts.push(a, this.pair, NEWS, Cause.heartbeat);
+        awaiting = false;
+      }
+      i++;
+    }
+    if (awaiting && to < this.endUs) throw new Error('internal: no news after a pause within its cluster');
   }
 
   /**

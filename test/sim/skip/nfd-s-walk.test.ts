@@ -106,6 +106,29 @@ describe('NFD-S walk: worked cases, exactly as the engine', () => {
         ],
       },
     ],
+    [
+      'sender pauses (2.7 s every 50 s, timers skip what they missed): suspected δ + I after the last send before the pause, news at the first arrival after it',
+      { faults: [senderPause({ kind: 'periodic', periodUs: 50 * S }, { kind: 'constant', valueUs: 2_700_000 })] },
+    ],
+    [
+      'sender pauses with bursting timers, a shift of four intervals, 3.5 s delays: heartbeats sent before a pause land in it or after it (the news), a burst brings fresh news late',
+      {
+        link: link(1_000, { kind: 'constant', valueUs: 3_500_000 }),
+        detector: nfdS({ shiftUs: 4 * S, confirmAfterUs: S }),
+        faults: [
+          senderPause({ kind: 'poisson', meanGapUs: 20 * S }, { kind: 'uniform', minUs: 300_000, maxUs: 6_000_000 }, 'burst'),
+          senderPause({ kind: 'at', atUs: 880 * S }, { kind: 'constant', valueUs: 60 * S }, 'burst'),
+        ],
+      },
+    ],
+    [
+      'short pauses (20–400 ms, every 3 s on average) with a 0.3 s jitter under polling rounds: sends held back or not, by the jitter',
+      {
+        heartbeat: { intervalUs: S, jitter: { kind: 'constant', valueUs: 300_000 } },
+        detector: nfdS({ shiftUs: 350_000, checkIntervalUs: 100_000 }),
+        faults: [senderPause({ kind: 'poisson', meanGapUs: 3 * S }, { kind: 'uniform', minUs: 20_000, maxUs: 400_000 }, 'burst'), { kind: 'clockDrift', nodes: { kind: 'all' }, observer: false, ppm: 50 }],
+      },
+    ],
     ['every heartbeat lost', { link: link(1_000, { kind: 'constant', valueUs: 700 }, 1) }],
   ];
   for (const [name, over] of cases) {
@@ -133,7 +156,9 @@ describe('NFD-S walk: worked cases, exactly as the engine', () => {
       [{ detector: nfdS({ shiftUs: 1_000 }) }, /below zero/],
       [{ heartbeat: { intervalUs: S, jitter: { kind: 'exponential', meanUs: 10_000 } } }, /jitter can reach the interval/],
       [{ crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 60 * S, mttrUs: 5 * S, rackSize: 2 }] }, /racks/],
-      [{ faults: [senderPause({ kind: 'periodic', periodUs: 50 * S }, { kind: 'constant', valueUs: S })] }, /faults other than crashes/],
+      [{ faults: [{ kind: 'slowIo', nodes: { kind: 'all' }, extraDelay: { kind: 'constant', valueUs: 1_000 } } as never] }, /faults other than crashes/],
+      [{ faults: [senderPause({ kind: 'periodic', periodUs: 50 * S }, { kind: 'constant', valueUs: S })], crashes: [crashRecover(60 * S, 5 * S)] }, /pauses together with crashes/],
+      [{ faults: [senderPause({ kind: 'periodic', periodUs: 50 * S }, { kind: 'constant', valueUs: S }), senderPause({ kind: 'periodic', periodUs: 70 * S }, { kind: 'constant', valueUs: S }, 'burst')] }, /resume modes/],
       [{ faults: [{ kind: 'clockDrift', nodes: null, observer: true, ppm: 100 }] }, /observer's clock/],
       [{ faults: [{ kind: 'clockStep', nodes: { kind: 'all' }, observer: false, onset: { kind: 'periodic', periodUs: 100 * S }, stepUs: -S }] }, /clockStep/],
       // −200 ppm over the hour: the clock ends 0.72 s slow, more than δ − b.
@@ -187,6 +212,24 @@ describe('NFD-S walk: the same law as the engine', () => {
     expect(walk.reduce((s, t) => s + t.falseDeaths, 0)).toBeGreaterThan(0);
   });
 
+  it('lossy heavy-tailed links and sender pauses (bursting timers), no crashes: every tally within 4 SE, and pauses lead to suspicions', () => {
+    const { walk } = agreeWithin4SeOf(
+      (r) =>
+        config({
+          replication: r,
+          heartbeat: { intervalUs: S, jitter: { kind: 'uniform', minUs: 0, maxUs: 200_000 } },
+          link: link(1_000, { kind: 'pareto', scaleUs: 20_000, shape: 1.4 }, 0.02),
+          faults: [senderPause({ kind: 'poisson', meanGapUs: 60 * S }, { kind: 'lognormal', medianUs: 400_000, sigma: 1.2 }, 'burst')],
+          detector: nfdS({ shiftUs: 600_000, confirmAfterUs: 2 * S }),
+        }),
+      10,
+      [...FIELDS, 'pauses', 'pausesWithSuspicion', 'heartbeatsMissedWhilePaused'],
+      true,
+      NFD_S_WALK,
+    );
+    expect(walk.reduce((s, t) => s + t.pausesWithSuspicion, 0)).toBeGreaterThan(20);
+  });
+
   it('bursty Gilbert–Elliott loss and polling rounds: every tally within 4 SE', () => {
     agreeWithin4Se(
       {
@@ -230,6 +273,7 @@ describe('NFD-S walk: the same law as the engine', () => {
           pollMs: fc.constantFrom(0, 0, 300),
           crashes: fc.boolean(),
           driftPpm: fc.constantFrom(0, 0, 40, -40),
+          pauses: fc.constantFrom('none', 'skip', 'burst'),
           override: fc.boolean(),
         }),
         (p) => {
@@ -238,8 +282,12 @@ describe('NFD-S walk: the same law as the engine', () => {
               durationUs: 1_800 * S,
               heartbeat: { intervalUs: p.intervalS * S, jitter: { kind: 'uniform', minUs: 0, maxUs: p.jitterMs * 1_000 } },
               link: link(1_000, delayLaws[p.law]!, p.loss),
-              crashes: p.crashes ? [crashRecover(400 * S, 20 * S)] : [],
-              faults: p.driftPpm === 0 ? [] : [{ kind: 'clockDrift', nodes: { kind: 'named', names: ['n0', 'n1', 'n2', 'n3', 'n4'] }, observer: false, ppm: p.driftPpm }],
+              // Crashes, or pauses (the walk does not take both together).
+              crashes: p.crashes && p.pauses === 'none' ? [crashRecover(400 * S, 20 * S)] : [],
+              faults: [
+                ...(p.driftPpm === 0 ? [] : [{ kind: 'clockDrift', nodes: { kind: 'named', names: ['n0', 'n1', 'n2', 'n3', 'n4'] }, observer: false, ppm: p.driftPpm } as const]),
+                ...(p.pauses === 'none' ? [] : [senderPause({ kind: 'poisson', meanGapUs: 90 * S }, { kind: 'lognormal', medianUs: 1_000_000, sigma: 0.8 }, p.pauses)]),
+              ],
               linkOverrides: p.override ? [{ nodes: { kind: 'named', names: ['n5', 'n6'] }, toObserver: link(5_000, delayLaws[(p.law + 1) % delayLaws.length]!, p.loss / 2) }] : [],
               detector: nfdS({ shiftUs: p.shiftMs * 1_000 + 80_000, confirmAfterUs: p.confirmS * S, checkIntervalUs: p.pollMs * 1_000 }),
             },
