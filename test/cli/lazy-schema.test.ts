@@ -75,6 +75,37 @@ describe('the faults schema, built on first use', () => {
     // (Explaining an unknown key looks every kind up, as the field reference does: errors may build them all.)
   });
 
+  it('builds only the detector family a scenario names; the union picks it, fills defaults and refuses as before', async () => {
+    vi.resetModules();
+    const detectors = await import('../../src/scenarios/schema/detectors.js');
+    const { loadScenarioText } = await import('../../src/scenarios/load.js');
+    // No detector: the default { kind: timeout }.
+    expect(loadScenarioText(PLAIN, 'plain.yaml').scenario.detector).toEqual(expect.objectContaining({ kind: 'timeout', clock: 'monotonic', allow_short_timeout: false }));
+    expect(detectors.detectorKindsBuilt()).toEqual(['timeout']);
+    const phi = loadScenarioText(`${PLAIN}detector: { kind: phi_akka }\n`, 'phi.yaml').scenario.detector;
+    expect(phi.kind).toBe('phi_akka');
+    expect(detectors.detectorKindsBuilt()).toEqual(['timeout', 'phi_akka']);
+    // What the union asks of each option without building it, as the built schema answers it (zod is pinned).
+    for (const option of detectors.detectorSchema._zod.def.options) {
+      const inner = (option._zod.def as unknown as { getter(): { _zod: { propValues?: Record<string, Set<unknown>>; optin?: unknown; optout?: unknown } } }).getter();
+      expect(option._zod.propValues!.kind).toEqual(inner._zod.propValues!.kind);
+      expect([option._zod.optin, option._zod.optout]).toEqual([inner._zod.optin, inner._zod.optout]);
+    }
+    const issuesOf = (text: string) => {
+      try {
+        loadScenarioText(`${PLAIN}${text}`, 'bad.yaml');
+      } catch (e) {
+        return (e as { issues: { line?: number; column?: number; path: string; message: string; suggestion?: string }[] }).issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}${i.suggestion === undefined ? '' : ` (${i.suggestion})`}`);
+      }
+      return [];
+    };
+    // As c5f1eeb's eager union printed them (hbsim validate, by hand).
+    expect(issuesOf('detector: { kind: phi }\n')).toEqual(['4:19 detector.kind: expected one of timeout, phi_akka, phi_cassandra, nfd_s, nfd_e, pull_check, lease, liveness_readiness, got "phi"']);
+    expect(issuesOf('detector: { timeout: 5s }\n')).toEqual(['4:1 detector.kind: missing; expected one of timeout, phi_akka, phi_cassandra, nfd_s, nfd_e, pull_check, lease, liveness_readiness']);
+    expect(issuesOf('detector: { kind: lease, bogus: 1 }\n')).toEqual(['4:26 detector.bogus: unknown field "bogus"']);
+    expect(issuesOf('detector: { kind: nfd_s, eta: 1s }\n')).toEqual([expect.stringMatching(/^4:26 detector\.eta: unknown field "eta" \(detector\.bertier\.beta\)$/)]);
+  });
+
   it('reverse_link, link_classes, protocol, knobs and tune are built only for a scenario that has them (read, validated and normalised as before)', async () => {
     vi.resetModules();
     const { lazySectionsBuilt } = await import('../../src/scenarios/schema/sections.js');
