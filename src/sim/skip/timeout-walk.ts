@@ -699,6 +699,10 @@ class TimeoutWalk {
       let jitter: number;
       let delay: number;
       let isLost = false;
+      // An interesting heartbeat (of any kind) reaches the segment W further: one site for
+      // all kinds, so a raw stretch's first late message (met late in a run) meets code
+      // the optimizer has already seen run, not a deopt.
+      let reaches = false;
       if (j <= rawTo) {
         const sendUs = this.rawHeartbeat(j);
         // Read the message before leaving: skipping again draws the next interesting one.
@@ -710,24 +714,25 @@ class TimeoutWalk {
         }
         if (sendUs === NONE) continue; // held back by the pause, or not sent within the run
         jitter = sendUs - schedule.nominal(j);
-        if (isLost || jitter + delay > theta) end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = isLost || jitter + delay > theta;
       } else if (ahead.read < ahead.length && ahead.index[ahead.read] === j) {
         const e = ahead.read++;
         isLost = ahead.lost[e] === 1;
         jitter = ahead.jitterUs[e]!;
         delay = ahead.delayUs[e]!;
-        if (ahead.interesting[e] === 1) end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = ahead.interesting[e] === 1;
       } else if (j === this.next) {
         isLost = skipper.lost;
         jitter = skipper.jitterUs;
         delay = skipper.delayUs;
         this.pull();
-        end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = true;
       } else {
         skipper.drawOrdinary();
         jitter = skipper.ordinaryJitterUs;
         delay = skipper.ordinaryDelayUs;
       }
+      if (reaches) end = Math.max(end, Math.min(K - 1, j + W));
       // The next interesting heartbeat or pause window within reach joins this segment (segments stay W apart).
       const next = this.next;
       if (next !== NONE && next <= end + W) end = Math.max(end, Math.min(K - 1, next));
