@@ -348,45 +348,39 @@ export class HeartbeatSkipper {
   nextInteresting(limit = NONE): number {
     for (;;) {
       const gap = this.gap(this.state);
-      const position = this.position;
-      const left = this.leftInStay;
-      // Where the walk stops at the limit (used only when it does). Worked out on every
-      // call, and the fields written at one site whatever the branch: a stop is first
-      // met late (a node's first pause window), after the optimizer compiled this for
-      // the other branches, and code it never saw run would be thrown away there.
-      const stopPosition = Math.max(position, limit);
-      const stopLeft = left - (stopPosition - position);
-      let at = NONE;
-      let stop = false;
-      let stayEnds = false;
-      if (gap < left) {
-        at = position + gap;
-        stop = at >= limit;
-      } else if (left === Number.POSITIVE_INFINITY) {
-        stop = limit !== NONE; // else: no interesting message ever
-      } else {
-        stop = position + left > limit;
-        stayEnds = !stop;
-      }
-      if (stop) at = NONE;
-      this.position = stop ? stopPosition : stayEnds ? position + left : at === NONE ? position : at + 1;
-      this.leftInStay = stop ? stopLeft : stayEnds ? 0 : at === NONE ? left : left - (gap + 1);
-      if (stayEnds) {
-        this.enterNextStay();
-        continue;
-      }
-      if (at !== NONE) {
+      if (gap < this.leftInStay) {
+        const at = this.position + gap;
+        if (at >= limit) return this.stopAt(limit);
+        this.position = at + 1;
+        this.leftInStay -= gap + 1;
         this.drawInteresting(this.state);
         if (this.leftInStay === 0) this.enterNextStay();
+        this.index = at;
+        return at;
       }
-      this.index = at;
-      return at;
+      if (this.leftInStay === Number.POSITIVE_INFINITY) {
+        if (limit !== NONE) return this.stopAt(limit);
+        this.index = NONE;
+        return NONE;
+      }
+      if (this.position + this.leftInStay > limit) return this.stopAt(limit);
+      this.position += this.leftInStay;
+      this.enterNextStay();
     }
   }
 
   /** The next message not yet walked past (raw draws start here). */
   get nextPosition(): number {
     return this.position;
+  }
+
+  private stopAt(limit: number): number {
+    if (limit > this.position) {
+      this.leftInStay -= limit - this.position; // stays positive: the stay reaches past the limit
+      this.position = limit;
+    }
+    this.index = NONE;
+    return NONE;
   }
 
   /**
