@@ -39,8 +39,8 @@ interface Case {
 }
 
 /** Runs one case on either path; returns everything a member holds, the tallies, and the module (for its counters). */
-function run(c: Case, kernel: boolean) {
-  const m = gossipHeartbeats({ intervalUs: I, fanout: 1, seeds: 2, gossipToUnreachable: true, maxLocalPauseUs: 5 * I, rule: phi(1000), ...c.config, mergeKernel: kernel });
+function run(c: Case, kernel: boolean, copyOnWrite = kernel) {
+  const m = gossipHeartbeats({ intervalUs: I, fanout: 1, seeds: 2, gossipToUnreachable: true, maxLocalPauseUs: 5 * I, rule: phi(1000), ...c.config, mergeKernel: kernel, copyOnWrite });
   const nodeNames = names(c.members);
   const r = runProtocols({ seed: 'merge-kernel', replication: 0, nodeNames, durationUs: 300 * I, warmupUs: 0, links: { default: link(0.05) }, typicalIntervalUs: I, ...c.spec }, [m]);
   const n = c.members;
@@ -87,7 +87,7 @@ const cases: Record<string, Case> = {
   },
 };
 
-describe('the merge kernel leaves every member state as the JavaScript path does', () => {
+describe('the merge kernel (snapshots copied on write) leaves every member state as the JavaScript path (snapshots copied as messages leave) does', () => {
   for (const [name, c] of Object.entries(cases)) {
     it(name, () => {
       const js = run(c, false);
@@ -96,9 +96,27 @@ describe('the merge kernel leaves every member state as the JavaScript path does
       expect(k.module.usesKernel()).toBe(true);
       const left = k.module.kernelCounters();
       for (const what of c.leaves) expect(left[what], what).toBeGreaterThan(0);
+      // Both ways of handling a snapshot occurred: copied because its member wrote its row first, and read live.
+      expect(js.module.snapshotCounters()).toEqual({ copiedOnWrite: 0, readLive: 0 });
+      const cow = k.module.snapshotCounters();
+      expect(cow.copiedOnWrite).toBeGreaterThan(0);
+      expect(cow.readLive).toBeGreaterThan(0);
       expect(k.result).toEqual(js.result);
     });
   }
+
+  it('snapshots copied on write on the JavaScript path too (duplicates, restarts, pauses)', () => {
+    const c: Case = {
+      members: 13,
+      leaves: [],
+      config: { fanout: 2 },
+      spec: { links: { default: link(0.1, 0.05) }, faults: pauses, crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 90 * I, mttrUs: 25 * I }] },
+    };
+    const eager = run(c, false, false);
+    const lazy = run(c, false, true);
+    expect(lazy.module.snapshotCounters().copiedOnWrite).toBeGreaterThan(0);
+    expect(lazy.result).toEqual(eager.result);
+  });
 
   it('with more message rows in flight than the kernel memory holds (rows copied in)', () => {
     // 40 members; 30 of them paused together for 40 s: the SYNs to them queue up (a row each).

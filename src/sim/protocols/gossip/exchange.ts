@@ -25,7 +25,7 @@ export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowU
   m.copyRow(p, out);
   const at = ctx.send(m.linkOf[p * n + o]!, nowUs, m.kinds.ack, o, slot * SLOTS + out, p);
   if (at === DROPPED) {
-    countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);
+    countAck(m, pool.rowOf(slot), pool.rowOf(out), nowUs);
     pool.release(slot);
     pool.release(out);
   } else if (m.dupOf[p * n + o] && ctx.network.duplicateArrivalUs !== DROPPED) {
@@ -40,11 +40,15 @@ export function onAck(m: GossipMembers, o: number, slots: number, p: number, now
   ctx.delivered(nowUs);
   const slot = Math.floor(slots / SLOTS);
   const out = slots % SLOTS;
-  if (!ctx.nodes.isUp(o)) countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);
+  if (!ctx.nodes.isUp(o)) countAck(m, pool.rowOf(slot), pool.rowOf(out), nowUs);
   else {
+    // o's SYN digests are usually o's row as it still is (row-pool.ts): then the row itself
+    // is read as the digests; o's other pending snapshots get their copies before it changes.
+    const own = pool.takeOwn(slot, o);
+    pool.materialize(o);
     // The ACK2: o's state of every endpoint p asked for, as a dense row (0 = not asked: never newer).
     const reply = pool.acquire();
-    const count = m.kernel !== null ? mergeWithKernel(m, o, slot, out, reply, nowUs) : absorbAck(m, o, pool.rows[slot]!, pool.rows[out]!, pool.rows[reply]!, nowUs);
+    const count = m.kernel !== null ? mergeWithKernel(m, o, slot, own, out, reply, nowUs) : absorbAck(m, o, own ? m.verRows[o]! : pool.rowOf(slot), pool.rowOf(out), pool.rows[reply]!, nowUs);
     m.acc.count(Msg.ack, ackBytes(count, m.ackStates), nowUs);
     m.sendRow(o, p, m.kinds.ack2, Msg.ack2, GOSSIP_MESSAGE_BYTES.header + count * GOSSIP_MESSAGE_BYTES.state, reply, nowUs, count);
   }
@@ -56,7 +60,8 @@ export function onAck(m: GossipMembers, o: number, slots: number, p: number, now
 export function onAck2(m: GossipMembers, p: number, slot: number, _count: number, nowUs: number): void {
   m.ctx.delivered(nowUs);
   if (m.ctx.nodes.isUp(p)) {
-    if (m.kernel !== null) mergeWithKernel(m, p, -1, slot, -1, nowUs);
+    m.pool.materialize(p);
+    if (m.kernel !== null) mergeWithKernel(m, p, -1, false, slot, -1, nowUs);
     else absorbAck2(m, p, m.pool.rows[slot]!, nowUs);
   }
   m.pool.release(slot);
@@ -135,16 +140,17 @@ function absorbAck(m: GossipMembers, o: number, digests: Int32Array, theirs: Int
  * Merges a row with the kernel (merge-kernel.ts) at member x: an ACK (`digestSlot` =
  * x's SYN row, `inSlot` = p's snapshot, `outSlot` = the ACK2 row to fill; returns how
  * many endpoints were asked, m.ackStates = how many states the ACK held) or an ACK2
- * (`digestSlot` = `outSlot` = −1). The kernel decides the lanes it can; then, as
+ * (`digestSlot` = `outSlot` = −1). `ownDigests`: the digests are x's live row (its SYN's
+ * snapshot, not copied: the kernel loads a lane's digest before it writes that lane). The kernel decides the lanes it can; then, as
  * applyStates would, the lanes it listed (in endpoint order: echoes), the last n mod 4
  * endpoints, and the conviction instants that could lower the bound.
  */
-function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, inSlot: number, outSlot: number, nowUs: number): number {
+function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, ownDigests: boolean, inSlot: number, outSlot: number, nowUs: number): number {
   const k = m.kernel!;
   const { n, pool, windows: w } = m;
   const base = x * n;
   const l = m.local(x, nowUs);
-  const dig = digestSlot < 0 ? k.zero : inArena(m, digestSlot, 0);
+  const dig = digestSlot < 0 ? k.zero : ownDigests ? k.ver + 4 * base : inArena(m, digestSlot, 0);
   const inc = inArena(m, inSlot, 1);
   const outOffset = outSlot < 0 ? k.sink : pool.offsetOf(outSlot);
   const out = outOffset < 0 ? k.copies[2] : null;
@@ -156,13 +162,13 @@ function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, inSlot
   const checks = k.res[2]!;
   m.kernelCounters.listed += specials;
   m.kernelCounters.checked += checks;
-  const theirs = pool.rows[inSlot]!;
+  const theirs = pool.rowOf(inSlot);
   for (let j = 0; j < specials; j++) {
     const e = k.lists[j]!;
     next = applyOne(m, x, e, theirs[e]!, l, nowUs, next);
   }
   const V = m.ver;
-  const digests = digestSlot < 0 ? null : pool.rows[digestSlot]!;
+  const digests = digestSlot < 0 ? null : ownDigests ? m.verRows[x]! : pool.rowOf(digestSlot);
   const reply = outSlot < 0 ? null : pool.rows[outSlot]!;
   for (let e = n4; e < n; e++) {
     const d = digests === null ? 0 : digests[e]!;
@@ -189,7 +195,7 @@ function inArena(m: GossipMembers, slot: number, copy: 0 | 1): number {
   const at = m.pool.offsetOf(slot);
   if (at >= 0) return at;
   const scratch = m.kernel!.copies[copy];
-  scratch.set(m.pool.rows[slot]!);
+  scratch.set(m.pool.rowOf(slot));
   m.kernelCounters.copied++;
   return scratch.byteOffset;
 }

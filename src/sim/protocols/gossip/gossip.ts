@@ -114,6 +114,8 @@ export interface GossipModule extends ProtocolModule {
   messageRows(): number;
   /** What the kernel left to JavaScript so far: lanes listed, conviction instants checked, message rows copied in (for tests). */
   kernelCounters(): { listed: number; checked: number; copied: number };
+  /** Message snapshots of a member's row copied because the member wrote its row first, and own SYN snapshots read as the live row (row-pool.ts; for tests). */
+  snapshotCounters(): { copiedOnWrite: number; readLive: number };
 }
 
 export function gossipHeartbeats(config: GossipConfig): GossipModule {
@@ -172,6 +174,7 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
     usesKernel: () => m.kernel !== null,
     messageRows: () => m.pool.size,
     kernelCounters: () => ({ ...m.kernelCounters }),
+    snapshotCounters: () => ({ copiedOnWrite: m.pool.copiedOnWrite, readLive: m.pool.readLive }),
   };
 }
 

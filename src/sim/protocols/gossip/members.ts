@@ -98,7 +98,7 @@ export class GossipMembers {
     this.verRows = Array.from({ length: n }, (_, o) => this.ver.subarray(o * n, o * n + n));
     const view = arena.uint8(pairs);
     this.windows = new ArrivalWindows(pairs, config.rule, arena);
-    this.pool = new RowPool(n, useKernel ? arena : null, ARENA_ROWS);
+    this.pool = new RowPool(n, this.verRows, useKernel ? this.ver.byteOffset : -1, useKernel ? arena : null, ARENA_ROWS);
     this.kernel = useKernel
       ? {
           merge: instantiateMergeKernel((arena as MemoryArena).memory),
@@ -164,6 +164,7 @@ export class GossipMembers {
     const base = node * n;
     const generation = Math.floor(ver[base + node]! / GEN) + 1;
     const l = this.local(node, nowUs);
+    this.pool.materialize(node);
     ver.fill(0, base, base + n);
     if (generation > MAX_GENERATION) throw new RangeError(`gossip: member ${ctx.nodeNames[node]} restarted more than ${MAX_GENERATION - 1} times`);
     ver[base + node] = generation * GEN;
@@ -176,9 +177,10 @@ export class GossipMembers {
     ctx.events.schedule(nowUs, this.kinds.tick, node, ctx.nodes.epoch(node));
   }
 
-  /** Copies member `member`'s version row into message row `slot` (a SYN's digests, an ACK's snapshot). */
+  /** Message row `slot` is member `member`'s version row as it is now (a SYN's digests, an ACK's snapshot): copied on write (row-pool.ts). */
   copyRow(member: number, slot: number): void {
-    this.pool.rows[slot]!.set(this.verRows[member]!);
+    if (this.config.copyOnWrite === false) this.pool.rows[slot]!.set(this.verRows[member]!);
+    else this.pool.snapshot(slot, member);
   }
 
   /** Member `node`'s monotonic clock. */
