@@ -22,6 +22,8 @@ export interface GossipConfig {
   readonly mergeKernel?: boolean;
   /** A message's snapshot of a member's row is copied only if the member writes its row first (row-pool.ts; default true). false: copied when the message leaves, same results (tests compare). */
   readonly copyOnWrite?: boolean;
+  /** Compact window records where provably equivalent (arrival-windows.ts `compactWindows`; default true; the kernel needs them). false: doubles, never rebased — same results (tests compare). */
+  readonly compactWindows?: boolean;
 }
 
 /**

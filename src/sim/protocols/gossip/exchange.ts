@@ -150,13 +150,15 @@ function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, ownDig
   const { n, pool, windows: w } = m;
   const base = x * n;
   const l = m.local(x, nowUs);
+  w.fit(x, l);
+  const L = l - w.epoch[x]!;
   const dig = digestSlot < 0 ? k.zero : ownDigests ? k.ver + 4 * base : inArena(m, digestSlot, 0);
   const inc = inArena(m, inSlot, 1);
   const outOffset = outSlot < 0 ? k.sink : pool.offsetOf(outSlot);
   const out = outOffset < 0 ? k.copies[2] : null;
   const n4 = n & ~3;
   let next = m.nextCheckUs[x]!;
-  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 4 * base, k.last + 8 * base, k.base + 8 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, l, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), w.blockSize);
+  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 2 * base, k.rel + 4 * base, k.sum + 4 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, L, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), w.blockSize);
   let states = k.res[0]!;
   let asked = k.res[1]!;
   const checks = k.res[2]!;
@@ -165,7 +167,7 @@ function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, ownDig
   const theirs = pool.rowOf(inSlot);
   for (let j = 0; j < specials; j++) {
     const e = k.lists[j]!;
-    next = applyOne(m, x, e, theirs[e]!, l, nowUs, next);
+    next = applyOne(m, x, e, theirs[e]!, l, L, nowUs, next);
   }
   const V = m.ver;
   const digests = digestSlot < 0 ? null : ownDigests ? m.verRows[x]! : pool.rowOf(digestSlot);
@@ -177,7 +179,7 @@ function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, ownDig
     if (d > q) asked++;
     if (q > d) {
       states++;
-      if (q > V[base + e]!) next = applyOne(m, x, e, q, l, nowUs, next);
+      if (q > V[base + e]!) next = applyOne(m, x, e, q, l, L, nowUs, next);
     }
   }
   for (let j = 0; j < checks; j++) {
@@ -204,7 +206,7 @@ function inArena(m: GossipMembers, slot: number, copy: 0 | 1): number {
  * Member x applies one newer state `r` of endpoint e (the kernel's listed lanes, the
  * last n mod 4): applyStates' loop body (phi), with `next` the running bound; returns it.
  */
-function applyOne(m: GossipMembers, x: number, e: number, r: number, l: number, nowUs: number, next: number): number {
+function applyOne(m: GossipMembers, x: number, e: number, r: number, l: number, L: number, nowUs: number, next: number): number {
   const i = x * m.n + e;
   const v = m.ver[i]!;
   if (!(r > v)) return next;
@@ -213,7 +215,7 @@ function applyOne(m: GossipMembers, x: number, e: number, r: number, l: number, 
     arrivedDown(m, x, e, r, v, l, nowUs);
     return next;
   }
-  const from = arrivePhi(m.windows, i, l);
+  const from = arrivePhi(m.windows, i, L, l);
   return from < next ? from : next;
 }
 
@@ -256,8 +258,10 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
     m.nextCheckUs[x] = next;
     return;
   }
-  const T = w.last;
-  const TB = w.base;
+  w.fit(x, l);
+  const L = l - w.epoch[x]!;
+  const T = w.rel;
+  const TS = w.sum;
   const TC = w.count;
   const closesAt = w.closesAt;
   const maxIntervalUs = w.maxIntervalUs;
@@ -274,25 +278,24 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
       arrivedDown(m, x, e, r, v, l, nowUs);
       continue;
     }
-    const last = T[i]!;
-    const interval = l - last;
+    const interval = L - T[i]!;
     if (interval <= 0) {
       // Not a report (same instant): the bound is checked as before.
-      const from = arrivePhi(w, i, l);
+      const from = arrivePhi(w, i, L, l);
       if (from < next) {
         next = from;
         bound = (next - l - 1) * (1 + 1e-9);
       }
       continue;
     }
-    T[i] = l;
+    T[i] = L;
     let c = TC[i]!;
-    if (interval > maxIntervalUs) TB[i]! += interval;
-    else {
-      if (closesAt[c]) c = closeBlock(w, i, last);
+    if (interval <= maxIntervalUs) {
+      if (closesAt[c]) c = closeBlock(w, i);
+      TS[i]! += interval;
       TC[i] = ++c;
     }
-    const sum = l - TB[i]!;
+    const sum = TS[i]!;
     if (factor * sum >= bound * c) continue;
     const from = l + Math.floor(factor * (sum / c)) + 1;
     if (from < next) {

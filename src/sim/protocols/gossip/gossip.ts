@@ -116,6 +116,8 @@ export interface GossipModule extends ProtocolModule {
   kernelCounters(): { listed: number; checked: number; copied: number };
   /** Message snapshots of a member's row copied because the member wrote its row first, and own SYN snapshots read as the live row (row-pool.ts; for tests). */
   snapshotCounters(): { copiedOnWrite: number; readLive: number };
+  /** Whether the windows use the compact records, how often a row's epoch moved and how many tLast values were clamped (arrival-windows.ts; for tests). */
+  windowLayout(): { compact: boolean; rebased: number; clamped: number };
 }
 
 export function gossipHeartbeats(config: GossipConfig): GossipModule {
@@ -174,6 +176,7 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
     usesKernel: () => m.kernel !== null,
     messageRows: () => m.pool.size,
     kernelCounters: () => ({ ...m.kernelCounters }),
+    windowLayout: () => ({ compact: m.windows.compact, rebased: m.windows.rebased, clamped: m.windows.clamped }),
     snapshotCounters: () => ({ copiedOnWrite: m.pool.copiedOnWrite, readLive: m.pool.readLive }),
   };
 }

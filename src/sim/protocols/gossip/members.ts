@@ -7,7 +7,7 @@
 import { DROPPED } from '../../network/network.js';
 import type { ProtocolContext } from '../protocol.js';
 import { arenaBytes, MAX_ARENA_BYTES, MemoryArena, plainArena, type Arena } from './arena.js';
-import { ArrivalWindows } from './arrival-windows.js';
+import { ArrivalWindows, compactWindows } from './arrival-windows.js';
 import { censorHorizonUs, GEN, MAX_GENERATION, type GossipConfig } from './config.js';
 import { instantiateMergeKernel, kernelSupported, type MergeFn } from './merge-kernel.js';
 import { MembershipAccounting } from './membership-accounting.js';
@@ -26,9 +26,10 @@ export interface KernelState {
   readonly merge: MergeFn;
   readonly ver: number;
   readonly view: number;
+  /** The windows' count (Uint16), tLast − epoch and sum (Int32) per pair. */
   readonly count: number;
-  readonly last: number;
-  readonly base: number;
+  readonly rel: number;
+  readonly sum: number;
   readonly zero: number;
   readonly sink: number;
   readonly copies: readonly [Int32Array, Int32Array, Int32Array];
@@ -91,13 +92,15 @@ export class GossipMembers {
     }
     if (!(config.intervalUs >= 1)) throw new RangeError('gossip interval must be ≥ 1 µs');
     const pairs = n * n;
-    const arenaSize = config.rule.kind === 'phi' ? arenaBytes(4 * pairs) * 2 + arenaBytes(pairs) + arenaBytes(8 * pairs) * 2 + arenaBytes(4 * n) * (ARENA_ROWS + 7) + arenaBytes(16) : 0;
-    const useKernel = config.rule.kind === 'phi' && config.mergeKernel !== false && arenaSize <= MAX_ARENA_BYTES && kernelSupported();
+    // The kernel reads the compact window records (arrival-windows.ts: Int32 tLast and sums; other phi settings keep doubles and the JavaScript merge).
+    const compact = config.compactWindows !== false && compactWindows(config.rule);
+    const arenaSize = compact ? arenaBytes(4 * pairs) * 3 + arenaBytes(2 * pairs) + arenaBytes(pairs) + arenaBytes(4 * n) * (ARENA_ROWS + 7) + arenaBytes(16) : 0;
+    const useKernel = compact && config.mergeKernel !== false && arenaSize <= MAX_ARENA_BYTES && kernelSupported();
     const arena: Arena = useKernel ? new MemoryArena(arenaSize) : plainArena;
     this.ver = arena.int32(pairs).fill(GEN); // generation 1, version 0 everywhere
     this.verRows = Array.from({ length: n }, (_, o) => this.ver.subarray(o * n, o * n + n));
     const view = arena.uint8(pairs);
-    this.windows = new ArrivalWindows(pairs, config.rule, arena);
+    this.windows = new ArrivalWindows(pairs, config.rule, arena, n, compact);
     this.pool = new RowPool(n, this.verRows, useKernel ? this.ver.byteOffset : -1, useKernel ? arena : null, ARENA_ROWS);
     this.kernel = useKernel
       ? {
@@ -105,8 +108,8 @@ export class GossipMembers {
           ver: this.ver.byteOffset,
           view: view.byteOffset,
           count: this.windows.count.byteOffset,
-          last: this.windows.last.byteOffset,
-          base: this.windows.base.byteOffset,
+          rel: this.windows.rel.byteOffset,
+          sum: this.windows.sum.byteOffset,
           zero: arena.int32(n).byteOffset,
           sink: arena.int32(n).byteOffset,
           copies: [arena.int32(n), arena.int32(n), arena.int32(n)],
