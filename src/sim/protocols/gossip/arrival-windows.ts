@@ -101,10 +101,16 @@ export class ArrivalWindows {
   readonly epoch: Float64Array;
   /** tLast per pair (local µs; the fixed timeout). */
   readonly last: Float64Array;
-  /** The open block, per pair (read and written only when a block closes). */
-  readonly head: Uint8Array;
-  /** pair·B + block → sum of that closed block's intervals (µs); the open block's entry is stale. */
+  /**
+   * What a block close reads and writes, one line per pair (a close is a cache miss on a
+   * random pair: one line, not three): pair·stride + block → sum of that closed block's
+   * intervals (µs; the open block's entry is stale), + stride − 2 → the sum of the closed
+   * blocks in the window (compact records: a full window's sum fits an Int32), + stride − 1
+   * → the open block.
+   */
   readonly blocks: Int32Array;
+  /** Int32s per pair in `blocks`: a power of two ≥ B + 2 (16 for 10 blocks: 64 bytes, a cache line). */
+  readonly stride: number;
   /** count → 1 when a report recorded at that count closes the open block (count a positive multiple of blockSize). */
   readonly closesAt: Uint8Array;
   readonly B: number;
@@ -166,13 +172,15 @@ export class ArrivalWindows {
     this.capacity = this.B * this.blockSize;
     this.closesAt = new Uint8Array(this.capacity + 1);
     if (this.phi) for (let c = this.blockSize; c <= this.capacity; c += this.blockSize) this.closesAt[c] = 1;
-    this.head = new Uint8Array(windowed);
-    this.blocks = new Int32Array(windowed * this.B);
+    let stride = 1;
+    while (this.phi && stride < this.B + 2) stride *= 2;
+    this.stride = this.phi ? stride : 0;
+    this.blocks = new Int32Array(windowed * this.stride);
   }
 
   /** Bytes held per pair. */
   get bytesPerPair(): number {
-    return this.phi ? (this.compact ? 4 + 4 : 8 + 8) + 2 + 1 + 4 * this.B : 8;
+    return this.phi ? (this.compact ? 4 + 4 : 8 + 8) + 2 + 4 * this.stride : 8;
   }
 
   /**
@@ -210,10 +218,15 @@ export class ArrivalWindows {
       this.fit(row, localUs);
       this.rel.fill(localUs - this.epoch[row]!, Math.max(from, row * R), Math.min(to, (row + 1) * R));
     }
-    // No block is closed yet: `blocks` is read only for closed blocks, so it needs no reset.
     this.sum.fill(this.initialUs, from, to);
     this.count.fill(1, from, to);
-    this.head.fill(0, from, to);
+    // No block is closed yet (the block sums are read only for closed blocks: no reset); the open block is the first.
+    const blocks = this.blocks;
+    const S = this.stride;
+    for (let i = from; i < to; i++) {
+      blocks[i * S + S - 2] = 0;
+      blocks[i * S + S - 1] = 0;
+    }
   }
 
   /** The epoch of the pair's row (phi). */
@@ -268,23 +281,32 @@ export class ArrivalWindows {
  */
 export function closeBlock(w: ArrivalWindows, pair: number): number {
   const B = w.B;
-  const row = pair * B;
+  const row = pair * w.stride;
+  const closedAt = row + w.stride - 2;
   const blocks = w.blocks;
   let c = w.count[pair]!;
-  const h = w.head[pair]!;
-  // The other closed blocks in the window: the `closed` before h, going back around the ring (no modulo: this runs once per 100 reports of every pair).
+  const h = blocks[closedAt + 1]!;
   let others = 0;
-  for (let k = 1, b = h, closed = c / w.blockSize - 1; k <= closed; k++) {
-    b = b === 0 ? B - 1 : b - 1;
-    others += blocks[row + b]!;
+  if (w.compact) others = blocks[closedAt]!;
+  else {
+    // The other closed blocks in the window: the `closed` before h, going back around the ring (their total may not fit an Int32 here).
+    for (let k = 1, b = h, closed = c / w.blockSize - 1; k <= closed; k++) {
+      b = b === 0 ? B - 1 : b - 1;
+      others += blocks[row + b]!;
+    }
   }
-  blocks[row + h] = w.sum[pair]! - others;
+  const closing = w.sum[pair]! - others;
+  blocks[row + h] = closing;
+  let closed = others + closing;
   const next = h + 1 === B ? 0 : h + 1;
   if (c === w.capacity) {
-    w.sum[pair]! -= blocks[row + next]!;
+    const leaving = blocks[row + next]!;
+    w.sum[pair]! -= leaving;
+    closed -= leaving;
     c -= w.blockSize;
   }
-  w.head[pair] = next;
+  if (w.compact) blocks[closedAt] = closed;
+  blocks[closedAt + 1] = next;
   return c;
 }
 
