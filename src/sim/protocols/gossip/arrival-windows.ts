@@ -14,14 +14,15 @@
  * is full the next interval opens a new block and, once B blocks are held, the oldest
  * block leaves whole. The mean is therefore over the last 901–1 000 recorded intervals
  * at Cassandra's 1 000 (exactly the last `sample_size` when it is ≤ 10, and exactly all
- * of them until the window first fills) — 4·B + 11 bytes a pair instead of 8 000. The
+ * of them until the window first fills) — 74 bytes a pair instead of 8 000 (below). The
  * test checks that with sample_size ≤ 10 the conviction instants equal the detector's,
  * and that the window sums below equal block sums kept by addition.
  *
  * The record every report touches is small (the merge is memory-bound: 10⁶ reports a
  * simulated second at 1 000 members, each a random pair's record): tLast as an Int32
  * relative to an epoch per row (an observer's row of endpoints), the window's sum as an
- * Int32, the count as a Uint16 — 10 bytes instead of 20. All are whole µs, so every mean
+ * Int32, the count as a Uint16 — 10 bytes instead of 20 (the block sums, the open block
+ * and the closed blocks' total, touched once per block, are one 64-byte line). All are whole µs, so every mean
  * and conviction instant is the same double as with absolute tLast in doubles. A row's
  * epoch moves to `l` when a report at `l` is more than REBASE_US past it; tLast older than
  * FLOOR_US before the new epoch is then clamped there. Clamping changes nothing the model
