@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fault, LinkConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
 import { gossipHeartbeats, type GossipConfig } from '../../../src/sim/protocols/gossip/gossip.js';
-import { kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
+import { divisibilityConstants, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
 
 const I = 1_000_000;
 const link = (loss: number, duplicate = 0): LinkConfig => ({
@@ -213,7 +213,7 @@ function assembleKernelText(source: string): Uint8Array {
   const SIMD: Record<string, number> = {
     'i32x4.splat': 0x11, 'f64x2.splat': 0x14, 'i32x4.eq': 0x37, 'i32x4.gt_s': 0x3b, 'f64x2.eq': 0x47, 'f64x2.gt': 0x4a, 'f64x2.ge': 0x4c,
     'v128.not': 0x4d, 'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.or': 0x50, 'v128.bitselect': 0x52, 'v128.any_true': 0x53,
-    'f64x2.floor': 0x75, 'i16x8.extend_low_i8x16_u': 0x89, 'i32x4.bitmask': 0xa4, 'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1,
+    'f64x2.floor': 0x75, 'i16x8.extend_low_i8x16_u': 0x89, 'i32x4.bitmask': 0xa4, 'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1, 'i32x4.mul': 0xb5, 'i32x4.le_u': 0x3e,
     'i16x8.narrow_i32x4_u': 0x86, 'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
     'f64x2.convert_low_i32x4_s': 0xfe,
   };
@@ -254,6 +254,18 @@ function assembleKernelText(source: string): Uint8Array {
     ...section(10, vec([[...leb(body.length), ...body]])),
   ]);
 }
+
+describe("the kernel's block-close test", () => {
+  it('c·M mod 2³² ≤ M − 1 (unsigned) iff the block size divides c, for every count below 2¹⁶', () => {
+    const wrong: string[] = [];
+    for (const bs of [1, 2, 3, 7, 64, 100, 101, 1_000, 4_096, 6_554, 65_535]) {
+      const [m, m1] = divisibilityConstants(bs);
+      for (let c = 0; c < 65_536; c++) if (Math.imul(c, m) >>> 0 <= m1 >>> 0 !== (c % bs === 0)) wrong.push(`${bs} ${c}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(() => divisibilityConstants(65_536)).toThrow(RangeError);
+  });
+});
 
 describe("the kernel's bytes", () => {
   it('are its text form assembled, and a valid module', () => {

@@ -158,7 +158,7 @@ function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, ownDig
   const out = outOffset < 0 ? k.copies[2] : null;
   const n4 = n & ~3;
   let next = m.nextCheckUs[x]!;
-  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 2 * base, k.rel + 4 * base, k.sum + 4 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, L, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), w.blockSize);
+  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 2 * base, k.rel + 4 * base, k.sum + 4 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, L, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), k.blockM, k.blockM1);
   let states = k.res[0]!;
   let asked = k.res[1]!;
   const checks = k.res[2]!;

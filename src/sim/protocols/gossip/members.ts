@@ -9,7 +9,7 @@ import type { ProtocolContext } from '../protocol.js';
 import { arenaBytes, MAX_ARENA_BYTES, MemoryArena, plainArena, type Arena } from './arena.js';
 import { ArrivalWindows, compactWindows } from './arrival-windows.js';
 import { censorHorizonUs, GEN, MAX_GENERATION, type GossipConfig } from './config.js';
-import { instantiateMergeKernel, kernelSupported, type MergeFn } from './merge-kernel.js';
+import { divisibilityConstants, instantiateMergeKernel, kernelSupported, type MergeFn } from './merge-kernel.js';
 import { MembershipAccounting } from './membership-accounting.js';
 import { RowPool } from './row-pool.js';
 
@@ -30,6 +30,9 @@ export interface KernelState {
   readonly count: number;
   readonly rel: number;
   readonly sum: number;
+  /** The block-close test's constants (merge-kernel.ts `divisibilityConstants`). */
+  readonly blockM: number;
+  readonly blockM1: number;
   readonly zero: number;
   readonly sink: number;
   readonly copies: readonly [Int32Array, Int32Array, Int32Array];
@@ -110,6 +113,8 @@ export class GossipMembers {
           count: this.windows.count.byteOffset,
           rel: this.windows.rel.byteOffset,
           sum: this.windows.sum.byteOffset,
+          blockM: divisibilityConstants(this.windows.blockSize)[0],
+          blockM1: divisibilityConstants(this.windows.blockSize)[1],
           zero: arena.int32(n).byteOffset,
           sink: arena.int32(n).byteOffset,
           copies: [arena.int32(n), arena.int32(n), arena.int32(n)],
