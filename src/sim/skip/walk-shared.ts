@@ -207,6 +207,32 @@ export class WalkShared {
     }
   }
 
+  /**
+   * The set-up of the nodes `indices` of this one's nodes, for walks of `names` (those
+   * nodes' names, in that order; the array the walks will be given): their phases, stream
+   * keys and pause starts taken from this set-up rather than derived again. The same
+   * values as a fresh set-up would derive, since each is keyed by the node's name only
+   * (phase and skip streams, and the pause rule's fault stream); requires this set-up to
+   * have served `nodeSetup` and `pauseSchedule` for a probe already. Prefixes are not shared.
+   */
+  subset(indices: readonly number[], names: readonly string[]): WalkShared {
+    if (this.seed === null || this.phases === null || this.pauseShape === null) throw new RangeError('WalkShared.subset: derive the set-up first');
+    if (names.length !== indices.length || indices.some((i, n) => this.names[i] !== names[n])) throw new RangeError('WalkShared.subset: the names must be those of the indices');
+    const part = new WalkShared();
+    part.seed = this.seed;
+    part.replication = this.replication;
+    part.names = names;
+    part.intervalUs = this.intervalUs;
+    part.monitor = this.monitor;
+    part.phases = Float64Array.from(indices, (i) => this.phases![i]!);
+    part.skipKeys = indices.map((i) => this.skipKeys[i]!);
+    part.pauseShape = this.pauseShape;
+    const starts = this.pauseStarts;
+    part.pauseStarts = starts === null ? null : Float64Array.from(indices, (i) => starts[i]!);
+    part.pauseFirst = starts === null ? null : Int32Array.from({ length: indices.length + 1 }, (_, i) => i);
+    return part;
+  }
+
   /** Node `node`'s saved prefix, if any (the walk checks `fits` before resuming). */
   prefixOf(node: number): NodePrefix | null {
     return this.prefixes[node] ?? null;
