@@ -143,17 +143,6 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
   const split = sharing && options.stopEarly !== false && splittable(cell) ? probeParts(cell, names, Math.max(1_000, Math.floor(intervalUs / 2))) : null;
   const parts = split === null ? [names] : split.map((part) => part.names);
   const shares = split === null ? [sharing ? new WalkShared() : undefined] : split.map((part) => part.shared);
-  // Whether a probe took the walk: then so does every later one whose lengths are whole µs
-  // (runPathFor reads the run's and the pause's length only through the engine's checks
-  // that they are whole µs, the run longer than its warm-up: both hold for every probe).
-  let onTheWalk = false;
-  const pathOf = (config: SimConfig, pauseUs: number) => {
-    const whole = Number.isSafeInteger(config.durationUs) && Number.isSafeInteger(pauseUs) && pauseUs >= 0;
-    if (onTheWalk && whole) return 'walk';
-    const path = runPathFor(config);
-    onTheWalk = path === 'walk' && whole;
-    return path;
-  };
 
   /** Whether the probe fits the budget and the engine's exact range; counts it when it does. */
   const affordable = (pauseUs: number): boolean => {
@@ -166,7 +155,7 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
     const before = spent;
     const hooks = options.onProgress ? { onProgress: (f: number) => options.onProgress!(Math.min(1, (before + f * cost) / expected)) } : undefined;
     const config = probeConfig(cell, pauseUs, names);
-    if (pathOf(config, pauseUs) !== 'walk') {
+    if (runPathFor(config) !== 'walk') {
       const tallies = runOnce(config, hooks).tallies;
       spent += cost;
       options.onProgress?.(Math.min(1, spent / expected));
