@@ -125,6 +125,7 @@ import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 import { NodePrefix, type WalkShared } from './walk-shared.js';
 import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
+import { PlainWalk } from './plain-walk.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
 export function timeoutWalkRefusal(config: SimConfig): string | null {
@@ -148,6 +149,17 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
     if (refusal !== null) return refusal;
   }
   return null;
+}
+
+/**
+ * Whether a full walk of `config` takes the lean path (./plain-walk.ts): every node on
+ * one link with Bernoulli loss (no Gilbert–Elliott chain), no faults (pauses, slow I/O,
+ * starvation, clock faults), no crashes. Results are the same on either path.
+ */
+export function plainWalkApplies(config: SimConfig): boolean {
+  if ((config.faults?.length ?? 0) > 0 || config.crashes.length > 0) return false;
+  const classes = linkClasses(config);
+  return classes.links.length === 1 && classes.extras[0] === undefined && linkLossModel(classes.links[0]!).kind === 'bernoulli';
 }
 
 /**
@@ -201,7 +213,7 @@ export function crashesRefusal(config: SimConfig): string | null {
 export function runTimeoutWalk(config: SimConfig, hooks?: RunHooks, options: WalkOptions = {}): RunResult {
   const refusal = timeoutWalkRefusal(config);
   if (refusal !== null) throw new RangeError(`the skipping walk does not apply: ${refusal}`);
-  return new TimeoutWalk(config, options.pausesOnly === true, options.shared ?? null).run(hooks?.onProgress);
+  return new TimeoutWalk(config, options.pausesOnly === true, options.shared ?? null, options.general === true).run(hooks?.onProgress);
 }
 
 export interface WalkOptions {
@@ -211,7 +223,9 @@ export interface WalkOptions {
    * draw for draw: everything up to there is drawn as in a full walk, and the segment
    * ends W heartbeats past the first heartbeat surely sent after the pause, with the node
    * trusted, so the first news after the pause (which closes its attribution window) has
-   * arrived within it and nothing later can count. Every other tally is then partial.
+   * arrived within it and nothing later can count. That segment itself ends as soon as
+   * the first news is known (`newsBy`): every verdict up to it is then judged as in the
+   * longer segment, and later ones cannot count. Every other tally is then partial.
    */
   readonly pausesOnly?: boolean;
   /**
@@ -220,6 +234,11 @@ export interface WalkOptions {
    * onsets are derived once. Exact: the same values as a fresh walk derives.
    */
   readonly shared?: WalkShared;
+  /**
+   * Walk plain nodes on the general path too (tests: ./plain-walk.ts must equal it draw
+   * for draw). Results are the same either way.
+   */
+  readonly general?: boolean;
 }
 
 /** The walk's constants, scratch buffers and tallies; nodes are walked one after another. */
@@ -297,10 +316,14 @@ class TimeoutWalk {
   private warmFrom = 0;
   private warmTo = 0;
 
+  /** The lean path when every node is plain (./plain-walk.ts), else null. */
+  private readonly plain: PlainWalk | null;
+
   constructor(
     private readonly config: SimConfig,
     private readonly pausesOnly = false,
     private readonly shared: WalkShared | null = null,
+    general = false,
   ) {
     const d = config.detector as Extract<SimConfig['detector'], { kind: 'timeout' }>;
     this.I = config.heartbeat.intervalUs;
@@ -320,12 +343,28 @@ class TimeoutWalk {
     const classes = linkClasses(config);
     this.classOf = classes.classOf;
     this.classBaseUs = Float64Array.from(classes.links, (l) => l.delay.baseUs);
-    this.skippers = classes.links.map((link, c) => {
+    const lawSets = classes.links.map((link, c) => {
       const extra = classes.extras[c];
       const laws = { loss: linkLossModel(link), jitter: config.heartbeat.jitter, delay: link.delay.random, thresholdUs: this.theta, ...(extra === undefined ? {} : { extra }) };
-      return new HeartbeatSkipper(new SkipLawSet(laws, this.bank), this.bank);
+      return new SkipLawSet(laws, this.bank);
     });
+    this.skippers = lawSets.map((set) => new HeartbeatSkipper(set, this.bank));
     this.skipper = this.skippers[0]!;
+    // Plain nodes (one link class, Bernoulli loss, no slow I/O, no episodes, a full walk) take the lean path.
+    const plain = !general && !pausesOnly && shared === null && classes.links.length === 1 && plainWalkApplies(config);
+    this.plain = plain
+      ? new PlainWalk(lawSets[0]!, this.bank, this.verdicts, {
+          intervalUs: this.I,
+          timeoutUs: this.T,
+          deadAfterUs: this.deadAfter,
+          checkIntervalUs: this.C,
+          baseDelayUs: this.classBaseUs[0]!,
+          thresholdUs: this.theta,
+          endUs: this.endUs,
+          warmupUs: this.warmupUs,
+          W: this.W,
+        })
+      : null;
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     const sharedPauses = (config.faults?.length ?? 0) > 0 && this.shared !== null ? this.shared.pauseSchedule(config, root) : null;
     this.pauses = (config.faults?.length ?? 0) > 0 ? (sharedPauses ?? pauseSchedule(config, root, this.bank)) : null;
@@ -353,6 +392,7 @@ class TimeoutWalk {
     const shared = this.shared === null ? null : this.shared.nodeSetup(config);
     // One stream per link for positions, fates and parts alike: `link/<node>><monitor>/skip`.
     const skipKeys = NodeKeyFamily.linkTo(config.monitorName, 'skip');
+    if (this.plain !== null) return this.runPlain(this.plain, root, skipKeys, onProgress);
     for (let node = 0; node < names.length; node++) {
       if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
       const name = names[node]!;
@@ -371,6 +411,28 @@ class TimeoutWalk {
       this.starveSampler = this.starves === null ? null : this.starveSamplers[node]!;
       this.walkNode(node, phase);
     }
+    return this.finish();
+  }
+
+  /** Every node on the lean path: the same phases and streams as the general loop, in the same order. */
+  private runPlain(plain: PlainWalk, root: SeedRoot, skipKeys: NodeKeyFamily, onProgress: ((fraction: number) => void) | undefined): RunResult {
+    const names = this.config.nodeNames;
+    const every = Math.max(1, Math.floor(names.length / 100));
+    const I = this.I;
+    const bank = this.bank;
+    for (let node = 0; node < names.length; node++) {
+      if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
+      const name = names[node]!;
+      skipKeys.of(name);
+      plain.walkNode(node, heartbeatPhaseUs(root, name, I), bank.addDigest(root, skipKeys.hi, skipKeys.lo));
+    }
+    this.sent = plain.sent;
+    this.delivered = plain.delivered;
+    this.lost = plain.lost;
+    return this.finish();
+  }
+
+  private finish(): RunResult {
     const metrics = this.metrics;
     this.verdicts.replayInto(metrics);
     metrics.heartbeatsMissedWhilePaused = this.missed;
@@ -618,6 +680,8 @@ class TimeoutWalk {
   private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number, resumed: NodePrefix | null = null): number {
     const { I, W, b, theta, T, endUs, K } = this;
     const schedule = this.schedule;
+    // Only the pause tallies wanted and every window a pause: the segment may end at the pause's first news (`newsBy`).
+    const cutAtNews = this.pausesOnly && this.crashes === null && this.starves === null;
     const skipper = this.skipper;
     const ahead = this.ahead;
     const arrivals = this.arrivals;
@@ -639,6 +703,10 @@ class TimeoutWalk {
       let jitter: number;
       let delay: number;
       let isLost = false;
+      // An interesting heartbeat (of any kind) reaches the segment W further: one site for
+      // all kinds, so a raw stretch's first late message (met late in a run) meets code
+      // the optimizer has already seen run, not a deopt.
+      let reaches = false;
       if (j <= rawTo) {
         const sendUs = this.rawHeartbeat(j);
         // Read the message before leaving: skipping again draws the next interesting one.
@@ -650,24 +718,25 @@ class TimeoutWalk {
         }
         if (sendUs === NONE) continue; // held back by the pause, or not sent within the run
         jitter = sendUs - schedule.nominal(j);
-        if (isLost || jitter + delay > theta) end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = isLost || jitter + delay > theta;
       } else if (ahead.read < ahead.length && ahead.index[ahead.read] === j) {
         const e = ahead.read++;
         isLost = ahead.lost[e] === 1;
         jitter = ahead.jitterUs[e]!;
         delay = ahead.delayUs[e]!;
-        if (ahead.interesting[e] === 1) end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = ahead.interesting[e] === 1;
       } else if (j === this.next) {
         isLost = skipper.lost;
         jitter = skipper.jitterUs;
         delay = skipper.delayUs;
         this.pull();
-        end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = true;
       } else {
         skipper.drawOrdinary();
         jitter = skipper.ordinaryJitterUs;
         delay = skipper.ordinaryDelayUs;
       }
+      if (reaches) end = Math.max(end, Math.min(K - 1, j + W));
       // The next interesting heartbeat or pause window within reach joins this segment (segments stay W apart).
       const next = this.next;
       if (next !== NONE && next <= end + W) end = Math.max(end, Math.min(K - 1, next));
@@ -679,6 +748,9 @@ class TimeoutWalk {
         continue; // not sent within the run
       }
       this.book(sendUs, isLost, delay);
+      // pausesOnly, past the node's last window (the segment's only one): once its first news is
+      // known the books have closed the pause's attribution window, nothing later counts: end here.
+      if (cutAtNews && rawTo >= 0 && j >= rawTo && j < end && this.pauseAt === this.pauseEnd && this.pauseAt === this.segmentWindowsFrom + 1 && this.newsBy(schedule.nominal(j) + b)) end = j;
     }
     ahead.clear();
     const tFrom = start === 0 ? 0 : schedule.nominal(start) + b + theta - I + T + 1;
@@ -698,6 +770,23 @@ class TimeoutWalk {
     this.carried = pending;
     this.pending = carried;
     return end;
+  }
+
+  /**
+   * Whether the first news after the segment's one pause (the first arrival at or after
+   * its end: newsAfterPauses) is surely at or before `tUs` = nominal(j) + b, with every
+   * heartbeat up to j drawn: one of the segment's arrivals is (late arrivals carried from
+   * earlier segments are not looked at: rare, left to the longer segment). Arrivals up to
+   * tUs are then all known (a later heartbeat arrives at or after nominal(j + 1) + b), so
+   * judging to tUs gives every verdict up to that news exactly as a longer segment would,
+   * and the news itself is the same.
+   */
+  private newsBy(tUs: number): boolean {
+    const e = this.schedule.windowEnd[this.pauseAt - 1]!;
+    if (e > this.endUs) return false;
+    const arrivals = this.arrivals;
+    for (let i = arrivals.length - 1; i >= 0; i--) if (arrivals.items[i]! >= e && arrivals.items[i]! <= tUs) return true;
+    return false;
   }
 
   /**
