@@ -13,6 +13,7 @@ import { buildCharts, type ChartSet } from '../report/charts.js';
 import { reportModel } from '../report/data.js';
 import { renderAllSvg } from '../report/svg.js';
 import { warmUpResults } from '../results/warm-up-results.js';
+import { chartCacheDir, fileChartSpecCache } from './chart-spec-cache.js';
 
 /**
  * What the main thread posts: charts to render, tagged so the reply finds its caller;
@@ -43,6 +44,8 @@ if (!port) throw new Error('chart-worker-jobs.ts must run in a worker thread');
 
 
 const jobs: { readonly id: number; readonly set: ChartSet }[] = [];
+/** The chart cache (chart-spec-cache.ts), for the warm-up's charts and the jobs' alike. */
+const cache = fileChartSpecCache(chartCacheDir());
 let jobSoon = false;
 
 function mark(name: string): void {
@@ -59,7 +62,7 @@ async function drain(): Promise<void> {
     for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
       try {
         mark(`job ${job.id} starts`);
-        const svgs = await renderAllSvg(job.set);
+        const svgs = await renderAllSvg(job.set, [], cache);
         mark(`job ${job.id} rendered`);
         port!.postMessage({ id: job.id, svgs } satisfies ChartReply);
       } catch (error) {
@@ -82,7 +85,7 @@ async function warmUp(): Promise<void> {
         // a job's message would not be delivered before the whole warm-up ends.
         await new Promise((resolve) => setImmediate(resolve));
         if (jobs.length > 0 || jobSoon) return mark(`warm-up cut short in round ${round + 1}${jobs.length > 0 ? '' : ' (a job is near)'}`);
-        await renderAllSvg({ datasets: set.datasets, charts: [chart] });
+        await renderAllSvg({ datasets: set.datasets, charts: [chart] }, [], cache);
       }
       mark(`warm-up round ${round + 1} done`);
     }
