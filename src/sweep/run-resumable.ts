@@ -26,6 +26,8 @@ export interface ResumableOptions {
   readonly signal?: AbortSignal;
   /** Run the tasks on this thread (RunTasksOptions.inline). */
   readonly inline?: boolean;
+  /** The main thread takes tasks too, beside workers − 1 threads (RunTasksOptions.mainThreadToo). */
+  readonly mainThreadToo?: boolean;
 }
 
 export interface ResumableRun {
@@ -59,6 +61,7 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
         ...(options.onWorkerIdle ? { onWorkerIdle: options.onWorkerIdle } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.inline ? { inline: true } : {}),
+        ...(options.mainThreadToo ? { mainThreadToo: true } : {}),
       },
     );
   } finally {
