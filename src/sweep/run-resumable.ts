@@ -5,7 +5,7 @@
  * is recorded as it arrives. The caller writes the results (or the partial file) and
  * then discards the store.
  */
-import type { PreparedScenario } from './run-scenario.js';
+import { cellAssembler, type AssembledCell, type PreparedScenario } from './run-scenario.js';
 import { runTasks } from './run-tasks.js';
 import { shardTasks, type ShardSpec } from './shard.js';
 import type { TaskResult } from './tasks.js';
@@ -36,6 +36,11 @@ export interface ResumableRun {
   /** Tasks read back from the store, and tasks computed now. */
   readonly restored: number;
   readonly computed: number;
+  /**
+   * A whole run's cells assembled while others still simulated (run-scenario.ts
+   * cellAssembler), for assembleResults; a shard assembles nothing.
+   */
+  readonly assembled: ReadonlyMap<number, AssembledCell>;
 }
 
 export async function runResumable(prepared: PreparedScenario, checkpoint: OutputStore, options: ResumableOptions): Promise<ResumableRun> {
@@ -46,6 +51,7 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
     if (r !== undefined) outputs.set(k, r);
   }
   const missing = wanted.filter((k) => !outputs.has(k));
+  const assembler = options.shard ? undefined : cellAssembler(prepared, outputs);
   try {
     await runTasks(
       missing.map((k) => prepared.tasks[k]!),
@@ -56,6 +62,7 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
           const k = missing[j]!;
           checkpoint.record(k, result);
           outputs.set(k, result);
+          assembler?.add(k, result);
         },
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.onWorkerIdle ? { onWorkerIdle: options.onWorkerIdle } : {}),
@@ -67,7 +74,7 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
   } finally {
     checkpoint.close();
   }
-  return { outputs, restored: wanted.length - missing.length, computed: missing.length };
+  return { outputs, restored: wanted.length - missing.length, computed: missing.length, assembled: assembler?.assembled ?? new Map() };
 }
 
 /** Every task's output in task order, for `assembleResults`. */

@@ -78,7 +78,9 @@ function taskWeight(task: SweepTask): number {
  * time first), so the run does not end with one worker busy on a long task while the
  * other idles. Expense is the cost model's CPU estimate (cost-model.ts taskCpuNs: the
  * heartbeats at the price of the path that runs them), not raw heartbeats, which rank
- * a pause search below replications that cost a quarter as much. Ties keep task order.
+ * a pause search below replications that cost a quarter as much. Ties go cell by cell
+ * (then in task order), so that a cell's tasks end close together and the cell can be
+ * assembled while the rest still run (run-scenario.ts cellAssembler).
  * Only who runs what, and when, depends on it: each result still lands at its task's index.
  */
 export function dispatchOrder(tasks: readonly SweepTask[]): number[] {
@@ -86,7 +88,7 @@ export function dispatchOrder(tasks: readonly SweepTask[]): number[] {
     const ns = taskCpuNs(task);
     return Number.isFinite(ns) && ns > 0 ? ns : 1;
   });
-  return tasks.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b);
+  return tasks.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || tasks[a]!.cell - tasks[b]!.cell || a - b);
 }
 
 /** Weighted progress: each task's share of the expected heartbeats. */

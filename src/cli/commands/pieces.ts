@@ -111,7 +111,7 @@ export async function runInPieces(
     checkpoint.remove();
     return { kind: 'partial', path };
   }
-  const results = assembleResults(prepared, allOutputs(prepared, done.outputs), version);
+  const results = assembleResults(prepared, allOutputs(prepared, done.outputs), version, done.assembled);
   markPhase('assemble results (pool, statistics, analysis)');
   return { kind: 'results', results, done: () => checkpoint.remove() };
 }
