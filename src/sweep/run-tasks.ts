@@ -136,7 +136,8 @@ async function runInline(tasks: readonly SweepTask[], options: RunTasksOptions):
  * a round trip through the main thread's event loop. Handing tasks out one message at a
  * time cost ~0.7 ms a task in wake-ups (db-ha --replications 40: 820 tasks of ~1–15 ms;
  * the workers idled 20–25 % of the run waiting for their next task). Results come back
- * one message per task, their typed arrays transferred, and land at their task's index.
+ * in batches (at most one message per thread every 20 ms: worker.ts), their typed arrays
+ * transferred, and land at their task's index.
  */
 /** Numbers the pool's runs, so that a thread's late reply to an earlier run is never taken for this one's. */
 let runs = 0;
@@ -209,8 +210,12 @@ function runPooled(tasks: readonly SweepTask[], threadCount: number, options: Ru
         }
         return;
       }
-      tracer?.finished(workers.indexOf(worker), message.index, tasks[message.index]!.kind, message.timing, clockMs());
-      accept(message.index, message.result);
+      const receivedMs = tracer ? clockMs() : 0;
+      for (const d of message.done) {
+        if (settled) return;
+        tracer?.finished(workers.indexOf(worker), d.index, tasks[d.index]!.kind, d.timing, receivedMs);
+        accept(d.index, d.result);
+      }
     };
     workers = threadCount > 0 ? acquireWorkers(threadCount) : [];
     const request: WorkerRequest = { run, tasks, order: Int32Array.from(order), claims: claims.buffer as SharedArrayBuffer, timelineLimit: options.timelineLimit, ...(tracer ? { trace: true } : {}) };

@@ -26,11 +26,18 @@ export interface WorkerRequest {
 }
 
 /**
- * What the worker posts back: a task's result, progress from within a task, that it
- * found no task left (`idle`), or why a task failed.
+ * What the worker posts back: finished tasks' results (`done`, a batch), progress from
+ * within a task, that it found no task left (`idle`), or why a task failed.
  */
+/** One finished task: its index in the run's task list, its result, and (traced) when it ran. */
+export interface TaskDone {
+  readonly index: number;
+  readonly result: TaskResult;
+  readonly timing?: TaskTiming;
+}
+
 export type WorkerReply =
-  | { readonly run: number; readonly ok: true; readonly index: number; readonly result: TaskResult; readonly timing?: TaskTiming }
+  | { readonly run: number; readonly ok: true; readonly done: readonly TaskDone[] }
   | { readonly run: number; readonly ok: true; readonly index: number; readonly progress: number }
   | { readonly run: number; readonly ok: true; readonly idle: true; readonly postingMs?: number }
   | { readonly run: number; readonly ok: false; readonly message: string };
@@ -40,6 +47,8 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
 /** At most this often (wall clock, ms) a running task reports how far it got. */
 const PROGRESS_EVERY_MS = 200;
+/** Finished tasks' results are posted together, at most this often (wall clock, ms), and when no task is left. */
+const RESULTS_EVERY_MS = 20;
 
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 // The pool hears when this thread's code has loaded (worker-pool.ts threadTimes).
@@ -48,6 +57,21 @@ port.postMessage({ loadedMs });
 port.on('message', ({ run, tasks, order, claims, timelineLimit, trace }: WorkerRequest) => {
   const claimed = new Int32Array(claims);
   let postingMs = 0;
+  // Results go back in batches, at most one message every RESULTS_EVERY_MS: each
+  // postMessage wakes the main thread (~0.1-0.5 ms of this thread's time apiece, more on a
+  // loaded machine), and db-ha --replications 40 is 820 tasks of ~1-15 ms.
+  let batch: TaskDone[] = [];
+  let transfer: ArrayBuffer[] = [];
+  let lastPostMs = performance.now();
+  const flush = () => {
+    if (batch.length === 0) return;
+    const before = trace === true ? clockMs() : 0;
+    post({ run, ok: true, done: batch }, transfer);
+    if (trace === true) postingMs += clockMs() - before;
+    batch = [];
+    transfer = [];
+    lastPostMs = performance.now();
+  };
   for (;;) {
     const k = Atomics.add(claimed, 0, 1);
     if (k >= order.length) break;
@@ -59,15 +83,18 @@ port.on('message', ({ run, tasks, order, claims, timelineLimit, trace }: WorkerR
         const now = performance.now();
         if (now - lastMs < PROGRESS_EVERY_MS) return;
         lastMs = now;
+        flush();
         post({ run, ok: true, index, progress: fraction });
       });
-      const timing = trace === true ? { loadedMs, startMs, endMs: clockMs() } : undefined;
-      post(timing ? { run, ok: true, index, result, timing } : { run, ok: true, index, result }, transferablesOf(result));
-      if (timing) postingMs += clockMs() - timing.endMs;
+      batch.push(trace === true ? { index, result, timing: { loadedMs, startMs, endMs: clockMs() } } : { index, result });
+      transfer.push(...transferablesOf(result));
+      if (performance.now() - lastPostMs >= RESULTS_EVERY_MS) flush();
     } catch (error) {
+      flush();
       post({ run, ok: false, message: error instanceof Error ? error.message : String(error) });
       return;
     }
   }
+  flush();
   post(trace === true ? { run, ok: true, idle: true, postingMs } : { run, ok: true, idle: true });
 });

@@ -159,15 +159,22 @@ afterEach(() => {
 });
 
 describe('the pool hands tasks out through shared memory', () => {
-  it('posts each thread one message per run (the whole task list), however many tasks; each task runs exactly once', async () => {
+  it('posts each thread one message per run (the whole task list), hears results in batches, and runs each task exactly once', async () => {
     const tasks = Array.from({ length: 24 }, (_, i) => replication(i % 3, Math.floor(i / 3), 1 + (i % 5)));
     const signal = new AbortController().signal;
     const inline = await runTasks(tasks, { workers: 1, timelineLimit: 20 });
     prestartWorkers(2);
+    await idleWorkersLoaded();
     const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const heard = vi.spyOn(Worker.prototype, 'emit');
     const { value: pooled, trace } = await traced(() => runTasks(tasks, { workers: 2, timelineLimit: 20, signal }));
     // One message per thread: one-task-per-message dispatch would post 24.
     expect(posted).toHaveBeenCalledTimes(2);
+    // Results come back in batches (worker.ts RESULTS_EVERY_MS): these tasks take well under
+    // a millisecond each, so a few messages carry all 24, not one message per task.
+    const batches = heard.mock.calls.filter(([event, m]) => event === 'message' && typeof m === 'object' && m !== null && 'done' in m);
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.length).toBeLessThanOrEqual(6);
     expect(pooled).toEqual(inline);
     expect(trace.tasks.map((t) => t.task).sort((a, b) => a - b)).toEqual(tasks.map((_, i) => i));
     expect(trace.summary.reduce((n, s) => n + s.tasks, 0)).toBe(tasks.length);
