@@ -8,6 +8,8 @@
  *    The pull walk (src/sim/skip/pull-walk.ts) does the same for fixed-rate pull checks:
  *    only the probes that can fail (a message lost, or a round trip that may exceed the
  *    probe timeout) and those next to crashes and pauses are drawn;
+ *    the NFD-S walk (src/sim/skip/nfd-s-walk.ts) for Chen's NFD-S: only heartbeats lost
+ *    or later than δ − b − 1, and those at crashes and restarts, are drawn;
  * 2. the per-node timeout kernel (src/sim/fast): the engine's own draws, tally for
  *    tally, without its global event queue — where the walk does not apply (e.g.
  *    duplication, a jitter that can reach the interval, a threshold below zero);
@@ -24,12 +26,13 @@ import { fastPathApplies, runTimeoutKernel } from './fast/index.js';
 import { runProtocol } from './run-protocol.js';
 import { runTimeoutWalk, timeoutWalkRefusal } from './skip/timeout-walk.js';
 import { pullWalkRefusal, runPullWalk } from './skip/pull-walk.js';
+import { nfdSWalkRefusal, runNfdSWalk } from './skip/nfd-s-walk.js';
 import { validateConfig } from './engine/validate-config.js';
 
 export type { RunHooks, RunResult };
 
 /** Which simulator runs a configuration: see the header for the order. */
-export type RunPath = 'protocol' | 'walk' | 'pullWalk' | 'kernel' | 'engine';
+export type RunPath = 'protocol' | 'walk' | 'pullWalk' | 'nfdSWalk' | 'kernel' | 'engine';
 
 export function runPathFor(config: SimConfig): RunPath {
   if (config.protocol) return 'protocol';
@@ -37,6 +40,7 @@ export function runPathFor(config: SimConfig): RunPath {
   if (!engineAccepts(config)) return 'engine';
   if (timeoutWalkRefusal(config) === null) return 'walk';
   if (pullWalkRefusal(config) === null) return 'pullWalk';
+  if (nfdSWalkRefusal(config) === null) return 'nfdSWalk';
   return fastPathApplies(config) ? 'kernel' : 'engine';
 }
 
@@ -62,6 +66,11 @@ export function runOnce(config: SimConfig, hooks?: RunHooks): RunResult {
     }
     case 'pullWalk': {
       const result = runPullWalk(config, hooks);
+      hooks?.onProgress?.(1);
+      return result;
+    }
+    case 'nfdSWalk': {
+      const result = runNfdSWalk(config, hooks);
       hooks?.onProgress?.(1);
       return result;
     }

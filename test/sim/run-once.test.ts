@@ -7,6 +7,7 @@ import type { SimConfig } from '../../src/sim/config.js';
 import { Simulation } from '../../src/sim/engine/simulation.js';
 import { runTimeoutKernel } from '../../src/sim/fast/index.js';
 import { runOnce, runPathFor } from '../../src/sim/run-once.js';
+import { runNfdSWalk } from '../../src/sim/skip/nfd-s-walk.js';
 import { runTimeoutWalk } from '../../src/sim/skip/timeout-walk.js';
 
 function config(over: Partial<SimConfig> = {}): SimConfig {
@@ -53,9 +54,14 @@ describe('runOnce cascade', () => {
   });
 
   it('falls back to the engine for what neither applies to, and for what the engine refuses', () => {
-    const nfd = config({ detector: { kind: 'nfdS', shiftUs: 500_000, confirmAfterUs: 0, checkIntervalUs: 0 } });
+    // NFD-E's expected arrivals depend on a window of past arrivals: no skipping walk is exact.
+    const nfd = config({ detector: { kind: 'nfdE', marginUs: 500_000, windowSize: 100, bertier: null, confirmAfterUs: 0, checkIntervalUs: 0 } });
     expect(runPathFor(nfd)).toBe('engine');
     expect(runOnce(nfd)).toEqual(new Simulation(nfd).run());
+    // NFD-S has a walk of its own (src/sim/skip/nfd-s-walk.ts).
+    const nfdS = config({ detector: { kind: 'nfdS', shiftUs: 500_000, confirmAfterUs: 0, checkIntervalUs: 0 } });
+    expect(runPathFor(nfdS)).toBe('nfdSWalk');
+    expect(runOnce(nfdS)).toEqual(runNfdSWalk(nfdS));
     // Duplication with a timeline: not the walk (duplication); the kernel, which keeps the engine's timeline.
     const dupWithLog = config({ link: { lossProbability: 0.05, duplicateProbability: 0.01, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } } });
     expect(dupWithLog.transitionLogLimit).toBeGreaterThan(0);

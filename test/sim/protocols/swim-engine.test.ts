@@ -61,36 +61,38 @@ describe('engine shortcuts change no result', () => {
   });
 });
 
+/** Scenarios that exercise every path of the engine's shortcuts: restarts, pauses, starvation, partitions, slow I/O, ties. */
+const named = (...names: string[]) => ({ kind: 'named' as const, names });
+const crashes = [{ kind: 'crashRecover' as const, nodes: { kind: 'all' as const }, mttfUs: 600 * S, mttrUs: 20 * S }];
+const exp = (meanUs: number) => ({ kind: 'exponential' as const, meanUs });
+const scenarios: Record<string, SwimTestOptions> = {
+  'churn + GC pauses': { members: 40, durationUs: 400 * S, link: lan, crashes, faults: [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 200 * S }, duration: exp(2 * S), afterPause: 'skip' }] },
+  'CPU starvation': { members: 30, durationUs: 300 * S, link: lan, crashes, faults: [{ kind: 'cpuStarvation', nodes: named('node-02', 'node-05'), onset: { kind: 'poisson', meanGapUs: 60 * S }, duration: { kind: 'constant', valueUs: 10 * S }, extraDelay: exp(400_000) }] },
+  'partitions + slow I/O': {
+    members: 40,
+    durationUs: 400 * S,
+    link: lan,
+    crashes,
+    faults: [
+      { kind: 'partition', nodes: named('node-01', 'node-02', 'node-03'), scope: 'group', direction: 'both', onset: { kind: 'poisson', meanGapUs: 100 * S }, duration: exp(15 * S) },
+      { kind: 'partition', nodes: named('node-07'), scope: 'group', direction: 'toObserver', onset: { kind: 'poisson', meanGapUs: 100 * S }, duration: exp(10 * S) },
+      { kind: 'slowIo', nodes: named('node-04', 'node-09'), extraDelay: { kind: 'uniform', minUs: 0, maxUs: 300_000 } },
+    ],
+  },
+  'random targets, no Lifeguard': { members: 40, durationUs: 400 * S, link: lan, crashes, lifeguard: false, targetSelection: 'random' },
+  '10 % loss': { members: 50, durationUs: 300 * S, loss: 0.1, crashes },
+  'high jitter (mean 200 ms)': { members: 40, durationUs: 300 * S, link: { lossProbability: 0.02, duplicateProbability: 0, delay: { baseUs: 0, random: exp(200_000) } }, crashes },
+  // Every packet lands at the instant it is sent: same-instant ties everywhere.
+  'zero delay + pauses': {
+    members: 30,
+    durationUs: 300 * S,
+    link: { lossProbability: 0.005, duplicateProbability: 0, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } },
+    crashes,
+    faults: [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 100 * S }, duration: exp(S), afterPause: 'skip' }],
+  },
+};
+
 describe('side queues change nothing, not even the event count', () => {
-  const named = (...names: string[]) => ({ kind: 'named' as const, names });
-  const crashes = [{ kind: 'crashRecover' as const, nodes: { kind: 'all' as const }, mttfUs: 600 * S, mttrUs: 20 * S }];
-  const exp = (meanUs: number) => ({ kind: 'exponential' as const, meanUs });
-  const scenarios: Record<string, SwimTestOptions> = {
-    'churn + GC pauses': { members: 40, durationUs: 400 * S, link: lan, crashes, faults: [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 200 * S }, duration: exp(2 * S), afterPause: 'skip' }] },
-    'CPU starvation': { members: 30, durationUs: 300 * S, link: lan, crashes, faults: [{ kind: 'cpuStarvation', nodes: named('node-02', 'node-05'), onset: { kind: 'poisson', meanGapUs: 60 * S }, duration: { kind: 'constant', valueUs: 10 * S }, extraDelay: exp(400_000) }] },
-    'partitions + slow I/O': {
-      members: 40,
-      durationUs: 400 * S,
-      link: lan,
-      crashes,
-      faults: [
-        { kind: 'partition', nodes: named('node-01', 'node-02', 'node-03'), scope: 'group', direction: 'both', onset: { kind: 'poisson', meanGapUs: 100 * S }, duration: exp(15 * S) },
-        { kind: 'partition', nodes: named('node-07'), scope: 'group', direction: 'toObserver', onset: { kind: 'poisson', meanGapUs: 100 * S }, duration: exp(10 * S) },
-        { kind: 'slowIo', nodes: named('node-04', 'node-09'), extraDelay: { kind: 'uniform', minUs: 0, maxUs: 300_000 } },
-      ],
-    },
-    'random targets, no Lifeguard': { members: 40, durationUs: 400 * S, link: lan, crashes, lifeguard: false, targetSelection: 'random' },
-    '10 % loss': { members: 50, durationUs: 300 * S, loss: 0.1, crashes },
-    'high jitter (mean 200 ms)': { members: 40, durationUs: 300 * S, link: { lossProbability: 0.02, duplicateProbability: 0, delay: { baseUs: 0, random: exp(200_000) } }, crashes },
-    // Every packet lands at the instant it is sent: same-instant ties everywhere.
-    'zero delay + pauses': {
-      members: 30,
-      durationUs: 300 * S,
-      link: { lossProbability: 0.005, duplicateProbability: 0, delay: { baseUs: 0, random: { kind: 'constant', valueUs: 0 } } },
-      crashes,
-      faults: [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 100 * S }, duration: exp(S), afterPause: 'skip' }],
-    },
-  };
   for (const [name, o] of Object.entries(scenarios)) {
     it(`${name}: same tallies, events, records and views at every checkpoint; most events from side queues`, () => {
       const on = sim(o);
@@ -110,6 +112,31 @@ describe('side queues change nothing, not even the event count', () => {
       expect(a.tallies.crashes).toBeGreaterThan(5);
       expect(on.sideEvents()).toBeGreaterThan(0.8 * a.events);
       expect(off.sideEvents()).toBe(0);
+    });
+  }
+});
+
+describe('unarmed direct timeouts change nothing but the event count', () => {
+  // A round whose ack is a packet (it carries broadcasts) arriving before the direct
+  // timeout ends at the ack's own event; the timeout event would have found it over.
+  for (const [name, o] of Object.entries(scenarios)) {
+    it(`${name}: same tallies, records and views at every checkpoint; fewer events unless packets are read late`, () => {
+      const on = sim(o);
+      const off = sim(o, { eventlessTimeouts: false });
+      const end = o.durationUs / S;
+      for (const t of [end / 3, (2 * end) / 3]) {
+        on.runUntil(Math.round(t) * S);
+        off.runUntil(Math.round(t) * S);
+        expect(allViews(on, o.members)).toBe(allViews(off, o.members));
+      }
+      const a = on.finishRun();
+      const b = off.finishRun();
+      expect(a.tallies).toEqual(b.tallies);
+      expect(allViews(on, o.members)).toBe(allViews(off, o.members));
+      expect(a.viewRecords).toBe(b.viewRecords);
+      expect(a.tallies.crashes).toBeGreaterThan(5);
+      if (name === 'CPU starvation') expect(a.events).toBe(b.events);
+      else expect(a.events).toBeLessThan(b.events);
     });
   }
 });

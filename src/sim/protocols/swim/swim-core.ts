@@ -6,21 +6,27 @@
  * crash bookkeeping, random peer choice (kRandomNodes) and Lifeguard's awareness.
  * The constructor builds all of it from the scenario (setup in three steps below).
  */
-import type { LinkConfig, SimConfig } from '../../config.js';
+import type { SimConfig } from '../../config.js';
 import { DurationSampler, exponentialUs } from '../../random/distributions.js';
 import { compileCrashes, compileFaults, firstOnsetUs, selectNodes, type FaultProcess } from '../../faults/faults.js';
 import { DROPPED, LinkTable } from '../../network/links.js';
 import type { RunTallies, TransitionLog } from '../../metrics/recorder.js';
 import { StreamBank, streamFor, type SeedRoot } from '../../random/streams.js';
-import { faultDelayStreamKey, linkStreamKey, nodeStreamKey } from '../../random/stream-keys.js';
+import { faultDelayStreamKey, nodeStreamKey } from '../../random/stream-keys.js';
 import { Scheduler } from '../../engine/scheduler.js';
 import type { SwimProtocolConfig } from '../config.js';
 import { applyAwarenessDelta, pushPullScaleUs, retransmitLimit, suspicionBounds, type MemberlistConfig } from './memberlist.js';
 import { KeyedPermutation } from './permutation.js';
-import { NO_RECORD, View, Views } from './views.js';
+import { NO_RECORD, View, Views, VR, V_CHANGE_US, V_DEADLINE, V_INC, V_STATE, V_TIMER_K, V_TIMER_N } from './views.js';
 import { SwimMetrics } from './swim-metrics.js';
 import { SideQueues } from './side-queue.js';
+import type { Clocks } from '../../faults/clock.js';
+import { memberClocks } from './member-clocks.js';
+import { linkClasses } from './link-classes.js';
+import { REC, R_AWARENESS, R_PASS_INDEX, R_PROBE_PHASE_US, R_SUCCESS_AT_US } from './member-record.js';
 import { BroadcastQueues, COMPOUND_HEADER, COMPOUND_OVERHEAD, F_ALIVE, F_DEAD, Facts, grown, PIGGY_MAX, UDP_BUFFER } from './broadcasts.js';
+
+export * from './member-record.js';
 
 // Event kinds.
 export const EV_PROBE_TICK = 1; // target = member, arg = epoch
@@ -66,41 +72,17 @@ export interface SwimRunResult {
 }
 
 /**
- * Link classes: a member's class is the last override naming it; a message between two
- * members of one class uses that class's link, any other the default `link`. Streams
- * are per sender and class, not per pair (key `link/<sender>>*` + class + purpose).
- */
-function linkClasses(config: SimConfig, bank: StreamBank, root: SeedRoot): { links: LinkTable; nodeClass: Int32Array; classCount: number } {
-  const names = config.nodeNames;
-  const n = names.length;
-  const profiles: LinkConfig[] = [config.link];
-  const nodeClass = new Int32Array(n);
-  for (const o of config.linkOverrides ?? []) {
-    const link = o.toObserver ?? o.fromObserver;
-    if (!link) continue;
-    profiles.push(link);
-    for (const node of selectNodes(o.nodes, names)) nodeClass[node] = profiles.length - 1;
-  }
-  const classCount = profiles.length;
-  const profileOfLink = new Uint16Array(n * classCount);
-  for (let node = 0; node < n; node++) for (let c = 0; c < classCount; c++) profileOfLink[node * classCount + c] = c;
-  const classKey = (c: number) => (c === 0 ? 'default' : `class-${c}`);
-  const links = new LinkTable(bank, root, profiles, profileOfLink, (link, purpose) =>
-    linkStreamKey(names[Math.floor(link / classCount)]!, '*', `${classKey(link % classCount)}/${purpose}`),
-  );
-  return { links, nodeClass, classCount };
-}
-
-/**
  * Engine switches that must not change any result (tests run both ways and compare):
- * the period of view compaction (∞: never) and the eventless delivery of gossip
- * packets that carry no news.
+ * the period of view compaction (∞: never), the eventless delivery of gossip packets
+ * that carry no news, the side queues, and the direct timeouts left unarmed.
  */
 export interface SwimEngineOptions {
   readonly compactionUs?: number;
   readonly eventlessGossip?: boolean;
   /** Near-sorted event kinds in side queues merged with the engine's (side-queue.ts); false: all in the engine's queue. */
   readonly sideQueues?: boolean;
+  /** No direct-timeout event for a round whose ack packet arrives before it (swim-simulation.ts directPingCarried); false: always armed. */
+  readonly eventlessTimeouts?: boolean;
 }
 
 /** Most places a side-queue insertion walks back before the event goes to the engine's queue instead. */
@@ -132,39 +114,42 @@ export abstract class SwimCore {
   protected readonly up: Uint8Array;
   /** 1 while the member is down, paused or starved (swim-simulation.ts refreshHindered). */
   protected readonly hindered: Uint8Array;
-  protected readonly epoch: Float64Array;
   protected readonly pausedDepth: Int32Array;
   protected readonly pausedUntilUs: Float64Array;
   protected readonly starvingDepth: Int32Array;
   protected readonly starvingRule: Int32Array;
   protected readonly slowIoRule: Int32Array;
+  /** Whether any member has slow I/O (else a send reads no per-member rule). */
+  protected readonly anySlowIo: boolean;
   protected readonly extraStream: Int32Array;
   protected readonly extraSamplers: (DurationSampler | null)[];
   protected readonly stream: Int32Array;
   protected readonly selfInc: Float64Array;
-  protected readonly awareness: Uint8Array;
-  protected readonly probePhaseUs: Float64Array;
   protected readonly gossipPhaseUs: Float64Array;
   protected readonly gossipArmed: Uint8Array;
-  protected readonly passKey: Int32Array;
-  protected readonly passIndex: Int32Array;
-  // The probe round in progress.
-  protected readonly probeSeq: Float64Array;
-  protected readonly probeActive: Uint8Array;
-  protected readonly probeTarget: Int32Array;
-  protected readonly probeSentUs: Float64Array;
-  protected readonly probeDeadlineUs: Float64Array;
-  protected readonly probeNacksExpected: Uint8Array;
-  protected readonly probeNacks: Uint8Array;
-  protected readonly probeTcpOkUs: Float64Array;
-  /** Arrival of a direct ack that carried no broadcasts (recorded without an event; see onPacket). */
-  protected readonly probeAckUs: Float64Array;
-  /** 1 while the round's direct timeout is not scheduled yet (the ping's arrival decides). */
-  protected readonly timeoutUnarmed: Uint8Array;
-  /** Arrival of the ack that ended the round, until its awareness −1 is applied (∞: none). */
-  protected readonly successAtUs: Float64Array;
+  /**
+   * Every member's probe-round state and tickers in one record of REC doubles (R_*
+   * below; two cache lines) instead of sixteen arrays: a probe round — the tick, the
+   * ping, the ack — reads and writes most of it for one member, and at 10 000 members
+   * sixteen separate arrays were sixteen cache misses per round.
+   */
+  protected readonly rec: Float64Array;
+  /**
+   * Each member's life (bumped when it crashes; its older timers are stale), also in
+   * `rec` (R_EPOCH) for the probe ticker: gossip and push/pull ticks read only this
+   * small array (80 kB at 10 000 members) instead of a 128-byte record.
+   */
+  protected readonly epoch: Float64Array;
   /** Acks can skip their own event only when no member ever reads packets late. */
   protected readonly eventlessAcks: boolean;
+  /**
+   * The members' monotonic clocks when any of them drifts (`clock_drift` on nodes), else
+   * null: every timer then runs on true time, exactly as before drift was modelled, and
+   * at no cost. See `afterLocal`.
+   */
+  protected readonly clocks: Clocks | null;
+  /** The slowest member clock's rate (1 + ppm·10⁻⁶, ≤ 1; 1 without drift): stretches the censoring bound. */
+  protected readonly slowestRate: number;
   // Broadcast facts (immutable) and each member's queue of them.
   protected readonly facts = new Facts();
   protected readonly queues: BroadcastQueues;
@@ -205,6 +190,7 @@ export abstract class SwimCore {
   protected nextCompactionUs: number;
   protected readonly compactionUs: number;
   protected readonly eventlessGossip: boolean;
+  protected readonly eventlessTimeouts: boolean;
   /** The instant of the event being handled. */
   protected nowUs = 0;
   /**
@@ -219,6 +205,7 @@ export abstract class SwimCore {
     this.compactionUs = options.compactionUs ?? COMPACTION_US;
     this.nextCompactionUs = this.compactionUs;
     this.eventlessGossip = options.eventlessGossip ?? true;
+    this.eventlessTimeouts = options.eventlessTimeouts ?? true;
     this.config = config;
     this.ml = protocol.memberlist;
     this.lifeguard = protocol.lifeguard;
@@ -260,7 +247,6 @@ export abstract class SwimCore {
 
     this.up = new Uint8Array(n).fill(1);
     this.hindered = new Uint8Array(n);
-    this.epoch = new Float64Array(n);
     this.pausedDepth = new Int32Array(n);
     this.pausedUntilUs = new Float64Array(n);
     this.starvingDepth = new Int32Array(n);
@@ -276,27 +262,22 @@ export abstract class SwimCore {
         this.extraStream[node * faults.length + rule] = this.bank.add(root, faultDelayStreamKey(rule, f.kind, names[node]!));
       }
     });
+    this.anySlowIo = faults.some((f) => f.kind === 'slowIo');
     this.stream = new Int32Array(n);
     for (let i = 0; i < n; i++) this.stream[i] = this.bank.add(root, nodeStreamKey(names[i]!, 'swim'));
     this.selfInc = new Float64Array(n);
-    this.awareness = new Uint8Array(n);
-    this.probePhaseUs = new Float64Array(n);
     this.gossipPhaseUs = new Float64Array(n);
     this.gossipArmed = new Uint8Array(n);
-    this.passKey = new Int32Array(n);
-    this.passIndex = new Int32Array(n).fill(n); // the first probe starts a pass
-    this.probeSeq = new Float64Array(n);
-    this.probeActive = new Uint8Array(n);
-    this.probeTarget = new Int32Array(n);
-    this.probeSentUs = new Float64Array(n);
-    this.probeDeadlineUs = new Float64Array(n);
-    this.probeNacksExpected = new Uint8Array(n);
-    this.probeNacks = new Uint8Array(n);
-    this.probeTcpOkUs = new Float64Array(n);
-    this.probeAckUs = new Float64Array(n);
-    this.timeoutUnarmed = new Uint8Array(n);
-    this.successAtUs = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    this.rec = new Float64Array(n * REC);
+    this.epoch = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.rec[i * REC + R_PASS_INDEX] = n; // the first probe starts a pass
+      this.rec[i * REC + R_SUCCESS_AT_US] = Number.POSITIVE_INFINITY;
+    }
     this.eventlessAcks = !faults.some((f) => f.kind === 'cpuStarvation');
+    const drift = memberClocks(faults, names);
+    this.clocks = drift.clocks;
+    this.slowestRate = drift.slowestRate;
     this.queues = new BroadcastQueues(n, this.facts, this.transmitLimit);
     const pk = 1024;
     this.pkType = new Uint8Array(pk);
@@ -327,17 +308,21 @@ export abstract class SwimCore {
     this.scheduleFirstEvents(root);
   }
 
-  /** Timers start at a random stagger (state.go triggerFunc, pushPullTrigger); then the first crash and fault onsets. */
+  /**
+   * Timers start at a random stagger (state.go triggerFunc, pushPullTrigger), a local
+   * duration from the start; the phases are kept as local readings (the tickers' grids);
+   * then the first crash and fault onsets.
+   */
   private scheduleFirstEvents(root: SeedRoot): void {
     const config = this.config;
     const names = config.nodeNames;
     const n = this.n;
     for (let i = 0; i < n; i++) {
       const phase = streamFor(root, nodeStreamKey(names[i]!, 'swim-phase'));
-      this.probePhaseUs[i] = Math.floor(phase.next() * this.ml.probeIntervalUs);
+      this.rec[i * REC + R_PROBE_PHASE_US] = Math.floor(phase.next() * this.ml.probeIntervalUs);
       this.gossipPhaseUs[i] = Math.floor(phase.next() * this.ml.gossipIntervalUs);
-      this.at(this.probePhaseUs[i]!, EV_PROBE_TICK, i, 0, 0);
-      if (this.ml.pushPullIntervalUs > 0 && n > 1) this.at(Math.floor(phase.next() * this.pushPullUs), EV_PUSHPULL_TICK, i, 0, 0);
+      this.at(this.afterLocal(i, 0, this.rec[i * REC + R_PROBE_PHASE_US]!), EV_PROBE_TICK, i, 0, 0);
+      if (this.ml.pushPullIntervalUs > 0 && n > 1) this.at(this.afterLocal(i, 0, Math.floor(phase.next() * this.pushPullUs)), EV_PUSHPULL_TICK, i, 0, 0);
     }
     this.crashProcesses.forEach((episode, index) => {
       const fault = config.crashes[episode.rule]!;
@@ -358,6 +343,28 @@ export abstract class SwimCore {
     }
     if (!(timeUs >= this.nowUs)) throw new RangeError(`cannot schedule at ${timeUs} µs (now ${this.nowUs} µs)`);
     this.sides.schedule(timeUs, kind, target, arg, arg2);
+  }
+
+  /**
+   * The true instant at which a timer of member m armed at `fromUs` for `durationUs`
+   * fires: memberlist's timers (Go's time.Timer, Ticker, time.Since) run on the local
+   * monotonic clock, so a member whose clock runs ppm fast waits L/(1 + ppm·10⁻⁶).
+   * Without drift: exactly `fromUs + durationUs`.
+   */
+  protected afterLocal(m: number, fromUs: number, durationUs: number): number {
+    const clocks = this.clocks;
+    if (clocks === null) return fromUs + durationUs;
+    return clocks.trueInstantOf(m, clocks.monotonicUs(m, fromUs) + durationUs, false, fromUs);
+  }
+
+  /** Member m's monotonic clock reading at true instant `trueUs` (the true time without drift). */
+  protected localUs(m: number, trueUs: number): number {
+    return this.clocks === null ? trueUs : this.clocks.monotonicUs(m, trueUs);
+  }
+
+  /** The first true instant ≥ `notBeforeUs` at which member m's clock reads `localUs`. */
+  protected trueUs(m: number, localUs: number, notBeforeUs: number): number {
+    return this.clocks === null ? localUs : this.clocks.trueInstantOf(m, localUs, false, notBeforeUs);
   }
 
   protected allocPacket(): number {
@@ -408,7 +415,14 @@ export abstract class SwimCore {
     return this.relaySize++;
   }
 
+  /** When a message from `from` sent at `nowUs` leaves: later under slow I/O (a draw from its stream). */
+  protected departureUs(from: number, nowUs: number): number {
+    const slow = this.slowIoRule[from]!;
+    return slow >= 0 ? nowUs + this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!) : nowUs;
+  }
+
   protected linkOf(from: number, to: number): number {
+    if (this.classCount === 1) return from; // one class: every member's one link
     const cf = this.nodeClass[from]!;
     return from * this.classCount + (cf !== 0 && cf === this.nodeClass[to] ? cf : 0);
   }
@@ -460,9 +474,7 @@ export abstract class SwimCore {
    * whose late reads draw from the receiver's stream at arrival.
    */
   protected transmit(pk: number, from: number, to: number, kind: number, bytes: number, nowUs: number, known = false): number {
-    let departUs = nowUs;
-    const slow = this.slowIoRule[from]!;
-    if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
+    const departUs = this.anySlowIo ? this.departureUs(from, nowUs) : nowUs;
     if (nowUs >= this.warmupUs) {
       this.metrics.t.messages[kind]!++;
       this.metrics.t.bytes[kind]! += bytes;
@@ -500,17 +512,17 @@ export abstract class SwimCore {
         if (kind !== F_ALIVE || inc > views.implicitInc(r, s)) return false;
         continue;
       }
-      const known = views.inc[rec]!;
+      const known = views.rec[rec * VR + V_INC]!;
       if (kind === F_ALIVE) {
         if (inc > known) return false;
       } else if (inc >= known) {
-        const timing = !Number.isNaN(views.timerDeadlineUs[rec]!);
+        const timing = !Number.isNaN(views.rec[rec * VR + V_DEADLINE]!);
         if (kind === F_DEAD) {
-          if (timing || views.state[rec] !== View.dead) return false;
+          if (timing || views.rec[rec * VR + V_STATE] !== View.dead) return false;
         } else if (timing) {
           // A running suspicion takes a confirmation from a new accuser.
-          if (views.timerN[rec]! < views.timerK[rec]! && !views.hasConfirmer(rec, facts.from[f]!)) return false;
-        } else if (views.state[rec] === View.alive) return false;
+          if (views.rec[rec * VR + V_TIMER_N]! < views.rec[rec * VR + V_TIMER_K]! && !views.hasConfirmer(rec, facts.from[f]!)) return false;
+        } else if (views.rec[rec * VR + V_STATE] === View.alive) return false;
       }
     }
     return true;
@@ -561,7 +573,8 @@ export abstract class SwimCore {
       const rec = this.views.find(m, c);
       const state = rec === NO_RECORD ? View.alive : this.views.state[rec]!;
       if (gossip) {
-        if (state === View.dead && nowUs - this.views.changeUs[rec]! > this.ml.gossipToTheDeadTimeUs) continue;
+        // GossipToTheDeadTime: time.Since(StateChange), on m's clock.
+        if (state === View.dead && this.localUs(m, nowUs) - this.localUs(m, this.views.rec[rec * VR + V_CHANGE_US]!) > this.ml.gossipToTheDeadTimeUs) continue;
       } else if (state !== View.alive) continue;
       out[count++] = c;
     }
@@ -570,15 +583,15 @@ export abstract class SwimCore {
 
   protected adjustAwareness(m: number, delta: number, nowUs: number): void {
     this.settleAwareness(m, nowUs);
-    const score = applyAwarenessDelta(this.awareness[m]!, delta, this.ml.awarenessMaxMultiplier);
-    this.awareness[m] = score;
+    const score = applyAwarenessDelta(this.rec[m * REC + R_AWARENESS]!, delta, this.ml.awarenessMaxMultiplier);
+    this.rec[m * REC + R_AWARENESS] = score;
     if (nowUs >= this.warmupUs && score > this.metrics.t.maxAwareness) this.metrics.t.maxAwareness = score;
   }
 
   /** Applies a success whose ack has arrived by `nowUs` (see directPingArrived). */
   protected settleAwareness(m: number, nowUs: number): void {
-    if (this.successAtUs[m]! > nowUs) return;
-    this.successAtUs[m] = Number.POSITIVE_INFINITY;
-    this.awareness[m] = applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
+    if (this.rec[m * REC + R_SUCCESS_AT_US]! > nowUs) return;
+    this.rec[m * REC + R_SUCCESS_AT_US] = Number.POSITIVE_INFINITY;
+    this.rec[m * REC + R_AWARENESS] = applyAwarenessDelta(this.rec[m * REC + R_AWARENESS]!, -1, this.ml.awarenessMaxMultiplier);
   }
 }

@@ -9,7 +9,7 @@
 import { DROPPED } from '../../network/links.js';
 import { Msg } from '../../metrics/membership-tallies.js';
 import { remainingSuspicionTimeUs } from './memberlist.js';
-import { NO_RECORD, View } from './views.js';
+import { NO_RECORD, View, VR, V_CHANGE_US, V_CONFIRMER_COUNT, V_DEADLINE, V_GENERATION, V_INC, V_STATE, V_TIMER_K, V_TIMER_N } from './views.js';
 import { COMPOUND_HEADER, F_ALIVE, F_DEAD, F_SUSPECT, PIGGY_MAX, SIZE, UDP_BUFFER } from './broadcasts.js';
 
 import { SwimCore, EV_GOSSIP_TICK, EV_PUSHPULL, EV_PUSHPULL_TICK, EV_SUSPICION, PK_GOSSIP } from './swim-core.js';
@@ -24,9 +24,10 @@ export abstract class SwimDissemination extends SwimCore {
     this.queues.push(m, fact);
     if (this.gossipArmed[m] === 0 && this.ml.gossipNodes > 0) {
       this.gossipArmed[m] = 1;
+      // The gossip ticker's next tick on m's clock (phase: a local reading).
       const g = this.ml.gossipIntervalUs;
       const phase = this.gossipPhaseUs[m]!;
-      this.at(phase + (Math.floor((nowUs - phase) / g) + 1) * g, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
+      this.at(this.trueUs(m, phase + (Math.floor((this.localUs(m, nowUs) - phase) / g) + 1) * g, nowUs), EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
     }
   }
 
@@ -52,7 +53,7 @@ export abstract class SwimDissemination extends SwimCore {
       this.gossipArmed[m] = 0;
       return;
     }
-    this.at(nowUs + this.ml.gossipIntervalUs, EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
+    this.at(this.afterLocal(m, nowUs, this.ml.gossipIntervalUs), EV_GOSSIP_TICK, m, this.epoch[m]!, 0);
   }
 
   protected receiveFact(o: number, fact: number, nowUs: number): void {
@@ -71,13 +72,13 @@ export abstract class SwimDissemination extends SwimCore {
       return;
     }
     const rec = this.views.find(o, s);
-    const known = rec === NO_RECORD ? this.views.implicitInc(o, s) : this.views.inc[rec]!;
+    const known = rec === NO_RECORD ? this.views.implicitInc(o, s) : this.views.rec[rec * VR + V_INC]!;
     if (inc <= known) return;
     const r = rec === NO_RECORD ? this.views.ensure(o, s) : rec;
-    this.views.timerDeadlineUs[r] = Number.NaN;
+    this.views.rec[r * VR + V_DEADLINE] = Number.NaN;
     this.enqueue(o, fact, nowUs);
-    this.views.inc[r] = inc;
-    if (this.views.state[r] !== View.alive) this.setState(r, o, s, View.alive, nowUs);
+    this.views.rec[r * VR + V_INC] = inc;
+    if (this.views.rec[r * VR + V_STATE] !== View.alive) this.setState(r, o, s, View.alive, nowUs);
   }
 
   protected suspectNode(o: number, fact: number, nowUs: number): void {
@@ -90,51 +91,54 @@ export abstract class SwimDissemination extends SwimCore {
     }
     const views = this.views;
     const rec = views.find(o, s);
-    if (inc < (rec === NO_RECORD ? views.implicitInc(o, s) : views.inc[rec]!)) return;
-    if (rec !== NO_RECORD && !Number.isNaN(views.timerDeadlineUs[rec]!)) {
+    if (inc < (rec === NO_RECORD ? views.implicitInc(o, s) : views.rec[rec * VR + V_INC]!)) return;
+    if (rec !== NO_RECORD && !Number.isNaN(views.rec[rec * VR + V_DEADLINE]!)) {
       if (this.confirm(rec, from, nowUs)) this.enqueue(o, fact, nowUs);
       return;
     }
-    if (rec !== NO_RECORD && views.state[rec] !== View.alive) return;
+    if (rec !== NO_RECORD && views.rec[rec * VR + V_STATE] !== View.alive) return;
     const r = rec === NO_RECORD ? views.ensure(o, s) : rec;
     this.enqueue(o, fact, nowUs);
-    views.inc[r] = inc;
+    views.rec[r * VR + V_INC] = inc;
     this.setState(r, o, s, View.suspect, nowUs);
     // newSuspicion: the originator is not a confirmation; start at max (min when k < 1).
-    views.confirmerCount[r] = 0;
+    views.rec[r * VR + V_CONFIRMER_COUNT] = 0;
     views.addConfirmer(r, from);
-    views.timerN[r] = 0;
-    views.timerK[r] = this.suspicionK;
+    views.rec[r * VR + V_TIMER_N] = 0;
+    views.rec[r * VR + V_TIMER_K] = this.suspicionK;
     views.timerMinUs[r] = this.suspicionMinUs;
     views.timerMaxUs[r] = this.suspicionMaxUs;
     views.timerStartUs[r] = nowUs;
     const timeout = this.suspicionK < 1 ? this.suspicionMinUs : this.suspicionMaxUs;
-    this.armSuspicion(r, nowUs + timeout);
+    this.armSuspicion(r, this.afterLocal(o, nowUs, timeout));
   }
 
   protected confirm(r: number, from: number, nowUs: number): boolean {
     const views = this.views;
-    if (views.timerN[r]! >= views.timerK[r]!) return false;
+    if (views.rec[r * VR + V_TIMER_N]! >= views.rec[r * VR + V_TIMER_K]!) return false;
     if (views.hasConfirmer(r, from)) return false;
     views.addConfirmer(r, from);
-    const confirmations = ++views.timerN[r]!;
-    const remaining = remainingSuspicionTimeUs(confirmations, views.timerK[r]!, nowUs - views.timerStartUs[r]!, views.timerMinUs[r]!, views.timerMaxUs[r]!);
-    this.armSuspicion(r, remaining > 0 ? nowUs + remaining : nowUs);
+    const confirmations = ++views.rec[r * VR + V_TIMER_N]!;
+    // suspicion.go Confirm: elapsed = time.Since(start), timer.Reset(remaining), on the observer's clock.
+    const o = views.observer[r]!;
+    const elapsedUs = this.localUs(o, nowUs) - this.localUs(o, views.timerStartUs[r]!);
+    const remaining = remainingSuspicionTimeUs(confirmations, views.rec[r * VR + V_TIMER_K]!, elapsedUs, views.timerMinUs[r]!, views.timerMaxUs[r]!);
+    this.armSuspicion(r, remaining > 0 ? this.afterLocal(o, nowUs, remaining) : nowUs);
     return true;
   }
 
   protected armSuspicion(r: number, deadlineUs: number): void {
-    this.views.timerDeadlineUs[r] = deadlineUs;
-    this.at(deadlineUs, EV_SUSPICION, r, this.views.generation[r]!, deadlineUs);
+    this.views.rec[r * VR + V_DEADLINE] = deadlineUs;
+    this.at(deadlineUs, EV_SUSPICION, r, this.views.rec[r * VR + V_GENERATION]!, deadlineUs);
   }
 
   protected onSuspicionTimer(r: number, gen: number, deadlineUs: number, nowUs: number): void {
     const views = this.views;
-    if (views.generation[r] !== gen || views.timerDeadlineUs[r] !== deadlineUs || views.state[r] !== View.suspect) return;
+    if (views.rec[r * VR + V_GENERATION] !== gen || views.rec[r * VR + V_DEADLINE] !== deadlineUs || views.rec[r * VR + V_STATE] !== View.suspect) return;
     const o = views.observer[r]!;
     const s = views.subject[r]!;
-    const fact = this.newFact(s, F_DEAD, views.inc[r]!, o);
-    if (this.up[s] === 1 && views.inc[r]! >= this.metrics.rejoinInc[s]! && nowUs >= this.warmupUs) this.metrics.t.deathsOriginated++;
+    const fact = this.newFact(s, F_DEAD, views.rec[r * VR + V_INC]!, o);
+    if (this.up[s] === 1 && views.rec[r * VR + V_INC]! >= this.metrics.rejoinInc[s]! && nowUs >= this.warmupUs) this.metrics.t.deathsOriginated++;
     this.deadNode(o, fact, nowUs);
   }
 
@@ -147,12 +151,12 @@ export abstract class SwimDissemination extends SwimCore {
     }
     const views = this.views;
     const rec = views.find(o, s);
-    if (inc < (rec === NO_RECORD ? views.implicitInc(o, s) : views.inc[rec]!)) return;
+    if (inc < (rec === NO_RECORD ? views.implicitInc(o, s) : views.rec[rec * VR + V_INC]!)) return;
     const r = rec === NO_RECORD ? views.ensure(o, s) : rec;
-    views.timerDeadlineUs[r] = Number.NaN;
-    if (views.state[r] === View.dead) return;
+    views.rec[r * VR + V_DEADLINE] = Number.NaN;
+    if (views.rec[r * VR + V_STATE] === View.dead) return;
     this.enqueue(o, fact, nowUs);
-    views.inc[r] = inc;
+    views.rec[r * VR + V_INC] = inc;
     this.setState(r, o, s, View.dead, nowUs);
   }
 
@@ -166,7 +170,7 @@ export abstract class SwimDissemination extends SwimCore {
   }
 
   protected onPushPullTick(m: number, nowUs: number): void {
-    this.at(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
+    this.at(this.afterLocal(m, nowUs, this.pushPullUs), EV_PUSHPULL_TICK, m, this.epoch[m]!, 0);
     if (this.kRandom(m, 1, -1, false, nowUs) === 0) return;
     const peer = this.picked[0]!;
     if (nowUs >= this.warmupUs) {
@@ -207,8 +211,8 @@ export abstract class SwimDissemination extends SwimCore {
           if (inc === 0) continue;
           state = View.alive;
         } else {
-          state = views.state[rec]!;
-          inc = views.inc[rec]!;
+          state = views.rec[rec * VR + V_STATE]!;
+          inc = views.rec[rec * VR + V_INC]!;
         }
       }
       if (s === local) {
@@ -216,7 +220,7 @@ export abstract class SwimDissemination extends SwimCore {
       } else {
         const localRec = views.find(local, s);
         if (localRec !== NO_RECORD) {
-          if (views.state[localRec] === state && views.inc[localRec] === inc) continue;
+          if (views.rec[localRec * VR + V_STATE] === state && views.rec[localRec * VR + V_INC] === inc) continue;
         } else if (state === View.alive && views.implicitInc(local, s) === inc) continue;
       }
       const fact = this.newFact(s, state === View.alive ? F_ALIVE : F_SUSPECT, inc, local);
@@ -230,11 +234,11 @@ export abstract class SwimDissemination extends SwimCore {
 
   protected setState(r: number, o: number, s: number, next: number, nowUs: number): void {
     const views = this.views;
-    const prev = views.state[r]!;
+    const prev = views.rec[r * VR + V_STATE]!;
     if (prev === next) return;
-    views.state[r] = next;
-    views.changeUs[r] = nowUs;
-    this.metrics.viewChanged(o, s, prev, next, views.inc[r]!, nowUs);
+    views.setStateOf(r, next);
+    views.rec[r * VR + V_CHANGE_US] = nowUs;
+    this.metrics.viewChanged(o, s, prev, next, views.rec[r * VR + V_INC]!, nowUs);
   }
 
   /**

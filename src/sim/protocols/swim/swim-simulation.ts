@@ -28,33 +28,43 @@
  * acks read after the probe timeout); slow I/O delays its sends; partitions cut the
  * links between a group and the rest (or one way). Links: the sender's link class
  * (`link` between classes), each sender's streams, so nothing is drawn per pair.
+ * Clock drift: every memberlist timer is a Go timer on the member's monotonic clock
+ * (state.go schedule/probeNode/pushPullTrigger, net.go handleIndirectPing, suspicion.go,
+ * kRandomNodes' GossipToTheDeadTime filter), so a drifting member's probe and gossip
+ * tickers, probe timeout, round deadline, relay nack timer, suspicion timer (and the
+ * time.Since of its Lifeguard re-arming), push/pull timer, TCP retransmissions and
+ * dead-gossip window all run on its clock (faults/clock.ts; core `afterLocal`): at
+ * +ppm they fire (1 + ppm·10⁻⁶)× as often. Clock steps do not apply (monotonic clock).
+ * With no drift configured there are no clocks at all: the same instants to the µs.
  *
  * Simplifications, each a choice stated: the estimated cluster size is N (memberlist
  * counts dead members until they are reaped); messages are never truncated by the
  * UDP buffer beyond the piggyback budget; TCP segments are lost with the link's law and
- * retransmitted after 1 s (Linux's initial RTO); clock drift does not apply.
+ * retransmitted after 1 s (Linux's initial RTO); drift is constant for the run (as
+ * `clock_drift` is); CPU-starvation and slow-I/O delays are true time.
  *
- * Split by concern: swim-core.ts (member state, pools, sending), swim-dissemination.ts
- * (broadcasts, state changes, push/pull), this file (the event loop, probing, packet
- * handlers, crashes and faults), views.ts (who thinks what), broadcasts.ts (queues),
- * swim-metrics.ts (membership metrics), permutation.ts (pass order), side-queue.ts
- * (the near-sorted event kinds kept beside the engine's queue, merged exactly in step()).
+ * Split by concern: swim-core.ts (member state, pools, sending, local timers),
+ * member-record.ts (the layout of a member's probe-round record), member-clocks.ts
+ * (drifting clocks), link-classes.ts (links per sender and class),
+ * swim-dissemination.ts (broadcasts, state changes, push/pull), swim-faults.ts
+ * (crashes and faults), this file (the event loop, probing, packet handlers),
+ * views.ts (who thinks what), broadcasts.ts (queues), swim-metrics.ts (membership
+ * metrics), permutation.ts (pass order), side-queue.ts (the near-sorted event kinds
+ * kept beside the engine's queue, merged exactly in step()).
  */
-import { exponentialUs } from '../../random/distributions.js';
-import { nextOnsetUs, type FaultProcess } from '../../faults/faults.js';
 import { DROPPED } from '../../network/links.js';
 import type { TransitionLog } from '../../metrics/recorder.js';
 import { Msg } from '../../metrics/membership-tallies.js';
 import { applyAwarenessDelta, failedProbeAwarenessDelta } from './memberlist.js';
-import { NO_RECORD, View } from './views.js';
+import { View } from './views.js';
 import { F_SUSPECT, PIGGY_MAX, SIZE } from './broadcasts.js';
 
-import { SwimDissemination } from './swim-dissemination.js';
-import { EV_PROBE_TICK, EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_PACKET, EV_RELAY_TIMEOUT, EV_GOSSIP_TICK, EV_SUSPICION, EV_PUSHPULL_TICK, EV_PUSHPULL, EV_CRASH, EV_RECOVER, EV_FAULT_START, EV_FAULT_END, EV_TCP_DONE, PK_PING, PK_ACK, PK_PING_REQ, PK_NACK, TCP_RTO_US, type Cut, type SwimRunResult } from './swim-core.js';
+import { SwimFaults } from './swim-faults.js';
+import { EV_PROBE_TICK, EV_DIRECT_TIMEOUT, EV_PROBE_DEADLINE, EV_PACKET, EV_RELAY_TIMEOUT, EV_GOSSIP_TICK, EV_SUSPICION, EV_PUSHPULL_TICK, EV_PUSHPULL, EV_CRASH, EV_RECOVER, EV_FAULT_START, EV_FAULT_END, EV_TCP_DONE, PK_PING, PK_ACK, PK_PING_REQ, PK_NACK, TCP_RTO_US, type SwimRunResult, REC, R_AWARENESS, R_EPOCH, R_PASS_INDEX, R_PASS_KEY, R_PROBE_ACK_US, R_PROBE_ACTIVE, R_PROBE_DEADLINE_US, R_PROBE_NACKS, R_PROBE_NACKS_EXPECTED, R_PROBE_PHASE_US, R_PROBE_SENT_US, R_PROBE_SEQ, R_PROBE_TARGET, R_PROBE_TCP_OK_US, R_SUCCESS_AT_US, R_TIMEOUT_UNARMED } from './swim-core.js';
 
 export type { SwimEngineOptions, SwimRunResult } from './swim-core.js';
 
-export class SwimSimulation extends SwimDissemination {
+export class SwimSimulation extends SwimFaults {
   run(): SwimRunResult {
     const end = this.endUs;
     while (this.step(end));
@@ -93,11 +103,6 @@ export class SwimSimulation extends SwimDissemination {
     if (nowUs >= this.nextCompactionUs) this.compactViews(nowUs);
     this.eventCount++;
     this.dispatch(kind, target, arg, arg2, nowUs);
-  }
-
-  /** 1 when member m is down, paused or starved of CPU: its events take the slow path in dispatch. */
-  private refreshHindered(m: number): void {
-    this.hindered[m] = this.up[m] === 0 || this.pausedDepth[m]! > 0 || this.starvingDepth[m]! > 0 ? 1 : 0;
   }
 
   /** The member an event belongs to (-1: none), for pauses. */
@@ -146,7 +151,7 @@ export class SwimSimulation extends SwimDissemination {
     }
     switch (kind) {
       case EV_PROBE_TICK:
-        if (arg === this.epoch[target]) this.onProbeTick(target, nowUs);
+        if (arg === this.rec[target * REC + R_EPOCH]) this.onProbeTick(target, nowUs);
         return;
       case EV_DIRECT_TIMEOUT:
         this.onDirectTimeout(target, arg, nowUs);
@@ -155,7 +160,7 @@ export class SwimSimulation extends SwimDissemination {
         this.onProbeDeadline(target, arg, nowUs);
         return;
       case EV_TCP_DONE:
-        if (this.probeActive[target] === 1 && this.probeSeq[target] === arg && nowUs <= this.probeDeadlineUs[target]! && this.probeTcpOkUs[target]! > nowUs) this.probeTcpOkUs[target] = nowUs;
+        this.onTcpDone(target, arg, nowUs);
         return;
       case EV_PACKET:
         this.onPacket(target, nowUs);
@@ -202,11 +207,11 @@ export class SwimSimulation extends SwimDissemination {
       return -1;
     }
     for (let checked = 0; checked <= n; checked++) {
-      if (this.passIndex[m]! >= n) {
-        this.passIndex[m] = 0;
-        this.passKey[m] = Math.floor(this.bank.next(this.stream[m]!) * 4294967296) | 0;
+      if (this.rec[m * REC + R_PASS_INDEX]! >= n) {
+        this.rec[m * REC + R_PASS_INDEX] = 0;
+        this.rec[m * REC + R_PASS_KEY] = Math.floor(this.bank.next(this.stream[m]!) * 4294967296) | 0;
       }
-      const target = this.perm.at(this.passIndex[m]!++, this.passKey[m]!);
+      const target = this.perm.at(this.rec[m * REC + R_PASS_INDEX]!++, this.rec[m * REC + R_PASS_KEY]!);
       if (target === m || views.stateOf(m, target) === View.dead) continue;
       return target;
     }
@@ -219,19 +224,21 @@ export class SwimSimulation extends SwimDissemination {
       this.scheduleNextProbe(m, nowUs, nowUs);
       return;
     }
-    const seq = this.probeSeq[m]! + 1;
-    this.probeSeq[m] = seq;
-    this.probeActive[m] = 1;
-    this.probeTarget[m] = target;
-    this.probeSentUs[m] = nowUs;
+    const rec = this.rec;
+    const at = m * REC;
+    const seq = rec[at + R_PROBE_SEQ]! + 1;
+    rec[at + R_PROBE_SEQ] = seq;
+    rec[at + R_PROBE_ACTIVE] = 1;
+    rec[at + R_PROBE_TARGET] = target;
+    rec[at + R_PROBE_SENT_US] = nowUs;
     this.settleAwareness(m, nowUs);
-    const scaled = this.ml.probeIntervalUs * (this.lifeguard ? this.awareness[m]! + 1 : 1);
-    this.probeDeadlineUs[m] = nowUs + scaled;
-    this.probeNacks[m] = 0;
-    this.probeNacksExpected[m] = 0;
-    this.probeTcpOkUs[m] = Number.POSITIVE_INFINITY;
-    this.probeAckUs[m] = Number.POSITIVE_INFINITY;
-    this.timeoutUnarmed[m] = 0;
+    const scaled = this.ml.probeIntervalUs * (this.lifeguard ? rec[at + R_AWARENESS]! + 1 : 1);
+    rec[at + R_PROBE_DEADLINE_US] = this.afterLocal(m, nowUs, scaled);
+    rec[at + R_PROBE_NACKS] = 0;
+    rec[at + R_PROBE_NACKS_EXPECTED] = 0;
+    rec[at + R_PROBE_TCP_OK_US] = Number.POSITIVE_INFINITY;
+    rec[at + R_PROBE_ACK_US] = Number.POSITIVE_INFINITY;
+    rec[at + R_TIMEOUT_UNARMED] = 0;
     if (nowUs >= this.warmupUs) this.metrics.t.probes++;
     // Buddy system: a suspect target gets the suspicion with the ping, so it can refute.
     let attach = -1;
@@ -239,8 +246,9 @@ export class SwimSimulation extends SwimDissemination {
     const arrival = this.sendPacket(m, target, PK_PING, seq, target, Msg.ping, SIZE.ping, attach, nowUs);
     // The direct timeout waits for the ping's arrival, which decides whether it is needed
     // (directPingArrived); the round's deadline event is scheduled only if the ping fails.
-    if (this.eventlessAcks && arrival !== DROPPED && arrival <= nowUs + this.ml.probeTimeoutUs) this.timeoutUnarmed[m] = 1;
-    else this.at(nowUs + this.ml.probeTimeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
+    const timeoutUs = this.afterLocal(m, nowUs, this.ml.probeTimeoutUs);
+    if (this.eventlessAcks && arrival !== DROPPED && arrival <= timeoutUs) rec[at + R_TIMEOUT_UNARMED] = 1;
+    else this.at(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
   }
 
   /**
@@ -250,33 +258,52 @@ export class SwimSimulation extends SwimDissemination {
    * returns on it, with no timeout event; otherwise the timeout is armed now.
    */
   private directPingArrived(m: number, seq: number, ackUs: number): void {
-    if (this.timeoutUnarmed[m] === 0 || this.probeSeq[m] !== seq || this.probeActive[m] === 0) return;
-    this.timeoutUnarmed[m] = 0;
-    const timeoutUs = this.probeSentUs[m]! + this.ml.probeTimeoutUs;
+    if (this.rec[m * REC + R_TIMEOUT_UNARMED] === 0 || this.rec[m * REC + R_PROBE_SEQ] !== seq || this.rec[m * REC + R_PROBE_ACTIVE] === 0) return;
+    this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
+    const timeoutUs = this.afterLocal(m, this.rec[m * REC + R_PROBE_SENT_US]!, this.ml.probeTimeoutUs);
     if (ackUs === DROPPED || ackUs > timeoutUs) {
       // A late ack still counts if it comes by the round's deadline.
-      if (ackUs !== DROPPED && ackUs < this.probeAckUs[m]!) this.probeAckUs[m] = ackUs;
+      if (ackUs !== DROPPED && ackUs < this.rec[m * REC + R_PROBE_ACK_US]!) this.rec[m * REC + R_PROBE_ACK_US] = ackUs;
       this.at(timeoutUs, EV_DIRECT_TIMEOUT, m, seq, 0);
       return;
     }
-    this.probeActive[m] = 0;
+    this.rec[m * REC + R_PROBE_ACTIVE] = 0;
     // Lifeguard's awareness −1 takes effect at the ack's arrival (settleAwareness).
-    if (this.lifeguard) this.successAtUs[m] = ackUs;
-    this.scheduleNextProbe(m, this.probeSentUs[m]!, ackUs);
+    if (this.lifeguard) this.rec[m * REC + R_SUCCESS_AT_US] = ackUs;
+    this.scheduleNextProbe(m, this.rec[m * REC + R_PROBE_SENT_US]!, ackUs);
+  }
+
+  /**
+   * Prober m's direct ping (round `seq`) reached its target, whose ack goes as a packet
+   * (it carries broadcasts) arriving at `ackUs` (DROPPED: lost or cut). An ack packet
+   * that arrives by the direct timeout ends the round with its own event, before the
+   * timeout would fire (an ack at the timeout's instant was scheduled first), so the
+   * timeout is not armed: it would find the round over. A paused prober handles both
+   * at its resume in that same order; one that crashes ends the round anyway. Only
+   * where packets are never read late (no CPU starvation: `eventlessAcks`).
+   */
+  private directPingCarried(m: number, seq: number, ackUs: number): void {
+    if (this.rec[m * REC + R_TIMEOUT_UNARMED] === 0 || this.rec[m * REC + R_PROBE_SEQ] !== seq || this.rec[m * REC + R_PROBE_ACTIVE] === 0) return;
+    const timeoutUs = this.afterLocal(m, this.rec[m * REC + R_PROBE_SENT_US]!, this.ml.probeTimeoutUs);
+    if (ackUs === DROPPED || ackUs > timeoutUs || !this.eventlessAcks || !this.eventlessTimeouts) {
+      this.directPingArrived(m, seq, DROPPED);
+      return;
+    }
+    this.rec[m * REC + R_TIMEOUT_UNARMED] = 0;
   }
 
   private onDirectTimeout(m: number, seq: number, nowUs: number): void {
-    if (this.probeActive[m] === 0 || this.probeSeq[m] !== seq) return;
-    if (this.probeAckUs[m]! <= nowUs) {
+    if (this.rec[m * REC + R_PROBE_ACTIVE] === 0 || this.rec[m * REC + R_PROBE_SEQ] !== seq) return;
+    if (this.rec[m * REC + R_PROBE_ACK_US]! <= nowUs) {
       this.succeed(m, nowUs);
       return;
     }
-    this.at(Math.max(nowUs, this.probeDeadlineUs[m]!), EV_PROBE_DEADLINE, m, seq, 0);
-    const target = this.probeTarget[m]!;
+    this.at(Math.max(nowUs, this.rec[m * REC + R_PROBE_DEADLINE_US]!), EV_PROBE_DEADLINE, m, seq, 0);
+    const target = this.rec[m * REC + R_PROBE_TARGET]!;
     const count = this.kRandom(m, this.ml.indirectChecks, target, false, nowUs);
     for (let i = 0; i < count; i++) {
       const relay = this.picked[i]!;
-      if (this.lifeguard) this.probeNacksExpected[m]!++;
+      if (this.lifeguard) this.rec[m * REC + R_PROBE_NACKS_EXPECTED]!++;
       this.sendPacket(m, relay, PK_PING_REQ, seq, target, Msg.pingReq, SIZE.pingReq, -1, nowUs);
     }
     if (!this.ml.disableTcpPings) this.tcpPing(m, target, seq, nowUs);
@@ -289,7 +316,7 @@ export class SwimSimulation extends SwimDissemination {
       this.metrics.t.bytes[Msg.tcpPing]! += SIZE.tcpPing;
     }
     let atUs = nowUs;
-    const deadline = this.probeDeadlineUs[m]!;
+    const deadline = this.rec[m * REC + R_PROBE_DEADLINE_US]!;
     for (let segment = 0; segment < 4; segment++) {
       const from = segment % 2 === 0 ? m : target;
       const to = segment % 2 === 0 ? target : m;
@@ -300,7 +327,7 @@ export class SwimSimulation extends SwimDissemination {
           atUs = arrival;
           break;
         }
-        atUs += TCP_RTO_US;
+        atUs = this.afterLocal(from, atUs, TCP_RTO_US); // the sending kernel's retransmission timer
       }
     }
     // The target must be up to answer; a paused one answers when it resumes.
@@ -309,37 +336,48 @@ export class SwimSimulation extends SwimDissemination {
     if (atUs <= deadline) this.at(atUs, EV_TCP_DONE, m, seq, 0);
   }
 
+  /** Prober m's TCP ping (round `seq`) got its ack: it counts if it came by the round's deadline. */
+  private onTcpDone(m: number, seq: number, nowUs: number): void {
+    const rec = this.rec;
+    const at = m * REC;
+    if (rec[at + R_PROBE_ACTIVE] === 1 && rec[at + R_PROBE_SEQ] === seq && nowUs <= rec[at + R_PROBE_DEADLINE_US]! && rec[at + R_PROBE_TCP_OK_US]! > nowUs) rec[at + R_PROBE_TCP_OK_US] = nowUs;
+  }
+
   private onProbeDeadline(m: number, seq: number, nowUs: number): void {
-    if (this.probeActive[m] === 0 || this.probeSeq[m] !== seq) return;
-    this.probeActive[m] = 0;
-    if (this.probeTcpOkUs[m]! <= nowUs || this.probeAckUs[m]! <= nowUs) {
+    if (this.rec[m * REC + R_PROBE_ACTIVE] === 0 || this.rec[m * REC + R_PROBE_SEQ] !== seq) return;
+    this.rec[m * REC + R_PROBE_ACTIVE] = 0;
+    if (this.rec[m * REC + R_PROBE_TCP_OK_US]! <= nowUs || this.rec[m * REC + R_PROBE_ACK_US]! <= nowUs) {
       this.succeed(m, nowUs);
       return;
     }
-    const target = this.probeTarget[m]!;
+    const target = this.rec[m * REC + R_PROBE_TARGET]!;
     if (nowUs >= this.warmupUs) this.metrics.t.failedProbes++;
-    if (this.lifeguard) this.adjustAwareness(m, failedProbeAwarenessDelta(this.probeNacksExpected[m]!, this.probeNacks[m]!), nowUs);
+    if (this.lifeguard) this.adjustAwareness(m, failedProbeAwarenessDelta(this.rec[m * REC + R_PROBE_NACKS_EXPECTED]!, this.rec[m * REC + R_PROBE_NACKS]!), nowUs);
     const inc = this.views.incOf(m, target);
     const fact = this.newFact(target, F_SUSPECT, inc, m);
     const before = this.views.stateOf(m, target);
     this.suspectNode(m, fact, nowUs);
     if (before === View.alive && this.views.stateOf(m, target) === View.suspect && this.up[target] === 1) this.metrics.suspicionOriginated(target, nowUs);
-    this.scheduleNextProbe(m, this.probeSentUs[m]!, nowUs);
+    this.scheduleNextProbe(m, this.rec[m * REC + R_PROBE_SENT_US]!, nowUs);
   }
 
   private succeed(m: number, nowUs: number): void {
-    this.probeActive[m] = 0;
+    this.rec[m * REC + R_PROBE_ACTIVE] = 0;
     if (this.lifeguard) this.adjustAwareness(m, -1, nowUs);
-    this.scheduleNextProbe(m, this.probeSentUs[m]!, nowUs);
+    this.scheduleNextProbe(m, this.rec[m * REC + R_PROBE_SENT_US]!, nowUs);
   }
 
-  /** Go's ticker: ticks at phase + k·interval; a tick missed while busy is buffered (one). */
+  /**
+   * Go's ticker: ticks when m's monotonic clock reads phase + k·interval; a tick missed
+   * while busy is buffered (one).
+   */
   private scheduleNextProbe(m: number, startedUs: number, nowUs: number): void {
     const interval = this.ml.probeIntervalUs;
-    const phase = this.probePhaseUs[m]!;
-    const firstAfterStart = phase + (Math.floor((startedUs - phase) / interval) + 1) * interval;
+    const phase = this.rec[m * REC + R_PROBE_PHASE_US]!;
+    const tickLocalUs = phase + (Math.floor((this.localUs(m, startedUs) - phase) / interval) + 1) * interval;
+    const firstAfterStart = this.trueUs(m, tickLocalUs, startedUs);
     const next = firstAfterStart <= nowUs ? nowUs : firstAfterStart;
-    this.at(next, EV_PROBE_TICK, m, this.epoch[m]!, 0);
+    this.at(next, EV_PROBE_TICK, m, this.rec[m * REC + R_EPOCH]!, 0);
   }
 
   // ---- packets ----------------------------------------------------------------------
@@ -354,8 +392,10 @@ export class SwimSimulation extends SwimDissemination {
     switch (type) {
       case PK_PING:
         if (seq > 0 && this.eventlessAcks && this.ackWithoutEvent(dst, src, seq, nowUs)) break;
-        this.sendPacket(dst, src, PK_ACK, seq, 0, seq < 0 ? Msg.indirect : Msg.ack, SIZE.ack, -1, nowUs);
-        if (seq > 0) this.directPingArrived(src, seq, DROPPED);
+        {
+          const ackUs = this.sendPacket(dst, src, PK_ACK, seq, 0, seq < 0 ? Msg.indirect : Msg.ack, SIZE.ack, -1, nowUs);
+          if (seq > 0) this.directPingCarried(src, seq, ackUs);
+        }
         break;
       case PK_ACK:
         this.onAck(dst, seq, nowUs);
@@ -364,7 +404,7 @@ export class SwimSimulation extends SwimDissemination {
         this.onPingReq(dst, src, seq, subject, nowUs);
         break;
       case PK_NACK:
-        if (this.probeActive[dst] === 1 && this.probeSeq[dst] === seq) this.probeNacks[dst]!++;
+        if (this.rec[dst * REC + R_PROBE_ACTIVE] === 1 && this.rec[dst * REC + R_PROBE_SEQ] === seq) this.rec[dst * REC + R_PROBE_NACKS]!++;
         break;
       default:
         break;
@@ -384,20 +424,18 @@ export class SwimSimulation extends SwimDissemination {
    */
   private ackWithoutEvent(from: number, to: number, seq: number, nowUs: number): boolean {
     if (this.queues.length(from) > 0) return false;
-    let departUs = nowUs;
-    const slow = this.slowIoRule[from]!;
-    if (slow >= 0) departUs += this.extraSamplers[slow]!.sampleUs(this.extraStream[from * (this.config.faults ?? []).length + slow]!);
+    const departUs = this.anySlowIo ? this.departureUs(from, nowUs) : nowUs;
     if (nowUs >= this.warmupUs) {
       this.metrics.t.messages[Msg.ack]!++;
       this.metrics.t.bytes[Msg.ack]! += SIZE.ack;
     }
     const arrival = this.blocked(from, to) ? DROPPED : this.links.transmit(this.linkOf(from, to), departUs);
-    if (this.timeoutUnarmed[to] === 1) {
+    if (this.rec[to * REC + R_TIMEOUT_UNARMED] === 1) {
       this.directPingArrived(to, seq, arrival);
       return true;
     }
     if (arrival === DROPPED) return true;
-    if (this.probeSeq[to] === seq && this.probeActive[to] === 1 && arrival < this.probeAckUs[to]!) this.probeAckUs[to] = arrival;
+    if (this.rec[to * REC + R_PROBE_SEQ] === seq && this.rec[to * REC + R_PROBE_ACTIVE] === 1 && arrival < this.rec[to * REC + R_PROBE_ACK_US]!) this.rec[to * REC + R_PROBE_ACK_US] = arrival;
     return true;
   }
 
@@ -410,7 +448,7 @@ export class SwimSimulation extends SwimDissemination {
       this.sendPacket(m, this.relayRequester[relay]!, PK_ACK, this.relaySeq[relay]!, 0, Msg.indirect, SIZE.ack, -1, nowUs);
       return;
     }
-    if (this.probeActive[m] === 1 && this.probeSeq[m] === seq) this.succeed(m, nowUs);
+    if (this.rec[m * REC + R_PROBE_ACTIVE] === 1 && this.rec[m * REC + R_PROBE_SEQ] === seq) this.succeed(m, nowUs);
   }
 
   private onPingReq(relay: number, requester: number, seq: number, target: number, nowUs: number): void {
@@ -421,7 +459,7 @@ export class SwimSimulation extends SwimDissemination {
     this.relayAcked[entry] = 0;
     this.relayWantsNack[entry] = this.lifeguard ? 1 : 0;
     this.sendPacket(relay, target, PK_PING, -entry - 1, target, Msg.indirect, SIZE.ping, -1, nowUs);
-    this.at(nowUs + this.ml.probeTimeoutUs, EV_RELAY_TIMEOUT, entry, this.relayGen[entry]!, 0);
+    this.at(this.afterLocal(relay, nowUs, this.ml.probeTimeoutUs), EV_RELAY_TIMEOUT, entry, this.relayGen[entry]!, 0);
   }
 
   private onRelayTimeout(entry: number, gen: number, nowUs: number): void {
@@ -435,136 +473,9 @@ export class SwimSimulation extends SwimDissemination {
     this.relayFree.push(entry);
   }
 
-  // ---- crashes and faults ------------------------------------------------------------------
-
-  private onCrash(index: number, nowUs: number): void {
-    const episode = this.crashProcesses[index]!;
-    const fault = this.config.crashes[episode.rule]!;
-    this.setCrashPending(index, Number.POSITIVE_INFINITY);
-    for (const node of episode.nodes) this.crashMember(node, nowUs);
-    const downUs = fault.kind === 'crashRecover' ? (fault.restartDelayUs ?? 0) + exponentialUs(episode.stream, fault.mttrUs) : fault.downUs;
-    if (downUs !== null) this.at(nowUs + Math.max(1, downUs), EV_RECOVER, index, 0, 0);
-  }
-
-  private crashMember(m: number, nowUs: number): void {
-    if (this.up[m] === 0) return;
-    this.metrics.memberDown(m, nowUs);
-    this.up[m] = 0;
-    this.refreshHindered(m);
-    this.epoch[m]!++;
-    this.probeActive[m] = 0;
-    this.timeoutUnarmed[m] = 0;
-    if (this.lifeguard) this.settleAwareness(m, nowUs);
-    this.successAtUs[m] = Number.POSITIVE_INFINITY; // an ack arriving after the crash is lost
-    this.gossipArmed[m] = 0;
-    this.queues.clear(m);
-    // As observer: its views are gone (a restarted process starts afresh).
-    const views = this.views;
-    for (const s of views.dirty) {
-      const rec = views.find(m, s);
-      if (rec === NO_RECORD) continue;
-      this.metrics.viewDropped(s, views.state[rec]!, nowUs);
-      views.remove(rec);
-    }
-    views.died(m);
-    for (const s of views.dirty) this.metrics.checkDissemination(s, nowUs);
-  }
-
-  private onRecover(index: number, nowUs: number): void {
-    const episode = this.crashProcesses[index]!;
-    for (const node of episode.nodes) this.recoverMember(node, nowUs);
-    const fault = this.config.crashes[episode.rule]!;
-    if (fault.kind === 'crashRecover') this.scheduleCrash(index, nowUs + Math.max(1, exponentialUs(episode.stream, fault.mttfUs)));
-  }
-
-  private recoverMember(m: number, nowUs: number): void {
-    if (this.up[m] === 1) return;
-    this.metrics.memberUp(m, nowUs);
-    this.up[m] = 1;
-    this.refreshHindered(m);
-    this.views.reborn(m);
-    const epoch = this.epoch[m]!;
-    this.passIndex[m] = this.n;
-    // Rejoin: announce a higher incarnation, then a push/pull with a random member.
-    this.refute(m, this.selfInc[m]!, nowUs);
-    this.metrics.rejoinInc[m] = this.selfInc[m]!;
-    this.at(nowUs, EV_PROBE_TICK, m, epoch, 0);
-    this.at(nowUs + this.pushPullUs, EV_PUSHPULL_TICK, m, epoch, 0);
-    if (this.kRandom(m, 1, -1, false, nowUs) > 0 && this.up[this.picked[0]!] === 1) this.mergeState(m, this.picked[0]!, nowUs);
-  }
-
-  private onFaultStart(index: number, nowUs: number): void {
-    const episode = this.faultProcesses[index]!;
-    const next = nextOnsetUs(episode.onset!, episode.stream, nowUs);
-    if (next !== null && next <= this.endUs) this.at(next, EV_FAULT_START, index, 0, 0);
-    if (!episode.duration) return; // clock steps do not apply to the protocols
-    const endUs = nowUs + Math.max(1, episode.duration.sampleUs(episode.stream.index));
-    if (episode.active) {
-      if (endUs > episode.activeUntilUs) {
-        episode.activeUntilUs = endUs;
-        this.extendPause(episode, endUs);
-        this.at(endUs, EV_FAULT_END, index, endUs, 0);
-      }
-      return;
-    }
-    episode.active = true;
-    episode.activeUntilUs = endUs;
-    this.at(endUs, EV_FAULT_END, index, endUs, 0);
-    this.applyFault(episode, true, endUs);
-  }
-
-  private extendPause(episode: FaultProcess, endUs: number): void {
-    if (this.config.faults![episode.rule]!.kind !== 'senderPause') return;
-    for (const node of episode.nodes) if (endUs > this.pausedUntilUs[node]!) this.pausedUntilUs[node] = endUs;
-  }
-
-  private onFaultEnd(index: number, endUs: number, _nowUs: number): void {
-    const episode = this.faultProcesses[index]!;
-    if (!episode.active || endUs !== episode.activeUntilUs) return;
-    episode.active = false;
-    this.applyFault(episode, false, endUs);
-  }
-
-  private applyFault(episode: FaultProcess, starting: boolean, endUs: number): void {
-    const fault = this.config.faults![episode.rule]!;
-    const delta = starting ? 1 : -1;
-    switch (fault.kind) {
-      case 'senderPause':
-        for (const node of episode.nodes) {
-          this.pausedDepth[node]! += delta;
-          this.refreshHindered(node);
-          if (starting && endUs > this.pausedUntilUs[node]!) this.pausedUntilUs[node] = endUs;
-        }
-        return;
-      case 'cpuStarvation':
-        for (const node of episode.nodes) {
-          this.starvingDepth[node]! += delta;
-          this.refreshHindered(node);
-          if (starting) this.starvingRule[node] = episode.rule;
-        }
-        return;
-      case 'partition': {
-        if (starting) {
-          const inGroup = new Uint8Array(this.n);
-          for (const node of episode.nodes) inGroup[node] = 1;
-          const cut: Cut = { inGroup, direction: fault.direction };
-          this.cuts.push(cut);
-          this.cutOf.set(episode, cut);
-        } else {
-          const cut = this.cutOf.get(episode);
-          const at = cut ? this.cuts.indexOf(cut) : -1;
-          if (at >= 0) this.cuts.splice(at, 1);
-          this.cutOf.delete(episode);
-        }
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
   private finish(): SwimRunResult {
-    const censorBoundUs = 2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs;
+    // The slowest nominal detection, on the slowest member clock.
+    const censorBoundUs = Math.ceil((2 * this.ml.probeIntervalUs * this.ml.awarenessMaxMultiplier + this.suspicionMaxUs) / this.slowestRate);
     const tallies = this.metrics.finish(this.endUs, censorBoundUs);
     const log: TransitionLog = {
       timeUs: new Float64Array(0),
@@ -596,8 +507,8 @@ export class SwimSimulation extends SwimDissemination {
   }
 
   awarenessOf(m: number): number {
-    if (this.successAtUs[m]! <= this.nowUs) return applyAwarenessDelta(this.awareness[m]!, -1, this.ml.awarenessMaxMultiplier);
-    return this.awareness[m]!;
+    if (this.rec[m * REC + R_SUCCESS_AT_US]! <= this.nowUs) return applyAwarenessDelta(this.rec[m * REC + R_AWARENESS]!, -1, this.ml.awarenessMaxMultiplier);
+    return this.rec[m * REC + R_AWARENESS]!;
   }
 
   /** Processes events up to `untilUs` (tests step through a scenario). */
