@@ -30,10 +30,12 @@ const suite: BenchSuite = {
     context.progress('hbsim in-process, B-faults');
     const engine = cached(context, 'in-process:B-faults:engine', () => bestOf(context.repeat, () => runInProcess(repo, 'B-faults', 'engine')));
     const fast = cached(context, 'in-process:B-faults:fast', () => bestOf(context.repeat, () => runInProcess(repo, 'B-faults', 'fast')));
+    const warm = cached(context, 'in-process:B-faults:fast:warm', () => bestOf(context.repeat, () => runInProcess(repo, 'B-faults', 'fast', ['--repeat', '3'])));
     const rows = [
       { name: 'hbsim run (defaults)', scope: 'whole process', ...whole },
       { name: 'hbsim engine', scope: 'in-process', ...engine },
       { name: `hbsim runOnce (${fast.path})`, scope: 'in-process', ...fast },
+      { name: `hbsim runOnce (${warm.path}), warm (fastest of 3 in one process)`, scope: 'in-process', ...warm },
     ];
     return {
       title: suite.title,

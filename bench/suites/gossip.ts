@@ -40,7 +40,8 @@ const suite: BenchSuite = {
         '0.1 % loss, 0.2 ms + Exp(0.3 ms) one way, every member crashes once per 100 h (≈ 1 % per hour) and returns after ~2 min.',
         'cost is N² per simulated second (every member learns every version): 1 000 members = 10⁶ version arrivals a second.',
         'target (issue 11): 1 000 members × 1 h < 30 s — not met. 2026-12-04, whole process: 154.6 s CPU quiet before the telescoped windows and branchless merge; 96 s quiet after; with the WebAssembly SIMD row merge (merge-kernel.ts) 53.2–56.3 s CPU at load 11–22 on 2 cores, 272–301 MB peak (1 000 × 300 s A/B, same minutes: 6.3 s vs 9.6 s CPU).',
-        'where the time goes now (cpu profile, 1 000 × 600 s): the kernel ≈ 35 % (memory-bound: two 25-byte-per-pair rows streamed per exchange), link set-up and first-use stream seeding ≈ 10 %, SYN/ACK row copies ≈ 5 %, block closes left to JavaScript ≈ 5 %, the engine, rounds and sends the rest.',
+        'where the time went (cpu profile, 1 000 × 600 s, 2026-12-04): the kernel ≈ 35 % (memory-bound: two 25-byte-per-pair rows streamed per exchange), link set-up and first-use stream seeding ≈ 10 %, SYN/ACK row copies ≈ 5 %, block closes left to JavaScript ≈ 5 %, the engine, rounds and sends the rest.',
+        '2026-12-05 (GS13): snapshots copied on write (row copies ≈ 0), compact window records (the kernel streams 15 bytes a pair instead of 25), a block close touches one line: 1 000 × 1 h 47.8, 47.9, 50.4, 53.6 s CPU (load 11–17), base c5f1eeb 53.6 and 62.7 s in the same sitting (load 15–17): ≈ −11 to −15 %; 281–286 MB peak; 1 000 × 300 s A/B alternating: 5.87/5.46/5.76/5.22 vs 6.55/7.60/5.71/5.46 s CPU. Results identical.',
       ],
     };
   },

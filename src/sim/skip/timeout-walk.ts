@@ -125,6 +125,7 @@ import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 import { NodePrefix, type WalkShared } from './walk-shared.js';
 import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
+import { PlainWalk } from './plain-walk.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
 export function timeoutWalkRefusal(config: SimConfig): string | null {
@@ -148,6 +149,17 @@ export function timeoutWalkRefusal(config: SimConfig): string | null {
     if (refusal !== null) return refusal;
   }
   return null;
+}
+
+/**
+ * Whether a full walk of `config` takes the lean path (./plain-walk.ts): every node on
+ * one link with Bernoulli loss (no Gilbert–Elliott chain), no faults (pauses, slow I/O,
+ * starvation, clock faults), no crashes. Results are the same on either path.
+ */
+export function plainWalkApplies(config: SimConfig): boolean {
+  if ((config.faults?.length ?? 0) > 0 || config.crashes.length > 0) return false;
+  const classes = linkClasses(config);
+  return classes.links.length === 1 && classes.extras[0] === undefined && linkLossModel(classes.links[0]!).kind === 'bernoulli';
 }
 
 /**
@@ -201,7 +213,7 @@ export function crashesRefusal(config: SimConfig): string | null {
 export function runTimeoutWalk(config: SimConfig, hooks?: RunHooks, options: WalkOptions = {}): RunResult {
   const refusal = timeoutWalkRefusal(config);
   if (refusal !== null) throw new RangeError(`the skipping walk does not apply: ${refusal}`);
-  return new TimeoutWalk(config, options.pausesOnly === true, options.shared ?? null).run(hooks?.onProgress);
+  return new TimeoutWalk(config, options.pausesOnly === true, options.shared ?? null, options.general === true).run(hooks?.onProgress);
 }
 
 export interface WalkOptions {
@@ -220,6 +232,11 @@ export interface WalkOptions {
    * onsets are derived once. Exact: the same values as a fresh walk derives.
    */
   readonly shared?: WalkShared;
+  /**
+   * Walk plain nodes on the general path too (tests: ./plain-walk.ts must equal it draw
+   * for draw). Results are the same either way.
+   */
+  readonly general?: boolean;
 }
 
 /** The walk's constants, scratch buffers and tallies; nodes are walked one after another. */
@@ -297,10 +314,14 @@ class TimeoutWalk {
   private warmFrom = 0;
   private warmTo = 0;
 
+  /** The lean path when every node is plain (./plain-walk.ts), else null. */
+  private readonly plain: PlainWalk | null;
+
   constructor(
     private readonly config: SimConfig,
     private readonly pausesOnly = false,
     private readonly shared: WalkShared | null = null,
+    general = false,
   ) {
     const d = config.detector as Extract<SimConfig['detector'], { kind: 'timeout' }>;
     this.I = config.heartbeat.intervalUs;
@@ -320,12 +341,28 @@ class TimeoutWalk {
     const classes = linkClasses(config);
     this.classOf = classes.classOf;
     this.classBaseUs = Float64Array.from(classes.links, (l) => l.delay.baseUs);
-    this.skippers = classes.links.map((link, c) => {
+    const lawSets = classes.links.map((link, c) => {
       const extra = classes.extras[c];
       const laws = { loss: linkLossModel(link), jitter: config.heartbeat.jitter, delay: link.delay.random, thresholdUs: this.theta, ...(extra === undefined ? {} : { extra }) };
-      return new HeartbeatSkipper(new SkipLawSet(laws, this.bank), this.bank);
+      return new SkipLawSet(laws, this.bank);
     });
+    this.skippers = lawSets.map((set) => new HeartbeatSkipper(set, this.bank));
     this.skipper = this.skippers[0]!;
+    // Plain nodes (one link class, Bernoulli loss, no slow I/O, no episodes, a full walk) take the lean path.
+    const plain = !general && !pausesOnly && shared === null && classes.links.length === 1 && plainWalkApplies(config);
+    this.plain = plain
+      ? new PlainWalk(lawSets[0]!, this.bank, this.verdicts, {
+          intervalUs: this.I,
+          timeoutUs: this.T,
+          deadAfterUs: this.deadAfter,
+          checkIntervalUs: this.C,
+          baseDelayUs: this.classBaseUs[0]!,
+          thresholdUs: this.theta,
+          endUs: this.endUs,
+          warmupUs: this.warmupUs,
+          W: this.W,
+        })
+      : null;
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     const sharedPauses = (config.faults?.length ?? 0) > 0 && this.shared !== null ? this.shared.pauseSchedule(config, root) : null;
     this.pauses = (config.faults?.length ?? 0) > 0 ? (sharedPauses ?? pauseSchedule(config, root, this.bank)) : null;
@@ -353,6 +390,7 @@ class TimeoutWalk {
     const shared = this.shared === null ? null : this.shared.nodeSetup(config);
     // One stream per link for positions, fates and parts alike: `link/<node>><monitor>/skip`.
     const skipKeys = NodeKeyFamily.linkTo(config.monitorName, 'skip');
+    if (this.plain !== null) return this.runPlain(this.plain, root, skipKeys, onProgress);
     for (let node = 0; node < names.length; node++) {
       if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
       const name = names[node]!;
@@ -371,6 +409,28 @@ class TimeoutWalk {
       this.starveSampler = this.starves === null ? null : this.starveSamplers[node]!;
       this.walkNode(node, phase);
     }
+    return this.finish();
+  }
+
+  /** Every node on the lean path: the same phases and streams as the general loop, in the same order. */
+  private runPlain(plain: PlainWalk, root: SeedRoot, skipKeys: NodeKeyFamily, onProgress: ((fraction: number) => void) | undefined): RunResult {
+    const names = this.config.nodeNames;
+    const every = Math.max(1, Math.floor(names.length / 100));
+    const I = this.I;
+    const bank = this.bank;
+    for (let node = 0; node < names.length; node++) {
+      if (onProgress !== undefined && node > 0 && node % every === 0) onProgress(node / names.length);
+      const name = names[node]!;
+      skipKeys.of(name);
+      plain.walkNode(node, heartbeatPhaseUs(root, name, I), bank.addDigest(root, skipKeys.hi, skipKeys.lo));
+    }
+    this.sent = plain.sent;
+    this.delivered = plain.delivered;
+    this.lost = plain.lost;
+    return this.finish();
+  }
+
+  private finish(): RunResult {
     const metrics = this.metrics;
     this.verdicts.replayInto(metrics);
     metrics.heartbeatsMissedWhilePaused = this.missed;
@@ -639,6 +699,10 @@ class TimeoutWalk {
       let jitter: number;
       let delay: number;
       let isLost = false;
+      // An interesting heartbeat (of any kind) reaches the segment W further: one site for
+      // all kinds, so a raw stretch's first late message (met late in a run) meets code
+      // the optimizer has already seen run, not a deopt.
+      let reaches = false;
       if (j <= rawTo) {
         const sendUs = this.rawHeartbeat(j);
         // Read the message before leaving: skipping again draws the next interesting one.
@@ -650,24 +714,25 @@ class TimeoutWalk {
         }
         if (sendUs === NONE) continue; // held back by the pause, or not sent within the run
         jitter = sendUs - schedule.nominal(j);
-        if (isLost || jitter + delay > theta) end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = isLost || jitter + delay > theta;
       } else if (ahead.read < ahead.length && ahead.index[ahead.read] === j) {
         const e = ahead.read++;
         isLost = ahead.lost[e] === 1;
         jitter = ahead.jitterUs[e]!;
         delay = ahead.delayUs[e]!;
-        if (ahead.interesting[e] === 1) end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = ahead.interesting[e] === 1;
       } else if (j === this.next) {
         isLost = skipper.lost;
         jitter = skipper.jitterUs;
         delay = skipper.delayUs;
         this.pull();
-        end = Math.max(end, Math.min(K - 1, j + W));
+        reaches = true;
       } else {
         skipper.drawOrdinary();
         jitter = skipper.ordinaryJitterUs;
         delay = skipper.ordinaryDelayUs;
       }
+      if (reaches) end = Math.max(end, Math.min(K - 1, j + W));
       // The next interesting heartbeat or pause window within reach joins this segment (segments stay W apart).
       const next = this.next;
       if (next !== NONE && next <= end + W) end = Math.max(end, Math.min(K - 1, next));

@@ -15,11 +15,13 @@ export const RECOVER = 14;
 
 /** Verdict changes of all nodes, collected, then fed to the metrics in time order. */
 export class VerdictList {
-  timeUs = new Float64Array(1024);
-  key = new Float64Array(1024); // order at one instant: deliveries (0) before timers (1), then pair
-  pair = new Int32Array(1024);
-  to = new Uint8Array(1024);
-  cause = new Uint8Array(1024);
+  // Empty until the first push grows them: growing is then met at once, not first late in
+  // a run (where the optimizer would meet a call it never saw run, and throw its code away).
+  timeUs = new Float64Array(0);
+  key = new Float64Array(0); // order at one instant: deliveries (0) before timers (1), then pair
+  pair = new Int32Array(0);
+  to = new Uint8Array(0);
+  cause = new Uint8Array(0);
   length = 0;
 
   /**
@@ -40,7 +42,7 @@ export class VerdictList {
   }
 
   private grow(): void {
-    const n = this.timeUs.length * 2;
+    const n = Math.max(1024, this.timeUs.length * 2);
     this.timeUs = grownF64(this.timeUs, n);
     this.key = grownF64(this.key, n);
     const p = new Int32Array(n);
@@ -90,10 +92,10 @@ function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
 
 /** A growable list of numbers on a Float64Array (no boxing, reused across nodes). */
 export class NumberList {
-  items = new Float64Array(64);
+  items = new Float64Array(0); // grown on the first push (see VerdictList)
   length = 0;
   push(x: number): void {
-    if (this.length === this.items.length) this.items = grownF64(this.items, this.length * 2);
+    if (this.length === this.items.length) this.items = grownF64(this.items, Math.max(64, this.length * 2));
     this.items[this.length++] = x;
   }
 }
@@ -103,11 +105,12 @@ export class NumberList {
  * their ordinary neighbours. A segment that follows reuses them instead of drawing anew.
  */
 export class DrawnAhead {
-  index = new Float64Array(64);
-  jitterUs = new Float64Array(64);
-  delayUs = new Float64Array(64);
-  lost = new Uint8Array(64);
-  interesting = new Uint8Array(64);
+  // Grown on the first push (see VerdictList).
+  index = new Float64Array(0);
+  jitterUs = new Float64Array(0);
+  delayUs = new Float64Array(0);
+  lost = new Uint8Array(0);
+  interesting = new Uint8Array(0);
   length = 0;
   /** The next entry a segment has not consumed. */
   read = 0;
@@ -128,7 +131,7 @@ export class DrawnAhead {
   }
 
   private grow(): void {
-    const n = this.index.length * 2;
+    const n = Math.max(64, this.index.length * 2);
     this.index = grownF64(this.index, n);
     this.jitterUs = grownF64(this.jitterUs, n);
     this.delayUs = grownF64(this.delayUs, n);

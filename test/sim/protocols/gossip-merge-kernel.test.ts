@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fault, LinkConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
 import { gossipHeartbeats, type GossipConfig } from '../../../src/sim/protocols/gossip/gossip.js';
-import { kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
+import { divisibilityConstants, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
 
 const I = 1_000_000;
 const link = (loss: number, duplicate = 0): LinkConfig => ({
@@ -39,8 +39,8 @@ interface Case {
 }
 
 /** Runs one case on either path; returns everything a member holds, the tallies, and the module (for its counters). */
-function run(c: Case, kernel: boolean) {
-  const m = gossipHeartbeats({ intervalUs: I, fanout: 1, seeds: 2, gossipToUnreachable: true, maxLocalPauseUs: 5 * I, rule: phi(1000), ...c.config, mergeKernel: kernel });
+function run(c: Case, kernel: boolean, copyOnWrite = kernel, compactWindows = kernel) {
+  const m = gossipHeartbeats({ intervalUs: I, fanout: 1, seeds: 2, gossipToUnreachable: true, maxLocalPauseUs: 5 * I, rule: phi(1000), ...c.config, mergeKernel: kernel, copyOnWrite, compactWindows });
   const nodeNames = names(c.members);
   const r = runProtocols({ seed: 'merge-kernel', replication: 0, nodeNames, durationUs: 300 * I, warmupUs: 0, links: { default: link(0.05) }, typicalIntervalUs: I, ...c.spec }, [m]);
   const n = c.members;
@@ -87,18 +87,65 @@ const cases: Record<string, Case> = {
   },
 };
 
-describe('the merge kernel leaves every member state as the JavaScript path does', () => {
+describe('the merge kernel (compact windows, snapshots copied on write) leaves every member state as the JavaScript path (windows in doubles, snapshots copied as messages leave) does', () => {
   for (const [name, c] of Object.entries(cases)) {
     it(name, () => {
       const js = run(c, false);
       const k = run(c, true);
       expect(js.module.usesKernel()).toBe(false);
       expect(k.module.usesKernel()).toBe(true);
+      expect(js.module.windowLayout().compact).toBe(false);
+      expect(k.module.windowLayout().compact).toBe(true);
       const left = k.module.kernelCounters();
       for (const what of c.leaves) expect(left[what], what).toBeGreaterThan(0);
+      // Both ways of handling a snapshot occurred: copied because its member wrote its row first, and read live.
+      expect(js.module.snapshotCounters()).toEqual({ copiedOnWrite: 0, readLive: 0 });
+      const cow = k.module.snapshotCounters();
+      expect(cow.copiedOnWrite).toBeGreaterThan(0);
+      expect(cow.readLive).toBeGreaterThan(0);
       expect(k.result).toEqual(js.result);
     });
   }
+
+  it('snapshots copied on write on the JavaScript path too (duplicates, restarts, pauses)', () => {
+    const c: Case = {
+      members: 13,
+      leaves: [],
+      config: { fanout: 2 },
+      spec: { links: { default: link(0.1, 0.05) }, faults: pauses, crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 90 * I, mttrUs: 25 * I }] },
+    };
+    const eager = run(c, false, false);
+    const lazy = run(c, false, true);
+    expect(lazy.module.snapshotCounters().copiedOnWrite).toBeGreaterThan(0);
+    expect(lazy.result).toEqual(eager.result);
+  });
+
+  it('compact windows over 40 simulated minutes (epochs moved, tLast clamped after a 20-minute pause), on both paths, equal windows in doubles', () => {
+    // Member m2 pauses 20 min (> 2³⁰ µs): everyone's tLast of it, and its tLast of everyone, gets clamped when epochs move.
+    const c: Case = {
+      members: 7,
+      leaves: [],
+      config: {},
+      spec: {
+        durationUs: 2_400 * I,
+        links: { default: link(0.02) },
+        faults: [{ kind: 'senderPause', nodes: { kind: 'named', names: ['m2'] }, onset: { kind: 'at', atUs: 300 * I }, duration: { kind: 'constant', valueUs: 1_200 * I }, afterPause: 'skip' }],
+      },
+    };
+    const reference = run(c, false, false, false);
+    const k = run(c, true);
+    const jsCompact = run(c, false, false, true);
+    expect(reference.module.windowLayout()).toEqual({ compact: false, rebased: 0, clamped: 0 });
+    for (const r of [k, jsCompact]) {
+      const layout = r.module.windowLayout();
+      expect(layout.compact).toBe(true);
+      expect(layout.rebased).toBeGreaterThan(7 * 3); // every row's epoch moved at least every ~9 min
+      expect(layout.clamped).toBeGreaterThan(6); // the paused member's row, and its column
+      expect(r.result).toEqual(reference.result);
+    }
+    expect(k.module.usesKernel()).toBe(true);
+    expect(reference.result.membership.deathsOriginated).toBeGreaterThan(0); // m2 was convicted (and it convicted nobody on waking)
+  });
 
   it('with more message rows in flight than the kernel memory holds (rows copied in)', () => {
     // 40 members; 30 of them paused together for 40 s: the SYNs to them queue up (a row each).
@@ -166,11 +213,11 @@ function assembleKernelText(source: string): Uint8Array {
   const SIMD: Record<string, number> = {
     'i32x4.splat': 0x11, 'f64x2.splat': 0x14, 'i32x4.eq': 0x37, 'i32x4.gt_s': 0x3b, 'f64x2.eq': 0x47, 'f64x2.gt': 0x4a, 'f64x2.ge': 0x4c,
     'v128.not': 0x4d, 'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.or': 0x50, 'v128.bitselect': 0x52, 'v128.any_true': 0x53,
-    'f64x2.floor': 0x75, 'i16x8.extend_low_i8x16_u': 0x89, 'i32x4.bitmask': 0xa4, 'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1,
-    'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
+    'f64x2.floor': 0x75, 'i16x8.extend_low_i8x16_u': 0x89, 'i32x4.bitmask': 0xa4, 'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1, 'i32x4.mul': 0xb5, 'i32x4.le_u': 0x3e,
+    'i16x8.narrow_i32x4_u': 0x86, 'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
     'f64x2.convert_low_i32x4_s': 0xfe,
   };
-  const MEMORY: Record<string, number[]> = { 'v128.load': [0xfd, 0x00, 0], 'v128.store': [0xfd, 0x0b, 0], 'v128.load32_zero': [0xfd, 0x5c, 0], 'i32.store': [0x36, 2] };
+  const MEMORY: Record<string, number[]> = { 'v128.load': [0xfd, 0x00, 0], 'v128.store': [0xfd, 0x0b, 0], 'v128.load32_zero': [0xfd, 0x5c, 0], 'v128.load64_zero': [0xfd, 0x5d, 0], 'i32.store': [0x36, 2] };
   const tokens = lines.slice(3).join(' ').split(/\s+/).filter((t) => t !== '' && t !== ')');
   const code: number[] = [];
   for (let k = 0; k < tokens.length; k++) {
@@ -184,6 +231,7 @@ function assembleKernelText(source: string): Uint8Array {
     else if (op === 'br' || op === 'br_if') code.push(op === 'br' ? 0x0c : 0x0d, ...leb(Number(next())));
     else if (op === 'i8x16.shuffle') code.push(0xfd, 0x0d, ...Array.from({ length: 16 }, () => Number(next())));
     else if (op === 'i32x4.extract_lane') code.push(0xfd, 0x1b, Number(next()));
+    else if (op === 'v128.store64_lane') code.push(0xfd, 0x5b, 0, 0, Number(next())); // memarg (align 0, offset 0), lane
     else if (op in MEMORY) {
       const offset = tokens[k + 1]?.startsWith('offset=') ? Number(next().slice(7)) : 0;
       code.push(...MEMORY[op]!, ...leb(offset));
@@ -206,6 +254,18 @@ function assembleKernelText(source: string): Uint8Array {
     ...section(10, vec([[...leb(body.length), ...body]])),
   ]);
 }
+
+describe("the kernel's block-close test", () => {
+  it('c·M mod 2³² ≤ M − 1 (unsigned) iff the block size divides c, for every count below 2¹⁶', () => {
+    const wrong: string[] = [];
+    for (const bs of [1, 2, 3, 7, 64, 100, 101, 1_000, 4_096, 6_554, 65_535]) {
+      const [m, m1] = divisibilityConstants(bs);
+      for (let c = 0; c < 65_536; c++) if (Math.imul(c, m) >>> 0 <= m1 >>> 0 !== (c % bs === 0)) wrong.push(`${bs} ${c}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(() => divisibilityConstants(65_536)).toThrow(RangeError);
+  });
+});
 
 describe("the kernel's bytes", () => {
   it('are its text form assembled, and a valid module', () => {

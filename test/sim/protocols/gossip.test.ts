@@ -166,6 +166,54 @@ class BlockWindow {
   }
 }
 
+describe('arrival windows: compact records (Int32 tLast relative to a moving epoch per row)', () => {
+  it('equal the windows in doubles report for report over 3 h; a pair silent for an hour is clamped yet convictable, and its next report leaves the same window', () => {
+    const random = seedrandom('epochs');
+    const rule = phi();
+    const compact = new ArrivalWindows(6, rule, undefined, 3); // two rows of three pairs
+    const doubles = new ArrivalWindows(6, rule, undefined, 3, false);
+    expect(compact.compact).toBe(true);
+    expect(doubles.compact).toBe(false);
+    for (const w of [compact, doubles]) w.startRange(0, 6, 0);
+    let t = 0;
+    let silentChecked = 0;
+    const mismatches: string[] = [];
+    for (let k = 0; k < 11_000; k++) {
+      t += 1 + Math.floor(random() * 2_100_000);
+      // Pairs 0 and 3 report all along; pair 1 is silent from 60 s to 1 h, then reports again; pair 2 never reports.
+      const pairs = [0, 3, ...(t < 60 * I || t > 3_600 * I ? [1] : []), ...(random() < 0.3 ? [4] : [])];
+      for (const pair of pairs) {
+        compact.report(pair, t);
+        doubles.report(pair, t);
+      }
+      // (Compared without expect per step: 11 000 steps.)
+      for (const pair of [0, 1, 3, 4]) {
+        if (compact.countOf(pair) !== doubles.countOf(pair) || compact.mean(pair) !== doubles.mean(pair)) mismatches.push(`${k}: pair ${pair} window`);
+      }
+      for (const pair of pairs) if (compact.convictFromUs(pair) !== doubles.convictFromUs(pair)) mismatches.push(`${k}: pair ${pair} conviction instant`);
+      if (t > 2_000 * I && t < 3_600 * I) {
+        // Silent over 2³⁰ µs: clamped, and convictable either way.
+        if (!(compact.convictFromUs(1) < t && doubles.convictFromUs(1) < t)) mismatches.push(`${k}: silent pair not convictable`);
+        silentChecked++;
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(t).toBeGreaterThan(3 * 3_600 * I);
+    expect(compact.rebased).toBeGreaterThan(2 * 15); // every ≈ 9 min in each row
+    expect(compact.clamped).toBeGreaterThan(1); // pair 1 (and pair 2, never reported)
+    expect(silentChecked).toBeGreaterThan(100);
+    expect(compact.lastOf(0)).toBe(t);
+    expect(compact.lastOf(2)).not.toBe(doubles.lastOf(2)); // the one thing clamping changes
+  });
+
+  it('are used only where clamping is provably invisible', () => {
+    expect(new ArrivalWindows(1, phi()).compact).toBe(true);
+    expect(new ArrivalWindows(1, phi({ sampleSize: 2_000 })).compact).toBe(false); // 2 000 × 2 s ≥ 2³¹ µs
+    expect(new ArrivalWindows(1, phi({ maxIntervalUs: 600 * I, initialIntervalUs: 600 * I, sampleSize: 3 })).compact).toBe(false); // horizon 18.4 × 600 s ≥ 2²⁹ µs
+    expect(new ArrivalWindows(1, { kind: 'timeout', timeoutUs: I }).compact).toBe(false);
+  });
+});
+
 describe('arrival windows: telescoped (sum = tLast − base) against block sums kept by addition', () => {
   it('equal count, mean and conviction instant after every report, with dropped intervals, same-instant reports and restarts', () => {
     const random = seedrandom('telescope');

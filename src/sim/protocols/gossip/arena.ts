@@ -12,12 +12,14 @@ export interface Arena {
   int32(length: number): Int32Array;
   float64(length: number): Float64Array;
   uint8(length: number): Uint8Array;
+  uint16(length: number): Uint16Array;
 }
 
 export const plainArena: Arena = {
   int32: (length) => new Int32Array(length),
   float64: (length) => new Float64Array(length),
   uint8: (length) => new Uint8Array(length),
+  uint16: (length) => new Uint16Array(length),
 };
 
 /** Bytes an array of `bytes` takes in a MemoryArena (each starts 16-byte aligned). */
@@ -58,5 +60,9 @@ export class MemoryArena implements Arena {
 
   uint8(length: number): Uint8Array {
     return new Uint8Array(this.buffer, this.take(length), length);
+  }
+
+  uint16(length: number): Uint16Array {
+    return new Uint16Array(this.buffer, this.take(2 * length), length);
   }
 }

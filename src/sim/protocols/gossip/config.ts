@@ -20,6 +20,10 @@ export interface GossipConfig {
   readonly flapWindowUs?: number;
   /** Merge rows with the WebAssembly SIMD kernel when it applies (phi rule; default true). false: the JavaScript path, same results (tests compare the two). */
   readonly mergeKernel?: boolean;
+  /** A message's snapshot of a member's row is copied only if the member writes its row first (row-pool.ts; default true). false: copied when the message leaves, same results (tests compare). */
+  readonly copyOnWrite?: boolean;
+  /** Compact window records where provably equivalent (arrival-windows.ts `compactWindows`; default true; the kernel needs them). false: doubles, never rebased — same results (tests compare). */
+  readonly compactWindows?: boolean;
 }
 
 /**

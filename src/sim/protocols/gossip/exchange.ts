@@ -25,7 +25,7 @@ export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowU
   m.copyRow(p, out);
   const at = ctx.send(m.linkOf[p * n + o]!, nowUs, m.kinds.ack, o, slot * SLOTS + out, p);
   if (at === DROPPED) {
-    countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);
+    countAck(m, pool.rowOf(slot), pool.rowOf(out), nowUs);
     pool.release(slot);
     pool.release(out);
   } else if (m.dupOf[p * n + o] && ctx.network.duplicateArrivalUs !== DROPPED) {
@@ -40,11 +40,15 @@ export function onAck(m: GossipMembers, o: number, slots: number, p: number, now
   ctx.delivered(nowUs);
   const slot = Math.floor(slots / SLOTS);
   const out = slots % SLOTS;
-  if (!ctx.nodes.isUp(o)) countAck(m, pool.rows[slot]!, pool.rows[out]!, nowUs);
+  if (!ctx.nodes.isUp(o)) countAck(m, pool.rowOf(slot), pool.rowOf(out), nowUs);
   else {
+    // o's SYN digests are usually o's row as it still is (row-pool.ts): then the row itself
+    // is read as the digests; o's other pending snapshots get their copies before it changes.
+    const own = pool.takeOwn(slot, o);
+    pool.materialize(o);
     // The ACK2: o's state of every endpoint p asked for, as a dense row (0 = not asked: never newer).
     const reply = pool.acquire();
-    const count = m.kernel !== null ? mergeWithKernel(m, o, slot, out, reply, nowUs) : absorbAck(m, o, pool.rows[slot]!, pool.rows[out]!, pool.rows[reply]!, nowUs);
+    const count = m.kernel !== null ? mergeWithKernel(m, o, slot, own, out, reply, nowUs) : absorbAck(m, o, own ? m.verRows[o]! : pool.rowOf(slot), pool.rowOf(out), pool.rows[reply]!, nowUs);
     m.acc.count(Msg.ack, ackBytes(count, m.ackStates), nowUs);
     m.sendRow(o, p, m.kinds.ack2, Msg.ack2, GOSSIP_MESSAGE_BYTES.header + count * GOSSIP_MESSAGE_BYTES.state, reply, nowUs, count);
   }
@@ -56,7 +60,8 @@ export function onAck(m: GossipMembers, o: number, slots: number, p: number, now
 export function onAck2(m: GossipMembers, p: number, slot: number, _count: number, nowUs: number): void {
   m.ctx.delivered(nowUs);
   if (m.ctx.nodes.isUp(p)) {
-    if (m.kernel !== null) mergeWithKernel(m, p, -1, slot, -1, nowUs);
+    m.pool.materialize(p);
+    if (m.kernel !== null) mergeWithKernel(m, p, -1, false, slot, -1, nowUs);
     else absorbAck2(m, p, m.pool.rows[slot]!, nowUs);
   }
   m.pool.release(slot);
@@ -135,34 +140,37 @@ function absorbAck(m: GossipMembers, o: number, digests: Int32Array, theirs: Int
  * Merges a row with the kernel (merge-kernel.ts) at member x: an ACK (`digestSlot` =
  * x's SYN row, `inSlot` = p's snapshot, `outSlot` = the ACK2 row to fill; returns how
  * many endpoints were asked, m.ackStates = how many states the ACK held) or an ACK2
- * (`digestSlot` = `outSlot` = −1). The kernel decides the lanes it can; then, as
+ * (`digestSlot` = `outSlot` = −1). `ownDigests`: the digests are x's live row (its SYN's
+ * snapshot, not copied: the kernel loads a lane's digest before it writes that lane). The kernel decides the lanes it can; then, as
  * applyStates would, the lanes it listed (in endpoint order: echoes), the last n mod 4
  * endpoints, and the conviction instants that could lower the bound.
  */
-function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, inSlot: number, outSlot: number, nowUs: number): number {
+function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, ownDigests: boolean, inSlot: number, outSlot: number, nowUs: number): number {
   const k = m.kernel!;
   const { n, pool, windows: w } = m;
   const base = x * n;
   const l = m.local(x, nowUs);
-  const dig = digestSlot < 0 ? k.zero : inArena(m, digestSlot, 0);
+  w.fit(x, l);
+  const L = l - w.epoch[x]!;
+  const dig = digestSlot < 0 ? k.zero : ownDigests ? k.ver + 4 * base : inArena(m, digestSlot, 0);
   const inc = inArena(m, inSlot, 1);
   const outOffset = outSlot < 0 ? k.sink : pool.offsetOf(outSlot);
   const out = outOffset < 0 ? k.copies[2] : null;
   const n4 = n & ~3;
   let next = m.nextCheckUs[x]!;
-  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 4 * base, k.last + 8 * base, k.base + 8 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, l, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), w.blockSize);
+  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 2 * base, k.rel + 4 * base, k.sum + 4 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, L, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), k.blockM, k.blockM1);
   let states = k.res[0]!;
   let asked = k.res[1]!;
   const checks = k.res[2]!;
   m.kernelCounters.listed += specials;
   m.kernelCounters.checked += checks;
-  const theirs = pool.rows[inSlot]!;
+  const theirs = pool.rowOf(inSlot);
   for (let j = 0; j < specials; j++) {
     const e = k.lists[j]!;
-    next = applyOne(m, x, e, theirs[e]!, l, nowUs, next);
+    next = applyOne(m, x, e, theirs[e]!, l, L, nowUs, next);
   }
   const V = m.ver;
-  const digests = digestSlot < 0 ? null : pool.rows[digestSlot]!;
+  const digests = digestSlot < 0 ? null : ownDigests ? m.verRows[x]! : pool.rowOf(digestSlot);
   const reply = outSlot < 0 ? null : pool.rows[outSlot]!;
   for (let e = n4; e < n; e++) {
     const d = digests === null ? 0 : digests[e]!;
@@ -171,7 +179,7 @@ function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, inSlot
     if (d > q) asked++;
     if (q > d) {
       states++;
-      if (q > V[base + e]!) next = applyOne(m, x, e, q, l, nowUs, next);
+      if (q > V[base + e]!) next = applyOne(m, x, e, q, l, L, nowUs, next);
     }
   }
   for (let j = 0; j < checks; j++) {
@@ -189,7 +197,7 @@ function inArena(m: GossipMembers, slot: number, copy: 0 | 1): number {
   const at = m.pool.offsetOf(slot);
   if (at >= 0) return at;
   const scratch = m.kernel!.copies[copy];
-  scratch.set(m.pool.rows[slot]!);
+  scratch.set(m.pool.rowOf(slot));
   m.kernelCounters.copied++;
   return scratch.byteOffset;
 }
@@ -198,7 +206,7 @@ function inArena(m: GossipMembers, slot: number, copy: 0 | 1): number {
  * Member x applies one newer state `r` of endpoint e (the kernel's listed lanes, the
  * last n mod 4): applyStates' loop body (phi), with `next` the running bound; returns it.
  */
-function applyOne(m: GossipMembers, x: number, e: number, r: number, l: number, nowUs: number, next: number): number {
+function applyOne(m: GossipMembers, x: number, e: number, r: number, l: number, L: number, nowUs: number, next: number): number {
   const i = x * m.n + e;
   const v = m.ver[i]!;
   if (!(r > v)) return next;
@@ -207,7 +215,7 @@ function applyOne(m: GossipMembers, x: number, e: number, r: number, l: number, 
     arrivedDown(m, x, e, r, v, l, nowUs);
     return next;
   }
-  const from = arrivePhi(m.windows, i, l);
+  const from = arrivePhi(m.windows, i, L, l);
   return from < next ? from : next;
 }
 
@@ -250,8 +258,10 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
     m.nextCheckUs[x] = next;
     return;
   }
-  const T = w.last;
-  const TB = w.base;
+  w.fit(x, l);
+  const L = l - w.epoch[x]!;
+  const T = w.rel;
+  const TS = w.sum;
   const TC = w.count;
   const closesAt = w.closesAt;
   const maxIntervalUs = w.maxIntervalUs;
@@ -268,25 +278,24 @@ function applyStates(m: GossipMembers, x: number, states: Int32Array, count: num
       arrivedDown(m, x, e, r, v, l, nowUs);
       continue;
     }
-    const last = T[i]!;
-    const interval = l - last;
+    const interval = L - T[i]!;
     if (interval <= 0) {
       // Not a report (same instant): the bound is checked as before.
-      const from = arrivePhi(w, i, l);
+      const from = arrivePhi(w, i, L, l);
       if (from < next) {
         next = from;
         bound = (next - l - 1) * (1 + 1e-9);
       }
       continue;
     }
-    T[i] = l;
+    T[i] = L;
     let c = TC[i]!;
-    if (interval > maxIntervalUs) TB[i]! += interval;
-    else {
-      if (closesAt[c]) c = closeBlock(w, i, last);
+    if (interval <= maxIntervalUs) {
+      if (closesAt[c]) c = closeBlock(w, i);
+      TS[i]! += interval;
       TC[i] = ++c;
     }
-    const sum = l - TB[i]!;
+    const sum = TS[i]!;
     if (factor * sum >= bound * c) continue;
     const from = l + Math.floor(factor * (sum / c)) + 1;
     if (from < next) {

@@ -40,8 +40,11 @@
  * element-wise max over a flat row; a message carries a snapshot row from a pool of
  * rows (no allocation in the run). The detector state of every (observer, endpoint)
  * pair is in flat typed arrays, one per field (arrival-windows.ts: the 1 000-interval
- * window as 10 block sums, telescoped — the window's sum is tLast − base — so a report
- * stores tLast and the count and adds to no sum). Versions, views, windows and message
+ * window as 10 block sums, written only when a block closes; what a report touches is
+ * tLast as an Int32 relative to a per-member epoch, the window's sum and the count — 10
+ * bytes). A message's snapshot row is copied only if its member writes its row before
+ * the message is merged (row-pool.ts: usually not: the live row is read in its place,
+ * and an ACK's own SYN digests are the initiator's row). Versions, views, windows and message
  * rows live in one WebAssembly memory (arena.ts), and a SIMD kernel merges a whole row
  * per ACK or ACK2, four endpoints a step, with masks instead of branches: the ACK's
  * states and requests, the version, the window report (merge-kernel.ts); the rare lanes
@@ -114,6 +117,10 @@ export interface GossipModule extends ProtocolModule {
   messageRows(): number;
   /** What the kernel left to JavaScript so far: lanes listed, conviction instants checked, message rows copied in (for tests). */
   kernelCounters(): { listed: number; checked: number; copied: number };
+  /** Message snapshots of a member's row copied because the member wrote its row first, and own SYN snapshots read as the live row (row-pool.ts; for tests). */
+  snapshotCounters(): { copiedOnWrite: number; readLive: number };
+  /** Whether the windows use the compact records, how often a row's epoch moved and how many tLast values were clamped (arrival-windows.ts; for tests). */
+  windowLayout(): { compact: boolean; rebased: number; clamped: number };
 }
 
 export function gossipHeartbeats(config: GossipConfig): GossipModule {
@@ -172,6 +179,8 @@ export function gossipHeartbeats(config: GossipConfig): GossipModule {
     usesKernel: () => m.kernel !== null,
     messageRows: () => m.pool.size,
     kernelCounters: () => ({ ...m.kernelCounters }),
+    windowLayout: () => ({ compact: m.windows.compact, rebased: m.windows.rebased, clamped: m.windows.clamped }),
+    snapshotCounters: () => ({ copiedOnWrite: m.pool.copiedOnWrite, readLive: m.pool.readLive }),
   };
 }
 

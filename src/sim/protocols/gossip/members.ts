@@ -7,9 +7,9 @@
 import { DROPPED } from '../../network/network.js';
 import type { ProtocolContext } from '../protocol.js';
 import { arenaBytes, MAX_ARENA_BYTES, MemoryArena, plainArena, type Arena } from './arena.js';
-import { ArrivalWindows } from './arrival-windows.js';
+import { ArrivalWindows, compactWindows } from './arrival-windows.js';
 import { censorHorizonUs, GEN, MAX_GENERATION, type GossipConfig } from './config.js';
-import { instantiateMergeKernel, kernelSupported, type MergeFn } from './merge-kernel.js';
+import { divisibilityConstants, instantiateMergeKernel, kernelSupported, type MergeFn } from './merge-kernel.js';
 import { MembershipAccounting } from './membership-accounting.js';
 import { RowPool } from './row-pool.js';
 
@@ -26,9 +26,13 @@ export interface KernelState {
   readonly merge: MergeFn;
   readonly ver: number;
   readonly view: number;
+  /** The windows' count (Uint16), tLast − epoch and sum (Int32) per pair. */
   readonly count: number;
-  readonly last: number;
-  readonly base: number;
+  readonly rel: number;
+  readonly sum: number;
+  /** The block-close test's constants (merge-kernel.ts `divisibilityConstants`). */
+  readonly blockM: number;
+  readonly blockM1: number;
   readonly zero: number;
   readonly sink: number;
   readonly copies: readonly [Int32Array, Int32Array, Int32Array];
@@ -91,22 +95,26 @@ export class GossipMembers {
     }
     if (!(config.intervalUs >= 1)) throw new RangeError('gossip interval must be ≥ 1 µs');
     const pairs = n * n;
-    const arenaSize = config.rule.kind === 'phi' ? arenaBytes(4 * pairs) * 2 + arenaBytes(pairs) + arenaBytes(8 * pairs) * 2 + arenaBytes(4 * n) * (ARENA_ROWS + 7) + arenaBytes(16) : 0;
-    const useKernel = config.rule.kind === 'phi' && config.mergeKernel !== false && arenaSize <= MAX_ARENA_BYTES && kernelSupported();
+    // The kernel reads the compact window records (arrival-windows.ts: Int32 tLast and sums; other phi settings keep doubles and the JavaScript merge).
+    const compact = config.compactWindows !== false && compactWindows(config.rule);
+    const arenaSize = compact ? arenaBytes(4 * pairs) * 3 + arenaBytes(2 * pairs) + arenaBytes(pairs) + arenaBytes(4 * n) * (ARENA_ROWS + 7) + arenaBytes(16) : 0;
+    const useKernel = compact && config.mergeKernel !== false && arenaSize <= MAX_ARENA_BYTES && kernelSupported();
     const arena: Arena = useKernel ? new MemoryArena(arenaSize) : plainArena;
     this.ver = arena.int32(pairs).fill(GEN); // generation 1, version 0 everywhere
     this.verRows = Array.from({ length: n }, (_, o) => this.ver.subarray(o * n, o * n + n));
     const view = arena.uint8(pairs);
-    this.windows = new ArrivalWindows(pairs, config.rule, arena);
-    this.pool = new RowPool(n, useKernel ? arena : null, ARENA_ROWS);
+    this.windows = new ArrivalWindows(pairs, config.rule, arena, n, compact);
+    this.pool = new RowPool(n, this.verRows, useKernel ? this.ver.byteOffset : -1, useKernel ? arena : null, ARENA_ROWS);
     this.kernel = useKernel
       ? {
           merge: instantiateMergeKernel((arena as MemoryArena).memory),
           ver: this.ver.byteOffset,
           view: view.byteOffset,
           count: this.windows.count.byteOffset,
-          last: this.windows.last.byteOffset,
-          base: this.windows.base.byteOffset,
+          rel: this.windows.rel.byteOffset,
+          sum: this.windows.sum.byteOffset,
+          blockM: divisibilityConstants(this.windows.blockSize)[0],
+          blockM1: divisibilityConstants(this.windows.blockSize)[1],
           zero: arena.int32(n).byteOffset,
           sink: arena.int32(n).byteOffset,
           copies: [arena.int32(n), arena.int32(n), arena.int32(n)],
@@ -164,6 +172,7 @@ export class GossipMembers {
     const base = node * n;
     const generation = Math.floor(ver[base + node]! / GEN) + 1;
     const l = this.local(node, nowUs);
+    this.pool.materialize(node);
     ver.fill(0, base, base + n);
     if (generation > MAX_GENERATION) throw new RangeError(`gossip: member ${ctx.nodeNames[node]} restarted more than ${MAX_GENERATION - 1} times`);
     ver[base + node] = generation * GEN;
@@ -176,9 +185,10 @@ export class GossipMembers {
     ctx.events.schedule(nowUs, this.kinds.tick, node, ctx.nodes.epoch(node));
   }
 
-  /** Copies member `member`'s version row into message row `slot` (a SYN's digests, an ACK's snapshot). */
+  /** Message row `slot` is member `member`'s version row as it is now (a SYN's digests, an ACK's snapshot): copied on write (row-pool.ts). */
   copyRow(member: number, slot: number): void {
-    this.pool.rows[slot]!.set(this.verRows[member]!);
+    if (this.config.copyOnWrite === false) this.pool.rows[slot]!.set(this.verRows[member]!);
+    else this.pool.snapshot(slot, member);
   }
 
   /** Member `node`'s monotonic clock. */

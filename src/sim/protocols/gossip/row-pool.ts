@@ -9,23 +9,48 @@
  * kernel reads them in place (`offsetOf`); rows beyond (many messages queued at paused
  * members) are ordinary arrays, copied in when merged. Free rows are reused last-in
  * first-out, so the few rows in flight at a time are the same arena rows over and over.
+ *
+ * Snapshots are copied on write: a SYN's digests and an ACK's snapshot are a member's
+ * version row as it is when the message leaves, and that row usually does not change
+ * before the message is merged (≈ 1 ms later; a member's row changes at its merges and
+ * rounds, ≈ 3 times a second). So `snapshot` only records the member as the row's owner
+ * (`live` row read in its place: `rowOf`, `offsetOf`); the members' code calls
+ * `materialize(member)` before anything writes the member's row, which copies the row
+ * into the snapshots still pending — the contents a message reads are the same bytes
+ * either way, and most snapshots are never copied.
  */
 import type { Arena } from './arena.js';
 
 export class RowPool {
   readonly rows: Int32Array[] = [];
   private refs = new Int32Array(16);
+  /** slot → the member whose live row it stands for (a pending snapshot), or −1 (its own contents). */
+  private owner = new Int32Array(16).fill(-1);
+  /** member → its pending snapshots' slots. */
+  private readonly pending: number[][];
   private free: number[] = [];
+  /** Pending snapshots copied because their member wrote its row (for tests). */
+  copiedOnWrite = 0;
+  /** Own snapshots read as the live row, never copied (`takeOwn`; for tests). */
+  readLive = 0;
   /** Byte offset of arena row k is offsets[k]. */
   private readonly offsets: number[] = [];
 
+  /**
+   * `live`: the members' version rows (snapshots stand for them); `liveOffset`: the byte
+   * offset of live[0] in the arena (rows contiguous), or −1 when not in the arena.
+   */
   constructor(
     readonly length: number,
+    private readonly live: readonly Int32Array[],
+    private readonly liveOffset: number,
     private readonly arena: Arena | null = null,
     private readonly inArena = 0,
-  ) {}
+  ) {
+    this.pending = live.map(() => []);
+  }
 
-  /** A row (its contents are stale: the caller overwrites every element). */
+  /** A row (its contents are stale: the caller overwrites every element, or makes it a snapshot). */
   acquire(): number {
     const slot = this.free.pop();
     if (slot !== undefined) {
@@ -42,6 +67,9 @@ export class RowPool {
       const grown = new Int32Array(this.refs.length * 2);
       grown.set(this.refs);
       this.refs = grown;
+      const owners = new Int32Array(this.owner.length * 2).fill(-1);
+      owners.set(this.owner);
+      this.owner = owners;
     }
     this.refs[id] = 1;
     return id;
@@ -52,16 +80,76 @@ export class RowPool {
   }
 
   release(slot: number): void {
-    if (--this.refs[slot]! === 0) this.free.push(slot);
+    if (--this.refs[slot]! !== 0) return;
+    const o = this.owner[slot]!;
+    if (o >= 0) this.unlink(slot, o);
+    this.free.push(slot);
   }
 
-  /** Byte offset of the row in the arena, or −1 (an ordinary array). */
+  /** Row `slot` is member `member`'s live row as it is now (copied only if the member writes its row while the slot is held). */
+  snapshot(slot: number, member: number): void {
+    this.owner[slot] = member;
+    this.pending[member]!.push(slot);
+  }
+
+  /** Member `member` is about to write its row: every pending snapshot of it gets its own copy now. */
+  materialize(member: number): void {
+    const list = this.pending[member]!;
+    if (list.length === 0) return;
+    const row = this.live[member]!;
+    for (let k = 0; k < list.length; k++) {
+      const slot = list[k]!;
+      this.rows[slot]!.set(row);
+      this.owner[slot] = -1;
+    }
+    this.copiedOnWrite += list.length;
+    list.length = 0;
+  }
+
+  /**
+   * Member `member` is about to merge, reading snapshot `slot` of its own row as the
+   * digests and releasing it afterwards: if the slot is a pending snapshot of it held
+   * by this delivery alone, it is dropped from the pending list (not copied) and true
+   * is returned — the member's live row, unchanged since, is the digests. The caller
+   * then materializes the member's other snapshots before writing.
+   */
+  takeOwn(slot: number, member: number): boolean {
+    if (this.owner[slot] !== member || this.refs[slot] !== 1) return false;
+    this.unlink(slot, member);
+    this.readLive++;
+    return true;
+  }
+
+  /** The row a message reads: its own contents, or its owner's live row (a pending snapshot). */
+  rowOf(slot: number): Int32Array {
+    const o = this.owner[slot]!;
+    return o < 0 ? this.rows[slot]! : this.live[o]!;
+  }
+
+  /** Byte offset in the arena of what `rowOf` returns, or −1 (an ordinary array). */
   offsetOf(slot: number): number {
+    const o = this.owner[slot]!;
+    if (o >= 0 && this.liveOffset >= 0) return this.liveOffset + 4 * this.length * o;
     return slot < this.offsets.length ? this.offsets[slot]! : -1;
   }
 
   /** Rows ever created (the most in flight at once). */
   get size(): number {
     return this.rows.length;
+  }
+
+  /** Snapshots pending (not copied) right now (for tests). */
+  get pendingSnapshots(): number {
+    let count = 0;
+    for (const list of this.pending) count += list.length;
+    return count;
+  }
+
+  private unlink(slot: number, member: number): void {
+    const list = this.pending[member]!;
+    const at = list.indexOf(slot);
+    list[at] = list[list.length - 1]!;
+    list.pop();
+    this.owner[slot] = -1;
   }
 }
