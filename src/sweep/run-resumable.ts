@@ -5,7 +5,7 @@
  * is recorded as it arrives. The caller writes the results (or the partial file) and
  * then discards the store.
  */
-import type { PreparedScenario } from './run-scenario.js';
+import { cellAssembler, type AssembledCell, type PreparedScenario } from './run-scenario.js';
 import { runTasks } from './run-tasks.js';
 import { shardTasks, type ShardSpec } from './shard.js';
 import type { TaskResult } from './tasks.js';
@@ -26,6 +26,8 @@ export interface ResumableOptions {
   readonly signal?: AbortSignal;
   /** Run the tasks on this thread (RunTasksOptions.inline). */
   readonly inline?: boolean;
+  /** The main thread takes tasks too, beside workers − 1 threads (RunTasksOptions.mainThreadToo). */
+  readonly mainThreadToo?: boolean;
 }
 
 export interface ResumableRun {
@@ -34,6 +36,11 @@ export interface ResumableRun {
   /** Tasks read back from the store, and tasks computed now. */
   readonly restored: number;
   readonly computed: number;
+  /**
+   * A whole run's cells assembled while others still simulated (run-scenario.ts
+   * cellAssembler), for assembleResults; a shard assembles nothing.
+   */
+  readonly assembled: ReadonlyMap<number, AssembledCell>;
 }
 
 export async function runResumable(prepared: PreparedScenario, checkpoint: OutputStore, options: ResumableOptions): Promise<ResumableRun> {
@@ -44,6 +51,7 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
     if (r !== undefined) outputs.set(k, r);
   }
   const missing = wanted.filter((k) => !outputs.has(k));
+  const assembler = options.shard ? undefined : cellAssembler(prepared, outputs);
   try {
     await runTasks(
       missing.map((k) => prepared.tasks[k]!),
@@ -54,17 +62,19 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
           const k = missing[j]!;
           checkpoint.record(k, result);
           outputs.set(k, result);
+          assembler?.add(k, result);
         },
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.onWorkerIdle ? { onWorkerIdle: options.onWorkerIdle } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.inline ? { inline: true } : {}),
+        ...(options.mainThreadToo ? { mainThreadToo: true } : {}),
       },
     );
   } finally {
     checkpoint.close();
   }
-  return { outputs, restored: wanted.length - missing.length, computed: missing.length };
+  return { outputs, restored: wanted.length - missing.length, computed: missing.length, assembled: assembler?.assembled ?? new Map() };
 }
 
 /** Every task's output in task order, for `assembleResults`. */

@@ -11,6 +11,7 @@
  */
 import { analyze } from '../analysis/index.js';
 import type { CellMetrics } from '../results/cell-metrics.js';
+import type { Timeline } from '../results/timeline.js';
 import { latencyQuantilesMs, RESULTS_SCHEMA, STREAMS_VERSION, type CellResult, type ResultsFile } from '../results/results-file.js';
 import { build, recommendationTargetsOf, type RunPlan } from '../scenarios/build.js';
 import { expandSweep, type LoadedScenario, type SweepCell } from '../scenarios/load.js';
@@ -94,35 +95,77 @@ export async function runScenario(loaded: LoadedScenario, options: ScenarioRunOp
   return assembleResults(prepared, outputs, options.toolVersion);
 }
 
+/** One cell's part of the results file, and its sample timeline (used if it is the recommended cell). */
+export interface AssembledCell {
+  readonly result: CellResult;
+  readonly timeline: Timeline;
+}
+
 /**
- * The results file from the outputs of every task (indexed like `prepared.tasks`),
- * however they were computed: in one run, on workers, or in shards merged later. The
- * only path to a results file, so a merge is byte-identical to a single run.
+ * One cell's result from the outputs of its own tasks (its replications and its pause
+ * search, in task order): pooled tallies, metrics, latency quantiles, the closed-form
+ * comparison. A pure function of those outputs, so it may run as soon as the cell's last
+ * task is in, while other cells still simulate (`cellAssembler`), or at the end.
  */
-export function assembleResults(prepared: PreparedScenario, outputs: readonly TaskResult[], toolVersion: string): ResultsFile {
-  const { loaded, cells, plans } = prepared;
-  const { scenario } = loaded;
-  if (outputs.length !== prepared.tasks.length) throw new RangeError(`${outputs.length} task outputs for ${prepared.tasks.length} tasks`);
-  const replications = scenario.replications;
-  const swept = Object.keys(cells[0]!.params);
-  const pooled = poolSweep(
-    plans.map((p) => ({ config: p.config })),
-    outputs,
-  );
-  const results: CellResult[] = cells.map((cell, i) => {
-    const p = pooled[i]!;
-    const metrics: CellMetrics = p.pauseSurvival ? { ...p.metrics, longest_pause_survived_ms: p.pauseSurvival.longest_ms } : p.metrics;
-    const quantiles = latencyQuantilesMs(p.tallies.detectionLatenciesUs);
-    const analytic = analyticComparison(plans[i]!.config, p.tallies);
-    return {
+export function assembleCell(prepared: PreparedScenario, index: number, outputsOfCell: readonly TaskResult[]): AssembledCell {
+  const cell = prepared.cells[index]!;
+  const config = prepared.plans[index]!.config;
+  const p = poolSweep([{ config }], outputsOfCell.map((o) => ({ ...o, cell: 0 })))[0]!;
+  const metrics: CellMetrics = p.pauseSurvival ? { ...p.metrics, longest_pause_survived_ms: p.pauseSurvival.longest_ms } : p.metrics;
+  const quantiles = latencyQuantilesMs(p.tallies.detectionLatenciesUs);
+  const analytic = analyticComparison(config, p.tallies);
+  return {
+    result: {
       id: cell.id,
       params: cell.params,
       metrics,
       ...(quantiles ? { detection_latency_quantiles_ms: quantiles } : {}),
       ...(p.pauseSurvival ? { pause_survival: p.pauseSurvival } : {}),
       ...(analytic ? { analytic } : {}),
-    };
-  });
+    },
+    timeline: p.timeline,
+  };
+}
+
+/**
+ * Assembles each cell as soon as the outputs of all its tasks are in: fed every output as
+ * it arrives (`add`, by task index), it runs `assembleCell` on the main thread while the
+ * worker threads simulate the other cells, which would otherwise wait, idle, until the
+ * last task ends. `assembled` holds the cells done so far, for `assembleResults`.
+ */
+export function cellAssembler(prepared: PreparedScenario, known: ReadonlyMap<number, TaskResult>) {
+  const tasksOfCell = prepared.cells.map(() => [] as number[]);
+  prepared.tasks.forEach((task, k) => tasksOfCell[task.cell]!.push(k));
+  const missing = tasksOfCell.map((ks) => ks.filter((k) => !known.has(k)).length);
+  const outputs = new Map(known);
+  const assembled = new Map<number, AssembledCell>();
+  return {
+    assembled: assembled as ReadonlyMap<number, AssembledCell>,
+    add(task: number, output: TaskResult): void {
+      if (outputs.has(task)) return;
+      outputs.set(task, output);
+      const cell = prepared.tasks[task]!.cell;
+      if (--missing[cell]! === 0) assembled.set(cell, assembleCell(prepared, cell, tasksOfCell[cell]!.map((k) => outputs.get(k)!)));
+    },
+  };
+}
+
+/**
+ * The results file from the outputs of every task (indexed like `prepared.tasks`),
+ * however they were computed: in one run, on workers, or in shards merged later. The
+ * only path to a results file, so a merge is byte-identical to a single run. Cells
+ * already assembled (`cellAssembler`, from the same outputs) are taken as they are.
+ */
+export function assembleResults(prepared: PreparedScenario, outputs: readonly TaskResult[], toolVersion: string, assembled?: ReadonlyMap<number, AssembledCell>): ResultsFile {
+  const { loaded, cells, plans } = prepared;
+  const { scenario } = loaded;
+  if (outputs.length !== prepared.tasks.length) throw new RangeError(`${outputs.length} task outputs for ${prepared.tasks.length} tasks`);
+  const replications = scenario.replications;
+  const swept = Object.keys(cells[0]!.params);
+  const outputsOfCell = cells.map(() => [] as TaskResult[]);
+  prepared.tasks.forEach((task, k) => outputsOfCell[task.cell]!.push(outputs[k]!));
+  const parts = cells.map((_, i) => assembled?.get(i) ?? assembleCell(prepared, i, outputsOfCell[i]!));
+  const results: CellResult[] = parts.map((part) => part.result);
   const analysis = analyze(results, recommendationTargetsOf(scenario), breachScreen(loaded.expectations));
   const sampleIndex = Math.max(0, cells.findIndex((c) => c.id === analysis.recommendation.cell));
   return {
@@ -136,7 +179,7 @@ export function assembleResults(prepared: PreparedScenario, outputs: readonly Ta
     scenario: normalizeScenario(scenario),
     swept,
     cells: results,
-    sample: { cell: cells[sampleIndex]!.id, duration_ms: plans[sampleIndex]!.config.durationUs / 1000, timeline: pooled[sampleIndex]!.timeline },
+    sample: { cell: cells[sampleIndex]!.id, duration_ms: plans[sampleIndex]!.config.durationUs / 1000, timeline: parts[sampleIndex]!.timeline },
     analysis,
   };
 }

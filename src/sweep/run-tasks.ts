@@ -15,9 +15,10 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { runTask, taskHeartbeats, type SweepTask, type TaskResult } from './tasks.js';
-import { acquireWorkers, discardWorkers, releaseWorkers } from './worker-pool.js';
+import { acquireWorkers, discardWorkers, releaseWorkers, threadTimes } from './worker-pool.js';
 import { taskCpuNs } from './cost-model.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
+import { clockMs, poolTracer } from './pool-trace.js';
 
 export interface RunTasksOptions {
   readonly workers: number;
@@ -42,6 +43,13 @@ export interface RunTasksOptions {
    * results are the same bytes either way.
    */
   readonly inline?: boolean;
+  /**
+   * The main thread takes tasks too, beside `workers − 1` threads (`workers` is then the
+   * number of threads computing, this one included): for runs too small to repay a thread
+   * per core (each loads the simulator and warms its JIT up), yet worth a second core.
+   * Like `inline`, the signal is heard between the main thread's tasks. One worker: inline.
+   */
+  readonly mainThreadToo?: boolean;
 }
 
 export class SweepAborted extends Error {
@@ -55,7 +63,8 @@ export async function runTasks(tasks: readonly SweepTask[], options: RunTasksOpt
   // would wait for a result that never comes.
   if (tasks.length === 0) return [];
   const workers = Math.max(1, Math.min(options.workers, tasks.length));
-  return options.inline === true || (workers === 1 && options.signal === undefined) ? runInline(tasks, options) : runPooled(tasks, workers, options);
+  if (options.inline === true || (workers === 1 && (options.signal === undefined || options.mainThreadToo === true))) return runInline(tasks, options);
+  return options.mainThreadToo === true ? runPooled(tasks, workers - 1, options) : runPooled(tasks, workers, options);
 }
 
 /** A task's expected cost: the heartbeats it simulates (1 when that is not a finite positive number). */
@@ -69,7 +78,9 @@ function taskWeight(task: SweepTask): number {
  * time first), so the run does not end with one worker busy on a long task while the
  * other idles. Expense is the cost model's CPU estimate (cost-model.ts taskCpuNs: the
  * heartbeats at the price of the path that runs them), not raw heartbeats, which rank
- * a pause search below replications that cost a quarter as much. Ties keep task order.
+ * a pause search below replications that cost a quarter as much. Ties go cell by cell
+ * (then in task order), so that a cell's tasks end close together and the cell can be
+ * assembled while the rest still run (run-scenario.ts cellAssembler).
  * Only who runs what, and when, depends on it: each result still lands at its task's index.
  */
 export function dispatchOrder(tasks: readonly SweepTask[]): number[] {
@@ -77,7 +88,7 @@ export function dispatchOrder(tasks: readonly SweepTask[]): number[] {
     const ns = taskCpuNs(task);
     return Number.isFinite(ns) && ns > 0 ? ns : 1;
   });
-  return tasks.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b);
+  return tasks.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || tasks[a]!.cell - tasks[b]!.cell || a - b);
 }
 
 /** Weighted progress: each task's share of the expected heartbeats. */
@@ -118,25 +129,47 @@ async function runInline(tasks: readonly SweepTask[], options: RunTasksOptions):
   return results;
 }
 
-function runPooled(tasks: readonly SweepTask[], workerCount: number, options: RunTasksOptions): Promise<TaskResult[]> {
+/**
+ * The pool. Every thread gets the whole task list once, and the threads (and the main
+ * thread, with `mainThreadToo`) claim tasks in dispatch order from one counter in shared
+ * memory (`Atomics.add`): a thread that finishes a task starts the next at once, without
+ * a round trip through the main thread's event loop. Handing tasks out one message at a
+ * time cost ~0.7 ms a task in wake-ups (db-ha --replications 40: 820 tasks of ~1–15 ms;
+ * the workers idled 20–25 % of the run waiting for their next task). Results come back
+ * in batches (at most one message per thread every 20 ms: worker.ts), their typed arrays
+ * transferred, and land at their task's index.
+ */
+/** Numbers the pool's runs, so that a thread's late reply to an earlier run is never taken for this one's. */
+let runs = 0;
+
+function runPooled(tasks: readonly SweepTask[], threadCount: number, options: RunTasksOptions): Promise<TaskResult[]> {
   return new Promise((resolve, reject) => {
     const results: (TaskResult | undefined)[] = new Array(tasks.length);
     const meter = progressMeter(tasks);
     const order = dispatchOrder(tasks);
-    const running = new Map<Worker, number>();
+    const run = ++runs;
+    const claims = new Int32Array(new SharedArrayBuffer(4));
+    /** The next task in dispatch order, or undefined when every task is claimed. */
+    const claim = (): number | undefined => {
+      const k = Atomics.add(claims, 0, 1);
+      return k < order.length ? order[k] : undefined;
+    };
     let workers: Worker[] = [];
-    let next = 0;
     let done = 0;
     let settled = false;
     let idleHeard = false;
+    const tracer = poolTracer(threadCount + (options.mainThreadToo ? 1 : 0));
     const listeners = new Map<Worker, { message: (m: WorkerReply) => void; error: (e: Error) => void; exit: (code: number) => void }>();
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
+      // No thread claims another task (a stopped run's threads are terminated anyway).
+      Atomics.store(claims, 0, order.length);
       options.signal?.removeEventListener('abort', onAbort);
       for (const [worker, l] of listeners) worker.off('message', l.message).off('error', l.error).off('exit', l.exit);
       if (error) discardWorkers(workers);
       else releaseWorkers(workers);
+      tracer?.write();
       if (error) reject(error);
       else resolve(results as TaskResult[]);
     };
@@ -144,37 +177,48 @@ function runPooled(tasks: readonly SweepTask[], workerCount: number, options: Ru
     options.signal?.addEventListener('abort', onAbort);
     if (options.signal?.aborted) return onAbort();
 
-    const feed = (worker: Worker) => {
-      const index = order[next++]!;
-      running.set(worker, index);
-      worker.postMessage({ task: tasks[index]!, timelineLimit: options.timelineLimit } satisfies WorkerRequest);
-    };
-    const onMessage = (worker: Worker, message: WorkerReply) => {
-      if (settled) return;
-      if (!message.ok) return finish(new Error(message.message));
-      const index = running.get(worker)!;
-      if ('progress' in message) {
-        meter.running(index, message.progress);
-        options.onProgress?.(done, tasks.length, meter.work);
-        return;
-      }
-      results[index] = message.result;
+    /** A task's output, from whichever thread ran it. */
+    const accept = (index: number, result: TaskResult) => {
+      results[index] = result;
       try {
-        options.onResult?.(index, message.result);
+        options.onResult?.(index, result);
       } catch (error) {
-        return finish(error instanceof Error ? error : new Error(String(error)));
+        finish(error instanceof Error ? error : new Error(String(error)));
+        return;
       }
       meter.finished(index);
       done++;
       options.onProgress?.(done, tasks.length, meter.work);
-      if (done === tasks.length) return finish();
-      if (next < tasks.length) feed(worker);
-      else if (!idleHeard) {
-        idleHeard = true;
-        options.onWorkerIdle?.();
+      tracer?.handled(index);
+      if (done === tasks.length) finish();
+    };
+    const onMessage = (worker: Worker, message: WorkerReply) => {
+      // Replies to an earlier run, and a thread's word that it has loaded (worker-pool.ts), are not this run's.
+      if (settled || message.run !== run) return;
+      if (!message.ok) return finish(new Error(message.message));
+      if ('progress' in message) {
+        meter.running(message.index, message.progress);
+        options.onProgress?.(done, tasks.length, meter.work);
+        return;
+      }
+      if ('idle' in message) {
+        tracer?.posting(workers.indexOf(worker), message.postingMs);
+        // This thread found no task left; others (or this thread's posted results) may still be on their way.
+        if (done < tasks.length && !idleHeard) {
+          idleHeard = true;
+          options.onWorkerIdle?.();
+        }
+        return;
+      }
+      const receivedMs = tracer ? clockMs() : 0;
+      for (const d of message.done) {
+        if (settled) return;
+        tracer?.finished(workers.indexOf(worker), d.index, tasks[d.index]!.kind, d.timing, receivedMs);
+        accept(d.index, d.result);
       }
     };
-    workers = acquireWorkers(workerCount);
+    workers = threadCount > 0 ? acquireWorkers(threadCount) : [];
+    const request: WorkerRequest = { run, tasks, order: Int32Array.from(order), claims: claims.buffer as SharedArrayBuffer, timelineLimit: options.timelineLimit, ...(tracer ? { trace: true } : {}) };
     for (const worker of workers) {
       const l = {
         message: (message: WorkerReply) => onMessage(worker, message),
@@ -183,7 +227,32 @@ function runPooled(tasks: readonly SweepTask[], workerCount: number, options: Ru
       };
       listeners.set(worker, l);
       worker.on('message', l.message).on('error', l.error).on('exit', l.exit);
-      if (next < tasks.length) feed(worker);
+      worker.postMessage(request);
+      tracer?.thread(workers.indexOf(worker), threadTimes(worker));
+    }
+    if (options.mainThreadToo) void mainThreadTakes();
+
+    /**
+     * The main thread claims tasks from the same counter between turns of its event
+     * loop (which hears the threads' results, progress and the signal in between).
+     */
+    async function mainThreadTakes() {
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (settled) return;
+        const index = claim();
+        if (index === undefined) return;
+        const startMs = tracer ? clockMs() : 0;
+        let result: TaskResult;
+        try {
+          result = runTask(tasks[index]!, options.timelineLimit);
+        } catch (error) {
+          return finish(error instanceof Error ? error : new Error(String(error)));
+        }
+        if (settled) return;
+        tracer?.finished(threadCount, index, tasks[index]!.kind, { loadedMs: performance.timeOrigin, startMs, endMs: clockMs() }, clockMs());
+        accept(index, result);
+      }
     }
   });
 }

@@ -18,9 +18,38 @@ import { Worker } from 'node:worker_threads';
 const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('./worker-entry.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
 
 const idle: Worker[] = [];
+/** When each thread was started and when it had loaded its code (clock of pool-trace.ts), for HBSIM_POOL_TRACE. */
+const times = new WeakMap<Worker, { spawnedMs: number; loadedMs?: number; onLoaded: (() => void)[] }>();
+
+/** When `worker` was started and when its code had loaded, if it has (performance.timeOrigin + performance.now(), ms). */
+export function threadTimes(worker: Worker): { readonly spawnedMs?: number; readonly loadedMs?: number } {
+  const t = times.get(worker);
+  return t === undefined ? {} : { spawnedMs: t.spawnedMs, ...(t.loadedMs !== undefined ? { loadedMs: t.loadedMs } : {}) };
+}
+
+/** Resolves once every idle thread has loaded the simulator (tests; a thread that fails never does). */
+export function idleWorkersLoaded(): Promise<void> {
+  return Promise.all(
+    idle.map((worker) => {
+      const t = times.get(worker)!;
+      return t.loadedMs !== undefined ? undefined : new Promise<void>((resolve) => t.onLoaded.push(resolve));
+    }),
+  ).then(() => undefined);
+}
 
 function spawn(): Worker {
   const worker = new Worker(WORKER_URL);
+  const t: { spawnedMs: number; loadedMs?: number; onLoaded: (() => void)[] } = { spawnedMs: performance.timeOrigin + performance.now(), onLoaded: [] };
+  times.set(worker, t);
+  // The thread says once that its code has loaded (worker.ts). Attached before any
+  // unref() (a listener attached later would keep the process alive again).
+  const onLoaded = (message: { loadedMs?: unknown }) => {
+    if (typeof message !== 'object' || message === null || typeof message.loadedMs !== 'number' || 'run' in message) return;
+    t.loadedMs = message.loadedMs;
+    worker.off('message', onLoaded);
+    for (const resolve of t.onLoaded.splice(0)) resolve();
+  };
+  worker.on('message', onLoaded);
   // A thread that fails or ends while idle (it should not: it only waits for a task)
   // is never handed out again; a run that holds it hears of it through its own listeners.
   const forget = () => {

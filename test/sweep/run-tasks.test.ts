@@ -5,12 +5,15 @@
  * candidates were all settled); it hands the most expensive tasks out first; its
  * worker threads serve run after run; and results never depend on who ran what.
  */
-import { threadId } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { threadId, Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dispatchOrder, runTasks, SweepAborted } from '../../src/sweep/run-tasks.js';
 import { taskHeartbeats, type SweepTask } from '../../src/sweep/tasks.js';
 import { taskCpuNs } from '../../src/sweep/cost-model.js';
-import { acquireWorkers, discardWorkers, prestartWorkers, releaseWorkers } from '../../src/sweep/worker-pool.js';
+import { acquireWorkers, discardWorkers, idleWorkersLoaded, prestartWorkers, releaseWorkers } from '../../src/sweep/worker-pool.js';
 import { simConfig } from '../support/sim-config.js';
 
 const replication = (cell: number, replication: number, minutes: number, nodes = 3): SweepTask => ({
@@ -48,17 +51,29 @@ describe('runTasks', () => {
     expect(dispatchOrder([big, search])).toEqual([1, 0]);
   });
 
-  it('gives the same results in task order on 1 or 2 workers and inline, and says once when a worker idles', async () => {
+  it('gives the same results in task order on 1 or 2 workers and inline; one worker never idles', async () => {
     const tasks = [replication(0, 0, 2), replication(0, 1, 20), replication(1, 0, 5), replication(1, 1, 1)];
     const signal = new AbortController().signal;
     const inline = await runTasks(tasks, { workers: 1, timelineLimit: 50 });
     let idle = 0;
-    const two = await runTasks(tasks, { workers: 2, timelineLimit: 50, signal, onWorkerIdle: () => idle++ });
     const one = await runTasks(tasks, { workers: 1, timelineLimit: 50, signal, onWorkerIdle: () => idle++ });
+    expect(idle).toBe(0);
+    const two = await runTasks(tasks, { workers: 2, timelineLimit: 50, signal, onWorkerIdle: () => idle++ });
     expect(two).toEqual(inline);
     expect(one).toEqual(inline);
     expect(inline.map((r) => (r.kind === 'replication' ? [r.cell, r.replication] : null))).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
-    // Two workers, four tasks: one of them finds nothing left before the last task ends; one worker never idles.
+    // At most once per run (a thread that loaded after the other had claimed every task says nothing).
+    expect(idle).toBeLessThanOrEqual(1);
+  });
+
+  it('says once when a thread finds no task left while another still runs one', async () => {
+    // One long task and short ones, on two loaded threads: whichever thread does not
+    // hold the long task runs out of tasks while the other is still busy with it.
+    const tasks = [lossy(0, 0, 40), ...Array.from({ length: 6 }, (_, i) => replication(1, i, 1))];
+    prestartWorkers(2);
+    await idleWorkersLoaded();
+    let idle = 0;
+    await runTasks(tasks, { workers: 2, timelineLimit: 0, signal: new AbortController().signal, onWorkerIdle: () => idle++ });
     expect(idle).toBe(1);
   });
 });
@@ -107,5 +122,112 @@ describe('the worker pool', () => {
     expect(third.map((w) => w.threadId)).toContain(kept);
     expect(third.map((w) => w.threadId)).not.toContain(gone);
     releaseWorkers(third);
+  });
+});
+
+/** A lossy 60-node cell: replications of ~10-40 ms, enough for two threads to share. */
+const lossy = (cell: number, replication: number, minutes: number): SweepTask => ({
+  kind: 'replication',
+  cell,
+  replication,
+  config: simConfig({
+    nodes: 60,
+    durationUs: minutes * 60_000_000,
+    seed: `lossy-${cell}`,
+    link: { lossProbability: 0.2, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'exponential', meanUs: 20_000 } } },
+  }),
+});
+
+/** Runs `body` with HBSIM_POOL_TRACE set, and returns what the pool's trace says of the run. */
+async function traced<T>(body: () => Promise<T>): Promise<{ value: T; trace: { tasks: { task: number; worker: number }[]; summary: { worker: number; tasks: number }[] } }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hbsim-pool-trace-'));
+  const file = join(dir, 'trace.json');
+  const before = process.env.HBSIM_POOL_TRACE;
+  process.env.HBSIM_POOL_TRACE = file;
+  try {
+    const value = await body();
+    return { value, trace: JSON.parse(readFileSync(file, 'utf8')) };
+  } finally {
+    if (before === undefined) delete process.env.HBSIM_POOL_TRACE;
+    else process.env.HBSIM_POOL_TRACE = before;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('the pool hands tasks out through shared memory', () => {
+  it('posts each thread one message per run (the whole task list), hears results in batches, and runs each task exactly once', async () => {
+    const tasks = Array.from({ length: 24 }, (_, i) => replication(i % 3, Math.floor(i / 3), 1 + (i % 5)));
+    const signal = new AbortController().signal;
+    const inline = await runTasks(tasks, { workers: 1, timelineLimit: 20 });
+    prestartWorkers(2);
+    await idleWorkersLoaded();
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const heard = vi.spyOn(Worker.prototype, 'emit');
+    const { value: pooled, trace } = await traced(() => runTasks(tasks, { workers: 2, timelineLimit: 20, signal }));
+    // One message per thread: one-task-per-message dispatch would post 24.
+    expect(posted).toHaveBeenCalledTimes(2);
+    // Results come back in batches (worker.ts RESULTS_EVERY_MS): these tasks take well under
+    // a millisecond each, so a few messages carry all 24, not one message per task.
+    const batches = heard.mock.calls.filter(([event, m]) => event === 'message' && typeof m === 'object' && m !== null && 'done' in m);
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.length).toBeLessThanOrEqual(6);
+    expect(pooled).toEqual(inline);
+    expect(trace.tasks.map((t) => t.task).sort((a, b) => a - b)).toEqual(tasks.map((_, i) => i));
+    expect(trace.summary.reduce((n, s) => n + s.tasks, 0)).toBe(tasks.length);
+  });
+
+  it('gives the same results on 3 threads as inline, for tasks of very different sizes', async () => {
+    const tasks = [lossy(0, 0, 5), replication(1, 0, 1), lossy(0, 1, 1), replication(1, 1, 30), lossy(2, 0, 2), lossy(2, 1, 3), replication(3, 0, 2)];
+    const inline = await runTasks(tasks, { workers: 1, timelineLimit: 100 });
+    const three = await runTasks(tasks, { workers: 3, timelineLimit: 100, signal: new AbortController().signal });
+    expect(three).toEqual(inline);
+  });
+});
+
+describe('runTasks with the main thread working too (mainThreadToo)', () => {
+  it('runs tasks on this thread and on workers − 1 threads, with the same results as inline', async () => {
+    // One long task (~1 s) and short ones: whichever thread claims the long one, the
+    // other takes tasks meanwhile (the thread is loaded and warm, as the CLI's is).
+    const tasks = [lossy(0, 0, 60), ...Array.from({ length: 15 }, (_, i) => lossy(1 + (i % 3), Math.floor(i / 3), 2))];
+    const inline = await runTasks(tasks, { workers: 1, timelineLimit: 100 });
+    // A loaded, warm thread, as the CLI's (started before the scenarios are read).
+    prestartWorkers(1);
+    await idleWorkersLoaded();
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const { value: shared, trace } = await traced(() => runTasks(tasks, { workers: 2, timelineLimit: 100, signal: new AbortController().signal, mainThreadToo: true }));
+    expect(shared).toEqual(inline);
+    // One thread besides this one (workers − 1), and both took tasks: the thread is
+    // summary row 0, the main thread the last row.
+    expect(posted).toHaveBeenCalledTimes(1);
+    expect(trace.summary).toHaveLength(2);
+    expect(trace.summary[0]!.tasks).toBeGreaterThan(0);
+    expect(trace.summary[1]!.tasks).toBeGreaterThan(0);
+    expect(trace.summary[0]!.tasks + trace.summary[1]!.tasks).toBe(tasks.length);
+  });
+
+  it('with one worker runs inline (no thread), and hears the signal between its own tasks', async () => {
+    const tasks = Array.from({ length: 8 }, (_, i) => lossy(i % 2, Math.floor(i / 2), 1));
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const one = await runTasks(tasks, { workers: 1, timelineLimit: 10, signal: new AbortController().signal, mainThreadToo: true });
+    expect(posted).not.toHaveBeenCalled();
+    expect(one).toHaveLength(tasks.length);
+    vi.restoreAllMocks();
+    const stop = new AbortController();
+    let heard = 0;
+    const stopped = runTasks(tasks, {
+      workers: 2,
+      timelineLimit: 10,
+      signal: stop.signal,
+      mainThreadToo: true,
+      onResult: () => {
+        if (++heard === 2) stop.abort();
+      },
+    });
+    await expect(stopped).rejects.toBeInstanceOf(SweepAborted);
+    expect(heard).toBeLessThan(tasks.length);
   });
 });
