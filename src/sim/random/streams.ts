@@ -38,8 +38,13 @@ import type { StreamKey } from './stream-keys.js';
  * checks on UDP links (crashes without racks, sender pauses) now run on the pull walk
  * (src/sim/skip/pull-walk.ts), which draws only the probes that can fail, from one
  * `pair/<node>/probe-skip` stream per node: a /4 file and a /5 file differ in those cells.
+ * /6 seeds as /2 too; it is bumped because NFD-S cells on UDP links (crashes without
+ * racks or sender pauses, the nodes' clock drift) now run on the NFD-S walk
+ * (src/sim/skip/nfd-s-walk.ts), which draws only the heartbeats that can change a
+ * verdict from the timeout walk's `link/<node>><monitor>/skip` stream: a /5 file and a
+ * /6 file differ in those cells.
  */
-export const STREAMS_VERSION = 'hbsim.streams/5';
+export const STREAMS_VERSION = 'hbsim.streams/6';
 
 /** Seed material for one replication of one scenario. */
 export interface SeedRoot {
