@@ -77,12 +77,34 @@ const englishZodOnly = {
   },
 };
 
+/**
+ * vega-canvas probes for the optional `canvas` package with a top-level
+ * `await import('canvas')`, which a CommonJS file cannot hold, and hbsim never draws on
+ * a canvas: the static SVG is rendered with renderer 'none', where vega measures text
+ * with a canvas only if one exists and estimates it otherwise. Every bundle gets
+ * vega-canvas's answer when `canvas` is not installed (no canvas, no image), so the
+ * report is the same bytes whether or not some other package pulled `canvas` in; the
+ * report's CommonJS file (report.cjs, below) can then be compiled with a code cache.
+ */
+export const noNodeCanvas = {
+  name: 'hbsim-no-node-canvas',
+  setup(build) {
+    build.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: 'vega-canvas', namespace: 'hbsim-no-node-canvas' }));
+    build.onLoad({ filter: /.*/, namespace: 'hbsim-no-node-canvas' }, () => ({
+      contents: 'export const canvas = () => null, domCanvas = () => null, nodeCanvas = () => null, image = () => null;\n',
+      loader: 'js',
+    }));
+  },
+};
+
 async function bundle(root) {
   const esbuild = createRequire(join(root, 'package.json'))('esbuild');
   // First the CommonJS files (commonJsBundle, below): they say which report modules the ES bundle must hold as entries.
   const reportModules = new Set();
   await commonJsBundle(root, esbuild, { contents: "export { runCli } from './cli/cli.js';\nexport { processIo } from './cli/io.js';\n", outfile: COMMONJS_BUNDLE, reportModules });
   await commonJsBundle(root, esbuild, { contents: "import './sweep/worker.js';\n", outfile: join('dist', 'bundle', 'worker.cjs'), reportModules });
+  // The report and the chart thread's work as one CommonJS file too (REPORT_BUNDLE, below).
+  await commonJsBundle(root, esbuild, { contents: REPORT_BUNDLE_ENTRY, outfile: REPORT_BUNDLE, reportModules, holdsReport: true });
   // The asynchronous API: the synchronous one takes no plugins.
   const built = await esbuild.build({
     absWorkingDir: root,
@@ -105,7 +127,7 @@ async function bundle(root) {
     // CommonJS dependencies (yaml, @stdlib) call require() for node's own modules.
     banner: { js: "import { createRequire as __hbsimCreateRequire } from 'node:module'; const require = __hbsimCreateRequire(import.meta.url);" },
     logLevel: 'error',
-    plugins: [englishZodOnly],
+    plugins: [englishZodOnly, noNodeCanvas],
   });
   // Beside the build stamp, not in dist/: it is for the tests, not for the package.
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
@@ -162,10 +184,11 @@ const ES_BUNDLE = 'hbsim-es-bundle:';
  * its ~120 non-ASCII characters, µ, ≤, — in regexes and comments, took ~50 ms; esbuild
  * escapes them in strings but not in regexes).
  */
-async function commonJsBundle(root, esbuild, { contents, outfile, reportModules }) {
+async function commonJsBundle(root, esbuild, { contents, outfile, reportModules, holdsReport = false }) {
   const reportFromEsBundle = {
     name: 'hbsim-report-from-es-bundle',
     setup(build) {
+      if (holdsReport) return; // report.cjs holds the report's modules itself
       build.onResolve({ filter: /^(\.\.\/)+report\/[^/]+\.js$/ }, (args) => {
         const module = basename(args.path, '.js');
         reportModules.add(module);
@@ -194,7 +217,7 @@ async function commonJsBundle(root, esbuild, { contents, outfile, reportModules 
     define: { 'import.meta.url': '__hbsimModuleUrl' },
     banner: { js: "var __hbsimModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
-    plugins: [englishZodOnly, reportFromEsBundle],
+    plugins: [englishZodOnly, noNodeCanvas, reportFromEsBundle],
   });
   let text = built.outputFiles[0].text.replaceAll(`import("${ES_BUNDLE}`, `${IMPORT_FUNCTION}("`);
   if (text.includes(ES_BUNDLE)) throw new Error(`hbsim build: ${outfile} imports a report module statically; only import() can reach the ES bundle`);
@@ -204,6 +227,22 @@ async function commonJsBundle(root, esbuild, { contents, outfile, reportModules 
   mkdirSync(dirname(join(root, outfile)), { recursive: true });
   writeFileSync(join(root, outfile), text);
 }
+
+/**
+ * dist/bundle/report.cjs: vega's side of the report — src/report/svg.ts (vega-lite spec →
+ * static SVG) and the chart thread's work (src/cli/chart-worker-jobs.ts) — as one
+ * CommonJS file that bin/code-cache.js compiles with a V8 code cache, like hbsim.cjs:
+ * loading vega as ES modules costs ~0.15–0.37 s of every report (~2 MB to parse and
+ * compile; node 20 has no code cache for ES modules), and its first charts compile
+ * vega's functions as they go. bin/code-cache.js hands its svg module to hbsim.cjs in
+ * place of the ES bundle's report-svg.js; src/cli/chart-worker-thread.ts runs the thread's
+ * work from it. The page's own modules (html.js, index.js: no vega) stay in the ES bundle,
+ * so a run whose charts render on the chart thread never loads this file on its main
+ * thread. vega-lite stays unevaluated until a chart needs compiling (svg.ts imports it
+ * on demand).
+ */
+export const REPORT_BUNDLE = join('dist', 'bundle', 'report.cjs');
+const REPORT_BUNDLE_ENTRY = "export * as svg from './report/svg.js';\nexport { runChartThread } from './cli/chart-worker-jobs.js';\n";
 
 /**
  * Escapes every non-ASCII character as \uXXXX (UTF-16 code units): the same string in a

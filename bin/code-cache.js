@@ -23,7 +23,7 @@
 // the ES bundle instead (bin/hbsim.js); HBSIM_CODE_CACHE=trace says on stderr what
 // happened to the cache.
 import { hash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -124,10 +124,17 @@ export function loadWithCodeCache(root, bundle, argv, env = process.env) {
   trace(`${used ? 'used' : cache === undefined ? 'none' : cache === 'corrupt' ? 'corrupt' : 'refused by V8'}${used && rewrite ? ' (to be rewritten)' : ''}: ${path}`);
   const module = { exports: {} };
   const bundleUrl = pathToFileURL(bundle);
-  // The report's modules stay ES modules (build-dist.js): imported from here, where import() works.
-  const importFromBundle = (specifier) => import(new URL(specifier, bundleUrl).href);
+  // The report's modules come from the ES bundle, imported from here, where import() works;
+  // its svg module (vega) from report.cjs beside the bundle, with its own code cache (reportFromCommonJs).
+  let report;
+  const importFromBundle = (specifier) => {
+    if (report === undefined && specifier === REPORT_SVG) report = reportFromCommonJs(root, bundle, env, trace);
+    const svg = specifier === REPORT_SVG ? report?.exports.svg : undefined;
+    return svg !== undefined ? Promise.resolve(svg) : import(new URL(specifier, bundleUrl).href);
+  };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importFromBundle);
   const finish = () => {
+    report?.finish();
     if (!rewrite) return;
     try {
       // After the run: the cache then holds the functions this command compiled too.
@@ -138,4 +145,25 @@ export function loadWithCodeCache(root, bundle, argv, env = process.env) {
     }
   };
   return { exports: module.exports, finish };
+}
+
+/** The one report module report.cjs holds (build-dist.js REPORT_BUNDLE), as hbsim.cjs names it (the ES bundle's entry). */
+const REPORT_SVG = './report-svg.js';
+
+/**
+ * dist/bundle/report.cjs (build-dist.js REPORT_BUNDLE: vega and src/report/svg.ts), loaded
+ * with its own code cache the first time the bundle at `bundle` imports report-svg.js; null when
+ * HBSIM_CODE_CACHE=off, or the file is missing or fails to load (the
+ * ES bundle's modules are imported then, as before). Its cache is written by the
+ * command's `finish`, after the report was rendered: it then holds vega's functions too.
+ */
+function reportFromCommonJs(root, bundle, env, trace) {
+  const file = join(dirname(bundle), 'report.cjs');
+  if (env.HBSIM_CODE_CACHE === 'off' || !existsSync(file)) return null;
+  try {
+    return loadWithCodeCache(root, file, ['run'], env);
+  } catch (error) {
+    trace(`failed to load ${file} (${error instanceof Error ? error.message : String(error)}); the report's modules come from the ES bundle`);
+    return null;
+  }
 }

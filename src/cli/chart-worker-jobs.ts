@@ -13,6 +13,7 @@ import { buildCharts, type ChartSet } from '../report/charts.js';
 import { reportModel } from '../report/data.js';
 import { renderAllSvg } from '../report/svg.js';
 import { warmUpResults } from '../results/warm-up-results.js';
+import { chartCacheDir, fileChartSpecCache } from './chart-spec-cache.js';
 
 /**
  * What the main thread posts: charts to render, tagged so the reply finds its caller;
@@ -38,69 +39,80 @@ export type ChartReply =
  */
 export const WARM_UP_ROUNDS = 2;
 
-const port = parentPort;
-if (!port) throw new Error('chart-worker-jobs.ts must run in a worker thread');
+/**
+ * The thread's work: warms up, then renders the jobs it is posted, until the thread is
+ * ended. `beforeFirstReply` runs once, after the first job's charts are rendered and
+ * before they are posted (the thread's entry writes vega's V8 code cache there, when it
+ * has none: then it holds every function a real job compiled, and is written before the
+ * main thread can end the thread).
+ */
+export async function runChartThread(beforeFirstReply: () => void = () => {}): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('chart-worker-jobs.ts must run in a worker thread');
+  const jobs: { readonly id: number; readonly set: ChartSet }[] = [];
+  /** The chart cache (chart-spec-cache.ts), for the warm-up's charts and the jobs' alike. */
+  const cache = fileChartSpecCache(chartCacheDir());
+  let jobSoon = false;
+  let busy = false;
+  let replied = false;
 
+  const mark = (name: string): void => port.postMessage({ mark: name, atEpochMs: performance.timeOrigin + performance.now() } satisfies ChartReply);
 
-const jobs: { readonly id: number; readonly set: ChartSet }[] = [];
-let jobSoon = false;
-
-function mark(name: string): void {
-  port!.postMessage({ mark: name, atEpochMs: performance.timeOrigin + performance.now() } satisfies ChartReply);
-}
-
-let busy = false;
-
-async function drain(): Promise<void> {
-  if (busy) return;
-  busy = true;
-  try {
-    if (jobs.length > 0) restorePriority();
-    for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
-      try {
-        mark(`job ${job.id} starts`);
-        const svgs = await renderAllSvg(job.set);
-        mark(`job ${job.id} rendered`);
-        port!.postMessage({ id: job.id, svgs } satisfies ChartReply);
-      } catch (error) {
-        port!.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) } satisfies ChartReply);
+  const drain = async (): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    try {
+      if (jobs.length > 0) restorePriority();
+      for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
+        try {
+          mark(`job ${job.id} starts`);
+          const svgs = await renderAllSvg(job.set, [], cache);
+          mark(`job ${job.id} rendered`);
+          if (!replied) {
+            replied = true;
+            beforeFirstReply();
+          }
+          port.postMessage({ id: job.id, svgs } satisfies ChartReply);
+        } catch (error) {
+          port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) } satisfies ChartReply);
+        }
       }
+    } finally {
+      busy = false;
     }
-  } finally {
-    busy = false;
-  }
-}
+  };
 
-async function warmUp(): Promise<void> {
-  busy = true;
-  mark('vega loaded');
-  try {
-    const set = buildCharts(reportModel(warmUpResults()));
-    for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-      for (const chart of set.charts) {
-        // vega settles its promises in microtasks: without a turn of the event loop here,
-        // a job's message would not be delivered before the whole warm-up ends.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (jobs.length > 0 || jobSoon) return mark(`warm-up cut short in round ${round + 1}${jobs.length > 0 ? '' : ' (a job is near)'}`);
-        await renderAllSvg({ datasets: set.datasets, charts: [chart] });
+  const warmUp = async (): Promise<void> => {
+    busy = true;
+    mark('vega loaded');
+    try {
+      const set = buildCharts(reportModel(warmUpResults()));
+      for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+        for (const chart of set.charts) {
+          // vega settles its promises in microtasks: without a turn of the event loop here,
+          // a job's message would not be delivered before the whole warm-up ends.
+          await new Promise((resolve) => setImmediate(resolve));
+          if (jobs.length > 0 || jobSoon) return mark(`warm-up cut short in round ${round + 1}${jobs.length > 0 ? '' : ' (a job is near)'}`);
+          await renderAllSvg({ datasets: set.datasets, charts: [chart] }, [], cache);
+        }
+        mark(`warm-up round ${round + 1} done`);
       }
-      mark(`warm-up round ${round + 1} done`);
+    } catch {
+      // A warm-up that fails only leaves the JIT cold; a real job reports its own errors.
+    } finally {
+      busy = false;
     }
-  } catch {
-    // A warm-up that fails only leaves the JIT cold; a real job reports its own errors.
-  } finally {
-    busy = false;
-  }
+  };
+
+  port.on('message', (message: ChartJob) => {
+    if ('jobSoon' in message) {
+      jobSoon = true;
+      return;
+    }
+    jobs.push(message);
+    void drain();
+  });
+
+  await warmUp();
+  await drain();
 }
-
-port.on('message', (message: ChartJob) => {
-  if ('jobSoon' in message) {
-    jobSoon = true;
-    return;
-  }
-  jobs.push(message);
-  void drain();
-});
-
-await warmUp();
-await drain();

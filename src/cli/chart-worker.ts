@@ -20,6 +20,7 @@ import { Worker } from 'node:worker_threads';
 import type { ChartSet } from '../report/charts.js';
 import type { ChartRenderer } from '../report/html.js';
 import type { ChartJob, ChartReply } from './chart-worker-jobs.js';
+import { chartCacheDir, fileChartSpecCache } from './chart-spec-cache.js';
 import { noteTiming } from './timings.js';
 
 // Compiled, the thread's module sits beside this one (dist/cli/, or dist/bundle/ as the
@@ -27,8 +28,8 @@ import { noteTiming } from './timings.js';
 // is loaded through tsx by chart-worker-entry.mjs (as src/sweep/worker-entry.mjs does).
 const THREAD_URL = import.meta.url.endsWith('.ts') ? new URL('./chart-worker-entry.mjs', import.meta.url) : new URL('./chart-worker-thread.js', import.meta.url);
 
-/** vega on this thread; html.js (and vega with it) loads only if it comes to that. */
-const renderHere: ChartRenderer = async (set) => (await import('../report/html.js')).renderChartsHere(set);
+/** vega on this thread, with the chart cache; svg.js (and vega with it) loads only if it comes to that. */
+const renderHere: ChartRenderer = async (set) => (await import('../report/svg.js')).renderAllSvg(set, [], fileChartSpecCache(chartCacheDir()));
 
 interface Pending {
   readonly resolve: (svgs: readonly string[]) => void;

@@ -4,7 +4,7 @@
  * installed packages. vega-embed exports only ".", so the bundles are found beside
  * each package's resolved entry point rather than by a subpath.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,26 @@ function entryDir(pkg: string): string {
   // import.meta.resolve is synchronous on Node 20; test runners that transform modules may lack it.
   const resolved = typeof import.meta.resolve === 'function' ? fileURLToPath(import.meta.resolve(pkg)) : createRequire(import.meta.url).resolve(pkg);
   return dirname(resolved);
+}
+
+const versions = new Map<string, string>();
+
+/**
+ * The version of an installed package, from the package.json above its resolved entry
+ * point (a package's "exports" may not list its package.json); read once.
+ */
+export function installedVersion(pkg: string): string {
+  let version = versions.get(pkg);
+  if (version === undefined) {
+    for (let dir = entryDir(pkg); version === undefined; dir = dirname(dir)) {
+      const path = join(dir, 'package.json');
+      const manifest = (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {}) as { name?: unknown; version?: unknown };
+      if (manifest.name === pkg && typeof manifest.version === 'string') version = manifest.version;
+      else if (dirname(dir) === dir) throw new Error(`cannot find the package.json of ${pkg}`);
+    }
+    versions.set(pkg, version);
+  }
+  return version;
 }
 
 export interface Bundle {

@@ -4,28 +4,160 @@
  * 'none', no canvas, no DOM); text widths are estimated, so the static copy is a few
  * pixels off the live one. The output is deterministic: the same spec gives the same
  * bytes (docs/report.md, "Determinism").
+ *
+ * A chart goes vega-lite spec → (vega-lite's compile) vega spec → (vega's parse) vega
+ * runtime spec → (a vega View's dataflow) SVG. The first two steps read only the
+ * spec's shape, never its data: vega-lite puts each named dataset into the vega spec
+ * by reference and vega's parse into an ingest operator, by reference again. So their
+ * output, the runtime spec with the datasets left out, can be kept (`ChartSpecCache`,
+ * which the CLI backs with files: src/cli/chart-spec-cache.ts) and reused for a chart of
+ * the same shape with other numbers; vega-lite then never even loads. They are ~60 % of
+ * a warm render and most of a cold one (2026-12-05, npm start's 7 charts: 520–560 ms
+ * CPU cold with them, 230–260 without).
  */
-import { logger, parse, View, Warn } from 'vega';
-import { compile } from 'vega-lite';
+import { logger, parse, version as vegaVersion, View, Warn, type Spec } from 'vega';
+import { hash } from 'node:crypto';
 import { withData, type Chart, type ChartSet } from './charts.js';
+import { installedVersion } from './bundles.js';
+
+/**
+ * Where the runtime specs of charts already rendered are kept, by a key (a SHA-256 in
+ * hex) that names everything they depend on (chartSpecKey). `get` returns what `set`
+ * was given, or undefined; a store that loses or refuses an entry only costs time.
+ */
+export interface ChartSpecCache {
+  get(key: string): string | undefined;
+  set(key: string, entry: string): void;
+}
+
+/** Bumped whenever what a cache entry holds, or how it is read, changes. */
+const ENTRY_FORMAT = 'hbsim-chart-runtime-1';
+
+/** Where a dataset goes in a cached runtime spec: `{ "$hbsimDataset": name }`. */
+const DATASET_MARK = '$hbsimDataset';
+
+/** What a cache entry holds: the runtime spec (datasets marked) and the warnings compile and parse gave. */
+interface CacheEntry {
+  readonly warnings: readonly string[];
+  readonly runtime: unknown;
+}
+
+/**
+ * The chart's vega-lite spec as rendered (static-copy config) and the names of the
+ * datasets it can read: what compile and parse depend on, besides vega and vega-lite.
+ */
+function staticSpec(chart: Chart, datasets: ChartSet['datasets']) {
+  // No aria descriptions in the static copy: they repeat every tooltip per mark and
+  // would double the file; the table below the charts carries the same numbers. The
+  // font stack is set once by the page's CSS rather than on every <text>.
+  const spec = withData(chart, datasets);
+  return { ...spec, config: { ...(spec.config ?? {}), aria: false, font: STATIC_FONT } } as typeof spec;
+}
+
+/**
+ * The cache key of a chart: SHA-256 of the entry format, vega's and vega-lite's
+ * versions, the spec without its data and the datasets' names, in order. Undefined when
+ * the spec holds a value JSON would not keep as it is (a non-finite number, undefined,
+ * a function...): two such specs could share a key, so they are never cached.
+ */
+export function chartSpecKey(chart: Chart, datasets: ChartSet['datasets']): string | undefined {
+  const shape = staticSpec(chart, {}) as unknown as Record<string, unknown>;
+  delete shape['datasets'];
+  if (!jsonSafe(shape)) return undefined;
+  return hash('sha256', JSON.stringify([ENTRY_FORMAT, vegaVersion, installedVersion('vega-lite'), Object.keys(datasets), shape]), 'hex');
+}
+
+/** True when JSON.parse(JSON.stringify(value)) is `value` again, structurally. */
+function jsonSafe(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.every(jsonSafe);
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value).every((v) => v !== undefined && jsonSafe(v));
+}
+
+/**
+ * vega-lite's compile then vega's parse of the chart's shape: each dataset is an empty
+ * placeholder array, which comes out of the runtime spec as a mark. Returns the cache
+ * entry's text, or undefined when the runtime spec is not plain JSON or a placeholder went
+ * missing on the way (then nothing is cached and the chart renders as without a cache).
+ */
+async function compileShape(chart: Chart, datasets: ChartSet['datasets'], log: ReturnType<typeof logger>, warnings: string[]): Promise<string | undefined> {
+  const { compile } = await import('vega-lite');
+  const placeholders = new Map<readonly object[], string>(Object.keys(datasets).map((name) => [[], name]));
+  const first = warnings.length;
+  const vegaSpec = compile(staticSpec(chart, Object.fromEntries([...placeholders].map(([p, name]) => [name, p]))), { logger: log }).spec as Spec;
+  const runtime = parse(vegaSpec) as object;
+  // Each dataset the vega spec inlines must come out as a mark, or the entry would render it empty.
+  const inlined = (vegaSpec.data ?? []).filter((d) => placeholders.has((d as { values?: object[] }).values!)).length;
+  let marked = 0;
+  let safe = true;
+  const text = JSON.stringify({ warnings: warnings.slice(first), runtime } satisfies CacheEntry, (_key, value: unknown) => {
+    if (Array.isArray(value) && placeholders.has(value)) {
+      marked++;
+      return { [DATASET_MARK]: placeholders.get(value) };
+    }
+    // A property whose value is undefined is left out, which vega's runtime reads alike
+    // (it only ever reads such values, never asks whether the key is there); a function or
+    // a number JSON would change is not.
+    if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' || (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)))) safe = false;
+    return value;
+  });
+  return safe && inlined > 0 && marked >= inlined ? text : undefined;
+}
+
+/** The runtime spec of a cache entry, with the datasets put in by reference (as vega-lite and vega would). */
+function runtimeOf(entry: string, datasets: ChartSet['datasets'], warnings: string[]): object | undefined {
+  const parsed = JSON.parse(entry, (_key, value: unknown) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && DATASET_MARK in value) {
+      const name = (value as Record<string, unknown>)[DATASET_MARK] as string;
+      if (!(name in datasets)) throw new Error(`cached chart reads a dataset "${name}" the report does not have`);
+      return datasets[name];
+    }
+    return value;
+  }) as CacheEntry;
+  warnings.push(...parsed.warnings);
+  return parsed.runtime as object;
+}
 
 /**
  * The chart as an SVG document; vega escapes every text it writes. Warnings of
- * vega-lite and vega go to `warnings` (tests require none) instead of the console.
+ * vega-lite and vega go to `warnings` (tests require none) instead of the console; a
+ * cached chart repeats the ones its compile and parse gave. With `cache`, the runtime
+ * spec of a chart of the same shape is reused (see the header) and a new one stored.
  */
-export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], warnings: string[] = []): Promise<string> {
+export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], warnings: string[] = [], cache?: ChartSpecCache): Promise<string> {
   const log = logger(Warn, 'warn', (_method, level, args) => {
     const message = args.map(String).join(' ');
     // Interactive charts listen to `window` events; headless there is no window, and no events.
     if (!message.startsWith('Can not resolve event source: window')) warnings.push(`${chart.id}: ${level} ${message}`);
   });
-  // No aria descriptions in the static copy: they repeat every tooltip per mark and
-  // would double the file; the table below the charts carries the same numbers. The
-  // font stack is set once by the page's CSS rather than on every <text>.
-  const spec = withData(chart, datasets);
-  const config = { ...(spec.config ?? {}), aria: false, font: STATIC_FONT };
-  const vegaSpec = compile({ ...spec, config } as typeof spec, { logger: log }).spec;
-  const view = new View(parse(vegaSpec), { renderer: 'none', logger: log });
+  const key = cache === undefined ? undefined : chartSpecKey(chart, datasets);
+  let runtime: object | undefined;
+  const stored = key === undefined ? undefined : cache!.get(key);
+  if (stored !== undefined) {
+    try {
+      runtime = runtimeOf(stored, datasets, warnings);
+    } catch {
+      runtime = undefined; // an entry this code cannot read is one it did not write: made afresh and replaced
+    }
+  }
+  if (runtime === undefined && key !== undefined) {
+    // A new shape: its entry is made and then read back like any stored one, so that the
+    // first run of a shape renders exactly what every later one will.
+    const entry = await compileShape(chart, datasets, log, warnings);
+    if (entry !== undefined) {
+      cache!.set(key, entry);
+      runtime = runtimeOf(entry, datasets, []);
+    }
+  }
+  if (runtime === undefined) {
+    const { compile } = await import('vega-lite');
+    runtime = parse(compile(staticSpec(chart, datasets), { logger: log }).spec as Spec);
+  }
+  const view = new View(runtime as ReturnType<typeof parse>, { renderer: 'none', logger: log });
   try {
     return scopeIds(roundCoordinates(await view.toSVG()), chart.id);
   } finally {
@@ -70,9 +202,9 @@ export function scopeIds(svg: string, scope: string): string {
 }
 
 /** Every chart of the set, in order. */
-export async function renderAllSvg(set: ChartSet, warnings: string[] = []): Promise<string[]> {
+export async function renderAllSvg(set: ChartSet, warnings: string[] = [], cache?: ChartSpecCache): Promise<string[]> {
   const out: string[] = [];
   // One at a time: vega views are cheap, and the order of warnings stays stable.
-  for (const chart of set.charts) out.push(await renderSvg(chart, set.datasets, warnings));
+  for (const chart of set.charts) out.push(await renderSvg(chart, set.datasets, warnings, cache));
   return out;
 }

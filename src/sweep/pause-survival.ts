@@ -140,8 +140,9 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
   // The probes differ only in their pause length: phases, stream keys, pause onsets and
   // each node's walk before its pause are derived once (one set-up per part of the nodes).
   const sharing = options.shareSetUp !== false;
-  const parts = sharing && options.stopEarly !== false && splittable(cell) ? nodeParts(cell, names, Math.max(1_000, Math.floor(intervalUs / 2))) : [names];
-  const shares = parts.map(() => (sharing ? new WalkShared() : undefined));
+  const split = sharing && options.stopEarly !== false && splittable(cell) ? probeParts(cell, names, Math.max(1_000, Math.floor(intervalUs / 2))) : null;
+  const parts = split === null ? [names] : split.map((part) => part.names);
+  const shares = split === null ? [sharing ? new WalkShared() : undefined] : split.map((part) => part.shared);
 
   /** Whether the probe fits the budget and the engine's exact range; counts it when it does. */
   const affordable = (pauseUs: number): boolean => {
@@ -170,17 +171,17 @@ export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOpti
     // if every part had been walked.
     let failures = 0;
     let pauses = 0;
-    let walked = 0;
+    let nodesWalked = 0;
     for (let p = 0; p < parts.length; p++) {
       const part = parts[p]!;
-      const from = walked;
+      const from = nodesWalked;
       const partHooks = options.onProgress ? { onProgress: (f: number) => hooks!.onProgress((from + f * part.length) / nodes) } : undefined;
-      const partConfig = parts.length === 1 ? config : probeConfig(cell, pauseUs, part);
+      const partConfig = parts.length === 1 ? config : { ...config, nodeNames: part }; // = probeConfig(cell, pauseUs, part)
       const shared = shares[p];
       const tallies = runTimeoutWalk(partConfig, partHooks, shared === undefined ? { pausesOnly: true } : { pausesOnly: true, shared }).tallies;
       failures += tallies.pausesWithSuspicion;
       pauses += tallies.pauses;
-      walked += part.length;
+      nodesWalked += part.length;
       if (failures > MAX_FAILURE_FRACTION * nodes) break;
     }
     spent += cost;
@@ -233,24 +234,37 @@ function splittable(cell: SimConfig): boolean {
  * the work moves. Each part's array is kept for the whole search (WalkShared binds to it).
  */
 export function nodeParts(cell: SimConfig, names: readonly string[], somePauseUs: number): string[][] {
+  return probeParts(cell, names, somePauseUs).map((part) => part.names);
+}
+
+/**
+ * `nodeParts`, each part with its walks' shared set-up: the phases, stream keys and pause
+ * starts derived here for every node, handed to each part (WalkShared.subset) rather than
+ * derived again per part: the same values, each keyed by the node's name.
+ */
+function probeParts(cell: SimConfig, names: readonly string[], somePauseUs: number): { names: string[]; shared: WalkShared }[] {
   const config = probeConfig(cell, somePauseUs, names);
   const set = new WalkShared();
   const windows = set.pauseSchedule(config, { seed: config.seed, replication: config.replication });
-  if (windows === null) return [[...names]];
+  if (windows === null) return [{ names: [...names], shared: new WalkShared() }];
   const { phases } = set.nodeSetup(config);
   const I = config.heartbeat.intervalUs;
   const lateness = names.map((_, i) => (((windows.startUs[i]! - phases[i]!) % I) + I) % I);
   const order = names.map((_, i) => i).sort((a, b) => lateness[b]! - lateness[a]! || a - b);
-  const parts: string[][] = [];
+  const parts: { names: string[]; shared: WalkShared }[] = [];
+  const add = (indices: number[]) => {
+    const partNames = indices.map((i) => names[i]!);
+    parts.push({ names: partNames, shared: set.subset(indices, partNames) });
+  };
   let from = 0;
   let share = 0;
   for (const fraction of PROBE_PARTS) {
     share += fraction;
     const to = Math.min(names.length, Math.round(names.length * share));
-    if (to > from) parts.push(order.slice(from, to).map((i) => names[i]!));
+    if (to > from) add(order.slice(from, to));
     from = to;
   }
-  if (from < names.length) parts.push(order.slice(from).map((i) => names[i]!));
+  if (from < names.length) add(order.slice(from));
   return parts;
 }
 

@@ -83,19 +83,57 @@ const cacheFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((
 describe('the V8 code cache of the command line', () => {
   it('is written by the first run and used by the next; both print and write exactly what the ES bundle does', async () => {
     const dir = freshCacheDir();
-    const env = { HBSIM_CODE_CACHE_DIR: dir, HBSIM_CODE_CACHE: 'trace' };
-    const plain = await smallRun({ HBSIM_CODE_CACHE: 'off' }, true);
+    // The charts render on this thread (the chart thread's own cache: the next test).
+    const env = { HBSIM_CODE_CACHE_DIR: dir, HBSIM_CODE_CACHE: 'trace', HBSIM_CHART_THREAD: '0' };
+    const plain = await smallRun({ HBSIM_CODE_CACHE: 'off', HBSIM_CHART_THREAD: '0' }, true);
     expect(plain.code).toBe(0);
     expect(Object.keys(plain.files).sort()).toEqual(['db-ha.html', 'db-ha.json']);
     const first = await smallRun(env, true);
-    expect(first.trace).toEqual(['none', 'wrote']);
-    expect(cacheFiles(dir)).toHaveLength(1);
-    expect(cacheFiles(dir)[0]).toContain(process.version);
+    // hbsim.cjs's cache, then report.cjs's (vega: loaded when the charts render), written in the reverse order.
+    expect(first.trace).toEqual(['none', 'none', 'wrote', 'wrote']);
+    expect(cacheFiles(dir).map((f) => f.replace(/-v\d.*$/, '')).sort()).toEqual(['code-cache-hbsim', 'code-cache-report']);
+    for (const f of cacheFiles(dir)) expect(f).toContain(process.version);
     const second = await smallRun(env, true);
-    expect(second.trace).toEqual(['used']);
+    expect(second.trace).toEqual(['used', 'used']);
     for (const run of [first, second]) {
       same(run, plain);
-      // The report's modules come from the ES bundle, through the import function code-cache.js passes in.
+      // The page's modules come from the ES bundle, through the import function code-cache.js passes
+      // in; vega's side (report-svg.js) from report.cjs: the same bytes.
+      expect(run.files).toEqual(plain.files);
+    }
+  });
+
+  it("vega's side of the report (report.cjs) has a cache of its own on the chart thread too; broken or missing, the ES bundle's runs; the same report", async () => {
+    const plain = await smallRun({ HBSIM_CODE_CACHE: 'off', HBSIM_CHART_THREAD: '0' }, true);
+    const threadLines = (run: Run) => run.stderr.split('\n').filter((l) => l.startsWith('hbsim: code cache (worker): '));
+    const dir = freshCacheDir();
+    const onThread = { HBSIM_CODE_CACHE_DIR: dir, HBSIM_CODE_CACHE: 'trace', HBSIM_CHART_THREAD: '1' };
+    const first = await smallRun(onThread, true);
+    expect(threadLines(first)).toEqual([expect.stringMatching(/^hbsim: code cache \(worker\): none: .*code-cache-report-/), expect.stringMatching(/^hbsim: code cache \(worker\): wrote: .*code-cache-report-/)]);
+    // hbsim.cjs's cache only: the main thread never loaded report.cjs (the charts came from the thread).
+    expect(first.trace).toEqual(['none', 'wrote']);
+    const second = await smallRun(onThread, true);
+    expect(threadLines(second)).toEqual([expect.stringMatching(/^hbsim: code cache \(worker\): used: .*code-cache-report-/)]);
+    expect(second.trace).toEqual(['used']);
+    const bundle = join(pkg, 'dist', 'bundle', 'report.cjs');
+    const original = readFileSync(bundle);
+    const runs = [first, second];
+    try {
+      writeFileSync(bundle, original.toString('latin1').replace('{', "{throw new Error('a broken report bundle');"), 'latin1');
+      const brokenThread = await smallRun(onThread, true);
+      expect(threadLines(brokenThread).at(-1)).toMatch(/^hbsim: code cache \(worker\): failed to load .*report\.cjs \(a broken report bundle\); running the ES bundle/);
+      const brokenHere = await smallRun({ ...onThread, HBSIM_CHART_THREAD: '0' }, true);
+      expect(brokenHere.trace).toContainEqual(expect.stringMatching(/^failed to load .*report\.cjs$/));
+      rmSync(bundle);
+      const missing = await smallRun({ ...onThread, HBSIM_CHART_THREAD: '0' }, true);
+      const missingThread = await smallRun(onThread, true);
+      expect(threadLines(missingThread)).toEqual([]);
+      runs.push(brokenThread, brokenHere, missing, missingThread);
+    } finally {
+      writeFileSync(bundle, original);
+    }
+    for (const run of runs) {
+      expect(run.code).toBe(0);
       expect(run.files).toEqual(plain.files);
     }
   });

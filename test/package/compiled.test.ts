@@ -30,11 +30,12 @@ function spawnSpied(args: readonly string[], env: Record<string, string> = {}): 
 }
 
 const SMALL = ['--set', 'duration=10m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.detector.timeout=[3x]', '--set', 'sweep.heartbeat.interval=[1s]', '--no-pause-survival'];
-/** The files of dist/bundle/ that hold vega, vega-lite or vega-embed code, from esbuild's metafile. */
-function vegaChunks(): string[] {
+/** The files of dist/bundle/ that hold vega, vega-lite or vega-embed code (or only `pkg`'s), from esbuild's metafile. */
+function vegaChunks(pkg?: string): string[] {
   const meta = JSON.parse(readFileSync(join(ROOT, 'node_modules', '.cache', 'hbsim', 'bundle-meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  const holds = pkg === undefined ? /node_modules\/vega(-lite|-embed)?\// : new RegExp(`node_modules/${pkg}/`);
   return Object.entries(meta.outputs)
-    .filter(([, o]) => Object.keys(o.inputs).some((input) => /node_modules\/vega(-lite|-embed)?\//.test(input)))
+    .filter(([, o]) => Object.keys(o.inputs).some((input) => holds.test(input)))
     .map(([path]) => `bundle:${path.split('/').pop()!}`);
 }
 /** What of vega a process loaded: the packages themselves, or the bundle's chunks of them. */
@@ -88,10 +89,29 @@ describe('the compiled package', () => {
     }
     expect(vegaChunks().length).toBeGreaterThan(0);
 
-    const withReport = await spawnSpied(['run', 'db-ha', '--out', 'b', ...SMALL]);
-    expect(withReport.code).toBe(0);
-    expect(vega(withReport.packages)).toEqual(expect.arrayContaining(vegaChunks()));
+    // No report: report.cjs (vega for the CommonJS side, read by node:vm) is not loaded either.
+    expect(plain.stderr).not.toMatch(/code-cache-report-/);
+    // With the report: vega from report.cjs (the trace names its code cache), on the chart thread or
+    // this one; with HBSIM_CODE_CACHE=off from the ES bundle's chunks.
+    for (const thread of ['0', '1']) {
+      const withReport = await spawnSpied(['run', 'db-ha', '--out', `b${thread}`, ...SMALL], { HBSIM_CODE_CACHE: 'trace', HBSIM_CHART_THREAD: thread });
+      expect(withReport.code).toBe(0);
+      expect(withReport.stderr).toMatch(new RegExp(`^hbsim: code cache${thread === '1' ? ' \\(worker\\)' : ''}: (none|used): .*code-cache-report-`, 'm'));
+      expect(existsSync(join(dir, `b${thread}`, 'db-ha.html'))).toBe(true);
+    }
+    const esReport = await spawnSpied(['run', 'db-ha', '--out', 'b', ...SMALL], { HBSIM_CODE_CACHE: 'off', HBSIM_CHART_CACHE: 'off' });
+    expect(esReport.code).toBe(0);
+    expect(vega(esReport.packages)).toEqual(expect.arrayContaining(vegaChunks()));
     expect(existsSync(join(dir, 'b', 'db-ha.html'))).toBe(true);
+    // The same charts again, from the chart cache (src/cli/chart-spec-cache.ts): vega-lite is never loaded.
+    const cached = await spawnSpied(['run', 'db-ha', '--out', 'c', ...SMALL], { HBSIM_CODE_CACHE: 'off', HBSIM_CHART_THREAD: '0' });
+    expect(cached.code).toBe(0);
+    const vegaLite = vegaChunks('vega-lite');
+    expect(vegaLite.length).toBeGreaterThan(0);
+    expect(vega(cached.packages).length).toBeGreaterThan(0);
+    // (The bare name 'vega-lite' is resolved, never imported: bundles.ts finds its browser bundle and version by it.)
+    expect([...cached.packages].filter((p) => vegaLite.includes(p))).toEqual([]);
+    expect(readFileSync(join(dir, 'c', 'db-ha.html'), 'utf8')).toBe(readFileSync(join(dir, 'b', 'db-ha.html'), 'utf8'));
   });
 
   it("the bundle holds zod's English messages only, and its scenario errors read as the unbundled program's", async () => {

@@ -223,7 +223,9 @@ export interface WalkOptions {
    * draw for draw: everything up to there is drawn as in a full walk, and the segment
    * ends W heartbeats past the first heartbeat surely sent after the pause, with the node
    * trusted, so the first news after the pause (which closes its attribution window) has
-   * arrived within it and nothing later can count. Every other tally is then partial.
+   * arrived within it and nothing later can count. That segment itself ends as soon as
+   * the first news is known (`newsBy`): every verdict up to it is then judged as in the
+   * longer segment, and later ones cannot count. Every other tally is then partial.
    */
   readonly pausesOnly?: boolean;
   /**
@@ -678,6 +680,8 @@ class TimeoutWalk {
   private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number, resumed: NodePrefix | null = null): number {
     const { I, W, b, theta, T, endUs, K } = this;
     const schedule = this.schedule;
+    // Only the pause tallies wanted and every window a pause: the segment may end at the pause's first news (`newsBy`).
+    const cutAtNews = this.pausesOnly && this.crashes === null && this.starves === null;
     const skipper = this.skipper;
     const ahead = this.ahead;
     const arrivals = this.arrivals;
@@ -744,6 +748,9 @@ class TimeoutWalk {
         continue; // not sent within the run
       }
       this.book(sendUs, isLost, delay);
+      // pausesOnly, past the node's last window (the segment's only one): once its first news is
+      // known the books have closed the pause's attribution window, nothing later counts: end here.
+      if (cutAtNews && rawTo >= 0 && j >= rawTo && j < end && this.pauseAt === this.pauseEnd && this.pauseAt === this.segmentWindowsFrom + 1 && this.newsBy(schedule.nominal(j) + b)) end = j;
     }
     ahead.clear();
     const tFrom = start === 0 ? 0 : schedule.nominal(start) + b + theta - I + T + 1;
@@ -763,6 +770,23 @@ class TimeoutWalk {
     this.carried = pending;
     this.pending = carried;
     return end;
+  }
+
+  /**
+   * Whether the first news after the segment's one pause (the first arrival at or after
+   * its end: newsAfterPauses) is surely at or before `tUs` = nominal(j) + b, with every
+   * heartbeat up to j drawn: one of the segment's arrivals is (late arrivals carried from
+   * earlier segments are not looked at: rare, left to the longer segment). Arrivals up to
+   * tUs are then all known (a later heartbeat arrives at or after nominal(j + 1) + b), so
+   * judging to tUs gives every verdict up to that news exactly as a longer segment would,
+   * and the news itself is the same.
+   */
+  private newsBy(tUs: number): boolean {
+    const e = this.schedule.windowEnd[this.pauseAt - 1]!;
+    if (e > this.endUs) return false;
+    const arrivals = this.arrivals;
+    for (let i = arrivals.length - 1; i >= 0; i--) if (arrivals.items[i]! >= e && arrivals.items[i]! <= tUs) return true;
+    return false;
   }
 
   /**

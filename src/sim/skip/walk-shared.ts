@@ -50,6 +50,10 @@ import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
 import { STREAM_STATE_LENGTH } from '../random/streams.js';
 
+/** Empty arrays for a prefix not saved yet (most prefixes made are saved at once, replacing them: not worth an allocation each). */
+const NO_NUMBERS = new Float64Array(0);
+const NO_CODES = new Uint8Array(0);
+
 /**
  * One node's walk state at its pause window's first heartbeat, inside the segment that
  * holds the window (saved and resumed by sim/skip/timeout-walk.ts), and the conditions
@@ -80,13 +84,13 @@ export class NodePrefix {
   limit = 0;
   /** The skipper's state, then its stream's (SKIPPER_STATE_LENGTH + STREAM_STATE_LENGTH numbers). */
   readonly random = new Float64Array(SKIPPER_STATE_LENGTH + STREAM_STATE_LENGTH);
-  /** The segment's arrivals so far, and the late arrivals carried from before it. */
-  arrivals = new Float64Array(0);
-  pending = new Float64Array(0);
+  /** The segment's arrivals so far, and the late arrivals carried from before it (set by `save`; empty till then, shared). */
+  arrivals: Float64Array = NO_NUMBERS;
+  pending: Float64Array = NO_NUMBERS;
   /** The node's verdicts and book events so far (instant, code, cause), in the order pushed. */
-  verdictTimeUs = new Float64Array(0);
-  verdictTo = new Uint8Array(0);
-  verdictCause = new Uint8Array(0);
+  verdictTimeUs: Float64Array = NO_NUMBERS;
+  verdictTo: Uint8Array = NO_CODES;
+  verdictCause: Uint8Array = NO_CODES;
 
   /** Whether a probe with these edges walks this prefix exactly as the saving probe did. */
   fits(endUs: number, endEdge: number, warmFrom: number, warmTo: number, windowStartUs: number, windowCount: number): boolean {
@@ -101,11 +105,17 @@ export class NodePrefix {
   }
 }
 
-/** All of a probe's configuration but the run's length and the pause's length (a saved prefix holds for one key only). */
-function prefixKey(config: SimConfig): string {
+/**
+ * All of a probe's configuration but the run's length and the pause's length (a saved
+ * prefix holds for one key only): each field's JSON, in order; `jsonOf` may remember an
+ * object's JSON (a search's probes share the cell's objects, and build no object twice).
+ */
+function prefixKey(config: SimConfig, jsonOf: (value: unknown) => string): string {
   const { durationUs: _duration, nodeNames: _names, faults, ...rest } = config;
-  const lengthless = (faults ?? []).map((f) => (f.kind === 'senderPause' ? { ...f, duration: null } : f));
-  return JSON.stringify([rest, lengthless, (faults ?? []).length]);
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(rest)) parts.push(name, jsonOf(value));
+  for (const f of faults ?? []) parts.push(f.kind === 'senderPause' ? JSON.stringify({ ...f, duration: null }) : jsonOf(f));
+  return JSON.stringify(parts);
 }
 
 export class WalkShared {
@@ -123,6 +133,17 @@ export class WalkShared {
   /** Each node's saved walk before its pause (null: none yet), for probes of configuration `prefixKeyOf`. */
   private prefixes: (NodePrefix | null)[] = [];
   private prefixKeyOf: string | null = null;
+  /** JSON of the configurations' objects, by identity, for `prefixKey` (configurations are not changed once built). */
+  private readonly jsonOfObject = new WeakMap<object, string>();
+  private readonly jsonOf = (value: unknown): string => {
+    if (typeof value !== 'object' || value === null) return String(JSON.stringify(value));
+    let json = this.jsonOfObject.get(value);
+    if (json === undefined) {
+      json = JSON.stringify(value);
+      this.jsonOfObject.set(value, json);
+    }
+    return json;
+  };
   /** Nodes resumed from a saved prefix, all probes together (for tests and profiles). */
   resumed = 0;
 
@@ -200,11 +221,37 @@ export class WalkShared {
    */
   usePrefixes(config: SimConfig): void {
     this.bind(config);
-    const key = prefixKey(config);
+    const key = prefixKey(config, this.jsonOf);
     if (key !== this.prefixKeyOf) {
       this.prefixKeyOf = key;
       this.prefixes = config.nodeNames.map(() => null);
     }
+  }
+
+  /**
+   * The set-up of the nodes `indices` of this one's nodes, for walks of `names` (those
+   * nodes' names, in that order; the array the walks will be given): their phases, stream
+   * keys and pause starts taken from this set-up rather than derived again. The same
+   * values as a fresh set-up would derive, since each is keyed by the node's name only
+   * (phase and skip streams, and the pause rule's fault stream); requires this set-up to
+   * have served `nodeSetup` and `pauseSchedule` for a probe already. Prefixes are not shared.
+   */
+  subset(indices: readonly number[], names: readonly string[]): WalkShared {
+    if (this.seed === null || this.phases === null || this.pauseShape === null) throw new RangeError('WalkShared.subset: derive the set-up first');
+    if (names.length !== indices.length || indices.some((i, n) => this.names[i] !== names[n])) throw new RangeError('WalkShared.subset: the names must be those of the indices');
+    const part = new WalkShared();
+    part.seed = this.seed;
+    part.replication = this.replication;
+    part.names = names;
+    part.intervalUs = this.intervalUs;
+    part.monitor = this.monitor;
+    part.phases = Float64Array.from(indices, (i) => this.phases![i]!);
+    part.skipKeys = indices.map((i) => this.skipKeys[i]!);
+    part.pauseShape = this.pauseShape;
+    const starts = this.pauseStarts;
+    part.pauseStarts = starts === null ? null : Float64Array.from(indices, (i) => starts[i]!);
+    part.pauseFirst = starts === null ? null : Int32Array.from({ length: indices.length + 1 }, (_, i) => i);
+    return part;
   }
 
   /** Node `node`'s saved prefix, if any (the walk checks `fits` before resuming). */

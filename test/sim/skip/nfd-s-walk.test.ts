@@ -299,3 +299,45 @@ describe('NFD-S walk: the same law as the engine', () => {
     );
   });
 });
+
+describe('NFD-S walk: exact on quiet links, whatever the timing', () => {
+  it('property: constant delays and jitters, shifts, intervals, edges, crashes or pauses, polling — every tally and the timeline equal to the engine (fixed fast-check seed)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          intervalMs: fc.integer({ min: 50, max: 3_000 }),
+          jitterFrac: fc.double({ min: 0, max: 0.95, noNaN: true }),
+          delayMs: fc.integer({ min: 0, max: 4_000 }),
+          baseMs: fc.integer({ min: 0, max: 50 }),
+          extraShiftMs: fc.integer({ min: 1, max: 3_000 }),
+          confirmMs: fc.constantFrom(0, 700, 2_500, Number.POSITIVE_INFINITY),
+          pollMs: fc.constantFrom(0, 0, 130, 1_000),
+          durationS: fc.integer({ min: 1, max: 300 }),
+          warmupS: fc.integer({ min: 0, max: 30 }),
+          faults: fc.constantFrom('none', 'crashes', 'skip', 'burst'),
+          lossAll: fc.boolean(),
+        }),
+        (p) => {
+          const I = p.intervalMs * 1_000;
+          const delay = p.delayMs * 1_000;
+          const b = p.baseMs * 1_000;
+          const jitter = Math.min(I - 1, Math.round(p.jitterFrac * I));
+          const durationUs = p.durationS * S;
+          const c = config({
+            nodes: 6,
+            durationUs,
+            warmupUs: Math.min(p.warmupS * S, durationUs - 1),
+            transitionLogLimit: 500,
+            heartbeat: { intervalUs: I, jitter: { kind: 'constant', valueUs: jitter } },
+            link: link(b, { kind: 'constant', valueUs: delay }, p.lossAll ? 1 : 0),
+            crashes: p.faults === 'crashes' ? [crashRecover(40 * S, 3 * S)] : [],
+            faults: p.faults === 'skip' || p.faults === 'burst' ? [senderPause({ kind: 'poisson', meanGapUs: 15 * S }, { kind: 'uniform', minUs: 10_000, maxUs: 5 * S }, p.faults)] : [],
+            detector: nfdS({ shiftUs: b + p.extraShiftMs * 1_000, confirmAfterUs: p.confirmMs * 1_000, checkIntervalUs: p.pollMs * 1_000 }),
+          });
+          expectWalkEqualsEngine(c, NFD_S_WALK);
+        },
+      ),
+      { numRuns: 60, seed: 1312, endOnFailure: true },
+    );
+  });
+});

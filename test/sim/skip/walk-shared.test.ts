@@ -108,6 +108,30 @@ describe('walk-shared: the probes’ set-up derived once equals a fresh walk’s
     expect(() => runTimeoutWalk({ ...base, nodeNames: base.nodeNames.slice(1) }, undefined, { shared })).toThrow(/another seed/);
   });
 
+  it('a subset of the set-up (a part of the probe’s nodes) equals a set-up derived afresh for those nodes, and walks with it equal fresh walks', () => {
+    const p: Probe = { loss: 0.05, burst: true, jitterMaxUs: 300_000, timeoutIntervals: 2.5, checkIntervalUs: 0, pareto: true, slowIo: false, farClass: false };
+    const whole = probe(p, 2 * S);
+    const root = { seed: whole.seed, replication: 0 };
+    const all = new WalkShared();
+    expect(() => all.subset([1], ['n1'])).toThrow(/derive the set-up first/);
+    expect(all.pauseSchedule(whole, root)).not.toBeNull();
+    all.nodeSetup(whole);
+    const indices = [7, 3, 30, 0, 12];
+    const names = indices.map((i) => whole.nodeNames[i]!);
+    expect(() => all.subset(indices, names.slice().reverse())).toThrow(/names must be those/);
+    const part = all.subset(indices, names);
+    const fresh = new WalkShared();
+    for (const L of [S, 3 * S + 17, 500_000]) {
+      const c = { ...probe(p, L), nodeNames: names };
+      expect(part.nodeSetup(c)).toEqual(fresh.nodeSetup(c));
+      const derived = part.pauseSchedule(c, root);
+      expect(derived).not.toBeNull();
+      expect(derived).toEqual(fresh.pauseSchedule(c, root));
+      expect(derived).toEqual(pauseSchedule(c, root, new StreamBank(8)));
+      expect(runTimeoutWalk(c, undefined, { pausesOnly: true, shared: part }).tallies).toEqual(runTimeoutWalk(c, undefined, { pausesOnly: true }).tallies);
+    }
+  });
+
   it('property: a search with the shared set-up equals a from-scratch search (fixed fast-check seed)', () => {
     fc.assert(
       fc.property(probeArb, (p) => {
