@@ -78,6 +78,48 @@ const englishZodOnly = {
 };
 
 /**
+ * string-width (yargs', cliui's and wrap-ansi's copies) builds an Intl.Segmenter and Unicode-property
+ * regexes (\p{RGI_Emoji}...) as its module loads: ICU's segmentation data and those
+ * property sets cost ~25-30 ms of every start here (measured with per-module markers in
+ * the bundle), though only a help or usage text ever measures a string. Bundled, each
+ * copy's body runs on its first call instead; the module must still look as it did
+ * (imports, then one `export default function stringWidth(`), or the build fails rather
+ * than silently keeping the cost (test/package/start-up.test.ts checks that validate and run
+ * build no Intl.Segmenter).
+ */
+export const lazyStringWidth = {
+  name: 'hbsim-lazy-string-width',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      // string-width 4 (CommonJS, cli-progress's) builds nothing as it loads.
+      if (!text.includes('new Intl.Segmenter(')) return undefined;
+      return { contents: stringWidthOnFirstCall(text, args.path), loader: 'js' };
+    });
+  },
+};
+
+/** string-width's module with its body moved into a function that its default export runs once (lazyStringWidth). */
+export function stringWidthOnFirstCall(text, path = 'string-width') {
+  const imports = /^(?:import [^\n]*;\n|[ \t]*\n)*/.exec(text)[0];
+  const body = text.slice(imports.length);
+  const exportsOf = body.match(/^\s*export\b.*$/gm) ?? [];
+  const declaration = 'export default function stringWidth(';
+  if (exportsOf.length !== 1 || !exportsOf[0].trim().startsWith(declaration) || /\bimport\b\s*[{*\w'"]/.test(body.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))) {
+    throw new Error(`hbsim build: ${path} is no longer imports + one \`${declaration}\`; update lazyStringWidth in bin/build-dist.js`);
+  }
+  return `${imports}let stringWidthOnceLoaded;
+export default function stringWidth(string, options) {
+  return (stringWidthOnceLoaded ??= loadStringWidth())(string, options);
+}
+function loadStringWidth() {
+${body.replace(declaration, 'function stringWidth(')}
+return stringWidth;
+}
+`;
+}
+
+/**
  * vega-canvas probes for the optional `canvas` package with a top-level
  * `await import('canvas')`, which a CommonJS file cannot hold, and hbsim never draws on
  * a canvas: the static SVG is rendered with renderer 'none', where vega measures text
@@ -127,7 +169,7 @@ async function bundle(root) {
     // CommonJS dependencies (yaml, @stdlib) call require() for node's own modules.
     banner: { js: "import { createRequire as __hbsimCreateRequire } from 'node:module'; const require = __hbsimCreateRequire(import.meta.url);" },
     logLevel: 'error',
-    plugins: [englishZodOnly, noNodeCanvas],
+    plugins: [englishZodOnly, lazyStringWidth, noNodeCanvas],
   });
   // Beside the build stamp, not in dist/: it is for the tests, not for the package.
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
@@ -217,7 +259,7 @@ async function commonJsBundle(root, esbuild, { contents, outfile, reportModules,
     define: { 'import.meta.url': '__hbsimModuleUrl' },
     banner: { js: "var __hbsimModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
-    plugins: [englishZodOnly, noNodeCanvas, reportFromEsBundle],
+    plugins: [englishZodOnly, lazyStringWidth, noNodeCanvas, reportFromEsBundle],
   });
   let text = built.outputFiles[0].text.replaceAll(`import("${ES_BUNDLE}`, `${IMPORT_FUNCTION}("`);
   if (text.includes(ES_BUNDLE)) throw new Error(`hbsim build: ${outfile} imports a report module statically; only import() can reach the ES bundle`);

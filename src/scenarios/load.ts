@@ -187,11 +187,16 @@ function validate(origin: ScenarioOrigin, role: 'scenario' | 'cell' = 'scenario'
   }
   const cells = entries.length === 0 ? [{ id: DEFAULT_CELL_ID, params: {}, scenario }] : checkSweep(origin, entries, where, validateCell);
   const gate = role === 'cell' ? { cells: { kind: 'all' } as GateCells } : resolveGateCell(origin, scenario, cells, where);
-  const warnings = [
-    ...(origin.yaml?.warnings ?? []).map((w) => ({ file: origin.file, ...where.atOffset(w.pos[0]), path: '', message: `YAML: ${firstLine(w.message)}` })),
-    ...scenarioWarnings(scenario).map((w) => ({ file: origin.file, ...where.locate(w.path), path: formatPath(w.path), message: w.message })),
-  ];
-  const expectations = scenario.expect.map((t): Expectation => ({ ...t, op: t.op as Comparison, file: origin.file, ...where.locate(['expect', t.metric]) }));
+  // A cell's check keeps only its scenario (checkSweep): its warnings and located
+  // thresholds are the scenario's own, already found (db-ha locates 5 thresholds in each of 29 checks).
+  const warnings =
+    role === 'cell'
+      ? []
+      : [
+          ...(origin.yaml?.warnings ?? []).map((w) => ({ file: origin.file, ...where.atOffset(w.pos[0]), path: '', message: `YAML: ${firstLine(w.message)}` })),
+          ...scenarioWarnings(scenario).map((w) => ({ file: origin.file, ...where.locate(w.path), path: formatPath(w.path), message: w.message })),
+        ];
+  const expectations = role === 'cell' ? [] : scenario.expect.map((t): Expectation => ({ ...t, op: t.op as Comparison, file: origin.file, ...where.locate(['expect', t.metric]) }));
   const loaded: LoadedScenario = { scenario, document, source: origin.source, warnings, origin, expectations };
   cellsOf.set(loaded, cells);
   gateCellOf.set(loaded, gate.cells);

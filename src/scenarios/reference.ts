@@ -191,7 +191,8 @@ function addField(child: Node, path: string, rows: FieldRow[], c: WalkContext = 
 /** A discriminated union: one row for the discriminator, shared fields once, then each variant's own fields. */
 function walkVariants(options: readonly Node[], discriminator: string, path: string, rows: FieldRow[], c: WalkContext): void {
   const variants = options.map((option) => {
-    const shape = option._zod.def.shape ?? {};
+    // unwrap: a variant built on first use (schema/detectors.ts) is a z.lazy of the object.
+    const shape = unwrap(option).node._zod.def.shape ?? {};
     const tag = shape[discriminator] ? unwrap(shape[discriminator]) : undefined;
     return { shape, value: tag ? literalOf(tag.node) : undefined, meta: tag?.meta };
   });

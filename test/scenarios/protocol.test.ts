@@ -102,6 +102,16 @@ describe('protocol:', () => {
     expect(o).toEqual({ kind: 'gossip', intervalUs: 2_000_000, fanout: 2, seeds: 3, gossipToUnreachable: false });
   });
 
+  it('refuses on a swim run, at their lines, what no member has: monitor faults, health checks, the monitor\'s clock, reverse_link; takes member faults', () => {
+    const head = 'name: s\ncluster: { nodes: 4 }\n';
+    expect(errors(`${head}faults:\n  - monitor_pause: { every: 1h, duration: 1s }\nprotocol: { kind: swim }\n`)).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ faults\.0\.monitor_pause: monitor_pause does not apply to protocol\.kind swim: there is no monitor to pause/)]);
+    expect(errors(`${head}faults:\n  - unhealthy: { every: 1h, duration: 1s }\nprotocol: { kind: swim }\n`)).toEqual([expect.stringMatching(/^p\.yaml:4:\d+ faults\.0\.unhealthy: unhealthy does not apply to protocol\.kind swim/)]);
+    expect(errors(`${head}faults:\n  - clock_drift:\n      monitor: true\n      ppm: 50\nprotocol: { kind: swim }\n`)).toEqual([expect.stringMatching(/^p\.yaml:5:\d+ faults\.0\.clock_drift\.monitor: protocol\.kind swim has no monitor/)]);
+    expect(errors(`${head}reverse_link: { loss: 1% }\nprotocol: { kind: swim }\n`)).toEqual([expect.stringMatching(/^p\.yaml:3:\d+ reverse_link: protocol\.kind swim uses `link` for every member-to-member link/)]);
+    const ok = `${head}faults:\n  - pause: { every: 1h, duration: 1s }\n  - clock_drift: { nodes: all, ppm: 50 }\n  - crash: { mttf: 1h, mttr: 1m }\nprotocol: { kind: swim }\n`;
+    expect(build(loadScenarioText(ok, 'p.yaml').scenario).config.protocol!.kind).toBe('swim');
+  });
+
   it('refuses a gossip cluster of one, a fanout or seeds larger than the cluster, another detector, faults it cannot serve and other kinds\' fields, at their lines', () => {
     const head = 'name: g\ncluster: { nodes: 4 }\ndetector: { kind: phi_cassandra }\n';
     expect(errors('name: g\ncluster: { nodes: 1 }\nprotocol: { kind: gossip }\n')).toEqual([expect.stringMatching(/^p\.yaml:2:\d+ cluster\.nodes: a membership protocol needs at least 2 members/)]);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { parseQuantileKey } from '../laws.js';
 import { formatDuration } from '../units.js';
 import { csvSource } from './sample-files.js';
-import { DURATION_PHRASE, duration, durationCodec, expects, meta, onlyIfValid, positiveDuration, type FieldMeta } from './leaves.js';
+import { builtOnFirstUse, DURATION_PHRASE, duration, durationCodec, expects, meta, onlyIfValid, positiveDuration, type FieldMeta } from './leaves.js';
 
 const PARETO_SHAPE = 'a number above 1 and at most 100 (for a shape ≤ 1 the mean is infinite, and rates and means could never converge)';
 
@@ -18,7 +18,7 @@ export type DistKind = (typeof DIST_KINDS)[number];
 const law = <D extends DistKind, S extends z.core.$ZodLooseShape>(dist: D, description: string, shape: S) =>
   z.strictObject({ dist: z.literal(dist).meta(meta({ description })), ...shape });
 
-const lawShapes = () => ({
+const buildLawShapes = () => ({
   constant: law('constant', 'Always the same value.', { value: duration('The value.').prefault(0) }),
   uniform: law('uniform', 'Uniform between min and max.', {
     min: duration('Smallest value.').prefault(0),
@@ -62,6 +62,12 @@ const lawShapes = () => ({
   }),
 });
 
+/**
+ * The seven laws, built once and shared by every field that takes a distribution
+ * (jitter, link delays, seven durations of faults): zod schemas are immutable, and
+ * building them afresh for each field cost ~4 ms of CPU a field at start-up.
+ */
+const lawShapes = builtOnFirstUse(buildLawShapes);
 
 /** The fixed part of a link delay, in front of each law's own fields. */
 const withBase = <S extends z.core.$ZodLooseShape>(lawSchema: z.ZodObject<S, z.core.$strict>) =>
@@ -126,12 +132,13 @@ const JITTER_DESCRIPTION =
 
 /** A distribution of durations (`dist:` and its parameters). */
 export function lawUnion(description: string, extra: Partial<FieldMeta> = {}) {
-  const s = lawShapes();
-  return z
-    .discriminatedUnion('dist', [s.constant, s.uniform, s.exponential, s.normal, s.lognormal, s.pareto, s.empirical])
-    .superRefine(checkDistribution, onlyIfValid)
-    .meta(meta({ description, type: 'distribution', ...extra }));
+  return lawUnionBuilt().meta(meta({ description, type: 'distribution', ...extra }));
 }
+
+const lawUnionBuilt = builtOnFirstUse(() => {
+  const s = lawShapes();
+  return z.discriminatedUnion('dist', [s.constant, s.uniform, s.exponential, s.normal, s.lognormal, s.pareto, s.empirical]).superRefine(checkDistribution, onlyIfValid);
+});
 
 export function linkDelayUnion(description: string, extra: Partial<FieldMeta> = {}) {
   const s = lawShapes();
@@ -158,7 +165,9 @@ export const LINK_DELAY_DESCRIPTION =
  * A random length of time: a plain duration (always that long) or a distribution as
  * in `heartbeat.jitter` (`{ dist: lognormal, median: 200ms, sigma: 1 }`).
  */
-export const durationLaw = (description: string) =>
-  z
-    .union([durationCodec(true), lawUnion('')], expects(`${DURATION_PHRASE}, or a distribution such as { dist: lognormal, median: 200ms, sigma: 1 }`))
-    .meta(meta({ description, type: 'duration or distribution', sameAs: 'heartbeat.jitter' }));
+export const durationLaw = (description: string) => durationOrLaw().meta(meta({ description, type: 'duration or distribution', sameAs: 'heartbeat.jitter' }));
+
+/** What every durationLaw field parses with, built once (each field adds only its own description). */
+const durationOrLaw = builtOnFirstUse(() =>
+  z.union([durationCodec(true), lawUnion('')], expects(`${DURATION_PHRASE}, or a distribution such as { dist: lognormal, median: 200ms, sigma: 1 }`)),
+);

@@ -177,14 +177,26 @@ function gossipRules(p: ProtocolSpec, members: number, around: ProtocolSurroundi
   if (!GOSSIP_DETECTORS.includes(around.detectorKind)) {
     out.push({ path: ['detector', 'kind'], message: `gossip members convict with phi_cassandra (Cassandra) or timeout (van Renesse's T_fail); ${around.detectorKind} is not one` });
   }
-  around.faultKinds.forEach((kind, i) => {
-    if (!MEMBER_FAULT_KINDS.includes(kind)) {
-      out.push({ path: ['faults', i, kind], message: `${kind} does not apply to protocol.kind gossip: ${NOT_FOR_MEMBERS[kind] ?? 'the members have no such fault'}` });
+  out.push(...memberRules('gossip', around));
+  return out;
+}
+
+/**
+ * What every decentralised protocol refuses of the rest of the scenario: faults of a
+ * monitor it does not have, health checks nobody runs, the monitor's clock, and
+ * reverse_link (members use `link` both ways). Accepting them would run the scenario
+ * without them and say nothing.
+ */
+function memberRules(kind: string, around: ProtocolSurroundings): ProtocolIssue[] {
+  const out: ProtocolIssue[] = [];
+  around.faultKinds.forEach((fault, i) => {
+    if (!MEMBER_FAULT_KINDS.includes(fault)) {
+      out.push({ path: ['faults', i, fault], message: `${fault} does not apply to protocol.kind ${kind}: ${NOT_FOR_MEMBERS[fault] ?? 'the members have no such fault'}` });
     } else if (around.monitorClocks?.[i]) {
-      out.push({ path: ['faults', i, kind, 'monitor'], message: "protocol.kind gossip has no monitor: give the members' clocks with `nodes`" });
+      out.push({ path: ['faults', i, fault, 'monitor'], message: `protocol.kind ${kind} has no monitor: give the members' clocks with \`nodes\`` });
     }
   });
-  if (around.reverseLink) out.push({ path: ['reverse_link'], message: "protocol.kind gossip uses `link` for every member-to-member link (and a link class's link between members of the class); reverse_link does not apply" });
+  if (around.reverseLink) out.push({ path: ['reverse_link'], message: `protocol.kind ${kind} uses \`link\` for every member-to-member link (and a link class's link between members of the class); reverse_link does not apply` });
   return out;
 }
 /** The swim fields without a default (base, lifeguard and target_selection always have one). */
@@ -207,14 +219,7 @@ function watchRules(p: ProtocolSpec, members: number, around: ProtocolSurroundin
   if (!PUSH_DETECTORS.includes(around.detectorKind)) {
     out.push({ path: ['detector', 'kind'], message: `protocol.kind ${p.kind} runs a push detector on heartbeat replies (${PUSH_DETECTORS.join(', ')}); ${around.detectorKind} is not one` });
   }
-  around.faultKinds.forEach((kind, i) => {
-    if (!MEMBER_FAULT_KINDS.includes(kind)) {
-      out.push({ path: ['faults', i, kind], message: `${kind} does not apply to protocol.kind ${p.kind}: ${NOT_FOR_MEMBERS[kind] ?? 'the members have no such fault'}` });
-    } else if (around.monitorClocks?.[i]) {
-      out.push({ path: ['faults', i, kind, 'monitor'], message: `protocol.kind ${p.kind} has no monitor: give the members' clocks with \`nodes\`` });
-    }
-  });
-  if (around.reverseLink) out.push({ path: ['reverse_link'], message: `protocol.kind ${p.kind} uses \`link\` for every member-to-member link (and a link class's link between members of the class); reverse_link does not apply` });
+  out.push(...memberRules(p.kind, around));
   return out;
 }
 
@@ -248,5 +253,6 @@ export function protocolRules(p: ProtocolSpec | undefined, members: number, arou
   if (b.maxUs < b.minUs) {
     out.push({ path: ['protocol', 'suspicion_max_timeout_mult'], message: `the maximum suspicion timeout (${formatDuration(b.maxUs)}) is below the minimum (${formatDuration(b.minUs)})` });
   }
+  if (around !== undefined) out.push(...memberRules('swim', around));
   return out;
 }

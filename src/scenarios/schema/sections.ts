@@ -14,13 +14,13 @@ import { sweepSchema } from './sweep.js';
 import { expectOptionsSchema, expectSchema, targetsSchema } from './targets.js';
 import { tuneSchema } from './tune.js';
 
-/** `reverse_link` and `protocol`, built on first use (builtOnFirstUse): most scenarios have neither. */
+/** `reverse_link` and `protocol`, built on first use (builtOnFirstUse): most scenarios have neither (so are `tune` and `knobs`: tune.ts, knobs.ts). */
 const reverseLinkSchema = builtOnFirstUse(() =>
   partialLink('link').meta(meta({ description: 'The monitor → node direction (probes, lease grants) where it differs from `link`: fields not given are `link`\'s.', type: 'map' })),
 );
 const protocolSection = builtOnFirstUse(() => protocolSchema({ positiveDuration, wholeNumber, meta, expects }).unwrap());
 /** Whether the sections built on first use have been (test/cli/lazy-schema.test.ts). */
-export const lazySectionsBuilt = () => ({ reverse_link: reverseLinkSchema.built(), link_classes: linkClassSchema.built(), protocol: protocolSection.built() });
+export const lazySectionsBuilt = () => ({ reverse_link: reverseLinkSchema.built(), link_classes: linkClassSchema.built(), protocol: protocolSection.built(), tune: tuneSchema.built(), knobs: knobsSchema.built() });
 
 export const scenarioObject = z.strictObject({
   name: z
@@ -65,8 +65,8 @@ export const scenarioObject = z.strictObject({
   targets: targetsSchema,
   expect: expectSchema,
   expect_options: expectOptionsSchema,
-  tune: tuneSchema,
-  knobs: knobsSchema,
+  tune: optionalOnFirstUse(tuneSchema),
+  knobs: optionalOnFirstUse(knobsSchema),
 });
 
 /** The scenario before its cross-field rules ran (every section valid on its own). */
