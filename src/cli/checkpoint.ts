@@ -5,8 +5,8 @@
  * (a killed process, an evicted pod, Ctrl-C) recomputes only the tasks that did not
  * finish. One JSON line per task, `{"task":k,"sha256":…,"output":…}`: a line cut short
  * by the crash, or damaged since, fails its checksum and is simply recomputed. The
- * line is written with one write(2) before the next task's output is accepted, so it
- * survives the process dying; a machine crash may lose the last lines (no fsync per
+ * lines of one batch of results are written with one write(2) before the next batch is
+ * accepted, so they survive the process dying; a machine crash may lose the last lines (no fsync per
  * task: it would cost more than small tasks do), which are then recomputed too.
  * Outputs are read back exactly (src/sweep/task-codec.ts), so a resumed run's results
  * are byte-identical to an uninterrupted one's.
@@ -80,16 +80,33 @@ export class Checkpoint implements OutputStore {
     return new Checkpoint(path, dir, restored, discarded);
   }
 
-  /** Appends one finished task's output. */
+  /** Lines recorded in this turn of the event loop, written together at its end. */
+  private pending: string[] = [];
+
+  /**
+   * Appends one finished task's output. The lines of the outputs recorded in one turn
+   * of the event loop (a worker thread's batch of results: src/sweep/worker.ts) go out in
+   * one write(2), at the end of that turn (a microtask), before the next batch is
+   * accepted: 820 tasks of db-ha --replications 40 made 820 write calls (~0.2 s of the
+   * main thread's CPU on a loaded machine), now one per batch.
+   */
   record(task: number, output: TaskResult): void {
     if (this.fd === undefined) throw new Error('checkpoint already closed');
     const text = JSON.stringify(encodeOutput(output));
-    const line = Buffer.from(`{"task":${task},"sha256":"${sha(text)}","output":${text}}\n`, 'utf8');
+    if (this.pending.length === 0) queueMicrotask(() => this.flush());
+    this.pending.push(`{"task":${task},"sha256":"${sha(text)}","output":${text}}\n`);
+  }
+
+  private flush(): void {
+    if (this.fd === undefined || this.pending.length === 0) return;
+    const lines = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
     let offset = 0;
-    while (offset < line.length) offset += writeSync(this.fd, line, offset, line.length - offset);
+    while (offset < lines.length) offset += writeSync(this.fd, lines, offset, lines.length - offset);
   }
 
   close(): void {
+    this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

@@ -26,8 +26,6 @@ export interface ResumableOptions {
   readonly signal?: AbortSignal;
   /** Run the tasks on this thread (RunTasksOptions.inline). */
   readonly inline?: boolean;
-  /** The main thread takes tasks too, beside workers − 1 threads (RunTasksOptions.mainThreadToo). */
-  readonly mainThreadToo?: boolean;
 }
 
 export interface ResumableRun {
@@ -68,7 +66,6 @@ export async function runResumable(prepared: PreparedScenario, checkpoint: Outpu
         ...(options.onWorkerIdle ? { onWorkerIdle: options.onWorkerIdle } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.inline ? { inline: true } : {}),
-        ...(options.mainThreadToo ? { mainThreadToo: true } : {}),
       },
     );
   } finally {

@@ -45,9 +45,12 @@ export interface RunTasksOptions {
   readonly inline?: boolean;
   /**
    * The main thread takes tasks too, beside `workers − 1` threads (`workers` is then the
-   * number of threads computing, this one included): for runs too small to repay a thread
-   * per core (each loads the simulator and warms its JIT up), yet worth a second core.
-   * Like `inline`, the signal is heard between the main thread's tasks. One worker: inline.
+   * number of threads computing, this one included). Like `inline`, the signal is heard
+   * between the main thread's tasks. One worker: inline. The CLI does not use it: for
+   * npm start's db-ha sweep (~0.7 s of simulation) the second thread's own load and JIT
+   * warm-up (+0.6–0.7 s of CPU, its first tasks 5–8× slower than warm ones) cost as much as
+   * it takes off (measured 2026-12-05, load ~11 with the run prioritised: simulate 0.65–0.73 s
+   * inline vs 0.86–1.0 s on the main thread + 1 thread; whole run 1.17–1.27 vs 1.45–1.65 s).
    */
   readonly mainThreadToo?: boolean;
 }

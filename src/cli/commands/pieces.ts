@@ -72,7 +72,7 @@ export function loadRecipe(recipe: ScenarioRecipe, asCell: RunIdentity['as_cell'
 export async function runInPieces(
   loaded: LoadedScenario,
   io: CliIo,
-  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number, work: number) => void; readonly onWorkerIdle?: () => void; readonly signal?: AbortSignal; readonly inline?: boolean; readonly mainThreadToo?: boolean },
+  run: { readonly workers: number; readonly pauseSurvival: boolean; readonly onProgress?: (done: number, total: number, work: number) => void; readonly onWorkerIdle?: () => void; readonly signal?: AbortSignal; readonly inline?: boolean },
   options: PieceOptions,
 ): Promise<PieceOutcome> {
   const prepared = prepareScenario(loaded, run.pauseSurvival);
@@ -80,7 +80,7 @@ export async function runInPieces(
   const identity = identityOf(prepared, version, options.command, options.asCell, options.checkCells);
   const digest = runDigest(prepared, identity);
   const recipe = options.shard ? checkedRecipe(options.recordFrom ?? loaded, prepared, identity, digest) : undefined;
-  const resumable = { workers: run.workers, ...(options.shard ? { shard: options.shard } : {}), ...(run.onProgress ? { onProgress: run.onProgress } : {}), ...(run.onWorkerIdle ? { onWorkerIdle: run.onWorkerIdle } : {}), ...(run.signal ? { signal: run.signal } : {}), ...(run.inline ? { inline: true } : {}), ...(run.mainThreadToo ? { mainThreadToo: true } : {}) };
+  const resumable = { workers: run.workers, ...(options.shard ? { shard: options.shard } : {}), ...(run.onProgress ? { onProgress: run.onProgress } : {}), ...(run.onWorkerIdle ? { onWorkerIdle: run.onWorkerIdle } : {}), ...(run.signal ? { signal: run.signal } : {}), ...(run.inline ? { inline: true } : {}) };
   let checkpoint: Checkpoint;
   try {
     const key = { name: loaded.scenario.name, digest, tasks: prepared.tasks.length, ...(options.shard ? { shard: options.shard } : {}) };
@@ -100,7 +100,7 @@ export async function runInPieces(
   }
   markPhase('prepare tasks');
   const done = await runResumable(prepared, checkpoint, resumable);
-  markPhase(run.inline ? 'simulate (inline)' : run.mainThreadToo ? 'simulate (main thread and worker threads)' : 'simulate (worker threads)');
+  markPhase(run.inline ? 'simulate (inline)' : 'simulate (worker threads)');
   if (options.shard && recipe) {
     const path = partialPath(options.outDir, loaded.scenario.name, options.shard);
     try {

@@ -61,13 +61,6 @@ export interface RunOptions extends OverrideOptions {
  * 0.40 s CPU inline against 0.68–0.73 s on 2 workers. Ctrl-C is heard between tasks.
  */
 export const INLINE_BELOW_MS = 2000;
-/**
- * An inline run expected to take at least this much CPU, given two or more workers, runs
- * on the main thread *and* workers − 1 threads claiming tasks from the same queue
- * (src/sweep/run-tasks.ts mainThreadToo): the thread is started before the scenarios are
- * read, so it has loaded the simulator on the idle core by the time the run starts.
- */
-export const HELPER_THREADS_ABOVE_MS = 300;
 /** Runs expected to last longer than this get a warning with the order of magnitude. */
 const LONG_RUN_MS = 60_000;
 /** Conventional exit code of a process stopped by SIGINT (128 + 2). */
@@ -104,7 +97,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
   if (!runsInline(first)) {
     void stopChartWorker();
     prestartWorkers(Math.min(workers, availableParallelism(), first.tasks));
-  } else if (runsWithHelpers(first, workers)) prestartWorkers(Math.min(workers, first.tasks) - 1);
+  }
   markPhase('read scenarios');
   const names = new Map<string, string>();
   for (const l of loaded) {
@@ -223,11 +216,6 @@ export function runsInline(plan: ScenarioPlan): boolean {
   return plan.cpuMs < INLINE_BELOW_MS;
 }
 
-/** Whether an inline run also takes workers − 1 threads beside the main thread (HELPER_THREADS_ABOVE_MS). */
-export function runsWithHelpers(plan: ScenarioPlan, workers: number): boolean {
-  return runsInline(plan) && workers >= 2 && plan.tasks >= 2 && plan.cpuMs >= HELPER_THREADS_ABOVE_MS;
-}
-
 /** Runs one scenario (or one shard of it, checkpointed: pieces.ts) with a progress bar (cells × replications done, ETA). */
 export async function simulate(
   loaded: LoadedScenario,
@@ -239,8 +227,7 @@ export async function simulate(
   onWorkerIdle?: () => void,
 ): Promise<PieceOutcome> {
   const plan = planOf(loaded, pauseSurvival);
-  const helped = runsWithHelpers(plan, workers);
-  const inline = runsInline(plan) && !helped;
+  const inline = runsInline(plan);
   const expectedMs = plan.cpuMs / (inline ? 1 : Math.min(workers, plan.tasks));
   if (expectedMs > LONG_RUN_MS) {
     const p = paletteFor(io.stderr, io.env);
@@ -264,7 +251,6 @@ export async function simulate(
         ...(onWorkerIdle ? { onWorkerIdle } : {}),
         ...(signal ? { signal } : {}),
         ...(inline ? { inline } : {}),
-        ...(helped ? { mainThreadToo: true } : {}),
       },
       pieces,
     );
