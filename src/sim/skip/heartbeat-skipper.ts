@@ -53,6 +53,7 @@ import type { DelayDistribution } from '../random/distributions.js';
 import { validateLossModel, type LossModel } from '../network/loss.js';
 import type { StreamBank } from '../random/streams.js';
 import { SplitLaw } from './split-law.js';
+import { DOUBLE_FIELD } from './walk-buffers.js';
 
 /** No more interesting heartbeat on this link, ever. */
 export const NONE = Number.POSITIVE_INFINITY;
@@ -214,17 +215,18 @@ export class SkipLawSet {
 
 export class HeartbeatSkipper {
   /** The last interesting heartbeat (`nextInteresting`): its message number, fate and parts. */
-  index = -1;
+  // Numbers that restoreState reads back from a Float64Array, or that grow past 2³⁰, hold doubles from construction (./walk-buffers.ts, DOUBLE_FIELD).
+  index = DOUBLE_FIELD; // -1 from reset on
   lost = false;
-  jitterUs = 0;
+  jitterUs = DOUBLE_FIELD; // set with `index`
   /** Random part of the delay; NaN when lost. */
   delayUs = Number.NaN;
   /**
    * The last ordinary heartbeat drawn (`drawOrdinary`). Kept apart so that drawing the
    * ordinary heartbeats before the next interesting one does not overwrite it.
    */
-  ordinaryJitterUs = 0;
-  ordinaryDelayUs = 0;
+  ordinaryJitterUs = DOUBLE_FIELD; // set by drawOrdinary before any read
+  ordinaryDelayUs = DOUBLE_FIELD;
 
   readonly split: ThresholdSplit;
   private readonly bank: StreamBank;
@@ -242,9 +244,9 @@ export class HeartbeatSkipper {
   private readonly pJitterOnly: number;
   private state = GOOD;
   /** Messages of the current stay not yet walked past (+∞ for a stay that never ends). */
-  private leftInStay = 0;
+  private leftInStay = DOUBLE_FIELD; // set by reset
   /** The next message not yet walked past. */
-  private position = 0;
+  private position = DOUBLE_FIELD; // 0 from reset on
 
   /**
    * A skipper over `laws` (or a shared law set) on the given streams. With a law set
@@ -309,7 +311,7 @@ export class HeartbeatSkipper {
     this.delayUs = from[at + 3]!;
     this.ordinaryJitterUs = from[at + 4]!;
     this.ordinaryDelayUs = from[at + 5]!;
-    this.state = from[at + 6]!;
+    this.state = from[at + 6] === BAD ? BAD : GOOD; // a small integer, as the field holds
     this.leftInStay = from[at + 7]!;
     this.position = from[at + 8]!;
   }

@@ -26,6 +26,7 @@
 import type { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { ProcessEvent } from '../fast/crash-processes.js';
 import type { PauseSchedule } from './pause-schedule.js';
+import { DOUBLE_FIELD } from './walk-buffers.js';
 
 export const WINDOW_PAUSE = 0;
 export const WINDOW_DOWN = 1;
@@ -62,10 +63,14 @@ export class NodeSchedule {
   private downs = new Float64Array(8);
   private downCount = 0;
 
-  constructor(
-    private readonly I: number,
-    private readonly endUs: number,
-  ) {}
+  // Doubles from construction (./walk-buffers.ts, DOUBLE_FIELD): nominal(j) = base + j·I must not be compiled for Smis.
+  private readonly I: number = DOUBLE_FIELD;
+  private readonly endUs: number = DOUBLE_FIELD;
+
+  constructor(I: number, endUs: number) {
+    this.I = I;
+    this.endUs = endUs;
+  }
 
   /** Builds node `node`'s lives and windows (phase: its first nominal instant). */
   build(node: number, phase: number, pauses: PauseSchedule | null, crashes: NodeCrashProcesses | null, starves: NodeWindows | null = null): void {

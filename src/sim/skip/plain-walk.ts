@@ -28,7 +28,7 @@ import type { StreamBank } from '../random/streams.js';
 import { Status } from '../status.js';
 import { NONE, type SkipLawSet } from './heartbeat-skipper.js';
 import type { SplitLaw } from './split-law.js';
-import { DrawnAhead, NumberList, sortPrefix, type VerdictList } from './walk-buffers.js';
+import { DOUBLE_FIELD, DrawnAhead, NumberList, sortPrefix, type VerdictList } from './walk-buffers.js';
 
 /** The constants a plain walk needs (µs; W in heartbeats). */
 export interface PlainWalkConstants {
@@ -45,9 +45,10 @@ export interface PlainWalkConstants {
 
 /** Walks plain nodes one after another into shared verdicts; tallies accumulate. */
 export class PlainWalk {
-  sent = 0;
-  delivered = 0;
-  lost = 0;
+  // Tallies and instants: doubles from construction (./walk-buffers.ts, DOUBLE_FIELD; zeroed in the constructor).
+  sent = DOUBLE_FIELD;
+  delivered = DOUBLE_FIELD;
+  lost = DOUBLE_FIELD;
   private readonly I: number;
   private readonly T: number;
   private readonly deadAfter: number;
@@ -77,7 +78,7 @@ export class PlainWalk {
   private phase = 0;
   private K = 0;
   private trusted = true;
-  private lastArrival = 0;
+  private lastArrival = DOUBLE_FIELD; // set per node (walkNode)
   /** The next message not yet walked past (message numbers are heartbeat numbers here). */
   private position = 0;
   /** The current interesting heartbeat (NONE: none left) and its fate. */
@@ -109,6 +110,7 @@ export class PlainWalk {
     this.pBoth = laws.pBoth;
     this.pJitterOnly = laws.pJitterOnly;
     this.verdicts = verdicts;
+    this.sent = this.delivered = this.lost = 0;
   }
 
   /** Walks node `pair` (first nominal send at `phase`) on its `skip` stream. */

@@ -118,7 +118,7 @@ import { Status } from '../status.js';
 import { HeartbeatSkipper, NONE, SkipLawSet } from './heartbeat-skipper.js';
 import { pauseFaultsRefusal, pauseSchedule, starvationSchedule, type PauseSchedule, type StarvationSchedule } from './pause-schedule.js';
 import { DurationSampler } from '../random/distributions.js';
-import { CRASH, DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, sortPrefix, VerdictList } from './walk-buffers.js';
+import { CRASH, DOUBLE_FIELD, DrawnAhead, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, sortPrefix, VerdictList } from './walk-buffers.js';
 import { NodeSchedule, WINDOW_PAUSE, WINDOW_STARVE } from './node-schedule.js';
 import { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { heartbeatPhaseUs } from '../fast/node-streams.js';
@@ -243,15 +243,16 @@ export interface WalkOptions {
 
 /** The walk's constants, scratch buffers and tallies; nodes are walked one after another. */
 class TimeoutWalk {
-  private readonly I: number;
-  private readonly T: number;
-  private readonly deadAfter: number;
-  private readonly C: number;
+  // µs fields hold doubles from construction (DOUBLE_FIELD: one layout for the search's short probes and hour-long runs).
+  private readonly I: number = DOUBLE_FIELD;
+  private readonly T: number = DOUBLE_FIELD;
+  private readonly deadAfter: number = DOUBLE_FIELD;
+  private readonly C: number = DOUBLE_FIELD;
   /** The node's link: its fixed delay and its skipper (one per link class, reset per node). */
-  private b: number;
-  private readonly theta: number;
-  private readonly endUs: number;
-  private readonly warmupUs: number;
+  private b: number = DOUBLE_FIELD;
+  private readonly theta: number = DOUBLE_FIELD;
+  private readonly endUs: number = DOUBLE_FIELD;
+  private readonly warmupUs: number = DOUBLE_FIELD;
   private readonly W: number;
   private readonly metrics: MetricsRecorder;
   private readonly verdicts = new VerdictList();
@@ -265,14 +266,16 @@ class TimeoutWalk {
   private pending = new NumberList();
   private carried = new NumberList();
   private readonly arrivals = new NumberList();
-  private sent = 0;
-  private delivered = 0;
-  private lost = 0;
+  // Tallies: doubles from construction (DOUBLE_FIELD; zeroed in the constructor): counts of skipped heartbeats come from
+  // double arithmetic, and a Smi field would change its layout at the first one, in the middle of a run.
+  private sent = DOUBLE_FIELD;
+  private delivered = DOUBLE_FIELD;
+  private lost = DOUBLE_FIELD;
   // The node being walked.
   private pair = 0;
   private K = 0;
   private trusted = true;
-  private lastArrival = 0;
+  private lastArrival = DOUBLE_FIELD; // set per node (walkNode, resume)
   /** The skipper's current interesting heartbeat, by heartbeat number, or NONE. */
   private next = NONE;
   // Sender pauses and crash processes (null: none configured); the node's lives and windows.
@@ -286,7 +289,7 @@ class TimeoutWalk {
   private stream = 0;
   /** The first window of the raw stretch being drawn. */
   private stretchFrom = 0;
-  private missed = 0;
+  private missed = DOUBLE_FIELD;
   /** The node's next window (pause or down time) not yet drawn, and the end of its windows. */
   private pauseAt = 0;
   private pauseEnd = 0;
@@ -306,10 +309,10 @@ class TimeoutWalk {
    */
   private readonly prefixes: WalkShared | null;
   private saving: NodePrefix | null = null;
-  private node0Sent = 0;
-  private node0Delivered = 0;
-  private node0Lost = 0;
-  private node0Missed = 0;
+  private node0Sent = DOUBLE_FIELD;
+  private node0Delivered = DOUBLE_FIELD;
+  private node0Lost = DOUBLE_FIELD;
+  private node0Missed = DOUBLE_FIELD;
   private node0Verdicts = 0;
   private node0Cuts = 0;
   private endCuts = 0;
@@ -332,6 +335,8 @@ class TimeoutWalk {
     this.C = d.checkIntervalUs;
     this.b = config.link.delay.baseUs;
     this.theta = timeoutThresholdUs(this.T, this.I);
+    this.sent = this.delivered = this.lost = this.missed = 0;
+    this.node0Sent = this.node0Delivered = this.node0Lost = this.node0Missed = 0;
     this.endUs = config.durationUs;
     this.warmupUs = config.warmupUs;
     this.W = Math.ceil((this.T + this.theta) / this.I) + 2;

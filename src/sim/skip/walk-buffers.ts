@@ -13,6 +13,18 @@ export const NEWS = 12;
 export const CRASH = 13;
 export const RECOVER = 14;
 
+/**
+ * A field initialiser that is not a small integer (V8's Smi), for number fields that hold
+ * instants or anything that may outgrow 2³⁰: the field's hidden class then holds a double
+ * from construction, whatever is stored later. Otherwise a field first filled with small
+ * values (the pause-survival search's short probes) is laid out for Smis and changed to a
+ * double when the first large one comes (a one-hour run's instants, > 2³⁰ µs): V8 then
+ * deprecates the class's map and throws away every optimised function that relied on it
+ * ("wrong map", "code dependencies"), and compiles the walk a second time. Every such
+ * field is assigned its real value in the constructor or before its first read.
+ */
+export const DOUBLE_FIELD = 0.5;
+
 /** Verdict changes of all nodes, collected, then fed to the metrics in time order. */
 export class VerdictList {
   // Empty until the first push grows them: growing is then met at once, not first late in
