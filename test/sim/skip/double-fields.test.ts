@@ -15,7 +15,6 @@ import { HeartbeatSkipper, SKIPPER_STATE_LENGTH, type SkipLaws } from '../../../
 import { NodeSchedule } from '../../../src/sim/skip/node-schedule.js';
 
 setFlagsFromString('--allow-natives-syntax');
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- V8's own intrinsic, only parsable with the flag above
 const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b);') as (a: object, b: object) => boolean;
 
 const root = { seed: 'double-fields', replication: 0 };
