@@ -114,6 +114,7 @@ import { nfdSThresholdUs, skipRefusal } from './thresholds.js';
 import { crashesRefusal } from './timeout-walk.js';
 import { CRASH, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, VerdictList } from './walk-buffers.js';
 import { selectNodes } from '../faults/faults.js';
+import { grown } from '../grown.js';
 
 type NfdSConfig = Extract<SimConfig['detector'], { kind: 'nfdS' }>;
 
@@ -463,12 +464,8 @@ class NfdSWalk {
   private pushRange(from: number, to: number): void {
     const n = this.rangeCount;
     if (n === this.rangeFrom.length) {
-      const f = new Float64Array(2 * n);
-      f.set(this.rangeFrom);
-      this.rangeFrom = f;
-      const t = new Float64Array(2 * n);
-      t.set(this.rangeTo);
-      this.rangeTo = t;
+      this.rangeFrom = grown(this.rangeFrom, 2 * n);
+      this.rangeTo = grown(this.rangeTo, 2 * n);
     }
     this.rangeFrom[n] = from;
     this.rangeTo[n] = to;
@@ -510,12 +507,8 @@ class NfdSWalk {
       return;
     }
     if (n === this.rawBeat.length) {
-      const beats = new Float64Array(2 * n);
-      beats.set(this.rawBeat);
-      this.rawBeat = beats;
-      const roles = new Uint8Array(2 * n);
-      roles.set(this.rawRole);
-      this.rawRole = roles;
+      this.rawBeat = grown(this.rawBeat, 2 * n);
+      this.rawRole = grown(this.rawRole, 2 * n);
     }
     this.rawBeat[n] = beat;
     this.rawRole[n] = role;

@@ -27,6 +27,7 @@ import type { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { ProcessEvent } from '../fast/crash-processes.js';
 import type { PauseSchedule } from './pause-schedule.js';
 import { DOUBLE_FIELD } from './walk-buffers.js';
+import { grown } from '../grown.js';
 
 export const WINDOW_PAUSE = 0;
 export const WINDOW_DOWN = 1;
@@ -37,12 +38,6 @@ interface NodeWindows {
   readonly first: Int32Array;
   readonly startUs: Float64Array;
   readonly endUs: Float64Array;
-}
-
-function grown(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }
 
 export class NodeSchedule {

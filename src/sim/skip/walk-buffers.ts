@@ -5,6 +5,7 @@
  * heartbeat.
  */
 import { Cause, type MetricsRecorder } from '../metrics/recorder.js';
+import { grown } from '../grown.js';
 
 /** Codes of the other events the books hear, beside verdicts (statuses 0–2). */
 export const PAUSE_START = 10;
@@ -55,8 +56,8 @@ export class VerdictList {
 
   private grow(): void {
     const n = Math.max(1024, this.timeUs.length * 2);
-    this.timeUs = grownF64(this.timeUs, n);
-    this.key = grownF64(this.key, n);
+    this.timeUs = grown(this.timeUs, n);
+    this.key = grown(this.key, n);
     const p = new Int32Array(n);
     p.set(this.pair);
     this.pair = p;
@@ -96,18 +97,13 @@ export class VerdictList {
   }
 }
 
-function grownF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}
 
 /** A growable list of numbers on a Float64Array (no boxing, reused across nodes). */
 export class NumberList {
   items = new Float64Array(0); // grown on the first push (see VerdictList)
   length = 0;
   push(x: number): void {
-    if (this.length === this.items.length) this.items = grownF64(this.items, Math.max(64, this.length * 2));
+    if (this.length === this.items.length) this.items = grown(this.items, Math.max(64, this.length * 2));
     this.items[this.length++] = x;
   }
 }
@@ -144,9 +140,9 @@ export class DrawnAhead {
 
   private grow(): void {
     const n = Math.max(64, this.index.length * 2);
-    this.index = grownF64(this.index, n);
-    this.jitterUs = grownF64(this.jitterUs, n);
-    this.delayUs = grownF64(this.delayUs, n);
+    this.index = grown(this.index, n);
+    this.jitterUs = grown(this.jitterUs, n);
+    this.delayUs = grown(this.delayUs, n);
     const l = new Uint8Array(n);
     l.set(this.lost);
     this.lost = l;

@@ -23,6 +23,27 @@ function allViews(s: SwimSimulation, n: number): string {
   return out.join(',');
 }
 
+/**
+ * The same scenario with and without an engine shortcut: the views of every pair agree
+ * at 1/3 and 2/3 of the run and at its end, and so do the tallies and view records.
+ */
+function runBothWays(o: SwimTestOptions, without: SwimEngineOptions) {
+  const on = sim(o);
+  const off = sim(o, without);
+  const end = o.durationUs / S;
+  for (const t of [end / 3, (2 * end) / 3]) {
+    on.runUntil(Math.round(t) * S);
+    off.runUntil(Math.round(t) * S);
+    expect(allViews(on, o.members)).toBe(allViews(off, o.members));
+  }
+  const a = on.finishRun();
+  const b = off.finishRun();
+  expect(a.tallies).toEqual(b.tallies);
+  expect(allViews(on, o.members)).toBe(allViews(off, o.members));
+  expect(a.viewRecords).toBe(b.viewRecords);
+  return { on, off, a, b };
+}
+
 const churn: SwimTestOptions = {
   members: 40,
   durationUs: 900 * S,
@@ -95,20 +116,8 @@ const scenarios: Record<string, SwimTestOptions> = {
 describe('side queues change nothing, not even the event count', () => {
   for (const [name, o] of Object.entries(scenarios)) {
     it(`${name}: same tallies, events, records and views at every checkpoint; most events from side queues`, () => {
-      const on = sim(o);
-      const off = sim(o, { sideQueues: false });
-      const end = o.durationUs / S;
-      for (const t of [end / 3, (2 * end) / 3]) {
-        on.runUntil(Math.round(t) * S);
-        off.runUntil(Math.round(t) * S);
-        expect(allViews(on, o.members)).toBe(allViews(off, o.members));
-      }
-      const a = on.finishRun();
-      const b = off.finishRun();
-      expect(a.tallies).toEqual(b.tallies);
-      expect(allViews(on, o.members)).toBe(allViews(off, o.members));
+      const { on, off, a, b } = runBothWays(o, { sideQueues: false });
       expect(a.events).toBe(b.events);
-      expect(a.viewRecords).toBe(b.viewRecords);
       expect(a.tallies.crashes).toBeGreaterThan(5);
       expect(on.sideEvents()).toBeGreaterThan(0.8 * a.events);
       expect(off.sideEvents()).toBe(0);
@@ -121,19 +130,7 @@ describe('unarmed direct timeouts change nothing but the event count', () => {
   // timeout ends at the ack's own event; the timeout event would have found it over.
   for (const [name, o] of Object.entries(scenarios)) {
     it(`${name}: same tallies, records and views at every checkpoint; fewer events unless packets are read late`, () => {
-      const on = sim(o);
-      const off = sim(o, { eventlessTimeouts: false });
-      const end = o.durationUs / S;
-      for (const t of [end / 3, (2 * end) / 3]) {
-        on.runUntil(Math.round(t) * S);
-        off.runUntil(Math.round(t) * S);
-        expect(allViews(on, o.members)).toBe(allViews(off, o.members));
-      }
-      const a = on.finishRun();
-      const b = off.finishRun();
-      expect(a.tallies).toEqual(b.tallies);
-      expect(allViews(on, o.members)).toBe(allViews(off, o.members));
-      expect(a.viewRecords).toBe(b.viewRecords);
+      const { a, b } = runBothWays(o, { eventlessTimeouts: false });
       expect(a.tallies.crashes).toBeGreaterThan(5);
       if (name === 'CPU starvation') expect(a.events).toBe(b.events);
       else expect(a.events).toBeLessThan(b.events);

@@ -14,10 +14,9 @@ import type { CrashFault, DetectorConfig, LinkConfig, SimConfig } from '../../..
 import { LogKind, type RunTallies } from '../../../src/sim/metrics/recorder.js';
 import type { DelayDistribution } from '../../../src/sim/random/distributions.js';
 import { heartbeatPhaseUs } from '../../../src/sim/fast/node-streams.js';
-import { runPathFor } from '../../../src/sim/run-once.js';
 import { nfdSWalkRefusal, runNfdSWalk, runNfdSWalkWithStats } from '../../../src/sim/skip/nfd-s-walk.js';
 import { Status } from '../../../src/sim/status.js';
-import { agreeWithin4Se as agreeWithin4SeOf, expectWalkEqualsEngine, S, senderPause, walkConfig, type Walker, type WalkCase } from './walk-vs-engine.js';
+import { agreeWithin4Se as agreeWithin4SeOf, expectRefused, expectWalkEqualsEngine, S, senderPause, walkConfig, type Walker, type WalkCase } from './walk-vs-engine.js';
 
 type NfdS = Extract<DetectorConfig, { kind: 'nfdS' }>;
 
@@ -165,12 +164,7 @@ describe('NFD-S walk: worked cases, exactly as the engine', () => {
       [{ faults: [{ kind: 'clockDrift', nodes: { kind: 'named', names: ['n4'] }, observer: false, ppm: -200 }] }, /below zero/],
       [{ linkOverrides: [{ nodes: { kind: 'named', names: ['n1'] }, toObserver: tcp }] }, /TCP/],
     ];
-    for (const [over, reason] of refusals) {
-      const c = config(over);
-      expect(nfdSWalkRefusal(c), JSON.stringify(over)).toMatch(reason);
-      expect(runPathFor(c)).not.toBe('nfdSWalk');
-      expect(() => runNfdSWalk(c)).toThrow(/does not apply/);
-    }
+    for (const [over, reason] of refusals) expectRefused(config(over), reason, NFD_S_WALK, JSON.stringify(over));
   });
 });
 

@@ -12,9 +12,8 @@ import { describe, expect, it } from 'vitest';
 import type { CrashFault, DetectorConfig, LinkConfig, SimConfig } from '../../../src/sim/config.js';
 import { LogKind, type RunTallies } from '../../../src/sim/metrics/recorder.js';
 import type { DelayDistribution } from '../../../src/sim/random/distributions.js';
-import { runPathFor } from '../../../src/sim/run-once.js';
 import { pullWalkRefusal, runPullWalk } from '../../../src/sim/skip/pull-walk.js';
-import { agreeWithin4Se as agreeWithin4SeOf, expectWalkEqualsEngine, S, senderPause, walkConfig, type Walker, type WalkCase } from './walk-vs-engine.js';
+import { agreeWithin4Se as agreeWithin4SeOf, expectRefused, expectWalkEqualsEngine, S, senderPause, walkConfig, type Walker, type WalkCase } from './walk-vs-engine.js';
 
 type PullCheck = Extract<DetectorConfig, { kind: 'pullCheck' }>;
 
@@ -119,12 +118,7 @@ describe('pull walk: worked cases, exactly as the engine', () => {
       [{ faults: [{ kind: 'clockDrift', nodes: null, observer: true, ppm: 100 }] }, /clockDrift/],
       [{ linkOverrides: [{ nodes: { kind: 'named', names: ['n1'] }, toObserver: link(5_000, { kind: 'constant', valueUs: 0 }) }] }, /overrides/],
     ];
-    for (const [over, reason] of refusals) {
-      const c = config(over);
-      expect(pullWalkRefusal(c), JSON.stringify(over)).toMatch(reason);
-      expect(runPathFor(c)).not.toBe('pullWalk');
-      expect(() => runPullWalk(c)).toThrow(/does not apply/);
-    }
+    for (const [over, reason] of refusals) expectRefused(config(over), reason, PULL_WALK, JSON.stringify(over));
   });
 });
 

@@ -51,7 +51,6 @@ export const senderPause = (onset: SenderPause['onset'], duration: SenderPause['
 /** Every tally of a run, sample arrays as plain arrays (so `toEqual` compares them). */
 export const everyTally = (t: RunTallies) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v instanceof Float64Array ? Array.from(v) : v]));
 
-/** The timeline, entry by entry. */
 /** A walk under test: the run path that must take a cell, the walk itself and its refusal. */
 export interface Walker {
   path: RunPath;
@@ -61,6 +60,7 @@ export interface Walker {
 
 export const TIMEOUT_WALK: Walker = { path: 'walk', run: runTimeoutWalk, refusal: timeoutWalkRefusal };
 
+/** The timeline, entry by entry. */
 const entriesOf = (log: RunResult['log']) =>
   Array.from({ length: log.length }, (_, i) => [log.timeUs[i], log.kind[i], log.pair[i], log.from[i], log.to[i], log.cause[i]]);
 
@@ -74,6 +74,13 @@ export function expectWalkEqualsEngine(c: SimConfig, walker: Walker = TIMEOUT_WA
   expect(entriesOf(walk.log)).toEqual(entriesOf(engine.log));
   expect(walk.log.dropped).toBe(engine.log.dropped);
   return { walk, engine };
+}
+
+/** A cell the walk must not take: its refusal says why (`reason`), runOnce routes it elsewhere, and the walk called anyway throws. */
+export function expectRefused(c: SimConfig, reason: RegExp, walker: Walker, label?: string): void {
+  expect(walker.refusal(c), label).toMatch(reason);
+  expect(runPathFor(c)).not.toBe(walker.path);
+  expect(() => walker.run(c)).toThrow(/does not apply/);
 }
 
 const mean = (a: Float64Array) => (a.length === 0 ? 0 : a.reduce((x, y) => x + y, 0) / a.length);

@@ -11,6 +11,7 @@
  * broadcasts allocates nothing and touches one cache line (it runs for every packet a
  * member sends).
  */
+import { grown } from '../../grown.js';
 
 export const F_ALIVE = 0;
 export const F_SUSPECT = 1;
@@ -28,12 +29,6 @@ export const COMPOUND_HEADER = 2;
 /** The most parts one compound message carries (a byte count in memberlist's header). */
 export const PIGGY_MAX = 32;
 
-/** A copy of `a` with room for `capacity` elements: tables double when full. */
-export function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, capacity: number): T {
-  const b = new (a.constructor as new (length: number) => T)(capacity);
-  b.set(a);
-  return b;
-}
 
 export class Facts {
   subject = new Int32Array(256);

@@ -24,7 +24,8 @@ import type { Clocks } from '../../faults/clock.js';
 import { memberClocks } from './member-clocks.js';
 import { linkClasses } from './link-classes.js';
 import { REC, R_AWARENESS, R_PASS_INDEX, R_PROBE_PHASE_US, R_SUCCESS_AT_US } from './member-record.js';
-import { BroadcastQueues, COMPOUND_HEADER, COMPOUND_OVERHEAD, F_ALIVE, F_DEAD, Facts, grown, PIGGY_MAX, UDP_BUFFER } from './broadcasts.js';
+import { grown } from '../../grown.js';
+import { BroadcastQueues, COMPOUND_HEADER, COMPOUND_OVERHEAD, F_ALIVE, F_DEAD, Facts, PIGGY_MAX, UDP_BUFFER } from './broadcasts.js';
 
 export * from './member-record.js';
 
