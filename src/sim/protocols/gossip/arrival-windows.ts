@@ -34,7 +34,7 @@
  * `l`). Other settings keep doubles (epoch 0, never moved) and the JavaScript merge.
  */
 import { PHI_FACTOR } from '../../detectors/phi-cassandra.js';
-import { plainArena, type Arena } from './arena.js';
+import { arenaLineBytes, plainArena, type Arena } from './arena.js';
 
 /** How an observer decides an endpoint is down, from the arrivals of its heartbeat versions. */
 export type ConvictionRule =
@@ -50,6 +50,18 @@ export type ConvictionRule =
 
 /** Blocks of the window (see the header). */
 export const WINDOW_BLOCKS = 10;
+
+/**
+ * Int32s per pair in `blocks` under phi: 16 (a 64-byte line) ≥ WINDOW_BLOCKS + 2. The merge
+ * kernel closes blocks in this layout (merge-kernel.ts: the pair's line at pair·64, the
+ * closed blocks' total at byte 56, the open block at 60).
+ */
+export const BLOCK_STRIDE = 16;
+
+/** Bytes the block lines of `pairs` pairs take in the kernel's memory (arena.ts). */
+export function blockArenaBytes(pairs: number): number {
+  return arenaLineBytes(BLOCK_STRIDE * pairs);
+}
 
 /** A row's epoch moves when a report is more than this past it (2²⁹ µs ≈ 9 min). */
 export const REBASE_US = 2 ** 29;
@@ -110,8 +122,10 @@ export class ArrivalWindows {
    * → the open block.
    */
   readonly blocks: Int32Array;
-  /** Int32s per pair in `blocks`: a power of two ≥ B + 2 (16 for 10 blocks: 64 bytes, a cache line). */
+  /** Int32s per pair in `blocks`: BLOCK_STRIDE (64 bytes, a cache line) under phi. */
   readonly stride: number;
+  /** `blocks` is in the kernel's memory, 64-byte aligned (the kernel closes blocks itself). */
+  readonly blocksInArena: boolean;
   /** count → 1 when a report recorded at that count closes the open block (count a positive multiple of blockSize). */
   readonly closesAt: Uint8Array;
   readonly B: number;
@@ -133,7 +147,8 @@ export class ArrivalWindows {
   /**
    * `arena` places the per-pair fields where the merge kernel can address them (members.ts);
    * pairs in rows of `rowLength`; `compact` false keeps doubles even where the compact
-   * record is provably equivalent (the reference the tests compare against).
+   * record is provably equivalent (the reference the tests compare against); `blockArena`
+   * (compact records only) holds the block lines where the kernel can close blocks.
    */
   constructor(
     pairs: number,
@@ -141,6 +156,7 @@ export class ArrivalWindows {
     arena: Arena = plainArena,
     readonly rowLength = 1,
     compact = true,
+    blockArena: Arena | null = null,
   ) {
     this.phi = rule.kind === 'phi';
     this.compact = compact && compactWindows(rule);
@@ -173,10 +189,9 @@ export class ArrivalWindows {
     this.capacity = this.B * this.blockSize;
     this.closesAt = new Uint8Array(this.capacity + 1);
     if (this.phi) for (let c = this.blockSize; c <= this.capacity; c += this.blockSize) this.closesAt[c] = 1;
-    let stride = 1;
-    while (this.phi && stride < this.B + 2) stride *= 2;
-    this.stride = this.phi ? stride : 0;
-    this.blocks = new Int32Array(windowed * this.stride);
+    this.stride = this.phi ? BLOCK_STRIDE : 0;
+    this.blocksInArena = this.compact && blockArena !== null;
+    this.blocks = this.blocksInArena ? blockArena!.int32Lines(windowed * this.stride) : new Int32Array(windowed * this.stride);
   }
 
   /** Bytes held per pair. */

@@ -115,8 +115,8 @@ export interface GossipModule extends ProtocolModule {
   usesKernel(): boolean;
   /** Message rows ever made (the most in flight at once; for tests). */
   messageRows(): number;
-  /** What the kernel left to JavaScript so far: lanes listed, conviction instants checked, message rows copied in (for tests). */
-  kernelCounters(): { listed: number; checked: number; copied: number };
+  /** What the kernel left to JavaScript so far: lanes listed, conviction instants checked, message rows copied in; and window blocks the kernel closed itself (for tests). */
+  kernelCounters(): { listed: number; checked: number; copied: number; closed: number };
   /** Message snapshots of a member's row copied because the member wrote its row first, and own SYN snapshots read as the live row (row-pool.ts; for tests). */
   snapshotCounters(): { copiedOnWrite: number; readLive: number };
   /** Whether the windows use the compact records, how often a row's epoch moved and how many tLast values were clamped (arrival-windows.ts; for tests). */
