@@ -79,6 +79,13 @@ const cases: Record<string, Case> = {
     config: { rule: phi(25) },
     spec: { faults: pauses, crashes: [{ kind: 'crashAt', nodes: { kind: 'named', names: ['m3'] }, atUs: 100 * I, downUs: 40 * I }] },
   },
+  // sample_size 1: one block of one interval, so every recorded report closes it and evicts it (the ring's next block is itself).
+  'a one-interval window: every report closes and evicts the only block': {
+    members: 9,
+    leaves: ['closed'],
+    config: { rule: phi(1), fanout: 2 },
+    spec: { links: { default: link(0.05) }, crashes: [{ kind: 'crashAt', nodes: { kind: 'named', names: ['m4'] }, atUs: 120 * I, downUs: 50 * I }] },
+  },
   // MAX_INTERVAL below the round: many intervals not recorded (the base moves); heavy loss.
   'intervals over MAX_INTERVAL, 30 % loss': {
     members: 16,
