@@ -27,8 +27,8 @@
  * 2. Lazy materialisation. Where the bounds do not decide, the skipped ordinary
  *    samples since the exact state are drawn *then*, from their conditional laws
  *    (forward delay | ≤ θ_f, ack delay | ≤ θ_a: ./split-law.ts), and the exact EWMA
- *    is run. Exact in law: nothing decided so far depended on their values, only on
- *    their being ordinary (every decision taken from the bounds holds for every value
+ *    is run (the latest 600 of a run suffice: see MEMORY). Exact in law: nothing decided
+ *    so far depended on their values, only on their being ordinary (every decision taken from the bounds holds for every value
  *    in them). Karn's rule keeps retransmissions out of the record; a crash or a
  *    break resets it to "no sample" (RTO = rto_initial), an exact state again.
  *
@@ -118,6 +118,14 @@ import { crashesRefusal } from './timeout-walk.js';
 const LATE_TARGET = 1e-5;
 /** A benign loss's retransmission chain is drawn up to this length; longer ones open a region. */
 const CHAIN_CAP = 40;
+/**
+ * Materialisation draws at most this many of a run of skipped samples, the latest: an
+ * older sample (and the state before the run) weighs at most (⅞)^600 < 1e-34 in SRTT and
+ * (¾)^600 < 1e-74 in RTTVAR — far below a double's resolution at an RTO's magnitude
+ * (~1e-11 µs), so the RTO computed is the one the full history gives, up to
+ * floating-point rounding (the resolution the split laws' samplers are exact to).
+ */
+const MEMORY = 600;
 
 const NONE = Number.POSITIVE_INFINITY;
 const NIL = -1;
@@ -295,6 +303,9 @@ class TcpWalk {
   private broken = 0;
   private timerKind = T_NONE;
   private timerAt = 0;
+  /** When the pending timer was armed, and the instant of the event being handled. */
+  private timerArmedAt = 0;
+  private now = 0;
   private lastDelivery = Number.NEGATIVE_INFINITY;
   private queueFrom = 0;
   private qLen = 0;
@@ -521,8 +532,10 @@ class TcpWalk {
         this.ewma(x);
         continue;
       }
-      for (let c = -x; c > 0; c--) this.ewma(b + this.fwd.sampleAtMostUs(stream) + ba + this.ack.sampleAtMostUs(stream));
-      this.stats.materialisedSamples += -x;
+      // Only the last MEMORY samples of a run are drawn: an older one weighs at most (⅞)^MEMORY in SRTT.
+      const c0 = Math.min(-x, MEMORY);
+      for (let c = c0; c > 0; c--) this.ewma(b + this.fwd.sampleAtMostUs(stream) + ba + this.ack.sampleAtMostUs(stream));
+      this.stats.materialisedSamples += c0;
     }
     e.length = 0;
     this.known = this.srtt === this.srtt;
@@ -712,6 +725,7 @@ class TcpWalk {
     this.stalls.length = 0;
     let end = Math.min(K - 1, start + W);
     if (warmTo >= start) end = Math.max(end, Math.min(K - 1, warmTo + 1));
+    let prevSend = Number.NEGATIVE_INFINITY; // when heartbeat j's send event was scheduled
     for (let j = start; j <= end; j++) {
       const reach = this.enterWindows(j);
       if (reach >= 0) end = Math.max(end, Math.min(K - 1, reach + W));
@@ -740,9 +754,10 @@ class TcpWalk {
       const sendUs = schedule.nominal(j) + J;
       let calm = false;
       if (sendUs <= endUs) {
-        this.advance(sendUs);
+        this.advance(sendUs, restart ? sendUs : prevSend);
         if (sendUs < schedule.lifeCrash[life]!) calm = this.write(j, sendUs, lost, d, a) && !interesting;
       }
+      prevSend = sendUs;
       if (!calm) end = Math.max(end, Math.min(K - 1, j + W));
       const nx = this.next0;
       if (nx <= end + W) end = Math.max(end, Math.min(K - 1, nx));
@@ -771,8 +786,14 @@ class TcpWalk {
     return end;
   }
 
-  /** Applies world events and TCP timers before `t` (world events at t too: a crash comes before a send at its instant). */
-  private advance(t: number): void {
+  /**
+   * Applies world events and TCP timers before a send at `t` (world events at t too: a
+   * crash comes before a send at its instant). A timer at t itself comes first when it
+   * was armed no later than the send's event was scheduled (`scheduledAt`, the previous
+   * send's instant: the engine's same-instant order is the scheduling order, and a
+   * heartbeat's handler transmits before it schedules the next one).
+   */
+  private advance(t: number, scheduledAt = Number.NEGATIVE_INFINITY): void {
     for (;;) {
       const w = this.worldRead < this.world.length ? this.world.items[this.worldRead]! : NONE;
       const timer = this.timerKind !== T_NONE ? this.timerAt : NONE;
@@ -781,7 +802,7 @@ class TcpWalk {
         if (kind === 0) this.crash(w);
         continue;
       }
-      if (timer < t && timer <= this.endUs) {
+      if ((timer < t || (timer === t && this.timerArmedAt <= scheduledAt)) && timer <= this.endUs) {
         this.fire(timer);
         continue;
       }
@@ -813,6 +834,7 @@ class TcpWalk {
    * idle connection and delivered at once, not behind an earlier delivery.
    */
   private write(j: number, nowUs: number, lost: boolean, d: number, a: number): boolean {
+    this.now = nowUs;
     const counted = nowUs >= this.warmupUs;
     if (counted) this.sent++;
     if (this.broken === 1) {
@@ -844,9 +866,11 @@ class TcpWalk {
   private arm(kind: number, atUs: number): void {
     this.timerKind = kind;
     this.timerAt = atUs;
+    this.timerArmedAt = this.now;
   }
 
   private fire(atUs: number): void {
+    this.now = atUs;
     const kind = this.timerKind;
     this.timerKind = T_NONE;
     if (kind === T_RTO) this.onRetransmissionTimeout(atUs);
