@@ -151,6 +151,7 @@ function forwardCapUs(config: SimConfig): number {
 
 /** Why the TCP walk cannot run `config`, or null when it can. */
 export function tcpWalkRefusal(config: SimConfig): string | null {
+  if (config.protocol) return 'a decentralised protocol (every member observes every other)';
   const d = config.detector;
   if (d.kind !== 'timeout') return 'only the fixed-timeout detector';
   const whole = (v: number, min: number) => Number.isSafeInteger(v) && v >= min;
