@@ -106,8 +106,9 @@ import { NodeKeyFamily } from '../random/stream-keys.js';
 import { StreamBank, type SeedRoot } from '../random/streams.js';
 import type { RunHooks, RunResult } from '../engine/run-result.js';
 import { Status } from '../status.js';
-import { CRASH, NumberList, RECOVER, sortPrefix, STALL_FLAG, VerdictList } from './walk-buffers.js';
-import { NodeSchedule } from './node-schedule.js';
+import { CRASH, NEWS, NumberList, PAUSE_END, PAUSE_START, RECOVER, sortPrefix, STALL_FLAG, VerdictList } from './walk-buffers.js';
+import { NodeSchedule, WINDOW_PAUSE } from './node-schedule.js';
+import { pauseFaultsRefusal, pauseSchedule, type PauseSchedule } from './pause-schedule.js';
 import { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { timeoutThresholdUs } from './thresholds.js';
@@ -128,6 +129,11 @@ const CHAIN_CAP = 40;
 const MEMORY = 600;
 
 const NONE = Number.POSITIVE_INFINITY;
+/** World events of a region: a crash, a restart, a pause's start and its end. */
+const W_CRASH = 0;
+const W_RESTART = 1;
+const W_PAUSE = 2;
+const W_RESUME = 3;
 const NIL = -1;
 const T_NONE = 0;
 const T_RTO = 1;
@@ -161,7 +167,11 @@ export function tcpWalkRefusal(config: SimConfig): string | null {
   if (config.trace) return 'a recorded trace';
   if (config.monitorFailover) return 'a monitor that fails over judges every node at once';
   if ((config.linkOverrides ?? []).length > 0) return 'link overrides (one link class per walk)';
-  if ((config.faults ?? []).length > 0) return 'faults other than crashes (pauses, slow I/O, starvation, clock trouble, partitions) over TCP';
+  const faults = config.faults ?? [];
+  if (faults.some((f) => f.kind !== 'senderPause')) return 'faults other than crashes and sender pauses (slow I/O, starvation, clock trouble, partitions) over TCP';
+  const pauses = pauseFaultsRefusal(faults, config.nodeNames);
+  if (pauses !== null) return pauses;
+  if (faults.length > 0 && config.crashes.length > 0) return 'sender pauses together with crashes over TCP';
   const crashes = crashesRefusal(config);
   if (crashes !== null) return crashes;
   if (linkLossModel(config.link).kind !== 'bernoulli') return 'Gilbert–Elliott loss over TCP (retransmissions would follow the chain)';
@@ -249,6 +259,11 @@ class TcpWalk {
   private readonly verdicts = new VerdictList();
   private readonly schedule: NodeSchedule;
   private readonly crashes: NodeCrashProcesses | null;
+  private readonly pauses: PauseSchedule | null;
+  /** In a region: 1 while the sender is paused; heartbeats it held back since the pause began. */
+  private paused = 0;
+  private missedNow = 0;
+  private missed = 0;
   private readonly counters = { retransmissions: 0, headOfLineStalls: 0, breaks: 0, droppedByBreaks: 0 };
   private sent = 0;
   private delivered = 0;
@@ -325,6 +340,8 @@ class TcpWalk {
   private readonly world = new NumberList();
   private readonly worldKind = new NumberList();
   private worldRead = 0;
+  /** Ends of the pauses entered in this region (their first news is looked for after judging). */
+  private readonly resumes = new NumberList();
 
   constructor(private readonly config: SimConfig) {
     const d = config.detector as Extract<SimConfig['detector'], { kind: 'timeout' }>;
@@ -366,6 +383,7 @@ class TcpWalk {
     this.schedule = new NodeSchedule(this.I, this.endUs);
     const root: SeedRoot = { seed: config.seed, replication: config.replication };
     this.crashes = config.crashes.length > 0 ? new NodeCrashProcesses(config.crashes, config.nodeNames, root, this.bank) : null;
+    this.pauses = (config.faults?.length ?? 0) > 0 ? pauseSchedule(config, root, this.bank) : null;
   }
 
   run(onProgress?: (fraction: number) => void): RunResult {
@@ -385,6 +403,7 @@ class TcpWalk {
     const metrics = this.metrics;
     metrics.trackTransport(this.counters);
     this.verdicts.replayInto(metrics);
+    metrics.heartbeatsMissedWhilePaused = this.missed;
     metrics.heartbeatsSent = this.sent;
     metrics.heartbeatsDelivered = this.delivered;
     metrics.heartbeatsLost = this.lost;
@@ -550,7 +569,9 @@ class TcpWalk {
     const { W, endUs, warmupUs, b, theta, I } = this;
     const schedule = this.schedule;
     this.pair = pair;
-    schedule.build(pair, phase, null, this.crashes, null);
+    schedule.build(pair, phase, this.pauses, this.crashes, null);
+    this.paused = 0;
+    this.missedNow = 0;
     const K = schedule.K;
     this.K = K;
     this.stats.heartbeats += K;
@@ -697,13 +718,15 @@ class TcpWalk {
       const w = this.windowAt++;
       const start = schedule.windowStart[w]!;
       const end = schedule.windowEnd[w]!;
-      this.verdicts.push(start, this.pair, CRASH, 0);
+      const pause = schedule.windowKind[w] === WINDOW_PAUSE;
+      this.verdicts.push(start, this.pair, pause ? PAUSE_START : CRASH, 0);
       this.world.push(start);
-      this.worldKind.push(0);
+      this.worldKind.push(pause ? W_PAUSE : W_CRASH);
       if (end <= this.endUs) {
-        this.verdicts.push(end, this.pair, RECOVER, 0);
+        this.verdicts.push(end, this.pair, pause ? PAUSE_END : RECOVER, 0);
         this.world.push(end);
-        this.worldKind.push(1);
+        this.worldKind.push(pause ? W_RESUME : W_RESTART);
+        if (pause) this.resumes.push(end);
       }
       if (this.K > 0) reach = Math.max(reach, this.windowAfterBeat(w));
     }
@@ -724,6 +747,7 @@ class TcpWalk {
     this.world.length = this.worldKind.length = 0;
     this.worldRead = 0;
     this.stalls.length = 0;
+    this.resumes.length = 0;
     let end = Math.min(K - 1, start + W);
     if (warmTo >= start) end = Math.max(end, Math.min(K - 1, warmTo + 1));
     let prevSend = Number.NEGATIVE_INFINITY; // when heartbeat j's send event was scheduled
@@ -756,7 +780,11 @@ class TcpWalk {
       let calm = false;
       if (sendUs <= endUs) {
         this.advance(sendUs, restart ? sendUs : prevSend);
-        if (sendUs < schedule.lifeCrash[life]!) calm = this.write(j, sendUs, lost, d, a) && !interesting;
+        if (this.paused === 1) {
+          // Held back by the pause (sent at its end if the timers burst).
+          this.missedNow++;
+          if (sendUs >= this.warmupUs) this.missed++;
+        } else if (sendUs < schedule.lifeCrash[life]!) calm = this.write(j, sendUs, lost, d, a) && !interesting;
       }
       prevSend = sendUs;
       if (!calm) end = Math.max(end, Math.min(K - 1, j + W));
@@ -782,6 +810,7 @@ class TcpWalk {
     }
     sortPrefix(arrivals.items, arrivals.length);
     this.judge(arrivals, start === 0 ? 0 : this.lastArrival, tFrom, tTo, carried);
+    this.newsAfterPauses(tTo);
     this.carried = pending;
     this.pending = carried;
     return end;
@@ -800,7 +829,11 @@ class TcpWalk {
       const timer = this.timerKind !== T_NONE ? this.timerAt : NONE;
       if (w <= t && w <= timer) {
         const kind = this.worldKind.items[this.worldRead++]!;
-        if (kind === 0) this.crash(w);
+        if (kind === W_CRASH) this.crash(w);
+        else if (kind === W_PAUSE) {
+          this.paused = 1;
+          this.missedNow = 0;
+        } else if (kind === W_RESUME) this.resume(w);
         continue;
       }
       if ((timer < t || (timer === t && this.timerArmedAt <= scheduledAt)) && timer <= this.endUs) {
@@ -809,6 +842,19 @@ class TcpWalk {
       }
       return;
     }
+  }
+
+  /** A pause ends: with bursting timers the heartbeats it held back are written now, each with a fresh fate. */
+  private resume(atUs: number): void {
+    this.paused = 0;
+    if (!this.pauses!.burst || atUs > this.endUs) return;
+    for (let c = this.missedNow; c > 0; c--) {
+      const lost = this.bank.next(this.stream) < this.p;
+      const d = lost ? 0 : this.fwd.sampleUs(this.stream);
+      const a = lost ? 0 : this.ack.sampleUs(this.stream);
+      this.write(-1, atUs, lost, d, a);
+    }
+    this.missedNow = 0;
   }
 
   /** The process died: its connection goes (tcp.ts reset): queue lost uncounted, RTT forgotten, timers cancelled. */
@@ -1031,6 +1077,35 @@ class TcpWalk {
   }
 
   // ================= the detector =================
+
+  /**
+   * The first news after each pause of this region: the first delivery at or after its
+   * end (./timeout-walk.ts newsAfterPauses; the region reaches W heartbeats past the
+   * first heartbeat surely sent after the pause, so that news is among its deliveries).
+   * Pauses of a node are disjoint, and a delivery inside a later pause is not news.
+   */
+  private newsAfterPauses(tTo: number): void {
+    const items = this.arrivals.items;
+    const n = this.arrivals.length;
+    const ends = this.resumes;
+    let i = 0;
+    for (let r = 0; r < ends.length; r++) {
+      const e = ends.items[r]!;
+      while (i < n && items[i]! < e) i++;
+      for (let x = i; x < n && items[x]! <= tTo; x++) {
+        if (this.pausedAt(items[x]!)) continue;
+        this.verdicts.push(items[x]!, this.pair, NEWS, Cause.heartbeat);
+        break;
+      }
+    }
+  }
+
+  /** Whether a pause window of the node holds t. */
+  private pausedAt(t: number): boolean {
+    const schedule = this.schedule;
+    for (let w = 0; w < this.windowAt; w++) if (schedule.windowKind[w] === WINDOW_PAUSE && schedule.windowStart[w]! <= t && t < schedule.windowEnd[w]!) return true;
+    return false;
+  }
 
   /** ./timeout-walk.ts's judge: each gap between successive new maxima, against T and dead-after. */
   private judge(arrivals: NumberList, lastBefore: number, tFrom: number, tTo: number, carried: NumberList): void {

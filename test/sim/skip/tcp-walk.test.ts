@@ -81,10 +81,27 @@ describe('worked cases: the TCP walk equals the engine tally for tally', () => {
     const { walk } = expectWalkEqualsEngine(c, TCP_WALK);
     expect(walk.tallies.transport!.connectionBreaks).toBeGreaterThan(0);
   });
+
+  it.each(['skip', 'burst'] as const)('sender pauses (%s on resume): held heartbeats, bursts onto the connection, the first news after each pause', (mode) => {
+    for (const loss of [0, 1]) {
+      const c = tcpCell(`pauses-${mode}-${loss}`, {
+        nodes: 3,
+        durationUs: 400 * S,
+        link: tcpLink(loss, MS, constant(2 * MS), { ...TCP_DEFAULTS, retries2: 4 }),
+        faults: [senderPause({ kind: 'periodic', periodUs: 47 * S }, { kind: 'constant', valueUs: 4_300 * MS }, mode)],
+        detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 9 * S, checkIntervalUs: 0 },
+        transitionLogLimit: 1000,
+      });
+      const { walk } = expectWalkEqualsEngine(c, TCP_WALK);
+      expect(walk.tallies.pauses).toBeGreaterThan(10);
+      expect(walk.tallies.heartbeatsMissedWhilePaused).toBeGreaterThan(30);
+      if (loss === 0) expect(walk.tallies.pausesWithSuspicion).toBeGreaterThan(5);
+    }
+  });
 });
 
 /** Every tally the engine keeps for a TCP cell, as numbers. */
-const SCALARS = ['heartbeatsSent', 'heartbeatsDelivered', 'heartbeatsLost', 'falseSuspicions', 'falseDeaths', 'crashes', 'upSuspectedUs', 'upUs', 'flaps'] as const;
+const SCALARS = ['heartbeatsSent', 'heartbeatsDelivered', 'heartbeatsLost', 'falseSuspicions', 'falseDeaths', 'crashes', 'upSuspectedUs', 'upUs', 'flaps', 'pauses', 'pausesWithSuspicion', 'heartbeatsMissedWhilePaused'] as const;
 const TRANSPORT = ['retransmissions', 'headOfLineStalls', 'connectionBreaks', 'droppedByBreaks', 'falseSuspicionsDuringStall'] as const;
 const mean = (a: Float64Array) => (a.length === 0 ? 0 : a.reduce((x, y) => x + y, 0) / a.length);
 
@@ -181,7 +198,23 @@ describe('the TCP walk agrees with the engine within 4 SE', () => {
     expect(sum(walk, (t) => t.falseSuspicions)).toBeGreaterThan(20);
   });
 
-  it('a property: random lossy, heavy-tailed TCP cells with crashes and tight timeouts', () => {
+  it('sender pauses (lognormal, bursting) on a lossy link: the pause tallies too', () => {
+    const cfg = (r: number) =>
+      tcpCell('pauses', {
+        replication: r,
+        nodes: 10,
+        durationUs: 1_800 * S,
+        heartbeat: { intervalUs: 500 * MS, jitter: { kind: 'uniform', minUs: 0, maxUs: 20 * MS } },
+        link: tcpLink(0.05, MS, { kind: 'lognormal', medianUs: 2 * MS, sigma: 1 }),
+        faults: [senderPause({ kind: 'poisson', meanGapUs: 60 * S }, { kind: 'lognormal', medianUs: 900 * MS, sigma: 0.6 }, 'burst')],
+        detector: { kind: 'timeout', timeoutUs: 1_500 * MS, deadAfterUs: 5 * S, checkIntervalUs: 0 },
+      });
+    const { walk, engine } = agree(cfg, 12);
+    for (const f of ['pauses', 'pausesWithSuspicion', 'heartbeatsMissedWhilePaused'] as const) expectWithin4Se(f, walk.map((t) => t[f] as number), engine.map((t) => t[f] as number));
+    expect(sum(walk, (t) => t.pausesWithSuspicion)).toBeGreaterThan(30);
+  });
+
+  it('a property: random lossy, heavy-tailed TCP cells with crashes or sender pauses and tight timeouts', () => {
     const laws: DelayDistribution[] = [
       { kind: 'exponential', meanUs: 2 * MS },
       { kind: 'lognormal', medianUs: 3 * MS, sigma: 1.2 },
@@ -198,7 +231,8 @@ describe('the TCP walk agrees with the engine within 4 SE', () => {
           timeoutIntervals: fc.constantFrom(2, 3, 5),
           jitterFrac: fc.double({ min: 0, max: 0.3, noNaN: true }),
           pollMs: fc.constantFrom(0, 0, 100),
-          crashes: fc.boolean(),
+          episodes: fc.constantFrom('none', 'crashes', 'pauses'),
+          burst: fc.boolean(),
           retries2: fc.constantFrom(15, 2),
         }),
         (p) => {
@@ -212,7 +246,8 @@ describe('the TCP walk agrees with the engine within 4 SE', () => {
               heartbeat: { intervalUs: I, jitter: { kind: 'uniform', minUs: 0, maxUs: Math.round(p.jitterFrac * I) } },
               link: tcpLink(p.loss, MS, laws[p.law]!, { ...TCP_DEFAULTS, retries2: p.retries2 }),
               reverseLink: tcpLink(0, MS, laws[p.ackLaw]!),
-              crashes: p.crashes ? [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 600 * I, mttrUs: 30 * I }] : [],
+              crashes: p.episodes === 'crashes' ? [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 600 * I, mttrUs: 30 * I }] : [],
+              faults: p.episodes === 'pauses' ? [senderPause({ kind: 'poisson', meanGapUs: 100 * I }, { kind: 'lognormal', medianUs: 2 * I, sigma: 0.7 }, p.burst ? 'burst' : 'skip')] : [],
               detector: { kind: 'timeout', timeoutUs: p.timeoutIntervals * I, deadAfterUs: 3 * p.timeoutIntervals * I, checkIntervalUs: p.pollMs * MS },
             });
           if (tcpWalkRefusal(cfg(0)) !== null) return;
@@ -229,7 +264,8 @@ describe('refusals', () => {
   it('takes the plain TCP cell', () => expect(tcpWalkRefusal(base)).toBeNull());
   it.each<[string, SimConfig, RegExp]>([
     ['UDP', { ...base, link: { ...base.link, transport: 'udp' } }, /not a TCP link/],
-    ['pauses', { ...base, faults: [senderPause({ kind: 'periodic', periodUs: 60 * S }, { kind: 'constant', valueUs: S })] }, /faults other than crashes/],
+    ['slow I/O', { ...base, faults: [{ kind: 'slowIo', nodes: { kind: 'all' }, extraDelay: { kind: 'constant', valueUs: MS } }] } as SimConfig, /faults other than crashes and sender pauses/],
+    ['pauses with crashes', { ...base, faults: [senderPause({ kind: 'periodic', periodUs: 60 * S }, { kind: 'constant', valueUs: S })], crashes: [crashAt(100 * S, S)] }, /pauses together with crashes/],
     ['Gilbert–Elliott', { ...base, link: { ...base.link, loss: { kind: 'gilbertElliott', enterBadProbability: 0.01, leaveBadProbability: 0.5, lossInGoodProbability: 0, lossInBadProbability: 1 } } }, /Gilbert/],
     ['NFD-E-like other detectors', { ...base, detector: { kind: 'phiAkka', threshold: 8, acceptablePauseUs: 0, minStdDeviationUs: 100_000, maxSampleSize: 100, firstHeartbeatEstimateUs: S, confirmAfterUs: 0, checkIntervalUs: 0, deadAfterUs: Number.POSITIVE_INFINITY } } as unknown as SimConfig, /fixed-timeout/],
     ['link overrides', { ...base, linkOverrides: [{ nodes: { kind: 'named', names: ['n0'] }, toObserver: base.link }] } as SimConfig, /overrides/],
