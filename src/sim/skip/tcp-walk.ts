@@ -22,12 +22,12 @@
  *    start interval and [lo, hi]); a sample drawn exactly (an interesting heartbeat's)
  *    goes through one EWMA step in interval arithmetic. RTO is monotone in SRTT and
  *    RTTVAR, so it lies in [RTO⁻, RTO⁺] (±1 µs for the rounding and floating error of
- *    either computation). `RttRecord` keeps the exact state, the undrawn runs since it
+ *    either computation). `RttRecord` (./rtt-record.ts) keeps the exact state, the undrawn runs since it
  *    and the bounds.
  * 2. Lazy materialisation. Where the bounds do not decide, the skipped ordinary
  *    samples since the exact state are drawn *then*, from their conditional laws
  *    (forward delay | ≤ θ_f, ack delay | ≤ θ_a: ./split-law.ts), and the exact EWMA
- *    is run (the latest 600 of a run suffice: see MEMORY). Exact in law: nothing decided
+ *    is run (the latest 600 of a run suffice: ./rtt-record.ts). Exact in law: nothing decided
  *    so far depended on their values, only on their being ordinary (every decision taken from the bounds holds for every value
  *    in them). Karn's rule keeps retransmissions out of the record; a crash or a
  *    break resets it to "no sample" (RTO = rto_initial), an exact state again.
@@ -93,8 +93,17 @@
  * a heartbeat's send are taken send first (the engine orders them by scheduling
  * number; with continuous delays such ties have probability ~0).
  *
- * Size: about 800 lines, 90 of them this header; one class, because the per-node
- * state (skipper, RTT record, connection, region) is shared by every step.
+ * Sender pauses (one resume mode; not together with crashes) are windows like down
+ * times: a send inside one is held back (missed) and, with bursting timers, written at
+ * the pause's end with a fresh fate each; TCP's own timers run on through a pause (the
+ * kernel's TCP does, as in the engine); the books hear the pause's edges and the first
+ * delivery after it (its news). This puts the pause-survival search's probes of the
+ * TCP presets on the walk too.
+ *
+ * Size: about 1 000 lines, 110 of them this header: one class, because the per-node
+ * state (skipper, connection, region, detector) is shared by every step; the RTT
+ * record is ./rtt-record.ts. Splitting the single-link connection mirror out is the
+ * next step if it grows.
  */
 import type { LinkConfig, SimConfig, TcpSettings } from '../config.js';
 import { TCP_DEFAULTS } from '../config.js';
@@ -114,19 +123,12 @@ import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { timeoutThresholdUs } from './thresholds.js';
 import { SplitLaw } from './split-law.js';
 import { crashesRefusal } from './timeout-walk.js';
+import { RttRecord } from './rtt-record.js';
 
 /** Pr(a first transmission is late on its forward or its ack delay) aimed at when θ_f and θ_a are chosen. */
 const LATE_TARGET = 1e-5;
 /** A benign loss's retransmission chain is drawn up to this length; longer ones open a region. */
 const CHAIN_CAP = 40;
-/**
- * Materialisation draws at most this many of a run of skipped samples, the latest: an
- * older sample (and the state before the run) weighs at most (⅞)^600 < 1e-34 in SRTT and
- * (¾)^600 < 1e-74 in RTTVAR — far below a double's resolution at an RTO's magnitude
- * (~1e-11 µs), so the RTO computed is the one the full history gives, up to
- * floating-point rounding (the resolution the split laws' samplers are exact to).
- */
-const MEMORY = 600;
 
 const NONE = Number.POSITIVE_INFINITY;
 /** World events of a region: a crash, a restart, a pause's start and its end. */
@@ -230,7 +232,10 @@ function lateThresholdUs(law: DelayDistribution, cap: number, bank: StreamBank):
 }
 
 class TcpWalk {
-  readonly stats: TcpWalkStats = { heartbeats: 0, drawnInRegions: 0, benign: 0, materialisations: 0, materialisedSamples: 0 };
+  private readonly counts = { heartbeats: 0, drawnInRegions: 0, benign: 0 };
+  get stats(): TcpWalkStats {
+    return { ...this.counts, materialisations: this.rtt.materialisations, materialisedSamples: this.rtt.materialisedSamples };
+  }
   private readonly I: number;
   private readonly T: number;
   private readonly theta: number;
@@ -301,16 +306,8 @@ class TcpWalk {
   /** Windows (down times) not yet entered. */
   private windowAt = 0;
 
-  // ---- RTT record: the exact state, the undrawn runs since it, the bounds ----
-  private srtt = NaN;
-  private rttvar = 0;
-  /** Entries since the exact state: ≥ 0 an exact sample, < 0 minus a count of ordinary samples. */
-  private readonly recEntries = new NumberList();
-  private known = false;
-  private sLo = 0;
-  private sHi = 0;
-  private vLo = 0;
-  private vHi = 0;
+  /** The connection's RTT estimate: exact state, undrawn runs since it, bounds (./rtt-record.ts). */
+  private readonly rtt: RttRecord;
 
   // ---- the connection, in regions (tcp.ts's fields for one link) ----
   private backoff = 0;
@@ -371,6 +368,13 @@ class TcpWalk {
     this.ack = new SplitLaw(back.delay.random, this.thetaA, this.bank, 'ack delay');
     this.lo = this.b + this.ba;
     this.hi = this.b + this.thetaF + this.ba + this.thetaA;
+    const fwd = this.fwd;
+    const ack = this.ack;
+    const bank = this.bank;
+    const b = this.b;
+    const ba = this.ba;
+    // An ordinary sample drawn from its conditional laws, on the node being walked's stream.
+    this.rtt = new RttRecord(this.s, this.lo, this.hi, () => b + fwd.sampleAtMostUs(this.stream) + ba + ack.sampleAtMostUs(this.stream));
     this.jitter = new DurationSampler(config.heartbeat.jitter, this.bank, 'heartbeat jitter');
     const pf = this.fwd.pAbove;
     const pa = this.ack.pAbove;
@@ -438,131 +442,6 @@ class TcpWalk {
     this.a1 = x.a;
   }
 
-  // ================= the RTT record =================
-
-  private recReset(): void {
-    this.srtt = NaN;
-    this.rttvar = 0;
-    this.recEntries.length = 0;
-    this.known = false;
-  }
-
-  /** tcp.ts's sample(), on the exact state. */
-  private ewma(r: number): void {
-    const srtt = this.srtt;
-    if (srtt !== srtt) {
-      this.srtt = r;
-      this.rttvar = r / 2;
-      return;
-    }
-    this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(srtt - r);
-    this.srtt = 0.875 * srtt + 0.125 * r;
-  }
-
-  private recExact(r: number): void {
-    if (this.recEntries.length === 0) this.ewma(r);
-    else this.recEntries.push(r);
-    if (!this.known) {
-      this.known = true;
-      this.sLo = this.sHi = r;
-      this.vLo = this.vHi = r / 2;
-      return;
-    }
-    const dMin = r < this.sLo ? this.sLo - r : r > this.sHi ? r - this.sHi : 0;
-    const dMax = Math.max(Math.abs(this.sLo - r), Math.abs(this.sHi - r));
-    this.vLo = 0.75 * this.vLo + 0.25 * dMin;
-    this.vHi = 0.75 * this.vHi + 0.25 * dMax;
-    this.sLo = 0.875 * this.sLo + 0.125 * r;
-    this.sHi = 0.875 * this.sHi + 0.125 * r;
-  }
-
-  private recOrdinary(c: number): void {
-    if (c <= 0) return;
-    const e = this.recEntries;
-    if (e.length > 0 && e.items[e.length - 1]! < 0) e.items[e.length - 1]! -= c;
-    else e.push(-c);
-    this.boundsAfter(c);
-    this.known = true;
-    this.sLo = this.bSLo;
-    this.sHi = this.bSHi;
-    this.vLo = this.bVLo;
-    this.vHi = this.bVHi;
-  }
-
-  // Scratch for boundsAfter.
-  private bSLo = 0;
-  private bSHi = 0;
-  private bVLo = 0;
-  private bVHi = 0;
-
-  /** The bounds after `c` more ordinary samples (into the b* fields; the record unchanged). */
-  private boundsAfter(c: number): void {
-    const { lo, hi } = this;
-    let sLo = this.sLo;
-    let sHi = this.sHi;
-    let vLo = this.vLo;
-    let vHi = this.vHi;
-    if (!this.known && c > 0) {
-      sLo = lo;
-      sHi = hi;
-      vLo = lo / 2;
-      vHi = hi / 2;
-      c--;
-    }
-    if (c > 0) {
-      const f = Math.pow(0.875, c);
-      const g = Math.pow(0.75, c);
-      const D = Math.max(sHi, hi) - Math.min(sLo, lo);
-      sLo = f * sLo + (1 - f) * lo;
-      sHi = f * sHi + (1 - f) * hi;
-      vLo = g * vLo;
-      vHi = g * vHi + (1 - g) * D;
-    }
-    this.bSLo = sLo;
-    this.bSHi = sHi;
-    this.bVLo = vLo;
-    this.bVHi = vHi;
-  }
-
-  /** The largest RTO the record allows after `c` more ordinary samples. */
-  private rtoUpperAfter(c: number): number {
-    const s = this.s;
-    if (!this.known && c === 0) return s.rtoInitialUs;
-    if (this.recEntries.length === 0 && c === 0) return this.exactRto();
-    this.boundsAfter(c);
-    return Math.min(s.rtoMaxUs, Math.round(this.bSHi + Math.max(4 * this.bVHi, s.rtoMinUs)) + 1);
-  }
-
-  /** tcp.ts's rtoUs(), drawing the undrawn samples first (materialisation). */
-  private exactRto(): number {
-    if (this.recEntries.length > 0) this.materialise();
-    const s = this.s;
-    const srtt = this.srtt;
-    if (srtt !== srtt) return s.rtoInitialUs;
-    return Math.min(s.rtoMaxUs, Math.round(srtt + Math.max(4 * this.rttvar, s.rtoMinUs)));
-  }
-
-  private materialise(): void {
-    const e = this.recEntries;
-    const { b, ba, stream } = this;
-    this.stats.materialisations++;
-    for (let i = 0; i < e.length; i++) {
-      const x = e.items[i]!;
-      if (x >= 0) {
-        this.ewma(x);
-        continue;
-      }
-      // Only the last MEMORY samples of a run are drawn: an older one weighs at most (⅞)^MEMORY in SRTT.
-      const c0 = Math.min(-x, MEMORY);
-      for (let c = c0; c > 0; c--) this.ewma(b + this.fwd.sampleAtMostUs(stream) + ba + this.ack.sampleAtMostUs(stream));
-      this.stats.materialisedSamples += c0;
-    }
-    e.length = 0;
-    this.known = this.srtt === this.srtt;
-    this.sLo = this.sHi = this.srtt;
-    this.vLo = this.vHi = this.rttvar;
-  }
-
   // ================= one node =================
 
   private walkNode(pair: number, phase: number): void {
@@ -574,14 +453,14 @@ class TcpWalk {
     this.missedNow = 0;
     const K = schedule.K;
     this.K = K;
-    this.stats.heartbeats += K;
+    this.counts.heartbeats += K;
     this.trusted = true;
     this.lastArrival = 0;
     this.pending.length = 0;
     this.windowAt = 0;
     this.preJFor = -1;
     this.preFor = -1;
-    this.recReset();
+    this.rtt.reset();
     this.resetConnection();
     this.lastDelivery = Number.NEGATIVE_INFINITY;
     this.stalls.length = 0;
@@ -633,7 +512,7 @@ class TcpWalk {
       this.sent += count;
       this.delivered += count;
     }
-    this.recOrdinary(count);
+    this.rtt.ordinary(count);
   }
 
   /**
@@ -658,8 +537,8 @@ class TcpWalk {
         this.sent++;
         this.delivered++;
       }
-      this.recExact(b + d + ba + this.a0);
-      this.stats.benign++;
+      this.rtt.exact(b + d + ba + this.a0);
+      this.counts.benign++;
       return true;
     }
     // Lost: draw its retransmissions' fates until one is delivered.
@@ -681,7 +560,7 @@ class TcpWalk {
       break;
     }
     if (!delivered) return false; // the connection may break: simulate it
-    const x = this.rtoUpperAfter(nx - k);
+    const x = this.rtt.rtoUpperAfter(nx - k);
     let t = sendUs + x;
     for (let i = 1; i < this.preLen; i++) t += Math.min(s.rtoMaxUs, x * 2 ** i);
     if (s.userTimeoutUs > 0 && t - sendUs >= s.userTimeoutUs) return false;
@@ -695,7 +574,7 @@ class TcpWalk {
       this.counters.retransmissions += this.preLen;
     }
     this.preFor = -1;
-    this.stats.benign++;
+    this.counts.benign++;
     return true;
   }
 
@@ -754,7 +633,7 @@ class TcpWalk {
     for (let j = start; j <= end; j++) {
       const reach = this.enterWindows(j);
       if (reach >= 0) end = Math.max(end, Math.min(K - 1, reach + W));
-      this.stats.drawnInRegions++;
+      this.counts.drawnInRegions++;
       const life = schedule.lifeCount === 1 ? 0 : schedule.lifeOf(j);
       const restart = schedule.isRestart(j, life);
       let J: number;
@@ -861,7 +740,7 @@ class TcpWalk {
   private crash(atUs: number): void {
     if (this.qLen > 0) this.stalls.push(this.queueFrom), this.stalls.push(atUs);
     this.resetConnection();
-    this.recReset();
+    this.rtt.reset();
     this.preFor = -1;
   }
 
@@ -894,14 +773,14 @@ class TcpWalk {
     if (this.qLen === 0) {
       if (!lost) {
         const arrival = nowUs + this.b + d;
-        this.recExact(this.b + d + this.ba + a);
+        this.rtt.exact(this.b + d + this.ba + a);
         const quiet = this.timerKind === T_NONE && this.recovering === 0 && arrival >= this.lastDelivery;
         this.deliverAt(arrival);
         return quiet;
       }
       const m = this.enqueue(j, nowUs, lost, d, a);
       this.mSent[m] = nowUs;
-      this.arm(T_RTO, nowUs + this.exactRto());
+      this.arm(T_RTO, nowUs + this.rtt.rto());
       return false;
     }
     const m = this.enqueue(j, nowUs, lost, d, a);
@@ -954,7 +833,7 @@ class TcpWalk {
       }
     }
     if (lost) {
-      this.arm(T_RTO, nowUs + Math.min(s.rtoMaxUs, this.exactRto() * 2 ** this.backoff));
+      this.arm(T_RTO, nowUs + Math.min(s.rtoMaxUs, this.rtt.rto() * 2 ** this.backoff));
       return;
     }
     const arrival = nowUs + this.b + d;
@@ -972,17 +851,17 @@ class TcpWalk {
       if (this.mSent[m] !== this.mSent[m]) this.transmitFirst(m, nowUs);
     }
     this.deliverReadyPrefix(nowUs);
-    if (this.qLen > 0) this.arm(T_RTO, nowUs + this.exactRto());
+    if (this.qLen > 0) this.arm(T_RTO, nowUs + this.rtt.rto());
   }
 
   private transmitFirst(m: number, nowUs: number): void {
     this.mSent[m] = nowUs;
     if (this.mLost[m] === 1) {
-      if (this.timerKind === T_NONE) this.arm(T_RTO, nowUs + this.exactRto());
+      if (this.timerKind === T_NONE) this.arm(T_RTO, nowUs + this.rtt.rto());
       return;
     }
     const d = this.mD[m]!;
-    this.recExact(this.b + d + this.ba + this.mA[m]!);
+    this.rtt.exact(this.b + d + this.ba + this.mA[m]!);
     this.mArrival[m] = nowUs + this.b + d;
   }
 
@@ -1023,7 +902,7 @@ class TcpWalk {
     }
     if (this.qLen > 0) this.stalls.push(this.queueFrom), this.stalls.push(nowUs);
     this.resetConnection();
-    this.recReset();
+    this.rtt.reset();
     if (this.s.reconnectDelayUs === 0) return;
     this.broken = 1;
     this.arm(T_RECONNECT, nowUs + this.s.reconnectDelayUs);
