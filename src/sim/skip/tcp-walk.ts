@@ -83,15 +83,20 @@
  *   - transport.falseSuspicionsDuringStall: a suspicion can only begin inside a region;
  *     the region records when its connection held a message back (a queue, or a
  *     delivery later than its arrival: tcp.ts isStalled) and flags the verdict;
- *   - verdicts, the timeline, latencies, mistakes: judged in regions, as above.
+ *   - verdicts, the timeline, latencies, mistakes: judged in regions, as above;
+ *   - pauses, pausesWithSuspicion, heartbeatsMissedWhilePaused: pause windows lie in
+ *     regions, simulated (the books replay the pause edges and the news).
  *
  * Scope (`tcpWalkRefusal`): the fixed-timeout detector, exact timers or polling, every
- * node on the one default link, TCP with Bernoulli loss, crashes without racks, no
- * other faults (pauses, slow I/O, starvation, clock trouble, partitions: left to the
- * engine and the kernel), no link overrides, no failover, no trace, a bounded jitter
- * below the interval, and θ_f ≥ 0 possible. Same-instant ties between a TCP timer and
- * a heartbeat's send are taken send first (the engine orders them by scheduling
- * number; with continuous delays such ties have probability ~0).
+ * node on the one default link, TCP with Bernoulli loss, crashes without racks or
+ * sender pauses in one resume mode (not both), no other faults (slow I/O, starvation,
+ * clock trouble, partitions: left to the engine and the kernel), no link overrides, no
+ * failover, no trace, a bounded jitter below the interval, and θ_f ≥ 0 possible.
+ * Same-instant order: a crash or a pause edge comes before a send or a TCP timer at its
+ * instant; a TCP timer and a heartbeat's send at one instant go in the engine's
+ * scheduling order (the timer first when it was armed no later than the send's event
+ * was scheduled, at the previous send: a heartbeat's handler transmits, then schedules
+ * the next one).
  *
  * Sender pauses (one resume mode; not together with crashes) are windows like down
  * times: a send inside one is held back (missed) and, with bursting timers, written at
