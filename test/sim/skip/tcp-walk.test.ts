@@ -234,6 +234,7 @@ describe('the TCP walk agrees with the engine within 4 SE', () => {
           episodes: fc.constantFrom('none', 'crashes', 'pauses'),
           burst: fc.boolean(),
           retries2: fc.constantFrom(15, 2),
+          userTimeout: fc.boolean(),
         }),
         (p) => {
           const I = p.intervalMs * MS;
@@ -244,7 +245,7 @@ describe('the TCP walk agrees with the engine within 4 SE', () => {
               durationUs: Math.round(3_000 * I),
               warmupUs: 20 * I,
               heartbeat: { intervalUs: I, jitter: { kind: 'uniform', minUs: 0, maxUs: Math.round(p.jitterFrac * I) } },
-              link: tcpLink(p.loss, MS, laws[p.law]!, { ...TCP_DEFAULTS, retries2: p.retries2 }),
+              link: tcpLink(p.loss, MS, laws[p.law]!, { ...TCP_DEFAULTS, retries2: p.retries2, userTimeoutUs: p.userTimeout ? 3 * I : 0, reconnectDelayUs: I }),
               reverseLink: tcpLink(0, MS, laws[p.ackLaw]!),
               crashes: p.episodes === 'crashes' ? [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 600 * I, mttrUs: 30 * I }] : [],
               faults: p.episodes === 'pauses' ? [senderPause({ kind: 'poisson', meanGapUs: 100 * I }, { kind: 'lognormal', medianUs: 2 * I, sigma: 0.7 }, p.burst ? 'burst' : 'skip')] : [],
