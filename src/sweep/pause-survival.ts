@@ -123,8 +123,11 @@ export function probeConfig(cell: SimConfig, pauseUs: number, names: readonly st
       ...staticFaults,
       { kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'uniformOnce', fromUs: warmupUs, toUs: warmupUs + 10 * intervalUs }, duration: { kind: 'constant', valueUs: pauseUs }, afterPause },
     ],
-    linkOverrides: cell.linkOverrides?.filter((o) => o.nodes.kind === 'all'),
     transitionLogLimit: 0,
+    // Only where the cell has the field: a probe then has the cell's keys, in the cell's
+    // order, and so V8's hidden class of it, and the walk's set-up code (link classes,
+    // validation, the walk's constructor) sees one shape of configuration, not two.
+    ...(cell.linkOverrides === undefined ? {} : { linkOverrides: cell.linkOverrides.filter((o) => o.nodes.kind === 'all') }),
   };
 }
 

@@ -61,7 +61,11 @@ export function pauseFaultsRefusal(faults: readonly Fault[], names: readonly str
 
 export function pauseSchedule(config: SimConfig, root: SeedRoot, bank: StreamBank): PauseSchedule {
   const faults = config.faults ?? [];
-  return { ...windowsOf(config, root, bank, ProcessKind.senderPause), burst: faults.some((f) => f.kind === 'senderPause' && f.afterPause === 'burst') };
+  const w = windowsOf(config, root, bank, ProcessKind.senderPause);
+  // Written out as WalkShared.pauseSchedule writes the probes' schedules, key for key: one
+  // hidden class for both, so the walk's window code, optimised on the search's probes,
+  // is not thrown away ("wrong map") when the replication brings its own schedule.
+  return { first: w.first, startUs: w.startUs, endUs: w.endUs, burst: faults.some((f) => f.kind === 'senderPause' && f.afterPause === 'burst') };
 }
 
 /** CPU starvation windows (a send within one waits an extra delay) and each node's extra-delay law (null: none). */

@@ -7,6 +7,7 @@
  * process a node: already sorted and merged) and unions only where a node has several;
  * both must give these windows, draw for draw.
  */
+import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Fault, NodeSelector, Onset, SimConfig } from '../../../src/sim/config.js';
@@ -14,6 +15,7 @@ import type { DelayDistribution } from '../../../src/sim/random/distributions.js
 import { compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind } from '../../../src/sim/faults/faults.js';
 import { StreamBank, type SeedRoot } from '../../../src/sim/random/streams.js';
 import { pauseSchedule, starvationSchedule } from '../../../src/sim/skip/pause-schedule.js';
+import { WalkShared } from '../../../src/sim/skip/walk-shared.js';
 import { walkConfig, S } from './walk-vs-engine.js';
 
 /** Each node's windows as [start, end) pairs, from the fault service's rules (see the header). */
@@ -112,5 +114,20 @@ describe('pause-schedule windows: one rule written straight, several unioned, bo
     // Both paths of pause-schedule.ts ran: a node with several pause processes (the union) and one process a node at most (straight).
     expect(unioned).toBeGreaterThan(20);
     expect(straight).toBeGreaterThan(20);
+  });
+});
+
+setFlagsFromString('--allow-natives-syntax');
+const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b);') as (a: object, b: object) => boolean;
+
+describe('pause schedules keep one hidden class', () => {
+  it('a replication’s schedule (pauseSchedule) and a search probe’s (WalkShared.pauseSchedule) share their map, as the walk’s window code sees both', () => {
+    const replication = walkConfig('shape', { nodes: 5, faults: [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'poisson', meanGapUs: 600 * S }, duration: { kind: 'lognormal', medianUs: 200_000, sigma: 1 }, afterPause: 'skip' }] });
+    const probe = walkConfig('shape', { nodes: 5, faults: [{ kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'uniformOnce', fromUs: 20 * S, toUs: 30 * S }, duration: { kind: 'constant', valueUs: 2 * S }, afterPause: 'burst' }] });
+    const root = { seed: 'shape', replication: 0 };
+    const fromProbe = new WalkShared().pauseSchedule(probe, root);
+    expect(fromProbe).not.toBeNull();
+    expect(haveSameMap(pauseSchedule(replication, root, new StreamBank(8)), fromProbe!)).toBe(true);
+    expect(haveSameMap(pauseSchedule(probe, root, new StreamBank(8)), fromProbe!)).toBe(true);
   });
 });
