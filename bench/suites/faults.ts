@@ -51,7 +51,9 @@ const suite: BenchSuite = {
         simpy ? ratio(simpy.cpuS, r.cpuS) : '–',
       ]),
       notes: [
-        `ratios are against the SimPy model of plain workload B (it has no pauses or bursty loss): the median of ${context.simpyRuns} run${context.simpyRuns === 1 ? '' : 's'} (--simpy-runs; the heartbeat suite's when it ran).`,
+        simpy
+          ? `ratios are against the SimPy model of plain workload B (it has no pauses or bursty loss): the median of ${context.simpyRuns} run${context.simpyRuns === 1 ? '' : 's'} (--simpy-runs; the heartbeat suite's when it ran).`
+          : 'SimPy model not run (--no-peer, or no python3-simpy3): no ratios.',
         ...(phases.length > 0 ? [`hbsim run (defaults), phase by phase (HBSIM_TIMINGS=1; wall / cpu of every thread, s): ${phases.map((p) => `${p.name} ${fixed(p.wallMs / 1000, 3)} / ${fixed(p.cpuMs / 1000, 3)}`).join('; ')}.`] : []),
         'target (issue 12): whole process ≥ 50× SimPy(B).',
       ],
