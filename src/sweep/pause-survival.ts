@@ -15,6 +15,7 @@ import { runOnce, runPathFor } from '../sim/run-once.js';
 import { runTimeoutWalk } from '../sim/skip/timeout-walk.js';
 import { WalkShared } from '../sim/skip/walk-shared.js';
 import { proportionInterval } from '../stats/index.js';
+import { primeReplicationWalk } from './walk-primer.js';
 
 export interface PauseSurvival {
   /** Longest pause (ms) whose failure fraction was ≤ 1 %; 0 when even the shortest probed pause failed. */
@@ -53,6 +54,12 @@ export interface PauseSurvivalOptions {
   readonly stopEarly?: boolean;
   /** Called with the fraction of the budget (or of the expected work) done, between and within probes. */
   readonly onProgress?: (fraction: number) => void;
+  /**
+   * First walk a few of the cell's own nodes as its replication will (once per thread,
+   * where it pays: ./walk-primer.ts), so that V8 compiles the walk with the replication's
+   * paths known (default). No result depends on it.
+   */
+  readonly primeReplication?: boolean;
 }
 
 const MAX_FAILURE_FRACTION = 0.01;
@@ -132,6 +139,7 @@ export function probeConfig(cell: SimConfig, pauseUs: number, names: readonly st
 }
 
 export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOptions = {}): PauseSurvival {
+  if (options.primeReplication !== false) primeReplicationWalk(cell);
   const nodes = options.nodes ?? DEFAULT_NODES;
   const maxPauseUs = options.maxPauseUs ?? DEFAULT_MAX_PAUSE_US;
   const budget = options.budgetHeartbeats ?? PAUSE_SEARCH_BUDGET_HEARTBEATS;
