@@ -22,8 +22,8 @@
  * be a small part of it.
  */
 import type { SimConfig } from '../sim/config.js';
-import { runPathFor } from '../sim/run-once.js';
-import { plainWalkApplies, runTimeoutWalk } from '../sim/skip/timeout-walk.js';
+import { runOnce, runPathFor } from '../sim/run-once.js';
+import { plainWalkApplies } from '../sim/skip/timeout-walk.js';
 
 /** Nodes the primer walks: the cell's first ones. */
 export const PRIMER_NODES = 8;
@@ -47,6 +47,7 @@ export function primeReplicationWalk(cell: SimConfig): boolean {
   const config = primerFor(cell);
   if (config === null) return false;
   primed = true;
-  runTimeoutWalk(config);
+  // The replication's own entry (src/sweep/tasks.ts runTask), so the primer takes whatever path it takes.
+  runOnce(config);
   return true;
 }
