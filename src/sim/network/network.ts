@@ -328,8 +328,15 @@ export class Network {
     const names = this.names;
     const keys = new LinkKeys(names);
     const denseRecords = this.meshed;
+    const n = names.length;
     this.table = new LinkTable(bank, root, profiles, profileOfLink, (link, purpose) => {
-      if (link < pairLinks) return keys.key(this.fromOf.get(link), this.toOf.get(link), purpose);
+      if (link < pairLinks) {
+        if (!denseRecords) return keys.key(this.fromOf.get(link), this.toOf.get(link), purpose);
+        // A mesh's ends by formula (`mesh`): no read of two 4 MB lists on a link's first message.
+        const from = Math.floor(link / (n - 1));
+        const r = link - from * (n - 1);
+        return keys.key(from, r >= from ? r + 1 : r, purpose);
+      }
       const i = link - pairLinks;
       const from = this.senderFrom[i]!;
       return senderLinkStreamKey(names[from]!, this.labelOf(slots === 1 ? SLOT_DEFAULT : i - this.senderFirst[from]!, from), purpose);
