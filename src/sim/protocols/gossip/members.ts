@@ -212,15 +212,23 @@ export class GossipMembers {
     return this.ctx.bank.next(this.peerStream[o]!);
   }
 
+  /** The link o → p (`linkOf` without reading it, for a fresh mesh). */
+  linkTo(o: number, p: number): number {
+    const n = this.n;
+    return this.meshIds ? o * (n - 1) + p - (p > o ? 1 : 0) : this.linkOf[o * n + p]!;
+  }
+
+  /** Whether a message just sent over o → p (not dropped) also has a duplicate in flight (see `sendRow`). */
+  duplicated(o: number, p: number): boolean {
+    return this.duplicates && this.dupOf[o * this.n + p] === 1 && this.ctx.network.duplicateArrivalUs !== DROPPED;
+  }
+
   /** Sends `slot` (a pooled row) over o → p; `kind` fires at p. Counts it; on loss the row is released. */
   sendRow(o: number, p: number, kind: number, msg: number, bytes: number, slot: number, nowUs: number, arg2: number): void {
     this.acc.count(msg, bytes, nowUs);
-    const n = this.n;
-    const i = o * n + p;
-    const link = this.meshIds ? o * (n - 1) + p - (p > o ? 1 : 0) : this.linkOf[i]!;
-    const at = this.ctx.send(link, nowUs, kind, p, slot, arg2);
+    const at = this.ctx.send(this.linkTo(o, p), nowUs, kind, p, slot, arg2);
     if (at === DROPPED) this.pool.release(slot);
-    else if (this.duplicates && this.dupOf[i] === 1 && this.ctx.network.duplicateArrivalUs !== DROPPED) this.pool.retain(slot);
+    else if (this.duplicated(o, p)) this.pool.retain(slot);
   }
 
   /** Bytes of per-member state (version rows, windows, views, link ids), divided by members. */
