@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Fault, LinkConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
+import { ArrivalWindows, type ConvictionRule } from '../../../src/sim/protocols/gossip/arrival-windows.js';
 import { gossipHeartbeats, type GossipConfig } from '../../../src/sim/protocols/gossip/gossip.js';
 import { divisibilityConstants, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
 import { assembleKernelText } from './wasm-text.js';
@@ -198,6 +199,49 @@ describe('the merge kernel (compact windows, snapshots copied on write) leaves e
     const m = gossipHeartbeats({ intervalUs: I, fanout: 1, seeds: 0, gossipToUnreachable: true, maxLocalPauseUs: Infinity, rule: { kind: 'timeout', timeoutUs: 5 * I } });
     runProtocols({ seed: 's', replication: 0, nodeNames: names(5), durationUs: 10 * I, warmupUs: 0, links: { default: link(0) }, typicalIntervalUs: I }, [m]);
     expect(m.usesKernel()).toBe(false);
+  });
+});
+
+describe("the status check's row scan (ArrivalWindows.scanRow)", () => {
+  it('finds the convictable endpoints in order and the earliest other instant, as convictFromUs pair by pair (phi compact and in doubles, fixed timeout)', () => {
+    const rules: [ConvictionRule, boolean][] = [
+      [phi(25), true],
+      [phi(25), false],
+      [{ kind: 'timeout', timeoutUs: 5 * I }, false],
+    ];
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const [rule, compact] of rules) {
+      const R = 37;
+      const rows = 5;
+      const w = new ArrivalWindows(R * rows, rule, undefined, R, compact);
+      w.startRange(0, R * rows, 0);
+      const view = new Uint8Array(R * rows);
+      let l = 0;
+      let convicted = 0;
+      for (let step = 0; step < 400; step++) {
+        l += Math.floor(random() * 0.3 * I);
+        for (let k = 0; k < 20; k++) {
+          const pair = Math.floor(random() * R * rows);
+          if (pair % 6 !== 0) w.report(pair, l); // every sixth pair silent: convicted after ≈ 18 initial intervals
+        }
+        for (let k = 0; k < 3; k++) view[Math.floor(random() * R * rows)] = random() < 0.5 ? 0 : 2; // UP / DOWN
+        const row = step % rows;
+        const self = (step * 7) % R;
+        const expected: number[] = [];
+        let next = Infinity;
+        for (let e = 0; e < R; e++) {
+          if (e === self || view[row * R + e] !== 0) continue;
+          const from = w.convictFromUs(row * R + e);
+          if (l >= from) expected.push(e);
+          else if (from < next) next = from;
+        }
+        expect(w.scanRow(row, self, view, l)).toBe(next);
+        expect([...w.convicted.subarray(0, w.convictedCount)]).toEqual(expected);
+        convicted += expected.length;
+      }
+      expect(convicted).toBeGreaterThan(0); // the comparison covered convictions, not only bounds
+    }
   });
 });
 

@@ -35,6 +35,7 @@
  */
 import { PHI_FACTOR } from '../../detectors/phi-cassandra.js';
 import { arenaLineBytes, plainArena, type Arena } from './arena.js';
+import { UP } from './membership-accounting.js';
 
 /** How an observer decides an endpoint is down, from the arrivals of its heartbeat versions. */
 export type ConvictionRule =
@@ -191,6 +192,7 @@ export class ArrivalWindows {
     this.capacity = this.B * this.blockSize;
     this.closesAt = new Uint8Array(this.capacity + 1);
     if (this.phi) for (let c = this.blockSize; c <= this.capacity; c += this.blockSize) this.closesAt[c] = 1;
+    this.convicted = new Int32Array(rowLength);
     this.stride = this.phi ? BLOCK_STRIDE : 0;
     this.blocksInArena = this.compact && blockArena !== null;
     this.blocks = this.blocksInArena ? blockArena!.int32Lines(windowed * this.stride) : new Int32Array(windowed * this.stride);
@@ -288,6 +290,52 @@ export class ArrivalWindows {
     // The detector's expression, operation for operation: (threshold·ln 10)·mean.
     return this.lastOf(pair) + Math.floor(this.factor * (this.sum[pair]! / this.count[pair]!)) + 1;
   }
+
+  /**
+   * Gossiper.doStatusCheck's pass over row `row` (an observer's endpoints; `self` skipped):
+   * each endpoint held UP (`view` at the pair) whose conviction instant is ≤ `l` is
+   * written to `this.convicted`, in increasing order (`convictedCount` of them); returns the
+   * earliest conviction instant of the others (Infinity if none). The instants are
+   * `convictFromUs`'s doubles, operation for operation; one pass without a call or a row
+   * lookup per pair (10⁶ pairs scanned every ~14 simulated seconds at 1 000 members).
+   */
+  scanRow(row: number, self: number, view: Uint8Array, l: number): number {
+    const R = this.rowLength;
+    const convicted = this.convicted;
+    const base = row * R;
+    let next = Infinity;
+    let k = 0;
+    if (this.phi) {
+      const epoch = this.epoch[row]!;
+      const rel = this.rel;
+      const sum = this.sum;
+      const count = this.count;
+      const factor = this.factor;
+      for (let e = 0; e < R; e++) {
+        const i = base + e;
+        if (view[i] !== UP || e === self) continue;
+        const from = epoch + rel[i]! + Math.floor(factor * (sum[i]! / count[i]!)) + 1;
+        if (l >= from) convicted[k++] = e;
+        else if (from < next) next = from;
+      }
+    } else {
+      const last = this.last;
+      const timeoutUs = this.timeoutUs;
+      for (let e = 0; e < R; e++) {
+        const i = base + e;
+        if (view[i] !== UP || e === self) continue;
+        const from = last[i]! + timeoutUs + 1;
+        if (l >= from) convicted[k++] = e;
+        else if (from < next) next = from;
+      }
+    }
+    this.convictedCount = k;
+    return next;
+  }
+
+  /** The endpoints the last `scanRow` found convictable (the first `convictedCount`). */
+  readonly convicted: Int32Array;
+  convictedCount = 0;
 
   /** The phi nodetool shows (PHI_FACTOR · silence / mean), for tests and traces. */
   phiAt(pair: number, localUs: number): number {
