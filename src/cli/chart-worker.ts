@@ -29,7 +29,10 @@ import { noteTiming } from './timings.js';
 const THREAD_URL = import.meta.url.endsWith('.ts') ? new URL('./chart-worker-entry.mjs', import.meta.url) : new URL('./chart-worker-thread.js', import.meta.url);
 
 /** vega on this thread, with the chart cache; svg.js (and vega with it) loads only if it comes to that. */
-const renderHere: ChartRenderer = async (set) => (await import('../report/svg.js')).renderAllSvg(set, [], fileChartSpecCache(chartCacheDir()));
+const renderHere: ChartRenderer = async (set) => {
+  const cache = fileChartSpecCache(chartCacheDir());
+  return (await import('../report/svg.js')).renderAllSvg(set, [], cache, cache);
+};
 
 interface Pending {
   readonly resolve: (svgs: readonly string[]) => void;

@@ -14,6 +14,13 @@
  * the same shape with other numbers; vega-lite then never even loads. They are ~60 % of
  * a warm render and most of a cold one (2026-12-05, npm start's 7 charts: 520–560 ms
  * CPU cold with them, 230–260 without).
+ *
+ * The last step, the View's dataflow and SVG writer, reads the data too, so its output
+ * can only be kept by a key that holds the data as well (`chartSvgKey`): a chart whose
+ * spec and rows are both unchanged — the same scenario run again (npm start, CI re-running
+ * an unchanged gate: results are a function of the inputs) — is then read back whole and
+ * vega does nothing at all. Renderers opt in (`svgCache`): the chart thread's warm-up must
+ * really render to warm vega's JIT up, so it passes none.
  */
 import { logger, parse, version as vegaVersion, View, Warn, type Spec } from 'vega';
 import { hash } from 'node:crypto';
@@ -128,7 +135,20 @@ function runtimeOf(entry: string, datasets: ChartSet['datasets'], warnings: stri
  * cached chart repeats the ones its compile and parse gave. With `cache`, the runtime
  * spec of a chart of the same shape is reused (see the header) and a new one stored.
  */
-export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], warnings: string[] = [], cache?: ChartSpecCache): Promise<string> {
+export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], warnings: string[] = [], cache?: ChartSpecCache, svgCache?: ChartSpecCache): Promise<string> {
+  const svgKey = svgCache === undefined ? undefined : chartSvgKey(chart, datasets);
+  const kept = svgKey === undefined ? undefined : svgOf(svgCache!.get(svgKey), chart.id);
+  if (kept !== undefined) {
+    warnings.push(...kept.warnings);
+    return kept.svg;
+  }
+  const first = warnings.length;
+  const svg = await renderSvgAfresh(chart, datasets, warnings, cache);
+  if (svgKey !== undefined) svgCache!.set(svgKey, JSON.stringify({ format: SVG_ENTRY_FORMAT, chart: chart.id, warnings: warnings.slice(first), svg } satisfies SvgEntry));
+  return svg;
+}
+
+async function renderSvgAfresh(chart: Chart, datasets: ChartSet['datasets'], warnings: string[], cache: ChartSpecCache | undefined): Promise<string> {
   const log = logger(Warn, 'warn', (_method, level, args) => {
     const message = args.map(String).join(' ');
     // Interactive charts listen to `window` events; headless there is no window, and no events.
@@ -201,10 +221,56 @@ export function scopeIds(svg: string, scope: string): string {
   });
 }
 
-/** Every chart of the set, in order. */
-export async function renderAllSvg(set: ChartSet, warnings: string[] = [], cache?: ChartSpecCache): Promise<string[]> {
+/** Every chart of the set, in order (`cache`, `svgCache`: as renderSvg's). */
+export async function renderAllSvg(set: ChartSet, warnings: string[] = [], cache?: ChartSpecCache, svgCache?: ChartSpecCache): Promise<string[]> {
   const out: string[] = [];
   // One at a time: vega views are cheap, and the order of warnings stays stable.
-  for (const chart of set.charts) out.push(await renderSvg(chart, set.datasets, warnings, cache));
+  for (const chart of set.charts) out.push(await renderSvg(chart, set.datasets, warnings, cache, svgCache));
   return out;
+}
+
+/** Bumped whenever what an SVG entry holds, or how it is read, changes. */
+const SVG_ENTRY_FORMAT = 'hbsim-chart-svg-1';
+
+/** An SVG entry: the chart's finished SVG and every warning its render gave (replayed on a hit). */
+interface SvgEntry {
+  readonly format: string;
+  readonly chart: string;
+  readonly warnings: readonly string[];
+  readonly svg: string;
+}
+
+/**
+ * What this build does to vega's SVG and to the spec before vega sees it: the source text
+ * of the functions that do it (V8 gives a function's exact source), so that an SVG entry
+ * written by other rendering code — an edited checkout, another hbsim — is never read.
+ */
+let rendererDigest: string | undefined;
+function rendererIdentity(): string {
+  rendererDigest ??= hash('sha256', [renderSvgAfresh, staticSpec, compileShape, runtimeOf, roundCoordinates, scopeIds, withData].map(String).join('\n') + STATIC_FONT, 'hex');
+  return rendererDigest;
+}
+
+/**
+ * The key of a chart's finished SVG: SHA-256 of the entry format, vega's and vega-lite's
+ * versions, this build's rendering code (rendererIdentity), the chart's id (its SVG's
+ * ids are scoped by it) and the spec as rendered, datasets and all. Undefined when the spec or its data hold a value JSON would not keep
+ * as it is (two charts could then share a key): such a chart is always rendered.
+ */
+export function chartSvgKey(chart: Chart, datasets: ChartSet['datasets']): string | undefined {
+  const spec = staticSpec(chart, datasets);
+  if (!jsonSafe(spec)) return undefined;
+  return hash('sha256', JSON.stringify([SVG_ENTRY_FORMAT, vegaVersion, installedVersion('vega-lite'), rendererIdentity(), chart.id, spec]), 'hex');
+}
+
+/** The SVG entry's content if it is one this code wrote for `chartId`, else undefined (then the chart is rendered and the entry replaced). */
+function svgOf(entry: string | undefined, chartId: string): { svg: string; warnings: readonly string[] } | undefined {
+  if (entry === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(entry) as Partial<SvgEntry>;
+    if (parsed.format !== SVG_ENTRY_FORMAT || parsed.chart !== chartId || typeof parsed.svg !== 'string' || !Array.isArray(parsed.warnings) || !parsed.warnings.every((w) => typeof w === 'string')) return undefined;
+    return { svg: parsed.svg, warnings: parsed.warnings };
+  } catch {
+    return undefined;
+  }
 }
