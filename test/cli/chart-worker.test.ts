@@ -5,7 +5,7 @@
  * costs time, not the report; `hbsim run` uses it only for an inline run with a report.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chartJobSoon, chartRenderer, chartWorkerThread, startChartWorkerEarly, startChartWorker, stopChartWorker, wantsChartWorker } from '../../src/cli/chart-worker.js';
 import { warmUpResults } from '../../src/results/warm-up-results.js';
 import { runCli } from '../../src/cli/cli.js';
+import { writePair } from '../../src/cli/commands/run.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { printPhases } from '../../src/cli/timings.js';
 import { breachScreen } from '../../src/check/screen.js';
@@ -193,6 +194,24 @@ describe('the hbsim process with a chart thread', () => {
 });
 
 describe('hbsim run with the chart thread', () => {
+  it('lets the last report end the thread once its page is made, before the files are written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hbsim-chart-after-'));
+    const results = syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] });
+    startChartWorker();
+    const seen: boolean[] = [];
+    await writePair(results, dir, {}, () => {
+      seen.push(existsSync(join(dir, `${results.name}.json`)) || existsSync(join(dir, `${results.name}.html`)));
+      void stopChartWorker();
+    });
+    expect(seen).toEqual([false]);
+    expect(chartWorkerThread()).toBeUndefined();
+    expect(existsSync(join(dir, `${results.name}.html`))).toBe(true);
+    // Without a report the hook still runs, once, before the results file is written.
+    const plain: boolean[] = [];
+    await writePair(results, join(dir, 'b'), null, () => plain.push(existsSync(join(dir, 'b', `${results.name}.json`))));
+    expect(plain).toEqual([false]);
+  });
+
   it('writes the report the main thread would have written, and starts no thread without a report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hbsim-chart-thread-'));
     const small = ['--set', 'duration=10m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.heartbeat.interval=[500ms, 1s]', '--no-pause-survival'];
