@@ -24,8 +24,11 @@
  */
 import { logger, parse, version as vegaVersion, View, Warn, type Spec } from 'vega';
 import { hash } from 'node:crypto';
-import { withData, type Chart, type ChartSet } from './charts.js';
+import type { Chart, ChartSet } from './charts.js';
 import { installedVersion } from './bundles.js';
+import { chartSvgKey, jsonSafe, staticSpec, svgEntry, svgOf } from './svg-key.js';
+
+export { chartSvgKey, STATIC_FONT } from './svg-key.js';
 
 /**
  * Where the runtime specs of charts already rendered are kept, by a key (a SHA-256 in
@@ -50,18 +53,6 @@ interface CacheEntry {
 }
 
 /**
- * The chart's vega-lite spec as rendered (static-copy config) and the names of the
- * datasets it can read: what compile and parse depend on, besides vega and vega-lite.
- */
-function staticSpec(chart: Chart, datasets: ChartSet['datasets']) {
-  // No aria descriptions in the static copy: they repeat every tooltip per mark and
-  // would double the file; the table below the charts carries the same numbers. The
-  // font stack is set once by the page's CSS rather than on every <text>.
-  const spec = withData(chart, datasets);
-  return { ...spec, config: { ...(spec.config ?? {}), aria: false, font: STATIC_FONT } } as typeof spec;
-}
-
-/**
  * The cache key of a chart: SHA-256 of the entry format, vega's and vega-lite's
  * versions, the spec without its data and the datasets' names, in order. Undefined when
  * the spec holds a value JSON would not keep as it is (a non-finite number, undefined,
@@ -72,17 +63,6 @@ export function chartSpecKey(chart: Chart, datasets: ChartSet['datasets']): stri
   delete shape['datasets'];
   if (!jsonSafe(shape)) return undefined;
   return hash('sha256', JSON.stringify([ENTRY_FORMAT, vegaVersion, installedVersion('vega-lite'), Object.keys(datasets), shape]), 'hex');
-}
-
-/** True when JSON.parse(JSON.stringify(value)) is `value` again, structurally. */
-function jsonSafe(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.every(jsonSafe);
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
-  return Object.values(value).every((v) => v !== undefined && jsonSafe(v));
 }
 
 /**
@@ -144,7 +124,7 @@ export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], wa
   }
   const first = warnings.length;
   const svg = await renderSvgAfresh(chart, datasets, warnings, cache);
-  if (svgKey !== undefined) svgCache!.set(svgKey, JSON.stringify({ format: SVG_ENTRY_FORMAT, chart: chart.id, warnings: warnings.slice(first), svg } satisfies SvgEntry));
+  if (svgKey !== undefined) svgCache!.set(svgKey, svgEntry(chart.id, warnings.slice(first), svg));
   return svg;
 }
 
@@ -185,9 +165,6 @@ async function renderSvgAfresh(chart: Chart, datasets: ChartSet['datasets'], war
   }
 }
 
-/** The font the static SVG names; html.ts styles `svg text` with the page's font stack. */
-export const STATIC_FONT = 'sans-serif';
-
 const GEOMETRY_ATTRIBUTE = /\s(d|transform|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g;
 
 /** Geometry to 0.01 px: vega writes 15-digit coordinates, which only add bytes. Text is untouched. */
@@ -227,50 +204,4 @@ export async function renderAllSvg(set: ChartSet, warnings: string[] = [], cache
   // One at a time: vega views are cheap, and the order of warnings stays stable.
   for (const chart of set.charts) out.push(await renderSvg(chart, set.datasets, warnings, cache, svgCache));
   return out;
-}
-
-/** Bumped whenever what an SVG entry holds, or how it is read, changes. */
-const SVG_ENTRY_FORMAT = 'hbsim-chart-svg-1';
-
-/** An SVG entry: the chart's finished SVG and every warning its render gave (replayed on a hit). */
-interface SvgEntry {
-  readonly format: string;
-  readonly chart: string;
-  readonly warnings: readonly string[];
-  readonly svg: string;
-}
-
-/**
- * What this build does to vega's SVG and to the spec before vega sees it: the source text
- * of the functions that do it (V8 gives a function's exact source), so that an SVG entry
- * written by other rendering code — an edited checkout, another hbsim — is never read.
- */
-let rendererDigest: string | undefined;
-function rendererIdentity(): string {
-  rendererDigest ??= hash('sha256', [renderSvgAfresh, staticSpec, compileShape, runtimeOf, roundCoordinates, scopeIds, withData].map(String).join('\n') + STATIC_FONT, 'hex');
-  return rendererDigest;
-}
-
-/**
- * The key of a chart's finished SVG: SHA-256 of the entry format, vega's and vega-lite's
- * versions, this build's rendering code (rendererIdentity), the chart's id (its SVG's
- * ids are scoped by it) and the spec as rendered, datasets and all. Undefined when the spec or its data hold a value JSON would not keep
- * as it is (two charts could then share a key): such a chart is always rendered.
- */
-export function chartSvgKey(chart: Chart, datasets: ChartSet['datasets']): string | undefined {
-  const spec = staticSpec(chart, datasets);
-  if (!jsonSafe(spec)) return undefined;
-  return hash('sha256', JSON.stringify([SVG_ENTRY_FORMAT, vegaVersion, installedVersion('vega-lite'), rendererIdentity(), chart.id, spec]), 'hex');
-}
-
-/** The SVG entry's content if it is one this code wrote for `chartId`, else undefined (then the chart is rendered and the entry replaced). */
-function svgOf(entry: string | undefined, chartId: string): { svg: string; warnings: readonly string[] } | undefined {
-  if (entry === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(entry) as Partial<SvgEntry>;
-    if (parsed.format !== SVG_ENTRY_FORMAT || parsed.chart !== chartId || typeof parsed.svg !== 'string' || !Array.isArray(parsed.warnings) || !parsed.warnings.every((w) => typeof w === 'string')) return undefined;
-    return { svg: parsed.svg, warnings: parsed.warnings };
-  } catch {
-    return undefined;
-  }
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { chartJobSoon, chartRenderer, chartWorkerThread, startChartWorkerEarly, startChartWorker, stopChartWorker, wantsChartWorker } from '../../src/cli/chart-worker.js';
 import { warmUpResults } from '../../src/results/warm-up-results.js';
 import { runCli } from '../../src/cli/cli.js';
@@ -28,6 +28,17 @@ import { parseSet } from '../../src/scenarios/sets.js';
 import { simulatedSweep, syntheticSweep } from '../report/fixtures.js';
 
 afterEach(() => stopChartWorker());
+// The thread's mechanics are checked on charts it really renders: a chart cache holding their
+// finished SVGs would answer on this thread and give the thread no job. The report test below
+// turns it on, in a directory of its own.
+const chartCacheSetting = process.env.HBSIM_CHART_CACHE;
+beforeEach(() => {
+  process.env.HBSIM_CHART_CACHE = 'off';
+});
+afterAll(() => {
+  if (chartCacheSetting === undefined) delete process.env.HBSIM_CHART_CACHE;
+  else process.env.HBSIM_CHART_CACHE = chartCacheSetting;
+});
 
 function capture(env: Record<string, string> = {}): { io: CliIo; stderr: () => string } {
   const err: string[] = [];
@@ -214,11 +225,28 @@ describe('hbsim run with the chart thread', () => {
 
   it('writes the report the main thread would have written, and starts no thread without a report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hbsim-chart-thread-'));
+    // A chart cache of its own (the thread reads the same variable): the first run renders every chart.
+    threadNotes(); // forget earlier tests' notes
+    const cacheDir = process.env.HBSIM_CODE_CACHE_DIR;
+    process.env.HBSIM_CODE_CACHE_DIR = join(dir, 'cache');
+    delete process.env.HBSIM_CHART_CACHE;
+    onTestFinished(() => {
+      if (cacheDir === undefined) delete process.env.HBSIM_CODE_CACHE_DIR;
+      else process.env.HBSIM_CODE_CACHE_DIR = cacheDir;
+    });
     const small = ['--set', 'duration=10m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.heartbeat.interval=[500ms, 1s]', '--no-pause-survival'];
     const timed = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
     expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a'), ...small], timed.io)).toBe(0);
     const notes = timed.stderr().split('\n').filter((l) => l.startsWith('timing: note chart thread: job'));
     expect(notes).toHaveLength(2);
+    // Run again: the results are the same bytes, so every chart comes back whole from the
+    // cache on this thread, the chart thread is given no job, and the page is the same.
+    await stopChartWorker();
+    const again = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
+    expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a2'), ...small], again.io)).toBe(0);
+    expect(again.stderr()).not.toMatch(/chart thread: job/);
+    expect(readFileSync(join(dir, 'a2', 'db-ha.html'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'db-ha.html'), 'utf8'));
+    threadNotes();
     const results = JSON.parse(readFileSync(join(dir, 'a', 'db-ha.json'), 'utf8')) as ResultsFile;
     const loaded = loadPreset('db-ha', { sets: small.filter((_, i) => small[i - 1] === '--set').map((text) => parseSet(text)) });
     const html = await renderReportHtml(results, { targets: recommendationTargetsOf(loaded.scenario), screen: breachScreen(loaded.expectations) });

@@ -16,6 +16,7 @@ import { reportModel } from '../../src/report/data.js';
 import { chartSpecKey, chartSvgKey, renderAllSvg, renderSvg, type ChartSpecCache } from '../../src/report/svg.js';
 import type { ResultsFile } from '../../src/results/results-file.js';
 import { warmUpResults } from '../../src/results/warm-up-results.js';
+import { keptSvgs, rendererFile } from '../../src/report/svg-key.js';
 import { simulatedSweep, syntheticSweep } from './fixtures.js';
 
 /** A cache in memory that counts what it was asked. */
@@ -242,6 +243,24 @@ describe('the SVG cache (finished charts, keyed by spec and data)', () => {
       expect(warnings).toEqual(['earlier', ...plainWarnings]);
     }
     expect(svgs.hits).toBe(2);
+  });
+
+  it('gives a whole set back without vega only when every chart of it is kept (the CLI asks before any thread)', async () => {
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4], timelineEntries: 40 }));
+    const svgs = memoryCache();
+    expect(keptSvgs(set, svgs)).toBeUndefined();
+    const warnings: string[] = [];
+    const plain = await renderAllSvg(set, warnings, undefined, svgs);
+    const replayed: string[] = [];
+    expect(keptSvgs(set, svgs, replayed)).toEqual(plain);
+    expect(replayed).toEqual(warnings);
+    // One chart's entry gone: nothing is given back, and nothing is replayed.
+    svgs.entries.delete(chartSvgKey(set.charts[1]!, set.datasets)!);
+    const none: string[] = [];
+    expect(keptSvgs(set, svgs, none)).toBeUndefined();
+    expect(none).toEqual([]);
+    // The rendering code is identified by its source file, here the TypeScript one.
+    expect(rendererFile()).toMatch(/src[\\/]report[\\/]svg\.ts$/);
   });
 
   it('round-trips through the file cache the CLI uses', async () => {
