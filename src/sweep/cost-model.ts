@@ -38,9 +38,9 @@ import { pauseSearchHeartbeats, probeConfig, probeNodeNames } from './pause-surv
 import type { SweepTask } from './tasks.js';
 
 /** CPU nanoseconds per simulated heartbeat of a replication, by the path that runs it. */
-export const NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 50, pullWalk: 50, nfdSWalk: 50, kernel: 450, engine: 400, protocol: 5000 };
+export const NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 50, tcpWalk: 50, pullWalk: 50, nfdSWalk: 50, kernel: 450, engine: 400, protocol: 5000 };
 /** CPU nanoseconds per nominal heartbeat of the pause-survival search, by the path its probes take. */
-export const SEARCH_NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 200, pullWalk: 200, nfdSWalk: 200, kernel: 1500, engine: 1500, protocol: 0 };
+export const SEARCH_NS_PER_HEARTBEAT: Readonly<Record<RunPath, number>> = { walk: 200, tcpWalk: 200, pullWalk: 200, nfdSWalk: 200, kernel: 1500, engine: 1500, protocol: 0 };
 
 /**
  * The path the pause-survival search's probes take for a cell: the search's own probe

@@ -58,13 +58,14 @@ describe('the inline decision follows the path', () => {
     expect(withSearch.cpuMs - without.cpuMs).toBeCloseTo(((withSearch.heartbeats - without.heartbeats) * SEARCH_NS_PER_HEARTBEAT.walk) / 1e6, 6);
   });
 
-  it('pauseProbePath is the path the real search probes take (walk for db-ha, engine for a TCP preset, walk beside a monitor pause)', () => {
+  it('pauseProbePath is the path the real search probes take (walk for db-ha, the TCP walk for k8s, engine for a TCP lease preset, walk beside a monitor pause)', () => {
     const cases: SimConfig[] = [
       build(expandSweep(resolveScenario('db-ha'))[0]!.scenario).config,
       build(expandSweep(resolveScenario('k8s'))[0]!.scenario).config,
+      build(expandSweep(resolveScenario('k8s-leader-election'))[0]!.scenario).config,
       configOf(scenario(20, '10m', MONITOR_PAUSE)),
     ];
-    const expected: RunPath[] = ['walk', 'engine', 'walk'];
+    const expected: RunPath[] = ['walk', 'tcpWalk', 'engine', 'walk'];
     cases.forEach((cell, i) => {
       probePaths.length = 0;
       longestPauseSurvived(cell, { nodes: 20 });

@@ -13,6 +13,8 @@ export const PAUSE_END = 11;
 export const NEWS = 12;
 export const CRASH = 13;
 export const RECOVER = 14;
+/** Or-ed into a verdict's cause: trust was lost while TCP held a message of the pair back (./tcp-walk.ts). */
+export const STALL_FLAG = 0x80;
 
 /**
  * A field initialiser that is not a small integer (V8's Smi), for number fields that hold
@@ -92,7 +94,12 @@ export class VerdictList {
       else if (to === NEWS) metrics.onNewsAfterPause(pair, timeUs);
       else if (to === CRASH) metrics.onCrash(pair, timeUs);
       else if (to === RECOVER) metrics.onRecover(pair, timeUs);
-      else metrics.onVerdict(pair, timeUs, to as 0 | 1 | 2, this.cause[v] as 0 | 1 | 2);
+      else {
+        const cause = this.cause[v]!;
+        // Only the TCP walk sets the flag; the engine sets the recorder's field before each loss of trust.
+        if (cause >= STALL_FLAG || metrics.suspicionDuringTransportStall) metrics.suspicionDuringTransportStall = cause >= STALL_FLAG;
+        metrics.onVerdict(pair, timeUs, to as 0 | 1 | 2, (cause & 0x7f) as 0 | 1 | 2);
+      }
     }
   }
 }
