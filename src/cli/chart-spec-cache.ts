@@ -24,7 +24,7 @@ import { threadId } from 'node:worker_threads';
 import type { ChartSpecCache } from '../report/svg.js';
 
 const MAGIC = 'hbsim-chart-cache-1';
-/** ~40–90 kB an entry: a few MB at most. */
+/** ~40–140 kB an entry (runtime specs; finished SVGs, the timeline the largest): ~20 MB at most. */
 export const MAX_ENTRIES = 200;
 
 /**
