@@ -114,6 +114,8 @@ function runtimeOf(entry: string, datasets: ChartSet['datasets'], warnings: stri
  * vega-lite and vega go to `warnings` (tests require none) instead of the console; a
  * cached chart repeats the ones its compile and parse gave. With `cache`, the runtime
  * spec of a chart of the same shape is reused (see the header) and a new one stored.
+ * With `svgCache`, a chart whose spec and data are both unchanged is read back whole
+ * (svg-key.ts chartSvgKey, with the warnings its render gave) and a new one stored.
  */
 export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], warnings: string[] = [], cache?: ChartSpecCache, svgCache?: ChartSpecCache): Promise<string> {
   const svgKey = svgCache === undefined ? undefined : chartSvgKey(chart, datasets);
