@@ -30,7 +30,7 @@ describe('docs/results.md', () => {
     const undocumented = [...names].filter((n) => !docs.includes(`\`${n}\``));
     expect(undocumented).toEqual([]);
     expect(results.schema).toBe('hbsim.results/1');
-    expect(results.streams).toBe('hbsim.streams/6');
+    expect(results.streams).toBe('hbsim.streams/7');
   });
 
   it('names the fields a TCP link adds (`transport`)', async () => {

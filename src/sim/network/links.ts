@@ -35,7 +35,11 @@ export function linkLossModel(link: LinkConfig): LossModel {
  * Records are numbered in the order links are seeded (their first message), and
  * `recordOf[link]` points at a link's record (−1 before its first message). At 100 k
  * central nodes that is the order heartbeats go out every interval, so successive sends
- * read successive records; an idle link costs 4 bytes and no stream.
+ * read successive records; an idle link costs 4 bytes and no stream. With `denseRecords`
+ * (a full mesh: network.ts `mesh`) link i's record is record i and there is no
+ * `recordOf`: a gossip member's messages go to random peers, so the seeding order buys
+ * no locality, and the lookup was a cache miss of its own per message (a 4 MB table at
+ * 10⁶ links). The record's profile word holds profile + 1, so 0 means "not seeded yet".
  */
 const WORDS = 8;
 const PROFILE = 4;
@@ -57,6 +61,8 @@ export class LinkTable {
   private readonly recF: Float64Array;
   /** Each link's record (UNSEEDED until its first message), and its profile until then. */
   private readonly recordOf: Int32Array;
+  /** Link i's record is record i (no `recordOf`); see the record's comment. */
+  private readonly dense: boolean;
   private readonly profileOfLink: Uint16Array;
   private records = 0;
   private readonly baseDelayUs: Float64Array;
@@ -92,6 +98,7 @@ export class LinkTable {
     profiles: readonly LinkConfig[],
     profileOfLink: ArrayLike<number>,
     streamKey: (link: number, purpose: string) => StreamKey,
+    denseRecords = false,
   ) {
     const n = profileOfLink.length;
     this.linkCount = n;
@@ -101,7 +108,8 @@ export class LinkTable {
     this.delays = new StreamBank(n, WORDS);
     this.rec = this.delays.words();
     this.recF = new Float64Array(this.rec.buffer, this.rec.byteOffset, this.rec.length / 2);
-    this.recordOf = new Int32Array(n).fill(UNSEEDED);
+    this.dense = denseRecords;
+    this.recordOf = denseRecords ? new Int32Array(0) : new Int32Array(n).fill(UNSEEDED);
     this.profileOfLink = Uint16Array.from(profileOfLink);
     this.baseDelayUs = Float64Array.from(profiles, (p) => p.delay.baseUs);
     this.duplicateProbability = Float64Array.from(profiles, (p) => p.duplicateProbability);
@@ -127,11 +135,11 @@ export class LinkTable {
    * (streams.ts), so when a stream is created changes nothing.
    */
   private seed(link: number): number {
-    const record = this.records++;
-    this.recordOf[link] = record;
+    const record = this.dense ? link : this.records++;
+    if (!this.dense) this.recordOf[link] = record;
     const at = WORDS * record;
     const profile = this.profileOfLink[link]!;
-    this.rec[at + PROFILE] = profile;
+    this.rec[at + PROFILE] = profile + 1;
     const key = this.streamKey;
     const root = this.root;
     const bank = this.bank;
@@ -150,6 +158,16 @@ export class LinkTable {
       this.duplicateDelayStream[record] = bank.add(root, key(link, 'duplicate-delay'));
     }
     return record;
+  }
+
+  /** Link `link`'s record, seeded on the link's first message. */
+  private recordFor(link: number): number {
+    if (this.dense) {
+      if (this.rec[WORDS * link + PROFILE] === 0) this.seed(link);
+      return link;
+    }
+    const record = this.recordOf[link]!;
+    return record === UNSEEDED ? this.seed(link) : record;
   }
 
   /** Decides whether the next message on the link with this record is lost (Bernoulli by countdown in the record; see loss.ts). */
@@ -190,9 +208,8 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let record = this.recordOf[link]!;
-    if (record === UNSEEDED) record = this.seed(link);
-    const profile = this.rec[WORDS * record + PROFILE]!;
+    const record = this.recordFor(link);
+    const profile = this.rec[WORDS * record + PROFILE]! - 1;
     if (this.lost(record, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;
@@ -207,9 +224,8 @@ export class LinkTable {
       this.lastDropReason = DropReason.partition;
       return DROPPED;
     }
-    let record = this.recordOf[link]!;
-    if (record === UNSEEDED) record = this.seed(link);
-    const profile = this.rec[WORDS * record + PROFILE]!;
+    const record = this.recordFor(link);
+    const profile = this.rec[WORDS * record + PROFILE]! - 1;
     if (this.lost(record, profile)) {
       this.lastDropReason = DropReason.loss;
       return DROPPED;

@@ -29,7 +29,7 @@
  * the link table, and from there `transmit` decides messages (hot: no allocation).
  */
 import type { LinkConfig } from '../config.js';
-import { linkStreamKey, senderLinkStreamKey } from '../random/stream-keys.js';
+import { LinkKeys, senderLinkStreamKey } from '../random/stream-keys.js';
 import type { SeedRoot, StreamBank } from '../random/streams.js';
 import { IntIndex, NOT_FOUND } from '../int-index.js';
 import { IntList } from '../int-list.js';
@@ -80,6 +80,8 @@ export class Network {
   private guardOf: LinkGuard | null = null;
   private blockedLast = false;
   private table: LinkTable | null = null;
+  /** Links were registered as a full mesh (`mesh`): the table keeps each link's record at its id. */
+  private meshed = false;
 
   constructor(names: readonly string[], rules: LinkRules, placement: readonly NodePlacement[] | null = null) {
     if (placement !== null && placement.length !== names.length) throw new RangeError('placement must give one entry per node');
@@ -119,6 +121,11 @@ export class Network {
     const override = this.overrides.get(from * this.names.length + to);
     if (override) return override;
     return this.ruleOf(this.slotOf(from, to), from);
+  }
+
+  /** The class of every pair link when there is no per-pair override nor placement (`default`), else null. */
+  uniformClass(): LinkConfig | null {
+    return this.overrides.size === 0 && this.placement === null ? this.rules.default : null;
   }
 
   /**
@@ -223,6 +230,40 @@ export class Network {
     return first;
   }
 
+  /**
+   * Registers every directed link between the nodes in one pass, in (from, to) order —
+   * the ids `link(from, to)` called in that order would give: (from, to) is
+   * from·(n − 1) + to − (to > from) — and writes each link's id at `into[from·n + to]`
+   * (the diagonal is left alone). As `star`, nothing is hashed (the key index catches up
+   * only if a link is looked up), and the table keeps each link's record at its id
+   * (links.ts, `denseRecords`): a mesh's messages go to random peers, so numbering records
+   * by first message buys no locality and costs a lookup per message. With links already
+   * registered it falls back to `link` (one id per directed link) and returns false; true
+   * means the ids are the formula's (a caller may compute them instead of reading `into`).
+   */
+  mesh(into: Int32Array): boolean {
+    const n = this.names.length;
+    if (into.length < n * n) throw new RangeError(`mesh: the id table needs ${n * n} entries, got ${into.length}`);
+    if (this.table !== null || this.fromOf.length > 0) {
+      for (let from = 0; from < n; from++) for (let to = 0; to < n; to++) if (to !== from) into[from * n + to] = this.link(from, to);
+      return false;
+    }
+    const count = n * (n - 1);
+    this.fromOf.reserve(count);
+    this.toOf.reserve(count);
+    let id = 0;
+    for (let from = 0; from < n; from++) {
+      for (let to = 0; to < n; to++) {
+        if (to === from) continue;
+        this.fromOf.push(from);
+        this.toOf.push(to);
+        into[from * n + to] = id++;
+      }
+    }
+    this.meshed = true;
+    return true;
+  }
+
   /** Brings the key index up to date with links registered in bulk (`star`). */
   private catchUp(): void {
     const n = this.names.length;
@@ -285,12 +326,21 @@ export class Network {
       profileOfLink[pairLinks + i] = profileOf(this.ruleOf(i - this.senderFirst[from]!, from));
     }
     const names = this.names;
+    const keys = new LinkKeys(names);
+    const denseRecords = this.meshed;
+    const n = names.length;
     this.table = new LinkTable(bank, root, profiles, profileOfLink, (link, purpose) => {
-      if (link < pairLinks) return linkStreamKey(names[this.fromOf.get(link)]!, names[this.toOf.get(link)]!, purpose);
+      if (link < pairLinks) {
+        if (!denseRecords) return keys.key(this.fromOf.get(link), this.toOf.get(link), purpose);
+        // A mesh's ends by formula (`mesh`): no read of two 4 MB lists on a link's first message.
+        const from = Math.floor(link / (n - 1));
+        const r = link - from * (n - 1);
+        return keys.key(from, r >= from ? r + 1 : r, purpose);
+      }
       const i = link - pairLinks;
       const from = this.senderFrom[i]!;
       return senderLinkStreamKey(names[from]!, this.labelOf(slots === 1 ? SLOT_DEFAULT : i - this.senderFirst[from]!, from), purpose);
-    });
+    }, denseRecords);
   }
 
   private get opened(): LinkTable {

@@ -44,7 +44,7 @@ import type { StreamKey } from './stream-keys.js';
  * verdict from the timeout walk's `link/<node>><monitor>/skip` stream: a /5 file and a
  * /6 file differ in those cells.
  */
-export const STREAMS_VERSION = 'hbsim.streams/6';
+export const STREAMS_VERSION = 'hbsim.streams/7';
 
 /** Seed material for one replication of one scenario. */
 export interface SeedRoot {

@@ -80,12 +80,15 @@ class ReferenceLink {
   }
 }
 
-describe('LinkTable (one record per link, the delay stream inside it)', () => {
+describe.each([
+  ['records in first-message order', false],
+  ['dense records (record i is link i: a mesh)', true],
+])('LinkTable (one record per link, the delay stream inside it): %s', (_label, dense) => {
   it('delivers and drops every message of interleaved links exactly as their named streams say', () => {
     const links = 12;
     const profileOfLink = Uint16Array.from({ length: links }, (_, l) => l % profiles.length);
     const bank = new StreamBank(4);
-    const table = new LinkTable(bank, root, profiles, profileOfLink, key);
+    const table = new LinkTable(bank, root, profiles, profileOfLink, key, dense);
     const reference = Array.from({ length: links }, (_, l) => new ReferenceLink(l, profiles[l % profiles.length]!));
     // A fixed pseudo-random interleaving: links start (and are seeded) in a scrambled order.
     let x = 12345;
@@ -113,7 +116,7 @@ describe('LinkTable (one record per link, the delay stream inside it)', () => {
 
   it('answers attempt() (no duplication) from the same records, and cuts links apart', () => {
     const bank = new StreamBank(4);
-    const table = new LinkTable(bank, root, [bernoulli], new Uint16Array(3), key);
+    const table = new LinkTable(bank, root, [bernoulli], new Uint16Array(3), key, dense);
     const reference = [0, 1, 2].map((l) => new ReferenceLink(l, bernoulli));
     table.cut(1);
     expect(table.isDown(1)).toBe(true);
@@ -134,7 +137,7 @@ describe('LinkTable (one record per link, the delay stream inside it)', () => {
 
   it('makes no stream for a link that carries nothing', () => {
     const bank = new StreamBank(4);
-    const table = new LinkTable(bank, root, [bernoulli], new Uint16Array(1000), key);
+    const table = new LinkTable(bank, root, [bernoulli], new Uint16Array(1000), key, dense);
     table.transmit(7, 0);
     table.transmit(900, 0);
     expect(bank.size).toBe(2); // one loss stream each; the delay streams live in the table's records

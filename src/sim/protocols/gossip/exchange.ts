@@ -12,7 +12,7 @@ import { DOWN, UP } from './membership-accounting.js';
 
 /** SYN from o at p: examineGossiper. */
 export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowUs: number): void {
-  const { ctx, pool, n } = m;
+  const { ctx, pool } = m;
   ctx.delivered(nowUs);
   if (!ctx.nodes.isUp(p)) {
     pool.release(slot);
@@ -23,12 +23,12 @@ export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowU
   // initiator reads states and requests off (digest, snapshot) when the ACK arrives.
   const out = pool.acquire();
   m.copyRow(p, out);
-  const at = ctx.send(m.linkOf[p * n + o]!, nowUs, m.kinds.ack, o, slot * SLOTS + out, p);
+  const at = ctx.send(m.linkTo(p, o), nowUs, m.kinds.ack, o, slot * SLOTS + out, p);
   if (at === DROPPED) {
     countAck(m, pool.rowOf(slot), pool.rowOf(out), nowUs);
     pool.release(slot);
     pool.release(out);
-  } else if (m.dupOf[p * n + o] && ctx.network.duplicateArrivalUs !== DROPPED) {
+  } else if (m.duplicated(p, o)) {
     pool.retain(slot);
     pool.retain(out);
   }
@@ -75,7 +75,7 @@ export function onEchoRequest(m: GossipMembers, e: number, x: number, nowUs: num
     return;
   }
   m.acc.count(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
-  if (ctx.send(m.linkOf[e * n + x]!, nowUs, m.kinds.echoRep, x, e, 0) === DROPPED) m.echoInflight[x * n + e] = 0;
+  if (ctx.send(m.linkTo(e, x), nowUs, m.kinds.echoRep, x, e, 0) === DROPPED) m.echoInflight[x * n + e] = 0;
 }
 
 /** Echo reply from e at x: realMarkAlive. */
@@ -343,5 +343,5 @@ function markAlive(m: GossipMembers, x: number, e: number, nowUs: number): void 
   if (m.echoInflight[i]) return;
   m.echoInflight[i] = 1;
   m.acc.count(Msg.echo, GOSSIP_MESSAGE_BYTES.echo, nowUs);
-  if (m.ctx.send(m.linkOf[i]!, nowUs, m.kinds.echoReq, e, x, 0) === DROPPED) m.echoInflight[i] = 0;
+  if (m.ctx.send(m.linkTo(x, e), nowUs, m.kinds.echoReq, e, x, 0) === DROPPED) m.echoInflight[i] = 0;
 }

@@ -66,6 +66,10 @@ export class GossipMembers {
   readonly echoInflight: Uint8Array;
   readonly linkOf: Int32Array; // o·n + p → link o → p
   readonly dupOf: Uint8Array; // o·n + p → the link o → p may duplicate a message (UDP with duplication)
+  /** The links are a fresh mesh (network.ts `mesh`): link o → p is o·(n − 1) + p − (p > o), computed rather than read from `linkOf` (a 4 MB table: a cache miss per message). */
+  private meshIds = false;
+  /** Some link may duplicate a message (else `dupOf` is all zeros and is not read). */
+  private duplicates = false;
   readonly peerStream: Int32Array;
   readonly chosen: Int32Array; // scratch: this round's targets
   readonly scratch: Int32Array; // scratch: an ACK's newer states as (endpoint, key) pairs
@@ -150,13 +154,20 @@ export class GossipMembers {
   start(): void {
     const { ctx, n, windows, config } = this;
     windows.startRange(0, n * n, 0);
+    this.meshIds = ctx.network.mesh(this.linkOf);
+    const uniform = ctx.network.uniformClass();
     for (let o = 0; o < n; o++) {
-      for (let p = 0; p < n; p++) {
-        if (p === o) continue;
-        this.linkOf[o * n + p] = ctx.network.link(o, p);
-        const cls = ctx.network.classOf(o, p);
-        this.dupOf[o * n + p] = cls.duplicateProbability > 0 && cls.transport !== 'tcp' ? 1 : 0;
+      if (uniform !== null) {
+        if (uniform.duplicateProbability > 0 && uniform.transport !== 'tcp') this.dupOf.fill(1, o * n, o * n + n);
+        this.dupOf[o * n + o] = 0;
+      } else {
+        for (let p = 0; p < n; p++) {
+          if (p === o) continue;
+          const cls = ctx.network.classOf(o, p);
+          this.dupOf[o * n + p] = cls.duplicateProbability > 0 && cls.transport !== 'tcp' ? 1 : 0;
+        }
       }
+      if (!this.duplicates && this.dupOf.subarray(o * n, o * n + n).includes(1)) this.duplicates = true;
       this.peerStream[o] = ctx.nodeStream(o, 'gossip-peer');
       this.nextCheckUs[o] = windows.convictFromUs(o * n + (o === 0 ? 1 : 0));
       const phase = Math.floor(ctx.bank.next(ctx.nodeStream(o, 'gossip-phase')) * config.intervalUs);
@@ -201,13 +212,23 @@ export class GossipMembers {
     return this.ctx.bank.next(this.peerStream[o]!);
   }
 
+  /** The link o → p (`linkOf` without reading it, for a fresh mesh). */
+  linkTo(o: number, p: number): number {
+    const n = this.n;
+    return this.meshIds ? o * (n - 1) + p - (p > o ? 1 : 0) : this.linkOf[o * n + p]!;
+  }
+
+  /** Whether a message just sent over o → p (not dropped) also has a duplicate in flight (see `sendRow`). */
+  duplicated(o: number, p: number): boolean {
+    return this.duplicates && this.dupOf[o * this.n + p] === 1 && this.ctx.network.duplicateArrivalUs !== DROPPED;
+  }
+
   /** Sends `slot` (a pooled row) over o → p; `kind` fires at p. Counts it; on loss the row is released. */
   sendRow(o: number, p: number, kind: number, msg: number, bytes: number, slot: number, nowUs: number, arg2: number): void {
     this.acc.count(msg, bytes, nowUs);
-    const i = o * this.n + p;
-    const at = this.ctx.send(this.linkOf[i]!, nowUs, kind, p, slot, arg2);
+    const at = this.ctx.send(this.linkTo(o, p), nowUs, kind, p, slot, arg2);
     if (at === DROPPED) this.pool.release(slot);
-    else if (this.dupOf[i] && this.ctx.network.duplicateArrivalUs !== DROPPED) this.pool.retain(slot);
+    else if (this.duplicated(o, p)) this.pool.retain(slot);
   }
 
   /** Bytes of per-member state (version rows, windows, views, link ids), divided by members. */
