@@ -10,6 +10,7 @@
  *   npm run bench                          every suite
  *   npm run bench -- --only heartbeat,scale   some suites (ids: the files' `id`)
  *   npm run bench -- --repeat 1            runs per measurement (default 3; fastest counts)
+ *   npm run bench -- --simpy-runs 1        runs of the SimPy model of B (default 3; the median counts)
  *   npm run bench -- --quick               skip the slowest runs (1 M nodes)
  *   npm run bench -- --no-peer             hbsim only (no SimPy, no JS peer)
  *   npm run bench -- --json out.json       also write every table as JSON
@@ -36,6 +37,7 @@ const jsonOut = valueOf('--json');
 const context: BenchContext = {
   repo,
   repeat: Math.max(1, Number(valueOf('--repeat') ?? 3)),
+  simpyRuns: Math.max(1, Number(valueOf('--simpy-runs') ?? 3)),
   quick: args.includes('--quick'),
   peers: !args.includes('--no-peer'),
   ...(valueOf('--against') === undefined ? {} : { against: valueOf('--against')! }),

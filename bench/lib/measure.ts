@@ -52,6 +52,21 @@ export function bestOf<T extends { wallS: number; cpuS: number; peakRssMb: numbe
   return { ...best, cpuS: Math.min(...runs.map((r) => r.cpuS)), peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), runs: runs.length };
 }
 
+/**
+ * The run with the median wall time of `runs` runs (the lower middle one of an even
+ * count), with the median CPU time of all runs: for a yardstick every ratio divides by
+ * (the SimPy model's ~16-24 s run moves by a third from one run to the next on this VM),
+ * where the fastest run would flatter the peer and one run would move every ratio.
+ */
+export function medianOf<T extends { wallS: number; cpuS: number; peakRssMb: number }>(runs: number, run: () => T): T & { runs: number; wallRangeS: readonly [number, number] } {
+  const all: T[] = [];
+  for (let i = 0; i < Math.max(1, runs); i++) all.push(run());
+  const byWall = [...all].sort((a, b) => a.wallS - b.wallS);
+  const cpus = all.map((r) => r.cpuS).sort((a, b) => a - b);
+  const mid = (all.length - 1) >> 1;
+  return { ...byWall[mid]!, cpuS: cpus[mid]!, peakRssMb: Math.max(...all.map((r) => r.peakRssMb)), runs: all.length, wallRangeS: [byWall[0]!.wallS, byWall[byWall.length - 1]!.wallS] };
+}
+
 /** The last line of a process's stdout, parsed as JSON. */
 export function lastJsonLine<T>(stdout: string): T {
   const lines = stdout.trim().split('\n');

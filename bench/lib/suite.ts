@@ -16,6 +16,8 @@ export interface BenchContext {
   readonly repo: string;
   /** Runs per measurement; the fastest counts. */
   readonly repeat: number;
+  /** Runs of the SimPy model of workload B (`--simpy-runs`, default 3); the median counts. */
+  readonly simpyRuns: number;
   /** Skip the slowest measurements (1 M nodes). */
   readonly quick: boolean;
   /** Run the peers (SimPy, hand-tuned JS)? */

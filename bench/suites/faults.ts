@@ -6,8 +6,8 @@
  */
 import { cached } from '../lib/cache.js';
 import { fixed, ratio } from '../lib/format.js';
-import { runHbsimProcess, runInProcess } from '../lib/hbsim.js';
-import { bestOf } from '../lib/measure.js';
+import { phasesOf, runHbsimProcess, runInProcess } from '../lib/hbsim.js';
+import { bestOf, medianOf } from '../lib/measure.js';
 import { runSimpy, simpyAvailable } from '../lib/peers.js';
 import { SHARED_SIMPY_B, type BenchSuite, type PeerFigure } from '../lib/suite.js';
 import { SCENARIO_B_FAULTS } from '../workloads.js';
@@ -21,12 +21,13 @@ const suite: BenchSuite = {
     let simpy = (context.shared.get(SHARED_SIMPY_B) as PeerFigure | undefined) ?? null;
     if (simpy === null && context.peers && simpyAvailable(repo)) {
       context.progress('SimPy model, plain workload B');
-      const run = runSimpy(repo, 1_000, 3_600);
+      const run = medianOf(context.simpyRuns, () => runSimpy(repo, 1_000, 3_600));
       simpy = { wallS: run.wallS, cpuS: run.cpuS };
       context.shared.set(SHARED_SIMPY_B, simpy);
     }
     context.progress('hbsim run (defaults), B-faults, whole process');
-    const whole = bestOf(context.repeat, () => runHbsimProcess(repo, SCENARIO_B_FAULTS));
+    const whole = bestOf(context.repeat, () => runHbsimProcess(repo, SCENARIO_B_FAULTS, [], { HBSIM_TIMINGS: '1' }));
+    const phases = phasesOf(whole.stderr);
     context.progress('hbsim in-process, B-faults');
     const engine = cached(context, 'in-process:B-faults:engine', () => bestOf(context.repeat, () => runInProcess(repo, 'B-faults', 'engine')));
     const fast = cached(context, 'in-process:B-faults:fast', () => bestOf(context.repeat, () => runInProcess(repo, 'B-faults', 'fast')));
@@ -50,7 +51,10 @@ const suite: BenchSuite = {
         simpy ? ratio(simpy.cpuS, r.cpuS) : '–',
       ]),
       notes: [
-        'ratios are against the SimPy model of plain workload B (it has no pauses or bursty loss).',
+        simpy
+          ? `ratios are against the SimPy model of plain workload B (it has no pauses or bursty loss): the median of ${context.simpyRuns} run${context.simpyRuns === 1 ? '' : 's'} (--simpy-runs; the heartbeat suite's when it ran).`
+          : 'SimPy model not run (--no-peer, or no python3-simpy3): no ratios.',
+        ...(phases.length > 0 ? [`hbsim run (defaults), phase by phase (HBSIM_TIMINGS=1; wall / cpu of every thread, s): ${phases.map((p) => `${p.name} ${fixed(p.wallMs / 1000, 3)} / ${fixed(p.cpuMs / 1000, 3)}`).join('; ')}.`] : []),
         'target (issue 12): whole process ≥ 50× SimPy(B).',
       ],
     };

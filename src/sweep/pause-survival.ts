@@ -15,6 +15,7 @@ import { runOnce, runPathFor } from '../sim/run-once.js';
 import { runTimeoutWalk } from '../sim/skip/timeout-walk.js';
 import { WalkShared } from '../sim/skip/walk-shared.js';
 import { proportionInterval } from '../stats/index.js';
+import { primeReplicationWalk } from './walk-primer.js';
 
 export interface PauseSurvival {
   /** Longest pause (ms) whose failure fraction was ≤ 1 %; 0 when even the shortest probed pause failed. */
@@ -53,6 +54,12 @@ export interface PauseSurvivalOptions {
   readonly stopEarly?: boolean;
   /** Called with the fraction of the budget (or of the expected work) done, between and within probes. */
   readonly onProgress?: (fraction: number) => void;
+  /**
+   * First walk a few of the cell's own nodes as its replication will (once per thread,
+   * where it pays: ./walk-primer.ts), so that V8 compiles the walk with the replication's
+   * paths known (default). No result depends on it.
+   */
+  readonly primeReplication?: boolean;
 }
 
 const MAX_FAILURE_FRACTION = 0.01;
@@ -123,12 +130,16 @@ export function probeConfig(cell: SimConfig, pauseUs: number, names: readonly st
       ...staticFaults,
       { kind: 'senderPause', nodes: { kind: 'all' }, onset: { kind: 'uniformOnce', fromUs: warmupUs, toUs: warmupUs + 10 * intervalUs }, duration: { kind: 'constant', valueUs: pauseUs }, afterPause },
     ],
-    linkOverrides: cell.linkOverrides?.filter((o) => o.nodes.kind === 'all'),
     transitionLogLimit: 0,
+    // Only where the cell has the field: a probe then has the cell's keys, in the cell's
+    // order, and so V8's hidden class of it, and the walk's set-up code (link classes,
+    // validation, the walk's constructor) sees one shape of configuration, not two.
+    ...(cell.linkOverrides === undefined ? {} : { linkOverrides: cell.linkOverrides.filter((o) => o.nodes.kind === 'all') }),
   };
 }
 
 export function longestPauseSurvived(cell: SimConfig, options: PauseSurvivalOptions = {}): PauseSurvival {
+  if (options.primeReplication !== false) primeReplicationWalk(cell);
   const nodes = options.nodes ?? DEFAULT_NODES;
   const maxPauseUs = options.maxPauseUs ?? DEFAULT_MAX_PAUSE_US;
   const budget = options.budgetHeartbeats ?? PAUSE_SEARCH_BUDGET_HEARTBEATS;

@@ -74,7 +74,10 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
   faults.forEach((fault, rule) => {
     const kind = kindOf(fault);
     if (kind === 0) return;
-    const label = `fault rule ${rule} (${fault.kind})`;
+    // One sampler for all the rule's processes (it keeps no state: each draws from its own
+    // stream), made when the first is (a rule on no node makes none, as before).
+    let duration: DurationSampler | null | undefined;
+    const durationOf = (): DurationSampler | null => (duration ??= 'duration' in fault ? new DurationSampler(fault.duration, bank, `fault rule ${rule} (${fault.kind}) duration`) : null);
     const make = (nodes: number[], observer: boolean, key: StreamMember): FaultProcess => ({
       rule,
       kind,
@@ -82,7 +85,7 @@ export function compileFaults(faults: readonly Fault[], names: readonly string[]
       observer,
       stream: new RandomStream(bank, bank.add(root, faultStreamKey(rule, fault.kind, key))),
       onset: 'onset' in fault ? fault.onset : null,
-      duration: 'duration' in fault ? new DurationSampler(fault.duration, bank, `${label} duration`) : null,
+      duration: durationOf(),
       active: false,
       activeUntilUs: 0,
     });

@@ -15,7 +15,7 @@
  * rules with one `afterPause` mode only.
  */
 import type { Fault, SimConfig } from '../config.js';
-import { compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes } from '../faults/faults.js';
+import { compileFaults, firstOnsetUs, nextOnsetUs, ProcessKind, selectNodes, type FaultProcess } from '../faults/faults.js';
 import type { DelayDistribution } from '../random/distributions.js';
 import type { SeedRoot, StreamBank } from '../random/streams.js';
 
@@ -61,7 +61,11 @@ export function pauseFaultsRefusal(faults: readonly Fault[], names: readonly str
 
 export function pauseSchedule(config: SimConfig, root: SeedRoot, bank: StreamBank): PauseSchedule {
   const faults = config.faults ?? [];
-  return { ...windowsOf(config, root, bank, ProcessKind.senderPause), burst: faults.some((f) => f.kind === 'senderPause' && f.afterPause === 'burst') };
+  const w = windowsOf(config, root, bank, ProcessKind.senderPause);
+  // Written out as WalkShared.pauseSchedule writes the probes' schedules, key for key: one
+  // hidden class for both, so the walk's window code, optimised on the search's probes,
+  // is not thrown away ("wrong map") when the replication brings its own schedule.
+  return { first: w.first, startUs: w.startUs, endUs: w.endUs, burst: faults.some((f) => f.kind === 'senderPause' && f.afterPause === 'burst') };
 }
 
 /** CPU starvation windows (a send within one waits an extra delay) and each node's extra-delay law (null: none). */
@@ -91,27 +95,38 @@ function windowsOf(config: SimConfig, root: SeedRoot, bank: StreamBank, kind: nu
   const faults = config.faults ?? [];
   const durationUs = config.durationUs;
   const processes = compileFaults(faults, config.nodeNames, root, bank).filter((p) => p.kind === kind);
+  // One process a node at most (one rule of this kind, as in workload B + faults and every
+  // preset): its episodes come out sorted and merged, so they are the node's windows as
+  // they are, written straight into the arrays (the general union below would neither
+  // merge nor reorder them). Each process draws from its own stream, so walking them in
+  // node order draws the same numbers as in rule order.
+  const byNode = new Int32Array(n).fill(-1);
+  let oneEach = true;
+  for (let i = 0; i < processes.length && oneEach; i++) {
+    const node = processes[i]!.nodes[0]!;
+    if (byNode[node] !== -1) oneEach = false;
+    byNode[node] = i;
+  }
+  if (oneEach) {
+    const first = new Int32Array(n + 1);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const push = (from: number, until: number) => {
+      starts.push(from);
+      ends.push(until);
+    };
+    for (let node = 0; node < n; node++) {
+      first[node] = starts.length;
+      if (byNode[node] !== -1) episodesOf(processes[byNode[node]!]!, durationUs, push);
+    }
+    first[n] = starts.length;
+    return { first, startUs: Float64Array.from(starts), endUs: Float64Array.from(ends) };
+  }
   // Each process's episodes, merged within the process.
   const perNode: number[][] = Array.from({ length: n }, () => []);
   for (const p of processes) {
     const windows = perNode[p.nodes[0]!]!;
-    let at = firstOnsetUs(p.onset!, p.stream);
-    let open = false;
-    let from = 0;
-    let until = 0;
-    while (at !== null && at <= durationUs) {
-      const next = nextOnsetUs(p.onset!, p.stream, at);
-      const end = at + Math.max(1, p.duration!.sampleUs(p.stream.index));
-      if (open && at <= until) until = Math.max(until, end);
-      else {
-        if (open) windows.push(from, until);
-        open = true;
-        from = at;
-        until = end;
-      }
-      at = next;
-    }
-    if (open) windows.push(from, until);
+    episodesOf(p, durationUs, (from, until) => windows.push(from, until));
   }
   // The union per node (several rules), sorted.
   const first = new Int32Array(n + 1);
@@ -134,4 +149,30 @@ function windowsOf(config: SimConfig, root: SeedRoot, bank: StreamBank, kind: nu
   }
   first[n] = starts.length;
   return { first, startUs: Float64Array.from(starts), endUs: Float64Array.from(ends) };
+}
+
+/**
+ * One process's episodes, in onset order, merged where one starts while (or as) the
+ * previous lasts: `push(from, until)` for each, sorted and disjoint. The draws, in the
+ * fault service's order: the first onset; then at each onset ≤ `durationUs`, the next
+ * onset and this episode's duration (max(1, draw)).
+ */
+function episodesOf(p: FaultProcess, durationUs: number, push: (from: number, until: number) => void): void {
+  let at = firstOnsetUs(p.onset!, p.stream);
+  let open = false;
+  let from = 0;
+  let until = 0;
+  while (at !== null && at <= durationUs) {
+    const next = nextOnsetUs(p.onset!, p.stream, at);
+    const end = at + Math.max(1, p.duration!.sampleUs(p.stream.index));
+    if (open && at <= until) until = Math.max(until, end);
+    else {
+      if (open) push(from, until);
+      open = true;
+      from = at;
+      until = end;
+    }
+    at = next;
+  }
+  if (open) push(from, until);
 }
