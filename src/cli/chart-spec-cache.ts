@@ -4,6 +4,8 @@
  * (the same scenario run again, another seed, other numbers) skips vega-lite's compile
  * and vega's parse, and never loads vega-lite. Measured on npm start's 7 charts
  * (2026-12-05): 520–560 ms of CPU to render them in a fresh thread without, 230–260 ms with.
+ * The same store keeps the real charts' finished SVGs, under keys that hold their data
+ * too (svg.ts chartSvgKey): a re-run with unchanged results renders no chart at all.
  *
  * Beside the code caches (bin/code-cache.js): node_modules/.cache/hbsim/charts/ of the
  * project hbsim is installed in (of the checkout, for a source checkout), or
@@ -22,7 +24,7 @@ import { threadId } from 'node:worker_threads';
 import type { ChartSpecCache } from '../report/svg.js';
 
 const MAGIC = 'hbsim-chart-cache-1';
-/** ~40–90 kB an entry: a few MB at most. */
+/** ~40–140 kB an entry (runtime specs; finished SVGs, the timeline the largest): ~20 MB at most. */
 export const MAX_ENTRIES = 200;
 
 /**

@@ -66,7 +66,8 @@ export async function runChartThread(beforeFirstReply: () => void = () => {}): P
       for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
         try {
           mark(`job ${job.id} starts`);
-          const svgs = await renderAllSvg(job.set, [], cache);
+          // A real job's charts may be read back whole (svg.ts chartSvgKey); the warm-up's never are.
+          const svgs = await renderAllSvg(job.set, [], cache, cache);
           mark(`job ${job.id} rendered`);
           if (!replied) {
             replied = true;

@@ -28,8 +28,21 @@ import { noteTiming } from './timings.js';
 // is loaded through tsx by chart-worker-entry.mjs (as src/sweep/worker-entry.mjs does).
 const THREAD_URL = import.meta.url.endsWith('.ts') ? new URL('./chart-worker-entry.mjs', import.meta.url) : new URL('./chart-worker-thread.js', import.meta.url);
 
+/** The set's SVGs if the chart cache holds every one whole, else undefined (and whatever fails here only means rendering). */
+async function keptHere(set: ChartSet): Promise<readonly string[] | undefined> {
+  try {
+    const cache = fileChartSpecCache(chartCacheDir());
+    return cache === undefined ? undefined : (await import('../report/svg-key.js')).keptSvgs(set, cache);
+  } catch {
+    return undefined;
+  }
+}
+
 /** vega on this thread, with the chart cache; svg.js (and vega with it) loads only if it comes to that. */
-const renderHere: ChartRenderer = async (set) => (await import('../report/svg.js')).renderAllSvg(set, [], fileChartSpecCache(chartCacheDir()));
+const renderHere: ChartRenderer = async (set) => {
+  const cache = fileChartSpecCache(chartCacheDir());
+  return (await import('../report/svg.js')).renderAllSvg(set, [], cache, cache);
+};
 
 interface Pending {
   readonly resolve: (svgs: readonly string[]) => void;
@@ -123,6 +136,9 @@ function renderOnThread(set: ChartSet): Promise<readonly string[]> {
  */
 export function chartRenderer(): ChartRenderer {
   return async (set) => {
+    // A re-run whose charts are all kept whole (src/report/svg-key.ts) asks no thread and loads no vega.
+    const kept = await keptHere(set);
+    if (kept !== undefined) return kept;
     if (thread === undefined || thread.failed) return renderHere(set);
     try {
       return await renderOnThread(set);

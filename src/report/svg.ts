@@ -14,11 +14,21 @@
  * the same shape with other numbers; vega-lite then never even loads. They are ~60 % of
  * a warm render and most of a cold one (2026-12-05, npm start's 7 charts: 520–560 ms
  * CPU cold with them, 230–260 without).
+ *
+ * The last step, the View's dataflow and SVG writer, reads the data too, so its output
+ * can only be kept by a key that holds the data as well (`chartSvgKey`): a chart whose
+ * spec and rows are both unchanged — the same scenario run again (npm start, CI re-running
+ * an unchanged gate: results are a function of the inputs) — is then read back whole and
+ * vega does nothing at all. Renderers opt in (`svgCache`): the chart thread's warm-up must
+ * really render to warm vega's JIT up, so it passes none.
  */
 import { logger, parse, version as vegaVersion, View, Warn, type Spec } from 'vega';
 import { hash } from 'node:crypto';
-import { withData, type Chart, type ChartSet } from './charts.js';
+import type { Chart, ChartSet } from './charts.js';
 import { installedVersion } from './bundles.js';
+import { chartSvgKey, jsonSafe, staticSpec, svgEntry, svgOf } from './svg-key.js';
+
+export { chartSvgKey, STATIC_FONT } from './svg-key.js';
 
 /**
  * Where the runtime specs of charts already rendered are kept, by a key (a SHA-256 in
@@ -43,18 +53,6 @@ interface CacheEntry {
 }
 
 /**
- * The chart's vega-lite spec as rendered (static-copy config) and the names of the
- * datasets it can read: what compile and parse depend on, besides vega and vega-lite.
- */
-function staticSpec(chart: Chart, datasets: ChartSet['datasets']) {
-  // No aria descriptions in the static copy: they repeat every tooltip per mark and
-  // would double the file; the table below the charts carries the same numbers. The
-  // font stack is set once by the page's CSS rather than on every <text>.
-  const spec = withData(chart, datasets);
-  return { ...spec, config: { ...(spec.config ?? {}), aria: false, font: STATIC_FONT } } as typeof spec;
-}
-
-/**
  * The cache key of a chart: SHA-256 of the entry format, vega's and vega-lite's
  * versions, the spec without its data and the datasets' names, in order. Undefined when
  * the spec holds a value JSON would not keep as it is (a non-finite number, undefined,
@@ -65,17 +63,6 @@ export function chartSpecKey(chart: Chart, datasets: ChartSet['datasets']): stri
   delete shape['datasets'];
   if (!jsonSafe(shape)) return undefined;
   return hash('sha256', JSON.stringify([ENTRY_FORMAT, vegaVersion, installedVersion('vega-lite'), Object.keys(datasets), shape]), 'hex');
-}
-
-/** True when JSON.parse(JSON.stringify(value)) is `value` again, structurally. */
-function jsonSafe(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.every(jsonSafe);
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
-  return Object.values(value).every((v) => v !== undefined && jsonSafe(v));
 }
 
 /**
@@ -127,8 +114,23 @@ function runtimeOf(entry: string, datasets: ChartSet['datasets'], warnings: stri
  * vega-lite and vega go to `warnings` (tests require none) instead of the console; a
  * cached chart repeats the ones its compile and parse gave. With `cache`, the runtime
  * spec of a chart of the same shape is reused (see the header) and a new one stored.
+ * With `svgCache`, a chart whose spec and data are both unchanged is read back whole
+ * (svg-key.ts chartSvgKey, with the warnings its render gave) and a new one stored.
  */
-export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], warnings: string[] = [], cache?: ChartSpecCache): Promise<string> {
+export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], warnings: string[] = [], cache?: ChartSpecCache, svgCache?: ChartSpecCache): Promise<string> {
+  const svgKey = svgCache === undefined ? undefined : chartSvgKey(chart, datasets);
+  const kept = svgKey === undefined ? undefined : svgOf(svgCache!.get(svgKey), chart.id);
+  if (kept !== undefined) {
+    warnings.push(...kept.warnings);
+    return kept.svg;
+  }
+  const first = warnings.length;
+  const svg = await renderSvgAfresh(chart, datasets, warnings, cache);
+  if (svgKey !== undefined) svgCache!.set(svgKey, svgEntry(chart.id, warnings.slice(first), svg));
+  return svg;
+}
+
+async function renderSvgAfresh(chart: Chart, datasets: ChartSet['datasets'], warnings: string[], cache: ChartSpecCache | undefined): Promise<string> {
   const log = logger(Warn, 'warn', (_method, level, args) => {
     const message = args.map(String).join(' ');
     // Interactive charts listen to `window` events; headless there is no window, and no events.
@@ -165,9 +167,6 @@ export async function renderSvg(chart: Chart, datasets: ChartSet['datasets'], wa
   }
 }
 
-/** The font the static SVG names; html.ts styles `svg text` with the page's font stack. */
-export const STATIC_FONT = 'sans-serif';
-
 const GEOMETRY_ATTRIBUTE = /\s(d|transform|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g;
 
 /** Geometry to 0.01 px: vega writes 15-digit coordinates, which only add bytes. Text is untouched. */
@@ -201,10 +200,10 @@ export function scopeIds(svg: string, scope: string): string {
   });
 }
 
-/** Every chart of the set, in order. */
-export async function renderAllSvg(set: ChartSet, warnings: string[] = [], cache?: ChartSpecCache): Promise<string[]> {
+/** Every chart of the set, in order (`cache`, `svgCache`: as renderSvg's). */
+export async function renderAllSvg(set: ChartSet, warnings: string[] = [], cache?: ChartSpecCache, svgCache?: ChartSpecCache): Promise<string[]> {
   const out: string[] = [];
   // One at a time: vega views are cheap, and the order of warnings stays stable.
-  for (const chart of set.charts) out.push(await renderSvg(chart, set.datasets, warnings, cache));
+  for (const chart of set.charts) out.push(await renderSvg(chart, set.datasets, warnings, cache, svgCache));
   return out;
 }

@@ -5,14 +5,15 @@
  * costs time, not the report; `hbsim run` uses it only for an inline run with a report.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { chartJobSoon, chartRenderer, chartWorkerThread, startChartWorkerEarly, startChartWorker, stopChartWorker, wantsChartWorker } from '../../src/cli/chart-worker.js';
 import { warmUpResults } from '../../src/results/warm-up-results.js';
 import { runCli } from '../../src/cli/cli.js';
+import { writePair } from '../../src/cli/commands/run.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { printPhases } from '../../src/cli/timings.js';
 import { breachScreen } from '../../src/check/screen.js';
@@ -27,6 +28,17 @@ import { parseSet } from '../../src/scenarios/sets.js';
 import { simulatedSweep, syntheticSweep } from '../report/fixtures.js';
 
 afterEach(() => stopChartWorker());
+// The thread's mechanics are checked on charts it really renders: a chart cache holding their
+// finished SVGs would answer on this thread and give the thread no job. The report test below
+// turns it on, in a directory of its own.
+const chartCacheSetting = process.env.HBSIM_CHART_CACHE;
+beforeEach(() => {
+  process.env.HBSIM_CHART_CACHE = 'off';
+});
+afterAll(() => {
+  if (chartCacheSetting === undefined) delete process.env.HBSIM_CHART_CACHE;
+  else process.env.HBSIM_CHART_CACHE = chartCacheSetting;
+});
 
 function capture(env: Record<string, string> = {}): { io: CliIo; stderr: () => string } {
   const err: string[] = [];
@@ -193,13 +205,48 @@ describe('the hbsim process with a chart thread', () => {
 });
 
 describe('hbsim run with the chart thread', () => {
+  it('lets the last report end the thread once its page is made, before the files are written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hbsim-chart-after-'));
+    const results = syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] });
+    startChartWorker();
+    const seen: boolean[] = [];
+    await writePair(results, dir, {}, () => {
+      seen.push(existsSync(join(dir, `${results.name}.json`)) || existsSync(join(dir, `${results.name}.html`)));
+      void stopChartWorker();
+    });
+    expect(seen).toEqual([false]);
+    expect(chartWorkerThread()).toBeUndefined();
+    expect(existsSync(join(dir, `${results.name}.html`))).toBe(true);
+    // Without a report the hook still runs, once, before the results file is written.
+    const plain: boolean[] = [];
+    await writePair(results, join(dir, 'b'), null, () => plain.push(existsSync(join(dir, 'b', `${results.name}.json`))));
+    expect(plain).toEqual([false]);
+  });
+
   it('writes the report the main thread would have written, and starts no thread without a report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hbsim-chart-thread-'));
+    // A chart cache of its own (the thread reads the same variable): the first run renders every chart.
+    threadNotes(); // forget earlier tests' notes
+    const cacheDir = process.env.HBSIM_CODE_CACHE_DIR;
+    process.env.HBSIM_CODE_CACHE_DIR = join(dir, 'cache');
+    delete process.env.HBSIM_CHART_CACHE;
+    onTestFinished(() => {
+      if (cacheDir === undefined) delete process.env.HBSIM_CODE_CACHE_DIR;
+      else process.env.HBSIM_CODE_CACHE_DIR = cacheDir;
+    });
     const small = ['--set', 'duration=10m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.heartbeat.interval=[500ms, 1s]', '--no-pause-survival'];
     const timed = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
     expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a'), ...small], timed.io)).toBe(0);
     const notes = timed.stderr().split('\n').filter((l) => l.startsWith('timing: note chart thread: job'));
     expect(notes).toHaveLength(2);
+    // Run again: the results are the same bytes, so every chart comes back whole from the
+    // cache on this thread, the chart thread is given no job, and the page is the same.
+    await stopChartWorker();
+    const again = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
+    expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a2'), ...small], again.io)).toBe(0);
+    expect(again.stderr()).not.toMatch(/chart thread: job/);
+    expect(readFileSync(join(dir, 'a2', 'db-ha.html'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'db-ha.html'), 'utf8'));
+    threadNotes();
     const results = JSON.parse(readFileSync(join(dir, 'a', 'db-ha.json'), 'utf8')) as ResultsFile;
     const loaded = loadPreset('db-ha', { sets: small.filter((_, i) => small[i - 1] === '--set').map((text) => parseSet(text)) });
     const html = await renderReportHtml(results, { targets: recommendationTargetsOf(loaded.scenario), screen: breachScreen(loaded.expectations) });

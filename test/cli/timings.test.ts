@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
 import type { CliIo } from '../../src/cli/io.js';
 
@@ -21,6 +21,13 @@ const SMALL = ['--set', 'duration=5m', '--set', 'warmup=0s', '--set', 'replicati
 describe('HBSIM_TIMINGS', () => {
   it('lists every phase of a run, in order, with wall and CPU milliseconds; off by default; same results', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hbsim-timings-'));
+    // No chart cache: a re-run of this test would otherwise read its charts back whole and give the chart thread no job.
+    const chartCache = process.env.HBSIM_CHART_CACHE;
+    process.env.HBSIM_CHART_CACHE = 'off';
+    onTestFinished(() => {
+      if (chartCache === undefined) delete process.env.HBSIM_CHART_CACHE;
+      else process.env.HBSIM_CHART_CACHE = chartCache;
+    });
     const timed = capture({ HBSIM_TIMINGS: '1', HBSIM_CHART_THREAD: '1' });
     expect(await runCli(['run', 'db-ha', '--out', join(dir, 'a'), ...SMALL], timed.io)).toBe(0);
     const lines = timed.stderr().split('\n').filter((l) => l.startsWith('timing: ') && !l.startsWith('timing: note '));

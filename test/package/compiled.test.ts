@@ -93,8 +93,9 @@ describe('the compiled package', () => {
     expect(plain.stderr).not.toMatch(/code-cache-report-/);
     // With the report: vega from report.cjs (the trace names its code cache), on the chart thread or
     // this one; with HBSIM_CODE_CACHE=off from the ES bundle's chunks.
+    // (Each with caches of its own: a chart cache holding the finished SVGs would load no vega at all, below.)
     for (const thread of ['0', '1']) {
-      const withReport = await spawnSpied(['run', 'db-ha', '--out', `b${thread}`, ...SMALL], { HBSIM_CODE_CACHE: 'trace', HBSIM_CHART_THREAD: thread });
+      const withReport = await spawnSpied(['run', 'db-ha', '--out', `b${thread}`, ...SMALL], { HBSIM_CODE_CACHE: 'trace', HBSIM_CHART_THREAD: thread, HBSIM_CODE_CACHE_DIR: join(dir, `code-cache-b${thread}`) });
       expect(withReport.code).toBe(0);
       expect(withReport.stderr).toMatch(new RegExp(`^hbsim: code cache${thread === '1' ? ' \\(worker\\)' : ''}: (none|used): .*code-cache-report-`, 'm'));
       expect(existsSync(join(dir, `b${thread}`, 'db-ha.html'))).toBe(true);
@@ -103,8 +104,13 @@ describe('the compiled package', () => {
     expect(esReport.code).toBe(0);
     expect(vega(esReport.packages)).toEqual(expect.arrayContaining(vegaChunks()));
     expect(existsSync(join(dir, 'b', 'db-ha.html'))).toBe(true);
-    // The same charts again, from the chart cache (src/cli/chart-spec-cache.ts): vega-lite is never loaded.
-    const cached = await spawnSpied(['run', 'db-ha', '--out', 'c', ...SMALL], { HBSIM_CODE_CACHE: 'off', HBSIM_CHART_THREAD: '0' });
+    // The same charts again, from the runtime specs in the chart cache (src/cli/chart-spec-cache.ts),
+    // without their finished SVGs (removed): vega renders, but vega-lite is never loaded.
+    const charts = join(dir, 'code-cache-b0', 'charts');
+    const svgEntries = readdirSync(charts).filter((f) => readFileSync(join(charts, f), 'utf8').includes('"format":"hbsim-chart-svg-1"'));
+    expect(svgEntries.length).toBeGreaterThan(0);
+    for (const f of svgEntries) rmSync(join(charts, f));
+    const cached = await spawnSpied(['run', 'db-ha', '--out', 'c', ...SMALL], { HBSIM_CODE_CACHE: 'off', HBSIM_CHART_THREAD: '0', HBSIM_CODE_CACHE_DIR: join(dir, 'code-cache-b0') });
     expect(cached.code).toBe(0);
     const vegaLite = vegaChunks('vega-lite');
     expect(vegaLite.length).toBeGreaterThan(0);
@@ -112,6 +118,21 @@ describe('the compiled package', () => {
     // (The bare name 'vega-lite' is resolved, never imported: bundles.ts finds its browser bundle and version by it.)
     expect([...cached.packages].filter((p) => vegaLite.includes(p))).toEqual([]);
     expect(readFileSync(join(dir, 'c', 'db-ha.html'), 'utf8')).toBe(readFileSync(join(dir, 'b', 'db-ha.html'), 'utf8'));
+    // That run kept the finished SVGs again: a re-run reads every chart back whole and loads no vega
+    // at all, on either bundle, with the chart thread forced on or off (it is given no job).
+    expect(readdirSync(charts).filter((f) => readFileSync(join(charts, f), 'utf8').includes('"format":"hbsim-chart-svg-1"')).length).toBe(svgEntries.length);
+    // (The page still resolves the three packages' names to inline their browser bundles: their code chunks
+    // and report.cjs, whose code cache the trace names when it loads, are what must stay unloaded.)
+    for (const [env, out] of [[{ HBSIM_CODE_CACHE: 'off', HBSIM_CHART_THREAD: '0' }, 'd0'], [{ HBSIM_CODE_CACHE: 'trace', HBSIM_CHART_THREAD: '0' }, 'd1'], [{ HBSIM_CHART_THREAD: '1', HBSIM_TIMINGS: '1' }, 'd2']] as const) {
+      const kept = await spawnSpied(['run', 'db-ha', '--out', out, ...SMALL], { ...env, HBSIM_CODE_CACHE_DIR: join(dir, 'code-cache-b0') });
+      expect(kept.code).toBe(0);
+      if (env.HBSIM_CHART_THREAD === '0') {
+        expect([...kept.packages].filter((p) => vegaChunks().includes(p))).toEqual([]);
+        expect(kept.stderr).not.toMatch(/code-cache-report-/);
+      }
+      expect(kept.stderr).not.toMatch(/chart thread: job/);
+      expect(readFileSync(join(dir, out, 'db-ha.html'), 'utf8')).toBe(readFileSync(join(dir, 'b', 'db-ha.html'), 'utf8'));
+    }
   });
 
   it("the bundle holds zod's English messages only, and its scenario errors read as the unbundled program's", async () => {

@@ -13,9 +13,10 @@ import { describe, expect, it } from 'vitest';
 import { chartCacheDir, fileChartSpecCache, MAX_ENTRIES, readEntry } from '../../src/cli/chart-spec-cache.js';
 import { buildCharts, type Chart, type ChartSet } from '../../src/report/charts.js';
 import { reportModel } from '../../src/report/data.js';
-import { chartSpecKey, renderAllSvg, renderSvg, type ChartSpecCache } from '../../src/report/svg.js';
+import { chartSpecKey, chartSvgKey, renderAllSvg, renderSvg, type ChartSpecCache } from '../../src/report/svg.js';
 import type { ResultsFile } from '../../src/results/results-file.js';
 import { warmUpResults } from '../../src/results/warm-up-results.js';
+import { keptSvgs, rendererFile } from '../../src/report/svg-key.js';
 import { simulatedSweep, syntheticSweep } from './fixtures.js';
 
 /** A cache in memory that counts what it was asked. */
@@ -141,6 +142,136 @@ describe('the chart cache', () => {
     expect(cache.hits).toBe(1);
     expect(firstWarnings).toEqual(plainWarnings);
     expect(againWarnings).toEqual(plainWarnings);
+  });
+});
+
+describe('the SVG cache (finished charts, keyed by spec and data)', () => {
+  const sets = () => [
+    chartsOf(syntheticSweep({ intervalsMs: [100, 250, 1000, 2000], timeoutFactors: [1.5, 3, 8], timelineEntries: 300 })),
+    chartsOf(simulatedSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4], minutes: 20, nodes: 4 })),
+    chartsOf(warmUpResults()),
+  ];
+
+  it('gives the bytes and warnings of a fresh render, and on a hit asks vega for nothing', async () => {
+    for (const set of sets()) {
+      const plainWarnings: string[] = [];
+      const plain = await renderAllSvg(set, plainWarnings);
+      const specs = memoryCache();
+      const svgs = memoryCache();
+      expect(await renderAllSvg(set, [], specs, svgs)).toEqual(plain);
+      expect(svgs.sets).toBe(set.charts.length); // every chart's SVG could be kept
+      const specGets = specs.gets;
+      const warnings: string[] = [];
+      expect(await renderAllSvg(set, warnings, specs, svgs)).toEqual(plain);
+      expect(svgs.hits).toBe(set.charts.length);
+      expect(specs.gets).toBe(specGets); // not even the runtime spec was looked up: no compile, parse or View
+      expect(svgs.sets).toBe(set.charts.length);
+      expect(warnings).toEqual(plainWarnings);
+    }
+  });
+
+  it('misses when one number of the data moves, and draws the new number', async () => {
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 500, 1000], timeoutFactors: [2, 4, 8], timelineEntries: 100 }));
+    const svgs = memoryCache();
+    await renderAllSvg(set, [], undefined, svgs);
+    // The same specs, one value of the first numeric field of each dataset's first row changed.
+    const nudged: ChartSet['datasets'] = Object.fromEntries(
+      Object.entries(set.datasets).map(([name, rows]) => {
+        if (rows.length === 0) return [name, rows];
+        const row = rows[0] as Record<string, unknown>;
+        const field = Object.keys(row).find((k) => typeof row[k] === 'number' && (row[k] as number) > 0);
+        return [name, field === undefined ? rows : [{ ...row, [field]: (row[field] as number) * 1.5 }, ...rows.slice(1)]];
+      }),
+    );
+    const moved = { charts: set.charts, datasets: nudged };
+    const changedKeys = set.charts.filter((c) => chartSvgKey(c, nudged) !== chartSvgKey(c, set.datasets)).length;
+    expect(changedKeys).toBeGreaterThan(0);
+    const hits = svgs.hits;
+    const fromCache = await renderAllSvg(moved, [], undefined, svgs);
+    expect(fromCache).toEqual(await renderAllSvg(moved, []));
+    expect(svgs.hits - hits).toBe(set.charts.length - changedKeys);
+  });
+
+  it('keys by chart id, spec and data, and never keys data JSON would not keep', () => {
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] }));
+    const chart = set.charts[0]!;
+    const key = chartSvgKey(chart, set.datasets)!;
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(key).not.toBe(chartSpecKey(chart, set.datasets));
+    expect(chartSvgKey({ ...chart }, { ...set.datasets })).toBe(key);
+    expect(chartSvgKey({ ...chart, id: `${chart.id}-b` }, set.datasets)).not.toBe(key);
+    expect(chartSvgKey({ ...chart, spec: { ...chart.spec, width: 333 } as Chart['spec'] }, set.datasets)).not.toBe(key);
+    const name = Object.keys(set.datasets).find((n) => set.datasets[n]!.length > 0)!;
+    const rows = set.datasets[name]! as Record<string, unknown>[];
+    const field = Object.keys(rows[0]!).find((k) => typeof rows[0]![k] === 'number')!;
+    expect(chartSvgKey(chart, { ...set.datasets, [name]: [{ ...rows[0], [field]: Number.NaN }, ...rows.slice(1)] })).toBeUndefined();
+  });
+
+  it('never uses an entry it did not write for that chart, and replaces it', async () => {
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4], timelineEntries: 50 }));
+    const plain = await renderAllSvg(set, []);
+    const spoilers = [
+      (e: string) => e.slice(0, e.length / 2),
+      () => 'null',
+      (e: string) => e.replace('"format":"hbsim-chart-svg-1"', '"format":"hbsim-chart-svg-0"'),
+      (e: string) => JSON.stringify({ ...(JSON.parse(e) as object), chart: 'chart-other' }),
+      (e: string) => JSON.stringify({ ...(JSON.parse(e) as object), warnings: [3] }),
+    ];
+    for (const spoil of spoilers) {
+      const svgs = memoryCache();
+      await renderAllSvg(set, [], undefined, svgs);
+      for (const [k, e] of svgs.entries) svgs.entries.set(k, spoil(e));
+      const written = svgs.sets;
+      expect(await renderAllSvg(set, [], undefined, svgs)).toEqual(plain);
+      expect(svgs.sets - written).toBe(set.charts.length);
+    }
+  });
+
+  it('repeats every warning the render gave when a chart comes back whole', async () => {
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] }));
+    const base = set.charts.find((c) => c.id === 'chart-cost')!;
+    const spec = base.spec as unknown as Record<string, unknown>;
+    const chart: Chart = { ...base, spec: { ...spec, encoding: { ...(spec['encoding'] as object), color: { field: 'id', type: 'nominal', scale: { type: 'log' } } } } as unknown as Chart['spec'] };
+    const plainWarnings: string[] = [];
+    const plain = await renderSvg(chart, set.datasets, plainWarnings);
+    expect(plainWarnings.length).toBeGreaterThan(0);
+    const specs = memoryCache();
+    const svgs = memoryCache();
+    for (let run = 0; run < 3; run++) {
+      const warnings: string[] = ['earlier'];
+      expect(await renderSvg(chart, set.datasets, warnings, specs, svgs)).toBe(plain);
+      expect(warnings).toEqual(['earlier', ...plainWarnings]);
+    }
+    expect(svgs.hits).toBe(2);
+  });
+
+  it('gives a whole set back without vega only when every chart of it is kept (the CLI asks before any thread)', async () => {
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4], timelineEntries: 40 }));
+    const svgs = memoryCache();
+    expect(keptSvgs(set, svgs)).toBeUndefined();
+    const warnings: string[] = [];
+    const plain = await renderAllSvg(set, warnings, undefined, svgs);
+    const replayed: string[] = [];
+    expect(keptSvgs(set, svgs, replayed)).toEqual(plain);
+    expect(replayed).toEqual(warnings);
+    // One chart's entry gone: nothing is given back, and nothing is replayed.
+    svgs.entries.delete(chartSvgKey(set.charts[1]!, set.datasets)!);
+    const none: string[] = [];
+    expect(keptSvgs(set, svgs, none)).toBeUndefined();
+    expect(none).toEqual([]);
+    // The rendering code is identified by its source file, here the TypeScript one.
+    expect(rendererFile()).toMatch(/src[\\/]report[\\/]svg\.ts$/);
+  });
+
+  it('round-trips through the file cache the CLI uses', async () => {
+    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4], timelineEntries: 80 }));
+    const dir = mkdtempSync(join(tmpdir(), 'hbsim-svg-cache-'));
+    const plain = await renderAllSvg(set, []);
+    const first = fileChartSpecCache(dir, {})!;
+    expect(await renderAllSvg(set, [], first, first)).toEqual(plain);
+    const again = fileChartSpecCache(dir, {})!;
+    expect(await renderAllSvg(set, [], again, again)).toEqual(plain);
+    expect(again.counts).toEqual({ hits: set.charts.length, misses: 0, written: 0 });
   });
 });
 

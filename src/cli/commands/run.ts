@@ -139,7 +139,10 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
         continue;
       }
       results = options.rare === true ? withRareEstimates(l, outcome.results) : outcome.results;
-      written = await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(l.scenario), screen: breachScreen(l.expectations) } : null);
+      // The last report's charts are in: the chart thread ends while this one writes and
+      // prints (tearing down vega's heap takes ~30-60 ms, which the process's exit would wait for).
+      const afterCharts = l === loaded[loaded.length - 1] ? () => void stopChartWorker() : undefined;
+      written = await writePair(results, options.out, options.report ? { targets: recommendationTargetsOf(l.scenario), screen: breachScreen(l.expectations) } : null, afterCharts);
     } finally {
       lock.release();
     }
@@ -153,8 +156,7 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
       if (options.rare === true) io.stdout.write(`${rareLines(results).join('\n')}\n`);
     }
   }
-  // Its last report is written: the chart thread ends now, beside the printing, rather
-  // than at the process's exit (tearing down vega's heap takes ~30-60 ms).
+  // Ended after the last report's charts already (above); a run that failed or wrote no report ends it here.
   void stopChartWorker();
   if (options.json) io.stdout.write(all.length === 1 ? serializeResults(all[0]!) : `${JSON.stringify(all, null, 2)}\n`);
   markPhase('print');
@@ -165,12 +167,14 @@ export async function runCommand(options: RunOptions, io: CliIo, signal?: AbortS
 /**
  * Writes `<out>/<name>.json` and (unless `report` is null) its report, as a consistent
  * pair (src/io/output-pair.ts); returns what was written, for the "wrote" line.
+ * `afterCharts` runs once the report's page is made, before the files are written.
  */
-export async function writePair(results: ResultsFile, out: string, report: ReportOptions | null): Promise<string> {
+export async function writePair(results: ResultsFile, out: string, report: ReportOptions | null, afterCharts?: () => void): Promise<string> {
   const jsonPath = join(out, `${results.name}.json`);
   const htmlPath = join(out, `${results.name}.html`);
   // The charts render on the chart thread if this run started one (chart-worker.ts), else here.
   const html = report === null ? null : await (await loadReportRenderer())(results, report, chartRenderer());
+  afterCharts?.();
   if (html !== null) markPhase('report (render HTML)');
   try {
     writeResultsPair(jsonPath, serializeResults(results), htmlPath, html);

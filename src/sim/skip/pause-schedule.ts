@@ -84,6 +84,11 @@ export function starvationSchedule(config: SimConfig, root: SeedRoot, bank: Stre
   return { ...windowsOf(config, root, bank, ProcessKind.cpuStarvation), extraOf };
 }
 
+/** Each node's link cuts (partitions with scope `each`: one process per node), the engine's draws: for ./tcp-walk.ts. */
+export function cutSchedule(config: SimConfig, root: SeedRoot, bank: StreamBank): { first: Int32Array; startUs: Float64Array; endUs: Float64Array } {
+  return windowsOf(config, root, bank, ProcessKind.partition);
+}
+
 /** The windows of one kind of episodic fault per node: the union over its processes, sorted. */
 function windowsOf(config: SimConfig, root: SeedRoot, bank: StreamBank, kind: number): { first: Int32Array; startUs: Float64Array; endUs: Float64Array } {
   const n = config.nodeNames.length;

@@ -17,6 +17,8 @@ import type { DelayDistribution } from '../../../src/sim/random/distributions.js
 import { Simulation } from '../../../src/sim/engine/simulation.js';
 import { runPathFor } from '../../../src/sim/run-once.js';
 import { runTcpWalk, runTcpWalkWithStats, tcpWalkRefusal } from '../../../src/sim/skip/tcp-walk.js';
+import { heartbeatPhaseUs } from '../../../src/sim/fast/node-streams.js';
+import type { Fault } from '../../../src/sim/config.js';
 import { expectRefused, expectWalkEqualsEngine, expectWithin4Se, S, senderPause, walkConfig, type Walker, type WalkCase } from './walk-vs-engine.js';
 
 const TCP_WALK: Walker = { path: 'tcpWalk', run: runTcpWalk, refusal: tcpWalkRefusal };
@@ -80,6 +82,67 @@ describe('worked cases: the TCP walk equals the engine tally for tally', () => {
     });
     const { walk } = expectWalkEqualsEngine(c, TCP_WALK);
     expect(walk.tallies.transport!.connectionBreaks).toBeGreaterThan(0);
+  });
+
+  /**
+   * Deterministic losses: a partition of one node's link (onset `at`) drops whatever
+   * leaves while it lasts, with no random draw. One node, no jitter, constant delays:
+   * the sends are at phase + k·I, so a cut placed around send k loses exactly the
+   * transmissions that leave inside it, on both paths.
+   */
+  const cutCase = (seed: string, over: WalkCase, cuts: (sendOf: (k: number) => number) => [number, number][], extra: Partial<SimConfig> = {}) => {
+    const base = tcpCell(seed, {
+      nodes: 1,
+      durationUs: 200 * S,
+      warmupUs: 5 * S,
+      link: tcpLink(0, MS, constant(2 * MS)),
+      reverseLink: tcpLink(0, 5 * MS, constant(40 * MS)),
+      detector: { kind: 'timeout', timeoutUs: 1_200 * MS, deadAfterUs: 5 * S, checkIntervalUs: 0 },
+      transitionLogLimit: 1000,
+      ...over,
+    });
+    const phase = heartbeatPhaseUs({ seed: base.seed, replication: 0 }, 'n0', base.heartbeat.intervalUs);
+    const sendOf = (k: number) => phase + k * base.heartbeat.intervalUs;
+    const faults: Fault[] = cuts(sendOf).map(([atUs, forUs]) => ({ kind: 'partition', nodes: { kind: 'all' }, scope: 'each', direction: 'toObserver', onset: { kind: 'at', atUs }, duration: constant(forUs) }));
+    return { ...base, faults, ...extra };
+  };
+
+  it('a single loss: retransmitted one RTO later (SRTT + rto_min after constant samples), delivered; a suspicion it causes ends at the retransmission', () => {
+    const c = cutCase('single-loss', {}, (send) => [[send(100) - MS, 10 * MS]]);
+    const { walk } = expectWalkEqualsEngine(c, TCP_WALK);
+    expect(walk.tallies.transport!.retransmissions).toBe(1);
+    expect(walk.tallies.falseSuspicions).toBe(1);
+    const { stats } = runTcpWalkWithStats(c);
+    expect(stats.materialisations).toBeGreaterThan(0); // the RTO needed the skipped samples: drawn (constants here)
+    expect(stats.materialisedSamples).toBeGreaterThan(50);
+  });
+
+  it('a loss whose retransmission is lost again: backoff doubles the RTO', () => {
+    const c = cutCase('backoff', {}, (send) => [[send(100) - MS, 700 * MS]]);
+    const { walk } = expectWalkEqualsEngine(c, TCP_WALK);
+    expect(walk.tallies.transport!.retransmissions).toBe(2);
+  });
+
+  it('a crash right after a loss: the queued heartbeat dies with the process, the restart opens a fresh connection', () => {
+    const c = cutCase('crash-after-loss', {}, (send) => [[send(100) - MS, 10 * MS]]);
+    const phase = heartbeatPhaseUs({ seed: c.seed, replication: 0 }, 'n0', S);
+    const crashed = { ...c, crashes: [crashAt(phase + 100 * S + 100 * MS, 5 * S)], faults: c.faults };
+    const { walk } = expectWalkEqualsEngine(crashed, TCP_WALK);
+    expect(walk.tallies.transport!.retransmissions).toBe(0);
+    expect(walk.tallies.crashes).toBe(1);
+  });
+
+  it('a heavy ack delay: RTT ≈ 0.8 s, so the RTO (≈ 1 s) reaches the next send: head-of-line stalls behind the hole', () => {
+    const c = cutCase('heavy-ack', { reverseLink: tcpLink(0, 5 * MS, constant(800 * MS)), detector: { kind: 'timeout', timeoutUs: 3 * S, deadAfterUs: 9 * S, checkIntervalUs: 0 } }, (send) => [[send(100) + 500 * MS, 10 * MS], [send(150) - MS, 10 * MS]]);
+    const { walk } = expectWalkEqualsEngine(c, TCP_WALK);
+    expect(walk.tallies.transport!.retransmissions).toBeGreaterThanOrEqual(1);
+    expect(walk.tallies.transport!.headOfLineStalls).toBeGreaterThan(0);
+  });
+
+  it('the first RTT sample of a connection: the first segment lost (RTO = rto_initial), then the second after one sample', () => {
+    const c = cutCase('first-sample', { warmupUs: 0 }, (send) => [[send(0) - 1, 10 * MS], [send(2) - MS, 10 * MS]]);
+    const { walk } = expectWalkEqualsEngine(c, TCP_WALK);
+    expect(walk.tallies.transport!.retransmissions).toBe(2);
   });
 
   it.each(['skip', 'burst'] as const)('sender pauses (%s on resume): held heartbeats, bursts onto the connection, the first news after each pause', (mode) => {
@@ -214,6 +277,25 @@ describe('the TCP walk agrees with the engine within 4 SE', () => {
     expect(sum(walk, (t) => t.pausesWithSuspicion)).toBeGreaterThan(30);
   });
 
+  it('random link cuts (partitions of one node) on a loss-free, exponential link: retransmissions, backoff, stalls', () => {
+    const I = 100 * MS;
+    const cfg = (r: number) =>
+      tcpCell('cuts', {
+        replication: r,
+        nodes: 6,
+        durationUs: 3_000 * I,
+        warmupUs: 20 * I,
+        heartbeat: { intervalUs: I, jitter: { kind: 'uniform', minUs: 0, maxUs: 10 * MS } },
+        link: tcpLink(0, MS, { kind: 'exponential', meanUs: 2 * MS }),
+        reverseLink: tcpLink(0, MS, { kind: 'exponential', meanUs: 2 * MS }),
+        faults: [{ kind: 'partition', nodes: { kind: 'all' }, scope: 'each', direction: 'both', onset: { kind: 'poisson', meanGapUs: 150 * I }, duration: { kind: 'lognormal', medianUs: 1.5 * I, sigma: 0.8 } }],
+        detector: { kind: 'timeout', timeoutUs: 2 * I, deadAfterUs: 6 * I, checkIntervalUs: 0 },
+      });
+    const { walk } = agree(cfg, 16);
+    expect(sum(walk, (t) => t.transport!.retransmissions)).toBeGreaterThan(1_000);
+    expect(sum(walk, (t) => t.falseSuspicions)).toBeGreaterThan(1_000);
+  });
+
   it('a property: random lossy, heavy-tailed TCP cells with crashes or sender pauses and tight timeouts', () => {
     const laws: DelayDistribution[] = [
       { kind: 'exponential', meanUs: 2 * MS },
@@ -248,7 +330,10 @@ describe('the TCP walk agrees with the engine within 4 SE', () => {
               link: tcpLink(p.loss, MS, laws[p.law]!, { ...TCP_DEFAULTS, retries2: p.retries2, userTimeoutUs: p.userTimeout ? 3 * I : 0, reconnectDelayUs: I }),
               reverseLink: tcpLink(0, MS, laws[p.ackLaw]!),
               crashes: p.episodes === 'crashes' ? [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 600 * I, mttrUs: 30 * I }] : [],
-              faults: p.episodes === 'pauses' ? [senderPause({ kind: 'poisson', meanGapUs: 100 * I }, { kind: 'lognormal', medianUs: 2 * I, sigma: 0.7 }, p.burst ? 'burst' : 'skip')] : [],
+              faults:
+                p.episodes === 'pauses'
+                  ? [senderPause({ kind: 'poisson', meanGapUs: 100 * I }, { kind: 'lognormal', medianUs: 2 * I, sigma: 0.7 }, p.burst ? 'burst' : 'skip')]
+                  : [],
               detector: { kind: 'timeout', timeoutUs: p.timeoutIntervals * I, deadAfterUs: 3 * p.timeoutIntervals * I, checkIntervalUs: p.pollMs * MS },
             });
           if (tcpWalkRefusal(cfg(0)) !== null) return;
@@ -265,7 +350,9 @@ describe('refusals', () => {
   it('takes the plain TCP cell', () => expect(tcpWalkRefusal(base)).toBeNull());
   it.each<[string, SimConfig, RegExp]>([
     ['UDP', { ...base, link: { ...base.link, transport: 'udp' } }, /not a TCP link/],
-    ['slow I/O', { ...base, faults: [{ kind: 'slowIo', nodes: { kind: 'all' }, extraDelay: { kind: 'constant', valueUs: MS } }] } as SimConfig, /faults other than crashes and sender pauses/],
+    ['partitions on a lossy link', { ...base, faults: [{ kind: 'partition', nodes: { kind: 'all' }, scope: 'each', direction: 'both', onset: { kind: 'at', atUs: 10 * S }, duration: constant(S) }] } as SimConfig, /partitions on a lossy TCP link/],
+    ['a group partition', { ...base, faults: [{ kind: 'partition', nodes: { kind: 'all' }, scope: 'group', direction: 'both', onset: { kind: 'at', atUs: 10 * S }, duration: constant(S) }] } as SimConfig, /group partition/],
+    ['slow I/O', { ...base, faults: [{ kind: 'slowIo', nodes: { kind: 'all' }, extraDelay: { kind: 'constant', valueUs: MS } }] } as SimConfig, /faults other than crashes, sender pauses and partitions/],
     ['pauses with crashes', { ...base, faults: [senderPause({ kind: 'periodic', periodUs: 60 * S }, { kind: 'constant', valueUs: S })], crashes: [crashAt(100 * S, S)] }, /pauses together with crashes/],
     ['Gilbert–Elliott', { ...base, link: { ...base.link, loss: { kind: 'gilbertElliott', enterBadProbability: 0.01, leaveBadProbability: 0.5, lossInGoodProbability: 0, lossInBadProbability: 1 } } }, /Gilbert/],
     ['NFD-E-like other detectors', { ...base, detector: { kind: 'phiAkka', threshold: 8, acceptablePauseUs: 0, minStdDeviationUs: 100_000, maxSampleSize: 100, firstHeartbeatEstimateUs: S, confirmAfterUs: 0, checkIntervalUs: 0, deadAfterUs: Number.POSITIVE_INFINITY } } as unknown as SimConfig, /fixed-timeout/],
