@@ -18,8 +18,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Fault, LinkConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
+import { ArrivalWindows, type ConvictionRule } from '../../../src/sim/protocols/gossip/arrival-windows.js';
 import { gossipHeartbeats, type GossipConfig } from '../../../src/sim/protocols/gossip/gossip.js';
 import { divisibilityConstants, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
+import { assembleKernelText } from './wasm-text.js';
 
 const I = 1_000_000;
 const link = (loss: number, duplicate = 0): LinkConfig => ({
@@ -32,8 +34,8 @@ const phi = (sampleSize: number, maxIntervalUs = 2 * I) => ({ kind: 'phi' as con
 
 interface Case {
   readonly members: number;
-  /** What the kernel must have left to JavaScript in this run (so the comparison covers it). */
-  readonly leaves: readonly ('listed' | 'checked')[];
+  /** What the kernel must have left to JavaScript (or, `closed`, done itself) in this run (so the comparison covers it). */
+  readonly leaves: readonly ('listed' | 'checked' | 'closed')[];
   readonly config: Partial<GossipConfig>;
   readonly spec: Partial<ProtocolRunSpec>;
 }
@@ -67,16 +69,23 @@ const cases: Record<string, Case> = {
   // 13 = 3·4 + 1: a tail lane; one interval per block: every recorded report closes a block; crashes and restarts.
   'tail lane, a block closed by every report, crashes and restarts, duplicates': {
     members: 13,
-    leaves: ['listed'], // no lane is decided by the kernel: each report closes a block
+    leaves: ['listed', 'closed'], // no lane is decided by the main pass: each report closes a block (the kernel's second pass)
     config: { rule: phi(7), fanout: 2 },
     spec: { links: { default: link(0.1, 0.03) }, crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 90 * I, mttrUs: 25 * I }] },
   },
   // 30 = 7·4 + 2; blocks of 3; pauses, starvation and drift (views DOWN, rounds far apart).
   'two tail lanes, blocks of 3, pauses, CPU starvation, clock drift': {
     members: 30,
-    leaves: ['listed', 'checked'],
+    leaves: ['listed', 'checked', 'closed'],
     config: { rule: phi(25) },
     spec: { faults: pauses, crashes: [{ kind: 'crashAt', nodes: { kind: 'named', names: ['m3'] }, atUs: 100 * I, downUs: 40 * I }] },
+  },
+  // sample_size 1: one block of one interval, so every recorded report closes it and evicts it (the ring's next block is itself).
+  'a one-interval window: every report closes and evicts the only block': {
+    members: 9,
+    leaves: ['closed'],
+    config: { rule: phi(1), fanout: 2 },
+    spec: { links: { default: link(0.05) }, crashes: [{ kind: 'crashAt', nodes: { kind: 'named', names: ['m4'] }, atUs: 120 * I, downUs: 50 * I }] },
   },
   // MAX_INTERVAL below the round: many intervals not recorded (the base moves); heavy loss.
   'intervals over MAX_INTERVAL, 30 % loss': {
@@ -106,6 +115,26 @@ describe('the merge kernel (compact windows, snapshots copied on write) leaves e
       expect(k.result).toEqual(js.result);
     });
   }
+
+  it('blocks closed by JavaScript when the block lines are not in the kernel memory (kernelCloses: false), each window as the reference', () => {
+    const c: Case = {
+      members: 13,
+      leaves: [],
+      config: { rule: phi(13), fanout: 2, kernelCloses: false },
+      spec: { links: { default: link(0.1, 0.03) }, faults: pauses, crashes: [{ kind: 'crashRecover', nodes: { kind: 'all' }, mttfUs: 90 * I, mttrUs: 25 * I }] },
+    };
+    const js = run(c, false);
+    const k = run(c, true);
+    const closing = run({ ...c, config: { ...c.config, kernelCloses: true } }, true);
+    expect(k.module.usesKernel()).toBe(true);
+    const left = k.module.kernelCounters();
+    const closed = closing.module.kernelCounters();
+    expect(left.closed).toBe(0);
+    expect(closed.closed).toBeGreaterThan(1_000);
+    expect(left.listed).toBe(closed.listed + closed.closed); // the same lanes, listed to JavaScript instead
+    expect(k.result).toEqual(js.result);
+    expect(closing.result).toEqual(js.result);
+  });
 
   it('snapshots copied on write on the JavaScript path too (duplicates, restarts, pauses)', () => {
     const c: Case = {
@@ -173,87 +202,48 @@ describe('the merge kernel (compact windows, snapshots copied on write) leaves e
   });
 });
 
-/** Assembles the kernel's text form as merge-kernel.ts's header prints it (one function, the subset of instructions it uses). */
-function assembleKernelText(source: string): Uint8Array {
-  const start = source.indexOf(' * (func $merge');
-  const end = source.indexOf('\n * )\n', start);
-  const lines = source
-    .slice(start, end)
-    .split('\n')
-    .map((line) => line.replace(/^ \*( |$)/, ''));
-  const header = lines.slice(0, 3).join(' ');
-  const TYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
-  const params = [...header.matchAll(/\(param \$(\w+) (\w+)\)/g)].map((x) => [x[1]!, x[2]!] as const);
-  const results = [...header.matchAll(/\(result (\w+)\)/g)].map((x) => x[1]!);
-  const locals = [...header.matchAll(/\(local \$(\w+) (\w+)\)/g)].map((x) => [x[1]!, x[2]!] as const);
-  const index = new Map([...params, ...locals].map(([name], i) => [name, i]));
-  const leb = (v: number): number[] => {
-    const out: number[] = [];
-    do {
-      let b = v & 0x7f;
-      v >>>= 7;
-      if (v) b |= 0x80;
-      out.push(b);
-    } while (v);
-    return out;
-  };
-  const sleb = (v: number): number[] => {
-    const out: number[] = [];
-    for (;;) {
-      const b = v & 0x7f;
-      v >>= 7;
-      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return [...out, b];
-      out.push(b | 0x80);
+describe("the status check's row scan (ArrivalWindows.scanRow)", () => {
+  it('finds the convictable endpoints in order and the earliest other instant, as convictFromUs pair by pair (phi compact and in doubles, fixed timeout)', () => {
+    const rules: [ConvictionRule, boolean][] = [
+      [phi(25), true],
+      [phi(25), false],
+      [{ kind: 'timeout', timeoutUs: 5 * I }, false],
+    ];
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const [rule, compact] of rules) {
+      const R = 37;
+      const rows = 5;
+      const w = new ArrivalWindows(R * rows, rule, undefined, R, compact);
+      w.startRange(0, R * rows, 0);
+      const view = new Uint8Array(R * rows);
+      let l = 0;
+      let convicted = 0;
+      for (let step = 0; step < 400; step++) {
+        l += Math.floor(random() * 0.3 * I);
+        for (let k = 0; k < 20; k++) {
+          const pair = Math.floor(random() * R * rows);
+          if (pair % 6 !== 0) w.report(pair, l); // every sixth pair silent: convicted after ≈ 18 initial intervals
+        }
+        for (let k = 0; k < 3; k++) view[Math.floor(random() * R * rows)] = random() < 0.5 ? 0 : 2; // UP / DOWN
+        const row = step % rows;
+        const self = (step * 7) % R;
+        const expected: number[] = [];
+        let next = Infinity;
+        for (let e = 0; e < R; e++) {
+          if (e === self || view[row * R + e] !== 0) continue;
+          const from = w.convictFromUs(row * R + e);
+          if (l >= from) expected.push(e);
+          else if (from < next) next = from;
+        }
+        expect(w.scanRow(row, self, view, l)).toBe(next);
+        expect([...w.convicted.subarray(0, w.convictedCount)]).toEqual(expected);
+        convicted += expected.length;
+      }
+      expect(convicted).toBeGreaterThan(0); // the comparison covered convictions, not only bounds
     }
-  };
-  const PLAIN: Record<string, number[]> = {
-    'i32.add': [0x6a], 'i32.sub': [0x6b], 'i32.shl': [0x74], 'i32.and': [0x71], 'i32.ge_u': [0x4f], 'i32.eqz': [0x45],
-    end: [0x0b], block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40],
-  };
-  const SIMD: Record<string, number> = {
-    'i32x4.splat': 0x11, 'f64x2.splat': 0x14, 'i32x4.eq': 0x37, 'i32x4.gt_s': 0x3b, 'f64x2.eq': 0x47, 'f64x2.gt': 0x4a, 'f64x2.ge': 0x4c,
-    'v128.not': 0x4d, 'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.or': 0x50, 'v128.bitselect': 0x52, 'v128.any_true': 0x53,
-    'f64x2.floor': 0x75, 'i16x8.extend_low_i8x16_u': 0x89, 'i32x4.bitmask': 0xa4, 'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1, 'i32x4.mul': 0xb5, 'i32x4.le_u': 0x3e,
-    'i16x8.narrow_i32x4_u': 0x86, 'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3,
-    'f64x2.convert_low_i32x4_s': 0xfe,
-  };
-  const MEMORY: Record<string, number[]> = { 'v128.load': [0xfd, 0x00, 0], 'v128.store': [0xfd, 0x0b, 0], 'v128.load32_zero': [0xfd, 0x5c, 0], 'v128.load64_zero': [0xfd, 0x5d, 0], 'i32.store': [0x36, 2] };
-  const tokens = lines.slice(3).join(' ').split(/\s+/).filter((t) => t !== '' && t !== ')');
-  const code: number[] = [];
-  for (let k = 0; k < tokens.length; k++) {
-    const op = tokens[k]!;
-    const next = () => tokens[++k]!;
-    if (op === 'local.get' || op === 'local.set' || op === 'local.tee') {
-      const name = next().slice(1);
-      expect(index.has(name), name).toBe(true);
-      code.push(op === 'local.get' ? 0x20 : op === 'local.set' ? 0x21 : 0x22, ...leb(index.get(name)!));
-    } else if (op === 'i32.const') code.push(0x41, ...sleb(Number(next())));
-    else if (op === 'br' || op === 'br_if') code.push(op === 'br' ? 0x0c : 0x0d, ...leb(Number(next())));
-    else if (op === 'i8x16.shuffle') code.push(0xfd, 0x0d, ...Array.from({ length: 16 }, () => Number(next())));
-    else if (op === 'i32x4.extract_lane') code.push(0xfd, 0x1b, Number(next()));
-    else if (op === 'v128.store64_lane') code.push(0xfd, 0x5b, 0, 0, Number(next())); // memarg (align 0, offset 0), lane
-    else if (op in MEMORY) {
-      const offset = tokens[k + 1]?.startsWith('offset=') ? Number(next().slice(7)) : 0;
-      code.push(...MEMORY[op]!, ...leb(offset));
-    } else if (op in PLAIN) code.push(...PLAIN[op]!);
-    else if (op in SIMD) code.push(0xfd, ...leb(SIMD[op]!));
-    else throw new Error(`unknown instruction ${op}`);
-  }
-  code.push(0x0b);
-  const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-  const name = (s: string) => [...leb(s.length), ...Buffer.from(s, 'utf8')];
-  const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-  const type = [0x60, ...vec(params.map(([, t]) => [TYPE[t]!])), ...vec(results.map((t) => [TYPE[t]!]))];
-  const body = [...vec(locals.map(([, t]) => [1, TYPE[t]!])), ...code];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([type])),
-    ...section(2, vec([[...name('m'), ...name('memory'), 0x02, 0x00, 1]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name('merge'), 0x00, 0]])),
-    ...section(10, vec([[...leb(body.length), ...body]])),
-  ]);
-}
+  });
+});
 
 describe("the kernel's block-close test", () => {
   it('c·M mod 2³² ≤ M − 1 (unsigned) iff the block size divides c, for every count below 2¹⁶', () => {

@@ -13,6 +13,8 @@ export interface Arena {
   float64(length: number): Float64Array;
   uint8(length: number): Uint8Array;
   uint16(length: number): Uint16Array;
+  /** An Int32Array starting on a 64-byte boundary (a cache line) where the memory is addressed by the kernel. */
+  int32Lines(length: number): Int32Array;
 }
 
 export const plainArena: Arena = {
@@ -20,11 +22,17 @@ export const plainArena: Arena = {
   float64: (length) => new Float64Array(length),
   uint8: (length) => new Uint8Array(length),
   uint16: (length) => new Uint16Array(length),
+  int32Lines: (length) => new Int32Array(length),
 };
 
 /** Bytes an array of `bytes` takes in a MemoryArena (each starts 16-byte aligned). */
 export function arenaBytes(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
+}
+
+/** Bytes an `int32Lines` array of `length` takes in a MemoryArena (with the padding to its 64-byte start). */
+export function arenaLineBytes(length: number): number {
+  return arenaBytes(4 * length) + 48;
 }
 
 const PAGE = 65_536;
@@ -64,5 +72,10 @@ export class MemoryArena implements Arena {
 
   uint16(length: number): Uint16Array {
     return new Uint16Array(this.buffer, this.take(2 * length), length);
+  }
+
+  int32Lines(length: number): Int32Array {
+    this.take((64 - (this.top % 64)) % 64);
+    return new Int32Array(this.buffer, this.take(4 * length), length);
   }
 }

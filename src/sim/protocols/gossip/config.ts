@@ -24,6 +24,8 @@ export interface GossipConfig {
   readonly copyOnWrite?: boolean;
   /** Compact window records where provably equivalent (arrival-windows.ts `compactWindows`; default true; the kernel needs them). false: doubles, never rebased — same results (tests compare). */
   readonly compactWindows?: boolean;
+  /** The kernel closes window blocks itself, the block lines in its memory when they fit (default true). false: JavaScript closes them, same results (tests compare). */
+  readonly kernelCloses?: boolean;
 }
 
 /**

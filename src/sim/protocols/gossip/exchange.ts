@@ -158,17 +158,23 @@ function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, ownDig
   const out = outOffset < 0 ? k.copies[2] : null;
   const n4 = n & ~3;
   let next = m.nextCheckUs[x]!;
-  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 2 * base, k.rel + 4 * base, k.sum + 4 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, L, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), k.blockM, k.blockM1);
+  const blk = w.blocksInArena ? w.blocks.byteOffset + 4 * w.stride * base : 0;
+  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 2 * base, k.rel + 4 * base, k.sum + 4 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, L, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), k.blockM, k.blockM1, blk, w.blockSize, w.capacity, w.B);
   let states = k.res[0]!;
   let asked = k.res[1]!;
   const checks = k.res[2]!;
+  const closes = k.res[3]!;
   m.kernelCounters.listed += specials;
   m.kernelCounters.checked += checks;
+  if (blk !== 0) m.kernelCounters.closed += closes;
+  else m.kernelCounters.listed += closes;
   const theirs = pool.rowOf(inSlot);
   for (let j = 0; j < specials; j++) {
     const e = k.lists[j]!;
     next = applyOne(m, x, e, theirs[e]!, l, L, nowUs, next);
   }
+  // The lanes whose report closes a block, listed from the top of `lists` down: closed by the kernel when the block lines are in its memory, else here.
+  if (blk === 0) for (let j = 0; j < closes; j++) next = applyOne(m, x, k.lists[n4 - 1 - j]!, theirs[k.lists[n4 - 1 - j]!]!, l, L, nowUs, next);
   const V = m.ver;
   const digests = digestSlot < 0 ? null : ownDigests ? m.verRows[x]! : pool.rowOf(digestSlot);
   const reply = outSlot < 0 ? null : pool.rows[outSlot]!;

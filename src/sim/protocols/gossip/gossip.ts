@@ -47,8 +47,9 @@
  * and an ACK's own SYN digests are the initiator's row). Versions, views, windows and message
  * rows live in one WebAssembly memory (arena.ts), and a SIMD kernel merges a whole row
  * per ACK or ACK2, four endpoints a step, with masks instead of branches: the ACK's
- * states and requests, the version, the window report (merge-kernel.ts); the rare lanes
- * (an endpoint held DOWN, a block closing, the same instant, a conviction instant that
+ * states and requests, the version, the window report (merge-kernel.ts; reports that close
+ * a block in a second pass, their misses overlapping); the rare lanes
+ * (an endpoint held DOWN, the same instant, a conviction instant that
  * could lower the bound) go back to the JavaScript path, which also runs the fixed
  * timeout (exchange.ts: the ACK sorted into "asked" and "newer" without a branch, the
  * newer states applied with the report inline). Either way the conviction instant is
@@ -115,8 +116,8 @@ export interface GossipModule extends ProtocolModule {
   usesKernel(): boolean;
   /** Message rows ever made (the most in flight at once; for tests). */
   messageRows(): number;
-  /** What the kernel left to JavaScript so far: lanes listed, conviction instants checked, message rows copied in (for tests). */
-  kernelCounters(): { listed: number; checked: number; copied: number };
+  /** What the kernel left to JavaScript so far: lanes listed, conviction instants checked, message rows copied in; and window blocks the kernel closed itself (for tests). */
+  kernelCounters(): { listed: number; checked: number; copied: number; closed: number };
   /** Message snapshots of a member's row copied because the member wrote its row first, and own SYN snapshots read as the live row (row-pool.ts; for tests). */
   snapshotCounters(): { copiedOnWrite: number; readLive: number };
   /** Whether the windows use the compact records, how often a row's epoch moved and how many tLast values were clamped (arrival-windows.ts; for tests). */

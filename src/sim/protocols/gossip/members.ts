@@ -7,7 +7,7 @@
 import { DROPPED } from '../../network/network.js';
 import type { ProtocolContext } from '../protocol.js';
 import { arenaBytes, MAX_ARENA_BYTES, MemoryArena, plainArena, type Arena } from './arena.js';
-import { ArrivalWindows, compactWindows } from './arrival-windows.js';
+import { ArrivalWindows, blockArenaBytes, compactWindows } from './arrival-windows.js';
 import { censorHorizonUs, GEN, MAX_GENERATION, type GossipConfig } from './config.js';
 import { divisibilityConstants, instantiateMergeKernel, kernelSupported, type MergeFn } from './merge-kernel.js';
 import { MembershipAccounting } from './membership-accounting.js';
@@ -82,7 +82,7 @@ export class GossipMembers {
   /** States in the last ACK absorbed. */
   ackStates = 0;
   /** What the kernel left to JavaScript (for tests). */
-  readonly kernelCounters = { listed: 0, checked: 0, copied: 0 };
+  readonly kernelCounters = { listed: 0, checked: 0, copied: 0, closed: 0 };
 
   constructor(
     readonly ctx: ProtocolContext,
@@ -102,12 +102,13 @@ export class GossipMembers {
     // The kernel reads the compact window records (arrival-windows.ts: Int32 tLast and sums; other phi settings keep doubles and the JavaScript merge).
     const compact = config.compactWindows !== false && compactWindows(config.rule);
     const arenaSize = compact ? arenaBytes(4 * pairs) * 3 + arenaBytes(2 * pairs) + arenaBytes(pairs) + arenaBytes(4 * n) * (ARENA_ROWS + 7) + arenaBytes(16) : 0;
+    const closes = compact && config.kernelCloses !== false && arenaSize + blockArenaBytes(pairs) <= MAX_ARENA_BYTES; // the block lines in the kernel's memory (merge-kernel.ts closes blocks)
     const useKernel = compact && config.mergeKernel !== false && arenaSize <= MAX_ARENA_BYTES && kernelSupported();
-    const arena: Arena = useKernel ? new MemoryArena(arenaSize) : plainArena;
+    const arena: Arena = useKernel ? new MemoryArena(arenaSize + (closes ? blockArenaBytes(pairs) : 0)) : plainArena;
     this.ver = arena.int32(pairs).fill(GEN); // generation 1, version 0 everywhere
     this.verRows = Array.from({ length: n }, (_, o) => this.ver.subarray(o * n, o * n + n));
     const view = arena.uint8(pairs);
-    this.windows = new ArrivalWindows(pairs, config.rule, arena, n, compact);
+    this.windows = new ArrivalWindows(pairs, config.rule, arena, n, compact, useKernel && closes ? arena : null);
     this.pool = new RowPool(n, this.verRows, useKernel ? this.ver.byteOffset : -1, useKernel ? arena : null, ARENA_ROWS);
     this.kernel = useKernel
       ? {

@@ -86,15 +86,10 @@ function statusCheck(m: GossipMembers, o: number, l: number, nowUs: number): voi
   }
   if (l - m.lastPauseUs[o]! < config.maxLocalPauseUs) return;
   if (l < m.nextCheckUs[o]!) return;
-  const base = o * n;
-  let next = Infinity;
-  for (let e = 0; e < n; e++) {
-    if (e === o || view[base + e] !== UP) continue;
-    const from = windows.convictFromUs(base + e);
-    if (l >= from) {
-      m.acc.setView(o, e, DOWN, nowUs); // Gossiper.convict → markDead
-      m.liveOf[o]! -= 1;
-    } else if (from < next) next = from;
+  // Every endpoint held UP, its conviction instant against l (arrival-windows.ts scanRow: the convicted in endpoint order, and the earliest other instant).
+  m.nextCheckUs[o] = windows.scanRow(o, o, view, l);
+  for (let k = 0; k < windows.convictedCount; k++) {
+    m.acc.setView(o, windows.convicted[k]!, DOWN, nowUs); // Gossiper.convict → markDead
+    m.liveOf[o]! -= 1;
   }
-  m.nextCheckUs[o] = next;
 }
