@@ -29,6 +29,7 @@ import { Status } from '../status.js';
 import { NONE, type SkipLawSet } from './heartbeat-skipper.js';
 import type { SplitLaw } from './split-law.js';
 import { DOUBLE_FIELD, DrawnAhead, NumberList, sortPrefix, type VerdictList } from './walk-buffers.js';
+import { judgeAt } from './walk-shared.js';
 
 /** The constants a plain walk needs (µs; W in heartbeats). */
 export interface PlainWalkConstants {
@@ -433,9 +434,4 @@ export class PlainWalk {
     for (let j = i; j < count; j++) if (items[j]! > tTo) carried.push(items[j]!);
     this.lastArrival = last;
   }
-}
-
-/** First polling round at or after x (rounds at C, 2C, …), or x itself for exact timers. */
-function judgeAt(x: number, C: number): number {
-  return C === 0 ? x : Math.max(C, Math.ceil(x / C) * C);
 }

@@ -139,6 +139,7 @@ import { timeoutThresholdUs } from './thresholds.js';
 import { SplitLaw } from './split-law.js';
 import { crashesRefusal } from './timeout-walk.js';
 import { RttRecord } from './rtt-record.js';
+import { judgeAt } from './walk-shared.js';
 
 /** Pr(a first transmission is late on its forward or its ack delay) aimed at when θ_f and θ_a are chosen. */
 const LATE_TARGET = 1e-5;
@@ -1096,9 +1097,4 @@ class TcpWalk {
     for (let j = i; j < count; j++) if (items[j]! > tTo) carried.push(items[j]!);
     this.lastArrival = last;
   }
-}
-
-/** First polling round at or after x (rounds at C, 2C, …), or x itself for exact timers. */
-function judgeAt(x: number, C: number): number {
-  return C === 0 ? x : Math.max(C, Math.ceil(x / C) * C);
 }

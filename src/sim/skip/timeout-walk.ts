@@ -123,7 +123,7 @@ import { NodeSchedule, WINDOW_PAUSE, WINDOW_STARVE } from './node-schedule.js';
 import { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
-import { NodePrefix, type WalkShared } from './walk-shared.js';
+import { judgeAt, NodePrefix, type WalkShared } from './walk-shared.js';
 import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
 import { PlainWalk } from './plain-walk.js';
 
@@ -1033,9 +1033,4 @@ class TimeoutWalk {
     for (let j = i; j < count; j++) if (items[j]! > tTo) carried.push(items[j]!);
     this.lastArrival = last;
   }
-}
-
-/** First polling round at or after x (rounds at C, 2C, …), or x itself for exact timers. */
-function judgeAt(x: number, C: number): number {
-  return C === 0 ? x : Math.max(C, Math.ceil(x / C) * C);
 }

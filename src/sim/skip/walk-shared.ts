@@ -264,3 +264,8 @@ export class WalkShared {
     this.prefixes[node] = prefix;
   }
 }
+
+/** First polling round at or after x (rounds at C, 2C, …), or x itself for exact timers. */
+export function judgeAt(x: number, C: number): number {
+  return C === 0 ? x : Math.max(C, Math.ceil(x / C) * C);
+}
