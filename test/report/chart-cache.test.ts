@@ -126,11 +126,7 @@ describe('the chart cache', () => {
   });
 
   it('repeats the warnings compile gave when a chart comes from its entry', async () => {
-    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] }));
-    const base = set.charts.find((c) => c.id === 'chart-cost')!;
-    // A colour scale vega-lite cannot apply to a nominal field: it warns, and still renders.
-    const spec = base.spec as unknown as Record<string, unknown>;
-    const chart: Chart = { ...base, spec: { ...spec, encoding: { ...(spec['encoding'] as object), color: { field: 'id', type: 'nominal', scale: { type: 'log' } } } } as unknown as Chart['spec'] };
+    const { set, chart } = warningChart();
     const plainWarnings: string[] = [];
     const plain = await renderSvg(chart, set.datasets, plainWarnings);
     expect(plainWarnings.length).toBeGreaterThan(0);
@@ -228,10 +224,7 @@ describe('the SVG cache (finished charts, keyed by spec and data)', () => {
   });
 
   it('repeats every warning the render gave when a chart comes back whole', async () => {
-    const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] }));
-    const base = set.charts.find((c) => c.id === 'chart-cost')!;
-    const spec = base.spec as unknown as Record<string, unknown>;
-    const chart: Chart = { ...base, spec: { ...spec, encoding: { ...(spec['encoding'] as object), color: { field: 'id', type: 'nominal', scale: { type: 'log' } } } } as unknown as Chart['spec'] };
+    const { set, chart } = warningChart();
     const plainWarnings: string[] = [];
     const plain = await renderSvg(chart, set.datasets, plainWarnings);
     expect(plainWarnings.length).toBeGreaterThan(0);
@@ -327,3 +320,12 @@ describe('the chart cache on disk', () => {
     expect(fileChartSpecCache('/x', { HBSIM_CHART_CACHE: 'off' })).toBeUndefined();
   });
 });
+
+/** A sweep's charts and a chart vega-lite warns about (a log colour scale on a nominal field) yet still renders. */
+function warningChart(): { set: ReturnType<typeof chartsOf>; chart: Chart } {
+  const set = chartsOf(syntheticSweep({ intervalsMs: [250, 1000], timeoutFactors: [2, 4] }));
+  const base = set.charts.find((c) => c.id === 'chart-cost')!;
+  const spec = base.spec as unknown as Record<string, unknown>;
+  const chart: Chart = { ...base, spec: { ...spec, encoding: { ...(spec['encoding'] as object), color: { field: 'id', type: 'nominal', scale: { type: 'log' } } } } as unknown as Chart['spec'] };
+  return { set, chart };
+}
