@@ -48,7 +48,8 @@ export function linkLossModel(link: LinkConfig): LossModel {
  * buffer from malloc starts 16 bytes off a line). A gossip exchange sends a SYN a → b, the
  * ACK b → a half a millisecond later and the ACK2 a → b: one cache (and TLB) miss for the
  * three instead of two. Only where a record lives changes: a link's streams are keyed by
- * the link (its ends), so every draw is the same.
+ * the link (its ends), so every draw is the same. (A table under 1 MiB stays in an
+ * ordinary buffer: it fits in cache.)
  */
 const WORDS = 8;
 const PROFILE = 4;
@@ -62,14 +63,16 @@ const LOSS_BERNOULLI = LossKind.bernoulli;
 
 /** Records above this many bytes stay in an ordinary buffer (a WebAssembly memory is at most 4 GiB). */
 const MAX_ALIGNED_BYTES = 2 ** 31;
+/** Below this, records stay in an ordinary buffer too: a small table stays in cache, and each WebAssembly memory reserves gigabytes of address space until it is collected (a sweep runs many small meshes). */
+export const MIN_ALIGNED_BYTES = 2 ** 20;
 
 /** WebAssembly's Memory constructor (TypeScript's es2023 lib does not declare it; Node has it). */
 const WasmMemory = (globalThis as unknown as { WebAssembly?: { Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer } } }).WebAssembly?.Memory;
 
-/** `words` zero words starting on a 64-byte boundary (a WebAssembly memory is page-aligned), or ordinary ones (too many, or no WebAssembly). */
-function lineAlignedWords(words: number): Uint32Array {
+/** `words` zero words starting on a 64-byte boundary (a WebAssembly memory is page-aligned), or ordinary ones (too few or too many, or no WebAssembly). */
+export function lineAlignedWords(words: number): Uint32Array {
   const bytes = 4 * words;
-  if (WasmMemory === undefined || bytes > MAX_ALIGNED_BYTES) return new Uint32Array(words);
+  if (WasmMemory === undefined || bytes < MIN_ALIGNED_BYTES || bytes > MAX_ALIGNED_BYTES) return new Uint32Array(words);
   return new Uint32Array(new WasmMemory({ initial: Math.max(1, Math.ceil(bytes / 65_536)) }).buffer, 0, words);
 }
 

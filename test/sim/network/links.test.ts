@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkConfig } from '../../../src/sim/config.js';
-import { DROPPED, DropReason, LinkTable } from '../../../src/sim/network/links.js';
+import { DROPPED, DropReason, lineAlignedWords, LinkTable, MIN_ALIGNED_BYTES } from '../../../src/sim/network/links.js';
 import { compileLoss, geometricGap, gilbertStep, stationaryStart } from '../../../src/sim/network/loss.js';
 import { DurationSampler } from '../../../src/sim/random/distributions.js';
 import { namedStreamKey } from '../../../src/sim/random/stream-keys.js';
@@ -182,5 +182,16 @@ describe('LinkTable mesh records (meshMembers)', () => {
     expect([table.recordIndex(4), table.recordIndex(1), table.recordIndex(0)]).toEqual([0, 1, -1]);
     expect(() => new LinkTable(new StreamBank(4), root, [bernoulli], new Uint16Array(6), key, false, 3)).toThrow(/needs dense records/);
     expect(() => new LinkTable(new StreamBank(4), root, [bernoulli], new Uint16Array(5), key, true, 3)).toThrow(/its 6 pair links among the table's 5/);
+  });
+
+  it('puts a large table in page-aligned (so line-aligned) zeroed memory, a small one in an ordinary buffer', () => {
+    const large = lineAlignedWords(MIN_ALIGNED_BYTES / 4);
+    expect(large.length).toBe(MIN_ALIGNED_BYTES / 4);
+    expect(large.byteOffset).toBe(0);
+    expect(large.buffer.byteLength % 65_536).toBe(0); // a WebAssembly memory's pages
+    expect(large.every((w) => w === 0)).toBe(true);
+    const small = lineAlignedWords(100);
+    expect(small.length).toBe(100);
+    expect(small.buffer.byteLength).toBe(400);
   });
 });
