@@ -13,11 +13,18 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function newestMtime(dir) {
+/**
+ * The newest modification time of a file under `dir`. Every `hbsim` command in a checkout
+ * runs this over src/ (~300 files), before anything else: the paths are joined by hand
+ * (node:path's join normalises each one: ~8 ms of the ~17 ms this took), and the rest is
+ * node 20 building a Stats object with four Dates per file (lazy from node 22 on).
+ */
+export function newestMtime(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+    const path = `${dir}/${entry.name}`;
+    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+    if (mtime > newest) newest = mtime;
   }
   return newest;
 }
