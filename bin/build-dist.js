@@ -9,37 +9,16 @@
 // the first `npm start` in a fresh clone); type errors are `npm run typecheck`'s and
 // `npm test`'s to report, as with `npm run dev`. `npm run build` (and prepack) checks.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import stale from './stale.cjs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The newest modification time of a file under `dir`. Every `hbsim` command in a checkout
- * runs this over src/ (~300 files), before anything else: the paths are joined by hand
- * (node:path's join normalises each one: ~8 ms of the ~17 ms this took), and the rest is
- * node 20 building a Stats object with four Dates per file (lazy from node 22 on).
- */
-export function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = `${dir}/${entry.name}`;
-    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
-    if (mtime > newest) newest = mtime;
-  }
-  return newest;
-}
-
-const stampOf = (root) => join(root, 'node_modules', '.cache', 'hbsim', 'build-stamp');
+// The staleness check runs at every `hbsim` command, from the CommonJS bin: bin/stale.cjs.
+const { stampOf } = stale;
+export const { isStale, newestMtime } = stale;
 /** esbuild's metafile of the last bundle: which output file holds which inputs. */
 export const bundleMetaOf = (root) => join(root, 'node_modules', '.cache', 'hbsim', 'bundle-meta.json');
-
-/** True when `root` is a checkout whose dist/ is missing or older than its sources. */
-export function isStale(root) {
-  if (!existsSync(join(root, 'src', 'cli', 'main.ts'))) return false;
-  const stamp = stampOf(root);
-  const sources = Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'tsconfig.build.json')).mtimeMs, statSync(join(root, 'tsconfig.json')).mtimeMs);
-  return !(existsSync(stamp) && existsSync(join(root, 'dist', 'cli', 'main.js')) && statSync(stamp).mtimeMs >= sources);
-}
 
 /**
  * tsc's arguments for the build of `root`: with `check` false (the on-demand build), it

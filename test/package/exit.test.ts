@@ -1,5 +1,5 @@
 /**
- * bin/hbsim.js exits at 'beforeExit' without node's teardown of the isolate
+ * bin/hbsim.cjs exits at 'beforeExit' without node's teardown of the isolate
  * (exitWithoutTeardown): only once the event loop is empty, so nothing is cut short.
  * The same stdout (through a pipe read slowly, past the pipe's 64 KiB buffer), stderr,
  * exit codes and files as node's own exit (HBSIM_EXIT_TEARDOWN=1); and when something
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'hbsim.js');
+const BIN = join(ROOT, 'bin', 'hbsim.cjs');
 const work = mkdtempSync(join(tmpdir(), 'hbsim-exit-'));
 
 interface Run {
