@@ -19,10 +19,10 @@ writeFileSync(SPY, "process.on('exit', () => require('node:fs').writeFileSync(pr
 /** The module record of node's ES module loader: loaded only once an ES module is. */
 const ES_LOADER = 'NativeModule internal/modules/esm/module_job';
 
-function loadedBy(bin: string, args: readonly string[]): Promise<{ code: number; loaded: string[]; stdout: string }> {
+function loadedBy(bin: string, args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; loaded: string[]; stdout: string }> {
   const file = join(work, `loaded-${Math.random().toString(36).slice(2)}.txt`);
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--require', SPY, join(ROOT, 'bin', bin), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HBSIM_LOADED_FILE: file, NO_COLOR: '1' } }, (error, stdout) => {
+    execFile(process.execPath, ['--require', SPY, join(ROOT, 'bin', bin), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HBSIM_LOADED_FILE: file, NO_COLOR: '1', ...env } }, (error, stdout) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, loaded: readFileSync(file, 'utf8').split('\n'), stdout });
     });
   });
@@ -47,5 +47,24 @@ describe('bin/hbsim.cjs', () => {
       expect(esm.loaded).toContain(ES_LOADER);
       expect(cjs.stdout).toBe(esm.stdout);
     }
+  }, 120_000);
+});
+
+describe('what a run on the main thread loads', () => {
+  it('no node:worker_threads (no pool, no chart thread, no code cache to write); a run that starts a thread does', async () => {
+    const env = { HBSIM_CODE_CACHE_DIR: join(work, 'cache') };
+    const scenario = join(ROOT, 'bench', 'scenarios', 'workload-b.yaml');
+    const inline = ['run', scenario, '--no-report', '--set', 'duration=2m', '--no-pause-survival', '--out', join(work, 'inline')];
+    // The first run writes the code cache (which names its temporary file by thread id); the second only reads it.
+    expect((await loadedBy('hbsim.cjs', inline, env)).code).toBe(0);
+    for (const args of [inline, ['validate', scenario]]) {
+      const run = await loadedBy('hbsim.cjs', args, env);
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.loaded, args.join(' ')).not.toContain('NativeModule worker_threads');
+    }
+    // The same run with its report, its charts forced onto the chart thread: that thread needs the module.
+    const threaded = await loadedBy('hbsim.cjs', inline.filter((a) => a !== '--no-report'), { ...env, HBSIM_CHART_THREAD: '1' });
+    expect(threaded.code).toBe(0);
+    expect(threaded.loaded).toContain('NativeModule worker_threads');
   }, 120_000);
 });
