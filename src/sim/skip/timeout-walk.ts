@@ -170,6 +170,12 @@ export function plainWalkApplies(config: SimConfig): boolean {
  */
 function linkClasses(config: SimConfig): { links: LinkConfig[]; extras: (DelayDistribution | undefined)[]; classOf: Int32Array } {
   const names = config.nodeNames;
+  const classOf = new Int32Array(names.length);
+  // Every node on the cell's link, none slowed (workload B, the search's probes): one class,
+  // without the per-node arrays and closures below (set up again for every probe's walk).
+  const overridden = (config.linkOverrides ?? []).some((o) => o.toObserver !== undefined);
+  const slowed = (config.faults ?? []).some((f) => f.kind === 'slowIo');
+  if (!overridden && !slowed) return names.length === 0 ? { links: [], extras: [], classOf } : { links: [config.link], extras: [undefined], classOf };
   const perNode: LinkConfig[] = names.map(() => config.link);
   for (const override of config.linkOverrides ?? []) {
     if (override.toObserver === undefined) continue;
@@ -181,15 +187,17 @@ function linkClasses(config: SimConfig): { links: LinkConfig[]; extras: (DelayDi
   }
   const links: LinkConfig[] = [];
   const extras: (DelayDistribution | undefined)[] = [];
-  const classOf = new Int32Array(names.length);
-  perNode.forEach((link, node) => {
-    let c = links.findIndex((l, i) => l === link && extras[i] === extraOf[node]);
-    if (c < 0) {
-      c = links.push(link) - 1;
-      extras.push(extraOf[node]);
+  for (let node = 0; node < names.length; node++) {
+    const link = perNode[node]!;
+    const extra = extraOf[node];
+    let c = 0;
+    while (c < links.length && !(links[c] === link && extras[c] === extra)) c++;
+    if (c === links.length) {
+      links.push(link);
+      extras.push(extra);
     }
     classOf[node] = c;
-  });
+  }
   return { links, extras, classOf };
 }
 
@@ -682,7 +690,7 @@ class TimeoutWalk {
    * window and to the edges. Heartbeats a pause window may hold back are drawn raw
    * (`rawHeartbeat`). Returns its last heartbeat.
    */
-  private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number, resumed: NodePrefix | null = null): number {
+  private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number, resumedFrom = -1, resumedEnd = 0): number {
     const { I, W, b, theta, T, endUs, K } = this;
     const schedule = this.schedule;
     // Only the pause tallies wanted and every window a pause: the segment may end at the pause's first news (`newsBy`).
@@ -693,12 +701,15 @@ class TimeoutWalk {
     let end = Math.min(K - 1, start + W);
     if (hasWarmEdge && start <= warmTo) end = Math.max(end, Math.min(K - 1, warmTo + 1));
     if (ahead.length > 0) end = Math.max(end, Math.min(K - 1, ahead.index[ahead.length - 1]!));
-    if (resumed === null) arrivals.length = 0; // (a resumed segment's arrivals so far are restored)
-    else end = resumed.end;
+    // A resumed probe (resumedFrom ≥ 0: `resume`) goes on from its prefix's window beat with
+    // the prefix's reach. Numbers, not the NodePrefix: a property read here would first run
+    // at the second probe, after V8 compiled this function in the first, and throw it away.
+    if (resumedFrom < 0) arrivals.length = 0; // (a resumed segment's arrivals so far are restored)
+    else end = resumedEnd;
     this.segmentWindowsFrom = this.pauseAt;
     let windowBeat = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) : NONE;
     let rawTo = -1;
-    for (let j = resumed === null ? start : resumed.windowBeat; j <= end; j++) {
+    for (let j = resumedFrom < 0 ? start : resumedFrom; j <= end; j++) {
       if (j === windowBeat) {
         if (this.saving !== null && this.pauseAt === 0) this.save(this.saving, j, start, end, endEdge);
         rawTo = this.enterWindows(j);
@@ -860,7 +871,7 @@ class TimeoutWalk {
     this.ahead.clear();
     if (this.windowFirstBeat(0) !== p.windowBeat) throw new Error('internal: a resumed probe’s window moved');
     // The warm-up edge only sets a segment's first reach, which the resumed segment restores.
-    return this.segment(p.start, endEdge, false, 0, p);
+    return this.segment(p.start, endEdge, false, 0, p.windowBeat, p.end);
   }
 
   /** Books one message sent at `sendUs`: sent, lost or delivered (an arrival of this segment). */
