@@ -901,12 +901,19 @@ class TimeoutWalk {
     if (this.skipper.nextPosition !== j + this.offset || this.next !== NONE) throw new Error('internal: the skipper did not stop at the window');
     const firstWindow = this.pauseAt;
     let rawTo = -1;
+    let more: boolean;
+    let near: boolean;
     do {
       const w = this.pauseAt++;
       this.schedule.windowMissed[w] = 0;
       this.bookWindow(w);
       rawTo = Math.max(rawTo, this.windowAfterBeat(w));
-    } while (this.pauseAt < this.pauseEnd && this.windowFirstBeat(this.pauseAt) <= rawTo + 1);
+      // Whether the next window (w + 1) joins: its first beat is worked out on every pass
+      // (this window's when there is no next one; `windowFirstBeat` only reads), so that V8
+      // meets the call before it compiles this, not first at a node's second close pause.
+      more = this.pauseAt < this.pauseEnd;
+      near = this.windowFirstBeat(Math.min(w + 1, this.pauseEnd - 1)) <= rawTo + 1;
+    } while (more && near);
     this.rawWindowAt = this.burstAt = this.stretchFrom = firstWindow;
     return rawTo;
   }
@@ -979,18 +986,30 @@ class TimeoutWalk {
    * end while the node is not paused again (the attribution window of the books).
    */
   private newsAfterPauses(arrivals: NumberList, tTo: number): void {
-    const schedule = this.schedule;
+    const { windowKind, windowStart, windowEnd } = this.schedule;
+    const pauseAt = this.pauseAt;
     const items = arrivals.items;
     let i = 0;
-    for (let w = this.segmentWindowsFrom; w < this.pauseAt; w++) {
-      if (schedule.windowKind[w] !== WINDOW_PAUSE) continue;
-      const e = schedule.windowEnd[w]!;
+    for (let w = this.segmentWindowsFrom; w < pauseAt; w++) {
+      if (windowKind[w] !== WINDOW_PAUSE) continue;
+      const e = windowEnd[w]!;
       if (e > this.endUs) continue;
       while (i < arrivals.length && items[i]! < e) i++;
       for (let x = i; x < arrivals.length && items[x]! <= tTo; x++) {
         const a = items[x]!;
+        // Whether a later window of this segment (w < v < pauseAt, started by a) pauses a.
+        // Rare (a node's second pause close to its first), so the reads are done on every
+        // pass, at v or, past the last window, at w: V8 then has their feedback when it
+        // compiles this, instead of throwing the code away at the first such node.
         let paused = false;
-        for (let v = w + 1; v < this.pauseAt && schedule.windowStart[v]! <= a; v++) if (schedule.windowKind[v] === WINDOW_PAUSE && a < schedule.windowEnd[v]!) paused = true;
+        for (let v = w + 1; ; v++) {
+          const within = v < pauseAt;
+          const at = within ? v : w;
+          const started = windowStart[at]! <= a;
+          const pausing = windowKind[at] === WINDOW_PAUSE && a < windowEnd[at]!;
+          if (!(within && started)) break;
+          if (pausing) paused = true;
+        }
         if (!paused) {
           this.verdicts.push(a, this.pair, NEWS, Cause.heartbeat);
           break;

@@ -7,6 +7,9 @@
  *     the second probe, after the first had made it hot: it now takes the two numbers;
  *   - the plain walk's `judge` met its first suspicion long after it was compiled (7 in a
  *     1 000-node hour): PlainWalk primes it on a scratch walk (judgeThroughASuspicion).
+ * And two on workload B + faults (GC pauses, bursty loss), in `enterWindows` and
+ * `newsAfterPauses`: reads made only for a node's second close pause are made on every
+ * pass now (their results then ignored).
  * Asked of V8 in a child process with synchronous compiles (--no-concurrent-recompilation,
  * so the order of compiling and running is fixed, not a race) and --trace-deopt-verbose;
  * only deopts in src/sim/skip count.
@@ -18,13 +21,14 @@ import { describe, expect, it } from 'vitest';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The walk functions V8 deoptimised while `body` ran (a module body; `cell` is workload B's cell). */
-function walkDeopts(body: string): string[] {
+function walkDeopts(body: string, scenario = 'workload-b'): string[] {
   const script = `
     import { build } from './src/scenarios/build.ts';
     import { loadScenarioFile } from './src/scenarios/load.ts';
+    import { runOnce } from './src/sim/run-once.ts';
     import { runTimeoutWalk } from './src/sim/skip/timeout-walk.ts';
     import { longestPauseSurvived } from './src/sweep/pause-survival.ts';
-    const cell = build(loadScenarioFile('bench/scenarios/workload-b.yaml').scenario).config;
+    const cell = build(loadScenarioFile('bench/scenarios/${scenario}.yaml').scenario).config;
     ${body}`;
   const out = execFileSync(process.execPath, ['--no-concurrent-recompilation', '--trace-deopt-verbose', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   const lines = out.split('\n');
@@ -45,5 +49,9 @@ describe('no walk code is thrown away for want of feedback on workload B', () =>
 
   it('the plain walk: judge meets suspicions without a deopt', () => {
     expect(walkDeopts(`runTimeoutWalk({ ...cell, transitionLogLimit: 0 });`)).toEqual([]);
+  }, 60_000);
+
+  it('workload B + faults as hbsim run does it (primer, search, replication with its timeline): no deopt in the walk', () => {
+    expect(walkDeopts(`longestPauseSurvived(cell); runOnce({ ...cell, replication: 0, transitionLogLimit: 2000 });`, 'workload-b-faults')).toEqual([]);
   }, 60_000);
 });
