@@ -344,21 +344,28 @@ export class PlainWalk {
   private settleGroup(): void {
     const ahead = this.ahead;
     const { b, endUs, warmupUs, theta, I, phase } = this;
+    // Counted here, added once (see `segment`).
+    let sent = 0;
+    let lost = 0;
+    let delivered = 0;
     for (let e = 0; e < ahead.length; e++) {
       const nominal = phase + ahead.index[e]! * I;
       const sendUs = nominal + ahead.jitterUs[e]!;
       const counted = sendUs >= warmupUs;
-      if (counted) this.sent++;
+      if (counted) sent++;
       if (ahead.lost[e] === 1) {
-        if (counted) this.lost++;
+        if (counted) lost++;
         continue;
       }
       const arrivalUs = sendUs + b + ahead.delayUs[e]!;
       if (arrivalUs > endUs) continue; // still in flight at the end
-      if (arrivalUs >= warmupUs) this.delivered++;
+      if (arrivalUs >= warmupUs) delivered++;
       // A late arrival may land after later heartbeats and end a later suspicion.
       if (ahead.interesting[e] === 1 && arrivalUs > nominal + b + theta) this.pending.push(arrivalUs);
     }
+    this.sent += sent;
+    this.lost += lost;
+    this.delivered += delivered;
   }
 
   /** ./timeout-walk.ts's segment without windows: draws and judges heartbeats from `start`, W past every interesting one and to the edges; returns its last heartbeat. */
@@ -370,6 +377,12 @@ export class PlainWalk {
     if (hasWarmEdge && start <= warmTo) end = Math.max(end, Math.min(K - 1, warmTo + 1));
     if (ahead.length > 0) end = Math.max(end, Math.min(K - 1, ahead.index[ahead.length - 1]!));
     arrivals.length = 0;
+    // Counts of this segment, added to the walk's tallies once at its end: small integers
+    // in a local, where each `this.sent++` on the double field would box a number per
+    // heartbeat until V8 has compiled this (the first nodes of a cold run).
+    let sent = 0;
+    let lost = 0;
+    let delivered = 0;
     for (let j = start; j <= end; j++) {
       let jitter: number;
       let delay: number;
@@ -399,16 +412,19 @@ export class PlainWalk {
       if (sendUs > endUs) continue; // not sent within the run
       // Book the message: sent, lost or delivered (an arrival of this segment).
       const counted = sendUs >= warmupUs;
-      if (counted) this.sent++;
+      if (counted) sent++;
       if (isLost) {
-        if (counted) this.lost++;
+        if (counted) lost++;
         continue;
       }
       const arrivalUs = sendUs + b + delay;
       if (arrivalUs > endUs) continue; // still in flight at the end
-      if (arrivalUs >= warmupUs) this.delivered++;
+      if (arrivalUs >= warmupUs) delivered++;
       arrivals.push(arrivalUs);
     }
+    this.sent += sent;
+    this.lost += lost;
+    this.delivered += delivered;
     ahead.clear();
     const tFrom = start === 0 ? 0 : phase + start * I + b + theta - I + T + 1;
     const tTo = end === K - 1 ? endUs : phase + end * I + b;
