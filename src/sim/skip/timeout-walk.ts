@@ -125,7 +125,7 @@ import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 import { judgeAt, NodePrefix, type WalkShared } from './walk-shared.js';
 import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
-import { PlainWalk } from './plain-walk.js';
+import { PlainWalk, PRIME_CALLS } from './plain-walk.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
 export function timeoutWalkRefusal(config: SimConfig): string | null {
@@ -388,6 +388,8 @@ class TimeoutWalk {
     // A probe of the search (one shared pause a node, nothing else episodic) keeps and resumes each node's prefix.
     this.prefixes = sharedPauses !== null && this.crashes === null && this.starves === null ? this.shared : null;
     this.prefixes?.usePrefixes(config);
+    // A full walk on this path (not the search's probes, where suspicions are common): see judgeThroughASuspicion.
+    if (!pausesOnly && this.plain === null) this.judgeThroughASuspicion();
     const samplers = new Map<DelayDistribution, DurationSampler>();
     this.starveSamplers = this.starves === null ? [] : this.starves.extraOf.map((law) => {
       if (law === null) return null;
@@ -1019,12 +1021,35 @@ class TimeoutWalk {
   }
 
   /**
+   * `judge` run through its rare branches (a suspicion, the dead verdict, trust again)
+   * into a scratch list, PRIME_CALLS times, before any node is walked: as the plain walk
+   * does (./plain-walk.ts judgeThroughASuspicion, which says why). On workload B + faults
+   * walked alone, V8 otherwise compiles `judge` before the first suspicion and throws it
+   * away there. Instants sit just before the run's end; the walk's state it touches
+   * (trust, the last arrival) is set afresh for every node anyway.
+   */
+  private judgeThroughASuspicion(): void {
+    const { T, C, deadAfter, endUs } = this;
+    const from = endUs - (deadAfter === Number.POSITIVE_INFINITY ? T : deadAfter) - 2 * C - 2;
+    if (!(from >= 0)) return;
+    const arrivals = new NumberList();
+    arrivals.push(endUs);
+    const carried = new NumberList();
+    const scratch = new VerdictList();
+    for (let r = 0; r < PRIME_CALLS; r++) {
+      this.trusted = true;
+      this.judge(arrivals, from, from, endUs, carried, scratch);
+    }
+    this.trusted = true;
+    this.lastArrival = 0;
+  }
+
+  /**
    * The verdicts of one segment from its sorted arrivals: each gap between successive
    * new maxima, judged against T and dead-after. Arrivals past tTo go to `carried`.
    */
-  private judge(arrivals: NumberList, lastBefore: number, tFrom: number, tTo: number, carried: NumberList): void {
+  private judge(arrivals: NumberList, lastBefore: number, tFrom: number, tTo: number, carried: NumberList, verdicts = this.verdicts): void {
     const { T, C, deadAfter, endUs, pair } = this;
-    const verdicts = this.verdicts;
     const items = arrivals.items;
     const count = arrivals.length;
     let last = lastBefore;

@@ -9,7 +9,10 @@
  *     1 000-node hour): PlainWalk primes it on a scratch walk (judgeThroughASuspicion).
  * And two on workload B + faults (GC pauses, bursty loss), in `enterWindows` and
  * `newsAfterPauses`: reads made only for a node's second close pause are made on every
- * pass now (their results then ignored).
+ * pass now (their results then ignored). And, on workload B + faults walked alone (the
+ * bench's in-process row: no primer before it), the general walk's `judge` (primed as the
+ * plain walk's) and `VerdictList.order` (its arrays read before the loop V8 compiles on
+ * the spot). Left: the skipper's `stopAt` from `nextInteresting` (a stop at a window).
  * Asked of V8 in a child process with synchronous compiles (--no-concurrent-recompilation,
  * so the order of compiling and running is fixed, not a race) and --trace-deopt-verbose;
  * only deopts in src/sim/skip count.
@@ -49,6 +52,11 @@ describe('no walk code is thrown away for want of feedback on workload B', () =>
 
   it('the plain walk: judge meets suspicions without a deopt', () => {
     expect(walkDeopts(`runTimeoutWalk({ ...cell, transitionLogLimit: 0 });`)).toEqual([]);
+  }, 60_000);
+
+  it('workload B + faults walked alone: judge meets suspicions, and order its arrays, without a deopt', () => {
+    const deopts = walkDeopts(`runTimeoutWalk({ ...cell, transitionLogLimit: 0 });`, 'workload-b-faults');
+    expect(deopts.filter((d) => /^(judge|order):/.test(d))).toEqual([]);
   }, 60_000);
 
   it('workload B + faults as hbsim run does it (primer, search, replication with its timeline): no deopt in the walk', () => {
