@@ -15,12 +15,13 @@
  * WebAssembly core and SIMD specifications: opcodes, LEB128 immediates, memargs).
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Fault, LinkConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
 import { ArrivalWindows, type ConvictionRule } from '../../../src/sim/protocols/gossip/arrival-windows.js';
 import { gossipHeartbeats, type GossipConfig } from '../../../src/sim/protocols/gossip/gossip.js';
-import { divisibilityConstants, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
+import { divisibilityConstants, kernelBound32, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
 import { assembleKernelText } from './wasm-text.js';
 
 const I = 1_000_000;
@@ -254,6 +255,63 @@ describe("the kernel's block-close test", () => {
     }
     expect(wrong).toEqual([]);
     expect(() => divisibilityConstants(65_536)).toThrow(RangeError);
+  });
+});
+
+describe("the kernel's f32 bound test (merge-kernel.ts kernelBound32)", () => {
+  // The kernel's main pass, in JavaScript: f32x4.convert_i32x4_s rounds to nearest (Math.fround); the f32 product of two
+  // f32 values is exact in a double (24 + 24 bits), so Math.fround of it is f32x4.mul's correctly rounded result.
+  const skipsF32 = (s: number, c: number, b32: number) => Math.fround(s) >= Math.fround(Math.fround(c) * b32);
+  const skipsF64 = (s: number, c: number, factor: number, bound: number) => factor * s >= bound * c;
+  /** What a skip must guarantee (exchange.ts applyStates): the instant's offset ⌊factor·(s/c)⌋ is ≥ K, so it cannot lower the bound K + l + 1. */
+  const safe = (s: number, c: number, factor: number, K: number) => Math.floor(factor * (s / c)) >= K;
+
+  it('skips a lane only where the doubles test skips it, and then the conviction instant cannot lower the bound (random and boundary sums)', () => {
+    let f32Skips = 0;
+    let listedMore = 0;
+    let boundaryCases = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 65_535 }),
+        fc.integer({ min: -1_000, max: 2 ** 31 }),
+        fc.double({ min: 0.5, max: 20, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (c, K, threshold, random) => {
+          const factor = threshold * Math.LN10;
+          const bound = K * (1 + 1e-9);
+          const b32 = kernelBound32(bound, factor);
+          // The sums where the test turns: around c·bound/factor (clamped to the Int32 sums the kernel holds), and a random one.
+          const turn = Math.ceil((c * bound) / factor);
+          const sums = [random];
+          for (let d = -40; d <= 40; d++) sums.push(Math.min(2 ** 31 - 1, Math.max(0, turn + d)));
+          for (const s of sums) {
+            if (s !== random) boundaryCases++;
+            if (!skipsF32(s, c, b32)) {
+              if (skipsF64(s, c, factor, bound)) listedMore++;
+              continue;
+            }
+            f32Skips++;
+            if (!skipsF64(s, c, factor, bound) || !safe(s, c, factor, K)) return false;
+          }
+          return true;
+        },
+      ),
+      { seed: 15, numRuns: 3_000 },
+    );
+    expect(boundaryCases).toBeGreaterThan(100_000);
+    expect(f32Skips).toBeGreaterThan(10_000); // the property was exercised where the kernel skips
+    expect(listedMore).toBeGreaterThan(0); // and the margin is real: a few lanes the doubles test skips are listed
+  });
+
+  it('skips every lane when the bound is ≤ 0 and none when no conviction is pending (bound ∞)', () => {
+    const factor = 8 * Math.LN10;
+    for (const s of [0, 1, 999_999, 2 ** 31 - 1]) {
+      for (const c of [1, 7, 1_000, 65_535]) {
+        expect(skipsF32(s, c, kernelBound32(0, factor))).toBe(true);
+        expect(skipsF32(s, c, kernelBound32(-5 * (1 + 1e-9), factor))).toBe(true);
+        expect(skipsF32(s, c, kernelBound32(Infinity, factor))).toBe(false);
+      }
+    }
   });
 });
 
