@@ -23,14 +23,14 @@ const SIMD: Record<string, number> = {
   'i32x4.eq': 0x37, 'i32x4.gt_s': 0x3b, 'i32x4.le_u': 0x3e, 'f32x4.ge': 0x46, 'f64x2.eq': 0x47, 'f64x2.gt': 0x4a, 'f64x2.ge': 0x4c,
   'v128.not': 0x4d, 'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.or': 0x50, 'v128.bitselect': 0x52, 'v128.any_true': 0x53,
   'f64x2.floor': 0x75, 'i16x8.narrow_i32x4_u': 0x86, 'i16x8.extend_low_i8x16_u': 0x89, 'i32x4.bitmask': 0xa4,
-  'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1, 'i32x4.mul': 0xb5,
+  'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1, 'i32x4.mul': 0xb5, 'i32x4.max_s': 0xb8,
   'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'f32x4.mul': 0xe6,
   'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3, 'f32x4.convert_i32x4_s': 0xfa, 'f64x2.convert_low_i32x4_s': 0xfe,
 };
 
 /** Memory instructions: opcode bytes and the alignment (log2) of their memarg; an `offset=k` may follow. */
 const MEMORY: Record<string, [number[], number]> = {
-  'v128.load': [[0xfd, 0x00], 0], 'v128.store': [[0xfd, 0x0b], 0], 'v128.load32_zero': [[0xfd, 0x5c], 0], 'v128.load64_zero': [[0xfd, 0x5d], 0],
+  'v128.load': [[0xfd, 0x00], 0], 'v128.store': [[0xfd, 0x0b], 0], 'v128.load32_zero': [[0xfd, 0x5c], 0], 'v128.load64_zero': [[0xfd, 0x5d], 0], 'v128.load8x8_u': [[0xfd, 0x02], 0], 'v128.load16x4_u': [[0xfd, 0x04], 0],
   'i32.load': [[0x28], 2], 'i32.load16_u': [[0x2f], 1], 'i32.store': [[0x36], 2], 'i32.store16': [[0x3b], 1],
 };
 
