@@ -21,7 +21,9 @@ import type { Fault, LinkConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
 import { ArrivalWindows, type ConvictionRule } from '../../../src/sim/protocols/gossip/arrival-windows.js';
 import { gossipHeartbeats, type GossipConfig } from '../../../src/sim/protocols/gossip/gossip.js';
+import { arenaBytes, MemoryArena } from '../../../src/sim/protocols/gossip/arena.js';
 import { divisibilityConstants, kernelBound32, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
+import { instantiateScanKernel, SCAN_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/scan-kernel.js';
 import { assembleKernelText } from './wasm-text.js';
 
 const I = 1_000_000;
@@ -243,6 +245,57 @@ describe("the status check's row scan (ArrivalWindows.scanRow)", () => {
       }
       expect(convicted).toBeGreaterThan(0); // the comparison covered convictions, not only bounds
     }
+  });
+});
+
+describe("the status check's row scan in WebAssembly (scan-kernel.ts)", () => {
+  it('gives what the JavaScript scan gives — convicted endpoints in order, the earliest other instant — for even and odd rows, self anywhere', () => {
+    let seed = 777;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let convicted = 0;
+    let scans = 0;
+    for (const R of [37, 40, 2, 3]) {
+      const rows = 4;
+      const pairs = R * rows;
+      const arena = new MemoryArena(arenaBytes(4 * pairs) * 2 + arenaBytes(2 * pairs) + arenaBytes(pairs) + arenaBytes(4 * R) + arenaBytes(16));
+      const inKernel = new ArrivalWindows(pairs, phi(25), arena, R);
+      const view = arena.uint8(pairs);
+      inKernel.useScanKernel(instantiateScanKernel(arena.memory), arena.int32(R), arena.int32(4));
+      const inJs = new ArrivalWindows(pairs, phi(25), undefined, R);
+      expect(inKernel.compact && inJs.compact).toBe(true);
+      for (const w of [inKernel, inJs]) w.startRange(0, pairs, 0);
+      let l = 0;
+      for (let step = 0; step < 300; step++) {
+        l += Math.floor(random() * 0.4 * I);
+        for (let k = 0; k < 12; k++) {
+          const pair = Math.floor(random() * pairs);
+          if (pair % 5 !== 1) for (const w of [inKernel, inJs]) w.report(pair, l); // every fifth pair silent: convictable after a while
+        }
+        for (let k = 0; k < 2; k++) view[Math.floor(random() * pairs)] = random() < 0.6 ? 0 : 2; // UP / DOWN
+        const row = step % rows;
+        const self = [0, R - 1, Math.floor(R / 2), step % R][step % 4]!;
+        const next = inJs.scanRow(row, self, view, l);
+        const expected = [...inJs.convicted.subarray(0, inJs.convictedCount)];
+        expect(inKernel.scanRow(row, self, view, l)).toBe(next);
+        expect([...inKernel.convicted.subarray(0, inKernel.convictedCount)]).toEqual(expected);
+        convicted += expected.length;
+        scans++;
+      }
+    }
+    expect(scans).toBe(1_200);
+    expect(convicted).toBeGreaterThan(100); // convictions and bounds both compared
+  });
+
+  it("its bytes are its text form assembled, and a valid module", () => {
+    const source = readFileSync(new URL('../../../src/sim/protocols/gossip/scan-kernel.ts', import.meta.url), 'utf8');
+    expect([...assembleKernelText(source, 'scan')]).toEqual([...SCAN_KERNEL_BYTES]);
+    expect((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(SCAN_KERNEL_BYTES)).toBe(true);
+  });
+
+  it('refuses fields outside its memory', () => {
+    const arena = new MemoryArena(4096);
+    const plain = new ArrivalWindows(16, phi(25), undefined, 4);
+    expect(() => plain.useScanKernel(instantiateScanKernel(arena.memory), arena.int32(4), arena.int32(4))).toThrow(/memory/);
   });
 });
 
