@@ -9,30 +9,16 @@
 // the first `npm start` in a fresh clone); type errors are `npm run typecheck`'s and
 // `npm test`'s to report, as with `npm run dev`. `npm run build` (and prepack) checks.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import stale from './stale.cjs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-const stampOf = (root) => join(root, 'node_modules', '.cache', 'hbsim', 'build-stamp');
+// The staleness check runs at every `hbsim` command, from the CommonJS bin: bin/stale.cjs.
+const { stampOf } = stale;
+export const { isStale, newestMtime } = stale;
 /** esbuild's metafile of the last bundle: which output file holds which inputs. */
 export const bundleMetaOf = (root) => join(root, 'node_modules', '.cache', 'hbsim', 'bundle-meta.json');
-
-/** True when `root` is a checkout whose dist/ is missing or older than its sources. */
-export function isStale(root) {
-  if (!existsSync(join(root, 'src', 'cli', 'main.ts'))) return false;
-  const stamp = stampOf(root);
-  const sources = Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'tsconfig.build.json')).mtimeMs, statSync(join(root, 'tsconfig.json')).mtimeMs);
-  return !(existsSync(stamp) && existsSync(join(root, 'dist', 'cli', 'main.js')) && statSync(stamp).mtimeMs >= sources);
-}
 
 /**
  * tsc's arguments for the build of `root`: with `check` false (the on-demand build), it
@@ -135,6 +121,39 @@ return stringWidth;
 }
 
 /**
+ * @stdlib's gamma-quantile inverse (gammaincinv, which every results file's Poisson and t
+ * intervals reach) makes two `debug` loggers as it loads, and writes to them only when its
+ * iteration fails to converge. Loading `debug` (2.x: tty, util, ms, its environment scan)
+ * is a few ms of every start for that. Bundled, `require('debug')` from @stdlib gets
+ * LAZY_DEBUG instead: the same call, `debug(namespace)`, returning a logger that loads the
+ * real `debug` on its first message (then as enabled by DEBUG as before, the environment
+ * being the process's own). test/package/start-up.test.ts checks the shim and that
+ * validate/run no longer load tty.
+ */
+export const LAZY_DEBUG = `let createDebug;
+module.exports = function debugOnFirstMessage(namespace) {
+  let log;
+  return function debug(...args) {
+    log ??= (createDebug ??= require('debug/src/index.js'))(namespace);
+    return log.apply(this, args);
+  };
+};
+`;
+export const lazyStdlibDebug = {
+  name: 'hbsim-lazy-stdlib-debug',
+  setup(build) {
+    // One shim per importing folder, so that the real `debug` resolves from where @stdlib would have found it.
+    // (Named by the folder relative to the build's root: the name lands in the bundle, which must not hold the builder's paths.)
+    build.onResolve({ filter: /^debug$/ }, (args) => {
+      if (!/[\\/]@stdlib[\\/]/.test(args.importer)) return undefined;
+      const dir = dirname(args.importer);
+      return { path: relative(build.initialOptions.absWorkingDir ?? process.cwd(), dir).split(sep).join('/'), namespace: 'hbsim-lazy-debug', pluginData: { dir } };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'hbsim-lazy-debug' }, (args) => ({ contents: LAZY_DEBUG, loader: 'js', resolveDir: args.pluginData.dir }));
+  },
+};
+
+/**
  * vega-canvas probes for the optional `canvas` package with a top-level
  * `await import('canvas')`, which a CommonJS file cannot hold, and hbsim never draws on
  * a canvas: the static SVG is rendered with renderer 'none', where vega measures text
@@ -184,7 +203,7 @@ async function bundle(root) {
     // CommonJS dependencies (yaml, @stdlib) call require() for node's own modules.
     banner: { js: "import { createRequire as __hbsimCreateRequire } from 'node:module'; const require = __hbsimCreateRequire(import.meta.url);" },
     logLevel: 'error',
-    plugins: [englishZodOnly, lazyStringWidth, noNodeCanvas],
+    plugins: [englishZodOnly, lazyStringWidth, lazyStdlibDebug, noNodeCanvas],
   });
   // Beside the build stamp, not in dist/: it is for the tests, not for the package.
   mkdirSync(join(stampOf(root), '..'), { recursive: true });
@@ -274,7 +293,7 @@ async function commonJsBundle(root, esbuild, { contents, outfile, reportModules,
     define: { 'import.meta.url': '__hbsimModuleUrl' },
     banner: { js: "var __hbsimModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'error',
-    plugins: [englishZodOnly, lazyStringWidth, noNodeCanvas, reportFromEsBundle],
+    plugins: [englishZodOnly, lazyStringWidth, lazyStdlibDebug, noNodeCanvas, reportFromEsBundle],
   });
   let text = built.outputFiles[0].text.replaceAll(`import("${ES_BUNDLE}`, `${IMPORT_FUNCTION}("`);
   if (text.includes(ES_BUNDLE)) throw new Error(`hbsim build: ${outfile} imports a report module statically; only import() can reach the ES bundle`);

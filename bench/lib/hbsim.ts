@@ -1,5 +1,5 @@
 /**
- * hbsim measured two ways. Whole process: `node bin/hbsim.js run <scenario>
+ * hbsim measured two ways. Whole process: `node bin/hbsim.cjs run <scenario>
  * --no-report` exactly as a user types it (TypeScript loading, worker threads, the
  * pause-survival search and the sample timeline included, whatever the defaults are).
  * In-process: bench/run-workload.ts in a fresh process times only the simulation call
@@ -13,7 +13,7 @@ import { lastJsonLine, measureProcess, type Measurement } from './measure.js';
 export function runHbsimProcess(repo: string, scenario: string, extraArgs: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Measurement {
   const out = mkdtempSync(join(tmpdir(), 'hbsim-bench-'));
   try {
-    return measureProcess(process.execPath, [resolve(repo, 'bin/hbsim.js'), 'run', scenario, '--no-report', '--out', out, ...extraArgs], {
+    return measureProcess(process.execPath, [resolve(repo, 'bin/hbsim.cjs'), 'run', scenario, '--no-report', '--out', out, ...extraArgs], {
       cwd: repo,
       env: { ...process.env, NO_COLOR: '1', ...env },
     });

@@ -42,7 +42,7 @@ const suite: BenchSuite = {
   order: 40,
   async run(context) {
     const repo = context.repo;
-    const bin = resolve(repo, 'bin/hbsim.js');
+    const bin = resolve(repo, 'bin/hbsim.cjs');
     const env = { ...process.env, NO_COLOR: '1' };
     context.progress('node with an empty script, and hbsim --version');
     const node = bestOf(context.repeat, () => measureProcess(process.execPath, ['-e', '0'], { cwd: repo }));

@@ -20,7 +20,6 @@ import { hash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { threadId } from 'node:worker_threads';
 import type { ChartSpecCache } from '../report/svg.js';
 
 const MAGIC = 'hbsim-chart-cache-1';
@@ -82,7 +81,8 @@ export function readEntry(path: string): string | undefined {
 }
 
 function writeEntry(dir: string, path: string, entry: string): boolean {
-  const temporary = `${path}.${process.pid}-${threadId}.tmp`;
+  // (node:worker_threads loaded only when a chart is written: a run with no report never loads it.)
+  const temporary = `${path}.${process.pid}-${process.getBuiltinModule('node:worker_threads').threadId}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(temporary, `${MAGIC}\n${hash('sha256', entry, 'hex')}\n${entry}`);

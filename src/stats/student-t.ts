@@ -70,6 +70,26 @@ export function studentTCritical(confidence: number, degreesOfFreedom: number): 
     throw new RangeError(`degreesOfFreedom must be a whole number ≥ 1, got ${degreesOfFreedom}`);
   }
   if (degreesOfFreedom > EXACT_SERIES_MAX_DF) return cornishFisherT(confidence, degreesOfFreedom);
+  // A cell's intervals all ask for the same (confidence, ν), and the bisection below costs
+  // up to ~60 × ν/2 series terms (999 nodes: ~30 000, boxed while the code is cold: 3.6 MB
+  // of garbage in workload B's process): each pair is computed once per thread.
+  const key = `${confidence}/${degreesOfFreedom}`;
+  let t = exactCriticals.get(key);
+  if (t === undefined) {
+    if (exactCriticals.size >= EXACT_CRITICALS_KEPT) exactCriticals.clear();
+    t = bisectT(confidence, degreesOfFreedom);
+    exactCriticals.set(key, t);
+  }
+  return t;
+}
+
+/** The exact t criticals computed so far, by `${confidence}/${ν}` (a pure function's values). */
+const exactCriticals = new Map<string, number>();
+/** Bound on `exactCriticals`: sweeps use a handful of pairs; a caller looping over ν must not grow it without end. */
+const EXACT_CRITICALS_KEPT = 256;
+
+/** The exact critical value by bisection on A(t | ν) (`studentTCritical` for ν ≤ EXACT_SERIES_MAX_DF). */
+function bisectT(confidence: number, degreesOfFreedom: number): number {
   let lo = 0;
   let hi = 1;
   while (twoSidedT(hi, degreesOfFreedom) < confidence) {

@@ -22,7 +22,8 @@ import * as buildModule from '../../bin/build-dist.js';
 
 type Cache = { data: Buffer; simulated: boolean } | 'corrupt' | undefined;
 const codeCache = codeCacheModule as {
-  readCodeCache(path: string): Cache;
+  readCodeCache(path: string, into?: Buffer): Cache;
+  readWhole(path: string, into?: Buffer, room?: number): Buffer;
   writeCodeCache(path: string, data: Buffer, simulated: boolean): void;
   codeCacheDir(root: string, env: Record<string, string | undefined>): string;
 };
@@ -337,5 +338,51 @@ describe('dist/bundle/hbsim.cjs', () => {
     expect(evaluate(escaped)).toEqual([true, '🙂—', '[\\u00b5\\u03bc]']);
     expect(evaluate(source)).toEqual([true, '🙂—', '[µμ]']);
     expect(() => asciiOnly('const d = String.raw`µ`;')).toThrow(/raw template/);
+  });
+});
+
+describe('reading the bundle and its cache into one allocation (readWhole)', () => {
+  const file = (name: string, bytes: Buffer) => {
+    const path = join(work, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const bytesOf = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
+
+  it('reads a file whole into the memory it is given when it fits, else into its own, with the room asked for', () => {
+    const big = file('whole-big', bytesOf(5000, 1));
+    const small = file('whole-small', bytesOf(3000, 2));
+    const first = codeCache.readWhole(big, undefined, 1.5);
+    expect(first.equals(bytesOf(5000, 1))).toBe(true);
+    expect(first.buffer.byteLength).toBe(7500);
+    const whole = Buffer.from(first.buffer, first.byteOffset, first.buffer.byteLength - first.byteOffset);
+    const second = codeCache.readWhole(small, whole);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.equals(bytesOf(3000, 2))).toBe(true);
+    // Too small: a buffer of its own, and the one given is left alone.
+    const tiny = Buffer.alloc(10, 7);
+    const third = codeCache.readWhole(big, tiny);
+    expect(third.buffer).not.toBe(tiny.buffer);
+    expect(third.equals(bytesOf(5000, 1))).toBe(true);
+    expect(tiny.equals(Buffer.alloc(10, 7))).toBe(true);
+    expect(codeCache.readWhole(file('whole-empty', Buffer.alloc(0))).length).toBe(0);
+  });
+
+  it('a cache read into memory that held other bytes is checked on its own bytes only: whole, cut or damaged', () => {
+    const path = join(work, 'shared-cache', 'c.bin');
+    const data = bytesOf(4000, 3);
+    codeCache.writeCodeCache(path, data, true);
+    const shared = Buffer.alloc(20_000, 0xab);
+    const read = codeCache.readCodeCache(path, shared) as { data: Buffer; simulated: boolean };
+    expect(read.simulated).toBe(true);
+    expect(read.data.equals(data)).toBe(true);
+    expect(read.data.buffer).toBe(shared.buffer);
+    // Cut short: the stale bytes after it in the shared memory must not complete it.
+    const whole = readFileSync(path);
+    writeFileSync(path, whole.subarray(0, whole.length - 100));
+    expect(codeCache.readCodeCache(path, shared)).toBe('corrupt');
+    writeFileSync(path, Buffer.concat([whole.subarray(0, 100), Buffer.from([whole[100]! ^ 1]), whole.subarray(101)]));
+    expect(codeCache.readCodeCache(path, shared)).toBe('corrupt');
+    expect(codeCache.readCodeCache(join(work, 'shared-cache', 'none.bin'), shared)).toBeUndefined();
   });
 });

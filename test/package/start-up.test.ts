@@ -8,7 +8,7 @@
  * module measures every string as the original does.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS module without declarations
 import * as buildModule from '../../bin/build-dist.js';
 
-const { stringWidthOnFirstCall } = buildModule as { stringWidthOnFirstCall(text: string, path?: string): string };
+const { stringWidthOnFirstCall, LAZY_DEBUG } = buildModule as { stringWidthOnFirstCall(text: string, path?: string): string; LAZY_DEBUG: string };
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'hbsim.js');
 const work = mkdtempSync(join(tmpdir(), 'hbsim-start-up-'));
@@ -125,5 +125,65 @@ describe('string-width moved into its first call (bin/build-dist.js)', () => {
     expect(() => stringWidthOnFirstCall("const s = new Intl.Segmenter();\nexport const width = 1;\nexport default function stringWidth(x) { return 1; }\n")).toThrow(/lazyStringWidth/);
     expect(() => stringWidthOnFirstCall('const s = new Intl.Segmenter();\nexport default (x) => 1;\n')).toThrow(/lazyStringWidth/);
     expect(() => stringWidthOnFirstCall("import a from 'a';\nconst s = new Intl.Segmenter();\nexport default function stringWidth(x) { return a(x); }\n")).not.toThrow();
+  });
+});
+
+describe("@stdlib's debug loggers load `debug` on their first message (bin/build-dist.js lazyStdlibDebug)", () => {
+  /** node's list of the internal modules a process loaded, written as it exits. */
+  function loaded(main: string, args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; modules: string[] }> {
+    const spy = join(work, 'module-list-spy.cjs');
+    writeFileSync(spy, "process.on('exit', () => require('node:fs').writeFileSync(process.env.HBSIM_LOADED_FILE, process.moduleLoadList.join('\\n')));\n");
+    const file = join(work, `modules-${Math.random().toString(36).slice(2)}.txt`);
+    return new Promise((resolve) => {
+      execFile(process.execPath, ['--require', spy, main, ...args], { cwd: work, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', HBSIM_CODE_CACHE_DIR: join(work, 'cache'), HBSIM_LOADED_FILE: file, ...env }, timeout: 60_000 }, (error) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, modules: readFileSync(file, 'utf8').split('\n') });
+      });
+    });
+  }
+
+  it('validate and run (cached CommonJS bundle or ES bundle) load no tty for it; the unbundled program does', async () => {
+    const args = ['run', 'db-ha', '--no-report', '--out', join(work, 'out-debug'), '--set', 'duration=1m', '--set', 'warmup=0s', '--set', 'replications=1', '--set', 'sweep.detector.timeout=[3x]', '--set', 'sweep.heartbeat.interval=[1s]', '--no-pause-survival'];
+    for (const env of [{}, { HBSIM_CODE_CACHE: 'off' }] as Record<string, string>[]) {
+      for (const a of [['validate', 'k8s'], args]) {
+        const run = await loaded(join(ROOT, 'bin', 'hbsim.cjs'), a, env);
+        expect(run.code).toBe(0);
+        expect(run.modules).not.toContain('NativeModule tty');
+      }
+    }
+    const unbundled = await loaded(join(ROOT, 'dist', 'cli', 'main.js'), args);
+    expect(unbundled.code).toBe(0);
+    expect(unbundled.modules).toContain('NativeModule tty');
+  }, 120_000);
+
+  it('the shim makes loggers without loading `debug`, loads it once on the first message, and forwards every call', () => {
+    const made: { namespace: string; calls: unknown[][] }[] = [];
+    const self = { caller: 'gammaincinv' };
+    let loads = 0;
+    const realDebug = (namespace: string) => {
+      const logger = { namespace, calls: [] as unknown[][] };
+      made.push(logger);
+      return function log(this: unknown, ...args: unknown[]) {
+        logger.calls.push(this === self ? ['self', ...args] : args);
+        return 'logged';
+      };
+    };
+    const fakeRequire = (id: string) => {
+      expect(id).toBe('debug/src/index.js');
+      loads++;
+      return realDebug;
+    };
+    const module = { exports: undefined as unknown as (namespace: string) => (...args: unknown[]) => unknown };
+    new Function('module', 'require', LAZY_DEBUG)(module, fakeRequire);
+    const a = module.exports('gammaincinv:compute');
+    const b = module.exports('gammaincinv:higher_newton');
+    expect(loads).toBe(0);
+    expect(a.call(self, 'Warning: %d', 35)).toBe('logged');
+    expect(loads).toBe(1);
+    a('again');
+    b('other');
+    expect(loads).toBe(1);
+    expect(made.map((m) => m.namespace)).toEqual(['gammaincinv:compute', 'gammaincinv:higher_newton']);
+    expect(made[0]!.calls).toEqual([['self', 'Warning: %d', 35], ['again']]);
+    expect(made[1]!.calls).toEqual([['other']]);
   });
 });

@@ -2,7 +2,7 @@
  * Student t and normal critical values against scipy.stats (t.ppf / norm.ppf), on both
  * sides of the switch from the exact series to the Cornish–Fisher expansion.
  */
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import fc from 'fast-check';
 import { normalCritical, studentTCritical } from '../../src/stats/index.js';
 
@@ -53,6 +53,21 @@ describe('studentTCritical', () => {
         },
       ),
     );
+  });
+
+  it('remembers each (confidence, ν) it computed without mixing pairs up: the same bits as a fresh module in reverse order', async () => {
+    // 300 interleaved pairs (more than the memo keeps, so it is cleared on the way): a key
+    // missing either part, or an entry kept across the clear, would hand one pair another's value.
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < 300; i++) pairs.push([[0.95, 0.99, 0.5][i % 3]!, 1 + ((i * 37) % 1000)]);
+    const first = pairs.map(([c, df]) => studentTCritical(c, df));
+    const again = pairs.map(([c, df]) => studentTCritical(c, df));
+    vi.resetModules();
+    const fresh = (await import('../../src/stats/student-t.js')).studentTCritical;
+    const reversed = [...pairs].reverse().map(([c, df]) => fresh(c, df)).reverse();
+    expect(again).toEqual(first);
+    expect(reversed).toEqual(first);
+    expect(first[0]).not.toBe(first[1]);
   });
 
   it('rejects degrees of freedom that are not whole numbers ≥ 1', () => {

@@ -28,8 +28,15 @@ import type { StreamBank } from '../random/streams.js';
 import { Status } from '../status.js';
 import { NONE, type SkipLawSet } from './heartbeat-skipper.js';
 import type { SplitLaw } from './split-law.js';
-import { DOUBLE_FIELD, DrawnAhead, NumberList, sortPrefix, type VerdictList } from './walk-buffers.js';
+import { DOUBLE_FIELD, DrawnAhead, NumberList, sortPrefix, VerdictList } from './walk-buffers.js';
 import { judgeAt } from './walk-shared.js';
+
+/**
+ * Calls that prime a function's rare branches: more than V8's lazy feedback allocation
+ * lets pass before a function has somewhere to record feedback (8 calls or ~1 KB of
+ * bytecode in V8 11, whichever first), with room.
+ */
+export const PRIME_CALLS = 16;
 
 /** The constants a plain walk needs (µs; W in heartbeats). */
 export interface PlainWalkConstants {
@@ -91,7 +98,7 @@ export class PlainWalk {
   private ordinaryJitterUs = 0;
   private ordinaryDelayUs = 0;
 
-  constructor(laws: SkipLawSet, bank: StreamBank, verdicts: VerdictList, c: PlainWalkConstants) {
+  constructor(laws: SkipLawSet, bank: StreamBank, verdicts: VerdictList, c: PlainWalkConstants, primeJudge = true) {
     if (laws.stationaryBad >= 0 || laws.extraLaw !== null) throw new RangeError('internal: the plain walk takes Bernoulli loss and no slow I/O');
     this.I = c.intervalUs;
     this.T = c.timeoutUs;
@@ -112,6 +119,33 @@ export class PlainWalk {
     this.pJitterOnly = laws.pJitterOnly;
     this.verdicts = verdicts;
     this.sent = this.delivered = this.lost = 0;
+    if (primeJudge) new PlainWalk(laws, bank, new VerdictList(), c, false).judgeThroughASuspicion();
+  }
+
+  /**
+   * Runs `judge` once through its rare branches (a suspicion, the dead verdict, trust
+   * again) on this scratch walk, for V8's sake. On workload B a suspicion is rare (7 in a
+   * 1 000-node hour), so V8 compiles `judge` long before the first one, with no type
+   * feedback for those branches, and throws the compiled code away when the first comes
+   * ("insufficient type feedback for compare operation", then for the verdict list's
+   * `push`), to interpret it and compile it again. Met here first, they are compiled with
+   * the rest. Instants sit just before the run's end, so their numbers are of the run's
+   * kind (above 2³¹ µs in an hour). Run PRIME_CALLS times: V8 gives a function its feedback
+   * vector only after its first few calls (lazy feedback allocation), and those record
+   * nothing. Nothing is drawn and the verdicts go to a scratch list: no result depends on
+   * it (test/sim/skip/walk-deopts.test.ts).
+   */
+  private judgeThroughASuspicion(): void {
+    const { T, C, deadAfter, endUs } = this;
+    const from = endUs - (deadAfter === NONE ? T : deadAfter) - 2 * C - 2;
+    if (!(from >= 0)) return;
+    const arrivals = new NumberList();
+    arrivals.push(endUs); // the gap from `from` to the end: suspected (and dead), then trusted again
+    const carried = new NumberList();
+    for (let r = 0; r < PRIME_CALLS; r++) {
+      this.trusted = true;
+      this.judge(arrivals, from, from, endUs, carried);
+    }
   }
 
   /** Walks node `pair` (first nominal send at `phase`) on its `skip` stream. */
@@ -310,21 +344,28 @@ export class PlainWalk {
   private settleGroup(): void {
     const ahead = this.ahead;
     const { b, endUs, warmupUs, theta, I, phase } = this;
+    // Counted here, added once (see `segment`).
+    let sent = 0;
+    let lost = 0;
+    let delivered = 0;
     for (let e = 0; e < ahead.length; e++) {
       const nominal = phase + ahead.index[e]! * I;
       const sendUs = nominal + ahead.jitterUs[e]!;
       const counted = sendUs >= warmupUs;
-      if (counted) this.sent++;
+      if (counted) sent++;
       if (ahead.lost[e] === 1) {
-        if (counted) this.lost++;
+        if (counted) lost++;
         continue;
       }
       const arrivalUs = sendUs + b + ahead.delayUs[e]!;
       if (arrivalUs > endUs) continue; // still in flight at the end
-      if (arrivalUs >= warmupUs) this.delivered++;
+      if (arrivalUs >= warmupUs) delivered++;
       // A late arrival may land after later heartbeats and end a later suspicion.
       if (ahead.interesting[e] === 1 && arrivalUs > nominal + b + theta) this.pending.push(arrivalUs);
     }
+    this.sent += sent;
+    this.lost += lost;
+    this.delivered += delivered;
   }
 
   /** ./timeout-walk.ts's segment without windows: draws and judges heartbeats from `start`, W past every interesting one and to the edges; returns its last heartbeat. */
@@ -336,6 +377,12 @@ export class PlainWalk {
     if (hasWarmEdge && start <= warmTo) end = Math.max(end, Math.min(K - 1, warmTo + 1));
     if (ahead.length > 0) end = Math.max(end, Math.min(K - 1, ahead.index[ahead.length - 1]!));
     arrivals.length = 0;
+    // Counts of this segment, added to the walk's tallies once at its end: small integers
+    // in a local, where each `this.sent++` on the double field would box a number per
+    // heartbeat until V8 has compiled this (the first nodes of a cold run).
+    let sent = 0;
+    let lost = 0;
+    let delivered = 0;
     for (let j = start; j <= end; j++) {
       let jitter: number;
       let delay: number;
@@ -365,16 +412,19 @@ export class PlainWalk {
       if (sendUs > endUs) continue; // not sent within the run
       // Book the message: sent, lost or delivered (an arrival of this segment).
       const counted = sendUs >= warmupUs;
-      if (counted) this.sent++;
+      if (counted) sent++;
       if (isLost) {
-        if (counted) this.lost++;
+        if (counted) lost++;
         continue;
       }
       const arrivalUs = sendUs + b + delay;
       if (arrivalUs > endUs) continue; // still in flight at the end
-      if (arrivalUs >= warmupUs) this.delivered++;
+      if (arrivalUs >= warmupUs) delivered++;
       arrivals.push(arrivalUs);
     }
+    this.sent += sent;
+    this.lost += lost;
+    this.delivered += delivered;
     ahead.clear();
     const tFrom = start === 0 ? 0 : phase + start * I + b + theta - I + T + 1;
     const tTo = end === K - 1 ? endUs : phase + end * I + b;

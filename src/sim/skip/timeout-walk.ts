@@ -125,7 +125,7 @@ import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
 import { judgeAt, NodePrefix, type WalkShared } from './walk-shared.js';
 import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
-import { PlainWalk } from './plain-walk.js';
+import { PlainWalk, PRIME_CALLS } from './plain-walk.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
 export function timeoutWalkRefusal(config: SimConfig): string | null {
@@ -170,6 +170,12 @@ export function plainWalkApplies(config: SimConfig): boolean {
  */
 function linkClasses(config: SimConfig): { links: LinkConfig[]; extras: (DelayDistribution | undefined)[]; classOf: Int32Array } {
   const names = config.nodeNames;
+  const classOf = new Int32Array(names.length);
+  // Every node on the cell's link, none slowed (workload B, the search's probes): one class,
+  // without the per-node arrays and closures below (set up again for every probe's walk).
+  const overridden = (config.linkOverrides ?? []).some((o) => o.toObserver !== undefined);
+  const slowed = (config.faults ?? []).some((f) => f.kind === 'slowIo');
+  if (!overridden && !slowed) return names.length === 0 ? { links: [], extras: [], classOf } : { links: [config.link], extras: [undefined], classOf };
   const perNode: LinkConfig[] = names.map(() => config.link);
   for (const override of config.linkOverrides ?? []) {
     if (override.toObserver === undefined) continue;
@@ -181,15 +187,17 @@ function linkClasses(config: SimConfig): { links: LinkConfig[]; extras: (DelayDi
   }
   const links: LinkConfig[] = [];
   const extras: (DelayDistribution | undefined)[] = [];
-  const classOf = new Int32Array(names.length);
-  perNode.forEach((link, node) => {
-    let c = links.findIndex((l, i) => l === link && extras[i] === extraOf[node]);
-    if (c < 0) {
-      c = links.push(link) - 1;
-      extras.push(extraOf[node]);
+  for (let node = 0; node < names.length; node++) {
+    const link = perNode[node]!;
+    const extra = extraOf[node];
+    let c = 0;
+    while (c < links.length && !(links[c] === link && extras[c] === extra)) c++;
+    if (c === links.length) {
+      links.push(link);
+      extras.push(extra);
     }
     classOf[node] = c;
-  });
+  }
   return { links, extras, classOf };
 }
 
@@ -380,6 +388,8 @@ class TimeoutWalk {
     // A probe of the search (one shared pause a node, nothing else episodic) keeps and resumes each node's prefix.
     this.prefixes = sharedPauses !== null && this.crashes === null && this.starves === null ? this.shared : null;
     this.prefixes?.usePrefixes(config);
+    // A full walk on this path (not the search's probes, where suspicions are common): see judgeThroughASuspicion.
+    if (!pausesOnly && this.plain === null) this.judgeThroughASuspicion();
     const samplers = new Map<DelayDistribution, DurationSampler>();
     this.starveSamplers = this.starves === null ? [] : this.starves.extraOf.map((law) => {
       if (law === null) return null;
@@ -682,7 +692,7 @@ class TimeoutWalk {
    * window and to the edges. Heartbeats a pause window may hold back are drawn raw
    * (`rawHeartbeat`). Returns its last heartbeat.
    */
-  private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number, resumed: NodePrefix | null = null): number {
+  private segment(start: number, endEdge: number, hasWarmEdge: boolean, warmTo: number, resumedFrom = -1, resumedEnd = 0): number {
     const { I, W, b, theta, T, endUs, K } = this;
     const schedule = this.schedule;
     // Only the pause tallies wanted and every window a pause: the segment may end at the pause's first news (`newsBy`).
@@ -693,12 +703,15 @@ class TimeoutWalk {
     let end = Math.min(K - 1, start + W);
     if (hasWarmEdge && start <= warmTo) end = Math.max(end, Math.min(K - 1, warmTo + 1));
     if (ahead.length > 0) end = Math.max(end, Math.min(K - 1, ahead.index[ahead.length - 1]!));
-    if (resumed === null) arrivals.length = 0; // (a resumed segment's arrivals so far are restored)
-    else end = resumed.end;
+    // A resumed probe (resumedFrom ≥ 0: `resume`) goes on from its prefix's window beat with
+    // the prefix's reach. Numbers, not the NodePrefix: a property read here would first run
+    // at the second probe, after V8 compiled this function in the first, and throw it away.
+    if (resumedFrom < 0) arrivals.length = 0; // (a resumed segment's arrivals so far are restored)
+    else end = resumedEnd;
     this.segmentWindowsFrom = this.pauseAt;
     let windowBeat = this.pauseAt < this.pauseEnd ? this.windowFirstBeat(this.pauseAt) : NONE;
     let rawTo = -1;
-    for (let j = resumed === null ? start : resumed.windowBeat; j <= end; j++) {
+    for (let j = resumedFrom < 0 ? start : resumedFrom; j <= end; j++) {
       if (j === windowBeat) {
         if (this.saving !== null && this.pauseAt === 0) this.save(this.saving, j, start, end, endEdge);
         rawTo = this.enterWindows(j);
@@ -860,7 +873,7 @@ class TimeoutWalk {
     this.ahead.clear();
     if (this.windowFirstBeat(0) !== p.windowBeat) throw new Error('internal: a resumed probe’s window moved');
     // The warm-up edge only sets a segment's first reach, which the resumed segment restores.
-    return this.segment(p.start, endEdge, false, 0, p);
+    return this.segment(p.start, endEdge, false, 0, p.windowBeat, p.end);
   }
 
   /** Books one message sent at `sendUs`: sent, lost or delivered (an arrival of this segment). */
@@ -890,12 +903,19 @@ class TimeoutWalk {
     if (this.skipper.nextPosition !== j + this.offset || this.next !== NONE) throw new Error('internal: the skipper did not stop at the window');
     const firstWindow = this.pauseAt;
     let rawTo = -1;
+    let more: boolean;
+    let near: boolean;
     do {
       const w = this.pauseAt++;
       this.schedule.windowMissed[w] = 0;
       this.bookWindow(w);
       rawTo = Math.max(rawTo, this.windowAfterBeat(w));
-    } while (this.pauseAt < this.pauseEnd && this.windowFirstBeat(this.pauseAt) <= rawTo + 1);
+      // Whether the next window (w + 1) joins: its first beat is worked out on every pass
+      // (this window's when there is no next one; `windowFirstBeat` only reads), so that V8
+      // meets the call before it compiles this, not first at a node's second close pause.
+      more = this.pauseAt < this.pauseEnd;
+      near = this.windowFirstBeat(Math.min(w + 1, this.pauseEnd - 1)) <= rawTo + 1;
+    } while (more && near);
     this.rawWindowAt = this.burstAt = this.stretchFrom = firstWindow;
     return rawTo;
   }
@@ -968,18 +988,30 @@ class TimeoutWalk {
    * end while the node is not paused again (the attribution window of the books).
    */
   private newsAfterPauses(arrivals: NumberList, tTo: number): void {
-    const schedule = this.schedule;
+    const { windowKind, windowStart, windowEnd } = this.schedule;
+    const pauseAt = this.pauseAt;
     const items = arrivals.items;
     let i = 0;
-    for (let w = this.segmentWindowsFrom; w < this.pauseAt; w++) {
-      if (schedule.windowKind[w] !== WINDOW_PAUSE) continue;
-      const e = schedule.windowEnd[w]!;
+    for (let w = this.segmentWindowsFrom; w < pauseAt; w++) {
+      if (windowKind[w] !== WINDOW_PAUSE) continue;
+      const e = windowEnd[w]!;
       if (e > this.endUs) continue;
       while (i < arrivals.length && items[i]! < e) i++;
       for (let x = i; x < arrivals.length && items[x]! <= tTo; x++) {
         const a = items[x]!;
+        // Whether a later window of this segment (w < v < pauseAt, started by a) pauses a.
+        // Rare (a node's second pause close to its first), so the reads are done on every
+        // pass, at v or, past the last window, at w: V8 then has their feedback when it
+        // compiles this, instead of throwing the code away at the first such node.
         let paused = false;
-        for (let v = w + 1; v < this.pauseAt && schedule.windowStart[v]! <= a; v++) if (schedule.windowKind[v] === WINDOW_PAUSE && a < schedule.windowEnd[v]!) paused = true;
+        for (let v = w + 1; ; v++) {
+          const within = v < pauseAt;
+          const at = within ? v : w;
+          const started = windowStart[at]! <= a;
+          const pausing = windowKind[at] === WINDOW_PAUSE && a < windowEnd[at]!;
+          if (!(within && started)) break;
+          if (pausing) paused = true;
+        }
         if (!paused) {
           this.verdicts.push(a, this.pair, NEWS, Cause.heartbeat);
           break;
@@ -989,12 +1021,35 @@ class TimeoutWalk {
   }
 
   /**
+   * `judge` run through its rare branches (a suspicion, the dead verdict, trust again)
+   * into a scratch list, PRIME_CALLS times, before any node is walked: as the plain walk
+   * does (./plain-walk.ts judgeThroughASuspicion, which says why). On workload B + faults
+   * walked alone, V8 otherwise compiles `judge` before the first suspicion and throws it
+   * away there. Instants sit just before the run's end; the walk's state it touches
+   * (trust, the last arrival) is set afresh for every node anyway.
+   */
+  private judgeThroughASuspicion(): void {
+    const { T, C, deadAfter, endUs } = this;
+    const from = endUs - (deadAfter === Number.POSITIVE_INFINITY ? T : deadAfter) - 2 * C - 2;
+    if (!(from >= 0)) return;
+    const arrivals = new NumberList();
+    arrivals.push(endUs);
+    const carried = new NumberList();
+    const scratch = new VerdictList();
+    for (let r = 0; r < PRIME_CALLS; r++) {
+      this.trusted = true;
+      this.judge(arrivals, from, from, endUs, carried, scratch);
+    }
+    this.trusted = true;
+    this.lastArrival = 0;
+  }
+
+  /**
    * The verdicts of one segment from its sorted arrivals: each gap between successive
    * new maxima, judged against T and dead-after. Arrivals past tTo go to `carried`.
    */
-  private judge(arrivals: NumberList, lastBefore: number, tFrom: number, tTo: number, carried: NumberList): void {
+  private judge(arrivals: NumberList, lastBefore: number, tFrom: number, tTo: number, carried: NumberList, verdicts = this.verdicts): void {
     const { T, C, deadAfter, endUs, pair } = this;
-    const verdicts = this.verdicts;
     const items = arrivals.items;
     const count = arrivals.length;
     let last = lastBefore;

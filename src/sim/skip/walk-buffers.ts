@@ -28,6 +28,17 @@ export const STALL_FLAG = 0x80;
  */
 export const DOUBLE_FIELD = 0.5;
 
+/**
+ * 0, 1, …, n − 1. A function of its own so that nothing follows the loop: V8 compiles a
+ * long loop on the spot (OSR), and code after it that has not run yet (the sort in
+ * `VerdictList.order`, once) would throw that compiled code away at once.
+ */
+function iota(n: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  return idx;
+}
+
 /** Verdict changes of all nodes, collected, then fed to the metrics in time order. */
 export class VerdictList {
   // Empty until the first push grows them: growing is then met at once, not first late in
@@ -73,8 +84,7 @@ export class VerdictList {
 
   /** Indices in (time, key) order; stable for a given content. */
   order(): Int32Array {
-    const idx = new Int32Array(this.length);
-    for (let i = 0; i < idx.length; i++) idx[i] = i;
+    const idx = iota(this.length);
     const time = this.timeUs;
     const key = this.key;
     idx.sort((a, b) => time[a]! - time[b]! || key[a]! - key[b]!);

@@ -30,7 +30,7 @@ const FIELDS: (keyof RunTallies)[] = [
 
 describe('timeout walk with sender pauses: worked cases, exactly as the engine', () => {
   const quiet: Partial<SimConfig> = { link: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'constant', valueUs: 700 } } } };
-  const cases: [string, Partial<SimConfig>][] = [
+  const cases: [string, WalkCase][] = [
     ['one 4.5 s pause at 100.3 s, missed beats skipped', { ...quiet, faults: [pause({ kind: 'at', atUs: 100_300_000 }, { kind: 'constant', valueUs: 4_500_000 })] }],
     ['one 4.5 s pause, missed beats sent at once on resume', { ...quiet, faults: [pause({ kind: 'at', atUs: 100_300_000 }, { kind: 'constant', valueUs: 4_500_000 }, 'burst')] }],
     [
@@ -43,6 +43,17 @@ describe('timeout walk with sender pauses: worked cases, exactly as the engine',
       {
         ...quiet,
         faults: [pause({ kind: 'periodic', periodUs: 50 * S }, { kind: 'constant', valueUs: 3_300_000 }, 'burst'), pause({ kind: 'at', atUs: 30 * S }, { kind: 'constant', valueUs: 40 * S }, 'burst')],
+      },
+    ],
+    [
+      // A send in [104.6 s, 105 s) arrives in the second pause (a 400 ms delay): not the first pause's news when it
+      // lands in the second, and the two windows join in one raw stretch when the second's first beat is near
+      // (timeout-walk.ts newsAfterPauses and enterWindows, their rare branches).
+      'two close pauses, 200 ms apart, a 400 ms delay: arrivals of the first pause’s end land in the second',
+      {
+        link: { lossProbability: 0, duplicateProbability: 0, delay: { baseUs: 1_000, random: { kind: 'constant', valueUs: 399_000 } } },
+        faults: [pause({ kind: 'at', atUs: 100_300_000 }, { kind: 'constant', valueUs: 4_500_000 }), pause({ kind: 'at', atUs: 105_000_000 }, { kind: 'constant', valueUs: 4_000_000 })],
+        nodes: 40,
       },
     ],
   ];
