@@ -15,12 +15,15 @@
  * WebAssembly core and SIMD specifications: opcodes, LEB128 immediates, memargs).
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Fault, LinkConfig } from '../../../src/sim/config.js';
 import { runProtocols, type ProtocolRunSpec } from '../../../src/sim/engine/run-protocols.js';
 import { ArrivalWindows, type ConvictionRule } from '../../../src/sim/protocols/gossip/arrival-windows.js';
 import { gossipHeartbeats, type GossipConfig } from '../../../src/sim/protocols/gossip/gossip.js';
-import { divisibilityConstants, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
+import { arenaBytes, MemoryArena } from '../../../src/sim/protocols/gossip/arena.js';
+import { divisibilityConstants, kernelBound32, kernelSupported, MERGE_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/merge-kernel.js';
+import { instantiateScanKernel, SCAN_KERNEL_BYTES } from '../../../src/sim/protocols/gossip/scan-kernel.js';
 import { assembleKernelText } from './wasm-text.js';
 
 const I = 1_000_000;
@@ -245,6 +248,57 @@ describe("the status check's row scan (ArrivalWindows.scanRow)", () => {
   });
 });
 
+describe("the status check's row scan in WebAssembly (scan-kernel.ts)", () => {
+  it('gives what the JavaScript scan gives — convicted endpoints in order, the earliest other instant — for even and odd rows, self anywhere', () => {
+    let seed = 777;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    let convicted = 0;
+    let scans = 0;
+    for (const R of [37, 40, 2, 3]) {
+      const rows = 4;
+      const pairs = R * rows;
+      const arena = new MemoryArena(arenaBytes(4 * pairs) * 2 + arenaBytes(2 * pairs) + arenaBytes(pairs) + arenaBytes(4 * R) + arenaBytes(16));
+      const inKernel = new ArrivalWindows(pairs, phi(25), arena, R);
+      const view = arena.uint8(pairs);
+      inKernel.useScanKernel(instantiateScanKernel(arena.memory), arena.int32(R), arena.int32(4));
+      const inJs = new ArrivalWindows(pairs, phi(25), undefined, R);
+      expect(inKernel.compact && inJs.compact).toBe(true);
+      for (const w of [inKernel, inJs]) w.startRange(0, pairs, 0);
+      let l = 0;
+      for (let step = 0; step < 300; step++) {
+        l += Math.floor(random() * 0.4 * I);
+        for (let k = 0; k < 12; k++) {
+          const pair = Math.floor(random() * pairs);
+          if (pair % 5 !== 1) for (const w of [inKernel, inJs]) w.report(pair, l); // every fifth pair silent: convictable after a while
+        }
+        for (let k = 0; k < 2; k++) view[Math.floor(random() * pairs)] = random() < 0.6 ? 0 : 2; // UP / DOWN
+        const row = step % rows;
+        const self = [0, R - 1, Math.floor(R / 2), step % R][step % 4]!;
+        const next = inJs.scanRow(row, self, view, l);
+        const expected = [...inJs.convicted.subarray(0, inJs.convictedCount)];
+        expect(inKernel.scanRow(row, self, view, l)).toBe(next);
+        expect([...inKernel.convicted.subarray(0, inKernel.convictedCount)]).toEqual(expected);
+        convicted += expected.length;
+        scans++;
+      }
+    }
+    expect(scans).toBe(1_200);
+    expect(convicted).toBeGreaterThan(100); // convictions and bounds both compared
+  });
+
+  it("its bytes are its text form assembled, and a valid module", () => {
+    const source = readFileSync(new URL('../../../src/sim/protocols/gossip/scan-kernel.ts', import.meta.url), 'utf8');
+    expect([...assembleKernelText(source, 'scan')]).toEqual([...SCAN_KERNEL_BYTES]);
+    expect((globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(SCAN_KERNEL_BYTES)).toBe(true);
+  });
+
+  it('refuses fields outside its memory', () => {
+    const arena = new MemoryArena(4096);
+    const plain = new ArrivalWindows(16, phi(25), undefined, 4);
+    expect(() => plain.useScanKernel(instantiateScanKernel(arena.memory), arena.int32(4), arena.int32(4))).toThrow(/memory/);
+  });
+});
+
 describe("the kernel's block-close test", () => {
   it('c·M mod 2³² ≤ M − 1 (unsigned) iff the block size divides c, for every count below 2¹⁶', () => {
     const wrong: string[] = [];
@@ -254,6 +308,63 @@ describe("the kernel's block-close test", () => {
     }
     expect(wrong).toEqual([]);
     expect(() => divisibilityConstants(65_536)).toThrow(RangeError);
+  });
+});
+
+describe("the kernel's f32 bound test (merge-kernel.ts kernelBound32)", () => {
+  // The kernel's main pass, in JavaScript: f32x4.convert_i32x4_s rounds to nearest (Math.fround); the f32 product of two
+  // f32 values is exact in a double (24 + 24 bits), so Math.fround of it is f32x4.mul's correctly rounded result.
+  const skipsF32 = (s: number, c: number, b32: number) => Math.fround(s) >= Math.fround(Math.fround(c) * b32);
+  const skipsF64 = (s: number, c: number, factor: number, bound: number) => factor * s >= bound * c;
+  /** What a skip must guarantee (exchange.ts applyStates): the instant's offset ⌊factor·(s/c)⌋ is ≥ K, so it cannot lower the bound K + l + 1. */
+  const safe = (s: number, c: number, factor: number, K: number) => Math.floor(factor * (s / c)) >= K;
+
+  it('skips a lane only where the doubles test skips it, and then the conviction instant cannot lower the bound (random and boundary sums)', () => {
+    let f32Skips = 0;
+    let listedMore = 0;
+    let boundaryCases = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 65_535 }),
+        fc.integer({ min: -1_000, max: 2 ** 31 }),
+        fc.double({ min: 0.5, max: 20, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (c, K, threshold, random) => {
+          const factor = threshold * Math.LN10;
+          const bound = K * (1 + 1e-9);
+          const b32 = kernelBound32(bound, factor);
+          // The sums where the test turns: around c·bound/factor (clamped to the Int32 sums the kernel holds), and a random one.
+          const turn = Math.ceil((c * bound) / factor);
+          const sums = [random];
+          for (let d = -40; d <= 40; d++) sums.push(Math.min(2 ** 31 - 1, Math.max(0, turn + d)));
+          for (const s of sums) {
+            if (s !== random) boundaryCases++;
+            if (!skipsF32(s, c, b32)) {
+              if (skipsF64(s, c, factor, bound)) listedMore++;
+              continue;
+            }
+            f32Skips++;
+            if (!skipsF64(s, c, factor, bound) || !safe(s, c, factor, K)) return false;
+          }
+          return true;
+        },
+      ),
+      { seed: 15, numRuns: 3_000 },
+    );
+    expect(boundaryCases).toBeGreaterThan(100_000);
+    expect(f32Skips).toBeGreaterThan(10_000); // the property was exercised where the kernel skips
+    expect(listedMore).toBeGreaterThan(0); // and the margin is real: a few lanes the doubles test skips are listed
+  });
+
+  it('skips every lane when the bound is ≤ 0 and none when no conviction is pending (bound ∞)', () => {
+    const factor = 8 * Math.LN10;
+    for (const s of [0, 1, 999_999, 2 ** 31 - 1]) {
+      for (const c of [1, 7, 1_000, 65_535]) {
+        expect(skipsF32(s, c, kernelBound32(0, factor))).toBe(true);
+        expect(skipsF32(s, c, kernelBound32(-5 * (1 + 1e-9), factor))).toBe(true);
+        expect(skipsF32(s, c, kernelBound32(Infinity, factor))).toBe(false);
+      }
+    }
   });
 });
 

@@ -13,7 +13,7 @@ const TYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7
 const PLAIN: Record<string, number[]> = {
   'i32.add': [0x6a], 'i32.sub': [0x6b], 'i32.mul': [0x6c], 'i32.shl': [0x74], 'i32.shr_u': [0x76], 'i32.and': [0x71], 'i32.or': [0x72],
   'i32.eqz': [0x45], 'i32.eq': [0x46], 'i32.ne': [0x47], 'i32.lt_u': [0x49], 'i32.ge_u': [0x4f],
-  'f64.mul': [0xa2], 'f64.ge': [0x66], 'f64.convert_i32_s': [0xb7], select: [0x1b],
+  'f64.mul': [0xa2], 'f64.min': [0xa4], 'f64.ge': [0x66], 'f64.convert_i32_s': [0xb7], select: [0x1b],
   end: [0x0b], else: [0x05], block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40],
 };
 
@@ -23,9 +23,9 @@ const SIMD: Record<string, number> = {
   'i32x4.eq': 0x37, 'i32x4.gt_s': 0x3b, 'i32x4.le_u': 0x3e, 'f32x4.ge': 0x46, 'f64x2.eq': 0x47, 'f64x2.gt': 0x4a, 'f64x2.ge': 0x4c,
   'v128.not': 0x4d, 'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.or': 0x50, 'v128.bitselect': 0x52, 'v128.any_true': 0x53,
   'f64x2.floor': 0x75, 'i16x8.narrow_i32x4_u': 0x86, 'i16x8.extend_low_i8x16_u': 0x89, 'i32x4.bitmask': 0xa4,
-  'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1, 'i32x4.mul': 0xb5,
-  'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'f32x4.mul': 0xe6,
-  'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3, 'f32x4.convert_i32x4_s': 0xfa, 'f64x2.convert_low_i32x4_s': 0xfe,
+  'i32x4.extend_low_i16x8_u': 0xa9, 'i32x4.add': 0xae, 'i32x4.sub': 0xb1, 'i32x4.mul': 0xb5, 'i32x4.max_s': 0xb8,
+  'i64x2.bitmask': 0xc4, 'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'f32x4.mul': 0xe6,
+  'f64x2.add': 0xf0, 'f64x2.sub': 0xf1, 'f64x2.mul': 0xf2, 'f64x2.div': 0xf3, 'f64x2.min': 0xf4, 'f32x4.convert_i32x4_s': 0xfa, 'f64x2.convert_low_i32x4_s': 0xfe,
 };
 
 /** Memory instructions: opcode bytes and the alignment (log2) of their memarg; an `offset=k` may follow. */
@@ -87,6 +87,9 @@ export function assembleKernelText(source: string, name = 'merge'): Uint8Array {
     else if (op === 'br' || op === 'br_if') code.push(op === 'br' ? 0x0c : 0x0d, ...leb(Number(next())));
     else if (op === 'i8x16.shuffle') code.push(0xfd, 0x0d, ...Array.from({ length: 16 }, () => Number(next())));
     else if (op === 'i32x4.extract_lane') code.push(0xfd, 0x1b, Number(next()));
+    else if (op === 'i32x4.replace_lane') code.push(0xfd, 0x1c, Number(next()));
+    else if (op === 'f64x2.extract_lane') code.push(0xfd, 0x21, Number(next()));
+    else if (op === 'f64.const') code.push(0x44, ...new Uint8Array(new Float64Array([next() === 'inf' ? Infinity : Number(tokens[k])]).buffer));
     else if (op === 'v128.store64_lane') code.push(0xfd, 0x5b, 0, 0, Number(next())); // memarg (align 0, offset 0), lane
     else if (op in MEMORY) {
       const offset = tokens[k + 1]?.startsWith('offset=') ? Number(next().slice(7)) : 0;

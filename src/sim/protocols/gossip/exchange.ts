@@ -9,6 +9,7 @@ import { arrivePhi, arriveTimeout, closeBlock } from './arrival-windows.js';
 import { GEN, GOSSIP_MESSAGE_BYTES, SLOTS } from './config.js';
 import type { GossipMembers } from './members.js';
 import { DOWN, UP } from './membership-accounting.js';
+import { kernelBound32 } from './merge-kernel.js';
 
 /** SYN from o at p: examineGossiper. */
 export function onSyn(m: GossipMembers, p: number, slot: number, o: number, nowUs: number): void {
@@ -158,8 +159,9 @@ function mergeWithKernel(m: GossipMembers, x: number, digestSlot: number, ownDig
   const out = outOffset < 0 ? k.copies[2] : null;
   const n4 = n & ~3;
   let next = m.nextCheckUs[x]!;
+  const bound = (next - l - 1) * (1 + 1e-9); // applyStates' bound (the close pass's doubles test); the main pass tests in f32 (merge-kernel.ts kernelBound32)
   const blk = w.blocksInArena ? w.blocks.byteOffset + 4 * w.stride * base : 0;
-  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 2 * base, k.rel + 4 * base, k.sum + 4 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, L, w.maxIntervalUs, w.factor, (next - l - 1) * (1 + 1e-9), k.blockM, k.blockM1, blk, w.blockSize, w.capacity, w.B);
+  const specials = k.merge(dig, inc, out !== null ? out.byteOffset : outOffset, k.ver + 4 * base, k.view + base, k.count + 2 * base, k.rel + 4 * base, k.sum + 4 * base, n4, k.lists.byteOffset, k.checks.byteOffset, k.res.byteOffset, L, w.maxIntervalUs, w.factor, bound, k.blockM, k.blockM1, blk, w.blockSize, w.capacity, w.B, kernelBound32(bound, w.factor));
   let states = k.res[0]!;
   let asked = k.res[1]!;
   const checks = k.res[2]!;

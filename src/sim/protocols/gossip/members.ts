@@ -12,6 +12,7 @@ import { censorHorizonUs, GEN, MAX_GENERATION, type GossipConfig } from './confi
 import { divisibilityConstants, instantiateMergeKernel, kernelSupported, type MergeFn } from './merge-kernel.js';
 import { MembershipAccounting } from './membership-accounting.js';
 import { RowPool } from './row-pool.js';
+import { instantiateScanKernel } from './scan-kernel.js';
 
 /** Message rows carved from the kernel's memory (more in flight are ordinary arrays, copied in when merged). */
 const ARENA_ROWS = 128;
@@ -130,6 +131,8 @@ export class GossipMembers {
           res: arena.int32(4),
         }
       : null;
+    // The status check's row scan in the same memory (scan-kernel.ts); its list and result word are the merge kernel's scratch, idle between merges.
+    if (this.kernel !== null) this.windows.useScanKernel(instantiateScanKernel((arena as MemoryArena).memory), this.kernel.lists, this.kernel.res);
     this.acc = new MembershipAccounting({
       view,
       members: n,
