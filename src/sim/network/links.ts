@@ -40,6 +40,16 @@ export function linkLossModel(link: LinkConfig): LossModel {
  * `recordOf`: a gossip member's messages go to random peers, so the seeding order buys
  * no locality, and the lookup was a cache miss of its own per message (a 4 MB table at
  * 10⁶ links). The record's profile word holds profile + 1, so 0 means "not seeded yet".
+ *
+ * With `meshMembers` (dense records of a mesh's n·(n − 1) pair links, network.ts `mesh`)
+ * the two directions of a pair sit side by side in one 64-byte line: a → b and b → a are
+ * records 2u and 2u + 1, u = b'(b' − 1)/2 + a' for a' < b' the pair's ends, and the table
+ * lives in a WebAssembly memory (page-aligned, so the pairs are line-aligned; an ordinary
+ * buffer from malloc starts 16 bytes off a line). A gossip exchange sends a SYN a → b, the
+ * ACK b → a half a millisecond later and the ACK2 a → b: one cache (and TLB) miss for the
+ * three instead of two. Only where a record lives changes: a link's streams are keyed by
+ * the link (its ends), so every draw is the same. (A table under 1 MiB stays in an
+ * ordinary buffer: it fits in cache.)
  */
 const WORDS = 8;
 const PROFILE = 4;
@@ -50,6 +60,21 @@ const UNSEEDED = -1;
 const MAX_PROFILES = 1 << 16;
 const LOSS_NONE = LossKind.none;
 const LOSS_BERNOULLI = LossKind.bernoulli;
+
+/** Records above this many bytes stay in an ordinary buffer (a WebAssembly memory is at most 4 GiB). */
+const MAX_ALIGNED_BYTES = 2 ** 31;
+/** Below this, records stay in an ordinary buffer too: a small table stays in cache, and each WebAssembly memory reserves gigabytes of address space until it is collected (a sweep runs many small meshes). */
+export const MIN_ALIGNED_BYTES = 2 ** 20;
+
+/** WebAssembly's Memory constructor (TypeScript's es2023 lib does not declare it; Node has it). */
+const WasmMemory = (globalThis as unknown as { WebAssembly?: { Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer } } }).WebAssembly?.Memory;
+
+/** `words` zero words starting on a 64-byte boundary (a WebAssembly memory is page-aligned), or ordinary ones (too few or too many, or no WebAssembly). */
+export function lineAlignedWords(words: number): Uint32Array {
+  const bytes = 4 * words;
+  if (WasmMemory === undefined || bytes < MIN_ALIGNED_BYTES || bytes > MAX_ALIGNED_BYTES) return new Uint32Array(words);
+  return new Uint32Array(new WasmMemory({ initial: Math.max(1, Math.ceil(bytes / 65_536)) }).buffer, 0, words);
+}
 
 export class LinkTable {
   readonly linkCount: number;
@@ -63,6 +88,10 @@ export class LinkTable {
   private readonly recordOf: Int32Array;
   /** Link i's record is record i (no `recordOf`); see the record's comment. */
   private readonly dense: boolean;
+  /** A mesh's members (its pair links' records side by side, see the record's comment), or 0. */
+  private readonly meshMembers: number;
+  /** The mesh's pair links, n·(n − 1) (links from there on keep record = link). */
+  private readonly meshLinks: number;
   private readonly profileOfLink: Uint16Array;
   private records = 0;
   private readonly baseDelayUs: Float64Array;
@@ -99,13 +128,20 @@ export class LinkTable {
     profileOfLink: ArrayLike<number>,
     streamKey: (link: number, purpose: string) => StreamKey,
     denseRecords = false,
+    meshMembers = 0,
   ) {
     const n = profileOfLink.length;
     this.linkCount = n;
     this.bank = bank;
     this.root = root;
     if (profiles.length > MAX_PROFILES) throw new RangeError(`at most ${MAX_PROFILES} link classes, got ${profiles.length}`);
-    this.delays = new StreamBank(n, WORDS);
+    const meshLinks = meshMembers * (meshMembers - 1);
+    if (meshMembers !== 0 && !(denseRecords && Number.isInteger(meshMembers) && meshMembers >= 2 && meshLinks <= n)) {
+      throw new RangeError(`a mesh of ${meshMembers} members needs dense records and its ${meshLinks} pair links among the table's ${n}`);
+    }
+    this.meshMembers = meshMembers;
+    this.meshLinks = meshLinks;
+    this.delays = new StreamBank(n, WORDS, meshMembers > 0 ? lineAlignedWords(Math.max(4, n) * WORDS) : undefined); // (a bank holds at least 4 streams)
     this.rec = this.delays.words();
     this.recF = new Float64Array(this.rec.buffer, this.rec.byteOffset, this.rec.length / 2);
     this.dense = denseRecords;
@@ -126,6 +162,13 @@ export class LinkTable {
     this.lossKind = Uint8Array.from(this.laws, (law) => law.kind);
     this.logKeep = Float64Array.from(this.laws, (law) => law.logKeep);
     this.bursty = this.laws.some((law) => law.kind === LossKind.gilbertElliott) ? new LinkLoss(n, bank) : null;
+    if (meshMembers > 0) {
+      // A mesh's links are all used before long (gossip: each within ≈ 10 minutes at 1 000 members): room for their streams in the bank now, not by doublings.
+      const perProfile = profiles.map((p, k) => (this.laws[k]!.kind === LossKind.bernoulli ? 1 : this.laws[k]!.kind === LossKind.gilbertElliott ? 2 : 0) + (p.duplicateProbability > 0 ? 2 : 0));
+      let streams = 0;
+      for (let link = 0; link < n; link++) streams += perProfile[this.profileOfLink[link]!]!;
+      bank.reserve(bank.size + streams);
+    }
   }
 
   /**
@@ -134,9 +177,7 @@ export class LinkTable {
    * heartbeats) costs no stream. A stream's draws depend on its key alone
    * (streams.ts), so when a stream is created changes nothing.
    */
-  private seed(link: number): number {
-    const record = this.dense ? link : this.records++;
-    if (!this.dense) this.recordOf[link] = record;
+  private seed(link: number, record: number): number {
     const at = WORDS * record;
     const profile = this.profileOfLink[link]!;
     this.rec[at + PROFILE] = profile + 1;
@@ -163,11 +204,30 @@ export class LinkTable {
   /** Link `link`'s record, seeded on the link's first message. */
   private recordFor(link: number): number {
     if (this.dense) {
-      if (this.rec[WORDS * link + PROFILE] === 0) this.seed(link);
-      return link;
+      const record = link < this.meshLinks ? this.pairRecord(link) : link;
+      if (this.rec[WORDS * record + PROFILE] === 0) this.seed(link, record);
+      return record;
     }
     const record = this.recordOf[link]!;
-    return record === UNSEEDED ? this.seed(link) : record;
+    if (record !== UNSEEDED) return record;
+    this.recordOf[link] = this.records;
+    return this.seed(link, this.records++);
+  }
+
+  /** Where link `link`'s record is (for tests: the layout is invisible to draws), or −1 before its first message (records in seeding order). */
+  recordIndex(link: number): number {
+    if (!this.dense) return this.recordOf[link]!;
+    return link < this.meshLinks ? this.pairRecord(link) : link;
+  }
+
+  /** A mesh pair link's record: its pair's two records side by side (see the record's comment). */
+  private pairRecord(link: number): number {
+    const n1 = this.meshMembers - 1;
+    const from = Math.floor(link / n1);
+    const r = link - from * n1;
+    const to = r >= from ? r + 1 : r;
+    // (from, to) → the pair (a < b) and the direction.
+    return from < to ? to * (to - 1) + 2 * from : from * (from - 1) + 2 * to + 1;
   }
 
   /** Decides whether the next message on the link with this record is lost (Bernoulli by countdown in the record; see loss.ts). */

@@ -340,7 +340,7 @@ export class Network {
       const i = link - pairLinks;
       const from = this.senderFrom[i]!;
       return senderLinkStreamKey(names[from]!, this.labelOf(slots === 1 ? SLOT_DEFAULT : i - this.senderFirst[from]!, from), purpose);
-    }, denseRecords);
+    }, denseRecords, denseRecords ? n : 0);
   }
 
   private get opened(): LinkTable {

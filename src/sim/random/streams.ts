@@ -148,10 +148,14 @@ export class StreamBank {
    * the bank's owner (`words`): a table of links keeps each link's other hot fields in
    * the cache line of its delay stream (network/links.ts). Draws are the same either way.
    */
-  constructor(initialCapacity = 64, wordsPerStream = STRIDE) {
+  constructor(initialCapacity = 64, wordsPerStream = STRIDE, storage?: Uint32Array) {
     if (!Number.isInteger(wordsPerStream) || wordsPerStream < STRIDE) throw new RangeError(`a stream needs at least ${STRIDE} words, got ${wordsPerStream}`);
     this.stride = wordsPerStream;
-    this.state = new Uint32Array(Math.max(4, initialCapacity) * wordsPerStream);
+    const words = Math.max(4, initialCapacity) * wordsPerStream;
+    if (storage !== undefined && storage.length < words) throw new RangeError(`a bank of ${words / wordsPerStream} streams needs ${words} words of storage, got ${storage.length}`);
+    // `storage`: fresh (zero) words the owner placed — links.ts puts a mesh's records in
+    // cache-line-aligned memory —, used as if allocated here (and left behind if the bank grows).
+    this.state = storage === undefined ? new Uint32Array(words) : storage.subarray(0, words);
   }
 
   get size(): number {
@@ -312,6 +316,19 @@ export class StreamBank {
     this.spareNormal = spare;
     this.hasSpareNormal = has;
     return has;
+  }
+
+  /**
+   * Makes room for `streams` streams in all without growing again (an owner that knows it
+   * will add 10⁶ streams — a mesh's loss streams — saves the doublings and their copies).
+   * Indices and draws are unchanged; like `add`, it replaces the array `words` returned.
+   */
+  reserve(streams: number): void {
+    if (!(Number.isSafeInteger(streams) && streams >= 0)) throw new RangeError(`reserve: a stream count, got ${streams}`);
+    if (streams * this.stride <= this.state.length) return;
+    const state = new Uint32Array(streams * this.stride);
+    state.set(this.state);
+    this.state = state;
   }
 
   private grow(): void {

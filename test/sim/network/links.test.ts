@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkConfig } from '../../../src/sim/config.js';
-import { DROPPED, DropReason, LinkTable } from '../../../src/sim/network/links.js';
+import { DROPPED, DropReason, lineAlignedWords, LinkTable, MIN_ALIGNED_BYTES } from '../../../src/sim/network/links.js';
 import { compileLoss, geometricGap, gilbertStep, stationaryStart } from '../../../src/sim/network/loss.js';
 import { DurationSampler } from '../../../src/sim/random/distributions.js';
 import { namedStreamKey } from '../../../src/sim/random/stream-keys.js';
@@ -80,15 +80,22 @@ class ReferenceLink {
   }
 }
 
+/** The most members m whose mesh (m·(m − 1) pair links) fits in `links` (the rest are other links, record = id). */
+const meshOf = (links: number) => Math.floor((1 + Math.sqrt(1 + 4 * links)) / 2);
+
 describe.each([
-  ['records in first-message order', false],
-  ['dense records (record i is link i: a mesh)', true],
-])('LinkTable (one record per link, the delay stream inside it): %s', (_label, dense) => {
+  ['records in first-message order', false, false],
+  ['dense records (record i is link i)', true, false],
+  ['mesh records (a pair\'s two links side by side, then record i is link i)', true, true],
+])('LinkTable (one record per link, the delay stream inside it): %s', (_label, dense, mesh) => {
+  const makeTable = (bank: StreamBank, links: readonly LinkConfig[], profileOfLink: ArrayLike<number>) =>
+    new LinkTable(bank, root, links, profileOfLink, key, dense, mesh ? meshOf(profileOfLink.length) : 0);
+
   it('delivers and drops every message of interleaved links exactly as their named streams say', () => {
     const links = 12;
     const profileOfLink = Uint16Array.from({ length: links }, (_, l) => l % profiles.length);
     const bank = new StreamBank(4);
-    const table = new LinkTable(bank, root, profiles, profileOfLink, key, dense);
+    const table = makeTable(bank, profiles, profileOfLink);
     const reference = Array.from({ length: links }, (_, l) => new ReferenceLink(l, profiles[l % profiles.length]!));
     // A fixed pseudo-random interleaving: links start (and are seeded) in a scrambled order.
     let x = 12345;
@@ -116,7 +123,7 @@ describe.each([
 
   it('answers attempt() (no duplication) from the same records, and cuts links apart', () => {
     const bank = new StreamBank(4);
-    const table = new LinkTable(bank, root, [bernoulli], new Uint16Array(3), key, dense);
+    const table = makeTable(bank, [bernoulli], new Uint16Array(3));
     const reference = [0, 1, 2].map((l) => new ReferenceLink(l, bernoulli));
     table.cut(1);
     expect(table.isDown(1)).toBe(true);
@@ -137,9 +144,54 @@ describe.each([
 
   it('makes no stream for a link that carries nothing', () => {
     const bank = new StreamBank(4);
-    const table = new LinkTable(bank, root, [bernoulli], new Uint16Array(1000), key, dense);
+    const table = makeTable(bank, [bernoulli], new Uint16Array(1000));
     table.transmit(7, 0);
     table.transmit(900, 0);
     expect(bank.size).toBe(2); // one loss stream each; the delay streams live in the table's records
+  });
+});
+
+describe('LinkTable mesh records (meshMembers)', () => {
+  it("keeps a pair's two directions side by side: a → b and b → a are records 2u and 2u + 1, every record used once", () => {
+    const m = 9;
+    const pairLinks = m * (m - 1);
+    const extra = 5; // links after the mesh's (a sender's own links): record = id
+    const table = new LinkTable(new StreamBank(4), root, [bernoulli], new Uint16Array(pairLinks + extra), key, true, m);
+    const linkOf = (from: number, to: number) => from * (m - 1) + to - (to > from ? 1 : 0);
+    const seen = new Set<number>();
+    for (let a = 0; a < m; a++) {
+      for (let b = a + 1; b < m; b++) {
+        const ab = table.recordIndex(linkOf(a, b));
+        const ba = table.recordIndex(linkOf(b, a));
+        expect(ab % 2).toBe(0);
+        expect(ba).toBe(ab + 1); // one 32-byte record each, one 64-byte line the pair
+        seen.add(ab).add(ba);
+      }
+    }
+    expect(seen.size).toBe(pairLinks);
+    expect(Math.min(...seen)).toBe(0);
+    expect(Math.max(...seen)).toBe(pairLinks - 1);
+    for (let i = 0; i < extra; i++) expect(table.recordIndex(pairLinks + i)).toBe(pairLinks + i);
+  });
+
+  it('numbers records by first message without dense records, and refuses a mesh it cannot hold', () => {
+    const table = new LinkTable(new StreamBank(4), root, [bernoulli], new Uint16Array(6), key);
+    expect(table.recordIndex(4)).toBe(-1);
+    table.transmit(4, 0);
+    table.transmit(1, 0);
+    expect([table.recordIndex(4), table.recordIndex(1), table.recordIndex(0)]).toEqual([0, 1, -1]);
+    expect(() => new LinkTable(new StreamBank(4), root, [bernoulli], new Uint16Array(6), key, false, 3)).toThrow(/needs dense records/);
+    expect(() => new LinkTable(new StreamBank(4), root, [bernoulli], new Uint16Array(5), key, true, 3)).toThrow(/its 6 pair links among the table's 5/);
+  });
+
+  it('puts a large table in page-aligned (so line-aligned) zeroed memory, a small one in an ordinary buffer', () => {
+    const large = lineAlignedWords(MIN_ALIGNED_BYTES / 4);
+    expect(large.length).toBe(MIN_ALIGNED_BYTES / 4);
+    expect(large.byteOffset).toBe(0);
+    expect(large.buffer.byteLength % 65_536).toBe(0); // a WebAssembly memory's pages
+    expect(large.every((w) => w === 0)).toBe(true);
+    const small = lineAlignedWords(100);
+    expect(small.length).toBe(100);
+    expect(small.buffer.byteLength).toBe(400);
   });
 });

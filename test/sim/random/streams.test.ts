@@ -194,4 +194,36 @@ describe('random streams', () => {
     expect(() => wide.addAt(5, root, namedStreamKey('w5'))).toThrow(/outside the bank's 5 streams/);
     expect(() => new StreamBank(4, 3)).toThrow(/at least 4 words/);
   });
+
+  it('draw the same from storage the owner placed and after a reserve, which keeps the words array through the adds it made room for', () => {
+    const root = { seed: 'reserve', replication: 1 };
+    const plain = new StreamBank(1);
+    const placed = new StreamBank(3, 8, new Uint32Array(40));
+    expect(placed.words().length).toBe(32); // the bank's own capacity (at least 4 streams), not the whole storage
+    const reserved = new StreamBank(2);
+    const a = reserved.add(root, namedStreamKey('r0'));
+    reserved.next(a); // a drawn stream keeps its state through the reserve
+    reserved.reserve(50);
+    const words = reserved.words();
+    expect(words.length).toBe(200);
+    for (let s = 1; s < 50; s++) expect(reserved.add(root, namedStreamKey(`r${s}`))).toBe(s);
+    expect(reserved.words()).toBe(words); // no growth
+    reserved.reserve(10); // never shrinks
+    expect(reserved.words()).toBe(words);
+    const p0 = plain.add(root, namedStreamKey('r0'));
+    plain.next(p0);
+    for (let i = 0; i < 5; i++) expect(reserved.next(a)).toBe(plain.next(p0));
+    for (let s = 1; s < 50; s++) {
+      const p = plain.add(root, namedStreamKey(`r${s}`));
+      if (s < 3) placed.addAt(s, root, namedStreamKey(`r${s}`));
+      for (let i = 0; i < 5; i++) {
+        const want = plain.next(p);
+        expect(reserved.next(s)).toBe(want);
+        if (s < 3) expect(placed.next(s)).toBe(want);
+      }
+    }
+    expect(reserved.add(root, namedStreamKey('r50'))).toBe(50); // grows past the reserve as before
+    expect(() => new StreamBank(3, 8, new Uint32Array(31))).toThrow(/needs 32 words of storage, got 31/);
+    expect(() => reserved.reserve(-1)).toThrow(/a stream count/);
+  });
 });

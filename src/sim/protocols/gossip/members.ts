@@ -61,6 +61,8 @@ export class GossipMembers {
   readonly acc: MembershipAccounting;
   readonly view: Uint8Array;
   readonly liveOf: Int32Array; // o → endpoints it holds UP (not itself)
+  /** o → its own heartbeat key, as `ver[o·n + o]` holds it: the round increments this copy and only stores into the row (a 4 MB table reached at random: a read there waits for a cache miss, a store does not). */
+  readonly ownKey: Int32Array;
   readonly nextCheckUs: Float64Array; // o → lower bound of its earliest conviction (local)
   readonly lastInterpretUs: Float64Array;
   readonly lastPauseUs: Float64Array;
@@ -141,6 +143,7 @@ export class GossipMembers {
     });
     this.view = this.acc.view;
     this.liveOf = new Int32Array(n).fill(n - 1);
+    this.ownKey = new Int32Array(n).fill(GEN);
     this.nextCheckUs = new Float64Array(n);
     this.lastInterpretUs = new Float64Array(n);
     this.lastPauseUs = new Float64Array(n).fill(-Infinity);
@@ -191,6 +194,7 @@ export class GossipMembers {
     ver.fill(0, base, base + n);
     if (generation > MAX_GENERATION) throw new RangeError(`gossip: member ${ctx.nodeNames[node]} restarted more than ${MAX_GENERATION - 1} times`);
     ver[base + node] = generation * GEN;
+    this.ownKey[node] = generation * GEN;
     windows.startRange(base, base + n, l);
     this.echoInflight.fill(0, base, base + n);
     this.liveOf[node] = n - 1;

@@ -41,9 +41,11 @@ function syn(m: GossipMembers, o: number, p: number, nowUs: number): void {
 export function gossipRound(m: GossipMembers, o: number, nowUs: number): void {
   const { n, ver, config } = m;
   const l = m.local(o, nowUs);
-  if ((ver[o * n + o]! + 1) % GEN === 0) throw new RangeError(`gossip: member ${m.ctx.nodeNames[o]} ran out of heartbeat versions (${GEN - 1} rounds): shorten the run or lengthen the interval`);
+  const key = m.ownKey[o]! + 1; // o's own entry of its row, read from the copy (members.ts `ownKey`)
+  if (key % GEN === 0) throw new RangeError(`gossip: member ${m.ctx.nodeNames[o]} ran out of heartbeat versions (${GEN - 1} rounds): shorten the run or lengthen the interval`);
   m.pool.materialize(o); // before o's row changes: its pending snapshots get their copies
-  ver[o * n + o]! += 1; // updateHeartBeat
+  m.ownKey[o] = key;
+  ver[o * n + o] = key; // updateHeartBeat
   const live = m.liveOf[o]!;
   const unreachable = n - 1 - live;
   // doGossipToLiveMember (fanout distinct members held UP)
