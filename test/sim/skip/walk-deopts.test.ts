@@ -45,7 +45,15 @@ function walkDeopts(body: string, scenario = 'workload-b'): string[] {
   return deopts;
 }
 
-describe('no walk code is thrown away for want of feedback on workload B', () => {
+/**
+ * Which code V8 deoptimises, and why, is a property of one V8: these checks are tuned on
+ * node 20's V8 11.3 (the engines floor, and what CI runs). Another V8 (node 22's 12.x)
+ * keeps feedback and tiers differently, so a deopt there says nothing about this code and
+ * would turn a newcomer's `npm test` red for no fault of theirs: on it they are skipped.
+ */
+const TUNED_V8 = /^11\.3\./.test(process.versions.v8);
+
+describe.runIf(TUNED_V8)('no walk code is thrown away for want of feedback on workload B (V8 11.3)', () => {
   it('the pause search: segment resumes the probes’ prefixes without a deopt', () => {
     expect(walkDeopts(`longestPauseSurvived(cell, { primeReplication: false });`)).toEqual([]);
   }, 60_000);
