@@ -29,14 +29,7 @@ import { Status } from '../status.js';
 import { NONE, type SkipLawSet } from './heartbeat-skipper.js';
 import type { SplitLaw } from './split-law.js';
 import { DOUBLE_FIELD, DrawnAhead, NumberList, sortPrefix, VerdictList } from './walk-buffers.js';
-import { judgeAt } from './walk-shared.js';
-
-/**
- * Calls that prime a function's rare branches: more than V8's lazy feedback allocation
- * lets pass before a function has somewhere to record feedback (8 calls or ~1 KB of
- * bytecode in V8 11, whichever first), with room.
- */
-export const PRIME_CALLS = 16;
+import { judgeAt, primeJudge } from './walk-shared.js';
 
 /** The constants a plain walk needs (µs; W in heartbeats). */
 export interface PlainWalkConstants {
@@ -122,30 +115,13 @@ export class PlainWalk {
     if (primeJudge) new PlainWalk(laws, bank, new VerdictList(), c, false).judgeThroughASuspicion();
   }
 
-  /**
-   * Runs `judge` once through its rare branches (a suspicion, the dead verdict, trust
-   * again) on this scratch walk, for V8's sake. On workload B a suspicion is rare (7 in a
-   * 1 000-node hour), so V8 compiles `judge` long before the first one, with no type
-   * feedback for those branches, and throws the compiled code away when the first comes
-   * ("insufficient type feedback for compare operation", then for the verdict list's
-   * `push`), to interpret it and compile it again. Met here first, they are compiled with
-   * the rest. Instants sit just before the run's end, so their numbers are of the run's
-   * kind (above 2³¹ µs in an hour). Run PRIME_CALLS times: V8 gives a function its feedback
-   * vector only after its first few calls (lazy feedback allocation), and those record
-   * nothing. Nothing is drawn and the verdicts go to a scratch list: no result depends on
-   * it (test/sim/skip/walk-deopts.test.ts).
-   */
+  /** `judge` primed on this scratch walk (walk-shared.ts primeJudge says why). */
   private judgeThroughASuspicion(): void {
-    const { T, C, deadAfter, endUs } = this;
-    const from = endUs - (deadAfter === NONE ? T : deadAfter) - 2 * C - 2;
-    if (!(from >= 0)) return;
-    const arrivals = new NumberList();
-    arrivals.push(endUs); // the gap from `from` to the end: suspected (and dead), then trusted again
-    const carried = new NumberList();
-    for (let r = 0; r < PRIME_CALLS; r++) {
+    const { endUs } = this;
+    primeJudge(this.T, this.C, this.deadAfter, endUs, (arrivals, from, carried) => {
       this.trusted = true;
       this.judge(arrivals, from, from, endUs, carried);
-    }
+    });
   }
 
   /** Walks node `pair` (first nominal send at `phase`) on its `skip` stream. */

@@ -123,9 +123,9 @@ import { NodeSchedule, WINDOW_PAUSE, WINDOW_STARVE } from './node-schedule.js';
 import { NodeCrashProcesses } from '../fast/crash-processes.js';
 import { heartbeatPhaseUs } from '../fast/node-streams.js';
 import { skipRefusal, timeoutThresholdUs } from './thresholds.js';
-import { judgeAt, NodePrefix, type WalkShared } from './walk-shared.js';
+import { judgeAt, NodePrefix, primeJudge, type WalkShared } from './walk-shared.js';
 import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
-import { PlainWalk, PRIME_CALLS } from './plain-walk.js';
+import { PlainWalk } from './plain-walk.js';
 
 /** Why the walk cannot run `config`, or null when it can. */
 export function timeoutWalkRefusal(config: SimConfig): string | null {
@@ -1021,25 +1021,18 @@ class TimeoutWalk {
   }
 
   /**
-   * `judge` run through its rare branches (a suspicion, the dead verdict, trust again)
-   * into a scratch list, PRIME_CALLS times, before any node is walked: as the plain walk
-   * does (./plain-walk.ts judgeThroughASuspicion, which says why). On workload B + faults
-   * walked alone, V8 otherwise compiles `judge` before the first suspicion and throws it
-   * away there. Instants sit just before the run's end; the walk's state it touches
-   * (trust, the last arrival) is set afresh for every node anyway.
+   * `judge` primed into a scratch list before any node is walked (walk-shared.ts
+   * primeJudge says why): on workload B + faults walked alone, V8 otherwise compiles
+   * `judge` before the first suspicion and throws it away there. The walk's state it
+   * touches (trust, the last arrival) is set back afterwards.
    */
   private judgeThroughASuspicion(): void {
-    const { T, C, deadAfter, endUs } = this;
-    const from = endUs - (deadAfter === Number.POSITIVE_INFINITY ? T : deadAfter) - 2 * C - 2;
-    if (!(from >= 0)) return;
-    const arrivals = new NumberList();
-    arrivals.push(endUs);
-    const carried = new NumberList();
+    const { endUs } = this;
     const scratch = new VerdictList();
-    for (let r = 0; r < PRIME_CALLS; r++) {
+    primeJudge(this.T, this.C, this.deadAfter, endUs, (arrivals, from, carried) => {
       this.trusted = true;
       this.judge(arrivals, from, from, endUs, carried, scratch);
-    }
+    });
     this.trusted = true;
     this.lastArrival = 0;
   }

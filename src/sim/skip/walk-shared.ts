@@ -47,7 +47,8 @@ import { StreamBank, type SeedRoot } from '../random/streams.js';
 import { MAX_DRAW_US } from '../random/distributions.js';
 import { pauseSchedule, type PauseSchedule } from './pause-schedule.js';
 import { heartbeatPhaseUs } from '../fast/node-streams.js';
-import { SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
+import { NONE, SKIPPER_STATE_LENGTH } from './heartbeat-skipper.js';
+import { NumberList } from './walk-buffers.js';
 import { STREAM_STATE_LENGTH } from '../random/streams.js';
 
 /** Empty arrays for a prefix not saved yet (most prefixes made are saved at once, replacing them: not worth an allocation each). */
@@ -268,4 +269,34 @@ export class WalkShared {
 /** First polling round at or after x (rounds at C, 2C, …), or x itself for exact timers. */
 export function judgeAt(x: number, C: number): number {
   return C === 0 ? x : Math.max(C, Math.ceil(x / C) * C);
+}
+
+/**
+ * Calls that prime a function's rare branches: more than V8's lazy feedback allocation
+ * lets pass before a function has somewhere to record feedback (8 calls or ~1 KB of
+ * bytecode in V8 11, whichever first), with room.
+ */
+export const PRIME_CALLS = 16;
+
+/**
+ * Runs a walk's `judge` through its rare branches (a suspicion, the dead verdict, trust
+ * again), for V8's sake, before any node is walked. On workload B a suspicion is rare (7
+ * in a 1 000-node hour), so V8 compiles `judge` long before the first one, with no type
+ * feedback for those branches, and throws the compiled code away when the first comes
+ * ("insufficient type feedback for compare operation", then for the verdict list's
+ * `push`), to interpret it and compile it again. Met here first, they are compiled with
+ * the rest. `judge(arrivals, from, carried)` gets one arrival at the run's end after a
+ * silence from `from` long enough for both verdicts (instants of the run's own kind:
+ * above 2³¹ µs in an hour), PRIME_CALLS times: V8 gives a function its feedback vector
+ * only after its first few calls, and those record nothing. The caller sends the verdicts
+ * to a scratch list and draws nothing: no result depends on it
+ * (test/sim/skip/walk-deopts.test.ts).
+ */
+export function primeJudge(T: number, C: number, deadAfter: number, endUs: number, judge: (arrivals: NumberList, from: number, carried: NumberList) => void): void {
+  const from = endUs - (deadAfter === NONE ? T : deadAfter) - 2 * C - 2;
+  if (!(from >= 0)) return;
+  const arrivals = new NumberList();
+  arrivals.push(endUs);
+  const carried = new NumberList();
+  for (let r = 0; r < PRIME_CALLS; r++) judge(arrivals, from, carried);
 }
